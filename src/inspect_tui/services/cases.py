@@ -1,0 +1,157 @@
+"""What a user does with a case: record a step, extend or exclude a deadline,
+re-derive deadlines after the closure list changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from inspect_tui.core.deadlines import case_rules, default_rules
+from inspect_tui.core.steps import STEPS, StepError, apply_step, derive_status
+from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.session import Session
+from inspect_tui.store.cases import (
+    ConflictError,
+    add_event,
+    derived_columns,
+    get_case,
+    to_dates,
+    update_case,
+)
+
+__all__ = ["ConflictError", "StepError", "record_step", "add_deadline_exception",
+           "rederive_deadlines", "CaseNotFound"]
+
+
+class CaseNotFound(LookupError):
+    pass
+
+
+def _load(s: Session, case_no: str):
+    row = get_case(s.db, case_no)
+    if row is None:
+        raise CaseNotFound(f"依頼番号 {case_no} は見つかりません")
+    return row
+
+
+def record_step(
+    s: Session,
+    case_no: str,
+    step_id: str,
+    on: dt.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> str:
+    """Record a step (contact, visit, submit, accept, cancel, return, resurvey).
+
+    Validated against the case's other dates; written with a case event in one
+    transaction. expected_version (the version the user saw) guards against
+    overwriting someone else's change. Returns the new status.
+    """
+    on = on or today_jp()
+    row = _load(s, case_no)
+    if expected_version is not None and row["version"] != expected_version:
+        raise ConflictError("他の人がこの依頼を先に更新しました。開き直してから記録してください")
+    current = to_dates(row)
+    new = apply_step(current, step_id, on)
+    changes = {f: v for f, v in new.items() if v != current.get(f)}
+    changes["status"] = derive_status(new)
+    now = now_jp_iso()
+    with s.db.conn:
+        s.db.conn.execute("BEGIN IMMEDIATE")
+        update_case(s.db, row["id"], row["version"], changes, now)
+        label = STEPS[step_id].label
+        if step_id == "resurvey":
+            old = ", ".join(f"{k}={v}" for k, v in current.items()
+                            if k in ("visited_on", "submitted_on", "accepted_on") and v)
+            note = f"{note}（取消: {old}）" if note else f"取消: {old}"
+        add_event(s.db, row["id"], step_id, on, s.who, note or label, now)
+    return changes["status"]
+
+
+EXCEPTION_CAUSES = {"city": "市の事由", "applicant": "申請者の事由", "other": "その他（市と合意）"}
+
+
+def add_deadline_exception(
+    s: Session,
+    case_no: str,
+    rule: str,
+    kind: str,
+    reason: str,
+    cause: str = "city",
+    new_due: dt.date | None = None,
+) -> None:
+    """Extend (kind='extend', new_due) or exclude (kind='exclude') one deadline of a case."""
+    if rule not in {r.name for r in case_rules()}:
+        raise ValueError(f"知らない期限です: {rule}")
+    if kind not in ("extend", "exclude"):
+        raise ValueError("kind は extend か exclude です")
+    if cause not in EXCEPTION_CAUSES:
+        raise ValueError(f"理由の区分は {' / '.join(EXCEPTION_CAUSES)} のどれかです")
+    if not reason.strip():
+        raise ValueError("理由を書いてください")
+    row = _load(s, case_no)
+    original = row[f"{rule}_due"]
+    if kind == "extend":
+        if new_due is None:
+            raise ValueError("延長後の期限を指定してください")
+        if original and new_due.isoformat() <= original:
+            raise ValueError(f"延長後の期限 {new_due.isoformat()} が今の期限 {original} より後ではありません")
+    now = now_jp_iso()
+    label = default_rules()[rule].label
+    with s.db.conn:
+        s.db.conn.execute("BEGIN IMMEDIATE")
+        s.db.conn.execute(
+            "INSERT INTO deadline_exceptions (case_id, rule, kind, cause, original_due, new_due,"
+            " reason, recorded_at, who) VALUES (?,?,?,?,?,?,?,?,?)",
+            (row["id"], rule, kind, cause, original,
+             new_due.isoformat() if new_due else None, reason, now, s.who),
+        )
+        if kind == "extend":
+            update_case(s.db, row["id"], row["version"], {f"{rule}_due": new_due}, now)
+            note = f"{label}を {original} → {new_due} に延長: {reason}"
+        else:
+            note = f"{label}を集計から除外（{EXCEPTION_CAUSES[cause]}）: {reason}"
+        add_event(s.db, row["id"], f"deadline_{kind}", None, s.who, note, now)
+
+
+@dataclass(frozen=True)
+class Moved:
+    case_no: str
+    rule: str
+    old: str | None
+    new: str | None
+
+
+def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
+    """Recompute stored deadlines with today's calendar; record every one that moves.
+
+    Extended deadlines are left alone (they were agreed by hand).
+    """
+    extended = {
+        (r["case_id"], r["rule"])
+        for r in s.db.conn.execute("SELECT case_id, rule FROM deadline_exceptions WHERE kind='extend'")
+    }
+    rules = case_rules()
+    moved: list[tuple[int, Moved]] = []
+    for row in s.db.conn.execute("SELECT * FROM cases"):
+        derived = derived_columns(dict(row), s.calendar)
+        for rule in rules:
+            col = f"{rule.name}_due"
+            if (row["id"], rule.name) in extended:
+                continue
+            if derived[col] != row[col]:
+                moved.append((row["id"], Moved(row["case_no"], rule.name, row[col], derived[col])))
+    if dry_run or not moved:
+        return [m for _, m in moved]
+    now = now_jp_iso()
+    with s.db.conn:
+        s.db.conn.execute("BEGIN IMMEDIATE")
+        for case_id, m in moved:
+            s.db.conn.execute(
+                f"UPDATE cases SET {m.rule}_due = ?, version = version + 1, updated_at = ? WHERE id = ?",
+                (m.new, now, case_id),
+            )
+            add_event(s.db, case_id, "deadline_rederive", None, s.who,
+                      f"{default_rules()[m.rule].label}を再計算: {m.old} → {m.new}", now)
+    return [m for _, m in moved]

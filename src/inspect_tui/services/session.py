@@ -1,0 +1,40 @@
+"""A working session: the database, the config, the calendar and who is working.
+
+Every service takes a Session; the TUI, the CLI and the reports build one the
+same way (``open_session``), so they agree on the calendar and the config.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from inspect_tui.config import Config, load_config
+from inspect_tui.core.calendar import BusinessCalendar, get_calendar
+from inspect_tui.store.db import Database, current_login, open_database
+
+
+@dataclass
+class Session:
+    db: Database
+    config: Config = field(default_factory=Config)
+    who: str = field(default_factory=current_login)
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        return get_calendar(self.config.extra_closures)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_session(
+    db_path: Path | str, config: Config | None = None, *, create: bool = True
+) -> Session:
+    return Session(open_database(db_path, create=create), config or load_config())

@@ -1,0 +1,134 @@
+"""Cases in the database: create with stored deadlines, read, update with events.
+
+Deadlines are derived from the calendar when a case is created and stored with
+it; a later change to the closure list does not move them (see
+``rederive_deadlines``, an explicit command that records what moved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from inspect_tui.core.calendar import BusinessCalendar
+from inspect_tui.core.deadlines import case_deadlines, case_rules
+from inspect_tui.core.steps import DATE_FIELDS, derive_status
+from inspect_tui.store.db import Database
+
+CASE_COLUMNS = (
+    "case_no",
+    "insurer",
+    "is_home",
+    "welfare",
+    "application",
+    "ward",
+    "insured_no",
+    "applicant_name",
+    "birth_date",
+    "received_on",
+    "dispatched_on",
+    "urgent",
+    "surveyor",
+    "accompanied_by",
+    "contacted_on",
+    "visited_on",
+    "submitted_on",
+    "accepted_on",
+    "cancelled_on",
+    "returned_on",
+)
+DUE_COLUMNS = tuple(f"{r}_due" for r in ("contact", "standard", "target20"))
+
+
+class ConflictError(Exception):
+    """Someone else changed the record since it was read."""
+
+
+def _iso(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
+def to_dates(row: Mapping[str, Any]) -> dict[str, dt.date | None]:
+    """The date fields of a row as dates."""
+    return {f: dt.date.fromisoformat(row[f]) if row[f] else None for f in DATE_FIELDS}
+
+
+def derived_columns(fields: Mapping[str, Any], calendar: BusinessCalendar) -> dict[str, Any]:
+    """Status and the stored deadlines for a case's fields (dates or ISO text)."""
+    dates = {
+        f: (dt.date.fromisoformat(v) if isinstance(v, str) and v else v or None)
+        for f in DATE_FIELDS
+        for v in (fields.get(f),)
+    }
+    dues = case_deadlines(dates, calendar)
+    out: dict[str, Any] = {"status": derive_status(dates)}
+    for rule in case_rules():
+        out[f"{rule.name}_due"] = _iso(dues[rule.name])
+    return out
+
+
+def case_row(fields: Mapping[str, Any], calendar: BusinessCalendar, now: str) -> dict[str, Any]:
+    """A full cases row (ISO dates) ready to insert."""
+    row = {c: _iso(fields.get(c)) for c in CASE_COLUMNS}
+    for flag in ("is_home", "welfare", "urgent"):
+        row[flag] = int(bool(fields.get(flag, 1 if flag == "is_home" else 0)))
+    row["insurer"] = row["insurer"] or ""
+    row.update(derived_columns(fields, calendar))
+    row["updated_at"] = now
+    return row
+
+
+def get_case(db: Database, case_no: str) -> sqlite3.Row | None:
+    return db.conn.execute("SELECT * FROM cases WHERE case_no = ?", (case_no,)).fetchone()
+
+
+def events_of(db: Database, case_id: int) -> list[sqlite3.Row]:
+    return db.conn.execute(
+        "SELECT * FROM case_events WHERE case_id = ? ORDER BY COALESCE(on_date, ''), id",
+        (case_id,),
+    ).fetchall()
+
+
+def exceptions_of(db: Database, case_id: int) -> list[sqlite3.Row]:
+    return db.conn.execute(
+        "SELECT * FROM deadline_exceptions WHERE case_id = ? ORDER BY id", (case_id,)
+    ).fetchall()
+
+
+def add_event(
+    db: Database, case_id: int, kind: str, on: dt.date | None, who: str, note: str, now: str
+) -> None:
+    db.conn.execute(
+        "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (case_id, kind, _iso(on), now, who, note),
+    )
+
+
+def update_case(
+    db: Database,
+    case_id: int,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    now: str,
+) -> None:
+    """Write changes if nobody else changed the case since it was read (version check)."""
+    cols = {k: _iso(v) for k, v in changes.items()}
+    cols["updated_at"] = now
+    assignments = ", ".join(f"{c} = ?" for c in cols)
+    cur = db.conn.execute(
+        f"UPDATE cases SET {assignments}, version = version + 1 WHERE id = ? AND version = ?",
+        (*cols.values(), case_id, expected_version),
+    )
+    if cur.rowcount != 1:
+        raise ConflictError("他の人がこの依頼を先に更新しました。開き直してから記録してください")
+
+
+def insert_cases(db: Database, rows: Iterable[Mapping[str, Any]]) -> None:
+    cols = (*CASE_COLUMNS, "status", *DUE_COLUMNS, "updated_at")
+    db.conn.executemany(
+        f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        ([r[c] for c in cols] for r in rows),
+    )

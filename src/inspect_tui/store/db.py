@@ -1,0 +1,161 @@
+"""Opening the case database: one local SQLite file.
+
+WAL mode, foreign keys on, a busy timeout, the schema migrated in place, and
+new files and folders readable by the owner only.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from inspect_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(Exception):
+    """A database we cannot use; the message says what to do."""
+
+
+@dataclass
+class Database:
+    path: Path
+    conn: sqlite3.Connection
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def utils(self):  # noqa: ANN201 - sqlite_utils is imported lazily
+        """A sqlite-utils view of the same connection (for upserts and introspection)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
+
+def current_login() -> str:
+    """Who is running the app: the forced-command identity if set, else the login name."""
+    who = os.environ.get("INSPECT_TUI_USER")
+    if who:
+        return who
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}"
+
+
+def _make_private_dir(folder: Path) -> None:
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+
+
+def open_database(path: Path | str, *, create: bool = True, readonly: bool = False) -> Database:
+    """Open (and migrate) the database at path; create it owner-only if absent."""
+    path = Path(path).expanduser()
+    is_new = not path.exists()
+    if is_new and not create:
+        raise DatabaseError(f"データベースがありません: {path}")
+    if is_new:
+        try:
+            _make_private_dir(path.parent)
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+        except FileNotFoundError:
+            raise DatabaseError(f"フォルダを作れません: {path.parent}") from None
+        except PermissionError:
+            raise DatabaseError(f"書き込む権限がありません: {path.parent}") from None
+    elif path.is_dir():
+        raise DatabaseError(f"{path} はフォルダです。データベースファイルのパスを指定してください")
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            f"{path} は使えるデータベースではありません（{exc}）。"
+            "バックアップから戻すか、別のファイルを指定してください"
+        ) from None
+    conn.row_factory = sqlite3.Row
+    db = Database(path, conn)
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseError(
+            f"{path} はこのアプリより新しい版（スキーマ {version}、対応は {SCHEMA_VERSION} まで）で"
+            "作られています。inspect-tui を更新してください"
+        )
+    if version < SCHEMA_VERSION:
+        if readonly:
+            conn.close()
+            raise DatabaseError(f"{path} は古い版です。書き込みできる状態で一度開いて更新してください")
+        migrate(db, version)
+    if is_new:
+        from inspect_tui.core.today import now_jp_iso
+
+        conn.execute(
+            "INSERT OR IGNORE INTO users (login, role, created_at) VALUES (?, 'manager', ?)",
+            (current_login(), now_jp_iso()),
+        )
+    return db
+
+
+def migrate(db: Database, from_version: int) -> None:
+    for number in range(from_version, SCHEMA_VERSION):
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[number]):
+                db.conn.execute(statement)
+            db.conn.execute(f"PRAGMA user_version = {number + 1}")
+            db.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            db.conn.execute("ROLLBACK")
+            raise DatabaseError(f"{db.path}: スキーマ {number + 1} への更新に失敗しました: {exc}") from None
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (no semicolons inside our SQL strings)."""
+    out, buf = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        buf.append(line)
+        if line.rstrip().endswith(";"):
+            stmt = "\n".join(buf).strip()
+            if stmt:
+                out.append(stmt)
+            buf = []
+    rest = "\n".join(buf).strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+def permission_warning(path: Path) -> str | None:
+    """A warning when the database file or its folder can be read by others."""
+    try:
+        for p in (path, path.parent):
+            mode = p.stat().st_mode
+            if mode & (stat.S_IRWXG | stat.S_IRWXO):
+                return (
+                    f"{p} は他のユーザーからも読めます（{stat.filemode(mode)}）。"
+                    f"chmod {'700' if p.is_dir() else '600'} {p} で本人だけにしてください"
+                )
+    except OSError:
+        return None
+    return None
