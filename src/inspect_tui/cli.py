@@ -158,7 +158,10 @@ def cmd_config(args: argparse.Namespace) -> int:
         _out(EXAMPLE)
     else:  # check
         cfg = _config()
-        _out(f"{cfg.path or config_path()}: " + ("問題ありません" if cfg.path else "ファイルがないので既定値を使います"))
+        _out(
+            f"{cfg.path or config_path()}: "
+            + ("問題ありません" if cfg.path else "ファイルがないので既定値を使います")
+        )
     return EXIT_OK
 
 
@@ -192,7 +195,12 @@ def cmd_case(args: argparse.Namespace) -> int:
                 _out(f"{args.case_no}: 記録しました（状態: {status}）")
             elif args.action in ("extend", "exclude"):
                 svc.add_deadline_exception(
-                    s, args.case_no, args.rule, args.action, args.reason, args.cause,
+                    s,
+                    args.case_no,
+                    args.rule,
+                    args.action,
+                    args.reason,
+                    args.cause,
                     getattr(args, "new_due", None),
                 )
                 _out(f"{args.case_no}: {args.rule} の期限を記録しました")
@@ -205,7 +213,9 @@ def cmd_case(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
         help="データベースファイル（既定: $INSPECT_TUI_DB、なければ XDG データフォルダ）",
     )
     p = argparse.ArgumentParser(
@@ -215,13 +225,19 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     p.add_argument("--version", action="version", version=f"inspect-tui {__version__}")
-    p.add_argument("--demo", action="store_true", help="デモ用データベースで開く（自分のデータには触れません）")
+    p.add_argument(
+        "--demo", action="store_true", help="デモ用データベースで開く（自分のデータには触れません）"
+    )
     p.add_argument("--theme", help="テーマ（default / light / high-contrast）")
     p.set_defaults(func=cmd_app)
     sub = p.add_subparsers(title="コマンド", metavar="COMMAND")
 
-    d = sub.add_parser("deadline", parents=[common], help="N 開庁日後の日付を出す",
-                       description="START の N 開庁日後（START は数えない）を YYYY-MM-DD で出します。")
+    d = sub.add_parser(
+        "deadline",
+        parents=[common],
+        help="N 開庁日後の日付を出す",
+        description="START の N 開庁日後（START は数えない）を YYYY-MM-DD で出します。",
+    )
     d.add_argument("start", nargs="?", metavar="START", help="起算日（2027-04-01, R9.4.1 など）")
     d.add_argument("n", nargs="?", metavar="N", help="日数")
     d.add_argument("--calendar-days", action="store_true", help="開庁日でなく暦日で数える")
@@ -230,15 +246,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="市の依頼一覧・調査員名簿（CSV）を取り込む")
     imp_sub = imp.add_subparsers(title="種類", metavar="KIND", required=True)
-    for kind, help_ in (("cases", "依頼一覧（依頼番号ごとに追加・更新）"),
-                        ("surveyors", "調査員名簿（調査員コードごとに追加・更新）")):
+    for kind, help_ in (
+        ("cases", "依頼一覧（依頼番号ごとに追加・更新）"),
+        ("surveyors", "調査員名簿（調査員コードごとに追加・更新）"),
+    ):
         k = imp_sub.add_parser(kind, parents=[common], help=help_)
         k.add_argument("file", metavar="FILE.csv")
         k.add_argument("--dry-run", action="store_true", help="何が変わるかだけを表示し、書き込まない")
         k.set_defaults(func=cmd_import, kind=kind)
 
-    dm = sub.add_parser("demo", parents=[common], help="デモ用データベースを作る",
-                        description="架空の C 地区（長田区・須磨区・垂水区）のデータを作ります。")
+    dm = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="デモ用データベースを作る",
+        description="架空の C 地区（長田区・須磨区・垂水区）のデータを作ります。",
+    )
     dm.add_argument("--seed", type=int, default=1, help="乱数の種（同じ種なら同じデータ）")
     dm.add_argument("--today", type=_date, default=None, help="「今日」とする日（既定: 日本の今日）")
     dm.add_argument("--years", type=float, default=1.5, help="何年分作るか（既定 1.5）")
@@ -246,8 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
     dm.set_defaults(func=cmd_demo)
 
     c = sub.add_parser("config", help="設定ファイル")
-    c.add_argument("action", choices=("path", "check", "example"),
-                   help="path: 場所を表示 / check: 検査 / example: 見本を表示")
+    c.add_argument(
+        "action",
+        choices=("path", "check", "example"),
+        help="path: 場所を表示 / check: 検査 / example: 見本を表示",
+    )
     c.set_defaults(func=cmd_config)
 
     dl = sub.add_parser("deadlines", help="保存済み期限の再計算（閉庁日を変えたあと）")
@@ -261,21 +286,27 @@ def build_parser() -> argparse.ArgumentParser:
     show = cs_sub.add_parser("show", parents=[common], help="期限（根拠つき）と経過を表示")
     show.add_argument("case_no")
     show.set_defaults(func=cmd_case, action="show")
-    st = cs_sub.add_parser("step", parents=[common], help="手順を記録（contact/visit/submit/accept/cancel/return/resurvey）")
+    st = cs_sub.add_parser(
+        "step", parents=[common], help="手順を記録（contact/visit/submit/accept/cancel/return/resurvey）"
+    )
     st.add_argument("case_no")
     st.add_argument("step", choices=("contact", "visit", "submit", "accept", "cancel", "return", "resurvey"))
     st.add_argument("--on", type=_date, default=None, help="日付（既定: 日本の今日）")
     st.add_argument("--note", help="メモ")
     st.set_defaults(func=cmd_case, action="step")
-    for action, help_ in (("extend", "期限を延長（市と合意）"), ("exclude", "期限を集計から除外（市の事由など）")):
+    for action, help_ in (
+        ("extend", "期限を延長（市と合意）"),
+        ("exclude", "期限を集計から除外（市の事由など）"),
+    ):
         e = cs_sub.add_parser(action, parents=[common], help=help_)
         e.add_argument("case_no")
         e.add_argument("rule", choices=("contact", "standard", "target20"))
         if action == "extend":
             e.add_argument("new_due", type=_date, metavar="NEW_DUE")
         e.add_argument("--reason", required=True, help="理由")
-        e.add_argument("--cause", choices=("city", "applicant", "other"), default="city",
-                       help="事由の区分（既定 city）")
+        e.add_argument(
+            "--cause", choices=("city", "applicant", "other"), default="city", help="事由の区分（既定 city）"
+        )
         e.set_defaults(func=cmd_case, action=action)
     _add_more_commands(sub, common)
     return p
@@ -323,7 +354,7 @@ def _report_failure(exc: Exception) -> int:
 
     where = log_exception(exc)
     print(
-        f"inspect-tui: 予期しないエラーが起きました（{type(exc).__name__}）。"
-        f"記録: {where}", file=sys.stderr,
+        f"inspect-tui: 予期しないエラーが起きました（{type(exc).__name__}）。記録: {where}",
+        file=sys.stderr,
     )
     return EXIT_INTERNAL

@@ -84,8 +84,7 @@ class BusinessCalendar:
         if blk is None:
             if not SUPPORTED_FROM.year <= year <= SUPPORTED_TO.year:
                 raise OutOfRange(
-                    f"{year}年は対応範囲外です"
-                    f"（{SUPPORTED_FROM.isoformat()}〜{SUPPORTED_TO.isoformat()}）"
+                    f"{year}年は対応範囲外です（{SUPPORTED_FROM.isoformat()}〜{SUPPORTED_TO.isoformat()}）"
                 )
             import jpholiday  # slow; only when a year is first needed
 
@@ -214,7 +213,11 @@ def add_calendar_days(start: dt.date, n: int) -> dt.date:
     return start + dt.timedelta(days=n)
 
 
-@lru_cache(maxsize=8)
-def get_calendar(extra_closures: frozenset[dt.date] = frozenset()) -> BusinessCalendar:
+def get_calendar(extra_closures: Iterable[dt.date] = ()) -> BusinessCalendar:
     """The calendar for a set of extra closures, built once and cached."""
+    return _cached_calendar(frozenset(extra_closures))
+
+
+@lru_cache(maxsize=8)
+def _cached_calendar(extra_closures: frozenset[dt.date]) -> BusinessCalendar:
     return BusinessCalendar(extra_closures)

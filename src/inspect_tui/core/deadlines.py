@@ -49,9 +49,7 @@ class DeadlineRule:
                 f"{closure[0].date.month}/{closure[0].date.day}-"
                 f"{closure[-1].date.month}/{closure[-1].date.day} 閉庁"
             )
-        parts += [
-            f"{d.date.month}/{d.date.day} {d.reason}" for d in skipped if d.reason != "年末年始閉庁"
-        ]
+        parts += [f"{d.date.month}/{d.date.day} {d.reason}" for d in skipped if d.reason != "年末年始閉庁"]
         head = f"+{self.n} 開庁日: {format_md(base_date)} → {format_md(due)}"
         tail = "（土日を除く）" if not parts else f"（土日と {', '.join(parts)} を除く）"
         return head + tail

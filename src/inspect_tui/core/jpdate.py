@@ -16,11 +16,13 @@ ERAS = (
     ("平成", "H", dt.date(1989, 1, 8)),
     ("昭和", "S", dt.date(1926, 12, 25)),
 )
-_ERA_BY_KEY = {key: start for name, letter, start in ERAS for key in (name, letter)}
+_ERA_BY_KEY = {key: (name, start) for name, letter, start in ERAS for key in (name, letter)}
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _KANJI_WESTERN = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_ERA = re.compile(r"^(令和|平成|昭和|[RHS])\s*(元|\d{1,2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$")
+_ERA = re.compile(
+    r"^(令和|平成|昭和|[RHS])\s*(元|\d{1,2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$"
+)
 
 
 class DateError(ValueError):
@@ -51,14 +53,12 @@ def parse_date(text: str) -> dt.date:
         era_year = 1 if year_s == "元" else int(year_s)
         if era_year < 1:
             raise DateError(f"「{raw}」: 元号の年は1以上です")
-        start = _ERA_BY_KEY[era]
+        era_name, start = _ERA_BY_KEY[era]
         day = _make(start.year + era_year - 1, int(mo_s), int(d_s), raw)
         if day < start:
-            raise DateError(f"「{raw}」は{era}の始まり（{start.isoformat()}）より前です")
+            raise DateError(f"「{raw}」は{era_name}の始まり（{start.isoformat()}）より前です")
         return day
-    raise DateError(
-        f"「{raw}」は日付として読めません（例: 2027-04-01, 2027/4/1, R9.4.1, 令和9年4月1日）"
-    )
+    raise DateError(f"「{raw}」は日付として読めません（例: 2027-04-01, 2027/4/1, R9.4.1, 令和9年4月1日）")
 
 
 def _make(y: int, mo: int, d: int, raw: str) -> dt.date:

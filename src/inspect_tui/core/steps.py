@@ -106,8 +106,11 @@ def check_dates(d: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
         a, b = d.get(later), d.get(earlier)
         if a and b and a < b:
             problems.append(
-                (later, f"{FIELD_LABELS[later]} {a.isoformat()} が{FIELD_LABELS[earlier]} "
-                        f"{b.isoformat()} より前です")
+                (
+                    later,
+                    f"{FIELD_LABELS[later]} {a.isoformat()} が{FIELD_LABELS[earlier]} "
+                    f"{b.isoformat()} より前です",
+                )
             )
     for field, needed in REQUIRES.items():
         if d.get(field) and not d.get(needed):
@@ -121,9 +124,7 @@ class StepError(ValueError):
     """A step that cannot be recorded; the message says why."""
 
 
-def apply_step(
-    current: Mapping[str, dt.date | None], step_id: str, on: dt.date
-) -> dict[str, dt.date | None]:
+def apply_step(current: Mapping[str, dt.date | None], step_id: str, on: dt.date) -> dict[str, dt.date | None]:
     """The case's new dates after a step, or StepError saying why it cannot be."""
     step = STEPS.get(step_id)
     if step is None:

@@ -28,14 +28,26 @@ class DeadlineView:
 
 
 STATE_WORDS = {
-    "done": "済", "late": "遅延済", "overdue": "超過", "today": "本日", "soon": "間近",
-    "ok": "余裕", "excluded": "除外", "closed": "終了", "none": "—",
+    "done": "済",
+    "late": "遅延済",
+    "overdue": "超過",
+    "today": "本日",
+    "soon": "間近",
+    "ok": "余裕",
+    "excluded": "除外",
+    "closed": "終了",
+    "none": "—",
 }
 
 
 def deadline_state(
-    due: dt.date | None, done_on: dt.date | None, closed: bool, today: dt.date, days_left: int | None,
-    excluded: bool = False, soon_days: int = 2,
+    due: dt.date | None,
+    done_on: dt.date | None,
+    closed: bool,
+    today: dt.date,
+    days_left: int | None,
+    excluded: bool = False,
+    soon_days: int = 2,
 ) -> str:
     if due is None:
         return "none"
@@ -57,9 +69,7 @@ def deadline_state(
 def deadlines_of(s: Session, row, today: dt.date | None = None) -> list[DeadlineView]:
     today = today or today_jp()
     cal = s.calendar
-    excluded = {
-        e["rule"] for e in exceptions_of(s.db, row["id"]) if e["kind"] == "exclude"
-    }
+    excluded = {e["rule"] for e in exceptions_of(s.db, row["id"]) if e["kind"] == "exclude"}
     closed = row["status"] in ("accepted", "cancelled", "returned")
     out = []
     for rule in case_rules():
@@ -70,10 +80,17 @@ def deadlines_of(s: Session, row, today: dt.date | None = None) -> list[Deadline
         left = cal.business_days_between(today, due) if due else None
         base_s = row[rule.base]
         explanation = rule.explain(dt.date.fromisoformat(base_s), cal) if base_s else "起算日が未入力"
-        out.append(DeadlineView(
-            rule.name, rule.label, due, done, left,
-            deadline_state(due, done, closed, today, left, rule.name in excluded), explanation,
-        ))
+        out.append(
+            DeadlineView(
+                rule.name,
+                rule.label,
+                due,
+                done,
+                left,
+                deadline_state(due, done, closed, today, left, rule.name in excluded),
+                explanation,
+            )
+        )
     return out
 
 
@@ -81,19 +98,27 @@ def describe_case(s: Session, case_no: str, show_personal: bool = False) -> str:
     row = get_case(s.db, case_no)
     if row is None:
         raise LookupError(f"依頼番号 {case_no} は見つかりません")
-    lines = [f"依頼番号 {row['case_no']}  状態: {STATUS_LABELS[row['status']]}  区: {row['ward']}"
-             f"  申請区分: {row['application']}  {'緊急 ' if row['urgent'] else ''}"
-             f"{'他市町村（' + row['insurer'] + '）' if not row['is_home'] else ''}"]
+    lines = [
+        f"依頼番号 {row['case_no']}  状態: {STATUS_LABELS[row['status']]}  区: {row['ward']}"
+        f"  申請区分: {row['application']}  {'緊急 ' if row['urgent'] else ''}"
+        f"{'他市町村（' + row['insurer'] + '）' if not row['is_home'] else ''}"
+    ]
     if show_personal and row["applicant_name"]:
         lines.append(f"氏名: {row['applicant_name']}")
-    lines.append(f"調査員: {row['surveyor'] or '未割当'}"
-                 + (f"  同行: {row['accompanied_by']}" if row["accompanied_by"] else ""))
+    lines.append(
+        f"調査員: {row['surveyor'] or '未割当'}"
+        + (f"  同行: {row['accompanied_by']}" if row["accompanied_by"] else "")
+    )
     for field, label in FIELD_LABELS.items():
         if row[field]:
             lines.append(f"  {label}: {row[field]}")
     lines.append("期限:")
     for d in deadlines_of(s, row):
-        left = "" if d.days_left is None or d.state in ("done", "late", "closed") else f"（残り {d.days_left} 開庁日）"
+        left = (
+            ""
+            if d.days_left is None or d.state in ("done", "late", "closed")
+            else f"（残り {d.days_left} 開庁日）"
+        )
         lines.append(f"  {d.label}: {d.due or '—'} [{STATE_WORDS[d.state]}]{left}")
         lines.append(f"    {d.explanation}")
     events = events_of(s.db, row["id"])

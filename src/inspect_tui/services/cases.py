@@ -19,8 +19,14 @@ from inspect_tui.store.cases import (
     update_case,
 )
 
-__all__ = ["ConflictError", "StepError", "record_step", "add_deadline_exception",
-           "rederive_deadlines", "CaseNotFound"]
+__all__ = [
+    "CaseNotFound",
+    "ConflictError",
+    "StepError",
+    "add_deadline_exception",
+    "record_step",
+    "rederive_deadlines",
+]
 
 
 class CaseNotFound(LookupError):
@@ -62,8 +68,11 @@ def record_step(
         update_case(s.db, row["id"], row["version"], changes, now)
         label = STEPS[step_id].label
         if step_id == "resurvey":
-            old = ", ".join(f"{k}={v}" for k, v in current.items()
-                            if k in ("visited_on", "submitted_on", "accepted_on") and v)
+            old = ", ".join(
+                f"{k}={v}"
+                for k, v in current.items()
+                if k in ("visited_on", "submitted_on", "accepted_on") and v
+            )
             note = f"{note}（取消: {old}）" if note else f"取消: {old}"
         add_event(s.db, row["id"], step_id, on, s.who, note or label, now)
     return changes["status"]
@@ -104,8 +113,17 @@ def add_deadline_exception(
         s.db.conn.execute(
             "INSERT INTO deadline_exceptions (case_id, rule, kind, cause, original_due, new_due,"
             " reason, recorded_at, who) VALUES (?,?,?,?,?,?,?,?,?)",
-            (row["id"], rule, kind, cause, original,
-             new_due.isoformat() if new_due else None, reason, now, s.who),
+            (
+                row["id"],
+                rule,
+                kind,
+                cause,
+                original,
+                new_due.isoformat() if new_due else None,
+                reason,
+                now,
+                s.who,
+            ),
         )
         if kind == "extend":
             update_case(s.db, row["id"], row["version"], {f"{rule}_due": new_due}, now)
@@ -152,6 +170,13 @@ def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
                 f"UPDATE cases SET {m.rule}_due = ?, version = version + 1, updated_at = ? WHERE id = ?",
                 (m.new, now, case_id),
             )
-            add_event(s.db, case_id, "deadline_rederive", None, s.who,
-                      f"{default_rules()[m.rule].label}を再計算: {m.old} → {m.new}", now)
+            add_event(
+                s.db,
+                case_id,
+                "deadline_rederive",
+                None,
+                s.who,
+                f"{default_rules()[m.rule].label}を再計算: {m.old} → {m.new}",
+                now,
+            )
     return [m for _, m in moved]

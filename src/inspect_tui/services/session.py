@@ -34,7 +34,5 @@ class Session:
         self.close()
 
 
-def open_session(
-    db_path: Path | str, config: Config | None = None, *, create: bool = True
-) -> Session:
+def open_session(db_path: Path | str, config: Config | None = None, *, create: bool = True) -> Session:
     return Session(open_database(db_path, create=create), config or load_config())

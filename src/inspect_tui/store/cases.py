@@ -101,8 +101,7 @@ def add_event(
     db: Database, case_id: int, kind: str, on: dt.date | None, who: str, note: str, now: str
 ) -> None:
     db.conn.execute(
-        "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note) VALUES (?, ?, ?, ?, ?, ?)",
         (case_id, kind, _iso(on), now, who, note),
     )
 

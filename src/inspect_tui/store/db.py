@@ -37,7 +37,7 @@ class Database:
         self.close()
 
     @property
-    def utils(self):  # noqa: ANN201 - sqlite_utils is imported lazily
+    def utils(self):
         """A sqlite-utils view of the same connection (for upserts and introspection)."""
         import sqlite_utils
 
@@ -79,8 +79,9 @@ def open_database(path: Path | str, *, create: bool = True, readonly: bool = Fal
         raise DatabaseError(f"{path} はフォルダです。データベースファイルのパスを指定してください")
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if not readonly:

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import pytest
+
+from inspect_tui.store.db import DatabaseError, open_database, permission_warning
+from inspect_tui.store.schema import SCHEMA_VERSION
+
+
+def test_new_database_is_owner_only_wal_and_migrated(db_path):
+    db = open_database(db_path)
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
+    assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    # whoever creates a database is its first manager
+    assert [tuple(r) for r in db.conn.execute("SELECT login, role FROM users")] == [("tester", "manager")]
+    assert permission_warning(db_path) is None
+    db.close()
+
+
+def test_older_file_is_upgraded_in_place(db_path):
+    db_path.parent.mkdir(mode=0o700)
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA user_version = 0")
+    conn.close()
+    db = open_database(db_path)
+    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+
+
+def test_newer_schema_is_refused(db_path):
+    open_database(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(DatabaseError, match="新しい版"):
+        open_database(db_path)
+
+
+def test_corrupt_file_is_a_clear_error(db_path):
+    db_path.parent.mkdir(mode=0o700)
+    db_path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="使えるデータベースではありません"):
+        open_database(db_path)
+
+
+def test_world_readable_file_is_warned_about(db_path):
+    open_database(db_path).close()
+    db_path.chmod(0o644)
+    assert "他のユーザーからも読めます" in permission_warning(db_path)
+
+
+def test_missing_database_for_a_command_is_a_clear_error(tmp_path, capsys):
+    from inspect_tui.cli import main
+
+    assert main(["deadlines", "rederive", "--db", str(tmp_path / "nope.db")]) == 1
+    assert "データベースがありません" in capsys.readouterr().err

@@ -1,0 +1,42 @@
+"""The domain, storage, services and report modules never pull in Textual or Rich:
+that is what keeps them usable from the CLI, the reports and the benchmarks, and
+keeps the CLI fast. Checked in a fresh interpreter (as harlequin does)."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import inspect_tui
+
+LAYERS = ("core", "store", "services", "reports")
+
+
+def modules() -> list[str]:
+    out = ["inspect_tui", "inspect_tui.cli", "inspect_tui.config", "inspect_tui.paths"]
+    for layer in LAYERS:
+        pkg = __import__(f"inspect_tui.{layer}", fromlist=["_"])
+        out.append(pkg.__name__)
+        out += [m.name for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + ".")]
+    return out
+
+
+def test_layers_do_not_import_textual_or_rich():
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules()!r}: importlib.import_module(m)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"imported: {out.stdout.strip()}"
+    assert len(modules()) > 10
+
+
+def test_package_import_is_light():
+    heavy = ("textual", "rich", "sqlite_utils", "pendulum", "jpholiday")
+    code = f"import sys, inspect_tui.cli\nprint(sorted(m for m in {heavy!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert inspect_tui.__version__
