@@ -1,0 +1,682 @@
+"""Importing the city's request list (cases) and the surveyor roster (surveyors) from CSV.
+
+All rows or none: the file is read and every row checked first; any problem
+fails the whole import with a message listing each one as
+``行 N 列 <column>: <what is wrong>`` and the database is left untouched.
+Re-importing a file updates rows by case number / surveyor code and writes
+only what changed. Personal values (name, insured number, date of birth) never
+appear in messages, events or the summary.
+
+Built for big files: one pass over the rows, one query per table for what is
+already stored, executemany for the writes, one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from inspect_tui.core.calendar import OutOfRange
+from inspect_tui.core.deadlines import case_rules
+from inspect_tui.core.jpdate import DateError, parse_date
+from inspect_tui.core.masking import PERSONAL_FIELDS
+from inspect_tui.core.steps import DATE_FIELDS, FIELD_LABELS, check_dates, derive_status
+from inspect_tui.core.today import now_jp_iso
+from inspect_tui.services.session import Session
+from inspect_tui.store.cases import case_row, insert_cases
+from inspect_tui.store.csvfile import (
+    CASE_HEADERS,
+    ENCODING_LABELS,
+    SURVEYOR_HEADERS,
+    CsvFileError,
+    CsvRow,
+    CsvTable,
+    HeaderMap,
+    map_header,
+    read_csv,
+)
+
+__all__ = ["KINDS", "ImportFailed", "ImportSummary", "Problem", "RowChange", "import_file"]
+
+KINDS = ("cases", "surveyors")
+KIND_LABELS = {"cases": "依頼一覧", "surveyors": "調査員名簿"}
+DRY_RUN_LIST_LIMIT = 50
+IMPORT_EVENT = "import"
+
+COLUMN_LABELS: dict[str, str] = {
+    **FIELD_LABELS,
+    "case_no": "依頼番号",
+    "insurer": "保険者",
+    "is_home": "自市・他市町村",
+    "welfare": "生活保護",
+    "application": "申請区分",
+    "ward": "区",
+    "insured_no": "被保険者番号",
+    "applicant_name": "氏名",
+    "birth_date": "生年月日",
+    "urgent": "緊急",
+    "surveyor": "調査員",
+    "accompanied_by": "同行者",
+    "code": "調査員コード",
+    "name": "氏名",
+    "qualification": "資格",
+    "registration_no": "登録番号",
+    "registered_on": "登録日",
+    "expires_on": "有効期限",
+    "hired_on": "採用日",
+    "placed_on": "配置日",
+    "is_chief": "主任",
+    "wards": "担当区",
+    "left_on": "退職日",
+}
+
+
+# -- results and errors -------------------------------------------------------------
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    column: str  # as the user knows it: the header in the file, else the Japanese label
+    message: str
+    order: int = 0  # column position, to keep a line's problems in file order
+
+    def __str__(self) -> str:
+        return f"行 {self.line} 列 {self.column}: {self.message}"
+
+
+class ImportFailed(ValueError):
+    """The file cannot be imported; str() lists every problem, one a line."""
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class RowChange:
+    key: str  # case_no or surveyor code (never personal)
+    action: str  # "add" | "update"
+    columns: tuple[str, ...] = ()  # Japanese labels of the changed columns (updates)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    kind: str
+    added: int
+    updated: int
+    unchanged: int
+    changes: tuple[RowChange, ...] = ()
+    encoding: str = ""
+
+    def describe(self, dry_run: bool = False) -> str:
+        label = KIND_LABELS[self.kind]
+        counts = f"追加 {self.added} 件、更新 {self.updated} 件、変更なし {self.unchanged} 件"
+        if not dry_run:
+            return f"{label}を取り込みました: {counts}"
+        lines = [f"{label}の取り込み（試行・書き込んでいません）: {counts}"]
+        for change in self.changes[:DRY_RUN_LIST_LIMIT]:
+            if change.action == "add":
+                lines.append(f"  追加 {change.key}")
+            else:
+                lines.append(f"  更新 {change.key}: {'、'.join(change.columns)}")
+        if len(self.changes) > DRY_RUN_LIST_LIMIT:
+            lines.append(f"  …ほか {len(self.changes) - DRY_RUN_LIST_LIMIT} 件")
+        return "\n".join(lines)
+
+
+# -- cell values --------------------------------------------------------------------
+class CellError(ValueError):
+    """A cell we cannot use; the message never repeats a personal value."""
+
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "はい", "○", "〇", "◯"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "いいえ", "×"})
+APPLICATIONS = ("新規", "区分変更", "更新")
+QUALIFICATIONS = {
+    "介護支援専門員": "care_manager",
+    "ケアマネジャー": "care_manager",
+    "ケアマネージャー": "care_manager",
+    "care_manager": "care_manager",
+    "caremanager": "care_manager",
+    "その他": "other",
+    "other": "other",
+}
+WARD_SEPARATORS = "、,・ "
+
+
+def _nfkc(raw: str) -> str:
+    return unicodedata.normalize("NFKC", raw).strip() if not raw.isascii() else raw
+
+
+def parse_flag(raw: str) -> int:
+    word = _nfkc(raw).lower()
+    if word in TRUE_WORDS:
+        return 1
+    if word in FALSE_WORDS:
+        return 0
+    raise CellError(f"「{raw}」は読めません（1/0、はい/いいえ、○/空欄 のどれか）")
+
+
+def parse_application(raw: str) -> str | None:
+    value = _nfkc(raw)
+    if not value:
+        return None
+    if value not in APPLICATIONS:
+        raise CellError(f"「{raw}」は申請区分ではありません（{' / '.join(APPLICATIONS)}）")
+    return value
+
+
+def parse_qualification(raw: str) -> str | None:
+    value = _nfkc(raw)
+    if not value:
+        return None
+    found = QUALIFICATIONS.get(value.lower().replace(" ", "_"))
+    if found is None:
+        raise CellError(f"「{raw}」は資格として読めません（介護支援専門員 / その他）")
+    return found
+
+
+def text_or_none(raw: str) -> str | None:
+    return raw or None
+
+
+def code_or_none(raw: str) -> str | None:
+    """Codes and numbers: full-width digits and letters made ASCII."""
+    return _nfkc(raw) or None
+
+
+def _split_wards(raw: str) -> list[str]:
+    text = _nfkc(raw)
+    for sep in WARD_SEPARATORS[:-1]:
+        text = text.replace(sep, " ")
+    return text.split()
+
+
+class Cells:
+    """Converters for one import: checks that need the config or the database, and caches."""
+
+    def __init__(self, wards: Iterable[str], surveyor_codes: Iterable[str]) -> None:
+        self.wards = tuple(wards)
+        self.surveyor_codes = frozenset(surveyor_codes)
+        self._dates: dict[str, dt.date | str] = {}
+
+    def date(self, raw: str) -> dt.date | None:
+        if not raw:
+            return None
+        found = self._dates.get(raw)
+        if found is None:
+            try:
+                found = parse_date(raw)
+            except DateError as exc:
+                found = str(exc)
+            self._dates[raw] = found
+        if isinstance(found, str):
+            raise CellError(found)
+        return found
+
+    def personal_date(self, raw: str) -> dt.date | None:
+        try:
+            return self.date(raw)
+        except CellError:
+            raise CellError("日付として読めません（値は表示しません）") from None
+
+    def ward(self, raw: str) -> str | None:
+        value = _nfkc(raw)
+        if value and value not in self.wards:
+            raise CellError(f"「{raw}」は設定の区（{'・'.join(self.wards)}）にありません")
+        return value or None
+
+    def ward_list(self, raw: str) -> str:
+        names = _split_wards(raw)
+        bad = [n for n in names if n not in self.wards]
+        if bad:
+            raise CellError(f"「{'、'.join(bad)}」は設定の区（{'・'.join(self.wards)}）にありません")
+        return ",".join(dict.fromkeys(names))
+
+    def surveyor(self, raw: str) -> str | None:
+        code = _nfkc(raw)
+        if code and code not in self.surveyor_codes:
+            raise CellError(
+                f"調査員コード「{code}」は登録されていません（先に調査員名簿を取り込んでください）"
+            )
+        return code or None
+
+
+# -- what each kind of file holds ---------------------------------------------------
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    table: str
+    key: str
+    headers: Mapping[str, str]
+    required: tuple[str, ...]
+    converters: Callable[[Cells], dict[str, Callable[[str], Any]]] = field(repr=False)
+
+
+def _case_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
+    conv: dict[str, Callable[[str], Any]] = {f: c.date for f in DATE_FIELDS}
+    conv.update(
+        case_no=code_or_none,
+        insurer=lambda raw: _nfkc(raw),
+        welfare=parse_flag,
+        application=parse_application,
+        ward=c.ward,
+        insured_no=code_or_none,
+        applicant_name=text_or_none,
+        birth_date=c.personal_date,
+        urgent=parse_flag,
+        surveyor=c.surveyor,
+        accompanied_by=c.surveyor,
+    )
+    return conv
+
+
+def _surveyor_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
+    return {
+        "code": code_or_none,
+        "name": text_or_none,
+        "qualification": parse_qualification,
+        "registration_no": code_or_none,
+        "registered_on": c.date,
+        "expires_on": c.date,
+        "hired_on": c.date,
+        "placed_on": c.date,
+        "is_chief": parse_flag,
+        "wards": c.ward_list,
+        "left_on": c.date,
+    }
+
+
+CASES = KindSpec(
+    "cases",
+    "cases",
+    "case_no",
+    CASE_HEADERS,
+    ("case_no", "application", "ward", "received_on"),
+    _case_converters,
+)
+SURVEYORS = KindSpec(
+    "surveyors",
+    "surveyors",
+    "code",
+    SURVEYOR_HEADERS,
+    ("code", "name", "qualification"),
+    _surveyor_converters,
+)
+SPECS = {"cases": CASES, "surveyors": SURVEYORS}
+SURVEYOR_COLUMNS = tuple(dict.fromkeys(SURVEYOR_HEADERS.values()))
+# (later, earlier) for the roster's dates
+SURVEYOR_ORDER = (("expires_on", "registered_on"), ("placed_on", "hired_on"), ("left_on", "hired_on"))
+
+
+# -- reading and checking rows ------------------------------------------------------
+@dataclass
+class Checked:
+    """Rows that passed, with what is stored for each key, and every problem found."""
+
+    rows: list[tuple[CsvRow, dict[str, Any]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _header_problems(spec: KindSpec, table: CsvTable, header: HeaderMap) -> list[Problem]:
+    line = table.header_line
+    out: list[Problem] = []
+    for index, text in header.unknown:
+        if not text:
+            if any(index < len(r.cells) and r.cells[index] for r in table.rows):
+                out.append(Problem(line, f"{index + 1}列目", "見出しがないのに値があります", index))
+            continue
+        known = ", ".join(dict.fromkeys(spec.headers.values()))
+        out.append(Problem(line, text, f"知らない列です（使える列: {known}）", index))
+    for text, earlier in header.repeated:
+        out.append(Problem(line, text, f"「{earlier}」と同じ列です。どちらか一方にしてください"))
+    for column in spec.required:
+        if column not in header.columns:
+            out.append(Problem(line, COLUMN_LABELS[column], f"必須の列がありません（{column}）", 10_000))
+    return out
+
+
+def check_rows(spec: KindSpec, table: CsvTable, header: HeaderMap, cells: Cells) -> Checked:
+    """Every row converted, with its problems; keys checked for blanks and repeats."""
+    out = Checked(problems=_header_problems(spec, table, header))
+    converters = spec.converters(cells)
+    present = [
+        (column, index, converters[column], header.labels[column], column in PERSONAL_FIELDS)
+        for column, index in header.columns.items()
+    ]
+    width = len(table.header)
+    required = [(c, header.labels[c], header.columns[c]) for c in spec.required if c in header.columns]
+    key_label = header.labels.get(spec.key, COLUMN_LABELS[spec.key])
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        cells_ = row.cells
+        if len(cells_) != width and (len(cells_) < width or any(cells_[width:])):
+            out.problems.append(
+                Problem(row.line, "-", f"列の数（{len(cells_)}）が見出し（{width}）と合いません")
+            )
+            continue
+        values: dict[str, Any] = {}
+        bad = False
+        for column, index, convert, label, personal in present:
+            try:
+                values[column] = convert(cells_[index])
+            except CellError as exc:
+                bad = True
+                message = str(exc) if not personal else "読めない値です（値は表示しません）"
+                out.problems.append(Problem(row.line, label, message, index))
+        for column, label, index in required:
+            if column in values and values[column] is None:
+                bad = True
+                out.problems.append(Problem(row.line, label, "空欄にできません", index))
+        key = values.get(spec.key)
+        if key:
+            if key in seen:
+                bad = True
+                out.problems.append(
+                    Problem(
+                        row.line,
+                        key_label,
+                        f"{key} が行 {seen[key]} と重複しています",
+                        header.columns[spec.key],
+                    )
+                )
+            else:
+                seen[key] = row.line
+        if not bad:
+            out.rows.append((row, values))
+    return out
+
+
+def _date_problems(row: CsvRow, header: HeaderMap, problems: Iterable[tuple[str, str]]) -> list[Problem]:
+    return [
+        Problem(row.line, header.labels.get(f, COLUMN_LABELS.get(f, f)), msg, header.columns.get(f, 0))
+        for f, msg in problems
+    ]
+
+
+def _iso(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
+# -- cases --------------------------------------------------------------------------
+@dataclass
+class CasePlan:
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[tuple[int, int, dict[str, Any], str]] = field(
+        default_factory=list
+    )  # id, version, cols, note
+    changes: list[RowChange] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _extended(conn: sqlite3.Connection) -> set[tuple[int, str]]:
+    return {
+        (r[0], r[1])
+        for r in conn.execute("SELECT case_id, rule FROM deadline_exceptions WHERE kind = 'extend'")
+    }
+
+
+def plan_cases(s: Session, table: CsvTable, header: HeaderMap, now: str) -> tuple[CasePlan, list[Problem]]:
+    conn = s.db.conn
+    existing = {r["case_no"]: r for r in conn.execute("SELECT * FROM cases")}
+    codes = [r[0] for r in conn.execute("SELECT code FROM surveyors")]
+    checked = check_rows(CASES, table, header, Cells(s.config.wards, codes))
+    problems = checked.problems
+    plan = CasePlan()
+    extended = _extended(conn) if existing else set()
+    calendar = s.calendar
+    has_insurer = "insurer" in header.columns
+    for row, values in checked.rows:
+        if has_insurer:
+            values["is_home"] = int(s.config.is_home(values["insurer"]))
+        old = existing.get(values["case_no"])
+        if old is None:
+            _plan_new_case(plan, problems, row, values, header, s, now)
+        else:
+            _plan_case_update(plan, problems, row, values, old, header, extended, calendar)
+    return plan, problems
+
+
+def _plan_new_case(
+    plan: CasePlan,
+    problems: list[Problem],
+    row: CsvRow,
+    values: dict[str, Any],
+    header: HeaderMap,
+    s: Session,
+    now: str,
+) -> None:
+    date_problems = check_dates(values)
+    if date_problems:
+        problems.extend(_date_problems(row, header, date_problems))
+        return
+    try:
+        plan.inserts.append(case_row(values, s.calendar, now))
+    except OutOfRange as exc:
+        problems.append(Problem(row.line, header.labels.get("received_on", "依頼受理日"), str(exc)))
+        return
+    plan.changes.append(RowChange(values["case_no"], "add"))
+
+
+def _plan_case_update(
+    plan: CasePlan,
+    problems: list[Problem],
+    row: CsvRow,
+    values: dict[str, Any],
+    old: sqlite3.Row,
+    header: HeaderMap,
+    extended: set[tuple[int, str]],
+    calendar: Any,
+) -> None:
+    purged = bool(old["personal_purged_on"])
+    changed: dict[str, Any] = {}
+    for column, value in values.items():
+        if purged and column in PERSONAL_FIELDS:
+            continue  # personal data already purged under the retention rule stays purged
+        stored = _iso(value)
+        if stored != old[column]:
+            changed[column] = stored
+    if not changed:
+        plan.unchanged += 1
+        return
+    dates = {f: dt.date.fromisoformat(old[f]) if old[f] else None for f in DATE_FIELDS}
+    dates.update((f, values[f]) for f in DATE_FIELDS if f in values)
+    date_problems = check_dates(dates)
+    if date_problems:
+        problems.extend(_date_problems(row, header, date_problems))
+        return
+    notes = [_change_note(c, old[c], v) for c, v in changed.items() if c != "is_home"]
+    cols = dict(changed)
+    status = derive_status(dates)
+    if status != old["status"]:
+        cols["status"] = status
+    for rule in case_rules():
+        if rule.base not in changed:
+            continue
+        column = f"{rule.name}_due"
+        if (old["id"], rule.name) in extended:
+            notes.append(f"期限「{rule.label}」は延長済みのため据え置き")
+            continue
+        base = dates[rule.base]
+        try:
+            due = _iso(rule.due(base, calendar)) if base else None
+        except OutOfRange as exc:
+            problems.append(Problem(row.line, header.labels.get(rule.base, rule.base), str(exc)))
+            return
+        if due != old[column]:
+            cols[column] = due
+            notes.append(f"期限「{rule.label}」を再計算: {old[column] or 'なし'} → {due or 'なし'}")
+    note = "取込で更新: " + "、".join(notes)
+    plan.updates.append((old["id"], old["version"], cols, note))
+    labels = tuple(COLUMN_LABELS[c] for c in changed if c != "is_home")
+    plan.changes.append(RowChange(old["case_no"], "update", labels or (COLUMN_LABELS["is_home"],)))
+
+
+def _change_note(column: str, old: Any, new: Any) -> str:
+    label = COLUMN_LABELS[column]
+    if column in PERSONAL_FIELDS:
+        return label
+    return f"{label} {_shown(old)} → {_shown(new)}"
+
+
+def _shown(value: Any) -> str:
+    return "なし" if value is None or value == "" else str(value)
+
+
+def write_cases(s: Session, plan: CasePlan, now: str) -> None:
+    conn = s.db.conn
+    events: list[tuple[Any, ...]] = []
+    if plan.inserts:
+        before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM cases").fetchone()[0]
+        insert_cases(s.db, plan.inserts)
+        events.extend(
+            (case_id, IMPORT_EVENT, None, now, s.who, "取込")
+            for (case_id,) in conn.execute("SELECT id FROM cases WHERE id > ? ORDER BY id", (before,))
+        )
+    for columns, group in _group_updates(plan.updates).items():
+        sets = ", ".join(f"{c} = ?" for c in columns)
+        cur = conn.executemany(
+            f"UPDATE cases SET {sets}, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+            ([*(cols[c] for c in columns), now, case_id, version] for case_id, version, cols, _ in group),
+        )
+        if cur.rowcount != len(group):
+            raise ImportFailed("取り込みの途中で他の人が依頼を更新しました。もう一度取り込んでください")
+        events.extend((case_id, IMPORT_EVENT, None, now, s.who, note) for case_id, _, _, note in group)
+    conn.executemany(
+        "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note) VALUES (?, ?, ?, ?, ?, ?)",
+        events,
+    )
+
+
+def _group_updates(
+    updates: list[tuple[int, int, dict[str, Any], str]],
+) -> dict[tuple[str, ...], list[tuple[int, int, dict[str, Any], str]]]:
+    groups: dict[tuple[str, ...], list[tuple[int, int, dict[str, Any], str]]] = {}
+    for update in updates:
+        groups.setdefault(tuple(update[2]), []).append(update)
+    return groups
+
+
+# -- surveyors ----------------------------------------------------------------------
+@dataclass
+class SurveyorPlan:
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def plan_surveyors(
+    s: Session, table: CsvTable, header: HeaderMap, now: str
+) -> tuple[SurveyorPlan, list[Problem]]:
+    existing = {r["code"]: r for r in s.db.conn.execute("SELECT * FROM surveyors")}
+    checked = check_rows(SURVEYORS, table, header, Cells(s.config.wards, existing))
+    problems = checked.problems
+    plan = SurveyorPlan()
+    for row, values in checked.rows:
+        order = _surveyor_date_problems(values)
+        if order:
+            problems.extend(_date_problems(row, header, order))
+            continue
+        old = existing.get(values["code"])
+        stored = {c: _iso(v) for c, v in values.items()}
+        if old is None:
+            full = {c: stored.get(c) for c in SURVEYOR_COLUMNS}
+            full["is_chief"] = stored.get("is_chief", 0)
+            full["wards"] = stored.get("wards", "")
+            full["updated_at"] = now
+            plan.inserts.append(full)
+            plan.changes.append(RowChange(values["code"], "add"))
+            continue
+        changed = {c: v for c, v in stored.items() if v != old[c]}
+        if not changed:
+            plan.unchanged += 1
+            continue
+        plan.updates.append((old["code"], changed))
+        plan.changes.append(RowChange(old["code"], "update", tuple(COLUMN_LABELS[c] for c in changed)))
+    return plan, problems
+
+
+def _surveyor_date_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for later, earlier in SURVEYOR_ORDER:
+        a, b = values.get(later), values.get(earlier)
+        if a and b and a < b:
+            out.append(
+                (
+                    later,
+                    f"{COLUMN_LABELS[later]} {a.isoformat()} が{COLUMN_LABELS[earlier]} "
+                    f"{b.isoformat()} より前です",
+                )
+            )
+    return out
+
+
+def write_surveyors(s: Session, plan: SurveyorPlan, now: str) -> None:
+    conn = s.db.conn
+    if plan.inserts:
+        cols = (*SURVEYOR_COLUMNS, "updated_at")
+        conn.executemany(
+            f"INSERT INTO surveyors ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            ([r[c] for c in cols] for r in plan.inserts),
+        )
+    groups: dict[tuple[str, ...], list[tuple[str, dict[str, Any]]]] = {}
+    for code, changed in plan.updates:
+        groups.setdefault(tuple(changed), []).append((code, changed))
+    for columns, group in groups.items():
+        sets = ", ".join(f"{c} = ?" for c in columns)
+        conn.executemany(
+            f"UPDATE surveyors SET {sets}, updated_at = ? WHERE code = ?",
+            ([*(changed[c] for c in columns), now, code] for code, changed in group),
+        )
+
+
+# -- the import ---------------------------------------------------------------------
+PLANNERS = {"cases": (plan_cases, write_cases), "surveyors": (plan_surveyors, write_surveyors)}
+
+
+def failure_message(path: Path, problems: list[Problem]) -> str:
+    ordered = sorted(problems, key=lambda p: (p.line, p.order))
+    head = (
+        f"{path.name}: {len(ordered)} 件の問題があるため取り込みませんでした"
+        "（データベースは変更していません）"
+    )
+    return "\n".join([head, *(f"  {p}" for p in ordered)])
+
+
+def import_file(s: Session, kind: str, path: Path, *, dry_run: bool = False) -> ImportSummary:
+    """Import a cases or surveyors CSV file: all rows or none. dry_run writes nothing."""
+    if kind not in SPECS:
+        raise ValueError(f"知らない取り込みの種類です: {kind}（{' / '.join(KINDS)}）")
+    path = Path(path)
+    try:
+        table = read_csv(path)
+    except CsvFileError as exc:
+        raise ImportFailed(str(exc)) from None
+    header = map_header(table.header, SPECS[kind].headers)
+    plan_fn, write_fn = PLANNERS[kind]
+    conn = s.db.conn
+    now = now_jp_iso()
+    conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+    try:
+        plan, problems = plan_fn(s, table, header, now)  # type: ignore[operator]
+        if problems:
+            raise ImportFailed(failure_message(path, problems), tuple(problems))
+        if not dry_run:
+            write_fn(s, plan, now)  # type: ignore[operator]
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("ROLLBACK" if dry_run else "COMMIT")
+    return ImportSummary(
+        kind=kind,
+        added=sum(1 for c in plan.changes if c.action == "add"),
+        updated=sum(1 for c in plan.changes if c.action == "update"),
+        unchanged=plan.unchanged,
+        changes=tuple(plan.changes),
+        encoding=ENCODING_LABELS.get(table.encoding, table.encoding),
+    )

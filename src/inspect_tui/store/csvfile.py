@@ -1,0 +1,178 @@
+"""CSV files a user brings: decoding, rows with their line numbers, header mapping.
+
+Excel in Japan saves CSV as CP932 ("CSV (コンマ区切り)") or UTF-8 with a BOM
+("CSV UTF-8"); other tools write plain UTF-8. We try UTF-8 (BOM or not)
+strictly, then CP932; anything else (UTF-16 "Unicode テキスト", binary) is
+refused with a message saying how to save the file instead.
+
+Headers may be the English column names or the Japanese labels a user would
+write; ``map_header`` turns either into the column names we store.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ENCODINGS = ("utf-8-sig", "cp932")
+ENCODING_LABELS = {"utf-8-sig": "UTF-8", "cp932": "CP932（Shift_JIS）"}
+SAVE_AS_HINT = "Excel なら「CSV UTF-8」か「CSV（コンマ区切り）」で保存し直してください"
+
+
+class CsvFileError(ValueError):
+    """A file we cannot read as CSV; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int  # physical line number in the file where the record starts (header = 1)
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    encoding: str
+    header: tuple[str, ...]  # as written in the file, trimmed
+    header_line: int
+    rows: tuple[CsvRow, ...]
+
+
+# -- decoding -----------------------------------------------------------------------
+def decode_bytes(data: bytes, name: str = "") -> tuple[str, str]:
+    """(text, encoding) of a CSV file's bytes, or CsvFileError naming the problem."""
+    where = f"{name}: " if name else ""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CsvFileError(f"{where}UTF-16 で保存されたファイルは読めません。{SAVE_AS_HINT}")
+    if b"\x00" in data:
+        raise CsvFileError(
+            f"{where}CSV ではないか、UTF-16 などの読めない文字コードのファイルです。{SAVE_AS_HINT}"
+        )
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding, errors="strict"), encoding
+        except UnicodeDecodeError:
+            continue
+    raise CsvFileError(f"{where}文字コードが UTF-8 でも CP932（Shift_JIS）でもありません。{SAVE_AS_HINT}")
+
+
+def read_csv(path: Path) -> CsvTable:
+    """The whole file as a header and rows, blank lines skipped, cells trimmed."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CsvFileError(f"ファイルがありません: {path}") from None
+    except IsADirectoryError:
+        raise CsvFileError(f"{path} はフォルダです。CSV ファイルを指定してください") from None
+    except OSError as exc:
+        raise CsvFileError(f"{path}: 読めません: {exc.strerror}") from None
+    text, encoding = decode_bytes(data, path.name)
+    return parse_csv_text(text, encoding, path.name)
+
+
+def parse_csv_text(text: str, encoding: str = "utf-8-sig", name: str = "") -> CsvTable:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[CsvRow] = []
+    header: tuple[str, ...] | None = None
+    header_line = 0
+    last_line = 0
+    try:
+        for record in reader:
+            start, last_line = last_line + 1, reader.line_num
+            cells = tuple(c.strip() for c in record)
+            if not any(cells):
+                continue
+            if header is None:
+                header, header_line = cells, start
+            else:
+                rows.append(CsvRow(start, cells))
+    except csv.Error as exc:
+        where = f"{name}: " if name else ""
+        raise CsvFileError(f"{where}行 {reader.line_num}: CSV として読めません（{exc}）") from None
+    if header is None:
+        raise CsvFileError(f"{name + ': ' if name else ''}空のファイルです（見出しの行がありません）")
+    return CsvTable(encoding, header, header_line, tuple(rows))
+
+
+# -- header mapping -----------------------------------------------------------------
+def header_key(text: str) -> str:
+    """A header cell reduced for matching: NFKC, lower case, no spaces, _ - ・ or dots."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    return "".join(ch for ch in text if ch not in " _-・.．()（）")
+
+
+def _aliases(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for column, names in table.items():
+        for name in (column, *names):
+            out[header_key(name)] = column
+    return out
+
+
+CASE_HEADERS: dict[str, str] = _aliases(
+    {
+        "case_no": ("依頼番号", "依頼No", "調査依頼番号", "案件番号", "caseno"),
+        "insurer": ("保険者", "保険者名"),
+        "welfare": ("生活保護", "生保", "生活保護受給"),
+        "application": ("申請区分", "申請種別", "区分"),
+        "ward": ("区", "区名", "行政区"),
+        "insured_no": ("被保険者番号", "被保番号"),
+        "applicant_name": ("name", "氏名", "申請者氏名", "申請者名", "名前"),
+        "birth_date": ("生年月日", "birthday"),
+        "received_on": ("依頼受理日", "依頼受付日", "受付日", "依頼日"),
+        "dispatched_on": ("発送日", "依頼発送日"),
+        "urgent": ("緊急", "至急"),
+        "surveyor": ("調査員", "調査員コード", "担当調査員"),
+        "accompanied_by": ("同行者", "同行調査員", "同行者コード"),
+        "contacted_on": ("日程調整日", "日程調整連絡日", "連絡日"),
+        "visited_on": ("訪問日", "訪問調査日", "調査日"),
+        "submitted_on": ("提出日",),
+        "accepted_on": ("受理日",),
+        "cancelled_on": ("中止日",),
+        "returned_on": ("返却日",),
+    }
+)
+
+SURVEYOR_HEADERS: dict[str, str] = _aliases(
+    {
+        "code": ("調査員コード", "コード", "調査員番号"),
+        "name": ("氏名", "調査員氏名", "名前"),
+        "qualification": ("資格", "資格区分", "資格種別"),
+        "registration_no": ("登録番号", "介護支援専門員登録番号"),
+        "registered_on": ("登録日", "登録年月日"),
+        "expires_on": ("有効期限", "有効期間満了日"),
+        "hired_on": ("採用日", "入社日"),
+        "placed_on": ("配置日",),
+        "is_chief": ("主任", "主任調査員"),
+        "wards": ("担当区", "区", "担当地区"),
+        "left_on": ("退職日",),
+    }
+)
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    columns: dict[str, int]  # stored column name -> cell index
+    labels: dict[str, str]  # stored column name -> header as written in the file
+    unknown: tuple[tuple[int, str], ...]  # (cell index, header) we do not know
+    repeated: tuple[tuple[str, str], ...]  # (header, the earlier header naming the same column)
+
+
+def map_header(header: tuple[str, ...], aliases: Mapping[str, str]) -> HeaderMap:
+    columns: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    unknown: list[tuple[int, str]] = []
+    repeated: list[tuple[str, str]] = []
+    for index, text in enumerate(header):
+        column = aliases.get(header_key(text))
+        if column is None:
+            unknown.append((index, text))
+        elif column in columns:
+            repeated.append((text, labels[column]))
+        else:
+            columns[column] = index
+            labels[column] = text
+    return HeaderMap(columns, labels, tuple(unknown), tuple(repeated))
