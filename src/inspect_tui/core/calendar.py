@@ -149,6 +149,27 @@ class BusinessCalendar:
         add = self.add_business_days
         return [add(start, n) for start, n in pairs]
 
+    def arrays(self, first_year: int, last_year: int) -> tuple[int, array, array, bytes]:
+        """The precomputed years first_year..last_year joined, for batch code (numpy).
+
+        Returns (lo, cum, bdays, is_bday): lo is the ordinal of Jan 1 of
+        first_year; for day index i = ordinal - lo, cum[i] counts the business
+        days in [lo, that day] and is_bday[i] is 1 on a business day; bdays
+        holds the ordinals of the span's business days in order. So the n-th
+        business day strictly after day i is bdays[cum[i] + n - 1].
+        """
+        if first_year > last_year:
+            raise ValueError("first_year must not be after last_year")
+        blocks = [self._year(y) for y in range(first_year, last_year + 1)]
+        cum, bdays, flags = array("i"), array("i"), bytearray()
+        offset = 0
+        for blk in blocks:
+            cum.extend(c + offset for c in blk.cum)
+            bdays.extend(blk.bdays)
+            flags += blk.is_bday
+            offset += blk.count
+        return blocks[0].start, cum, bdays, bytes(flags)
+
     def next_business_day(self, day: dt.date) -> dt.date:
         """The first business day strictly after day (翌開庁日)."""
         return self.add_business_days(day, 1)
