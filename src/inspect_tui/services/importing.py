@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ from typing import Any
 
 from inspect_tui.core.calendar import OutOfRange
 from inspect_tui.core.deadlines import case_rules
-from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.masking import PERSONAL_FIELDS
 from inspect_tui.core.steps import DATE_FIELDS, FIELD_LABELS, check_dates, derive_status
 from inspect_tui.core.today import now_jp_iso
@@ -33,12 +31,20 @@ from inspect_tui.store.csvfile import (
     CASE_HEADERS,
     ENCODING_LABELS,
     SURVEYOR_HEADERS,
+    CellError,
+    Cells,
     CsvFileError,
     CsvRow,
     CsvTable,
     HeaderMap,
+    code_or_none,
     map_header,
+    nfkc,
+    parse_application,
+    parse_flag,
+    parse_qualification,
     read_csv,
+    text_or_none,
 )
 
 __all__ = ["KINDS", "ImportFailed", "ImportSummary", "Problem", "RowChange", "import_file"]
@@ -128,124 +134,6 @@ class ImportSummary:
         return "\n".join(lines)
 
 
-# -- cell values --------------------------------------------------------------------
-class CellError(ValueError):
-    """A cell we cannot use; the message never repeats a personal value."""
-
-
-TRUE_WORDS = frozenset({"1", "true", "yes", "y", "はい", "○", "〇", "◯"})
-FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "いいえ", "×"})
-APPLICATIONS = ("新規", "区分変更", "更新")
-QUALIFICATIONS = {
-    "介護支援専門員": "care_manager",
-    "ケアマネジャー": "care_manager",
-    "ケアマネージャー": "care_manager",
-    "care_manager": "care_manager",
-    "caremanager": "care_manager",
-    "その他": "other",
-    "other": "other",
-}
-WARD_SEPARATORS = "、,・ "
-
-
-def _nfkc(raw: str) -> str:
-    return unicodedata.normalize("NFKC", raw).strip() if not raw.isascii() else raw
-
-
-def parse_flag(raw: str) -> int:
-    word = _nfkc(raw).lower()
-    if word in TRUE_WORDS:
-        return 1
-    if word in FALSE_WORDS:
-        return 0
-    raise CellError(f"「{raw}」は読めません（1/0、はい/いいえ、○/空欄 のどれか）")
-
-
-def parse_application(raw: str) -> str | None:
-    value = _nfkc(raw)
-    if not value:
-        return None
-    if value not in APPLICATIONS:
-        raise CellError(f"「{raw}」は申請区分ではありません（{' / '.join(APPLICATIONS)}）")
-    return value
-
-
-def parse_qualification(raw: str) -> str | None:
-    value = _nfkc(raw)
-    if not value:
-        return None
-    found = QUALIFICATIONS.get(value.lower().replace(" ", "_"))
-    if found is None:
-        raise CellError(f"「{raw}」は資格として読めません（介護支援専門員 / その他）")
-    return found
-
-
-def text_or_none(raw: str) -> str | None:
-    return raw or None
-
-
-def code_or_none(raw: str) -> str | None:
-    """Codes and numbers: full-width digits and letters made ASCII."""
-    return _nfkc(raw) or None
-
-
-def _split_wards(raw: str) -> list[str]:
-    text = _nfkc(raw)
-    for sep in WARD_SEPARATORS[:-1]:
-        text = text.replace(sep, " ")
-    return text.split()
-
-
-class Cells:
-    """Converters for one import: checks that need the config or the database, and caches."""
-
-    def __init__(self, wards: Iterable[str], surveyor_codes: Iterable[str]) -> None:
-        self.wards = tuple(wards)
-        self.surveyor_codes = frozenset(surveyor_codes)
-        self._dates: dict[str, dt.date | str] = {}
-
-    def date(self, raw: str) -> dt.date | None:
-        if not raw:
-            return None
-        found = self._dates.get(raw)
-        if found is None:
-            try:
-                found = parse_date(raw)
-            except DateError as exc:
-                found = str(exc)
-            self._dates[raw] = found
-        if isinstance(found, str):
-            raise CellError(found)
-        return found
-
-    def personal_date(self, raw: str) -> dt.date | None:
-        try:
-            return self.date(raw)
-        except CellError:
-            raise CellError("日付として読めません（値は表示しません）") from None
-
-    def ward(self, raw: str) -> str | None:
-        value = _nfkc(raw)
-        if value and value not in self.wards:
-            raise CellError(f"「{raw}」は設定の区（{'・'.join(self.wards)}）にありません")
-        return value or None
-
-    def ward_list(self, raw: str) -> str:
-        names = _split_wards(raw)
-        bad = [n for n in names if n not in self.wards]
-        if bad:
-            raise CellError(f"「{'、'.join(bad)}」は設定の区（{'・'.join(self.wards)}）にありません")
-        return ",".join(dict.fromkeys(names))
-
-    def surveyor(self, raw: str) -> str | None:
-        code = _nfkc(raw)
-        if code and code not in self.surveyor_codes:
-            raise CellError(
-                f"調査員コード「{code}」は登録されていません（先に調査員名簿を取り込んでください）"
-            )
-        return code or None
-
-
 # -- what each kind of file holds ---------------------------------------------------
 @dataclass(frozen=True)
 class KindSpec:
@@ -261,7 +149,7 @@ def _case_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
     conv: dict[str, Callable[[str], Any]] = {f: c.date for f in DATE_FIELDS}
     conv.update(
         case_no=code_or_none,
-        insurer=lambda raw: _nfkc(raw),
+        insurer=nfkc,
         welfare=parse_flag,
         application=parse_application,
         ward=c.ward,
@@ -310,16 +198,25 @@ SURVEYORS = KindSpec(
 SPECS = {"cases": CASES, "surveyors": SURVEYORS}
 SURVEYOR_COLUMNS = tuple(dict.fromkeys(SURVEYOR_HEADERS.values()))
 # (later, earlier) for the roster's dates
+SURVEYOR_DATES = ("registered_on", "expires_on", "hired_on", "placed_on", "left_on")
 SURVEYOR_ORDER = (("expires_on", "registered_on"), ("placed_on", "hired_on"), ("left_on", "hired_on"))
 
 
 # -- reading and checking rows ------------------------------------------------------
 @dataclass
 class Checked:
-    """Rows that passed, with what is stored for each key, and every problem found."""
+    """Every row's converted values, and every problem found so far."""
 
-    rows: list[tuple[CsvRow, dict[str, Any]]] = field(default_factory=list)
+    rows: list[CheckedRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    row: CsvRow
+    values: dict[str, Any]  # stored column -> value (dates as dates); failed cells left out
+    ok: bool  # no problem in any cell
+    dates_ok: bool  # every date cell read, so the order rules between dates can be checked
 
 
 def _header_problems(spec: KindSpec, table: CsvTable, header: HeaderMap) -> list[Problem]:
@@ -360,13 +257,17 @@ def check_rows(spec: KindSpec, table: CsvTable, header: HeaderMap, cells: Cells)
             )
             continue
         values: dict[str, Any] = {}
-        bad = False
+        bad = dates_bad = False
         for column, index, convert, label, personal in present:
+            raw = cells_[index]
             try:
-                values[column] = convert(cells_[index])
+                values[column] = convert(raw)
             except CellError as exc:
                 bad = True
-                message = str(exc) if not personal else "読めない値です（値は表示しません）"
+                dates_bad = dates_bad or column in DATE_FIELDS
+                message = str(exc)
+                if personal and raw in message:
+                    message = "読めない値です（値は表示しません）"
                 out.problems.append(Problem(row.line, label, message, index))
         for column, label, index in required:
             if column in values and values[column] is None:
@@ -386,8 +287,7 @@ def check_rows(spec: KindSpec, table: CsvTable, header: HeaderMap, cells: Cells)
                 )
             else:
                 seen[key] = row.line
-        if not bad:
-            out.rows.append((row, values))
+        out.rows.append(CheckedRow(row, values, not bad, not dates_bad))
     return out
 
 
@@ -430,48 +330,65 @@ def plan_cases(s: Session, table: CsvTable, header: HeaderMap, now: str) -> tupl
     extended = _extended(conn) if existing else set()
     calendar = s.calendar
     has_insurer = "insurer" in header.columns
-    for row, values in checked.rows:
-        if has_insurer:
-            values["is_home"] = int(s.config.is_home(values["insurer"]))
-        old = existing.get(values["case_no"])
+    for item in checked.rows:
+        if not item.dates_ok:
+            continue
+        if has_insurer and "insurer" in item.values:
+            item.values["is_home"] = int(s.config.is_home(item.values["insurer"]))
+        old = existing.get(item.values.get("case_no"))
         if old is None:
-            _plan_new_case(plan, problems, row, values, header, s, now)
+            _plan_new_case(plan, problems, item, header, s, now)
         else:
-            _plan_case_update(plan, problems, row, values, old, header, extended, calendar)
+            _plan_case_update(plan, problems, item, old, header, extended, calendar)
     return plan, problems
 
 
 def _plan_new_case(
     plan: CasePlan,
     problems: list[Problem],
-    row: CsvRow,
-    values: dict[str, Any],
+    item: CheckedRow,
     header: HeaderMap,
     s: Session,
     now: str,
 ) -> None:
+    row, values = item.row, item.values
     date_problems = check_dates(values)
     if date_problems:
         problems.extend(_date_problems(row, header, date_problems))
+    if date_problems or not item.ok:
         return
     try:
         plan.inserts.append(case_row(values, s.calendar, now))
-    except OutOfRange as exc:
-        problems.append(Problem(row.line, header.labels.get("received_on", "依頼受理日"), str(exc)))
+    except OutOfRange:
+        problems.extend(_out_of_range(row, header, values, s.calendar))
         return
     plan.changes.append(RowChange(values["case_no"], "add"))
+
+
+def _out_of_range(row: CsvRow, header: HeaderMap, dates: Mapping[str, Any], calendar: Any) -> list[Problem]:
+    """Which base date gives a deadline outside the calendar (rare: only then is this called)."""
+    out: dict[str, Problem] = {}
+    for rule in case_rules():
+        base = dates.get(rule.base)
+        try:
+            if base:
+                rule.due(base, calendar)
+        except OutOfRange as exc:
+            label = header.labels.get(rule.base, COLUMN_LABELS[rule.base])
+            out.setdefault(rule.base, Problem(row.line, label, str(exc), header.columns.get(rule.base, 0)))
+    return list(out.values())
 
 
 def _plan_case_update(
     plan: CasePlan,
     problems: list[Problem],
-    row: CsvRow,
-    values: dict[str, Any],
+    item: CheckedRow,
     old: sqlite3.Row,
     header: HeaderMap,
     extended: set[tuple[int, str]],
     calendar: Any,
 ) -> None:
+    row, values = item.row, item.values
     purged = bool(old["personal_purged_on"])
     changed: dict[str, Any] = {}
     for column, value in values.items():
@@ -488,6 +405,7 @@ def _plan_case_update(
     date_problems = check_dates(dates)
     if date_problems:
         problems.extend(_date_problems(row, header, date_problems))
+    if date_problems or not item.ok:
         return
     notes = [_change_note(c, old[c], v) for c, v in changed.items() if c != "is_home"]
     cols = dict(changed)
@@ -504,8 +422,8 @@ def _plan_case_update(
         base = dates[rule.base]
         try:
             due = _iso(rule.due(base, calendar)) if base else None
-        except OutOfRange as exc:
-            problems.append(Problem(row.line, header.labels.get(rule.base, rule.base), str(exc)))
+        except OutOfRange:
+            problems.extend(_out_of_range(row, header, dates, calendar))
             return
         if due != old[column]:
             cols[column] = due
@@ -577,12 +495,14 @@ def plan_surveyors(
     checked = check_rows(SURVEYORS, table, header, Cells(s.config.wards, existing))
     problems = checked.problems
     plan = SurveyorPlan()
-    for row, values in checked.rows:
-        order = _surveyor_date_problems(values)
+    for item in checked.rows:
+        row, values = item.row, item.values
+        old = existing.get(values.get("code"))
+        order = _surveyor_date_problems(values, old) if item.dates_ok else []
         if order:
             problems.extend(_date_problems(row, header, order))
+        if order or not item.ok:
             continue
-        old = existing.get(values["code"])
         stored = {c: _iso(v) for c, v in values.items()}
         if old is None:
             full = {c: stored.get(c) for c in SURVEYOR_COLUMNS}
@@ -601,10 +521,13 @@ def plan_surveyors(
     return plan, problems
 
 
-def _surveyor_date_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _surveyor_date_problems(values: Mapping[str, Any], old: sqlite3.Row | None) -> list[tuple[str, str]]:
+    """Order rules between a surveyor's dates, with stored dates filling columns not in the file."""
+    dates = {f: dt.date.fromisoformat(old[f]) if old[f] else None for f in SURVEYOR_DATES} if old else {}
+    dates.update((f, values[f]) for f in SURVEYOR_DATES if f in values)
     out = []
     for later, earlier in SURVEYOR_ORDER:
-        a, b = values.get(later), values.get(earlier)
+        a, b = dates.get(later), dates.get(earlier)
         if a and b and a < b:
             out.append(
                 (

@@ -12,11 +12,14 @@ write; ``map_header`` turns either into the column names we store.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from inspect_tui.core.jpdate import DateError, parse_date
 
 ENCODINGS = ("utf-8-sig", "cp932")
 ENCODING_LABELS = {"utf-8-sig": "UTF-8", "cp932": "CP932（Shift_JIS）"}
@@ -82,7 +85,7 @@ def parse_csv_text(text: str, encoding: str = "utf-8-sig", name: str = "") -> Cs
     try:
         for record in reader:
             start, last_line = last_line + 1, reader.line_num
-            cells = tuple(c.strip() for c in record)
+            cells = tuple(map(str.strip, record))
             if not any(cells):
                 continue
             if header is None:
@@ -176,3 +179,136 @@ def map_header(header: tuple[str, ...], aliases: Mapping[str, str]) -> HeaderMap
             columns[column] = index
             labels[column] = text
     return HeaderMap(columns, labels, tuple(unknown), tuple(repeated))
+
+
+# -- cell values --------------------------------------------------------------------
+# Each converter takes a trimmed cell and returns the value we store (None for an
+# empty cell), or raises CellError. The common spellings are looked up in a dict
+# first, so a 100,000-row file does not pay for Unicode normalization per cell.
+class CellError(ValueError):
+    """A cell we cannot use; the message says why."""
+
+
+def nfkc(raw: str) -> str:
+    """Full-width letters and digits made ASCII, trimmed (ASCII text passes untouched)."""
+    return raw if raw.isascii() else unicodedata.normalize("NFKC", raw).strip()
+
+
+TRUE_WORDS = ("1", "true", "yes", "y", "はい", "○", "〇", "◯")
+FALSE_WORDS = ("", "0", "false", "no", "n", "いいえ", "×")
+FLAG_HINT = "1/0、true/false、yes/no、はい/いいえ、○/空欄 のどれか"
+_FLAGS = {**dict.fromkeys(TRUE_WORDS, 1), **dict.fromkeys(FALSE_WORDS, 0)}
+
+APPLICATIONS = ("新規", "区分変更", "更新")
+QUALIFICATIONS = {
+    "介護支援専門員": "care_manager",
+    "ケアマネジャー": "care_manager",
+    "ケアマネージャー": "care_manager",
+    "care_manager": "care_manager",
+    "caremanager": "care_manager",
+    "その他": "other",
+    "other": "other",
+}
+WARD_SEPARATORS = ("、", ",", "・")
+
+
+def parse_flag(raw: str) -> int:
+    found = _FLAGS.get(raw)
+    if found is None:
+        found = _FLAGS.get(nfkc(raw).lower())
+        if found is None:
+            raise CellError(f"「{raw}」は読めません（{FLAG_HINT}）")
+    return found
+
+
+def parse_application(raw: str) -> str | None:
+    if raw in APPLICATIONS:
+        return raw
+    value = nfkc(raw)
+    if not value:
+        return None
+    if value not in APPLICATIONS:
+        raise CellError(f"「{raw}」は申請区分ではありません（{' / '.join(APPLICATIONS)}）")
+    return value
+
+
+def parse_qualification(raw: str) -> str | None:
+    value = nfkc(raw)
+    if not value:
+        return None
+    found = QUALIFICATIONS.get(value.lower().replace(" ", "_"))
+    if found is None:
+        raise CellError(f"「{raw}」は資格として読めません（介護支援専門員 / その他）")
+    return found
+
+
+def text_or_none(raw: str) -> str | None:
+    return raw or None
+
+
+def code_or_none(raw: str) -> str | None:
+    """Codes and numbers: full-width digits and letters made ASCII."""
+    return nfkc(raw) or None
+
+
+def split_wards(raw: str) -> list[str]:
+    text = nfkc(raw)
+    for sep in WARD_SEPARATORS:
+        text = text.replace(sep, " ")
+    return text.split()
+
+
+class Cells:
+    """Converters that need the config or the database, with a date cache per import."""
+
+    def __init__(self, wards: Iterable[str], surveyor_codes: Iterable[str]) -> None:
+        self.wards = tuple(wards)
+        self._ward_set = frozenset(self.wards)
+        self.surveyor_codes = frozenset(surveyor_codes)
+        self._dates: dict[str, dt.date | str] = {}
+
+    def date(self, raw: str) -> dt.date | None:
+        """Any form parse_date reads; the same text is parsed once per import."""
+        if not raw:
+            return None
+        found = self._dates.get(raw)
+        if found is None:
+            try:
+                found = parse_date(raw)
+            except DateError as exc:
+                found = str(exc)
+            self._dates[raw] = found
+        if isinstance(found, str):
+            raise CellError(found)
+        return found
+
+    def personal_date(self, raw: str) -> dt.date | None:
+        """A date of personal data: the error never repeats the value."""
+        try:
+            return self.date(raw)
+        except CellError:
+            raise CellError("日付として読めません（値は表示しません）") from None
+
+    def ward(self, raw: str) -> str | None:
+        if raw in self._ward_set:
+            return raw
+        value = nfkc(raw)
+        if value and value not in self._ward_set:
+            raise CellError(f"「{raw}」は設定の区（{'・'.join(self.wards)}）にありません")
+        return value or None
+
+    def ward_list(self, raw: str) -> str:
+        """One or more wards separated by 、 , ・ or spaces, stored comma-joined."""
+        names = split_wards(raw)
+        bad = [n for n in names if n not in self._ward_set]
+        if bad:
+            raise CellError(f"「{'、'.join(bad)}」は設定の区（{'・'.join(self.wards)}）にありません")
+        return ",".join(dict.fromkeys(names))
+
+    def surveyor(self, raw: str) -> str | None:
+        code = nfkc(raw)
+        if code and code not in self.surveyor_codes:
+            raise CellError(
+                f"調査員コード「{code}」は登録されていません（先に調査員名簿を取り込んでください）"
+            )
+        return code or None

@@ -1,0 +1,509 @@
+"""CSV import of the city's request list and the surveyor roster, as a user meets it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from inspect_tui.cli import main
+from inspect_tui.services.cases import add_deadline_exception
+from inspect_tui.services.importing import ImportFailed, import_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+PERSONAL_VALUES = ("申請 太郎", "申請 花子", "申請 次郎", "0000000001", "1940-01-02", "1938-05-06")
+
+
+# -- helpers ------------------------------------------------------------------------
+def write_csv(tmp_path: Path, text: str, name: str = "in.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def snapshot(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
+    """Every row of the tables an import may touch."""
+    return {
+        t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY 1")]
+        for t in ("cases", "case_events", "surveyors")
+    }
+
+
+def case(conn: sqlite3.Connection, case_no: str) -> sqlite3.Row:
+    return conn.execute("SELECT * FROM cases WHERE case_no = ?", (case_no,)).fetchone()
+
+
+def events(conn: sqlite3.Connection, case_no: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT e.* FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.case_no = ? ORDER BY e.id",
+        (case_no,),
+    ).fetchall()
+
+
+@pytest.fixture
+def staffed(session):
+    """A session whose database already holds the surveyor roster."""
+    import_file(session, "surveyors", FIXTURES / "surveyors.csv")
+    return session
+
+
+@pytest.fixture
+def loaded(staffed):
+    """Roster and the English cases file imported."""
+    import_file(staffed, "cases", FIXTURES / "cases_en.csv")
+    return staffed
+
+
+def fails(session, path: Path, kind: str = "cases") -> str:
+    """Import expecting failure; check the database is untouched; return the message."""
+    before = snapshot(session.db.conn)
+    with pytest.raises(ImportFailed) as info:
+        import_file(session, kind, path)
+    assert snapshot(session.db.conn) == before
+    assert not session.db.conn.in_transaction
+    return str(info.value)
+
+
+CASES_HEADER = "case_no,application,ward,received_on,visited_on,surveyor\n"
+
+
+# -- surveyors ----------------------------------------------------------------------
+def test_surveyor_roster_is_stored_with_mapped_values(session):
+    summary = import_file(session, "surveyors", FIXTURES / "surveyors.csv")
+    assert (summary.added, summary.updated, summary.unchanged) == (3, 0, 0)
+    rows = {r["code"]: r for r in session.db.conn.execute("SELECT * FROM surveyors")}
+    assert rows["S01"]["qualification"] == "care_manager" and rows["S01"]["is_chief"] == 1
+    assert rows["S02"]["qualification"] == "care_manager"
+    assert rows["S02"]["wards"] == "須磨区,垂水区"
+    assert rows["S03"]["qualification"] == "other" and rows["S03"]["is_chief"] == 0
+    assert rows["S03"]["registration_no"] is None
+    assert rows["S02"]["hired_on"] == "2026-10-01"
+
+
+def test_surveyor_roster_with_japanese_headers_and_ward_separators(session, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "調査員コード,氏名,資格,担当区,主任,採用日\n"
+        "S10,甲,介護支援専門員,長田区・須磨区,はい,R8.4.1\n"
+        "S11,乙,その他,長田区 垂水区,いいえ,\n"
+        'S12,丙,other,"垂水区,須磨区",,\n',
+    )
+    import_file(session, "surveyors", path)
+    rows = {r["code"]: r for r in session.db.conn.execute("SELECT * FROM surveyors")}
+    assert rows["S10"]["wards"] == "長田区,須磨区" and rows["S10"]["is_chief"] == 1
+    assert rows["S10"]["hired_on"] == "2026-04-01"
+    assert rows["S11"]["wards"] == "長田区,垂水区" and rows["S11"]["qualification"] == "other"
+    assert rows["S12"]["wards"] == "垂水区,須磨区"
+
+
+def test_surveyor_bad_values_are_listed(session, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "code,name,qualification,wards,hired_on,left_on\n"
+        "S10,甲,看護師,長田区,,\n"
+        "S11,乙,other,北区,,\n"
+        "S10,丙,other,長田区,2027-04-01,2027-03-31\n"
+        "S12,,other,,,\n",
+    )
+    message = fails(session, path, "surveyors")
+    assert "行 2 列 qualification: 「看護師」は資格として読めません" in message
+    assert "行 3 列 wards: 「北区」は設定の区" in message
+    assert "行 4 列 code: S10 が行 2 と重複しています" in message
+    assert "行 5 列 name: 空欄にできません" in message
+
+
+def test_surveyor_reimport_updates_only_what_changed(session, tmp_path):
+    import_file(session, "surveyors", FIXTURES / "surveyors.csv")
+    again = import_file(session, "surveyors", FIXTURES / "surveyors.csv")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+    path = write_csv(tmp_path, "code,name,qualification,left_on\nS03,調査 三子,その他,2027-05-31\n")
+    summary = import_file(session, "surveyors", path)
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 0)
+    row = session.db.conn.execute("SELECT * FROM surveyors WHERE code = 'S03'").fetchone()
+    assert row["left_on"] == "2027-05-31" and row["wards"] == "垂水区"  # untouched column kept
+
+
+# -- cases: formats -----------------------------------------------------------------
+def test_english_headers_store_every_column(staffed):
+    summary = import_file(staffed, "cases", FIXTURES / "cases_en.csv")
+    assert (summary.added, summary.updated, summary.unchanged) == (3, 0, 0)
+    conn = staffed.db.conn
+    k1 = case(conn, "K-0001")
+    assert k1["applicant_name"] == "申請 太郎" and k1["insured_no"] == "0000000001"
+    assert k1["birth_date"] == "1940-01-02"
+    assert k1["status"] == "accepted" and k1["accepted_on"] == "2027-06-11"
+    assert k1["is_home"] == 1 and k1["insurer"] == ""
+    k2 = case(conn, "K-0002")
+    assert (k2["welfare"], k2["urgent"], k2["is_home"]) == (1, 1, 1)
+    assert (k2["surveyor"], k2["accompanied_by"]) == ("S02", "S01")
+    assert k2["status"] == "contacted" and k2["application"] == "区分変更"
+    k3 = case(conn, "K-0003")
+    assert k3["is_home"] == 0 and k3["insurer"] == "明石市"
+    assert k3["status"] == "received" and k3["dispatched_on"] is None and k3["standard_due"] is None
+    assert [(e["kind"], e["note"], e["who"]) for e in events(conn, "K-0001")] == [
+        ("import", "取込", "tester")
+    ]
+
+
+def test_japanese_headers_bom_era_dates_and_full_width_digits(staffed):
+    summary = import_file(staffed, "cases", FIXTURES / "cases_ja_bom.csv")
+    assert summary.added == 2
+    conn = staffed.db.conn
+    k = case(conn, "K-1001")  # written Ｋ－１００１ in the file
+    assert k["insured_no"] == "0123456789"
+    assert k["birth_date"] == "1940-01-02"
+    assert (k["received_on"], k["dispatched_on"]) == ("2027-06-01", "2027-06-01")
+    assert (k["contacted_on"], k["visited_on"]) == ("2027-06-02", "2027-06-07")
+    assert (k["welfare"], k["urgent"], k["is_home"]) == (1, 1, 1)
+    assert k["status"] == "visited"
+    k2 = case(conn, "K-1002")
+    assert k2["received_on"] == "2019-05-07" and k2["applicant_name"] is None
+    assert k2["surveyor"] is None and k2["welfare"] == 0
+
+
+def test_cp932_file_from_excel(staffed):
+    summary = import_file(staffed, "cases", FIXTURES / "cases_cp932.csv")
+    assert summary.added == 2 and summary.encoding.startswith("CP932")
+    conn = staffed.db.conn
+    assert case(conn, "K-2001")["urgent"] == 1
+    k2 = case(conn, "K-2002")
+    assert k2["applicant_name"] == "髙橋 はしご"  # an IBM extension character only CP932 has
+    assert (k2["insurer"], k2["is_home"]) == ("芦屋市", 0)
+    assert k2["received_on"] == "2027-06-02"
+
+
+def test_utf8_without_bom_and_crlf_line_ends(staffed, tmp_path):
+    path = write_csv(tmp_path, "依頼番号,申請区分,区,依頼受理日\r\nK-1,新規,長田区,2027/6/1\r\n")
+    assert import_file(staffed, "cases", path).added == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "stored"),
+    [
+        ("1", 1),
+        ("0", 0),
+        ("true", 1),
+        ("FALSE", 0),
+        ("yes", 1),
+        ("No", 0),
+        ("はい", 1),
+        ("いいえ", 0),
+        ("○", 1),
+        ("〇", 1),
+        ("", 0),
+        ("１", 1),
+    ],
+)
+def test_flags_in_each_accepted_form(staffed, tmp_path, word, stored):
+    path = write_csv(
+        tmp_path,
+        f"case_no,application,ward,received_on,urgent,welfare\nK-1,新規,長田区,2027-06-01,{word},{word}\n",
+    )
+    import_file(staffed, "cases", path)
+    row = case(staffed.db.conn, "K-1")
+    assert (row["urgent"], row["welfare"]) == (stored, stored)
+
+
+@pytest.mark.parametrize(("insurer", "is_home"), [("", 1), ("神戸市", 1), (" 神戸市 ", 1), ("明石市", 0)])
+def test_insurer_decides_home_or_other_municipality(staffed, tmp_path, insurer, is_home):
+    path = write_csv(
+        tmp_path, f"case_no,insurer,application,ward,received_on\nK-1,{insurer},新規,長田区,2027-06-01\n"
+    )
+    import_file(staffed, "cases", path)
+    assert case(staffed.db.conn, "K-1")["is_home"] == is_home
+
+
+def test_deadlines_across_the_year_end_closure(staffed, tmp_path):
+    # Fri 2026-12-25: business days after are Mon 12/28, then 12/29-1/3 closed, Mon 1/4, Tue 1/5 ...
+    # Mon 2026-12-28: 1/4, 1/5, 1/6 (3rd); 1/7, 1/8, [1/11 成人の日], 1/12 (6th)
+    path = write_csv(
+        tmp_path,
+        "case_no,application,ward,received_on,dispatched_on\n"
+        "K-1,新規,長田区,2026-12-25,2026-12-25\n"
+        "K-2,新規,長田区,2026-12-28,2026-12-28\n",
+    )
+    import_file(staffed, "cases", path)
+    conn = staffed.db.conn
+    k1, k2 = case(conn, "K-1"), case(conn, "K-2")
+    assert (k1["contact_due"], k1["standard_due"], k1["target20_due"]) == (
+        "2027-01-05",
+        "2027-01-08",
+        "2027-01-14",
+    )
+    assert (k2["contact_due"], k2["standard_due"], k2["target20_due"]) == (
+        "2027-01-06",
+        "2027-01-12",
+        "2027-01-17",
+    )
+
+
+def test_line_numbers_count_physical_lines(staffed, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "case_no,application,ward,received_on,name\n"
+        "\n"
+        'K-1,新規,長田区,2027-06-01,"申請\n太郎"\n'
+        "K-2,新規,長田区,2027-02-30,\n",
+    )
+    assert "行 5 列 received_on:" in fails(staffed, path)
+
+
+# -- cases: re-import and updates ---------------------------------------------------
+def test_reimport_is_idempotent(loaded):
+    before = snapshot(loaded.db.conn)
+    summary = import_file(loaded, "cases", FIXTURES / "cases_en.csv")
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 0, 3)
+    assert snapshot(loaded.db.conn) == before
+
+
+def test_update_of_one_field_writes_only_that_case(loaded, tmp_path):
+    conn = loaded.db.conn
+    old = case(conn, "K-0002")
+    others = [tuple(case(conn, n)) for n in ("K-0001", "K-0003")]
+    text = (FIXTURES / "cases_en.csv").read_text(encoding="utf-8")
+    text = text.replace("1,S02,S01,2027-06-04,,,,", "1,S02,S01,2027-06-04,2027-06-08,,,")
+    summary = import_file(loaded, "cases", write_csv(tmp_path, text))
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 2)
+    assert summary.changes[0].key == "K-0002" and summary.changes[0].columns == ("訪問日",)
+    new = case(conn, "K-0002")
+    assert new["visited_on"] == "2027-06-08" and new["status"] == "visited"
+    assert new["version"] == old["version"] + 1
+    changed = {k for k in new.keys() if new[k] != old[k]} - {"updated_at"}  # same second
+    assert changed == {"visited_on", "status", "version"}
+    assert [tuple(case(conn, n)) for n in ("K-0001", "K-0003")] == others
+    last = events(conn, "K-0002")[-1]
+    assert last["kind"] == "import" and "訪問日 なし → 2027-06-08" in last["note"]
+
+
+def test_update_keeps_stored_deadlines_unless_their_base_date_changed(loaded, tmp_path):
+    conn = loaded.db.conn
+    conn.execute(
+        "UPDATE cases SET contact_due = '2099-01-01', standard_due = '2099-01-02' WHERE case_no = 'K-0002'"
+    )
+    text = (FIXTURES / "cases_en.csv").read_text(encoding="utf-8")
+    path = write_csv(tmp_path, text.replace("1,S02,S01,2027-06-04,,", "1,S02,,2027-06-04,,"))
+    import_file(loaded, "cases", path)  # accompanied_by cleared: no deadline moves
+    row = case(conn, "K-0002")
+    assert row["accompanied_by"] is None
+    assert (row["contact_due"], row["standard_due"]) == ("2099-01-01", "2099-01-02")
+    # dispatched_on moves (Thu 6/3 -> Fri 6/4): only the standard deadline is recomputed
+    path = write_csv(tmp_path, text.replace("2027-06-03,2027-06-03,1", "2027-06-03,2027-06-04,1"))
+    import_file(loaded, "cases", path)
+    row = case(conn, "K-0002")
+    assert row["contact_due"] == "2099-01-01"
+    assert row["standard_due"] == "2027-06-14"
+    assert "期限「標準提出期限」を再計算: 2099-01-02 → 2027-06-14" in events(conn, "K-0002")[-1]["note"]
+
+
+def test_dry_run_writes_nothing_and_lists_changes(loaded, tmp_path):
+    before = snapshot(loaded.db.conn)
+    text = (FIXTURES / "cases_en.csv").read_text(encoding="utf-8")
+    text = text.replace("申請 花子", "申請 花代").replace(
+        "1,S02,S01,2027-06-04,,", "1,S02,S01,2027-06-04,2027-06-08,"
+    )
+    text += "K-0004,,0,新規,長田区,,,,2027-06-10,,0,,,,,,,\n"
+    summary = import_file(loaded, "cases", write_csv(tmp_path, text), dry_run=True)
+    assert snapshot(loaded.db.conn) == before
+    assert (summary.added, summary.updated, summary.unchanged) == (1, 1, 2)
+    report = summary.describe(dry_run=True)
+    assert "書き込んでいません" in report
+    assert "更新 K-0002: 氏名、訪問日" in report and "追加 K-0004" in report
+    assert "花代" not in report and "花子" not in report
+
+
+def test_dry_run_on_fresh_database_creates_no_rows(staffed):
+    before = snapshot(staffed.db.conn)
+    summary = import_file(staffed, "cases", FIXTURES / "cases_en.csv", dry_run=True)
+    assert summary.added == 3
+    assert snapshot(staffed.db.conn) == before
+
+
+def test_personal_values_never_in_events_or_summary(loaded, tmp_path):
+    text = (FIXTURES / "cases_en.csv").read_text(encoding="utf-8")
+    text = text.replace("申請 太郎", "申請 太一").replace("0000000001", "0000000009")
+    summary = import_file(loaded, "cases", write_csv(tmp_path, text), dry_run=False)
+    notes = " ".join(e["note"] for e in events(loaded.db.conn, "K-0001"))
+    shown = notes + summary.describe() + summary.describe(dry_run=True)
+    for value in ("太郎", "太一", "0000000001", "0000000009"):
+        assert value not in shown
+    assert "氏名" in notes and "被保険者番号" in notes
+
+
+def test_purged_personal_data_is_not_restored(loaded):
+    conn = loaded.db.conn
+    conn.execute(
+        "UPDATE cases SET applicant_name = NULL, insured_no = NULL, birth_date = NULL,"
+        " personal_purged_on = '2027-06-14' WHERE case_no = 'K-0001'"
+    )
+    summary = import_file(loaded, "cases", FIXTURES / "cases_en.csv")
+    assert summary.updated == 0
+    assert case(conn, "K-0001")["applicant_name"] is None
+
+
+def test_extended_deadline_is_kept_when_base_date_changes(loaded, tmp_path):
+    add_deadline_exception(loaded, "K-0003", "contact", "extend", "入院中", "applicant", dt.date(2027, 6, 30))
+    text = (FIXTURES / "cases_en.csv").read_text(encoding="utf-8")
+    import_file(loaded, "cases", write_csv(tmp_path, text.replace("2027-06-07,,0,,", "2027-06-08,,0,,")))
+    row = case(loaded.db.conn, "K-0003")
+    assert row["contact_due"] == "2027-06-30"
+    assert row["target20_due"] == "2027-06-28"
+    assert "延長済みのため据え置き" in events(loaded.db.conn, "K-0003")[-1]["note"]
+
+
+# -- cases: bad input ---------------------------------------------------------------
+def test_unknown_column_is_named(loaded, tmp_path):
+    path = write_csv(tmp_path, "case_no,application,ward,received_on,memo\nK-9,新規,長田区,2027-06-01,x\n")
+    message = fails(loaded, path)
+    assert "行 1 列 memo: 知らない列です" in message
+
+
+def test_missing_required_column(loaded, tmp_path):
+    path = write_csv(tmp_path, "case_no,application,ward\nK-9,新規,長田区\n")
+    assert "行 1 列 依頼受理日: 必須の列がありません（received_on）" in fails(loaded, path)
+
+
+def test_impossible_date(loaded, tmp_path):
+    path = write_csv(tmp_path, CASES_HEADER + "K-9,新規,長田区,2027-02-30,,\n")
+    assert "行 2 列 received_on: 「2027-02-30」は存在しない日付です" in fails(loaded, path)
+
+
+def test_visit_before_request(loaded, tmp_path):
+    path = write_csv(tmp_path, CASES_HEADER + "K-9,新規,長田区,2027-06-10,2027-06-09,\n")
+    message = fails(loaded, path)
+    assert "行 2 列 visited_on: 訪問日 2027-06-09 が依頼受理日 2027-06-10 より前です" in message
+
+
+def test_visit_before_stored_request_on_update(loaded, tmp_path):
+    path = write_csv(tmp_path, "case_no,visited_on\nK-0003,2027-06-01\n")
+    assert "行 2 列 visited_on: 訪問日 2027-06-01 が依頼受理日 2027-06-07 より前です" in fails(loaded, path)
+
+
+def test_duplicate_case_no_names_both_lines(loaded, tmp_path):
+    path = write_csv(
+        tmp_path,
+        CASES_HEADER
+        + "K-9,新規,長田区,2027-06-01,,\nK-8,新規,長田区,2027-06-01,,\nK-9,更新,須磨区,2027-06-02,,\n",
+    )
+    assert "行 4 列 case_no: K-9 が行 2 と重複しています" in fails(loaded, path)
+
+
+def test_unknown_surveyor_code(loaded, tmp_path):
+    path = write_csv(tmp_path, CASES_HEADER + "K-9,新規,長田区,2027-06-01,,S99\n")
+    assert "行 2 列 surveyor: 調査員コード「S99」は登録されていません" in fails(loaded, path)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("application", "新規申請", "「新規申請」は申請区分ではありません"),
+        ("ward", "北区", "「北区」は設定の区"),
+        ("urgent", "maybe", "「maybe」は読めません"),
+    ],
+)
+def test_values_outside_the_accepted_set(loaded, tmp_path, column, value, expected):
+    values = {
+        "case_no": "K-9",
+        "application": "新規",
+        "ward": "長田区",
+        "received_on": "2027-06-01",
+        "urgent": "0",
+    }
+    values[column] = value
+    path = write_csv(tmp_path, ",".join(values) + "\n" + ",".join(values.values()) + "\n")
+    assert f"行 2 列 {column}: {expected}" in fails(loaded, path)
+
+
+def test_required_cell_left_empty(loaded, tmp_path):
+    path = write_csv(tmp_path, CASES_HEADER + "K-9,,長田区,2027-06-01,,\n")
+    assert "行 2 列 application: 空欄にできません" in fails(loaded, path)
+
+
+def test_every_problem_is_listed_in_line_order(loaded, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "依頼番号,申請区分,区,依頼受理日,訪問日,調査員,色\n"
+        "K-9,新規,長田区,2027-02-30,,S01,\n"
+        "K-8,新規,北区,2027-06-01,2027-05-01,S77,\n"
+        "K-9,新規,長田区,2027-06-01,,,\n",
+    )
+    message = fails(loaded, path)
+    lines = message.splitlines()[1:]
+    assert [ln.split(" 列 ")[0].strip() for ln in lines] == ["行 1", "行 2", "行 3", "行 3", "行 3", "行 4"]
+    assert "4 件" not in message.splitlines()[0] and "6 件の問題" in message.splitlines()[0]
+    assert "行 1 列 色: 知らない列です" in message
+    assert "行 3 列 区: 「北区」は設定の区" in message
+    assert "行 3 列 訪問日: 訪問日 2027-05-01 が依頼受理日 2027-06-01 より前です" in message
+    assert "行 3 列 調査員: 調査員コード「S77」は登録されていません" in message
+
+
+def test_personal_values_never_in_error_messages(loaded, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "case_no,application,ward,received_on,name,insured_no,birth_date\n"
+        "K-9,新規,長田区,2027-02-30,秘密 花子,9876543210,1941-02-30\n"
+        "K-8,新規,北区,2027-06-01,秘密 次郎,1234598760,昭和16年13月1日\n",
+    )
+    message = fails(loaded, path)
+    assert "行 2 列 birth_date: 日付として読めません（値は表示しません）" in message
+    assert "行 3 列 birth_date:" in message
+    for value in ("秘密", "花子", "次郎", "9876543210", "1234598760", "1941-02-30", "昭和16年13月1日"):
+        assert value not in message
+
+
+def test_random_bytes_are_refused(loaded, tmp_path):
+    path = tmp_path / "noise.csv"
+    path.write_bytes(random.Random(7).randbytes(4096))
+    message = fails(loaded, path)
+    assert "noise.csv" in message and ("文字コード" in message or "CSV ではない" in message)
+
+
+def test_utf16_is_refused_with_advice(loaded, tmp_path):
+    path = write_csv(
+        tmp_path, "\ufeff" + CASES_HEADER + "K-9,新規,長田区,2027-06-01,,\n", encoding="utf-16-le"
+    )
+    message = fails(loaded, path)
+    assert "UTF-16" in message and "CSV UTF-8" in message
+
+
+def test_invalid_bytes_in_neither_encoding(loaded, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(CASES_HEADER.encode() + b"K-9,\x82\xff,\xa0\x81\n")
+    assert "UTF-8 でも CP932" in fails(loaded, path)
+
+
+def test_empty_and_missing_files(loaded, tmp_path):
+    assert "空のファイル" in fails(loaded, write_csv(tmp_path, "\n\n"))
+    assert "ファイルがありません" in fails(loaded, tmp_path / "nope.csv")
+
+
+def test_row_with_wrong_number_of_cells(loaded, tmp_path):
+    path = write_csv(tmp_path, CASES_HEADER + "K-9,新規,長田区\n")
+    assert "行 2 列 -: 列の数（3）が見出し（6）と合いません" in fails(loaded, path)
+
+
+# -- the command line ---------------------------------------------------------------
+def test_cli_import_and_dry_run(tmp_path, capsys):
+    db = tmp_path / "cli.db"
+    assert main(["import", "surveyors", str(FIXTURES / "surveyors.csv"), "--db", str(db)]) == 0
+    assert main(["import", "cases", str(FIXTURES / "cases_en.csv"), "--db", str(db), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "追加 3 件" in out and "書き込んでいません" in out
+    assert main(["import", "cases", str(FIXTURES / "cases_en.csv"), "--db", str(db)]) == 0
+    assert "依頼一覧を取り込みました: 追加 3 件、更新 0 件、変更なし 0 件" in capsys.readouterr().out
+
+
+def test_cli_bad_file_exits_2_and_lists_problems(tmp_path, capsys):
+    db = tmp_path / "cli.db"
+    main(["import", "surveyors", str(FIXTURES / "surveyors.csv"), "--db", str(db)])
+    capsys.readouterr()
+    path = write_csv(
+        tmp_path, CASES_HEADER + "K-9,新規,長田区,2027-06-10,2027-06-09,S01\nK-8,新規,長田区,R9.2.30,,\n"
+    )
+    assert main(["import", "cases", str(path), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "行 2 列 visited_on:" in err and "行 3 列 received_on:" in err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 0
