@@ -1,0 +1,82 @@
+"""A report as renderers see it: a title, a few facts, and sections of tables and text.
+
+The services build one of these (``as_doc()`` on each report); every renderer
+(text, md, csv, html, xlsx) draws the same document, so the formats cannot
+disagree. JSON is the exception: it writes the report's own ``to_json()``
+shape, documented in docs/report-formats.md.
+
+Cells are ``str``, ``int`` (counts and yen, printed with thousands
+separators), ``None`` (nothing to show, printed as －) or a ``Mark`` (achieved
+or not: ○/× in html and xlsx, 達成/未達 words in terminal text, md and csv —
+○ and × are ambiguous-width in terminals).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Mark:
+    ok: bool | None  # None: not judged yet (未到来 / 未集計)
+    pending_word: str = "－"
+
+    def word(self) -> str:
+        if self.ok is None:
+            return self.pending_word
+        return "達成" if self.ok else "未達"
+
+    def symbol(self) -> str:
+        if self.ok is None:
+            return self.pending_word
+        return "○" if self.ok else "×"
+
+
+Cell = str | int | Mark | None
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[Cell]]
+    align: list[str] | None = None  # "l" | "r" | "c" per column; default: numbers right
+    caption: str = ""
+
+    def aligns(self) -> list[str]:
+        if self.align:
+            return self.align
+        out = []
+        for i in range(len(self.headers)):
+            col = [r[i] for r in self.rows if i < len(r)]
+            numeric = col and all(isinstance(v, int) or v is None for v in col)
+            out.append("r" if numeric else "l")
+        return out
+
+
+@dataclass
+class Section:
+    heading: str
+    tables: list[Table] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Doc:
+    title: str
+    facts: list[tuple[str, str]]  # (label, value): 対象期間, 基準日, 発行日 …
+    sections: list[Section]
+    signature: bool = True  # the html gets a 業務責任者 印 box
+    note: str = ""  # one line under the facts
+
+
+def cell_text(v: Cell, *, symbols: bool = False) -> str:
+    """A cell as text: numbers with thousands separators, None as －."""
+    if v is None:
+        return "－"
+    if isinstance(v, Mark):
+        return v.symbol() if symbols else v.word()
+    if isinstance(v, bool):
+        return "はい" if v else "いいえ"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)

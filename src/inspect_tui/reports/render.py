@@ -1,0 +1,57 @@
+"""One entry point for every format: ``render(report, fmt)`` -> str or bytes.
+
+A report is any object with ``as_doc()`` (the document the text formats draw)
+and ``to_json()`` (its documented JSON shape).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from inspect_tui.reports.doc import Doc
+
+FORMATS = ("text", "md", "csv", "json", "html", "xlsx")
+EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html", "xlsx": "xlsx"}
+
+
+class Renderable(Protocol):
+    def as_doc(self, full: bool = False) -> Doc: ...
+    def to_json(self) -> dict[str, Any]: ...
+
+
+def render(report: Renderable, fmt: str) -> str | bytes:
+    if fmt == "json":
+        return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    # full: every late case listed (html and xlsx are for filing; text is for reading)
+    doc = report.as_doc(full=fmt in ("html", "xlsx"))
+    if fmt == "text":
+        from inspect_tui.reports.text import render as r
+    elif fmt == "md":
+        from inspect_tui.reports.md import render as r
+    elif fmt == "csv":
+        from inspect_tui.reports.csv_out import render as r
+    elif fmt == "html":
+        from inspect_tui.reports.html_out import render as r
+    elif fmt == "xlsx":
+        from inspect_tui.reports.xlsx_out import render as r
+    else:
+        raise ValueError(f"出力形式は {' / '.join(FORMATS)} のどれかです")
+    return r(doc)
+
+
+def default_filename(kind: str, period_key: str, fmt: str) -> str:
+    """monthly_2027-05.xlsx: the report kind and period only, never personal data."""
+    return f"{kind}_{period_key}.{EXTENSIONS[fmt]}"
+
+
+def write(report: Renderable, fmt: str, path) -> None:
+    """Render and write to path (CSV as UTF-8 with its BOM; xlsx as bytes)."""
+    from pathlib import Path
+
+    data = render(report, fmt)
+    p = Path(path)
+    if isinstance(data, bytes):
+        p.write_bytes(data)
+    else:
+        p.write_text(data, encoding="utf-8", newline="")
