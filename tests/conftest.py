@@ -40,3 +40,28 @@ def session(db_path: Path):
     s = open_session(db_path, Config())
     yield s
     s.close()
+
+
+# --------------------------------------------------------------------------- demo database
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo database per test session (today=2027-06-15, seed=1, 1.5 years); do not modify it."""
+    from inspect_tui.store.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("INSPECT_TUI_USER", "tester")
+        build_demo(path, seed=1, today=TODAY)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the session's demo database (a single file, no -wal)."""
+    import shutil
+
+    path = tmp_path / "demo" / "demo.db"
+    path.parent.mkdir(mode=0o700)
+    shutil.copyfile(demo_template, path)
+    path.chmod(0o600)
+    return path

@@ -1,0 +1,148 @@
+"""The demo database: a realistic, synthetic district C (長田区・須磨区・垂水区).
+
+``build_demo(path, seed=1, today=None, years=1.5, force=False, districts=1)``
+writes about 14,550 cases a year per district over the span ending at today,
+with about 40 surveyors per district, every case in a plausible state for
+today, and fixed scenarios a screen or a test can rely on (see demo_staff for
+the roster and the new hires; ``DEMO_SCENARIOS`` below summarises them).
+
+It builds into ``PATH.tmp`` and renames it into place, so a failure never
+leaves a half-built demo; it refuses to overwrite an existing file unless
+``force=True``. Same seed and today give byte-identical table contents (only
+the login in ``users`` depends on who runs it).
+
+``districts=N`` makes a "city" of N districts (3 wards and 40 surveyors each;
+district 2 is 東灘区・灘区・中央区, district 3 兵庫区・北区・西区, later ones
+fictional), for benchmarks: cases scale linearly with years × districts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from inspect_tui.core.calendar import get_calendar
+from inspect_tui.store.db import Database, open_database
+from inspect_tui.store.demo_gen import (
+    CASE_INSERT_COLUMNS,
+    EVENT_COLUMNS,
+    EXCEPTION_COLUMNS,
+    Generator,
+    Output,
+    Tally,
+)
+from inspect_tui.store.demo_staff import NEW_HIRES, SURVEYOR_COLUMNS, code_of
+
+MAX_YEARS = 30
+MAX_DISTRICTS = 100
+
+#: What a test or a screen can count on in district 1 (codes for district k add 40 × (k-1)).
+DEMO_SCENARIOS = {
+    "chiefs": {"長田区": "S001", "須磨区": "S002", "垂水区": "S003"},
+    "expiring_registration": "S010",  # care-manager registration expires today + 45 days
+    "left": ("S035", "S036"),
+    "new_hires": {code_of(0, h.n): h.label for h in NEW_HIRES},
+}
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _remove(paths: list[Path]) -> None:
+    for p in paths:
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def build_demo(
+    path: Path | str,
+    seed: int = 1,
+    today: dt.date | None = None,
+    years: float = 1.5,
+    force: bool = False,
+    *,
+    districts: int = 1,
+) -> str:
+    """Build the demo database at path; return a short Japanese summary of what is in it."""
+    path = Path(path).expanduser()
+    if not 0 < years <= MAX_YEARS:
+        raise ValueError(f"年数は 0 より大きく {MAX_YEARS} 以下にしてください（{years}）")
+    if not 1 <= districts <= MAX_DISTRICTS:
+        raise ValueError(f"地区の数は 1〜{MAX_DISTRICTS} にしてください（{districts}）")
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} はもうあります（上書きするなら --force）")
+    if today is None:
+        from inspect_tui.core.today import today_jp
+
+        today = today_jp()
+    tmp = path.with_name(path.name + ".tmp")
+    _remove([tmp, *_sidecars(tmp)])
+    try:
+        db = open_database(tmp)
+        try:
+            tally = _fill(db, seed=seed, today=today, years=years, districts=districts)
+        finally:
+            db.close()
+        _remove(_sidecars(tmp))
+        _remove(_sidecars(path))  # an old demo's WAL must not be applied to the new file
+        os.replace(tmp, path)
+    except BaseException:
+        _remove([tmp, *_sidecars(tmp)])
+        raise
+    return _summary(tally, districts)
+
+
+def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: int) -> Tally:
+    conn = db.conn
+    conn.execute("PRAGMA journal_mode = MEMORY")  # a throw-away file until renamed
+    conn.execute("PRAGMA synchronous = OFF")
+    gen = Generator(get_calendar(), seed, today, years, districts)
+    stamp = f"{today.isoformat()}T08:30:00+09:00"
+    case_sql = _insert_sql("cases", CASE_INSERT_COLUMNS)
+    event_sql = _insert_sql("case_events", EVENT_COLUMNS)
+    exception_sql = _insert_sql("deadline_exceptions", EXCEPTION_COLUMNS)
+
+    def sink(out: Output) -> None:
+        conn.executemany(case_sql, out.cases)
+        conn.executemany(event_sql, out.events)
+        conn.executemany(exception_sql, out.exceptions)
+
+    conn.execute("BEGIN")
+    try:
+        conn.executemany(_insert_sql("surveyors", SURVEYOR_COLUMNS), [s.row(stamp) for s in gen.staff])
+        gen.run(sink)
+        conn.executemany(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+            [("demo", "1"), ("demo_seed", str(seed)), ("demo_today", today.isoformat()),
+             ("demo_years", f"{years:g}"), ("demo_districts", str(districts))],
+        )
+        conn.execute("UPDATE users SET created_at = ?", (stamp,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("PRAGMA journal_mode = WAL")
+    return gen.tally
+
+
+def _summary(t: Tally, districts: int) -> str:
+    s = t.by_status
+    open_n = sum(s.get(k, 0) for k in ("received", "contacted", "visited", "submitted"))
+    return (
+        f"依頼 {t.cases:,} 件（受理日 {t.first_received}〜{t.last_received}、{districts * 3} 区）、"
+        f"調査員 {districts * 40} 人（新任 {districts * len(NEW_HIRES)} 人）\n"
+        f"処理中 {open_n:,} 件（未連絡 {s.get('received', 0):,}・調整済 {s.get('contacted', 0):,}・"
+        f"訪問済 {s.get('visited', 0):,}・提出済 {s.get('submitted', 0):,}）、"
+        f"受理 {s.get('accepted', 0):,} 件、中止 {s.get('cancelled', 0):,} 件、"
+        f"返却 {s.get('returned', 0):,} 件\n"
+        f"期限超過: 連絡 {t.overdue_contact} 件・標準提出期限 {t.overdue_standard} 件・"
+        f"20日目標 {t.overdue_target20} 件、期限除外 {t.exceptions} 件、記録 {t.events:,} 件"
+    )

@@ -1,0 +1,572 @@
+"""Synthetic cases for the demo database: plans in business-day space, then rows.
+
+Every step date of a case falls on a business day, so a case is planned as
+indexes into the list of business days around the span (received, contact,
+visit, submit, accept, cancel, return); steps after "today" are simply not yet
+taken. Old cases are turned into rows as they are generated (memory stays flat
+for a million cases); recent ones are kept until the scenarios (overdue
+cases, new hires' first forms) have been placed among them.
+
+Everything comes from one random.Random(seed): same seed and today, same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import tomllib
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from inspect_tui.core.calendar import SUPPORTED_TO, BusinessCalendar
+from inspect_tui.paths import data_file
+from inspect_tui.store.demo_staff import (
+    NEW_HIRES,
+    WARD_SHARES,
+    Surveyor,
+    code_of,
+    district_wards,
+    make_roster,
+)
+
+CASES_PER_YEAR = 14_550  # per district (seed 001: district C, FY2027)
+HOME_INSURER = "神戸市"
+OTHER_INSURERS = (("明石市", 30), ("芦屋市", 18), ("西宮市", 22), ("三木市", 8), ("加古川市", 10),
+                  ("尼崎市", 12))
+MONTH_FACTOR = {1: 0.96, 2: 1.0, 3: 1.13, 4: 1.10, 5: 0.97, 6: 1.0, 7: 1.02, 8: 0.92, 9: 0.97,
+                10: 1.03, 11: 0.98, 12: 0.93}
+WEEKDAY_FACTOR = (1.08, 1.02, 1.0, 0.97, 0.93)
+RECENT_DAYS = 260  # cases received this close to today stay in memory for the scenarios
+AFTER_BD = 160  # business days planned past today (late steps of open cases)
+
+# step offsets, in business days
+CONTACT_AFTER_RECEIPT = ((1, 52), (2, 29), (3, 13), (4, 3.2), (5, 1.5), (6, 0.7), (8, 0.4))
+URGENT_CONTACT = ((0, 55), (1, 45))
+VISIT_AFTER_CONTACT = ((1, 24), (2, 33), (3, 22), (4, 11), (5, 6), (6, 3), (7, 1))
+URGENT_VISIT = ((0, 30), (1, 50), (2, 20))
+SUBMIT_AFTER_VISIT = ((1, 66), (2, 20), (3, 8), (4, 4), (5, 2))
+URGENT_SUBMIT = ((1, 85), (2, 15))
+ACCEPT_AFTER_SUBMIT = ((2, 18), (3, 30), (4, 24), (5, 14), (6, 8), (7, 6))
+
+P_URGENT = 0.03
+P_OTHER_MUNICIPALITY = 0.04
+P_WELFARE_HOME = 0.0625  # of home cases: about 6% of all
+P_CANCEL, P_RETURN, P_DELAY = 0.02, 0.005, 0.004
+P_SECOND_SURVEYOR = 0.003  # a veteran accompanied by another (not a chief): still solo
+P_CITY_EXCEPTION = 0.008  # of cases late on the standard deadline
+
+CONTACT_NOTES = ("本人と電話で日程調整", "家族と電話で日程調整", "担当ケアマネジャー経由で日程調整")
+PLACES = (("自宅", 70), ("施設", 20), ("入院先", 10))
+CANCEL_NOTES = ("申請取下げのため中止", "本人死亡のため中止", "長期入院のため中止")
+RETURN_NOTES = ("地区外への転居のため返却", "他区への転居のため返却")
+DELAY_REASONS = (
+    "申請者の入院により訪問を延期（退院後に調査）",
+    "申請者の体調不良により訪問を延期（本人・家族の希望）",
+)
+CITY_REASONS = ("認定事務センターからの依頼書差し替え待ち", "認定事務センターの依頼内容訂正のため")
+TIMES = tuple(f"T{h:02d}:{m:02d}:00+09:00" for h in range(9, 18) for m in range(0, 60, 5))
+
+
+class Picker:
+    """Weighted choice by one rng.random() call and a bisect."""
+
+    __slots__ = ("cum", "values")
+
+    def __init__(self, pairs: Sequence[tuple[object, float]]) -> None:
+        total = sum(w for _, w in pairs)
+        acc, cum = 0.0, []
+        for _, w in pairs:
+            acc += w / total
+            cum.append(acc)
+        cum[-1] = 1.0
+        self.cum = cum
+        self.values = [v for v, _ in pairs]
+
+    def __call__(self, rng: random.Random):
+        return self.values[bisect_right(self.cum, rng.random())]
+
+
+@dataclass(frozen=True)
+class Names:
+    surnames: list[str]
+    female: list[str]
+    male: list[str]
+    staff: list[str]
+
+
+def load_names() -> Names:
+    with open(data_file("demo_names.toml"), "rb") as fh:
+        doc = tomllib.load(fh)
+    return Names(doc["surnames"], doc["female_elderly"], doc["male_elderly"], doc["staff_given"])
+
+
+class Plan:
+    """One case being generated: fixed facts plus step indexes (business days)."""
+
+    __slots__ = (
+        "accept",
+        "accompanied",
+        "application",
+        "birth",
+        "cancel",
+        "contact",
+        "dispatch",
+        "district",
+        "exceptions",
+        "id",
+        "insured_no",
+        "insurer",
+        "name",
+        "note",
+        "path",
+        "place",
+        "received",
+        "ret",
+        "seq",
+        "submit",
+        "surveyor",
+        "urgent",
+        "visit",
+        "ward",
+        "welfare",
+    )
+
+    def shift(self, delta: int, from_step: str = "contact") -> None:
+        steps = ("contact", "visit", "submit", "accept")
+        for s in steps[steps.index(from_step):]:
+            setattr(self, s, getattr(self, s) + delta)
+
+
+@dataclass
+class Output:
+    """Rows ready to insert (flushed in chunks by the caller)."""
+
+    cases: list[tuple] = field(default_factory=list)
+    events: list[tuple] = field(default_factory=list)
+    exceptions: list[tuple] = field(default_factory=list)
+
+
+@dataclass
+class Tally:
+    cases: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    overdue_contact: int = 0
+    overdue_standard: int = 0
+    overdue_target20: int = 0
+    events: int = 0
+    exceptions: int = 0
+    first_received: str = ""
+    last_received: str = ""
+
+
+class Generator:
+    def __init__(self, calendar: BusinessCalendar, seed: int, today: dt.date, years: float,
+                 districts: int) -> None:
+        self.rng = random.Random(seed)
+        self.today = today
+        self.districts = districts
+        self.names = load_names()
+        start = today - dt.timedelta(days=round(years * 365.25)) + dt.timedelta(days=1)
+        self.start = start
+        # business days from the span start to well past today
+        ords: list[int] = []
+        end = min(today + dt.timedelta(days=AFTER_BD * 7 // 5 + 60), SUPPORTED_TO).toordinal()
+        for o in range(start.toordinal(), end + 1):
+            if calendar.is_business_day(dt.date.fromordinal(o)):
+                ords.append(o)
+        self.bd = ords
+        self.iso = [dt.date.fromordinal(x).isoformat() for x in ords]
+        self.T = bisect_right(ords, today.toordinal()) - 1  # last business day <= today
+        self._iso_cache: dict[int, str] = {}
+        self.tally = Tally()
+        self.staff: list[Surveyor] = []
+        for d in range(districts):
+            self.staff += make_roster(d, today, self.rng, self.names.surnames, self.names.staff)
+        self.by_code = {s.code: s for s in self.staff}
+        self._build_pools()
+        self.ward_pick = [Picker(list(zip(district_wards(d), WARD_SHARES, strict=True)))
+                          for d in range(districts)]
+        self.insurer_pick = Picker(OTHER_INSURERS)
+        self.place_pick = Picker(PLACES)
+        self.p_contact = Picker(CONTACT_AFTER_RECEIPT)
+        self.p_ucontact = Picker(URGENT_CONTACT)
+        self.p_visit = Picker(VISIT_AFTER_CONTACT)
+        self.p_uvisit = Picker(URGENT_VISIT)
+        self.p_submit = Picker(SUBMIT_AFTER_VISIT)
+        self.p_usubmit = Picker(URGENT_SUBMIT)
+        self.p_accept = Picker(ACCEPT_AFTER_SUBMIT)
+        self.insured_offset = self.rng.randrange(10**8)
+        self.next_id = 1
+        self.fy_seq: dict[int, int] = {}
+        self.recent: list[Plan] = []
+
+    # -- helpers --------------------------------------------------------
+    def idx_on_or_after(self, day: dt.date) -> int:
+        return bisect_left(self.bd, day.toordinal())
+
+    def iso_of(self, ordinal: int) -> str:
+        s = self._iso_cache.get(ordinal)
+        if s is None:
+            s = self._iso_cache[ordinal] = dt.date.fromordinal(ordinal).isoformat()
+        return s
+
+    def _build_pools(self) -> None:
+        """Per ward: breakpoints (business-day index) and the weighted roster for each segment."""
+        self.pools: dict[str, tuple[list[int], list[Picker | None], list[str]]] = {}
+        for d in range(self.districts):
+            for ward in district_wards(d):
+                members = [s for s in self.staff if s.district == d and ward in s.wards]
+                marks = {0}
+                for s in members:
+                    marks.add(max(0, self.idx_on_or_after(s.placed_on)))
+                    if s.left_on:
+                        marks.add(max(0, self.idx_on_or_after(s.left_on) - 40))
+                points = sorted(marks)
+                pickers: list[Picker | None] = []
+                for p in points:
+                    active = [(s.code, s.weight) for s in members if self._active(s, p) and s.weight > 0]
+                    pickers.append(Picker(active) if active else None)
+                veterans = [s.code for s in members
+                            if not s.is_chief and s.n not in {h.n for h in NEW_HIRES} and not s.left_on]
+                self.pools[ward] = (points, pickers, veterans)
+
+    def _active(self, s: Surveyor, idx: int) -> bool:
+        if self.idx_on_or_after(s.placed_on) > idx:
+            return False
+        return not (s.left_on and idx >= self.idx_on_or_after(s.left_on) - 40)
+
+    def chief_of(self, district: int, ward: str) -> str:
+        return code_of(district, district_wards(district).index(ward) + 1)
+
+    # -- volume ---------------------------------------------------------
+    def daily_means(self) -> list[float]:
+        """Expected cases per business day (per district) from the first to today."""
+        weights = []
+        for i in range(self.T + 1):
+            day = dt.date.fromordinal(self.bd[i])
+            w = MONTH_FACTOR[day.month] * WEEKDAY_FACTOR[day.weekday()]
+            gap = self.bd[i] - self.bd[i - 1] if i else 1
+            if gap >= 4:  # first day after a long closure: the backlog arrives
+                w *= 1.35
+            if day.month == 8 and 13 <= day.day <= 16:
+                w *= 0.75  # Obon
+            elif (day.month == 12 and day.day >= 21) or (day.month == 5 and day.day <= 2):
+                w *= 0.85  # year-end, Golden Week
+            weights.append(w)
+        span_days = self.today.toordinal() - self.start.toordinal() + 1
+        total = CASES_PER_YEAR * span_days / 365.25
+        scale = total / sum(weights)
+        return [w * scale for w in weights]
+
+    # -- generation -----------------------------------------------------
+    def run(self, sink: Callable[[Output], None], chunk: int = 20_000) -> None:
+        rng = self.rng
+        recent_from = self.today.toordinal() - RECENT_DAYS
+        out = Output()
+        for i, mu in enumerate(self.daily_means()):
+            for d in range(self.districts):
+                n = max(0, round(rng.gauss(mu, math.sqrt(mu) * 0.9)))
+                for _ in range(n):
+                    plan = self.new_plan(i, d)
+                    if self.bd[i] >= recent_from:
+                        self.recent.append(plan)
+                    else:
+                        self.materialize(plan, out)
+            if len(out.cases) >= chunk:
+                sink(out)
+                out = Output()
+        self.place_scenarios()
+        for plan in self.recent:
+            self.materialize(plan, out)
+        sink(out)
+
+    def new_plan(self, i: int, d: int) -> Plan:
+        rng = self.rng
+        p = Plan()
+        p.id = self.next_id
+        self.next_id += 1
+        p.district = d
+        p.received = i
+        day = dt.date.fromordinal(self.bd[i])
+        fy = day.year if day.month >= 4 else day.year - 1
+        self.fy_seq[fy] = seq = self.fy_seq.get(fy, 0) + 1
+        p.seq = f"{fy}-{seq:06d}"
+        p.ward = self.ward_pick[d](rng)
+        p.urgent = rng.random() < P_URGENT
+        if rng.random() < P_OTHER_MUNICIPALITY:
+            p.insurer, p.welfare = self.insurer_pick(rng), False
+        else:
+            p.insurer, p.welfare = HOME_INSURER, rng.random() < P_WELFARE_HOME
+        r = rng.random()
+        if p.urgent:
+            p.application = "新規" if r < 0.6 else "区分変更"
+        else:
+            renew = 0.52 if day.month in (3, 4) else 0.44
+            new_share = renew + (1 - renew) * 0.62
+            p.application = "更新" if r < renew else ("新規" if r < new_share else "区分変更")
+        female = rng.random() < 0.62
+        given = self.names.female if female else self.names.male
+        p.name = (f"{self.names.surnames[rng.randrange(len(self.names.surnames))]} "
+                  f"{given[rng.randrange(len(given))]}")
+        age = int(rng.triangular(65, 101, 86))
+        p.birth = self.bd[i] - int(age * 365.2425) - rng.randrange(365)
+        p.insured_no = f"99{(p.id * 7919 + self.insured_offset) % 10**8:08d}"
+        p.dispatch = 1 if rng.random() < 0.22 else 0
+        p.place = self.place_pick(rng)
+        p.note = ""
+        p.exceptions = ()
+        p.accompanied = None
+        if p.urgent:
+            p.contact = i + self.p_ucontact(rng)
+            p.visit = p.contact + self.p_uvisit(rng)
+            p.submit = p.visit + self.p_usubmit(rng)
+        else:
+            p.contact = i + self.p_contact(rng)
+            p.visit = p.contact + self.p_visit(rng)
+            p.submit = p.visit + self.p_submit(rng)
+        p.accept = p.submit + self.p_accept(rng)
+        p.cancel = p.ret = None
+        r = rng.random()
+        if r < P_CANCEL:
+            p.path = "cancel"
+            p.cancel = i + rng.randint(1, max(1, p.submit - i))
+            p.note = CANCEL_NOTES[rng.randrange(len(CANCEL_NOTES))]
+        elif r < P_CANCEL + P_RETURN:
+            p.path = "return"
+            p.ret = i + rng.randint(1, 5)
+            p.note = RETURN_NOTES[rng.randrange(len(RETURN_NOTES))]
+        elif r < P_CANCEL + P_RETURN + P_DELAY and not p.urgent:
+            p.path = "delay"
+            p.shift(rng.randint(8, 25), "visit")
+            p.note = DELAY_REASONS[rng.randrange(len(DELAY_REASONS))]
+            if rng.random() < 0.7:
+                p.exceptions = ("applicant",)
+        else:
+            p.path = "normal"
+            if p.submit > p.received + p.dispatch + 6 and rng.random() < P_CITY_EXCEPTION:
+                p.exceptions = ("city",)
+        p.surveyor = self.assign(p)
+        if p.path == "normal" and p.surveyor and rng.random() < P_SECOND_SURVEYOR:
+            veterans = self.pools[p.ward][2]
+            other = veterans[rng.randrange(len(veterans))] if len(veterans) > 1 else None
+            if other and other != p.surveyor and p.surveyor in veterans:
+                p.accompanied = other
+        return p
+
+    def assign(self, p: Plan) -> str | None:
+        points, pickers, _ = self.pools[p.ward]
+        picker = pickers[bisect_right(points, p.received) - 1]
+        if picker is None:
+            return None
+        code = picker(self.rng)
+        left = self.by_code[code].left_on
+        if left and (p.path == "delay" or p.accept >= self.idx_on_or_after(left)):
+            code = self.chief_of(p.district, p.ward)
+        return code
+
+    # -- scenarios among recent cases -----------------------------------
+    def place_scenarios(self) -> None:
+        rng, T = self.rng, self.T
+        planted: set[int] = set()
+        today_ord = self.today.toordinal()
+        for d in range(self.districts):
+            mine = [p for p in self.recent if p.district == d and p.path == "normal" and not p.urgent]
+            # not contacted 3+ business days after receipt
+            late_contact = [p for p in mine if T - 7 <= p.received <= T - 4 and p.contact <= T]
+            for p in rng.sample(late_contact, min(3, len(late_contact))):
+                p.shift(T + rng.randint(1, 3) - p.contact)
+                planted.add(p.id)
+            # past the 20-day target, not submitted
+            old = [p for p in mine if today_ord - 34 <= self.bd[p.received] <= today_ord - 22
+                   and p.submit <= T and p.id not in planted]
+            for k, p in enumerate(rng.sample(old, min(4, len(old)))):
+                if k < 2:  # visited, form not yet submitted
+                    p.visit = min(p.visit, T - 1)
+                    p.contact = min(p.contact, p.visit)
+                    p.shift(T + rng.randint(1, 4) - p.submit, "submit")
+                else:  # visit not yet made
+                    p.contact = min(p.contact, T - 8)
+                    p.shift(T + rng.randint(1, 5) - p.visit, "visit")
+                    if k == 3:
+                        p.path = "delay"
+                        p.note = DELAY_REASONS[0]
+                        p.exceptions = ("applicant",)
+                planted.add(p.id)
+        self.place_new_hires(planted)
+
+    def place_new_hires(self, planted: set[int]) -> None:
+        T = self.T
+        for s in self.staff:
+            hire = next((h for h in NEW_HIRES if h.n == s.n), None)
+            if hire is None:
+                continue
+            placed = self.idx_on_or_after(s.placed_on)
+            chief = self.chief_of(s.district, s.wards[0])
+            if hire.solo is None:
+                own = sorted((p for p in self.recent if p.surveyor == s.code and p.visit <= T
+                              and p.cancel is None and p.ret is None), key=lambda p: (p.visit, p.id))
+                for p in own[: hire.accompanied]:
+                    p.accompanied = chief
+                continue
+            total = hire.accompanied + hire.solo
+            pool = sorted(
+                (p for p in self.recent
+                 if p.district == s.district and p.ward in s.wards and p.path == "normal"
+                 and not p.urgent and p.id not in planted and p.received >= placed
+                 and p.visit < T and p.accompanied is None),
+                key=lambda p: (p.visit, p.id),
+            )
+            first, last = placed + 2, T - 1
+            chosen: list[Plan] = []
+            used: set[int] = set()
+            j = 0
+            for k in range(total):
+                target = first + (last - first) * k // max(1, total - 1)
+                while j < len(pool) and (pool[j].visit < target or pool[j].id in used):
+                    j += 1
+                if j >= len(pool):
+                    break
+                chosen.append(pool[j])
+                used.add(pool[j].id)
+                j += 1
+            for k, p in enumerate(chosen):
+                p.surveyor = s.code
+                p.accompanied = chief if k < hire.accompanied else None
+                planted.add(p.id)
+
+    # -- rows -----------------------------------------------------------
+    def materialize(self, p: Plan, out: Output) -> None:
+        T, iso, rng, tally = self.T, self.iso, self.rng, self.tally
+        r = p.received
+        dispatch = r + p.dispatch if r + p.dispatch <= T else r
+        contact = p.contact if p.contact <= T else None
+        visit = p.visit if p.visit <= T else None
+        submit = p.submit if p.submit <= T else None
+        accept = p.accept if p.accept <= T else None
+        cancel = p.cancel if p.cancel is not None and p.cancel <= T else None
+        ret = p.ret if p.ret is not None and p.ret <= T else None
+        stop = cancel if cancel is not None else ret
+        if p.cancel is not None or p.ret is not None:
+            cut = p.cancel if p.cancel is not None else p.ret
+            accept = None
+            if submit is not None and submit >= cut:
+                submit = None
+            if visit is not None and visit >= cut:
+                visit = None
+            if contact is not None and contact >= cut:
+                contact = None
+        if cancel is not None:
+            status = "cancelled"
+        elif ret is not None:
+            status = "returned"
+        elif accept is not None:
+            status = "accepted"
+        elif submit is not None:
+            status = "submitted"
+        elif visit is not None:
+            status = "visited"
+        elif contact is not None:
+            status = "contacted"
+        else:
+            status = "received"
+        received_iso = iso[r]
+        contact_due = r + 3
+        standard_due = dispatch + 6
+        target20_ord = self.bd[r] + 20
+        target20 = self.iso_of(target20_ord)
+        if status in ("received", "contacted", "visited"):
+            today_ord = self.today.toordinal()
+            if contact is None and self.bd[contact_due] < today_ord:
+                tally.overdue_contact += 1
+            if self.bd[standard_due] < today_ord:
+                tally.overdue_standard += 1
+            if target20_ord < today_ord:
+                tally.overdue_target20 += 1
+        # events
+        case_id, who = p.id, p.surveyor or "demo"
+        events = out.events
+        last = received_iso + "T09:00:00+09:00"
+        n_events = 0
+        for kind, idx, actor, note in (
+            ("contact", contact, who, p.note if p.path == "delay" else CONTACT_NOTES[p.id % 3]),
+            ("visit", visit, who, self._visit_note(p)),
+            ("submit", submit, who, "点検済みで提出"),
+            ("accept", accept, "demo", "認定事務センター受理"),
+            ("cancel", cancel, "demo", p.note),
+            ("return", ret, "demo", p.note),
+        ):
+            if idx is None:
+                continue
+            last = iso[idx] + TIMES[rng.randrange(len(TIMES))]
+            events.append((case_id, kind, iso[idx], last, actor, note))
+            n_events += 1
+        tally.events += n_events
+        # deadline exceptions
+        for cause in p.exceptions:
+            if cause == "applicant" and contact is not None:
+                chief = self.chief_of(p.district, p.ward)
+                at = iso[contact] + "T16:30:00+09:00"
+                for rule, due in (("target20", target20), ("standard", iso[standard_due])):
+                    out.exceptions.append(
+                        (case_id, rule, "exclude", "applicant", due, None, p.note, at, chief)
+                    )
+                    tally.exceptions += 1
+            elif cause == "city" and submit is not None:
+                at = iso[submit] + "T17:00:00+09:00"
+                reason = CITY_REASONS[p.id % len(CITY_REASONS)]
+                out.exceptions.append((case_id, "standard", "exclude", "city", iso[standard_due], None,
+                                       reason, at, "demo"))
+                tally.exceptions += 1
+        # retention: personal data purged on the first business day of the month after
+        # three months from closing
+        purged = None
+        closed = accept if accept is not None else stop
+        if closed is not None:
+            c = dt.date.fromordinal(self.bd[closed])
+            m = c.month + 4
+            run_from = dt.date(c.year + (m - 1) // 12, (m - 1) % 12 + 1, 1)
+            k = bisect_left(self.bd, run_from.toordinal())
+            if k <= T:
+                purged = iso[k]
+        if purged:
+            insured_no = name = birth = None
+        else:
+            insured_no, name, birth = p.insured_no, p.name, self.iso_of(p.birth)
+        out.cases.append((
+            case_id, p.seq, p.insurer, int(p.insurer == HOME_INSURER), int(p.welfare), p.application,
+            p.ward, insured_no, name, birth, received_iso, iso[dispatch], int(p.urgent), p.surveyor,
+            p.accompanied if visit is not None else None,
+            iso[contact] if contact is not None else None,
+            iso[visit] if visit is not None else None,
+            iso[submit] if submit is not None else None,
+            iso[accept] if accept is not None else None,
+            iso[cancel] if cancel is not None else None,
+            iso[ret] if ret is not None else None,
+            status, iso[contact_due], iso[standard_due], target20, purged, 1 + n_events, last,
+        ))
+        tally.cases += 1
+        tally.by_status[status] = tally.by_status.get(status, 0) + 1
+        if not tally.first_received:
+            tally.first_received = received_iso
+        tally.last_received = max(tally.last_received, received_iso)
+
+    def _visit_note(self, p: Plan) -> str:
+        note = f"{p.place}で訪問調査"
+        if p.accompanied:
+            chief = self.by_code[p.accompanied].is_chief
+            note += f"（{'主任' if chief else '調査員'} {p.accompanied} 同行）"
+        return note
+
+
+CASE_INSERT_COLUMNS = (
+    "id", "case_no", "insurer", "is_home", "welfare", "application", "ward", "insured_no",
+    "applicant_name", "birth_date", "received_on", "dispatched_on", "urgent", "surveyor",
+    "accompanied_by", "contacted_on", "visited_on", "submitted_on", "accepted_on", "cancelled_on",
+    "returned_on", "status", "contact_due", "standard_due", "target20_due", "personal_purged_on",
+    "version", "updated_at",
+)
+EVENT_COLUMNS = ("case_id", "kind", "on_date", "recorded_at", "who", "note")
+EXCEPTION_COLUMNS = ("case_id", "rule", "kind", "cause", "original_due", "new_due", "reason",
+                     "recorded_at", "who")
