@@ -1,0 +1,221 @@
+"""The Textual app: screens as modes (1 今日, 2 依頼, 3 調査員, 5 帳票), the database
+opened after the first paint in a worker, keys from tui/bindings.py.
+
+Every database call runs in a thread worker and answers with a Message; when
+anything is written, ``data_version`` goes up and the open screens reload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from inspect_tui.tui import bindings
+from inspect_tui.tui.screens.base import DataScreen
+
+
+def _today_screen() -> Screen:
+    from inspect_tui.tui.screens.today import TodayScreen
+
+    return TodayScreen()
+
+
+def _cases_screen() -> Screen:
+    from inspect_tui.tui.screens.cases import CasesScreen
+
+    return CasesScreen()
+
+
+def _surveyors_screen() -> Screen:
+    from inspect_tui.tui.screens.surveyors import SurveyorsScreen
+
+    return SurveyorsScreen()
+
+
+def _reports_screen() -> Screen:
+    try:
+        from inspect_tui.tui.screens.reports import ReportsScreen
+    except ImportError:
+        from inspect_tui.tui.screens.placeholder import NotYetScreen
+
+        return NotYetScreen("帳票", "帳票の画面はまだ入っていません（inspect-tui report … を使ってください）")
+    return ReportsScreen()
+
+
+class InspectApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "inspect-tui"
+    BINDINGS = [*bindings.APP, bindings.BACK]
+    MODES = {
+        "today": _today_screen,
+        "cases": _cases_screen,
+        "surveyors": _surveyors_screen,
+        "reports": _reports_screen,
+    }
+
+    data_version: reactive[int] = reactive(0)
+
+    class SessionOpened(Message):
+        def __init__(self, session, role: str, today: dt.date, warning: str | None) -> None:
+            super().__init__()
+            self.session = session
+            self.role = role
+            self.today = today
+            self.warning = warning
+
+    class SessionFailed(Message):
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(self, db_path: Path, *, config=None, theme: str | None = None, demo: bool = False) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.config = config
+        self.requested_theme = theme
+        self.demo = demo
+        self.session = None
+        self.role = "monitor"
+        self.today: dt.date | None = None
+        self.open_error: str | None = None
+        self.our_themes: list[str] = []
+        self.startup_problems: list[str] = []
+
+    # -- start --------------------------------------------------------------
+    def on_mount(self) -> None:
+        from inspect_tui.tui.themes import load_themes
+
+        themes, problems = load_themes()
+        self.startup_problems += problems
+        for theme in themes:
+            self.register_theme(theme)
+        self.our_themes = [t.name for t in themes]
+        wanted = self.requested_theme or (self.config.theme if self.config else "default")
+        if wanted in self.available_themes:
+            self.theme = wanted
+        elif self.our_themes:
+            self.startup_problems.append(
+                f"「{wanted}」というテーマはありません（{' / '.join(self.our_themes)}）")
+            self.theme = self.our_themes[0]
+        keys = dict(self.config.keys) if self.config else {}
+        if keys:
+            good, problems = bindings.check_keymap(keys)
+            self.startup_problems += problems
+            self.set_keymap(good)
+        self.switch_mode("today")
+        for problem in self.startup_problems:
+            self.notify(problem, severity="warning", timeout=10)
+        self.call_after_refresh(self._open_session)
+
+    @work(thread=True, exit_on_error=False, group="session")
+    def _open_session(self) -> None:
+        try:
+            from inspect_tui.config import load_config
+            from inspect_tui.core.today import today_jp
+            from inspect_tui.services.case_list import viewer_role
+            from inspect_tui.services.session import open_session
+            from inspect_tui.store.db import DatabaseError, permission_warning
+
+            config = self.config or load_config()
+            try:
+                session = open_session(self.db_path, config, create=True)
+            except DatabaseError as exc:
+                self.post_message(self.SessionFailed(str(exc)))
+                return
+            role = viewer_role(session)
+            self.post_message(self.SessionOpened(session, role, today_jp(), permission_warning(self.db_path)))
+        except Exception as exc:
+            self.post_message(self.SessionFailed(self.unexpected(exc)))
+
+    def on_inspect_app_session_opened(self, message: SessionOpened) -> None:
+        self.session = message.session
+        self.role = message.role
+        self.today = message.today
+        if message.warning:
+            self.notify(message.warning, severity="warning", timeout=10)
+        self.data_version += 1
+
+    def on_inspect_app_session_failed(self, message: SessionFailed) -> None:
+        self.open_error = message.message
+        self.notify(message.message, title="データベースを開けません", severity="error", timeout=30)
+        self.data_version += 1
+
+    def unexpected(self, exc: BaseException) -> str:
+        """Log an unexpected error (type and code locations only) and say where the log is."""
+        from inspect_tui.logs import log_exception
+
+        where = log_exception(exc, "tui")
+        return f"予期しないエラーが起きました（{type(exc).__name__}）。データは保存済みのままです。記録: {where}"
+
+    def report_unexpected(self, exc: BaseException) -> None:
+        """From any thread: log and show briefly."""
+        import threading
+
+        text = self.unexpected(exc)
+        if threading.get_ident() == self._thread_id:
+            self.notify(text, severity="error", timeout=15)
+        else:
+            self.call_from_thread(self.notify, text, severity="error", timeout=15)
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+    # -- actions ------------------------------------------------------------
+    def action_quit_from_top(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        else:
+            self.exit(0)
+
+    async def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_show_keys(self) -> None:
+        from inspect_tui.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_next_theme(self) -> None:
+        names = self.our_themes or [self.theme]
+        i = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(i + 1) % len(names)]
+        self.notify(f"テーマ: {self.theme}", timeout=2)
+
+    def action_reload(self) -> None:
+        self.data_version += 1
+
+    def data_changed(self) -> None:
+        self.data_version += 1
+
+    # -- command palette ------------------------------------------------------
+    def get_system_commands(self, screen: Screen):
+        for mode, key, label in bindings.SCREENS:
+            yield SystemCommand(f"画面: {label}", f"{label}の画面へ（{key}）", partial(self.switch_mode, mode))
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            b = active.binding
+            if b.id in seen or b.id is None or b.id.startswith("screen.") or b.id.startswith("list."):
+                continue
+            seen.add(b.id)
+            yield SystemCommand(
+                f"{b.description}（{self.get_key_display(b)}）", b.tooltip or b.description,
+                partial(self.run_action, b.action, active.node),
+            )
+        for name in self.our_themes:
+            yield SystemCommand(f"テーマ: {name}", "画面の配色を変える", partial(setattr, self, "theme", name))
+        yield from super().get_system_commands(screen)
+
+
+__all__ = ["DataScreen", "InspectApp"]

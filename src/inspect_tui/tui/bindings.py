@@ -1,0 +1,115 @@
+"""Every key of the app, declared once: key, action, description, help text and an id.
+
+The help screen (``?``), the footer and the command palette read these
+declarations, and users remap keys by id in the config file::
+
+    [keys]
+    "screen.cases" = "f2"
+    "cases.filter" = "slash,ctrl+f"
+
+Ids are ``<screen>.<what>``; ``all_binding_ids()`` lists them for checking.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+
+def _b(key: str, action: str, description: str, id: str, tooltip: str = "", show: bool = True,
+       key_display: str | None = None, priority: bool = False) -> Binding:
+    return Binding(key, action, description, show=show, key_display=key_display, priority=priority,
+                   tooltip=tooltip or description, id=id)
+
+
+#: Screens reachable with a number key: (mode name, key, label).
+SCREENS = (
+    ("today", "1", "今日"),
+    ("cases", "2", "依頼"),
+    ("surveyors", "3", "調査員"),
+    ("reports", "5", "帳票"),
+)
+
+APP = [
+    *(_b(key, f"app.switch_mode('{mode}')", label, f"screen.{mode}", f"{label}の画面へ", show=False)
+      for mode, key, label in SCREENS),
+    _b("question_mark", "app.show_keys", "キー", "app.help", "この画面のキー一覧", key_display="?"),
+    _b("q", "app.quit_from_top", "終了", "app.quit", "終了（開いた画面があれば戻る）"),
+    _b("ctrl+t", "app.next_theme", "テーマ", "app.theme", "テーマを切り替える", show=False),
+    _b("ctrl+r", "app.reload", "再読込", "app.reload", "この画面を読み直す", show=False),
+]
+
+BACK = _b("escape", "app.back", "戻る", "app.back", "前の画面に戻る")
+
+TODAY = [
+    _b("enter", "open_case", "開く", "today.open", "選んだ依頼を開く"),
+    _b("o", "show_overdue", "超過一覧", "today.overdue", "期限超過の依頼を一覧で見る"),
+    _b("j,down", "cursor_down", "下", "today.down", show=False),
+    _b("k,up", "cursor_up", "上", "today.up", show=False),
+]
+
+CASES = [
+    _b("slash", "focus_filter", "絞込", "cases.filter", "依頼番号・氏名で絞り込む", key_display="/"),
+    _b("w", "cycle_ward", "区", "cases.ward", "区で絞り込む（押すたびに次の区）"),
+    _b("f", "cycle_status", "状態", "cases.status", "状態で絞り込む（未完了→全件→各状態）"),
+    _b("d", "cycle_deadline", "期限", "cases.deadline", "期限の状態で絞り込む（超過/本日/間近/余裕）"),
+    _b("u", "pick_surveyor", "調査員", "cases.surveyor", "調査員で絞り込む", show=False),
+    _b("s", "next_sort", "並替", "cases.sort", "並べ替える列を変える", show=False),
+    _b("S", "reverse_sort", "逆順", "cases.reverse", "並び順を逆にする", show=False),
+    _b("x", "clear_filters", "解除", "cases.clear", "絞り込みをすべて解除", show=False),
+    _b("enter", "open_case", "開く", "cases.open", "選んだ依頼を開く"),
+]
+
+TABLE = [
+    _b("j,down", "cursor_down", "下", "list.down", show=False),
+    _b("k,up", "cursor_up", "上", "list.up", show=False),
+    _b("pagedown,ctrl+f,space", "page_down", "次頁", "list.page_down", show=False),
+    _b("pageup,ctrl+b", "page_up", "前頁", "list.page_up", show=False),
+    _b("home,g", "first", "先頭", "list.first", show=False),
+    _b("end,G", "last", "末尾", "list.last", show=False),
+]
+
+#: One key per next step of a case (STEPS ids), shown on the case screen.
+STEP_KEYS = {
+    "contact": ("c", "連絡"),
+    "visit": ("v", "訪問"),
+    "submit": ("s", "提出"),
+    "accept": ("a", "受理"),
+    "cancel": ("x", "中止"),
+    "return": ("r", "返却"),
+    "resurvey": ("R", "再調査"),
+}
+CASE = [
+    _b(key, f"step('{step}')", label, f"case.{step}", f"{label}を記録する", show=step in ("contact", "visit", "submit"))
+    for step, (key, label) in STEP_KEYS.items()
+]
+
+SURVEYORS = [
+    _b("enter", "open_surveyor", "開く", "surveyors.open", "調査員の担当依頼を見る"),
+    _b("e", "sort_expiry", "期限順", "surveyors.expiry", "登録期限の近い順に並べる", show=False),
+    _b("l", "sort_load", "担当順", "surveyors.load", "担当中の件数の多い順に並べる", show=False),
+]
+
+DIALOG = [
+    _b("escape", "cancel", "やめる", "dialog.cancel", "記録せずに閉じる"),
+    _b("ctrl+s", "save", "記録", "dialog.save", "記録する"),
+]
+
+ALL = {
+    "app": APP + [BACK], "today": TODAY, "cases": CASES, "list": TABLE, "case": CASE,
+    "surveyors": SURVEYORS, "dialog": DIALOG,
+}
+
+
+def all_binding_ids() -> set[str]:
+    return {b.id for group in ALL.values() for b in group if b.id}
+
+
+def check_keymap(keys: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The known part of a user's keymap, and a message for each unknown id."""
+    known = all_binding_ids()
+    good = {k: v for k, v in keys.items() if k in known}
+    problems = [
+        f"設定ファイルの keys: 「{k}」という操作IDはありません（? のキー一覧に ID が出ます）"
+        for k in keys if k not in known
+    ]
+    return good, problems

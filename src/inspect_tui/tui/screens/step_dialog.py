@@ -1,0 +1,104 @@
+"""Record one step of a case: the date (today in Japan by default; 2027-06-15,
+R9.6.15, 令和9年6月15日 …) and a note, checked by services.cases.record_step.
+A StepError (visit before the request, acceptance before submission, …) or a
+conflict stays in the dialog, in words."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from inspect_tui.tui.bindings import DIALOG
+
+
+class StepDialog(ModalScreen[str | None]):
+    BINDINGS = DIALOG
+
+    class Done(Message):
+        def __init__(self, status: str | None, error: str | None) -> None:
+            super().__init__()
+            self.status = status
+            self.error = error
+
+    def __init__(self, case_no: str, step: str, version: int) -> None:
+        super().__init__()
+        self.case_no = case_no
+        self.step = step
+        self.version = version
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        from inspect_tui.core.steps import STEPS
+
+        label = STEPS[self.step].label
+        today = self.app.today.isoformat() if getattr(self.app, "today", None) else ""
+        with Vertical(classes="dialog step") as box:
+            box.border_title = f"{self.case_no}: {label}を記録"
+            yield Label("日付（2027-06-15, R9.6.15 など）")
+            yield Input(value=today, id="step-date")
+            yield Label("メモ（任意）")
+            yield Input(id="step-note")
+            yield Static("", id="step-error")
+            with Horizontal(classes="buttons"):
+                yield Button("記録 (ctrl+s)", id="step-save", variant="primary")
+                yield Button("やめる (Esc)", id="step-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#step-date", Input).focus()
+
+    @on(Input.Submitted, "#step-date")
+    def _date_done(self) -> None:
+        self.query_one("#step-note", Input).focus()
+
+    @on(Input.Submitted, "#step-note")
+    @on(Button.Pressed, "#step-save")
+    def action_save(self) -> None:
+        from inspect_tui.core.jpdate import DateError, parse_date
+
+        if self.busy:
+            return
+        try:
+            on_date = parse_date(self.query_one("#step-date", Input).value)
+        except DateError as exc:
+            self._error(str(exc))
+            self.query_one("#step-date", Input).focus()
+            return
+        self.busy = True
+        self._record(on_date, self.query_one("#step-note", Input).value.strip())
+
+    @work(thread=True, exclusive=True, group="step", exit_on_error=False)
+    def _record(self, on_date, note: str) -> None:
+        from inspect_tui.core.calendar import OutOfRange
+        from inspect_tui.services.cases import CaseNotFound, ConflictError, StepError, record_step
+
+        try:
+            status = record_step(self.app.session, self.case_no, self.step, on_date, note,
+                                 expected_version=self.version)
+        except (StepError, ConflictError, CaseNotFound, OutOfRange) as exc:
+            self.post_message(self.Done(None, str(exc)))
+            return
+        except Exception as exc:
+            self.post_message(self.Done(None, self.app.unexpected(exc)))
+            return
+        self.post_message(self.Done(status, None))
+
+    def on_step_dialog_done(self, message: Done) -> None:
+        self.busy = False
+        if message.error:
+            self._error(message.error)
+            return
+        self.app.data_changed()
+        self.dismiss(message.status)
+
+    def _error(self, text: str) -> None:
+        box = self.query_one("#step-error", Static)
+        box.update(f"記録できません: {text}")
+        box.add_class("shown")
+
+    @on(Button.Pressed, "#step-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

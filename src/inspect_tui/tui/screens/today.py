@@ -1,0 +1,191 @@
+"""Today (今日): what is late, due today and due in the next 2 business days, the
+backlog, the first-ten review and staff alerts. The first screen."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from inspect_tui.tui.bindings import TODAY
+from inspect_tui.tui.screens.base import DataScreen, TopBar
+from inspect_tui.tui.widgets.case_table import fit
+
+STATE_STYLE = {"overdue": "bold $error", "today": "bold $warning", "soon": "$warning"}
+STATE_WORD = {"overdue": "超過", "today": "本日", "soon": "間近"}
+RULE_SHORT = {"contact": "連絡", "standard": "標準", "target20": "20日"}
+RANK = {"overdue": 0, "today": 1, "soon": 2}
+
+
+class TodayScreen(DataScreen):
+    TAB = "today"
+    BINDINGS = TODAY
+
+    class Loaded(Message):
+        def __init__(self, dashboard) -> None:
+            super().__init__()
+            self.dashboard = dashboard
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("today")
+        yield Static("データベースを開いています…", id="summary")
+        with Horizontal(id="panels"):
+            with Vertical(classes="col"):
+                yield Static("", id="deadlines", classes="panel")
+                yield Static("", id="backlog", classes="panel")
+            with Vertical(classes="col"):
+                yield Static("", id="review", classes="panel")
+                yield Static("", id="alerts", classes="panel")
+        yield OptionList(id="due")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#due", OptionList).border_title = "要対応の依頼（Enter で開く）"
+
+    def load(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="today", exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            from inspect_tui.services.dashboard import build_dashboard
+
+            self.post_message(self.Loaded(build_dashboard(self.app.session, self.app.today)))
+        except Exception as exc:
+            self.app.report_unexpected(exc)
+
+    def show_message(self, text: str) -> None:
+        self.query_one("#summary", Static).update(text)
+
+    def on_today_screen_loaded(self, message: Loaded) -> None:
+        d = message.dashboard
+        overdue = d.overdue_cases
+        today = d.due_today_cases
+        summary = Text()
+        summary.append(f" 未完了 {d.open_cases:,} 件", style="bold")
+        summary.append(f"   期限超過 {overdue:,}", style="bold red" if overdue else "")
+        summary.append(f"   本日期限 {today:,}", style="bold yellow" if today else "")
+        summary.append(f"   緊急・未訪問 {len(d.urgent_not_visited):,}",
+                       style="bold red" if d.urgent_not_visited else "")
+        self.query_one("#summary", Static).update(summary)
+        self._deadlines(d)
+        self._backlog(d)
+        self._review(d)
+        self._alerts(d)
+        self._due_list(d)
+
+    def _deadlines(self, d) -> None:
+        t = Table(box=None, pad_edge=False, expand=False, header_style="bold", padding=(0, 1))
+        t.add_column("期限")
+        t.add_column("超過", justify="right")
+        t.add_column("本日", justify="right")
+        t.add_column("2開庁日内", justify="right")
+        for r in d.rules:
+            t.add_row(r.label, _n(r.overdue, "bold red"), _n(r.today, "bold yellow"), _n(r.soon, "yellow"))
+        t.add_row("緊急・未訪問", _n(len(d.urgent_not_visited), "bold red"), "", "")
+        panel = self.query_one("#deadlines", Static)
+        panel.border_title = "期限（開いている件数）"
+        panel.update(t)
+
+    def _backlog(self, d) -> None:
+        text = Text()
+        text.append("区: ", style="bold")
+        text.append("  ".join(f"{w} {n:,}" for w, n in d.backlog_by_ward) or "なし")
+        text.append("\n多い順: ", style="bold")
+        text.append("  ".join(f"{name} {n}" for _c, name, n in d.backlog_by_surveyor[:6]) or "なし")
+        panel = self.query_one("#backlog", Static)
+        panel.border_title = "未完了の内訳"
+        panel.update(text)
+
+    def _review(self, d) -> None:
+        q = d.review
+        text = Text()
+        text.append(f"新任調査員 {q.new_surveyors} 人", style="bold")
+        text.append(f"（配置から1年以内）\n単独調査 1〜10件目: {q.forms_in_scope} 件")
+        if q.pending is not None:
+            text.append(f"\n点検待ち: {q.pending} 件", style="bold yellow" if q.pending else "")
+        panel = self.query_one("#review", Static)
+        panel.border_title = "新任10件点検"
+        panel.update(text)
+
+    def _alerts(self, d) -> None:
+        text = Text()
+        if not d.alerts:
+            text.append("なし")
+        for a in d.alerts:
+            style = "bold red" if a.kind in ("expired", "non_care_manager") else "yellow"
+            text.append(("注意 " if a.kind != "expired" else "切れ ") + a.text + "\n", style=style)
+        text.rstrip()
+        panel = self.query_one("#alerts", Static)
+        panel.border_title = "職員（登録期限60日以内・有資格者の比率）"
+        panel.update(text)
+
+    def _due_list(self, d) -> None:
+        best: dict[str, tuple] = {}
+        for r in d.rules:
+            for c in r.cases:
+                key = (RANK[c.state], c.due, r.rule)
+                if c.case_no not in best or key < best[c.case_no][0]:
+                    best[c.case_no] = (key, r.rule, c)
+        items = sorted(best.values(), key=lambda v: (v[0][0], not v[2].urgent, v[0][1], v[2].case_no))
+        options = []
+        for (_rank, _due, _r), rule, c in items:
+            line = Text()
+            line.append(fit(STATE_WORD[c.state], 4), style=STATE_STYLE[c.state].replace("$error", "red")
+                        .replace("$warning", "yellow"))
+            line.append(" " + fit("急" if c.urgent else "", 2) + " ")
+            line.append(fit(c.case_no, 10) + " ")
+            line.append(fit(f"{RULE_SHORT[rule]} {c.due.strftime('%m-%d')}", 10) + " ")
+            line.append(fit(f"{c.days_left}日", 5, right=True) + "  ")
+            line.append(fit(c.ward, 6) + " " + c.surveyor)
+            options.append(Option(line, id=c.case_no))
+        due = self.query_one("#due", OptionList)
+        highlighted = due.highlighted
+        due.clear_options()
+        if options:
+            due.add_options(options)
+            due.highlighted = min(highlighted or 0, len(options) - 1)
+        else:
+            due.add_option(Option("期限が迫っている依頼はありません", disabled=True))
+        due.border_title = f"要対応の依頼 {len(options)} 件（Enter で開く・o で一覧へ）"
+
+    # -- actions ------------------------------------------------------------
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._open(event.option.id)
+
+    def action_open_case(self) -> None:
+        due = self.query_one("#due", OptionList)
+        if due.highlighted is not None:
+            option = due.get_option_at_index(due.highlighted)
+            if option.id:
+                self._open(option.id)
+
+    def _open(self, case_no: str) -> None:
+        from inspect_tui.tui.screens.case_detail import CaseDetailScreen
+
+        self.app.push_screen(CaseDetailScreen(case_no))
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#due", OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#due", OptionList).action_cursor_up()
+
+    async def action_show_overdue(self) -> None:
+        from inspect_tui.services.case_list import CaseFilter
+
+        await self.app.switch_mode("cases")
+        screen = self.app.screen
+        if hasattr(screen, "apply_filter"):
+            screen.apply_filter(CaseFilter(deadline="overdue"))
+
+
+def _n(n: int, style: str) -> Text:
+    return Text(f"{n:,}", style=style if n else "dim")

@@ -1,0 +1,262 @@
+"""A virtual case list: only the visible rows are rendered, from a small page cache.
+
+The table knows the row count and asks its owner for pages (``NeedPage``);
+the owner reads them from SQLite in a worker and hands them back with
+``add_page``. Rows not yet read draw as a dim placeholder. Columns are laid
+out in terminal cells (rich.cells), so Japanese text never breaks a column.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from inspect_tui.tui.bindings import TABLE
+
+PAGE_SIZE = 100
+MAX_PAGES = 40
+RULE_SHORT = {"contact": "連絡", "standard": "標準", "target20": "20日"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int
+    min_screen: int = 0  # shown only when the table is at least this wide
+    right: bool = False
+
+
+COLUMNS = (
+    Column("state", "期限", 4),
+    Column("urgent", "急", 2),
+    Column("case_no", "依頼番号", 10),
+    Column("ward", "区", 6),
+    Column("status", "状態", 6),
+    Column("surveyor", "調査員", 10),
+    Column("next", "次の期限", 10),
+    Column("left", "残日", 4, right=True),
+    Column("received", "受理日", 10, min_screen=76),
+    Column("application", "申請", 8, min_screen=86),
+    Column("name", "氏名", 14, min_screen=104),
+)
+
+
+def fit(text: str, width: int, right: bool = False) -> str:
+    """text padded or cut to exactly width cells."""
+    if cell_len(text) > width:
+        return set_cell_size(text, width)
+    pad = " " * (width - cell_len(text))
+    return pad + text if right else text + pad
+
+
+def cell_text(row, key: str) -> str:
+    if key == "state":
+        return row.state_word
+    if key == "urgent":
+        return "急" if row.urgent else ""
+    if key == "case_no":
+        return row.case_no
+    if key == "ward":
+        return row.ward
+    if key == "status":
+        return row.status_label
+    if key == "surveyor":
+        return row.surveyor_name or row.surveyor or "未割当"
+    if key == "next":
+        if row.next_due is None:
+            return "—"
+        return f"{RULE_SHORT.get(row.next_rule, '')} {row.next_due.strftime('%m-%d')}"
+    if key == "left":
+        return "" if row.days_left is None else str(row.days_left)
+    if key == "received":
+        return row.received_on
+    if key == "application":
+        return row.application
+    if key == "name":
+        return row.applicant_name or ""
+    return ""
+
+
+class CaseTable(ScrollView, can_focus=True):
+    """Case rows by index; the first line is the column header."""
+
+    BINDINGS = TABLE
+    COMPONENT_CLASSES = {
+        "case-table--header", "case-table--cursor", "case-table--overdue", "case-table--today",
+        "case-table--soon", "case-table--ok", "case-table--none", "case-table--loading",
+    }
+    DEFAULT_CSS = """
+    CaseTable { height: 1fr; }
+    CaseTable > .case-table--header { text-style: bold; background: $panel; }
+    CaseTable > .case-table--cursor { background: $accent 40%; text-style: bold; }
+    CaseTable:focus > .case-table--cursor { background: $accent; color: $text; }
+    CaseTable > .case-table--overdue { color: $error; text-style: bold; }
+    CaseTable > .case-table--today { color: $warning; text-style: bold; }
+    CaseTable > .case-table--soon { color: $warning; }
+    CaseTable > .case-table--ok { color: $success; }
+    CaseTable > .case-table--none { color: $text-muted; }
+    CaseTable > .case-table--loading { color: $text-muted; }
+    """
+
+    cursor = reactive(0, always_update=True)
+
+    class NeedPage(Message):
+        def __init__(self, table: CaseTable, page: int, generation: int) -> None:
+            super().__init__()
+            self.table = table
+            self.page = page
+            self.generation = generation
+
+    class Selected(Message):
+        def __init__(self, table: CaseTable, row) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.total = 0
+        self.generation = 0
+        self._pages: OrderedDict[int, list] = OrderedDict()
+        self._asked: set[tuple[int, int]] = set()
+        self.loaded = False
+
+    # -- data ---------------------------------------------------------------
+    def reset(self, total: int, first_page: list | None = None, keep_cursor: bool = False) -> int:
+        """A new result set of total rows; returns the new generation for page requests."""
+        self.generation += 1
+        self.total = total
+        self._pages.clear()
+        self._asked.clear()
+        self.loaded = True
+        if first_page is not None:
+            self._pages[0] = first_page
+        if not keep_cursor:
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False)
+        else:
+            self.cursor = min(self.cursor, max(0, total - 1))
+        self._resize()
+        self.refresh()
+        return self.generation
+
+    def add_page(self, page: int, rows: list, generation: int) -> None:
+        if generation != self.generation:
+            return
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        self.refresh()
+
+    def row_at(self, index: int):
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        i = index % PAGE_SIZE
+        return page[i] if i < len(page) else None
+
+    @property
+    def current_row(self):
+        return self.row_at(self.cursor) if self.total else None
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total + 1)
+
+    def on_resize(self) -> None:
+        self._resize()
+
+    # -- drawing ------------------------------------------------------------
+    def visible_columns(self) -> list[Column]:
+        width = self.size.width or 80
+        cols = [c for c in COLUMNS if width >= c.min_screen]
+        while cols and sum(c.width + 1 for c in cols) > width and len(cols) > 4:
+            cols.pop()
+        return cols
+
+    def _line(self, texts: list[str], cols: list[Column], style: Style, width: int) -> Strip:
+        text = " ".join(fit(t, c.width, c.right) for t, c in zip(texts, cols, strict=True))
+        text = fit(text, width)
+        return Strip([Segment(text, style)], width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        cols = self.visible_columns()
+        base = self.rich_style
+        if y == 0:
+            style = base + self.get_component_rich_style("case-table--header")
+            return self._line([c.title for c in cols], cols, style, width)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= self.total:
+            if index == 0 and self.loaded:
+                return Strip([Segment(fit("  該当する依頼はありません", width), base)], width)
+            if index == 0:
+                return Strip([Segment(fit("  読み込み中…", width), base)], width)
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if row is None:
+            self._ask(index // PAGE_SIZE)
+            style = base + self.get_component_rich_style("case-table--loading")
+            return Strip([Segment(fit("  …", width), style)], width)
+        style = base + self.get_component_rich_style(f"case-table--{row.state}")
+        if index == self.cursor:
+            style = style + self.get_component_rich_style("case-table--cursor")
+        return self._line([cell_text(row, c.key) for c in cols], cols, style, width)
+
+    def _ask(self, page: int) -> None:
+        key = (self.generation, page)
+        if key not in self._asked:
+            self._asked.add(key)
+            self.post_message(self.NeedPage(self, page, self.generation))
+
+    # -- cursor -------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if new < top:
+            self.scroll_to(y=new, animate=False)
+        elif new >= top + visible:
+            self.scroll_to(y=new - visible + 1, animate=False)
+        self.refresh()
+
+    def _move(self, delta: int) -> None:
+        if self.total:
+            self.cursor = max(0, min(self.total - 1, self.cursor + delta))
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_page_down(self) -> None:
+        self._move(max(1, self.size.height - 2))
+
+    def action_page_up(self) -> None:
+        self._move(-max(1, self.size.height - 2))
+
+    def action_first(self) -> None:
+        self._move(-self.total)
+
+    def action_last(self) -> None:
+        self._move(self.total)
+
+    def action_select(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    def on_click(self, event) -> None:
+        index = int(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < self.total:
+            self.cursor = index
