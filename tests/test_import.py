@@ -377,7 +377,7 @@ def test_visit_before_request(loaded, tmp_path):
 
 
 def test_visit_before_stored_request_on_update(loaded, tmp_path):
-    path = write_csv(tmp_path, "case_no,visited_on\nK-0003,2027-06-01\n")
+    path = write_csv(tmp_path, CASES_HEADER + "K-0003,更新,垂水区,2027-06-07,2027-06-01,\n")
     assert "行 2 列 visited_on: 訪問日 2027-06-01 が依頼受理日 2027-06-07 より前です" in fails(loaded, path)
 
 
@@ -507,3 +507,53 @@ def test_cli_bad_file_exits_2_and_lists_problems(tmp_path, capsys):
     assert "行 2 列 visited_on:" in err and "行 3 列 received_on:" in err
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 0
+
+
+def test_a_locked_database_is_a_clear_failure(loaded, db_path):
+    other = sqlite3.connect(db_path, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")
+    loaded.db.conn.execute("PRAGMA busy_timeout = 100")
+    try:
+        with pytest.raises(ImportFailed, match="更新中です"):
+            import_file(loaded, "cases", FIXTURES / "cases_en.csv")
+    finally:
+        other.rollback()
+        other.close()
+
+
+def test_only_listed_surveyor_codes_may_accompany(loaded, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "case_no,application,ward,received_on,surveyor,accompanied_by\n"
+        "K-9,新規,長田区,2027-06-01,Ｓ０１,S03\n"
+        "K-8,新規,長田区,2027-06-01,S01,s03\n",
+    )
+    message = fails(loaded, path)
+    assert message.count("\n") == 1 and "行 3 列 accompanied_by: 調査員コード「s03」" in message
+    path.write_text(path.read_text(encoding="utf-8").replace("s03", "S02"), encoding="utf-8")
+    import_file(loaded, "cases", path)
+    assert (case(loaded.db.conn, "K-9")["surveyor"], case(loaded.db.conn, "K-9")["accompanied_by"]) == (
+        "S01",
+        "S03",
+    )
+
+
+def test_dates_outside_the_calendar_are_refused(loaded, tmp_path):
+    path = write_csv(tmp_path, CASES_HEADER + "K-9,新規,長田区,昭和60年4月1日,,\n")
+    assert "行 2 列 received_on: 1985年は対応範囲外です" in fails(loaded, path)
+
+
+def test_header_variants_and_blank_trailing_columns(staffed, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "依頼No.,申請 区分,区名,依頼受付日,Visited_On,,\nK-9,新規,長田区,2027-06-01,2027-06-02,,\n",
+    )
+    import_file(staffed, "cases", path)
+    assert case(staffed.db.conn, "K-9")["visited_on"] == "2027-06-02"
+
+
+def test_same_column_twice_is_refused(staffed, tmp_path):
+    path = write_csv(
+        tmp_path, "case_no,依頼番号,application,ward,received_on\nK-9,K-9,新規,長田区,2027-06-01\n"
+    )
+    assert "行 1 列 依頼番号: 「case_no」と同じ列です" in fails(staffed, path)

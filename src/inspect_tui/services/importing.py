@@ -124,6 +124,8 @@ class ImportSummary:
         if not dry_run:
             return f"{label}を取り込みました: {counts}"
         lines = [f"{label}の取り込み（試行・書き込んでいません）: {counts}"]
+        if self.encoding:
+            lines.append(f"  文字コード: {self.encoding}")
         for change in self.changes[:DRY_RUN_LIST_LIMIT]:
             if change.action == "add":
                 lines.append(f"  追加 {change.key}")
@@ -571,6 +573,18 @@ def failure_message(path: Path, problems: list[Problem]) -> str:
     return "\n".join([head, *(f"  {p}" for p in ordered)])
 
 
+def _begin(conn: sqlite3.Connection, dry_run: bool) -> None:
+    """A read transaction for a dry run; else the write lock for the whole import."""
+    try:
+        conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise ImportFailed(
+            "データベースを他の人（または別の画面）が更新中です。しばらくしてからもう一度取り込んでください"
+        ) from None
+
+
 def import_file(s: Session, kind: str, path: Path, *, dry_run: bool = False) -> ImportSummary:
     """Import a cases or surveyors CSV file: all rows or none. dry_run writes nothing."""
     if kind not in SPECS:
@@ -584,7 +598,7 @@ def import_file(s: Session, kind: str, path: Path, *, dry_run: bool = False) -> 
     plan_fn, write_fn = PLANNERS[kind]
     conn = s.db.conn
     now = now_jp_iso()
-    conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+    _begin(conn, dry_run)
     try:
         plan, problems = plan_fn(s, table, header, now)  # type: ignore[operator]
         if problems:
