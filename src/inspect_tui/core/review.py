@@ -1,0 +1,340 @@
+"""The first-ten-case review (001 §5(3)②) and the inspection of every form (§5(3)③, §4(5)).
+
+Pure rules, no database: who is new, which cases are solo forms and how forms
+1-10 are numbered, what a check looks at, severities, and the verdict.
+
+Rules (each one a function below, pinned by tests/review/test_core_review.py):
+
+- **New surveyor** (新規調査員): not a chief, not left, and today is within one
+  year of placement (``placed_on``, else ``hired_on``): placed <= today <
+  placed + 1 year (same month and day a year later; 2/29 -> 2/28).
+- **Solo form** (単独調査): a case of the surveyor with a visit date, not
+  cancelled or handed back, and not accompanied by a chief (同行). A case
+  accompanied by a non-chief colleague is still solo: what matters is the
+  chief's direct help.
+- **Form numbers** 1-10: the first ten solo forms by visit date, ties broken by
+  case number. A number once given is fixed (stored in review_forms): a later
+  import that adds an earlier-visited case never renumbers; the newcomer takes
+  the next free number after the highest fixed one, while numbers remain.
+- **Verdict** (改善状況): with forms 1-10 checked, *improving* (改善している)
+  when forms 6-10 have fewer findings than forms 1-5 (or none at all) and none
+  of forms 8-10 has a serious (重大) finding; otherwise *not yet* (まだ).
+  With 4-9 forms checked the same rule on the first and second half of the
+  checked forms gives a provisional verdict; fewer than 4: pending (判定前).
+  The chief may override it; the override is what the report shows.
+- **Recurring point** (繰り返す指摘): a check point with findings on 3 or more
+  forms, or on 2 or more of the last 5 checked forms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+REVIEW_FORMS = 10
+
+
+# --------------------------------------------------------------------------- vocabulary
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+
+
+CHECK_POINTS: tuple[Choice, ...] = (
+    Choice("typo", "誤字・脱字"),
+    Choice("omission", "選択漏れ・記載漏れ"),
+    Choice("wording", "不適切な文言"),
+    Choice("choice_note", "選択肢と特記事項の整合性"),
+    Choice("cross_item", "項目間の整合性"),
+    Choice("notes_quality", "特記事項の質"),
+)
+POINT_IDS = tuple(p.id for p in CHECK_POINTS)
+POINT_LABELS = {p.id: p.label for p in CHECK_POINTS}
+#: Short labels for narrow table columns (width <= 8 cells).
+POINT_SHORT = {
+    "typo": "誤字脱字",
+    "omission": "漏れ",
+    "wording": "文言",
+    "choice_note": "選択/特記",
+    "cross_item": "項目間",
+    "notes_quality": "特記の質",
+}
+
+SEVERITIES: tuple[Choice, ...] = (
+    Choice("minor", "軽微"),
+    Choice("fix", "要修正"),
+    Choice("serious", "重大"),
+)
+SEVERITY_LABELS = {s.id: s.label for s in SEVERITIES}
+SEVERITY_RANK = {"minor": 1, "fix": 2, "serious": 3}
+
+GUIDANCE_METHODS: tuple[Choice, ...] = (
+    Choice("oral", "口頭"),
+    Choice("accompany", "同行訪問"),
+    Choice("training", "研修"),
+)
+GUIDANCE_LABELS = {g.id: g.label for g in GUIDANCE_METHODS}
+
+#: What a check is for. focused: forms 1-10 of a new surveyor (重点チェック);
+#: routine: every other form (§5(3)③); followup3/followup6: the proficiency
+#: check about 3 and 6 months after placement; post: a finding that came back
+#: from the office after submission.
+CHECK_KINDS: tuple[Choice, ...] = (
+    Choice("focused", "重点チェック"),
+    Choice("routine", "通常点検"),
+    Choice("followup3", "3か月後の習熟度確認"),
+    Choice("followup6", "6か月後の習熟度確認"),
+    Choice("post", "提出後の指摘"),
+)
+KIND_LABELS = {k.id: k.label for k in CHECK_KINDS}
+FOLLOWUP_MONTHS = {"followup3": 3, "followup6": 6}
+
+POST_SOURCES: tuple[Choice, ...] = (
+    Choice("query", "照会"),
+    Choice("return", "返戻"),
+    Choice("resurvey", "再調査"),
+)
+POST_SOURCE_LABELS = {p.id: p.label for p in POST_SOURCES}
+
+VERDICT_LABELS = {"improving": "改善している", "not_yet": "まだ", "pending": "判定前"}
+
+
+class ReviewRuleError(ValueError):
+    """A value outside the review vocabulary; the message says which."""
+
+
+def check_choice(value: str, choices: Iterable[Choice], what: str) -> str:
+    ids = [c.id for c in choices]
+    if value not in ids:
+        raise ReviewRuleError(f"{what}「{value}」は使えません（{' / '.join(ids)}）")
+    return value
+
+
+# --------------------------------------------------------------------------- dates
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, clamped to the month's end (1/31 + 1 -> 2/28)."""
+    total = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(total, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, d))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def is_new_surveyor(
+    placed_on: dt.date | None, today: dt.date, *, is_chief: bool = False, left_on: dt.date | None = None
+) -> bool:
+    """Within one year of placement (placed <= today < placed + 1 year), not a chief, not left."""
+    if placed_on is None or is_chief or (left_on is not None and left_on <= today):
+        return False
+    return placed_on <= today < add_months(placed_on, 12)
+
+
+def followup_due(placed_on: dt.date, kind: str) -> dt.date:
+    """When the 3- or 6-month proficiency check is due."""
+    return add_months(placed_on, FOLLOWUP_MONTHS[kind])
+
+
+# --------------------------------------------------------------------------- solo forms
+@dataclass(frozen=True)
+class CaseForNumbering:
+    case_id: int
+    case_no: str
+    visited_on: dt.date | None
+    accompanied_by: str | None = None
+    cancelled: bool = False
+    returned: bool = False
+
+
+def is_solo(case: CaseForNumbering, chiefs: frozenset[str] | set[str]) -> bool:
+    """Visited, not cancelled or handed back, and no chief alongside (同行)."""
+    if case.visited_on is None or case.cancelled or case.returned:
+        return False
+    return not (case.accompanied_by and case.accompanied_by in chiefs)
+
+
+def solo_order_key(case: CaseForNumbering) -> tuple[dt.date, str]:
+    assert case.visited_on is not None
+    return (case.visited_on, case.case_no)
+
+
+def assign_form_numbers(
+    fixed: Mapping[int, int],
+    cases: Iterable[CaseForNumbering],
+    chiefs: frozenset[str] | set[str],
+    limit: int = REVIEW_FORMS,
+) -> list[tuple[int, int]]:
+    """New (form_no, case_id) pairs to store, given the fixed ones {case_id: form_no}.
+
+    Fixed numbers never move. Solo cases not yet numbered are taken in visit
+    order (ties by case number) and numbered after the highest fixed number,
+    until `limit` is reached.
+    """
+    taken = set(fixed.values())
+    next_no = max(taken, default=0) + 1
+    fresh = sorted((c for c in cases if c.case_id not in fixed and is_solo(c, chiefs)), key=solo_order_key)
+    out: list[tuple[int, int]] = []
+    for case in fresh:
+        if next_no > limit:
+            break
+        out.append((next_no, case.case_id))
+        next_no += 1
+    return out
+
+
+# --------------------------------------------------------------------------- findings and verdict
+@dataclass(frozen=True)
+class FormTally:
+    """One numbered form as the verdict sees it."""
+
+    form_no: int
+    checked: bool
+    findings: int = 0
+    serious: int = 0
+    points: frozenset[str] = frozenset()  # points with at least one finding
+
+
+@dataclass(frozen=True)
+class Verdict:
+    id: str  # improving | not_yet | pending
+    provisional: bool
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self.id] + ("（暫定）" if self.provisional and self.id != "pending" else "")
+
+
+MIN_FORMS_FOR_VERDICT = 4
+
+
+def verdict(forms: Sequence[FormTally]) -> Verdict:
+    """Improving or not yet, by the rule in the module docstring."""
+    checked = sorted((f for f in forms if f.checked), key=lambda f: f.form_no)
+    if len(checked) < MIN_FORMS_FOR_VERDICT:
+        return Verdict("pending", True, f"点検済みが{len(checked)}件です（{MIN_FORMS_FOR_VERDICT}件から判定）")
+    complete = len(checked) >= REVIEW_FORMS
+    if complete:
+        checked = checked[:REVIEW_FORMS]
+    half = len(checked) // 2
+    early, late = checked[:half], checked[half:]
+    early_n = sum(f.findings for f in early)
+    late_n = sum(f.findings for f in late)
+    last3 = checked[-3:]
+    serious_late = [f.form_no for f in last3 if f.serious]
+    span = (
+        f"{early[0].form_no}-{early[-1].form_no}件目 {early_n}件 → "
+        f"{late[0].form_no}-{late[-1].form_no}件目 {late_n}件"
+    )
+    if serious_late:
+        reason = f"{span}。直近3件のうち{'、'.join(map(str, serious_late))}件目に重大な指摘"
+        return Verdict("not_yet", not complete, reason)
+    if late_n < early_n or late_n == 0:
+        return Verdict("improving", not complete, f"{span}。直近3件に重大な指摘なし")
+    return Verdict("not_yet", not complete, f"{span}。後半の指摘が減っていません")
+
+
+def recurring_points(forms: Sequence[FormTally]) -> list[tuple[str, int]]:
+    """(point id, forms with a finding on it), most frequent first, for recurring points only."""
+    checked = sorted((f for f in forms if f.checked), key=lambda f: f.form_no)
+    last5 = checked[-5:]
+    out = []
+    for pid in POINT_IDS:
+        n = sum(pid in f.points for f in checked)
+        recent = sum(pid in f.points for f in last5)
+        if n >= 3 or recent >= 2:
+            out.append((pid, n))
+    return sorted(out, key=lambda t: (-t[1], POINT_IDS.index(t[0])))
+
+
+def trend_bars(forms: Sequence[FormTally], width: int = 10) -> list[str]:
+    """One plain-text line per form: '3件目  ###        3' ('-' for not checked yet).
+
+    ASCII only, so the bars line up on every terminal and in text reports.
+    """
+    top = max((f.findings for f in forms if f.checked), default=0)
+    scale = width / top if top > width else 1.0
+    lines = []
+    for f in sorted(forms, key=lambda f: f.form_no):
+        if not f.checked:
+            lines.append(f"{f.form_no:>2}件目  {'-':<{width}}  未点検")
+            continue
+        bar = "#" * round(f.findings * scale)
+        mark = "  重大あり" if f.serious else ""
+        lines.append(f"{f.form_no:>2}件目  {bar:<{width}}  {f.findings}{mark}")
+    return lines
+
+
+def sparkline(forms: Sequence[FormTally]) -> str:
+    """Findings per form in one line: '3 2 2 1 0 1 0 0 - -' ('-' = not checked)."""
+    return " ".join(
+        str(f.findings) if f.checked else "-" for f in sorted(forms, key=lambda f: f.form_no)
+    )
+
+
+# --------------------------------------------------------------------------- calibration
+def point_outcome(outcome: str | None, severities: Iterable[str]) -> str | None:
+    """A point's result for comparison: 'ok', a finding's highest severity, or None (not assessed)."""
+    sev = [s for s in severities if s]
+    if sev:
+        return max(sev, key=lambda s: SEVERITY_RANK[s])
+    return outcome if outcome == "ok" else None
+
+
+def agrees(a: str | None, b: str | None) -> bool:
+    """Two chiefs agree on a point when both say OK or both found something."""
+    return (a == "ok") == (b == "ok") and a is not None and b is not None
+
+
+# --------------------------------------------------------------------------- survey items
+@dataclass(frozen=True)
+class SurveyItem:
+    code: str  # "1-1" … "7-2"
+    name: str
+    group: int
+    group_name: str
+    parts: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+_ITEMS: dict[str, SurveyItem] | None = None
+
+
+def survey_items() -> dict[str, SurveyItem]:
+    """The survey form's items by code, in form order (data/survey_items.toml)."""
+    global _ITEMS
+    if _ITEMS is None:
+        import tomllib
+
+        from inspect_tui.paths import data_file
+
+        raw = tomllib.loads(data_file("survey_items.toml").read_text(encoding="utf-8"))
+        items: dict[str, SurveyItem] = {}
+        for g in raw["group"]:
+            for it in g["items"]:
+                items[it["code"]] = SurveyItem(it["code"], it["name"], g["no"], g["name"], tuple(it.get("parts", ())))
+        _ITEMS = items
+    return _ITEMS
+
+
+def normalize_item_code(text: str) -> str:
+    """'１－１' / '1.1' / ' 1-1 ' -> '1-1'; '' stays ''. Raises ReviewRuleError for unknown codes."""
+    t = text.strip().translate(str.maketrans("０１２３４５６７８９－ー−‐.．", "0123456789-----" + "-"))
+    if not t:
+        return ""
+    if t not in survey_items():
+        raise ReviewRuleError(f"調査項目「{text.strip()}」はありません（例: 1-1, 4-12, 6-3, 7-2）")
+    return t
+
+
+def item_label(code: str) -> str:
+    item = survey_items().get(code)
+    return item.label if item else code

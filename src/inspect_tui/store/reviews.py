@@ -1,0 +1,330 @@
+"""The review tables (migration 0004): form numbers, checks, points, findings,
+closures, accompanied visits. Plain SQL; the rules live in core/review.py and
+the transactions in services/review*.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from inspect_tui.core.review import POINT_IDS, CaseForNumbering
+from inspect_tui.store.db import Database
+
+
+def _d(v: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(v) if v else None
+
+
+# --------------------------------------------------------------------------- surveyors and cases
+@dataclass(frozen=True)
+class SurveyorInfo:
+    code: str
+    name: str
+    placed_on: dt.date | None
+    is_chief: bool
+    left_on: dt.date | None
+
+
+def surveyor(db: Database, code: str) -> SurveyorInfo | None:
+    r = db.conn.execute(
+        "SELECT code, name, COALESCE(placed_on, hired_on) AS placed, is_chief, left_on"
+        " FROM surveyors WHERE code = ?",
+        (code,),
+    ).fetchone()
+    return _surveyor(r) if r else None
+
+
+def _surveyor(r: sqlite3.Row) -> SurveyorInfo:
+    return SurveyorInfo(r["code"], r["name"], _d(r["placed"]), bool(r["is_chief"]), _d(r["left_on"]))
+
+
+def all_surveyors(db: Database) -> list[SurveyorInfo]:
+    return [_surveyor(r) for r in db.conn.execute(
+        "SELECT code, name, COALESCE(placed_on, hired_on) AS placed, is_chief, left_on"
+        " FROM surveyors ORDER BY code")]
+
+
+def chief_codes(db: Database) -> frozenset[str]:
+    return frozenset(r[0] for r in db.conn.execute("SELECT code FROM surveyors WHERE is_chief = 1"))
+
+
+def login_surveyor_code(db: Database, login: str) -> str | None:
+    """The surveyor code of a login: users.surveyor_code, else a surveyor whose code is the login."""
+    r = db.conn.execute("SELECT surveyor_code FROM users WHERE login = ?", (login,)).fetchone()
+    if r and r[0]:
+        return r[0]
+    r = db.conn.execute("SELECT code FROM surveyors WHERE code = ?", (login,)).fetchone()
+    return r[0] if r else None
+
+
+def login_role(db: Database, login: str) -> str | None:
+    r = db.conn.execute("SELECT role FROM users WHERE login = ?", (login,)).fetchone()
+    return r[0] if r else None
+
+
+def cases_for_numbering(db: Database, code: str) -> list[CaseForNumbering]:
+    return [
+        CaseForNumbering(r["id"], r["case_no"], _d(r["visited_on"]), r["accompanied_by"],
+                         bool(r["cancelled_on"]), bool(r["returned_on"]))
+        for r in db.conn.execute(
+            "SELECT id, case_no, visited_on, accompanied_by, cancelled_on, returned_on FROM cases"
+            " WHERE surveyor = ? AND visited_on IS NOT NULL",
+            (code,),
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class CaseBrief:
+    """What the review shows of a case: no applicant name, no insured number."""
+
+    id: int
+    case_no: str
+    surveyor: str | None
+    ward: str
+    visited_on: dt.date | None
+    submitted_on: dt.date | None
+    standard_due: dt.date | None
+    status: str
+
+
+_CASE_SQL = "SELECT id, case_no, surveyor, ward, visited_on, submitted_on, standard_due, status FROM cases"
+
+
+def _case(r: sqlite3.Row) -> CaseBrief:
+    return CaseBrief(r["id"], r["case_no"], r["surveyor"], r["ward"], _d(r["visited_on"]),
+                     _d(r["submitted_on"]), _d(r["standard_due"]), r["status"])
+
+
+def case_by_no(db: Database, case_no: str) -> CaseBrief | None:
+    r = db.conn.execute(_CASE_SQL + " WHERE case_no = ?", (case_no,)).fetchone()
+    return _case(r) if r else None
+
+
+def case_by_id(db: Database, case_id: int) -> CaseBrief | None:
+    r = db.conn.execute(_CASE_SQL + " WHERE id = ?", (case_id,)).fetchone()
+    return _case(r) if r else None
+
+
+def latest_case_of(db: Database, code: str) -> CaseBrief | None:
+    r = db.conn.execute(
+        _CASE_SQL + " WHERE surveyor = ? AND visited_on IS NOT NULL ORDER BY visited_on DESC, case_no DESC",
+        (code,),
+    ).fetchone()
+    return _case(r) if r else None
+
+
+# --------------------------------------------------------------------------- form numbers
+def fixed_forms(db: Database, code: str) -> dict[int, int]:
+    """{case_id: form_no} already numbered for a surveyor."""
+    return {r[0]: r[1] for r in db.conn.execute(
+        "SELECT case_id, form_no FROM review_forms WHERE surveyor = ?", (code,))}
+
+
+def add_forms(db: Database, code: str, pairs: Iterable[tuple[int, int]], now: str) -> None:
+    db.conn.executemany(
+        "INSERT INTO review_forms (surveyor, form_no, case_id, assigned_at) VALUES (?, ?, ?, ?)",
+        [(code, no, cid, now) for no, cid in pairs],
+    )
+
+
+@dataclass(frozen=True)
+class NumberedForm:
+    form_no: int
+    case: CaseBrief
+
+
+def numbered_forms(db: Database, code: str) -> list[NumberedForm]:
+    rows = db.conn.execute(
+        "SELECT f.form_no, c.id, c.case_no, c.surveyor, c.ward, c.visited_on, c.submitted_on,"
+        " c.standard_due, c.status FROM review_forms f JOIN cases c ON c.id = f.case_id"
+        " WHERE f.surveyor = ? ORDER BY f.form_no",
+        (code,),
+    )
+    return [NumberedForm(r["form_no"], _case(r)) for r in rows]
+
+
+def form_no_of(db: Database, case_id: int) -> int | None:
+    r = db.conn.execute("SELECT form_no FROM review_forms WHERE case_id = ?", (case_id,)).fetchone()
+    return r[0] if r else None
+
+
+# --------------------------------------------------------------------------- checks
+@dataclass
+class Finding:
+    point: str
+    severity: str
+    item_code: str = ""
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass
+class CheckRecord:
+    id: int
+    case_id: int | None
+    surveyor: str
+    inspector: str
+    kind: str
+    post_source: str | None
+    blind_of: int | None
+    state: str
+    guidance: str
+    guidance_methods: tuple[str, ...]
+    fixed_before_submission: bool | None
+    minutes: int | None
+    open_seconds: int
+    proficiency_note: str
+    checked_on: dt.date | None
+    created_at: str
+    updated_at: str
+    outcomes: dict[str, str | None] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def findings_on(self, point: str) -> list[Finding]:
+        return [f for f in self.findings if f.point == point]
+
+
+CHECK_COLUMNS = (
+    "id, case_id, surveyor, inspector, kind, post_source, blind_of, state, guidance, guidance_methods,"
+    " fixed_before_submission, minutes, open_seconds, proficiency_note, checked_on, created_at, updated_at"
+)
+
+
+def _check(db: Database, r: sqlite3.Row) -> CheckRecord:
+    rec = CheckRecord(
+        r["id"], r["case_id"], r["surveyor"], r["inspector"], r["kind"], r["post_source"], r["blind_of"],
+        r["state"], r["guidance"], tuple(m for m in r["guidance_methods"].split(",") if m),
+        None if r["fixed_before_submission"] is None else bool(r["fixed_before_submission"]),
+        r["minutes"], r["open_seconds"], r["proficiency_note"], _d(r["checked_on"]),
+        r["created_at"], r["updated_at"],
+    )
+    rec.outcomes = {p: None for p in POINT_IDS}
+    for p in db.conn.execute("SELECT point, outcome FROM review_points WHERE check_id = ?", (rec.id,)):
+        rec.outcomes[p["point"]] = p["outcome"]
+    rec.findings = [
+        Finding(f["point"], f["severity"], f["item_code"], f["note"], f["id"])
+        for f in db.conn.execute(
+            "SELECT id, point, severity, item_code, note FROM review_findings WHERE check_id = ? ORDER BY id",
+            (rec.id,),
+        )
+    ]
+    return rec
+
+
+def get_check(db: Database, check_id: int) -> CheckRecord | None:
+    r = db.conn.execute(f"SELECT {CHECK_COLUMNS} FROM review_checks WHERE id = ?", (check_id,)).fetchone()
+    return _check(db, r) if r else None
+
+
+def find_checks(db: Database, where: str, params: Iterable[object] = ()) -> list[CheckRecord]:
+    rows = db.conn.execute(f"SELECT {CHECK_COLUMNS} FROM review_checks WHERE {where} ORDER BY id", tuple(params))
+    return [_check(db, r) for r in rows.fetchall()]
+
+
+def open_check_for(
+    db: Database, case_id: int | None, surveyor: str, inspector: str, kind: str, blind_of: int | None
+) -> CheckRecord | None:
+    """The unfinished (requested or draft) check with these keys, if any."""
+    r = db.conn.execute(
+        f"SELECT {CHECK_COLUMNS} FROM review_checks WHERE COALESCE(case_id, 0) = COALESCE(?, 0)"
+        " AND surveyor = ? AND inspector = ? AND kind = ? AND COALESCE(blind_of, 0) = COALESCE(?, 0)"
+        " AND state != 'done'",
+        (case_id, surveyor, inspector, kind, blind_of),
+    ).fetchone()
+    return _check(db, r) if r else None
+
+
+def insert_check(db: Database, values: dict[str, object]) -> int:
+    cols = ", ".join(values)
+    cur = db.conn.execute(
+        f"INSERT INTO review_checks ({cols}) VALUES ({', '.join('?' * len(values))})", tuple(values.values())
+    )
+    return int(cur.lastrowid or 0)
+
+
+def update_check(db: Database, check_id: int, values: dict[str, object]) -> None:
+    sets = ", ".join(f"{k} = ?" for k in values)
+    db.conn.execute(f"UPDATE review_checks SET {sets} WHERE id = ?", (*values.values(), check_id))
+
+
+def set_outcome(db: Database, check_id: int, point: str, outcome: str | None) -> None:
+    db.conn.execute(
+        "INSERT INTO review_points (check_id, point, outcome) VALUES (?, ?, ?)"
+        " ON CONFLICT (check_id, point) DO UPDATE SET outcome = excluded.outcome",
+        (check_id, point, outcome),
+    )
+
+
+def insert_finding(db: Database, check_id: int, f: Finding) -> int:
+    cur = db.conn.execute(
+        "INSERT INTO review_findings (check_id, point, severity, item_code, note) VALUES (?, ?, ?, ?, ?)",
+        (check_id, f.point, f.severity, f.item_code, f.note),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def update_finding(db: Database, finding_id: int, values: dict[str, object]) -> None:
+    sets = ", ".join(f"{k} = ?" for k in values)
+    db.conn.execute(f"UPDATE review_findings SET {sets} WHERE id = ?", (*values.values(), finding_id))
+
+
+def delete_finding(db: Database, finding_id: int) -> None:
+    db.conn.execute("DELETE FROM review_findings WHERE id = ?", (finding_id,))
+
+
+def delete_check(db: Database, check_id: int) -> None:
+    db.conn.execute("DELETE FROM review_checks WHERE id = ?", (check_id,))
+
+
+# --------------------------------------------------------------------------- closures and visits
+def closure(db: Database, code: str) -> tuple[str | None, str]:
+    r = db.conn.execute(
+        "SELECT verdict, closing_comment FROM review_closures WHERE surveyor = ?", (code,)
+    ).fetchone()
+    return (r[0], r[1]) if r else (None, "")
+
+
+def save_closure(db: Database, code: str, verdict: str | None, comment: str, now: str, who: str) -> None:
+    db.conn.execute(
+        "INSERT INTO review_closures (surveyor, verdict, closing_comment, updated_at, who)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (surveyor) DO UPDATE SET verdict = excluded.verdict,"
+        " closing_comment = excluded.closing_comment, updated_at = excluded.updated_at, who = excluded.who",
+        (code, verdict, comment, now, who),
+    )
+
+
+@dataclass(frozen=True)
+class AccompaniedVisit:
+    id: int
+    surveyor: str
+    chief: str | None
+    on_date: dt.date
+    purpose: str
+    case_no: str | None
+
+
+def accompanied_visits(db: Database, code: str) -> list[AccompaniedVisit]:
+    return [
+        AccompaniedVisit(r["id"], r["surveyor"], r["chief"], dt.date.fromisoformat(r["on_date"]),
+                         r["purpose"], r["case_no"])
+        for r in db.conn.execute(
+            "SELECT v.id, v.surveyor, v.chief, v.on_date, v.purpose, c.case_no FROM accompanied_visits v"
+            " LEFT JOIN cases c ON c.id = v.case_id WHERE v.surveyor = ? ORDER BY v.on_date, v.id",
+            (code,),
+        )
+    ]
+
+
+def insert_visit(
+    db: Database, code: str, chief: str | None, on: dt.date, purpose: str, case_id: int | None,
+    now: str, who: str,
+) -> int:
+    cur = db.conn.execute(
+        "INSERT INTO accompanied_visits (surveyor, chief, on_date, purpose, case_id, recorded_at, who)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (code, chief, on.isoformat(), purpose, case_id, now, who),
+    )
+    return int(cur.lastrowid or 0)

@@ -1,0 +1,141 @@
+"""The rules of the first-ten review (core/review.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from inspect_tui.core import review as r
+from inspect_tui.core.review import CaseForNumbering as C
+from inspect_tui.core.review import FormTally as T
+
+D = dt.date
+CHIEFS = frozenset({"S001"})
+
+
+def test_new_within_one_year_of_placement():
+    placed = D(2026, 6, 15)
+    assert r.is_new_surveyor(placed, D(2027, 6, 14))
+    assert not r.is_new_surveyor(placed, D(2027, 6, 15))
+    assert r.is_new_surveyor(placed, placed)
+    assert not r.is_new_surveyor(placed, D(2026, 6, 14))
+    assert not r.is_new_surveyor(placed, D(2027, 1, 1), is_chief=True)
+    assert not r.is_new_surveyor(placed, D(2027, 1, 1), left_on=D(2026, 12, 31))
+    assert not r.is_new_surveyor(None, D(2027, 1, 1))
+    assert r.is_new_surveyor(D(2028, 2, 29), D(2029, 2, 27))
+    assert not r.is_new_surveyor(D(2028, 2, 29), D(2029, 2, 28))
+
+
+def test_followups_due_3_and_6_months_after_placement():
+    assert r.followup_due(D(2027, 3, 31), "followup3") == D(2027, 6, 30)
+    assert r.followup_due(D(2027, 8, 31), "followup6") == D(2028, 2, 29)
+
+
+def test_accompanied_by_a_chief_is_not_solo_but_by_a_colleague_is():
+    assert not r.is_solo(C(1, "A", D(2027, 1, 5), "S001"), CHIEFS)
+    assert r.is_solo(C(1, "A", D(2027, 1, 5), "S020"), CHIEFS)
+    assert r.is_solo(C(1, "A", D(2027, 1, 5), None), CHIEFS)
+    assert not r.is_solo(C(1, "A", None), CHIEFS)
+    assert not r.is_solo(C(1, "A", D(2027, 1, 5), cancelled=True), CHIEFS)
+    assert not r.is_solo(C(1, "A", D(2027, 1, 5), returned=True), CHIEFS)
+
+
+def test_numbering_by_visit_date_ties_by_case_number():
+    cases = [
+        C(1, "R9-003", D(2027, 1, 6)),
+        C(2, "R9-002", D(2027, 1, 6)),
+        C(3, "R9-009", D(2027, 1, 5)),
+        C(4, "R9-001", D(2027, 1, 4), "S001"),  # accompanied: skipped
+    ]
+    assert r.assign_form_numbers({}, cases, CHIEFS) == [(1, 3), (2, 2), (3, 1)]
+
+
+def test_numbering_stops_at_ten():
+    cases = [C(i, f"R9-{i:03d}", D(2027, 1, 1) + dt.timedelta(days=i)) for i in range(1, 15)]
+    got = r.assign_form_numbers({}, cases, CHIEFS)
+    assert [n for n, _ in got] == list(range(1, 11))
+    assert [c for _, c in got] == list(range(1, 11))
+
+
+def test_later_import_of_an_earlier_visit_never_renumbers():
+    first = [C(10, "R9-010", D(2027, 2, 1)), C(11, "R9-011", D(2027, 2, 3))]
+    fixed = dict((c, n) for n, c in r.assign_form_numbers({}, first, CHIEFS))
+    assert fixed == {10: 1, 11: 2}
+    late = [*first, C(9, "R9-009", D(2027, 1, 20)), C(12, "R9-012", D(2027, 2, 5))]
+    new = r.assign_form_numbers(fixed, late, CHIEFS)
+    assert new == [(3, 9), (4, 12)]  # appended after the highest fixed number
+
+
+def test_full_fixed_list_takes_no_more():
+    fixed = {i: i for i in range(1, 11)}
+    assert r.assign_form_numbers(fixed, [C(99, "R9-0", D(2020, 1, 1))], CHIEFS) == []
+
+
+def _forms(counts, serious=()):
+    return [T(i + 1, True, n, int(i + 1 in serious), frozenset({"typo"} if n else set()))
+            for i, n in enumerate(counts)]
+
+
+def test_verdict_improving_when_late_forms_have_fewer_findings():
+    v = r.verdict(_forms([3, 2, 2, 1, 2, 1, 1, 0, 0, 0]))
+    assert v.id == "improving" and not v.provisional
+    assert v.label == "改善している"
+
+
+def test_verdict_not_yet_with_a_serious_finding_in_the_last_three():
+    v = r.verdict(_forms([3, 2, 2, 1, 2, 1, 1, 0, 1, 0], serious={9}))
+    assert v.id == "not_yet"
+    assert "9件目" in v.reason
+
+
+def test_verdict_not_yet_when_findings_do_not_drop():
+    assert r.verdict(_forms([1, 1, 0, 1, 0, 1, 1, 1, 0, 0])).id == "not_yet"
+
+
+def test_verdict_no_findings_at_all_is_improving():
+    assert r.verdict(_forms([0] * 10)).id == "improving"
+
+
+def test_verdict_pending_and_provisional():
+    assert r.verdict(_forms([1, 1, 0])).id == "pending"
+    v = r.verdict(_forms([2, 2, 1, 0]))
+    assert v.id == "improving" and v.provisional and v.label == "改善している（暫定）"
+
+
+def test_recurring_points():
+    forms = [
+        T(1, True, 2, 0, frozenset({"typo", "omission"})),
+        T(2, True, 1, 0, frozenset({"typo"})),
+        T(3, True, 1, 0, frozenset({"typo"})),
+        T(4, True, 1, 0, frozenset({"wording"})),
+        T(5, True, 1, 0, frozenset({"wording"})),
+    ]
+    assert r.recurring_points(forms) == [("typo", 3), ("wording", 2)]
+
+
+def test_trend_is_plain_ascii():
+    lines = r.trend_bars([T(1, True, 3, 1), T(2, False)])
+    assert lines[0].startswith(" 1件目  ###")
+    assert "重大あり" in lines[0] and "未点検" in lines[1]
+    assert all(ord(ch) < 0x2500 or ord(ch) > 0x25FF for line in lines for ch in line)
+    assert r.sparkline([T(1, True, 3), T(2, False)]) == "3 -"
+
+
+def test_survey_items_cover_the_national_form():
+    items = r.survey_items()
+    assert items["1-1"].name == "麻痺等の有無" and items["5-6"].name == "簡単な調理"
+    groups = {g: sum(1 for i in items.values() if i.group == g) for g in range(1, 8)}
+    assert groups == {1: 13, 2: 12, 3: 9, 4: 15, 5: 6, 6: 12, 7: 2}
+    # the '74 basic items' count the parts of 1-1 and 1-2 and the 12 special medical items
+    assert sum(max(1, len(i.parts)) for i in items.values() if i.group <= 6) == 74
+    assert r.normalize_item_code("４－１２") == "4-12"
+    with pytest.raises(r.ReviewRuleError):
+        r.normalize_item_code("8-1")
+
+
+def test_calibration_agreement():
+    assert r.agrees("ok", "ok") and r.agrees("minor", "serious")
+    assert not r.agrees("ok", "fix") and not r.agrees(None, "ok")
+    assert r.point_outcome("finding", ["minor", "serious"]) == "serious"
+    assert r.point_outcome("ok", []) == "ok"
