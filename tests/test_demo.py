@@ -14,6 +14,7 @@ from inspect_tui.core.calendar import get_calendar
 from inspect_tui.core.steps import DATE_FIELDS, check_dates, derive_status
 from inspect_tui.store.cases import derived_columns, to_dates
 from inspect_tui.store.demo import DEMO_SCENARIOS, build_demo
+from inspect_tui.store.retention import add_months
 
 TODAY = dt.date(2027, 6, 15)
 TABLES = ("surveyors", "cases", "case_events", "deadline_exceptions", "users", "settings")
@@ -263,7 +264,9 @@ def test_personal_data_is_clearly_synthetic(cases: list[sqlite3.Row]) -> None:
     assert all(r["personal_purged_on"] <= TODAY.isoformat() for r in purged)
     # retention: purged on the first business day of the month after three months from closing
     for r in purged:
-        assert r["personal_purged_on"] > (r["accepted_on"] or r["cancelled_on"] or r["returned_on"])
+        closed = dt.date.fromisoformat(r["accepted_on"] or r["cancelled_on"] or r["returned_on"])
+        assert r["personal_purged_on"] >= add_months(closed, 3).isoformat()
+        assert r["personal_purged_on"][8:] <= "07"  # a monthly purge, early in the month
 
 
 def test_settings_users_and_permissions(demo_db: Path) -> None:

@@ -30,6 +30,7 @@ from inspect_tui.store.demo_staff import (
     district_wards,
     make_roster,
 )
+from inspect_tui.store.retention import add_months
 
 CASES_PER_YEAR = 14_550  # per district (seed 001: district C, FY2027)
 HOME_INSURER = "神戸市"
@@ -38,15 +39,16 @@ OTHER_INSURERS = (("明石市", 30), ("芦屋市", 18), ("西宮市", 22), ("三
 MONTH_FACTOR = {1: 0.96, 2: 1.0, 3: 1.13, 4: 1.10, 5: 0.97, 6: 1.0, 7: 1.02, 8: 0.92, 9: 0.97,
                 10: 1.03, 11: 0.98, 12: 0.93}
 WEEKDAY_FACTOR = (1.08, 1.02, 1.0, 0.97, 0.93)
+RETENTION_MONTHS = 3  # config.retention_months default
 RECENT_DAYS = 260  # cases received this close to today stay in memory for the scenarios
 AFTER_BD = 160  # business days planned past today (late steps of open cases)
 
 # step offsets, in business days
-CONTACT_AFTER_RECEIPT = ((1, 52), (2, 29), (3, 13), (4, 3.2), (5, 1.5), (6, 0.7), (8, 0.4))
+CONTACT_AFTER_RECEIPT = ((1, 54), (2, 29), (3, 13.8), (4, 1.8), (5, 0.8), (6, 0.4), (8, 0.2))
 URGENT_CONTACT = ((0, 55), (1, 45))
-VISIT_AFTER_CONTACT = ((1, 24), (2, 33), (3, 22), (4, 11), (5, 6), (6, 3), (7, 1))
+VISIT_AFTER_CONTACT = ((1, 33), (2, 33), (3, 18), (4, 9), (5, 4), (6, 2), (7, 1))
 URGENT_VISIT = ((0, 30), (1, 50), (2, 20))
-SUBMIT_AFTER_VISIT = ((1, 66), (2, 20), (3, 8), (4, 4), (5, 2))
+SUBMIT_AFTER_VISIT = ((1, 74), (2, 17), (3, 5), (4, 3), (5, 1))
 URGENT_SUBMIT = ((1, 85), (2, 15))
 ACCEPT_AFTER_SUBMIT = ((2, 18), (3, 30), (4, 24), (5, 14), (6, 8), (7, 6))
 
@@ -519,15 +521,12 @@ class Generator:
                 out.exceptions.append((case_id, "standard", "exclude", "city", iso[standard_due], None,
                                        reason, at, "demo"))
                 tally.exceptions += 1
-        # retention: personal data purged on the first business day of the month after
-        # three months from closing
+        # retention: personal data goes three months after closing, at the monthly purge
+        # (the first business day of a month, on or after the due date)
         purged = None
         closed = accept if accept is not None else stop
         if closed is not None:
-            c = dt.date.fromordinal(self.bd[closed])
-            m = c.month + 4
-            run_from = dt.date(c.year + (m - 1) // 12, (m - 1) % 12 + 1, 1)
-            k = bisect_left(self.bd, run_from.toordinal())
+            k = self.purge_run(self.bd[closed])
             if k <= T:
                 purged = iso[k]
         if purged:
@@ -551,6 +550,18 @@ class Generator:
         if not tally.first_received:
             tally.first_received = received_iso
         tally.last_received = max(tally.last_received, received_iso)
+
+    def purge_run(self, closed_ord: int) -> int:
+        """Index of the monthly purge that removes the personal data of a case closed then."""
+        c = dt.date.fromordinal(closed_ord)
+        due = add_months(c, RETENTION_MONTHS).toordinal()
+        month_first = dt.date.fromordinal(due).replace(day=1)
+        for _ in range(2):
+            k = bisect_left(self.bd, month_first.toordinal())
+            if k >= len(self.bd) or self.bd[k] >= due:
+                return k
+            month_first = add_months(month_first, 1)
+        return k
 
     def _visit_note(self, p: Plan) -> str:
         note = f"{p.place}で訪問調査"
