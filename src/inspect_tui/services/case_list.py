@@ -45,7 +45,10 @@ _DUES = {
     "target20": _open_due("target20", "submitted_on"),
 }
 #: The earliest open deadline of a case ('9999-12-31' when none is open).
-NEXT_DUE_SQL = f"min({_DUES['contact']}, {_DUES['standard']}, {_DUES['target20']})"
+NEXT_DUE_SQL = (
+    f"CASE WHEN c.status IN {_OPEN_IN} THEN min({_DUES['contact']}, {_DUES['standard']}, {_DUES['target20']})"
+    " ELSE '9999-12-31' END"
+)
 NEXT_RULE_SQL = (
     f"CASE {NEXT_DUE_SQL} WHEN '9999-12-31' THEN NULL WHEN {_DUES['contact']} THEN 'contact'"
     f" WHEN {_DUES['standard']} THEN 'standard' ELSE 'target20' END"
@@ -190,6 +193,8 @@ def build_query(s: Session, f: CaseFilter, today: dt.date, role: str) -> CaseQue
         }[f.deadline]
         clauses.append(cond[0])
         params += cond[1]
+        if f.deadline != "none" and f.status != "open":
+            clauses.append(f"c.status IN {_OPEN_IN}")  # only open cases have open deadlines
     where = " AND ".join(clauses) or "1"
     return CaseQuery(where, params)
 
@@ -215,18 +220,50 @@ def count_cases(s: Session, f: CaseFilter, today: dt.date, role: str) -> int:
 def fetch_page(
     s: Session, f: CaseFilter, today: dt.date, role: str, offset: int, limit: int
 ) -> list[CaseListRow]:
-    """limit rows from offset, in the filter's order, with deadline state and days left."""
+    """limit rows from offset, in the filter's order, with deadline state and days left.
+
+    Sorting by the next deadline only computes it for open cases: closed ones
+    have none, so they come after the open ones (before them when descending),
+    in case order. That keeps the sort on an index-sized set, not the table.
+    """
+    if f.sort != "next_due" or f.status == "open" or (f.deadline and f.deadline != "none"):
+        return _fetch(s, f, today, role, offset, limit, "")
+    if f.status and f.status not in OPEN_STATUSES:  # one closed status: no deadlines at all
+        return _fetch(s, f, today, role, offset, limit, "", order_by_id=True)
+    open_part = f"c.status IN {_OPEN_IN}"
+    closed_part = f"c.status NOT IN {_OPEN_IN}"
+    first, second = (open_part, closed_part) if not f.descending else (closed_part, open_part)
     q = build_query(s, f, today, role)
-    order = SORTS.get(f.sort, SORTS["next_due"])[1]
+    n_first = s.db.conn.execute(
+        f"SELECT count(*) FROM cases c WHERE {q.where} AND {first}", q.params).fetchone()[0]
+    rows: list[CaseListRow] = []
+    if offset < n_first:
+        rows = _fetch(s, f, today, role, offset, limit, first, order_by_id=first == closed_part)
+    if len(rows) < limit:
+        rest_offset = max(0, offset - n_first)
+        rows += _fetch(s, f, today, role, rest_offset, limit - len(rows), second,
+                       order_by_id=second == closed_part)
+    return rows
+
+
+def _fetch(
+    s: Session, f: CaseFilter, today: dt.date, role: str, offset: int, limit: int, extra: str,
+    order_by_id: bool = False,
+) -> list[CaseListRow]:
+    q = build_query(s, f, today, role)
+    where = f"{q.where} AND {extra}" if extra else q.where
     direction = "DESC" if f.descending else "ASC"
-    if f.sort == "next_due":
+    if order_by_id:
+        order_by = f"c.id {direction}"
+    elif f.sort == "next_due":
         order_by = f"next_due {direction}, c.id {direction}"
     else:
-        order_by = f"{order} {direction}, c.id {direction}"
+        order_by = f"{SORTS.get(f.sort, SORTS['case_no'])[1]} {direction}, c.id {direction}"
+    source = _from(f) if (f.deadline or (f.sort == "next_due" and not order_by_id)) else "cases c"
     names = may_see_names(role)
     sql = (
         f"SELECT c.*, s.name AS surveyor_name, {NEXT_DUE_SQL} AS next_due, {NEXT_RULE_SQL} AS next_rule"
-        f" FROM (SELECT c.id FROM {_from(f)} WHERE {q.where} ORDER BY {order_by} LIMIT ? OFFSET ?) ids"
+        f" FROM (SELECT c.id FROM {source} WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?) ids"
         f" JOIN cases c ON c.id = ids.id {_EXCL_JOIN} LEFT JOIN surveyors s ON s.code = c.surveyor"
         f" ORDER BY {order_by}"
     )

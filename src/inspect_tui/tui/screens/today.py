@@ -140,7 +140,7 @@ class TodayScreen(DataScreen):
             line.append(fit(STATE_WORD[c.state], 4), style=STATE_STYLE[c.state].replace("$error", "red")
                         .replace("$warning", "yellow"))
             line.append(" " + fit("急" if c.urgent else "", 2) + " ")
-            line.append(fit(c.case_no, 10) + " ")
+            line.append(fit(c.case_no, 11) + " ")
             line.append(fit(f"{RULE_SHORT[rule]} {c.due.strftime('%m-%d')}", 10) + " ")
             line.append(fit(f"{c.days_left}日", 5, right=True) + "  ")
             line.append(fit(c.ward, 6) + " " + c.surveyor)

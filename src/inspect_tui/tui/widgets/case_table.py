@@ -9,7 +9,7 @@ out in terminal cells (rich.cells), so Japanese text never breaks a column.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -39,14 +39,14 @@ class Column:
 COLUMNS = (
     Column("state", "期限", 4),
     Column("urgent", "急", 2),
-    Column("case_no", "依頼番号", 10),
+    Column("case_no", "依頼番号", 11),
     Column("ward", "区", 6),
     Column("status", "状態", 6),
     Column("surveyor", "調査員", 10),
     Column("next", "次の期限", 10),
     Column("left", "残日", 4, right=True),
     Column("received", "受理日", 10, min_screen=76),
-    Column("application", "申請", 8, min_screen=86),
+    Column("application", "申請", 8, min_screen=90),
     Column("name", "氏名", 14, min_screen=104),
 )
 
@@ -182,6 +182,13 @@ class CaseTable(ScrollView, can_focus=True):
         cols = [c for c in COLUMNS if width >= c.min_screen]
         while cols and sum(c.width + 1 for c in cols) > width and len(cols) > 4:
             cols.pop()
+        extra = width - sum(c.width + 1 for c in cols)
+        grow = {"surveyor": 4, "name": 10}
+        for i, c in enumerate(cols):
+            if c.key in grow and extra > 0:
+                add = min(grow[c.key], extra)
+                cols[i] = replace(c, width=c.width + add)
+                extra -= add
         return cols
 
     def _line(self, texts: list[str], cols: list[Column], style: Style, width: int) -> Strip:

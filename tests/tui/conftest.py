@@ -1,0 +1,34 @@
+"""Fixtures for driving the app with Pilot: a small fixed database, an app factory,
+and ``settle`` to wait until the database workers have answered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.sample import build_sample
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path) -> Path:
+    folder = tmp_path / "sample"
+    folder.mkdir(mode=0o700)
+    path = build_sample(folder / "cases.db")
+    path.chmod(0o600)
+    return path
+
+
+def make_app(path: Path, **config_fields):
+    from inspect_tui.config import Config
+    from inspect_tui.tui.app import InspectApp
+
+    theme = config_fields.pop("theme_arg", None)
+    return InspectApp(path, config=Config(**config_fields), theme=theme)
+
+
+async def settle(pilot, rounds: int = 4) -> None:
+    """Let workers finish and their messages land (a few rounds: loads start loads)."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

@@ -1,0 +1,263 @@
+"""The app driven from the keyboard with Pilot: screens, filters, a case step, help,
+themes and key remapping."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from inspect_tui.tui.screens.case_detail import CaseDetailScreen
+from inspect_tui.tui.screens.cases import CasesScreen
+from inspect_tui.tui.screens.help import HelpScreen
+from inspect_tui.tui.screens.step_dialog import StepDialog
+from inspect_tui.tui.screens.surveyors import SurveyorsScreen
+from inspect_tui.tui.screens.today import TodayScreen
+from inspect_tui.tui.widgets.case_table import CaseTable
+from tui.conftest import make_app, settle
+
+
+def text_of(screen, selector: str) -> str:
+    """What a Static shows, as plain text (Rich tables rendered at 120 cells)."""
+    from rich.console import Console
+
+    widget = screen.query_one(selector)
+    content = widget.content if hasattr(widget, "content") else widget.render()
+    if isinstance(content, str):
+        return content
+    console = Console(width=120, record=True, file=open("/dev/null", "w"))
+    console.print(content)
+    return console.export_text()
+
+
+async def test_opens_on_today_with_counts(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        summary = text_of(app.screen, "#summary")
+        assert "未完了 39 件" in summary and "期限超過" in summary
+        assert "新任調査員 1 人" in text_of(app.screen, "#review")
+        assert "S004" in text_of(app.screen, "#alerts")
+
+
+async def test_number_keys_switch_screens_and_escape_backs_out(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, CasesScreen)
+        assert app.screen.query_one(CaseTable).total == 39
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, SurveyorsScreen)
+        await pilot.press("enter")  # the first surveyor's cases
+        await settle(pilot)
+        assert isinstance(app.screen, CasesScreen) and app.screen.filter.surveyor == "S001"
+        await pilot.press("escape")
+        assert isinstance(app.screen, SurveyorsScreen)
+        await pilot.press("1")
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("enter")  # the most urgent case
+        await settle(pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+        await pilot.press("q")  # q backs out of an opened screen…
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("q")  # …and quits from the top
+    assert app.return_code == 0
+
+
+async def test_filtering_the_case_list(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one(CaseTable)
+        await pilot.press("slash", *"R9-0101")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert table.total == 10
+        await pilot.press("enter")  # back to the list, filter kept
+        assert screen.focused is table
+        await pilot.press("x")
+        await settle(pilot)
+        assert table.total == 39
+        await pilot.press("d")  # overdue
+        await settle(pilot)
+        assert screen.filter.deadline == "overdue"
+        assert table.total > 0 and all(table.row_at(i).state == "overdue" for i in range(table.total))
+        await pilot.press("w")  # first ward
+        await settle(pilot)
+        assert screen.filter.ward == "長田区"
+        assert all(table.row_at(i).ward == "長田区" for i in range(table.total))
+        await pilot.press("f")  # status: all
+        await settle(pilot)
+        assert screen.filter.status == ""
+        await pilot.press("s")  # sort by case number
+        await settle(pilot)
+        numbers = [table.row_at(i).case_no for i in range(table.total)]
+        assert numbers == sorted(numbers)
+        await pilot.press("S")
+        await settle(pilot)
+        assert [table.row_at(i).case_no for i in range(table.total)] == sorted(numbers, reverse=True)
+        assert "超過" in text_of(screen, "#filter-line")
+
+
+async def test_searching_by_name_depends_on_role(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "slash", *"花子")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.screen.query_one(CaseTable).total > 0
+    con = sqlite3.connect(sample_db)
+    con.execute("UPDATE users SET role = 'monitor'")
+    con.commit()
+    con.close()
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one(CaseTable)
+        assert table.row_at(0).applicant_name is None
+        await pilot.press("slash", *"花子")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert table.total == 0
+
+
+async def test_recording_a_visit_end_to_end(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "slash", *"R9-01011", "enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, CaseDetailScreen) and detail.case_no == "R9-01011"
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, StepDialog)
+        date_box = app.screen.query_one("#step-date")
+        assert date_box.value == "2027-06-15"
+        date_box.value = "R9.4.1"  # before the request was received
+        await pilot.press("enter", *"訪問", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StepDialog)
+        assert "記録できません" in text_of(app.screen, "#step-error")
+        assert "依頼受理日" in text_of(app.screen, "#step-error")
+        date_box.value = "2027/6/14"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is detail
+        assert detail.detail.fields["visited_on"] == "2027-06-14"
+        assert "訪問済" in text_of(detail, "#detail-head")
+    con = sqlite3.connect(sample_db)
+    row = con.execute("SELECT visited_on, status, version FROM cases WHERE case_no = 'R9-01011'").fetchone()
+    events = con.execute("SELECT e.kind, e.on_date, e.who, e.note FROM case_events e JOIN cases c"
+                         " ON c.id = e.case_id WHERE c.case_no = 'R9-01011'").fetchall()
+    assert row == ("2027-06-14", "visited", 2)
+    assert events == [("visit", "2027-06-14", "tester", "訪問")]
+
+
+async def test_a_bad_date_is_explained_in_the_dialog(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(CaseDetailScreen("R9-01038"))  # a submitted case
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#step-date").value = "6月1日"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "日付として読めません" in text_of(app.screen, "#step-error")
+        await pilot.press("escape")
+        assert isinstance(app.screen, CaseDetailScreen)
+
+
+async def test_a_conflicting_change_is_reported(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(CaseDetailScreen("R9-01011"))
+        await settle(pilot)
+        con = sqlite3.connect(sample_db)
+        con.execute("UPDATE cases SET version = version + 1 WHERE case_no = 'R9-01011'")
+        con.commit()
+        con.close()
+        await pilot.press("v", "ctrl+s")
+        await settle(pilot)
+        assert "他の人" in text_of(app.screen, "#step-error")
+
+
+async def test_help_lists_the_screen_keys_with_ids(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = text_of(app.screen, "#help-table")
+        for expected in ("cases.filter", "絞込", "screen.today", "app.theme", "list.down"):
+            assert expected in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, CasesScreen)
+
+
+async def test_theme_switch_and_config_theme(sample_db):
+    app = make_app(sample_db, theme="light")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == "light"
+        await pilot.press("ctrl+t")
+        assert app.theme == "high-contrast"
+        await pilot.press("ctrl+t")
+        assert app.theme == "default"
+    assert {"default", "light", "high-contrast"} <= set(app.available_themes)
+
+
+async def test_keys_can_be_remapped_and_unknown_ids_are_reported(sample_db):
+    app = make_app(sample_db, keys={"screen.cases": "9", "cases.filter": "F", "no.such": "z"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert any("no.such" in n.message for n in app._notifications)
+        await pilot.press("9")
+        await settle(pilot)
+        assert isinstance(app.screen, CasesScreen)
+        await pilot.press("F")
+        assert app.screen.focused.id == "filter-input"
+
+
+async def test_command_palette_offers_screens_and_actions(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "画面: 調査員" in titles
+        assert any(t.startswith("期限") for t in titles)
+        assert "テーマ: light" in titles
+
+
+async def test_no_color_is_honoured(sample_db, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.no_color
+
+
+async def test_a_missing_database_folder_is_reported_not_crashed(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    app = make_app(blocker / "cases.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.session is None
+        assert "データベースを開けません" in text_of(app.screen, "#summary")
