@@ -71,10 +71,25 @@ _OPEN_AT = (
 def backlog_at(conn: sqlite3.Connection, cutoff: dt.date) -> int:
     """Cases received by the cutoff and, at the cutoff, neither accepted, cancelled nor returned.
 
-    Counted as the union of the cases open now (status index) and those closed
-    after the cutoff (indexes on accepted_on, cancelled_on, returned_on), so a
-    recent cutoff does not scan the whole history.
+    Two equivalent ways, picked by where the cutoff lies in the data so that
+    neither reads the whole history: for a recent cutoff, the cases open now
+    (status index) plus those closed after the cutoff (index ranges on the
+    closing dates), checked against the definition; for an older cutoff,
+    (received by the cutoff) − (closed by the cutoff) from index-only counts.
     """
+    c = _d(cutoff)
+    # two queries: SQLite reads a lone MIN() or MAX() off the index end, not both at once
+    lo = conn.execute("SELECT MIN(received_on) FROM cases").fetchone()[0]
+    hi = conn.execute("SELECT MAX(received_on) FROM cases").fetchone()[0]
+    if lo is None or c < lo:
+        return 0
+    first, last = dt.date.fromisoformat(lo), dt.date.fromisoformat(hi)
+    if cutoff >= last or (last - cutoff) * 2 < (last - first):
+        return _backlog_recent(conn, c)
+    return _backlog_old(conn, c)
+
+
+def _backlog_recent(conn: sqlite3.Connection, c: str) -> int:
     row = conn.execute(
         "SELECT COUNT(*) FROM cases WHERE id IN ("
         "  SELECT id FROM cases WHERE status IN ('received', 'contacted', 'visited', 'submitted')"
@@ -82,9 +97,34 @@ def backlog_at(conn: sqlite3.Connection, cutoff: dt.date) -> int:
         "  UNION SELECT id FROM cases WHERE cancelled_on > :c"
         "  UNION SELECT id FROM cases WHERE returned_on > :c"
         f") AND {_OPEN_AT}",
-        {"c": _d(cutoff)},
+        {"c": c},
     ).fetchone()
     return int(row[0])
+
+
+def _backlog_old(conn: sqlite3.Connection, c: str) -> int:
+    # A closing date is never before the received date (core.steps.ORDER_RULES,
+    # checked on import and on every step), so every case closed by the cutoff
+    # was received by it; inclusion-exclusion covers a case with two closing dates.
+    one = "SELECT COUNT(*) FROM cases WHERE {col} <= :c"
+    row = conn.execute(
+        "SELECT (" + one.format(col="received_on") + ") AS received,"
+        " (" + one.format(col="accepted_on") + ") AS a,"
+        " (" + one.format(col="cancelled_on") + ") AS b,"
+        " (" + one.format(col="returned_on") + ") AS r",
+        {"c": c},
+    ).fetchone()
+    both = conn.execute(
+        "SELECT COALESCE(SUM(accepted_on <= :c), 0) AS ab, COALESCE(SUM(returned_on <= :c), 0) AS br,"
+        " COALESCE(SUM(accepted_on <= :c AND returned_on <= :c), 0) AS abr"
+        " FROM cases WHERE cancelled_on <= :c",
+        {"c": c},
+    ).fetchone()
+    ar = conn.execute(
+        "SELECT COUNT(*) FROM cases WHERE returned_on <= :c AND accepted_on <= :c", {"c": c}
+    ).fetchone()[0]
+    closed = row["a"] + row["b"] + row["r"] - both["ab"] - both["br"] - ar + both["abr"]
+    return int(row["received"] - closed)
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -100,42 +140,70 @@ class DeadlineCounts:
     excluded_city: int  # of excluded: by a deadline exception with cause 'city'
 
 
-def _outcome_sql(rule: str) -> str:
-    """A subquery with, per case whose deadline falls in [:s, :e], its due date,
-    its done date as of :a (NULL if after), and whether it is left out."""
+def _outcome_sql(rule: str, where: str, source: str = "cases c", extra: str = "") -> str:
+    """Per case: its due date, its done date as of :a (NULL if later), whether it
+    was cancelled or returned on or before the deadline (as of :a), and its
+    outcome ignoring exceptions: 'closed', 'on_time', 'late' or 'pending'."""
     if rule not in DONE_COLUMN:
         raise ValueError(f"知らない期限です: {rule}")
-    due, done = f"{rule}_due", DONE_COLUMN[rule]
+    due, done = f"c.{rule}_due", f"c.{DONE_COLUMN[rule]}"
+    done_as_of = f"(CASE WHEN {done} <= :a THEN {done} END)"
     return (
-        f"SELECT c.case_no AS case_no, c.{due} AS due,"
-        f" CASE WHEN c.{done} <= :a THEN c.{done} END AS done,"
-        " (SELECT MAX(x.cause = 'city') FROM deadline_exceptions x"
-        "   WHERE x.case_id = c.id AND x.rule = :rule AND x.kind = 'exclude') AS exc,"
-        f" (c.cancelled_on <= c.{due} AND c.cancelled_on <= :a)"
-        f"  OR (c.returned_on <= c.{due} AND c.returned_on <= :a) AS closed_early"
-        f" FROM cases c WHERE c.{due} BETWEEN :s AND :e"
+        f"SELECT c.id AS id, c.case_no AS case_no, {due} AS due, {done_as_of} AS done,"
+        " CASE"
+        f" WHEN c.cancelled_on <= {due} AND c.cancelled_on <= :a THEN 'closed'"
+        f" WHEN c.returned_on <= {due} AND c.returned_on <= :a THEN 'closed'"
+        f" WHEN {done_as_of} <= {due} THEN 'on_time'"
+        f" WHEN {done_as_of} IS NOT NULL OR {due} < :a THEN 'late'"
+        f" ELSE 'pending' END AS outcome{extra}"
+        f" FROM {source} WHERE {where}"
+    )
+
+
+_TALLY = (
+    "SELECT COUNT(*) AS n, COALESCE(SUM(outcome = 'closed'), 0) AS closed,"
+    " COALESCE(SUM(outcome = 'on_time'), 0) AS on_time, COALESCE(SUM(outcome = 'late'), 0) AS late,"
+    " COALESCE(SUM(outcome = 'pending'), 0) AS pending"
+)
+
+
+def _excluded_ids(rule: str) -> str:
+    return (
+        "SELECT case_id, MAX(cause = 'city') AS city FROM deadline_exceptions"
+        f" WHERE rule = '{rule}' AND kind = 'exclude' GROUP BY case_id"
     )
 
 
 def deadline_counts(
     conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.date, as_of: dt.date
 ) -> DeadlineCounts:
-    """Outcome counts for the deadlines of one rule falling in [start, end], as of as_of."""
-    sql = (
-        "SELECT COUNT(*) AS n,"
-        " COALESCE(SUM(left_out), 0) AS excluded,"
-        " COALESCE(SUM(exc = 1), 0) AS excluded_city,"
-        " COALESCE(SUM(NOT left_out AND done <= due), 0) AS on_time,"
-        " COALESCE(SUM(NOT left_out AND (done > due OR (done IS NULL AND due < :a))), 0) AS late,"
-        " COALESCE(SUM(NOT left_out AND done IS NULL AND due >= :a), 0) AS pending"
-        " FROM (SELECT *, (exc IS NOT NULL OR COALESCE(closed_early, 0)) AS left_out"
-        f" FROM ({_outcome_sql(rule)}))"
-    )
-    row = conn.execute(sql, {"s": _d(start), "e": _d(end), "a": _d(as_of), "rule": rule}).fetchone()
-    n, excluded = int(row["n"]), int(row["excluded"])
+    """Outcome counts for the deadlines of one rule falling in [start, end], as of as_of.
+
+    Two queries: every deadline in the range (an index range on the *_due
+    column), then the few with a deadline exception (driven from the small
+    deadline_exceptions table), whose outcomes are taken back out.
+    """
+    params = {"s": _d(start), "e": _d(end), "a": _d(as_of)}
+    all_ = conn.execute(
+        _TALLY + f" FROM ({_outcome_sql(rule, f'c.{rule}_due BETWEEN :s AND :e')})", params
+    ).fetchone()
+    # CROSS JOIN keeps the order: each excluded case id, then its row by primary key
+    exc = conn.execute(
+        _TALLY + ", COALESCE(SUM(city), 0) AS city FROM ("
+        + _outcome_sql(rule, f"c.{rule}_due BETWEEN :s AND :e",
+                       source=f"({_excluded_ids(rule)}) x CROSS JOIN cases c ON c.id = x.case_id",
+                       extra=", x.city AS city")
+        + ")",
+        params,
+    ).fetchone()
+    excluded = all_["closed"] + exc["n"] - exc["closed"]
     return DeadlineCounts(
-        due=n - excluded, on_time=int(row["on_time"]), late=int(row["late"]),
-        pending=int(row["pending"]), excluded=excluded, excluded_city=int(row["excluded_city"]),
+        due=all_["n"] - excluded,
+        on_time=all_["on_time"] - exc["on_time"],
+        late=all_["late"] - exc["late"],
+        pending=all_["pending"] - exc["pending"],
+        excluded=excluded,
+        excluded_city=int(exc["city"]),
     )
 
 
@@ -144,13 +212,27 @@ def late_case_numbers(
 ) -> list[tuple[str, str, str | None]]:
     """(case number, due, done or None) of the late deadlines of one rule in [start, end]."""
     sql = (
-        f"SELECT case_no, due, done FROM ({_outcome_sql(rule)})"
-        " WHERE exc IS NULL AND NOT COALESCE(closed_early, 0)"
-        " AND (done > due OR (done IS NULL AND due < :a))"
+        f"SELECT case_no, due, done FROM ({_outcome_sql(rule, f'c.{rule}_due BETWEEN :s AND :e')})"
+        f" WHERE outcome = 'late' AND id NOT IN (SELECT case_id FROM ({_excluded_ids(rule)}))"
         " ORDER BY due, case_no"
     )
-    rows = conn.execute(sql, {"s": _d(start), "e": _d(end), "a": _d(as_of), "rule": rule})
+    rows = conn.execute(sql, {"s": _d(start), "e": _d(end), "a": _d(as_of)})
     return [(r["case_no"], r["due"], r["done"]) for r in rows]
+
+
+def excluded_case_numbers(
+    conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.date, cause: str | None = "city"
+) -> list[str]:
+    """Case numbers whose deadline of one rule in [start, end] was excluded (by cause)."""
+    sql = (
+        f"SELECT DISTINCT c.case_no FROM deadline_exceptions x JOIN cases c ON c.id = x.case_id"
+        f" WHERE x.rule = :rule AND x.kind = 'exclude' AND c.{rule}_due BETWEEN :s AND :e"
+        + (" AND x.cause = :cause" if cause else "") + " ORDER BY c.case_no"
+    )
+    if rule not in DONE_COLUMN:
+        raise ValueError(f"知らない期限です: {rule}")
+    rows = conn.execute(sql, {"rule": rule, "s": _d(start), "e": _d(end), "cause": cause})
+    return [r[0] for r in rows]
 
 
 # --------------------------------------------------------------------------- settings
