@@ -1,0 +1,370 @@
+"""Quality subcommands: ``complaint``, ``incident``, ``problem`` and ``pareto``.
+
+Registered by cli.build_parser (COMMAND_MODULES). Bad input prints every bad
+field in Japanese and exits 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from inspect_tui.cli import EXIT_OK, UserError, _date, _out, _session
+
+WARNING = (
+    "注意: 内容の欄に申請者の氏名・被保険者番号などの個人情報を書かないでください（依頼番号で特定します）。"
+)
+
+
+def _raw(args: argparse.Namespace, names: dict[str, str]) -> dict[str, Any]:
+    return {field: getattr(args, attr) for field, attr in names.items()}
+
+
+def _run(func, *a, **kw):
+    from inspect_tui.services.quality_input import QualityInputError
+    from inspect_tui.services.quality_pareto import SourceUnavailable
+
+    try:
+        return func(*a, **kw)
+    except QualityInputError as exc:
+        raise UserError(
+            "入力に問題があります（何も保存していません）:\n"
+            + "\n".join(f"  {label}: {msg}" for label, msg in exc.problems)
+        ) from None
+    except SourceUnavailable as exc:
+        raise UserError(str(exc)) from None
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    from inspect_tui.reports.doc import Table
+    from inspect_tui.reports.text import render_table
+
+    return render_table(Table(headers, rows)) if rows else "（該当なし）"
+
+
+def _short(text: str, n: int = 24) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 2] + ".."
+
+
+# --------------------------------------------------------------------------- complaints
+COMPLAINT_ARGS = {
+    "received_at": "at",
+    "complainant": "complainant",
+    "complainant_note": "complainant_note",
+    "handled_by": "handled_by",
+    "ward": "ward",
+    "case_no": "case",
+    "surveyor": "surveyor",
+    "category": "category",
+    "content": "content",
+    "outcome": "outcome",
+    "serious": "serious",
+    "city_caused": "city_caused",
+    "reported_to_city_at": "reported_at",
+}
+
+
+def cmd_complaint(args: argparse.Namespace) -> int:
+    from inspect_tui.services import quality as q
+
+    with _session(args) as s:
+        if args.action == "add":
+            cid = _run(q.save_complaint, s, _raw(args, COMPLAINT_ARGS))
+            c = q.get_complaint(s, cid)
+            _out(f"苦情 {cid} を記録しました（{c.severity_label}、{c.city_report_label}）")
+            if c.serious and not c.reported_to_city_at:
+                _out("重大な苦情です。速やかに市へ報告し、complaint report-city で報告日時を記録してください")
+        elif args.action == "report-city":
+            c = _run(q.report_complaint_to_city, s, args.id, args.at)
+            _out(f"苦情 {c.id}: 市への報告 {c.reported_to_city_at} を記録しました")
+        else:
+            rows = _run(
+                q.list_complaints,
+                s,
+                args.date_from,
+                args.date_to,
+                ward=args.ward,
+                surveyor=args.surveyor,
+                kind="serious" if args.serious else None,
+                unreported_only=args.unreported,
+            )
+            _out(
+                _table(
+                    ["番号", "受付日時", "区", "申出者", "区分", "重大", "依頼番号", "市への報告", "内容"],
+                    [
+                        [
+                            c.id,
+                            c.received_at,
+                            c.ward,
+                            c.complainant_label,
+                            c.category,
+                            c.severity_label,
+                            c.case_no or "",
+                            c.city_report_label,
+                            _short(c.content),
+                        ]
+                        for c in rows
+                    ],
+                )
+            )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- incidents
+INCIDENT_ARGS = {
+    "kind": "kind",
+    "occurred_at": "at",
+    "place": "place",
+    "people": "people",
+    "ward": "ward",
+    "case_no": "case",
+    "surveyor": "surveyor",
+    "what_happened": "what",
+    "impact": "impact",
+    "direct_cause": "direct_cause",
+    "root_cause": "root_cause",
+    "immediate_response": "response",
+    "countermeasure": "countermeasure",
+    "prevention": "prevention",
+    "cause_category": "cause",
+    "city_caused": "city_caused",
+    "phoned_city_at": "phoned_at",
+    "written_report_at": "written_at",
+}
+
+
+def cmd_incident(args: argparse.Namespace) -> int:
+    from inspect_tui.services import quality as q
+
+    with _session(args) as s:
+        if args.action == "add":
+            iid = _run(q.save_incident, s, _raw(args, INCIDENT_ARGS))
+            i = q.get_incident(s, iid)
+            _out(f"{i.kind_label} {iid} を記録しました（{i.report_label}）")
+            if i.kind == "security" and not i.written_report_at:
+                _out(
+                    "セキュリティ事故です。まず市へ電話で連絡し、その後、改善策を書いた報告書を提出してください"
+                )
+        elif args.action == "report-city":
+            if not (args.phoned_at or args.written_at):
+                raise UserError("--phoned-at か --written-at（またはその両方）を指定してください")
+            i = _run(
+                q.record_incident_report, s, args.id, phoned_at=args.phoned_at, written_at=args.written_at
+            )
+            _out(f"事故 {i.id}: 電話連絡 {i.phoned_city_at or '未'}、書面報告 {i.written_report_at or '未'}")
+        else:
+            kind = _run(q.kind_key, "incidents", args.kind)
+            rows = q.list_incidents(
+                s, args.date_from, args.date_to, ward=args.ward, surveyor=args.surveyor, kind=kind
+            )
+            _out(
+                _table(
+                    ["番号", "発生日時", "区", "種別", "原因区分", "依頼番号", "市への報告", "何が起きたか"],
+                    [
+                        [
+                            i.id,
+                            i.occurred_at,
+                            i.ward,
+                            i.kind_label,
+                            i.cause_category,
+                            i.case_no or "",
+                            i.report_label,
+                            _short(i.what_happened),
+                        ]
+                        for i in rows
+                    ],
+                )
+            )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- problems
+def cmd_problem(args: argparse.Namespace) -> int:
+    from inspect_tui.services import quality as q
+
+    with _session(args) as s:
+        if args.action == "add":
+            raw = {
+                "title": args.title,
+                "owner": args.owner,
+                "due_on": args.due,
+                "opened_on": args.opened,
+                "status": args.status,
+                "root_cause_note": args.root_cause,
+                "fix": args.fix,
+            }
+            links = q.parse_links(args.complaint or (), args.incident or ())
+            pid = _run(q.save_problem, s, raw, links)
+            p = q.get_problem(s, pid)
+            _out(f"課題 {pid} を記録しました（主担当 {p.owner}、期限 {p.due_on}、元: {p.links_label}）")
+        elif args.action == "close":
+            p = _run(q.close_problem, s, args.id, args.fix, args.on)
+            _out(f"課題 {p.id} を完了にしました（{p.closed_on}）")
+        else:
+            from inspect_tui.core.today import today_jp
+
+            today = today_jp()
+            rows = q.list_problems(s, open_only=not args.all)
+            _out(
+                _table(
+                    ["番号", "課題", "主担当", "期限", "状態", "完了日", "元の苦情・事故"],
+                    [
+                        [
+                            p.id,
+                            _short(p.title, 30),
+                            p.owner,
+                            p.due_on.isoformat(),
+                            p.status_label + ("（期限超過）" if p.is_overdue(today) else ""),
+                            p.closed_on.isoformat() if p.closed_on else "",
+                            p.links_label,
+                        ]
+                        for p in rows
+                    ],
+                )
+            )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- pareto
+def cmd_pareto(args: argparse.Namespace) -> int:
+    from inspect_tui.reports.pareto import render_pareto
+    from inspect_tui.services.quality_pareto import pareto_report
+
+    if args.format == "xlsx" and not args.output:
+        raise UserError("xlsx は -o FILE で書き出し先を指定してください")
+    with _session(args) as s:
+        report = _run(
+            pareto_report,
+            s,
+            args.of,
+            args.date_from,
+            args.date_to,
+            ward=args.ward,
+            surveyor=args.surveyor,
+            kind=args.kind,
+        )
+    data = render_pareto(report, args.format)
+    if args.output:
+        path = Path(args.output)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8", newline="")
+        print(f"書き出しました: {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(data if isinstance(data, str) else "")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- parser
+def _period(p: argparse.ArgumentParser, required: bool = False) -> None:
+    p.add_argument("--from", dest="date_from", type=_date, required=required, help="期間の始め（含む）")
+    p.add_argument("--to", dest="date_to", type=_date, required=required, help="期間の終わり（含む）")
+    p.add_argument("--ward", help="区で絞る")
+    p.add_argument("--surveyor", help="調査員コードで絞る")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from inspect_tui.services.quality_input import categories
+
+    cats = categories()
+    c = sub.add_parser("complaint", help="苦情の記録・一覧", description=WARNING)
+    cs = c.add_subparsers(title="操作", metavar="ACTION", required=True)
+    a = cs.add_parser("add", parents=[common], help="苦情を記録", description=WARNING)
+    a.add_argument("--at", required=True, help="受付日時（例: 2027-06-14 10:30）")
+    a.add_argument(
+        "--from", dest="complainant", required=True, help=f"申出者: {' / '.join(cats.complainants)}"
+    )
+    a.add_argument("--from-note", dest="complainant_note", help="申出者の補足（その他のときなど）")
+    a.add_argument("--handler", dest="handled_by", required=True, help="対応者")
+    a.add_argument("--ward", required=True, help="区")
+    a.add_argument("--case", help="関係する依頼番号")
+    a.add_argument("--surveyor", help="関係する調査員コード")
+    a.add_argument("--category", required=True, help=f"区分: {' / '.join(cats.complaint)}")
+    a.add_argument("--content", required=True, help="苦情内容（個人情報を書かない）")
+    a.add_argument("--outcome", help="対応結果")
+    a.add_argument("--serious", action="store_true", help="重大な苦情（市へ速やかに報告）")
+    a.add_argument("--city-caused", action="store_true", help="市の事由によるもの")
+    a.add_argument("--reported-at", help="市へ報告した日時")
+    a.set_defaults(func=cmd_complaint, action="add")
+    r = cs.add_parser("report-city", parents=[common], help="市への報告日時を記録")
+    r.add_argument("id", type=int)
+    r.add_argument("--at", required=True, help="報告した日時")
+    r.set_defaults(func=cmd_complaint, action="report-city")
+    ls = cs.add_parser("list", parents=[common], help="苦情の一覧（新しい順）")
+    _period(ls)
+    ls.add_argument("--serious", action="store_true", help="重大なものだけ")
+    ls.add_argument("--unreported", action="store_true", help="市へ未報告の重大な苦情だけ")
+    ls.set_defaults(func=cmd_complaint, action="list")
+
+    i = sub.add_parser(
+        "incident", help="インシデント・アクシデント（事故振り返りシート）", description=WARNING
+    )
+    is_ = i.add_subparsers(title="操作", metavar="ACTION", required=True)
+    a = is_.add_parser("add", parents=[common], help="事故・インシデントを記録", description=WARNING)
+    a.add_argument("--kind", required=True, help="種別: incident / accident / security（セキュリティ事故）")
+    a.add_argument("--at", required=True, help="発生日時（例: 2027-06-14 10:30）")
+    a.add_argument("--place", help="場所")
+    a.add_argument("--people", help="関係者（職員。申請者の氏名は書かない）")
+    a.add_argument("--ward", required=True, help="区")
+    a.add_argument("--case", help="関係する依頼番号")
+    a.add_argument("--surveyor", help="関係する調査員コード")
+    a.add_argument("--what", required=True, help="何が起きたか")
+    a.add_argument("--impact", help="影響")
+    a.add_argument("--direct-cause", help="直接原因")
+    a.add_argument("--root-cause", help="根本原因")
+    a.add_argument("--response", help="応急対応")
+    a.add_argument("--countermeasure", help="対策")
+    a.add_argument("--prevention", help="再発防止策")
+    a.add_argument("--cause", required=True, help=f"原因区分: {' / '.join(cats.incident_cause)}")
+    a.add_argument("--city-caused", action="store_true", help="市の事由によるもの")
+    a.add_argument("--phoned-at", help="市へ電話連絡した日時")
+    a.add_argument("--written-at", help="市へ書面で報告した日時（電話連絡の後）")
+    a.set_defaults(func=cmd_incident, action="add")
+    r = is_.add_parser("report-city", parents=[common], help="市への電話連絡・書面報告の日時を記録")
+    r.add_argument("id", type=int)
+    r.add_argument("--phoned-at", help="電話連絡した日時")
+    r.add_argument("--written-at", help="書面報告した日時")
+    r.set_defaults(func=cmd_incident, action="report-city")
+    ls = is_.add_parser("list", parents=[common], help="事故・インシデントの一覧（新しい順）")
+    _period(ls)
+    ls.add_argument("--kind", help="種別で絞る")
+    ls.set_defaults(func=cmd_incident, action="list")
+
+    p = sub.add_parser("problem", help="課題管理")
+    ps = p.add_subparsers(title="操作", metavar="ACTION", required=True)
+    a = ps.add_parser("add", parents=[common], help="苦情・事故から課題を起こす")
+    a.add_argument("--title", required=True, help="課題")
+    a.add_argument("--owner", required=True, help="主担当")
+    a.add_argument("--due", required=True, help="期限")
+    a.add_argument("--opened", help="起票日（既定: 今日）")
+    a.add_argument("--status", default="open", help="open / in_progress / closed")
+    a.add_argument("--complaint", action="append", metavar="ID", help="元になった苦情の番号（複数可）")
+    a.add_argument("--incident", action="append", metavar="ID", help="元になった事故の番号（複数可）")
+    a.add_argument("--root-cause", help="原因（根本原因のメモ）")
+    a.add_argument("--fix", help="対策")
+    a.set_defaults(func=cmd_problem, action="add")
+    cl = ps.add_parser("close", parents=[common], help="課題を完了にする")
+    cl.add_argument("id", type=int)
+    cl.add_argument("--fix", help="対策（まだ書いていなければ必須）")
+    cl.add_argument("--on", help="完了日（既定: 今日）")
+    cl.set_defaults(func=cmd_problem, action="close")
+    ls = ps.add_parser("list", parents=[common], help="課題の一覧（未完了、期限順）")
+    ls.add_argument("--all", action="store_true", help="完了したものも出す")
+    ls.set_defaults(func=cmd_problem, action="list")
+
+    pa = sub.add_parser(
+        "pareto",
+        parents=[common],
+        help="パレート分析（苦情・事故・点検の指摘）",
+        description="期間と条件で件数を多い順に並べ、構成比・累積比率と重点項目（累積80%まで）を出します。",
+    )
+    _period(pa, required=True)
+    pa.add_argument("--of", required=True, help="集計対象: complaints / incidents / findings")
+    pa.add_argument("--kind", help="種別（苦情: serious / minor、事故: incident / accident / security）")
+    pa.add_argument("--format", default="text", choices=("text", "md", "csv", "json", "html", "xlsx"))
+    pa.add_argument("-o", "--output", metavar="FILE", help="書き出すファイル")
+    pa.set_defaults(func=cmd_pareto)

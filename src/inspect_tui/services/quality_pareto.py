@@ -1,0 +1,211 @@
+"""Pareto analysis over a period and filters: complaints by category, incidents by
+cause category, or first-ten review findings by check point.
+
+``pareto_report(session, source, date_from, date_to, ward=, surveyor=, kind=)``
+returns a ``ParetoReport`` that every report format renders (reports/pareto.py)
+and the TUI chart screen draws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspect_tui.core.pareto import ParetoRow, pareto
+from inspect_tui.core.today import today_jp
+from inspect_tui.services import quality as q
+from inspect_tui.services.quality_input import QualityInputError
+from inspect_tui.services.session import Session
+from inspect_tui.store import quality as store
+
+SOURCES = {
+    "complaints": ("苦情", "区分"),
+    "incidents": ("事故・インシデント", "原因区分"),
+    "findings": ("点検の指摘", "点検項目"),
+}
+LAST = ("その他",)
+
+
+class SourceUnavailable(Exception):
+    """The source cannot be counted here (the review feature is not installed); says why."""
+
+
+@dataclass(frozen=True)
+class ParetoReport:
+    source: str
+    date_from: dt.date
+    date_to: dt.date
+    rows: list[ParetoRow]
+    ward: str | None = None
+    surveyor: str | None = None
+    kind: str | None = None
+    issued_on: dt.date = field(default_factory=today_jp)
+
+    @property
+    def total(self) -> int:
+        return sum(r.count for r in self.rows)
+
+    @property
+    def source_label(self) -> str:
+        return SOURCES[self.source][0]
+
+    @property
+    def item_label(self) -> str:
+        return SOURCES[self.source][1]
+
+    @property
+    def title(self) -> str:
+        return f"パレート分析（{self.source_label}）"
+
+    def filter_text(self) -> str:
+        parts = []
+        if self.ward:
+            parts.append(f"区: {self.ward}")
+        if self.surveyor:
+            parts.append(f"調査員: {self.surveyor}")
+        if self.kind:
+            labels = {**q.COMPLAINT_KINDS, **q.INCIDENT_KINDS}
+            parts.append(f"種別: {labels.get(self.kind, self.kind)}")
+        return "、".join(parts) or "なし（全件）"
+
+    @property
+    def vital_few(self) -> list[ParetoRow]:
+        return [r for r in self.rows if r.vital]
+
+    def as_doc(self, full: bool = False):
+        from inspect_tui.reports.pareto import pareto_doc
+
+        return pareto_doc(self)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report": "pareto",
+            "source": self.source,
+            "period": {"from": self.date_from.isoformat(), "to": self.date_to.isoformat()},
+            "filters": {"ward": self.ward, "surveyor": self.surveyor, "kind": self.kind},
+            "issued_on": self.issued_on.isoformat(),
+            "total": self.total,
+            "threshold": 0.8,
+            "rows": [
+                {
+                    "rank": r.rank,
+                    "name": r.name,
+                    "count": r.count,
+                    "share": float(round(r.share, 6)),
+                    "cumulative": float(round(r.cumulative, 6)),
+                    "share_pct": r.share_pct,
+                    "cumulative_pct": r.cumulative_pct,
+                    "vital_few": r.vital,
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def source_key(text: str) -> str:
+    aliases = {
+        "complaint": "complaints",
+        "苦情": "complaints",
+        "incident": "incidents",
+        "事故": "incidents",
+        "finding": "findings",
+        "指摘": "findings",
+    }
+    key = aliases.get(text, text)
+    if key not in SOURCES:
+        raise QualityInputError(
+            [("集計対象", f"「{text}」は選べません（complaints / incidents / findings）")]
+        )
+    return key
+
+
+def check_filters(
+    session: Session,
+    source: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    ward: str | None,
+    surveyor: str | None,
+    kind: str | None,
+) -> str | None:
+    problems: list[tuple[str, str]] = []
+    if date_to < date_from:
+        problems.append(("期間", f"終わり（{date_to}）が始め（{date_from}）より前です"))
+    if ward and ward not in session.config.wards:
+        problems.append(("区", f"「{ward}」は担当の区ではありません（{' / '.join(session.config.wards)}）"))
+    if surveyor and not store.exists(session.db, "surveyors", "code", surveyor):
+        problems.append(("調査員", f"調査員コード「{surveyor}」は名簿にありません"))
+    key = None
+    if kind and source != "findings":
+        try:
+            key = q.kind_key(source, kind)
+        except QualityInputError as exc:
+            problems += exc.problems
+    elif kind:
+        key = kind
+    if problems:
+        raise QualityInputError(problems)
+    return key
+
+
+def pareto_counts(
+    session: Session,
+    source: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    ward: str | None = None,
+    surveyor: str | None = None,
+    kind: str | None = None,
+) -> dict[str, int]:
+    if source == "complaints":
+        where, params = q.complaint_where(date_from, date_to, ward, surveyor, kind)
+        return store.count_by(session.db, "complaints", "category", where, params)
+    if source == "incidents":
+        where, params = q.incident_where(date_from, date_to, ward, surveyor, kind)
+        return store.count_by(session.db, "incidents", "cause_category", where, params)
+    return _findings_counts(session, date_from, date_to, ward=ward, surveyor=surveyor, kind=kind)
+
+
+def _findings_counts(
+    session: Session, date_from: dt.date, date_to: dt.date, **filters: Any
+) -> dict[str, int]:
+    """Review findings by check point, from the first-ten review feature."""
+    try:
+        from inspect_tui.services.review import findings_by_point  # type: ignore[attr-defined]
+    except ImportError:
+        raise SourceUnavailable(
+            "点検の指摘（一件目〜十件目の点検）の集計は、点検の機能が入ると使えます。"
+            "いまは苦情（complaints）か事故（incidents）を選んでください"
+        ) from None
+    got = findings_by_point(session, date_from, date_to, **{k: v for k, v in filters.items() if v})
+    return dict(got.items() if isinstance(got, Mapping) else got)
+
+
+def pareto_report(
+    session: Session,
+    source: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    ward: str | None = None,
+    surveyor: str | None = None,
+    kind: str | None = None,
+) -> ParetoReport:
+    """Check the filters, count and order: raises QualityInputError or SourceUnavailable."""
+    source = source_key(source)
+    kind = check_filters(session, source, date_from, date_to, ward or None, surveyor or None, kind or None)
+    counts = pareto_counts(
+        session, source, date_from, date_to, ward=ward or None, surveyor=surveyor or None, kind=kind
+    )
+    return ParetoReport(
+        source,
+        date_from,
+        date_to,
+        pareto(counts, last=LAST),
+        ward=ward or None,
+        surveyor=surveyor or None,
+        kind=kind,
+    )
