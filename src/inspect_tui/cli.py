@@ -313,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Modules that add subcommands of their own, each with register(sub, common).
-COMMAND_MODULES = ("inspect_tui.cli_reports", "inspect_tui.cli_quality")
+COMMAND_MODULES = ("inspect_tui.cli_reports", "inspect_tui.cli_quality", "inspect_tui.cli_review")
 
 
 def _add_more_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -2,7 +2,7 @@
 
 Chiefs S001 (佐藤, login 'tester') and S002 (伊藤, login 'chief2'); new surveyor
 S010 (鈴木, placed 2027-03-01) with 2 cases accompanied by S001 and 12 solo
-visits (R9-00100.., the first solo on 2027-03-10); a veteran S020; new
+visits (R9-00100.., the first solo on 2027-03-15; the 3rd and 4th on the same day); a veteran S020; new
 surveyor S011 placed 2027-06-01 with no visits yet. Manager login 'boss'.
 """
 
@@ -42,10 +42,16 @@ def build(path: Path) -> Path:
                 (code, name, placed, placed, chief),
             )
         conn.execute("DELETE FROM users")
-        for login, role, code in (("tester", "chief", "S001"), ("chief2", "chief", "S002"),
-                                  ("boss", "manager", None), ("suzuki", "chief", "S010")):
-            conn.execute("INSERT INTO users (login, role, surveyor_code, created_at) VALUES (?, ?, ?, ?)",
-                         (login, role, code, NOW))
+        for login, role, code in (
+            ("tester", "chief", "S001"),
+            ("chief2", "chief", "S002"),
+            ("boss", "manager", None),
+            ("suzuki", "chief", "S010"),
+        ):
+            conn.execute(
+                "INSERT INTO users (login, role, surveyor_code, created_at) VALUES (?, ?, ?, ?)",
+                (login, role, code, NOW),
+            )
     cal = s.calendar
     rows = []
     # two accompanied visits first
@@ -67,10 +73,17 @@ def build(path: Path) -> Path:
 def _case(no, visit, surveyor, cal, *, accompanied=None, submitted=False):
     received = cal.add_business_days(visit, -3)
     fields = {
-        "case_no": no, "application": "新規", "ward": "長田区", "applicant_name": "試験 花子",
-        "insured_no": "9900000001", "received_on": received, "dispatched_on": received,
-        "surveyor": surveyor, "accompanied_by": accompanied,
-        "contacted_on": cal.add_business_days(received, 1), "visited_on": visit,
+        "case_no": no,
+        "application": "新規",
+        "ward": "長田区",
+        "applicant_name": "試験 花子",
+        "insured_no": "9900000001",
+        "received_on": received,
+        "dispatched_on": received,
+        "surveyor": surveyor,
+        "accompanied_by": accompanied,
+        "contacted_on": cal.add_business_days(received, 1),
+        "visited_on": visit,
     }
     if submitted:
         fields["submitted_on"] = cal.add_business_days(visit, 2)

@@ -73,8 +73,10 @@ def test_full_fixed_list_takes_no_more():
 
 
 def _forms(counts, serious=()):
-    return [T(i + 1, True, n, int(i + 1 in serious), frozenset({"typo"} if n else set()))
-            for i, n in enumerate(counts)]
+    return [
+        T(i + 1, True, n, int(i + 1 in serious), frozenset({"typo"} if n else set()))
+        for i, n in enumerate(counts)
+    ]
 
 
 def test_verdict_improving_when_late_forms_have_fewer_findings():

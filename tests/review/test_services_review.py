@@ -48,9 +48,19 @@ def test_late_import_of_earlier_case_does_not_renumber(review_db):
     svc.sync_form_numbers(s)
     before = {f.form_no: f.case.case_no for f in sr.store.numbered_forms(s.db, "S010")}
     assert before == {1: "R9-00100", 2: "R9-00101", 3: "R9-00102"}
-    row = case_row({"case_no": "R9-00099", "application": "新規", "ward": "長田区",
-                    "received_on": D(2027, 3, 1), "surveyor": "S010", "contacted_on": D(2027, 3, 2),
-                    "visited_on": D(2027, 3, 4)}, s.calendar, NOW)
+    row = case_row(
+        {
+            "case_no": "R9-00099",
+            "application": "新規",
+            "ward": "長田区",
+            "received_on": D(2027, 3, 1),
+            "surveyor": "S010",
+            "contacted_on": D(2027, 3, 2),
+            "visited_on": D(2027, 3, 4),
+        },
+        s.calendar,
+        NOW,
+    )
     with s.db.conn:
         insert_cases(s.db, [row])
     svc.sync_form_numbers(s)
@@ -66,7 +76,12 @@ def test_queue_lists_new_surveyors_forms_by_due_date_and_followups(rs):
     dues = [i.due for i in focused]
     assert dues == sorted(dues)
     kinds = {(i.surveyor, i.kind) for i in items if i.kind.startswith("followup")}
-    assert kinds == {("S010", "followup3"), ("S010", "followup6"), ("S011", "followup3"), ("S011", "followup6")}
+    assert kinds == {
+        ("S010", "followup3"),
+        ("S010", "followup6"),
+        ("S011", "followup3"),
+        ("S011", "followup6"),
+    }
     fu = next(i for i in items if i.surveyor == "S010" and i.kind == "followup3")
     assert fu.due == D(2027, 6, 1)
     assert svc.review_queue_size(rs) == len(items)
@@ -108,7 +123,9 @@ def test_draft_is_resumed_and_completion_needs_every_point(review_db):
     assert done.state == "done" and done.minutes == 3
     assert [n.progress for n in svc.new_surveyors(s) if n.code == "S010"] == ["1/10"]
     assert all(i.case_no != "R9-00100" for i in svc.review_queue(s))
-    audit = s.db.conn.execute("SELECT action, after_json FROM audit_log WHERE entity = 'review_check'").fetchall()
+    audit = s.db.conn.execute(
+        "SELECT action, after_json FROM audit_log WHERE entity = 'review_check'"
+    ).fetchall()
     assert audit and audit[-1][0] == "review.complete" and "試験" not in audit[-1][1]
     s.close()
 
@@ -151,7 +168,8 @@ def test_accompanied_visit_log(rs):
     sr.log_accompanied_visit(rs, "S010", D(2027, 6, 10), "習熟度の確認", case_no="R9-00105")
     visits = sr.surveyor_review(rs, "S010").visits
     assert [(v.on_date, v.purpose, v.chief, v.case_no) for v in visits] == [
-        (D(2027, 6, 10), "習熟度の確認", "S001", "R9-00105")]
+        (D(2027, 6, 10), "習熟度の確認", "S001", "R9-00105")
+    ]
 
 
 def test_blind_calibration_between_two_chiefs(review_db):

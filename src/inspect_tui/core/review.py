@@ -217,7 +217,9 @@ def verdict(forms: Sequence[FormTally]) -> Verdict:
     """Improving or not yet, by the rule in the module docstring."""
     checked = sorted((f for f in forms if f.checked), key=lambda f: f.form_no)
     if len(checked) < MIN_FORMS_FOR_VERDICT:
-        return Verdict("pending", True, f"点検済みが{len(checked)}件です（{MIN_FORMS_FOR_VERDICT}件から判定）")
+        return Verdict(
+            "pending", True, f"点検済みが{len(checked)}件です（{MIN_FORMS_FOR_VERDICT}件から判定）"
+        )
     complete = len(checked) >= REVIEW_FORMS
     if complete:
         checked = checked[:REVIEW_FORMS]
@@ -272,9 +274,7 @@ def trend_bars(forms: Sequence[FormTally], width: int = 10) -> list[str]:
 
 def sparkline(forms: Sequence[FormTally]) -> str:
     """Findings per form in one line: '3 2 2 1 0 1 0 0 - -' ('-' = not checked)."""
-    return " ".join(
-        str(f.findings) if f.checked else "-" for f in sorted(forms, key=lambda f: f.form_no)
-    )
+    return " ".join(str(f.findings) if f.checked else "-" for f in sorted(forms, key=lambda f: f.form_no))
 
 
 # --------------------------------------------------------------------------- calibration
@@ -320,7 +320,9 @@ def survey_items() -> dict[str, SurveyItem]:
         items: dict[str, SurveyItem] = {}
         for g in raw["group"]:
             for it in g["items"]:
-                items[it["code"]] = SurveyItem(it["code"], it["name"], g["no"], g["name"], tuple(it.get("parts", ())))
+                items[it["code"]] = SurveyItem(
+                    it["code"], it["name"], g["no"], g["name"], tuple(it.get("parts", ()))
+                )
         _ITEMS = items
     return _ITEMS
 

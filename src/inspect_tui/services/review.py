@@ -83,11 +83,17 @@ def _audit(s: Session, action: str, key: object, before: Any, after: Any) -> Non
 def check_summary(rec: CheckRecord) -> dict[str, Any]:
     """What the audit row keeps of a check (no personal data: case id, codes, results)."""
     return {
-        "case_id": rec.case_id, "surveyor": rec.surveyor, "inspector": rec.inspector, "kind": rec.kind,
-        "post_source": rec.post_source, "blind_of": rec.blind_of, "state": rec.state,
+        "case_id": rec.case_id,
+        "surveyor": rec.surveyor,
+        "inspector": rec.inspector,
+        "kind": rec.kind,
+        "post_source": rec.post_source,
+        "blind_of": rec.blind_of,
+        "state": rec.state,
         "outcomes": rec.outcomes,
         "findings": [[f.point, f.severity, f.item_code] for f in rec.findings],
-        "guidance_methods": list(rec.guidance_methods), "minutes": rec.minutes,
+        "guidance_methods": list(rec.guidance_methods),
+        "minutes": rec.minutes,
         "fixed_before_submission": rec.fixed_before_submission,
         "checked_on": rec.checked_on,
     }
@@ -112,7 +118,8 @@ def _is_chief(s: Session, code: str) -> bool:
 # --------------------------------------------------------------------------- new surveyors and numbering
 def _new_infos(s: Session, today: dt.date) -> list[store.SurveyorInfo]:
     return [
-        i for i in store.all_surveyors(s.db)
+        i
+        for i in store.all_surveyors(s.db)
         if rules.is_new_surveyor(i.placed_on, today, is_chief=i.is_chief, left_on=i.left_on)
     ]
 
@@ -179,9 +186,14 @@ class NewSurveyor:
 
 def _done_focused_case_ids(s: Session, code: str) -> dict[int, int]:
     """{case_id: check_id} of finished focused checks (not blind ones) of a surveyor's forms."""
-    return {r[0]: r[1] for r in s.db.conn.execute(
-        "SELECT case_id, max(id) FROM review_checks WHERE surveyor = ? AND kind = 'focused'"
-        " AND state = 'done' AND blind_of IS NULL GROUP BY case_id", (code,))}
+    return {
+        r[0]: r[1]
+        for r in s.db.conn.execute(
+            "SELECT case_id, max(id) FROM review_checks WHERE surveyor = ? AND kind = 'focused'"
+            " AND state = 'done' AND blind_of IS NULL GROUP BY case_id",
+            (code,),
+        )
+    }
 
 
 def _followups(s: Session, code: str, placed: dt.date) -> tuple[Followup, ...]:
@@ -204,12 +216,17 @@ def new_surveyors(s: Session, today: dt.date | None = None, *, sync: bool = True
         assert info.placed_on is not None
         forms = store.numbered_forms(s.db, info.code)
         done = _done_focused_case_ids(s, info.code)
-        out.append(NewSurveyor(
-            info.code, info.name, info.placed_on, len(forms),
-            sum(f.case.id in done for f in forms),
-            forms[0].case.visited_on if forms else None,
-            _followups(s, info.code, info.placed_on),
-        ))
+        out.append(
+            NewSurveyor(
+                info.code,
+                info.name,
+                info.placed_on,
+                len(forms),
+                sum(f.case.id in done for f in forms),
+                forms[0].case.visited_on if forms else None,
+                _followups(s, info.code, info.placed_on),
+            )
+        )
     return out
 
 
@@ -237,11 +254,17 @@ class QueueItem:
 
 
 def _draft_keys(s: Session) -> set[tuple[int, str, str]]:
-    return {(r[0] or 0, r[1], r[2]) for r in s.db.conn.execute(
-        "SELECT case_id, surveyor, kind FROM review_checks WHERE state = 'draft' AND blind_of IS NULL")}
+    return {
+        (r[0] or 0, r[1], r[2])
+        for r in s.db.conn.execute(
+            "SELECT case_id, surveyor, kind FROM review_checks WHERE state = 'draft' AND blind_of IS NULL"
+        )
+    }
 
 
-def review_queue(s: Session, today: dt.date | None = None, *, inspector: str | None = None) -> list[QueueItem]:
+def review_queue(
+    s: Session, today: dt.date | None = None, *, inspector: str | None = None
+) -> list[QueueItem]:
     """Forms waiting for their focused check, follow-ups not yet done, and blind checks asked
     of `inspector` (default: the logged-in chief, if known); by due date (standard_due for
     forms), undated last."""
@@ -256,25 +279,44 @@ def review_queue(s: Session, today: dt.date | None = None, *, inspector: str | N
         for f in store.numbered_forms(s.db, ns.code):
             if f.case.id in done:
                 continue
-            items.append(QueueItem(
-                "focused", ns.code, ns.name, f.case.standard_due, f.form_no, f.case.id, f.case.case_no,
-                f.case.submitted_on is not None, (f.case.id, ns.code, "focused") in drafts,
-            ))
+            items.append(
+                QueueItem(
+                    "focused",
+                    ns.code,
+                    ns.name,
+                    f.case.standard_due,
+                    f.form_no,
+                    f.case.id,
+                    f.case.case_no,
+                    f.case.submitted_on is not None,
+                    (f.case.id, ns.code, "focused") in drafts,
+                )
+            )
         for fu in ns.followups:
             if fu.done_on is None:
-                items.append(QueueItem(fu.kind, ns.code, ns.name, fu.due,
-                                       draft=(0, ns.code, fu.kind) in drafts))
+                items.append(
+                    QueueItem(fu.kind, ns.code, ns.name, fu.due, draft=(0, ns.code, fu.kind) in drafts)
+                )
     if inspector:
-        for rec in store.find_checks(s.db, "inspector = ? AND blind_of IS NOT NULL AND state != 'done'",
-                                     (inspector,)):
+        for rec in store.find_checks(
+            s.db, "inspector = ? AND blind_of IS NOT NULL AND state != 'done'", (inspector,)
+        ):
             case = store.case_by_id(s.db, rec.case_id) if rec.case_id else None
             info = store.surveyor(s.db, rec.surveyor)
-            items.append(QueueItem(
-                "blind", rec.surveyor, info.name if info else rec.surveyor,
-                case.standard_due if case else None, store.form_no_of(s.db, rec.case_id or 0),
-                rec.case_id, case.case_no if case else "", bool(case and case.submitted_on),
-                rec.state == "draft", rec.id,
-            ))
+            items.append(
+                QueueItem(
+                    "blind",
+                    rec.surveyor,
+                    info.name if info else rec.surveyor,
+                    case.standard_due if case else None,
+                    store.form_no_of(s.db, rec.case_id or 0),
+                    rec.case_id,
+                    case.case_no if case else "",
+                    bool(case and case.submitted_on),
+                    rec.state == "draft",
+                    rec.id,
+                )
+            )
     far = dt.date.max
     items.sort(key=lambda i: (i.due or far, i.case_no, i.surveyor, i.form_no or 0, i.kind))
     return items
@@ -320,8 +362,12 @@ def _context(s: Session, rec: CheckRecord, resumed: bool) -> CheckContext:
     author = store.surveyor(s.db, rec.surveyor)
     insp = store.surveyor(s.db, rec.inspector)
     return CheckContext(
-        rec, case, store.form_no_of(s.db, rec.case_id) if rec.case_id else None,
-        author.name if author else rec.surveyor, insp.name if insp else rec.inspector, resumed,
+        rec,
+        case,
+        store.form_no_of(s.db, rec.case_id) if rec.case_id else None,
+        author.name if author else rec.surveyor,
+        insp.name if insp else rec.inspector,
+        resumed,
     )
 
 
@@ -357,7 +403,9 @@ def start_check(
         return _start_blind(s, me, check_id)
     case: CaseBrief | None = None
     if case_no is not None or case_id is not None:
-        case = store.case_by_no(s.db, case_no) if case_no is not None else store.case_by_id(s.db, case_id or 0)
+        case = (
+            store.case_by_no(s.db, case_no) if case_no is not None else store.case_by_id(s.db, case_id or 0)
+        )
         if case is None:
             raise ReviewError(f"依頼番号 {case_no or case_id} は見つかりません")
         if not case.surveyor:
@@ -389,9 +437,12 @@ def start_check(
         raise ReviewError(f"{rules.KIND_LABELS[kind]}は主任調査員が行います")
     if kind == "focused":
         if case is None or not store.form_no_of(s.db, case.id):
-            raise ReviewError(f"{case.case_no if case else ''} は重点チェックの対象（1-10件目）ではありません")
+            raise ReviewError(
+                f"{case.case_no if case else ''} は重点チェックの対象（1-10件目）ではありません"
+            )
         done = store.find_checks(
-            s.db, "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", (case.id,))
+            s.db, "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", (case.id,)
+        )
         if done:
             ctx = _context(s, done[-1], True)
             ctx.notes.append("点検済みの記録を開きました（変更はすぐに保存されます）")
@@ -402,7 +453,8 @@ def start_check(
     if kind in rules.FOLLOWUP_MONTHS:
         # one follow-up draft per surveyor and kind, whichever case it started on
         found = store.find_checks(
-            s.db, "surveyor = ? AND kind = ? AND inspector = ? AND state = 'draft'", (surveyor, kind, me))
+            s.db, "surveyor = ? AND kind = ? AND inspector = ? AND state = 'draft'", (surveyor, kind, me)
+        )
         existing = found[0] if found else None
     else:
         existing = store.open_check_for(s.db, cid, surveyor, me, kind, None)
@@ -410,11 +462,20 @@ def start_check(
         return _context(s, existing, True)
     now = now_jp_iso()
     with _tx(s):
-        new_id = store.insert_check(s.db, {
-            "case_id": cid, "surveyor": surveyor, "inspector": me, "kind": kind,
-            "post_source": post_source, "state": "draft", "created_at": now, "updated_at": now,
-            "who": s.who,
-        })
+        new_id = store.insert_check(
+            s.db,
+            {
+                "case_id": cid,
+                "surveyor": surveyor,
+                "inspector": me,
+                "kind": kind,
+                "post_source": post_source,
+                "state": "draft",
+                "created_at": now,
+                "updated_at": now,
+                "who": s.who,
+            },
+        )
     rec = store.get_check(s.db, new_id)
     assert rec is not None
     return _context(s, rec, False)
@@ -469,8 +530,9 @@ def set_point(s: Session, check_id: int, point: str, outcome: str | None) -> Che
     return _reload(s, check_id)
 
 
-def add_finding(s: Session, check_id: int, point: str, severity: str, item_code: str = "",
-                note: str = "") -> CheckRecord:
+def add_finding(
+    s: Session, check_id: int, point: str, severity: str, item_code: str = "", note: str = ""
+) -> CheckRecord:
     rules.check_choice(point, rules.CHECK_POINTS, "点検項目")
     rules.check_choice(severity, rules.SEVERITIES, "重さ")
     item_code = _item(item_code)
@@ -489,8 +551,15 @@ def _item(code: str) -> str:
         raise ReviewError(str(exc)) from None
 
 
-def edit_finding(s: Session, check_id: int, finding_id: int, *, severity: str | None = None,
-                 item_code: str | None = None, note: str | None = None) -> CheckRecord:
+def edit_finding(
+    s: Session,
+    check_id: int,
+    finding_id: int,
+    *,
+    severity: str | None = None,
+    item_code: str | None = None,
+    note: str | None = None,
+) -> CheckRecord:
     rec = _load_own(s, check_id)
     if not any(f.id == finding_id for f in rec.findings):
         raise ReviewError("この指摘は見つかりません")
@@ -521,8 +590,14 @@ def remove_finding(s: Session, check_id: int, finding_id: int) -> CheckRecord:
     return _reload(s, check_id)
 
 
-_FIELDS = ("guidance", "guidance_methods", "fixed_before_submission", "minutes", "open_seconds",
-           "proficiency_note")
+_FIELDS = (
+    "guidance",
+    "guidance_methods",
+    "fixed_before_submission",
+    "minutes",
+    "open_seconds",
+    "proficiency_note",
+)
 
 
 def set_fields(s: Session, check_id: int, **values: Any) -> CheckRecord:
@@ -559,14 +634,17 @@ def missing_points(rec: CheckRecord) -> list[str]:
     return [p for p in rules.POINT_IDS if rec.outcomes.get(p) is None]
 
 
-def complete_check(s: Session, check_id: int, *, minutes: int | None = None,
-                   checked_on: dt.date | None = None) -> CheckRecord:
+def complete_check(
+    s: Session, check_id: int, *, minutes: int | None = None, checked_on: dt.date | None = None
+) -> CheckRecord:
     """Finish a check: every point must be OK or have a finding. Minutes default to the time
     the check was open. Recorded in the audit trail."""
     rec = _load_own(s, check_id)
     missing = missing_points(rec)
     if missing:
-        raise ReviewError("まだ見ていない点検項目があります: " + "、".join(rules.POINT_LABELS[p] for p in missing))
+        raise ReviewError(
+            "まだ見ていない点検項目があります: " + "、".join(rules.POINT_LABELS[p] for p in missing)
+        )
     if rec.kind in rules.FOLLOWUP_MONTHS and not rec.proficiency_note.strip():
         raise ReviewError("習熟度確認には習熟度の所見を書いてください")
     if minutes is None:
@@ -574,11 +652,17 @@ def complete_check(s: Session, check_id: int, *, minutes: int | None = None,
     before = check_summary(rec)
     action = "review.update" if rec.state == "done" else "review.complete"
     with _tx(s):
-        store.update_check(s.db, check_id, {
-            "state": "done", "minutes": int(minutes),
-            "checked_on": (checked_on or rec.checked_on or today_jp()).isoformat(),
-            "updated_at": now_jp_iso(), "who": s.who,
-        })
+        store.update_check(
+            s.db,
+            check_id,
+            {
+                "state": "done",
+                "minutes": int(minutes),
+                "checked_on": (checked_on or rec.checked_on or today_jp()).isoformat(),
+                "updated_at": now_jp_iso(),
+                "who": s.who,
+            },
+        )
         after = _reload(s, check_id)
         _audit(s, action, check_id, before if rec.state == "done" else None, check_summary(after))
     return after
@@ -602,7 +686,10 @@ def next_queue_item(s: Session, after: QueueItem | None = None) -> QueueItem | N
         if item.surveyor == me:
             continue
         if after is not None and (item.kind, item.case_id, item.surveyor) == (
-                after.kind, after.case_id, after.surveyor):
+            after.kind,
+            after.case_id,
+            after.surveyor,
+        ):
             continue
         return item
     return None

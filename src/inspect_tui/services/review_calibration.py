@@ -41,11 +41,21 @@ def request_blind_check(s: Session, first_check_id: int, second_chief: str) -> i
         return existing[0].id
     now = now_jp_iso()
     with _tx(s):
-        rid = store.insert_check(s.db, {
-            "case_id": first.case_id, "surveyor": first.surveyor, "inspector": second_chief,
-            "kind": first.kind, "post_source": first.post_source, "blind_of": first_check_id,
-            "state": "requested", "created_at": now, "updated_at": now, "who": s.who,
-        })
+        rid = store.insert_check(
+            s.db,
+            {
+                "case_id": first.case_id,
+                "surveyor": first.surveyor,
+                "inspector": second_chief,
+                "kind": first.kind,
+                "post_source": first.post_source,
+                "blind_of": first_check_id,
+                "state": "requested",
+                "created_at": now,
+                "updated_at": now,
+                "who": s.who,
+            },
+        )
         _audit(s, "review.blind_request", rid, None, {"blind_of": first_check_id, "inspector": second_chief})
     return rid
 
@@ -83,19 +93,26 @@ class Comparison:
         return self.agreed / len(self.points) if self.points else 0.0
 
     def rows(self) -> list[tuple[str, str, str, str]]:
-        return [(p.label, _describe(p.first), _describe(p.second), "一致" if p.agree else "相違")
-                for p in self.points]
+        return [
+            (p.label, _describe(p.first), _describe(p.second), "一致" if p.agree else "相違")
+            for p in self.points
+        ]
 
 
 def _outcomes(rec: CheckRecord) -> dict[str, str | None]:
-    return {p: rules.point_outcome(rec.outcomes.get(p), [f.severity for f in rec.findings_on(p)])
-            for p in rules.POINT_IDS}
+    return {
+        p: rules.point_outcome(rec.outcomes.get(p), [f.severity for f in rec.findings_on(p)])
+        for p in rules.POINT_IDS
+    }
 
 
 def compare(first: CheckRecord, second: CheckRecord) -> Comparison:
     a, b = _outcomes(first), _outcomes(second)
-    return Comparison(first, second, tuple(
-        PointComparison(p, a[p], b[p], rules.agrees(a[p], b[p])) for p in rules.POINT_IDS))
+    return Comparison(
+        first,
+        second,
+        tuple(PointComparison(p, a[p], b[p], rules.agrees(a[p], b[p])) for p in rules.POINT_IDS),
+    )
 
 
 def comparison(s: Session, blind_check_id: int) -> Comparison:
@@ -115,7 +132,9 @@ def finished_blind_checks(s: Session, start: dt.date | None = None, end: dt.date
     if start and end:
         where += " AND checked_on BETWEEN ? AND ?"
         params = [start.isoformat(), end.isoformat()]
-    return [r[0] for r in s.db.conn.execute(f"SELECT id FROM review_checks WHERE {where} ORDER BY id", params)]
+    return [
+        r[0] for r in s.db.conn.execute(f"SELECT id FROM review_checks WHERE {where} ORDER BY id", params)
+    ]
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,13 @@ class FormRow:
 
     def tally(self) -> FormTally:
         fs = self.findings
-        return FormTally(self.form_no, self.checked, len(fs), sum(f.severity == "serious" for f in fs),
-                         frozenset(f.point for f in fs))
+        return FormTally(
+            self.form_no,
+            self.checked,
+            len(fs),
+            sum(f.severity == "serious" for f in fs),
+            frozenset(f.point for f in fs),
+        )
 
 
 @dataclass
@@ -101,12 +106,12 @@ class SurveyorReview:
         return [f.tally() for f in self.forms]
 
     def trend_lines(self) -> list[str]:
-        return rules.trend_bars(self._padded())
+        return rules.trend_bars(self.padded_tallies())
 
     def sparkline(self) -> str:
-        return rules.sparkline(self._padded())
+        return rules.sparkline(self.padded_tallies())
 
-    def _padded(self) -> list[FormTally]:
+    def padded_tallies(self) -> list[FormTally]:
         have = {t.form_no: t for t in self.tallies()}
         return [have.get(n, FormTally(n, False)) for n in range(1, REVIEW_FORMS + 1)]
 
@@ -142,13 +147,23 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
     chief_codes: list[str] = []
     for nf in store.numbered_forms(s.db, code):
         done = store.find_checks(
-            s.db, "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", (nf.case.id,))
+            s.db, "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", (nf.case.id,)
+        )
         check = done[-1] if done else None
         if check and check.inspector not in chief_codes:
             chief_codes.append(check.inspector)
         c = nf.case
-        rows.append(FormRow(nf.form_no, c.case_no, c.visited_on, c.submitted_on, c.standard_due, check,
-                            _post_findings(s, c.id)))
+        rows.append(
+            FormRow(
+                nf.form_no,
+                c.case_no,
+                c.visited_on,
+                c.submitted_on,
+                c.standard_due,
+                check,
+                _post_findings(s, c.id),
+            )
+        )
     override, comment = store.closure(s.db, code)
     tallies = [r.tally() for r in rows]
     chiefs = []
@@ -156,11 +171,20 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
         ci = store.surveyor(s.db, cc)
         chiefs.append((cc, ci.name if ci else cc))
     return SurveyorReview(
-        code, info.name, info.placed_on, is_new, rows, rules.verdict(tallies), override, comment,
+        code,
+        info.name,
+        info.placed_on,
+        is_new,
+        rows,
+        rules.verdict(tallies),
+        override,
+        comment,
         _followups(s, code, info.placed_on) if info.placed_on else (),
-        store.find_checks(s.db, "surveyor = ? AND kind IN ('followup3', 'followup6') AND state = 'done'",
-                          (code,)),
-        store.accompanied_visits(s.db, code), chiefs,
+        store.find_checks(
+            s.db, "surveyor = ? AND kind IN ('followup3', 'followup6') AND state = 'done'", (code,)
+        ),
+        store.accompanied_visits(s.db, code),
+        chiefs,
     )
 
 
@@ -179,15 +203,21 @@ def set_closure(s: Session, code: str, *, verdict: object = _KEEP, comment: str 
     new_comment = old_comment if comment is None else comment
     with _tx(s):
         store.save_closure(s.db, code, new_verdict, new_comment, now_jp_iso(), s.who)
-        _audit(s, "review.closure", code, {"verdict": old_verdict, "comment": old_comment},
-               {"verdict": new_verdict, "comment": new_comment})
+        _audit(
+            s,
+            "review.closure",
+            code,
+            {"verdict": old_verdict, "comment": old_comment},
+            {"verdict": new_verdict, "comment": new_comment},
+        )
 
 
 VISIT_PURPOSES = ("配置時の指導", "習熟度の確認", "困難ケースへの対応", "その他")
 
 
-def log_accompanied_visit(s: Session, code: str, on: dt.date, purpose: str, *,
-                          case_no: str | None = None, chief: str | None = None) -> int:
+def log_accompanied_visit(
+    s: Session, code: str, on: dt.date, purpose: str, *, case_no: str | None = None, chief: str | None = None
+) -> int:
     """Record an accompanied visit (同行訪問) of a chief (default: the logged-in one)."""
     if store.surveyor(s.db, code) is None:
         raise ReviewError(f"調査員 {code} は登録されていません")
@@ -211,15 +241,18 @@ def log_accompanied_visit(s: Session, code: str, on: dt.date, purpose: str, *,
 # --------------------------------------------------------------------------- for reports
 def post_submission_findings(s: Session, start: dt.date, end: dt.date) -> int:
     """Findings that came back from the office (照会・返戻・再調査) recorded start..end (inclusive)."""
-    return int(s.db.conn.execute(
-        "SELECT count(*) FROM review_findings f JOIN review_checks c ON c.id = f.check_id"
-        " WHERE c.kind = 'post' AND c.state = 'done' AND c.checked_on BETWEEN ? AND ?",
-        (start.isoformat(), end.isoformat()),
-    ).fetchone()[0])
+    return int(
+        s.db.conn.execute(
+            "SELECT count(*) FROM review_findings f JOIN review_checks c ON c.id = f.check_id"
+            " WHERE c.kind = 'post' AND c.state = 'done' AND c.checked_on BETWEEN ? AND ?",
+            (start.isoformat(), end.isoformat()),
+        ).fetchone()[0]
+    )
 
 
-def findings_by_point(s: Session, start: dt.date, end: dt.date, *, post_only: bool = False,
-                      include_blind: bool = False) -> list[tuple[str, str, int]]:
+def findings_by_point(
+    s: Session, start: dt.date, end: dt.date, *, post_only: bool = False, include_blind: bool = False
+) -> list[tuple[str, str, int]]:
     """(point id, label, findings) over finished checks start..end, most first (for Pareto).
 
     Blind calibration checks are left out by default: they re-check a form already counted.
@@ -232,7 +265,9 @@ def findings_by_point(s: Session, start: dt.date, end: dt.date, *, post_only: bo
         sql += " AND c.kind = 'post'"
     if not include_blind:
         sql += " AND c.blind_of IS NULL"
-    counts = dict(s.db.conn.execute(sql + " GROUP BY f.point", (start.isoformat(), end.isoformat())).fetchall())
+    counts = dict(
+        s.db.conn.execute(sql + " GROUP BY f.point", (start.isoformat(), end.isoformat())).fetchall()
+    )
     out = [(p.id, p.label, int(counts.get(p.id, 0))) for p in rules.CHECK_POINTS]
     return sorted(out, key=lambda t: (-t[2], rules.POINT_IDS.index(t[0])))
 
@@ -247,3 +282,28 @@ def check_counts(s: Session, start: dt.date, end: dt.date) -> dict[str, int]:
     ):
         out["blind" if blind else kind] += n
     return out
+
+
+class ReportNotReady(ReviewError):
+    """Form 10 is not checked yet."""
+
+
+def guidance_report(
+    s: Session, code: str, fmt: str, *, allow_draft: bool = False, issued: dt.date | None = None
+) -> str:
+    """The guidance completion report (指導終了報告) of a surveyor, rendered in `fmt`.
+
+    Ready once form 10 is checked; before that only with allow_draft (marked 作成途中)."""
+    from inspect_tui.reports.guidance import FORMATS, render_guidance
+
+    if fmt not in FORMATS:
+        raise ReviewError(f"形式「{fmt}」には対応していません（{' / '.join(FORMATS)}）")
+    review = surveyor_review(s, code)
+    if not review.forms:
+        raise ReportNotReady(f"{code} には重点チェックの対象の調査票（単独調査）がありません")
+    if not review.complete and not allow_draft:
+        raise ReportNotReady(
+            f"{code} の重点チェックは {review.checked}/{REVIEW_FORMS} 件です。"
+            "10件目の点検が終わると指導終了報告を出せます（途中の記録は --draft）"
+        )
+    return render_guidance(review, fmt, issued or today_jp())

@@ -41,9 +41,13 @@ def _surveyor(r: sqlite3.Row) -> SurveyorInfo:
 
 
 def all_surveyors(db: Database) -> list[SurveyorInfo]:
-    return [_surveyor(r) for r in db.conn.execute(
-        "SELECT code, name, COALESCE(placed_on, hired_on) AS placed, is_chief, left_on"
-        " FROM surveyors ORDER BY code")]
+    return [
+        _surveyor(r)
+        for r in db.conn.execute(
+            "SELECT code, name, COALESCE(placed_on, hired_on) AS placed, is_chief, left_on"
+            " FROM surveyors ORDER BY code"
+        )
+    ]
 
 
 def chief_codes(db: Database) -> frozenset[str]:
@@ -66,8 +70,14 @@ def login_role(db: Database, login: str) -> str | None:
 
 def cases_for_numbering(db: Database, code: str) -> list[CaseForNumbering]:
     return [
-        CaseForNumbering(r["id"], r["case_no"], _d(r["visited_on"]), r["accompanied_by"],
-                         bool(r["cancelled_on"]), bool(r["returned_on"]))
+        CaseForNumbering(
+            r["id"],
+            r["case_no"],
+            _d(r["visited_on"]),
+            r["accompanied_by"],
+            bool(r["cancelled_on"]),
+            bool(r["returned_on"]),
+        )
         for r in db.conn.execute(
             "SELECT id, case_no, visited_on, accompanied_by, cancelled_on, returned_on FROM cases"
             " WHERE surveyor = ? AND visited_on IS NOT NULL",
@@ -94,8 +104,16 @@ _CASE_SQL = "SELECT id, case_no, surveyor, ward, visited_on, submitted_on, stand
 
 
 def _case(r: sqlite3.Row) -> CaseBrief:
-    return CaseBrief(r["id"], r["case_no"], r["surveyor"], r["ward"], _d(r["visited_on"]),
-                     _d(r["submitted_on"]), _d(r["standard_due"]), r["status"])
+    return CaseBrief(
+        r["id"],
+        r["case_no"],
+        r["surveyor"],
+        r["ward"],
+        _d(r["visited_on"]),
+        _d(r["submitted_on"]),
+        _d(r["standard_due"]),
+        r["status"],
+    )
 
 
 def case_by_no(db: Database, case_no: str) -> CaseBrief | None:
@@ -119,8 +137,10 @@ def latest_case_of(db: Database, code: str) -> CaseBrief | None:
 # --------------------------------------------------------------------------- form numbers
 def fixed_forms(db: Database, code: str) -> dict[int, int]:
     """{case_id: form_no} already numbered for a surveyor."""
-    return {r[0]: r[1] for r in db.conn.execute(
-        "SELECT case_id, form_no FROM review_forms WHERE surveyor = ?", (code,))}
+    return {
+        r[0]: r[1]
+        for r in db.conn.execute("SELECT case_id, form_no FROM review_forms WHERE surveyor = ?", (code,))
+    }
 
 
 def add_forms(db: Database, code: str, pairs: Iterable[tuple[int, int]], now: str) -> None:
@@ -195,11 +215,23 @@ CHECK_COLUMNS = (
 
 def _check(db: Database, r: sqlite3.Row) -> CheckRecord:
     rec = CheckRecord(
-        r["id"], r["case_id"], r["surveyor"], r["inspector"], r["kind"], r["post_source"], r["blind_of"],
-        r["state"], r["guidance"], tuple(m for m in r["guidance_methods"].split(",") if m),
+        r["id"],
+        r["case_id"],
+        r["surveyor"],
+        r["inspector"],
+        r["kind"],
+        r["post_source"],
+        r["blind_of"],
+        r["state"],
+        r["guidance"],
+        tuple(m for m in r["guidance_methods"].split(",") if m),
         None if r["fixed_before_submission"] is None else bool(r["fixed_before_submission"]),
-        r["minutes"], r["open_seconds"], r["proficiency_note"], _d(r["checked_on"]),
-        r["created_at"], r["updated_at"],
+        r["minutes"],
+        r["open_seconds"],
+        r["proficiency_note"],
+        _d(r["checked_on"]),
+        r["created_at"],
+        r["updated_at"],
     )
     rec.outcomes = {p: None for p in POINT_IDS}
     for p in db.conn.execute("SELECT point, outcome FROM review_points WHERE check_id = ?", (rec.id,)):
@@ -220,7 +252,9 @@ def get_check(db: Database, check_id: int) -> CheckRecord | None:
 
 
 def find_checks(db: Database, where: str, params: Iterable[object] = ()) -> list[CheckRecord]:
-    rows = db.conn.execute(f"SELECT {CHECK_COLUMNS} FROM review_checks WHERE {where} ORDER BY id", tuple(params))
+    rows = db.conn.execute(
+        f"SELECT {CHECK_COLUMNS} FROM review_checks WHERE {where} ORDER BY id", tuple(params)
+    )
     return [_check(db, r) for r in rows.fetchall()]
 
 
@@ -308,8 +342,14 @@ class AccompaniedVisit:
 
 def accompanied_visits(db: Database, code: str) -> list[AccompaniedVisit]:
     return [
-        AccompaniedVisit(r["id"], r["surveyor"], r["chief"], dt.date.fromisoformat(r["on_date"]),
-                         r["purpose"], r["case_no"])
+        AccompaniedVisit(
+            r["id"],
+            r["surveyor"],
+            r["chief"],
+            dt.date.fromisoformat(r["on_date"]),
+            r["purpose"],
+            r["case_no"],
+        )
         for r in db.conn.execute(
             "SELECT v.id, v.surveyor, v.chief, v.on_date, v.purpose, c.case_no FROM accompanied_visits v"
             " LEFT JOIN cases c ON c.id = v.case_id WHERE v.surveyor = ? ORDER BY v.on_date, v.id",
@@ -319,8 +359,14 @@ def accompanied_visits(db: Database, code: str) -> list[AccompaniedVisit]:
 
 
 def insert_visit(
-    db: Database, code: str, chief: str | None, on: dt.date, purpose: str, case_id: int | None,
-    now: str, who: str,
+    db: Database,
+    code: str,
+    chief: str | None,
+    on: dt.date,
+    purpose: str,
+    case_id: int | None,
+    now: str,
+    who: str,
 ) -> int:
     cur = db.conn.execute(
         "INSERT INTO accompanied_visits (surveyor, chief, on_date, purpose, case_id, recorded_at, who)"
