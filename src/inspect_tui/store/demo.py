@@ -24,11 +24,11 @@ from pathlib import Path
 
 from inspect_tui.core.calendar import get_calendar
 from inspect_tui.store.db import Database, open_database
-from inspect_tui.store.demo_gen import (
+from inspect_tui.store.demo_gen import Generator
+from inspect_tui.store.demo_rows import (
     CASE_INSERT_COLUMNS,
     EVENT_COLUMNS,
     EXCEPTION_COLUMNS,
-    Generator,
     Output,
     Tally,
 )

@@ -18,10 +18,21 @@ import random
 import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from inspect_tui.core.calendar import SUPPORTED_TO, BusinessCalendar
 from inspect_tui.paths import data_file
+from inspect_tui.store.demo_rows import (
+    CANCEL_NOTES,
+    DELAY_REASONS,
+    HOME_INSURER,
+    PLACES,
+    RETURN_NOTES,
+    Output,
+    Tally,
+    materialize,
+)
+from inspect_tui.store.demo_scenarios import place_scenarios
 from inspect_tui.store.demo_staff import (
     NEW_HIRES,
     WARD_SHARES,
@@ -30,16 +41,13 @@ from inspect_tui.store.demo_staff import (
     district_wards,
     make_roster,
 )
-from inspect_tui.store.retention import add_months
 
 CASES_PER_YEAR = 14_550  # per district (seed 001: district C, FY2027)
-HOME_INSURER = "神戸市"
 OTHER_INSURERS = (("明石市", 30), ("芦屋市", 18), ("西宮市", 22), ("三木市", 8), ("加古川市", 10),
                   ("尼崎市", 12))
 MONTH_FACTOR = {1: 0.96, 2: 1.0, 3: 1.13, 4: 1.10, 5: 0.97, 6: 1.0, 7: 1.02, 8: 0.92, 9: 0.97,
                 10: 1.03, 11: 0.98, 12: 0.93}
 WEEKDAY_FACTOR = (1.08, 1.02, 1.0, 0.97, 0.93)
-RETENTION_MONTHS = 3  # config.retention_months default
 RECENT_DAYS = 260  # cases received this close to today stay in memory for the scenarios
 AFTER_BD = 160  # business days planned past today (late steps of open cases)
 
@@ -58,18 +66,6 @@ P_WELFARE_HOME = 0.0625  # of home cases: about 6% of all
 P_CANCEL, P_RETURN, P_DELAY = 0.02, 0.005, 0.004
 P_SECOND_SURVEYOR = 0.003  # a veteran accompanied by another (not a chief): still solo
 P_CITY_EXCEPTION = 0.008  # of cases late on the standard deadline
-
-CONTACT_NOTES = ("本人と電話で日程調整", "家族と電話で日程調整", "担当ケアマネジャー経由で日程調整")
-PLACES = (("自宅", 70), ("施設", 20), ("入院先", 10))
-CANCEL_NOTES = ("申請取下げのため中止", "本人死亡のため中止", "長期入院のため中止")
-RETURN_NOTES = ("地区外への転居のため返却", "他区への転居のため返却")
-DELAY_REASONS = (
-    "申請者の入院により訪問を延期（退院後に調査）",
-    "申請者の体調不良により訪問を延期（本人・家族の希望）",
-)
-CITY_REASONS = ("認定事務センターからの依頼書差し替え待ち", "認定事務センターの依頼内容訂正のため")
-TIMES = tuple(f"T{h:02d}:{m:02d}:00+09:00" for h in range(9, 18) for m in range(0, 60, 5))
-
 
 class Picker:
     """Weighted choice by one rng.random() call and a bisect."""
@@ -139,28 +135,6 @@ class Plan:
         steps = ("contact", "visit", "submit", "accept")
         for s in steps[steps.index(from_step):]:
             setattr(self, s, getattr(self, s) + delta)
-
-
-@dataclass
-class Output:
-    """Rows ready to insert (flushed in chunks by the caller)."""
-
-    cases: list[tuple] = field(default_factory=list)
-    events: list[tuple] = field(default_factory=list)
-    exceptions: list[tuple] = field(default_factory=list)
-
-
-@dataclass
-class Tally:
-    cases: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-    overdue_contact: int = 0
-    overdue_standard: int = 0
-    overdue_target20: int = 0
-    events: int = 0
-    exceptions: int = 0
-    first_received: str = ""
-    last_received: str = ""
 
 
 class Generator:
@@ -275,13 +249,13 @@ class Generator:
                     if self.bd[i] >= recent_from:
                         self.recent.append(plan)
                     else:
-                        self.materialize(plan, out)
+                        materialize(self, plan, out)
             if len(out.cases) >= chunk:
                 sink(out)
                 out = Output()
-        self.place_scenarios()
+        place_scenarios(self)
         for plan in self.recent:
-            self.materialize(plan, out)
+            materialize(self, plan, out)
         sink(out)
 
     def new_plan(self, i: int, d: int) -> Plan:
@@ -368,216 +342,3 @@ class Generator:
             code = self.chief_of(p.district, p.ward)
         return code
 
-    # -- scenarios among recent cases -----------------------------------
-    def place_scenarios(self) -> None:
-        rng, T = self.rng, self.T
-        planted: set[int] = set()
-        today_ord = self.today.toordinal()
-        for d in range(self.districts):
-            mine = [p for p in self.recent if p.district == d and p.path == "normal" and not p.urgent]
-            # not contacted 3+ business days after receipt
-            late_contact = [p for p in mine if T - 7 <= p.received <= T - 4 and p.contact <= T]
-            for p in rng.sample(late_contact, min(3, len(late_contact))):
-                p.shift(T + rng.randint(1, 3) - p.contact)
-                planted.add(p.id)
-            # past the 20-day target, not submitted
-            old = [p for p in mine if today_ord - 34 <= self.bd[p.received] <= today_ord - 22
-                   and p.submit <= T and p.id not in planted]
-            for k, p in enumerate(rng.sample(old, min(4, len(old)))):
-                if k < 2:  # visited, form not yet submitted
-                    p.visit = min(p.visit, T - 1)
-                    p.contact = min(p.contact, p.visit)
-                    p.shift(T + rng.randint(1, 4) - p.submit, "submit")
-                else:  # visit not yet made
-                    p.contact = min(p.contact, T - 8)
-                    p.shift(T + rng.randint(1, 5) - p.visit, "visit")
-                    if k == 3:
-                        p.path = "delay"
-                        p.note = DELAY_REASONS[0]
-                        p.exceptions = ("applicant",)
-                planted.add(p.id)
-        self.place_new_hires(planted)
-
-    def place_new_hires(self, planted: set[int]) -> None:
-        T = self.T
-        for s in self.staff:
-            hire = next((h for h in NEW_HIRES if h.n == s.n), None)
-            if hire is None:
-                continue
-            placed = self.idx_on_or_after(s.placed_on)
-            chief = self.chief_of(s.district, s.wards[0])
-            if hire.solo is None:
-                own = sorted((p for p in self.recent if p.surveyor == s.code and p.visit <= T
-                              and p.cancel is None and p.ret is None), key=lambda p: (p.visit, p.id))
-                for p in own[: hire.accompanied]:
-                    p.accompanied = chief
-                continue
-            total = hire.accompanied + hire.solo
-            pool = sorted(
-                (p for p in self.recent
-                 if p.district == s.district and p.ward in s.wards and p.path == "normal"
-                 and not p.urgent and p.id not in planted and p.received >= placed
-                 and p.visit < T and p.accompanied is None),
-                key=lambda p: (p.visit, p.id),
-            )
-            first, last = placed + 2, T - 1
-            chosen: list[Plan] = []
-            used: set[int] = set()
-            j = 0
-            for k in range(total):
-                target = first + (last - first) * k // max(1, total - 1)
-                while j < len(pool) and (pool[j].visit < target or pool[j].id in used):
-                    j += 1
-                if j >= len(pool):
-                    break
-                chosen.append(pool[j])
-                used.add(pool[j].id)
-                j += 1
-            for k, p in enumerate(chosen):
-                p.surveyor = s.code
-                p.accompanied = chief if k < hire.accompanied else None
-                planted.add(p.id)
-
-    # -- rows -----------------------------------------------------------
-    def materialize(self, p: Plan, out: Output) -> None:
-        T, iso, rng, tally = self.T, self.iso, self.rng, self.tally
-        r = p.received
-        dispatch = r + p.dispatch if r + p.dispatch <= T else r
-        contact = p.contact if p.contact <= T else None
-        visit = p.visit if p.visit <= T else None
-        submit = p.submit if p.submit <= T else None
-        accept = p.accept if p.accept <= T else None
-        cancel = p.cancel if p.cancel is not None and p.cancel <= T else None
-        ret = p.ret if p.ret is not None and p.ret <= T else None
-        stop = cancel if cancel is not None else ret
-        if p.cancel is not None or p.ret is not None:
-            cut = p.cancel if p.cancel is not None else p.ret
-            accept = None
-            if submit is not None and submit >= cut:
-                submit = None
-            if visit is not None and visit >= cut:
-                visit = None
-            if contact is not None and contact >= cut:
-                contact = None
-        if cancel is not None:
-            status = "cancelled"
-        elif ret is not None:
-            status = "returned"
-        elif accept is not None:
-            status = "accepted"
-        elif submit is not None:
-            status = "submitted"
-        elif visit is not None:
-            status = "visited"
-        elif contact is not None:
-            status = "contacted"
-        else:
-            status = "received"
-        received_iso = iso[r]
-        contact_due = r + 3
-        standard_due = dispatch + 6
-        target20_ord = self.bd[r] + 20
-        target20 = self.iso_of(target20_ord)
-        if status in ("received", "contacted", "visited"):
-            today_ord = self.today.toordinal()
-            if contact is None and self.bd[contact_due] < today_ord:
-                tally.overdue_contact += 1
-            if self.bd[standard_due] < today_ord:
-                tally.overdue_standard += 1
-            if target20_ord < today_ord:
-                tally.overdue_target20 += 1
-        # events
-        case_id, who = p.id, p.surveyor or "demo"
-        events = out.events
-        last = received_iso + "T09:00:00+09:00"
-        n_events = 0
-        for kind, idx, actor, note in (
-            ("contact", contact, who, p.note if p.path == "delay" else CONTACT_NOTES[p.id % 3]),
-            ("visit", visit, who, self._visit_note(p)),
-            ("submit", submit, who, "点検済みで提出"),
-            ("accept", accept, "demo", "認定事務センター受理"),
-            ("cancel", cancel, "demo", p.note),
-            ("return", ret, "demo", p.note),
-        ):
-            if idx is None:
-                continue
-            last = iso[idx] + TIMES[rng.randrange(len(TIMES))]
-            events.append((case_id, kind, iso[idx], last, actor, note))
-            n_events += 1
-        tally.events += n_events
-        # deadline exceptions
-        for cause in p.exceptions:
-            if cause == "applicant" and contact is not None:
-                chief = self.chief_of(p.district, p.ward)
-                at = iso[contact] + "T16:30:00+09:00"
-                for rule, due in (("target20", target20), ("standard", iso[standard_due])):
-                    out.exceptions.append(
-                        (case_id, rule, "exclude", "applicant", due, None, p.note, at, chief)
-                    )
-                    tally.exceptions += 1
-            elif cause == "city" and submit is not None:
-                at = iso[submit] + "T17:00:00+09:00"
-                reason = CITY_REASONS[p.id % len(CITY_REASONS)]
-                out.exceptions.append((case_id, "standard", "exclude", "city", iso[standard_due], None,
-                                       reason, at, "demo"))
-                tally.exceptions += 1
-        # retention: personal data goes three months after closing, at the monthly purge
-        # (the first business day of a month, on or after the due date)
-        purged = None
-        closed = accept if accept is not None else stop
-        if closed is not None:
-            k = self.purge_run(self.bd[closed])
-            if k <= T:
-                purged = iso[k]
-        if purged:
-            insured_no = name = birth = None
-        else:
-            insured_no, name, birth = p.insured_no, p.name, self.iso_of(p.birth)
-        out.cases.append((
-            case_id, p.seq, p.insurer, int(p.insurer == HOME_INSURER), int(p.welfare), p.application,
-            p.ward, insured_no, name, birth, received_iso, iso[dispatch], int(p.urgent), p.surveyor,
-            p.accompanied if visit is not None else None,
-            iso[contact] if contact is not None else None,
-            iso[visit] if visit is not None else None,
-            iso[submit] if submit is not None else None,
-            iso[accept] if accept is not None else None,
-            iso[cancel] if cancel is not None else None,
-            iso[ret] if ret is not None else None,
-            status, iso[contact_due], iso[standard_due], target20, purged, 1 + n_events, last,
-        ))
-        tally.cases += 1
-        tally.by_status[status] = tally.by_status.get(status, 0) + 1
-        if not tally.first_received:
-            tally.first_received = received_iso
-        tally.last_received = max(tally.last_received, received_iso)
-
-    def purge_run(self, closed_ord: int) -> int:
-        """Index of the monthly purge that removes the personal data of a case closed then."""
-        c = dt.date.fromordinal(closed_ord)
-        due = add_months(c, RETENTION_MONTHS).toordinal()
-        month_first = dt.date.fromordinal(due).replace(day=1)
-        for _ in range(2):
-            k = bisect_left(self.bd, month_first.toordinal())
-            if k >= len(self.bd) or self.bd[k] >= due:
-                return k
-            month_first = add_months(month_first, 1)
-        return k
-
-    def _visit_note(self, p: Plan) -> str:
-        note = f"{p.place}で訪問調査"
-        if p.accompanied:
-            chief = self.by_code[p.accompanied].is_chief
-            note += f"（{'主任' if chief else '調査員'} {p.accompanied} 同行）"
-        return note
-
-
-CASE_INSERT_COLUMNS = (
-    "id", "case_no", "insurer", "is_home", "welfare", "application", "ward", "insured_no",
-    "applicant_name", "birth_date", "received_on", "dispatched_on", "urgent", "surveyor",
-    "accompanied_by", "contacted_on", "visited_on", "submitted_on", "accepted_on", "cancelled_on",
-    "returned_on", "status", "contact_due", "standard_due", "target20_due", "personal_purged_on",
-    "version", "updated_at",
-)
-EVENT_COLUMNS = ("case_id", "kind", "on_date", "recorded_at", "who", "note")
-EXCEPTION_COLUMNS = ("case_id", "rule", "kind", "cause", "original_due", "new_due", "reason",
-                     "recorded_at", "who")
