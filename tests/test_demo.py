@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from inspect_tui.core.calendar import get_calendar
-from inspect_tui.core.steps import DATE_FIELDS, check_dates, derive_status
+from inspect_tui.core.steps import DATE_FIELDS, apply_step, check_dates, derive_status
 from inspect_tui.store.cases import derived_columns, to_dates
 from inspect_tui.store.demo import DEMO_SCENARIOS, build_demo
 from inspect_tui.store.retention import add_months
@@ -166,17 +166,26 @@ def test_some_cases_are_overdue_today(cases: list[sqlite3.Row]) -> None:
     assert 3 <= len(late_standard) <= 150
 
 
-def test_every_step_taken_has_an_event(demo: sqlite3.Connection, cases: list[sqlite3.Row]) -> None:
-    kinds = {"contacted_on": "contact", "visited_on": "visit", "submitted_on": "submit",
-             "accepted_on": "accept", "cancelled_on": "cancel", "returned_on": "return"}
-    events: dict[int, dict[str, str]] = {}
-    for e in demo.execute("SELECT case_id, kind, on_date, recorded_at, who, note FROM case_events"):
-        events.setdefault(e["case_id"], {})[e["kind"]] = e["on_date"]
+def test_replaying_the_events_gives_each_case_its_dates(
+    demo: sqlite3.Connection, cases: list[sqlite3.Row]
+) -> None:
+    events: dict[int, list[sqlite3.Row]] = {}
+    for e in demo.execute("SELECT * FROM case_events ORDER BY id"):
+        events.setdefault(e["case_id"], []).append(e)
         assert e["recorded_at"].startswith(e["on_date"])
         assert e["note"]
+    kinds = Counter()
     for r in cases:
-        expected = {kinds[f]: r[f] for f in kinds if r[f]}
-        assert events.get(r["id"], {}) == expected, r["case_no"]
+        dates: dict[str, dt.date | None] = dict.fromkeys(DATE_FIELDS)
+        dates["received_on"] = dt.date.fromisoformat(r["received_on"])
+        dates["dispatched_on"] = dt.date.fromisoformat(r["dispatched_on"])
+        for e in events.get(r["id"], []):
+            dates = apply_step(dates, e["kind"], dt.date.fromisoformat(e["on_date"]))
+            kinds[e["kind"]] += 1
+        assert dates == to_dates(r), r["case_no"]
+        assert r["version"] == 1 + len(events.get(r["id"], []))
+    assert set(kinds) == {"contact", "visit", "submit", "accept", "cancel", "return", "resurvey"}
+    assert 10 <= kinds["resurvey"] <= 150
 
 
 def test_deadline_exceptions(demo: sqlite3.Connection) -> None:
@@ -214,9 +223,11 @@ def test_staff(demo: sqlite3.Connection) -> None:
 
 
 def solo_forms(demo: sqlite3.Connection, code: str) -> list[sqlite3.Row]:
+    """Visited, not cancelled or handed back, not accompanied by a chief (core.review.is_solo)."""
     return demo.execute(
-        "SELECT * FROM cases WHERE surveyor = ? AND (accompanied_by IS NULL OR accompanied_by NOT IN"
-        " (SELECT code FROM surveyors WHERE is_chief = 1)) ORDER BY visited_on, id",
+        "SELECT * FROM cases WHERE surveyor = ? AND visited_on IS NOT NULL AND cancelled_on IS NULL"
+        " AND returned_on IS NULL AND (accompanied_by IS NULL OR accompanied_by NOT IN"
+        " (SELECT code FROM surveyors WHERE is_chief = 1)) ORDER BY visited_on, case_no",
         (code,),
     ).fetchall()
 
@@ -319,3 +330,53 @@ def test_date_fields_cover_the_schema() -> None:
         "received_on", "dispatched_on", "contacted_on", "visited_on", "submitted_on",
         "accepted_on", "cancelled_on", "returned_on",
     }
+
+
+def test_chief_accompanied_visits_are_recorded(demo: sqlite3.Connection) -> None:
+    tables = {r[0] for r in demo.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "accompanied_visits" not in tables:
+        pytest.skip("no accompanied_visits table in this schema")
+    visits = Counter(r[0] for r in demo.execute("SELECT surveyor FROM accompanied_visits"))
+    assert visits == {"S037": 5, "S038": 2, "S039": 3, "S040": 3}
+
+
+@pytest.mark.parametrize(
+    ("today", "years"),
+    [(dt.date(2027, 1, 2), 0.4), (dt.date(2026, 5, 5), 0.3), (dt.date(2027, 6, 15), 0.02)],
+    ids=["year-end-closure", "golden-week", "three-weeks"],
+)
+def test_any_today_gives_plausible_cases(tmp_path: Path, today: dt.date, years: float) -> None:
+    path = tmp_path / "d.db"
+    build_demo(path, seed=5, today=today, years=years)
+    cal = get_calendar()
+    with connect(path) as conn:
+        rows = conn.execute("SELECT * FROM cases").fetchall()
+    assert rows
+    for r in rows:
+        d = to_dates(r)
+        assert check_dates(d) == []
+        assert r["status"] == derive_status(d)
+        assert all(v is None or v <= today for v in d.values())
+        assert cal.is_business_day(d["received_on"])
+        assert {k: r[k] for k in ("contact_due", "standard_due")} == {
+            k: v for k, v in derived_columns(dict(r), cal).items() if k in ("contact_due", "standard_due")
+        }
+
+
+def test_rows_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import datetime as dt, sys; from inspect_tui.store.demo import build_demo; "
+        "build_demo(sys.argv[1], seed=2, today=dt.date(2027, 6, 15), years=0.1)"
+    )
+    digests = []
+    for hash_seed in ("1", "2"):
+        path = tmp_path / f"h{hash_seed}.db"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", code, str(path)], check=True, env=env)
+        digests.append(hashlib.sha256(repr(dump(path)).encode()).hexdigest())
+    assert digests[0] == digests[1]

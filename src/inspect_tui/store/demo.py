@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 from pathlib import Path
 
 from inspect_tui.core.calendar import get_calendar
@@ -37,6 +38,8 @@ from inspect_tui.store.demo_staff import NEW_HIRES, SURVEYOR_COLUMNS, code_of
 MAX_YEARS = 30
 MAX_DISTRICTS = 100
 CACHE_KIB = 256 * 1024  # page cache while building (KiB)
+ACCOMPANIED_COLUMNS = {"surveyor", "chief", "on_date", "purpose", "case_id", "recorded_at", "who"}
+ACCOMPANIED_PURPOSE = "新任調査員の同行訪問（訪問調査の進め方・特記事項の書き方の指導）"
 
 #: What a test or a screen can count on in district 1 (codes for district k add 40 × (k-1)).
 DEMO_SCENARIOS = {
@@ -131,6 +134,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
         gen.run(sink)
         for _, sql in indexes:
             conn.execute(sql)
+        _record_accompanied_visits(conn)
         conn.executemany(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
             [("demo", "1"), ("demo_seed", str(seed)), ("demo_today", today.isoformat()),
@@ -145,11 +149,26 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
     return gen.tally
 
 
+def _record_accompanied_visits(conn: sqlite3.Connection) -> None:
+    """A chief's accompanied visits (同行訪問) with new surveyors, where the schema has them."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(accompanied_visits)")}
+    if not ACCOMPANIED_COLUMNS <= columns:
+        return
+    conn.execute(
+        "INSERT INTO accompanied_visits (surveyor, chief, on_date, purpose, case_id, recorded_at, who)"
+        " SELECT c.surveyor, c.accompanied_by, c.visited_on, ?, c.id,"
+        " c.visited_on || 'T18:00:00+09:00', c.accompanied_by"
+        " FROM cases c JOIN surveyors s ON s.code = c.accompanied_by AND s.is_chief = 1"
+        " ORDER BY c.visited_on, c.case_no",
+        (ACCOMPANIED_PURPOSE,),
+    )
+
+
 def _summary(t: Tally, districts: int) -> str:
     s = t.by_status
     open_n = sum(s.get(k, 0) for k in ("received", "contacted", "visited", "submitted"))
     return (
-        f"依頼 {t.cases:,} 件（受理日 {t.first_received}〜{t.last_received}、{districts * 3} 区）、"
+        f"依頼 {t.cases:,} 件（依頼受理日 {t.first_received}〜{t.last_received}、{districts * 3} 区）、"
         f"調査員 {districts * 40} 人（新任 {districts * len(NEW_HIRES)} 人）\n"
         f"処理中 {open_n:,} 件（未連絡 {s.get('received', 0):,}・調整済 {s.get('contacted', 0):,}・"
         f"訪問済 {s.get('visited', 0):,}・提出済 {s.get('submitted', 0):,}）、"

@@ -27,6 +27,7 @@ from inspect_tui.store.demo_rows import (
     DELAY_REASONS,
     HOME_INSURER,
     PLACES,
+    RESURVEY_NOTES,
     RETURN_NOTES,
     Output,
     Tally,
@@ -64,6 +65,7 @@ P_URGENT = 0.03
 P_OTHER_MUNICIPALITY = 0.04
 P_WELFARE_HOME = 0.0625  # of home cases: about 6% of all
 P_CANCEL, P_RETURN, P_DELAY = 0.02, 0.005, 0.004
+P_RESURVEY = 0.003  # of ordinary cases
 P_SECOND_SURVEYOR = 0.003  # a veteran accompanied by another (not a chief): still solo
 P_CITY_EXCEPTION = 0.008  # of cases late on the standard deadline
 
@@ -121,6 +123,7 @@ class Plan:
         "path",
         "place",
         "received",
+        "redo",
         "ret",
         "seq",
         "submit",
@@ -303,7 +306,7 @@ class Generator:
             p.visit = p.contact + self.p_visit(rng)
             p.submit = p.visit + self.p_submit(rng)
         p.accept = p.submit + self.p_accept(rng)
-        p.cancel = p.ret = None
+        p.cancel = p.ret = p.redo = None
         r = rng.random()
         if r < P_CANCEL:
             p.path = "cancel"
@@ -321,7 +324,15 @@ class Generator:
                 p.exceptions = ("applicant",)
         else:
             p.path = "normal"
-            if p.submit > p.received + p.dispatch + 6 and rng.random() < P_CITY_EXCEPTION:
+            if rng.random() < P_RESURVEY:  # the office's query leads to a second visit
+                p.path = "resurvey"
+                redo_on = p.submit + rng.randint(2, 5)
+                p.redo = (p.visit, p.submit, redo_on)
+                p.visit = redo_on + rng.randint(1, 4)
+                p.submit = p.visit + self.p_submit(rng)
+                p.accept = p.submit + self.p_accept(rng)
+                p.note = RESURVEY_NOTES[rng.randrange(len(RESURVEY_NOTES))]
+            elif p.submit > p.received + p.dispatch + 6 and rng.random() < P_CITY_EXCEPTION:
                 p.exceptions = ("city",)
         p.surveyor = self.assign(p)
         if p.path == "normal" and p.surveyor and rng.random() < P_SECOND_SURVEYOR:

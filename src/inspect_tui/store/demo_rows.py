@@ -26,6 +26,7 @@ DELAY_REASONS = (
     "申請者の入院により訪問を延期（退院後に調査）",
     "申請者の体調不良により訪問を延期（本人・家族の希望）",
 )
+RESURVEY_NOTES = ("認定事務センターの照会により再調査", "選択肢と特記事項の不整合の指摘により再調査")
 CITY_REASONS = ("認定事務センターからの依頼書差し替え待ち", "認定事務センターの依頼内容訂正のため")
 TIMES = tuple(f"T{h:02d}:{m:02d}:00+09:00" for h in range(9, 18) for m in range(0, 60, 5))
 
@@ -65,6 +66,20 @@ def materialize(gen: Generator, p: Plan, out: Output) -> None:
     cancel = p.cancel if p.cancel is not None and p.cancel <= T else None
     ret = p.ret if p.ret is not None and p.ret <= T else None
     stop = cancel if cancel is not None else ret
+    redo: tuple = ()
+    if p.redo is not None:
+        first_visit, first_submit, redo_on = p.redo
+        if redo_on > T:  # not queried yet: the first visit and submission stand
+            visit = first_visit if first_visit <= T else None
+            submit = first_submit if first_submit <= T else None
+            accept = None
+        else:
+            undone = f"取消: visited_on={iso[first_visit]}, submitted_on={iso[first_submit]}"
+            redo = (
+                ("visit", first_visit, p.surveyor, _visit_note(gen, p)),
+                ("submit", first_submit, p.surveyor, "点検済みで提出"),
+                ("resurvey", redo_on, gen.chief_of(p.district, p.ward), f"{p.note}（{undone}）"),
+            )
     if p.cancel is not None or p.ret is not None:
         cut = p.cancel if p.cancel is not None else p.ret
         accept = None
@@ -108,6 +123,7 @@ def materialize(gen: Generator, p: Plan, out: Output) -> None:
     n_events = 0
     for kind, idx, actor, note in (
         ("contact", contact, who, p.note if p.path == "delay" else CONTACT_NOTES[p.id % 3]),
+        *redo,
         ("visit", visit, who, _visit_note(gen, p)),
         ("submit", submit, who, "点検済みで提出"),
         ("accept", accept, "demo", "認定事務センター受理"),
