@@ -263,3 +263,54 @@ def set_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+# --------------------------------------------------------------------------- by month (SLA, KPI)
+
+
+def deadline_components_by_month(
+    conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.date, as_of: dt.date
+) -> dict[str, dict[str, int]]:
+    """{YYYY-MM of the deadline: {due, on_time, late, pending, excluded, excluded_city}} in two queries."""
+    params = {"s": _d(start), "e": _d(end), "a": _d(as_of)}
+    where = f"c.{rule}_due BETWEEN :s AND :e"
+    all_rows = conn.execute(
+        _TALLY + ", substr(due, 1, 7) AS m FROM (" + _outcome_sql(rule, where) + ") GROUP BY m", params
+    ).fetchall()
+    exc_rows = conn.execute(
+        _TALLY + ", COALESCE(SUM(city), 0) AS city, substr(due, 1, 7) AS m FROM ("
+        + _outcome_sql(rule, where,
+                       source=f"({_excluded_ids(rule)}) x CROSS JOIN cases c ON c.id = x.case_id",
+                       extra=", x.city AS city")
+        + ") GROUP BY m",
+        params,
+    ).fetchall()
+    exc = {r["m"]: r for r in exc_rows}
+    out: dict[str, dict[str, int]] = {}
+    for r in all_rows:
+        x = exc.get(r["m"])
+        xn, xc, xo, xl, xp, city = (
+            (x["n"], x["closed"], x["on_time"], x["late"], x["pending"], x["city"]) if x else (0,) * 6
+        )
+        excluded = r["closed"] + xn - xc
+        out[r["m"]] = {
+            "due": r["n"] - excluded, "on_time": r["on_time"] - xo, "late": r["late"] - xl,
+            "pending": r["pending"] - xp, "excluded": excluded, "excluded_city": int(city),
+        }
+    return out
+
+
+def step_counts_by_month(
+    conn: sqlite3.Connection, column: str, start: dt.date, cutoff: dt.date, where: str = ""
+) -> dict[str, int]:
+    """{YYYY-MM: cases whose <column> date is in that month, within [start, cutoff]}."""
+    allowed = {"received_on", "contacted_on", "visited_on", "submitted_on", "accepted_on",
+               "cancelled_on", "returned_on"}
+    if column not in allowed:
+        raise ValueError(f"知らない列です: {column}")
+    rows = conn.execute(
+        f"SELECT substr({column}, 1, 7) AS m, COUNT(*) AS n FROM cases"
+        f" WHERE {column} BETWEEN :s AND :c {where} GROUP BY m",
+        {"s": _d(start), "c": _d(cutoff)},
+    )
+    return {r["m"]: int(r["n"]) for r in rows}

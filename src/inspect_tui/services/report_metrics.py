@@ -1,0 +1,141 @@
+"""The metrics SLA and KPI indicators can name, and how each is counted.
+
+A metric is counted per month in SQL (one grouped query per metric for the
+whole period) as a few integer components, e.g. {late, on_time, excluded};
+a month, a quarter or a fiscal year adds the components of its months, and
+the metric's value comes from the sums (a count, or a rate from summed
+numerator and denominator), so quarter and year figures are exactly the
+months' figures added up.
+
+Metrics whose source table does not exist yet (post-submission corrections,
+incidents, complaints, first-ten reviews) are known by name but have no
+counter: reports say 未集計 instead of printing 0. A feature that records
+them calls ``register_metric`` with a counter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from inspect_tui.core.metrics import Period, percent
+from inspect_tui.store import report_queries as q
+
+Components = dict[str, int]
+#: (connection, first day, last day, as_of) -> {YYYY-MM: components}
+Counter = Callable[[sqlite3.Connection, dt.date, dt.date, dt.date], dict[str, Components]]
+
+MISSING, NONE_DUE, OK = "missing", "none", "ok"
+STATUS_WORDS = {MISSING: "未集計", NONE_DUE: "対象なし", OK: ""}
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    label: str
+    unit: str  # "件" or "%"
+    counter: Counter | None  # None: the source is not recorded yet (未集計)
+    value_of: Callable[[Components], int | Decimal | None] = lambda c: c.get("n", 0)
+    rule: str | None = None  # the deadline rule behind it, for excluded-case lists
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "%"
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    value: int | Decimal | None
+    status: str  # ok | missing (未集計) | none (対象なし: a rate with nothing to divide by)
+    components: Components
+
+    def text(self, unit: str) -> str:
+        if self.status != OK or self.value is None:
+            return STATUS_WORDS[self.status] or "－"
+        return f"{self.value}%" if unit == "%" else f"{self.value:,}{unit}"
+
+
+def _deadline_counter(rule: str) -> Counter:
+    def count(conn, start, end, as_of):
+        return q.deadline_components_by_month(conn, rule, start, end, as_of)
+
+    return count
+
+
+def _step_counter(column: str, where: str = "") -> Counter:
+    def count(conn, start, end, as_of):
+        cutoff = min(end, as_of)
+        if cutoff < start:
+            return {}
+        return {m: {"n": n} for m, n in q.step_counts_by_month(conn, column, start, cutoff, where).items()}
+
+    return count
+
+
+def _rate(c: Components) -> Decimal | None:
+    return percent(c.get("on_time", 0), c.get("on_time", 0) + c.get("late", 0))
+
+
+_RULE_WORDS = {"contact": "日程調整連絡", "standard": "標準提出期限", "target20": "20日目標"}
+_NOT_CANCELLED = "AND (cancelled_on IS NULL OR cancelled_on > :c)"
+
+METRICS: dict[str, Metric] = {}
+
+
+def register_metric(metric: Metric) -> None:
+    """Add a metric, or give a known one (e.g. complaints) its counter."""
+    METRICS[metric.id] = metric
+
+
+for _rule, _word in _RULE_WORDS.items():
+    register_metric(Metric(f"late_{_rule}", f"{_word}の遅延", "件", _deadline_counter(_rule),
+                           lambda c: c.get("late", 0), _rule))
+    register_metric(Metric(f"ontime_rate_{_rule}", f"{_word}の期限内率", "%", _deadline_counter(_rule),
+                           _rate, _rule))
+register_metric(Metric("received", "依頼受理件数", "件", _step_counter("received_on")))
+register_metric(Metric("accepted", "履行件数（受理）", "件", _step_counter("accepted_on", _NOT_CANCELLED)))
+register_metric(Metric("accepted_home", "履行件数（本市）", "件",
+                       _step_counter("accepted_on", _NOT_CANCELLED + " AND is_home = 1")))
+register_metric(Metric("accepted_other", "履行件数（他市町村）", "件",
+                       _step_counter("accepted_on", _NOT_CANCELLED + " AND is_home = 0")))
+for _id, _label in (
+    ("corrections", "提出後の修正"),
+    ("privacy_incidents", "個人情報の漏えい・紛失"),
+    ("incidents", "事故・インシデント"),
+    ("complaints", "苦情"),
+    ("phone_complaints", "電話対応の苦情"),
+    ("first_ten_reviews", "初任者の重点チェック実施"),
+):
+    register_metric(Metric(_id, _label, "件", None))
+
+
+def monthly_components(metric: Metric, conn: sqlite3.Connection, period: Period,
+                       as_of: dt.date) -> dict[str, Components] | None:
+    """The metric's components per month of the period (None when not recorded)."""
+    if metric.counter is None:
+        return None
+    return metric.counter(conn, period.start, period.end, as_of)
+
+
+def value_over(metric: Metric, by_month: dict[str, Components] | None, period: Period) -> MetricValue:
+    """Add up the months of a period and take the metric's value."""
+    if by_month is None:
+        return MetricValue(None, MISSING, {})
+    total: Components = {}
+    for m in period.months():
+        for k, v in by_month.get(m.key, {}).items():
+            total[k] = total.get(k, 0) + v
+    value = metric.value_of(total)
+    return MetricValue(value, OK if value is not None else NONE_DUE, total)
+
+
+def json_number(v: int | Decimal | None) -> int | float | None:
+    """A count or a Decimal for JSON: integral values as int, others as float (one decimal)."""
+    if v is None:
+        return None
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return int(v)
