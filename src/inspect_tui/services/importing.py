@@ -15,36 +15,36 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from inspect_tui.core.calendar import OutOfRange
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.masking import PERSONAL_FIELDS
-from inspect_tui.core.steps import DATE_FIELDS, FIELD_LABELS, check_dates, derive_status
+from inspect_tui.core.steps import DATE_FIELDS, check_dates, derive_status
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.session import Session
 from inspect_tui.store.cases import case_row, insert_cases
 from inspect_tui.store.csvfile import (
-    CASE_HEADERS,
+    CASES,
+    COLUMN_LABELS,
     ENCODING_LABELS,
-    SURVEYOR_HEADERS,
+    SPECS,
+    SURVEYOR_COLUMNS,
+    SURVEYOR_DATES,
+    SURVEYOR_ORDER,
+    SURVEYORS,
     CellError,
     Cells,
     CsvFileError,
     CsvRow,
     CsvTable,
     HeaderMap,
-    code_or_none,
+    KindSpec,
     map_header,
-    nfkc,
-    parse_application,
-    parse_flag,
-    parse_qualification,
     read_csv,
-    text_or_none,
 )
 
 __all__ = ["KINDS", "ImportFailed", "ImportSummary", "Problem", "RowChange", "import_file"]
@@ -53,33 +53,6 @@ KINDS = ("cases", "surveyors")
 KIND_LABELS = {"cases": "依頼一覧", "surveyors": "調査員名簿"}
 DRY_RUN_LIST_LIMIT = 50
 IMPORT_EVENT = "import"
-
-COLUMN_LABELS: dict[str, str] = {
-    **FIELD_LABELS,
-    "case_no": "依頼番号",
-    "insurer": "保険者",
-    "is_home": "自市・他市町村",
-    "welfare": "生活保護",
-    "application": "申請区分",
-    "ward": "区",
-    "insured_no": "被保険者番号",
-    "applicant_name": "氏名",
-    "birth_date": "生年月日",
-    "urgent": "緊急",
-    "surveyor": "調査員",
-    "accompanied_by": "同行者",
-    "code": "調査員コード",
-    "name": "氏名",
-    "qualification": "資格",
-    "registration_no": "登録番号",
-    "registered_on": "登録日",
-    "expires_on": "有効期限",
-    "hired_on": "採用日",
-    "placed_on": "配置日",
-    "is_chief": "主任",
-    "wards": "担当区",
-    "left_on": "退職日",
-}
 
 
 # -- results and errors -------------------------------------------------------------
@@ -136,74 +109,6 @@ class ImportSummary:
         return "\n".join(lines)
 
 
-# -- what each kind of file holds ---------------------------------------------------
-@dataclass(frozen=True)
-class KindSpec:
-    kind: str
-    table: str
-    key: str
-    headers: Mapping[str, str]
-    required: tuple[str, ...]
-    converters: Callable[[Cells], dict[str, Callable[[str], Any]]] = field(repr=False)
-
-
-def _case_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
-    conv: dict[str, Callable[[str], Any]] = {f: c.date for f in DATE_FIELDS}
-    conv.update(
-        case_no=code_or_none,
-        insurer=nfkc,
-        welfare=parse_flag,
-        application=parse_application,
-        ward=c.ward,
-        insured_no=code_or_none,
-        applicant_name=text_or_none,
-        birth_date=c.personal_date,
-        urgent=parse_flag,
-        surveyor=c.surveyor,
-        accompanied_by=c.surveyor,
-    )
-    return conv
-
-
-def _surveyor_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
-    return {
-        "code": code_or_none,
-        "name": text_or_none,
-        "qualification": parse_qualification,
-        "registration_no": code_or_none,
-        "registered_on": c.date,
-        "expires_on": c.date,
-        "hired_on": c.date,
-        "placed_on": c.date,
-        "is_chief": parse_flag,
-        "wards": c.ward_list,
-        "left_on": c.date,
-    }
-
-
-CASES = KindSpec(
-    "cases",
-    "cases",
-    "case_no",
-    CASE_HEADERS,
-    ("case_no", "application", "ward", "received_on"),
-    _case_converters,
-)
-SURVEYORS = KindSpec(
-    "surveyors",
-    "surveyors",
-    "code",
-    SURVEYOR_HEADERS,
-    ("code", "name", "qualification"),
-    _surveyor_converters,
-)
-SPECS = {"cases": CASES, "surveyors": SURVEYORS}
-SURVEYOR_COLUMNS = tuple(dict.fromkeys(SURVEYOR_HEADERS.values()))
-# (later, earlier) for the roster's dates
-SURVEYOR_DATES = ("registered_on", "expires_on", "hired_on", "placed_on", "left_on")
-SURVEYOR_ORDER = (("expires_on", "registered_on"), ("placed_on", "hired_on"), ("left_on", "hired_on"))
-
-
 # -- reading and checking rows ------------------------------------------------------
 @dataclass
 class Checked:
@@ -213,8 +118,7 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class CheckedRow:
+class CheckedRow(NamedTuple):
     row: CsvRow
     values: dict[str, Any]  # stored column -> value (dates as dates); failed cells left out
     ok: bool  # no problem in any cell

@@ -6,7 +6,10 @@ strictly, then CP932; anything else (UTF-16 "Unicode テキスト", binary) is
 refused with a message saying how to save the file instead.
 
 Headers may be the English column names or the Japanese labels a user would
-write; ``map_header`` turns either into the column names we store.
+write; ``map_header`` turns either into the column names we store. The cell
+converters turn what a user types (○, はい, R9.4.1, full-width digits) into the
+values we store, and ``CASES`` / ``SURVEYORS`` say which converter reads which
+column. Checking whole rows and writing them is services/importing.py.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from inspect_tui.core.jpdate import DateError, parse_date
+from inspect_tui.core.steps import DATE_FIELDS, FIELD_LABELS
 
 ENCODINGS = ("utf-8-sig", "cp932")
 ENCODING_LABELS = {"utf-8-sig": "UTF-8", "cp932": "CP932（Shift_JIS）"}
@@ -248,7 +253,9 @@ def text_or_none(raw: str) -> str | None:
 
 def code_or_none(raw: str) -> str | None:
     """Codes and numbers: full-width digits and letters made ASCII."""
-    return nfkc(raw) or None
+    if raw.isascii():
+        return raw or None
+    return unicodedata.normalize("NFKC", raw).strip() or None
 
 
 def split_wards(raw: str) -> list[str]:
@@ -312,3 +319,98 @@ class Cells:
                 f"調査員コード「{code}」は登録されていません（先に調査員名簿を取り込んでください）"
             )
         return code or None
+
+
+# -- what each kind of file holds ---------------------------------------------------
+COLUMN_LABELS: dict[str, str] = {
+    **FIELD_LABELS,
+    "case_no": "依頼番号",
+    "insurer": "保険者",
+    "is_home": "自市・他市町村",
+    "welfare": "生活保護",
+    "application": "申請区分",
+    "ward": "区",
+    "insured_no": "被保険者番号",
+    "applicant_name": "氏名",
+    "birth_date": "生年月日",
+    "urgent": "緊急",
+    "surveyor": "調査員",
+    "accompanied_by": "同行者",
+    "code": "調査員コード",
+    "name": "氏名",
+    "qualification": "資格",
+    "registration_no": "登録番号",
+    "registered_on": "登録日",
+    "expires_on": "有効期限",
+    "hired_on": "採用日",
+    "placed_on": "配置日",
+    "is_chief": "主任",
+    "wards": "担当区",
+    "left_on": "退職日",
+}
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One kind of file: its key column, header names, required columns and cell converters."""
+
+    kind: str
+    key: str
+    headers: Mapping[str, str]
+    required: tuple[str, ...]
+    converters: Callable[[Cells], dict[str, Callable[[str], Any]]] = field(repr=False)
+
+
+def _case_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
+    conv: dict[str, Callable[[str], Any]] = {f: c.date for f in DATE_FIELDS}
+    conv.update(
+        case_no=code_or_none,
+        insurer=nfkc,
+        welfare=parse_flag,
+        application=parse_application,
+        ward=c.ward,
+        insured_no=code_or_none,
+        applicant_name=text_or_none,
+        birth_date=c.personal_date,
+        urgent=parse_flag,
+        surveyor=c.surveyor,
+        accompanied_by=c.surveyor,
+    )
+    return conv
+
+
+def _surveyor_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
+    return {
+        "code": code_or_none,
+        "name": text_or_none,
+        "qualification": parse_qualification,
+        "registration_no": code_or_none,
+        "registered_on": c.date,
+        "expires_on": c.date,
+        "hired_on": c.date,
+        "placed_on": c.date,
+        "is_chief": parse_flag,
+        "wards": c.ward_list,
+        "left_on": c.date,
+    }
+
+
+CASES = KindSpec(
+    "cases",
+    "case_no",
+    CASE_HEADERS,
+    ("case_no", "application", "ward", "received_on"),
+    _case_converters,
+)
+SURVEYORS = KindSpec(
+    "surveyors",
+    "code",
+    SURVEYOR_HEADERS,
+    ("code", "name", "qualification"),
+    _surveyor_converters,
+)
+SPECS = {"cases": CASES, "surveyors": SURVEYORS}
+SURVEYOR_COLUMNS = tuple(dict.fromkeys(SURVEYOR_HEADERS.values()))
+SURVEYOR_DATES = ("registered_on", "expires_on", "hired_on", "placed_on", "left_on")
+# (later, earlier): the later may not be before the earlier
+SURVEYOR_ORDER = (("expires_on", "registered_on"), ("placed_on", "hired_on"), ("left_on", "hired_on"))
