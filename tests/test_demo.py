@@ -206,8 +206,11 @@ def test_staff(demo: sqlite3.Connection) -> None:
     chiefs = {s["wards"]: s["code"] for s in staff if s["is_chief"]}
     assert chiefs == DEMO_SCENARIOS["chiefs"]
     assert len(staff) - len(working) >= 2
-    soon = [s["code"] for s in working
-            if s["expires_on"] and s["expires_on"] <= (TODAY + dt.timedelta(days=60)).isoformat()]
+    soon = [
+        s["code"]
+        for s in working
+        if s["expires_on"] and s["expires_on"] <= (TODAY + dt.timedelta(days=60)).isoformat()
+    ]
     assert soon == [DEMO_SCENARIOS["expiring_registration"]]
     assert all(s["registration_no"] for s in staff if s["qualification"] == "care_manager")
     left = {s["code"]: s["left_on"] for s in staff if s["left_on"]}
@@ -252,12 +255,13 @@ def test_new_hires_are_at_different_points_of_their_first_ten(demo: sqlite3.Conn
             " ORDER BY visited_on, id",
             (code,),
         ).fetchall()
-        assert [r["accompanied_by"] in CHIEFS for r in rows[:first_accompanied + 1]] == (
+        assert [r["accompanied_by"] in CHIEFS for r in rows[: first_accompanied + 1]] == (
             [True] * first_accompanied + [False]
         ), code
         assert all(r["visited_on"] >= placed[code].isoformat() for r in rows)
-        assert all(r["accompanied_by"] == DEMO_SCENARIOS["chiefs"][r["ward"]]
-                   for r in rows[:first_accompanied])
+        assert all(
+            r["accompanied_by"] == DEMO_SCENARIOS["chiefs"][r["ward"]] for r in rows[:first_accompanied]
+        )
 
 
 # -- personal data ------------------------------------------------------------------
@@ -327,8 +331,14 @@ def test_rejects_nonsense_arguments(tmp_path: Path) -> None:
 
 def test_date_fields_cover_the_schema() -> None:
     assert set(DATE_FIELDS) <= {
-        "received_on", "dispatched_on", "contacted_on", "visited_on", "submitted_on",
-        "accepted_on", "cancelled_on", "returned_on",
+        "received_on",
+        "dispatched_on",
+        "contacted_on",
+        "visited_on",
+        "submitted_on",
+        "accepted_on",
+        "cancelled_on",
+        "returned_on",
     }
 
 

@@ -137,8 +137,13 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
         _record_accompanied_visits(conn)
         conn.executemany(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-            [("demo", "1"), ("demo_seed", str(seed)), ("demo_today", today.isoformat()),
-             ("demo_years", f"{years:g}"), ("demo_districts", str(districts))],
+            [
+                ("demo", "1"),
+                ("demo_seed", str(seed)),
+                ("demo_today", today.isoformat()),
+                ("demo_years", f"{years:g}"),
+                ("demo_districts", str(districts)),
+            ],
         )
         conn.execute("UPDATE users SET created_at = ?", (stamp,))
         conn.execute("COMMIT")

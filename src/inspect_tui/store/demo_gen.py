@@ -44,10 +44,28 @@ from inspect_tui.store.demo_staff import (
 )
 
 CASES_PER_YEAR = 14_550  # per district (seed 001: district C, FY2027)
-OTHER_INSURERS = (("明石市", 30), ("芦屋市", 18), ("西宮市", 22), ("三木市", 8), ("加古川市", 10),
-                  ("尼崎市", 12))
-MONTH_FACTOR = {1: 0.96, 2: 1.0, 3: 1.13, 4: 1.10, 5: 0.97, 6: 1.0, 7: 1.02, 8: 0.92, 9: 0.97,
-                10: 1.03, 11: 0.98, 12: 0.93}
+OTHER_INSURERS = (
+    ("明石市", 30),
+    ("芦屋市", 18),
+    ("西宮市", 22),
+    ("三木市", 8),
+    ("加古川市", 10),
+    ("尼崎市", 12),
+)
+MONTH_FACTOR = {
+    1: 0.96,
+    2: 1.0,
+    3: 1.13,
+    4: 1.10,
+    5: 0.97,
+    6: 1.0,
+    7: 1.02,
+    8: 0.92,
+    9: 0.97,
+    10: 1.03,
+    11: 0.98,
+    12: 0.93,
+}
 WEEKDAY_FACTOR = (1.08, 1.02, 1.0, 0.97, 0.93)
 RECENT_DAYS = 260  # cases received this close to today stay in memory for the scenarios
 AFTER_BD = 160  # business days planned past today (late steps of open cases)
@@ -68,6 +86,7 @@ P_CANCEL, P_RETURN, P_DELAY = 0.02, 0.005, 0.004
 P_RESURVEY = 0.003  # of ordinary cases
 P_SECOND_SURVEYOR = 0.003  # a veteran accompanied by another (not a chief): still solo
 P_CITY_EXCEPTION = 0.008  # of cases late on the standard deadline
+
 
 class Picker:
     """Weighted choice by one rng.random() call and a bisect."""
@@ -136,13 +155,14 @@ class Plan:
 
     def shift(self, delta: int, from_step: str = "contact") -> None:
         steps = ("contact", "visit", "submit", "accept")
-        for s in steps[steps.index(from_step):]:
+        for s in steps[steps.index(from_step) :]:
             setattr(self, s, getattr(self, s) + delta)
 
 
 class Generator:
-    def __init__(self, calendar: BusinessCalendar, seed: int, today: dt.date, years: float,
-                 districts: int) -> None:
+    def __init__(
+        self, calendar: BusinessCalendar, seed: int, today: dt.date, years: float, districts: int
+    ) -> None:
         self.rng = random.Random(seed)
         self.today = today
         self.districts = districts
@@ -159,14 +179,16 @@ class Generator:
         self.iso = [dt.date.fromordinal(x).isoformat() for x in ords]
         self.T = bisect_right(ords, today.toordinal()) - 1  # last business day <= today
         self._iso_cache: dict[int, str] = {}
+        self.purge_cache: dict[int, int] = {}
         self.tally = Tally()
         self.staff: list[Surveyor] = []
         for d in range(districts):
             self.staff += make_roster(d, today, self.rng, self.names.surnames, self.names.staff)
         self.by_code = {s.code: s for s in self.staff}
         self._build_pools()
-        self.ward_pick = [Picker(list(zip(district_wards(d), WARD_SHARES, strict=True)))
-                          for d in range(districts)]
+        self.ward_pick = [
+            Picker(list(zip(district_wards(d), WARD_SHARES, strict=True))) for d in range(districts)
+        ]
         self.insurer_pick = Picker(OTHER_INSURERS)
         self.place_pick = Picker(PLACES)
         self.p_contact = Picker(CONTACT_AFTER_RECEIPT)
@@ -207,8 +229,11 @@ class Generator:
                 for p in points:
                     active = [(s.code, s.weight) for s in members if self._active(s, p) and s.weight > 0]
                     pickers.append(Picker(active) if active else None)
-                veterans = [s.code for s in members
-                            if not s.is_chief and s.n not in {h.n for h in NEW_HIRES} and not s.left_on]
+                veterans = [
+                    s.code
+                    for s in members
+                    if not s.is_chief and s.n not in {h.n for h in NEW_HIRES} and not s.left_on
+                ]
                 self.pools[ward] = (points, pickers, veterans)
 
     def _active(self, s: Surveyor, idx: int) -> bool:
@@ -287,10 +312,10 @@ class Generator:
             p.application = "更新" if r < renew else ("新規" if r < new_share else "区分変更")
         female = rng.random() < 0.62
         given = self.names.female if female else self.names.male
-        p.name = (f"{self.names.surnames[rng.randrange(len(self.names.surnames))]} "
-                  f"{given[rng.randrange(len(given))]}")
+        surnames, rand = self.names.surnames, rng.random
+        p.name = f"{surnames[int(rand() * len(surnames))]} {given[int(rand() * len(given))]}"
         age = int(rng.triangular(65, 101, 86))
-        p.birth = self.bd[i] - int(age * 365.2425) - rng.randrange(365)
+        p.birth = self.bd[i] - int(age * 365.2425) - int(rand() * 365)
         p.insured_no = f"99{(p.id * 7919 + self.insured_offset) % 10**8:08d}"
         p.dispatch = 1 if rng.random() < 0.22 else 0
         p.place = self.place_pick(rng)
@@ -352,4 +377,3 @@ class Generator:
         if left and (p.path == "delay" or p.accept >= self.idx_on_or_after(left)):
             code = self.chief_of(p.district, p.ward)
         return code
-

@@ -31,7 +31,6 @@ CITY_REASONS = ("認定事務センターからの依頼書差し替え待ち", 
 TIMES = tuple(f"T{h:02d}:{m:02d}:00+09:00" for h in range(9, 18) for m in range(0, 60, 5))
 
 
-
 @dataclass
 class Output:
     """Rows ready to insert (flushed in chunks by the caller)."""
@@ -54,9 +53,9 @@ class Tally:
     last_received: str = ""
 
 
-
 def materialize(gen: Generator, p: Plan, out: Output) -> None:
-    T, iso, rng, tally = gen.T, gen.iso, gen.rng, gen.tally
+    T, iso, rand, tally = gen.T, gen.iso, gen.rng.random, gen.tally
+    n_times = len(TIMES)
     r = p.received
     dispatch = r + p.dispatch if r + p.dispatch <= T else r
     contact = p.contact if p.contact <= T else None
@@ -132,7 +131,7 @@ def materialize(gen: Generator, p: Plan, out: Output) -> None:
     ):
         if idx is None:
             continue
-        last = iso[idx] + TIMES[rng.randrange(len(TIMES))]
+        last = iso[idx] + TIMES[int(rand() * n_times)]
         events.append((case_id, kind, iso[idx], last, actor, note))
         n_events += 1
     tally.events += n_events
@@ -142,15 +141,14 @@ def materialize(gen: Generator, p: Plan, out: Output) -> None:
             chief = gen.chief_of(p.district, p.ward)
             at = iso[contact] + "T16:30:00+09:00"
             for rule, due in (("target20", target20), ("standard", iso[standard_due])):
-                out.exceptions.append(
-                    (case_id, rule, "exclude", "applicant", due, None, p.note, at, chief)
-                )
+                out.exceptions.append((case_id, rule, "exclude", "applicant", due, None, p.note, at, chief))
                 tally.exceptions += 1
         elif cause == "city" and submit is not None:
             at = iso[submit] + "T17:00:00+09:00"
             reason = CITY_REASONS[p.id % len(CITY_REASONS)]
-            out.exceptions.append((case_id, "standard", "exclude", "city", iso[standard_due], None,
-                                   reason, at, "demo"))
+            out.exceptions.append(
+                (case_id, "standard", "exclude", "city", iso[standard_due], None, reason, at, "demo")
+            )
             tally.exceptions += 1
     # retention: personal data goes three months after closing, at the monthly purge
     # (the first business day of a month, on or after the due date)
@@ -164,35 +162,60 @@ def materialize(gen: Generator, p: Plan, out: Output) -> None:
         insured_no = name = birth = None
     else:
         insured_no, name, birth = p.insured_no, p.name, gen.iso_of(p.birth)
-    out.cases.append((
-        case_id, p.seq, p.insurer, int(p.insurer == HOME_INSURER), int(p.welfare), p.application,
-        p.ward, insured_no, name, birth, received_iso, iso[dispatch], int(p.urgent), p.surveyor,
-        p.accompanied if visit is not None else None,
-        iso[contact] if contact is not None else None,
-        iso[visit] if visit is not None else None,
-        iso[submit] if submit is not None else None,
-        iso[accept] if accept is not None else None,
-        iso[cancel] if cancel is not None else None,
-        iso[ret] if ret is not None else None,
-        status, iso[contact_due], iso[standard_due], target20, purged, 1 + n_events, last,
-    ))
+    out.cases.append(
+        (
+            case_id,
+            p.seq,
+            p.insurer,
+            int(p.insurer == HOME_INSURER),
+            int(p.welfare),
+            p.application,
+            p.ward,
+            insured_no,
+            name,
+            birth,
+            received_iso,
+            iso[dispatch],
+            int(p.urgent),
+            p.surveyor,
+            p.accompanied if visit is not None else None,
+            iso[contact] if contact is not None else None,
+            iso[visit] if visit is not None else None,
+            iso[submit] if submit is not None else None,
+            iso[accept] if accept is not None else None,
+            iso[cancel] if cancel is not None else None,
+            iso[ret] if ret is not None else None,
+            status,
+            iso[contact_due],
+            iso[standard_due],
+            target20,
+            purged,
+            1 + n_events,
+            last,
+        )
+    )
     tally.cases += 1
     tally.by_status[status] = tally.by_status.get(status, 0) + 1
     if not tally.first_received:
         tally.first_received = received_iso
     tally.last_received = max(tally.last_received, received_iso)
 
+
 def purge_run(gen: Generator, closed_ord: int) -> int:
     """Index of the monthly purge that removes the personal data of a case closed then."""
-    c = dt.date.fromordinal(closed_ord)
-    due = add_months(c, RETENTION_MONTHS).toordinal()
+    k = gen.purge_cache.get(closed_ord)
+    if k is not None:
+        return k
+    due = add_months(dt.date.fromordinal(closed_ord), RETENTION_MONTHS).toordinal()
     month_first = dt.date.fromordinal(due).replace(day=1)
     for _ in range(2):
         k = bisect_left(gen.bd, month_first.toordinal())
         if k >= len(gen.bd) or gen.bd[k] >= due:
-            return k
+            break
         month_first = add_months(month_first, 1)
+    gen.purge_cache[closed_ord] = k
     return k
+
 
 def _visit_note(gen: Generator, p: Plan) -> str:
     note = f"{p.place}で訪問調査"
@@ -202,14 +225,45 @@ def _visit_note(gen: Generator, p: Plan) -> str:
     return note
 
 
-
 CASE_INSERT_COLUMNS = (
-    "id", "case_no", "insurer", "is_home", "welfare", "application", "ward", "insured_no",
-    "applicant_name", "birth_date", "received_on", "dispatched_on", "urgent", "surveyor",
-    "accompanied_by", "contacted_on", "visited_on", "submitted_on", "accepted_on", "cancelled_on",
-    "returned_on", "status", "contact_due", "standard_due", "target20_due", "personal_purged_on",
-    "version", "updated_at",
+    "id",
+    "case_no",
+    "insurer",
+    "is_home",
+    "welfare",
+    "application",
+    "ward",
+    "insured_no",
+    "applicant_name",
+    "birth_date",
+    "received_on",
+    "dispatched_on",
+    "urgent",
+    "surveyor",
+    "accompanied_by",
+    "contacted_on",
+    "visited_on",
+    "submitted_on",
+    "accepted_on",
+    "cancelled_on",
+    "returned_on",
+    "status",
+    "contact_due",
+    "standard_due",
+    "target20_due",
+    "personal_purged_on",
+    "version",
+    "updated_at",
 )
 EVENT_COLUMNS = ("case_id", "kind", "on_date", "recorded_at", "who", "note")
-EXCEPTION_COLUMNS = ("case_id", "rule", "kind", "cause", "original_due", "new_due", "reason",
-                     "recorded_at", "who")
+EXCEPTION_COLUMNS = (
+    "case_id",
+    "rule",
+    "kind",
+    "cause",
+    "original_due",
+    "new_due",
+    "reason",
+    "recorded_at",
+    "who",
+)

@@ -16,6 +16,7 @@ from inspect_tui.store.demo_staff import NEW_HIRES
 if TYPE_CHECKING:
     from inspect_tui.store.demo_gen import Generator, Plan
 
+
 def place_scenarios(gen: Generator) -> None:
     rng, T = gen.rng, gen.T
     planted: set[int] = set()
@@ -28,8 +29,13 @@ def place_scenarios(gen: Generator) -> None:
             p.shift(T + rng.randint(1, 3) - p.contact)
             planted.add(p.id)
         # past the 20-day target, not submitted
-        old = [p for p in mine if today_ord - 34 <= gen.bd[p.received] <= today_ord - 22
-               and p.submit <= T and p.id not in planted]
+        old = [
+            p
+            for p in mine
+            if today_ord - 34 <= gen.bd[p.received] <= today_ord - 22
+            and p.submit <= T
+            and p.id not in planted
+        ]
         for k, p in enumerate(rng.sample(old, min(4, len(old)))):
             if k < 2:  # visited, form not yet submitted
                 p.visit = min(p.visit, T - 1)
@@ -45,6 +51,7 @@ def place_scenarios(gen: Generator) -> None:
             planted.add(p.id)
     place_new_hires(gen, planted)
 
+
 def place_new_hires(gen: Generator, planted: set[int]) -> None:
     T = gen.T
     for s in gen.staff:
@@ -54,17 +61,31 @@ def place_new_hires(gen: Generator, planted: set[int]) -> None:
         placed = gen.idx_on_or_after(s.placed_on)
         chief = gen.chief_of(s.district, s.wards[0])
         if hire.solo is None:
-            own = sorted((p for p in gen.recent if p.surveyor == s.code and p.visit <= T
-                          and p.cancel is None and p.ret is None), key=lambda p: (p.visit, p.id))
+            own = sorted(
+                (
+                    p
+                    for p in gen.recent
+                    if p.surveyor == s.code and p.visit <= T and p.cancel is None and p.ret is None
+                ),
+                key=lambda p: (p.visit, p.id),
+            )
             for p in own[: hire.accompanied]:
                 p.accompanied = chief
             continue
         total = hire.accompanied + hire.solo
         pool = sorted(
-            (p for p in gen.recent
-             if p.district == s.district and p.ward in s.wards and p.path == "normal"
-             and not p.urgent and p.id not in planted and p.received >= placed
-             and p.visit < T and p.accompanied is None),
+            (
+                p
+                for p in gen.recent
+                if p.district == s.district
+                and p.ward in s.wards
+                and p.path == "normal"
+                and not p.urgent
+                and p.id not in planted
+                and p.received >= placed
+                and p.visit < T
+                and p.accompanied is None
+            ),
             key=lambda p: (p.visit, p.id),
         )
         first, last = placed + 2, T - 1
@@ -84,4 +105,3 @@ def place_new_hires(gen: Generator, planted: set[int]) -> None:
             p.surveyor = s.code
             p.accompanied = chief if k < hire.accompanied else None
             planted.add(p.id)
-

@@ -88,16 +88,34 @@ class Surveyor:
     def row(self, updated_at: str) -> tuple:
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return (
-            self.code, self.name, self.qualification, self.registration_no,
-            iso(self.registered_on), iso(self.expires_on), iso(self.hired_on),
-            iso(self.placed_on), int(self.is_chief), ",".join(self.wards),
-            iso(self.left_on), updated_at,
+            self.code,
+            self.name,
+            self.qualification,
+            self.registration_no,
+            iso(self.registered_on),
+            iso(self.expires_on),
+            iso(self.hired_on),
+            iso(self.placed_on),
+            int(self.is_chief),
+            ",".join(self.wards),
+            iso(self.left_on),
+            updated_at,
         )
 
 
 SURVEYOR_COLUMNS = (
-    "code", "name", "qualification", "registration_no", "registered_on", "expires_on",
-    "hired_on", "placed_on", "is_chief", "wards", "left_on", "updated_at",
+    "code",
+    "name",
+    "qualification",
+    "registration_no",
+    "registered_on",
+    "expires_on",
+    "hired_on",
+    "placed_on",
+    "is_chief",
+    "wards",
+    "left_on",
+    "updated_at",
 )
 
 
@@ -141,6 +159,22 @@ def make_roster(
             weight = NEW_HIRE_WEIGHT if hire.solo is None else 0.0
         else:
             weight = 1.0
-        out.append(Surveyor(code, district, n, name, qual, reg_no, reg_on, exp_on, hired, placed,
-                            is_chief, my_wards, left, weight))
+        out.append(
+            Surveyor(
+                code,
+                district,
+                n,
+                name,
+                qual,
+                reg_no,
+                reg_on,
+                exp_on,
+                hired,
+                placed,
+                is_chief,
+                my_wards,
+                left,
+                weight,
+            )
+        )
     return out
