@@ -8,6 +8,7 @@ understand); unexpected ones are logged without personal data.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -229,6 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="デモ用データベースで開く（自分のデータには触れません）"
     )
     p.add_argument("--theme", help="テーマ（default / light / high-contrast）")
+    p.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="LOGIN",
+        help="この利用者として使う（SSH の強制コマンドの中か、データベースの所有者だけ）",
+    )
     p.set_defaults(func=cmd_app)
     sub = p.add_subparsers(title="コマンド", metavar="COMMAND")
 
@@ -313,7 +320,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Modules that add subcommands of their own, each with register(sub, common).
-COMMAND_MODULES = ("inspect_tui.cli_reports", "inspect_tui.cli_quality", "inspect_tui.cli_review")
+COMMAND_MODULES = (
+    "inspect_tui.cli_reports",
+    "inspect_tui.cli_trust",
+    "inspect_tui.cli_quality",
+    "inspect_tui.cli_review",
+)
 
 
 def _add_more_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -327,6 +339,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        from inspect_tui.cli_trust import apply_identity
+
+        args = apply_identity(parser, args, argv)  # --as and SSH forced commands
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"inspect-tui: {exc}", file=sys.stderr)
@@ -350,6 +365,16 @@ def _report_failure(exc: Exception) -> int:
     if isinstance(exc, DatabaseError):
         print(f"inspect-tui: {exc}", file=sys.stderr)
         return EXIT_FAIL
+    from inspect_tui.services.trust import DatabaseBusy, PermissionDenied
+    from inspect_tui.store.cases import ConflictError
+
+    if isinstance(exc, PermissionDenied | ConflictError | DatabaseBusy):
+        print(f"inspect-tui: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    if isinstance(exc, sqlite3.OperationalError | PermissionError | IsADirectoryError):
+        # locked past the retry budget, read-only file or folder, disk full: say so plainly
+        print(f"inspect-tui: データベースに書き込めません（{_plain_sqlite_error(exc)}）", file=sys.stderr)
+        return EXIT_FAIL
     from inspect_tui.logs import log_exception
 
     where = log_exception(exc)
@@ -358,3 +383,16 @@ def _report_failure(exc: Exception) -> int:
         file=sys.stderr,
     )
     return EXIT_INTERNAL
+
+
+def _plain_sqlite_error(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+        return "読み取り専用です。ファイルとフォルダの権限を確かめてください"
+    if "locked" in text or "busy" in text:
+        return "ほかの人の書き込みが長く続いています。少し待ってからもう一度"
+    if "disk" in text and "full" in text:
+        return "ディスクがいっぱいです"
+    if "unable to open" in text:
+        return "ファイルを開けません。パスと権限を確かめてください"
+    return type(exc).__name__

@@ -7,9 +7,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from inspect_tui.core.deadlines import case_rules, default_rules
-from inspect_tui.core.steps import STEPS, StepError, apply_step, derive_status
+from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError, apply_step, derive_status
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust import (
+    DatabaseBusy,
+    PermissionDenied,
+    audit_change,
+    changes_since,
+    require,
+    retry_locked,
+)
 from inspect_tui.store.cases import (
     ConflictError,
     add_event,
@@ -22,6 +30,8 @@ from inspect_tui.store.cases import (
 __all__ = [
     "CaseNotFound",
     "ConflictError",
+    "DatabaseBusy",
+    "PermissionDenied",
     "StepError",
     "add_deadline_exception",
     "record_step",
@@ -40,6 +50,42 @@ def _load(s: Session, case_no: str):
     return row
 
 
+CASE_LABELS = {
+    **FIELD_LABELS,
+    "status": "状態",
+    "contact_due": "連絡期限",
+    "standard_due": "標準期限",
+    "target20_due": "20日目標",
+    "applicant_name": "申請者氏名",
+    "insured_no": "被保険者番号",
+    "birth_date": "生年月日",
+    "surveyor": "調査員",
+    "ward": "区",
+}
+
+
+def _conflict(s: Session, case_no: str, read_version: int) -> ConflictError:
+    """A ConflictError that says what others changed since the user read the case."""
+    now_row = get_case(s.db, case_no)
+    lines = changes_since(s, "case", case_no, read_version, CASE_LABELS)
+    head = (
+        f"他の人がこの依頼（{case_no}）を先に更新しました"
+        f"（開いたときは版 {read_version}、今は版 {now_row['version'] if now_row else '?'}）。"
+    )
+    body = ("\n  変わった内容:\n" + "\n".join(f"  - {x}" for x in lines[-10:])) if lines else ""
+    return ConflictError(head + body + "\n  開き直してから記録してください")
+
+
+def _audit_case(s: Session, action: str, row, changes: dict, **extra) -> None:
+    before = {k: row[k] for k in changes if k in row.keys()}
+    before["version"] = row["version"]
+    after = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in changes.items()}
+    after["version"] = row["version"] + 1
+    after.update(extra)
+    audit_change(s, action, "case", row["case_no"], before, after)
+
+
+@retry_locked
 def record_step(
     s: Session,
     case_no: str,
@@ -56,8 +102,9 @@ def record_step(
     """
     on = on or today_jp()
     row = _load(s, case_no)
+    require(s, "case.step", ward=row["ward"])
     if expected_version is not None and row["version"] != expected_version:
-        raise ConflictError("他の人がこの依頼を先に更新しました。開き直してから記録してください")
+        raise _conflict(s, case_no, expected_version)
     current = to_dates(row)
     new = apply_step(current, step_id, on)
     changes = {f: v for f, v in new.items() if v != current.get(f)}
@@ -65,7 +112,11 @@ def record_step(
     now = now_jp_iso()
     with s.db.conn:
         s.db.conn.execute("BEGIN IMMEDIATE")
-        update_case(s.db, row["id"], row["version"], changes, now)
+        try:
+            update_case(s.db, row["id"], row["version"], changes, now)
+        except ConflictError:
+            raise _conflict(s, case_no, row["version"]) from None
+        _audit_case(s, step_id, row, changes)
         label = STEPS[step_id].label
         if step_id == "resurvey":
             old = ", ".join(
@@ -81,6 +132,7 @@ def record_step(
 EXCEPTION_CAUSES = {"city": "市の事由", "applicant": "申請者の事由", "other": "その他（市と合意）"}
 
 
+@retry_locked
 def add_deadline_exception(
     s: Session,
     case_no: str,
@@ -100,6 +152,7 @@ def add_deadline_exception(
     if not reason.strip():
         raise ValueError("理由を書いてください")
     row = _load(s, case_no)
+    require(s, "case.deadline", ward=row["ward"])
     original = row[f"{rule}_due"]
     if kind == "extend":
         if new_due is None:
@@ -126,9 +179,21 @@ def add_deadline_exception(
             ),
         )
         if kind == "extend":
-            update_case(s.db, row["id"], row["version"], {f"{rule}_due": new_due}, now)
+            try:
+                update_case(s.db, row["id"], row["version"], {f"{rule}_due": new_due}, now)
+            except ConflictError:
+                raise _conflict(s, case_no, row["version"]) from None
+            _audit_case(s, "deadline_extend", row, {f"{rule}_due": new_due}, reason=reason, cause=cause)
             note = f"{label}を {original} → {new_due} に延長: {reason}"
         else:
+            audit_change(
+                s,
+                "deadline_exclude",
+                "case",
+                case_no,
+                None,
+                {"rule": rule, "kind": kind, "cause": cause, "reason": reason, "due": original},
+            )
             note = f"{label}を集計から除外（{EXCEPTION_CAUSES[cause]}）: {reason}"
         add_event(s.db, row["id"], f"deadline_{kind}", None, s.who, note, now)
 
@@ -141,6 +206,7 @@ class Moved:
     new: str | None
 
 
+@retry_locked
 def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
     """Recompute stored deadlines with today's calendar; record every one that moves.
 
@@ -162,6 +228,7 @@ def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
                 moved.append((row["id"], Moved(row["case_no"], rule.name, row[col], derived[col])))
     if dry_run or not moved:
         return [m for _, m in moved]
+    require(s, "case.rederive")
     now = now_jp_iso()
     with s.db.conn:
         s.db.conn.execute("BEGIN IMMEDIATE")
@@ -178,5 +245,8 @@ def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
                 s.who,
                 f"{default_rules()[m.rule].label}を再計算: {m.old} → {m.new}",
                 now,
+            )
+            audit_change(
+                s, "deadline_rederive", "case", m.case_no, {f"{m.rule}_due": m.old}, {f"{m.rule}_due": m.new}
             )
     return [m for _, m in moved]

@@ -1,0 +1,226 @@
+"""Who may do what, and what was done: roles, users and the audit trail.
+
+Roles (seed 001 §5, DOMAIN.md "Who uses it"):
+- manager (業務責任者): everything, including staff records, settings, users.
+- chief (主任調査員): reviews, findings, complaints, incidents, and case steps
+  for the wards of their own surveyor record.
+- monitor (委託元担当者): read-only; never sees applicant names, insured numbers
+  or dates of birth; sees reports and achievement tables.
+
+A login not in the users table is treated as a monitor (the same rule as the
+case list), except in a file whose users table is empty (an old file), where
+the owner is a manager.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
+from inspect_tui.services.session import Session
+from inspect_tui.store.audit import REDACTED_CHANGED, AuditRow, query_audit, record_audit
+from inspect_tui.store.users import ROLE_LABELS, any_user, get_user, surveyor_wards
+
+__all__ = [
+    "ACTIONS",
+    "AuditFilter",
+    "PermissionDenied",
+    "audit_rows",
+    "changes_since",
+    "record_audit",
+    "require",
+    "role_of",
+]
+
+
+class PermissionDenied(Exception):
+    """The person working may not do this; the message (Japanese) says why."""
+
+
+MANAGER = frozenset({"manager"})
+CHIEF_UP = frozenset({"manager", "chief"})
+EVERYONE = frozenset({"manager", "chief", "monitor"})
+
+# action -> (roles allowed, what it is in the seed documents' words)
+ACTIONS: dict[str, tuple[frozenset[str], str]] = {
+    "case.step": (CHIEF_UP, "依頼の手順の記録"),
+    "case.deadline": (CHIEF_UP, "期限の延長・除外"),
+    "case.rederive": (MANAGER, "期限の再計算"),
+    "review.save": (CHIEF_UP, "重点チェックの記録"),
+    "finding.save": (CHIEF_UP, "点検結果の記録"),
+    "complaint.save": (CHIEF_UP, "苦情の記録"),
+    "incident.save": (CHIEF_UP, "インシデント・アクシデントの記録"),
+    "staff.edit": (MANAGER, "調査員名簿の変更"),
+    "settings.edit": (MANAGER, "設定の変更"),
+    "import": (MANAGER, "CSV の取り込み"),
+    "purge": (MANAGER, "個人情報の消去"),
+    "backup": (MANAGER, "バックアップ"),
+    "restore": (MANAGER, "バックアップからの復元"),
+    "users.manage": (MANAGER, "利用者の管理"),
+    "audit.read": (MANAGER, "監査記録の閲覧"),
+    "personal.read": (CHIEF_UP, "個人情報（氏名・被保険者番号・生年月日）の閲覧"),
+    "reports.read": (EVERYONE, "報告書・達成状況の閲覧"),
+}
+#: Actions a chief may do only for cases in their own wards.
+WARD_BOUND = frozenset({"case.step", "case.deadline"})
+
+
+def role_of(s: Session) -> str:
+    """The role of the person working (manager / chief / monitor)."""
+    row = get_user(s.db, s.who)
+    if row is not None:
+        return str(row["role"])
+    return "monitor" if any_user(s.db) else "manager"
+
+
+def require(s: Session, action: str, *, ward: str | None = None) -> str:
+    """Refuse (PermissionDenied) unless the person working may do action; returns their role.
+
+    For a chief, ward-bound actions (case steps, deadline exceptions) also need
+    ``ward`` to be one of the wards of their surveyor record.
+    """
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    allowed, label = ACTIONS[action]
+    role = role_of(s)
+    if role not in allowed:
+        registered = get_user(s.db, s.who) is not None
+        hint = "" if registered else "（利用者として登録されていません。業務責任者に登録を依頼してください）"
+        raise PermissionDenied(
+            f"{s.who} さん（{ROLE_LABELS.get(role, role)}）には「{label}」の権限がありません{hint}"
+        )
+    if role == "chief" and action in WARD_BOUND and ward is not None:
+        user = get_user(s.db, s.who)
+        wards = surveyor_wards(s.db, user["surveyor_code"] if user else None)
+        if ward not in wards:
+            mine = "・".join(sorted(wards)) or "（未登録）"
+            raise PermissionDenied(
+                f"{s.who} さん（主任調査員）の担当区は {mine} です。{ward}の依頼には「{label}」ができません"
+            )
+    return role
+
+
+def may(s: Session, action: str, *, ward: str | None = None) -> bool:
+    try:
+        require(s, action, ward=ward)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- audit trail
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    who: str | None = None
+    entity: str | None = None
+    key: str | None = None
+    action: str | None = None
+    since: dt.date | str | None = None
+
+
+def audit_rows(
+    s: Session, filters: AuditFilter | Mapping[str, Any] | None = None, limit: int = 100, offset: int = 0
+) -> list[AuditRow]:
+    """Audit rows, newest first, for a manager (the TUI viewer and ``audit list``)."""
+    require(s, "audit.read")
+    f = filters if isinstance(filters, AuditFilter) else AuditFilter(**dict(filters or {}))
+    since = f.since.isoformat() if isinstance(f.since, dt.date) else f.since
+    return query_audit(
+        s.db, who=f.who, entity=f.entity, key=f.key, action=f.action, since=since, limit=limit, offset=offset
+    )
+
+
+def audit_change(s: Session, action: str, entity: str, key: str | int | None, before, after) -> int:
+    """record_audit for the person working (inside the caller's transaction)."""
+    return record_audit(s.db, s.who, action, entity, key, before, after)
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that differ, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def _show(field: str, value: Any) -> str:
+    if field in PERSONAL_FIELDS and value not in (None, "", REDACTED, REDACTED_CHANGED):
+        return REDACTED
+    return "（空）" if value in (None, "") else str(value)
+
+
+def changes_since(s: Session, entity: str, key: str, version: int, labels: Mapping[str, str]) -> list[str]:
+    """What others changed in a record after the given version, from the audit trail.
+
+    One line per change: when, who, and field: old → new (personal values redacted).
+    """
+    rows = s.db.conn.execute(
+        "SELECT at, who, before_json, after_json FROM audit_log WHERE entity = ? AND key = ?"
+        " AND CAST(json_extract(after_json, '$.version') AS INTEGER) > ? ORDER BY id",
+        (entity, key, version),
+    ).fetchall()
+    import json
+
+    lines = []
+    for r in rows:
+        before = json.loads(r["before_json"] or "{}")
+        after = json.loads(r["after_json"] or "{}")
+        parts = [
+            f"{labels.get(f, f)}: {_show(f, before.get(f))} → {_show(f, after.get(f))}"
+            for f in after
+            if f not in ("version", "updated_at") and before.get(f) != after.get(f)
+        ]
+        if parts:
+            lines.append(f"{r['at'][:16].replace('T', ' ')} {r['who']}: " + "、".join(parts))
+    return lines
+
+
+# --------------------------------------------------------------------------- busy database
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: How many times a write was retried after SQLite stayed busy past busy_timeout
+#: (read by the load test; per process).
+RETRIES = {"count": 0}
+RETRY_ATTEMPTS = 6
+
+
+class DatabaseBusy(Exception):
+    """The database stayed locked by other writers through every retry."""
+
+
+def _is_locked(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def retry_locked(fn: Callable[P, T]) -> Callable[P, T]:
+    """Re-run a whole write (its own BEGIN IMMEDIATE … COMMIT) when SQLite reports
+    "database is locked" after its busy timeout; after the last try, DatabaseBusy
+    with a Japanese message, never the raw SQLite error."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(RETRY_ATTEMPTS):
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if not _is_locked(exc):
+                    raise
+                RETRIES["count"] += 1
+                time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+        raise DatabaseBusy(
+            "ほかの人の書き込みが続いていて記録できませんでした。少し待ってからもう一度記録してください"
+        )
+
+    return wrapper

@@ -1,0 +1,183 @@
+"""Backups of the case database, and restoring one.
+
+A backup is a copy made with SQLite's online backup API (consistent even while
+others write), in a ``backups`` folder beside the database, owner-only, named
+``<db name>-YYYYMMDD-HHMMSS.db`` (no personal data in names), and checked with
+``PRAGMA integrity_check`` before it counts. The newest ``keep`` are kept.
+
+Restoring checks the file first (integrity, an inspect-tui schema not newer
+than this app's), backs up the database it replaces, then copies the backup in
+through the same backup API, so other connections see either the old or the
+new database, never half of each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from inspect_tui.store.db import Database, DatabaseError
+from inspect_tui.store.schema import SCHEMA_VERSION
+
+DEFAULT_KEEP = 14
+_PAGES_PER_STEP = 1024
+
+
+class BackupError(Exception):
+    """A backup or restore that could not be done; the message says why."""
+
+
+def now_jp() -> dt.datetime:
+    """Japan date (pinnable, like every 'today' in the app) and Japan time of day, naive."""
+    import pendulum
+
+    from inspect_tui.core.today import today_jp
+
+    t = pendulum.now("Asia/Tokyo")
+    return dt.datetime.combine(today_jp(), dt.time(t.hour, t.minute, t.second))
+
+
+def backup_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def _name_re(db_path: Path) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(db_path.stem)}-(\d{{8}})-(\d{{6}})(?:-\d+)?\.db$")
+
+
+def list_backups(db_path: Path) -> list[Path]:
+    """Backups of this database, oldest first."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    pat = _name_re(db_path)
+    return sorted((p for p in folder.iterdir() if pat.match(p.name)), key=lambda p: p.name)
+
+
+def check_file(path: Path) -> int:
+    """Integrity and schema of a database file; returns its schema version or raises BackupError."""
+    if not path.is_file():
+        raise BackupError(f"{path} はファイルではありません")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path} を開けません（{exc}）") from None
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchall()
+        if [tuple(r) for r in result] != [("ok",)]:
+            first = "; ".join(str(r[0]) for r in result[:3])
+            raise BackupError(f"{path} は壊れています（integrity_check: {first}）")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path} は SQLite のデータベースではありません（{exc}）") from None
+    finally:
+        conn.close()
+    if version > SCHEMA_VERSION:
+        raise BackupError(
+            f"{path} はこのアプリより新しい版（スキーマ {version}、対応は {SCHEMA_VERSION} まで）のものです"
+        )
+    if version < 1 or not {"cases", "users"} <= tables:
+        raise BackupError(f"{path} は inspect-tui のデータベースではありません")
+    return version
+
+
+def _private_file(path: Path) -> None:
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _copy(src: sqlite3.Connection, dest_path: Path) -> None:
+    dest = sqlite3.connect(dest_path)
+    try:
+        src.backup(dest, pages=_PAGES_PER_STEP)
+        dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    finally:
+        dest.close()
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    size: int
+    removed: tuple[Path, ...]
+
+
+def make_backup(db: Database, *, keep: int = DEFAULT_KEEP, when: dt.datetime | None = None) -> BackupResult:
+    """Copy the open database to a new timestamped file, check it, rotate old ones."""
+    if keep < 1:
+        raise BackupError("--keep は 1 以上にしてください")
+    folder = backup_dir(db.path)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"バックアップ用のフォルダを作れません: {folder}（{exc.strerror}）") from None
+    when = when or now_jp()
+    base = f"{db.path.stem}-{when:%Y%m%d-%H%M%S}"
+    target = folder / f"{base}.db"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{base}-{n}.db"
+    tmp = folder / f".{target.name}.part"
+    try:
+        if tmp.exists():
+            tmp.unlink()
+        _private_file(tmp)
+        _copy(db.conn, tmp)
+        check_file(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise BackupError(f"バックアップを書けません: {target}（{exc.strerror}）") from None
+    except (sqlite3.Error, BackupError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise BackupError(f"バックアップに失敗しました: {exc}") from None
+    removed = rotate(db.path, keep)
+    return BackupResult(target, target.stat().st_size, tuple(removed))
+
+
+def rotate(db_path: Path, keep: int) -> list[Path]:
+    backups = list_backups(db_path)
+    old = backups[:-keep] if keep > 0 else []
+    for p in old:
+        p.unlink(missing_ok=True)
+    return old
+
+
+def backed_up_on(db_path: Path, day: dt.date) -> bool:
+    stamp = f"{day:%Y%m%d}"
+    return any(_name_re(db_path).match(p.name).group(1) == stamp for p in list_backups(db_path))  # type: ignore[union-attr]
+
+
+def restore_into(db: Database, source: Path) -> None:
+    """Replace the open database's content with the backup at source (already checked)."""
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{source} を開けません（{exc}）") from None
+    try:
+        src.backup(db.conn, pages=_PAGES_PER_STEP)
+    except sqlite3.Error as exc:
+        raise BackupError(f"復元に失敗しました: {exc}") from None
+    finally:
+        src.close()
+
+
+def open_for_restore(path: Path) -> Database:
+    """The database to restore into, without migrating it (it may be broken)."""
+    from inspect_tui.store.db import BUSY_TIMEOUT_MS
+
+    if path.is_dir():
+        raise DatabaseError(f"{path} はフォルダです。データベースファイルのパスを指定してください")
+    if not path.parent.is_dir():
+        raise DatabaseError(f"フォルダがありません: {path.parent}")
+    if not path.exists():
+        _private_file(path)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    return Database(path, conn)

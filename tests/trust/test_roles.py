@@ -1,0 +1,91 @@
+"""Roles: chiefs record steps for their own wards, monitors read only, managers do all."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspect_tui.services.cases import PermissionDenied, add_deadline_exception, record_step
+from inspect_tui.services.trust import may, require, role_of
+from inspect_tui.store.users import UserError, remove_user, save_user
+
+from .conftest import D, add_case, add_surveyor
+
+
+def test_the_creator_of_a_database_is_its_manager(session):
+    assert role_of(session) == "manager"
+
+
+def test_an_unregistered_login_reads_like_a_monitor(session, as_user):
+    as_user("stranger")
+    assert role_of(session) == "monitor"
+    with pytest.raises(PermissionDenied, match="登録されていません"):
+        require(session, "import")
+    assert may(session, "reports.read")
+
+
+def test_a_chief_records_steps_in_their_wards_only(session, as_user):
+    add_surveyor(session, "S001", "長田区,須磨区")
+    add_case(session, "C-1", ward="長田区")
+    add_case(session, "C-2", ward="垂水区")
+    as_user("chika", "chief", "S001")
+    assert record_step(session, "C-1", "contact", D(2027, 6, 9)) == "contacted"
+    with pytest.raises(PermissionDenied, match=r"担当区は .+ です。垂水区の依頼"):
+        record_step(session, "C-2", "contact", D(2027, 6, 9))
+    with pytest.raises(PermissionDenied):
+        add_deadline_exception(session, "C-2", "target20", "exclude", "市の事由", "city")
+
+
+def test_a_monitor_cannot_record_anything(session, as_user):
+    add_case(session)
+    as_user("mona", "monitor")
+    with pytest.raises(PermissionDenied, match="委託元担当者"):
+        record_step(session, "C-0001", "contact", D(2027, 6, 9))
+    for action in ("review.save", "finding.save", "staff.edit", "settings.edit", "personal.read", "purge"):
+        assert not may(session, action)
+    assert may(session, "reports.read")
+
+
+def test_a_chief_may_not_manage_staff_or_settings(session, as_user):
+    add_surveyor(session)
+    as_user("chika", "chief", "S001")
+    for action in ("staff.edit", "settings.edit", "users.manage", "import", "audit.read"):
+        assert not may(session, action)
+    for action in ("review.save", "finding.save", "complaint.save", "incident.save", "personal.read"):
+        assert may(session, action)
+
+
+def test_a_chief_needs_a_surveyor_record(session):
+    with pytest.raises(UserError, match="--surveyor"):
+        save_user(session.db, "tester", "chika", "chief", None, "now")
+    with pytest.raises(UserError, match="名簿にありません"):
+        save_user(session.db, "tester", "chika", "chief", "S999", "now")
+
+
+def test_the_last_manager_cannot_be_removed_or_demoted(session):
+    with pytest.raises(UserError, match="最後の業務責任者"):
+        remove_user(session.db, "tester", "tester", "now")
+    with pytest.raises(UserError, match="最後の業務責任者"):
+        save_user(session.db, "tester", "tester", "monitor", None, "now")
+
+
+def test_users_commands(session, cli, as_user):
+    add_surveyor(session)
+    code, out, _ = cli("users", "add", "alice", "--role", "chief", "--surveyor", "S001")
+    assert code == 0 and "登録しました" in out
+    code, out, _ = cli("users", "list")
+    assert "alice" in out and "chief" in out and "S001" in out
+    code, out, _ = cli("whoami")
+    assert out.splitlines()[:2] == ["tester", "manager（業務責任者）"]
+    code, out, _ = cli("users", "remove", "alice")
+    assert code == 0
+    code, _, err = cli("users", "add", "bad login", "--role", "monitor")
+    assert code == 2 and "使えません" in err
+    rows = session.db.conn.execute("SELECT action, key FROM audit_log WHERE entity = 'user'").fetchall()
+    assert [tuple(r) for r in rows] == [("add", "alice"), ("remove", "alice")]
+
+
+def test_users_commands_are_for_managers(session, cli, monkeypatch):
+    save_user(session.db, "tester", "mona", "monitor", None, "now")
+    monkeypatch.setenv("INSPECT_TUI_USER", "mona")
+    code, _, err = cli("users", "add", "eve", "--role", "manager")
+    assert code == 1 and "権限がありません" in err and "Traceback" not in err
