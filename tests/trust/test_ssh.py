@@ -1,0 +1,165 @@
+"""SSH forced commands against a real OpenSSH server on loopback.
+
+One service account (whoever runs the tests) owns the database; each person's
+key has a forced command naming them. The test checks that the forced command
+runs as that person whatever the client asks for, and that asking for a shell
+command ('ls /') is refused. Skipped (with the reason) only when sshd/ssh are
+not installed or sshd cannot start; .ci/system-deps installs them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+SSHD = Path("/usr/sbin/sshd")
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _keygen(path: Path) -> str:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
+    path.chmod(0o600)
+    return path.with_suffix(".pub").read_text().strip()
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory):
+    if not SSHD.exists() or not shutil.which("ssh") or not shutil.which("ssh-keygen"):
+        pytest.skip("OpenSSH (sshd, ssh, ssh-keygen) is not installed; .ci/system-deps installs it")
+    base = tmp_path_factory.mktemp("sshd")
+    base.chmod(0o700)
+    if os.geteuid() == 0:
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # privilege-separation directory
+    host_key = base / "host_ed25519"
+    _keygen(host_key)
+    alice_key, bob_key, eve_key = base / "alice", base / "bob", base / "eve"
+    pubs = {k: _keygen(k) for k in (alice_key, bob_key, eve_key)}
+
+    db = base / "cases.db"
+    from inspect_tui.services.session import open_session
+    from inspect_tui.store.users import save_user
+
+    saved = os.environ.get("INSPECT_TUI_USER")
+    os.environ["INSPECT_TUI_USER"] = getpass.getuser()  # the service account creates the file
+    try:
+        s = open_session(db)
+    finally:
+        if saved is None:
+            os.environ.pop("INSPECT_TUI_USER", None)
+        else:
+            os.environ["INSPECT_TUI_USER"] = saved
+    with s:
+        s.db.conn.execute(
+            "INSERT INTO surveyors (code, name, qualification, wards, is_chief)"
+            " VALUES ('S001', '主任 一郎', 'care_manager', '長田区', 1)"
+        )
+        save_user(s.db, s.who, "alice", "chief", "S001", "2027-06-15T09:00:00+09:00")
+        save_user(s.db, s.who, "bob", "monitor", None, "2027-06-15T09:00:00+09:00")
+
+    py = sys.executable
+    opts = "no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty"
+    auth = base / "authorized_keys"
+    auth.write_text(
+        # alice's key is pinned to one command; bob's may ask for any inspect-tui command;
+        # eve's key is pinned to the app for an unregistered login
+        f'command="{py} -m inspect_tui --as alice whoami --db {db}",{opts} {pubs[alice_key]}\n'
+        f'command="{py} -m inspect_tui --as bob --db {db}",{opts} {pubs[bob_key]}\n'
+        f'command="{py} -m inspect_tui --as eve --db {db} whoami",{opts} {pubs[eve_key]}\n'
+    )
+    auth.chmod(0o600)
+    user = getpass.getuser()
+    for _attempt in range(3):
+        port = _free_port()
+        config = base / "sshd_config"
+        config.write_text(
+            f"Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\nPidFile {base}/sshd.pid\n"
+            f"AuthorizedKeysFile {auth}\nPubkeyAuthentication yes\nPasswordAuthentication no\n"
+            "KbdInteractiveAuthentication no\nUsePAM no\nPermitRootLogin forced-commands-only\n"
+            f"AllowUsers {user}\nPermitUserEnvironment no\nPrintMotd no\nLogLevel INFO\n"
+            # the test's temp folder sits under /tmp (world-writable), which StrictModes
+            # rejects; docs/ssh-setup.md keeps StrictModes on with 0700/0600 files
+            "StrictModes no\n"
+        )
+        proc = subprocess.Popen(
+            [str(SSHD), "-D", "-e", "-f", str(config)],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+        )
+        deadline = time.monotonic() + 10
+        lines: list[str] = []
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()  # type: ignore[union-attr]
+            if not line:
+                break
+            lines.append(line)
+            if "Server listening" in line:
+                break
+        if proc.poll() is None and any("Server listening" in x for x in lines):
+            break
+        proc.kill()
+        proc.wait()
+    else:
+        pytest.skip("sshd could not start: " + " | ".join(lines[-3:]))
+    yield {"port": port, "keys": {"alice": alice_key, "bob": bob_key, "eve": eve_key}, "user": user}
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _ssh(sshd, who: str, *command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            "ssh", "-F", "/dev/null", "-i", str(sshd["keys"][who]), "-p", str(sshd["port"]),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes",
+            f"{sshd['user']}@127.0.0.1", *command,
+        ],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def test_the_forced_command_runs_as_the_named_person(sshd):
+    r = _ssh(sshd, "alice")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[:2] == ["alice", "chief（主任調査員）"]
+
+
+def test_a_shell_command_is_refused(sshd):
+    r = _ssh(sshd, "alice", "ls /")
+    assert r.returncode != 0
+    assert "inspect-tui しか使えません" in r.stderr
+    assert "bin" not in r.stdout.split() and "etc" not in r.stdout.split()
+    r = _ssh(sshd, "bob", "cat /etc/passwd")
+    assert r.returncode != 0 and "root:" not in r.stdout
+
+
+def test_an_inspect_tui_command_runs_as_the_forced_person(sshd):
+    r = _ssh(sshd, "bob", "inspect-tui whoami")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[:2] == ["bob", "monitor（委託元担当者）"]
+    r = _ssh(sshd, "bob", "inspect-tui --as alice whoami")
+    assert r.returncode != 0 and "alice" not in r.stdout
+    r = _ssh(sshd, "bob", "inspect-tui users add mallory --role manager")
+    assert r.returncode != 0 and "権限がありません" in r.stderr
+
+
+def test_an_unregistered_login_is_refused(sshd):
+    r = _ssh(sshd, "eve")
+    assert r.returncode != 0 and "登録されていません" in r.stderr
