@@ -252,7 +252,7 @@ def test_new_hires_are_at_different_points_of_their_first_ten(demo: sqlite3.Conn
     for code, first_accompanied in (("S037", 5), ("S038", 2), ("S039", 3), ("S040", 3)):
         rows = demo.execute(
             "SELECT visited_on, accompanied_by, ward FROM cases WHERE surveyor = ? AND visited_on IS NOT NULL"
-            " ORDER BY visited_on, id",
+            " AND cancelled_on IS NULL AND returned_on IS NULL ORDER BY visited_on, case_no",
             (code,),
         ).fetchall()
         assert [r["accompanied_by"] in CHIEFS for r in rows[: first_accompanied + 1]] == (

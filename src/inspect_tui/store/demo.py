@@ -83,6 +83,8 @@ def build_demo(
         raise ValueError(f"地区の数は 1〜{MAX_DISTRICTS} にしてください（{districts}）")
     if path.exists() and not force:
         raise FileExistsError(f"{path} はもうあります（上書きするなら --force）")
+    if isinstance(today, dt.datetime):
+        today = today.date()
     if today is None:
         from inspect_tui.core.today import today_jp
 

@@ -201,6 +201,17 @@ def materialize(gen: Generator, p: Plan, out: Output) -> None:
     tally.last_received = max(tally.last_received, received_iso)
 
 
+def visit_as_of_today(p: Plan, T: int) -> int | None:
+    """The visit index the case will show (None: not visited, or cancelled / handed back)."""
+    visit = p.redo[0] if p.redo is not None and p.redo[2] > T else p.visit
+    if visit > T:
+        return None
+    cut = p.cancel if p.cancel is not None else p.ret
+    if cut is not None and (visit >= cut or cut <= T):
+        return None
+    return visit
+
+
 def purge_run(gen: Generator, closed_ord: int) -> int:
     """Index of the monthly purge that removes the personal data of a case closed then."""
     k = gen.purge_cache.get(closed_ord)

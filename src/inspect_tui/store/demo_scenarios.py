@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from inspect_tui.store.demo_rows import DELAY_REASONS
+from inspect_tui.store.demo_rows import DELAY_REASONS, visit_as_of_today
 from inspect_tui.store.demo_staff import NEW_HIRES
 
 if TYPE_CHECKING:
@@ -54,31 +54,33 @@ def place_scenarios(gen: Generator) -> None:
 
 def place_new_hires(gen: Generator, planted: set[int]) -> None:
     T = gen.T
+    by_district: dict[int, list[Plan]] = {}
+    for p in gen.recent:
+        by_district.setdefault(p.district, []).append(p)
     for s in gen.staff:
         hire = next((h for h in NEW_HIRES if h.n == s.n), None)
         if hire is None:
             continue
         placed = gen.idx_on_or_after(s.placed_on)
         chief = gen.chief_of(s.district, s.wards[0])
-        if hire.solo is None:
-            own = sorted(
-                (
-                    p
-                    for p in gen.recent
-                    if p.surveyor == s.code and p.visit <= T and p.cancel is None and p.ret is None
-                ),
-                key=lambda p: (p.visit, p.id),
-            )
-            for p in own[: hire.accompanied]:
+        if hire.solo is None:  # ordinary workload: the first visits were with the chief
+            own = [
+                (v, p.id, p)
+                for p in gen.recent
+                if p.surveyor == s.code
+                for v in (visit_as_of_today(p, T),)
+                if v is not None
+            ]
+            own.sort(key=lambda t: t[:2])
+            for _, _, p in own[: hire.accompanied]:
                 p.accompanied = chief
             continue
         total = hire.accompanied + hire.solo
         pool = sorted(
             (
                 p
-                for p in gen.recent
-                if p.district == s.district
-                and p.ward in s.wards
+                for p in by_district.get(s.district, ())
+                if p.ward in s.wards
                 and p.path == "normal"
                 and not p.urgent
                 and p.id not in planted
