@@ -119,7 +119,8 @@ def test_xlsx_print_setup(report, tmp_path):
         assert ws.print_title_rows
     ws = wb.worksheets[0]
     assert ws["A1"].value == "業務履行報告書（月次）"
-    values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value
+              for r in range(1, ws.max_row + 1)}
     assert values["依頼受理"] == 3  # numbers stay numbers
     header = int(ws.print_title_rows.split(":")[0].lstrip("$"))
     assert ws.cell(row=header, column=1).value == "項目"
@@ -200,7 +201,8 @@ def _png_has_ink(png: bytes) -> bool:
     return dark > 500
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium がありません（apt-get install chromium）")
+@pytest.mark.skipif(not CHROMIUM.exists(),
+                    reason="/usr/bin/chromium がありません（apt-get install chromium）")
 def test_html_renders_in_headless_chromium(report, tmp_path):
     page = tmp_path / "monthly_2027-05.html"
     page.write_text(render(report, "html"), encoding="utf-8")
