@@ -483,6 +483,11 @@ def list_problems(
     return [_build(Problem, r, links=tuple(links[r["id"]])) for r in rows]
 
 
+def record_values(session: Session, entity: str, row_id: int) -> dict[str, Any] | None:
+    """A stored complaint or incident as form input (the columns as saved)."""
+    return store.get(session.db, entity, row_id)
+
+
 # --------------------------------------------------------------------------- dashboard
 def serious_complaints_unreported(session: Session) -> list[Complaint]:
     """Serious complaints not yet reported to the city (oldest first): report them at once."""

@@ -1,0 +1,491 @@
+"""The quality screen (品質): complaints, incidents, problems and the Pareto chart, one tab each.
+
+Keys: [ and ] switch tabs; n new; Enter opens the selected record to correct
+it; r records the report to the city (complaint: the report; incident: the
+phone call first, then the written report); p opens a problem from the
+selected complaint or incident; c closes the selected problem. On the Pareto
+tab, change the period or a filter and press Enter.
+
+The screen takes a Session, or uses the app's ``session`` attribute. Queries
+are small (tens of records a month), so they run on the UI thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TabbedContent, TabPane
+
+from inspect_tui.core.jpdate import DateError, fiscal_year_of, fiscal_year_range, parse_date
+from inspect_tui.core.today import today_jp
+from inspect_tui.services import quality as q
+from inspect_tui.services.quality_input import QualityInputError
+from inspect_tui.services.quality_pareto import SOURCES, SourceUnavailable, pareto_report
+from inspect_tui.tui.screens.quality_forms import ComplaintForm, IncidentForm, ProblemForm, problem_values
+from inspect_tui.tui.widgets.pareto_chart import ParetoChart
+
+BINDINGS = [
+    Binding(
+        "left_square_bracket",
+        "tab(-1)",
+        "前タブ",
+        key_display="[",
+        tooltip="前のタブへ",
+        id="quality.prev_tab",
+    ),
+    Binding(
+        "right_square_bracket",
+        "tab(1)",
+        "次タブ",
+        key_display="]",
+        tooltip="次のタブへ",
+        id="quality.next_tab",
+    ),
+    Binding("n", "new", "新規", tooltip="このタブの記録を新しく作る", id="quality.new"),
+    Binding("enter", "edit", "開く", tooltip="選んだ記録を開いて直す", id="quality.edit"),
+    Binding(
+        "r",
+        "report_city",
+        "市へ報告",
+        tooltip="市への報告（事故は電話連絡→書面報告）の日時を記録",
+        id="quality.report",
+    ),
+    Binding("p", "open_problem", "課題化", tooltip="選んだ苦情・事故から課題を起こす", id="quality.problem"),
+    Binding(
+        "c",
+        "close_problem",
+        "完了",
+        tooltip="選んだ課題を完了にする（対策を書く）",
+        id="quality.close",
+        show=False,
+    ),
+]
+TABS = ("complaints", "incidents", "problems", "pareto")
+
+
+def _now_text() -> str:
+    return f"{today_jp().isoformat()} {dt.datetime.now().strftime('%H:%M')}"
+
+
+class WhenPrompt(ModalScreen[str | None]):
+    """Ask for one date and time (prefilled with now); Enter to record, Esc to cancel."""
+
+    DEFAULT_CSS = """
+    WhenPrompt { align: center middle; }
+    WhenPrompt > Vertical { width: 64; height: auto; border: thick $primary; background: $surface;
+        padding: 1 2; }
+    WhenPrompt #when-error { color: $error; }
+    """
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "取消", id="quality.prompt.cancel")]
+
+    def __init__(self, question: str, default: str) -> None:
+        super().__init__()
+        self.question, self.default = question, default
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.question))
+            yield Input(self.default, id="when")
+            yield Static("", id="when-error")
+            yield Label("Enter 記録 / Esc 取消")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class QualityScreen(Screen):
+    """苦情・事故・課題・パレート分析."""
+
+    DEFAULT_CSS = """
+    QualityScreen #alerts { height: auto; padding: 0 1; }
+    QualityScreen #alerts.urgent { text-style: bold; color: $error; }
+    QualityScreen #status { height: 1; padding: 0 1; color: $text-muted; }
+    QualityScreen DataTable { height: 1fr; }
+    QualityScreen #pareto-filters { height: auto; }
+    QualityScreen #pareto-filters > Vertical { width: auto; height: auto; padding-right: 1; }
+    QualityScreen #pareto-filters Input { width: 16; }
+    QualityScreen #pareto-filters Select { width: 24; }
+    """
+    BINDINGS = BINDINGS
+    TAB = "quality"
+
+    def __init__(self, session=None, *, tab: str = "complaints") -> None:
+        super().__init__()
+        self._session = session
+        self.initial_tab = tab
+
+    @property
+    def session(self):
+        return self._session if self._session is not None else getattr(self.app, "session", None)
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static("", id="alerts")
+        with TabbedContent(initial=self.initial_tab, id="tabs"):
+            with TabPane("苦情", id="complaints"):
+                yield DataTable(id="complaints-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("事故・インシデント", id="incidents"):
+                yield DataTable(id="incidents-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("課題", id="problems"):
+                yield DataTable(id="problems-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("パレート分析", id="pareto"), VerticalScroll():
+                yield from self._pareto_filters()
+                yield ParetoChart(id="pareto-chart")
+        yield Static("", id="status")
+        yield Footer()
+
+    def _pareto_filters(self) -> ComposeResult:
+        today = today_jp()
+        fy_start, _ = fiscal_year_range(fiscal_year_of(today))
+        wards = self.session.config.wards if self.session else ()
+        with Horizontal(id="pareto-filters"):
+            with Vertical():
+                yield Label("対象")
+                yield Select(
+                    [(label, key) for key, (label, _) in SOURCES.items()],
+                    value="incidents",
+                    allow_blank=False,
+                    id="p-source",
+                )
+            with Vertical():
+                yield Label("期間（から）")
+                yield Input(fy_start.isoformat(), id="p-from")
+            with Vertical():
+                yield Label("期間（まで）")
+                yield Input(today.isoformat(), id="p-to")
+            with Vertical():
+                yield Label("区")
+                yield Select([(w, w) for w in wards], prompt="全区", id="p-ward")
+            with Vertical():
+                yield Label("調査員コード")
+                yield Input("", placeholder="全員", id="p-surveyor")
+            with Vertical():
+                yield Label("種別")
+                yield Select(self._kind_options("incidents"), prompt="全種別", id="p-kind")
+
+    @staticmethod
+    def _kind_options(source: str) -> list[tuple[str, str]]:
+        if source == "complaints":
+            return [(jp, k) for k, jp in q.COMPLAINT_KINDS.items()]
+        if source == "incidents":
+            return [(jp, k) for k, jp in q.INCIDENT_KINDS.items()]
+        return []
+
+    def on_mount(self) -> None:
+        self.query_one("#complaints-table", DataTable).add_columns(
+            "番号", "受付日時", "区", "申出者", "区分", "重大", "依頼番号", "市への報告", "内容"
+        )
+        self.query_one("#incidents-table", DataTable).add_columns(
+            "番号", "発生日時", "区", "種別", "原因区分", "依頼番号", "市への報告", "何が起きたか"
+        )
+        self.query_one("#problems-table", DataTable).add_columns(
+            "番号", "課題", "主担当", "期限", "状態", "完了日", "元の苦情・事故"
+        )
+        if hasattr(self.app, "data_version"):
+            self.watch(self.app, "data_version", lambda _v: self.reload(), init=False)
+        self.reload()
+        self._focus_tab()
+
+    # ------------------------------------------------------------------ loading
+    def reload(self) -> None:
+        s = self.session
+        if s is None:
+            self.query_one("#alerts", Static).update("データベースを開いています…")
+            return
+        self._fill_complaints(q.list_complaints(s))
+        self._fill_incidents(q.list_incidents(s))
+        self._fill_problems(q.list_problems(s))
+        self._alerts()
+        self.refresh_pareto()
+
+    def _alerts(self) -> None:
+        s = self.session
+        parts = []
+        n = len(q.serious_complaints_unreported(s))
+        if n:
+            parts.append(f"市へ未報告の重大な苦情 {n} 件")
+        n = len(q.security_incidents_open(s))
+        if n:
+            parts.append(f"市への報告が済んでいないセキュリティ事故 {n} 件")
+        n = len(q.problems_overdue(s))
+        if n:
+            parts.append(f"期限を過ぎた課題 {n} 件")
+        box = self.query_one("#alerts", Static)
+        box.set_class(bool(parts), "urgent")
+        box.update(Text("要対応: " + "、".join(parts) if parts else "要対応の苦情・事故・課題はありません"))
+
+    @staticmethod
+    def _short(text: str, n: int = 20) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= n else text[: n - 2] + ".."
+
+    def _refill(self, table_id: str, rows: list[tuple[str, list]]) -> None:
+        table = self.query_one(table_id, DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*(Text(str(c)) for c in cells), key=key)
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+
+    def _fill_complaints(self, items: list[q.Complaint]) -> None:
+        self._refill(
+            "#complaints-table",
+            [
+                (
+                    str(c.id),
+                    [
+                        c.id,
+                        c.received_at,
+                        c.ward,
+                        c.complainant_label,
+                        c.category,
+                        c.severity_label,
+                        c.case_no or "",
+                        c.city_report_label,
+                        self._short(c.content),
+                    ],
+                )
+                for c in items
+            ],
+        )
+
+    def _fill_incidents(self, items: list[q.Incident]) -> None:
+        self._refill(
+            "#incidents-table",
+            [
+                (
+                    str(i.id),
+                    [
+                        i.id,
+                        i.occurred_at,
+                        i.ward,
+                        i.kind_label,
+                        i.cause_category,
+                        i.case_no or "",
+                        i.report_label,
+                        self._short(i.what_happened),
+                    ],
+                )
+                for i in items
+            ],
+        )
+
+    def _fill_problems(self, items: list[q.Problem]) -> None:
+        today = today_jp()
+        self._refill(
+            "#problems-table",
+            [
+                (
+                    str(p.id),
+                    [
+                        p.id,
+                        self._short(p.title, 24),
+                        p.owner,
+                        p.due_on.isoformat(),
+                        p.status_label + ("（期限超過）" if p.is_overdue(today) else ""),
+                        p.closed_on.isoformat() if p.closed_on else "",
+                        p.links_label,
+                    ],
+                )
+                for p in items
+            ],
+        )
+
+    # ------------------------------------------------------------------ pareto
+    def refresh_pareto(self) -> None:
+        chart = self.query_one("#pareto-chart", ParetoChart)
+        source = self.query_one("#p-source", Select).value
+        try:
+            d_from = parse_date(self.query_one("#p-from", Input).value)
+            d_to = parse_date(self.query_one("#p-to", Input).value)
+        except DateError as exc:
+            chart.explain(f"期間: {exc}")
+            return
+        ward = self.query_one("#p-ward", Select).value
+        kind = self.query_one("#p-kind", Select).value
+        try:
+            report = pareto_report(
+                self.session,
+                str(source),
+                d_from,
+                d_to,
+                ward=None if ward is Select.NULL else str(ward),
+                surveyor=self.query_one("#p-surveyor", Input).value.strip() or None,
+                kind=None if kind is Select.NULL else str(kind),
+            )
+        except QualityInputError as exc:
+            chart.explain("\n".join(f"{lab}: {msg}" for lab, msg in exc.problems))
+            return
+        except SourceUnavailable as exc:
+            chart.explain(str(exc))
+            return
+        self.last_report = report
+        chart.show(report)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "p-source":
+            kind = self.query_one("#p-kind", Select)
+            kind.set_options(self._kind_options(str(event.value)))
+        if event.select.id and event.select.id.startswith("p-") and self.session is not None:
+            self.refresh_pareto()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id and event.input.id.startswith("p-"):
+            event.stop()
+            self.refresh_pareto()
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def active_tab(self) -> str:
+        return self.query_one("#tabs", TabbedContent).active
+
+    def _focus_tab(self) -> None:
+        tab = self.active_tab
+        if tab == "pareto":
+            self.query_one("#p-source", Select).focus()
+        else:
+            self.query_one(f"#{tab}-table", DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
+        self.call_after_refresh(self._focus_tab)
+
+    def selected_id(self) -> int | None:
+        tab = self.active_tab
+        if tab == "pareto":
+            return None
+        table = self.query_one(f"#{tab}-table", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value) if key.value is not None else None
+
+    def say(self, text: str) -> None:
+        self.query_one("#status", Static).update(Text(text))
+
+    def _saved(self, what: str):
+        def done(rid: int | None) -> None:
+            if rid is None:
+                return
+            self.say(f"{what} {rid} を保存しました")
+            self.reload()
+            if hasattr(self.app, "data_version"):
+                self.app.data_version += 1
+
+        return done
+
+    # ------------------------------------------------------------------ actions
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.active = TABS[(TABS.index(tabs.active) + step) % len(TABS)]
+
+    def action_new(self) -> None:
+        tab = self.active_tab
+        s = self.session
+        if tab == "complaints":
+            self.app.push_screen(ComplaintForm(s, values={"received_at": _now_text()}), self._saved("苦情"))
+        elif tab == "incidents":
+            self.app.push_screen(IncidentForm(s, values={"occurred_at": _now_text()}), self._saved("事故"))
+        elif tab == "problems":
+            self.app.push_screen(ProblemForm(s, values={"status": "open"}), self._saved("課題"))
+
+    def action_edit(self) -> None:
+        rid = self.selected_id()
+        if rid is None:
+            return
+        tab, s = self.active_tab, self.session
+        if tab == "complaints":
+            self.app.push_screen(
+                ComplaintForm(s, rid, values=q.record_values(s, "complaint", rid)), self._saved("苦情")
+            )
+        elif tab == "incidents":
+            self.app.push_screen(
+                IncidentForm(s, rid, values=q.record_values(s, "incident", rid)), self._saved("事故")
+            )
+        elif tab == "problems":
+            p = q.get_problem(s, rid)
+            if p:
+                self.app.push_screen(ProblemForm(s, rid, values=problem_values(p)), self._saved("課題"))
+
+    def action_open_problem(self) -> None:
+        rid = self.selected_id()
+        tab = self.active_tab
+        if rid is None or tab not in ("complaints", "incidents"):
+            self.say("苦情か事故のタブで、元にする記録を選んでから p を押してください")
+            return
+        field = "complaints" if tab == "complaints" else "incidents"
+        self.app.push_screen(
+            ProblemForm(self.session, values={"status": "open", field: str(rid)}), self._saved("課題")
+        )
+
+    def action_close_problem(self) -> None:
+        rid = self.selected_id()
+        if self.active_tab != "problems" or rid is None:
+            return
+        p = q.get_problem(self.session, rid)
+        if p is None or p.status == "closed":
+            self.say("この課題はもう完了しています")
+            return
+        values = {**problem_values(p), "status": "closed", "closed_on": today_jp().isoformat()}
+        form = ProblemForm(self.session, rid, values=values)
+        self.app.push_screen(form, self._saved("課題"))
+
+    def action_report_city(self) -> None:
+        rid = self.selected_id()
+        tab, s = self.active_tab, self.session
+        if rid is None or tab not in ("complaints", "incidents"):
+            return
+        if tab == "complaints":
+
+            def done(when: str | None) -> None:
+                if when is not None:
+                    self._try(
+                        lambda: q.report_complaint_to_city(s, rid, when),
+                        f"苦情 {rid}: 市への報告を記録しました",
+                    )
+
+            self.app.push_screen(WhenPrompt(f"苦情 {rid} を市へ報告した日時", _now_text()), done)
+            return
+        inc = q.get_incident(s, rid)
+        if inc is None:
+            return
+        if inc.written_report_at:
+            self.say(f"事故 {rid} は書面報告まで済んでいます（{inc.written_report_at}）")
+            return
+        phone = inc.phoned_city_at is None
+        question = f"事故 {rid}: 市へ電話連絡した日時" if phone else f"事故 {rid}: 市へ書面報告した日時"
+
+        def done_inc(when: str | None) -> None:
+            if when is None:
+                return
+            kw = {"phoned_at": when} if phone else {"written_at": when}
+            self._try(
+                lambda: q.record_incident_report(s, rid, **kw),
+                f"事故 {rid}: {'電話連絡' if phone else '書面報告'}を記録しました",
+            )
+
+        self.app.push_screen(WhenPrompt(question, _now_text()), done_inc)
+
+    def _try(self, func, ok: str) -> None:
+        try:
+            func()
+        except QualityInputError as exc:
+            self.say("記録していません: " + " / ".join(f"{lab}: {msg}" for lab, msg in exc.problems))
+            return
+        self.say(ok)
+        self.reload()
+        if hasattr(self.app, "data_version"):
+            self.app.data_version += 1

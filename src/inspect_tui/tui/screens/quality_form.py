@@ -1,0 +1,168 @@
+"""A form for one record, built from a list of fields: the complaint, incident
+(事故振り返りシート) and problem forms are all this, with their own fields and save.
+
+Keys: Tab / Shift+Tab (or Enter in a one-line field) to move, Space to tick a
+box, Enter on a choice to open it, Ctrl+S to save, Esc to cancel. Bad input
+shows every bad field by name at the top and moves the cursor to the first
+one; nothing is saved until all of it is good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from inspect_tui.services.quality_input import PERSONAL_DATA_WARNING, QualityInputError
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kind: str = "text"  # text | area | select | check
+    options: Sequence[tuple[str, str]] = ()  # (shown, value) for select
+    placeholder: str = ""
+    required: bool = False
+
+
+FORM_BINDINGS = [
+    Binding(
+        "ctrl+s", "save", "保存", tooltip="入力を確かめて保存する", id="quality.form.save", priority=True
+    ),
+    Binding("escape", "cancel", "取消", tooltip="保存せずに閉じる", id="quality.form.cancel"),
+]
+
+
+class RecordForm(ModalScreen[int | None]):
+    """Subclasses set TITLE and FIELDS and implement ``save_values`` (returns the id)."""
+
+    DEFAULT_CSS = """
+    RecordForm { align: center middle; }
+    RecordForm > #form-box { width: 96; max-width: 100%; height: 95%; border: thick $primary;
+        background: $surface; padding: 0 1; }
+    RecordForm #form-title { text-style: bold; padding: 0 0 1 0; }
+    RecordForm #form-note { color: $text-muted; }
+    RecordForm #form-errors { color: $error; text-style: bold; display: none; padding: 1 0; }
+    RecordForm #form-errors.shown { display: block; }
+    RecordForm .row { height: auto; }
+    RecordForm .row > Label { width: 22; padding: 1 1 0 0; }
+    RecordForm .row > Input, RecordForm .row > Select { width: 1fr; }
+    RecordForm .row > TextArea { width: 1fr; height: 4; }
+    RecordForm .row > Checkbox { width: 1fr; }
+    """
+    BINDINGS = FORM_BINDINGS
+    FORM_TITLE = ""
+    FIELDS: Sequence[Field] = ()
+    NOTE = PERSONAL_DATA_WARNING
+
+    def __init__(
+        self,
+        session,
+        record_id: int | None = None,
+        values: Mapping[str, Any] | None = None,
+        on_saved: Callable[[int], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.record_id = record_id
+        self.initial = dict(values or {})
+        self.on_saved = on_saved
+
+    # ------------------------------------------------------------------ building
+    def fields(self) -> Sequence[Field]:
+        return self.FIELDS
+
+    def compose(self) -> ComposeResult:
+        title = self.FORM_TITLE + (f"（{self.record_id}番を直す）" if self.record_id else "（新規）")
+        with VerticalScroll(id="form-box"):
+            yield Static(title, id="form-title")
+            yield Static(self.NOTE + "  Ctrl+S 保存 / Esc 取消", id="form-note")
+            yield Static("", id="form-errors")
+            for f in self.fields():
+                with Horizontal(classes="row"):
+                    yield Label(f.label + ("＊" if f.required else ""))
+                    yield self._widget(f)
+        yield Footer()
+
+    def _widget(self, f: Field) -> Widget:
+        value = self.initial.get(f.key)
+        wid = f"f-{f.key}"
+        if f.kind == "select":
+            allowed = {v for _, v in f.options}
+            return Select(
+                list(f.options),
+                prompt=f.placeholder or "選ぶ",
+                id=wid,
+                value=value if value in allowed else Select.NULL,
+            )
+        if f.kind == "check":
+            return Checkbox(f.placeholder or f.label, value=bool(value), id=wid)
+        text = "" if value is None else str(value)
+        if f.kind == "area":
+            return TextArea(text, id=wid, placeholder=f.placeholder)
+        return Input(text, placeholder=f.placeholder, id=wid)
+
+    def on_mount(self) -> None:
+        first = self.fields()[0]
+        self.query_one(f"#f-{first.key}").focus()
+
+    # ------------------------------------------------------------------ reading
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in self.fields():
+            w = self.query_one(f"#f-{f.key}")
+            if isinstance(w, Select):
+                out[f.key] = "" if w.value is Select.NULL else w.value
+            elif isinstance(w, Checkbox):
+                out[f.key] = w.value
+            elif isinstance(w, TextArea):
+                out[f.key] = w.text
+            elif isinstance(w, Input):
+                out[f.key] = w.value
+        return out
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    # ------------------------------------------------------------------ saving
+    def save_values(self, values: dict[str, Any]) -> int:  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def action_save(self) -> None:
+        try:
+            rid = self.save_values(self.values())
+        except QualityInputError as exc:
+            self.show_errors(exc.problems)
+            return
+        if self.on_saved:
+            self.on_saved(rid)
+        self.dismiss(rid)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_errors(self, problems: list[tuple[str, str]]) -> None:
+        box = self.query_one("#form-errors", Static)
+        box.update(
+            Text(
+                "保存していません。直してください:\n" + "\n".join(f"・{lab}: {msg}" for lab, msg in problems)
+            )
+        )
+        box.add_class("shown")
+        by_label = {f.label: f.key for f in self.fields()}
+        for label, _ in problems:
+            key = by_label.get(label)
+            if key:
+                self.query_one(f"#f-{key}").focus()
+                break
+        self.query_one("#form-box", VerticalScroll).scroll_home(animate=False)

@@ -1,0 +1,173 @@
+"""Recording a complaint, an incident and a problem from the keyboard, in a minimal host app."""
+
+from __future__ import annotations
+
+from tests.quality.conftest import complaint, incident
+from textual.app import App
+from textual.widgets import DataTable, Input, Select
+
+from inspect_tui.services import quality as q
+from inspect_tui.tui.screens.quality import QualityScreen
+
+
+class Host(App):
+    def __init__(self, session, tab="complaints"):
+        super().__init__()
+        self.session = session
+        self.tab = tab
+
+    def on_mount(self):
+        self.push_screen(QualityScreen(self.session, tab=self.tab))
+
+
+async def type_into(pilot, field_id: str, text: str) -> None:
+    pilot.app.screen.query_one(f"#{field_id}").focus()
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+async def choose(pilot, field_id: str, shown: str) -> None:
+    """Open a Select with Enter, move down to the option, Enter."""
+    sel = pilot.app.screen.query_one(f"#{field_id}", Select)
+    sel.focus()
+    await pilot.pause()
+    options = [label for label, _ in sel._options if label != sel.prompt]
+    await pilot.press("enter")
+    await pilot.pause()
+    for _ in range(options.index(shown)):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert dict(sel._options)[shown] == sel.value
+
+
+async def test_complaint_from_the_keyboard(qs):
+    app = Host(qs)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#f-received_at", Input).value.startswith("2027-06-15 ")
+        await pilot.press("ctrl+s")  # everything required is missing: nothing saved, fields named
+        await pilot.pause()
+        errors = str(form.query_one("#form-errors").render())
+        assert "申出者: 選んでください" in errors and "対応者: 入力してください" in errors
+        assert app.screen is form and q.list_complaints(qs) == []
+        # fill it in with keys only (short values: each key press costs ~0.1 s under Pilot)
+        await choose(pilot, "f-complainant", "家族")
+        await type_into(pilot, "f-handled_by", "主任")
+        await choose(pilot, "f-ward", "須磨区")
+        await type_into(pilot, "f-surveyor", "S01")
+        await choose(pilot, "f-category", "日程調整")
+        await type_into(pilot, "f-content", "連絡遅れ")
+        form.query_one("#f-serious").focus()
+        await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, QualityScreen)
+        [c] = q.list_complaints(qs)
+        assert (c.complainant, c.handled_by, c.ward, c.surveyor, c.category, c.content, c.serious) == (
+            "家族",
+            "主任",
+            "須磨区",
+            "S01",
+            "日程調整",
+            "連絡遅れ",
+            True,
+        )
+        assert c.received_at.startswith("2027-06-15 ")  # prefilled with now
+        assert "市へ未報告の重大な苦情 1 件" in str(app.screen.query_one("#alerts").render())
+        table = app.screen.query_one("#complaints-table", DataTable)
+        assert table.row_count == 1
+        # r: report to the city now
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert q.serious_complaints_unreported(qs) == []
+
+
+async def test_incident_look_back_sheet_from_the_keyboard(qs):
+    app = Host(qs, tab="incidents")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await choose(pilot, "f-kind", "セキュリティ事故")
+        app.screen.query_one("#f-occurred_at", Input).value = "2027-06-10 09:00"
+        await choose(pilot, "f-ward", "長田区")
+        await type_into(pilot, "f-what_happened", "置忘れ")
+        await type_into(pilot, "f-root_cause", "確認なし")
+        await type_into(pilot, "f-prevention", "持出簿")
+        await choose(pilot, "f-cause_category", "確認不足")
+        app.screen.query_one("#f-written_report_at", Input).value = "2027-06-10 12:00"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "先に市への電話連絡" in str(app.screen.query_one("#form-errors").render())
+        assert app.screen.focused.id == "f-written_report_at"
+        app.screen.query_one("#f-written_report_at", Input).value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [i] = q.list_incidents(qs)
+        assert (i.kind, i.what_happened, i.root_cause, i.prevention, i.cause_category) == (
+            "security",
+            "置忘れ",
+            "確認なし",
+            "持出簿",
+            "確認不足",
+        )
+        # r twice: the phone call, then the written report
+        for when in ("2027-06-10 10:00", "2027-06-11 15:00"):
+            await pilot.press("r")
+            await pilot.pause()
+            app.screen.query_one("#when", Input).value = when
+            await pilot.press("enter")
+            await pilot.pause()
+        i = q.get_incident(qs, i.id)
+        assert (i.phoned_city_at, i.written_report_at) == ("2027-06-10 10:00", "2027-06-11 15:00")
+        assert q.security_incidents_open(qs) == []
+
+
+async def test_problem_from_a_complaint_then_closed(qs):
+    cid = q.save_complaint(qs, complaint())
+    app = Host(qs)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("p")  # a problem from the selected complaint
+        await pilot.pause()
+        assert app.screen.query_one("#f-complaints", Input).value == str(cid)
+        await type_into(pilot, "f-title", "連絡手順")
+        await type_into(pilot, "f-owner", "主任")
+        await type_into(pilot, "f-due_on", "R9.7.1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [p] = q.list_problems(qs)
+        assert (p.title, p.owner, p.due_on.isoformat(), p.links) == (
+            "連絡手順",
+            "主任",
+            "2027-07-01",
+            (("complaint", cid),),
+        )
+        await pilot.press("right_square_bracket", "right_square_bracket")  # to 課題
+        await pilot.pause()
+        assert app.screen.active_tab == "problems"
+        await pilot.press("c")
+        await pilot.pause()
+        await type_into(pilot, "f-fix", "連絡票")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        p = q.get_problem(qs, p.id)
+        assert (p.status, p.fix, p.closed_on.isoformat()) == ("closed", "連絡票", "2027-06-15")
+
+
+async def test_pareto_tab_draws_bars_and_names_the_vital_few(qs):
+    for cause in ("確認不足", "確認不足", "確認不足", "連絡・引継ぎの漏れ", "その他"):
+        q.save_incident(qs, incident(cause_category=cause))
+    app = Host(qs, tab="pareto")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = str(app.screen.query_one("#pareto-chart").render())
+        # 5 incidents: 確認不足 3 = 60% (vital), 連絡・引継ぎの漏れ 1 -> 80% (vital, reaches 80%), その他 last
+        assert "█" in text and "60.0%" in text and "累積 80.0%" in text
+        assert "重点項目（累積80%まで。80%を超える項目を含む）: 確認不足、連絡・引継ぎの漏れ" in text
+        assert not any(ch in text for ch in "○×△※")
+        await choose(pilot, "p-ward", "長田区")
+        assert "計 0 件" in str(app.screen.query_one("#pareto-chart").render())
