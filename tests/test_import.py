@@ -557,3 +557,37 @@ def test_same_column_twice_is_refused(staffed, tmp_path):
         tmp_path, "case_no,依頼番号,application,ward,received_on\nK-9,K-9,新規,長田区,2027-06-01\n"
     )
     assert "行 1 列 依頼番号: 「case_no」と同じ列です" in fails(staffed, path)
+
+
+def test_surveyor_dry_run_writes_nothing(session):
+    summary = import_file(session, "surveyors", FIXTURES / "surveyors.csv", dry_run=True)
+    assert summary.added == 3
+    assert session.db.conn.execute("SELECT COUNT(*) FROM surveyors").fetchone()[0] == 0
+    assert "調査員名簿の取り込み（試行・書き込んでいません）" in summary.describe(dry_run=True)
+
+
+def test_many_rows_get_one_import_event_each(staffed, tmp_path):
+    rows = "".join(f"K-{i:05d},新規,長田区,2027-05-{1 + i % 28:02d},,S0{1 + i % 3}\n" for i in range(3000))
+    path = write_csv(tmp_path, CASES_HEADER + rows)
+    assert import_file(staffed, "cases", path).added == 3000
+    conn = staffed.db.conn
+    pairs = conn.execute(
+        "SELECT c.case_no, COUNT(e.id) FROM cases c LEFT JOIN case_events e ON e.case_id = c.id GROUP BY c.id"
+    ).fetchall()
+    assert len(pairs) == 3000 and {n for _, n in pairs} == {1}
+    path.write_text(
+        CASES_HEADER
+        + rows.replace("K-00007,新規,長田区,2027-05-08,,", "K-00007,新規,長田区,2027-05-08,2027-05-09,"),
+        encoding="utf-8",
+    )
+    summary = import_file(staffed, "cases", path)
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 2999)
+    assert case(conn, "K-00007")["status"] == "visited"
+    assert [e["note"] for e in events(conn, "K-00007")] == ["取込", "取込で更新: 訪問日 なし → 2027-05-09"]
+
+
+def test_dry_run_list_is_capped(staffed, tmp_path):
+    rows = "".join(f"K-{i:05d},新規,長田区,2027-05-01,,\n" for i in range(120))
+    summary = import_file(staffed, "cases", write_csv(tmp_path, CASES_HEADER + rows), dry_run=True)
+    report = summary.describe(dry_run=True)
+    assert "追加 K-00049" in report and "K-00050" not in report and "…ほか 70 件" in report

@@ -212,9 +212,8 @@ def _iso(v: Any) -> Any:
 @dataclass
 class CasePlan:
     inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[tuple[int, int, dict[str, Any], str]] = field(
-        default_factory=list
-    )  # id, version, cols, note
+    # (case id, version read, columns to write, event note)
+    updates: list[tuple[int, int, dict[str, Any], str]] = field(default_factory=list)
     changes: list[RowChange] = field(default_factory=list)
     unchanged: int = 0
 
