@@ -11,6 +11,27 @@ leaves a half-built demo; it refuses to overwrite an existing file unless
 ``force=True``. Same seed and today give byte-identical table contents (only
 the login in ``users`` depends on who runs it).
 
+What a screen or a test can rely on (district 1; see DEMO_SCENARIOS):
+
+- chiefs S001 長田区, S002 須磨区, S003 垂水区 (is_chief = 1); S035 and S036 have
+  left (all their cases closed before left_on); S010's care-manager
+  registration expires 45 days after today; 'other' qualification 10 of 40.
+- new hires (solo form = visited, not cancelled or handed back, not
+  accompanied by a chief): S038 placed 21 days ago, 2 chief-accompanied visits
+  then 2 solo; S039 35 days ago, 3 + 6; S037 60 days ago, 5 + 9 (the next solo
+  form is the 10th); S040 200 days ago, 3 accompanied then an ordinary
+  workload (100 or so solo forms). Accompanied visits are also written to
+  accompanied_visits when the schema has that table.
+- today: recent cases at every step; at least three not contacted 3+ business
+  days after receipt, four past the 20-day target and not submitted (one
+  excluded for the applicant's hospital stay), a dozen or more past the
+  standard deadline; a few re-surveys (case_events kind 'resurvey');
+  deadline_exceptions with causes 'city' and 'applicant'.
+- personal data of cases closed more than three months ago is purged at a
+  monthly run (personal_purged_on, the first business day of a month), so a
+  few hundred closed cases are due for purging ("purge --dry-run").
+- settings: demo = 1, demo_seed, demo_today, demo_years, demo_districts.
+
 ``districts=N`` makes a "city" of N districts (3 wards and 40 surveyors each;
 district 2 is 東灘区・灘区・中央区, district 3 兵庫区・北区・西区, later ones
 fictional), for benchmarks: cases scale linearly with years × districts.
@@ -69,7 +90,7 @@ def _remove(paths: list[Path]) -> None:
 def build_demo(
     path: Path | str,
     seed: int = 1,
-    today: dt.date | None = None,
+    today: dt.date | str | None = None,
     years: float = 1.5,
     force: bool = False,
     *,
@@ -83,6 +104,8 @@ def build_demo(
         raise ValueError(f"地区の数は 1〜{MAX_DISTRICTS} にしてください（{districts}）")
     if path.exists() and not force:
         raise FileExistsError(f"{path} はもうあります（上書きするなら --force）")
+    if isinstance(today, str):
+        today = dt.date.fromisoformat(today)
     if isinstance(today, dt.datetime):
         today = today.date()
     if today is None:

@@ -67,7 +67,8 @@ MONTH_FACTOR = {
     12: 0.93,
 }
 WEEKDAY_FACTOR = (1.08, 1.02, 1.0, 0.97, 0.93)
-RECENT_DAYS = 260  # cases received this close to today stay in memory for the scenarios
+# cases received this close to today stay in memory for the scenarios (new hires' first visits)
+RECENT_DAYS = max(h.days_ago for h in NEW_HIRES) + 60
 AFTER_BD = 160  # business days planned past today (late steps of open cases)
 
 # step offsets, in business days
