@@ -591,3 +591,15 @@ def test_dry_run_list_is_capped(staffed, tmp_path):
     summary = import_file(staffed, "cases", write_csv(tmp_path, CASES_HEADER + rows), dry_run=True)
     report = summary.describe(dry_run=True)
     assert "追加 K-00049" in report and "K-00050" not in report and "…ほか 70 件" in report
+
+
+def test_missing_header_row_does_not_echo_the_first_row(staffed, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "K-9,新規,長田区,秘密 花子,9876543210,2027-06-01\n"
+        + "K-8,新規,長田区,秘密 次郎,1234598760,2027-06-01\n",
+    )
+    message = fails(staffed, path)
+    assert "行 1 列 -: 見出しの行がありません" in message
+    for value in ("秘密", "9876543210", "1234598760"):
+        assert value not in message

@@ -127,6 +127,11 @@ class CheckedRow(NamedTuple):
 
 def _header_problems(spec: KindSpec, table: CsvTable, header: HeaderMap) -> list[Problem]:
     line = table.header_line
+    if not header.columns:  # a data row where the header should be: never echo its cells
+        example = "、".join(COLUMN_LABELS[c] for c in spec.required)
+        return [
+            Problem(line, "-", f"見出しの行がありません。最初の行に列名（{example} など）を書いてください")
+        ]
     out: list[Problem] = []
     for index, text in header.unknown:
         if not text:
