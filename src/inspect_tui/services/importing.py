@@ -158,6 +158,7 @@ def check_rows(spec: KindSpec, table: CsvTable, header: HeaderMap, cells: Cells)
     ]
     width = len(table.header)
     required = [(c, header.labels[c], header.columns[c]) for c in spec.required if c in header.columns]
+    complete = len(required) == len(spec.required)  # else the header is already a problem
     key_label = header.labels.get(spec.key, COLUMN_LABELS[spec.key])
     seen: dict[str, int] = {}
     for row in table.rows:
@@ -198,7 +199,7 @@ def check_rows(spec: KindSpec, table: CsvTable, header: HeaderMap, cells: Cells)
                 )
             else:
                 seen[key] = row.line
-        out.rows.append(CheckedRow(row, values, not bad, not dates_bad))
+        out.rows.append(CheckedRow(row, values, complete and not bad, not dates_bad))
     return out
 
 
