@@ -113,3 +113,10 @@ def test_restore_over_a_broken_database_keeps_its_bytes(session, cli, db_path, m
     code, _, err = cli("restore", str(good), "--yes")
     assert code == 0, err
     assert any(p.suffix == ".broken" for p in (db_path.parent / "backups").iterdir())
+
+
+def test_rotation_keeps_the_newest_of_backups_made_in_the_same_second(session, db_path):
+    when = dt.datetime(2027, 6, 15, 9, 0, 0)
+    made = [make_backup(session.db, keep=3, when=when).path for _ in range(12)]
+    assert list_backups(db_path) == made[-3:]
+    assert all(p.exists() for p in made[-3:])

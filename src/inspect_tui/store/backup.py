@@ -46,7 +46,7 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def _name_re(db_path: Path) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(db_path.stem)}-(\d{{8}})-(\d{{6}})(?:-\d+)?\.db$")
+    return re.compile(rf"^{re.escape(db_path.stem)}-(\d{{8}})-(\d{{6}})(?:-(\d+))?\.db$")
 
 
 def list_backups(db_path: Path) -> list[Path]:
@@ -55,7 +55,10 @@ def list_backups(db_path: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     pat = _name_re(db_path)
-    return sorted((p for p in folder.iterdir() if pat.match(p.name)), key=lambda p: p.name)
+    found = [(m, p) for p in folder.iterdir() if (m := pat.match(p.name))]
+    # by date, time, then the -2, -3 … of backups made within the same second
+    found.sort(key=lambda mp: (mp[0].group(1), mp[0].group(2), int(mp[0].group(3) or 1)))
+    return [p for _, p in found]
 
 
 def check_file(path: Path) -> int:
@@ -118,12 +121,15 @@ def make_backup(db: Database, *, keep: int = DEFAULT_KEEP, when: dt.datetime | N
         raise BackupError(f"バックアップ用のフォルダを作れません: {folder}（{exc.strerror}）") from None
     when = when or now_jp()
     base = f"{db.path.stem}-{when:%Y%m%d-%H%M%S}"
-    target = folder / f"{base}.db"
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{base}-{n}.db"
+    same_second = [
+        int(m.group(3) or 1)
+        for p in list_backups(db.path)
+        if (m := _name_re(db.path).match(p.name)) and f"{m.group(1)}-{m.group(2)}" == f"{when:%Y%m%d-%H%M%S}"
+    ]
+    n = max(same_second, default=0) + 1  # always after the newest, even when older ones were rotated out
+    target = folder / (f"{base}.db" if n == 1 else f"{base}-{n}.db")
     tmp = folder / f".{target.name}.part"
+    _remove_stale_parts(folder)
     try:
         if tmp.exists():
             tmp.unlink()
@@ -137,13 +143,27 @@ def make_backup(db: Database, *, keep: int = DEFAULT_KEEP, when: dt.datetime | N
     except (sqlite3.Error, BackupError) as exc:
         tmp.unlink(missing_ok=True)
         raise BackupError(f"バックアップに失敗しました: {exc}") from None
-    removed = rotate(db.path, keep)
-    return BackupResult(target, target.stat().st_size, tuple(removed))
+    size = target.stat().st_size
+    removed = rotate(db.path, keep, spare=target)
+    return BackupResult(target, size, tuple(removed))
 
 
-def rotate(db_path: Path, keep: int) -> list[Path]:
+def _remove_stale_parts(folder: Path) -> None:
+    """Partial files left by a backup that was killed (older than a minute)."""
+    import time
+
+    for p in folder.glob(".*.part"):
+        try:
+            if time.time() - p.stat().st_mtime > 60:
+                p.unlink()
+        except OSError:
+            pass
+
+
+def rotate(db_path: Path, keep: int, spare: Path | None = None) -> list[Path]:
+    """Delete all but the newest ``keep`` backups (never ``spare``, the one just made)."""
     backups = list_backups(db_path)
-    old = backups[:-keep] if keep > 0 else []
+    old = [p for p in (backups[:-keep] if keep > 0 else []) if p != spare]
     for p in old:
         p.unlink(missing_ok=True)
     return old
