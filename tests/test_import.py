@@ -357,7 +357,8 @@ def test_extended_deadline_is_kept_when_base_date_changes(loaded, tmp_path):
 def test_unknown_column_is_named(loaded, tmp_path):
     path = write_csv(tmp_path, "case_no,application,ward,received_on,memo\nK-9,新規,長田区,2027-06-01,x\n")
     message = fails(loaded, path)
-    assert "行 1 列 memo: 知らない列です" in message
+    assert "行 1 列 memo: 知らない列です（使える列: case_no, insurer," in message
+    assert ", name, birth_date," in message
 
 
 def test_missing_required_column(loaded, tmp_path):

@@ -53,6 +53,7 @@ KINDS = ("cases", "surveyors")
 KIND_LABELS = {"cases": "依頼一覧", "surveyors": "調査員名簿"}
 DRY_RUN_LIST_LIMIT = 50
 IMPORT_EVENT = "import"
+HEADER_NAMES = {"applicant_name": "name"}  # the header a user writes, where it differs from the column
 
 
 # -- results and errors -------------------------------------------------------------
@@ -138,7 +139,7 @@ def _header_problems(spec: KindSpec, table: CsvTable, header: HeaderMap) -> list
             if any(index < len(r.cells) and r.cells[index] for r in table.rows):
                 out.append(Problem(line, f"{index + 1}列目", "見出しがないのに値があります", index))
             continue
-        known = ", ".join(dict.fromkeys(spec.headers.values()))
+        known = ", ".join(HEADER_NAMES.get(c, c) for c in dict.fromkeys(spec.headers.values()))
         out.append(Problem(line, text, f"知らない列です（使える列: {known}）", index))
     for text, earlier in header.repeated:
         out.append(Problem(line, text, f"「{earlier}」と同じ列です。どちらか一方にしてください"))
