@@ -364,7 +364,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     _period(pa, required=True)
     pa.add_argument("--of", required=True, help="集計対象: complaints / incidents / findings")
-    pa.add_argument("--kind", help="種別（苦情: serious / minor、事故: incident / accident / security）")
+    pa.add_argument(
+        "--kind",
+        help="種別（苦情: serious / minor、事故: incident / accident / security、"
+        "指摘: focused / routine / followup3 / followup6 / post）",
+    )
     pa.add_argument("--format", default="text", choices=("text", "md", "csv", "json", "html", "xlsx"))
     pa.add_argument("-o", "--output", metavar="FILE", help="書き出すファイル")
     pa.set_defaults(func=cmd_pareto)

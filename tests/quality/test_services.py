@@ -9,7 +9,7 @@ from tests.quality.conftest import complaint, incident
 
 from inspect_tui.services import quality as q
 from inspect_tui.services.quality_monthly import monthly_quality_section
-from inspect_tui.services.quality_pareto import SourceUnavailable, pareto_report
+from inspect_tui.services.quality_pareto import pareto_report
 
 
 def count(session, table):
@@ -193,12 +193,41 @@ def test_pareto_over_the_period_and_filters(qs):
     assert e.value.fields == ["期間", "区", "調査員"]
 
 
-def test_findings_source_explains_itself_until_the_review_feature_lands(qs):
-    try:
-        import inspect_tui.services.review as review
-    except ImportError:
-        review = None
-    if review is not None and hasattr(review, "findings_by_point"):
-        pytest.skip("the review feature is installed")
-    with pytest.raises(SourceUnavailable, match="点検"):
-        pareto_report(qs, "findings", dt.date(2027, 6, 1), dt.date(2027, 6, 30))
+def add_check(session, check_id, case_id, surveyor, kind, checked_on, points, blind_of=None, state="done"):
+    session.db.conn.execute(
+        "INSERT INTO review_checks (id, case_id, surveyor, inspector, kind, state, checked_on, blind_of,"
+        " created_at, updated_at, who) VALUES (?, ?, ?, 'S02', ?, ?, ?, ?, 'x', 'x', 'x')",
+        (check_id, case_id, surveyor, kind, state, checked_on, blind_of),
+    )
+    session.db.conn.executemany(
+        "INSERT INTO review_findings (check_id, point, severity) VALUES (?, ?, 'fix')",
+        [(check_id, p) for p in points],
+    )
+
+
+def test_findings_are_the_third_source(qs):
+    qs.db.conn.execute("UPDATE cases SET ward = '須磨区' WHERE case_no = '2027-0002'")
+    case1, case2 = (r[0] for r in qs.db.conn.execute("SELECT id FROM cases ORDER BY case_no"))
+    add_check(qs, 1, case1, "S01", "focused", "2027-06-03", ["typo", "typo", "omission"])
+    add_check(qs, 2, case2, "S01", "post", "2027-06-04", ["typo", "wording"])
+    add_check(qs, 3, case1, "S01", "focused", "2027-06-05", ["omission"], blind_of=1)  # calibration: left out
+    add_check(qs, 4, case1, "S01", "focused", "2027-06-06", ["omission"], state="draft")  # not finished
+    add_check(qs, 5, case1, "S01", "focused", "2027-05-31", ["wording"])  # before the period
+    june = (dt.date(2027, 6, 1), dt.date(2027, 6, 30))
+    r = pareto_report(qs, "findings", *june)
+    # typo 3, omission 1, wording 1 = 5: 誤字・脱字 60% vital; then the ties by name:
+    # 不適切な文言 (U+4E0D) before 選択漏れ・記載漏れ (U+9078): 80% exactly -> vital; 選択漏れ 100% -> not
+    assert [(x.name, x.count, x.cumulative_pct, x.vital) for x in r.rows] == [
+        ("誤字・脱字", 3, "60.0%", True),
+        ("不適切な文言", 1, "80.0%", True),
+        ("選択漏れ・記載漏れ", 1, "100.0%", False),
+    ]
+    nagata = pareto_report(qs, "findings", *june, ward="長田区")  # our own query, narrowed by the case's ward
+    assert [(x.name, x.count) for x in nagata.rows] == [("誤字・脱字", 2), ("選択漏れ・記載漏れ", 1)]
+    post = pareto_report(qs, "findings", *june, kind="提出後の指摘")
+    assert [(x.name, x.count) for x in post.rows] == [("不適切な文言", 1), ("誤字・脱字", 1)]
+    assert [(x.name, x.count) for x in pareto_report(qs, "findings", *june, surveyor="S01").rows] == [
+        (x.name, x.count) for x in r.rows
+    ]  # the two queries agree
+    with pytest.raises(q.QualityInputError, match="種別"):
+        pareto_report(qs, "findings", *june, kind="serious")

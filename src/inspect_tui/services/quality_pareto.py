@@ -9,7 +9,6 @@ and the TUI chart screen draws.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +65,7 @@ class ParetoReport:
         if self.surveyor:
             parts.append(f"調査員: {self.surveyor}")
         if self.kind:
-            labels = {**q.COMPLAINT_KINDS, **q.INCIDENT_KINDS}
+            labels = {**q.COMPLAINT_KINDS, **q.INCIDENT_KINDS, **finding_kinds()}
             parts.append(f"種別: {labels.get(self.kind, self.kind)}")
         return "、".join(parts) or "なし（全件）"
 
@@ -144,7 +143,11 @@ def check_filters(
         except QualityInputError as exc:
             problems += exc.problems
     elif kind:
-        key = kind
+        kinds = finding_kinds()
+        key = next((k for k, jp in kinds.items() if kind in (k, jp)), None)
+        if key is None:
+            names = " / ".join(f"{k}（{jp}）" for k, jp in kinds.items())
+            problems.append(("種別", f"「{kind}」は選べません（{names}）"))
     if problems:
         raise QualityInputError(problems)
     return key
@@ -170,18 +173,44 @@ def pareto_counts(
 
 
 def _findings_counts(
-    session: Session, date_from: dt.date, date_to: dt.date, **filters: Any
+    session: Session,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    ward: str | None = None,
+    surveyor: str | None = None,
+    kind: str | None = None,
 ) -> dict[str, int]:
-    """Review findings by check point, from the first-ten review feature."""
+    """Review findings by check point (label) over finished checks, from the first-ten review.
+
+    Without a ward or surveyor filter this is the review feature's own
+    ``findings_by_point`` (blind calibration checks left out); with one, the
+    same count narrowed by the case's ward or the checked surveyor.
+    """
     try:
-        from inspect_tui.services.review import findings_by_point  # type: ignore[attr-defined]
+        from inspect_tui.core.review import POINT_LABELS
+        from inspect_tui.services.review_surveyor import findings_by_point
     except ImportError:
         raise SourceUnavailable(
             "点検の指摘（一件目〜十件目の点検）の集計は、点検の機能が入ると使えます。"
             "いまは苦情（complaints）か事故（incidents）を選んでください"
         ) from None
-    got = findings_by_point(session, date_from, date_to, **{k: v for k, v in filters.items() if v})
-    return dict(got.items() if isinstance(got, Mapping) else got)
+    if not ward and not surveyor and kind in (None, "post"):
+        rows = findings_by_point(session, date_from, date_to, post_only=kind == "post")
+        return {label: n for _pid, label, n in rows}
+    counts = store.findings_by_point(
+        session.db, date_from.isoformat(), date_to.isoformat(), ward=ward, surveyor=surveyor, kind=kind
+    )
+    return {POINT_LABELS.get(pid, pid): n for pid, n in counts.items()}
+
+
+def finding_kinds() -> dict[str, str]:
+    """Check kinds a findings Pareto can be narrowed to (id -> label), empty without the review feature."""
+    try:
+        from inspect_tui.core.review import KIND_LABELS
+    except ImportError:
+        return {}
+    return dict(KIND_LABELS)
 
 
 def pareto_report(

@@ -167,3 +167,27 @@ def count_by(db: Database, table: str, column: str, where: list[str], params: li
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     rows = db.conn.execute(f"SELECT {column}, COUNT(*) FROM {table}{clause} GROUP BY {column}", params)
     return {r[0]: r[1] for r in rows}
+
+
+def findings_by_point(
+    db: Database,
+    start: str,
+    end: str,
+    *,
+    ward: str | None = None,
+    surveyor: str | None = None,
+    kind: str | None = None,
+) -> dict[str, int]:
+    """Findings per check point over finished, non-blind review checks start..end (inclusive),
+    narrowed by the case's ward, the checked surveyor or the check kind (migration 0004's tables)."""
+    sql = (
+        "SELECT f.point, count(*) FROM review_findings f JOIN review_checks c ON c.id = f.check_id"
+        " LEFT JOIN cases k ON k.id = c.case_id"
+        " WHERE c.state = 'done' AND c.blind_of IS NULL AND c.checked_on BETWEEN ? AND ?"
+    )
+    params: list[Any] = [start, end]
+    for col, val in (("k.ward", ward), ("c.surveyor", surveyor), ("c.kind", kind)):
+        if val:
+            sql += f" AND {col} = ?"
+            params.append(val)
+    return {r[0]: r[1] for r in db.conn.execute(sql + " GROUP BY f.point", params)}

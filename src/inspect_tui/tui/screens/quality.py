@@ -26,7 +26,7 @@ from inspect_tui.core.jpdate import DateError, fiscal_year_of, fiscal_year_range
 from inspect_tui.core.today import today_jp
 from inspect_tui.services import quality as q
 from inspect_tui.services.quality_input import QualityInputError
-from inspect_tui.services.quality_pareto import SOURCES, SourceUnavailable, pareto_report
+from inspect_tui.services.quality_pareto import SOURCES, SourceUnavailable, finding_kinds, pareto_report
 from inspect_tui.tui.screens.quality_forms import ComplaintForm, IncidentForm, ProblemForm, problem_values
 from inspect_tui.tui.widgets.pareto_chart import ParetoChart
 
@@ -178,7 +178,7 @@ class QualityScreen(Screen):
             return [(jp, k) for k, jp in q.COMPLAINT_KINDS.items()]
         if source == "incidents":
             return [(jp, k) for k, jp in q.INCIDENT_KINDS.items()]
-        return []
+        return [(jp, k) for k, jp in finding_kinds().items()]
 
     def on_mount(self) -> None:
         self.query_one("#complaints-table", DataTable).add_columns(
