@@ -1,0 +1,97 @@
+"""The reports screen driven with Pilot on a hand-built database."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspect_tui.core.metrics import parse_month
+
+from .conftest import add_case
+
+
+@pytest.fixture
+def app_db(session, db_path):
+    add_case(session, received_on="2027-05-10", contacted_on="2027-05-14")  # late contact (due 5/13)
+    add_case(session, received_on="2027-05-06", contacted_on="2027-05-07", visited_on="2027-05-10",
+             submitted_on="2027-05-12", accepted_on="2027-05-20")
+    return db_path
+
+
+async def _settle(pilot, rounds: int = 4) -> None:
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def _preview(app) -> str:
+    return str(app.screen.query_one("#report-preview").render())
+
+
+async def test_preview_export_and_kinds(app_db, tmp_path, monkeypatch):
+    from inspect_tui.config import Config
+    from inspect_tui.tui.app import InspectApp
+
+    out = tmp_path / "exports"
+    monkeypatch.setenv("INSPECT_TUI_REPORT_DIR", str(out))
+    app = InspectApp(app_db, config=Config(unit_price_home=7777))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("5")
+        await _settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ReportsScreen"
+        text = _preview(app)
+        assert "業務履行報告書（月次）" in text and "令和9年5月" in text  # last month by default
+        await pilot.press("e")
+        await _settle(pilot)
+        assert (out / "monthly_2027-05.xlsx").exists()
+        assert str(out / "monthly_2027-05.xlsx") in str(screen.query_one("#report-status").render())
+        await pilot.press("t")  # SLA, this quarter
+        await _settle(pilot)
+        assert "サービス水準達成状況報告書" in _preview(app) and "2027Q1" in screen.built.period_key
+        await pilot.press("t")  # KPI
+        await _settle(pilot)
+        assert "KGI・KPI 達成状況" in _preview(app)
+        await pilot.press("p")
+        await pilot.press("ctrl+a", *"2027Q9", "enter")
+        await _settle(pilot)
+        assert "年度として読めません" in str(screen.query_one("#report-status").render())
+        app.save_screenshot(str(tmp_path / "reports.svg"))
+
+
+async def test_bad_period_shows_a_message(app_db):
+    from inspect_tui.config import Config
+    from inspect_tui.tui.app import InspectApp
+
+    app = InspectApp(app_db, config=Config())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("5")
+        await _settle(pilot)
+        period = app.screen.query_one("#report-period")
+        period.value = ""
+        await pilot.press("p", *"2027-13", "enter")
+        await _settle(pilot)
+        assert "月は1〜12" in str(app.screen.query_one("#report-status").render())
+
+
+async def test_manager_enters_problems_and_improvements(app_db):
+    from inspect_tui.config import Config
+    from inspect_tui.services.reports import get_monthly_note
+    from inspect_tui.services.session import open_session
+    from inspect_tui.tui.app import InspectApp
+
+    app = InspectApp(app_db, config=Config())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("5")
+        await _settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NotesScreen"
+        await pilot.press(*"late")
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert "late" in _preview(app)
+    with open_session(app_db, Config()) as s:
+        assert get_monthly_note(s, parse_month("2027-05"), "problems") == "late"
