@@ -1,0 +1,227 @@
+"""Small dialogs of the review: a finding's details, a line of text, an accompanied
+visit, a choice from a list. Each returns its values with dismiss(); Escape
+returns None."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+CANCEL = Binding("escape", "cancel", "やめる", tooltip="入力せずに閉じる", id="review.dialog.cancel")
+
+
+class ReviewDialog(ModalScreen):
+    """Base: Escape closes with None; Enter in the last field submits."""
+
+    BINDINGS: ClassVar[list] = [CANCEL]
+    DEFAULT_CSS = """
+    ReviewDialog { align: center middle; }
+    ReviewDialog > Vertical { width: 72; max-width: 95%; height: auto; border: thick $primary;
+        background: $surface; padding: 0 1; }
+    ReviewDialog Label { margin-top: 1; }
+    ReviewDialog .dialog-error { color: $error; text-style: bold; height: auto; }
+    ReviewDialog .dialog-help { color: $text-muted; height: auto; margin-top: 1; }
+    """
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FindingDialog(ReviewDialog):
+    """The survey item (optional) and a note of a finding. Returns (item_code, note) or None."""
+
+    def __init__(self, title: str, item_code: str = "", note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.item_code = item_code
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            yield Label("調査項目（任意。例: 1-1, 2-12, 4-3, 6-5, 7-2）")
+            yield Input(self.item_code, id="finding-item", placeholder="空のままでもよい")
+            yield Static("", id="finding-item-name", classes="dialog-help")
+            yield Label("内容のメモ（申請者の氏名などは書かない）")
+            yield Input(self.note, id="finding-note")
+            yield Static("", id="finding-error", classes="dialog-error")
+            yield Static("Enter: 次へ／決定   Esc: 詳細なしで閉じる", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self._show_item(self.item_code)
+        self.query_one("#finding-item", Input).focus()
+
+    @on(Input.Changed, "#finding-item")
+    def _item_changed(self, event: Input.Changed) -> None:
+        self._show_item(event.value)
+
+    def _show_item(self, text: str) -> bool:
+        from inspect_tui.core.review import ReviewRuleError, item_label, normalize_item_code
+
+        name = self.query_one("#finding-item-name", Static)
+        try:
+            code = normalize_item_code(text)
+        except ReviewRuleError as exc:
+            name.update(str(exc))
+            return False
+        name.update(item_label(code) if code else "")
+        return True
+
+    @on(Input.Submitted, "#finding-item")
+    def _to_note(self) -> None:
+        self.query_one("#finding-note", Input).focus()
+
+    @on(Input.Submitted, "#finding-note")
+    def _done(self) -> None:
+        item = self.query_one("#finding-item", Input).value
+        if not self._show_item(item):
+            self.query_one("#finding-error", Static).update("調査項目を直すか、空にしてください")
+            self.query_one("#finding-item", Input).focus()
+            return
+        self.dismiss((item, self.query_one("#finding-note", Input).value))
+
+
+class TextDialog(ReviewDialog):
+    """One line of text. Returns the text (may be empty) or None."""
+
+    def __init__(self, title: str, label: str, value: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.label = label
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            yield Label(self.label)
+            yield Input(self.value, id="text-value")
+            yield Static("Enter: 決定   Esc: やめる", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _done(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+
+class VisitDialog(ReviewDialog):
+    """An accompanied visit: date and purpose (and an optional case number).
+    Returns (date, purpose, case_no) or None."""
+
+    def __init__(self, surveyor_label: str, today) -> None:
+        super().__init__()
+        self.surveyor_label = surveyor_label
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        from inspect_tui.services.review_surveyor import VISIT_PURPOSES
+
+        with Vertical() as box:
+            box.border_title = f"同行訪問の記録 {self.surveyor_label}"
+            yield Label("日付（2027-06-15, R9.6.15 など）")
+            yield Input(self.today.isoformat(), id="visit-date")
+            yield Label("目的（" + "／".join(VISIT_PURPOSES) + " など）")
+            yield Input(VISIT_PURPOSES[1], id="visit-purpose")
+            yield Label("依頼番号（任意）")
+            yield Input("", id="visit-case")
+            yield Static("", id="visit-error", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#visit-date", Input).focus()
+
+    @on(Input.Submitted, "#visit-date")
+    def _next1(self) -> None:
+        self.query_one("#visit-purpose", Input).focus()
+
+    @on(Input.Submitted, "#visit-purpose")
+    def _next2(self) -> None:
+        self.query_one("#visit-case", Input).focus()
+
+    @on(Input.Submitted, "#visit-case")
+    def _done(self) -> None:
+        from inspect_tui.core.jpdate import DateError, parse_date
+
+        try:
+            day = parse_date(self.query_one("#visit-date", Input).value)
+        except DateError as exc:
+            self.query_one("#visit-error", Static).update(str(exc))
+            self.query_one("#visit-date", Input).focus()
+            return
+        purpose = self.query_one("#visit-purpose", Input).value.strip()
+        if not purpose:
+            self.query_one("#visit-error", Static).update("目的を書いてください")
+            self.query_one("#visit-purpose", Input).focus()
+            return
+        self.dismiss((day, purpose, self.query_one("#visit-case", Input).value.strip() or None))
+
+
+class ChoiceDialog(ReviewDialog):
+    """Choose one of (value, label). Returns the value or None."""
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            yield OptionList(*(Option(label, id=value) for value, label in self.choices), id="choice-list")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class CaseCheckDialog(ReviewDialog):
+    """Open a check of any form by case number: ordinary inspection (通常点検) or a finding
+    that came back from the office (照会・返戻・再調査). Returns (case_no, kind, post_source)."""
+
+    KINDS: ClassVar[list] = [
+        ("routine", "通常点検（重点チェックの対象なら重点チェック）"),
+        ("query", "提出後の指摘: 照会"),
+        ("return", "提出後の指摘: 返戻"),
+        ("resurvey", "提出後の指摘: 再調査"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "調査票の点検を記録する"
+            yield Label("依頼番号")
+            yield Input("", id="check-case-no")
+            yield Label("種類（↑↓で選び Enter）")
+            yield OptionList(*(Option(label, id=value) for value, label in self.KINDS), id="check-kind")
+            yield Static("", id="check-error", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#check-case-no", Input).focus()
+
+    @on(Input.Submitted, "#check-case-no")
+    def _to_kind(self) -> None:
+        kinds = self.query_one("#check-kind", OptionList)
+        kinds.highlighted = 0
+        kinds.focus()
+
+    @on(OptionList.OptionSelected, "#check-kind")
+    def _done(self, event: OptionList.OptionSelected) -> None:
+        case_no = self.query_one("#check-case-no", Input).value.strip()
+        if not case_no:
+            self.query_one("#check-error", Static).update("依頼番号を入れてください")
+            self.query_one("#check-case-no", Input).focus()
+            return
+        value = event.option.id or "routine"
+        if value == "routine":
+            self.dismiss((case_no, None, None))
+        else:
+            self.dismiss((case_no, "post", value))

@@ -1,0 +1,185 @@
+"""The review screens driven from the keyboard in a minimal host app (host.py), and once
+through the real app."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from inspect_tui.services import review as svc
+from inspect_tui.services import review_surveyor as sr
+from inspect_tui.tui.screens.review_check import CheckScreen
+from inspect_tui.tui.screens.review_dialogs import FindingDialog, TextDialog
+from inspect_tui.tui.screens.review_queue import ReviewQueueScreen
+from inspect_tui.tui.screens.review_surveyor import SurveyorReviewScreen
+
+from .fixture import session_as
+from .host import Host
+
+SIZE = (80, 24)
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def walk_form(pilot, findings: dict[int, str]) -> None:
+    """On a check screen: each of the six points OK, or a finding (key 1/2/3) with item and note."""
+    for i in range(6):
+        key = findings.get(i)
+        if key:
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, FindingDialog)
+            await pilot.press(*"2-1", "enter", *"特記と不一致", "enter")
+        else:
+            await pilot.press("o")
+
+
+async def test_full_ten_form_review_then_report(review_db, tmp_path):
+    app = Host(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen)
+        assert [p.progress for p in screen.people] == ["0/10", "0/10"]
+        await pilot.press("enter")  # the form with the nearest deadline: form 1
+        await pilot.pause()
+        for n in range(1, 11):
+            check = app.screen
+            assert isinstance(check, CheckScreen)
+            assert check.ctx.form_no == n and check.ctx.check.kind == "focused"
+            await walk_form(pilot, {3: "2"} if n <= 3 else {})
+            if n == 1:
+                await pilot.press("tab")
+                await pilot.press(*"特記事項の書き方")
+            await pilot.press("ctrl+s")  # saved; the next form opens by itself
+            await pilot.pause()
+        # after form 10 the queue goes on with the 3-month follow-up
+        assert isinstance(app.screen, CheckScreen) and app.screen.ctx.check.kind == "followup3"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewQueueScreen)
+        assert app.screen.people[0].progress == "10/10"
+        await pilot.press("v")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, SurveyorReviewScreen)
+        assert review.review.verdict_id == "improving"
+        assert review.review.sparkline() == "1 1 1 0 0 0 0 0 0 0"
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press(*"改善を確認", "enter")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert any("指導終了報告を書き出しました" in m for m in notes(app))
+    s = session_as(review_db, "tester")
+    review = sr.surveyor_review(s, "S010")
+    assert review.complete and review.closing_comment == "改善を確認"
+    assert review.forms[0].check.guidance == "特記事項の書き方"
+    assert review.forms[0].check.findings[0].item_code == "2-1"
+    assert all(f.check.minutes >= 1 for f in review.forms)
+    html = sr.guidance_report(s, "S010", "html")
+    assert "改善を確認" in html and "試験" not in html
+    s.close()
+    from inspect_tui.paths import data_dir
+
+    written = list((data_dir() / "reports").glob("guidance_S010_*.html"))
+    assert len(written) == 1
+
+
+async def test_draft_survives_quitting_and_is_resumed(review_db):
+    app = Host(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await walk_form(pilot, {1: "3"})  # point 2 serious, others OK
+        await pilot.press("x")  # oops: the last point back to 未確認
+        await pilot.press("tab", *"口頭で説明")
+        await pilot.pause()
+        draft_id = app.screen.ctx.check.id
+        app.exit()  # quit half way: no save key
+    again = Host(review_db)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        items = again.screen.items
+        assert items[0].draft and items[0].form_no == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        check = again.screen
+        assert isinstance(check, CheckScreen) and check.ctx.resumed and check.ctx.check.id == draft_id
+        assert [(f.point, f.severity, f.note) for f in check.ctx.check.findings] == [
+            ("omission", "serious", "特記と不一致")
+        ]
+        assert check.ctx.check.outcomes["notes_quality"] is None
+        assert check.query_one("#check-guidance", Input).value == "口頭で説明"
+        assert any("再開" in m for m in notes(again))
+        await pilot.press("ctrl+s")  # refused: a point is still open
+        await pilot.pause()
+        assert isinstance(again.screen, CheckScreen)
+        assert any("特記事項の質" in m for m in notes(again))
+        check.query_one("#check-points").focus()
+        await pilot.press("o", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(again.screen, CheckScreen) and again.screen.ctx.form_no == 2
+    s = session_as(review_db, "tester")
+    assert [n.progress for n in svc.new_surveyors(s) if n.code == "S010"] == ["1/10"]
+    s.close()
+
+
+async def test_author_is_refused_as_inspector(review_db):
+    app = Host(review_db, login="suzuki")  # S010, who wrote these forms
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewQueueScreen)
+        assert any("自分の調査票は点検できません" in m for m in notes(app))
+
+
+async def test_post_submission_finding_by_case_number(review_db):
+    app = Host(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"R9-00900", "enter", "down", "down", "enter")  # 返戻
+        await pilot.pause()
+        check = app.screen
+        assert isinstance(check, CheckScreen)
+        assert check.ctx.check.kind == "post" and check.ctx.check.post_source == "return"
+        await walk_form(pilot, {4: "2"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewQueueScreen)
+    import datetime as dt
+
+    s = session_as(review_db, "tester")
+    assert sr.post_submission_findings(s, dt.date(2027, 6, 1), dt.date(2027, 6, 30)) == 1
+    s.close()
+
+
+async def test_review_screens_in_the_real_app(review_db):
+    from inspect_tui.config import Config
+    from inspect_tui.tui.app import InspectApp
+
+    app = InspectApp(review_db, config=Config())
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(5):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.session is not None
+        app.push_screen(ReviewQueueScreen())
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewQueueScreen) and len(app.screen.items) == 14
+        await pilot.press("enter")
+        await pilot.pause()
+        await walk_form(pilot, {})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckScreen) and app.screen.ctx.form_no == 2
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (CheckScreen, ReviewQueueScreen))
