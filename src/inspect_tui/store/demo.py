@@ -47,6 +47,7 @@ from pathlib import Path
 from inspect_tui.core.calendar import get_calendar
 from inspect_tui.store.db import Database, open_database
 from inspect_tui.store.demo_gen import Generator
+from inspect_tui.store.demo_reviews import add_demo_users, seed_reviews
 from inspect_tui.store.demo_rows import (
     CASE_INSERT_COLUMNS,
     EVENT_COLUMNS,
@@ -160,6 +161,8 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
         for _, sql in indexes:
             conn.execute(sql)
         _record_accompanied_visits(conn)
+        add_demo_users(conn, gen.staff, stamp)
+        gen.tally.review_checks = seed_reviews(conn, gen.staff, today, seed)
         conn.executemany(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
             [
@@ -205,5 +208,6 @@ def _summary(t: Tally, districts: int) -> str:
         f"受理 {s.get('accepted', 0):,} 件、中止 {s.get('cancelled', 0):,} 件、"
         f"返却 {s.get('returned', 0):,} 件\n"
         f"期限超過: 連絡 {t.overdue_contact} 件・標準提出期限 {t.overdue_standard} 件・"
-        f"20日目標 {t.overdue_target20} 件、期限除外 {t.exceptions} 件、記録 {t.events:,} 件"
+        f"20日目標 {t.overdue_target20} 件、期限除外 {t.exceptions} 件、記録 {t.events:,} 件、"
+        f"新任の重点チェック {t.review_checks} 件"
     )

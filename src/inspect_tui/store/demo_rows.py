@@ -51,6 +51,7 @@ class Tally:
     exceptions: int = 0
     first_received: str = ""
     last_received: str = ""
+    review_checks: int = 0
 
 
 def materialize(gen: Generator, p: Plan, out: Output) -> None:

@@ -107,3 +107,5 @@ def place_new_hires(gen: Generator, planted: set[int]) -> None:
             p.surveyor = s.code
             p.accompanied = chief if k < hire.accompanied else None
             planted.add(p.id)
+        if chosen and chosen[-1].submit <= T:  # the latest form is still being inspected
+            chosen[-1].shift(T + 1 - chosen[-1].submit, "submit")
