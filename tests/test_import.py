@@ -472,7 +472,7 @@ def test_utf16_is_refused_with_advice(loaded, tmp_path):
 def test_invalid_bytes_in_neither_encoding(loaded, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(CASES_HEADER.encode() + b"K-9,\x82\xff,\xa0\x81\n")
-    assert "UTF-8 でも CP932" in fails(loaded, path)
+    assert "UTF-8 でも CP932（Shift_JIS）でもありません（行 2 で読めないバイト）" in fails(loaded, path)
 
 
 def test_empty_and_missing_files(loaded, tmp_path):
@@ -604,3 +604,14 @@ def test_missing_header_row_does_not_echo_the_first_row(staffed, tmp_path):
     assert "行 1 列 -: 見出しの行がありません" in message
     for value in ("秘密", "9876543210", "1234598760"):
         assert value not in message
+
+
+def test_broken_utf8_with_bom_names_the_line(loaded, tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + CASES_HEADER.encode()
+        + "K-9,新規,長田区,2027-06-01,,\n".encode()
+        + b"K-8,\x82\xa0\n"
+    )
+    assert "行 3: UTF-8（BOM 付き）として読めないバイトがあります" in fails(loaded, path)

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.steps import DATE_FIELDS, FIELD_LABELS
@@ -35,8 +35,7 @@ class CsvFileError(ValueError):
     """A file we cannot read as CSV; the message says why and what to do."""
 
 
-@dataclass(frozen=True)
-class CsvRow:
+class CsvRow(NamedTuple):
     line: int  # physical line number in the file where the record starts (header = 1)
     cells: tuple[str, ...]
 
@@ -59,12 +58,26 @@ def decode_bytes(data: bytes, name: str = "") -> tuple[str, str]:
         raise CsvFileError(
             f"{where}CSV ではないか、UTF-16 などの読めない文字コードのファイルです。{SAVE_AS_HINT}"
         )
+    failed: UnicodeDecodeError | None = None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding, errors="strict"), encoding
-        except UnicodeDecodeError:
-            continue
-    raise CsvFileError(f"{where}文字コードが UTF-8 でも CP932（Shift_JIS）でもありません。{SAVE_AS_HINT}")
+        except UnicodeDecodeError as exc:
+            if data.startswith(b"\xef\xbb\xbf"):  # says UTF-8 (BOM) yet is not: no CP932 guess
+                line = _line_at(data, exc.start)
+                raise CsvFileError(
+                    f"{where}行 {line}: UTF-8（BOM 付き）として読めないバイトがあります。{SAVE_AS_HINT}"
+                ) from None
+            failed = exc
+    line = _line_at(data, failed.start) if failed else 1
+    raise CsvFileError(
+        f"{where}文字コードが UTF-8 でも CP932（Shift_JIS）でもありません（行 {line} で読めないバイト）。"
+        f"{SAVE_AS_HINT}"
+    )
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def read_csv(path: Path) -> CsvTable:
