@@ -76,7 +76,7 @@ async def test_complaint_from_the_keyboard(qs):
             True,
         )
         assert c.received_at.startswith("2027-06-15 ")  # prefilled with now
-        assert "市へ未報告の重大な苦情 1 件" in str(app.screen.query_one("#alerts").render())
+        assert "市へ未報告の重大な苦情 1件" in str(app.screen.query_one("#alerts").render())
         table = app.screen.query_one("#complaints-table", DataTable)
         assert table.row_count == 1
         # r: report to the city now

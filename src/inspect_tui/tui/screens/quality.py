@@ -109,11 +109,18 @@ class QualityScreen(Screen):
     QualityScreen #alerts { height: auto; padding: 0 1; }
     QualityScreen #alerts.urgent { text-style: bold; color: $error; }
     QualityScreen #status { height: 1; padding: 0 1; color: $text-muted; }
+    QualityScreen #tabs { height: 1fr; }
+    QualityScreen #tabs > ContentSwitcher { height: 1fr; }
+    QualityScreen TabPane { height: 1fr; padding: 0; }
     QualityScreen DataTable { height: 1fr; }
-    QualityScreen #pareto-filters { height: auto; }
-    QualityScreen #pareto-filters > Vertical { width: auto; height: auto; padding-right: 1; }
-    QualityScreen #pareto-filters Input { width: 16; }
-    QualityScreen #pareto-filters Select { width: 24; }
+    QualityScreen #pareto-filters { layout: grid; grid-size: 3; grid-columns: 1fr 1fr 1fr; height: auto;
+        grid-gutter: 0 2; padding: 1 1 0 1; }
+    QualityScreen #pareto-filters > Vertical { height: auto; }
+    QualityScreen #pareto-filters Input, QualityScreen #pareto-filters Select { width: 1fr;
+        background: $boost; }
+    QualityScreen #pareto-filters Input:focus, QualityScreen #pareto-filters Select:focus {
+        background: $primary 30%; }
+    QualityScreen ParetoChart { padding: 1 1; }
     """
     BINDINGS = BINDINGS
     TAB = "quality"
@@ -155,22 +162,23 @@ class QualityScreen(Screen):
                     value="incidents",
                     allow_blank=False,
                     id="p-source",
+                    compact=True,
                 )
             with Vertical():
                 yield Label("期間（から）")
-                yield Input(fy_start.isoformat(), id="p-from")
+                yield Input(fy_start.isoformat(), id="p-from", compact=True)
             with Vertical():
                 yield Label("期間（まで）")
-                yield Input(today.isoformat(), id="p-to")
+                yield Input(today.isoformat(), id="p-to", compact=True)
             with Vertical():
                 yield Label("区")
-                yield Select([(w, w) for w in wards], prompt="全区", id="p-ward")
+                yield Select([(w, w) for w in wards], prompt="全区", id="p-ward", compact=True)
             with Vertical():
                 yield Label("調査員コード")
-                yield Input("", placeholder="全員", id="p-surveyor")
+                yield Input("", placeholder="全員", id="p-surveyor", compact=True)
             with Vertical():
                 yield Label("種別")
-                yield Select(self._kind_options("incidents"), prompt="全種別", id="p-kind")
+                yield Select(self._kind_options("incidents"), prompt="全種別", id="p-kind", compact=True)
 
     @staticmethod
     def _kind_options(source: str) -> list[tuple[str, str]]:
@@ -212,16 +220,16 @@ class QualityScreen(Screen):
         parts = []
         n = len(q.serious_complaints_unreported(s))
         if n:
-            parts.append(f"市へ未報告の重大な苦情 {n} 件")
+            parts.append(f"市へ未報告の重大な苦情 {n}件")
         n = len(q.security_incidents_open(s))
         if n:
-            parts.append(f"市への報告が済んでいないセキュリティ事故 {n} 件")
+            parts.append(f"報告未了のセキュリティ事故 {n}件")
         n = len(q.problems_overdue(s))
         if n:
-            parts.append(f"期限を過ぎた課題 {n} 件")
+            parts.append(f"期限超過の課題 {n}件")
         box = self.query_one("#alerts", Static)
         box.set_class(bool(parts), "urgent")
-        box.update(Text("要対応: " + "、".join(parts) if parts else "要対応の苦情・事故・課題はありません"))
+        box.update(Text("要対応: " + " / ".join(parts) if parts else "要対応の苦情・事故・課題はありません"))
 
     @staticmethod
     def _short(text: str, n: int = 20) -> str:

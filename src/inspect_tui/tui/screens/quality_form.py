@@ -53,10 +53,13 @@ class RecordForm(ModalScreen[int | None]):
     RecordForm #form-note { color: $text-muted; }
     RecordForm #form-errors { color: $error; text-style: bold; display: none; padding: 1 0; }
     RecordForm #form-errors.shown { display: block; }
-    RecordForm .row { height: auto; }
-    RecordForm .row > Label { width: 22; padding: 1 1 0 0; }
+    RecordForm .row { height: auto; margin-bottom: 1; }
+    RecordForm .row > Label { width: 22; padding: 0 1 0 0; }
     RecordForm .row > Input, RecordForm .row > Select { width: 1fr; }
-    RecordForm .row > TextArea { width: 1fr; height: 4; }
+    RecordForm .row > TextArea { width: 1fr; height: 3; }
+    RecordForm .row > Input, RecordForm .row > TextArea, RecordForm .row > Select { background: $boost; }
+    RecordForm .row > Input:focus, RecordForm .row > TextArea:focus, RecordForm .row > Select:focus {
+        background: $primary 30%; }
     RecordForm .row > Checkbox { width: 1fr; }
     """
     BINDINGS = FORM_BINDINGS
@@ -103,13 +106,14 @@ class RecordForm(ModalScreen[int | None]):
                 prompt=f.placeholder or "選ぶ",
                 id=wid,
                 value=value if value in allowed else Select.NULL,
+                compact=True,
             )
         if f.kind == "check":
-            return Checkbox(f.placeholder or f.label, value=bool(value), id=wid)
+            return Checkbox(f.placeholder or f.label, value=bool(value), id=wid, compact=True)
         text = "" if value is None else str(value)
         if f.kind == "area":
-            return TextArea(text, id=wid, placeholder=f.placeholder)
-        return Input(text, placeholder=f.placeholder, id=wid)
+            return TextArea(text, id=wid, placeholder=f.placeholder, compact=True)
+        return Input(text, placeholder=f.placeholder, id=wid, compact=True)
 
     def on_mount(self) -> None:
         first = self.fields()[0]
