@@ -371,6 +371,11 @@ def _report_failure(exc: Exception) -> int:
     if isinstance(exc, PermissionDenied | ConflictError | DatabaseBusy):
         print(f"inspect-tui: {exc}", file=sys.stderr)
         return EXIT_FAIL
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        if any(w in str(exc).lower() for w in ("malformed", "not a database", "corrupt")):
+            msg = "データベースが壊れています。inspect-tui restore でバックアップから戻してください"
+            print(f"inspect-tui: {msg}", file=sys.stderr)
+            return EXIT_FAIL
     if isinstance(exc, sqlite3.OperationalError | PermissionError | IsADirectoryError):
         # locked past the retry budget, read-only file or folder, disk full: say so plainly
         print(f"inspect-tui: データベースに書き込めません（{_plain_sqlite_error(exc)}）", file=sys.stderr)
