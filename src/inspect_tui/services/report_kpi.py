@@ -153,14 +153,10 @@ def build_kpi(s: Session, fy: int, as_of: dt.date | None = None,
     indicators = kpi_indicators(s)
     years = sorted({fy, *(y for i in indicators for y in i.targets)})
     conn = s.db.conn
-    # one set of grouped queries per metric over all the years shown
-    span = Period("fy", fy_period(years[0]).start, fy_period(years[-1]).end, f"FY{years[0]}-{years[-1]}")
-    cache: dict[str, Any] = {}
+    memo: dict[Any, Any] = {}  # one grouped query per counter and year shown, shared by metrics
     rows = []
     for ind in indicators:
         metric = METRICS.get(ind.metric)
-        if metric is not None and ind.metric not in cache:
-            cache[ind.metric] = monthly_components(metric, conn, span, as_of)
         cells = []
         for y in years:
             p = fy_period(y)
@@ -172,7 +168,7 @@ def build_kpi(s: Session, fy: int, as_of: dt.date | None = None,
                 actual = _manual(s, ind, y)
                 status = OK if actual is not None else "manual_empty"
             else:
-                v = value_over(metric, cache[ind.metric], p)
+                v = value_over(metric, monthly_components(metric, conn, p, as_of, memo), p)
                 actual, status = v.value, v.status
             ach = (achievement(actual, target, ind.lower_is_better)
                    if status == OK and target is not None else Achievement(None, None))
@@ -185,7 +181,8 @@ def build_kpi(s: Session, fy: int, as_of: dt.date | None = None,
                 if u.start > as_of:
                     units.append(UnitMark(u, None, None, "future"))
                     continue
-                v = value_over(metric, cache[ind.metric], u)
+                by_month = monthly_components(metric, conn, p, as_of, memo)
+                v = value_over(metric, by_month, u)
                 ok = None
                 if v.status == OK and unit_target is not None and v.value is not None:
                     ok = meets(v.value, "<=" if ind.lower_is_better else ">=", unit_target)

@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from inspect_tui.core.metrics import Period, percent
 from inspect_tui.store import report_queries as q
@@ -58,7 +59,10 @@ class MetricValue:
         return f"{self.value}%" if unit == "%" else f"{self.value:,}{unit}"
 
 
+@cache
 def _deadline_counter(rule: str) -> Counter:
+    """One counter per rule, shared by late_<rule> and ontime_rate_<rule> (so a cache keyed
+    by counter runs the query once)."""
     def count(conn, start, end, as_of):
         return q.deadline_components_by_month(conn, rule, start, end, as_of)
 
@@ -113,11 +117,21 @@ for _id, _label in (
 
 
 def monthly_components(metric: Metric, conn: sqlite3.Connection, period: Period,
-                       as_of: dt.date) -> dict[str, Components] | None:
-    """The metric's components per month of the period (None when not recorded)."""
+                       as_of: dt.date, memo: dict | None = None) -> dict[str, Components] | None:
+    """The metric's components per month of the period (None when not recorded).
+
+    ``memo`` (a dict the caller keeps for one report) shares one query between
+    metrics with the same counter, e.g. late_contact and ontime_rate_contact.
+    """
     if metric.counter is None:
         return None
-    return metric.counter(conn, period.start, period.end, as_of)
+    key = (metric.counter, period.start, period.end, as_of)
+    if memo is not None and key in memo:
+        return memo[key]
+    out = metric.counter(conn, period.start, period.end, as_of)
+    if memo is not None:
+        memo[key] = out
+    return out
 
 
 def value_over(metric: Metric, by_month: dict[str, Components] | None, period: Period) -> MetricValue:

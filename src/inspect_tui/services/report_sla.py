@@ -119,13 +119,11 @@ def build_sla(s: Session, period: Period, as_of: dt.date | None = None,
     as_of = as_of or today
     indicators = sla_indicators(s)
     conn = s.db.conn
-    cache: dict[str, Any] = {}
+    memo: dict[Any, Any] = {}
     results = []
     for ind in indicators:
         metric = METRICS[ind.metric]
-        if ind.metric not in cache:
-            cache[ind.metric] = monthly_components(metric, conn, period, as_of)
-        by_month = cache[ind.metric]
+        by_month = monthly_components(metric, conn, period, as_of, memo)
         if ind.cycle == "monthly" or period.kind == "month":
             units = period.months()
         else:

@@ -140,31 +140,54 @@ class DeadlineCounts:
     excluded_city: int  # of excluded: by a deadline exception with cause 'city'
 
 
+CLOSED, ON_TIME, LATE, PENDING = 0, 1, 2, 3
+
+
 def _outcome_sql(rule: str, where: str, source: str = "cases c", extra: str = "") -> str:
-    """Per case: its due date, its done date as of :a (NULL if later), whether it
-    was cancelled or returned on or before the deadline (as of :a), and its
-    outcome ignoring exceptions: 'closed', 'on_time', 'late' or 'pending'."""
+    """Per case: its due date, its done date as of :a (NULL if later) and its outcome
+    ignoring deadline exceptions, as a small integer: CLOSED (cancelled or returned on
+    or before the deadline, as of :a), ON_TIME, LATE or PENDING."""
     if rule not in DONE_COLUMN:
         raise ValueError(f"知らない期限です: {rule}")
     due, done = f"c.{rule}_due", f"c.{DONE_COLUMN[rule]}"
-    done_as_of = f"(CASE WHEN {done} <= :a THEN {done} END)"
     return (
-        f"SELECT c.id AS id, c.case_no AS case_no, {due} AS due, {done_as_of} AS done,"
+        f"SELECT c.id AS id, c.case_no AS case_no, {due} AS due,"
+        f" CASE WHEN {done} <= :a THEN {done} END AS done,"
         " CASE"
-        f" WHEN c.cancelled_on <= {due} AND c.cancelled_on <= :a THEN 'closed'"
-        f" WHEN c.returned_on <= {due} AND c.returned_on <= :a THEN 'closed'"
-        f" WHEN {done_as_of} <= {due} THEN 'on_time'"
-        f" WHEN {done_as_of} IS NOT NULL OR {due} < :a THEN 'late'"
-        f" ELSE 'pending' END AS outcome{extra}"
+        f" WHEN c.cancelled_on <= {due} AND c.cancelled_on <= :a THEN {CLOSED}"
+        f" WHEN c.returned_on <= {due} AND c.returned_on <= :a THEN {CLOSED}"
+        f" WHEN {done} <= {due} AND {done} <= :a THEN {ON_TIME}"
+        f" WHEN {done} <= :a OR {due} < :a THEN {LATE}"
+        f" ELSE {PENDING} END AS outcome{extra}"
         f" FROM {source} WHERE {where}"
     )
 
 
-_TALLY = (
-    "SELECT COUNT(*) AS n, COALESCE(SUM(outcome = 'closed'), 0) AS closed,"
-    " COALESCE(SUM(outcome = 'on_time'), 0) AS on_time, COALESCE(SUM(outcome = 'late'), 0) AS late,"
-    " COALESCE(SUM(outcome = 'pending'), 0) AS pending"
-)
+_NAMES = {CLOSED: "closed", ON_TIME: "on_time", LATE: "late", PENDING: "pending"}
+
+
+def _tally(conn: sqlite3.Connection, inner: str, params: dict, by_month: bool) -> dict[str, dict[str, int]]:
+    """{month or "": {n, closed, on_time, late, pending, city}} from an _outcome_sql subquery.
+
+    GROUP BY the outcome (not SUM(outcome = …) per kind): SQLite flattens the
+    subquery into each SUM and would evaluate the CASE four times per row.
+    """
+    month = "substr(due, 1, 7)" if by_month else "''"
+    rows = conn.execute(
+        f"SELECT {month} AS m, outcome, COUNT(*) AS n, COALESCE(SUM(city), 0) AS city"
+        f" FROM ({inner}) GROUP BY m, outcome",
+        params,
+    )
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        t = out.setdefault(r["m"], {"n": 0, "closed": 0, "on_time": 0, "late": 0, "pending": 0, "city": 0})
+        t[_NAMES[r["outcome"]]] += r["n"]
+        t["n"] += r["n"]
+        t["city"] += r["city"]
+    return out
+
+
+_ZERO = {"n": 0, "closed": 0, "on_time": 0, "late": 0, "pending": 0, "city": 0}
 
 
 def _excluded_ids(rule: str) -> str:
@@ -174,37 +197,37 @@ def _excluded_ids(rule: str) -> str:
     )
 
 
+def _components(conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.date, as_of: dt.date,
+                by_month: bool) -> dict[str, dict[str, int]]:
+    """Two grouped queries: every deadline in the range (an index range on the *_due
+    column), then the few with a deadline exception (driven from the small
+    deadline_exceptions table), whose outcomes are taken back out."""
+    params = {"s": _d(start), "e": _d(end), "a": _d(as_of)}
+    where = f"c.{rule}_due BETWEEN :s AND :e"
+    all_ = _tally(conn, _outcome_sql(rule, where, extra=", 0 AS city"), params, by_month)
+    # CROSS JOIN keeps the order: each excluded case id, then its row by primary key
+    exc = _tally(conn, _outcome_sql(
+        rule, where, source=f"({_excluded_ids(rule)}) x CROSS JOIN cases c ON c.id = x.case_id",
+        extra=", x.city AS city"), params, by_month)
+    out: dict[str, dict[str, int]] = {}
+    for m, a in all_.items():
+        x = exc.get(m, _ZERO)
+        excluded = a["closed"] + x["n"] - x["closed"]
+        out[m] = {
+            "due": a["n"] - excluded, "on_time": a["on_time"] - x["on_time"], "late": a["late"] - x["late"],
+            "pending": a["pending"] - x["pending"], "excluded": excluded, "excluded_city": x["city"],
+        }
+    return out
+
+
 def deadline_counts(
     conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.date, as_of: dt.date
 ) -> DeadlineCounts:
-    """Outcome counts for the deadlines of one rule falling in [start, end], as of as_of.
-
-    Two queries: every deadline in the range (an index range on the *_due
-    column), then the few with a deadline exception (driven from the small
-    deadline_exceptions table), whose outcomes are taken back out.
-    """
-    params = {"s": _d(start), "e": _d(end), "a": _d(as_of)}
-    all_ = conn.execute(
-        _TALLY + f" FROM ({_outcome_sql(rule, f'c.{rule}_due BETWEEN :s AND :e')})", params
-    ).fetchone()
-    # CROSS JOIN keeps the order: each excluded case id, then its row by primary key
-    exc = conn.execute(
-        _TALLY + ", COALESCE(SUM(city), 0) AS city FROM ("
-        + _outcome_sql(rule, f"c.{rule}_due BETWEEN :s AND :e",
-                       source=f"({_excluded_ids(rule)}) x CROSS JOIN cases c ON c.id = x.case_id",
-                       extra=", x.city AS city")
-        + ")",
-        params,
-    ).fetchone()
-    excluded = all_["closed"] + exc["n"] - exc["closed"]
-    return DeadlineCounts(
-        due=all_["n"] - excluded,
-        on_time=all_["on_time"] - exc["on_time"],
-        late=all_["late"] - exc["late"],
-        pending=all_["pending"] - exc["pending"],
-        excluded=excluded,
-        excluded_city=int(exc["city"]),
-    )
+    """Outcome counts for the deadlines of one rule falling in [start, end], as of as_of."""
+    c = _components(conn, rule, start, end, as_of, by_month=False).get("")
+    if c is None:
+        return DeadlineCounts(0, 0, 0, 0, 0, 0)
+    return DeadlineCounts(**c)
 
 
 def late_case_numbers(
@@ -213,7 +236,7 @@ def late_case_numbers(
     """(case number, due, done or None) of the late deadlines of one rule in [start, end]."""
     sql = (
         f"SELECT case_no, due, done FROM ({_outcome_sql(rule, f'c.{rule}_due BETWEEN :s AND :e')})"
-        f" WHERE outcome = 'late' AND id NOT IN (SELECT case_id FROM ({_excluded_ids(rule)}))"
+        f" WHERE outcome = {LATE} AND id NOT IN (SELECT case_id FROM ({_excluded_ids(rule)}))"
         " ORDER BY due, case_no"
     )
     rows = conn.execute(sql, {"s": _d(start), "e": _d(end), "a": _d(as_of)})
@@ -271,33 +294,8 @@ def set_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
 def deadline_components_by_month(
     conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.date, as_of: dt.date
 ) -> dict[str, dict[str, int]]:
-    """{YYYY-MM of the deadline: {due, on_time, late, pending, excluded, excluded_city}} in two queries."""
-    params = {"s": _d(start), "e": _d(end), "a": _d(as_of)}
-    where = f"c.{rule}_due BETWEEN :s AND :e"
-    all_rows = conn.execute(
-        _TALLY + ", substr(due, 1, 7) AS m FROM (" + _outcome_sql(rule, where) + ") GROUP BY m", params
-    ).fetchall()
-    exc_rows = conn.execute(
-        _TALLY + ", COALESCE(SUM(city), 0) AS city, substr(due, 1, 7) AS m FROM ("
-        + _outcome_sql(rule, where,
-                       source=f"({_excluded_ids(rule)}) x CROSS JOIN cases c ON c.id = x.case_id",
-                       extra=", x.city AS city")
-        + ") GROUP BY m",
-        params,
-    ).fetchall()
-    exc = {r["m"]: r for r in exc_rows}
-    out: dict[str, dict[str, int]] = {}
-    for r in all_rows:
-        x = exc.get(r["m"])
-        xn, xc, xo, xl, xp, city = (
-            (x["n"], x["closed"], x["on_time"], x["late"], x["pending"], x["city"]) if x else (0,) * 6
-        )
-        excluded = r["closed"] + xn - xc
-        out[r["m"]] = {
-            "due": r["n"] - excluded, "on_time": r["on_time"] - xo, "late": r["late"] - xl,
-            "pending": r["pending"] - xp, "excluded": excluded, "excluded_city": int(city),
-        }
-    return out
+    """{YYYY-MM of the deadline: {due, on_time, late, pending, excluded, excluded_city}}."""
+    return _components(conn, rule, start, end, as_of, by_month=True)
 
 
 def step_counts_by_month(
