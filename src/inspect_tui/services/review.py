@@ -39,11 +39,13 @@ __all__ = [
     "discard_check",
     "edit_finding",
     "inspector_code",
+    "mark_rest_ok",
     "new_surveyors",
     "open_check",
     "remove_finding",
     "review_queue",
     "review_queue_size",
+    "review_queue_summary",
     "set_fields",
     "set_point",
     "start_check",
@@ -196,6 +198,20 @@ def _done_focused_case_ids(s: Session, code: str) -> dict[int, int]:
     }
 
 
+def _forms(s: Session, code: str) -> list[store.NumberedForm]:
+    """Forms 1-10 of a surveyor: the stored numbers, plus the ones the next sync would store
+    (so a read-only caller sees the same queue)."""
+    forms = store.numbered_forms(s.db, code)
+    if len(forms) < REVIEW_FORMS:
+        fixed = {f.case.id: f.form_no for f in forms}
+        cases = store.cases_for_numbering(s.db, code)
+        for no, cid in rules.assign_form_numbers(fixed, cases, store.chief_codes(s.db)):
+            case = store.case_by_id(s.db, cid)
+            if case is not None:
+                forms.append(store.NumberedForm(no, case))
+    return forms
+
+
 def _followups(s: Session, code: str, placed: dt.date) -> tuple[Followup, ...]:
     out = []
     for kind in rules.FOLLOWUP_MONTHS:
@@ -214,7 +230,7 @@ def new_surveyors(s: Session, today: dt.date | None = None, *, sync: bool = True
     out = []
     for info in _new_infos(s, today):
         assert info.placed_on is not None
-        forms = store.numbered_forms(s.db, info.code)
+        forms = _forms(s, info.code)
         done = _done_focused_case_ids(s, info.code)
         out.append(
             NewSurveyor(
@@ -254,8 +270,9 @@ class QueueItem:
 
 
 def _draft_keys(s: Session) -> set[tuple[int, str, str]]:
+    """(case id, surveyor, kind) of drafts; case id 0 for follow-ups (one per surveyor and kind)."""
     return {
-        (r[0] or 0, r[1], r[2])
+        (0 if r[2] in rules.FOLLOWUP_MONTHS else (r[0] or 0), r[1], r[2])
         for r in s.db.conn.execute(
             "SELECT case_id, surveyor, kind FROM review_checks WHERE state = 'draft' AND blind_of IS NULL"
         )
@@ -263,20 +280,22 @@ def _draft_keys(s: Session) -> set[tuple[int, str, str]]:
 
 
 def review_queue(
-    s: Session, today: dt.date | None = None, *, inspector: str | None = None
+    s: Session, today: dt.date | None = None, *, inspector: str | None = None, sync: bool = True
 ) -> list[QueueItem]:
     """Forms waiting for their focused check, follow-ups not yet done, and blind checks asked
     of `inspector` (default: the logged-in chief, if known); by due date (standard_due for
-    forms), undated last."""
+    forms), undated last. sync=False reads only (numbers not yet stored are shown as they
+    will be stored)."""
     today = today or today_jp()
-    sync_form_numbers(s, today)
+    if sync:
+        sync_form_numbers(s, today)
     if inspector is None:
         inspector = store.login_surveyor_code(s.db, s.who)
     drafts = _draft_keys(s)
     items: list[QueueItem] = []
     for ns in new_surveyors(s, today, sync=False):
         done = _done_focused_case_ids(s, ns.code)
-        for f in store.numbered_forms(s.db, ns.code):
+        for f in _forms(s, ns.code):
             if f.case.id in done:
                 continue
             items.append(
@@ -323,8 +342,36 @@ def review_queue(
 
 
 def review_queue_size(s: Session) -> int:
-    """How many items wait in the review queue (for the dashboard)."""
-    return len(review_queue(s))
+    """How many items wait in the review queue (for the dashboard). Reads only."""
+    return len(review_queue(s, sync=False))
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    """The review queue in numbers, for the dashboard panel."""
+
+    new_surveyors: int
+    forms_waiting: int  # forms 1-10 not yet checked
+    forms_overdue: int  # of those, past the standard submission deadline
+    followups_due: int  # follow-ups due within 14 days or overdue
+    blind: int  # blind checks asked of the logged-in chief
+    total: int  # every item in the queue (review_queue_size)
+
+
+def review_queue_summary(s: Session, today: dt.date | None = None) -> QueueSummary:
+    """Counts for the dashboard (reads only; safe from a worker thread)."""
+    today = today or today_jp()
+    items = review_queue(s, today, sync=False)
+    soon = today + dt.timedelta(days=14)
+    forms = [i for i in items if i.kind == "focused"]
+    return QueueSummary(
+        len(new_surveyors(s, today, sync=False)),
+        len(forms),
+        sum(1 for i in forms if i.due and i.due < today),
+        sum(1 for i in items if i.kind in rules.FOLLOWUP_MONTHS and i.due and i.due <= soon),
+        sum(1 for i in items if i.kind == "blind"),
+        len(items),
+    )
 
 
 # --------------------------------------------------------------------------- one check
@@ -526,6 +573,17 @@ def set_point(s: Session, check_id: int, point: str, outcome: str | None) -> Che
         for f in rec.findings_on(point):
             store.delete_finding(s.db, f.id or 0)
         store.set_outcome(s.db, check_id, point, outcome)
+        _touch(s, rec)
+    return _reload(s, check_id)
+
+
+def mark_rest_ok(s: Session, check_id: int) -> CheckRecord:
+    """Every point not looked at yet marked OK (points with findings stay)."""
+    rec = _load_own(s, check_id)
+    with _tx(s):
+        for p in rules.POINT_IDS:
+            if rec.outcomes.get(p) is None:
+                store.set_outcome(s.db, check_id, p, "ok")
         _touch(s, rec)
     return _reload(s, check_id)
 

@@ -1,7 +1,7 @@
 """The check of one form, walked through with single keys (001 §4(5), §5(3)②③).
 
 For each point — 誤字・脱字, 選択漏れ・記載漏れ, 不適切な文言, 選択肢と特記事項の整合性,
-項目間の整合性, 特記事項の質 — the chief presses o (OK) or 1/2/3 (a finding: 軽微 /
+項目間の整合性, 特記事項の質 — the chief presses o (OK; a: every point left OK) or 1/2/3 (a finding: 軽微 /
 要修正 / 重大), then optionally types the survey item and a note. Below: the
 guidance given and how, whether the form was fixed before submission, and the
 minutes (left empty: the time this screen was open). Ctrl+S saves; Escape or
@@ -35,6 +35,7 @@ class PointTable(DataTable):
 
     BINDINGS: ClassVar[list] = [
         b("o,space", "screen.mark_ok", "OK", "review.check.ok", "この点検項目は問題なし", key_display="o"),
+        b("a", "screen.rest_ok", "残りOK", "review.check.rest_ok", "未確認の項目をすべて OK にする"),
         b("1", "screen.finding('minor')", "軽微", "review.check.minor", "指摘（軽微）を記録する"),
         b("2", "screen.finding('fix')", "要修正", "review.check.fix", "指摘（要修正）を記録する"),
         b("3", "screen.finding('serious')", "重大", "review.check.serious", "指摘（重大）を記録する"),
@@ -94,7 +95,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         yield Static(id="check-head")
         yield PointTable(id="check-points", cursor_type="row", zebra_stripes=False)
         yield Static(
-            " o:OK  1:軽微 2:要修正 3:重大  e:詳細  x:取消  Tab:指導欄  Ctrl+S:保存  Esc:中断",
+            " o:OK a:残りOK  1:軽微 2:要修正 3:重大  e:詳細 x:取消  Tab:指導欄  Ctrl+S:保存",
             id="check-keys",
         )
         with VerticalScroll(id="check-form", can_focus=False):
@@ -285,6 +286,12 @@ class CheckScreen(SessionMixin, Screen[str | None]):
             return
         if self._run(svc.set_point, self.ctx.check.id, point, "ok") is not None:
             self._fill(focus_point=self._next_point(point))
+
+    def action_rest_ok(self) -> None:
+        from inspect_tui.services import review as svc
+
+        if self._run(svc.mark_rest_ok, self.ctx.check.id) is not None:
+            self._fill()
 
     def action_finding(self, severity: str) -> None:
         from inspect_tui.services import review as svc
