@@ -231,3 +231,46 @@ def test_findings_are_the_third_source(qs):
     ]  # the two queries agree
     with pytest.raises(q.QualityInputError, match="種別"):
         pareto_report(qs, "findings", *june, kind="serious")
+
+
+def test_quality_alerts_for_the_dashboard(qs):
+    assert q.quality_alerts(qs) == []
+    q.save_complaint(qs, complaint(serious=True))
+    q.save_incident(qs, incident(kind="security", phoned_city_at="2027-06-10 10:00"))
+    i = q.save_incident(qs, incident())
+    q.save_problem(
+        qs,
+        {"title": "手順", "owner": "主任A", "opened_on": "2027-06-01", "due_on": "2027-06-14"},
+        [("incident", i)],
+    )
+    assert q.quality_alerts(qs) == [
+        "重大な苦情 1（2027-06-14 10:30 長田区 日程調整）: 市へ未報告",
+        "セキュリティ事故 1（2027-06-10 09:00 須磨区）: 電話連絡済・書面未",
+        "課題 1「手順」（主任A）: 期限 2027-06-14 を過ぎています".replace("（主任A）", "（主担当 主任A）"),
+    ]
+
+
+def test_the_monthly_report_gets_the_three_sections(qs):
+    from inspect_tui.core.metrics import month_period
+    from inspect_tui.reports.render import render
+    from inspect_tui.services.quality_monthly import register_monthly_sections
+    from inspect_tui.services.reports import MONTHLY_SECTIONS, build_monthly
+
+    saved = dict(MONTHLY_SECTIONS)
+    try:
+        register_monthly_sections()
+        c = q.save_complaint(
+            qs, complaint(received_at="2027-05-10 10:00", case_no="2027-0001", content="内容は帳票に出ない")
+        )
+        q.save_problem(
+            qs,
+            {"title": "連絡手順", "owner": "主任A", "opened_on": "2027-05-11", "due_on": "2027-05-20"},
+            [("complaint", c)],
+        )
+        text = render(build_monthly(qs, month_period(2027, 5), dt.date(2027, 6, 15)), "text")
+        assert all(f". {h}\n" in text for h in ("苦情対応", "インシデント・アクシデント", "課題管理"))
+        assert "2027-0001" in text and "連絡手順" in text and "期限超過" in text
+        assert "内容は帳票に出ない" not in text
+    finally:
+        MONTHLY_SECTIONS.clear()
+        MONTHLY_SECTIONS.update(saved)

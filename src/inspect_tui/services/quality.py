@@ -512,6 +512,23 @@ def problems_overdue(session: Session, today: dt.date | None = None) -> list[Pro
     return [p for p in list_problems(session, open_only=True) if p.is_overdue(today)]
 
 
+def quality_alerts(session: Session, today: dt.date | None = None) -> list[str]:
+    """One Japanese line per thing the dashboard must show (empty when all is done)."""
+    lines = [
+        f"重大な苦情 {c.id}（{c.received_at} {c.ward} {c.category}）: 市へ未報告"
+        for c in serious_complaints_unreported(session)
+    ]
+    lines += [
+        f"セキュリティ事故 {i.id}（{i.occurred_at} {i.ward}）: {i.report_label}"
+        for i in security_incidents_open(session)
+    ]
+    lines += [
+        f"課題 {p.id}「{p.title}」（主担当 {p.owner}）: 期限 {p.due_on.isoformat()} を過ぎています"
+        for p in problems_overdue(session, today)
+    ]
+    return lines
+
+
 def kind_key(source: str, kind: str | None) -> str | None:
     """A kind filter typed by the user (English key or Japanese label) -> key, or raise."""
     if not kind:

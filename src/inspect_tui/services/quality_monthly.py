@@ -3,7 +3,10 @@ complaints and incidents of the month, open problems, problems closed in the mon
 
 ``monthly_quality_section(session, month)`` returns a ``QualitySection``;
 ``.sections()`` gives report sections (reports.doc.Section) to append to the
-monthly report's document, ``.to_json()`` its JSON part. Case numbers only:
+monthly report's document, ``.to_json()`` its JSON part.
+``register_monthly_sections()`` plugs the three sections into the monthly
+report's extension point (services.reports.register_monthly_section), replacing
+the 「苦情」 and 「事故・インシデント」 placeholders and adding 「課題管理」. Case numbers only:
 content fields are summarised to their category, never quoted, so no personal
 data can reach the report even if someone typed it into a free-text field.
 """
@@ -31,7 +34,7 @@ class QualitySection:
     closed_problems: list[q.Problem]
     today: dt.date
 
-    def sections(self):
+    def sections(self) -> list:
         from inspect_tui.reports.doc import Section, Table
 
         c_rows = [
@@ -206,3 +209,36 @@ def monthly_quality_section(session: Session, month: str | dt.date) -> QualitySe
         q.list_problems(session, closed_from=first, closed_to=last),
         min(today_jp(), last),
     )
+
+
+#: Monthly report section ids (services.reports.MONTHLY_SECTIONS) -> index in QualitySection.sections().
+SECTION_IDS = {"complaints": 0, "incidents": 1, "problems": 2}
+
+
+def _provider(index: int):
+    def provide(session: Session, month, as_of: dt.date):
+        from inspect_tui.services.reports import ExtraSection
+
+        sec = monthly_quality_section(session, month.start)
+        if as_of < sec.last:  # judge "overdue" as of the report's base date
+            sec = QualitySection(
+                sec.first,
+                sec.last,
+                sec.complaints,
+                sec.incidents,
+                sec.open_problems,
+                sec.closed_problems,
+                min(as_of, sec.last),
+            )
+        part = sec.sections()[index]
+        return ExtraSection(part.heading, tables=part.tables, paragraphs=part.paragraphs)
+
+    return provide
+
+
+def register_monthly_sections() -> None:
+    """Put the complaints, incidents and problems sections into the monthly report (idempotent)."""
+    from inspect_tui.services.reports import register_monthly_section
+
+    for section_id, index in SECTION_IDS.items():
+        register_monthly_section(section_id, _provider(index))

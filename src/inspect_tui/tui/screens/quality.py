@@ -388,7 +388,16 @@ class QualityScreen(Screen):
         def done(rid: int | None) -> None:
             if rid is None:
                 return
-            self.say(f"{what} {rid} を保存しました")
+            note = ""
+            if what == "事故":
+                inc = q.get_incident(self.session, rid)
+                if inc and inc.kind == "security" and not inc.written_report_at:
+                    note = "。セキュリティ事故です: まず市へ電話、その後に書面報告（r で日時を記録）"
+            elif what == "苦情":
+                c = q.get_complaint(self.session, rid)
+                if c and c.serious and not c.reported_to_city_at:
+                    note = "。重大な苦情です: 速やかに市へ報告（r で日時を記録）"
+            self.say(f"{what} {rid} を保存しました{note}")
             self.reload()
             if hasattr(self.app, "data_version"):
                 self.app.data_version += 1
