@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +140,38 @@ def record_audit(
     if own:
         conn.execute("COMMIT")
     return rid
+
+
+def record_audit_many(
+    db: Database,
+    who: str,
+    action: str,
+    entity: str,
+    items: Iterable[tuple[str | int, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    *,
+    at: str | None = None,
+) -> int:
+    """One audit row per (key, before, after), in the caller's transaction (bulk imports).
+
+    Returns how many rows were written.
+    """
+    conn = db.conn
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    at = at or _now()
+    n = 0
+    try:
+        for key, before, after in items:
+            _append(conn, who, action, entity, str(key), before, after, at)
+            n += 1
+    except BaseException:
+        if own:
+            conn.execute("ROLLBACK")
+        raise
+    if own:
+        conn.execute("COMMIT")
+    return n
 
 
 def _append(
