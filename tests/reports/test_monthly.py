@@ -188,10 +188,16 @@ def test_no_price_gives_no_fake_yen(session, may):
     assert "単価が設定されていません" in render(r, "text")
 
 
-def test_notes_and_placeholders(session, may):
+def test_notes_and_placeholders(session, may, monkeypatch):
     from inspect_tui.reports.render import render
-    from inspect_tui.services.reports import set_monthly_note
+    from inspect_tui.services import report_sections, reports
+    from inspect_tui.services.reports import _placeholder, set_monthly_note
 
+    # as if the review and quality features were not installed
+    monkeypatch.setattr(report_sections, "_loaded", True)
+    monkeypatch.setattr(reports, "MONTHLY_SECTIONS", {
+        "first_ten": _placeholder("初任者の重点チェック"), "complaints": _placeholder("苦情"),
+        "incidents": _placeholder("事故・インシデント")})
     m = parse_month("2027-05")
     set_monthly_note(session, m, "problems", "連絡の遅れが2件あった")
     text = render(build_monthly(session, m, d("2027-06-15")), "text")
@@ -231,3 +237,25 @@ def test_month_before_as_of_is_refused(session):
 
     with pytest.raises(ReportError, match="より前"):
         build_monthly(session, parse_month("2027-07"), d("2027-06-15"))
+
+
+def test_feature_sections_fill_the_report(session, may):
+    from inspect_tui.reports.render import render
+
+    conn = session.db.conn
+    conn.execute("INSERT INTO surveyors (code, name, qualification) VALUES ('S901', '新人', 'care_manager')")
+    conn.execute("INSERT INTO surveyors (code, name, qualification) VALUES ('S001', '主任', 'care_manager')")
+    a_id = conn.execute("SELECT id FROM cases WHERE case_no = ?", (may["A"],)).fetchone()[0]
+    conn.execute("INSERT INTO review_forms (surveyor, form_no, case_id, assigned_at)"
+                 " VALUES ('S901', 10, ?, 'x')", (a_id,))
+    conn.execute(
+        "INSERT INTO review_checks (case_id, surveyor, inspector, kind, state, checked_on, created_at,"
+        " updated_at, who) VALUES (?, 'S901', 'S001', 'focused', 'done', '2027-05-21', 'x', 'x', 'x')",
+        (a_id,))
+    conn.execute(
+        "INSERT INTO complaints (received_at, complainant, handled_by, ward, category, content,"
+        " recorded_at, who) VALUES ('2027-05-10 10:00', '家族', 'x', '長田区', '日程調整',"
+        " '申請者の山田さんが…', 'x', 'x')")
+    text = render(build_monthly(session, parse_month("2027-05"), d("2027-06-15")), "text")
+    assert "S901" in text and "完了（指導終了報告へ）" in text
+    assert "日程調整" in text and "山田" not in text  # complaint content is never quoted

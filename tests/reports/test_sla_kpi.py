@@ -52,9 +52,11 @@ def test_sla_quarter(session, q1):
     assert st.actual.value == 1 and st.achieved is False and st.actual.components["excluded"] == 2
     t20 = by_id["late_target20"]
     assert t20.actual.value == 0 and t20.achieved is True
-    # no source yet: 未集計, not a fake 0
-    for ident in ("privacy_incidents", "corrections", "complaints"):
-        assert by_id[ident].actual.status == "missing" and by_id[ident].achieved is None
+    # nothing records post-submission corrections yet: 未集計, not a fake 0
+    assert by_id["corrections"].actual.status == "missing" and by_id["corrections"].achieved is None
+    # complaints and incidents are recorded (quality feature), none this quarter: a real 0
+    for ident in ("privacy_incidents", "complaints"):
+        assert by_id[ident].actual.value == 0 and by_id[ident].achieved is True
     # complaints are monthly: three months in the quarter
     assert [u.period.key for u in by_id["complaints"].units] == ["2027-04", "2027-05", "2027-06"]
     assert r.excluded_city_cases["contact"] == [q1["P2"]]
@@ -265,3 +267,36 @@ def test_duplicate_ids_and_empty_file(tmp_path):
     path.write_text(one.replace('"accepted"', '"late_contact"') + 'cycle = "monthly"\n', encoding="utf-8")
     with pytest.raises(IndicatorFileError, match="unit_target"):
         load_kpi(path)
+
+
+def _complaint(s, at: str, city: int = 0) -> None:
+    s.db.conn.execute(
+        "INSERT INTO complaints (received_at, complainant, handled_by, ward, category, content, city_caused,"
+        " recorded_at, who) VALUES (?, '家族', 'x', '長田区', '接遇・態度', '…', ?, ?, 'x')", (at, city, at))
+
+
+def _incident(s, at: str, kind: str, city: int = 0) -> None:
+    s.db.conn.execute(
+        "INSERT INTO incidents (kind, occurred_at, ward, what_happened, cause_category, city_caused,"
+        " recorded_at, who) VALUES (?, ?, '長田区', '…', '確認不足', ?, ?, 'x')", (kind, at, city, at))
+
+
+def test_sla_complaints_and_incidents_from_the_quality_records(session):
+    # April: 6 complaints (one over the limit of 5); May: 5 plus one the city caused (left out);
+    # June: one on 6/30 at 23:59, after the as-of date 6/29 (not yet counted).
+    for day in range(1, 7):
+        _complaint(session, f"2027-04-{day:02d} 10:00")
+    for day in range(1, 6):
+        _complaint(session, f"2027-05-{day:02d} 09:30")
+    _complaint(session, "2027-05-20 15:00", city=1)
+    _complaint(session, "2027-06-30 23:59")
+    _incident(session, "2027-05-02 11:00", "security")  # a personal-data incident
+    _incident(session, "2027-05-03 11:00", "incident")
+    r = build_sla(session, parse_period("2027Q1"), d("2027-06-29"))
+    by_id = {x.indicator.id: x for x in r.results}
+    c = by_id["complaints"]
+    assert [(u.value.value, u.achieved) for u in c.units] == [(6, False), (5, True), (0, True)]
+    assert c.actual.value == 11 and c.achieved is False
+    assert c.actual.components["excluded_city"] == 1
+    p = by_id["privacy_incidents"]
+    assert p.actual.value == 1 and p.achieved is False and p.indicator.level == "必達"

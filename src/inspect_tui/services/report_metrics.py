@@ -7,10 +7,12 @@ the metric's value comes from the sums (a count, or a rate from summed
 numerator and denominator), so quarter and year figures are exactly the
 months' figures added up.
 
-Metrics whose source table does not exist yet (post-submission corrections,
-incidents, complaints, first-ten reviews) are known by name but have no
-counter: reports say 未集計 instead of printing 0. A feature that records
-them calls ``register_metric`` with a counter.
+Complaints, incidents (personal-data ones: kind 'security') and first-ten
+checks are counted from the quality and review features' tables; a counter
+returns None when its table is absent. Metrics nothing records yet
+(post-submission corrections, phone complaints as such) are known by name
+but have no counter: reports say 未集計 instead of printing 0. A feature that
+records them calls ``register_metric`` with a counter.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from inspect_tui.store import report_queries as q
 
 Components = dict[str, int]
 #: (connection, first day, last day, as_of) -> {YYYY-MM: components}
-Counter = Callable[[sqlite3.Connection, dt.date, dt.date, dt.date], dict[str, Components]]
+Counter = Callable[[sqlite3.Connection, dt.date, dt.date, dt.date], dict[str, Components] | None]
 
 MISSING, NONE_DUE, OK = "missing", "none", "ok"
 STATUS_WORDS = {MISSING: "未集計", NONE_DUE: "対象なし", OK: ""}
@@ -105,13 +107,30 @@ register_metric(Metric("accepted_home", "履行件数（本市）", "件",
                        _step_counter("accepted_on", _NOT_CANCELLED + " AND is_home = 1")))
 register_metric(Metric("accepted_other", "履行件数（他市町村）", "件",
                        _step_counter("accepted_on", _NOT_CANCELLED + " AND is_home = 0")))
+def _dated_counter(table: str, where: str = "", city_column: str | None = "city_caused") -> Counter:
+    def count(conn, start, end, as_of):
+        cutoff = min(end, as_of)
+        if cutoff < start:
+            return {}
+        return q.dated_counts_by_month(conn, table, start, cutoff, where, city_column)
+
+    return count
+
+
+# Records kept by the quality and review features (tables from their migrations); a
+# complaint or incident the city caused is left out of the count (002 §3(3)).
+register_metric(Metric("complaints", "苦情", "件", _dated_counter("complaints")))
+register_metric(Metric("incidents", "事故・インシデント", "件", _dated_counter("incidents")))
+register_metric(Metric("privacy_incidents", "個人情報の漏えい・紛失", "件",
+                       _dated_counter("incidents", "AND kind = 'security'")))
+register_metric(Metric("first_ten_reviews", "初任者の重点チェック実施", "件",
+                       _dated_counter("review_checks",
+                                      "AND kind = 'focused' AND state = 'done' AND blind_of IS NULL",
+                                      city_column=None)))
+# Not recorded anywhere yet: known by name, reported as 未集計.
 for _id, _label in (
     ("corrections", "提出後の修正"),
-    ("privacy_incidents", "個人情報の漏えい・紛失"),
-    ("incidents", "事故・インシデント"),
-    ("complaints", "苦情"),
     ("phone_complaints", "電話対応の苦情"),
-    ("first_ten_reviews", "初任者の重点チェック実施"),
 ):
     register_metric(Metric(_id, _label, "件", None))
 
@@ -125,7 +144,7 @@ def monthly_components(metric: Metric, conn: sqlite3.Connection, period: Period,
     """
     if metric.counter is None:
         return None
-    key = (metric.counter, period.start, period.end, as_of)
+    key = (metric.counter, period.start, period.end, as_of)  # counters may return None too
     if memo is not None and key in memo:
         return memo[key]
     out = metric.counter(conn, period.start, period.end, as_of)

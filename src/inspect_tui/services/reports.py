@@ -20,10 +20,12 @@ someone corrected a date.
   agreed extension counts): see core.metrics.deadline_outcome.
 - billing: see core.metrics.bill and ``unit_prices``.
 
-Sections that later features fill (first-ten reviews, complaints,
-incidents) come from ``MONTHLY_SECTIONS``: a feature calls
+Sections that other features fill (first-ten reviews, complaints,
+incidents, problems) come from ``MONTHLY_SECTIONS``: a feature calls
 ``register_monthly_section(id, provider)`` to replace the placeholder, which
-prints 「（未記録）」 rather than a zero the data cannot back.
+prints 「（未記録）」 rather than a zero the data cannot back;
+``services.report_sections`` registers the ones that exist
+(``SECTION_PLUGINS`` names the quality feature's).
 """
 
 from __future__ import annotations
@@ -222,6 +224,9 @@ def build_monthly(
         raise ReportError(
             f"基準日 {as_of.isoformat()} が対象月 {month.key} より前です（--as-of を月の初日以降に）"
         )
+    from inspect_tui.services.report_sections import load_feature_sections
+
+    load_feature_sections()
     conn = s.db.conn
     cutoff = min(month.end, as_of)
     counts = q.step_counts(conn, month.start, cutoff)

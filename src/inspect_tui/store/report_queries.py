@@ -312,3 +312,56 @@ def step_counts_by_month(
         {"s": _d(start), "c": _d(cutoff)},
     )
     return {r["m"]: int(r["n"]) for r in rows}
+
+
+#: Records other features keep, counted by the month of a date/time column:
+#: table -> (date column, extra condition per metric is passed in by the caller).
+DATED_TABLES = {
+    "complaints": "received_at",
+    "incidents": "occurred_at",
+    "review_checks": "checked_on",
+}
+
+
+def dated_counts_by_month(
+    conn: sqlite3.Connection, table: str, start: dt.date, cutoff: dt.date, where: str = "",
+    city_column: str | None = "city_caused",
+) -> dict[str, dict[str, int]] | None:
+    """{YYYY-MM: {n, excluded, excluded_city}} of rows dated in [start, cutoff]; rows the
+    city caused are left out of n and counted as excluded. None when the table does
+    not exist in this database (the feature that keeps it is not there)."""
+    column = DATED_TABLES[table]
+    city = f"COALESCE(SUM({city_column} = 1), 0)" if city_column else "0"
+    try:
+        rows = conn.execute(
+            f"SELECT substr({column}, 1, 7) AS m, COUNT(*) AS total, {city} AS city FROM {table}"
+            f" WHERE {column} >= :s AND {column} < :next {where} GROUP BY m",
+            {"s": _d(start), "next": _d(cutoff + dt.timedelta(days=1))},
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc) or "no such column" in str(exc):
+            return None
+        raise
+    return {r["m"]: {"n": r["total"] - r["city"], "excluded": r["city"], "excluded_city": r["city"]}
+            for r in rows}
+
+
+def first_ten_checks(
+    conn: sqlite3.Connection, start: dt.date, cutoff: dt.date
+) -> list[tuple[str, int, str]] | None:
+    """(surveyor code, form number 1-10, checked on) of the focused first-ten checks
+    finished in [start, cutoff]; None when the review tables are absent."""
+    try:
+        rows = conn.execute(
+            "SELECT rc.surveyor AS surveyor, rf.form_no AS form_no, substr(rc.checked_on, 1, 10) AS day"
+            " FROM review_checks rc JOIN review_forms rf ON rf.case_id = rc.case_id"
+            " WHERE rc.kind = 'focused' AND rc.state = 'done' AND rc.blind_of IS NULL"
+            " AND rc.checked_on >= :s AND rc.checked_on < :next"
+            " ORDER BY rc.surveyor, rf.form_no",
+            {"s": _d(start), "next": _d(cutoff + dt.timedelta(days=1))},
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc) or "no such column" in str(exc):
+            return None
+        raise
+    return [(r["surveyor"], int(r["form_no"]), r["day"]) for r in rows]
