@@ -79,6 +79,7 @@ async def test_complaint_from_the_keyboard(qs):
         assert "市へ未報告の重大な苦情 1件" in str(app.screen.query_one("#alerts").render())
         table = app.screen.query_one("#complaints-table", DataTable)
         assert table.row_count == 1
+        assert "tester" in str(app.screen.query_one("TopBar").render())
         # r: report to the city now
         await pilot.press("r")
         await pilot.pause()
@@ -171,3 +172,22 @@ async def test_pareto_tab_draws_bars_and_names_the_vital_few(qs):
         assert not any(ch in text for ch in "○×△※")
         await choose(pilot, "p-ward", "長田区")
         assert "計 0 件" in str(app.screen.query_one("#pareto-chart").render())
+
+
+async def test_inside_an_app_with_data_version_the_screen_reloads_on_changes(qs):
+    from textual.reactive import reactive
+
+    class MainLike(Host):  # what the main app offers: data_version, role (its top bar reads them)
+        data_version = reactive(0)
+        role = "manager"
+
+    app = MainLike(qs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#complaints-table", DataTable)
+        assert table.row_count == 0
+        q.save_complaint(qs, complaint())  # written elsewhere (the CLI, another screen)
+        app.data_version += 1
+        await pilot.pause()
+        assert table.row_count == 1
+        assert "tester" in str(app.screen.query_one("TopBar").render())

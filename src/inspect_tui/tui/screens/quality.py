@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static, Tab
 from inspect_tui.core.jpdate import DateError, fiscal_year_of, fiscal_year_range, parse_date
 from inspect_tui.core.today import today_jp
 from inspect_tui.services import quality as q
-from inspect_tui.services.quality_input import QualityInputError
+from inspect_tui.services.quality_input import QualityInputError, parse_datetime
 from inspect_tui.services.quality_pareto import SOURCES, SourceUnavailable, finding_kinds, pareto_report
 from inspect_tui.tui.screens.quality_forms import ComplaintForm, IncidentForm, ProblemForm, problem_values
 from inspect_tui.tui.widgets.pareto_chart import ParetoChart
@@ -96,7 +96,12 @@ class WhenPrompt(ModalScreen[str | None]):
             yield Label("Enter 記録 / Esc 取消")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        try:
+            when = parse_datetime(event.value)
+        except DateError as exc:
+            self.query_one("#when-error", Static).update(Text(str(exc)))
+            return
+        self.dismiss(when)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -136,6 +141,13 @@ class QualityScreen(Screen):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        if hasattr(self.app, "data_version"):  # inside the main app: its top bar with the screen tabs
+            try:
+                from inspect_tui.tui.screens.base import TopBar
+            except ImportError:
+                pass
+            else:
+                yield TopBar(self.TAB)
         yield Static("", id="alerts")
         with TabbedContent(initial=self.initial_tab, id="tabs"):
             with TabPane("苦情", id="complaints"):
@@ -398,9 +410,7 @@ class QualityScreen(Screen):
                 if c and c.serious and not c.reported_to_city_at:
                     note = "。重大な苦情です: 速やかに市へ報告（r で日時を記録）"
             self.say(f"{what} {rid} を保存しました{note}")
-            self.reload()
-            if hasattr(self.app, "data_version"):
-                self.app.data_version += 1
+            self._changed()
 
         return done
 
@@ -503,6 +513,12 @@ class QualityScreen(Screen):
             self.say("記録していません: " + " / ".join(f"{lab}: {msg}" for lab, msg in exc.problems))
             return
         self.say(ok)
-        self.reload()
+        self._changed()
+
+    def _changed(self) -> None:
+        """Reload after a write: through the main app's data_version when there is one
+        (the dashboard and other screens reload too), else directly."""
         if hasattr(self.app, "data_version"):
             self.app.data_version += 1
+        else:
+            self.reload()
