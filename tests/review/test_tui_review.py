@@ -186,3 +186,51 @@ async def test_review_screens_in_the_real_app(review_db):
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert not isinstance(app.screen, (CheckScreen, ReviewQueueScreen))
+
+
+async def test_calibration_screen_shows_agreement_per_pair(review_db):
+    import datetime as dt
+
+    from inspect_tui.services import review_calibration as cal
+    from inspect_tui.tui.screens.review_calibration import CalibrationScreen
+
+    s1, boss, s2 = (session_as(review_db, x) for x in ("tester", "boss", "chief2"))
+    first = svc.start_check(s1, case_no="R9-00100")
+    svc.add_finding(s1, first.check.id, "typo", "minor")
+    svc.mark_rest_ok(s1, first.check.id)
+    svc.complete_check(s1, first.check.id)
+    rid = cal.request_blind_check(boss, first.check.id, "S002")
+    second = svc.start_check(s2, check_id=rid)
+    svc.mark_rest_ok(s2, second.check.id)
+    svc.complete_check(s2, second.check.id, checked_on=dt.date(2027, 6, 15))
+    for x in (s1, boss, s2):
+        x.close()
+    app = Host(review_db, login="boss", first=lambda _app: CalibrationScreen())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CalibrationScreen)
+        table = screen.query_one("#cal-pairs")
+        assert table.row_count == 1
+        assert [str(c) for c in table.get_row_at(0)] == ["S001", "S002", "1", "6", "5", "83%"]
+        assert "相違" in str(screen.query_one("#cal-detail").render())
+
+
+async def test_verdict_override_and_accompanied_visit_from_the_surveyor_screen(review_db):
+    app = Host(review_db, first=lambda _app: SurveyorReviewScreen("S010"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.review.verdict_id == "pending"
+        await pilot.press("v")
+        assert screen.review.verdict_label == "改善している（主任の判断）"
+        await pilot.press("v", "v")
+        assert screen.review.verdict_override is None
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("enter", "enter", *"R9-00105", "enter")
+        await pilot.pause()
+        assert [(v.on_date.isoformat(), v.purpose, v.case_no) for v in screen.review.visits] == [
+            ("2027-06-15", "習熟度の確認", "R9-00105")
+        ]
+        assert app.changes >= 4

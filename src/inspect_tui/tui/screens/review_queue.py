@@ -56,6 +56,10 @@ class ReviewQueueScreen(SessionMixin, Screen):
         self.people: list = []
 
     def compose(self) -> ComposeResult:
+        if hasattr(self.app, "data_version"):  # hosted by the main app: its tab bar on top
+            from inspect_tui.tui.screens.base import TopBar
+
+            yield TopBar("review")
         yield Static("重点チェック（新任調査員の1〜10件目）", id="rq-title")
         yield Static(" 新任調査員", classes="rq-caption")
         yield DataTable(id="rq-surveyors", cursor_type="row", zebra_stripes=True)
@@ -85,10 +89,13 @@ class ReviewQueueScreen(SessionMixin, Screen):
         ):
             items.add_column(label, key=key)
         items.focus()
+        if hasattr(self.app, "data_version"):  # the main app: reload when the database opens or changes
+            self.watch(self.app, "data_version", lambda _v: self.load(), init=False)
         self.load()
 
     def on_screen_resume(self) -> None:
-        self.load()
+        if self.app.screen is self:  # not when the next check already covers it
+            self.load()
 
     def load(self) -> None:
         from inspect_tui.services.review import new_surveyors, review_queue

@@ -16,8 +16,6 @@ from textual.widgets import DataTable, Footer, Static
 from inspect_tui.core import review as rules
 from inspect_tui.tui.screens.review_common import SessionMixin, b
 
-RESULT_STYLE = {"OK": "green", "未点検": "dim", "-": "dim"}
-
 
 class SurveyorReviewScreen(SessionMixin, Screen):
     BINDINGS: ClassVar[list] = [
@@ -54,7 +52,7 @@ class SurveyorReviewScreen(SessionMixin, Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="sr-head")
-        yield DataTable(id="sr-forms", cursor_type="column", zebra_stripes=True)
+        yield DataTable(id="sr-forms", cursor_type="column", zebra_stripes=True, cell_padding=0)
         with VerticalScroll(id="sr-body"):
             yield Static(id="sr-trend")
             yield Static(id="sr-more")
@@ -93,26 +91,23 @@ class SurveyorReviewScreen(SessionMixin, Screen):
         table = self.query_one(DataTable)
         col = table.cursor_column
         table.clear(columns=True)
-        table.add_column("", key="label", width=12)
+        table.add_column("", key="label", width=9)
         for f in r.forms:
-            table.add_column(f"{f.form_no}件目", key=str(f.form_no))
-        table.add_row("依頼番号", *(f.case_no[-5:] for f in r.forms), key="case")
+            table.add_column(Text(f"{f.form_no}件目", justify="center"), key=str(f.form_no), width=7)
+
+        def centred(text: str, style: str = "") -> Text:
+            return Text(text, style=style, justify="center")
+
+        table.add_row("依頼番号", *(centred(f.case_no[-5:]) for f in r.forms), key="case")
         table.add_row(
             "訪問日",
-            *(f.visited_on.strftime("%m-%d") if f.visited_on else "－" for f in r.forms),
+            *(centred(f.visited_on.strftime("%m-%d") if f.visited_on else "－") for f in r.forms),
             key="visit",
         )
         for p in rules.CHECK_POINTS:
-            cells = []
-            for f in r.forms:
-                res = f.result_on(p.id)
-                style = RESULT_STYLE.get(res, "bold red" if res.startswith("重大") else "yellow")
-                cells.append(Text(res, style=style))
-            table.add_row(rules.POINT_SHORT[p.id], *cells, key=p.id)
+            table.add_row(rules.POINT_SHORT[p.id], *(_result_cell(f, p.id) for f in r.forms), key=p.id)
         table.add_row(
-            "指摘数",
-            *(Text(str(len(f.findings)) if f.checked else "－", justify="right") for f in r.forms),
-            key="total",
+            "指摘数", *(centred(str(len(f.findings)) if f.checked else "－") for f in r.forms), key="total"
         )
         if r.forms:
             table.move_cursor(column=max(1, min(col, len(r.forms))))
@@ -288,6 +283,19 @@ class SurveyorReviewScreen(SessionMixin, Screen):
 
     def action_cursor_right(self) -> None:
         self.query_one(DataTable).action_cursor_right()
+
+
+def _result_cell(form, point: str) -> Text:
+    """A form's result on a point in at most 7 cells: OK, 未, or the worst severity (+ if more)."""
+    if not form.checked:
+        return Text("未", style="dim", justify="center")
+    found = [f for f in form.findings if f.point == point]
+    if not found:
+        ok = form.check.outcomes.get(point) == "ok"
+        return Text("OK" if ok else "－", style="green" if ok else "dim", justify="center")
+    worst = max(found, key=lambda f: rules.SEVERITY_RANK[f.severity]).severity
+    label = rules.SEVERITY_LABELS[worst] + ("+" if len(found) > 1 else "")
+    return Text(label, style="bold red" if worst == "serious" else "yellow", justify="center")
 
 
 def _me(session) -> str | None:
