@@ -223,7 +223,9 @@ def _followups(s: Session, code: str, placed: dt.date) -> tuple[Followup, ...]:
     return tuple(out)
 
 
-def new_surveyors(s: Session, today: dt.date | None = None, *, sync: bool = True) -> list[NewSurveyor]:
+def new_surveyors(s: Session, today: dt.date | None = None, *, sync: bool = False) -> list[NewSurveyor]:
+    """New surveyors with their progress. Reads only unless sync (numbers not yet stored are
+    counted as the next sync would store them)."""
     today = today or today_jp()
     if sync:
         sync_form_numbers(s, today)
@@ -280,12 +282,12 @@ def _draft_keys(s: Session) -> set[tuple[int, str, str]]:
 
 
 def review_queue(
-    s: Session, today: dt.date | None = None, *, inspector: str | None = None, sync: bool = True
+    s: Session, today: dt.date | None = None, *, inspector: str | None = None, sync: bool = False
 ) -> list[QueueItem]:
     """Forms waiting for their focused check, follow-ups not yet done, and blind checks asked
     of `inspector` (default: the logged-in chief, if known); by due date (standard_due for
-    forms), undated last. sync=False reads only (numbers not yet stored are shown as they
-    will be stored)."""
+    forms), undated last. Reads only unless sync=True (numbers not yet stored are shown as
+    the next sync would store them), so it is safe from a worker thread."""
     today = today or today_jp()
     if sync:
         sync_form_numbers(s, today)
@@ -740,7 +742,7 @@ def discard_check(s: Session, check_id: int) -> None:
 def next_queue_item(s: Session, after: QueueItem | None = None) -> QueueItem | None:
     """The first queue item the logged-in inspector may check (not their own forms)."""
     me = store.login_surveyor_code(s.db, s.who)
-    for item in review_queue(s):
+    for item in review_queue(s, sync=True):
         if item.surveyor == me:
             continue
         if after is not None and (item.kind, item.case_id, item.surveyor) == (

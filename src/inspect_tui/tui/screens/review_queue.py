@@ -102,7 +102,8 @@ class ReviewQueueScreen(SessionMixin, Screen):
 
         if self.session is None:
             return
-        self.people = new_surveyors(self.session, self.today)
+        # numbering forms when they are first seen here (fixed from then on)
+        self.people = new_surveyors(self.session, self.today, sync=True)
         self.items = review_queue(self.session, self.today)
         self._fill()
 
