@@ -90,3 +90,14 @@ def test_sql_equals_a_python_recount_on_the_demo(demo, month, as_of):
     assert b["home"]["count"] + b["other"]["count"] == j["counts"]["accepted"]
     assert b["home"]["total"] == b["home"]["subtotal"] * 110 // 100
     assert b["unit_price"] == {"home": 7777, "other": 8888}
+
+
+def test_terminal_text_has_no_ambiguous_width_characters(demo):
+    """○ × ■ ≦ § … draw one or two columns depending on the terminal; text output avoids them."""
+    import unicodedata
+
+    for report in (build_monthly(demo, parse_month("2027-05"), AS_OF),
+                   build_sla(demo, parse_period("FY2027"), AS_OF), build_kpi(demo, 2027, AS_OF)):
+        text = render(report, "text")
+        bad = sorted({ch for ch in text if unicodedata.east_asian_width(ch) == "A"})
+        assert not bad, (type(report).__name__, bad)

@@ -201,6 +201,8 @@ def bill(unit_price: int | None, count: int) -> Bill:
 # --------------------------------------------------------------------------- targets
 
 COMPARATORS = {"=": "＝", "<=": "≦", ">=": "≧", "<": "＜", ">": "＞"}
+#: The same as words after the number (5件以下): ≦ ≧ are ambiguous-width in terminals.
+COMPARATOR_WORDS = {"=": "", "<=": "以下", ">=": "以上", "<": "未満", ">": "超"}
 
 
 def meets(actual: Decimal | int | float, comparator: str, target: Decimal | int | float) -> bool:

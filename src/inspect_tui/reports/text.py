@@ -29,7 +29,7 @@ def render(doc: Doc, width: int = 80) -> str:
     if doc.note:
         out += wrap(doc.note, width)
     for sec in doc.sections:
-        out += ["", f"■ {sec.heading}"]
+        out += ["", f"【{sec.heading}】"]  # 【】 are always wide; ■ is ambiguous-width
         for t in sec.tables:
             if t.caption:
                 out += ["", *wrap(t.caption, width)]

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from inspect_tui.core.metrics import COMPARATORS
+from inspect_tui.core.metrics import COMPARATOR_WORDS, COMPARATORS
 from inspect_tui.paths import data_file
 from inspect_tui.services.report_metrics import METRICS
 
@@ -49,7 +49,7 @@ class SlaIndicator:
     @property
     def target_text(self) -> str:
         unit = METRICS[self.metric].unit
-        return f"{COMPARATORS[self.comparator]} {_num(self.target)}{'%' if unit == '%' else ' ' + unit}"
+        return f"{_num(self.target)}{unit}{COMPARATOR_WORDS[self.comparator]}"
 
 
 @dataclass(frozen=True)

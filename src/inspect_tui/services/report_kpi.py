@@ -229,7 +229,7 @@ def kpi_doc(r: KpiReport) -> Doc:
     sections = [Section("1. 年度別の目標値・実績値・達成度", [
         Table(headers, rows, align=["l", "l", "l", *["r"] * len(r.years)])
     ], [
-        "達成度 = 実績値 ÷ 目標値（低いほど良い指標は 目標値 ÷ 実績値）、小数第1位まで（四捨五入）。"
+        "達成度 = 実績値／目標値（低いほど良い指標は 目標値／実績値）、小数第1位まで（四捨五入）。"
         "目標値が0の指標は 達成 / 未達成 で示します。",
         "年度は4月〜翌3月。" + "、".join(fiscal_year_label(y) for y in r.years) + "。",
     ])]
@@ -245,8 +245,8 @@ def kpi_doc(r: KpiReport) -> Doc:
         values = [_fmt(u.actual, ind.unit) if u.status == OK else _STATUS.get(u.status, "－")
                   for u in row.units]
         target = ind.unit_target if ind.unit_target is not None else ind.targets.get(r.fy)
-        caption = (f"{ind.name}（{CYCLE_WORDS[ind.cycle]}・目標 {'≦' if ind.lower_is_better else '≧'} "
-                   f"{_fmt(target, ind.unit)}）")
+        caption = (f"{ind.name}（{CYCLE_WORDS[ind.cycle]}・目標 {_fmt(target, ind.unit)}"
+                   f"{'以下' if ind.lower_is_better else '以上'}）")
         # months in two halves (4-9月, 10-3月) so a table fits 80 columns
         step = 6 if len(labels) > 6 else len(labels)
         for i in range(0, len(labels), step):

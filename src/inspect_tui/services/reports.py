@@ -307,7 +307,7 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
         align=["l", "r", "r", "r", "r", "r"],
     ))
     sec_bill.paragraphs.append(
-        "単価に件数を乗じて消費税10%を加算し、1円未満の端数は切り捨て（001 §14）。"
+        "単価に件数を乗じて消費税10%を加算し、1円未満の端数は切り捨て。"
         "他市町村からの依頼分は別に請求します。中止は請求対象外。"
     )
     sections = [sec_counts, sec_dl, sec_bill]
