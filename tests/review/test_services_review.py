@@ -202,3 +202,27 @@ def test_blind_calibration_between_two_chiefs(review_db):
 
 def test_config_unused():
     assert Config()
+
+
+def test_inspection_coverage_counts_checks_before_submission(rs):
+    # R9-00900 (S020) submitted in May without a check; R9-00100..103 submitted in March
+    assert sr.inspection_coverage(rs, D(2027, 3, 1), D(2027, 5, 31)) == (0, 5)
+    ctx = svc.start_check(rs, case_no="R9-00900")
+    svc.mark_rest_ok(rs, ctx.check.id)
+    svc.complete_check(rs, ctx.check.id, checked_on=D(2027, 5, 11))
+    assert sr.inspection_coverage(rs, D(2027, 5, 1), D(2027, 5, 31)) == (1, 1)
+
+
+def test_correcting_a_finished_check_is_audited(rs):
+    ctx = svc.start_check(rs, case_no="R9-00100")
+    svc.mark_rest_ok(rs, ctx.check.id)
+    svc.complete_check(rs, ctx.check.id)
+    svc.add_finding(rs, ctx.check.id, "typo", "minor")
+    if rs.db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
+        actions = [
+            r[0]
+            for r in rs.db.conn.execute(
+                "SELECT action FROM audit_log WHERE entity = 'review_check' ORDER BY id"
+            )
+        ]
+        assert actions == ["review.complete", "review.edit"]

@@ -563,6 +563,10 @@ def _touch(s: Session, rec: CheckRecord, extra: dict[str, object] | None = None)
         values["state"] = "draft"
     values.update(extra or {})
     store.update_check(s.db, rec.id, values)
+    if rec.state == "done" and not (extra and set(extra) <= {"open_seconds"}):
+        # a finished check corrected afterwards: every change leaves an audit row
+        after = store.get_check(s.db, rec.id)
+        _audit(s, "review.edit", rec.id, check_summary(rec), check_summary(after) if after else None)
 
 
 def set_point(s: Session, check_id: int, point: str, outcome: str | None) -> CheckRecord:

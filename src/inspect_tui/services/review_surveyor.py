@@ -307,3 +307,18 @@ def guidance_report(
             "10件目の点検が終わると指導終了報告を出せます（途中の記録は --draft）"
         )
     return render_guidance(review, fmt, issued or today_jp())
+
+
+def inspection_coverage(s: Session, start: dt.date, end: dt.date) -> tuple[int, int]:
+    """(forms submitted start..end with a finished check by someone other than the author
+    before or on the submission day, forms submitted start..end) — 001 §4(5), §5(3)③:
+    every form is inspected before it goes to the office. Post-submission and blind
+    checks do not count."""
+    row = s.db.conn.execute(
+        "SELECT count(*), sum(EXISTS (SELECT 1 FROM review_checks r WHERE r.case_id = c.id"
+        " AND r.state = 'done' AND r.kind != 'post' AND r.blind_of IS NULL"
+        " AND r.inspector != c.surveyor AND r.checked_on <= c.submitted_on))"
+        " FROM cases c WHERE c.submitted_on BETWEEN ? AND ?",
+        (start.isoformat(), end.isoformat()),
+    ).fetchone()
+    return int(row[1] or 0), int(row[0] or 0)
