@@ -36,7 +36,7 @@ async def test_opens_on_today_with_counts(sample_db):
         summary = text_of(app.screen, "#summary")
         assert "未完了 39 件" in summary and "期限超過" in summary
         assert "新任調査員 1 人" in text_of(app.screen, "#review")
-        assert "S004" in text_of(app.screen, "#alerts")
+        assert "田中 期限" in text_of(app.screen, "#alerts")
 
 
 async def test_number_keys_switch_screens_and_escape_backs_out(sample_db):

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tui.conftest import make_app, settle
 
 SIZES = [(80, 24), (120, 40)]

@@ -137,16 +137,11 @@ class CaseQuery:
 
 
 def viewer_role(s: Session) -> str:
-    """The role of the person working: from the users table.
+    """The role of the person working, as services.trust decides it (users table;
+    a login not in it sees what a monitor sees unless the table is empty)."""
+    from inspect_tui.services.trust import role_of
 
-    A login not in the table sees what a monitor sees (no personal data),
-    unless the table is empty (an old file), when the owner is a manager.
-    """
-    row = s.db.conn.execute("SELECT role FROM users WHERE login = ?", (s.who,)).fetchone()
-    if row is not None:
-        return row["role"]
-    anyone = s.db.conn.execute("SELECT 1 FROM users LIMIT 1").fetchone()
-    return "monitor" if anyone else "manager"
+    return role_of(s)
 
 
 def may_see_names(role: str) -> bool:
@@ -175,11 +170,13 @@ def build_query(s: Session, f: CaseFilter, today: dt.date, role: str) -> CaseQue
     text = f.text.strip()
     if text:
         like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # an id subquery so SQLite can scan the narrow (case_no, applicant_name) index
         if may_see_names(role):
-            clauses.append("(c.case_no LIKE ? ESCAPE '\\' OR c.applicant_name LIKE ? ESCAPE '\\')")
+            clauses.append("c.id IN (SELECT id FROM cases WHERE case_no LIKE ? ESCAPE '\\'"
+                           " OR applicant_name LIKE ? ESCAPE '\\')")
             params += [like, like]
         else:
-            clauses.append("c.case_no LIKE ? ESCAPE '\\'")
+            clauses.append("c.id IN (SELECT id FROM cases WHERE case_no LIKE ? ESCAPE '\\')")
             params.append(like)
     if f.deadline:
         iso_today = today.isoformat()

@@ -64,6 +64,7 @@ class ReviewQueue:
     new_surveyors: int
     forms_in_scope: int  # solo forms 1-10 of new surveyors written so far
     pending: int | None = None
+    checked: int | None = None  # of forms_in_scope, with a finished focused check
 
 
 @dataclass
@@ -86,13 +87,23 @@ def _excluded(s: Session) -> set[tuple[int, str]]:
 
 
 def review_queue(s: Session, today: dt.date) -> ReviewQueue:
-    """Hook for the first-ten review feature.
+    """The first-ten review panel: new surveyors, their solo forms 1-10, and the queue.
 
-    Today it counts new surveyors (placed within a year) and their solo forms
-    1-10 from the case data. When the review feature lands, it should fill
-    ``pending`` with the forms among those not yet checked (its own table);
-    the dashboard shows ``pending`` as the queue size when it is not None.
+    The numbers come from services.review (the review feature: solo forms are
+    numbered once and stored, checks are recorded), so the dashboard and the
+    review queue screen agree. ``pending`` counts what waits in that queue
+    (forms without a finished focused check, follow-ups due, blind checks).
+    Without the review tables (an old build) it falls back to counting solo
+    forms from the case data, and ``pending`` stays None.
     """
+    try:
+        from inspect_tui.services import review
+    except ImportError:
+        review = None
+    if review is not None:
+        new = review.new_surveyors(s, today)
+        pending = len(review.review_queue(s, today))
+        return ReviewQueue(len(new), sum(n.numbered for n in new), pending, sum(n.checked for n in new))
     codes = new_surveyor_codes(s, today)
     solo = solo_form_counts(s, codes)
     return ReviewQueue(len(codes), sum(min(n, 10) for n in solo.values()), None)

@@ -39,6 +39,7 @@ class SurveyorRow:
     on_time_90: int
     is_new: bool
     solo_forms: int
+    checked: int | None = None  # focused checks finished (services.review), for new surveyors
 
     @property
     def on_time_rate(self) -> float | None:
@@ -46,8 +47,11 @@ class SurveyorRow:
 
     @property
     def review_progress(self) -> str:
-        """n/10 for a new surveyor's focused review, '' for others."""
-        return f"{min(self.solo_forms, REVIEW_FORMS)}/{REVIEW_FORMS}" if self.is_new else ""
+        """Solo forms n/10 (and checks done) for a new surveyor's focused review, '' for others."""
+        if not self.is_new:
+            return ""
+        done = f" 点検{self.checked}" if self.checked is not None else ""
+        return f"{min(self.solo_forms, REVIEW_FORMS)}/{REVIEW_FORMS}{done}"
 
     def days_to_expiry(self, today: dt.date) -> int | None:
         return (dt.date.fromisoformat(self.expires_on) - today).days if self.expires_on else None
@@ -58,6 +62,9 @@ class StaffAlert:
     kind: str  # "expiry" | "expired" | "non_care_manager"
     text: str
     code: str = ""
+    name: str = ""
+    expires_on: str = ""
+    days: int | None = None  # days to expiry (negative: expired); share in % for non_care_manager
 
 
 def _placed(row) -> str | None:
@@ -106,6 +113,7 @@ def surveyor_overview(s: Session, today: dt.date) -> list[SurveyorRow]:
         " FROM cases WHERE submitted_on > ? AND submitted_on <= ? GROUP BY surveyor", (since, iso))}
     new = set(new_surveyor_codes(s, today))
     solo = solo_form_counts(s, new)
+    checked = _checked_counts(s, today)
     out = []
     for r in s.db.conn.execute(
         f"SELECT * FROM surveyors WHERE {_active_sql()} ORDER BY code", (iso,)
@@ -115,9 +123,18 @@ def surveyor_overview(s: Session, today: dt.date) -> list[SurveyorRow]:
             code=r["code"], name=r["name"], qualification=r["qualification"], is_chief=bool(r["is_chief"]),
             wards=r["wards"], placed_on=_placed(r), expires_on=r["expires_on"],
             open_cases=open_counts.get(r["code"], 0), submitted_90=sub, on_time_90=on_time or 0,
-            is_new=r["code"] in new, solo_forms=solo.get(r["code"], 0),
+            is_new=r["code"] in new, solo_forms=solo.get(r["code"], 0), checked=checked.get(r["code"]),
         ))
     return out
+
+
+def _checked_counts(s: Session, today: dt.date) -> dict[str, int]:
+    """Finished focused checks per new surveyor, from the review feature (if present)."""
+    try:
+        from inspect_tui.services.review import new_surveyors
+    except ImportError:
+        return {}
+    return {n.code: n.checked for n in new_surveyors(s, today, sync=False)}
 
 
 def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
@@ -132,10 +149,10 @@ def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
         days = (dt.date.fromisoformat(r["expires_on"]) - today).days
         if days < 0:
             alerts.append(StaffAlert("expired", f"{r['name']}（{r['code']}）の登録が{r['expires_on']}に"
-                                                f"切れています", r["code"]))
+                                                f"切れています", r["code"], r["name"], r["expires_on"], days))
         else:
             alerts.append(StaffAlert("expiry", f"{r['name']}（{r['code']}）の登録期限 {r['expires_on']}"
-                                               f"（あと{days}日）", r["code"]))
+                                               f"（あと{days}日）", r["code"], r["name"], r["expires_on"], days))
     total, other = s.db.conn.execute(
         f"SELECT count(*), sum(qualification = 'other') FROM surveyors WHERE {_active_sql()}", (iso,)
     ).fetchone()
@@ -144,6 +161,7 @@ def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
         alerts.append(StaffAlert(
             "non_care_manager",
             f"介護支援専門員以外の調査員が {other}/{total} 人（{other / total:.0%}）で、目安の30%を超えています",
+            days=round(100 * other / total),
         ))
     return alerts
 
@@ -156,4 +174,4 @@ def surveyor_detail(s: Session, code: str, today: dt.date) -> SurveyorRow | None
     if r is None:
         return None
     return SurveyorRow(r["code"], r["name"], r["qualification"], bool(r["is_chief"]), r["wards"],
-                       _placed(r), r["expires_on"], 0, 0, 0, False, 0)
+                       _placed(r), r["expires_on"], 0, 0, 0, False, 0)  # a surveyor who has left

@@ -39,6 +39,26 @@ def _surveyors_screen() -> Screen:
     return SurveyorsScreen()
 
 
+def _review_screen() -> Screen:
+    try:
+        from inspect_tui.tui.screens.review_queue import ReviewQueueScreen
+    except ImportError:
+        from inspect_tui.tui.screens.placeholder import NotYetScreen
+
+        return NotYetScreen("点検", "点検の画面はこの版にはありません")
+    return ReviewQueueScreen()
+
+
+def _quality_screen() -> Screen:
+    try:
+        from inspect_tui.tui.screens.quality import QualityScreen
+    except ImportError:
+        from inspect_tui.tui.screens.placeholder import NotYetScreen
+
+        return NotYetScreen("品質", "品質の画面はこの版にはありません")
+    return QualityScreen()
+
+
 def _reports_screen() -> Screen:
     try:
         from inspect_tui.tui.screens.reports import ReportsScreen
@@ -57,7 +77,9 @@ class InspectApp(App[int]):
         "today": _today_screen,
         "cases": _cases_screen,
         "surveyors": _surveyors_screen,
+        "review": _review_screen,
         "reports": _reports_screen,
+        "quality": _quality_screen,
     }
 
     data_version: reactive[int] = reactive(0)
@@ -106,13 +128,18 @@ class InspectApp(App[int]):
             self.theme = self.our_themes[0]
         keys = dict(self.config.keys) if self.config else {}
         if keys:
-            good, problems = bindings.check_keymap(keys)
-            self.startup_problems += problems
-            self.set_keymap(good)
+            self.set_keymap(keys)  # ids nobody declares do nothing; checked after the first paint
         self.switch_mode("today")
         for problem in self.startup_problems:
             self.notify(problem, severity="warning", timeout=10)
         self.call_after_refresh(self._open_session)
+        if keys:
+            self.call_after_refresh(self._check_keymap, keys)
+
+    def _check_keymap(self, keys: dict[str, str]) -> None:
+        _good, problems = bindings.check_keymap(keys)
+        for problem in problems:
+            self.notify(problem, title="キー設定", severity="warning", timeout=15)
 
     @work(thread=True, exit_on_error=False, group="session")
     def _open_session(self) -> None:
@@ -163,6 +190,18 @@ class InspectApp(App[int]):
             self.notify(text, severity="error", timeout=15)
         else:
             self.call_from_thread(self.notify, text, severity="error", timeout=15)
+
+    def _fatal_error(self) -> None:
+        """An unexpected error in a handler: log it (no values, no personal data), end the app,
+        and leave one line saying where the log is. Textual's default prints a traceback with
+        local variables, which may hold applicants' names; we never show that."""
+        from rich.text import Text
+
+        exc = self._exception
+        message = self.unexpected(exc) if exc is not None else "予期しないエラーが起きました"
+        self.bell()
+        self._exit_renderables.append(Text(f"inspect-tui: {message}"))
+        self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
         if self.session is not None:

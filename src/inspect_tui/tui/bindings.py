@@ -26,7 +26,9 @@ SCREENS = (
     ("today", "1", "今日"),
     ("cases", "2", "依頼"),
     ("surveyors", "3", "調査員"),
+    ("review", "4", "点検"),
     ("reports", "5", "帳票"),
+    ("quality", "6", "品質"),
 )
 
 APP = [
@@ -100,8 +102,36 @@ ALL = {
 }
 
 
+#: Screens written elsewhere whose Binding ids may be remapped too (imported only to check a keymap).
+OTHER_SCREEN_MODULES = (
+    "inspect_tui.tui.screens.reports", "inspect_tui.tui.screens.review_queue",
+    "inspect_tui.tui.screens.review_check", "inspect_tui.tui.screens.review_surveyor",
+    "inspect_tui.tui.screens.review_calibration", "inspect_tui.tui.screens.review_dialogs",
+    "inspect_tui.tui.screens.quality", "inspect_tui.tui.screens.quality_form",
+    "inspect_tui.tui.screens.quality_forms",
+)
+
+
+def _ids_in_module(name: str) -> set[str]:
+    import importlib
+
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        return set()
+    ids: set[str] = set()
+    for value in vars(module).values():
+        for binding in getattr(value, "BINDINGS", None) or () if isinstance(value, type) else ():
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
+
+
 def all_binding_ids() -> set[str]:
-    return {b.id for group in ALL.values() for b in group if b.id}
+    ids = {b.id for group in ALL.values() for b in group if b.id}
+    for name in OTHER_SCREEN_MODULES:
+        ids |= _ids_in_module(name)
+    return ids
 
 
 def check_keymap(keys: dict[str, str]) -> tuple[dict[str, str], list[str]]:

@@ -27,22 +27,38 @@ class TopBar(Static):
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", lambda _v: self.update_bar(), init=True)
 
+    def on_resize(self) -> None:
+        self.update_bar()
+
     def update_bar(self) -> None:
         app = self.app
         text = Text()
+        narrow = self.size.width and self.size.width < 100
         for mode, key, label in SCREENS:
             style = "reverse bold" if mode == self.current else ""
-            text.append(f" {key} {label} ", style=style)
-        text.append("  ")
+            text.append(f"{key}{label}" if narrow else f" {key} {label} ", style=style)
+            text.append(" " if narrow else "")
+        text.append(" ")
         today = getattr(app, "today", None)
         if today:
             text.append(f"{today.isoformat()}({WEEKDAYS[today.weekday()]})", style="bold")
         session = getattr(app, "session", None)
         if session is not None:
-            text.append(f"  {session.who}（{ROLE_LABELS.get(app.role, app.role)}）")
+            text.append(f" {session.who}（{ROLE_LABELS.get(app.role, app.role)}）")
         if getattr(app, "demo", False):
             text.append("  デモ", style="reverse")
         self.update(text)
+
+
+def state_styles(app) -> dict[str, str]:
+    """Rich styles for deadline states from the current theme (words carry the meaning;
+    colour only helps, so monochrome and NO_COLOR still read)."""
+    theme = app.current_theme
+    error, warning, success = theme.error or "red", theme.warning or "yellow", theme.success or "green"
+    return {
+        "overdue": f"bold {error}", "late": error, "today": f"bold {warning}", "soon": warning,
+        "ok": success, "done": success, "none": "dim", "closed": "dim", "excluded": "dim",
+    }
 
 
 class DataScreen(Screen):
@@ -53,6 +69,14 @@ class DataScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._data_version_changed, init=True)
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self, _theme: str) -> None:
+        if getattr(self.app, "session", None) is not None:
+            self.load()
+
+    def styles_for(self, state: str) -> str:
+        return state_styles(self.app).get(state, "")
 
     def _data_version_changed(self, _version: int) -> None:
         app = self.app

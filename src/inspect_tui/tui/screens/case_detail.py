@@ -16,8 +16,6 @@ from textual.widgets import Footer, Static
 from inspect_tui.tui.bindings import CASE, STEP_KEYS
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 
-STATE_STYLES = {"overdue": "bold red", "today": "bold yellow", "soon": "yellow", "late": "red",
-                "ok": "green", "done": "green"}
 EVENT_LABELS = {
     "contact": "日程調整連絡", "visit": "訪問調査", "submit": "提出", "accept": "受理", "cancel": "中止",
     "return": "返却", "resurvey": "再調査", "deadline_extend": "期限延長", "deadline_exclude": "期限除外",
@@ -78,7 +76,7 @@ class CaseDetailScreen(DataScreen):
         head.append(f" 依頼 {d.case_no}", style="bold")
         head.append(f"  {STATUS_LABELS.get(f['status'], f['status'])}", style="bold reverse")
         if f["urgent"]:
-            head.append("  緊急", style="bold red")
+            head.append("  緊急", style=self.styles_for("overdue"))
         head.append(f"  {f['ward']}  {f['application']}")
         if not f["is_home"]:
             head.append(f"  他市町村（{f['insurer']}）")
@@ -116,7 +114,7 @@ class CaseDetailScreen(DataScreen):
             left = "" if x.days_left is None or x.state in ("done", "late", "closed", "excluded") \
                 else f"{x.days_left}開庁日"
             dl.add_row(x.label, x.due.isoformat() if x.due else "—",
-                       Text(STATE_WORDS[x.state], style=STATE_STYLES.get(x.state, "")), left, x.explanation)
+                       Text(STATE_WORDS[x.state], style=self.styles_for(x.state)), left, x.explanation)
         for e in d.exceptions:
             kind = "延長" if e["kind"] == "extend" else "除外"
             dl.add_row(Text(f"  {kind}", style="dim"), e["new_due"] or "", "", "",

@@ -75,10 +75,17 @@ class StepDialog(ModalScreen[str | None]):
         from inspect_tui.core.calendar import OutOfRange
         from inspect_tui.services.cases import CaseNotFound, ConflictError, StepError, record_step
 
+        expected: tuple[type[BaseException], ...] = (StepError, ConflictError, CaseNotFound, OutOfRange)
+        try:
+            from inspect_tui.services.trust import DatabaseBusy, PermissionDenied
+
+            expected += (PermissionDenied, DatabaseBusy)
+        except ImportError:
+            pass
         try:
             status = record_step(self.app.session, self.case_no, self.step, on_date, note,
                                  expected_version=self.version)
-        except (StepError, ConflictError, CaseNotFound, OutOfRange) as exc:
+        except expected as exc:
             self.post_message(self.Done(None, str(exc)))
             return
         except Exception as exc:

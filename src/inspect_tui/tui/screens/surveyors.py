@@ -36,13 +36,15 @@ class SurveyorsScreen(DataScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(DataTable)
+        # most important first: at 80 columns only the qualification scrolls off (the
+        # summary line above gives the share of non-care-managers)
         table.add_column("コード", key="code")
         table.add_column("氏名", key="name")
-        table.add_column("資格", key="qual")
         table.add_column("担当中", key="open")
-        table.add_column("期限内率90日", key="rate")
+        table.add_column("期限内90日", key="rate")
         table.add_column("新任点検", key="review")
         table.add_column("登録期限", key="expiry")
+        table.add_column("資格", key="qual")
         table.focus()
 
     def load(self) -> None:
@@ -75,21 +77,21 @@ class SurveyorsScreen(DataScreen):
         for r in rows:
             rate = r.on_time_rate
             rate_text = Text("—", style="dim") if rate is None else Text(
-                f"{rate:.0%} ({r.on_time_90}/{r.submitted_90})",
-                style="" if rate >= 0.9 else "yellow" if rate >= 0.7 else "bold red")
+                f"{rate:.0%} {r.on_time_90}/{r.submitted_90}",
+                style="" if rate >= 0.9 else self.styles_for("soon" if rate >= 0.7 else "overdue"))
             days = r.days_to_expiry(today)
             if days is None:
                 expiry = Text("—", style="dim")
             elif days < 0:
-                expiry = Text(f"{r.expires_on} 切れ", style="bold red")
+                expiry = Text(f"{r.expires_on} 切れ", style=self.styles_for("overdue"))  # words, not colour only
             elif days <= EXPIRY_ALERT_DAYS:
-                expiry = Text(f"{r.expires_on} あと{days}日", style="yellow")
+                expiry = Text(f"{r.expires_on} 近", style=self.styles_for("soon"))
             else:
                 expiry = Text(r.expires_on or "")
             qual = "ケアマネ" if r.qualification == "care_manager" else "その他"
             name = r.name + ("（主任）" if r.is_chief else "")
-            table.add_row(r.code, name, qual, Text(str(r.open_cases), justify="right"), rate_text,
-                          r.review_progress or "", expiry, key=r.code)
+            table.add_row(r.code, name, Text(str(r.open_cases), justify="right"), rate_text,
+                          r.review_progress or "", expiry, qual, key=r.code)
         new = sum(r.is_new for r in rows)
         other = sum(r.qualification != "care_manager" for r in rows)
         share = f"{other / len(rows):.0%}" if rows else "—"

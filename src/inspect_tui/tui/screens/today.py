@@ -16,7 +16,6 @@ from inspect_tui.tui.bindings import TODAY
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.widgets.case_table import fit
 
-STATE_STYLE = {"overdue": "bold $error", "today": "bold $warning", "soon": "$warning"}
 STATE_WORD = {"overdue": "超過", "today": "本日", "soon": "間近"}
 RULE_SHORT = {"contact": "連絡", "standard": "標準", "target20": "20日"}
 RANK = {"overdue": 0, "today": 1, "soon": 2}
@@ -69,10 +68,10 @@ class TodayScreen(DataScreen):
         today = d.due_today_cases
         summary = Text()
         summary.append(f" 未完了 {d.open_cases:,} 件", style="bold")
-        summary.append(f"   期限超過 {overdue:,}", style="bold red" if overdue else "")
-        summary.append(f"   本日期限 {today:,}", style="bold yellow" if today else "")
+        summary.append(f"   期限超過 {overdue:,}", style=self.styles_for("overdue") if overdue else "")
+        summary.append(f"   本日期限 {today:,}", style=self.styles_for("today") if today else "")
         summary.append(f"   緊急・未訪問 {len(d.urgent_not_visited):,}",
-                       style="bold red" if d.urgent_not_visited else "")
+                       style=self.styles_for("overdue") if d.urgent_not_visited else "")
         self.query_one("#summary", Static).update(summary)
         self._deadlines(d)
         self._backlog(d)
@@ -87,43 +86,59 @@ class TodayScreen(DataScreen):
         t.add_column("本日", justify="right")
         t.add_column("2開庁日内", justify="right")
         for r in d.rules:
-            t.add_row(r.label, _n(r.overdue, "bold red"), _n(r.today, "bold yellow"), _n(r.soon, "yellow"))
-        t.add_row("緊急・未訪問", _n(len(d.urgent_not_visited), "bold red"), "", "")
+            t.add_row(r.label, _n(r.overdue, self.styles_for("overdue")), _n(r.today, self.styles_for("today")),
+                      _n(r.soon, self.styles_for("soon")))
+        t.add_row("緊急・未訪問", _n(len(d.urgent_not_visited), self.styles_for("overdue")), "", "")
         panel = self.query_one("#deadlines", Static)
         panel.border_title = "期限（開いている件数）"
         panel.update(t)
 
     def _backlog(self, d) -> None:
-        text = Text()
-        text.append("区: ", style="bold")
-        text.append("  ".join(f"{w} {n:,}" for w, n in d.backlog_by_ward) or "なし")
-        text.append("\n多い順: ", style="bold")
-        text.append("  ".join(f"{name} {n}" for _c, name, n in d.backlog_by_surveyor[:6]) or "なし")
+        t = Table(box=None, pad_edge=False, show_header=True, header_style="bold", padding=(0, 1), expand=True)
+        t.add_column("区", no_wrap=True)
+        t.add_column("件", justify="right", no_wrap=True)
+        t.add_column("調査員（多い順）", no_wrap=True, overflow="ellipsis", ratio=1)
+        t.add_column("件", justify="right", no_wrap=True)
+        people = d.backlog_by_surveyor[:max(3, len(d.backlog_by_ward))]
+        for i in range(max(len(d.backlog_by_ward), len(people))):
+            ward, n = d.backlog_by_ward[i] if i < len(d.backlog_by_ward) else ("", "")
+            _code, name, m = people[i] if i < len(people) else ("", "", "")
+            t.add_row(ward, f"{n:,}" if n != "" else "", name, str(m))
         panel = self.query_one("#backlog", Static)
         panel.border_title = "未完了の内訳"
-        panel.update(text)
+        panel.update(t)
 
     def _review(self, d) -> None:
         q = d.review
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"新任調査員 {q.new_surveyors} 人", style="bold")
-        text.append(f"（配置から1年以内）\n単独調査 1〜10件目: {q.forms_in_scope} 件")
+        text.append("（配置1年以内）\n")
+        text.append(f"単独 1〜10件目 {q.forms_in_scope} 件")
+        if q.checked is not None:
+            text.append(f"・点検済 {q.checked}")
         if q.pending is not None:
-            text.append(f"\n点検待ち: {q.pending} 件", style="bold yellow" if q.pending else "")
+            text.append("\n点検待ち ")
+            text.append(f"{q.pending} 件", style=self.styles_for("today") if q.pending else "")
+            text.append("（4 で点検へ）", style="dim")
         panel = self.query_one("#review", Static)
         panel.border_title = "新任10件点検"
         panel.update(text)
 
     def _alerts(self, d) -> None:
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         if not d.alerts:
-            text.append("なし")
-        for a in d.alerts:
-            style = "bold red" if a.kind in ("expired", "non_care_manager") else "yellow"
-            text.append(("注意 " if a.kind != "expired" else "切れ ") + a.text + "\n", style=style)
-        text.rstrip()
+            text.append("登録期限・資格の比率とも問題なし")
+        for i, a in enumerate(d.alerts):
+            if i:
+                text.append("\n")
+            if a.kind == "non_care_manager":
+                text.append(f"ケアマネ以外 {a.days}%（目安30%超）", style=self.styles_for("overdue"))
+            elif a.kind == "expired":
+                text.append(f"登録切れ {a.expires_on} {a.name}", style=self.styles_for("overdue"))
+            else:
+                text.append(f"登録期限 {a.expires_on[5:]} あと{a.days}日 {a.name}", style=self.styles_for("soon"))
         panel = self.query_one("#alerts", Static)
-        panel.border_title = "職員（登録期限60日以内・有資格者の比率）"
+        panel.border_title = "職員の注意（登録60日内・資格）"
         panel.update(text)
 
     def _due_list(self, d) -> None:
@@ -137,8 +152,7 @@ class TodayScreen(DataScreen):
         options = []
         for (_rank, _due, _r), rule, c in items:
             line = Text()
-            line.append(fit(STATE_WORD[c.state], 4), style=STATE_STYLE[c.state].replace("$error", "red")
-                        .replace("$warning", "yellow"))
+            line.append(fit(STATE_WORD[c.state], 4), style=self.styles_for(c.state))
             line.append(" " + fit("急" if c.urgent else "", 2) + " ")
             line.append(fit(c.case_no, 11) + " ")
             line.append(fit(f"{RULE_SHORT[rule]} {c.due.strftime('%m-%d')}", 10) + " ")
