@@ -22,7 +22,6 @@ class Host(App):
 
 async def type_into(pilot, field_id: str, text: str) -> None:
     pilot.app.screen.query_one(f"#{field_id}").focus()
-    await pilot.pause()
     await pilot.press(*text)
 
 
@@ -30,14 +29,8 @@ async def choose(pilot, field_id: str, shown: str) -> None:
     """Open a Select with Enter, move down to the option, Enter."""
     sel = pilot.app.screen.query_one(f"#{field_id}", Select)
     sel.focus()
-    await pilot.pause()
     options = [label for label, _ in sel._options if label != sel.prompt]
-    await pilot.press("enter")
-    await pilot.pause()
-    for _ in range(options.index(shown)):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
+    await pilot.press("enter", *["down"] * options.index(shown), "enter")
     assert dict(sel._options)[shown] == sel.value
 
 
@@ -79,7 +72,6 @@ async def test_complaint_from_the_keyboard(qs):
         assert "市へ未報告の重大な苦情 1件" in str(app.screen.query_one("#alerts").render())
         table = app.screen.query_one("#complaints-table", DataTable)
         assert table.row_count == 1
-        assert "tester" in str(app.screen.query_one("TopBar").render())
         # r: report to the city now
         await pilot.press("r")
         await pilot.pause()

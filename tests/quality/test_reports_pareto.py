@@ -1,0 +1,62 @@
+"""The Pareto report and chart as text: widths, words instead of ambiguous symbols, every format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from inspect_tui.core.pareto import pareto
+from inspect_tui.reports.pareto import chart_lines, render_pareto
+from inspect_tui.reports.textwidth import width
+from inspect_tui.services.quality_pareto import ParetoReport
+
+COUNTS = {"確認不足": 5, "連絡・引継ぎの漏れ": 3, "書類の置き忘れ・紛失": 1, "移動・交通": 1, "その他": 1}
+
+
+def report() -> ParetoReport:
+    rows = pareto(COUNTS, last=("その他",))
+    return ParetoReport(
+        "incidents",
+        dt.date(2027, 4, 1),
+        dt.date(2027, 6, 30),
+        rows,
+        ward="長田区",
+        issued_on=dt.date(2027, 6, 15),
+    )
+
+
+def test_chart_fits_80_columns_and_marks_the_vital_few_with_a_word():
+    lines = chart_lines(report().rows, 80)
+    assert all(width(line) <= 80 for line in lines), [width(x) for x in lines]
+    # 11 in all: 5 (45.5%), 3 (72.7%), then 書類の置き忘れ・紛失 and 移動・交通 tie at 1, ordered by
+    # name: 書 (U+66F8) before 移 (U+79FB) -> 書類… reaches 81.8%, crossing 80%: vital; 移動 90.9%: not.
+    assert [line.endswith("重点") for line in lines] == [True, True, True, False, False]
+    assert lines[2].startswith("書類の置き忘れ..")  # cut to the label width with '..', never '…'
+    assert all(ch not in "".join(lines) for ch in "○×△※…")
+
+
+def test_every_format():
+    r = report()
+    text = render_pareto(r, "text")
+    assert "条件: 区: 長田区" in text and "█" in text and "累積比率" in text
+    assert (
+        "重点項目（累積比率80%まで、80%を超える項目を含む）: "
+        "確認不足、連絡・引継ぎの漏れ、書類の置き忘れ・紛失" in text.replace("\n", "")
+    )
+    md = render_pareto(r, "md")
+    assert "| 1 | 確認不足 | 5 | 45.5% | 45.5% | 重点 |" in md
+    csv_text = render_pareto(r, "csv")
+    assert csv_text.startswith("\ufeff") and "1,確認不足,5,45.5%,45.5%,重点," in csv_text
+    data = json.loads(render_pareto(r, "json"))
+    assert (
+        data["total"] == 11 and data["rows"][2]["vital_few"] is True and data["rows"][3]["vital_few"] is False
+    )
+    html = render_pareto(r, "html")
+    assert "size: A4" in html and "█" in html and "<script" not in html
+    assert isinstance(render_pareto(r, "xlsx"), bytes)
+
+
+def test_empty_period():
+    r = ParetoReport("complaints", dt.date(2027, 4, 1), dt.date(2027, 4, 30), [])
+    assert "この期間・条件に該当する記録はありません" in render_pareto(r, "text")
+    assert chart_lines([], 80) == ["（該当なし）"]
