@@ -231,8 +231,9 @@ def fetch_page(
     closed_part = f"c.status NOT IN {_OPEN_IN}"
     first, second = (open_part, closed_part) if not f.descending else (closed_part, open_part)
     q = build_query(s, f, today, role)
+    source = _from(f) if f.deadline else "cases c"
     n_first = s.db.conn.execute(
-        f"SELECT count(*) FROM cases c WHERE {q.where} AND {first}", q.params).fetchone()[0]
+        f"SELECT count(*) FROM {source} WHERE {q.where} AND {first}", q.params).fetchone()[0]
     rows: list[CaseListRow] = []
     if offset < n_first:
         rows = _fetch(s, f, today, role, offset, limit, first, order_by_id=first == closed_part)

@@ -3,8 +3,9 @@ and the staff alerts on the Today screen.
 
 - on-time rate: of the surveyor's cases submitted in the last 90 days, the share
   submitted on or before the standard deadline;
-- solo form: a case of the surveyor with visited_on set and no chief alongside
-  (accompanied_by NULL or not a chief); the first ten are the focused review;
+- solo form: a case of the surveyor visited (on or after their placement) with
+  no chief alongside (accompanied_by NULL or not a chief); the first ten are the
+  focused review;
 - new surveyor: placed (placed_on, else hired_on) within a year of today.
 """
 
@@ -87,8 +88,10 @@ def new_surveyor_codes(s: Session, today: dt.date) -> list[str]:
 def solo_form_counts(s: Session, codes: Iterable[str] | None = None) -> dict[str, int]:
     """Solo forms written so far, per surveyor code."""
     sql = (
-        "SELECT c.surveyor, count(*) FROM cases c LEFT JOIN surveyors a ON a.code = c.accompanied_by"
-        " WHERE c.visited_on IS NOT NULL AND c.surveyor IS NOT NULL"
+        "SELECT c.surveyor, count(*) FROM cases c JOIN surveyors me ON me.code = c.surveyor"
+        " LEFT JOIN surveyors a ON a.code = c.accompanied_by"
+        " WHERE c.visited_on IS NOT NULL"
+        " AND c.visited_on >= COALESCE(me.placed_on, me.hired_on, '')"
         " AND (c.accompanied_by IS NULL OR COALESCE(a.is_chief, 0) = 0)"
     )
     params: list[object] = []
@@ -148,11 +151,11 @@ def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
     ):
         days = (dt.date.fromisoformat(r["expires_on"]) - today).days
         if days < 0:
-            alerts.append(StaffAlert("expired", f"{r['name']}（{r['code']}）の登録が{r['expires_on']}に"
-                                                f"切れています", r["code"], r["name"], r["expires_on"], days))
+            text = f"{r['name']}（{r['code']}）の登録が{r['expires_on']}に切れています"
+            alerts.append(StaffAlert("expired", text, r["code"], r["name"], r["expires_on"], days))
         else:
-            alerts.append(StaffAlert("expiry", f"{r['name']}（{r['code']}）の登録期限 {r['expires_on']}"
-                                               f"（あと{days}日）", r["code"], r["name"], r["expires_on"], days))
+            text = f"{r['name']}（{r['code']}）の登録期限 {r['expires_on']}（あと{days}日）"
+            alerts.append(StaffAlert("expiry", text, r["code"], r["name"], r["expires_on"], days))
     total, other = s.db.conn.execute(
         f"SELECT count(*), sum(qualification = 'other') FROM surveyors WHERE {_active_sql()}", (iso,)
     ).fetchone()
@@ -160,7 +163,8 @@ def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
     if total and other / total > NON_CARE_MANAGER_LIMIT:
         alerts.append(StaffAlert(
             "non_care_manager",
-            f"介護支援専門員以外の調査員が {other}/{total} 人（{other / total:.0%}）で、目安の30%を超えています",
+            f"介護支援専門員以外の調査員が {other}/{total} 人（{other / total:.0%}）で、"
+            "目安の30%を超えています",
             days=round(100 * other / total),
         ))
     return alerts

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -72,8 +73,8 @@ def _reports_screen() -> Screen:
 class InspectApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "inspect-tui"
-    BINDINGS = [*bindings.APP, bindings.BACK]
-    MODES = {
+    BINDINGS: ClassVar = [*bindings.APP, bindings.BACK]
+    MODES: ClassVar = {
         "today": _today_screen,
         "cases": _cases_screen,
         "surveyors": _surveyors_screen,
@@ -179,7 +180,8 @@ class InspectApp(App[int]):
         from inspect_tui.logs import log_exception
 
         where = log_exception(exc, "tui")
-        return f"予期しないエラーが起きました（{type(exc).__name__}）。データは保存済みのままです。記録: {where}"
+        return (f"予期しないエラーが起きました（{type(exc).__name__}）。"
+                f"データは保存済みのままです。記録: {where}")
 
     def report_unexpected(self, exc: BaseException) -> None:
         """From any thread: log and show briefly."""
@@ -241,9 +243,10 @@ class InspectApp(App[int]):
     # -- command palette ------------------------------------------------------
     def get_system_commands(self, screen: Screen):
         for mode, key, label in bindings.SCREENS:
-            yield SystemCommand(f"画面: {label}", f"{label}の画面へ（{key}）", partial(self.switch_mode, mode))
+            yield SystemCommand(f"画面: {label}", f"{label}の画面へ（{key}）",
+                                partial(self.switch_mode, mode))
         seen = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             b = active.binding
             if b.id in seen or b.id is None or b.id.startswith("screen.") or b.id.startswith("list."):
                 continue
@@ -253,7 +256,8 @@ class InspectApp(App[int]):
                 partial(self.run_action, b.action, active.node),
             )
         for name in self.our_themes:
-            yield SystemCommand(f"テーマ: {name}", "画面の配色を変える", partial(setattr, self, "theme", name))
+            yield SystemCommand(f"テーマ: {name}", "画面の配色を変える",
+                                partial(setattr, self, "theme", name))
         yield from super().get_system_commands(screen)
 
 

@@ -81,7 +81,8 @@ STEP_KEYS = {
     "resurvey": ("R", "再調査"),
 }
 CASE = [
-    _b(key, f"step('{step}')", label, f"case.{step}", f"{label}を記録する", show=step in ("contact", "visit", "submit"))
+    _b(key, f"step('{step}')", label, f"case.{step}", f"{label}を記録する",
+       show=step in ("contact", "visit", "submit"))
     for step, (key, label) in STEP_KEYS.items()
 ]
 
@@ -97,7 +98,7 @@ DIALOG = [
 ]
 
 ALL = {
-    "app": APP + [BACK], "today": TODAY, "cases": CASES, "list": TABLE, "case": CASE,
+    "app": [*APP, BACK], "today": TODAY, "cases": CASES, "list": TABLE, "case": CASE,
     "surveyors": SURVEYORS, "dialog": DIALOG,
 }
 

@@ -146,7 +146,8 @@ class CaseDetailScreen(DataScreen):
             if status:
                 from inspect_tui.core.steps import STATUS_LABELS, STEPS
 
-                self.notify(f"{self.case_no}: {STEPS[step].label}を記録しました（{STATUS_LABELS.get(status, status)}）",
+                label = STATUS_LABELS.get(status, status)
+                self.notify(f"{self.case_no}: {STEPS[step].label}を記録しました（{label}）",
                             timeout=4)
 
         self.app.push_screen(StepDialog(self.case_no, step, self.detail.version), done)

@@ -3,6 +3,8 @@ as the footer and the command palette (ids shown for remapping in the config).""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -13,7 +15,7 @@ from inspect_tui.tui.bindings import BACK
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [BACK]
+    BINDINGS: ClassVar = [BACK]
 
     def __init__(self, under: Screen) -> None:
         super().__init__()
@@ -32,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
         t.add_column("ID（設定で変更）", no_wrap=True, style="dim")
         by_id: dict[str, list] = {}
         order: list[str] = []
-        for key, active in self.under.active_bindings.items():
+        for active in self.under.active_bindings.values():
             b = active.binding
             bid = b.id or f"({b.action})"
             if bid.startswith("dialog.") or b.action in ("command_palette",):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,7 +15,7 @@ from inspect_tui.tui.bindings import DIALOG
 
 
 class PickScreen(ModalScreen[str | None]):
-    BINDINGS = [DIALOG[0]]
+    BINDINGS: ClassVar = [DIALOG[0]]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()

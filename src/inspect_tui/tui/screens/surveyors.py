@@ -83,7 +83,7 @@ class SurveyorsScreen(DataScreen):
             if days is None:
                 expiry = Text("—", style="dim")
             elif days < 0:
-                expiry = Text(f"{r.expires_on} 切れ", style=self.styles_for("overdue"))  # words, not colour only
+                expiry = Text(f"{r.expires_on} 切れ", style=self.styles_for("overdue"))
             elif days <= EXPIRY_ALERT_DAYS:
                 expiry = Text(f"{r.expires_on} 近", style=self.styles_for("soon"))
             else:

@@ -86,7 +86,8 @@ class TodayScreen(DataScreen):
         t.add_column("本日", justify="right")
         t.add_column("2開庁日内", justify="right")
         for r in d.rules:
-            t.add_row(r.label, _n(r.overdue, self.styles_for("overdue")), _n(r.today, self.styles_for("today")),
+            t.add_row(r.label, _n(r.overdue, self.styles_for("overdue")),
+                      _n(r.today, self.styles_for("today")),
                       _n(r.soon, self.styles_for("soon")))
         t.add_row("緊急・未訪問", _n(len(d.urgent_not_visited), self.styles_for("overdue")), "", "")
         panel = self.query_one("#deadlines", Static)
@@ -94,7 +95,7 @@ class TodayScreen(DataScreen):
         panel.update(t)
 
     def _backlog(self, d) -> None:
-        t = Table(box=None, pad_edge=False, show_header=True, header_style="bold", padding=(0, 1), expand=True)
+        t = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1), expand=True)
         t.add_column("区", no_wrap=True)
         t.add_column("件", justify="right", no_wrap=True)
         t.add_column("調査員（多い順）", no_wrap=True, overflow="ellipsis", ratio=1)
@@ -136,7 +137,8 @@ class TodayScreen(DataScreen):
             elif a.kind == "expired":
                 text.append(f"登録切れ {a.expires_on} {a.name}", style=self.styles_for("overdue"))
             else:
-                text.append(f"登録期限 {a.expires_on[5:]} あと{a.days}日 {a.name}", style=self.styles_for("soon"))
+                text.append(f"登録期限 {a.expires_on[5:]} あと{a.days}日 {a.name}",
+                            style=self.styles_for("soon"))
         panel = self.query_one("#alerts", Static)
         panel.border_title = "職員の注意（登録60日内・資格）"
         panel.update(text)

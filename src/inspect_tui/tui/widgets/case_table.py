@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -91,7 +92,7 @@ class CaseTable(ScrollView, can_focus=True):
     """Case rows by index; the first line is the column header."""
 
     BINDINGS = TABLE
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar = {
         "case-table--header", "case-table--cursor", "case-table--overdue", "case-table--today",
         "case-table--soon", "case-table--ok", "case-table--none", "case-table--loading",
     }
