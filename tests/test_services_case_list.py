@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from test_services_dashboard import add_case, add_surveyor
-
 from inspect_tui.services.case_list import CaseFilter, count_cases, fetch_page, viewer_role
+from test_services_dashboard import add_case, add_surveyor
 
 D = dt.date
 TODAY = D(2027, 6, 15)
@@ -41,7 +40,7 @@ def test_all_statuses_put_closed_cases_after_open_ones(session):
     fill(session)
     f = CaseFilter(status="")
     assert [r.case_no for r in rows(session, f)] == ["N-001", "N-002", "N-003", "N-004", "N-005"]
-    assert [r.case_no for r in rows(session, f.with_(descending=True))][0] == "N-005"
+    assert rows(session, f.with_(descending=True))[0].case_no == "N-005"
     assert [r.case_no for r in rows(session, f, offset=3, limit=2)] == ["N-004", "N-005"]
     assert rows(session, f)[-1].state == "none"
 

@@ -16,7 +16,9 @@ def add_surveyor(s, code, qualification="care_manager", expires_on=None, placed_
     with s.db.conn:
         s.db.conn.execute(
             "INSERT INTO surveyors (code, name, qualification, expires_on, placed_on, hired_on, is_chief)"
-            " VALUES (?,?,?,?,?,?,?)", (code, f"調査員{code}", qualification, expires_on, placed_on, placed_on, chief))
+            " VALUES (?,?,?,?,?,?,?)",
+            (code, f"調査員{code}", qualification, expires_on, placed_on, placed_on, chief),
+        )
 
 
 def add_case(s, case_no, received, **fields):

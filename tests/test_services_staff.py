@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from test_services_dashboard import add_case, add_surveyor
-
 from inspect_tui.services.staff import surveyor_overview
+from test_services_dashboard import add_case, add_surveyor
 
 D = dt.date
 TODAY = D(2027, 6, 15)
