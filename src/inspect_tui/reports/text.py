@@ -9,6 +9,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from inspect_tui.reports.doc import Doc, Table, cell_text
+from inspect_tui.reports.textwidth import width as text_width
 from inspect_tui.reports.textwidth import wrap
 
 _ALIGN = {"l": "left", "r": "right", "c": "center"}
@@ -29,7 +30,8 @@ def render(doc: Doc, width: int = 80) -> str:
     if doc.note:
         out += wrap(doc.note, width)
     for sec in doc.sections:
-        out += ["", f"【{sec.heading}】"]  # 【】 are always wide; ■ is ambiguous-width
+        # underlined with ASCII: ■ and box-drawing lines are ambiguous-width
+        out += ["", sec.heading, "-" * min(width, text_width(sec.heading))]
         for t in sec.tables:
             if t.caption:
                 out += ["", *wrap(t.caption, width)]
