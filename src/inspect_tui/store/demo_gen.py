@@ -19,6 +19,7 @@ import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from inspect_tui.core.calendar import SUPPORTED_TO, BusinessCalendar
 from inspect_tui.paths import data_file
@@ -104,7 +105,7 @@ class Picker:
         self.cum = cum
         self.values = [v for v, _ in pairs]
 
-    def __call__(self, rng: random.Random):
+    def __call__(self, rng: random.Random) -> Any:
         return self.values[bisect_right(self.cum, rng.random())]
 
 
@@ -153,6 +154,33 @@ class Plan:
         "ward",
         "welfare",
     )
+    id: int
+    seq: str  # the case number
+    district: int
+    ward: str
+    insurer: str
+    welfare: bool
+    urgent: bool
+    application: str
+    name: str
+    birth: int  # ordinal
+    insured_no: str
+    place: str
+    path: str  # normal | cancel | return | delay | resurvey
+    note: str
+    exceptions: tuple[str, ...]  # causes of deadline exclusions: "applicant", "city"
+    surveyor: str | None
+    accompanied: str | None
+    # business-day indexes (Generator.bd); steps after today are not yet taken
+    received: int
+    dispatch: int  # 0 or 1 business day after receipt
+    contact: int
+    visit: int
+    submit: int
+    accept: int
+    cancel: int | None
+    ret: int | None
+    redo: tuple[int, int, int] | None  # first visit, first submission, re-survey
 
     def shift(self, delta: int, from_step: str = "contact") -> None:
         steps = ("contact", "visit", "submit", "accept")

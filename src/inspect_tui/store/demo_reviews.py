@@ -47,7 +47,9 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 
 def add_demo_users(conn: sqlite3.Connection, staff: list[Surveyor], stamp: str) -> None:
     """Chiefs and a contract monitor as users, for trying each role with --as."""
-    rows = [(f"demo-{s.code.lower()}", "chief", s.code, stamp) for s in staff if s.is_chief]
+    rows: list[tuple[str, str, str | None, str]] = [
+        (f"demo-{s.code.lower()}", "chief", s.code, stamp) for s in staff if s.is_chief
+    ]
     rows.append(("demo-monitor", "monitor", None, stamp))
     conn.executemany(
         "INSERT OR IGNORE INTO users (login, role, surveyor_code, created_at) VALUES (?, ?, ?, ?)", rows

@@ -80,8 +80,8 @@ def materialize(gen: Generator, p: Plan, out: Output) -> None:
                 ("submit", first_submit, p.surveyor, "点検済みで提出"),
                 ("resurvey", redo_on, gen.chief_of(p.district, p.ward), f"{p.note}（{undone}）"),
             )
-    if p.cancel is not None or p.ret is not None:
-        cut = p.cancel if p.cancel is not None else p.ret
+    cut = p.cancel if p.cancel is not None else p.ret
+    if cut is not None:
         accept = None
         if submit is not None and submit >= cut:
             submit = None
@@ -215,9 +215,10 @@ def visit_as_of_today(p: Plan, T: int) -> int | None:
 
 def purge_run(gen: Generator, closed_ord: int) -> int:
     """Index of the monthly purge that removes the personal data of a case closed then."""
-    k = gen.purge_cache.get(closed_ord)
-    if k is not None:
-        return k
+    cached = gen.purge_cache.get(closed_ord)
+    if cached is not None:
+        return cached
+    k = 0
     due = add_months(dt.date.fromordinal(closed_ord), RETENTION_MONTHS).toordinal()
     month_first = dt.date.fromordinal(due).replace(day=1)
     for _ in range(2):
