@@ -105,13 +105,23 @@ def record_step(
     require(s, "case.step", ward=row["ward"])
     if expected_version is not None and row["version"] != expected_version:
         raise _conflict(s, case_no, expected_version)
-    current = to_dates(row)
-    new = apply_step(current, step_id, on)
-    changes = {f: v for f, v in new.items() if v != current.get(f)}
-    changes["status"] = derive_status(new)
+    apply_step(to_dates(row), step_id, on)  # say what is wrong before taking the write lock
     now = now_jp_iso()
     with s.db.conn:
         s.db.conn.execute("BEGIN IMMEDIATE")
+        # Read again under the write lock: someone may have written in between. With
+        # the version the user saw, that is a conflict; without one (the CLI), the
+        # step is checked against the case as it is now.
+        fresh = _load(s, case_no)
+        if fresh["version"] != row["version"]:
+            if expected_version is not None:
+                raise _conflict(s, case_no, expected_version)
+            require(s, "case.step", ward=fresh["ward"])
+        row = fresh
+        current = to_dates(row)
+        new = apply_step(current, step_id, on)
+        changes = {f: v for f, v in new.items() if v != current.get(f)}
+        changes["status"] = derive_status(new)
         try:
             update_case(s.db, row["id"], row["version"], changes, now)
         except ConflictError:
