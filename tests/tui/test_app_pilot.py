@@ -203,7 +203,7 @@ async def test_help_lists_the_screen_keys_with_ids(sample_db):
         await pilot.press("2", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = text_of(app.screen, "#help-table")
-        for expected in ("cases.filter", "絞込", "screen.today", "app.theme", "list.down"):
+        for expected in ("cases.filter", "依頼番号・氏名で絞り込む", "screen.today", "app.theme", "list.down"):
             assert expected in text
         await pilot.press("escape")
         assert isinstance(app.screen, CasesScreen)
@@ -261,3 +261,20 @@ async def test_a_missing_database_folder_is_reported_not_crashed(tmp_path):
         await settle(pilot)
         assert app.session is None
         assert "データベースを開けません" in text_of(app.screen, "#summary")
+
+
+async def test_a_monitor_sees_no_personal_data_and_cannot_record(sample_db):
+    con = sqlite3.connect(sample_db)
+    con.execute("UPDATE users SET role = 'monitor'")
+    con.commit()
+    con.close()
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(CaseDetailScreen("R9-01011"))
+        await settle(pilot)
+        fields = app.screen.detail.fields
+        assert fields["applicant_name"] == "［非表示］" and fields["insured_no"] == "［非表示］"
+        await pilot.press("v", "ctrl+s")
+        await settle(pilot)
+        assert "権限" in text_of(app.screen, "#step-error")

@@ -87,7 +87,7 @@ class CaseDetailScreen(DataScreen):
         t = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1), expand=True)
         for _ in range(2):
             t.add_column(style="dim", no_wrap=True)
-            t.add_column(ratio=1)
+            t.add_column(ratio=1, overflow="fold")
         pairs = [
             ("氏名", f["applicant_name"] or "—"), ("被保険者番号", f["insured_no"] or "—"),
             ("生年月日", f["birth_date"] or "—"), ("保険者", f["insurer"] or "—"),
@@ -127,7 +127,7 @@ class CaseDetailScreen(DataScreen):
         ev.add_column("日付", no_wrap=True)
         ev.add_column("内容", no_wrap=True)
         ev.add_column("記録者", no_wrap=True)
-        ev.add_column("メモ", ratio=1)
+        ev.add_column("メモ", ratio=1, overflow="fold")
         for e in d.events:
             ev.add_row(e["on_date"] or str(e["recorded_at"])[:10], EVENT_LABELS.get(e["kind"], e["kind"]),
                        e["who"], e["note"])

@@ -29,25 +29,32 @@ class HelpScreen(ModalScreen[None]):
     def _table(self) -> Table:
         t = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1), expand=True)
         t.add_column("キー", no_wrap=True)
-        t.add_column("操作", no_wrap=True)
-        t.add_column("説明", ratio=1)
+        t.add_column("すること", ratio=1, overflow="fold")  # Japanese has no spaces to wrap at
         t.add_column("ID（設定で変更）", no_wrap=True, style="dim")
         by_id: dict[str, list] = {}
-        order: list[str] = []
         for active in self.under.active_bindings.values():
             b = active.binding
-            bid = b.id or f"({b.action})"
-            if bid.startswith("dialog.") or b.action in ("command_palette",):
-                if b.action != "command_palette":
-                    continue
-            if bid not in by_id:
-                by_id[bid] = [b, []]
-                order.append(bid)
-            by_id[bid][1].append(self.app.get_key_display(b))
+            if not b.id or b.id.startswith("dialog."):
+                continue  # Textual's own scrolling keys etc.: not ours to explain
+            entry = by_id.setdefault(b.id, [b, []])
+            entry[1].append(self.app.get_key_display(b))
+
+        def group(bid: str) -> int:
+            for rank, prefix in enumerate(("list.", "screen.", "app.")):
+                if bid.startswith(prefix):
+                    return rank + 1
+            return 0  # this screen's own keys first
+
+        order = sorted(by_id, key=lambda bid: group(bid))
+        last = None
         for bid in order:
             b, keys = by_id[bid]
-            t.add_row(" / ".join(dict.fromkeys(keys)), b.description or b.action, b.tooltip or "",
-                      bid if b.id else "")
+            if last is not None and group(bid) != last:
+                t.add_row("", "", "")
+            last = group(bid)
+            t.add_row(" / ".join(dict.fromkeys(keys)), b.tooltip or b.description, bid)
+        t.add_row("", "", "")
+        t.add_row("ctrl+p", "操作・画面・テーマを名前で探す（コマンドパレット）", "")
         return t
 
     async def action_back(self) -> None:
