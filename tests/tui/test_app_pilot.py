@@ -203,7 +203,9 @@ async def test_help_lists_the_screen_keys_with_ids(sample_db):
         await pilot.press("2", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = text_of(app.screen, "#help-table")
-        for expected in ("cases.filter", "依頼番号・氏名で絞り込む", "screen.today", "app.theme", "list.down"):
+        expected_texts = ("cases.filter", "依頼番号・氏名で絞り込む", "screen.today", "app.theme",
+                          "list.down")
+        for expected in expected_texts:
             assert expected in text
         await pilot.press("escape")
         assert isinstance(app.screen, CasesScreen)
