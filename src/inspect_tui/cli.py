@@ -70,12 +70,11 @@ def cmd_app(args: argparse.Namespace) -> int:
     from inspect_tui.paths import demo_db_path
 
     if args.demo:
-        path = demo_db_path()
-        if not path.exists():
-            from inspect_tui.store.demo import build_demo
+        from inspect_tui.store.demo import ensure_demo
 
-            print(f"デモ用データベースを作っています: {path}", file=sys.stderr)
-            build_demo(path)
+        path = demo_db_path()
+        print(f"デモ用データベース: {path}", file=sys.stderr)
+        ensure_demo(path)
     else:
         path = _db_path(args)
     from inspect_tui.tui.launch import run_app
@@ -144,7 +143,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = _db_path(args)
     if path.exists() and not args.force:
         raise UserError(f"{path} はもうあります（上書きするなら --force）", EXIT_FAIL)
-    stats = build_demo(path, seed=args.seed, today=args.today, years=args.years, force=args.force)
+    stats = build_demo(
+        path, seed=args.seed, today=args.today, years=args.years, force=args.force, districts=args.districts
+    )
     _out(f"デモ用データベースを作りました: {path}\n{stats}")
     return EXIT_OK
 
@@ -272,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--today", type=_date, default=None, help="「今日」とする日（既定: 日本の今日）")
     dm.add_argument("--years", type=float, default=1.5, help="何年分作るか（既定 1.5）")
     dm.add_argument("--force", action="store_true", help="あるファイルを上書きする")
+    dm.add_argument("--districts", type=int, default=1, help="地区の数（既定 1 = C地区。ベンチマーク用に大きな市を作る）")
     dm.set_defaults(func=cmd_demo)
 
     c = sub.add_parser("config", help="設定ファイル")

@@ -56,8 +56,13 @@ def current_login() -> str:
 
 
 def _make_private_dir(folder: Path) -> None:
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
+    """Create folder and any missing parents, each readable by the owner only."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for p in reversed(missing):
+        p.mkdir(mode=0o700)
 
 
 def open_database(path: Path | str, *, create: bool = True, readonly: bool = False) -> Database:

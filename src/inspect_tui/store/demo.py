@@ -211,3 +211,27 @@ def _summary(t: Tally, districts: int) -> str:
         f"20日目標 {t.overdue_target20} 件、期限除外 {t.exceptions} 件、記録 {t.events:,} 件、"
         f"新任の重点チェック {t.review_checks} 件"
     )
+
+
+def ensure_demo(path: Path, today: dt.date | None = None) -> bool:
+    """Build the demo at path if it is missing or was built for another day.
+
+    The demo is a picture of "today": a demo built last week would show last
+    week's deadlines as overdue. Returns True when it (re)built the file.
+    """
+    from inspect_tui.core.today import today_jp
+
+    today = today or today_jp()
+    if path.exists():
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                row = conn.execute("SELECT value FROM settings WHERE key = 'demo_today'").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            row = None
+        if row and row[0] == today.isoformat():
+            return False
+    build_demo(path, today=today, force=True)
+    return True
