@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inspect_tui.core import review as r
 from inspect_tui.core.review import CaseForNumbering as C
@@ -141,3 +143,36 @@ def test_calibration_agreement():
     assert not r.agrees("ok", "fix") and not r.agrees(None, "ok")
     assert r.point_outcome("finding", ["minor", "serious"]) == "serious"
     assert r.point_outcome("ok", []) == "ok"
+
+
+# --------------------------------------------------------------------------- properties
+
+_case = st.builds(
+    lambda i, day, acc: C(i, f"R9-{i:05d}", D(2027, 1, 1) + dt.timedelta(days=day), acc),
+    st.integers(1, 10_000),
+    st.integers(0, 60),
+    st.sampled_from([None, None, None, "S001", "S020"]),
+)
+
+
+@given(st.lists(_case, max_size=25, unique_by=lambda c: c.case_id), st.integers(0, 25))
+@settings(max_examples=200, deadline=None)
+def test_numbers_once_fixed_never_move_whatever_is_imported_later(cases, split):
+    first, later = cases[:split], cases[split:]
+    fixed = {c: n for n, c in r.assign_form_numbers({}, first, CHIEFS)}
+    added = r.assign_form_numbers(fixed, first + later, CHIEFS)
+    assert all(cid not in fixed for _, cid in added)
+    numbers = sorted([*fixed.values(), *(n for n, _ in added)])
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) <= 10
+    solo = [c for c in cases if r.is_solo(c, CHIEFS)]
+    assert len(numbers) == min(10, len(solo))
+
+
+@given(st.lists(_case, max_size=25, unique_by=lambda c: c.case_id))
+@settings(max_examples=200, deadline=None)
+def test_numbering_all_at_once_follows_visit_date_then_case_number(cases):
+    got = r.assign_form_numbers({}, cases, CHIEFS)
+    by_id = {c.case_id: c for c in cases}
+    keys = [r.solo_order_key(by_id[cid]) for _, cid in got]
+    assert keys == sorted(keys)
+    assert all(by_id[cid].accompanied_by != "S001" for _, cid in got)

@@ -226,3 +226,13 @@ def test_correcting_a_finished_check_is_audited(rs):
             )
         ]
         assert actions == ["review.complete", "review.edit"]
+
+
+def test_focused_check_needs_a_chief_and_login_may_be_the_surveyor_code(review_db):
+    s = session_as(review_db, "S020")  # no users row: the login is the surveyor code
+    assert svc.inspector_code(s) == "S020"
+    with pytest.raises(svc.ReviewError, match="主任調査員が行います"):
+        svc.start_check(s, case_no="R9-00100")
+    ctx = svc.start_check(s, case_no="R9-00100", kind="routine")  # an ordinary inspection is fine
+    assert ctx.check.kind == "routine" and ctx.check.inspector == "S020"
+    s.close()
