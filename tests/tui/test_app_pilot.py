@@ -280,3 +280,21 @@ async def test_a_monitor_sees_no_personal_data_and_cannot_record(sample_db):
         await pilot.press("v", "ctrl+s")
         await settle(pilot)
         assert "権限" in text_of(app.screen, "#step-error")
+
+
+async def test_escape_leaves_the_filter_box_then_clears_the_text(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "slash", *"R9-0101")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one(CaseTable)
+        await pilot.press("escape")
+        assert screen.focused is table and screen.filter.text == "R9-0101"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.filter.text == "" and table.total == 39
+        await pilot.press("j", "j", "down", "k")
+        assert table.cursor == 2

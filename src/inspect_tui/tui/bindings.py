@@ -59,6 +59,7 @@ CASES = [
     _b("S", "reverse_sort", "逆順", "cases.reverse", "並び順を逆にする", show=False),
     _b("x", "clear_filters", "解除", "cases.clear", "絞り込みをすべて解除", show=False),
     _b("enter", "open_case", "開く", "cases.open", "選んだ依頼を開く"),
+    _b("escape", "escape", "戻る", "cases.escape", "文字の絞り込みを消す（なければ前の画面へ）", show=False),
 ]
 
 TABLE = [
@@ -81,13 +82,17 @@ STEP_KEYS = {
     "resurvey": ("R", "再調査"),
 }
 CASE = [
-    _b(key, f"step('{step}')", label, f"case.{step}", f"{label}を記録する",
-       show=step in ("contact", "visit", "submit"))
-    for step, (key, label) in STEP_KEYS.items()
+    *(_b(key, f"step('{step}')", label, f"case.{step}", f"{label}を記録する",
+         show=step in ("contact", "visit", "submit"))
+      for step, (key, label) in STEP_KEYS.items()),
+    _b("j,down", "scroll_down", "下", "case.down", "下へ送る", show=False),
+    _b("k,up", "scroll_up", "上", "case.up", "上へ戻す", show=False),
 ]
 
 SURVEYORS = [
     _b("enter", "open_surveyor", "開く", "surveyors.open", "調査員の担当依頼を見る"),
+    _b("j", "cursor_down", "下", "surveyors.down", show=False),
+    _b("k", "cursor_up", "上", "surveyors.up", show=False),
     _b("e", "sort_expiry", "期限順", "surveyors.expiry", "登録期限の近い順に並べる", show=False),
     _b("l", "sort_load", "担当順", "surveyors.load", "担当中の件数の多い順に並べる", show=False),
 ]

@@ -137,6 +137,12 @@ class CaseDetailScreen(DataScreen):
         events.update(Group(ev if d.events else Text("まだ記録はありません", style="dim"),
                             Text(f"\n記録: {keys}", style="dim")))
 
+    def action_scroll_down(self) -> None:
+        self.query_one("#detail", VerticalScroll).scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#detail", VerticalScroll).scroll_up(animate=False)
+
     def action_step(self, step: str) -> None:
         if self.detail is None:
             return

@@ -164,6 +164,16 @@ class CasesScreen(DataScreen):
             event.prevent_default()
             self._leave_filter()
 
+    def action_escape(self) -> None:
+        """Esc: first clear a text filter (as k9s does), then go back."""
+        if self.filter.text:
+            box = self.query_one("#filter-input", Input)
+            box.value = ""
+            box.display = False
+            self.apply_filter(self.filter.with_(text=""))
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
     # -- filter keys --------------------------------------------------------
     def action_cycle_ward(self) -> None:
         self._cycle_ward()

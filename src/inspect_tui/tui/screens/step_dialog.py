@@ -19,10 +19,11 @@ class StepDialog(ModalScreen[str | None]):
     BINDINGS = DIALOG
 
     class Done(Message):
-        def __init__(self, status: str | None, error: str | None) -> None:
+        def __init__(self, status: str | None, error: str | None, conflict: bool = False) -> None:
             super().__init__()
             self.status = status
             self.error = error
+            self.conflict = conflict
 
     def __init__(self, case_no: str, step: str, version: int) -> None:
         super().__init__()
@@ -86,7 +87,7 @@ class StepDialog(ModalScreen[str | None]):
             status = record_step(self.app.session, self.case_no, self.step, on_date, note,
                                  expected_version=self.version)
         except expected as exc:
-            self.post_message(self.Done(None, str(exc)))
+            self.post_message(self.Done(None, str(exc), isinstance(exc, ConflictError)))
             return
         except Exception as exc:
             self.post_message(self.Done(None, self.app.unexpected(exc)))
@@ -97,6 +98,8 @@ class StepDialog(ModalScreen[str | None]):
         self.busy = False
         if message.error:
             self._error(message.error)
+            if message.conflict:
+                self.app.data_changed()  # the case screen underneath shows the other change
             return
         self.app.data_changed()
         self.dismiss(message.status)

@@ -99,6 +99,12 @@ class SurveyorsScreen(DataScreen):
         self.query_one("#surveyor-summary", Static).update(
             f" 調査員 {len(rows)} 人（新任 {new} 人・ケアマネ以外 {share}）  {order}  Enter: 担当の依頼")
 
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
     def action_sort_expiry(self) -> None:
         self.order = "code" if self.order == "expiry" else "expiry"
         self._fill()
