@@ -35,11 +35,13 @@ __all__ = [
     "QueueItem",
     "ReviewError",
     "add_finding",
+    "chiefs",
     "complete_check",
     "discard_check",
     "edit_finding",
     "inspector_code",
     "mark_rest_ok",
+    "my_code",
     "new_surveyors",
     "open_check",
     "remove_finding",
@@ -110,6 +112,16 @@ def inspector_code(s: Session) -> str:
             "利用者の設定で調査員コードを登録してください"
         )
     return code
+
+
+def my_code(s: Session) -> str | None:
+    """The logged-in user's surveyor code, or None (no error: for showing, not for checking)."""
+    return store.login_surveyor_code(s.db, s.who)
+
+
+def chiefs(s: Session) -> list[tuple[str, str]]:
+    """(code, name) of every chief surveyor still working, by code."""
+    return [(i.code, i.name) for i in store.all_surveyors(s.db) if i.is_chief and i.left_on is None]
 
 
 def _is_chief(s: Session, code: str) -> bool:

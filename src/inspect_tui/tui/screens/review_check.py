@@ -89,6 +89,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         self._opened = time.monotonic()
         self._base_seconds = ctx.check.open_seconds
         self._loading = True
+        self._read_only: bool | None = None
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -143,6 +144,15 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         if notes:
             self.notify("\n".join(notes), timeout=4)
 
+    @property
+    def read_only(self) -> bool:
+        from inspect_tui.services.review import my_code
+
+        if self._read_only is None:
+            me = my_code(self.session)
+            self._read_only = me != self.ctx.check.inspector
+        return self._read_only
+
     def _loaded(self) -> None:
         self._loading = False
 
@@ -160,7 +170,9 @@ class CheckScreen(SessionMixin, Screen[str | None]):
             if ctx.case.submitted_on:
                 t.append(f"  提出済 {ctx.case.submitted_on}", style="yellow")
         t.append(f"  点検者 {ctx.inspector_name}")
-        if ctx.check.state == "done":
+        if self.read_only:
+            t.append("  閲覧のみ（変更は点検した本人が行います）", style="yellow")
+        elif ctx.check.state == "done":
             t.append("  点検済み（変更はすぐ保存）", style="green")
         self.query_one("#check-head", Static).update(t)
 
@@ -274,7 +286,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
     def _persist_time(self) -> None:
         from inspect_tui.services import review as svc
 
-        if self.ctx.check.state == "done":
+        if self.ctx.check.state == "done" or self.read_only:
             return
         self._run(svc.set_fields, self.ctx.check.id, open_seconds=self._elapsed_seconds())
 

@@ -130,6 +130,11 @@ class SurveyorReviewScreen(SessionMixin, Screen):
             more.append(f"  {v.on_date}  {v.purpose}  主任 {v.chief or '－'}  {v.case_no or ''}\n")
         if not r.visits:
             more.append("  （記録なし）  a: 記録する\n")
+        more.append("指導の記録\n", style="bold")
+        for no, methods, text in r.guidance_lines():
+            more.append(f"  {no}件目  {methods or '－'}  {text or '－'}\n")
+        if not r.guidance_lines():
+            more.append("  （記録なし）\n")
         more.append("主任の所見\n", style="bold")
         more.append(f"  {r.closing_comment or '（未記入）  c: 書く'}\n")
         self.query_one("#sr-more", Static).update(more)
@@ -247,19 +252,15 @@ class SurveyorReviewScreen(SessionMixin, Screen):
 
     def action_blind(self) -> None:
         from inspect_tui.services.review import ReviewError
+        from inspect_tui.services.review import chiefs as chief_list
         from inspect_tui.services.review_calibration import request_blind_check
-        from inspect_tui.store.reviews import all_surveyors
         from inspect_tui.tui.screens.review_dialogs import ChoiceDialog
 
         form = self._selected_form()
         if form is None or form.check is None:
             self.notify("点検済みの件目を選んでください")
             return
-        chiefs = [
-            (s.code, f"{s.name}（{s.code}）")
-            for s in all_surveyors(self.session.db)
-            if s.is_chief and s.code != form.check.inspector
-        ]
+        chiefs = [(c, f"{n}（{c}）") for c, n in chief_list(self.session) if c != form.check.inspector]
 
         def done(code) -> None:
             if not code:
@@ -299,6 +300,6 @@ def _result_cell(form, point: str) -> Text:
 
 
 def _me(session) -> str | None:
-    from inspect_tui.store.reviews import login_surveyor_code
+    from inspect_tui.services.review import my_code
 
-    return login_surveyor_code(session.db, session.who)
+    return my_code(session)
