@@ -36,6 +36,11 @@ def cmd_guidance(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from None
     if args.output:
         path = Path(args.output).expanduser()
+        if path.is_dir():  # a folder: a file name with the surveyor code only
+            from inspect_tui.core.today import today_jp
+            from inspect_tui.reports.guidance import default_filename
+
+            path = path / default_filename(args.surveyor, args.format, today_jp())
         try:
             path.write_text(text, encoding="utf-8")
         except OSError as exc:
@@ -58,7 +63,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     g.add_argument(
         "--format", choices=("text", "md", "html", "json"), default="text", help="形式（既定 text）"
     )
-    g.add_argument("-o", "--output", metavar="FILE", help="書き出すファイル（既定: 標準出力）")
+    g.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="書き出すファイルかフォルダ（フォルダなら guidance_CODE_YYYYMMDD.拡張子。既定: 標準出力）",
+    )
     g.add_argument("--draft", action="store_true", help="10件目の点検前でも作成途中として出す")
     g.add_argument("--list", action="store_true", help="対象の新規調査員と進み具合を表示")
     g.set_defaults(func=cmd_guidance)

@@ -85,3 +85,12 @@ def test_default_file_name_has_no_person_name():
     from inspect_tui.reports.guidance import default_filename
 
     assert default_filename("S010", "text", dt.date(2027, 6, 15)) == "guidance_S010_20270615.txt"
+
+
+def test_output_to_a_folder_uses_the_code_only_name(review_db, tmp_path, capsys):
+    check_ten(review_db)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    args = ["guidance", "--surveyor", "S010", "--format", "md", "-o", str(folder), "--db", str(review_db)]
+    assert main(args) == 0
+    assert [p.name for p in folder.iterdir()] == ["guidance_S010_20270615.md"]

@@ -3,6 +3,7 @@ through the real app."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from inspect_tui.services import review as svc
@@ -35,6 +36,7 @@ async def walk_form(pilot, findings: dict[int, str]) -> None:
             await pilot.press("o")
 
 
+@pytest.mark.slow
 async def test_full_ten_form_review_then_report(review_db, tmp_path):
     app = Host(review_db)
     async with app.run_test(size=SIZE) as pilot:
