@@ -25,10 +25,30 @@ def apply_identity(parser: argparse.ArgumentParser, args: argparse.Namespace, ar
         new = forced_argv(argv, has_subcommand=args.func is not cmd_app)
         if new != argv:
             args = parser.parse_args(new)
+            _refuse_server_files(args)
         establish(getattr(args, "as_user", None), _db_path(args))
     except IdentityError as exc:
         raise UserError(str(exc), EXIT_FAIL) from None
     return args
+
+
+#: Commands that read or write files on the server by a path the person names;
+#: over SSH they would act with the service account's rights (overwrite its
+#: authorized_keys, read its files), so a command asked for over SSH may not use them.
+SERVER_FILE_COMMANDS = ("cmd_import", "cmd_restore", "cmd_demo", "cmd_config")
+
+
+def _refuse_server_files(args: argparse.Namespace) -> None:
+    from inspect_tui.identity import IdentityError
+
+    name = getattr(args.func, "__name__", "")
+    if name in SERVER_FILE_COMMANDS:
+        raise IdentityError("このコマンドは SSH 越しには使えません（サーバーのファイルを読み書きするため）")
+    if getattr(args, "output", None) or getattr(args, "file", None):
+        raise IdentityError(
+            "SSH 越しにはサーバーのファイルを指定できません。出力は標準出力で受け取ってください"
+            "（例: ssh … 'inspect-tui report monthly' > monthly.txt）"
+        )
 
 
 def cmd_whoami(args: argparse.Namespace) -> int:

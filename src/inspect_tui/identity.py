@@ -15,7 +15,8 @@ for in ``SSH_ORIGINAL_COMMAND``. Rules:
   If it is an inspect-tui command (``inspect-tui report monthly``), that
   subcommand runs, as the forced person on the forced database, provided the
   forced command has no subcommand of its own; it may not name ``--as``,
-  ``--db`` or ``--demo``. Anything else (``ls /``, ``bash``, ``scp …``) is
+  ``--db`` or ``--demo``, nor a server file (cli_trust refuses import, restore,
+  demo, config and ``-o FILE`` asked for over SSH). Anything else (``ls /``, ``bash``, ``scp …``) is
   refused: nobody gets a shell through the service account.
 """
 

@@ -70,3 +70,25 @@ def test_cli_as_and_refused_original_command(session, cli, monkeypatch):
     monkeypatch.setenv("SSH_CONNECTION", "127.0.0.1 1 127.0.0.1 22")
     monkeypatch.setenv("SSH_ORIGINAL_COMMAND", "ls /")
     assert main(["--as", "alice", "--db", db, "whoami"]) == 1
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "inspect-tui import cases /etc/passwd",
+        "inspect-tui restore /tmp/x.db --yes",
+        "inspect-tui demo --force",
+        "inspect-tui config path",
+        "inspect-tui report monthly --month 2027-06 -o /srv/inspect/.ssh/authorized_keys",
+        "inspect-tui report monthly --month 2027-06 --output=/tmp/x",
+    ],
+)
+def test_commands_that_touch_server_files_are_refused_over_ssh(session, monkeypatch, capsys, asked):
+    from inspect_tui.cli import main
+
+    save_user(session.db, "tester", "alice", "manager", None, "now")
+    monkeypatch.setenv("SSH_CONNECTION", "127.0.0.1 1 127.0.0.1 22")
+    monkeypatch.setenv("SSH_ORIGINAL_COMMAND", asked)
+    code = main(["--as", "alice", "--db", str(session.db.path)])
+    err = capsys.readouterr().err
+    assert code == 1 and "SSH 越しには" in err

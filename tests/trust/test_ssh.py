@@ -156,6 +156,8 @@ def test_an_inspect_tui_command_runs_as_the_forced_person(sshd):
     assert r.stdout.splitlines()[:2] == ["bob", "monitor（委託元担当者）"]
     r = _ssh(sshd, "bob", "inspect-tui --as alice whoami")
     assert r.returncode != 0 and "alice" not in r.stdout
+    r = _ssh(sshd, "bob", "inspect-tui report monthly --month 2027-06 -o ~/.ssh/authorized_keys")
+    assert r.returncode != 0 and "SSH 越しには" in r.stderr
     r = _ssh(sshd, "bob", "inspect-tui users add mallory --role manager")
     assert r.returncode != 0 and "権限がありません" in r.stderr
 
