@@ -19,7 +19,7 @@ from inspect_tui.services.session import Session
 
 #: Deadline states a case can be filtered by, in order of urgency.
 DEADLINE_STATES = ("overdue", "today", "soon", "ok", "none")
-DEADLINE_STATE_WORDS = {"overdue": "超過", "today": "本日", "soon": "間近", "ok": "余裕", "none": "—"}
+DEADLINE_STATE_WORDS = {"overdue": "超過", "today": "本日", "soon": "間近", "ok": "余裕", "none": "－"}
 #: "soon" = due within this many business days after today.
 SOON_BUSINESS_DAYS = 2
 
@@ -98,7 +98,7 @@ class CaseFilter:
         if self.text:
             parts.append(f"「{self.text}」")
         label = SORTS.get(self.sort, (self.sort,))[0]
-        parts.append(f"並び: {label}{'↓' if self.descending else '↑'}")
+        parts.append(f"並び: {label}（{'降順' if self.descending else '昇順'}）")
         return " / ".join(parts)
 
 

@@ -66,7 +66,7 @@ def _reports_screen() -> Screen:
     except ImportError:
         from inspect_tui.tui.screens.placeholder import NotYetScreen
 
-        return NotYetScreen("帳票", "帳票の画面はまだ入っていません（inspect-tui report … を使ってください）")
+        return NotYetScreen("帳票", "帳票の画面はまだ入っていません（inspect-tui report を使ってください）")
     return ReportsScreen()
 
 

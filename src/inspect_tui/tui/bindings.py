@@ -52,7 +52,7 @@ TODAY = [
 CASES = [
     _b("slash", "focus_filter", "絞込", "cases.filter", "依頼番号・氏名で絞り込む", key_display="/"),
     _b("w", "cycle_ward", "区", "cases.ward", "区で絞り込む（押すたびに次の区）"),
-    _b("f", "cycle_status", "状態", "cases.status", "状態で絞り込む（未完了→全件→各状態）"),
+    _b("f", "cycle_status", "状態", "cases.status", "状態で絞り込む（未完了、全件、各状態の順）"),
     _b("d", "cycle_deadline", "期限", "cases.deadline", "期限の状態で絞り込む（超過/本日/間近/余裕）"),
     _b("u", "pick_surveyor", "調査員", "cases.surveyor", "調査員で絞り込む", show=False),
     _b("s", "next_sort", "並替", "cases.sort", "並べ替える列を変える", show=False),

@@ -14,6 +14,13 @@ def run_app(path: Path, theme: str | None = None, demo: bool = False) -> int:
     except ConfigError as exc:
         print("inspect-tui: 設定ファイルに問題があります:\n" + str(exc), file=sys.stderr)
         return 2
+    if theme is not None:
+        from inspect_tui.paths import themes_dir
+
+        known = sorted(p.stem for p in themes_dir().glob("*.toml"))
+        if theme not in known:
+            print(f"inspect-tui: 「{theme}」というテーマはありません（{' / '.join(known)}）", file=sys.stderr)
+            return 2
     from inspect_tui.tui.app import InspectApp
 
     app = InspectApp(Path(path), config=config, theme=theme, demo=demo)

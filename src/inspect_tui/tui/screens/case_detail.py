@@ -39,7 +39,7 @@ class CaseDetailScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield TopBar(getattr(self.app.screen, "TAB", "cases") or "cases")
         with VerticalScroll(id="detail"):
-            yield Static(f"依頼 {self.case_no} を読み込んでいます…", id="detail-head")
+            yield Static(f"依頼 {self.case_no} を読み込んでいます", id="detail-head")
             yield Static("", id="detail-fields", classes="panel")
             yield Static("", id="detail-deadlines", classes="panel")
             yield Static("", id="detail-events", classes="panel")
@@ -89,11 +89,11 @@ class CaseDetailScreen(DataScreen):
             t.add_column(style="dim", no_wrap=True)
             t.add_column(ratio=1, overflow="fold")
         pairs = [
-            ("氏名", f["applicant_name"] or "—"), ("被保険者番号", f["insured_no"] or "—"),
-            ("生年月日", f["birth_date"] or "—"), ("保険者", f["insurer"] or "—"),
-            ("調査員", d.surveyor_name or "未割当"), ("同行", d.accompanied_name or "—"),
+            ("氏名", f["applicant_name"] or "－"), ("被保険者番号", f["insured_no"] or "－"),
+            ("生年月日", f["birth_date"] or "－"), ("保険者", f["insurer"] or "－"),
+            ("調査員", d.surveyor_name or "未割当"), ("同行", d.accompanied_name or "－"),
         ]
-        pairs += [(label, f[field] or "—") for field, label in FIELD_LABELS.items()]
+        pairs += [(label, f[field] or "－") for field, label in FIELD_LABELS.items()]
         if f["personal_purged_on"]:
             pairs.append(("個人情報消去", f["personal_purged_on"]))
         for i in range(0, len(pairs), 2):
@@ -113,8 +113,9 @@ class CaseDetailScreen(DataScreen):
         for x in d.deadlines:
             left = "" if x.days_left is None or x.state in ("done", "late", "closed", "excluded") \
                 else f"{x.days_left}開庁日"
-            dl.add_row(x.label, x.due.isoformat() if x.due else "—",
-                       Text(STATE_WORDS[x.state], style=self.styles_for(x.state)), left, x.explanation)
+            word = "－" if x.state == "none" else STATE_WORDS[x.state]
+            dl.add_row(x.label, x.due.isoformat() if x.due else "－",
+                       Text(word, style=self.styles_for(x.state)), left, _unambiguous(x.explanation))
         for e in d.exceptions:
             kind = "延長" if e["kind"] == "extend" else "除外"
             dl.add_row(Text(f"  {kind}", style="dim"), e["new_due"] or "", "", "",
@@ -157,3 +158,8 @@ class CaseDetailScreen(DataScreen):
                             timeout=4)
 
         self.app.push_screen(StepDialog(self.case_no, step, self.detail.version), done)
+
+
+def _unambiguous(text: str) -> str:
+    """"→" is East Asian ambiguous width (two cells in some terminals): use words in a table."""
+    return text.replace(" → ", " から ").replace("→", "から")

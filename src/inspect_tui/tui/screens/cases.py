@@ -127,7 +127,7 @@ class CasesScreen(DataScreen):
 
     def _show_filter_line(self) -> None:
         table = self.query_one(CaseTable)
-        count = f"{table.total:,} 件" if table.loaded else "読み込み中…"
+        count = f"{table.total:,} 件" if table.loaded else "読み込み中"
         self.query_one("#filter-line", Static).update(f" {count}  {self.filter.describe()}")
 
     # -- filter input -------------------------------------------------------

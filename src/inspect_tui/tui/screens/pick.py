@@ -25,7 +25,7 @@ class PickScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = self.title_text
-            yield Input(placeholder="名前・コードの一部で絞る（↓で一覧へ）", id="pick-text")
+            yield Input(placeholder="名前・コードの一部で絞る（下矢印で一覧へ）", id="pick-text")
             yield OptionList(*self._options(""), id="pick-list")
 
     def _options(self, text: str) -> list[Option]:

@@ -29,7 +29,7 @@ class SurveyorsScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield TopBar("surveyors")
-        yield Static(" 読み込み中…", id="surveyor-summary")
+        yield Static(" 読み込み中", id="surveyor-summary")
         yield DataTable(id="surveyor-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -76,12 +76,12 @@ class SurveyorsScreen(DataScreen):
         table.clear()
         for r in rows:
             rate = r.on_time_rate
-            rate_text = Text("—", style="dim") if rate is None else Text(
+            rate_text = Text("－", style="dim") if rate is None else Text(
                 f"{rate:.0%} {r.on_time_90}/{r.submitted_90}",
                 style="" if rate >= 0.9 else self.styles_for("soon" if rate >= 0.7 else "overdue"))
             days = r.days_to_expiry(today)
             if days is None:
-                expiry = Text("—", style="dim")
+                expiry = Text("－", style="dim")
             elif days < 0:
                 expiry = Text(f"{r.expires_on} 切れ", style=self.styles_for("overdue"))
             elif days <= EXPIRY_ALERT_DAYS:
@@ -94,7 +94,7 @@ class SurveyorsScreen(DataScreen):
                           r.review_progress or "", expiry, qual, key=r.code)
         new = sum(r.is_new for r in rows)
         other = sum(r.qualification != "care_manager" for r in rows)
-        share = f"{other / len(rows):.0%}" if rows else "—"
+        share = f"{other / len(rows):.0%}" if rows else "－"
         order = {"code": "コード順", "expiry": "登録期限順", "load": "担当の多い順"}[self.order]
         self.query_one("#surveyor-summary", Static).update(
             f" 調査員 {len(rows)} 人（新任 {new} 人・ケアマネ以外 {share}）  {order}  Enter: 担当の依頼")

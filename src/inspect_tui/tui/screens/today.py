@@ -32,7 +32,7 @@ class TodayScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield TopBar("today")
-        yield Static("データベースを開いています…", id="summary")
+        yield Static("データベースを開いています", id="summary")
         with Horizontal(id="panels"):
             with Vertical(classes="col"):
                 yield Static("", id="deadlines", classes="panel")
@@ -98,7 +98,7 @@ class TodayScreen(DataScreen):
         t = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1), expand=True)
         t.add_column("区", no_wrap=True)
         t.add_column("件", justify="right", no_wrap=True)
-        t.add_column("調査員（多い順）", no_wrap=True, overflow="ellipsis", ratio=1)
+        t.add_column("調査員（多い順）", no_wrap=True, overflow="crop", ratio=1)
         t.add_column("件", justify="right", no_wrap=True)
         people = d.backlog_by_surveyor[:max(3, len(d.backlog_by_ward))]
         for i in range(max(len(d.backlog_by_ward), len(people))):
@@ -111,7 +111,7 @@ class TodayScreen(DataScreen):
 
     def _review(self, d) -> None:
         q = d.review
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text(no_wrap=True, overflow="crop")
         text.append(f"新任調査員 {q.new_surveyors} 人", style="bold")
         text.append("（配置1年以内）\n")
         text.append(f"単独 1〜10件目 {q.forms_in_scope} 件")
@@ -126,7 +126,7 @@ class TodayScreen(DataScreen):
         panel.update(text)
 
     def _alerts(self, d) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text(no_wrap=True, overflow="crop")
         if not d.alerts:
             text.append("登録期限・資格の比率とも問題なし")
         for i, a in enumerate(d.alerts):

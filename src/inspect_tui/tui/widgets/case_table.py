@@ -75,7 +75,7 @@ def cell_text(row, key: str) -> str:
         return row.surveyor_name or row.surveyor or "未割当"
     if key == "next":
         if row.next_due is None:
-            return "—"
+            return "－"
         return f"{RULE_SHORT.get(row.next_rule, '')} {row.next_due.strftime('%m-%d')}"
     if key == "left":
         return "" if row.days_left is None else str(row.days_left)
@@ -209,13 +209,13 @@ class CaseTable(ScrollView, can_focus=True):
             if index == 0 and self.loaded:
                 return Strip([Segment(fit("  該当する依頼はありません", width), base)], width)
             if index == 0:
-                return Strip([Segment(fit("  読み込み中…", width), base)], width)
+                return Strip([Segment(fit("  読み込み中", width), base)], width)
             return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:
             self._ask(index // PAGE_SIZE)
             style = base + self.get_component_rich_style("case-table--loading")
-            return Strip([Segment(fit("  …", width), style)], width)
+            return Strip([Segment(fit("  ...", width), style)], width)
         style = base + self.get_component_rich_style(f"case-table--{row.state}")
         if index == self.cursor:
             style = style + self.get_component_rich_style("case-table--cursor")

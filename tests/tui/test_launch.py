@@ -1,0 +1,40 @@
+"""Starting the app: lazy imports, the theme check, the theme files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from inspect_tui.paths import themes_dir
+
+
+def test_launch_module_does_not_import_textual():
+    code = ("import sys, inspect_tui.cli, inspect_tui.tui.launch;"
+            " print(sorted(m for m in ('textual', 'sqlite_utils', 'pendulum') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_app_module_keeps_heavy_libraries_out_until_the_database_opens():
+    code = ("import sys, inspect_tui.tui.app;"
+            " print(sorted(m for m in ('sqlite_utils', 'pendulum', 'jpholiday', 'sqlite3') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_unknown_theme_is_refused_before_starting(capsys, tmp_path):
+    from inspect_tui.tui.launch import run_app
+
+    assert run_app(tmp_path / "x.db", theme="nope") == 2
+    err = capsys.readouterr().err
+    assert "nope" in err and "high-contrast" in err
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_the_three_themes_load():
+    from inspect_tui.tui.themes import load_themes
+
+    themes, problems = load_themes(themes_dir())
+    assert problems == []
+    assert [t.name for t in themes][:3] == ["default", "light", "high-contrast"]
+    assert not next(t for t in themes if t.name == "light").dark
