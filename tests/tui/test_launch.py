@@ -16,8 +16,8 @@ def test_launch_module_does_not_import_textual():
 
 
 def test_app_module_keeps_heavy_libraries_out_until_the_database_opens():
-    code = ("import sys, inspect_tui.tui.app;"
-            " print(sorted(m for m in ('sqlite_utils', 'pendulum', 'jpholiday', 'sqlite3') if m in sys.modules))")
+    heavy = "('sqlite_utils', 'pendulum', 'jpholiday', 'sqlite3')"
+    code = f"import sys, inspect_tui.tui.app; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
