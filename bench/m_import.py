@@ -1,0 +1,147 @@
+"""Import of a 100,000-row cases CSV, against plain executemany of the same rows.
+
+The CSV is written from the 100k demo database (the city's column names in
+Japanese, UTF-8 with BOM, blanks where the demo purged personal data). Each
+run imports it into a fresh copy of an empty database that holds only the
+surveyor roster (so the surveyor codes validate), with full validation:
+``services.importing.import_file(session, "cases", path)``.
+
+The reference, on another fresh copy: read and decode the file, csv.reader,
+and executemany the same rows (status and stored deadlines precomputed, not
+timed) plus one import event per case, in one transaction: the writes the
+import makes, without the checking. After the first run the two databases
+are compared: same cases, same status and deadlines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import sqlite3
+from pathlib import Path
+
+from common import Result, repeat
+
+#: CSV header (the city's names) -> column.
+HEADERS = {
+    "依頼番号": "case_no", "保険者": "insurer", "生活保護": "welfare", "申請区分": "application",
+    "区": "ward", "被保険者番号": "insured_no", "氏名": "applicant_name", "生年月日": "birth_date",
+    "依頼受理日": "received_on", "発送日": "dispatched_on", "緊急": "urgent", "調査員": "surveyor",
+    "同行者": "accompanied_by", "日程調整日": "contacted_on", "訪問日": "visited_on",
+    "提出日": "submitted_on", "受理日": "accepted_on", "中止日": "cancelled_on", "返却日": "returned_on",
+}
+DERIVED = ("is_home", "status", "contact_due", "standard_due", "target20_due")
+COMPARE = ("SELECT case_no, is_home, status, contact_due, standard_due, target20_due"
+           " FROM cases ORDER BY case_no")
+
+
+def write_csv(src_db: Path, out: Path, rows: int) -> list[tuple]:
+    """The CSV of the first `rows` cases; returns their derived columns in file order."""
+    conn = sqlite3.connect(f"file:{src_db}?mode=ro", uri=True)
+    cols = ", ".join(HEADERS.values())
+    data = conn.execute(f"SELECT {cols}, {', '.join(DERIVED)} FROM cases ORDER BY id LIMIT ?",
+                        (rows,)).fetchall()
+    conn.close()
+    n = len(HEADERS)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(HEADERS)
+    for r in data:
+        w.writerow(["" if v is None else v for v in r[:n]])
+    out.write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
+    return [r[n:] for r in data]
+
+
+def empty_with_roster(src_db: Path, out: Path) -> Path:
+    """A new database (the app's schema) holding only src_db's surveyors."""
+    from inspect_tui.store.db import open_database
+
+    for p in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
+        p.unlink(missing_ok=True)
+    db = open_database(out)
+    db.conn.execute("ATTACH DATABASE ? AS src", (f"file:{src_db}?mode=ro",))
+    db.conn.execute("INSERT INTO surveyors SELECT * FROM src.surveyors")
+    db.conn.execute("DETACH DATABASE src")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return out
+
+
+def _copy(template: Path, dst: Path) -> None:
+    for p in (dst, Path(f"{dst}-wal"), Path(f"{dst}-shm")):
+        p.unlink(missing_ok=True)
+    shutil.copyfile(template, dst)
+
+
+def run(src_db: Path, rows: int, runs: int, work: Path, log=print) -> list[Result]:
+    from inspect_tui.config import Config
+    from inspect_tui.services.importing import import_file
+    from inspect_tui.services.session import Session
+    from inspect_tui.store.cases import CASE_COLUMNS
+    from inspect_tui.store.db import open_database
+
+    csv_path = work / f"cases_{rows}.csv"
+    derived = write_csv(src_db, csv_path, rows)
+    template = empty_with_roster(src_db, work / "import_template.db")
+    target, ref_target = work / "import_ours.db", work / "import_ref.db"
+    if list(HEADERS.values()) != [c for c in CASE_COLUMNS if c != "is_home"]:
+        raise AssertionError("CSV columns no longer match store.cases.CASE_COLUMNS")
+
+    session = None
+
+    def fresh_ours() -> None:
+        nonlocal session
+        if session is not None:
+            session.close()
+        _copy(template, target)
+        session = Session(open_database(target, create=False), Config())
+
+    def ours() -> None:
+        summary = import_file(session, "cases", csv_path)
+        if summary.added != len(derived):
+            raise AssertionError(f"import added {summary.added}, expected {len(derived)}")
+
+    ref_conn = None
+
+    def fresh_ref() -> None:
+        nonlocal ref_conn
+        if ref_conn is not None:
+            ref_conn.close()
+        _copy(template, ref_target)
+        ref_conn = sqlite3.connect(ref_target, isolation_level=None)
+        ref_conn.execute("PRAGMA journal_mode = WAL")
+        ref_conn.execute("PRAGMA synchronous = NORMAL")
+        ref_conn.execute("PRAGMA foreign_keys = ON")
+
+    cols = (*HEADERS.values(), *DERIVED, "updated_at")
+    insert = f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    stamp = "2026-11-20T09:00:00+09:00"
+
+    def reference() -> None:
+        text = csv_path.read_bytes().decode("utf-8-sig")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        next(reader)
+        conn = ref_conn
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(insert, (
+            (*(c or None for c in cells), *d, stamp) for cells, d in zip(reader, derived, strict=True)))
+        conn.execute(
+            "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note)"
+            " SELECT id, 'import', NULL, ?, 'bench', '取込' FROM cases", (stamp,))
+        conn.execute("COMMIT")
+
+    ours_t, ref_t = [], []
+    for i in range(runs):
+        ours_t += repeat(ours, 1, fresh_ours)
+        ref_t += repeat(reference, 1, fresh_ref)
+        if i == 0:
+            a = session.db.conn.execute(COMPARE).fetchall()
+            b = ref_conn.execute(COMPARE).fetchall()
+            if [tuple(r) for r in a] != b:
+                raise AssertionError("imported cases differ from the source rows (status or deadlines)")
+            log(f"  import of {len(derived):,} rows == plain rows (status, is_home, stored deadlines)")
+    session.close()
+    ref_conn.close()
+    return [Result(f"import {len(derived):,}-row cases CSV (full validation)", ours_t, ref_t,
+                   "csv.reader + executemany", max_ratio=3.0)]

@@ -1,0 +1,292 @@
+"""The TUI: cold start and peak memory in a real terminal (tmux), a filter keystroke with Pilot.
+
+Cold start: ``tmux new-session -d -x 120 -y 40 'exec env … python -m inspect_tui --db PATH'``,
+then ``tmux capture-pane -p`` every ~10 ms until the first screen's text is on
+the terminal; the clock starts just before tmux is asked to start the
+session. The reference, bench/hello_app.py (one Static), is started the same
+way, alternating runs. A tmux server is kept running for the whole
+measurement so neither pays for starting it.
+
+Peak memory: the same start on the 1M-case database, then wait for the
+dashboard's figures, switch to the case list (key 2), wait until the process
+is idle (no CPU time used for 0.5 s), and read VmHWM (peak resident set) from
+/proc/<pid>/status; hello_app the same way.
+
+Filter keystroke: Pilot (``App.run_test``) on the 100k database: the case
+list (key 2), ``/`` to focus the filter, then type and erase characters one
+at a time; each keystroke is timed from just before the key is sent until
+the case table has a new result set (its generation moved) and has painted
+lines of it (a wrapper on its render_line records when). The filter
+debounces keystrokes (cases.FILTER_DEBOUNCE_S); the time after the debounce
+fired is shown apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import Result
+
+SOCKET = f"inspect-bench-{os.getpid()}"
+BENCH_DIR = Path(__file__).resolve().parent
+FIRST_PAINT = "データベースを開いています"  # the Today screen before the database is open
+DASHBOARD = "未完了"  # the Today screen with its figures
+HELLO = "hello, bench"
+
+
+def tmux(*args: str, check: bool = True) -> str:
+    out = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True,
+                         text=True, check=check)
+    return out.stdout
+
+
+def env_for(work: Path, today: str) -> dict[str, str]:
+    env = {
+        "INSPECT_TUI_TODAY": today,
+        "XDG_CONFIG_HOME": str(work / "home" / "config"),
+        "XDG_STATE_HOME": str(work / "home" / "state"),
+        "XDG_DATA_HOME": str(work / "home" / "data"),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TERM": "tmux-256color",
+        "COLORTERM": "truecolor",
+        "TEXTUAL_ANIMATIONS": "none",
+    }
+    return env
+
+
+class Terminal:
+    """A tmux server for the measurement's lifetime."""
+
+    def __enter__(self) -> Terminal:
+        tmux("new-session", "-d", "-s", "keep", "-x", "120", "-y", "40", "sleep 100000")
+        self.n = 0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        tmux("kill-server", check=False)
+
+    def start(self, argv: list[str], env: dict[str, str]) -> tuple[str, int]:
+        """Start argv in a new 120x40 session; (session name, ns when asked)."""
+        self.n += 1
+        name = f"b{self.n}"
+        cmd = "exec env " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " " + shlex.join(argv)
+        t0 = time.perf_counter_ns()
+        tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmd)
+        return name, t0
+
+    def wait_for(self, name: str, text: str, timeout: float = 60.0) -> int:
+        """ns when text first appeared on the session's screen (polled every ~10 ms)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if text in tmux("capture-pane", "-p", "-t", name, check=False):
+                return time.perf_counter_ns()
+            time.sleep(0.01)
+        screen = tmux("capture-pane", "-p", "-t", name, check=False)
+        raise TimeoutError(f"{text!r} did not appear within {timeout} s; screen:\n{screen}")
+
+    def pid(self, name: str) -> int:
+        return int(tmux("display-message", "-p", "-t", name, "#{pane_pid}").strip())
+
+    def keys(self, name: str, *keys: str) -> None:
+        tmux("send-keys", "-t", name, *keys)
+
+    def stop(self, name: str) -> None:
+        tmux("kill-session", "-t", name, check=False)
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def wait_idle(pid: int, quiet: float = 0.5, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    last, since = cpu_ticks(pid), time.monotonic()
+    while time.monotonic() < end:
+        time.sleep(0.1)
+        now = cpu_ticks(pid)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+
+
+def vm_hwm(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM")
+
+
+def ours_argv(db: Path) -> list[str]:
+    return [sys.executable, "-m", "inspect_tui", "--db", str(db)]
+
+
+def hello_argv() -> list[str]:
+    return [sys.executable, str(BENCH_DIR / "hello_app.py")]
+
+
+def cold_start(db: Path, runs: int, work: Path, today: str, size: str = "100k", log=print,
+               warm: bool = True) -> list[Result]:
+    env = env_for(work, today)
+    ours_t, hello_t, data_t = [], [], []
+    with Terminal() as term:
+        for i in range(runs + 1 if warm else runs):  # a first pair warms the OS file cache, not counted
+            name, t0 = term.start(hello_argv(), env)
+            t1 = term.wait_for(name, HELLO)
+            term.stop(name)
+            name, s0 = term.start(ours_argv(db), env)
+            s1 = term.wait_for(name, FIRST_PAINT)
+            s2 = term.wait_for(name, DASHBOARD)
+            term.stop(name)
+            if i or not warm:
+                hello_t.append(t1 - t0)
+                ours_t.append(s1 - s0)
+                data_t.append(s2 - s0)
+    log(f"  cold start: first paint {statistics.median(ours_t) / 1e6:.0f} ms,"
+        f" hello {statistics.median(hello_t) / 1e6:.0f} ms")
+    return [
+        Result(f"TUI cold start to first screen painted, {size} DB (tmux)", ours_t, hello_t,
+               "hello-world Textual", max_ratio=1.5),
+        Result(f"TUI cold start to dashboard figures shown, {size} DB (tmux)", data_t, hello_t,
+               "hello-world Textual", info_only=True),
+    ]
+
+
+def peak_memory(db: Path, runs: int, work: Path, today: str, size: str = "1M", log=print) -> list[Result]:
+    env = env_for(work, today)
+    ours_m, hello_m = [], []
+    with Terminal() as term:
+        for _ in range(runs):
+            name, _t = term.start(hello_argv(), env)
+            term.wait_for(name, HELLO)
+            pid = term.pid(name)
+            wait_idle(pid)
+            hello_m.append(vm_hwm(pid))
+            term.stop(name)
+            name, _t = term.start(ours_argv(db), env)
+            term.wait_for(name, DASHBOARD, timeout=120)
+            pid = term.pid(name)
+            wait_idle(pid)
+            term.keys(name, "2")
+            time.sleep(0.3)
+            wait_idle(pid)
+            ours_m.append(vm_hwm(pid))
+            term.stop(name)
+    log(f"  peak memory: {statistics.median(ours_m) / 2**20:.0f} MB,"
+        f" hello {statistics.median(hello_m) / 2**20:.0f} MB")
+    return [Result(f"TUI peak memory (VmHWM), {size} DB: dashboard then case list", ours_m, hello_m,
+                   "hello-world Textual", unit="bytes", max_delta=100 * 2**20)]
+
+
+# --------------------------------------------------------------------------- Pilot
+
+
+async def _keystrokes(db: Path, keys: list[str], all_statuses: bool) -> tuple[list[int], list[int]]:
+    from inspect_tui.config import Config
+    from inspect_tui.tui.app import InspectApp
+    from inspect_tui.tui.widgets.case_table import CaseTable
+
+    app = InspectApp(db, config=Config())
+    total, after = [], []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _until(lambda: app.session is not None, pilot)
+        await pilot.press("2")
+        await _until(lambda: bool(app.screen.query(CaseTable)) and app.screen.query_one(CaseTable).loaded,
+                     pilot)
+        screen = app.screen
+        table = screen.query_one(CaseTable)
+        if all_statuses:
+            g = table.generation
+            await pilot.press("f")  # status filter: open -> all
+            await _until(lambda: table.generation != g, pilot)
+        painted: list[int] = []
+        render_line = table.render_line
+
+        def spy(y: int):
+            painted.append(time.perf_counter_ns())
+            return render_line(y)
+
+        table.render_line = spy  # type: ignore[method-assign]
+        applied: list[int] = []
+        apply_filter = screen.apply_filter
+
+        def spy_apply(f):
+            applied.append(time.perf_counter_ns())
+            return apply_filter(f)
+
+        screen.apply_filter = spy_apply  # type: ignore[method-assign]
+        resets: list[int] = []
+        reset = table.reset
+
+        def spy_reset(*a, **k):
+            out = reset(*a, **k)
+            resets.append(time.perf_counter_ns())
+            return out
+
+        table.reset = spy_reset  # type: ignore[method-assign]
+        await pilot.press("slash")
+        await pilot.pause()
+        for key in keys:
+            applied.clear()
+            t0 = time.perf_counter_ns()
+            await pilot.press(key)
+            stuck = time.monotonic() + 30
+            # a new result set is in the table, and lines were painted after it
+            while not (resets and resets[-1] > t0 and painted[-1] > resets[-1] and applied):
+                await asyncio.sleep(0.0005)
+                if time.monotonic() > stuck:
+                    raise TimeoutError(f"key {key!r}: no redraw (reset={bool(resets) and resets[-1] > t0},"
+                                       f" applied={bool(applied)}, focused={app.focused!r})")
+            done = painted[-1]
+            total.append(done - t0)
+            after.append(done - applied[-1])
+        await pilot.press("escape")
+    return total, after
+
+
+async def _until(cond, pilot, timeout: float = 30.0, what: str = "") -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise TimeoutError(f"the app did not get there in time: {what}")
+        await pilot.pause(0.01)
+
+
+def filter_keystroke(db: Path, keystrokes: int, today: str, size: str = "100k", log=print) -> list[Result]:
+    os.environ["INSPECT_TUI_TODAY"] = today
+    typed = list("2025-0")  # narrows on case numbers, then erase it again
+    keys: list[str] = []
+    while len(keys) < keystrokes:
+        keys += typed + ["backspace"] * len(typed)
+    keys = keys[:keystrokes]
+    from inspect_tui.tui.screens.cases import FILTER_DEBOUNCE_S
+
+    out = []
+    for all_statuses, label in ((False, "open cases (the default)"), (True, f"all {size} cases (f: 全件)")):
+        total, after = asyncio.run(_keystrokes(db, keys, all_statuses))
+        log(f"  filter keystroke, {label}: {statistics.median(total) / 1e6:.0f} ms"
+            f" ({statistics.median(after) / 1e6:.0f} ms after the"
+            f" {FILTER_DEBOUNCE_S * 1000:.0f} ms debounce)")
+        out.append(Result(f"filter keystroke to list redrawn, {label} (Pilot)", total, max_abs=50e6))
+        out.append(Result(f"  same, after the {FILTER_DEBOUNCE_S * 1000:.0f} ms debounce fired", after,
+                          info_only=True))
+    return out
+
+
+if __name__ == "__main__":  # run.py runs the Pilot measurement in a child process
+    import dataclasses
+    import json
+
+    sys.path.insert(0, str(BENCH_DIR))
+    _what, _db, _n, _today, _size = sys.argv[1:6]
+    _results = filter_keystroke(Path(_db), int(_n), _today, _size, log=lambda *a: print(*a, file=sys.stderr))
+    print(json.dumps([dataclasses.asdict(r) for r in _results]))
