@@ -89,3 +89,33 @@ def test_users_commands_are_for_managers(session, cli, monkeypatch):
     monkeypatch.setenv("INSPECT_TUI_USER", "mona")
     code, _, err = cli("users", "add", "eve", "--role", "manager")
     assert code == 1 and "権限がありません" in err and "Traceback" not in err
+
+
+def test_a_chief_outside_their_wards_gets_a_clear_cli_message(session, cli, monkeypatch):
+    add_surveyor(session, "S001", "長田区")
+    add_case(session, "C-2", ward="垂水区")
+    save_user(session.db, "tester", "chika", "chief", "S001", "now")
+    monkeypatch.setenv("INSPECT_TUI_USER", "chika")
+    code, _, err = cli("case", "step", "C-2", "contact", "--on", "2027-06-09")
+    assert code == 1 and "垂水区の依頼" in err and "Traceback" not in err
+
+
+def test_a_write_blocked_too_long_is_reported_in_plain_words(session, db_path, monkeypatch):
+    import sqlite3
+
+    from inspect_tui.services import trust
+    from inspect_tui.services.cases import DatabaseBusy
+
+    add_case(session)
+    monkeypatch.setattr(trust, "RETRY_ATTEMPTS", 2)
+    session.db.conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # someone else holds the write lock
+    try:
+        with pytest.raises(DatabaseBusy, match="少し待ってから"):
+            record_step(session, "C-0001", "contact", D(2027, 6, 9))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert record_step(session, "C-0001", "contact", D(2027, 6, 9)) == "contacted"
+    assert session.db.conn.execute("SELECT COUNT(*) FROM case_events").fetchone()[0] == 1
