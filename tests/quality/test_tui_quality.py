@@ -173,13 +173,19 @@ async def test_inside_an_app_with_data_version_the_screen_reloads_on_changes(qs)
         data_version = reactive(0)
         role = "manager"
 
-    app = MainLike(qs)
+    app = MainLike(None)  # the main app opens the database after the first paint
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert "データベースを開いています" in str(app.screen.query_one("#alerts").render())
+        q.save_complaint(qs, complaint())
+        app.session = qs
+        app.data_version += 1
+        await pilot.pause()
         table = app.screen.query_one("#complaints-table", DataTable)
-        assert table.row_count == 0
+        assert table.row_count == 1
         q.save_complaint(qs, complaint())  # written elsewhere (the CLI, another screen)
         app.data_version += 1
         await pilot.pause()
-        assert table.row_count == 1
+        assert table.row_count == 2
+        assert "長田区" in dict(app.screen.query_one("#p-ward", Select)._options).values()
         assert "tester" in str(app.screen.query_one("TopBar").render())

@@ -165,7 +165,8 @@ class QualityScreen(Screen):
     def _pareto_filters(self) -> ComposeResult:
         today = today_jp()
         fy_start, _ = fiscal_year_range(fiscal_year_of(today))
-        wards = self.session.config.wards if self.session else ()
+        wards = tuple(self.session.config.wards) if self.session else ()
+        self._wards_shown = wards
         with Horizontal(id="pareto-filters"):
             with Vertical():
                 yield Label("対象")
@@ -221,6 +222,9 @@ class QualityScreen(Screen):
         if s is None:
             self.query_one("#alerts", Static).update("データベースを開いています…")
             return
+        if tuple(s.config.wards) != self._wards_shown:  # the session arrived after compose
+            self._wards_shown = tuple(s.config.wards)
+            self.query_one("#p-ward", Select).set_options([(w, w) for w in self._wards_shown])
         self._fill_complaints(q.list_complaints(s))
         self._fill_incidents(q.list_incidents(s))
         self._fill_problems(q.list_problems(s))
