@@ -259,3 +259,16 @@ def test_feature_sections_fill_the_report(session, may):
     text = render(build_monthly(session, parse_month("2027-05"), d("2027-06-15")), "text")
     assert "S901" in text and "完了（指導終了報告へ）" in text
     assert "日程調整" in text and "山田" not in text  # complaint content is never quoted
+
+
+def test_ward_and_application_breakdown(session, may):
+    # one extra 区分変更 case in 須磨区, accepted 5/28
+    add_case(session, received_on="2027-05-06", ward="須磨区", application="区分変更",
+             contacted_on="2027-05-07", visited_on="2027-05-10", submitted_on="2027-05-12",
+             accepted_on="2027-05-28")
+    r = build_monthly(session, parse_month("2027-05"), d("2027-06-15"))
+    # 長田区: the nine May cases received; A F G accepted (all 新規)
+    assert r.wards["長田区"] == {"received": 9, "新規": 3, "区分変更": 0, "更新": 0, "accepted": 3}
+    assert r.wards["須磨区"] == {"received": 1, "新規": 0, "区分変更": 1, "更新": 0, "accepted": 1}
+    assert sum(w["accepted"] for w in r.wards.values()) == r.counts["accepted"]
+    assert "受理 区分変更" in r.as_doc().sections[0].tables[1].headers

@@ -175,6 +175,7 @@ class MonthlyReport:
     late_cases: dict[str, list[tuple[str, str, str | None]]] | None
     notes: dict[str, str]
     extra: list[ExtraSection]
+    wards: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def cutoff(self) -> dt.date:
@@ -215,7 +216,11 @@ def build_monthly(
     with_late_cases: bool = True,
     issued_on: dt.date | None = None,
 ) -> MonthlyReport:
-    """The month's figures as of as_of (default: today in Japan)."""
+    """The month's figures as of as_of (default: today in Japan).
+
+    with_late_cases=False leaves out what only the readable formats show (the
+    late-case lists and the ward breakdown): the CLI does so for --format json.
+    """
     today = today_jp()
     as_of = as_of or today
     if month.kind != "month":
@@ -236,6 +241,8 @@ def build_monthly(
         {rule: q.late_case_numbers(conn, rule, month.start, month.end, as_of) for rule in q.RULES}
         if with_late_cases else None
     )
+    # the breakdown is for reading (text, html, …); JSON has its fixed shape without it
+    wards = q.by_ward(conn, month.start, cutoff) if with_late_cases else {}
     prices = unit_prices(s.config, unit_price)
     notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
     extra = [sec for provider in MONTHLY_SECTIONS.values() if (sec := provider(s, month, as_of))]
@@ -243,6 +250,7 @@ def build_monthly(
         month=month, as_of=as_of, issued_on=issued_on or today, counts=counts, deadlines=deadlines,
         prices=prices, home=bill(prices.home, counts["accepted_home"]),
         other=bill(prices.other, counts["accepted_other"]), late_cases=late, notes=notes, extra=extra,
+        wards=wards,
     )
 
 
@@ -260,6 +268,15 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
     counts = Table(["項目", "件数"], [[COUNT_LABELS[k], r.counts[k]] for k in COUNT_KEYS],
                    align=["l", "r"])
     sec_counts = Section("1. 処理件数", [counts])
+    if r.wards:
+        apps = list(q.APPLICATIONS)
+        rows = [[ward, t["received"], *[t.get(a, 0) for a in apps], t["accepted"]]
+                for ward, t in r.wards.items()]
+        rows.append(["計", *[sum(row[i] for row in rows) for i in range(1, len(apps) + 3)]])
+        sec_counts.tables.append(Table(
+            ["区", "依頼受理", *[f"受理 {a}" for a in apps], "受理 計"], rows,
+            align=["l", *["r"] * (len(apps) + 2)], caption="処理内容（区別・申請区分別）",
+        ))
     if r.cutoff < r.month.end:
         sec_counts.paragraphs.append(f"月の途中です: {r.cutoff.isoformat()} までの件数です。")
 

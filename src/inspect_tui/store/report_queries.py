@@ -365,3 +365,28 @@ def first_ten_checks(
             return None
         raise
     return [(r["surveyor"], int(r["form_no"]), r["day"]) for r in rows]
+
+
+APPLICATIONS = ("新規", "区分変更", "更新")
+
+
+def by_ward(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> dict[str, dict[str, int]]:
+    """{ward: {received, 新規, 区分変更, 更新 (accepted by kind of application), accepted}}
+    for [start, cutoff]."""
+    params = {"s": _d(start), "c": _d(cutoff)}
+    out: dict[str, dict[str, int]] = {}
+
+    def row(ward: str) -> dict[str, int]:
+        return out.setdefault(ward, {"received": 0, **dict.fromkeys(APPLICATIONS, 0), "accepted": 0})
+
+    for r in conn.execute(
+            "SELECT ward, COUNT(*) AS n FROM cases WHERE received_on BETWEEN :s AND :c GROUP BY ward",
+            params):
+        row(r["ward"])["received"] = int(r["n"])
+    for r in conn.execute(
+            "SELECT ward, application, COUNT(*) AS n FROM cases WHERE accepted_on BETWEEN :s AND :c"
+            " AND (cancelled_on IS NULL OR cancelled_on > :c) GROUP BY ward, application", params):
+        t = row(r["ward"])
+        t[r["application"]] = t.get(r["application"], 0) + int(r["n"])
+        t["accepted"] += int(r["n"])
+    return dict(sorted(out.items()))
