@@ -162,9 +162,18 @@ def record_audit_many(
     at = at or _now()
     n = 0
     try:
+        prev_id, prev_hash = _head(conn)
+        rows = []
         for key, before, after in items:
-            _append(conn, who, action, entity, str(key), before, after, at)
-            n += 1
+            prev_id += 1
+            bj, aj = _to_json(before), _to_json(_mark_changed_personal(before, after))
+            h = row_hash(prev_hash, prev_id, at, who, action, entity, str(key), bj, aj)
+            rows.append((prev_id, at, who, action, entity, str(key), bj, aj, prev_hash, h))
+            prev_hash = h
+        conn.executemany(_INSERT, rows)
+        if rows:
+            _set_head(conn, prev_id, prev_hash)
+        n = len(rows)
     except BaseException:
         if own:
             conn.execute("ROLLBACK")
@@ -184,27 +193,36 @@ def _append(
     after: Mapping[str, Any] | None,
     at: str,
 ) -> int:
+    prev_id, prev_hash = _head(conn)
+    rid = prev_id + 1
+    bj, aj = _to_json(before), _to_json(_mark_changed_personal(before, after))
+    h = row_hash(prev_hash, rid, at, who, action, entity, key, bj, aj)
+    conn.execute(_INSERT, (rid, at, who, action, entity, key, bj, aj, prev_hash, h))
+    _set_head(conn, rid, h)
+    return rid
+
+
+_INSERT = (
+    "INSERT INTO audit_log (id, at, who, action, entity, key, before_json, after_json, prev_hash, hash)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _head(conn: sqlite3.Connection) -> tuple[int, str]:
     # The chain continues from the recorded head, not from whatever row is last:
     # if newest rows were deleted behind the app's back, the gap stays visible.
     head = conn.execute("SELECT last_id, hash FROM audit_head WHERE one = 1").fetchone()
     if head is None:
-        last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-        head = last if last else (0, GENESIS)
-    prev_id, prev_hash = head[0], head[1]
-    rid = prev_id + 1
-    bj, aj = _to_json(before), _to_json(_mark_changed_personal(before, after))
-    h = row_hash(prev_hash, rid, at, who, action, entity, key, bj, aj)
-    conn.execute(
-        "INSERT INTO audit_log (id, at, who, action, entity, key, before_json, after_json, prev_hash, hash)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (rid, at, who, action, entity, key, bj, aj, prev_hash, h),
-    )
+        head = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return (head[0], head[1]) if head else (0, GENESIS)
+
+
+def _set_head(conn: sqlite3.Connection, last_id: int, h: str) -> None:
     conn.execute(
         "INSERT INTO audit_head (one, last_id, hash) VALUES (1, ?, ?)"
         " ON CONFLICT(one) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash",
-        (rid, h),
+        (last_id, h),
     )
-    return rid
 
 
 # --------------------------------------------------------------------------- reading
