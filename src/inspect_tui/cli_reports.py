@@ -78,8 +78,13 @@ def cmd_monthly(args: argparse.Namespace) -> int:
         raise _user_error("--unit-price: 0以上の整数（円）にしてください")
     with _cli()._session(args) as s:
         try:
-            report = build_monthly(s, month, as_of, args.unit_price,
-                                   with_late_cases=args.format in ("text", "md", "csv", "html", "xlsx"))
+            report = build_monthly(
+                s,
+                month,
+                as_of,
+                args.unit_price,
+                with_late_cases=args.format in ("text", "md", "csv", "html", "xlsx"),
+            )
         except ReportError as exc:
             raise _user_error(str(exc)) from None
         _emit(report, args.format, "monthly", month.key, args.output)
@@ -163,42 +168,73 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     """Add the ``report`` command and its kinds."""
     from inspect_tui.reports.render import FORMATS
 
-    rp = sub.add_parser("report", help="月次報告・SLA 達成状況・KGI/KPI 達成表",
-                        description="報告書を作ります。個人情報（氏名・被保険者番号）は載りません。")
+    rp = sub.add_parser(
+        "report",
+        help="月次報告・SLA 達成状況・KGI/KPI 達成表",
+        description="報告書を作ります。個人情報（氏名・被保険者番号）は載りません。",
+    )
     kinds = rp.add_subparsers(title="報告書", metavar="KIND", required=True)
 
     def outputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定 text）")
-        p.add_argument("-o", "--output", metavar="FILE",
-                       help="書き出すファイル（またはフォルダ）。"
-                       "省略時は標準出力、xlsx は monthly_YYYY-MM.xlsx など")
-        p.add_argument("--as-of", metavar="DATE", default=None,
-                       help="基準日（既定: 日本の今日）。この日より後の記録は数えません")
+        p.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="書き出すファイル（またはフォルダ）。省略時は標準出力、xlsx は monthly_YYYY-MM.xlsx など",
+        )
+        p.add_argument(
+            "--as-of",
+            metavar="DATE",
+            default=None,
+            help="基準日（既定: 日本の今日）。この日より後の記録は数えません",
+        )
 
-    m = kinds.add_parser("monthly", parents=[common], help="業務履行報告書（月次）",
-                         description="月の処理件数、期限の遵守、履行件数と請求額、問題点・改善点。")
+    m = kinds.add_parser(
+        "monthly",
+        parents=[common],
+        help="業務履行報告書（月次）",
+        description="月の処理件数、期限の遵守、履行件数と請求額、問題点・改善点。",
+    )
     m.add_argument("--month", required=True, metavar="YYYY-MM", help="対象月（例: 2027-05）")
-    m.add_argument("--unit-price", type=int, default=None, metavar="YEN",
-                   help="単価（円、税抜）。本市・他市町村とも同じ単価にします"
-                   "（既定: 設定ファイルの [prices]）")
+    m.add_argument(
+        "--unit-price",
+        type=int,
+        default=None,
+        metavar="YEN",
+        help="単価（円、税抜）。本市・他市町村とも同じ単価にします（既定: 設定ファイルの [prices]）",
+    )
     outputs(m)
     m.set_defaults(func=cmd_monthly)
 
-    sl = kinds.add_parser("sla", parents=[common], help="サービス水準達成状況",
-                          description="SLA の指標ごとに目標・実績・達成を示します。年度は4月始まり。")
-    sl.add_argument("--period", required=True, metavar="PERIOD",
-                    help="2027-05（月）/ 2027Q2（2027年7〜9月）/ FY2027（令和9年度）")
+    sl = kinds.add_parser(
+        "sla",
+        parents=[common],
+        help="サービス水準達成状況",
+        description="SLA の指標ごとに目標・実績・達成を示します。年度は4月始まり。",
+    )
+    sl.add_argument(
+        "--period",
+        required=True,
+        metavar="PERIOD",
+        help="2027-05（月）/ 2027Q2（2027年7〜9月）/ FY2027（令和9年度）",
+    )
     outputs(sl)
     sl.set_defaults(func=cmd_sla)
 
-    k = kinds.add_parser("kpi", parents=[common], help="KGI/KPI 達成表",
-                         description="年度ごとの目標値・実績値・達成度。")
+    k = kinds.add_parser(
+        "kpi", parents=[common], help="KGI/KPI 達成表", description="年度ごとの目標値・実績値・達成度。"
+    )
     k.add_argument("--fy", required=True, metavar="FY", help="年度（2027 または FY2027 = 令和9年度）")
     outputs(k)
     k.set_defaults(func=cmd_kpi)
 
-    ks = kinds.add_parser("kpi-set", parents=[common], help="データから出せない実績値を入力する",
-                          description="例: inspect-tui report kpi-set satisfaction 2027 87.5")
+    ks = kinds.add_parser(
+        "kpi-set",
+        parents=[common],
+        help="データから出せない実績値を入力する",
+        description="例: inspect-tui report kpi-set satisfaction 2027 87.5",
+    )
     ks.add_argument("indicator", metavar="ID", help="指標ID（data/kpi.toml の id）")
     ks.add_argument("fy", metavar="FY", help="年度（2027 / FY2027）")
     ks.add_argument("value", metavar="VALUE", help="実績値（数値）。- で消す")

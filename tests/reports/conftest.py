@@ -20,8 +20,12 @@ def add_case(session, **fields) -> str:
     """
     no = fields.pop("case_no", None) or f"R9-{next(_numbers):05d}"
     base = {
-        "case_no": no, "application": "新規", "ward": "長田区", "insurer": "",
-        "applicant_name": "試験 花子", "insured_no": "0123456789",
+        "case_no": no,
+        "application": "新規",
+        "ward": "長田区",
+        "insurer": "",
+        "applicant_name": "試験 花子",
+        "insured_no": "0123456789",
     }
     base.update(fields)
     if "dispatched_on" not in fields:

@@ -13,17 +13,45 @@ from .conftest import add_case
 
 @pytest.fixture
 def db(session, db_path):
-    add_case(session, received_on="2027-05-06", contacted_on="2027-05-11", visited_on="2027-05-12",
-             submitted_on="2027-05-14", accepted_on="2027-05-20")
-    add_case(session, received_on="2027-05-06", welfare=1, contacted_on="2027-05-07", visited_on="2027-05-10",
-             submitted_on="2027-05-12", accepted_on="2027-05-21")
+    add_case(
+        session,
+        received_on="2027-05-06",
+        contacted_on="2027-05-11",
+        visited_on="2027-05-12",
+        submitted_on="2027-05-14",
+        accepted_on="2027-05-20",
+    )
+    add_case(
+        session,
+        received_on="2027-05-06",
+        welfare=1,
+        contacted_on="2027-05-07",
+        visited_on="2027-05-10",
+        submitted_on="2027-05-12",
+        accepted_on="2027-05-21",
+    )
     add_case(session, received_on="2027-05-10", is_home=0, insurer="明石市", contacted_on="2027-05-14")
     return str(db_path)
 
 
 def test_monthly_json(db, capsys):
-    assert main(["report", "monthly", "--month", "2027-05", "--unit-price", "7777", "--format", "json",
-                 "--db", db]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "monthly",
+                "--month",
+                "2027-05",
+                "--unit-price",
+                "7777",
+                "--format",
+                "json",
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
     j = json.loads(capsys.readouterr().out)
     assert j["month"] == "2027-05" and j["as_of"] == "2027-06-15"  # as-of defaults to today (pinned)
     assert j["counts"]["accepted_home"] == 2 and j["counts"]["accepted_welfare"] == 1
@@ -40,8 +68,12 @@ def test_monthly_text_lists_late_case_numbers(db, capsys):
 
 
 def test_monthly_as_of(db, capsys):
-    assert main(["report", "monthly", "--month", "2027-05", "--as-of", "R9.5.12", "--format", "json",
-                 "--db", db]) == 0
+    assert (
+        main(
+            ["report", "monthly", "--month", "2027-05", "--as-of", "R9.5.12", "--format", "json", "--db", db]
+        )
+        == 0
+    )
     j = json.loads(capsys.readouterr().out)
     assert j["as_of"] == "2027-05-12" and j["counts"]["accepted"] == 0
 
@@ -74,8 +106,9 @@ def test_xlsx_default_name_without_personal_data(db, tmp_path, monkeypatch, caps
     assert "monthly_2027-05.xlsx" in capsys.readouterr().err
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    assert main(["report", "sla", "--period", "2027Q1", "--format", "csv", "-o", str(out_dir),
-                 "--db", db]) == 0
+    assert (
+        main(["report", "sla", "--period", "2027Q1", "--format", "csv", "-o", str(out_dir), "--db", db]) == 0
+    )
     assert (out_dir / "sla_2027Q1.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 

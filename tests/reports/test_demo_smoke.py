@@ -38,8 +38,8 @@ def _as_text(out: str | bytes) -> str:
 def test_every_report_every_format_without_personal_data(demo):
     personal = set()
     for name, insured in demo.db.conn.execute(
-            "SELECT applicant_name, insured_no FROM cases"
-            " WHERE applicant_name IS NOT NULL LIMIT 300"):
+        "SELECT applicant_name, insured_no FROM cases WHERE applicant_name IS NOT NULL LIMIT 300"
+    ):
         personal.update(x for x in (name, insured) if x and len(x) >= 4)
     assert personal, "the demo has applicants"
     reports = [
@@ -58,27 +58,38 @@ def test_every_report_every_format_without_personal_data(demo):
 def _recount(s, month, as_of):
     """The monthly deadline blocks recomputed in Python, one case at a time."""
     conn = s.db.conn
-    excluded = {(r[0], r[1]) for r in conn.execute(
-        "SELECT case_id, rule FROM deadline_exceptions WHERE kind = 'exclude'")}
+    excluded = {
+        (r[0], r[1])
+        for r in conn.execute("SELECT case_id, rule FROM deadline_exceptions WHERE kind = 'exclude'")
+    }
     done_col = {"contact": "contacted_on", "standard": "submitted_on", "target20": "submitted_on"}
     out = {}
     f = lambda v: dt.date.fromisoformat(v) if v else None  # noqa: E731
     for rule, col in done_col.items():
         counts = {"on_time": 0, "late": 0, "pending": 0, "excluded": 0}
         for row in conn.execute(
-                f"SELECT id, {rule}_due AS due, {col} AS done, cancelled_on, returned_on FROM cases"
-                f" WHERE {rule}_due BETWEEN ? AND ?", (month.start.isoformat(), month.end.isoformat())):
-            o = deadline_outcome(f(row["due"]), f(row["done"]), as_of, cancelled_on=f(row["cancelled_on"]),
-                                 returned_on=f(row["returned_on"]),
-                                 exception_excluded=(row["id"], rule) in excluded)
+            f"SELECT id, {rule}_due AS due, {col} AS done, cancelled_on, returned_on FROM cases"
+            f" WHERE {rule}_due BETWEEN ? AND ?",
+            (month.start.isoformat(), month.end.isoformat()),
+        ):
+            o = deadline_outcome(
+                f(row["due"]),
+                f(row["done"]),
+                as_of,
+                cancelled_on=f(row["cancelled_on"]),
+                returned_on=f(row["returned_on"]),
+                exception_excluded=(row["id"], rule) in excluded,
+            )
             counts[o] += 1
         counts["due"] = counts["on_time"] + counts["late"] + counts["pending"]
         out[rule] = counts
     return out
 
 
-@pytest.mark.parametrize("month, as_of", [("2027-05", AS_OF), ("2027-06", AS_OF), ("2026-12", AS_OF),
-                                          ("2027-05", dt.date(2027, 5, 20))])
+@pytest.mark.parametrize(
+    "month, as_of",
+    [("2027-05", AS_OF), ("2027-06", AS_OF), ("2026-12", AS_OF), ("2027-05", dt.date(2027, 5, 20))],
+)
 def test_sql_equals_a_python_recount_on_the_demo(demo, month, as_of):
     m = parse_month(month)
     j = build_monthly(demo, m, as_of, with_late_cases=False).to_json()
@@ -96,8 +107,11 @@ def test_terminal_text_has_no_ambiguous_width_characters(demo):
     """○ × ■ ≦ § … draw one or two columns depending on the terminal; text output avoids them."""
     import unicodedata
 
-    for report in (build_monthly(demo, parse_month("2027-05"), AS_OF),
-                   build_sla(demo, parse_period("FY2027"), AS_OF), build_kpi(demo, 2027, AS_OF)):
+    for report in (
+        build_monthly(demo, parse_month("2027-05"), AS_OF),
+        build_sla(demo, parse_period("FY2027"), AS_OF),
+        build_kpi(demo, 2027, AS_OF),
+    ):
         text = render(report, "text")
         bad = sorted({ch for ch in text if unicodedata.east_asian_width(ch) == "A"})
         assert not bad, (type(report).__name__, bad)

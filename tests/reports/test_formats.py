@@ -25,11 +25,25 @@ from .conftest import add_case, d
 
 @pytest.fixture
 def report(session):
-    add_case(session, received_on="2027-05-06", contacted_on="2027-05-11", visited_on="2027-05-12",
-             submitted_on="2027-05-14", accepted_on="2027-05-20")
+    add_case(
+        session,
+        received_on="2027-05-06",
+        contacted_on="2027-05-11",
+        visited_on="2027-05-12",
+        submitted_on="2027-05-14",
+        accepted_on="2027-05-20",
+    )
     add_case(session, received_on="2027-05-10", contacted_on="2027-05-14", case_no="=HYPERLINK(1)")
-    add_case(session, received_on="2027-05-06", is_home=0, insurer="芦屋市", contacted_on="2027-05-07",
-             visited_on="2027-05-10", submitted_on="2027-05-12", accepted_on="2027-05-21")
+    add_case(
+        session,
+        received_on="2027-05-06",
+        is_home=0,
+        insurer="芦屋市",
+        contacted_on="2027-05-07",
+        visited_on="2027-05-10",
+        submitted_on="2027-05-12",
+        accepted_on="2027-05-21",
+    )
     from inspect_tui.services.reports import set_monthly_note
 
     set_monthly_note(session, parse_month("2027-05"), "problems", "-1+1 のような行\n2行目")
@@ -50,7 +64,7 @@ def test_text_is_aligned_by_display_width(report):
     # the counts table: every row as wide as its dashed rule
     start = next(i for i, line in enumerate(lines) if line.startswith("項目"))
     rule = lines[start + 1]
-    body = lines[start + 2:start + 12]
+    body = lines[start + 2 : start + 12]
     assert all(width(line) == width(rule) for line in body), body
     assert max(width(line) for line in lines) <= 80
     assert "○" not in text and "×" not in text
@@ -119,8 +133,9 @@ def test_xlsx_print_setup(report, tmp_path):
         assert ws.print_title_rows
     ws = wb.worksheets[0]
     assert ws["A1"].value == "業務履行報告書（月次）"
-    values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value
-              for r in range(1, ws.max_row + 1)}
+    values = {
+        ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)
+    }
     assert values["依頼受理"] == 3  # numbers stay numbers
     header = int(ws.print_title_rows.split(":")[0].lstrip("$"))
     assert ws.cell(row=header, column=1).value == "項目"
@@ -130,8 +145,11 @@ def test_xlsx_print_setup(report, tmp_path):
 
 
 def test_marks_are_symbols_only_where_width_is_safe():
-    doc = Doc("t", [("発行日", "2027-06-15")], [Section("s", [Table(["a", "b"], [["x", Mark(True)],
-                                                                                   ["y", Mark(False)]])])])
+    doc = Doc(
+        "t",
+        [("発行日", "2027-06-15")],
+        [Section("s", [Table(["a", "b"], [["x", Mark(True)], ["y", Mark(False)]])])],
+    )
 
     class R:
         def as_doc(self, full=False):
@@ -161,9 +179,9 @@ def _png_has_ink(png: bytes) -> bool:
     w = h = 0
     color = depth = 0
     while pos < len(png):
-        (length,) = struct.unpack(">I", png[pos:pos + 4])
-        kind = png[pos + 4:pos + 8]
-        data = png[pos + 8:pos + 8 + length]
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        kind = png[pos + 4 : pos + 8]
+        data = png[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             w, h, depth, color = struct.unpack(">IIBB", data[:10])
         elif kind == b"IDAT":
@@ -178,7 +196,7 @@ def _png_has_ink(png: bytes) -> bool:
     i = 0
     for _ in range(h):
         ftype = raw[i]
-        line = bytearray(raw[i + 1:i + 1 + stride])
+        line = bytearray(raw[i + 1 : i + 1 + stride])
         i += 1 + stride
         for x in range(stride):
             a = line[x - bpp] if x >= bpp else 0
@@ -201,16 +219,27 @@ def _png_has_ink(png: bytes) -> bool:
     return dark > 500
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(),
-                    reason="/usr/bin/chromium がありません（apt-get install chromium）")
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium がありません（apt-get install chromium）"
+)
 def test_html_renders_in_headless_chromium(report, tmp_path):
     page = tmp_path / "monthly_2027-05.html"
     page.write_text(render(report, "html"), encoding="utf-8")
     png = tmp_path / "shot.png"
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run",
-           f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}", "--window-size=1240,1754",
-           page.as_uri()]
+    cmd = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--screenshot={png}",
+        "--window-size=1240,1754",
+        page.as_uri(),
+    ]
     subprocess.run(cmd, check=True, timeout=60, capture_output=True)
     data = png.read_bytes()
     assert _png_has_ink(data), "the screenshot is blank"
@@ -219,10 +248,16 @@ def test_html_renders_in_headless_chromium(report, tmp_path):
 def test_png_decoder_sees_a_blank_page():
     # a 4×4 white RGB PNG, filter 0: the decoder must say "no ink"
     raw = b"".join(b"\x00" + b"\xff" * 12 for _ in range(4))
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
     assert not _png_has_ink(png)
 
 

@@ -123,18 +123,37 @@ DUE = d("2027-05-20")
 )
 def test_deadline_outcome(done, as_of, cancelled, returned, excluded, expected):
     f = lambda x: d(x) if x else None  # noqa: E731
-    assert deadline_outcome(DUE, f(done), d(as_of), cancelled_on=f(cancelled), returned_on=f(returned),
-                            exception_excluded=excluded) == expected
+    assert (
+        deadline_outcome(
+            DUE,
+            f(done),
+            d(as_of),
+            cancelled_on=f(cancelled),
+            returned_on=f(returned),
+            exception_excluded=excluded,
+        )
+        == expected
+    )
 
 
 _day = st.integers(0, 40).map(lambda n: d("2027-05-01") + dt.timedelta(days=n))
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(_day, st.one_of(st.none(), st.integers(0, 12)),
-                          st.one_of(st.none(), st.integers(0, 12)), st.booleans(), st.booleans()),
-                min_size=1, max_size=12),
-       _day)
+@given(
+    st.lists(
+        st.tuples(
+            _day,
+            st.one_of(st.none(), st.integers(0, 12)),
+            st.one_of(st.none(), st.integers(0, 12)),
+            st.booleans(),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    _day,
+)
 def test_sql_counts_agree_with_the_definition(tmp_path_factory, cases, as_of):
     """store.report_queries.deadline_counts == core.metrics.deadline_outcome case by case."""
     from inspect_tui.config import Config
@@ -158,13 +177,21 @@ def test_sql_counts_agree_with_the_definition(tmp_path_factory, cases, as_of):
                 exclude(s, no, "contact")
             if d("2027-05-01") <= contact_due <= d("2027-05-31"):
                 out = deadline_outcome(
-                    contact_due, contacted, as_of,
-                    cancelled_on=closed if is_cancel else None, returned_on=None if is_cancel else closed,
-                    exception_excluded=excl)
+                    contact_due,
+                    contacted,
+                    as_of,
+                    cancelled_on=closed if is_cancel else None,
+                    returned_on=None if is_cancel else closed,
+                    exception_excluded=excl,
+                )
                 expected[out] += 1
         got = q.deadline_counts(s.db.conn, "contact", d("2027-05-01"), d("2027-05-31"), as_of)
         assert (got.on_time, got.late, got.pending, got.excluded) == (
-            expected["on_time"], expected["late"], expected["pending"], expected["excluded"])
+            expected["on_time"],
+            expected["late"],
+            expected["pending"],
+            expected["excluded"],
+        )
         assert got.due == got.on_time + got.late + got.pending
     finally:
         s.close()

@@ -32,11 +32,23 @@ def may(session):
     s = session
     ids = {}
     # A: every step exactly on its deadline day (contact 5/11, submitted 5/14); accepted in May.
-    ids["A"] = add_case(s, received_on="2027-05-06", contacted_on="2027-05-11", visited_on="2027-05-12",
-                        submitted_on="2027-05-14", accepted_on="2027-05-20")
+    ids["A"] = add_case(
+        s,
+        received_on="2027-05-06",
+        contacted_on="2027-05-11",
+        visited_on="2027-05-12",
+        submitted_on="2027-05-14",
+        accepted_on="2027-05-20",
+    )
     # B: contacted a day late, submitted a day after the standard deadline; accepted in June.
-    ids["B"] = add_case(s, received_on="2027-05-10", contacted_on="2027-05-14", visited_on="2027-05-17",
-                        submitted_on="2027-05-19", accepted_on="2027-06-02")
+    ids["B"] = add_case(
+        s,
+        received_on="2027-05-10",
+        contacted_on="2027-05-14",
+        visited_on="2027-05-17",
+        submitted_on="2027-05-19",
+        accepted_on="2027-06-02",
+    )
     # C: cancelled 5/19, before its contact (5/20) and standard (5/25) deadlines.
     ids["C"] = add_case(s, received_on="2027-05-17", cancelled_on="2027-05-19")
     # D: cancelled 5/24, after the contact deadline (5/20) but before the standard one (5/25).
@@ -45,14 +57,34 @@ def may(session):
     ids["E"] = add_case(s, received_on="2027-05-24")
     exclude(s, ids["E"], "contact", "city")
     # F: another municipality's insured, all on time, accepted 5/21.
-    ids["F"] = add_case(s, received_on="2027-05-06", is_home=0, insurer="芦屋市", contacted_on="2027-05-07",
-                        visited_on="2027-05-10", submitted_on="2027-05-12", accepted_on="2027-05-21")
+    ids["F"] = add_case(
+        s,
+        received_on="2027-05-06",
+        is_home=0,
+        insurer="芦屋市",
+        contacted_on="2027-05-07",
+        visited_on="2027-05-10",
+        submitted_on="2027-05-12",
+        accepted_on="2027-05-21",
+    )
     # G: welfare recipient (home), all on time, accepted 5/24.
-    ids["G"] = add_case(s, received_on="2027-05-06", welfare=1, contacted_on="2027-05-06",
-                        visited_on="2027-05-07", submitted_on="2027-05-13", accepted_on="2027-05-24")
+    ids["G"] = add_case(
+        s,
+        received_on="2027-05-06",
+        welfare=1,
+        contacted_on="2027-05-06",
+        visited_on="2027-05-07",
+        submitted_on="2027-05-13",
+        accepted_on="2027-05-24",
+    )
     # H: received in April, visited and submitted in May, not yet accepted.
-    ids["H"] = add_case(s, received_on="2027-04-26", contacted_on="2027-04-27", visited_on="2027-05-06",
-                        submitted_on="2027-05-07")
+    ids["H"] = add_case(
+        s,
+        received_on="2027-04-26",
+        contacted_on="2027-04-27",
+        visited_on="2027-05-06",
+        submitted_on="2027-05-07",
+    )
     # I: returned (moved out) 5/12, before all its deadlines.
     ids["I"] = add_case(s, received_on="2027-05-10", returned_on="2027-05-12")
     # J: received on the last day of May; all its deadlines are in June.
@@ -91,8 +123,7 @@ def test_deadlines_as_of_after_the_month(session, may):
 
 def test_late_cases_listed_by_number(session, may):
     r = build_monthly(session, parse_month("2027-05"), d("2027-06-15"), 7777)
-    assert r.late_cases["contact"] == [(may["B"], "2027-05-13", "2027-05-14"),
-                                       (may["D"], "2027-05-20", None)]
+    assert r.late_cases["contact"] == [(may["B"], "2027-05-13", "2027-05-14"), (may["D"], "2027-05-20", None)]
     assert r.late_cases["standard"] == [(may["B"], "2027-05-18", "2027-05-19")]
     assert r.late_cases["target20"] == []
 
@@ -114,7 +145,10 @@ def test_as_of_inside_the_month_ignores_later_dates(session, may):
         "contacted": 3,  # A F G (B contacts 5/14)
         "visited": 4,  # A 5/12, F, G, H 5/6
         "submitted": 3,  # F 5/12, G 5/13, H 5/7 (A submits 5/14)
-        "accepted": 0, "accepted_home": 0, "accepted_other": 0, "accepted_welfare": 0,
+        "accepted": 0,
+        "accepted_home": 0,
+        "accepted_other": 0,
+        "accepted_welfare": 0,
         "cancelled": 0,  # C and D cancel later
         "backlog_end": 5,  # A B F G H open on 5/13; I returned 5/12
     }
@@ -128,13 +162,24 @@ def test_as_of_inside_the_month_ignores_later_dates(session, may):
 def test_year_end_closure(session):
     # Y1 rcv 12/27: contact +3 = 12/28, (12/29-1/3 closed), 1/4, 1/5 -> 2028-01-05;
     #   standard +6 = 12/28, 1/4, 1/5, 1/6, 1/7, (1/10 成人の日) 1/11; target20 = 2028-01-16.
-    add_case(session, received_on="2027-12-27", contacted_on="2027-12-28", visited_on="2028-01-06",
-             submitted_on="2028-01-11", accepted_on="2028-01-20")
+    add_case(
+        session,
+        received_on="2027-12-27",
+        contacted_on="2027-12-28",
+        visited_on="2028-01-06",
+        submitted_on="2028-01-11",
+        accepted_on="2028-01-20",
+    )
     # Y2 rcv 12/24: contact 12/27, 12/28, 1/4 -> 2028-01-04 (contacted 1/5: late);
     #   standard 12/27, 12/28, 1/4, 1/5, 1/6, 1/7 -> 2028-01-07 (submitted 1/12: late);
     #   target20 = 2028-01-13 (submitted 1/12: on time).
-    add_case(session, received_on="2027-12-24", contacted_on="2028-01-05", visited_on="2028-01-07",
-             submitted_on="2028-01-12")
+    add_case(
+        session,
+        received_on="2027-12-24",
+        contacted_on="2028-01-05",
+        visited_on="2028-01-07",
+        submitted_on="2028-01-12",
+    )
     dec = build_monthly(session, parse_month("2027-12"), d("2028-02-15"))
     assert dec.counts["received"] == 2 and dec.counts["contacted"] == 1
     assert all(v["due"] == 0 and v["excluded"] == 0 for v in dec.to_json()["deadlines"].values())
@@ -195,9 +240,15 @@ def test_notes_and_placeholders(session, may, monkeypatch):
 
     # as if the review and quality features were not installed
     monkeypatch.setattr(report_sections, "_loaded", True)
-    monkeypatch.setattr(reports, "MONTHLY_SECTIONS", {
-        "first_ten": _placeholder("初任者の重点チェック"), "complaints": _placeholder("苦情"),
-        "incidents": _placeholder("事故・インシデント")})
+    monkeypatch.setattr(
+        reports,
+        "MONTHLY_SECTIONS",
+        {
+            "first_ten": _placeholder("初任者の重点チェック"),
+            "complaints": _placeholder("苦情"),
+            "incidents": _placeholder("事故・インシデント"),
+        },
+    )
     m = parse_month("2027-05")
     set_monthly_note(session, m, "problems", "連絡の遅れが2件あった")
     text = render(build_monthly(session, m, d("2027-06-15")), "text")
@@ -212,7 +263,8 @@ def test_a_feature_can_register_a_section(session, may, monkeypatch):
 
     monkeypatch.setitem(MONTHLY_SECTIONS, "complaints", MONTHLY_SECTIONS["complaints"])
     register_monthly_section(
-        "complaints", lambda s, m, a: ExtraSection("苦情", paragraphs=["苦情 1 件（対応済）"]))
+        "complaints", lambda s, m, a: ExtraSection("苦情", paragraphs=["苦情 1 件（対応済）"])
+    )
     text = render(build_monthly(session, parse_month("2027-05"), d("2027-06-15")), "text")
     assert "苦情 1 件（対応済）" in text
 
@@ -227,8 +279,10 @@ def test_no_personal_data_in_any_format(session, may):
             import io
             import zipfile
 
-            out = "".join(zipfile.ZipFile(io.BytesIO(out)).read(n).decode("utf-8", "replace")
-                          for n in zipfile.ZipFile(io.BytesIO(out)).namelist())
+            out = "".join(
+                zipfile.ZipFile(io.BytesIO(out)).read(n).decode("utf-8", "replace")
+                for n in zipfile.ZipFile(io.BytesIO(out)).namelist()
+            )
         assert "試験" not in out and "0123456789" not in out, fmt
 
 
@@ -246,16 +300,20 @@ def test_feature_sections_fill_the_report(session, may):
     conn.execute("INSERT INTO surveyors (code, name, qualification) VALUES ('S901', '新人', 'care_manager')")
     conn.execute("INSERT INTO surveyors (code, name, qualification) VALUES ('S001', '主任', 'care_manager')")
     a_id = conn.execute("SELECT id FROM cases WHERE case_no = ?", (may["A"],)).fetchone()[0]
-    conn.execute("INSERT INTO review_forms (surveyor, form_no, case_id, assigned_at)"
-                 " VALUES ('S901', 10, ?, 'x')", (a_id,))
+    conn.execute(
+        "INSERT INTO review_forms (surveyor, form_no, case_id, assigned_at) VALUES ('S901', 10, ?, 'x')",
+        (a_id,),
+    )
     conn.execute(
         "INSERT INTO review_checks (case_id, surveyor, inspector, kind, state, checked_on, created_at,"
         " updated_at, who) VALUES (?, 'S901', 'S001', 'focused', 'done', '2027-05-21', 'x', 'x', 'x')",
-        (a_id,))
+        (a_id,),
+    )
     conn.execute(
         "INSERT INTO complaints (received_at, complainant, handled_by, ward, category, content,"
         " recorded_at, who) VALUES ('2027-05-10 10:00', '家族', 'x', '長田区', '日程調整',"
-        " '申請者の山田さんが…', 'x', 'x')")
+        " '申請者の山田さんが…', 'x', 'x')"
+    )
     text = render(build_monthly(session, parse_month("2027-05"), d("2027-06-15")), "text")
     assert "S901" in text and "完了（指導終了報告へ）" in text
     assert "日程調整" in text and "山田" not in text  # complaint content is never quoted
@@ -263,9 +321,16 @@ def test_feature_sections_fill_the_report(session, may):
 
 def test_ward_and_application_breakdown(session, may):
     # one extra 区分変更 case in 須磨区, accepted 5/28
-    add_case(session, received_on="2027-05-06", ward="須磨区", application="区分変更",
-             contacted_on="2027-05-07", visited_on="2027-05-10", submitted_on="2027-05-12",
-             accepted_on="2027-05-28")
+    add_case(
+        session,
+        received_on="2027-05-06",
+        ward="須磨区",
+        application="区分変更",
+        contacted_on="2027-05-07",
+        visited_on="2027-05-10",
+        submitted_on="2027-05-12",
+        accepted_on="2027-05-28",
+    )
     r = build_monthly(session, parse_month("2027-05"), d("2027-06-15"))
     # 長田区: the nine May cases received; A F G accepted (all 新規)
     assert r.wards["長田区"] == {"received": 9, "新規": 3, "区分変更": 0, "更新": 0, "accepted": 3}

@@ -12,8 +12,14 @@ from .conftest import add_case
 @pytest.fixture
 def app_db(session, db_path):
     add_case(session, received_on="2027-05-10", contacted_on="2027-05-14")  # late contact (due 5/13)
-    add_case(session, received_on="2027-05-06", contacted_on="2027-05-07", visited_on="2027-05-10",
-             submitted_on="2027-05-12", accepted_on="2027-05-20")
+    add_case(
+        session,
+        received_on="2027-05-06",
+        contacted_on="2027-05-07",
+        visited_on="2027-05-10",
+        submitted_on="2027-05-12",
+        accepted_on="2027-05-20",
+    )
     return db_path
 
 

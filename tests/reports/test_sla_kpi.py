@@ -26,8 +26,13 @@ def q1(session):
     s = session
     ids = {}
     # P1: contact late (4/9 > 4/8), submitted on the standard deadline 4/13.
-    ids["P1"] = add_case(s, received_on="2027-04-05", contacted_on="2027-04-09", visited_on="2027-04-12",
-                         submitted_on="2027-04-13")
+    ids["P1"] = add_case(
+        s,
+        received_on="2027-04-05",
+        contacted_on="2027-04-09",
+        visited_on="2027-04-12",
+        submitted_on="2027-04-13",
+    )
     # P2: contact deadline excluded, city-caused; cancelled 5/14 (before standard/target20 deadlines).
     ids["P2"] = add_case(s, received_on="2027-05-10", cancelled_on="2027-05-14")
     exclude(s, ids["P2"], "contact", "city")
@@ -35,8 +40,13 @@ def q1(session):
     ids["P3"] = add_case(s, received_on="2027-05-10", cancelled_on="2027-05-14")
     exclude(s, ids["P3"], "contact", "applicant")
     # P4: contact on the day (6/4), submitted 6/10: a day after the standard deadline 6/9.
-    ids["P4"] = add_case(s, received_on="2027-06-01", contacted_on="2027-06-04", visited_on="2027-06-07",
-                         submitted_on="2027-06-10")
+    ids["P4"] = add_case(
+        s,
+        received_on="2027-06-01",
+        contacted_on="2027-06-04",
+        visited_on="2027-06-07",
+        submitted_on="2027-06-10",
+    )
     return ids
 
 
@@ -126,17 +136,41 @@ def kpi_session(session, tmp_path):
     session.config = replace(session.config, kpi_file=path)
     s = session
     # K4: received in FY2026 (contact deadline 3/30 in FY2026), accepted 2027-04-02 (FY2027)
-    add_case(s, received_on="2027-03-25", contacted_on="2027-03-26", visited_on="2027-03-29",
-             submitted_on="2027-03-30", accepted_on="2027-04-02")
+    add_case(
+        s,
+        received_on="2027-03-25",
+        contacted_on="2027-03-26",
+        visited_on="2027-03-29",
+        submitted_on="2027-03-30",
+        accepted_on="2027-04-02",
+    )
     # K1: contact due 4/8, contacted 4/9 (late); accepted 4/30
-    add_case(s, received_on="2027-04-05", contacted_on="2027-04-09", visited_on="2027-04-12",
-             submitted_on="2027-04-13", accepted_on="2027-04-30")
+    add_case(
+        s,
+        received_on="2027-04-05",
+        contacted_on="2027-04-09",
+        visited_on="2027-04-12",
+        submitted_on="2027-04-13",
+        accepted_on="2027-04-30",
+    )
     # K2: contact due 6/4, on the day; accepted 6/20
-    add_case(s, received_on="2027-06-01", contacted_on="2027-06-04", visited_on="2027-06-07",
-             submitted_on="2027-06-10", accepted_on="2027-06-20")
+    add_case(
+        s,
+        received_on="2027-06-01",
+        contacted_on="2027-06-04",
+        visited_on="2027-06-07",
+        submitted_on="2027-06-10",
+        accepted_on="2027-06-20",
+    )
     # K3: received Wed 2028-03-01, contact due Mon 3/6, on the day; accepted 3/31 (still FY2027)
-    add_case(s, received_on="2028-03-01", contacted_on="2028-03-06", visited_on="2028-03-08",
-             submitted_on="2028-03-10", accepted_on="2028-03-31")
+    add_case(
+        s,
+        received_on="2028-03-01",
+        contacted_on="2028-03-06",
+        visited_on="2028-03-08",
+        submitted_on="2028-03-10",
+        accepted_on="2028-03-31",
+    )
     return s
 
 
@@ -215,20 +249,41 @@ def test_shipped_indicator_files_load():
 @pytest.mark.parametrize(
     "body, message",
     [
-        ('id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "=="\ntarget = 0\n'
-         'cycle = "monthly"\nlevel = "必達"', "comparator"),
-        ('id = "x"\nname = "n"\nmetric = "nope"\ncomparator = "="\ntarget = 0\n'
-         'cycle = "monthly"\nlevel = "必達"', "知らない指標"),
-        ('id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\ntarget = -1\n'
-         'cycle = "monthly"\nlevel = "必達"', "0以上"),
-        ('id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\ntarget = 0\n'
-         'cycle = "weekly"\nlevel = "必達"', "cycle"),
-        ('id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\ntarget = 0\n'
-         'cycle = "monthly"\nlevel = "努力"', "level"),
-        ('id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\ntarget = 0\n'
-         'cycle = "monthly"\nlevel = "必達"\ncolour = "red"', "知らないキー"),
-        ('id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\n'
-         'cycle = "monthly"\nlevel = "必達"', "target がありません"),
+        (
+            'id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "=="\ntarget = 0\n'
+            'cycle = "monthly"\nlevel = "必達"',
+            "comparator",
+        ),
+        (
+            'id = "x"\nname = "n"\nmetric = "nope"\ncomparator = "="\ntarget = 0\n'
+            'cycle = "monthly"\nlevel = "必達"',
+            "知らない指標",
+        ),
+        (
+            'id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\ntarget = -1\n'
+            'cycle = "monthly"\nlevel = "必達"',
+            "0以上",
+        ),
+        (
+            'id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\ntarget = 0\n'
+            'cycle = "weekly"\nlevel = "必達"',
+            "cycle",
+        ),
+        (
+            'id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\ntarget = 0\n'
+            'cycle = "monthly"\nlevel = "努力"',
+            "level",
+        ),
+        (
+            'id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\ntarget = 0\n'
+            'cycle = "monthly"\nlevel = "必達"\ncolour = "red"',
+            "知らないキー",
+        ),
+        (
+            'id = "x"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\n'
+            'cycle = "monthly"\nlevel = "必達"',
+            "target がありません",
+        ),
     ],
 )
 def test_sla_file_errors_name_file_line_and_key(tmp_path, body, message):
@@ -243,8 +298,10 @@ def test_sla_file_errors_name_file_line_and_key(tmp_path, body, message):
 
 def test_sla_file_line_numbers(tmp_path):
     path = tmp_path / "sla.toml"
-    ok = ('[[indicator]]\nid = "a"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\ntarget = 0\n'
-          'cycle = "monthly"\nlevel = "必達"\n')
+    ok = (
+        '[[indicator]]\nid = "a"\nname = "n"\nmetric = "late_contact"\ncomparator = "="\ntarget = 0\n'
+        'cycle = "monthly"\nlevel = "必達"\n'
+    )
     path.write_text(ok + ok.replace('"a"', '"b"').replace('"monthly"', '"yearly"'), encoding="utf-8")
     with pytest.raises(IndicatorFileError) as exc:
         load_sla(path)
@@ -253,15 +310,17 @@ def test_sla_file_line_numbers(tmp_path):
 
 def test_duplicate_ids_and_empty_file(tmp_path):
     path = tmp_path / "kpi.toml"
-    one = '[[indicator]]\nid = "a"\nlevel = "KPI"\nname = "n"\nmetric = "accepted"\ndirection = "higher"\n' \
-          'targets = { 2027 = 1 }\n'
+    one = (
+        '[[indicator]]\nid = "a"\nlevel = "KPI"\nname = "n"\nmetric = "accepted"\ndirection = "higher"\n'
+        "targets = { 2027 = 1 }\n"
+    )
     path.write_text(one + one, encoding="utf-8")
     with pytest.raises(IndicatorFileError, match="重複"):
         load_kpi(path)
     path.write_text("", encoding="utf-8")
     with pytest.raises(IndicatorFileError, match="1つ以上"):
         load_kpi(path)
-    path.write_text(one.replace("= 1 }", "= \"many\" }"), encoding="utf-8")
+    path.write_text(one.replace("= 1 }", '= "many" }'), encoding="utf-8")
     with pytest.raises(IndicatorFileError, match="数値ではありません"):
         load_kpi(path)
     path.write_text(one.replace('"accepted"', '"late_contact"') + 'cycle = "monthly"\n', encoding="utf-8")
@@ -272,13 +331,17 @@ def test_duplicate_ids_and_empty_file(tmp_path):
 def _complaint(s, at: str, city: int = 0) -> None:
     s.db.conn.execute(
         "INSERT INTO complaints (received_at, complainant, handled_by, ward, category, content, city_caused,"
-        " recorded_at, who) VALUES (?, '家族', 'x', '長田区', '接遇・態度', '…', ?, ?, 'x')", (at, city, at))
+        " recorded_at, who) VALUES (?, '家族', 'x', '長田区', '接遇・態度', '…', ?, ?, 'x')",
+        (at, city, at),
+    )
 
 
 def _incident(s, at: str, kind: str, city: int = 0) -> None:
     s.db.conn.execute(
         "INSERT INTO incidents (kind, occurred_at, ward, what_happened, cause_category, city_caused,"
-        " recorded_at, who) VALUES (?, ?, '長田区', '…', '確認不足', ?, ?, 'x')", (kind, at, city, at))
+        " recorded_at, who) VALUES (?, ?, '長田区', '…', '確認不足', ?, ?, 'x')",
+        (kind, at, city, at),
+    )
 
 
 def test_sla_complaints_and_incidents_from_the_quality_records(session):

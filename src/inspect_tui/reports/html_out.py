@@ -65,9 +65,9 @@ def render_table(t: Table) -> str:
 def render(doc: Doc) -> str:
     facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in doc.facts)
     sign = (
-        '<table class="sign" aria-label="押印欄"><tr><th>業務責任者</th></tr>'
-        "<tr><td>印</td></tr></table>"
-        if doc.signature else ""
+        '<table class="sign" aria-label="押印欄"><tr><th>業務責任者</th></tr><tr><td>印</td></tr></table>'
+        if doc.signature
+        else ""
     )
     body = [f"<h1>{escape(doc.title)}</h1>", f'<div class="facts"><dl>{facts}</dl>{sign}</div>']
     if doc.note:
@@ -75,8 +75,11 @@ def render(doc: Doc) -> str:
     for sec in doc.sections:
         body.append(f"<section><h2>{escape(sec.heading)}</h2>")
         for t in sec.tables:
-            body.append(render_table(t) if t.rows else
-                        (f"<p><b>{escape(t.caption)}</b></p>" if t.caption else "") + "<p>（該当なし）</p>")
+            body.append(
+                render_table(t)
+                if t.rows
+                else (f"<p><b>{escape(t.caption)}</b></p>" if t.caption else "") + "<p>（該当なし）</p>"
+            )
         body += [f"<p>{escape(p)}</p>" for p in sec.paragraphs]
         body.append("</section>")
     issued = dict(doc.facts).get("発行日", "")
@@ -84,5 +87,6 @@ def render(doc: Doc) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body) + "\n</body>\n</html>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
     )

@@ -12,8 +12,10 @@ def _cell(v) -> str:
 
 
 def render_table(t: Table) -> str:
-    lines = ["| " + " | ".join(_cell(h) for h in t.headers) + " |",
-             "| " + " | ".join(_SEP[a] for a in t.aligns()) + " |"]
+    lines = [
+        "| " + " | ".join(_cell(h) for h in t.headers) + " |",
+        "| " + " | ".join(_SEP[a] for a in t.aligns()) + " |",
+    ]
     lines += ["| " + " | ".join(_cell(v) for v in r) + " |" for r in t.rows]
     return "\n".join(lines)
 

@@ -18,7 +18,10 @@ _ALIGN = {"l": "left", "r": "right", "c": "center"}
 def render_table(t: Table) -> str:
     rows = [[cell_text(v) for v in r] for r in t.rows]
     return tabulate(
-        rows, headers=t.headers, tablefmt="simple", disable_numparse=True,
+        rows,
+        headers=t.headers,
+        tablefmt="simple",
+        disable_numparse=True,
         colalign=[_ALIGN[a] for a in t.aligns()],
     )
 

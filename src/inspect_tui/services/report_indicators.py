@@ -117,8 +117,9 @@ def _read(path: Path) -> tuple[str, list[dict[str, Any]]]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise IndicatorFileError([f"{path}: TOML として読めません: {exc}"]) from None
-    problems = [f"{path}: {k}: 知らないキーです（[[indicator]] の表だけを書きます）"
-                for k in doc if k != "indicator"]
+    problems = [
+        f"{path}: {k}: 知らないキーです（[[indicator]] の表だけを書きます）" for k in doc if k != "indicator"
+    ]
     items = doc.get("indicator")
     if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
         problems.append(f"{path}: [[indicator]] の表が1つ以上必要です")
@@ -137,8 +138,9 @@ class _Checker:
         self.problems.append(f"{where}: {dotted}（{label}）: {message}")
 
 
-def _common(chk: _Checker, i: int, item: dict[str, Any], allowed: set[str], required: tuple[str, ...],
-            seen: set[str]) -> str:
+def _common(
+    chk: _Checker, i: int, item: dict[str, Any], allowed: set[str], required: tuple[str, ...], seen: set[str]
+) -> str:
     label = str(item.get("id", "?"))
     for k in item:
         if k not in allowed:
@@ -166,8 +168,9 @@ def load_sla(path: Path | None = None) -> list[SlaIndicator]:
     chk, seen, out = _Checker(path, text), set(), []
     allowed = {"id", "name", "metric", "comparator", "target", "cycle", "level", "source", "description"}
     for i, item in enumerate(items):
-        label = _common(chk, i, item, allowed,
-                        ("id", "name", "metric", "comparator", "target", "cycle", "level"), seen)
+        label = _common(
+            chk, i, item, allowed, ("id", "name", "metric", "comparator", "target", "cycle", "level"), seen
+        )
         before = len(chk.problems)
         metric = item.get("metric")
         if "metric" in item and metric not in METRICS:
@@ -189,11 +192,19 @@ def load_sla(path: Path | None = None) -> list[SlaIndicator]:
             except ValueError as exc:
                 chk.fail(i, "target", str(exc), label)
         if len(chk.problems) == before and target is not None:
-            out.append(SlaIndicator(
-                id=item["id"], name=item["name"].strip(), metric=metric, comparator=item["comparator"],
-                target=target, cycle=item["cycle"], level=item["level"],
-                source=item.get("source", ""), description=item.get("description", ""),
-            ))
+            out.append(
+                SlaIndicator(
+                    id=item["id"],
+                    name=item["name"].strip(),
+                    metric=metric,
+                    comparator=item["comparator"],
+                    target=target,
+                    cycle=item["cycle"],
+                    level=item["level"],
+                    source=item.get("source", ""),
+                    description=item.get("description", ""),
+                )
+            )
     if chk.problems:
         raise IndicatorFileError(chk.problems)
     return out
@@ -210,16 +221,29 @@ def load_kpi(path: Path | None = None) -> list[KpiIndicator]:
     path = path or data_file("kpi.toml")
     text, items = _read(path)
     chk, seen, out = _Checker(path, text), set(), []
-    allowed = {"id", "level", "name", "metric", "unit", "direction", "cycle", "targets", "unit_target",
-               "source", "description"}
+    allowed = {
+        "id",
+        "level",
+        "name",
+        "metric",
+        "unit",
+        "direction",
+        "cycle",
+        "targets",
+        "unit_target",
+        "source",
+        "description",
+    }
     for i, item in enumerate(items):
-        label = _common(chk, i, item, allowed,
-                        ("id", "level", "name", "metric", "direction", "targets"), seen)
+        label = _common(
+            chk, i, item, allowed, ("id", "level", "name", "metric", "direction", "targets"), seen
+        )
         before = len(chk.problems)
         metric = item.get("metric")
         if "metric" in item and metric != MANUAL and metric not in METRICS:
-            chk.fail(i, "metric",
-                     f"知らない指標です（{MANUAL} = 手入力、または {', '.join(METRICS)}）", label)
+            chk.fail(
+                i, "metric", f"知らない指標です（{MANUAL} = 手入力、または {', '.join(METRICS)}）", label
+            )
         if "level" in item and item["level"] not in LEVELS_KPI:
             chk.fail(i, "level", f"{' / '.join(LEVELS_KPI)} のどれかです", label)
         if "direction" in item and item["direction"] not in DIRECTIONS:
@@ -238,8 +262,12 @@ def load_kpi(path: Path | None = None) -> list[KpiIndicator]:
         raw = item.get("targets")
         if "targets" in item:
             if not isinstance(raw, dict) or not raw:
-                chk.fail(i, "targets",
-                         "年度 = 目標値 の表にしてください（例: { 2027 = 14550 }、目標なしは \"-\"）", label)
+                chk.fail(
+                    i,
+                    "targets",
+                    '年度 = 目標値 の表にしてください（例: { 2027 = 14550 }、目標なしは "-"）',
+                    label,
+                )
             else:
                 for k, v in raw.items():
                     try:
@@ -253,18 +281,34 @@ def load_kpi(path: Path | None = None) -> list[KpiIndicator]:
                 unit_target = _decimal(item["unit_target"])
             except ValueError as exc:
                 chk.fail(i, "unit_target", str(exc), label)
-        if (cycle in ("monthly", "quarterly") and unit != "%" and unit_target is None
-                and "unit_target" not in item):
-            chk.fail(i, "unit_target",
-                     "件数の指標を毎月・四半期で判定するには unit_target（各月・各四半期の目標）が必要です",
-                     label)
+        if (
+            cycle in ("monthly", "quarterly")
+            and unit != "%"
+            and unit_target is None
+            and "unit_target" not in item
+        ):
+            chk.fail(
+                i,
+                "unit_target",
+                "件数の指標を毎月・四半期で判定するには unit_target（各月・各四半期の目標）が必要です",
+                label,
+            )
         if len(chk.problems) == before:
-            out.append(KpiIndicator(
-                id=item["id"], level=item["level"], name=item["name"].strip(), metric=metric, unit=unit,
-                direction=item["direction"], cycle=cycle, targets=dict(sorted(targets.items())),
-                unit_target=unit_target, source=item.get("source", ""),
-                description=item.get("description", ""),
-            ))
+            out.append(
+                KpiIndicator(
+                    id=item["id"],
+                    level=item["level"],
+                    name=item["name"].strip(),
+                    metric=metric,
+                    unit=unit,
+                    direction=item["direction"],
+                    cycle=cycle,
+                    targets=dict(sorted(targets.items())),
+                    unit_target=unit_target,
+                    source=item.get("source", ""),
+                    description=item.get("description", ""),
+                )
+            )
     if chk.problems:
         raise IndicatorFileError(chk.problems)
     return out

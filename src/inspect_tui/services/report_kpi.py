@@ -56,7 +56,8 @@ def set_kpi_actual(s: Session, indicator_id: str, fy: int, value: str) -> str:
         raise KpiInputError(f"指標「{indicator_id}」はありません（{', '.join(inds)}）")
     if ind.metric != MANUAL:
         raise KpiInputError(
-            f"「{ind.name}」の実績はデータから計算します（手入力は metric = \"manual\" の指標だけ）")
+            f'「{ind.name}」の実績はデータから計算します（手入力は metric = "manual" の指標だけ）'
+        )
     text = value.strip().replace(",", "").rstrip("%")
     if text in ("", "-"):
         q.set_setting(s.db.conn, actual_key(indicator_id, fy), None)
@@ -115,21 +116,32 @@ class KpiReport:
             "years": self.years,
             "indicators": [
                 {
-                    "id": r.indicator.id, "level": r.indicator.level, "name": r.indicator.name,
-                    "metric": r.indicator.metric, "unit": r.indicator.unit,
-                    "direction": r.indicator.direction, "cycle": r.indicator.cycle,
+                    "id": r.indicator.id,
+                    "level": r.indicator.level,
+                    "name": r.indicator.name,
+                    "metric": r.indicator.metric,
+                    "unit": r.indicator.unit,
+                    "direction": r.indicator.direction,
+                    "cycle": r.indicator.cycle,
                     "years": {
                         str(c.fy): {
-                            "target": num(c.target), "actual": num(c.actual), "status": c.status,
+                            "target": num(c.target),
+                            "actual": num(c.actual),
+                            "status": c.status,
                             "achievement_percent": num(c.achievement.percent),
-                            "achieved": c.achievement.achieved, "achievement": c.achievement.text(),
+                            "achieved": c.achievement.achieved,
+                            "achievement": c.achievement.text(),
                             "running": c.running,
                         }
                         for c in r.years
                     },
                     "units": [
-                        {"period": u.period.key, "actual": num(u.actual), "achieved": u.achieved,
-                         "status": u.status}
+                        {
+                            "period": u.period.key,
+                            "actual": num(u.actual),
+                            "achieved": u.achieved,
+                            "status": u.status,
+                        }
                         for u in r.units
                     ],
                 }
@@ -146,8 +158,9 @@ def _manual(s: Session, ind: KpiIndicator, fy: int) -> Decimal | None:
     return None if raw is None else Decimal(raw)
 
 
-def build_kpi(s: Session, fy: int, as_of: dt.date | None = None,
-              issued_on: dt.date | None = None) -> KpiReport:
+def build_kpi(
+    s: Session, fy: int, as_of: dt.date | None = None, issued_on: dt.date | None = None
+) -> KpiReport:
     today = today_jp()
     as_of = as_of or today
     indicators = kpi_indicators(s)
@@ -170,14 +183,17 @@ def build_kpi(s: Session, fy: int, as_of: dt.date | None = None,
             else:
                 v = value_over(metric, monthly_components(metric, conn, p, as_of, memo), p)
                 actual, status = v.value, v.status
-            ach = (achievement(actual, target, ind.lower_is_better)
-                   if status == OK and target is not None else Achievement(None, None))
+            ach = (
+                achievement(actual, target, ind.lower_is_better)
+                if status == OK and target is not None
+                else Achievement(None, None)
+            )
             cells.append(YearCell(y, target, actual, status, ach, p.end >= as_of))
         units = []
         if ind.cycle in ("monthly", "quarterly") and metric is not None:
             p = fy_period(fy)
             unit_target = ind.unit_target if ind.unit_target is not None else ind.targets.get(fy)
-            for u in (p.months() if ind.cycle == "monthly" else p.quarters()):
+            for u in p.months() if ind.cycle == "monthly" else p.quarters():
                 if u.start > as_of:
                     units.append(UnitMark(u, None, None, "future"))
                     continue
@@ -226,35 +242,48 @@ def kpi_doc(r: KpiReport) -> Doc:
         rows.append([ind.level, ind.name, "目標値", *[_fmt(c.target, ind.unit) for c in row.years]])
         rows.append(["", "", "実績値", *[_actual_text(c, ind.unit) for c in row.years]])
         rows.append(["", "", "達成度", *[c.achievement.text() for c in row.years]])
-    sections = [Section("1. 年度別の目標値・実績値・達成度", [
-        Table(headers, rows, align=["l", "l", "l", *["r"] * len(r.years)])
-    ], [
-        "達成度 = 実績値／目標値（低いほど良い指標は 目標値／実績値）、小数第1位まで（四捨五入）。"
-        "目標値が0の指標は 達成 / 未達成 で示します。",
-        "年度は4月〜翌3月。" + "、".join(fiscal_year_label(y) for y in r.years) + "。",
-    ])]
+    sections = [
+        Section(
+            "1. 年度別の目標値・実績値・達成度",
+            [Table(headers, rows, align=["l", "l", "l", *["r"] * len(r.years)])],
+            [
+                "達成度 = 実績値／目標値（低いほど良い指標は 目標値／実績値）、小数第1位まで（四捨五入）。"
+                "目標値が0の指標は 達成 / 未達成 で示します。",
+                "年度は4月〜翌3月。" + "、".join(fiscal_year_label(y) for y in r.years) + "。",
+            ],
+        )
+    ]
     mark_tables = []
     for row in r.rows:
         if not row.units:
             continue
         ind = row.indicator
-        labels = [f"{u.period.start.month}月" if u.period.kind == "month" else f"Q{u.period.key[-1]}"
-                  for u in row.units]
+        labels = [
+            f"{u.period.start.month}月" if u.period.kind == "month" else f"Q{u.period.key[-1]}"
+            for u in row.units
+        ]
         pending = {"future": "－", "missing": "未集計", "none": "対象なし"}
         marks = [Mark(u.achieved, pending.get(u.status, "－")) for u in row.units]
-        values = [_fmt(u.actual, ind.unit) if u.status == OK else _STATUS.get(u.status, "－")
-                  for u in row.units]
+        values = [
+            _fmt(u.actual, ind.unit) if u.status == OK else _STATUS.get(u.status, "－") for u in row.units
+        ]
         target = ind.unit_target if ind.unit_target is not None else ind.targets.get(r.fy)
-        caption = (f"{ind.name}（{CYCLE_WORDS[ind.cycle]}・目標 {_fmt(target, ind.unit)}"
-                   f"{'以下' if ind.lower_is_better else '以上'}）")
+        caption = (
+            f"{ind.name}（{CYCLE_WORDS[ind.cycle]}・目標 {_fmt(target, ind.unit)}"
+            f"{'以下' if ind.lower_is_better else '以上'}）"
+        )
         # months in two halves (4-9月, 10-3月) so a table fits 80 columns
         step = 6 if len(labels) > 6 else len(labels)
         for i in range(0, len(labels), step):
             sl = slice(i, i + step)
-            mark_tables.append(Table(
-                ["", *labels[sl]], [["実績", *values[sl]], ["達成", *marks[sl]]],
-                align=["l", *["c"] * len(labels[sl])], caption=caption if i == 0 else "",
-            ))
+            mark_tables.append(
+                Table(
+                    ["", *labels[sl]],
+                    [["実績", *values[sl]], ["達成", *marks[sl]]],
+                    align=["l", *["c"] * len(labels[sl])],
+                    caption=caption if i == 0 else "",
+                )
+            )
     if mark_tables:
         sections.append(Section(f"2. {fiscal_year_label(r.fy)}の月・四半期ごとの達成", mark_tables))
     return Doc(title="KGI・KPI 達成状況", facts=facts, sections=sections)

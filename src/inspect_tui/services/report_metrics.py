@@ -65,6 +65,7 @@ class MetricValue:
 def _deadline_counter(rule: str) -> Counter:
     """One counter per rule, shared by late_<rule> and ontime_rate_<rule> (so a cache keyed
     by counter runs the query once)."""
+
     def count(conn, start, end, as_of):
         return q.deadline_components_by_month(conn, rule, start, end, as_of)
 
@@ -97,16 +98,39 @@ def register_metric(metric: Metric) -> None:
 
 
 for _rule, _word in _RULE_WORDS.items():
-    register_metric(Metric(f"late_{_rule}", f"{_word}の遅延", "件", _deadline_counter(_rule),
-                           lambda c: c.get("late", 0), _rule))
-    register_metric(Metric(f"ontime_rate_{_rule}", f"{_word}の期限内率", "%", _deadline_counter(_rule),
-                           _rate, _rule))
+    register_metric(
+        Metric(
+            f"late_{_rule}",
+            f"{_word}の遅延",
+            "件",
+            _deadline_counter(_rule),
+            lambda c: c.get("late", 0),
+            _rule,
+        )
+    )
+    register_metric(
+        Metric(f"ontime_rate_{_rule}", f"{_word}の期限内率", "%", _deadline_counter(_rule), _rate, _rule)
+    )
 register_metric(Metric("received", "依頼受理件数", "件", _step_counter("received_on")))
 register_metric(Metric("accepted", "履行件数（受理）", "件", _step_counter("accepted_on", _NOT_CANCELLED)))
-register_metric(Metric("accepted_home", "履行件数（本市）", "件",
-                       _step_counter("accepted_on", _NOT_CANCELLED + " AND is_home = 1")))
-register_metric(Metric("accepted_other", "履行件数（他市町村）", "件",
-                       _step_counter("accepted_on", _NOT_CANCELLED + " AND is_home = 0")))
+register_metric(
+    Metric(
+        "accepted_home",
+        "履行件数（本市）",
+        "件",
+        _step_counter("accepted_on", _NOT_CANCELLED + " AND is_home = 1"),
+    )
+)
+register_metric(
+    Metric(
+        "accepted_other",
+        "履行件数（他市町村）",
+        "件",
+        _step_counter("accepted_on", _NOT_CANCELLED + " AND is_home = 0"),
+    )
+)
+
+
 def _dated_counter(table: str, where: str = "", city_column: str | None = "city_caused") -> Counter:
     def count(conn, start, end, as_of):
         cutoff = min(end, as_of)
@@ -121,12 +145,24 @@ def _dated_counter(table: str, where: str = "", city_column: str | None = "city_
 # complaint or incident the city caused is left out of the count (002 §3(3)).
 register_metric(Metric("complaints", "苦情", "件", _dated_counter("complaints")))
 register_metric(Metric("incidents", "事故・インシデント", "件", _dated_counter("incidents")))
-register_metric(Metric("privacy_incidents", "個人情報の漏えい・紛失", "件",
-                       _dated_counter("incidents", "AND kind = 'security'")))
-register_metric(Metric("first_ten_reviews", "初任者の重点チェック実施", "件",
-                       _dated_counter("review_checks",
-                                      "AND kind = 'focused' AND state = 'done' AND blind_of IS NULL",
-                                      city_column=None)))
+register_metric(
+    Metric(
+        "privacy_incidents",
+        "個人情報の漏えい・紛失",
+        "件",
+        _dated_counter("incidents", "AND kind = 'security'"),
+    )
+)
+register_metric(
+    Metric(
+        "first_ten_reviews",
+        "初任者の重点チェック実施",
+        "件",
+        _dated_counter(
+            "review_checks", "AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", city_column=None
+        ),
+    )
+)
 # Not recorded anywhere yet: known by name, reported as 未集計.
 for _id, _label in (
     ("corrections", "提出後の修正"),
@@ -135,8 +171,9 @@ for _id, _label in (
     register_metric(Metric(_id, _label, "件", None))
 
 
-def monthly_components(metric: Metric, conn: sqlite3.Connection, period: Period,
-                       as_of: dt.date, memo: dict | None = None) -> dict[str, Components] | None:
+def monthly_components(
+    metric: Metric, conn: sqlite3.Connection, period: Period, as_of: dt.date, memo: dict | None = None
+) -> dict[str, Components] | None:
     """The metric's components per month of the period (None when not recorded).
 
     ``memo`` (a dict the caller keeps for one report) shares one query between

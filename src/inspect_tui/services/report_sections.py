@@ -37,12 +37,22 @@ def first_ten_section(s: Session, month: Period, as_of: dt.date):
         by_surveyor.setdefault(code, []).append(form_no)
     table = Table(
         ["調査員コード", "点検した様式（件目）", "件数", "10件目"],
-        [[code, "・".join(str(n) for n in forms), len(forms), "完了（指導終了報告へ）" if 10 in forms else ""]
-         for code, forms in by_surveyor.items()],
+        [
+            [
+                code,
+                "・".join(str(n) for n in forms),
+                len(forms),
+                "完了（指導終了報告へ）" if 10 in forms else "",
+            ]
+            for code, forms in by_surveyor.items()
+        ],
         align=["l", "l", "r", "l"],
     )
-    return ExtraSection(heading, tables=[table],
-                        paragraphs=[f"当月の重点チェック: {len(rows):,} 件（{len(by_surveyor):,} 人）"])
+    return ExtraSection(
+        heading,
+        tables=[table],
+        paragraphs=[f"当月の重点チェック: {len(rows):,} 件（{len(by_surveyor):,} 人）"],
+    )
 
 
 _loaded = False

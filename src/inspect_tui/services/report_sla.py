@@ -83,18 +83,28 @@ class SlaReport:
             "as_of": self.as_of.isoformat(),
             "indicators": [
                 {
-                    "id": r.indicator.id, "name": r.indicator.name, "metric": r.indicator.metric,
-                    "level": r.indicator.level, "cycle": r.indicator.cycle,
-                    "comparator": r.indicator.comparator, "target": num(r.indicator.target),
+                    "id": r.indicator.id,
+                    "name": r.indicator.name,
+                    "metric": r.indicator.metric,
+                    "level": r.indicator.level,
+                    "cycle": r.indicator.cycle,
+                    "comparator": r.indicator.comparator,
+                    "target": num(r.indicator.target),
                     "unit": METRICS[r.indicator.metric].unit,
-                    "actual": num(r.actual.value), "status": r.actual.status, "achieved": r.achieved,
+                    "actual": num(r.actual.value),
+                    "status": r.actual.status,
+                    "achieved": r.achieved,
                     "excluded": r.actual.components.get("excluded"),
                     "excluded_city": r.actual.components.get("excluded_city"),
                     "units": [
-                        {"period": u.period.key, "started": u.value is not None,
-                         "actual": num(u.value.value) if u.value else None,
-                         "status": u.value.status if u.value else "not_started",
-                         "achieved": u.achieved, "running": u.running}
+                        {
+                            "period": u.period.key,
+                            "started": u.value is not None,
+                            "actual": num(u.value.value) if u.value else None,
+                            "status": u.value.status if u.value else "not_started",
+                            "achieved": u.achieved,
+                            "running": u.running,
+                        }
                         for u in r.units
                     ],
                 }
@@ -113,8 +123,9 @@ def _judge(ind: SlaIndicator, v: MetricValue) -> bool | None:
     return meets(v.value, ind.comparator, ind.target)
 
 
-def build_sla(s: Session, period: Period, as_of: dt.date | None = None,
-              issued_on: dt.date | None = None) -> SlaReport:
+def build_sla(
+    s: Session, period: Period, as_of: dt.date | None = None, issued_on: dt.date | None = None
+) -> SlaReport:
     today = today_jp()
     as_of = as_of or today
     indicators = sla_indicators(s)
@@ -142,8 +153,15 @@ def build_sla(s: Session, period: Period, as_of: dt.date | None = None,
             achieved = True
         else:
             achieved = None
-        results.append(SlaResult(ind, value_over(metric, by_month, period), achieved, unit_results,
-                                 ind.cycle == "quarterly" and period.kind == "month"))
+        results.append(
+            SlaResult(
+                ind,
+                value_over(metric, by_month, period),
+                achieved,
+                unit_results,
+                ind.cycle == "quarterly" and period.kind == "month",
+            )
+        )
     rules = sorted({METRICS[i.metric].rule for i in indicators if METRICS[i.metric].rule})
     excluded = {r: q.excluded_case_numbers(conn, r, period.start, period.end, "city") for r in rules}
     return SlaReport(period, as_of, issued_on or today, results, excluded)
@@ -174,18 +192,33 @@ def sla_doc(r: SlaReport) -> Doc:
         ind, unit = res.indicator, METRICS[res.indicator.metric].unit
         exc = res.actual.components.get("excluded")
         city = res.actual.components.get("excluded_city")
-        rows.append([
-            ind.name, ind.level, CYCLE_WORDS[ind.cycle], ind.target_text, res.actual.text(unit),
-            Mark(res.achieved, "未集計" if res.actual.status == "missing" else "－"),
-            None if exc is None else f"{exc:,}（{city:,}）",
-        ])
-    main = Table(["指標", "区分", "周期", "目標", "実績", "達成", "除外（市）"], rows,
-                 align=["l", "l", "l", "l", "r", "c", "r"])
-    sections = [Section("1. 指標ごとの達成状況", [main], [
-        "達成: 毎月・四半期ごとに判定し、始まった月・四半期がすべて目標を満たせば達成。",
-        "除外: 市と合意して期限を除外したもの、期限までに中止・返却したもの、市の事由による苦情・事故。"
-        "括弧内はそのうち市の事由によるもの。",
-    ])]
+        rows.append(
+            [
+                ind.name,
+                ind.level,
+                CYCLE_WORDS[ind.cycle],
+                ind.target_text,
+                res.actual.text(unit),
+                Mark(res.achieved, "未集計" if res.actual.status == "missing" else "－"),
+                None if exc is None else f"{exc:,}（{city:,}）",
+            ]
+        )
+    main = Table(
+        ["指標", "区分", "周期", "目標", "実績", "達成", "除外（市）"],
+        rows,
+        align=["l", "l", "l", "l", "r", "c", "r"],
+    )
+    sections = [
+        Section(
+            "1. 指標ごとの達成状況",
+            [main],
+            [
+                "達成: 毎月・四半期ごとに判定し、始まった月・四半期がすべて目標を満たせば達成。",
+                "除外: 市と合意して期限を除外したもの、期限までに中止・返却したもの、"
+                "市の事由による苦情・事故。括弧内はそのうち市の事由によるもの。",
+            ],
+        )
+    ]
     if any(res.partial_cycle for res in r.results):
         sections[0].paragraphs.append("四半期指標を月で指定したときは、当月分だけで判定しています（参考）。")
     # breakdown by month / quarter
@@ -194,12 +227,28 @@ def sla_doc(r: SlaReport) -> Doc:
         unit = METRICS[res.indicator.metric].unit
         for u in res.units:
             value = u.value.text(unit) if u.value else "－"
-            breakdown.append([res.indicator.name, _unit_label(u.period), value, _unit_mark(u),
-                              "集計中" if u.running else ""])
+            breakdown.append(
+                [
+                    res.indicator.name,
+                    _unit_label(u.period),
+                    value,
+                    _unit_mark(u),
+                    "集計中" if u.running else "",
+                ]
+            )
     if breakdown and (r.period.kind != "month"):
-        sections.append(Section("2. 月・四半期ごとの判定", [
-            Table(["指標", "月・四半期", "実績", "達成", "備考"], breakdown, align=["l", "l", "r", "c", "l"])
-        ]))
+        sections.append(
+            Section(
+                "2. 月・四半期ごとの判定",
+                [
+                    Table(
+                        ["指標", "月・四半期", "実績", "達成", "備考"],
+                        breakdown,
+                        align=["l", "l", "r", "c", "l"],
+                    )
+                ],
+            )
+        )
     exc_section = Section(f"{len(sections) + 1}. 除外した市の事由の依頼（依頼番号）")
     words = {"contact": "日程調整連絡", "standard": "標準提出期限", "target20": "20日目標"}
     for rule, nos in r.excluded_city_cases.items():
@@ -209,7 +258,10 @@ def sla_doc(r: SlaReport) -> Doc:
     sections.append(exc_section)
     missing = [res.indicator.name for res in r.results if res.actual.status == "missing"]
     if missing:
-        sections.append(Section(f"{len(sections) + 1}. 未集計の指標", paragraphs=[
-            "次の指標は記録する機能がまだないため集計していません: " + "、".join(missing)
-        ]))
+        sections.append(
+            Section(
+                f"{len(sections) + 1}. 未集計の指標",
+                paragraphs=["次の指標は記録する機能がまだないため集計していません: " + "、".join(missing)],
+            )
+        )
     return Doc(title="サービス水準達成状況報告書", facts=facts, sections=sections)

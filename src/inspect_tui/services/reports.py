@@ -48,8 +48,16 @@ class ReportError(ValueError):
 
 
 COUNT_KEYS = (
-    "received", "contacted", "visited", "submitted", "accepted",
-    "accepted_home", "accepted_other", "accepted_welfare", "cancelled", "backlog_end",
+    "received",
+    "contacted",
+    "visited",
+    "submitted",
+    "accepted",
+    "accepted_home",
+    "accepted_other",
+    "accepted_welfare",
+    "cancelled",
+    "backlog_end",
 )
 COUNT_LABELS = {
     "received": "依頼受理",
@@ -192,8 +200,13 @@ class MonthlyReport:
             "as_of": self.as_of.isoformat(),
             "counts": {k: self.counts[k] for k in COUNT_KEYS},
             "deadlines": {
-                rule: {"due": d.due, "on_time": d.on_time, "late": d.late,
-                       "pending": d.pending, "excluded": d.excluded}
+                rule: {
+                    "due": d.due,
+                    "on_time": d.on_time,
+                    "late": d.late,
+                    "pending": d.pending,
+                    "excluded": d.excluded,
+                }
                 for rule, d in self.deadlines.items()
             },
             "billing": {
@@ -239,7 +252,8 @@ def build_monthly(
     deadlines = {rule: q.deadline_counts(conn, rule, month.start, month.end, as_of) for rule in q.RULES}
     late = (
         {rule: q.late_case_numbers(conn, rule, month.start, month.end, as_of) for rule in q.RULES}
-        if with_late_cases else None
+        if with_late_cases
+        else None
     )
     # the breakdown is for reading (text, html, …); JSON has its fixed shape without it
     wards = q.by_ward(conn, month.start, cutoff) if with_late_cases else {}
@@ -247,9 +261,17 @@ def build_monthly(
     notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
     extra = [sec for provider in MONTHLY_SECTIONS.values() if (sec := provider(s, month, as_of))]
     return MonthlyReport(
-        month=month, as_of=as_of, issued_on=issued_on or today, counts=counts, deadlines=deadlines,
-        prices=prices, home=bill(prices.home, counts["accepted_home"]),
-        other=bill(prices.other, counts["accepted_other"]), late_cases=late, notes=notes, extra=extra,
+        month=month,
+        as_of=as_of,
+        issued_on=issued_on or today,
+        counts=counts,
+        deadlines=deadlines,
+        prices=prices,
+        home=bill(prices.home, counts["accepted_home"]),
+        other=bill(prices.other, counts["accepted_other"]),
+        late_cases=late,
+        notes=notes,
+        extra=extra,
         wards=wards,
     )
 
@@ -265,25 +287,31 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
         ("基準日", f"{r.as_of.isoformat()}（この日までの記録で集計）"),
         ("発行日", r.issued_on.isoformat()),
     ]
-    counts = Table(["項目", "件数"], [[COUNT_LABELS[k], r.counts[k]] for k in COUNT_KEYS],
-                   align=["l", "r"])
+    counts = Table(["項目", "件数"], [[COUNT_LABELS[k], r.counts[k]] for k in COUNT_KEYS], align=["l", "r"])
     sec_counts = Section("1. 処理件数", [counts])
     if r.wards:
         apps = list(q.APPLICATIONS)
-        rows = [[ward, t["received"], *[t.get(a, 0) for a in apps], t["accepted"]]
-                for ward, t in r.wards.items()]
+        rows = [
+            [ward, t["received"], *[t.get(a, 0) for a in apps], t["accepted"]] for ward, t in r.wards.items()
+        ]
         rows.append(["計", *[sum(row[i] for row in rows) for i in range(1, len(apps) + 3)]])
-        sec_counts.tables.append(Table(
-            ["区", "依頼受理", *[f"受理 {a}" for a in apps], "受理 計"], rows,
-            align=["l", *["r"] * (len(apps) + 2)], caption="処理内容（区別・申請区分別）",
-        ))
+        sec_counts.tables.append(
+            Table(
+                ["区", "依頼受理", *[f"受理 {a}" for a in apps], "受理 計"],
+                rows,
+                align=["l", *["r"] * (len(apps) + 2)],
+                caption="処理内容（区別・申請区分別）",
+            )
+        )
     if r.cutoff < r.month.end:
         sec_counts.paragraphs.append(f"月の途中です: {r.cutoff.isoformat()} までの件数です。")
 
     dl = Table(
         ["期限", "対象", "期限内", "遅延", "未到来", "除外"],
-        [[RULE_SHORT[rule], d.due, d.on_time, d.late, d.pending, d.excluded]
-         for rule, d in r.deadlines.items()],
+        [
+            [RULE_SHORT[rule], d.due, d.on_time, d.late, d.pending, d.excluded]
+            for rule, d in r.deadlines.items()
+        ],
         align=["l", "r", "r", "r", "r", "r"],
     )
     sec_dl = Section("2. 期限の遵守状況", [dl])
@@ -317,12 +345,16 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
         sec_bill.paragraphs.append(
             "単価が設定されていません（--unit-price または設定ファイルの [prices]）。件数のみ示します。"
         )
-    sec_bill.tables.append(Table(
-        ["区分", "単価（円）", "件数", "小計（円）", "消費税（円）", "合計（円）"],
-        [[label, b.unit_price, b.count, b.subtotal, b.tax, b.total]
-         for label, b in (("本市", r.home), ("他市町村", r.other))],
-        align=["l", "r", "r", "r", "r", "r"],
-    ))
+    sec_bill.tables.append(
+        Table(
+            ["区分", "単価（円）", "件数", "小計（円）", "消費税（円）", "合計（円）"],
+            [
+                [label, b.unit_price, b.count, b.subtotal, b.tax, b.total]
+                for label, b in (("本市", r.home), ("他市町村", r.other))
+            ],
+            align=["l", "r", "r", "r", "r", "r"],
+        )
+    )
     sec_bill.paragraphs.append(
         "単価に件数を乗じて消費税10%を加算し、1円未満の端数は切り捨て。"
         "他市町村からの依頼分は別に請求します。中止は請求対象外。"

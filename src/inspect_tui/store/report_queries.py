@@ -42,8 +42,9 @@ def step_counts(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> di
     home (is_home=1) and other (is_home=0); welfare = home and welfare=1.
     """
     s, c = _d(start), _d(cutoff)
-    parts = [f"(SELECT COUNT(*) FROM cases WHERE {col} BETWEEN :s AND :c) AS {name}"
-             for name, col in STEP_COUNTS]
+    parts = [
+        f"(SELECT COUNT(*) FROM cases WHERE {col} BETWEEN :s AND :c) AS {name}" for name, col in STEP_COUNTS
+    ]
     row = conn.execute(f"SELECT {', '.join(parts)}", {"s": s, "c": c}).fetchone()
     out = {name: int(row[name]) for name, _ in STEP_COUNTS}
     acc = conn.execute(
@@ -55,8 +56,12 @@ def step_counts(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> di
         " AND (cancelled_on IS NULL OR cancelled_on > :c)",
         {"s": s, "c": c},
     ).fetchone()
-    out.update(accepted=int(acc["n"]), accepted_home=int(acc["home"]),
-               accepted_other=int(acc["other"]), accepted_welfare=int(acc["welfare"]))
+    out.update(
+        accepted=int(acc["n"]),
+        accepted_home=int(acc["home"]),
+        accepted_other=int(acc["other"]),
+        accepted_welfare=int(acc["welfare"]),
+    )
     return out
 
 
@@ -197,8 +202,9 @@ def _excluded_ids(rule: str) -> str:
     )
 
 
-def _components(conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.date, as_of: dt.date,
-                by_month: bool) -> dict[str, dict[str, int]]:
+def _components(
+    conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.date, as_of: dt.date, by_month: bool
+) -> dict[str, dict[str, int]]:
     """Two grouped queries: every deadline in the range (an index range on the *_due
     column), then the few with a deadline exception (driven from the small
     deadline_exceptions table), whose outcomes are taken back out."""
@@ -206,16 +212,28 @@ def _components(conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.dat
     where = f"c.{rule}_due BETWEEN :s AND :e"
     all_ = _tally(conn, _outcome_sql(rule, where, extra=", 0 AS city"), params, by_month)
     # CROSS JOIN keeps the order: each excluded case id, then its row by primary key
-    exc = _tally(conn, _outcome_sql(
-        rule, where, source=f"({_excluded_ids(rule)}) x CROSS JOIN cases c ON c.id = x.case_id",
-        extra=", x.city AS city"), params, by_month)
+    exc = _tally(
+        conn,
+        _outcome_sql(
+            rule,
+            where,
+            source=f"({_excluded_ids(rule)}) x CROSS JOIN cases c ON c.id = x.case_id",
+            extra=", x.city AS city",
+        ),
+        params,
+        by_month,
+    )
     out: dict[str, dict[str, int]] = {}
     for m, a in all_.items():
         x = exc.get(m, _ZERO)
         excluded = a["closed"] + x["n"] - x["closed"]
         out[m] = {
-            "due": a["n"] - excluded, "on_time": a["on_time"] - x["on_time"], "late": a["late"] - x["late"],
-            "pending": a["pending"] - x["pending"], "excluded": excluded, "excluded_city": x["city"],
+            "due": a["n"] - excluded,
+            "on_time": a["on_time"] - x["on_time"],
+            "late": a["late"] - x["late"],
+            "pending": a["pending"] - x["pending"],
+            "excluded": excluded,
+            "excluded_city": x["city"],
         }
     return out
 
@@ -250,7 +268,8 @@ def excluded_case_numbers(
     sql = (
         f"SELECT DISTINCT c.case_no FROM deadline_exceptions x JOIN cases c ON c.id = x.case_id"
         f" WHERE x.rule = :rule AND x.kind = 'exclude' AND c.{rule}_due BETWEEN :s AND :e"
-        + (" AND x.cause = :cause" if cause else "") + " ORDER BY c.case_no"
+        + (" AND x.cause = :cause" if cause else "")
+        + " ORDER BY c.case_no"
     )
     if rule not in DONE_COLUMN:
         raise ValueError(f"知らない期限です: {rule}")
@@ -302,8 +321,15 @@ def step_counts_by_month(
     conn: sqlite3.Connection, column: str, start: dt.date, cutoff: dt.date, where: str = ""
 ) -> dict[str, int]:
     """{YYYY-MM: cases whose <column> date is in that month, within [start, cutoff]}."""
-    allowed = {"received_on", "contacted_on", "visited_on", "submitted_on", "accepted_on",
-               "cancelled_on", "returned_on"}
+    allowed = {
+        "received_on",
+        "contacted_on",
+        "visited_on",
+        "submitted_on",
+        "accepted_on",
+        "cancelled_on",
+        "returned_on",
+    }
     if column not in allowed:
         raise ValueError(f"知らない列です: {column}")
     rows = conn.execute(
@@ -324,7 +350,11 @@ DATED_TABLES = {
 
 
 def dated_counts_by_month(
-    conn: sqlite3.Connection, table: str, start: dt.date, cutoff: dt.date, where: str = "",
+    conn: sqlite3.Connection,
+    table: str,
+    start: dt.date,
+    cutoff: dt.date,
+    where: str = "",
     city_column: str | None = "city_caused",
 ) -> dict[str, dict[str, int]] | None:
     """{YYYY-MM: {n, excluded, excluded_city}} of rows dated in [start, cutoff]; rows the
@@ -342,8 +372,9 @@ def dated_counts_by_month(
         if "no such table" in str(exc) or "no such column" in str(exc):
             return None
         raise
-    return {r["m"]: {"n": r["total"] - r["city"], "excluded": r["city"], "excluded_city": r["city"]}
-            for r in rows}
+    return {
+        r["m"]: {"n": r["total"] - r["city"], "excluded": r["city"], "excluded_city": r["city"]} for r in rows
+    }
 
 
 def first_ten_checks(
@@ -380,12 +411,14 @@ def by_ward(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> dict[s
         return out.setdefault(ward, {"received": 0, **dict.fromkeys(APPLICATIONS, 0), "accepted": 0})
 
     for r in conn.execute(
-            "SELECT ward, COUNT(*) AS n FROM cases WHERE received_on BETWEEN :s AND :c GROUP BY ward",
-            params):
+        "SELECT ward, COUNT(*) AS n FROM cases WHERE received_on BETWEEN :s AND :c GROUP BY ward", params
+    ):
         row(r["ward"])["received"] = int(r["n"])
     for r in conn.execute(
-            "SELECT ward, application, COUNT(*) AS n FROM cases WHERE accepted_on BETWEEN :s AND :c"
-            " AND (cancelled_on IS NULL OR cancelled_on > :c) GROUP BY ward, application", params):
+        "SELECT ward, application, COUNT(*) AS n FROM cases WHERE accepted_on BETWEEN :s AND :c"
+        " AND (cancelled_on IS NULL OR cancelled_on > :c) GROUP BY ward, application",
+        params,
+    ):
         t = row(r["ward"])
         t[r["application"]] = t.get(r["application"], 0) + int(r["n"])
         t["accepted"] += int(r["n"])

@@ -105,8 +105,12 @@ class NotesScreen(ModalScreen[tuple[str, str] | None]):
         self.query_one("#notes-problems", TextArea).focus()
 
     def action_save(self) -> None:
-        self.dismiss((self.query_one("#notes-problems", TextArea).text,
-                      self.query_one("#notes-improvements", TextArea).text))
+        self.dismiss(
+            (
+                self.query_one("#notes-problems", TextArea).text,
+                self.query_one("#notes-improvements", TextArea).text,
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -214,8 +218,11 @@ class ReportsScreen(DataScreen):
         month = parse_month(self.built.period_key)
         s = self.app.session
         self.app.push_screen(
-            NotesScreen(month.label(), get_monthly_note(s, month, "problems"),
-                        get_monthly_note(s, month, "improvements")),
+            NotesScreen(
+                month.label(),
+                get_monthly_note(s, month, "problems"),
+                get_monthly_note(s, month, "improvements"),
+            ),
             lambda result: self._save_notes(month, result),
         )
 
