@@ -236,3 +236,16 @@ def test_focused_check_needs_a_chief_and_login_may_be_the_surveyor_code(review_d
     ctx = svc.start_check(s, case_no="R9-00100", kind="routine")  # an ordinary inspection is fine
     assert ctx.check.kind == "routine" and ctx.check.inspector == "S020"
     s.close()
+
+
+def test_queue_says_whose_draft_it_is(review_db):
+    s1, s2 = session_as(review_db, "tester"), session_as(review_db, "chief2")
+    svc.start_check(s1, case_no="R9-00100")
+    mine = next(i for i in svc.review_queue(s1) if i.case_no == "R9-00100")
+    theirs = next(i for i in svc.review_queue(s2) if i.case_no == "R9-00100")
+    assert (mine.draft, mine.draft_by) == (True, "S001")
+    assert (theirs.draft, theirs.draft_by) == (True, "S001")
+    svc.start_check(s2, case_no="R9-00100")  # a second chief starts their own draft
+    assert next(i for i in svc.review_queue(s2) if i.case_no == "R9-00100").draft_by == "S002"
+    s1.close()
+    s2.close()

@@ -271,8 +271,9 @@ class QueueItem:
     case_id: int | None = None
     case_no: str = ""
     submitted: bool = False
-    draft: bool = False
+    draft: bool = False  # someone has a draft of this check
     check_id: int | None = None  # blind: the requested check
+    draft_by: str | None = None  # whose draft (the inspector's own first)
 
     @property
     def what(self) -> str:
@@ -283,14 +284,18 @@ class QueueItem:
         return rules.KIND_LABELS[self.kind]
 
 
-def _draft_keys(s: Session) -> set[tuple[int, str, str]]:
-    """(case id, surveyor, kind) of drafts; case id 0 for follow-ups (one per surveyor and kind)."""
-    return {
-        (0 if r[2] in rules.FOLLOWUP_MONTHS else (r[0] or 0), r[1], r[2])
-        for r in s.db.conn.execute(
-            "SELECT case_id, surveyor, kind FROM review_checks WHERE state = 'draft' AND blind_of IS NULL"
-        )
-    }
+def _draft_keys(s: Session, me: str | None = None) -> dict[tuple[int, str, str], str]:
+    """{(case id, surveyor, kind): inspector} of drafts, `me` first; case id 0 for follow-ups
+    (one per surveyor and kind)."""
+    out: dict[tuple[int, str, str], str] = {}
+    for r in s.db.conn.execute(
+        "SELECT case_id, surveyor, kind, inspector FROM review_checks WHERE state = 'draft'"
+        " AND blind_of IS NULL ORDER BY id"
+    ):
+        key = (0 if r[2] in rules.FOLLOWUP_MONTHS else (r[0] or 0), r[1], r[2])
+        if key not in out or r[3] == me:
+            out[key] = r[3]
+    return out
 
 
 def review_queue(
@@ -305,7 +310,7 @@ def review_queue(
         sync_form_numbers(s, today)
     if inspector is None:
         inspector = store.login_surveyor_code(s.db, s.who)
-    drafts = _draft_keys(s)
+    drafts = _draft_keys(s, inspector)
     items: list[QueueItem] = []
     for ns in new_surveyors(s, today, sync=False):
         done = _done_focused_case_ids(s, ns.code)
@@ -323,12 +328,20 @@ def review_queue(
                     f.case.case_no,
                     f.case.submitted_on is not None,
                     (f.case.id, ns.code, "focused") in drafts,
+                    draft_by=drafts.get((f.case.id, ns.code, "focused")),
                 )
             )
         for fu in ns.followups:
             if fu.done_on is None:
                 items.append(
-                    QueueItem(fu.kind, ns.code, ns.name, fu.due, draft=(0, ns.code, fu.kind) in drafts)
+                    QueueItem(
+                        fu.kind,
+                        ns.code,
+                        ns.name,
+                        fu.due,
+                        draft=(0, ns.code, fu.kind) in drafts,
+                        draft_by=drafts.get((0, ns.code, fu.kind)),
+                    )
                 )
     if inspector:
         for rec in store.find_checks(
@@ -348,6 +361,7 @@ def review_queue(
                     bool(case and case.submitted_on),
                     rec.state == "draft",
                     rec.id,
+                    rec.inspector if rec.state == "draft" else None,
                 )
             )
     far = dt.date.max

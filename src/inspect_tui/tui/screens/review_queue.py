@@ -23,6 +23,16 @@ from inspect_tui.tui.screens.review_common import SessionMixin, b
 WEEKDAYS = "月火水木金土日"
 
 
+def _short(day, today) -> str:
+    """06-11 this year, 2028-01-05 otherwise: narrow enough for 80 columns."""
+    return day.strftime("%m-%d") if day.year == today.year else day.isoformat()
+
+
+def _day(day, today) -> str:
+    """06-11(金): a due date with its weekday."""
+    return f"{_short(day, today)}({WEEKDAYS[day.weekday()]})"
+
+
 class ReviewQueueScreen(SessionMixin, Screen):
     BINDINGS: ClassVar[list] = [
         b("enter", "open_selected", "点検", "review.queue.open", "選んだ調査票の点検を始める／調査員を開く"),
@@ -117,15 +127,18 @@ class ReviewQueueScreen(SessionMixin, Screen):
             people.add_row(
                 p.code,
                 p.name,
-                p.placed_on.isoformat(),
+                _short(p.placed_on, today),
                 Text(p.progress, justify="right"),
-                p.solo_start.isoformat() if p.solo_start else "－",
+                _short(p.solo_start, today) if p.solo_start else "－",
                 f3,
                 f6,
                 key=p.code,
             )
         if self.people:
             people.move_cursor(row=min(keep_p, len(self.people) - 1))
+        from inspect_tui.services.review import my_code
+
+        me = my_code(self.session)
         items = self.query_one("#rq-items", DataTable)
         keep = items.cursor_row
         items.clear()
@@ -134,19 +147,21 @@ class ReviewQueueScreen(SessionMixin, Screen):
                 Text("－", style="dim")
                 if it.due is None
                 else Text(
-                    f"{it.due.isoformat()}({WEEKDAYS[it.due.weekday()]})",
+                    _day(it.due, today),
                     style="bold red" if it.due < today else "yellow" if it.due == today else "",
                 )
             )
             state = []
-            if it.draft:
-                state.append("下書きあり")
+            if it.draft_by and it.draft_by == me:
+                state.append("下書き")
+            elif it.draft_by:
+                state.append(f"{it.draft_by}が点検中")
             if it.submitted:
                 state.append("提出済")
             items.add_row(
                 due,
                 it.what,
-                f"{it.surveyor_name}（{it.surveyor}）",
+                f"{it.surveyor} {it.surveyor_name}",
                 it.case_no or "－",
                 "・".join(state),
                 key=str(i),
@@ -162,9 +177,9 @@ class ReviewQueueScreen(SessionMixin, Screen):
     @staticmethod
     def _followup_cell(f, today) -> Text:
         if f.done_on:
-            return Text(f"済 {f.done_on.isoformat()}", style="green")
+            return Text(f"済 {_short(f.done_on, today)}", style="green")
         style = "bold red" if f.due < today else ""
-        return Text(f"{f.due.isoformat()}まで", style=style)
+        return Text(f"{_short(f.due, today)}まで", style=style)
 
     # -- actions --------------------------------------------------------------
     def _selected_item(self):
