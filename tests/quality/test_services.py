@@ -54,6 +54,13 @@ def test_bad_times(qs, text, message):
         q.save_complaint(qs, complaint(received_at=text))
 
 
+def test_other_complainant_needs_a_note(qs):
+    with pytest.raises(q.QualityInputError, match="申出者の補足"):
+        q.save_complaint(qs, complaint(complainant="その他"))
+    cid = q.save_complaint(qs, complaint(complainant="その他", complainant_note="近隣の民生委員"))
+    assert q.get_complaint(qs, cid).complainant_label == "その他（近隣の民生委員）"
+
+
 def test_times_in_other_forms_are_normalised(qs):
     cid = q.save_complaint(qs, complaint(received_at="Ｒ９．６．１４　９:０５"))
     assert q.get_complaint(qs, cid).received_at == "2027-06-14 09:05"

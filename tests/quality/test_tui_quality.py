@@ -72,11 +72,18 @@ async def test_complaint_from_the_keyboard(qs):
         assert "市へ未報告の重大な苦情 1件" in str(app.screen.query_one("#alerts").render())
         table = app.screen.query_one("#complaints-table", DataTable)
         assert table.row_count == 1
-        # r: report to the city now
+        # r: report to the city (prefilled with now); a bad time keeps the prompt open
         await pilot.press("r")
-        await pilot.pause()
+        prompt = app.screen
+        prompt.query_one("#when", Input).value = "2027-06-14 25:00"
+        await pilot.press("enter")
+        assert app.screen is prompt and "時刻として読めません" in str(
+            prompt.query_one("#when-error").render()
+        )
+        prompt.query_one("#when", Input).value = "2027-06-15 23:59"  # not before the receipt (now)
         await pilot.press("enter")
         await pilot.pause()
+        assert q.get_complaint(qs, c.id).reported_to_city_at == "2027-06-15 23:59"
         assert q.serious_complaints_unreported(qs) == []
 
 

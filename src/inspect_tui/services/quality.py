@@ -192,6 +192,8 @@ def check_complaint(session: Session, raw: Mapping[str, Any]) -> dict[str, Any]:
     v["received_at"] = c.when("received_at", "受付日時", required=True)
     v["complainant"] = c.choice("complainant", "申出者", cats.complainants)
     v["complainant_note"] = c.text("complainant_note", "申出者の補足", limit=100)
+    if v["complainant"] == "その他" and not v["complainant_note"]:
+        c.fail("申出者の補足", "「その他」のときは、どういう立場の人かを書いてください（氏名は書かない）")
     v["handled_by"] = c.text("handled_by", "対応者", required=True, limit=100)
     v["ward"] = c.ward("ward", session.config.wards)
     v["case_no"], v["surveyor"] = _check_links_to_case(session, c)
