@@ -156,7 +156,7 @@ _case = st.builds(
 
 
 @given(st.lists(_case, max_size=25, unique_by=lambda c: c.case_id), st.integers(0, 25))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_numbers_once_fixed_never_move_whatever_is_imported_later(cases, split):
     first, later = cases[:split], cases[split:]
     fixed = {c: n for n, c in r.assign_form_numbers({}, first, CHIEFS)}
@@ -169,7 +169,7 @@ def test_numbers_once_fixed_never_move_whatever_is_imported_later(cases, split):
 
 
 @given(st.lists(_case, max_size=25, unique_by=lambda c: c.case_id))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_numbering_all_at_once_follows_visit_date_then_case_number(cases):
     got = r.assign_form_numbers({}, cases, CHIEFS)
     by_id = {c.case_id: c for c in cases}
