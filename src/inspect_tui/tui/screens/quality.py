@@ -12,7 +12,6 @@ are small (tens of records a month), so they run on the UI thread.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,7 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TabbedContent, TabPane
 
 from inspect_tui.core.jpdate import DateError, fiscal_year_of, fiscal_year_range, parse_date
-from inspect_tui.core.today import today_jp
+from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services import quality as q
 from inspect_tui.services.quality_input import QualityInputError, parse_datetime
 from inspect_tui.services.quality_pareto import SOURCES, SourceUnavailable, finding_kinds, pareto_report
@@ -70,7 +69,8 @@ TABS = ("complaints", "incidents", "problems", "pareto")
 
 
 def _now_text() -> str:
-    return f"{today_jp().isoformat()} {dt.datetime.now().strftime('%H:%M')}"
+    """Now in Japan as 'YYYY-MM-DD HH:MM' (the date follows a pinned INSPECT_TUI_TODAY)."""
+    return f"{today_jp().isoformat()} {now_jp_iso()[11:16]}"
 
 
 class WhenPrompt(ModalScreen[str | None]):
