@@ -94,3 +94,13 @@ def test_output_to_a_folder_uses_the_code_only_name(review_db, tmp_path, capsys)
     args = ["guidance", "--surveyor", "S010", "--format", "md", "-o", str(folder), "--db", str(review_db)]
     assert main(args) == 0
     assert [p.name for p in folder.iterdir()] == ["guidance_S010_20270615.md"]
+
+
+def test_text_report_has_no_ambiguous_width_symbols(review_db):
+    import unicodedata
+
+    check_ten(review_db)
+    s = session_as(review_db, "tester")
+    text = sr.guidance_report(s, "S010", "text")
+    s.close()
+    assert sorted({c for c in text if unicodedata.east_asian_width(c) == "A"}) == []

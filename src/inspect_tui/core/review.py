@@ -230,7 +230,7 @@ def verdict(forms: Sequence[FormTally]) -> Verdict:
     last3 = checked[-3:]
     serious_late = [f.form_no for f in last3 if f.serious]
     span = (
-        f"{early[0].form_no}-{early[-1].form_no}件目 {early_n}件 → "
+        f"{early[0].form_no}-{early[-1].form_no}件目 {early_n}件、"
         f"{late[0].form_no}-{late[-1].form_no}件目 {late_n}件"
     )
     if serious_late:

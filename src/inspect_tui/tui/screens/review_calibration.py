@@ -57,7 +57,7 @@ class CalibrationScreen(SessionMixin, Screen):
 
         start, end = fiscal_year_range(self.fy)
         self.query_one("#cal-head", Static).update(
-            f"主任間の較正（ブラインド点検） {fiscal_year_label(self.fy)}  {start}〜{end}   ←→: 年度"
+            f"主任間の較正（ブラインド点検） {fiscal_year_label(self.fy)}  {start}〜{end}   左右キー: 年度"
         )
         table = self.query_one(DataTable)
         table.clear()

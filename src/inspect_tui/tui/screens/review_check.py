@@ -193,7 +193,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
             for f in found:
                 item = rules.item_label(f.item_code) if f.item_code else ""
                 sev = Text(rules.SEVERITY_LABELS[f.severity], style=SEVERITY_STYLE[f.severity])
-                rows.append((f"f:{f.id}", (Text("  └ 指摘", style="dim"), sev, item, f.note)))
+                rows.append((f"f:{f.id}", (Text("    指摘", style="dim"), sev, item, f.note)))
         return rows
 
     def _fill(self, focus_key: str | None = None, focus_point: str | None = None) -> None:
@@ -328,7 +328,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         f = next((x for x in self.ctx.check.findings if x.id == finding_id), None)
         if f is None:
             return
-        title = f"{rules.POINT_LABELS[f.point]} — {rules.SEVERITY_LABELS[f.severity]}"
+        title = f"{rules.POINT_LABELS[f.point]}：{rules.SEVERITY_LABELS[f.severity]}"
 
         def done(result) -> None:
             from inspect_tui.services import review as svc

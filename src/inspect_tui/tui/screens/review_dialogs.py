@@ -200,7 +200,7 @@ class CaseCheckDialog(ReviewDialog):
             box.border_title = "調査票の点検を記録する"
             yield Label("依頼番号")
             yield Input("", id="check-case-no")
-            yield Label("種類（↑↓で選び Enter）")
+            yield Label("種類（上下キーで選び Enter）")
             yield OptionList(*(Option(label, id=value) for value, label in self.KINDS), id="check-kind")
             yield Static("", id="check-error", classes="dialog-error")
 

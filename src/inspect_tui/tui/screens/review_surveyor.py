@@ -20,7 +20,13 @@ from inspect_tui.tui.screens.review_common import SessionMixin, b
 class SurveyorReviewScreen(SessionMixin, Screen):
     BINDINGS: ClassVar[list] = [
         b("enter", "open_form", "開く", "review.surveyor.open", "選んだ件目の点検を開く（未点検なら始める）"),
-        b("v", "cycle_verdict", "判定", "review.surveyor.verdict", "判定を切り替える（基準→改善→まだ→基準）"),
+        b(
+            "v",
+            "cycle_verdict",
+            "判定",
+            "review.surveyor.verdict",
+            "判定を切り替える（判定基準、改善している、まだ の順）",
+        ),
         b("c", "comment", "所見", "review.surveyor.comment", "主任の所見（報告の締めくくり）を書く"),
         b("r", "write_report", "報告", "review.surveyor.report", "指導終了報告を書き出す（html）"),
         b("f", "followup", "習熟度確認", "review.surveyor.followup", "3か月・6か月後の習熟度確認を記録"),
@@ -114,7 +120,7 @@ class SurveyorReviewScreen(SessionMixin, Screen):
 
         trend = Text("指摘数の推移（# 1つ = 1件）\n", style="bold")
         trend.append("\n".join(r.trend_lines()) + "\n")
-        trend.append(f"1→10件目: {r.sparkline()}\n")
+        trend.append(f"1〜10件目: {r.sparkline()}\n")
         recurring = r.recurring()
         trend.append("繰り返す指摘: ", style="bold")
         trend.append("、".join(f"{rules.POINT_LABELS[p]}（{n}件）" for p, n in recurring) or "なし")
@@ -154,7 +160,7 @@ class SurveyorReviewScreen(SessionMixin, Screen):
 
         form = self._selected_form()
         if form is None:
-            self.notify("←→ で件目を選んでください")
+            self.notify("左右キー（h / l）で件目を選んでください")
             return
         if form.check is not None:
             try:
