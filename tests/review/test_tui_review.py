@@ -236,3 +236,23 @@ async def test_verdict_override_and_accompanied_visit_from_the_surveyor_screen(r
             ("2027-06-15", "習熟度の確認", "R9-00105")
         ]
         assert app.changes >= 4
+
+
+async def test_a_note_typed_in_the_finding_dialog_survives_quitting(review_db):
+    app = Host(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, FindingDialog)
+        await pilot.press(*"4-12", "tab", *"メモ途中")
+        await pilot.pause()
+        app.exit()  # closed with the dialog still open
+    s = session_as(review_db, "tester")
+    ctx = svc.start_check(s, case_no="R9-00100")
+    assert [(f.point, f.severity, f.item_code, f.note) for f in ctx.check.findings] == [
+        ("typo", "minor", "4-12", "メモ途中")
+    ]
+    s.close()

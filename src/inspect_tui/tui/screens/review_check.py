@@ -341,7 +341,21 @@ class CheckScreen(SessionMixin, Screen[str | None]):
             else:
                 self._fill(focus_key=f"f:{finding_id}")
 
-        self.app.push_screen(FindingDialog(title, f.item_code, f.note), done)
+        def typed(item: str | None, note: str) -> None:
+            from inspect_tui.services import review as svc
+
+            current = next((x for x in self.ctx.check.findings if x.id == finding_id), None)
+            if current is None:
+                return
+            changes = {}
+            if note != current.note:
+                changes["note"] = note
+            if item is not None and item != current.item_code:
+                changes["item_code"] = item
+            if changes:
+                self._run(svc.edit_finding, self.ctx.check.id, finding_id, **changes)
+
+        self.app.push_screen(FindingDialog(title, f.item_code, f.note, on_change=typed), done)
 
     def action_edit_finding(self) -> None:
         _, fid = self._current_point()

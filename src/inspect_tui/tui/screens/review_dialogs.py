@@ -35,13 +35,17 @@ class ReviewDialog(ModalScreen):
 
 
 class FindingDialog(ReviewDialog):
-    """The survey item (optional) and a note of a finding. Returns (item_code, note) or None."""
+    """The survey item (optional) and a note of a finding. Returns (item_code, note) or None.
 
-    def __init__(self, title: str, item_code: str = "", note: str = "") -> None:
+    on_change(item_code, note) is called on every change with a valid item code (or ''),
+    so what is typed is saved even if the app is closed with the dialog open."""
+
+    def __init__(self, title: str, item_code: str = "", note: str = "", on_change=None) -> None:
         super().__init__()
         self.title_text = title
         self.item_code = item_code
         self.note = note
+        self.on_change = on_change
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -58,9 +62,12 @@ class FindingDialog(ReviewDialog):
         self._show_item(self.item_code)
         self.query_one("#finding-item", Input).focus()
 
-    @on(Input.Changed, "#finding-item")
-    def _item_changed(self, event: Input.Changed) -> None:
-        self._show_item(event.value)
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        item = self.query_one("#finding-item", Input).value
+        valid = self._show_item(item)
+        if self.on_change is not None and self.is_mounted:
+            self.on_change(item if valid else None, self.query_one("#finding-note", Input).value)
 
     def _show_item(self, text: str) -> bool:
         from inspect_tui.core.review import ReviewRuleError, item_label, normalize_item_code
