@@ -289,13 +289,13 @@ def test_update_keeps_stored_deadlines_unless_their_base_date_changed(loaded, tm
     row = case(conn, "K-0002")
     assert row["accompanied_by"] is None
     assert (row["contact_due"], row["standard_due"]) == ("2099-01-01", "2099-01-02")
-    # dispatched_on moves (Thu 6/3 -> Fri 6/4): only the standard deadline is recomputed
-    path = write_csv(tmp_path, text.replace("2027-06-03,2027-06-03,1", "2027-06-03,2027-06-04,1"))
+    # dispatched_on moves (Thu 6/3 -> Wed 6/2): only the standard deadline is recomputed
+    path = write_csv(tmp_path, text.replace("2027-06-03,2027-06-03,1", "2027-06-03,2027-06-02,1"))
     import_file(loaded, "cases", path)
     row = case(conn, "K-0002")
     assert row["contact_due"] == "2099-01-01"
-    assert row["standard_due"] == "2027-06-14"
-    assert "期限「標準提出期限」を再計算: 2099-01-02 → 2027-06-14" in events(conn, "K-0002")[-1]["note"]
+    assert row["standard_due"] == "2027-06-10"
+    assert "期限「標準提出期限」を再計算: 2099-01-02 → 2027-06-10" in events(conn, "K-0002")[-1]["note"]
 
 
 def test_dry_run_writes_nothing_and_lists_changes(loaded, tmp_path):

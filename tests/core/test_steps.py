@@ -57,3 +57,10 @@ def test_check_dates_lists_each_problem():
     )
     fields = [f for f, _ in problems]
     assert "visited_on" in fields and "accepted_on" in fields
+
+
+def test_the_office_dispatches_before_we_receive():
+    # seed 001 §13: the office sends the request (発送), the contractor then receives it (受理)
+    assert check_dates({"dispatched_on": D(2027, 6, 1), "received_on": D(2027, 6, 2)}) == []
+    problems = check_dates({"dispatched_on": D(2027, 6, 3), "received_on": D(2027, 6, 2)})
+    assert [f for f, _ in problems] == ["received_on"]

@@ -67,7 +67,8 @@ STEPS: dict[str, Step] = {
 
 # (later field, earlier field): the later may not be before the earlier.
 ORDER_RULES = (
-    ("dispatched_on", "received_on"),
+    # the office dispatches the request (発送), then we receive it (受理)
+    ("received_on", "dispatched_on"),
     ("contacted_on", "received_on"),
     ("visited_on", "received_on"),
     ("visited_on", "contacted_on"),

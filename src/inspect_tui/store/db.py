@@ -122,16 +122,19 @@ def open_database(path: Path | str, *, create: bool = True, readonly: bool = Fal
 
 
 def migrate(db: Database, from_version: int) -> None:
-    for number in range(from_version, SCHEMA_VERSION):
+    """Apply every migration numbered above from_version, one transaction each."""
+    for number, script in MIGRATIONS:
+        if number <= from_version:
+            continue
         db.conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(MIGRATIONS[number]):
+            for statement in _statements(script):
                 db.conn.execute(statement)
-            db.conn.execute(f"PRAGMA user_version = {number + 1}")
+            db.conn.execute(f"PRAGMA user_version = {number}")
             db.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             db.conn.execute("ROLLBACK")
-            raise DatabaseError(f"{db.path}: スキーマ {number + 1} への更新に失敗しました: {exc}") from None
+            raise DatabaseError(f"{db.path}: スキーマ {number} への更新に失敗しました: {exc}") from None
 
 
 def _statements(script: str) -> list[str]:

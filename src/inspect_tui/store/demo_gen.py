@@ -173,7 +173,7 @@ class Plan:
     accompanied: str | None
     # business-day indexes (Generator.bd); steps after today are not yet taken
     received: int
-    dispatch: int  # 0 or 1 business day after receipt
+    dispatch: int  # the office dispatched 0 or 1 business day before receipt
     contact: int
     visit: int
     submit: int
@@ -386,7 +386,7 @@ class Generator:
                 p.submit = p.visit + self.p_submit(rng)
                 p.accept = p.submit + self.p_accept(rng)
                 p.note = RESURVEY_NOTES[rng.randrange(len(RESURVEY_NOTES))]
-            elif p.submit > p.received + p.dispatch + 6 and rng.random() < P_CITY_EXCEPTION:
+            elif p.submit > p.received - p.dispatch + 6 and rng.random() < P_CITY_EXCEPTION:
                 p.exceptions = ("city",)
         p.surveyor = self.assign(p)
         if p.path == "normal" and p.surveyor and rng.random() < P_SECOND_SURVEYOR:

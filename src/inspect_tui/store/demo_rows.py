@@ -58,7 +58,7 @@ def materialize(gen: Generator, p: Plan, out: Output) -> None:
     T, iso, rand, tally = gen.T, gen.iso, gen.rng.random, gen.tally
     n_times = len(TIMES)
     r = p.received
-    dispatch = r + p.dispatch if r + p.dispatch <= T else r
+    dispatch = r - p.dispatch if r - p.dispatch >= 0 else r  # the office sends, then we receive
     contact = p.contact if p.contact <= T else None
     visit = p.visit if p.visit <= T else None
     submit = p.submit if p.submit <= T else None
