@@ -298,3 +298,23 @@ async def test_escape_leaves_the_filter_box_then_clears_the_text(sample_db):
         assert screen.filter.text == "" and table.total == 39
         await pilot.press("j", "j", "down", "k")
         assert table.cursor == 2
+
+
+async def test_an_unexpected_error_is_logged_without_personal_data(sample_db, monkeypatch, capfd):
+    import pytest
+
+    from inspect_tui.paths import log_path
+
+    def broken(self, d):
+        raise ValueError("試験 花子 1")  # a message that quotes personal data
+
+    monkeypatch.setattr(TodayScreen, "_due_list", broken)
+    app = make_app(sample_db)
+    with pytest.raises(ValueError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+    log = log_path().read_text(encoding="utf-8")
+    assert "ValueError" in log and "[tui]" in log
+    assert "花子" not in log
+    shown = "".join(capfd.readouterr().err.split())  # the one line left on the terminal, unwrapped
+    assert "予期しないエラー" in shown and "inspect-tui.log" in shown and "花子" not in shown

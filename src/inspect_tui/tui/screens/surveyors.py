@@ -135,4 +135,8 @@ class SurveyorsScreen(DataScreen):
             title += f"  新任点検 {row.review_progress}"
         if row and row.on_time_rate is not None:
             title += f"  期限内率 {row.on_time_rate:.0%}"
+        if row and row.expires_on:
+            title += f"  登録期限 {row.expires_on}"
+        if row and row.placed_on:
+            title += f"  配置 {row.placed_on}"
         self.app.push_screen(CasesScreen(CaseFilter(surveyor=code, status=""), title=title, tab="surveyors"))
