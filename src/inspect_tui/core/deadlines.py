@@ -93,9 +93,10 @@ def default_rules() -> dict[str, DeadlineRule]:
     return load_rules()
 
 
-def case_rules() -> list[DeadlineRule]:
+@lru_cache(maxsize=1)
+def case_rules() -> tuple[DeadlineRule, ...]:
     """The deadlines stored with every case: contact, standard, target20."""
-    return [r for r in default_rules().values() if r.entity == "case"]
+    return tuple(r for r in default_rules().values() if r.entity == "case")
 
 
 def case_deadlines(
