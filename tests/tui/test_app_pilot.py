@@ -318,3 +318,18 @@ async def test_an_unexpected_error_is_logged_without_personal_data(sample_db, mo
     assert "花子" not in log
     shown = "".join(capfd.readouterr().err.split())  # the one line left on the terminal, unwrapped
     assert "予期しないエラー" in shown and "inspect-tui.log" in shown and "花子" not in shown
+
+
+async def test_review_reports_and_quality_screens_open_from_number_keys(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, name in (("4", "ReviewQueueScreen"), ("5", "ReportsScreen"), ("6", "QualityScreen")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == name
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+        await pilot.press("1")
+        assert isinstance(app.screen, TodayScreen)
