@@ -8,7 +8,7 @@ import json
 import pytest
 
 from inspect_tui.cli import main
-from inspect_tui.services import review as svc
+from inspect_tui.services import review_check as chk
 from inspect_tui.services import review_surveyor as sr
 
 from .fixture import session_as, solo_case_nos
@@ -19,17 +19,17 @@ POINTS = ("typo", "omission", "wording", "choice_note", "cross_item", "notes_qua
 def check_ten(path, *, stop_at=10):
     s = session_as(path, "tester")
     for n, no in enumerate(solo_case_nos()[:stop_at], 1):
-        ctx = svc.start_check(s, case_no=no)
+        ctx = chk.start_check(s, case_no=no)
         cid = ctx.check.id
         for p in POINTS:
             if n <= 4 and p == "choice_note":
-                svc.add_finding(s, cid, p, "fix" if n < 3 else "minor", "2-1", "移乗の特記と選択が合わない")
+                chk.add_finding(s, cid, p, "fix" if n < 3 else "minor", "2-1", "移乗の特記と選択が合わない")
             else:
-                svc.set_point(s, cid, p, "ok")
-        svc.set_fields(
+                chk.set_point(s, cid, p, "ok")
+        chk.set_fields(
             s, cid, guidance="特記事項の書き方を説明", guidance_methods=["oral"], fixed_before_submission=True
         )
-        svc.complete_check(s, cid, minutes=15)
+        chk.complete_check(s, cid, minutes=15)
     sr.set_closure(s, "S010", comment="10件で改善を確認した")
     s.close()
 

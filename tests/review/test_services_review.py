@@ -9,6 +9,7 @@ import pytest
 from inspect_tui.config import Config
 from inspect_tui.services import review as svc
 from inspect_tui.services import review_calibration as cal
+from inspect_tui.services import review_check as chk
 from inspect_tui.services import review_surveyor as sr
 from inspect_tui.store.cases import case_row, insert_cases
 
@@ -21,10 +22,10 @@ def _check_all_ok(s, ctx, *, finding=None):
     cid = ctx.check.id
     for p in ("typo", "omission", "wording", "choice_note", "cross_item", "notes_quality"):
         if finding and p == finding[0]:
-            svc.add_finding(s, cid, p, finding[1], finding[2] if len(finding) > 2 else "", "メモ")
+            chk.add_finding(s, cid, p, finding[1], finding[2] if len(finding) > 2 else "", "メモ")
         else:
-            svc.set_point(s, cid, p, "ok")
-    return svc.complete_check(s, cid, minutes=12)
+            chk.set_point(s, cid, p, "ok")
+    return chk.complete_check(s, cid, minutes=12)
 
 
 def test_forms_numbered_skipping_accompanied_and_fixed(rs):
@@ -92,34 +93,34 @@ def test_queue_lists_new_surveyors_forms_by_due_date_and_followups(rs):
 def test_author_cannot_inspect_own_form(review_db):
     s = session_as(review_db, "suzuki")  # S010 wrote the forms
     with pytest.raises(svc.AuthorIsInspector, match="自分の調査票は点検できません"):
-        svc.start_check(s, case_no="R9-00100")
+        chk.start_check(s, case_no="R9-00100")
     s.close()
 
 
 def test_login_without_surveyor_code_is_told_what_to_do(review_db):
     s = session_as(review_db, "boss")
     with pytest.raises(svc.ReviewError, match="調査員コード"):
-        svc.start_check(s, case_no="R9-00100")
+        chk.start_check(s, case_no="R9-00100")
     s.close()
 
 
 def test_draft_is_resumed_and_completion_needs_every_point(review_db):
     s = session_as(review_db, "tester")
-    ctx = svc.start_check(s, case_no="R9-00100")
+    ctx = chk.start_check(s, case_no="R9-00100")
     assert ctx.check.kind == "focused" and ctx.form_no == 1 and not ctx.resumed
-    svc.add_finding(s, ctx.check.id, "typo", "minor", "１－１", "誤字")
-    svc.set_fields(s, ctx.check.id, guidance="漢字の確認", guidance_methods=["oral"], open_seconds=130)
+    chk.add_finding(s, ctx.check.id, "typo", "minor", "１－１", "誤字")
+    chk.set_fields(s, ctx.check.id, guidance="漢字の確認", guidance_methods=["oral"], open_seconds=130)
     with pytest.raises(svc.ReviewError, match="まだ見ていない"):
-        svc.complete_check(s, ctx.check.id)
+        chk.complete_check(s, ctx.check.id)
     s.close()
     s = session_as(review_db, "tester")
-    again = svc.start_check(s, case_no="R9-00100")
+    again = chk.start_check(s, case_no="R9-00100")
     assert again.resumed and again.check.id == ctx.check.id
     assert again.check.findings[0].item_code == "1-1"
     assert again.check.guidance == "漢字の確認" and again.prefill_minutes == 3
     for p in ("omission", "wording", "choice_note", "cross_item", "notes_quality"):
-        svc.set_point(s, ctx.check.id, p, "ok")
-    done = svc.complete_check(s, ctx.check.id)
+        chk.set_point(s, ctx.check.id, p, "ok")
+    done = chk.complete_check(s, ctx.check.id)
     assert done.state == "done" and done.minutes == 3
     assert [n.progress for n in svc.new_surveyors(s) if n.code == "S010"] == ["1/10"]
     assert all(i.case_no != "R9-00100" for i in svc.review_queue(s))
@@ -135,16 +136,16 @@ def test_draft_is_resumed_and_completion_needs_every_point(review_db):
 def test_ten_forms_make_a_verdict_and_post_findings_count(rs):
     svc.sync_form_numbers(rs)
     for n, no in enumerate(solo_case_nos()[:10], 1):
-        ctx = svc.start_check(rs, case_no=no)
+        ctx = chk.start_check(rs, case_no=no)
         _check_all_ok(rs, ctx, finding=("typo", "fix") if n <= 5 else None)
     review = sr.surveyor_review(rs, "S010")
     assert review.complete and review.verdict_id == "improving"
     assert review.sparkline() == "1 1 1 1 1 0 0 0 0 0"
     assert review.recurring() == [("typo", 5)]
     # a routine inspection and a post-submission finding on an 11th form
-    ctx = svc.start_check(rs, case_no=solo_case_nos()[10])
+    ctx = chk.start_check(rs, case_no=solo_case_nos()[10])
     assert ctx.check.kind == "routine"
-    post = svc.start_check(rs, case_no="R9-00900", kind="post", post_source="return")
+    post = chk.start_check(rs, case_no="R9-00900", kind="post", post_source="return")
     _check_all_ok(rs, post, finding=("choice_note", "serious", "2-1"))
     assert sr.post_submission_findings(rs, D(2027, 6, 1), D(2027, 6, 30)) == 1
     by_point = dict((p, n) for p, _, n in sr.findings_by_point(rs, D(2027, 6, 1), D(2027, 6, 30)))
@@ -155,14 +156,14 @@ def test_ten_forms_make_a_verdict_and_post_findings_count(rs):
 
 
 def test_followup_needs_a_proficiency_note(rs):
-    ctx = svc.start_check(rs, kind="followup3", surveyor="S010")
+    ctx = chk.start_check(rs, kind="followup3", surveyor="S010")
     assert ctx.case is not None  # attached to the latest visited case
     for p in ("typo", "omission", "wording", "choice_note", "cross_item", "notes_quality"):
-        svc.set_point(rs, ctx.check.id, p, "ok")
+        chk.set_point(rs, ctx.check.id, p, "ok")
     with pytest.raises(svc.ReviewError, match="習熟度"):
-        svc.complete_check(rs, ctx.check.id)
-    svc.set_fields(rs, ctx.check.id, proficiency_note="一人で調査できる")
-    svc.complete_check(rs, ctx.check.id)
+        chk.complete_check(rs, ctx.check.id)
+    chk.set_fields(rs, ctx.check.id, proficiency_note="一人で調査できる")
+    chk.complete_check(rs, ctx.check.id)
     assert not [i for i in svc.review_queue(rs) if i.surveyor == "S010" and i.kind == "followup3"]
 
 
@@ -176,7 +177,7 @@ def test_accompanied_visit_log(rs):
 
 def test_blind_calibration_between_two_chiefs(review_db):
     s1 = session_as(review_db, "tester")
-    ctx = svc.start_check(s1, case_no="R9-00100")
+    ctx = chk.start_check(s1, case_no="R9-00100")
     first = _check_all_ok(s1, ctx, finding=("typo", "minor"))
     with pytest.raises(svc.ReviewError, match="業務責任者"):
         cal.request_blind_check(s1, first.id, "S002")
@@ -187,7 +188,7 @@ def test_blind_calibration_between_two_chiefs(review_db):
     assert [i.check_id for i in queue] == [rid]
     with pytest.raises(svc.ReviewError, match="まだ終わっていません"):
         cal.comparison(boss, rid)
-    blind = svc.start_from_queue(s2, queue[0])
+    blind = chk.start_from_queue(s2, queue[0])
     assert blind.check.findings == []  # the first result is not shown
     _check_all_ok(s2, blind, finding=("omission", "fix"))
     c = cal.comparison(boss, rid)
@@ -207,17 +208,17 @@ def test_config_unused():
 def test_inspection_coverage_counts_checks_before_submission(rs):
     # R9-00900 (S020) submitted in May without a check; R9-00100..103 submitted in March
     assert sr.inspection_coverage(rs, D(2027, 3, 1), D(2027, 5, 31)) == (0, 5)
-    ctx = svc.start_check(rs, case_no="R9-00900")
-    svc.mark_rest_ok(rs, ctx.check.id)
-    svc.complete_check(rs, ctx.check.id, checked_on=D(2027, 5, 11))
+    ctx = chk.start_check(rs, case_no="R9-00900")
+    chk.mark_rest_ok(rs, ctx.check.id)
+    chk.complete_check(rs, ctx.check.id, checked_on=D(2027, 5, 11))
     assert sr.inspection_coverage(rs, D(2027, 5, 1), D(2027, 5, 31)) == (1, 1)
 
 
 def test_correcting_a_finished_check_is_audited(rs):
-    ctx = svc.start_check(rs, case_no="R9-00100")
-    svc.mark_rest_ok(rs, ctx.check.id)
-    svc.complete_check(rs, ctx.check.id)
-    svc.add_finding(rs, ctx.check.id, "typo", "minor")
+    ctx = chk.start_check(rs, case_no="R9-00100")
+    chk.mark_rest_ok(rs, ctx.check.id)
+    chk.complete_check(rs, ctx.check.id)
+    chk.add_finding(rs, ctx.check.id, "typo", "minor")
     if rs.db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
         actions = [
             r[0]
@@ -232,20 +233,20 @@ def test_focused_check_needs_a_chief_and_login_may_be_the_surveyor_code(review_d
     s = session_as(review_db, "S020")  # no users row: the login is the surveyor code
     assert svc.inspector_code(s) == "S020"
     with pytest.raises(svc.ReviewError, match="主任調査員が行います"):
-        svc.start_check(s, case_no="R9-00100")
-    ctx = svc.start_check(s, case_no="R9-00100", kind="routine")  # an ordinary inspection is fine
+        chk.start_check(s, case_no="R9-00100")
+    ctx = chk.start_check(s, case_no="R9-00100", kind="routine")  # an ordinary inspection is fine
     assert ctx.check.kind == "routine" and ctx.check.inspector == "S020"
     s.close()
 
 
 def test_queue_says_whose_draft_it_is(review_db):
     s1, s2 = session_as(review_db, "tester"), session_as(review_db, "chief2")
-    svc.start_check(s1, case_no="R9-00100")
+    chk.start_check(s1, case_no="R9-00100")
     mine = next(i for i in svc.review_queue(s1) if i.case_no == "R9-00100")
     theirs = next(i for i in svc.review_queue(s2) if i.case_no == "R9-00100")
     assert (mine.draft, mine.draft_by) == (True, "S001")
     assert (theirs.draft, theirs.draft_by) == (True, "S001")
-    svc.start_check(s2, case_no="R9-00100")  # a second chief starts their own draft
+    chk.start_check(s2, case_no="R9-00100")  # a second chief starts their own draft
     assert next(i for i in svc.review_queue(s2) if i.case_no == "R9-00100").draft_by == "S002"
     s1.close()
     s2.close()

@@ -7,6 +7,7 @@ import pytest
 from textual.widgets import Input
 
 from inspect_tui.services import review as svc
+from inspect_tui.services import review_check as chk
 from inspect_tui.services import review_surveyor as sr
 from inspect_tui.tui.screens.review_check import CheckScreen
 from inspect_tui.tui.screens.review_dialogs import FindingDialog, TextDialog
@@ -197,14 +198,14 @@ async def test_calibration_screen_shows_agreement_per_pair(review_db):
     from inspect_tui.tui.screens.review_calibration import CalibrationScreen
 
     s1, boss, s2 = (session_as(review_db, x) for x in ("tester", "boss", "chief2"))
-    first = svc.start_check(s1, case_no="R9-00100")
-    svc.add_finding(s1, first.check.id, "typo", "minor")
-    svc.mark_rest_ok(s1, first.check.id)
-    svc.complete_check(s1, first.check.id)
+    first = chk.start_check(s1, case_no="R9-00100")
+    chk.add_finding(s1, first.check.id, "typo", "minor")
+    chk.mark_rest_ok(s1, first.check.id)
+    chk.complete_check(s1, first.check.id)
     rid = cal.request_blind_check(boss, first.check.id, "S002")
-    second = svc.start_check(s2, check_id=rid)
-    svc.mark_rest_ok(s2, second.check.id)
-    svc.complete_check(s2, second.check.id, checked_on=dt.date(2027, 6, 15))
+    second = chk.start_check(s2, check_id=rid)
+    chk.mark_rest_ok(s2, second.check.id)
+    chk.complete_check(s2, second.check.id, checked_on=dt.date(2027, 6, 15))
     for x in (s1, boss, s2):
         x.close()
     app = Host(review_db, login="boss", first=lambda _app: CalibrationScreen())
@@ -251,7 +252,7 @@ async def test_a_note_typed_in_the_finding_dialog_survives_quitting(review_db):
         await pilot.pause()
         app.exit()  # closed with the dialog still open
     s = session_as(review_db, "tester")
-    ctx = svc.start_check(s, case_no="R9-00100")
+    ctx = chk.start_check(s, case_no="R9-00100")
     assert [(f.point, f.severity, f.item_code, f.note) for f in ctx.check.findings] == [
         ("typo", "minor", "4-12", "メモ途中")
     ]

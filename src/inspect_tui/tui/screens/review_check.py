@@ -248,7 +248,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         return rules.POINT_IDS[min(i + 1, len(rules.POINT_IDS) - 1)]
 
     def _update_status(self) -> None:
-        from inspect_tui.services.review import missing_points
+        from inspect_tui.services.review_check import missing_points
 
         missing = missing_points(self.ctx.check)
         text = (
@@ -284,39 +284,39 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         return rec
 
     def _persist_time(self) -> None:
-        from inspect_tui.services import review as svc
+        from inspect_tui.services import review_check as chk
 
         if self.ctx.check.state == "done" or self.read_only:
             return
-        self._run(svc.set_fields, self.ctx.check.id, open_seconds=self._elapsed_seconds())
+        self._run(chk.set_fields, self.ctx.check.id, open_seconds=self._elapsed_seconds())
 
     def action_mark_ok(self) -> None:
-        from inspect_tui.services import review as svc
+        from inspect_tui.services import review_check as chk
 
         point, _ = self._current_point()
         if point is None:
             return
-        if self._run(svc.set_point, self.ctx.check.id, point, "ok") is not None:
+        if self._run(chk.set_point, self.ctx.check.id, point, "ok") is not None:
             self._fill(focus_point=self._next_point(point))
 
     def action_rest_ok(self) -> None:
-        from inspect_tui.services import review as svc
+        from inspect_tui.services import review_check as chk
 
-        if self._run(svc.mark_rest_ok, self.ctx.check.id) is not None:
+        if self._run(chk.mark_rest_ok, self.ctx.check.id) is not None:
             self._fill()
 
     def action_finding(self, severity: str) -> None:
-        from inspect_tui.services import review as svc
+        from inspect_tui.services import review_check as chk
 
         point, fid = self._current_point()
         if point is None:
             return
         if fid is not None:  # on a finding row: change its severity
-            if self._run(svc.edit_finding, self.ctx.check.id, fid, severity=severity) is not None:
+            if self._run(chk.edit_finding, self.ctx.check.id, fid, severity=severity) is not None:
                 self._fill(focus_key=f"f:{fid}")
             return
         before = {f.id for f in self.ctx.check.findings}
-        if self._run(svc.add_finding, self.ctx.check.id, point, severity) is None:
+        if self._run(chk.add_finding, self.ctx.check.id, point, severity) is None:
             return
         new = next(f for f in self.ctx.check.findings if f.id not in before)
         self._fill(focus_key=f"f:{new.id}")
@@ -331,18 +331,18 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         title = f"{rules.POINT_LABELS[f.point]}：{rules.SEVERITY_LABELS[f.severity]}"
 
         def done(result) -> None:
-            from inspect_tui.services import review as svc
+            from inspect_tui.services import review_check as chk
 
             if result is not None:
                 item, note = result
-                self._run(svc.edit_finding, self.ctx.check.id, finding_id, item_code=item, note=note)
+                self._run(chk.edit_finding, self.ctx.check.id, finding_id, item_code=item, note=note)
             if advance_from:
                 self._fill(focus_point=self._next_point(advance_from))
             else:
                 self._fill(focus_key=f"f:{finding_id}")
 
         def typed(item: str | None, note: str) -> None:
-            from inspect_tui.services import review as svc
+            from inspect_tui.services import review_check as chk
 
             current = next((x for x in self.ctx.check.findings if x.id == finding_id), None)
             if current is None:
@@ -353,7 +353,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
             if item is not None and item != current.item_code:
                 changes["item_code"] = item
             if changes:
-                self._run(svc.edit_finding, self.ctx.check.id, finding_id, **changes)
+                self._run(chk.edit_finding, self.ctx.check.id, finding_id, **changes)
 
         self.app.push_screen(FindingDialog(title, f.item_code, f.note, on_change=typed), done)
 
@@ -363,15 +363,15 @@ class CheckScreen(SessionMixin, Screen[str | None]):
             self._ask_details(fid)
 
     def action_clear_row(self) -> None:
-        from inspect_tui.services import review as svc
+        from inspect_tui.services import review_check as chk
 
         point, fid = self._current_point()
         if point is None:
             return
         if fid is not None:
-            if self._run(svc.remove_finding, self.ctx.check.id, fid) is not None:
+            if self._run(chk.remove_finding, self.ctx.check.id, fid) is not None:
                 self._fill(focus_point=point)
-        elif self._run(svc.set_point, self.ctx.check.id, point, None) is not None:
+        elif self._run(chk.set_point, self.ctx.check.id, point, None) is not None:
             self._fill(focus_point=point)
 
     @on(Input.Changed, "#check-guidance")
@@ -397,24 +397,24 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         self._field(guidance_methods=methods)
 
     def _field(self, **values) -> None:
-        from inspect_tui.services import review as svc
+        from inspect_tui.services import review_check as chk
 
         if self._loading:
             return
         rec = self.ctx.check
         if all(_same(getattr(rec, k), v) for k, v in values.items()):
             return
-        self._run(svc.set_fields, rec.id, **values)
+        self._run(chk.set_fields, rec.id, **values)
 
     def action_save(self) -> None:
-        from inspect_tui.services import review as svc
+        from inspect_tui.services import review_check as chk
 
         self._persist_time()
         text = self.query_one("#check-minutes", Input).value.strip()
         minutes = int(text) if text.isdigit() else None
         if minutes is None and self.ctx.check.state != "done":
             minutes = max(1, -(-self._elapsed_seconds() // 60))
-        rec = self._run(svc.complete_check, self.ctx.check.id, minutes=minutes)
+        rec = self._run(chk.complete_check, self.ctx.check.id, minutes=minutes)
         if rec is None:
             return
         self._changed()
@@ -448,7 +448,8 @@ def _same(old, new) -> bool:
 def open_check_screen(host, session=None, *, chain: bool = False, callback=None, **where) -> bool:
     """Start (or resume) a check and push its screen; an expected refusal (the inspector
     wrote the form, no surveyor code, …) becomes a message. Returns whether it opened."""
-    from inspect_tui.services.review import ReviewError, start_check
+    from inspect_tui.services.review import ReviewError
+    from inspect_tui.services.review_check import start_check
 
     app = host.app if hasattr(host, "app") else host
     session = session or getattr(app, "session", None)

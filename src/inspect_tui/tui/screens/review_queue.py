@@ -210,7 +210,8 @@ class ReviewQueueScreen(SessionMixin, Screen):
         self.action_open_selected()
 
     def _start(self, item) -> None:
-        from inspect_tui.services.review import ReviewError, start_from_queue
+        from inspect_tui.services.review import ReviewError
+        from inspect_tui.services.review_check import start_from_queue
         from inspect_tui.tui.screens.review_check import CheckScreen
 
         try:
@@ -222,7 +223,7 @@ class ReviewQueueScreen(SessionMixin, Screen):
 
     def _after_check(self, result: str | None) -> None:
         """After a save, open the next form in the queue (one the inspector may check)."""
-        from inspect_tui.services.review import next_queue_item
+        from inspect_tui.services.review_check import next_queue_item
 
         if result != "saved":
             return  # the queue reloads on resume

@@ -155,7 +155,8 @@ class SurveyorReviewScreen(SessionMixin, Screen):
         return self.review.forms[min(col, len(self.review.forms)) - 1]
 
     def action_open_form(self) -> None:
-        from inspect_tui.services.review import ReviewError, open_check
+        from inspect_tui.services.review import ReviewError
+        from inspect_tui.services.review_check import open_check
         from inspect_tui.tui.screens.review_check import CheckScreen, open_check_screen
 
         form = self._selected_form()
