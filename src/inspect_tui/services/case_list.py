@@ -118,6 +118,7 @@ class CaseListRow:
     days_left: int | None  # business days from today; negative = overdue
     state: str  # one of DEADLINE_STATES
     applicant_name: str | None  # None when the role may not see it
+    deadlines: tuple[str, str, str] = ("", "", "")  # contact, standard, 20-day: "MM-DD" or "済"
 
     @property
     def state_word(self) -> str:
@@ -292,8 +293,20 @@ def _fetch(
             days_left=cal.business_days_between(today, due) if due else None,
             state=state_of(due, today, limit_day),
             applicant_name=(r["applicant_name"] or "") if names else None,
+            deadlines=tuple(_due_cell(r, rule, done) for rule, done in DONE_COLUMNS),  # type: ignore[arg-type]
         ))
     return out
+
+
+DONE_COLUMNS = (("contact", "contacted_on"), ("standard", "submitted_on"), ("target20", "submitted_on"))
+
+
+def _due_cell(r, rule: str, done_col: str) -> str:
+    """One deadline for a wide list: its date (MM-DD), or 済 once met."""
+    if r[done_col]:
+        return "済"
+    due = r[f"{rule}_due"]
+    return due[5:] if due else ""
 
 
 def state_of(due: dt.date | None, today: dt.date, limit_day: dt.date) -> str:

@@ -103,7 +103,10 @@ class CasesScreen(DataScreen):
         if message.key is not self._query_key:
             return
         self.last_query_ms = message.elapsed_ms
+        from inspect_tui.services.case_list import may_see_names
+
         table = self.query_one(CaseTable)
+        table.show_names = may_see_names(self.app.role)
         table.reset(message.total, message.first_page, keep_cursor=self._keep_cursor)
         self._keep_cursor = False
         self._show_filter_line()

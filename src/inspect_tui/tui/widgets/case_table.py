@@ -49,7 +49,11 @@ COLUMNS = (
     Column("received", "受理日", 10, min_screen=76),
     Column("application", "申請", 8, min_screen=90),
     Column("name", "氏名", 14, min_screen=104),
+    Column("due_contact", "連絡期限", 8, min_screen=150),
+    Column("due_standard", "標準期限", 8, min_screen=150),
+    Column("due_target20", "20日目標", 8, min_screen=150),
 )
+_DUE_INDEX = {"due_contact": 0, "due_standard": 1, "due_target20": 2}
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -85,6 +89,8 @@ def cell_text(row, key: str) -> str:
         return row.application
     if key == "name":
         return row.applicant_name or ""
+    if key in _DUE_INDEX:
+        return row.deadlines[_DUE_INDEX[key]]
     return ""
 
 
@@ -131,6 +137,7 @@ class CaseTable(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list] = OrderedDict()
         self._asked: set[tuple[int, int]] = set()
         self.loaded = False
+        self.show_names = True  # off for roles that may not see applicants' names
 
     # -- data ---------------------------------------------------------------
     def reset(self, total: int, first_page: list | None = None, keep_cursor: bool = False) -> int:
@@ -180,7 +187,7 @@ class CaseTable(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------
     def visible_columns(self) -> list[Column]:
         width = self.size.width or 80
-        cols = [c for c in COLUMNS if width >= c.min_screen]
+        cols = [c for c in COLUMNS if width >= c.min_screen and (c.key != "name" or self.show_names)]
         while cols and sum(c.width + 1 for c in cols) > width and len(cols) > 4:
             cols.pop()
         extra = width - sum(c.width + 1 for c in cols)
