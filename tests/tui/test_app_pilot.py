@@ -333,3 +333,15 @@ async def test_review_reports_and_quality_screens_open_from_number_keys(sample_d
             await pilot.press("escape")
         await pilot.press("1")
         assert isinstance(app.screen, TodayScreen)
+
+
+async def test_a_new_day_reloads_the_screens(sample_db, monkeypatch):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = app.data_version
+        monkeypatch.setenv("INSPECT_TUI_TODAY", "2027-06-16")
+        app._check_day()
+        await settle(pilot)
+        assert app.today.isoformat() == "2027-06-16" and app.data_version == before + 1
+        assert "2027-06-16" in str(app.screen.query_one("TopBar").render())

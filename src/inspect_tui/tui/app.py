@@ -169,6 +169,15 @@ class InspectApp(App[int]):
         if message.warning:
             self.notify(message.warning, severity="warning", timeout=10)
         self.data_version += 1
+        self.set_interval(60, self._check_day)  # left open overnight: a new day, new deadlines
+
+    def _check_day(self) -> None:
+        from inspect_tui.core.today import today_jp
+
+        day = today_jp()
+        if day != self.today:
+            self.today = day
+            self.data_changed()
 
     def on_inspect_app_session_failed(self, message: SessionFailed) -> None:
         self.open_error = message.message
