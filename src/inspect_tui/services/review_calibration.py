@@ -29,6 +29,8 @@ def request_blind_check(s: Session, first_check_id: int, second_chief: str) -> i
     first = store.get_check(s.db, first_check_id)
     if first is None or first.state != "done" or first.blind_of is not None or first.case_id is None:
         raise ReviewError("依頼できるのは、調査票の点検済みの記録だけです")
+    if first.kind == "post":
+        raise ReviewError("提出後の指摘（事務センターからの指摘）はブラインド点検の対象になりません")
     info = store.surveyor(s.db, second_chief)
     if info is None or not info.is_chief:
         raise ReviewError(f"{second_chief} は主任調査員ではありません")

@@ -130,7 +130,9 @@ class SurveyorReview:
 
 def _post_findings(s: Session, case_id: int) -> list[Finding]:
     out: list[Finding] = []
-    for rec in store.find_checks(s.db, "case_id = ? AND kind = 'post' AND state = 'done'", (case_id,)):
+    for rec in store.find_checks(
+        s.db, "case_id = ? AND kind = 'post' AND state = 'done' AND blind_of IS NULL", (case_id,)
+    ):
         out += rec.findings
     return out
 
@@ -244,7 +246,8 @@ def post_submission_findings(s: Session, start: dt.date, end: dt.date) -> int:
     return int(
         s.db.conn.execute(
             "SELECT count(*) FROM review_findings f JOIN review_checks c ON c.id = f.check_id"
-            " WHERE c.kind = 'post' AND c.state = 'done' AND c.checked_on BETWEEN ? AND ?",
+            " WHERE c.kind = 'post' AND c.state = 'done' AND c.blind_of IS NULL"
+            " AND c.checked_on BETWEEN ? AND ?",
             (start.isoformat(), end.isoformat()),
         ).fetchone()[0]
     )
