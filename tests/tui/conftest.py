@@ -32,3 +32,5 @@ async def settle(pilot, rounds: int = 4) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            break
