@@ -499,6 +499,11 @@ def import_file(s: Session, kind: str, path: Path, *, dry_run: bool = False) -> 
     """Import a cases or surveyors CSV file: all rows or none. dry_run writes nothing."""
     if kind not in SPECS:
         raise ValueError(f"知らない取り込みの種類です: {kind}（{' / '.join(KINDS)}）")
+    from inspect_tui.services.trust import require
+    from inspect_tui.store.audit import record_audit_many
+
+    if not dry_run:
+        require(s, "import")
     path = Path(path)
     try:
         table = read_csv(path)
@@ -515,6 +520,12 @@ def import_file(s: Session, kind: str, path: Path, *, dry_run: bool = False) -> 
             raise ImportFailed(failure_message(path, problems), tuple(problems))
         if not dry_run:
             write_fn(s, plan, now)  # type: ignore[operator]
+            record_audit_many(
+                s.db, s.who, "import", "case" if kind == "cases" else "surveyor",
+                ((c.key, None, {"action": c.action, "columns": list(c.columns), "file": path.name})
+                 for c in plan.changes),
+                at=now,
+            )
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -50,6 +50,9 @@ def actual_key(indicator_id: str, fy: int) -> str:
 
 def set_kpi_actual(s: Session, indicator_id: str, fy: int, value: str) -> str:
     """Store a hand-entered actual ("-" or "" clears it); returns a line saying what was stored."""
+    from inspect_tui.services.trust import require
+
+    require(s, "settings.edit")
     inds = {i.id: i for i in kpi_indicators(s)}
     ind = inds.get(indicator_id)
     if ind is None:
@@ -60,7 +63,7 @@ def set_kpi_actual(s: Session, indicator_id: str, fy: int, value: str) -> str:
         )
     text = value.strip().replace(",", "").rstrip("%")
     if text in ("", "-"):
-        q.set_setting(s.db.conn, actual_key(indicator_id, fy), None)
+        q.set_setting(s.db, actual_key(indicator_id, fy), None, s.who)
         return f"{ind.name} {fiscal_year_label(fy)}: 実績値を消しました"
     try:
         number = Decimal(text)
@@ -68,7 +71,7 @@ def set_kpi_actual(s: Session, indicator_id: str, fy: int, value: str) -> str:
         raise KpiInputError(f"「{value}」は数値ではありません") from None
     if not number.is_finite() or number < 0:
         raise KpiInputError("実績値は0以上の数値にしてください")
-    q.set_setting(s.db.conn, actual_key(indicator_id, fy), str(number))
+    q.set_setting(s.db, actual_key(indicator_id, fy), str(number), s.who)
     return f"{ind.name} {fiscal_year_label(fy)}: 実績値 {number}{ind.unit} を保存しました"
 
 

@@ -93,8 +93,11 @@ def get_monthly_note(s: Session, month: Period, kind: str) -> str:
 
 
 def set_monthly_note(s: Session, month: Period, kind: str, text: str) -> None:
-    """Save (empty text: clear) the month's problems or improvements."""
-    q.set_setting(s.db.conn, note_key(month, kind), text.strip() or None)
+    """Save (empty text: clear) the month's problems or improvements (managers only)."""
+    from inspect_tui.services.trust import require
+
+    require(s, "settings.edit")
+    q.set_setting(s.db, note_key(month, kind), text.strip() or None, s.who)
 
 
 # --------------------------------------------------------------------------- extension points

@@ -82,6 +82,13 @@ def open_database(path: Path | str, *, create: bool = True, readonly: bool = Fal
             raise DatabaseError(f"書き込む権限がありません: {path.parent}") from None
     elif path.is_dir():
         raise DatabaseError(f"{path} はフォルダです。データベースファイルのパスを指定してください")
+    elif not readonly:
+        if not os.access(path, os.W_OK):
+            raise DatabaseError(f"{path} は読み取り専用です。ファイルの権限を確かめてください")
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise DatabaseError(
+                f"{path.parent} に書き込めません（WAL の作業ファイルに書き込み権限が要ります）"
+            )
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
     try:
         conn = sqlite3.connect(

@@ -15,6 +15,8 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
+from inspect_tui.store.db import Database
+
 #: Which step ends each deadline (same as services.case_view.DONE_BY).
 DONE_COLUMN = {"contact": "contacted_on", "standard": "submitted_on", "target20": "submitted_on"}
 RULES = tuple(DONE_COLUMN)
@@ -293,10 +295,18 @@ def settings_with_prefix(conn: sqlite3.Connection, prefix: str) -> dict[str, str
     return {r[0]: r[1] for r in rows}
 
 
-def set_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
-    """Store (or with None / empty text, delete) one setting, in its own transaction."""
+def set_setting(db: Database, key: str, value: str | None, who: str) -> None:
+    """Store (or with None / empty text, delete) one setting, with its audit row, in one transaction."""
+    from inspect_tui.store.audit import record_audit
+
+    conn = db.conn
     with conn:
         conn.execute("BEGIN IMMEDIATE")
+        old = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        old_value = old[0] if old else None
+        if (value or None) == old_value:
+            return
+        record_audit(db, who, "update", "setting", key, {"value": old_value}, {"value": value or None})
         if value is None or value == "":
             conn.execute("DELETE FROM settings WHERE key = ?", (key,))
         else:
