@@ -345,3 +345,17 @@ async def test_a_new_day_reloads_the_screens(sample_db, monkeypatch):
         await settle(pilot)
         assert app.today.isoformat() == "2027-06-16" and app.data_version == before + 1
         assert "2027-06-16" in str(app.screen.query_one("TopBar").render())
+
+
+async def test_picking_a_surveyor_by_typing(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "u")
+        await settle(pilot)
+        await pilot.press(*"S003", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CasesScreen) and screen.filter.surveyor == "S003"
+        table = screen.query_one(CaseTable)
+        assert table.total > 0 and all(table.row_at(i).surveyor == "S003" for i in range(table.total))

@@ -183,11 +183,14 @@ class CasesScreen(DataScreen):
 
     @work(thread=True, group="wards", exit_on_error=False)
     def _cycle_ward(self) -> None:
-        from inspect_tui.services.case_list import wards_in_use
+        try:
+            from inspect_tui.services.case_list import wards_in_use
 
-        if not self._wards and self.app.session is not None:
-            self._wards = wards_in_use(self.app.session)
-        self.app.call_from_thread(self._next_ward)
+            if not self._wards and self.app.session is not None:
+                self._wards = wards_in_use(self.app.session)
+            self.app.call_from_thread(self._next_ward)
+        except Exception as exc:
+            self.app.report_unexpected(exc)
 
     def _next_ward(self) -> None:
         choices = ["", *self._wards]
@@ -227,22 +230,28 @@ class CasesScreen(DataScreen):
         self.apply_filter(CaseFilter(**keep))
 
     def action_pick_surveyor(self) -> None:
-        from inspect_tui.tui.screens.pick import PickScreen
+        if self.app.session is not None:
+            self._pick_surveyor()
 
-        if self.app.session is None:
-            return
+    @work(thread=True, group="surveyors", exit_on_error=False)
+    def _pick_surveyor(self) -> None:
+        try:
+            from inspect_tui.services.case_list import surveyor_choices
+
+            choices = [("", "（すべての調査員）"),
+                       *((code, f"{code}  {name}") for code, name in surveyor_choices(self.app.session))]
+            self.app.call_from_thread(self._show_picker, choices)
+        except Exception as exc:
+            self.app.report_unexpected(exc)
+
+    def _show_picker(self, choices: list[tuple[str, str]]) -> None:
+        from inspect_tui.tui.screens.pick import PickScreen
 
         def chosen(code: str | None) -> None:
             if code is not None:
                 self.apply_filter(self.filter.with_(surveyor=code))
 
-        self.app.push_screen(PickScreen("調査員で絞り込む", self._surveyor_choices()), chosen)
-
-    def _surveyor_choices(self) -> list[tuple[str, str]]:
-        from inspect_tui.services.case_list import surveyor_choices
-
-        return [("", "（すべての調査員）"),
-                *((code, f"{code}  {name}") for code, name in surveyor_choices(self.app.session))]
+        self.app.push_screen(PickScreen("調査員で絞り込む", choices), chosen)
 
     # -- open ----------------------------------------------------------------
     def action_open_case(self) -> None:
