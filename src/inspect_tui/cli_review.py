@@ -51,14 +51,15 @@ def cmd_guidance(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    g = sub.add_parser(
-        "guidance",
-        parents=[common],
-        help="新規調査員の指導終了報告（1〜10件目の重点チェック記録）",
-        description="10件目の重点チェックが終わった新規調査員の指導終了報告を出します。"
-        "申請者の氏名・被保険者番号は含みません。--surveyor なしで対象の一覧を表示します。",
-    )
+GUIDANCE_HELP = "新規調査員の指導終了報告（1〜10件目の重点チェック記録）"
+GUIDANCE_DESCRIPTION = (
+    "10件目の重点チェックが終わった新規調査員の指導終了報告を出します。"
+    "申請者の氏名・被保険者番号は含みません。--surveyor なしで対象の一覧を表示します。"
+)
+
+
+def add_guidance_arguments(g: argparse.ArgumentParser) -> None:
+    """The guidance options; also for an alias such as ``report guidance`` (then set func=cmd_guidance)."""
     g.add_argument("--surveyor", metavar="CODE", help="調査員コード")
     g.add_argument(
         "--format", choices=("text", "md", "html", "json"), default="text", help="形式（既定 text）"
@@ -71,4 +72,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     g.add_argument("--draft", action="store_true", help="10件目の点検前でも作成途中として出す")
     g.add_argument("--list", action="store_true", help="対象の新規調査員と進み具合を表示")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    g = sub.add_parser("guidance", parents=[common], help=GUIDANCE_HELP, description=GUIDANCE_DESCRIPTION)
+    add_guidance_arguments(g)
     g.set_defaults(func=cmd_guidance)
