@@ -187,6 +187,8 @@ def render_md(r: SurveyorReview, issued: dt.date) -> str:
 
 
 HTML_EXTRA_CSS = """
+section:first-of-type table { font-size: 8.5pt; }
+section:first-of-type th, section:first-of-type td { white-space: nowrap; padding: 0.8mm 1mm; }
 .signs { display: flex; gap: 0; justify-content: flex-end; margin-top: 8mm; break-inside: avoid; }
 .signs table { width: auto; }
 .draft { border: 2px solid #000; padding: 2mm; font-weight: bold; }
