@@ -77,3 +77,18 @@ def test_names_only_for_roles_that_may_see_them(session):
 def test_a_login_not_in_the_users_table_is_a_monitor(session):
     session.who = "someone-else"
     assert viewer_role(session) == "monitor"
+
+
+def test_pages_from_the_far_end_match_pages_from_the_start(session):
+    fill(session)
+    for i in range(6, 30):
+        add_case(session, f"N-{i:03d}", D(2027, 5, 1 + i % 28), ward=("長田区", "須磨区")[i % 2])
+    for f in (CaseFilter(status=""), CaseFilter(status="", sort="case_no"), CaseFilter(sort="ward"),
+              CaseFilter(status="", descending=True),
+              CaseFilter(status="", sort="received_on", descending=True)):
+        total = count_cases(session, f, TODAY, "manager")
+        whole = [r.case_no for r in rows(session, f, limit=1000)]
+        assert len(whole) == total
+        for offset in range(0, total, 7):
+            page = [r.case_no for r in fetch_page(session, f, TODAY, "manager", offset, 7, total=total)]
+            assert page == whole[offset:offset + 7], (f, offset)

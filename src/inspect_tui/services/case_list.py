@@ -228,18 +228,23 @@ def count_cases(s: Session, f: CaseFilter, today: dt.date, role: str) -> int:
 
 
 def fetch_page(
-    s: Session, f: CaseFilter, today: dt.date, role: str, offset: int, limit: int
+    s: Session, f: CaseFilter, today: dt.date, role: str, offset: int, limit: int,
+    total: int | None = None,
 ) -> list[CaseListRow]:
     """limit rows from offset, in the filter's order, with deadline state and days left.
+
+    total (the count_cases of the filter, when the caller knows it) lets a page in
+    the far half be read from the other end: the last page of 100k rows costs
+    what the first does, instead of skipping 100k rows.
 
     Sorting by the next deadline only computes it for open cases: closed ones
     have none, so they come after the open ones (before them when descending),
     in case order. That keeps the sort on an index-sized set, not the table.
     """
     if f.sort != "next_due" or f.status == "open" or (f.deadline and f.deadline != "none"):
-        return _fetch(s, f, today, role, offset, limit, "")
+        return _fetch(s, f, today, role, offset, limit, "", size=total)
     if f.status and f.status not in OPEN_STATUSES:  # one closed status: no deadlines at all
-        return _fetch(s, f, today, role, offset, limit, "", order_by_id=True)
+        return _fetch(s, f, today, role, offset, limit, "", order_by_id=True, size=total)
     open_part = f"c.status IN {_OPEN_IN}"
     closed_part = f"c.status NOT IN {_OPEN_IN}"
     first, second = (open_part, closed_part) if not f.descending else (closed_part, open_part)
@@ -249,21 +254,32 @@ def fetch_page(
         f"SELECT count(*) FROM {source} WHERE {q.where} AND {first}", q.params).fetchone()[0]
     rows: list[CaseListRow] = []
     if offset < n_first:
-        rows = _fetch(s, f, today, role, offset, limit, first, order_by_id=first == closed_part)
+        rows = _fetch(s, f, today, role, offset, limit, first, order_by_id=first == closed_part,
+                      size=n_first)
     if len(rows) < limit:
         rest_offset = max(0, offset - n_first)
         rows += _fetch(s, f, today, role, rest_offset, limit - len(rows), second,
-                       order_by_id=second == closed_part)
+                       order_by_id=second == closed_part,
+                       size=None if total is None else total - n_first)
     return rows
 
 
 def _fetch(
     s: Session, f: CaseFilter, today: dt.date, role: str, offset: int, limit: int, extra: str,
-    order_by_id: bool = False,
+    order_by_id: bool = False, size: int | None = None,
 ) -> list[CaseListRow]:
+    descending = f.descending
+    from_end = size is not None and offset > size // 2
+    if from_end:  # read the far half from the other end, then turn the page round
+        assert size is not None
+        limit = min(limit, size - offset)
+        if limit <= 0:
+            return []
+        offset = size - offset - limit
+        descending = not descending
     q = build_query(s, f, today, role, narrow=extra == f"c.status IN {_OPEN_IN}")
     where = f"{q.where} AND {extra}" if extra else q.where
-    direction = "DESC" if f.descending else "ASC"
+    direction = "DESC" if descending else "ASC"
     if order_by_id:
         order_by = f"c.id {direction}"
     elif f.sort == "next_due":
@@ -295,7 +311,7 @@ def _fetch(
             applicant_name=(r["applicant_name"] or "") if names else None,
             deadlines=tuple(_due_cell(r, rule, done) for rule, done in DONE_COLUMNS),  # type: ignore[arg-type]
         ))
-    return out
+    return out[::-1] if from_end else out
 
 
 DONE_COLUMNS = (("contact", "contacted_on"), ("standard", "submitted_on"), ("target20", "submitted_on"))

@@ -113,14 +113,15 @@ class CasesScreen(DataScreen):
 
     @on(CaseTable.NeedPage)
     def _need_page(self, message: CaseTable.NeedPage) -> None:
-        self._read_page(self.filter, message.page, message.generation)
+        self._read_page(self.filter, message.page, message.generation, message.table.total)
 
     @work(thread=True, group="case-page", exit_on_error=False)
-    def _read_page(self, f, page: int, generation: int) -> None:
+    def _read_page(self, f, page: int, generation: int, total: int) -> None:
         try:
             from inspect_tui.services.case_list import fetch_page
 
-            rows = fetch_page(self.app.session, f, self.app.today, self.app.role, page * PAGE_SIZE, PAGE_SIZE)
+            rows = fetch_page(self.app.session, f, self.app.today, self.app.role, page * PAGE_SIZE, PAGE_SIZE,
+                              total=total)
             self.post_message(self.PageRead(page, rows, generation))
         except Exception as exc:
             self.app.report_unexpected(exc)
