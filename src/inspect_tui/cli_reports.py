@@ -245,3 +245,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     n.add_argument("kind", choices=("problems", "improvements"))
     n.add_argument("text", nargs="?", default=None, help="本文（- で標準入力、空文字で消す、省略で表示）")
     n.set_defaults(func=cmd_note)
+    _add_report_aliases(kinds, common)
+
+
+def _add_report_aliases(kinds: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Reports that live with their feature, reachable under ``report`` too (same options, same code)."""
+    from inspect_tui.cli_quality import PARETO_DESCRIPTION, PARETO_HELP, add_pareto_arguments, cmd_pareto
+    from inspect_tui.cli_review import add_guidance_arguments, cmd_guidance
+
+    pa = kinds.add_parser("pareto", parents=[common], help=PARETO_HELP, description=PARETO_DESCRIPTION)
+    add_pareto_arguments(pa)
+    pa.set_defaults(func=cmd_pareto)
+    g = kinds.add_parser("guidance", parents=[common], help="新規調査員の指導終了報告（指導終了報告）")
+    add_guidance_arguments(g)
+    g.set_defaults(func=cmd_guidance)

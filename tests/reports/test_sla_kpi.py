@@ -62,8 +62,8 @@ def test_sla_quarter(session, q1):
     assert st.actual.value == 1 and st.achieved is False and st.actual.components["excluded"] == 2
     t20 = by_id["late_target20"]
     assert t20.actual.value == 0 and t20.achieved is True
-    # nothing records post-submission corrections yet: 未集計, not a fake 0
-    assert by_id["corrections"].actual.status == "missing" and by_id["corrections"].achieved is None
+    # post-submission corrections come from the review feature's 'post' checks: none here, a real 0
+    assert by_id["corrections"].actual.value == 0 and by_id["corrections"].achieved is True
     # complaints and incidents are recorded (quality feature), none this quarter: a real 0
     for ident in ("privacy_incidents", "complaints"):
         assert by_id[ident].actual.value == 0 and by_id[ident].achieved is True
@@ -71,7 +71,8 @@ def test_sla_quarter(session, q1):
     assert [u.period.key for u in by_id["complaints"].units] == ["2027-04", "2027-05", "2027-06"]
     assert r.excluded_city_cases["contact"] == [q1["P2"]]
     text = render(r, "text")
-    assert "未集計" in text and q1["P2"] in text and q1["P3"] not in text.split("除外した市の事由")[1]
+    assert "未集計" not in text  # every shipped SLA indicator has a source now
+    assert q1["P2"] in text and q1["P3"] not in text.split("除外した市の事由")[1]
 
 
 def test_sla_fiscal_year_judges_each_quarter(session, q1):
@@ -363,3 +364,23 @@ def test_sla_complaints_and_incidents_from_the_quality_records(session):
     assert c.actual.components["excluded_city"] == 1
     p = by_id["privacy_incidents"]
     assert p.actual.value == 1 and p.achieved is False and p.indicator.level == "必達"
+
+
+def test_post_submission_checks_count_as_corrections(session, q1):
+    conn = session.db.conn
+    conn.execute("INSERT INTO surveyors (code, name, qualification) VALUES ('S1', '甲', 'care_manager')")
+    conn.execute(
+        "INSERT INTO surveyors (code, name, qualification, is_chief) VALUES ('C1', '乙', 'care_manager', 1)"
+    )
+    case_id = conn.execute("SELECT id FROM cases WHERE case_no = ?", (q1["P4"],)).fetchone()[0]
+    row = (
+        "INSERT INTO review_checks (case_id, surveyor, inspector, kind, post_source, state, checked_on,"
+        " created_at, updated_at, who) VALUES (?, 'S1', 'C1', ?, ?, ?, ?, 'x', 'x', 'tester')"
+    )
+    conn.execute(row, (case_id, "post", "return", "done", "2027-06-20"))  # counted: a returned form
+    conn.execute(row, (case_id, "post", "query", "draft", "2027-06-21"))  # a draft: not yet counted
+    conn.execute(row, (case_id, "routine", None, "done", "2027-06-22"))  # an ordinary inspection: not one
+    conn.execute(row, (case_id, "post", "resurvey", "done", "2027-07-02"))  # outside the quarter
+    r = build_sla(session, parse_period("2027Q1"), d("2027-07-10"))
+    corrections = next(x for x in r.results if x.indicator.id == "corrections")
+    assert corrections.actual.value == 1 and corrections.achieved is False

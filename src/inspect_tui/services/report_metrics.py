@@ -8,9 +8,10 @@ numerator and denominator), so quarter and year figures are exactly the
 months' figures added up.
 
 Complaints, incidents (personal-data ones: kind 'security') and first-ten
-checks are counted from the quality and review features' tables; a counter
-returns None when its table is absent. Metrics nothing records yet
-(post-submission corrections, phone complaints as such) are known by name
+checks and post-submission corrections (the review feature's 'post' checks)
+are counted from the quality and review features' tables; a counter returns
+None when its table is absent. Metrics nothing records yet (phone
+complaints as such) are known by name
 but have no counter: reports say 未集計 instead of printing 0. A feature that
 records them calls ``register_metric`` with a counter.
 """
@@ -163,12 +164,20 @@ register_metric(
         ),
     )
 )
+# A form corrected after submission: a post-submission check (照会・返戻・再調査 from the
+# office) recorded by the review feature; one per form, however many findings it had.
+register_metric(
+    Metric(
+        "corrections",
+        "提出後の修正",
+        "件",
+        _dated_counter(
+            "review_checks", "AND kind = 'post' AND state = 'done' AND blind_of IS NULL", city_column=None
+        ),
+    )
+)
 # Not recorded anywhere yet: known by name, reported as 未集計.
-for _id, _label in (
-    ("corrections", "提出後の修正"),
-    ("phone_complaints", "電話対応の苦情"),
-):
-    register_metric(Metric(_id, _label, "件", None))
+register_metric(Metric("phone_complaints", "電話対応の苦情", "件", None))
 
 
 def monthly_components(
