@@ -16,7 +16,9 @@ from inspect_tui.tui.bindings import CASES
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.widgets.case_table import PAGE_SIZE, CaseTable
 
-FILTER_DEBOUNCE_S = 0.08  # typing pauses shorter than this make one query, not one per key
+#: No fixed typing delay: the first key queries at once; keys typed while a query runs
+#: are coalesced into one query when it answers (never more than one in flight).
+FILTER_DEBOUNCE_S = 0.0
 
 
 class CasesScreen(DataScreen):
@@ -48,7 +50,8 @@ class CasesScreen(DataScreen):
         self.last_query_ms = 0.0
         self._query_key: object = None
         self._wards: list[str] = []
-        self._debounce = None
+        self._in_flight = False
+        self._pending_text: str | None = None
         self._keep_cursor = False
 
     def compose(self) -> ComposeResult:
@@ -84,6 +87,7 @@ class CasesScreen(DataScreen):
         if getattr(self.app, "session", None) is None:
             return
         self._query_key = object()
+        self._in_flight = True
         self._count(self.filter, self._query_key)
 
     @work(thread=True, exclusive=True, group="case-count", exit_on_error=False)
@@ -98,6 +102,14 @@ class CasesScreen(DataScreen):
             self.post_message(self.Counted(key, total, first, (time.perf_counter() - start) * 1000))
         except Exception as exc:
             self.app.report_unexpected(exc)
+            self.app.call_from_thread(self._query_done)
+
+    def _query_done(self) -> None:
+        """A query answered: run the text typed meanwhile, if any (one query for many keys)."""
+        self._in_flight = False
+        pending, self._pending_text = self._pending_text, None
+        if pending is not None and pending != self.filter.text:
+            self.apply_filter(self.filter.with_(text=pending))
 
     def on_cases_screen_counted(self, message: Counted) -> None:
         if message.key is not self._query_key:
@@ -110,6 +122,7 @@ class CasesScreen(DataScreen):
         table.reset(message.total, message.first_page, keep_cursor=self._keep_cursor)
         self._keep_cursor = False
         self._show_filter_line()
+        self._query_done()
 
     @on(CaseTable.NeedPage)
     def _need_page(self, message: CaseTable.NeedPage) -> None:
@@ -142,16 +155,14 @@ class CasesScreen(DataScreen):
 
     @on(Input.Changed, "#filter-input")
     def _typed(self, event: Input.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        value = event.value
-        self._debounce = self.set_timer(
-            FILTER_DEBOUNCE_S, lambda: self.apply_filter(self.filter.with_(text=value)))
+        if self._in_flight:
+            self._pending_text = event.value
+        elif event.value != self.filter.text:
+            self.apply_filter(self.filter.with_(text=event.value))
 
     @on(Input.Submitted, "#filter-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
+        self._pending_text = None
         if event.value != self.filter.text:
             self.apply_filter(self.filter.with_(text=event.value))
         self._leave_filter()

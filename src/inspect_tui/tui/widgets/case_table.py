@@ -138,11 +138,16 @@ class CaseTable(ScrollView, can_focus=True):
         self._asked: set[tuple[int, int]] = set()
         self.loaded = False
         self.show_names = True  # off for roles that may not see applicants' names
+        self._style_cache: dict[str, Style] = {}
+        self._line_cache: dict[tuple[int, int, bool], Strip] = {}
+        self._cols: list[Column] = []
+        self._cols_width = -1
 
     # -- data ---------------------------------------------------------------
     def reset(self, total: int, first_page: list | None = None, keep_cursor: bool = False) -> int:
         """A new result set of total rows; returns the new generation for page requests."""
         self.generation += 1
+        self._cols_width = -1  # show_names may have changed
         self.total = total
         self._pages.clear()
         self._asked.clear()
@@ -204,13 +209,29 @@ class CaseTable(ScrollView, can_focus=True):
         text = fit(text, width)
         return Strip([Segment(text, style)], width)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style_cache.clear()
+        self._line_cache.clear()
+
+    def _style(self, name: str) -> Style:
+        """base + component style, computed once per theme (render_line runs for every line)."""
+        style = self._style_cache.get(name)
+        if style is None:
+            style = self.rich_style + self.get_component_rich_style(name) if name else self.rich_style
+            self._style_cache[name] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        cols = self.visible_columns()
-        base = self.rich_style
+        if width != self._cols_width:
+            self._cols = self.visible_columns()
+            self._cols_width = width
+            self._line_cache.clear()
+        cols = self._cols
+        base = self._style("")
         if y == 0:
-            style = base + self.get_component_rich_style("case-table--header")
-            return self._line([c.title for c in cols], cols, style, width)
+            return self._line([c.title for c in cols], cols, self._style("case-table--header"), width)
         index = int(self.scroll_offset.y) + y - 1
         if index >= self.total:
             if index == 0 and self.loaded:
@@ -221,12 +242,19 @@ class CaseTable(ScrollView, can_focus=True):
         row = self.row_at(index)
         if row is None:
             self._ask(index // PAGE_SIZE)
-            style = base + self.get_component_rich_style("case-table--loading")
-            return Strip([Segment(fit("  ...", width), style)], width)
-        style = base + self.get_component_rich_style(f"case-table--{row.state}")
-        if index == self.cursor:
-            style = style + self.get_component_rich_style("case-table--cursor")
-        return self._line([cell_text(row, c.key) for c in cols], cols, style, width)
+            return Strip([Segment(fit("  ...", width), self._style("case-table--loading"))], width)
+        is_cursor = index == self.cursor
+        key = (self.generation, index, is_cursor)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            style = self._style(f"case-table--{row.state}")
+            if is_cursor:
+                style = style + self._style("case-table--cursor")
+            strip = self._line([cell_text(row, c.key) for c in cols], cols, style, width)
+            if len(self._line_cache) > 400:
+                self._line_cache.clear()
+            self._line_cache[key] = strip
+        return strip
 
     def _ask(self, page: int) -> None:
         key = (self.generation, page)
