@@ -260,9 +260,37 @@ def cmd_pareto(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- parser
+PARETO_HELP = "パレート分析（苦情・事故・点検の指摘）"
+PARETO_DESCRIPTION = (
+    "期間と条件で件数を多い順に並べ、構成比・累積比率と重点項目"
+    "（累積80%まで。80%を超える項目を含む）を出します。"
+)
+
+
+def add_pareto_arguments(p: argparse.ArgumentParser) -> None:
+    """The pareto options; also for an alias such as ``report pareto`` (then set func=cmd_pareto)."""
+    _period(p, required=True)
+    p.add_argument(
+        "--of", required=True, metavar="SOURCE", help="集計対象: complaints / incidents / findings"
+    )
+    p.add_argument(
+        "--kind",
+        help="種別（苦情: serious / minor、事故: incident / accident / security、"
+        "指摘: focused / routine / followup3 / followup6 / post）",
+    )
+    p.add_argument(
+        "--format", default="text", choices=("text", "md", "csv", "json", "html", "xlsx"), help="出力形式"
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="書き出すファイル（xlsx では必須）")
+
+
 def _period(p: argparse.ArgumentParser, required: bool = False) -> None:
-    p.add_argument("--from", dest="date_from", type=_date, required=required, help="期間の始め（含む）")
-    p.add_argument("--to", dest="date_to", type=_date, required=required, help="期間の終わり（含む）")
+    p.add_argument(
+        "--from", dest="date_from", type=_date, required=required, metavar="DATE", help="期間の始め（含む）"
+    )
+    p.add_argument(
+        "--to", dest="date_to", type=_date, required=required, metavar="DATE", help="期間の終わり（含む）"
+    )
     p.add_argument("--ward", help="区で絞る")
     p.add_argument("--surveyor", help="調査員コードで絞る")
 
@@ -356,19 +384,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ls.add_argument("--all", action="store_true", help="完了したものも出す")
     ls.set_defaults(func=cmd_problem, action="list")
 
-    pa = sub.add_parser(
-        "pareto",
-        parents=[common],
-        help="パレート分析（苦情・事故・点検の指摘）",
-        description="期間と条件で件数を多い順に並べ、構成比・累積比率と重点項目（累積80%まで）を出します。",
-    )
-    _period(pa, required=True)
-    pa.add_argument("--of", required=True, help="集計対象: complaints / incidents / findings")
-    pa.add_argument(
-        "--kind",
-        help="種別（苦情: serious / minor、事故: incident / accident / security、"
-        "指摘: focused / routine / followup3 / followup6 / post）",
-    )
-    pa.add_argument("--format", default="text", choices=("text", "md", "csv", "json", "html", "xlsx"))
-    pa.add_argument("-o", "--output", metavar="FILE", help="書き出すファイル")
+    pa = sub.add_parser("pareto", parents=[common], help=PARETO_HELP, description=PARETO_DESCRIPTION)
+    add_pareto_arguments(pa)
     pa.set_defaults(func=cmd_pareto)

@@ -226,3 +226,17 @@ def test_pareto_bad_date_and_xlsx_without_file(capsys, db):
         "xlsx",
     )
     assert code == 2 and "-o" in err
+
+
+def test_pareto_arguments_can_be_reused_for_an_alias(capsys, db):
+    import argparse
+
+    from inspect_tui.cli_quality import add_pareto_arguments, cmd_pareto
+
+    p = argparse.ArgumentParser()
+    p.add_argument("--db")
+    add_pareto_arguments(p)
+    p.set_defaults(func=cmd_pareto)
+    args = p.parse_args(["--db", db, "--from", "2027-06-01", "--to", "2027-06-30", "--of", "incidents"])
+    assert args.func(args) == 0
+    assert "該当する記録はありません" in capsys.readouterr().out
