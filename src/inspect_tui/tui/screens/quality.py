@@ -36,6 +36,7 @@ BINDINGS = [
         "前タブ",
         key_display="[",
         tooltip="前のタブへ",
+        show=False,
         id="quality.prev_tab",
     ),
     Binding(
@@ -44,6 +45,7 @@ BINDINGS = [
         "次タブ",
         key_display="]",
         tooltip="次のタブへ",
+        show=False,
         id="quality.next_tab",
     ),
     Binding("n", "new", "新規", tooltip="このタブの記録を新しく作る", id="quality.new"),
@@ -66,6 +68,7 @@ BINDINGS = [
     ),
 ]
 TABS = ("complaints", "incidents", "problems", "pareto")
+HINT = "[ ] タブ切替　Enter 開く　c 課題を完了（課題タブ）　? キー一覧"
 
 
 def _now_text() -> str:
@@ -159,7 +162,7 @@ class QualityScreen(Screen):
             with TabPane("パレート分析", id="pareto"), VerticalScroll():
                 yield from self._pareto_filters()
                 yield ParetoChart(id="pareto-chart")
-        yield Static("", id="status")
+        yield Static(Text(HINT), id="status")
         yield Footer()
 
     def _pareto_filters(self) -> ComposeResult:
