@@ -11,6 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from inspect_tui.store.cases import CASE_COLUMNS, DUE_COLUMNS
 from inspect_tui.store.retention import add_months
 
 if TYPE_CHECKING:
@@ -238,32 +239,12 @@ def _visit_note(gen: Generator, p: Plan) -> str:
     return note
 
 
+# The cases table's own column order (store.cases), plus what the demo fills in directly.
 CASE_INSERT_COLUMNS = (
     "id",
-    "case_no",
-    "insurer",
-    "is_home",
-    "welfare",
-    "application",
-    "ward",
-    "insured_no",
-    "applicant_name",
-    "birth_date",
-    "received_on",
-    "dispatched_on",
-    "urgent",
-    "surveyor",
-    "accompanied_by",
-    "contacted_on",
-    "visited_on",
-    "submitted_on",
-    "accepted_on",
-    "cancelled_on",
-    "returned_on",
+    *CASE_COLUMNS,
     "status",
-    "contact_due",
-    "standard_due",
-    "target20_due",
+    *DUE_COLUMNS,
     "personal_purged_on",
     "version",
     "updated_at",
