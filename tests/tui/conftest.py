@@ -29,6 +29,11 @@ def make_app(path: Path, **config_fields):
 
 async def settle(pilot, rounds: int = 4) -> None:
     """Let workers finish and their messages land (a few rounds: loads start loads)."""
+    app = pilot.app
+    for _ in range(500):  # the database opens after the first paint: wait for it first
+        if getattr(app, "session", None) is not None or getattr(app, "open_error", None):
+            break
+        await pilot.pause(0.01)
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
