@@ -359,3 +359,14 @@ async def test_picking_a_surveyor_by_typing(sample_db):
         assert isinstance(screen, CasesScreen) and screen.filter.surveyor == "S003"
         table = screen.query_one(CaseTable)
         assert table.total > 0 and all(table.row_at(i).surveyor == "S003" for i in range(table.total))
+
+
+async def test_the_audit_trail_opens_for_a_manager(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "AuditScreen"
+        await pilot.press("escape")
+        assert isinstance(app.screen, TodayScreen)

@@ -237,6 +237,19 @@ class InspectApp(App[int]):
             return
         self.push_screen(HelpScreen(self.screen))
 
+    def action_show_audit(self) -> None:
+        if self.session is None:
+            return
+        if self.role != "manager":
+            self.notify("監査記録は業務責任者だけが見られます", severity="warning")
+            return
+        try:
+            from inspect_tui.tui.screens.audit import AuditScreen
+        except ImportError:
+            self.notify("監査記録の画面はこの版にはありません", severity="warning")
+            return
+        self.push_screen(AuditScreen())
+
     def action_next_theme(self) -> None:
         names = self.our_themes or [self.theme]
         i = names.index(self.theme) if self.theme in names else -1

@@ -38,6 +38,7 @@ APP = [
     _b("q", "app.quit_from_top", "終了", "app.quit", "終了（開いた画面があれば戻る）"),
     _b("ctrl+t", "app.next_theme", "テーマ", "app.theme", "テーマを切り替える", show=False),
     _b("ctrl+r", "app.reload", "再読込", "app.reload", "この画面を読み直す", show=False),
+    _b("ctrl+l", "app.show_audit", "監査記録", "app.audit", "監査記録を見る（業務責任者のみ）", show=False),
 ]
 
 BACK = _b("escape", "app.back", "戻る", "app.back", "前の画面に戻る")
