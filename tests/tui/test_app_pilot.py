@@ -370,3 +370,15 @@ async def test_the_audit_trail_opens_for_a_manager(sample_db):
         assert type(app.screen).__name__ == "AuditScreen"
         await pilot.press("escape")
         assert isinstance(app.screen, TodayScreen)
+
+
+async def test_every_screen_says_why_when_the_database_cannot_open(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    app = make_app(blocker / "cases.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, selector in (("2", "#filter-line"), ("3", "#surveyor-summary")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert "データベースを開けません" in text_of(app.screen, selector)

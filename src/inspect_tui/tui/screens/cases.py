@@ -64,10 +64,10 @@ class CasesScreen(DataScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#filter-input", Input).display = False
         self.query_one(CaseTable).focus()
         self._show_filter_line()
+        super().on_mount()  # after the filter line: a database error replaces it
 
     # -- loading ------------------------------------------------------------
     def load(self) -> None:
@@ -141,6 +141,9 @@ class CasesScreen(DataScreen):
 
     def on_cases_screen_page_read(self, message: PageRead) -> None:
         self.query_one(CaseTable).add_page(message.page, message.rows, message.generation)
+
+    def show_message(self, text: str) -> None:
+        self.query_one("#filter-line", Static).update(f" {text}")
 
     def _show_filter_line(self) -> None:
         table = self.query_one(CaseTable)

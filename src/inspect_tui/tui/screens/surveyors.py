@@ -59,6 +59,9 @@ class SurveyorsScreen(DataScreen):
         except Exception as exc:
             self.app.report_unexpected(exc)
 
+    def show_message(self, text: str) -> None:
+        self.query_one("#surveyor-summary", Static).update(f" {text}")
+
     def on_surveyors_screen_loaded(self, message: Loaded) -> None:
         self.rows = message.rows
         self._fill()
