@@ -212,6 +212,37 @@ def cmd_case(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- parser
+def _add_app_options(p: argparse.ArgumentParser) -> None:
+    """The options of the app itself (no subcommand)."""
+    p.add_argument(
+        "--demo", action="store_true", help="デモ用データベースで開く（自分のデータには触れません）"
+    )
+    p.add_argument("--theme", help="テーマ（default / light / high-contrast）")
+    p.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="LOGIN",
+        help="この利用者として使う（SSH の強制コマンドの中か、データベースの所有者だけ）",
+    )
+    p.set_defaults(func=cmd_app)
+
+
+def _parse_app_only(argv: list[str]) -> argparse.Namespace | None:
+    """Arguments for opening the app, without building every subcommand's parser.
+
+    Starting the app is the common case and start-up is a budget: the full
+    parser (some forty subcommands) costs tens of milliseconds. Returns None
+    when argv asks for anything else, and the full parser takes over.
+    """
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    p = argparse.ArgumentParser(prog="inspect-tui", add_help=False)
+    p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    _add_app_options(p)
+    args, rest = p.parse_known_args(argv)
+    return None if rest else args
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -227,17 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     p.add_argument("--version", action="version", version=f"inspect-tui {__version__}")
-    p.add_argument(
-        "--demo", action="store_true", help="デモ用データベースで開く（自分のデータには触れません）"
-    )
-    p.add_argument("--theme", help="テーマ（default / light / high-contrast）")
-    p.add_argument(
-        "--as",
-        dest="as_user",
-        metavar="LOGIN",
-        help="この利用者として使う（SSH の強制コマンドの中か、データベースの所有者だけ）",
-    )
-    p.set_defaults(func=cmd_app)
+    _add_app_options(p)
     sub = p.add_subparsers(title="コマンド", metavar="COMMAND")
 
     d = sub.add_parser(
@@ -273,7 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--today", type=_date, default=None, help="「今日」とする日（既定: 日本の今日）")
     dm.add_argument("--years", type=float, default=1.5, help="何年分作るか（既定 1.5）")
     dm.add_argument("--force", action="store_true", help="あるファイルを上書きする")
-    dm.add_argument("--districts", type=int, default=1, help="地区の数（既定 1 = C地区。ベンチマーク用に大きな市を作る）")
+    dm.add_argument(
+        "--districts", type=int, default=1, help="地区の数（既定 1 = C地区。ベンチマーク用に大きな市を作る）"
+    )
     dm.set_defaults(func=cmd_demo)
 
     c = sub.add_parser("config", help="設定ファイル")
@@ -338,12 +361,14 @@ def _add_more_commands(sub: argparse._SubParsersAction, common: argparse.Argumen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv_list = list(sys.argv[1:] if argv is None else argv)
+    args = _parse_app_only(argv_list)
+    if args is None:
+        args = build_parser().parse_args(argv_list)
     try:
         from inspect_tui.cli_trust import apply_identity
 
-        args = apply_identity(parser, args, argv)  # --as and SSH forced commands
+        args = apply_identity(build_parser, args, argv_list)  # --as and SSH forced commands
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"inspect-tui: {exc}", file=sys.stderr)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inspect_tui.cli import EXIT_FAIL, EXIT_OK, UserError, _date, _db_path, _out, _session
 
 
 # --------------------------------------------------------------------------- identity
-def apply_identity(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: Sequence[str] | None):
+def apply_identity(
+    make_parser: Callable[[], argparse.ArgumentParser], args: argparse.Namespace, argv: Sequence[str] | None
+):
     """Honour ``--as`` and SSH_ORIGINAL_COMMAND; returns the (possibly re-parsed) arguments."""
     from inspect_tui.cli import cmd_app
     from inspect_tui.identity import IdentityError, establish, forced_argv
@@ -24,7 +26,7 @@ def apply_identity(parser: argparse.ArgumentParser, args: argparse.Namespace, ar
     try:
         new = forced_argv(argv, has_subcommand=args.func is not cmd_app)
         if new != argv:
-            args = parser.parse_args(new)
+            args = make_parser().parse_args(new)
             _refuse_server_files(args)
         establish(getattr(args, "as_user", None), _db_path(args))
     except IdentityError as exc:
