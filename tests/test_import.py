@@ -615,3 +615,22 @@ def test_broken_utf8_with_bom_names_the_line(loaded, tmp_path):
         + b"K-8,\x82\xa0\n"
     )
     assert "行 3: UTF-8（BOM 付き）として読めないバイトがあります" in fails(loaded, path)
+
+
+def test_an_import_writes_one_audit_row_naming_the_file_and_every_record(loaded, tmp_path):
+    import json
+
+    rows = loaded.db.conn.execute(
+        "SELECT who, action, entity, key, after_json FROM audit_log WHERE action = 'import' AND entity = 'case'"
+    ).fetchall()
+    assert len(rows) == 1
+    who, _, _, key, after = rows[0]
+    assert (who, key) == ("tester", "cases_en.csv")
+    data = json.loads(after)
+    assert (data["added"], data["updated"]) == (3, 0)
+    assert [c[0] for c in data["changes"]] == ["K-0001", "K-0002", "K-0003"]
+    assert "申請" not in after and "0000000001" not in after  # no personal values
+    # a re-import that changes nothing writes no audit row
+    import_file(loaded, "cases", FIXTURES / "cases_en.csv")
+    n = loaded.db.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'import'").fetchone()[0]
+    assert n == 2  # the surveyors import and the cases import
