@@ -382,3 +382,21 @@ async def test_every_screen_says_why_when_the_database_cannot_open(tmp_path):
             await pilot.press(key)
             await settle(pilot)
             assert "データベースを開けません" in text_of(app.screen, selector)
+
+
+async def test_a_burst_of_typing_is_never_written_back_over(sample_db):
+    """Keys arriving faster than the app handles them (SSH, paste) queue Changed events with
+    older values; none of them may overwrite what is in the box."""
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "slash")
+        await settle(pilot)
+        box = app.screen.query_one("#filter-input")
+        for ch in "R9-0101":
+            box.insert_text_at_cursor(ch)  # no pause between keys
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert box.value == "R9-0101"
+        assert app.screen.filter.text == "R9-0101"
+        assert app.screen.query_one(CaseTable).total == 10

@@ -74,11 +74,13 @@ class CasesScreen(DataScreen):
         self._keep_cursor = True
         self._query()
 
-    def apply_filter(self, new_filter) -> None:
+    def apply_filter(self, new_filter, *, from_typing: bool = False) -> None:
         self.filter = new_filter
         self._keep_cursor = False
         text_input = self.query_one("#filter-input", Input)
-        if text_input.value != new_filter.text:
+        # Never write back into the box while the user types: queued Changed events carry
+        # older values, and writing one back would eat the keys typed since.
+        if not from_typing and text_input.value != new_filter.text:
             text_input.value = new_filter.text
         self._show_filter_line()
         self._query()
@@ -109,7 +111,7 @@ class CasesScreen(DataScreen):
         self._in_flight = False
         pending, self._pending_text = self._pending_text, None
         if pending is not None and pending != self.filter.text:
-            self.apply_filter(self.filter.with_(text=pending))
+            self.apply_filter(self.filter.with_(text=pending), from_typing=True)
 
     def on_cases_screen_counted(self, message: Counted) -> None:
         if message.key is not self._query_key:
@@ -158,16 +160,17 @@ class CasesScreen(DataScreen):
 
     @on(Input.Changed, "#filter-input")
     def _typed(self, event: Input.Changed) -> None:
+        value = event.input.value  # the box as it is now, not as it was when the event was queued
         if self._in_flight:
-            self._pending_text = event.value
-        elif event.value != self.filter.text:
-            self.apply_filter(self.filter.with_(text=event.value))
+            self._pending_text = value
+        elif value != self.filter.text:
+            self.apply_filter(self.filter.with_(text=value), from_typing=True)
 
     @on(Input.Submitted, "#filter-input")
     def _submitted(self, event: Input.Submitted) -> None:
         self._pending_text = None
         if event.value != self.filter.text:
-            self.apply_filter(self.filter.with_(text=event.value))
+            self.apply_filter(self.filter.with_(text=event.value), from_typing=True)
         self._leave_filter()
 
     def _leave_filter(self) -> None:
