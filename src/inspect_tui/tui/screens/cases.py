@@ -52,6 +52,7 @@ class CasesScreen(DataScreen):
         self._wards: list[str] = []
         self._in_flight = False
         self._pending_text: str | None = None
+        self._typing = False
         self._keep_cursor = False
 
     def compose(self) -> ComposeResult:
@@ -74,16 +75,24 @@ class CasesScreen(DataScreen):
         self._keep_cursor = True
         self._query()
 
-    def apply_filter(self, new_filter, *, from_typing: bool = False) -> None:
+    def apply_filter(self, new_filter) -> None:
         self.filter = new_filter
         self._keep_cursor = False
         text_input = self.query_one("#filter-input", Input)
         # Never write back into the box while the user types: queued Changed events carry
         # older values, and writing one back would eat the keys typed since.
-        if not from_typing and text_input.value != new_filter.text:
+        if not self._typing and text_input.value != new_filter.text:
             text_input.value = new_filter.text
         self._show_filter_line()
         self._query()
+
+    def _apply_typed(self, new_filter) -> None:
+        """apply_filter for text the user typed (the box already shows it)."""
+        self._typing = True
+        try:
+            self.apply_filter(new_filter)
+        finally:
+            self._typing = False
 
     def _query(self) -> None:
         if getattr(self.app, "session", None) is None:
@@ -111,7 +120,7 @@ class CasesScreen(DataScreen):
         self._in_flight = False
         pending, self._pending_text = self._pending_text, None
         if pending is not None and pending != self.filter.text:
-            self.apply_filter(self.filter.with_(text=pending), from_typing=True)
+            self._apply_typed(self.filter.with_(text=pending))
 
     def on_cases_screen_counted(self, message: Counted) -> None:
         if message.key is not self._query_key:
@@ -164,13 +173,13 @@ class CasesScreen(DataScreen):
         if self._in_flight:
             self._pending_text = value
         elif value != self.filter.text:
-            self.apply_filter(self.filter.with_(text=value), from_typing=True)
+            self._apply_typed(self.filter.with_(text=value))
 
     @on(Input.Submitted, "#filter-input")
     def _submitted(self, event: Input.Submitted) -> None:
         self._pending_text = None
         if event.value != self.filter.text:
-            self.apply_filter(self.filter.with_(text=event.value), from_typing=True)
+            self._apply_typed(self.filter.with_(text=event.value))
         self._leave_filter()
 
     def _leave_filter(self) -> None:
