@@ -275,7 +275,7 @@ def test_update_of_one_field_writes_only_that_case(loaded, tmp_path):
     assert changed == {"visited_on", "status", "version"}
     assert [tuple(case(conn, n)) for n in ("K-0001", "K-0003")] == others
     last = events(conn, "K-0002")[-1]
-    assert last["kind"] == "import" and "訪問日 なし → 2027-06-08" in last["note"]
+    assert last["kind"] == "import" and "訪問日 なし から 2027-06-08" in last["note"]
 
 
 def test_update_keeps_stored_deadlines_unless_their_base_date_changed(loaded, tmp_path):
@@ -295,7 +295,7 @@ def test_update_keeps_stored_deadlines_unless_their_base_date_changed(loaded, tm
     row = case(conn, "K-0002")
     assert row["contact_due"] == "2099-01-01"
     assert row["standard_due"] == "2027-06-10"
-    assert "期限「標準提出期限」を再計算: 2099-01-02 → 2027-06-10" in events(conn, "K-0002")[-1]["note"]
+    assert "期限「標準提出期限」を再計算: 2099-01-02 から 2027-06-10" in events(conn, "K-0002")[-1]["note"]
 
 
 def test_dry_run_writes_nothing_and_lists_changes(loaded, tmp_path):
@@ -584,7 +584,7 @@ def test_many_rows_get_one_import_event_each(staffed, tmp_path):
     summary = import_file(staffed, "cases", path)
     assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 2999)
     assert case(conn, "K-00007")["status"] == "visited"
-    assert [e["note"] for e in events(conn, "K-00007")] == ["取込", "取込で更新: 訪問日 なし → 2027-05-09"]
+    assert [e["note"] for e in events(conn, "K-00007")] == ["取込", "取込で更新: 訪問日 なし から 2027-05-09"]
 
 
 def test_dry_run_list_is_capped(staffed, tmp_path):

@@ -177,7 +177,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         _out("今のカレンダーで計算し直しても動く期限はありません")
         return EXIT_OK
     lines = [f"{head}: {len(moved)} 件"]
-    lines += [f"  {m.case_no}  {m.rule}: {m.old} → {m.new}" for m in moved[:200]]
+    lines += [f"  {m.case_no}  {m.rule}: {m.old} から {m.new}" for m in moved[:200]]
     if len(moved) > 200:
         lines.append(f"  …ほか {len(moved) - 200} 件")
     _out("\n".join(lines))

@@ -130,7 +130,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _out(
         "\n".join(
             f"{r.id:>6} {r.at[:19].replace('T', ' ')} {r.who:<12} {r.action:<18} {r.entity}:{r.key}  "
-            f"{j(r.before)} → {j(r.after)}"
+            f"{j(r.before)} から {j(r.after)}"
             for r in rows
         )
     )

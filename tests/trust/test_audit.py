@@ -149,8 +149,8 @@ def test_a_stale_save_says_what_changed_with_personal_values_hidden(session):
     with pytest.raises(ConflictError) as info:
         record_step(session, "C-0001", "visit", D(2027, 6, 14), expected_version=seen)
     msg = str(info.value)
-    assert "日程調整日: （空） → 2027-06-09" in msg
-    assert "申請者氏名: ［非表示］ → ［非表示・変更あり］" in msg and "alice" in msg
+    assert "日程調整日: （空） から 2027-06-09" in msg
+    assert "申請者氏名: ［非表示］ から ［非表示・変更あり］" in msg and "alice" in msg
     assert "花子" not in msg and "華子" not in msg
 
 

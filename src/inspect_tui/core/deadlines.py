@@ -39,7 +39,7 @@ class DeadlineRule:
         """How the deadline was counted, e.g. "+6 開庁日: 12/29-1/3 閉庁, 1/12 成人の日 を除く"."""
         due = self.due(base_date, calendar)
         if self.unit == "calendar_days":
-            return f"+{self.n} 日（暦日）: {format_md(base_date)} → {format_md(due)}"
+            return f"+{self.n} 日（暦日）: {format_md(base_date)} から {format_md(due)}"
         off = calendar.days_off_between(base_date, due)
         skipped = [d for d in off if d.date.weekday() < 5]
         parts: list[str] = []
@@ -50,7 +50,7 @@ class DeadlineRule:
                 f"{closure[-1].date.month}/{closure[-1].date.day} 閉庁"
             )
         parts += [f"{d.date.month}/{d.date.day} {d.reason}" for d in skipped if d.reason != "年末年始閉庁"]
-        head = f"+{self.n} 開庁日: {format_md(base_date)} → {format_md(due)}"
+        head = f"+{self.n} 開庁日: {format_md(base_date)} から {format_md(due)}"
         tail = "（土日を除く）" if not parts else f"（土日と {', '.join(parts)} を除く）"
         return head + tail
 

@@ -36,7 +36,7 @@ STATE_WORDS = {
     "ok": "余裕",
     "excluded": "除外",
     "closed": "終了",
-    "none": "—",
+    "none": "－",
 }
 
 

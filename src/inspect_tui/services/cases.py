@@ -194,7 +194,7 @@ def add_deadline_exception(
             except ConflictError:
                 raise _conflict(s, case_no, row["version"]) from None
             _audit_case(s, "deadline_extend", row, {f"{rule}_due": new_due}, reason=reason, cause=cause)
-            note = f"{label}を {original} → {new_due} に延長: {reason}"
+            note = f"{label}を {original} から {new_due} に延長: {reason}"
         else:
             audit_change(
                 s,
@@ -253,7 +253,7 @@ def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
                 "deadline_rederive",
                 None,
                 s.who,
-                f"{default_rules()[m.rule].label}を再計算: {m.old} → {m.new}",
+                f"{default_rules()[m.rule].label}を再計算: {m.old} から {m.new}",
                 now,
             )
             audit_change(

@@ -339,7 +339,7 @@ def _plan_case_update(
             return
         if due != old[column]:
             cols[column] = due
-            notes.append(f"期限「{rule.label}」を再計算: {old[column] or 'なし'} → {due or 'なし'}")
+            notes.append(f"期限「{rule.label}」を再計算: {old[column] or 'なし'} から {due or 'なし'}")
     note = "取込で更新: " + "、".join(notes)
     plan.updates.append((old["id"], old["version"], cols, note))
     labels = tuple(COLUMN_LABELS[c] for c in changed if c != "is_home")
@@ -350,7 +350,7 @@ def _change_note(column: str, old: Any, new: Any) -> str:
     label = COLUMN_LABELS[column]
     if column in PERSONAL_FIELDS:
         return label
-    return f"{label} {_shown(old)} → {_shown(new)}"
+    return f"{label} {_shown(old)} から {_shown(new)}"
 
 
 def _shown(value: Any) -> str:

@@ -176,7 +176,7 @@ def changes_since(s: Session, entity: str, key: str, version: int, labels: Mappi
         before = json.loads(r["before_json"] or "{}")
         after = json.loads(r["after_json"] or "{}")
         parts = [
-            f"{labels.get(f, f)}: {_show(f, before.get(f))} → {_show(f, after.get(f))}"
+            f"{labels.get(f, f)}: {_show(f, before.get(f))} から {_show(f, after.get(f))}"
             for f in after
             if f not in ("version", "updated_at") and before.get(f) != after.get(f)
         ]

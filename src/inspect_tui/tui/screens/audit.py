@@ -39,7 +39,7 @@ def parse_filter(text: str) -> dict[str, str]:
 
 def _short(values: dict[str, Any] | None) -> str:
     if values is None:
-        return "—"
+        return "－"
     return json.dumps(values, ensure_ascii=False, sort_keys=True)[:120]
 
 

@@ -17,9 +17,17 @@ from inspect_tui.tui.bindings import CASE, STEP_KEYS
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 
 EVENT_LABELS = {
-    "contact": "日程調整連絡", "visit": "訪問調査", "submit": "提出", "accept": "受理", "cancel": "中止",
-    "return": "返却", "resurvey": "再調査", "deadline_extend": "期限延長", "deadline_exclude": "期限除外",
-    "deadline_rederive": "期限再計算", "import": "取込",
+    "contact": "日程調整連絡",
+    "visit": "訪問調査",
+    "submit": "提出",
+    "accept": "受理",
+    "cancel": "中止",
+    "return": "返却",
+    "resurvey": "再調査",
+    "deadline_extend": "期限延長",
+    "deadline_exclude": "期限除外",
+    "deadline_rederive": "期限再計算",
+    "import": "取込",
 }
 
 
@@ -89,9 +97,12 @@ class CaseDetailScreen(DataScreen):
             t.add_column(style="dim", no_wrap=True)
             t.add_column(ratio=1, overflow="fold")
         pairs = [
-            ("氏名", f["applicant_name"] or "－"), ("被保険者番号", f["insured_no"] or "－"),
-            ("生年月日", f["birth_date"] or "－"), ("保険者", f["insurer"] or "－"),
-            ("調査員", d.surveyor_name or "未割当"), ("同行", d.accompanied_name or "－"),
+            ("氏名", f["applicant_name"] or "－"),
+            ("被保険者番号", f["insured_no"] or "－"),
+            ("生年月日", f["birth_date"] or "－"),
+            ("保険者", f["insurer"] or "－"),
+            ("調査員", d.surveyor_name or "未割当"),
+            ("同行", d.accompanied_name or "－"),
         ]
         pairs += [(label, f[field] or "－") for field, label in FIELD_LABELS.items()]
         if f["personal_purged_on"]:
@@ -111,15 +122,28 @@ class CaseDetailScreen(DataScreen):
         dl.add_column("残り", justify="right", no_wrap=True)
         dl.add_column("数え方", ratio=1)
         for x in d.deadlines:
-            left = "" if x.days_left is None or x.state in ("done", "late", "closed", "excluded") \
+            left = (
+                ""
+                if x.days_left is None or x.state in ("done", "late", "closed", "excluded")
                 else f"{x.days_left}開庁日"
+            )
             word = "－" if x.state == "none" else STATE_WORDS[x.state]
-            dl.add_row(x.label, x.due.isoformat() if x.due else "－",
-                       Text(word, style=self.styles_for(x.state)), left, _unambiguous(x.explanation))
+            dl.add_row(
+                x.label,
+                x.due.isoformat() if x.due else "－",
+                Text(word, style=self.styles_for(x.state)),
+                left,
+                x.explanation,
+            )
         for e in d.exceptions:
             kind = "延長" if e["kind"] == "extend" else "除外"
-            dl.add_row(Text(f"  {kind}", style="dim"), e["new_due"] or "", "", "",
-                       Text(f"{e['rule']}: {e['reason']}", style="dim"))
+            dl.add_row(
+                Text(f"  {kind}", style="dim"),
+                e["new_due"] or "",
+                "",
+                "",
+                Text(f"{e['rule']}: {e['reason']}", style="dim"),
+            )
         deadlines = self.query_one("#detail-deadlines", Static)
         deadlines.border_title = "期限（開庁日で数える）"
         deadlines.update(dl)
@@ -130,13 +154,21 @@ class CaseDetailScreen(DataScreen):
         ev.add_column("記録者", no_wrap=True)
         ev.add_column("メモ", ratio=1, overflow="fold")
         for e in d.events:
-            ev.add_row(e["on_date"] or str(e["recorded_at"])[:10], EVENT_LABELS.get(e["kind"], e["kind"]),
-                       e["who"], e["note"])
+            ev.add_row(
+                e["on_date"] or str(e["recorded_at"])[:10],
+                EVENT_LABELS.get(e["kind"], e["kind"]),
+                e["who"],
+                e["note"],
+            )
         events = self.query_one("#detail-events", Static)
         events.border_title = "経過"
         keys = "  ".join(f"{k} {label}" for k, label in STEP_KEYS.values())
-        events.update(Group(ev if d.events else Text("まだ記録はありません", style="dim"),
-                            Text(f"\n記録: {keys}", style="dim")))
+        events.update(
+            Group(
+                ev if d.events else Text("まだ記録はありません", style="dim"),
+                Text(f"\n記録: {keys}", style="dim"),
+            )
+        )
 
     def action_scroll_down(self) -> None:
         self.query_one("#detail", VerticalScroll).scroll_down(animate=False)
@@ -154,12 +186,6 @@ class CaseDetailScreen(DataScreen):
                 from inspect_tui.core.steps import STATUS_LABELS, STEPS
 
                 label = STATUS_LABELS.get(status, status)
-                self.notify(f"{self.case_no}: {STEPS[step].label}を記録しました（{label}）",
-                            timeout=4)
+                self.notify(f"{self.case_no}: {STEPS[step].label}を記録しました（{label}）", timeout=4)
 
         self.app.push_screen(StepDialog(self.case_no, step, self.detail.version), done)
-
-
-def _unambiguous(text: str) -> str:
-    """"→" is East Asian ambiguous width (two cells in some terminals): use words in a table."""
-    return text.replace(" → ", " から ").replace("→", "から")

@@ -54,7 +54,7 @@ BINDINGS = [
         "r",
         "report_city",
         "市へ報告",
-        tooltip="市への報告（事故は電話連絡→書面報告）の日時を記録",
+        tooltip="市への報告（事故は電話連絡、次に書面報告）の日時を記録",
         id="quality.report",
     ),
     Binding("p", "open_problem", "課題化", tooltip="選んだ苦情・事故から課題を起こす", id="quality.problem"),

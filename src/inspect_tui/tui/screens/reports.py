@@ -34,7 +34,7 @@ def _b(key: str, action: str, description: str, id: str, tooltip: str = "", show
 
 
 BINDINGS_REPORTS = [
-    _b("t", "next_kind", "種類", "reports.kind", "報告書の種類を切り替える（月次→SLA→KPI）"),
+    _b("t", "next_kind", "種類", "reports.kind", "報告書の種類を切り替える（月次、SLA、KPI の順）"),
     _b("p", "focus_period", "期間", "reports.period", "対象の月・四半期・年度を入力する"),
     _b("f", "next_format", "形式", "reports.format", "書き出す形式を切り替える", show=False),
     _b("e", "export", "書出", "reports.export", "表示中の報告書をファイルに書き出す"),
