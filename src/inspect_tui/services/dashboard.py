@@ -15,7 +15,7 @@ from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.steps import OPEN_STATUSES
 from inspect_tui.services.case_list import soon_limit, state_of
 from inspect_tui.services.session import Session
-from inspect_tui.services.staff import StaffAlert, new_surveyor_codes, solo_form_counts, staff_alerts
+from inspect_tui.services.staff import StaffAlert, staff_alerts
 
 #: Which date field ends each deadline.
 DONE_BY = {"contact": "contacted_on", "standard": "submitted_on", "target20": "submitted_on"}
@@ -82,8 +82,10 @@ class Dashboard:
 
 
 def _excluded(s: Session) -> set[tuple[int, str]]:
-    return {(r[0], r[1]) for r in s.db.conn.execute(
-        "SELECT case_id, rule FROM deadline_exceptions WHERE kind = 'exclude'")}
+    return {
+        (r[0], r[1])
+        for r in s.db.conn.execute("SELECT case_id, rule FROM deadline_exceptions WHERE kind = 'exclude'")
+    }
 
 
 def review_queue(s: Session, today: dt.date) -> ReviewQueue:
@@ -93,20 +95,12 @@ def review_queue(s: Session, today: dt.date) -> ReviewQueue:
     numbered once and stored, checks are recorded), so the dashboard and the
     review queue screen agree. ``pending`` counts what waits in that queue
     (forms without a finished focused check, follow-ups due, blind checks).
-    Without the review tables (an old build) it falls back to counting solo
-    forms from the case data, and ``pending`` stays None.
     """
-    try:
-        from inspect_tui.services import review
-    except ImportError:
-        review = None
-    if review is not None:
-        new = review.new_surveyors(s, today)
-        pending = len(review.review_queue(s, today))
-        return ReviewQueue(len(new), sum(n.numbered for n in new), pending, sum(n.checked for n in new))
-    codes = new_surveyor_codes(s, today)
-    solo = solo_form_counts(s, codes)
-    return ReviewQueue(len(codes), sum(min(n, 10) for n in solo.values()), None)
+    from inspect_tui.services import review
+
+    new = review.new_surveyors(s, today)
+    pending = len(review.review_queue(s, today))
+    return ReviewQueue(len(new), sum(n.numbered for n in new), pending, sum(n.checked for n in new))
 
 
 def build_dashboard(s: Session, today: dt.date) -> Dashboard:
@@ -131,8 +125,11 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
         entry = by_surveyor.setdefault(key, [r["surveyor_name"] or "未割当", 0])
         entry[1] += 1
         if r["urgent"] and not r["visited_on"]:
-            urgent.append(UrgentCase(r["case_no"], r["ward"], r["surveyor_name"] or "未割当",
-                                     r["received_on"], r["status"]))
+            urgent.append(
+                UrgentCase(
+                    r["case_no"], r["ward"], r["surveyor_name"] or "未割当", r["received_on"], r["status"]
+                )
+            )
         for summary in rules:
             if r[DONE_BY[summary.rule]] or (r["id"], summary.rule) in excluded:
                 continue
@@ -144,8 +141,17 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
             if state == "ok":
                 continue
             setattr(summary, state, getattr(summary, state) + 1)
-            summary.cases.append(DueCase(r["case_no"], r["ward"], r["surveyor_name"] or "未割当", due,
-                                         cal.business_days_between(today, due), state, bool(r["urgent"])))
+            summary.cases.append(
+                DueCase(
+                    r["case_no"],
+                    r["ward"],
+                    r["surveyor_name"] or "未割当",
+                    due,
+                    cal.business_days_between(today, due),
+                    state,
+                    bool(r["urgent"]),
+                )
+            )
     rank = {"overdue": 0, "today": 1, "soon": 2}
     worst: dict[str, str] = {}
     for summary in rules:
@@ -158,12 +164,16 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
     urgent.sort(key=lambda u: (u.received_on, u.case_no))
     order = {w: i for i, w in enumerate(s.config.wards)}
     wards = sorted(by_ward.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
-    surveyors = sorted(((code, v[0], v[1]) for code, v in by_surveyor.items()),
-                       key=lambda t: (-t[2], t[0]))
+    surveyors = sorted(((code, v[0], v[1]) for code, v in by_surveyor.items()), key=lambda t: (-t[2], t[0]))
     return Dashboard(
-        today=today, open_cases=len(rows), rules=rules, urgent_not_visited=urgent,
-        backlog_by_ward=wards, backlog_by_surveyor=surveyors,
-        review=review_queue(s, today), alerts=staff_alerts(s, today),
+        today=today,
+        open_cases=len(rows),
+        rules=rules,
+        urgent_not_visited=urgent,
+        backlog_by_ward=wards,
+        backlog_by_surveyor=surveyors,
+        review=review_queue(s, today),
+        alerts=staff_alerts(s, today),
         overdue_cases=sum(v == "overdue" for v in worst.values()),
         due_today_cases=sum(v == "today" for v in worst.values()),
     )

@@ -12,14 +12,12 @@ and the staff alerts on the Today screen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from inspect_tui.core.steps import OPEN_STATUSES
 from inspect_tui.services.session import Session
 
 ON_TIME_WINDOW_DAYS = 90
-NEW_SURVEYOR_DAYS = 365
 EXPIRY_ALERT_DAYS = 60
 NON_CARE_MANAGER_LIMIT = 0.30
 REVIEW_FORMS = 10
@@ -76,68 +74,51 @@ def _active_sql() -> str:
     return "(left_on IS NULL OR left_on > ?)"
 
 
-def new_surveyor_codes(s: Session, today: dt.date) -> list[str]:
-    since = (today - dt.timedelta(days=NEW_SURVEYOR_DAYS)).isoformat()
-    return [r[0] for r in s.db.conn.execute(
-        f"SELECT code FROM surveyors WHERE {_active_sql()} AND is_chief = 0"
-        " AND COALESCE(placed_on, hired_on) > ? AND COALESCE(placed_on, hired_on) <= ? ORDER BY code",
-        (today.isoformat(), since, today.isoformat()),
-    )]
-
-
-def solo_form_counts(s: Session, codes: Iterable[str] | None = None) -> dict[str, int]:
-    """Solo forms written so far, per surveyor code."""
-    sql = (
-        "SELECT c.surveyor, count(*) FROM cases c JOIN surveyors me ON me.code = c.surveyor"
-        " LEFT JOIN surveyors a ON a.code = c.accompanied_by"
-        " WHERE c.visited_on IS NOT NULL"
-        " AND c.visited_on >= COALESCE(me.placed_on, me.hired_on, '')"
-        " AND (c.accompanied_by IS NULL OR COALESCE(a.is_chief, 0) = 0)"
-    )
-    params: list[object] = []
-    if codes is not None:
-        codes = list(codes)
-        if not codes:
-            return {}
-        sql += f" AND c.surveyor IN ({','.join('?' * len(codes))})"
-        params = codes
-    return {r[0]: r[1] for r in s.db.conn.execute(sql + " GROUP BY c.surveyor", params)}
-
-
 def surveyor_overview(s: Session, today: dt.date) -> list[SurveyorRow]:
     """Every current surveyor with workload, on-time rate and review progress."""
     iso = today.isoformat()
     since = (today - dt.timedelta(days=ON_TIME_WINDOW_DAYS)).isoformat()
     open_in = ",".join("?" * len(OPEN_STATUSES))
-    open_counts = {r[0]: r[1] for r in s.db.conn.execute(
-        f"SELECT surveyor, count(*) FROM cases WHERE status IN ({open_in}) GROUP BY surveyor", OPEN_STATUSES)}
-    submitted = {r[0]: (r[1], r[2]) for r in s.db.conn.execute(
-        "SELECT surveyor, count(*), sum(standard_due IS NOT NULL AND submitted_on <= standard_due)"
-        " FROM cases WHERE submitted_on > ? AND submitted_on <= ? GROUP BY surveyor", (since, iso))}
-    new = set(new_surveyor_codes(s, today))
-    solo = solo_form_counts(s, new)
-    checked = _checked_counts(s, today)
+    open_counts = {
+        r[0]: r[1]
+        for r in s.db.conn.execute(
+            f"SELECT surveyor, count(*) FROM cases WHERE status IN ({open_in}) GROUP BY surveyor",
+            OPEN_STATUSES,
+        )
+    }
+    submitted = {
+        r[0]: (r[1], r[2])
+        for r in s.db.conn.execute(
+            "SELECT surveyor, count(*), sum(standard_due IS NOT NULL AND submitted_on <= standard_due)"
+            " FROM cases WHERE submitted_on > ? AND submitted_on <= ? GROUP BY surveyor",
+            (since, iso),
+        )
+    }
+    from inspect_tui.services.review import new_surveyors
+
+    # who is new and their forms 1-10: the review feature's rules, so both screens agree
+    progress = {n.code: n for n in new_surveyors(s, today, sync=False)}
     out = []
-    for r in s.db.conn.execute(
-        f"SELECT * FROM surveyors WHERE {_active_sql()} ORDER BY code", (iso,)
-    ):
+    for r in s.db.conn.execute(f"SELECT * FROM surveyors WHERE {_active_sql()} ORDER BY code", (iso,)):
         sub, on_time = submitted.get(r["code"], (0, 0))
-        out.append(SurveyorRow(
-            code=r["code"], name=r["name"], qualification=r["qualification"], is_chief=bool(r["is_chief"]),
-            wards=r["wards"], placed_on=_placed(r), expires_on=r["expires_on"],
-            open_cases=open_counts.get(r["code"], 0), submitted_90=sub, on_time_90=on_time or 0,
-            is_new=r["code"] in new, solo_forms=solo.get(r["code"], 0), checked=checked.get(r["code"]),
-        ))
+        out.append(
+            SurveyorRow(
+                code=r["code"],
+                name=r["name"],
+                qualification=r["qualification"],
+                is_chief=bool(r["is_chief"]),
+                wards=r["wards"],
+                placed_on=_placed(r),
+                expires_on=r["expires_on"],
+                open_cases=open_counts.get(r["code"], 0),
+                submitted_90=sub,
+                on_time_90=on_time or 0,
+                is_new=r["code"] in progress,
+                solo_forms=progress[r["code"]].numbered if r["code"] in progress else 0,
+                checked=progress[r["code"]].checked if r["code"] in progress else None,
+            )
+        )
     return out
-
-
-def _checked_counts(s: Session, today: dt.date) -> dict[str, int]:
-    """Finished focused checks per new surveyor, from the review feature (if present)."""
-    try:
-        from inspect_tui.services.review import new_surveyors
-    except ImportError:
-        return {}
-    return {n.code: n.checked for n in new_surveyors(s, today, sync=False)}
 
 
 def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
@@ -147,7 +128,8 @@ def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
     alerts: list[StaffAlert] = []
     for r in s.db.conn.execute(
         f"SELECT code, name, expires_on FROM surveyors WHERE {_active_sql()}"
-        " AND expires_on IS NOT NULL AND expires_on <= ? ORDER BY expires_on, code", (iso, horizon)
+        " AND expires_on IS NOT NULL AND expires_on <= ? ORDER BY expires_on, code",
+        (iso, horizon),
     ):
         days = (dt.date.fromisoformat(r["expires_on"]) - today).days
         if days < 0:
@@ -161,12 +143,14 @@ def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
     ).fetchone()
     other = other or 0
     if total and other / total > NON_CARE_MANAGER_LIMIT:
-        alerts.append(StaffAlert(
-            "non_care_manager",
-            f"介護支援専門員以外の調査員が {other}/{total} 人（{other / total:.0%}）で、"
-            "目安の30%を超えています",
-            days=round(100 * other / total),
-        ))
+        alerts.append(
+            StaffAlert(
+                "non_care_manager",
+                f"介護支援専門員以外の調査員が {other}/{total} 人（{other / total:.0%}）で、"
+                "目安の30%を超えています",
+                days=round(100 * other / total),
+            )
+        )
     return alerts
 
 
@@ -177,5 +161,17 @@ def surveyor_detail(s: Session, code: str, today: dt.date) -> SurveyorRow | None
     r = s.db.conn.execute("SELECT * FROM surveyors WHERE code = ?", (code,)).fetchone()
     if r is None:
         return None
-    return SurveyorRow(r["code"], r["name"], r["qualification"], bool(r["is_chief"]), r["wards"],
-                       _placed(r), r["expires_on"], 0, 0, 0, False, 0)  # a surveyor who has left
+    return SurveyorRow(
+        r["code"],
+        r["name"],
+        r["qualification"],
+        bool(r["is_chief"]),
+        r["wards"],
+        _placed(r),
+        r["expires_on"],
+        0,
+        0,
+        0,
+        False,
+        0,
+    )  # a surveyor who has left

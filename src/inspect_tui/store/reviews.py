@@ -69,6 +69,7 @@ def login_role(db: Database, login: str) -> str | None:
 
 
 def cases_for_numbering(db: Database, code: str) -> list[CaseForNumbering]:
+    """The surveyor's visited cases since placement: a visit before it is not one of their forms."""
     return [
         CaseForNumbering(
             r["id"],
@@ -79,8 +80,10 @@ def cases_for_numbering(db: Database, code: str) -> list[CaseForNumbering]:
             bool(r["returned_on"]),
         )
         for r in db.conn.execute(
-            "SELECT id, case_no, visited_on, accompanied_by, cancelled_on, returned_on FROM cases"
-            " WHERE surveyor = ? AND visited_on IS NOT NULL",
+            "SELECT c.id, c.case_no, c.visited_on, c.accompanied_by, c.cancelled_on, c.returned_on"
+            " FROM cases c JOIN surveyors me ON me.code = c.surveyor"
+            " WHERE c.surveyor = ? AND c.visited_on IS NOT NULL"
+            " AND c.visited_on >= COALESCE(me.placed_on, me.hired_on, '')",
             (code,),
         )
     ]
