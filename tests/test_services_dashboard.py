@@ -106,3 +106,25 @@ def test_review_panel_counts_new_surveyors(session):
     assert review.new_surveyors == 1
     assert review.forms_in_scope == 3
     assert review.pending is None or review.pending >= 3
+
+
+def test_serious_complaints_and_security_incidents_show_until_reported(session):
+    from inspect_tui.services import quality as q
+
+    assert build_dashboard(session, TODAY).quality == []
+    cid = q.save_complaint(session, {
+        "received_at": "2027-06-14 10:30", "complainant": "家族", "handled_by": "主任A", "ward": "長田区",
+        "category": "日程調整", "content": "訪問日の連絡が遅かった", "outcome": "謝罪", "serious": True,
+    })
+    iid = q.save_incident(session, {
+        "kind": "security", "occurred_at": "2027-06-10 09:00", "ward": "須磨区",
+        "what_happened": "調査票を置き忘れた", "cause_category": "確認不足",
+    })
+    q.save_complaint(session, {  # a minor one: reported at the periodic meeting, not shown
+        "received_at": "2027-06-14 11:00", "complainant": "本人", "handled_by": "主任A", "ward": "長田区",
+        "category": "日程調整", "content": "x", "outcome": "y",
+    })
+    assert build_dashboard(session, TODAY).quality == [
+        f"重大な苦情 No.{cid} 市へ未報告",
+        f"個人情報事故 No.{iid} 市へ未報告",
+    ]

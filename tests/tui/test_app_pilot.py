@@ -400,3 +400,31 @@ async def test_a_burst_of_typing_is_never_written_back_over(sample_db):
         assert box.value == "R9-0101"
         assert app.screen.filter.text == "R9-0101"
         assert app.screen.query_one(CaseTable).total == 10
+
+
+async def test_first_start_of_the_day_backs_up_and_offers_the_purge(sample_db):
+    conn = sqlite3.connect(sample_db)
+    with conn:  # one case closed long ago whose applicant's name is still there
+        conn.execute("UPDATE cases SET accepted_on = '2027-01-15', status = 'accepted', submitted_on ="
+                     " '2027-01-14', visited_on = '2027-01-12', applicant_name = '保存 期限'"
+                     " WHERE id = (SELECT min(id) FROM cases)")
+    conn.close()
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        backups = list((sample_db.parent / "backups").glob("*.db"))
+        assert len(backups) == 1  # the day's first start made one
+        assert app.purge_due >= 1
+        messages = [n.message for n in app._notifications]
+        assert any("保存期間を過ぎた" in m for m in messages)
+        assert not any("保存 期限" in m for m in messages)  # never the personal value
+        app.action_purge_personal()
+        await settle(pilot)
+        assert app.purge_due == 0
+    conn = sqlite3.connect(sample_db)
+    assert conn.execute("SELECT count(*) FROM cases WHERE applicant_name = '保存 期限'").fetchone()[0] == 0
+    conn.close()
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:  # second start the same day: no second backup
+        await settle(pilot)
+    assert len(list((sample_db.parent / "backups").glob("*.db"))) == 1

@@ -77,6 +77,7 @@ class Dashboard:
     backlog_by_surveyor: list[tuple[str, str, int]]  # code, name, open cases
     review: ReviewQueue
     alerts: list[StaffAlert]
+    quality: list[str] = field(default_factory=list)  # serious complaints, security incidents, problems
     overdue_cases: int = 0  # distinct cases with at least one deadline past
     due_today_cases: int = 0  # distinct cases with a deadline today and none past
 
@@ -174,6 +175,23 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
         backlog_by_surveyor=surveyors,
         review=review_queue(s, today),
         alerts=staff_alerts(s, today),
+        quality=quality_lines(s, today),
         overdue_cases=sum(v == "overdue" for v in worst.values()),
         due_today_cases=sum(v == "today" for v in worst.values()),
     )
+
+
+def quality_lines(s: Session, today: dt.date) -> list[str]:
+    """Short lines for what must not wait (the quality feature's lists), most urgent first:
+    serious complaints not yet reported to the city, security incidents whose phone or
+    written report is missing, problems past their due date."""
+    from inspect_tui.services.quality import (
+        problems_overdue,
+        security_incidents_open,
+        serious_complaints_unreported,
+    )
+
+    lines = [f"重大な苦情 No.{c.id} 市へ未報告" for c in serious_complaints_unreported(s)]
+    lines += [f"個人情報事故 No.{i.id} {i.report_label}" for i in security_incidents_open(s)]
+    lines += [f"課題 No.{p.id} 期限 {p.due_on:%m-%d} 超過" for p in problems_overdue(s, today)]
+    return lines

@@ -110,6 +110,7 @@ class InspectApp(App[int]):
         self.open_error: str | None = None
         self.our_themes: list[str] = []
         self.startup_problems: list[str] = []
+        self.purge_due = 0  # cases whose personal data is past retention (offered to managers)
 
     # -- start --------------------------------------------------------------
     def on_mount(self) -> None:
@@ -170,6 +171,57 @@ class InspectApp(App[int]):
             self.notify(message.warning, severity="warning", timeout=10)
         self.data_version += 1
         self.set_interval(60, self._check_day)  # left open overnight: a new day, new deadlines
+        self._housekeeping()
+
+    @work(thread=True, exit_on_error=False, group="housekeeping")
+    def _housekeeping(self) -> None:
+        """After the first screen: the day's first backup (seed 002), and personal data past
+        retention offered to managers for purging (seed 001 §4(4))."""
+        try:
+            from inspect_tui.services.backup import maybe_daily_backup
+            from inspect_tui.services.retention import purge_due_count
+            from inspect_tui.store.backup import BackupError
+
+            session = self.session
+            if session is None or not self._running:
+                return
+            try:
+                maybe_daily_backup(session)  # routine: silent when it works
+            except BackupError as exc:
+                self.call_from_thread(self.notify, f"今日のバックアップを作れませんでした: {exc}",
+                                      title="バックアップ", severity="warning", timeout=15)
+            if self.role == "manager":
+                n = purge_due_count(session)
+                self.purge_due = n
+                if n:
+                    self.call_from_thread(
+                        self.notify,
+                        f"保存期間を過ぎた申請者の個人情報が {n} 件あります。"
+                        "ctrl+p で「個人情報の削除」を選ぶと消せます",
+                        title="個人情報の保存期間", severity="warning", timeout=20,
+                    )
+        except Exception as exc:
+            self.report_unexpected(exc)
+
+    def action_purge_personal(self) -> None:
+        """Purge personal data past retention (managers; offered on start when due)."""
+        if self.session is None or self.role != "manager":
+            self.notify("個人情報の削除は業務責任者だけができます", severity="warning")
+            return
+        self._purge()
+
+    @work(thread=True, exit_on_error=False, group="purge")
+    def _purge(self) -> None:
+        try:
+            from inspect_tui.services.retention import purge
+
+            result = purge(self.session)
+            self.purge_due = 0
+            self.call_from_thread(self.notify, f"{result.purged} 件の申請者の個人情報を消しました",
+                                  title="個人情報の保存期間", timeout=10)
+            self.call_from_thread(self.data_changed)
+        except Exception as exc:
+            self.report_unexpected(exc)
 
     def _check_day(self) -> None:
         from inspect_tui.core.today import today_jp
@@ -199,7 +251,7 @@ class InspectApp(App[int]):
         text = self.unexpected(exc)
         if threading.get_ident() == self._thread_id:
             self.notify(text, severity="error", timeout=15)
-        else:
+        elif self._running:  # a worker still busy as the app closes: logged is enough
             self.call_from_thread(self.notify, text, severity="error", timeout=15)
 
     def _fatal_error(self) -> None:
@@ -277,6 +329,10 @@ class InspectApp(App[int]):
                 f"{b.description}（{self.get_key_display(b)}）", b.tooltip or b.description,
                 partial(self.run_action, b.action, active.node),
             )
+        if self.purge_due and self.role == "manager":
+            yield SystemCommand(f"個人情報の削除（保存期間切れ {self.purge_due} 件）",
+                                "受理・中止・返却から保存期間を過ぎた申請者の氏名・被保険者番号・生年月日を消す",
+                                self.action_purge_personal)
         for name in self.our_themes:
             yield SystemCommand(f"テーマ: {name}", "画面の配色を変える",
                                 partial(setattr, self, "theme", name))

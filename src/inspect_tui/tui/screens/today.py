@@ -127,6 +127,8 @@ class TodayScreen(DataScreen):
 
     def _alerts(self, d) -> None:
         text = Text(no_wrap=True, overflow="crop")
+        for line in d.quality:
+            text.append(line + "\n", style=self.styles_for("overdue"))
         if not d.alerts:
             text.append("登録期限・資格の比率とも問題なし")
         for i, a in enumerate(d.alerts):
@@ -140,7 +142,8 @@ class TodayScreen(DataScreen):
                 text.append(f"登録期限 {a.expires_on[5:]} あと{a.days}日 {a.name}",
                             style=self.styles_for("soon"))
         panel = self.query_one("#alerts", Static)
-        panel.border_title = "職員の注意（登録60日内・資格）"
+        title = "注意（苦情・事故・課題・職員）" if d.quality else "職員の注意（登録60日内・資格）"
+        panel.border_title = title
         panel.update(text)
 
     def _due_list(self, d) -> None:
