@@ -53,3 +53,15 @@ def test_bad_rules_file_is_reported(tmp_path):
     p.write_text('[rules.x]\nbase = "received_on"\nunit = "business_days"\n', encoding="utf-8")
     with pytest.raises(RuleError, match="n がありません"):
         load_rules(p)
+
+
+def test_a_past_deadline_is_never_zero_days_left():
+    from inspect_tui.core.deadlines import business_days_left
+
+    cal = get_calendar()
+    # Fri 2026-11-20 seen on Mon 2026-11-23 (勤労感謝の日): no business day between, still late
+    assert business_days_left(cal, D(2026, 11, 23), D(2026, 11, 20)) == -1
+    assert business_days_left(cal, D(2026, 11, 24), D(2026, 11, 20)) == -1
+    assert business_days_left(cal, D(2026, 11, 25), D(2026, 11, 20)) == -2
+    assert business_days_left(cal, D(2026, 11, 20), D(2026, 11, 20)) == 0
+    assert business_days_left(cal, D(2026, 11, 23), D(2026, 12, 2)) == 7

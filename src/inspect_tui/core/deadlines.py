@@ -108,3 +108,14 @@ def case_deadlines(
         base = fields.get(rule.base)
         out[rule.name] = rule.due(base, calendar) if base else None
     return out
+
+
+def business_days_left(calendar: BusinessCalendar, today: dt.date, due: dt.date) -> int:
+    """Business days from today to a deadline: 0 on the day, negative once past.
+
+    A deadline already past is at least one business day late, even when no
+    business day lies between (a Friday deadline seen on a Monday holiday reads
+    -1, not 0, which would look like "due today").
+    """
+    left = calendar.business_days_between(today, due)
+    return min(left, -1) if due < today else left

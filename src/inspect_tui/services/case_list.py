@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from inspect_tui.core.deadlines import business_days_left
 from inspect_tui.core.masking import visible_fields
 from inspect_tui.core.steps import OPEN_STATUSES, STATUS_LABELS
 from inspect_tui.services.session import Session
@@ -306,7 +307,7 @@ def _fetch(
             status=r["status"], urgent=bool(r["urgent"]), surveyor=r["surveyor"] or "",
             surveyor_name=r["surveyor_name"] or "", received_on=r["received_on"],
             next_rule=r["next_rule"], next_due=due,
-            days_left=cal.business_days_between(today, due) if due else None,
+            days_left=business_days_left(cal, today, due) if due else None,
             state=state_of(due, today, limit_day),
             applicant_name=(r["applicant_name"] or "") if names else None,
             deadlines=tuple(_due_cell(r, rule, done) for rule, done in DONE_COLUMNS),  # type: ignore[arg-type]

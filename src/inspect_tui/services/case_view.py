@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from inspect_tui.core.deadlines import case_rules
+from inspect_tui.core.deadlines import business_days_left, case_rules
 from inspect_tui.core.steps import FIELD_LABELS, STATUS_LABELS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.session import Session
@@ -77,7 +77,7 @@ def deadlines_of(s: Session, row, today: dt.date | None = None) -> list[Deadline
         due = dt.date.fromisoformat(due_s) if due_s else None
         done_s = row[DONE_BY.get(rule.name, "")] if rule.name in DONE_BY else None
         done = dt.date.fromisoformat(done_s) if done_s else None
-        left = cal.business_days_between(today, due) if due else None
+        left = business_days_left(cal, today, due) if due else None
         base_s = row[rule.base]
         explanation = rule.explain(dt.date.fromisoformat(base_s), cal) if base_s else "起算日が未入力"
         out.append(

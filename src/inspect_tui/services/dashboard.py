@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from inspect_tui.core.deadlines import case_rules
+from inspect_tui.core.deadlines import business_days_left, case_rules
 from inspect_tui.core.steps import OPEN_STATUSES
 from inspect_tui.services.case_list import soon_limit, state_of
 from inspect_tui.services.session import Session
@@ -148,7 +148,7 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
                     r["ward"],
                     r["surveyor_name"] or "未割当",
                     due,
-                    cal.business_days_between(today, due),
+                    business_days_left(cal, today, due),
                     state,
                     bool(r["urgent"]),
                 )
