@@ -61,8 +61,9 @@ class Result:
         if self.max_abs is not None:
             out.append((f"< {fmt(self.max_abs, self.unit)}", self.ours_median < self.max_abs))
         if self.max_delta is not None and self.ref_median is not None:
-            out.append((f"≤ +{fmt(self.max_delta, self.unit)}",
-                        self.ours_median - self.ref_median <= self.max_delta))
+            out.append(
+                (f"≤ +{fmt(self.max_delta, self.unit)}", self.ours_median - self.ref_median <= self.max_delta)
+            )
         return out
 
     @property
@@ -92,8 +93,17 @@ def fmt(value: float | None, unit: str) -> str:
     return f"{ns / 1e9:.1f} s"
 
 
-HEADERS = ("measurement", "ours (median)", "reference (median)", "ratio", "bar", "result",
-           "ours min–max", "ref min–max", "n")
+HEADERS = (
+    "measurement",
+    "ours (median)",
+    "reference (median)",
+    "ratio",
+    "bar",
+    "result",
+    "ours min–max",
+    "ref min–max",
+    "n",
+)
 
 
 def row_cells(r: Result) -> list[str]:

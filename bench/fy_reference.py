@@ -28,8 +28,10 @@ STEP_METRICS = {
 
 def deadlines_by_month(conn: sqlite3.Connection, rule: str, start: str, end: str, as_of: str) -> dict:
     due, done = f"{rule}_due", DONE[rule]
-    exc = ("EXISTS (SELECT 1 FROM deadline_exceptions x WHERE x.case_id = c.id AND x.rule = :r"
-           " AND x.kind = 'exclude'{})")
+    exc = (
+        "EXISTS (SELECT 1 FROM deadline_exceptions x WHERE x.case_id = c.id AND x.rule = :r"
+        " AND x.kind = 'exclude'{})"
+    )
     rows = conn.execute(
         "SELECT substr(due, 1, 7), COUNT(*), TOTAL(out), TOTAL(NOT out AND d <= due),"
         " TOTAL(NOT out AND (d > due OR (d IS NULL AND due < :a))),"
@@ -40,17 +42,28 @@ def deadlines_by_month(conn: sqlite3.Connection, rule: str, start: str, end: str
         f"   OR (c.returned_on <= c.{due} AND c.returned_on <= :a), 0) AS out,"
         f"  {exc.format(' AND x.cause = ' + chr(39) + 'city' + chr(39))} AS city"
         f"  FROM cases c WHERE c.{due} BETWEEN :s AND :e) GROUP BY 1",
-        {"a": as_of, "r": rule, "s": start, "e": end}).fetchall()
-    return {m: {"due": int(n - out), "on_time": int(ok), "late": int(late), "pending": int(pending),
-                "excluded": int(out), "excluded_city": int(city)}
-            for m, n, out, ok, late, pending, city in rows}
+        {"a": as_of, "r": rule, "s": start, "e": end},
+    ).fetchall()
+    return {
+        m: {
+            "due": int(n - out),
+            "on_time": int(ok),
+            "late": int(late),
+            "pending": int(pending),
+            "excluded": int(out),
+            "excluded_city": int(city),
+        }
+        for m, n, out, ok, late, pending, city in rows
+    }
 
 
 def steps_by_month(conn: sqlite3.Connection, metric: str, start: str, cutoff: str) -> dict:
     column, where = STEP_METRICS[metric]
     rows = conn.execute(
         f"SELECT substr({column}, 1, 7), COUNT(*) FROM cases WHERE {column} BETWEEN :s AND :c {where}"
-        " GROUP BY 1", {"s": start, "c": cutoff})
+        " GROUP BY 1",
+        {"s": start, "c": cutoff},
+    )
     return {m: {"n": n} for m, n in rows}
 
 
@@ -58,7 +71,9 @@ def city_cases(conn: sqlite3.Connection, rule: str, start: str, end: str) -> lis
     rows = conn.execute(
         f"SELECT DISTINCT c.case_no FROM deadline_exceptions x JOIN cases c ON c.id = x.case_id"
         f" WHERE x.rule = ? AND x.kind = 'exclude' AND x.cause = 'city' AND c.{rule}_due BETWEEN ? AND ?"
-        " ORDER BY c.case_no", (rule, start, end))
+        " ORDER BY c.case_no",
+        (rule, start, end),
+    )
     return [r[0] for r in rows]
 
 
@@ -66,7 +81,7 @@ def _metric_months(conn, metric: str, period: Period, as_of: dt.date) -> dict | 
     s, e, a = period.start.isoformat(), period.end.isoformat(), as_of.isoformat()
     for prefix in ("late_", "ontime_rate_"):
         if metric.startswith(prefix):
-            return deadlines_by_month(conn, metric[len(prefix):], s, e, a)
+            return deadlines_by_month(conn, metric[len(prefix) :], s, e, a)
     if metric in STEP_METRICS:
         cutoff = min(period.end, as_of)
         return steps_by_month(conn, metric, s, cutoff.isoformat()) if cutoff >= period.start else {}
@@ -95,8 +110,13 @@ def _num(v):
 SLA_METRICS = ("late_contact", "late_standard", "late_target20")
 
 
-def reference_sla(conn: sqlite3.Connection, period: Period, as_of: dt.date,
-                  metrics: tuple[str, ...] = SLA_METRICS, check: dict | None = None) -> str | None:
+def reference_sla(
+    conn: sqlite3.Connection,
+    period: Period,
+    as_of: dt.date,
+    metrics: tuple[str, ...] = SLA_METRICS,
+    check: dict | None = None,
+) -> str | None:
     months = {m: _metric_months(conn, m, period, as_of) for m in metrics}
     rules = sorted({m.split("_")[-1] for m in metrics if m.startswith(("late_", "ontime_rate_"))})
     cases = {r: city_cases(conn, r, period.start.isoformat(), period.end.isoformat()) for r in rules}
@@ -116,8 +136,13 @@ def reference_sla(conn: sqlite3.Connection, period: Period, as_of: dt.date,
     return None
 
 
-def reference_kpi(conn: sqlite3.Connection, years: list[int], as_of: dt.date,
-                  metrics: tuple[str, ...], check: dict | None = None) -> str | None:
+def reference_kpi(
+    conn: sqlite3.Connection,
+    years: list[int],
+    as_of: dt.date,
+    metrics: tuple[str, ...],
+    check: dict | None = None,
+) -> str | None:
     span = Period("fy", fy_period(years[0]).start, fy_period(years[-1]).end, "span")
     months = {m: _metric_months(conn, m, span, as_of) for m in metrics}
     if check is None:

@@ -47,7 +47,8 @@ def run(pairs: int, runs: int, log=print) -> list[Result]:
     if not (ours == theirs).all():
         bad = int(np.flatnonzero(ours != theirs)[0])
         raise AssertionError(
-            f"batch differs from numpy at {starts[bad]} + {ns[bad]}: {ours[bad]} != {theirs[bad]}")
+            f"batch differs from numpy at {starts[bad]} + {ns[bad]}: {ours[bad]} != {theirs[bad]}"
+        )
     start_list, n_list = starts.tolist(), ns.tolist()
     pair_list = list(zip(start_list, n_list, strict=True))
     t0 = time.perf_counter_ns()
@@ -80,10 +81,22 @@ def run(pairs: int, runs: int, log=print) -> list[Result]:
     single_t = [t / k for t in repeat(singles, runs)]
     numpy_single_t = [t / len(np_s) for t in repeat(numpy_singles, runs)]
     return [
-        Result(f"deadlines: {pairs:,} additions, batch", batch_t, numpy_t, "numpy.busday_offset",
-               max_ratio=3.0),
-        Result("deadlines: one add_business_days call", single_t, numpy_single_t,
-               "numpy scalar call", max_abs=5_000),
-        Result(f"deadlines: {pairs:,} additions, add_business_days_many (Python loop)", [loop_ns],
-               numpy_t, "numpy.busday_offset", info_only=True, note="one run, for context"),
+        Result(
+            f"deadlines: {pairs:,} additions, batch", batch_t, numpy_t, "numpy.busday_offset", max_ratio=3.0
+        ),
+        Result(
+            "deadlines: one add_business_days call",
+            single_t,
+            numpy_single_t,
+            "numpy scalar call",
+            max_abs=5_000,
+        ),
+        Result(
+            f"deadlines: {pairs:,} additions, add_business_days_many (Python loop)",
+            [loop_ns],
+            numpy_t,
+            "numpy.busday_offset",
+            info_only=True,
+            note="one run, for context",
+        ),
     ]

@@ -25,23 +25,39 @@ from common import Result, repeat
 
 #: CSV header (the city's names) -> column.
 HEADERS = {
-    "依頼番号": "case_no", "保険者": "insurer", "生活保護": "welfare", "申請区分": "application",
-    "区": "ward", "被保険者番号": "insured_no", "氏名": "applicant_name", "生年月日": "birth_date",
-    "依頼受理日": "received_on", "発送日": "dispatched_on", "緊急": "urgent", "調査員": "surveyor",
-    "同行者": "accompanied_by", "日程調整日": "contacted_on", "訪問日": "visited_on",
-    "提出日": "submitted_on", "受理日": "accepted_on", "中止日": "cancelled_on", "返却日": "returned_on",
+    "依頼番号": "case_no",
+    "保険者": "insurer",
+    "生活保護": "welfare",
+    "申請区分": "application",
+    "区": "ward",
+    "被保険者番号": "insured_no",
+    "氏名": "applicant_name",
+    "生年月日": "birth_date",
+    "依頼受理日": "received_on",
+    "発送日": "dispatched_on",
+    "緊急": "urgent",
+    "調査員": "surveyor",
+    "同行者": "accompanied_by",
+    "日程調整日": "contacted_on",
+    "訪問日": "visited_on",
+    "提出日": "submitted_on",
+    "受理日": "accepted_on",
+    "中止日": "cancelled_on",
+    "返却日": "returned_on",
 }
 DERIVED = ("is_home", "status", "contact_due", "standard_due", "target20_due")
-COMPARE = ("SELECT case_no, is_home, status, contact_due, standard_due, target20_due"
-           " FROM cases ORDER BY case_no")
+COMPARE = (
+    "SELECT case_no, is_home, status, contact_due, standard_due, target20_due FROM cases ORDER BY case_no"
+)
 
 
 def write_csv(src_db: Path, out: Path, rows: int) -> list[tuple]:
     """The CSV of the first `rows` cases; returns their derived columns in file order."""
     conn = sqlite3.connect(f"file:{src_db}?mode=ro", uri=True)
     cols = ", ".join(HEADERS.values())
-    data = conn.execute(f"SELECT {cols}, {', '.join(DERIVED)} FROM cases ORDER BY id LIMIT ?",
-                        (rows,)).fetchall()
+    data = conn.execute(
+        f"SELECT {cols}, {', '.join(DERIVED)} FROM cases ORDER BY id LIMIT ?", (rows,)
+    ).fetchall()
     conn.close()
     n = len(HEADERS)
     buf = io.StringIO()
@@ -124,11 +140,15 @@ def run(src_db: Path, rows: int, runs: int, work: Path, log=print) -> list[Resul
         next(reader)
         conn = ref_conn
         conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(insert, (
-            (*(c or None for c in cells), *d, stamp) for cells, d in zip(reader, derived, strict=True)))
+        conn.executemany(
+            insert,
+            ((*(c or None for c in cells), *d, stamp) for cells, d in zip(reader, derived, strict=True)),
+        )
         conn.execute(
             "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note)"
-            " SELECT id, 'import', NULL, ?, 'bench', '取込' FROM cases", (stamp,))
+            " SELECT id, 'import', NULL, ?, 'bench', '取込' FROM cases",
+            (stamp,),
+        )
         conn.execute("COMMIT")
 
     ours_t, ref_t = [], []
@@ -143,5 +163,12 @@ def run(src_db: Path, rows: int, runs: int, work: Path, log=print) -> list[Resul
             log(f"  import of {len(derived):,} rows == plain rows (status, is_home, stored deadlines)")
     session.close()
     ref_conn.close()
-    return [Result(f"import {len(derived):,}-row cases CSV (full validation)", ours_t, ref_t,
-                   "csv.reader + executemany", max_ratio=3.0)]
+    return [
+        Result(
+            f"import {len(derived):,}-row cases CSV (full validation)",
+            ours_t,
+            ref_t,
+            "csv.reader + executemany",
+            max_ratio=3.0,
+        )
+    ]

@@ -41,20 +41,25 @@ def reference_monthly(conn: sqlite3.Connection, start: str, end: str, as_of: str
     counts = {}
     for step in STEPS:
         counts[step] = conn.execute(
-            f"SELECT COUNT(*) FROM cases WHERE {step}_on BETWEEN ? AND ?", (start, c)).fetchone()[0]
+            f"SELECT COUNT(*) FROM cases WHERE {step}_on BETWEEN ? AND ?", (start, c)
+        ).fetchone()[0]
     n, home, other, welfare = conn.execute(
         "SELECT COUNT(*), TOTAL(is_home = 1), TOTAL(is_home = 0), TOTAL(is_home = 1 AND welfare = 1)"
         " FROM cases WHERE accepted_on BETWEEN ? AND ? AND (cancelled_on IS NULL OR cancelled_on > ?)",
-        (start, c, c)).fetchone()
-    counts.update(accepted=n, accepted_home=int(home), accepted_other=int(other),
-                  accepted_welfare=int(welfare))
+        (start, c, c),
+    ).fetchone()
+    counts.update(
+        accepted=n, accepted_home=int(home), accepted_other=int(other), accepted_welfare=int(welfare)
+    )
     # open at c: open now, or closed after c (a multi-index OR over status and the closing
     # dates; "+received_on" keeps the planner off the received_on index, a near-full scan)
     counts["backlog_end"] = conn.execute(
         "SELECT COUNT(*) FROM cases WHERE (status IN ('received', 'contacted', 'visited', 'submitted')"
         " OR accepted_on > :c OR cancelled_on > :c OR returned_on > :c) AND +received_on <= :c"
         " AND (accepted_on IS NULL OR accepted_on > :c) AND (cancelled_on IS NULL OR cancelled_on > :c)"
-        " AND (returned_on IS NULL OR returned_on > :c)", {"c": c}).fetchone()[0]
+        " AND (returned_on IS NULL OR returned_on > :c)",
+        {"c": c},
+    ).fetchone()[0]
     deadlines = {rule: reference_deadline(conn, rule, start, end, as_of) for rule in DONE}
     return {"counts": counts, "deadlines": deadlines}
 
@@ -72,7 +77,8 @@ def reference_deadline(conn: sqlite3.Connection, rule: str, start: str, end: str
         f"   OR (c.cancelled_on <= c.{due} AND c.cancelled_on <= :a)"
         f"   OR (c.returned_on <= c.{due} AND c.returned_on <= :a), 0) AS out"
         f"  FROM cases c WHERE c.{due} BETWEEN :s AND :e)",
-        {"a": as_of, "r": rule, "s": start, "e": end}).fetchone()
+        {"a": as_of, "r": rule, "s": start, "e": end},
+    ).fetchone()
     n, out, on_time, late, pending = (int(v) for v in row)
     return {"due": n - out, "on_time": on_time, "late": late, "pending": pending, "excluded": out}
 
@@ -103,15 +109,20 @@ def _open_session(db: Path):
 
 def _cli_env(work: Path, today: dt.date) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(INSPECT_TUI_TODAY=today.isoformat(), XDG_CONFIG_HOME=str(work / "config"),
-               XDG_STATE_HOME=str(work / "state"), XDG_DATA_HOME=str(work / "data"))
+    env.update(
+        INSPECT_TUI_TODAY=today.isoformat(),
+        XDG_CONFIG_HOME=str(work / "config"),
+        XDG_STATE_HOME=str(work / "state"),
+        XDG_DATA_HOME=str(work / "data"),
+    )
     env.pop("INSPECT_TUI_CONFIG", None)
     return env
 
 
 def _cli(args: list[str], env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "inspect_tui", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "inspect_tui", *args], env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def run_monthly(db: Path, today: dt.date, runs: int, work: Path, log=print) -> list[Result]:
@@ -124,6 +135,7 @@ def run_monthly(db: Path, today: dt.date, runs: int, work: Path, log=print) -> l
     ref_conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     args = (month.start.isoformat(), month.end.isoformat(), today.isoformat())
     try:
+
         def ours() -> str:
             # as the CLI does for --format json (no late-case lists)
             return render(build_monthly(s, month, today, with_late_cases=False), "json")
@@ -148,12 +160,20 @@ def run_monthly(db: Path, today: dt.date, runs: int, work: Path, log=print) -> l
     cli_t = repeat(lambda: _cli(cli, env), max(2, runs // 2))
     hello_t = repeat(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), max(2, runs // 2))
     return [
-        Result(f"monthly report {MONTH} json, in process", ours_t, ref_t, "its SQL, bare",
-               max_ratio=2.0, max_abs=1e9),
-        Result(f"monthly report {MONTH} json, in process", ours_t, indep_t, "independent SQL",
-               info_only=True),
-        Result(f"monthly report {MONTH} json, CLI subprocess", cli_t, hello_t, "python -c pass",
-               info_only=True),
+        Result(
+            f"monthly report {MONTH} json, in process",
+            ours_t,
+            ref_t,
+            "its SQL, bare",
+            max_ratio=2.0,
+            max_abs=1e9,
+        ),
+        Result(
+            f"monthly report {MONTH} json, in process", ours_t, indep_t, "independent SQL", info_only=True
+        ),
+        Result(
+            f"monthly report {MONTH} json, CLI subprocess", cli_t, hello_t, "python -c pass", info_only=True
+        ),
     ]
 
 
@@ -173,24 +193,37 @@ def run_fy_reports(db: Path, today: dt.date, runs: int, work: Path, log=print) -
     try:
         sla_json = json.loads(render(build_sla(s, period, today), "json"))
         kpi_json = json.loads(render(build_kpi(s, FY, today), "json"))
-        counted = lambda ms: tuple(dict.fromkeys(  # noqa: E731
-            m for m in ms if m.startswith(("late_", "ontime_rate_")) or m in STEP_METRICS))
+        counted = lambda ms: tuple(
+            dict.fromkeys(  # noqa: E731
+                m for m in ms if m.startswith(("late_", "ontime_rate_")) or m in STEP_METRICS
+            )
+        )
         sla_metrics = counted(i["metric"] for i in sla_json["indicators"])
         kpi_metrics = counted(i["metric"] for i in kpi_json["indicators"])
         years = kpi_json["years"]
         for name, build, ref, got in (
-            ("SLA", lambda: build_sla(s, period, today),
-             lambda check=None: reference_sla(ref_conn, period, today, sla_metrics, check), sla_json),
-            ("KPI", lambda: build_kpi(s, FY, today),
-             lambda check=None: reference_kpi(ref_conn, years, today, kpi_metrics, check), kpi_json),
+            (
+                "SLA",
+                lambda: build_sla(s, period, today),
+                lambda check=None: reference_sla(ref_conn, period, today, sla_metrics, check),
+                sla_json,
+            ),
+            (
+                "KPI",
+                lambda: build_kpi(s, FY, today),
+                lambda check=None: reference_kpi(ref_conn, years, today, kpi_metrics, check),
+                kpi_json,
+            ),
         ):
             problem = ref(got)
             if problem:
                 raise AssertionError(f"{name} FY{FY}: {problem}")
             statements = capture_sql(s, build)
             used = sla_metrics if name == "SLA" else kpi_metrics
-            log(f"  {name} FY{FY}: report JSON == independent SQL ({', '.join(used)});"
-                f" floor = its {len(statements)} statements")
+            log(
+                f"  {name} FY{FY}: report JSON == independent SQL ({', '.join(used)});"
+                f" floor = its {len(statements)} statements"
+            )
             ours_t, ref_t, indep_t = [], [], []
             for _ in range(runs):
                 ours_t += repeat(lambda b=build: render(b(), "json"), 1)
@@ -204,9 +237,16 @@ def run_fy_reports(db: Path, today: dt.date, runs: int, work: Path, log=print) -
         s.close()
         ref_conn.close()
     env = _cli_env(work, today)
-    for name, args in (("SLA", ["report", "sla", "--period", f"FY{FY}"]),
-                       ("KPI", ["report", "kpi", "--fy", str(FY)])):
+    for name, args in (
+        ("SLA", ["report", "sla", "--period", f"FY{FY}"]),
+        ("KPI", ["report", "kpi", "--fy", str(FY)]),
+    ):
         cli = [*args, "--format", "json", "--db", str(db)]
-        out.append(Result(f"{name} report FY{FY} json, CLI subprocess",
-                          repeat(lambda c=cli: _cli(c, env), max(2, runs // 2)), info_only=True))
+        out.append(
+            Result(
+                f"{name} report FY{FY} json, CLI subprocess",
+                repeat(lambda c=cli: _cli(c, env), max(2, runs // 2)),
+                info_only=True,
+            )
+        )
     return out

@@ -42,8 +42,9 @@ HELLO = "hello, bench"
 
 
 def tmux(*args: str, check: bool = True) -> str:
-    out = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True,
-                         text=True, check=check)
+    out = subprocess.run(
+        ["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True, text=True, check=check
+    )
     return out.stdout
 
 
@@ -136,8 +137,9 @@ def hello_argv() -> list[str]:
     return [sys.executable, str(BENCH_DIR / "hello_app.py")]
 
 
-def cold_start(db: Path, runs: int, work: Path, today: str, size: str = "100k", log=print,
-               warm: bool = True) -> list[Result]:
+def cold_start(
+    db: Path, runs: int, work: Path, today: str, size: str = "100k", log=print, warm: bool = True
+) -> list[Result]:
     env = env_for(work, today)
     ours_t, hello_t, data_t = [], [], []
     with Terminal() as term:
@@ -153,13 +155,25 @@ def cold_start(db: Path, runs: int, work: Path, today: str, size: str = "100k", 
                 hello_t.append(t1 - t0)
                 ours_t.append(s1 - s0)
                 data_t.append(s2 - s0)
-    log(f"  cold start: first paint {statistics.median(ours_t) / 1e6:.0f} ms,"
-        f" hello {statistics.median(hello_t) / 1e6:.0f} ms")
+    log(
+        f"  cold start: first paint {statistics.median(ours_t) / 1e6:.0f} ms,"
+        f" hello {statistics.median(hello_t) / 1e6:.0f} ms"
+    )
     return [
-        Result(f"TUI cold start to first screen painted, {size} DB (tmux)", ours_t, hello_t,
-               "hello-world Textual", max_ratio=1.5),
-        Result(f"TUI cold start to dashboard figures shown, {size} DB (tmux)", data_t, hello_t,
-               "hello-world Textual", info_only=True),
+        Result(
+            f"TUI cold start to first screen painted, {size} DB (tmux)",
+            ours_t,
+            hello_t,
+            "hello-world Textual",
+            max_ratio=1.5,
+        ),
+        Result(
+            f"TUI cold start to dashboard figures shown, {size} DB (tmux)",
+            data_t,
+            hello_t,
+            "hello-world Textual",
+            info_only=True,
+        ),
     ]
 
 
@@ -183,10 +197,20 @@ def peak_memory(db: Path, runs: int, work: Path, today: str, size: str = "1M", l
             wait_idle(pid)
             ours_m.append(vm_hwm(pid))
             term.stop(name)
-    log(f"  peak memory: {statistics.median(ours_m) / 2**20:.0f} MB,"
-        f" hello {statistics.median(hello_m) / 2**20:.0f} MB")
-    return [Result(f"TUI peak memory (VmHWM), {size} DB: dashboard then case list", ours_m, hello_m,
-                   "hello-world Textual", unit="bytes", max_delta=100 * 2**20)]
+    log(
+        f"  peak memory: {statistics.median(ours_m) / 2**20:.0f} MB,"
+        f" hello {statistics.median(hello_m) / 2**20:.0f} MB"
+    )
+    return [
+        Result(
+            f"TUI peak memory (VmHWM), {size} DB: dashboard then case list",
+            ours_m,
+            hello_m,
+            "hello-world Textual",
+            unit="bytes",
+            max_delta=100 * 2**20,
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- Pilot
@@ -202,8 +226,9 @@ async def _keystrokes(db: Path, keys: list[str], all_statuses: bool) -> tuple[li
     async with app.run_test(size=(120, 40)) as pilot:
         await _until(lambda: app.session is not None, pilot)
         await pilot.press("2")
-        await _until(lambda: bool(app.screen.query(CaseTable)) and app.screen.query_one(CaseTable).loaded,
-                     pilot)
+        await _until(
+            lambda: bool(app.screen.query(CaseTable)) and app.screen.query_one(CaseTable).loaded, pilot
+        )
         screen = app.screen
         table = screen.query_one(CaseTable)
         if all_statuses:
@@ -246,8 +271,10 @@ async def _keystrokes(db: Path, keys: list[str], all_statuses: bool) -> tuple[li
             while not (resets and resets[-1] > t0 and painted[-1] > resets[-1] and applied):
                 await asyncio.sleep(0.0005)
                 if time.monotonic() > stuck:
-                    raise TimeoutError(f"key {key!r}: no redraw (reset={bool(resets) and resets[-1] > t0},"
-                                       f" applied={bool(applied)}, focused={app.focused!r})")
+                    raise TimeoutError(
+                        f"key {key!r}: no redraw (reset={bool(resets) and resets[-1] > t0},"
+                        f" applied={bool(applied)}, focused={app.focused!r})"
+                    )
             done = painted[-1]
             total.append(done - t0)
             after.append(done - applied[-1])
@@ -280,8 +307,9 @@ def filter_keystroke(db: Path, keystrokes: int, today: str, size: str = "100k", 
         line = f"  filter keystroke, {label}: {statistics.median(total) / 1e6:.0f} ms"
         if debounce:  # the time after the debounce fired, apart
             line += f" ({statistics.median(after) / 1e6:.0f} ms after the {debounce * 1000:.0f} ms debounce)"
-            out.append(Result(f"  same, after the {debounce * 1000:.0f} ms debounce fired", after,
-                              info_only=True))
+            out.append(
+                Result(f"  same, after the {debounce * 1000:.0f} ms debounce fired", after, info_only=True)
+            )
         log(line)
     return out
 

@@ -63,7 +63,11 @@ def pilot_subprocess(db: Path, keystrokes: int, today: str, size: str, timeout: 
     """The Pilot measurement in a child process, so a hung app cannot hang the run."""
     out = subprocess.run(
         [sys.executable, str(BENCH_DIR / "m_tui.py"), "keystroke", str(db), str(keystrokes), today, size],
-        capture_output=True, text=True, timeout=timeout, check=False)
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     for line in out.stderr.splitlines():
         print(line)
     if out.returncode != 0:
@@ -73,14 +77,21 @@ def pilot_subprocess(db: Path, keystrokes: int, today: str, size: str, timeout: 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true",
-                   help="tiny databases and one run each: checks the harness works (~20 s)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny databases and one run each: checks the harness works (~20 s)",
+    )
     p.add_argument("--runs", type=int, default=None, help="runs per measurement (default 5, quick 1)")
     p.add_argument("--only", default="", help=f"comma-separated subset of {','.join(MEASUREMENTS)}")
     p.add_argument("--rebuild", action="store_true", help="rebuild the cached demo databases")
     p.add_argument("--work", type=Path, default=dbs.WORK, help="where databases and scratch files go")
-    p.add_argument("--results", type=Path, default=None,
-                   help="markdown output (default bench/results.md; quick: WORK/results.md)")
+    p.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="markdown output (default bench/results.md; quick: WORK/results.md)",
+    )
     args = p.parse_args(argv)
     only = [m for m in args.only.split(",") if m] or list(MEASUREMENTS)
     unknown = set(only) - set(MEASUREMENTS)
@@ -119,8 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:
             failed.append(name)
             traceback.print_exc()
-            results.append(Result(f"{name}: could not run ({type(exc).__name__}: {exc})"[:200], [0],
-                                  info_only=True))
+            results.append(
+                Result(f"{name}: could not run ({type(exc).__name__}: {exc})"[:200], [0], info_only=True)
+            )
         print(f"  ({time.perf_counter() - t0:.0f} s)")
 
     import m_deadlines
@@ -130,9 +142,13 @@ def main(argv: list[str] | None = None) -> int:
 
     tmux_ok = shutil.which("tmux") is not None
     step("deadlines", lambda: m_deadlines.run(pairs, max(runs, 5) if not quick else runs))
-    step("reports", lambda: (m_reports.run_monthly(db(big), dbs.TODAY, runs, work)
-                             + m_reports.run_fy_reports(db(big), dbs.TODAY, max(2, runs - 2) if not quick
-                                                        else runs, work)))
+    step(
+        "reports",
+        lambda: (
+            m_reports.run_monthly(db(big), dbs.TODAY, runs, work)
+            + m_reports.run_fy_reports(db(big), dbs.TODAY, max(2, runs - 2) if not quick else runs, work)
+        ),
+    )
     step("import", lambda: m_import.run(db(small), small, max(1, min(runs, 3)), work))
     if tmux_ok:
         step("coldstart", lambda: m_tui.cold_start(db(small), runs, work, today, small_s, warm=not quick))
@@ -156,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         f"- software: Python {info['python']}, SQLite {info['sqlite']}, Textual {info['textual']},"
         f" {info['os']}",
         f"- command: `python bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`".replace(
-            "run.py `", "run.py`"),
+            "run.py `", "run.py`"
+        ),
         f"- runs: {runs} per measurement (medians; min–max shows the noise); total {total:.0f} s",
         *(f"- {n}" for n in notes),
         "",

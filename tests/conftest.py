@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
 from trust.netguard import block_network  # noqa: F401  (no test may open a network connection)
 
 TODAY = dt.date(2027, 6, 15)  # a Tuesday

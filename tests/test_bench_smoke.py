@@ -28,7 +28,9 @@ def test_quick_benchmark_runs_and_writes_its_table(tmp_path):
         only.append("coldstart")
     out = subprocess.run(
         [sys.executable, str(RUN), "--quick", "--work", str(tmp_path), "--only", ",".join(only)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     results = (tmp_path / "results.md").read_text(encoding="utf-8")

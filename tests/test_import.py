@@ -621,7 +621,8 @@ def test_an_import_writes_one_audit_row_naming_the_file_and_every_record(loaded,
     import json
 
     rows = loaded.db.conn.execute(
-        "SELECT who, action, entity, key, after_json FROM audit_log WHERE action = 'import' AND entity = 'case'"
+        "SELECT who, action, entity, key, after_json FROM audit_log"
+        " WHERE action = 'import' AND entity = 'case'"
     ).fetchall()
     assert len(rows) == 1
     who, _, _, key, after = rows[0]

@@ -21,8 +21,15 @@ def fill(s):
     add_case(s, "N-002", D(2027, 6, 10), ward="須磨区", applicant_name="佐藤 一郎")  # contact due today
     add_case(s, "N-003", D(2027, 6, 14), applicant_name="鈴木 次郎")  # soon
     add_case(s, "N-004", D(2027, 6, 15), applicant_name="田中 三郎")  # ok
-    add_case(s, "N-005", D(2027, 5, 10), contacted_on=D(2027, 5, 11), visited_on=D(2027, 5, 12),
-             submitted_on=D(2027, 5, 13), accepted_on=D(2027, 5, 20))  # closed
+    add_case(
+        s,
+        "N-005",
+        D(2027, 5, 10),
+        contacted_on=D(2027, 5, 11),
+        visited_on=D(2027, 5, 12),
+        submitted_on=D(2027, 5, 13),
+        accepted_on=D(2027, 5, 20),
+    )  # closed
 
 
 def test_default_is_open_cases_by_next_deadline(session):
@@ -83,12 +90,16 @@ def test_pages_from_the_far_end_match_pages_from_the_start(session):
     fill(session)
     for i in range(6, 30):
         add_case(session, f"N-{i:03d}", D(2027, 5, 1 + i % 28), ward=("長田区", "須磨区")[i % 2])
-    for f in (CaseFilter(status=""), CaseFilter(status="", sort="case_no"), CaseFilter(sort="ward"),
-              CaseFilter(status="", descending=True),
-              CaseFilter(status="", sort="received_on", descending=True)):
+    for f in (
+        CaseFilter(status=""),
+        CaseFilter(status="", sort="case_no"),
+        CaseFilter(sort="ward"),
+        CaseFilter(status="", descending=True),
+        CaseFilter(status="", sort="received_on", descending=True),
+    ):
         total = count_cases(session, f, TODAY, "manager")
         whole = [r.case_no for r in rows(session, f, limit=1000)]
         assert len(whole) == total
         for offset in range(0, total, 7):
             page = [r.case_no for r in fetch_page(session, f, TODAY, "manager", offset, 7, total=total)]
-            assert page == whole[offset:offset + 7], (f, offset)
+            assert page == whole[offset : offset + 7], (f, offset)

@@ -22,8 +22,14 @@ def add_surveyor(s, code, qualification="care_manager", expires_on=None, placed_
 
 
 def add_case(s, case_no, received, **fields):
-    base = {"case_no": case_no, "application": "新規", "ward": "長田区", "received_on": received,
-            "dispatched_on": received, "applicant_name": "試験 花子"}
+    base = {
+        "case_no": case_no,
+        "application": "新規",
+        "ward": "長田区",
+        "received_on": received,
+        "dispatched_on": received,
+        "applicant_name": "試験 花子",
+    }
     base.update(fields)
     with s.db.conn:
         insert_cases(s.db, [case_row(base, s.calendar, "2027-06-01T09:00:00+09:00")])
@@ -51,8 +57,14 @@ def test_contact_deadline_states(session):
 
 def test_submission_deadlines_stay_open_until_submitted(session):
     add_case(session, "B-1", D(2027, 5, 20), contacted_on=D(2027, 5, 21), visited_on=D(2027, 5, 25))
-    add_case(session, "B-2", D(2027, 5, 20), contacted_on=D(2027, 5, 21), visited_on=D(2027, 5, 25),
-             submitted_on=D(2027, 6, 10))
+    add_case(
+        session,
+        "B-2",
+        D(2027, 5, 20),
+        contacted_on=D(2027, 5, 21),
+        visited_on=D(2027, 5, 25),
+        submitted_on=D(2027, 6, 10),
+    )
     d = build_dashboard(session, TODAY)
     assert rule(d, "standard").overdue == 1  # 5/28
     assert rule(d, "target20").overdue == 1  # 6/9
@@ -100,8 +112,14 @@ def test_review_panel_counts_new_surveyors(session):
     add_surveyor(session, "S9", placed_on="2027-03-01")
     add_surveyor(session, "S8", placed_on="2020-03-01")
     for i in range(3):
-        add_case(session, f"R-{i}", D(2027, 5, 10 + i), surveyor="S9", contacted_on=D(2027, 5, 17),
-                 visited_on=D(2027, 5, 18))
+        add_case(
+            session,
+            f"R-{i}",
+            D(2027, 5, 10 + i),
+            surveyor="S9",
+            contacted_on=D(2027, 5, 17),
+            visited_on=D(2027, 5, 18),
+        )
     review = build_dashboard(session, TODAY).review
     assert review.new_surveyors == 1
     assert review.forms_in_scope == 3
@@ -112,18 +130,41 @@ def test_serious_complaints_and_security_incidents_show_until_reported(session):
     from inspect_tui.services import quality as q
 
     assert build_dashboard(session, TODAY).quality == []
-    cid = q.save_complaint(session, {
-        "received_at": "2027-06-14 10:30", "complainant": "家族", "handled_by": "主任A", "ward": "長田区",
-        "category": "日程調整", "content": "訪問日の連絡が遅かった", "outcome": "謝罪", "serious": True,
-    })
-    iid = q.save_incident(session, {
-        "kind": "security", "occurred_at": "2027-06-10 09:00", "ward": "須磨区",
-        "what_happened": "調査票を置き忘れた", "cause_category": "確認不足",
-    })
-    q.save_complaint(session, {  # a minor one: reported at the periodic meeting, not shown
-        "received_at": "2027-06-14 11:00", "complainant": "本人", "handled_by": "主任A", "ward": "長田区",
-        "category": "日程調整", "content": "x", "outcome": "y",
-    })
+    cid = q.save_complaint(
+        session,
+        {
+            "received_at": "2027-06-14 10:30",
+            "complainant": "家族",
+            "handled_by": "主任A",
+            "ward": "長田区",
+            "category": "日程調整",
+            "content": "訪問日の連絡が遅かった",
+            "outcome": "謝罪",
+            "serious": True,
+        },
+    )
+    iid = q.save_incident(
+        session,
+        {
+            "kind": "security",
+            "occurred_at": "2027-06-10 09:00",
+            "ward": "須磨区",
+            "what_happened": "調査票を置き忘れた",
+            "cause_category": "確認不足",
+        },
+    )
+    q.save_complaint(
+        session,
+        {  # a minor one: reported at the periodic meeting, not shown
+            "received_at": "2027-06-14 11:00",
+            "complainant": "本人",
+            "handled_by": "主任A",
+            "ward": "長田区",
+            "category": "日程調整",
+            "content": "x",
+            "outcome": "y",
+        },
+    )
     assert build_dashboard(session, TODAY).quality == [
         f"重大な苦情 No.{cid} 市へ未報告",
         f"個人情報事故 No.{iid} 市へ未報告",

@@ -19,8 +19,15 @@ def test_workload_on_time_rate_and_solo_forms(session):
     add_case(session, "K-2", D(2027, 5, 10), surveyor="N1", submitted_on=D(2027, 6, 1), **done)  # late
     add_case(session, "K-3", D(2027, 5, 10), surveyor="N1", accompanied_by="C1", **done)  # with the chief
     add_case(session, "K-4", D(2027, 6, 14), surveyor="N1")  # open, not visited
-    add_case(session, "K-5", D(2026, 1, 10), surveyor="N1", submitted_on=D(2026, 1, 14),
-             contacted_on=D(2026, 1, 11), visited_on=D(2026, 1, 12))  # outside 90 days
+    add_case(
+        session,
+        "K-5",
+        D(2026, 1, 10),
+        surveyor="N1",
+        submitted_on=D(2026, 1, 14),
+        contacted_on=D(2026, 1, 11),
+        visited_on=D(2026, 1, 12),
+    )  # outside 90 days
     by_code = {r.code: r for r in surveyor_overview(session, TODAY)}
     n1 = by_code["N1"]
     assert n1.open_cases == 5  # submitted but not accepted (K-1, K-2, K-5) + K-3 visited + K-4

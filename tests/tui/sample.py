@@ -44,7 +44,7 @@ def build_sample(path: Path) -> Path:
             "case_no": f"R9-{1000 + i:05d}",
             "application": ("新規", "区分変更", "更新")[i % 3],
             "ward": WARDS[i % 3],
-            "applicant_name": f"試験 {'花子太郎次郎三郎'[i % 4 * 2:i % 4 * 2 + 2]}{i}",
+            "applicant_name": f"試験 {'花子太郎次郎三郎'[i % 4 * 2 : i % 4 * 2 + 2]}{i}",
             "insured_no": f"99{i:08d}",
             "received_on": received,
             "dispatched_on": received,

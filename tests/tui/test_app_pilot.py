@@ -159,8 +159,10 @@ async def test_recording_a_visit_end_to_end(sample_db):
         assert "訪問済" in text_of(detail, "#detail-head")
     con = sqlite3.connect(sample_db)
     row = con.execute("SELECT visited_on, status, version FROM cases WHERE case_no = 'R9-01011'").fetchone()
-    events = con.execute("SELECT e.kind, e.on_date, e.who, e.note FROM case_events e JOIN cases c"
-                         " ON c.id = e.case_id WHERE c.case_no = 'R9-01011'").fetchall()
+    events = con.execute(
+        "SELECT e.kind, e.on_date, e.who, e.note FROM case_events e JOIN cases c"
+        " ON c.id = e.case_id WHERE c.case_no = 'R9-01011'"
+    ).fetchall()
     assert row == ("2027-06-14", "visited", 2)
     assert events == [("visit", "2027-06-14", "tester", "訪問")]
 
@@ -203,8 +205,13 @@ async def test_help_lists_the_screen_keys_with_ids(sample_db):
         await pilot.press("2", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = text_of(app.screen, "#help-table")
-        expected_texts = ("cases.filter", "依頼番号・氏名で絞り込む", "screen.today", "app.theme",
-                          "list.down")
+        expected_texts = (
+            "cases.filter",
+            "依頼番号・氏名で絞り込む",
+            "screen.today",
+            "app.theme",
+            "list.down",
+        )
         for expected in expected_texts:
             assert expected in text
         await pilot.press("escape")
@@ -405,9 +412,11 @@ async def test_a_burst_of_typing_is_never_written_back_over(sample_db):
 async def test_first_start_of_the_day_backs_up_and_offers_the_purge(sample_db):
     conn = sqlite3.connect(sample_db)
     with conn:  # one case closed long ago whose applicant's name is still there
-        conn.execute("UPDATE cases SET accepted_on = '2027-01-15', status = 'accepted', submitted_on ="
-                     " '2027-01-14', visited_on = '2027-01-12', applicant_name = '保存 期限'"
-                     " WHERE id = (SELECT min(id) FROM cases)")
+        conn.execute(
+            "UPDATE cases SET accepted_on = '2027-01-15', status = 'accepted', submitted_on ="
+            " '2027-01-14', visited_on = '2027-01-12', applicant_name = '保存 期限'"
+            " WHERE id = (SELECT min(id) FROM cases)"
+        )
     conn.close()
     app = make_app(sample_db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -9,8 +9,10 @@ from inspect_tui.paths import themes_dir
 
 
 def test_launch_module_does_not_import_textual():
-    code = ("import sys, inspect_tui.cli, inspect_tui.tui.launch;"
-            " print(sorted(m for m in ('textual', 'sqlite_utils', 'pendulum') if m in sys.modules))")
+    code = (
+        "import sys, inspect_tui.cli, inspect_tui.tui.launch;"
+        " print(sorted(m for m in ('textual', 'sqlite_utils', 'pendulum') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -79,8 +79,9 @@ def add_business_days_batch(
     supported = (SUPPORTED_FROM.toordinal() - EPOCH_ORDINAL, SUPPORTED_TO.toordinal() - EPOCH_ORDINAL)
     if lo_day < supported[0] or hi_day > supported[1]:
         bad = lo_day if lo_day < supported[0] else hi_day
-        shown = "NaT" if bad == np.iinfo(np.int64).min else (
-            dt.date.fromordinal(bad + EPOCH_ORDINAL).isoformat())
+        shown = (
+            "NaT" if bad == np.iinfo(np.int64).min else (dt.date.fromordinal(bad + EPOCH_ORDINAL).isoformat())
+        )
         raise OutOfRange(
             f"{shown} は対応範囲外です（{SUPPORTED_FROM.isoformat()}〜{SUPPORTED_TO.isoformat()}）"
         )
@@ -113,6 +114,4 @@ def add_business_days_batch(
 
 def _check_reach(k: np.ndarray, size: int) -> None:
     if int(k.min()) < 0 or int(k.max()) >= size:
-        raise OutOfRange(
-            f"結果が対応範囲外です（{SUPPORTED_FROM.isoformat()}〜{SUPPORTED_TO.isoformat()}）"
-        )
+        raise OutOfRange(f"結果が対応範囲外です（{SUPPORTED_FROM.isoformat()}〜{SUPPORTED_TO.isoformat()}）")

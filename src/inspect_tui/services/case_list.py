@@ -181,13 +181,18 @@ def build_query(s: Session, f: CaseFilter, today: dt.date, role: str, narrow: bo
         like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         names = may_see_names(role)
         if narrow or _open_only(f):
-            clauses.append("(c.case_no LIKE ? ESCAPE '\\' OR c.applicant_name LIKE ? ESCAPE '\\')" if names
-                           else "c.case_no LIKE ? ESCAPE '\\'")
+            clauses.append(
+                "(c.case_no LIKE ? ESCAPE '\\' OR c.applicant_name LIKE ? ESCAPE '\\')"
+                if names
+                else "c.case_no LIKE ? ESCAPE '\\'"
+            )
             params += [like, like] if names else [like]
         # otherwise an id subquery, so SQLite scans the narrow (case_no, applicant_name) index
         elif names:
-            clauses.append("c.id IN (SELECT id FROM cases WHERE case_no LIKE ? ESCAPE '\\'"
-                           " OR applicant_name LIKE ? ESCAPE '\\')")
+            clauses.append(
+                "c.id IN (SELECT id FROM cases WHERE case_no LIKE ? ESCAPE '\\'"
+                " OR applicant_name LIKE ? ESCAPE '\\')"
+            )
             params += [like, like]
         else:
             clauses.append("c.id IN (SELECT id FROM cases WHERE case_no LIKE ? ESCAPE '\\')")
@@ -229,7 +234,12 @@ def count_cases(s: Session, f: CaseFilter, today: dt.date, role: str) -> int:
 
 
 def fetch_page(
-    s: Session, f: CaseFilter, today: dt.date, role: str, offset: int, limit: int,
+    s: Session,
+    f: CaseFilter,
+    today: dt.date,
+    role: str,
+    offset: int,
+    limit: int,
     total: int | None = None,
 ) -> list[CaseListRow]:
     """limit rows from offset, in the filter's order, with deadline state and days left.
@@ -252,22 +262,37 @@ def fetch_page(
     q = build_query(s, f, today, role, narrow=first == open_part)
     source = _from(f) if f.deadline else "cases c"
     n_first = s.db.conn.execute(
-        f"SELECT count(*) FROM {source} WHERE {q.where} AND {first}", q.params).fetchone()[0]
+        f"SELECT count(*) FROM {source} WHERE {q.where} AND {first}", q.params
+    ).fetchone()[0]
     rows: list[CaseListRow] = []
     if offset < n_first:
-        rows = _fetch(s, f, today, role, offset, limit, first, order_by_id=first == closed_part,
-                      size=n_first)
+        rows = _fetch(s, f, today, role, offset, limit, first, order_by_id=first == closed_part, size=n_first)
     if len(rows) < limit:
         rest_offset = max(0, offset - n_first)
-        rows += _fetch(s, f, today, role, rest_offset, limit - len(rows), second,
-                       order_by_id=second == closed_part,
-                       size=None if total is None else total - n_first)
+        rows += _fetch(
+            s,
+            f,
+            today,
+            role,
+            rest_offset,
+            limit - len(rows),
+            second,
+            order_by_id=second == closed_part,
+            size=None if total is None else total - n_first,
+        )
     return rows
 
 
 def _fetch(
-    s: Session, f: CaseFilter, today: dt.date, role: str, offset: int, limit: int, extra: str,
-    order_by_id: bool = False, size: int | None = None,
+    s: Session,
+    f: CaseFilter,
+    today: dt.date,
+    role: str,
+    offset: int,
+    limit: int,
+    extra: str,
+    order_by_id: bool = False,
+    size: int | None = None,
 ) -> list[CaseListRow]:
     descending = f.descending
     from_end = size is not None and offset > size // 2
@@ -302,16 +327,25 @@ def _fetch(
     for r in rows:
         due_s = r["next_due"]
         due = None if due_s == "9999-12-31" else dt.date.fromisoformat(due_s)
-        out.append(CaseListRow(
-            id=r["id"], case_no=r["case_no"], ward=r["ward"], application=r["application"],
-            status=r["status"], urgent=bool(r["urgent"]), surveyor=r["surveyor"] or "",
-            surveyor_name=r["surveyor_name"] or "", received_on=r["received_on"],
-            next_rule=r["next_rule"], next_due=due,
-            days_left=business_days_left(cal, today, due) if due else None,
-            state=state_of(due, today, limit_day),
-            applicant_name=(r["applicant_name"] or "") if names else None,
-            deadlines=tuple(_due_cell(r, rule, done) for rule, done in DONE_COLUMNS),  # type: ignore[arg-type]
-        ))
+        out.append(
+            CaseListRow(
+                id=r["id"],
+                case_no=r["case_no"],
+                ward=r["ward"],
+                application=r["application"],
+                status=r["status"],
+                urgent=bool(r["urgent"]),
+                surveyor=r["surveyor"] or "",
+                surveyor_name=r["surveyor_name"] or "",
+                received_on=r["received_on"],
+                next_rule=r["next_rule"],
+                next_due=due,
+                days_left=business_days_left(cal, today, due) if due else None,
+                state=state_of(due, today, limit_day),
+                applicant_name=(r["applicant_name"] or "") if names else None,
+                deadlines=tuple(_due_cell(r, rule, done) for rule, done in DONE_COLUMNS),  # type: ignore[arg-type]
+            )
+        )
     return out[::-1] if from_end else out
 
 
@@ -345,8 +379,10 @@ def wards_in_use(s: Session) -> list[str]:
 
 def surveyor_choices(s: Session) -> list[tuple[str, str]]:
     """(code, name) of every surveyor, current staff first."""
-    return [(r["code"], r["name"]) for r in s.db.conn.execute(
-        "SELECT code, name FROM surveyors ORDER BY left_on IS NOT NULL, code")]
+    return [
+        (r["code"], r["name"])
+        for r in s.db.conn.execute("SELECT code, name FROM surveyors ORDER BY left_on IS NOT NULL, code")
+    ]
 
 
 @dataclass(frozen=True)
@@ -373,8 +409,9 @@ def load_case_detail(s: Session, case_no: str, today: dt.date, role: str) -> Cas
     if row is None:
         return None
     allowed = visible_fields(role)
-    fields = {k: (REDACTED if k in PERSONAL_FIELDS and k not in allowed and row[k] else row[k])
-              for k in row.keys()}
+    fields = {
+        k: (REDACTED if k in PERSONAL_FIELDS and k not in allowed and row[k] else row[k]) for k in row.keys()
+    }
 
     def name_of(code: str | None) -> str:
         if not code:
@@ -383,9 +420,12 @@ def load_case_detail(s: Session, case_no: str, today: dt.date, role: str) -> Cas
         return f"{r['name']}（{code}）" if r else code
 
     return CaseDetail(
-        case_no=row["case_no"], version=row["version"], fields=fields,
+        case_no=row["case_no"],
+        version=row["version"],
+        fields=fields,
         deadlines=deadlines_of(s, row, today),
         events=[dict(e) for e in events_of(s.db, row["id"])],
         exceptions=[dict(e) for e in exceptions_of(s.db, row["id"])],
-        surveyor_name=name_of(row["surveyor"]), accompanied_name=name_of(row["accompanied_by"]),
+        surveyor_name=name_of(row["surveyor"]),
+        accompanied_name=name_of(row["accompanied_by"]),
     )

@@ -132,7 +132,8 @@ class InspectApp(App[int]):
             self.theme = wanted
         elif self.our_themes:
             self.startup_problems.append(
-                f"「{wanted}」というテーマはありません（{' / '.join(self.our_themes)}）")
+                f"「{wanted}」というテーマはありません（{' / '.join(self.our_themes)}）"
+            )
             self.theme = self.our_themes[0]
 
     def on_mount(self) -> None:
@@ -195,8 +196,13 @@ class InspectApp(App[int]):
             try:
                 maybe_daily_backup(session)  # routine: silent when it works
             except BackupError as exc:
-                self.call_from_thread(self.notify, f"今日のバックアップを作れませんでした: {exc}",
-                                      title="バックアップ", severity="warning", timeout=15)
+                self.call_from_thread(
+                    self.notify,
+                    f"今日のバックアップを作れませんでした: {exc}",
+                    title="バックアップ",
+                    severity="warning",
+                    timeout=15,
+                )
             if self.role == "manager":
                 n = purge_due_count(session)
                 self.purge_due = n
@@ -205,7 +211,9 @@ class InspectApp(App[int]):
                         self.notify,
                         f"保存期間を過ぎた申請者の個人情報が {n} 件あります。"
                         "ctrl+p で「個人情報の削除」を選ぶと消せます",
-                        title="個人情報の保存期間", severity="warning", timeout=20,
+                        title="個人情報の保存期間",
+                        severity="warning",
+                        timeout=20,
                     )
         except Exception as exc:
             self.report_unexpected(exc)
@@ -224,8 +232,12 @@ class InspectApp(App[int]):
 
             result = purge(self.session)
             self.purge_due = 0
-            self.call_from_thread(self.notify, f"{result.purged} 件の申請者の個人情報を消しました",
-                                  title="個人情報の保存期間", timeout=10)
+            self.call_from_thread(
+                self.notify,
+                f"{result.purged} 件の申請者の個人情報を消しました",
+                title="個人情報の保存期間",
+                timeout=10,
+            )
             self.call_from_thread(self.data_changed)
         except Exception as exc:
             self.report_unexpected(exc)
@@ -248,8 +260,9 @@ class InspectApp(App[int]):
         from inspect_tui.logs import log_exception
 
         where = log_exception(exc, "tui")
-        return (f"予期しないエラーが起きました（{type(exc).__name__}）。"
-                f"データは保存済みのままです。記録: {where}")
+        return (
+            f"予期しないエラーが起きました（{type(exc).__name__}）。データは保存済みのままです。記録: {where}"
+        )
 
     def report_unexpected(self, exc: BaseException) -> None:
         """From any thread: log and show briefly."""
@@ -324,8 +337,9 @@ class InspectApp(App[int]):
     # -- command palette ------------------------------------------------------
     def get_system_commands(self, screen: Screen):
         for mode, key, label in bindings.SCREENS:
-            yield SystemCommand(f"画面: {label}", f"{label}の画面へ（{key}）",
-                                partial(self.switch_mode, mode))
+            yield SystemCommand(
+                f"画面: {label}", f"{label}の画面へ（{key}）", partial(self.switch_mode, mode)
+            )
         seen = set()
         for active in screen.active_bindings.values():
             b = active.binding
@@ -333,16 +347,20 @@ class InspectApp(App[int]):
                 continue
             seen.add(b.id)
             yield SystemCommand(
-                f"{b.description}（{self.get_key_display(b)}）", b.tooltip or b.description,
+                f"{b.description}（{self.get_key_display(b)}）",
+                b.tooltip or b.description,
                 partial(self.run_action, b.action, active.node),
             )
         if self.purge_due and self.role == "manager":
-            yield SystemCommand(f"個人情報の削除（保存期間切れ {self.purge_due} 件）",
-                                "受理・中止・返却から保存期間を過ぎた申請者の氏名・被保険者番号・生年月日を消す",
-                                self.action_purge_personal)
+            yield SystemCommand(
+                f"個人情報の削除（保存期間切れ {self.purge_due} 件）",
+                "受理・中止・返却から保存期間を過ぎた申請者の氏名・被保険者番号・生年月日を消す",
+                self.action_purge_personal,
+            )
         for name in self.our_themes:
-            yield SystemCommand(f"テーマ: {name}", "画面の配色を変える",
-                                partial(setattr, self, "theme", name))
+            yield SystemCommand(
+                f"テーマ: {name}", "画面の配色を変える", partial(setattr, self, "theme", name)
+            )
         yield from super().get_system_commands(screen)
 
 

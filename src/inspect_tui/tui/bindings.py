@@ -15,10 +15,26 @@ from __future__ import annotations
 from textual.binding import Binding
 
 
-def _b(key: str, action: str, description: str, id: str, tooltip: str = "", show: bool = True,
-       key_display: str | None = None, priority: bool = False) -> Binding:
-    return Binding(key, action, description, show=show, key_display=key_display, priority=priority,
-                   tooltip=tooltip or description, id=id)
+def _b(
+    key: str,
+    action: str,
+    description: str,
+    id: str,
+    tooltip: str = "",
+    show: bool = True,
+    key_display: str | None = None,
+    priority: bool = False,
+) -> Binding:
+    return Binding(
+        key,
+        action,
+        description,
+        show=show,
+        key_display=key_display,
+        priority=priority,
+        tooltip=tooltip or description,
+        id=id,
+    )
 
 
 #: Screens reachable with a number key: (mode name, key, label).
@@ -32,8 +48,10 @@ SCREENS = (
 )
 
 APP = [
-    *(_b(key, f"app.switch_mode('{mode}')", label, f"screen.{mode}", f"{label}の画面へ", show=False)
-      for mode, key, label in SCREENS),
+    *(
+        _b(key, f"app.switch_mode('{mode}')", label, f"screen.{mode}", f"{label}の画面へ", show=False)
+        for mode, key, label in SCREENS
+    ),
     _b("question_mark", "app.show_keys", "キー", "app.help", "この画面のキー一覧", key_display="?"),
     _b("q", "app.quit_from_top", "終了", "app.quit", "終了（開いた画面があれば戻る）"),
     _b("ctrl+t", "app.next_theme", "テーマ", "app.theme", "テーマを切り替える", show=False),
@@ -83,9 +101,17 @@ STEP_KEYS = {
     "resurvey": ("R", "再調査"),
 }
 CASE = [
-    *(_b(key, f"step('{step}')", label, f"case.{step}", f"{label}を記録する",
-         show=step in ("contact", "visit", "submit"))
-      for step, (key, label) in STEP_KEYS.items()),
+    *(
+        _b(
+            key,
+            f"step('{step}')",
+            label,
+            f"case.{step}",
+            f"{label}を記録する",
+            show=step in ("contact", "visit", "submit"),
+        )
+        for step, (key, label) in STEP_KEYS.items()
+    ),
     _b("j,down", "scroll_down", "下", "case.down", "下へ送る", show=False),
     _b("k,up", "scroll_up", "上", "case.up", "上へ戻す", show=False),
 ]
@@ -104,17 +130,26 @@ DIALOG = [
 ]
 
 ALL = {
-    "app": [*APP, BACK], "today": TODAY, "cases": CASES, "list": TABLE, "case": CASE,
-    "surveyors": SURVEYORS, "dialog": DIALOG,
+    "app": [*APP, BACK],
+    "today": TODAY,
+    "cases": CASES,
+    "list": TABLE,
+    "case": CASE,
+    "surveyors": SURVEYORS,
+    "dialog": DIALOG,
 }
 
 
 #: Screens written elsewhere whose Binding ids may be remapped too (imported only to check a keymap).
 OTHER_SCREEN_MODULES = (
-    "inspect_tui.tui.screens.reports", "inspect_tui.tui.screens.review_queue",
-    "inspect_tui.tui.screens.review_check", "inspect_tui.tui.screens.review_surveyor",
-    "inspect_tui.tui.screens.review_calibration", "inspect_tui.tui.screens.review_dialogs",
-    "inspect_tui.tui.screens.quality", "inspect_tui.tui.screens.quality_form",
+    "inspect_tui.tui.screens.reports",
+    "inspect_tui.tui.screens.review_queue",
+    "inspect_tui.tui.screens.review_check",
+    "inspect_tui.tui.screens.review_surveyor",
+    "inspect_tui.tui.screens.review_calibration",
+    "inspect_tui.tui.screens.review_dialogs",
+    "inspect_tui.tui.screens.quality",
+    "inspect_tui.tui.screens.quality_form",
     "inspect_tui.tui.screens.quality_forms",
 )
 
@@ -147,6 +182,7 @@ def check_keymap(keys: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     good = {k: v for k, v in keys.items() if k in known}
     problems = [
         f"設定ファイルの keys: 「{k}」という操作IDはありません（? のキー一覧に ID が出ます）"
-        for k in keys if k not in known
+        for k in keys
+        if k not in known
     ]
     return good, problems

@@ -30,8 +30,11 @@ def run_app(path: Path, theme: str | None = None, demo: bool = False) -> int:
         from inspect_tui.logs import log_exception
 
         where = log_exception(exc, "tui")
-        print(f"inspect-tui: 予期しないエラーで終了しました（{type(exc).__name__}）。"
-              f"データは保存済みのままです。記録: {where}", file=sys.stderr)
+        print(
+            f"inspect-tui: 予期しないエラーで終了しました（{type(exc).__name__}）。"
+            f"データは保存済みのままです。記録: {where}",
+            file=sys.stderr,
+        )
         return 70
     if getattr(app, "_exception", None) is not None:
         return 70  # an unexpected error, already logged and reported in one line (as the CLI does)

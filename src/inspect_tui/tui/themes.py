@@ -10,8 +10,21 @@ from textual.theme import Theme
 from inspect_tui.paths import themes_dir
 
 _FIELDS = {
-    "primary", "secondary", "warning", "error", "success", "accent", "foreground", "background",
-    "surface", "panel", "boost", "dark", "luminosity_spread", "text_alpha", "variables",
+    "primary",
+    "secondary",
+    "warning",
+    "error",
+    "success",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+    "dark",
+    "luminosity_spread",
+    "text_alpha",
+    "variables",
 }
 
 

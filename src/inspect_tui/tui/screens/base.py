@@ -56,8 +56,15 @@ def state_styles(app) -> dict[str, str]:
     theme = app.current_theme
     error, warning, success = theme.error or "red", theme.warning or "yellow", theme.success or "green"
     return {
-        "overdue": f"bold {error}", "late": error, "today": f"bold {warning}", "soon": warning,
-        "ok": success, "done": success, "none": "dim", "closed": "dim", "excluded": "dim",
+        "overdue": f"bold {error}",
+        "late": error,
+        "today": f"bold {warning}",
+        "soon": warning,
+        "ok": success,
+        "done": success,
+        "none": "dim",
+        "closed": "dim",
+        "excluded": "dim",
     }
 
 

@@ -144,8 +144,9 @@ class CasesScreen(DataScreen):
         try:
             from inspect_tui.services.case_list import fetch_page
 
-            rows = fetch_page(self.app.session, f, self.app.today, self.app.role, page * PAGE_SIZE, PAGE_SIZE,
-                              total=total)
+            rows = fetch_page(
+                self.app.session, f, self.app.today, self.app.role, page * PAGE_SIZE, PAGE_SIZE, total=total
+            )
             self.post_message(self.PageRead(page, rows, generation))
         except Exception as exc:
             self.app.report_unexpected(exc)
@@ -265,8 +266,10 @@ class CasesScreen(DataScreen):
         try:
             from inspect_tui.services.case_list import surveyor_choices
 
-            choices = [("", "（すべての調査員）"),
-                       *((code, f"{code}  {name}") for code, name in surveyor_choices(self.app.session))]
+            choices = [
+                ("", "（すべての調査員）"),
+                *((code, f"{code}  {name}") for code, name in surveyor_choices(self.app.session)),
+            ]
             self.app.call_from_thread(self._show_picker, choices)
         except Exception as exc:
             self.app.report_unexpected(exc)

@@ -30,8 +30,11 @@ class PickScreen(ModalScreen[str | None]):
 
     def _options(self, text: str) -> list[Option]:
         text = text.strip().lower()
-        return [Option(label, id=value or "__all__") for value, label in self.choices
-                if not text or text in label.lower()]
+        return [
+            Option(label, id=value or "__all__")
+            for value, label in self.choices
+            if not text or text in label.lower()
+        ]
 
     @on(Input.Changed, "#pick-text")
     def _narrow(self, event: Input.Changed) -> None:

@@ -84,8 +84,9 @@ class StepDialog(ModalScreen[str | None]):
         except ImportError:
             pass
         try:
-            status = record_step(self.app.session, self.case_no, self.step, on_date, note,
-                                 expected_version=self.version)
+            status = record_step(
+                self.app.session, self.case_no, self.step, on_date, note, expected_version=self.version
+            )
         except expected as exc:
             self.post_message(self.Done(None, str(exc), isinstance(exc, ConflictError)))
             return

@@ -79,9 +79,14 @@ class SurveyorsScreen(DataScreen):
         table.clear()
         for r in rows:
             rate = r.on_time_rate
-            rate_text = Text("－", style="dim") if rate is None else Text(
-                f"{rate:.0%} {r.on_time_90}/{r.submitted_90}",
-                style="" if rate >= 0.9 else self.styles_for("soon" if rate >= 0.7 else "overdue"))
+            rate_text = (
+                Text("－", style="dim")
+                if rate is None
+                else Text(
+                    f"{rate:.0%} {r.on_time_90}/{r.submitted_90}",
+                    style="" if rate >= 0.9 else self.styles_for("soon" if rate >= 0.7 else "overdue"),
+                )
+            )
             days = r.days_to_expiry(today)
             if days is None:
                 expiry = Text("－", style="dim")
@@ -93,14 +98,23 @@ class SurveyorsScreen(DataScreen):
                 expiry = Text(r.expires_on or "")
             qual = "ケアマネ" if r.qualification == "care_manager" else "その他"
             name = r.name + ("（主任）" if r.is_chief else "")
-            table.add_row(r.code, name, Text(str(r.open_cases), justify="right"), rate_text,
-                          r.review_progress or "", expiry, qual, key=r.code)
+            table.add_row(
+                r.code,
+                name,
+                Text(str(r.open_cases), justify="right"),
+                rate_text,
+                r.review_progress or "",
+                expiry,
+                qual,
+                key=r.code,
+            )
         new = sum(r.is_new for r in rows)
         other = sum(r.qualification != "care_manager" for r in rows)
         share = f"{other / len(rows):.0%}" if rows else "－"
         order = {"code": "コード順", "expiry": "登録期限順", "load": "担当の多い順"}[self.order]
         self.query_one("#surveyor-summary", Static).update(
-            f" 調査員 {len(rows)} 人（新任 {new} 人・ケアマネ以外 {share}）  {order}  Enter: 担当の依頼")
+            f" 調査員 {len(rows)} 人（新任 {new} 人・ケアマネ以外 {share}）  {order}  Enter: 担当の依頼"
+        )
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()

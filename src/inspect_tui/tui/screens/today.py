@@ -70,8 +70,10 @@ class TodayScreen(DataScreen):
         summary.append(f" 未完了 {d.open_cases:,} 件", style="bold")
         summary.append(f"   期限超過 {overdue:,}", style=self.styles_for("overdue") if overdue else "")
         summary.append(f"   本日期限 {today:,}", style=self.styles_for("today") if today else "")
-        summary.append(f"   緊急・未訪問 {len(d.urgent_not_visited):,}",
-                       style=self.styles_for("overdue") if d.urgent_not_visited else "")
+        summary.append(
+            f"   緊急・未訪問 {len(d.urgent_not_visited):,}",
+            style=self.styles_for("overdue") if d.urgent_not_visited else "",
+        )
         self.query_one("#summary", Static).update(summary)
         self._deadlines(d)
         self._backlog(d)
@@ -86,9 +88,12 @@ class TodayScreen(DataScreen):
         t.add_column("本日", justify="right")
         t.add_column("2開庁日内", justify="right")
         for r in d.rules:
-            t.add_row(r.label, _n(r.overdue, self.styles_for("overdue")),
-                      _n(r.today, self.styles_for("today")),
-                      _n(r.soon, self.styles_for("soon")))
+            t.add_row(
+                r.label,
+                _n(r.overdue, self.styles_for("overdue")),
+                _n(r.today, self.styles_for("today")),
+                _n(r.soon, self.styles_for("soon")),
+            )
         t.add_row("緊急・未訪問", _n(len(d.urgent_not_visited), self.styles_for("overdue")), "", "")
         panel = self.query_one("#deadlines", Static)
         panel.border_title = "期限（開いている件数）"
@@ -100,7 +105,7 @@ class TodayScreen(DataScreen):
         t.add_column("件", justify="right", no_wrap=True)
         t.add_column("調査員（多い順）", no_wrap=True, overflow="crop", ratio=1)
         t.add_column("件", justify="right", no_wrap=True)
-        people = d.backlog_by_surveyor[:max(3, len(d.backlog_by_ward))]
+        people = d.backlog_by_surveyor[: max(3, len(d.backlog_by_ward))]
         for i in range(max(len(d.backlog_by_ward), len(people))):
             ward, n = d.backlog_by_ward[i] if i < len(d.backlog_by_ward) else ("", "")
             _code, name, m = people[i] if i < len(people) else ("", "", "")
@@ -139,8 +144,9 @@ class TodayScreen(DataScreen):
             elif a.kind == "expired":
                 text.append(f"登録切れ {a.expires_on} {a.name}", style=self.styles_for("overdue"))
             else:
-                text.append(f"登録期限 {a.expires_on[5:]} あと{a.days}日 {a.name}",
-                            style=self.styles_for("soon"))
+                text.append(
+                    f"登録期限 {a.expires_on[5:]} あと{a.days}日 {a.name}", style=self.styles_for("soon")
+                )
         panel = self.query_one("#alerts", Static)
         title = "注意（苦情・事故・課題・職員）" if d.quality else "職員の注意（登録60日内・資格）"
         panel.border_title = title

@@ -99,8 +99,14 @@ class CaseTable(ScrollView, can_focus=True):
 
     BINDINGS = TABLE
     COMPONENT_CLASSES: ClassVar = {
-        "case-table--header", "case-table--cursor", "case-table--overdue", "case-table--today",
-        "case-table--soon", "case-table--ok", "case-table--none", "case-table--loading",
+        "case-table--header",
+        "case-table--cursor",
+        "case-table--overdue",
+        "case-table--today",
+        "case-table--soon",
+        "case-table--ok",
+        "case-table--none",
+        "case-table--loading",
     }
     DEFAULT_CSS = """
     CaseTable { height: 1fr; }
