@@ -5,8 +5,8 @@ they apply in number order, and PRAGMA user_version holds the number of the
 last one applied (a gap in the numbers is allowed; a file numbered below what a
 database already has is never applied to it, so never add one). Opening an
 older file applies the missing ones in place, one transaction each; a file
-from a newer version of the app is refused (we would not know its tables). Never edit or renumber a migration that has landed: add
-a new one.
+from a newer version of the app is refused (we would not know its tables).
+Never edit or renumber a migration that has landed: add a new one.
 
 Dates are ISO text (YYYY-MM-DD, Japan dates), so they sort and compare in SQL.
 """

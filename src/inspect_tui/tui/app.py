@@ -41,32 +41,20 @@ def _surveyors_screen() -> Screen:
 
 
 def _review_screen() -> Screen:
-    try:
-        from inspect_tui.tui.screens.review_queue import ReviewQueueScreen
-    except ImportError:
-        from inspect_tui.tui.screens.placeholder import NotYetScreen
+    from inspect_tui.tui.screens.review_queue import ReviewQueueScreen
 
-        return NotYetScreen("点検", "点検の画面はこの版にはありません")
     return ReviewQueueScreen()
 
 
 def _quality_screen() -> Screen:
-    try:
-        from inspect_tui.tui.screens.quality import QualityScreen
-    except ImportError:
-        from inspect_tui.tui.screens.placeholder import NotYetScreen
+    from inspect_tui.tui.screens.quality import QualityScreen
 
-        return NotYetScreen("品質", "品質の画面はこの版にはありません")
     return QualityScreen()
 
 
 def _reports_screen() -> Screen:
-    try:
-        from inspect_tui.tui.screens.reports import ReportsScreen
-    except ImportError:
-        from inspect_tui.tui.screens.placeholder import NotYetScreen
+    from inspect_tui.tui.screens.reports import ReportsScreen
 
-        return NotYetScreen("帳票", "帳票の画面はまだ入っていません（inspect-tui report を使ってください）")
     return ReportsScreen()
 
 
@@ -315,11 +303,8 @@ class InspectApp(App[int]):
         if self.role != "manager":
             self.notify("監査記録は業務責任者だけが見られます", severity="warning")
             return
-        try:
-            from inspect_tui.tui.screens.audit import AuditScreen
-        except ImportError:
-            self.notify("監査記録の画面はこの版にはありません", severity="warning")
-            return
+        from inspect_tui.tui.screens.audit import AuditScreen
+
         self.push_screen(AuditScreen())
 
     def action_next_theme(self) -> None:

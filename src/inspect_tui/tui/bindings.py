@@ -15,7 +15,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 
-def _b(
+def binding(
     key: str,
     action: str,
     description: str,
@@ -35,6 +35,9 @@ def _b(
         tooltip=tooltip or description,
         id=id,
     )
+
+
+_b = binding  # short, for the tables below
 
 
 #: Screens reachable with a number key: (mode name, key, label).

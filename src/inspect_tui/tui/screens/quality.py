@@ -145,12 +145,9 @@ class QualityScreen(Screen):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         if hasattr(self.app, "data_version"):  # inside the main app: its top bar with the screen tabs
-            try:
-                from inspect_tui.tui.screens.base import TopBar
-            except ImportError:
-                pass
-            else:
-                yield TopBar(self.TAB)
+            from inspect_tui.tui.screens.base import TopBar
+
+            yield TopBar(self.TAB)
         yield Static("", id="alerts")
         with TabbedContent(initial=self.initial_tab, id="tabs"):
             with TabPane("苦情", id="complaints"):

@@ -20,18 +20,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
+from inspect_tui.tui.bindings import binding as _b
 from inspect_tui.tui.screens.base import DataScreen, TopBar
-
-
-def _b(key: str, action: str, description: str, id: str, tooltip: str = "", show: bool = True) -> Binding:
-    return Binding(key, action, description, show=show, tooltip=tooltip or description, id=id)
-
 
 BINDINGS_REPORTS = [
     _b("t", "next_kind", "種類", "reports.kind", "報告書の種類を切り替える（月次、SLA、KPI の順）"),

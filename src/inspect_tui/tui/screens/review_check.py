@@ -24,7 +24,8 @@ from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from inspect_tui.core import review as rules
-from inspect_tui.tui.screens.review_common import SessionMixin, b
+from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.screens.review_common import SessionMixin
 
 SEVERITY_KEYS = {"1": "minor", "2": "fix", "3": "serious"}
 SEVERITY_STYLE = {"minor": "yellow", "fix": "bold yellow", "serious": "bold red"}

@@ -6,31 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.binding import Binding
-
-
-def b(
-    key: str,
-    action: str,
-    description: str,
-    id: str,
-    tooltip: str = "",
-    *,
-    show: bool = True,
-    key_display: str | None = None,
-    priority: bool = False,
-) -> Binding:
-    return Binding(
-        key,
-        action,
-        description,
-        show=show,
-        key_display=key_display,
-        priority=priority,
-        tooltip=tooltip or description,
-        id=id,
-    )
-
 
 class SessionMixin:
     """A screen given a Session, or using the app's ``session`` attribute."""

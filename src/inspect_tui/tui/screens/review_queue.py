@@ -18,7 +18,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from inspect_tui.tui.screens.review_common import SessionMixin, b
+from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.screens.review_common import SessionMixin
 
 WEEKDAYS = "月火水木金土日"
 

@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from inspect_tui.core import review as rules
-from inspect_tui.tui.screens.review_common import SessionMixin, b
+from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.screens.review_common import SessionMixin
 
 
 class SurveyorReviewScreen(SessionMixin, Screen):

@@ -75,14 +75,9 @@ class StepDialog(ModalScreen[str | None]):
     def _record(self, on_date, note: str) -> None:
         from inspect_tui.core.calendar import OutOfRange
         from inspect_tui.services.cases import CaseNotFound, ConflictError, StepError, record_step
+        from inspect_tui.services.trust import DatabaseBusy, PermissionDenied
 
-        expected: tuple[type[BaseException], ...] = (StepError, ConflictError, CaseNotFound, OutOfRange)
-        try:
-            from inspect_tui.services.trust import DatabaseBusy, PermissionDenied
-
-            expected += (PermissionDenied, DatabaseBusy)
-        except ImportError:
-            pass
+        expected = (StepError, ConflictError, CaseNotFound, OutOfRange, PermissionDenied, DatabaseBusy)
         try:
             status = record_step(
                 self.app.session, self.case_no, self.step, on_date, note, expected_version=self.version
