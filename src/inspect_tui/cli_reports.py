@@ -164,6 +164,24 @@ def cmd_note(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_close_month(args: argparse.Namespace) -> int:
+    from inspect_tui.core.metrics import PeriodError, parse_month
+    from inspect_tui.services.reports import close_billing_month
+
+    try:
+        month = parse_month(args.month)
+    except PeriodError as exc:
+        raise _user_error(str(exc)) from None
+    with _cli()._session(args) as s:
+        try:
+            n = close_billing_month(s, month)
+        except ValueError as exc:
+            raise _user_error(str(exc)) from None
+    after = "以後この月の件数は動かず、この月に払った調査票は再び請求しません"
+    print(f"{month.key} を締めました: 請求 {n:,} 件（{after}）")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``report`` command and its kinds."""
     from inspect_tui.reports.render import FORMATS
@@ -245,6 +263,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     n.add_argument("kind", choices=("problems", "improvements"))
     n.add_argument("text", nargs="?", default=None, help="本文（- で標準入力、空文字で消す、省略で表示）")
     n.set_defaults(func=cmd_note)
+
+    cm = kinds.add_parser(
+        "close-month",
+        parents=[common],
+        help="月の請求を締める（件数を確定し、支払済みの調査票を再び請求しない）",
+    )
+    cm.add_argument("month", metavar="YYYY-MM")
+    cm.set_defaults(func=cmd_close_month)
     _add_report_aliases(kinds, common)
 
 

@@ -187,6 +187,8 @@ class MonthlyReport:
     notes: dict[str, str]
     extra: list[ExtraSection]
     wards: dict[str, dict[str, int]] = field(default_factory=dict)
+    billing_closed_at: str | None = None  # the month was closed for billing (figures frozen)
+    repaid: int = 0  # accepted again this month but paid in an earlier closed month: not billed
 
     @property
     def cutoff(self) -> dt.date:
@@ -261,6 +263,7 @@ def build_monthly(
     # the breakdown is for reading (text, html, …); JSON has its fixed shape without it
     wards = q.by_ward(conn, month.start, cutoff) if with_late_cases else {}
     prices = unit_prices(s.config, unit_price)
+    billable = q.billable_counts(conn, month.key, month.start, cutoff)
     notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
     extra = [sec for provider in MONTHLY_SECTIONS.values() if (sec := provider(s, month, as_of))]
     return MonthlyReport(
@@ -270,12 +273,14 @@ def build_monthly(
         counts=counts,
         deadlines=deadlines,
         prices=prices,
-        home=bill(prices.home, counts["accepted_home"]),
-        other=bill(prices.other, counts["accepted_other"]),
+        home=bill(prices.home, billable["home"]),
+        other=bill(prices.other, billable["other"]),
         late_cases=late,
         notes=notes,
         extra=extra,
         wards=wards,
+        billing_closed_at=q.billing_closed_at(conn, month.key),
+        repaid=billable["repaid"],
     )
 
 
@@ -362,6 +367,14 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
         "単価に件数を乗じて消費税10%を加算し、1円未満の端数は切り捨て。"
         "他市町村からの依頼分は別に請求します。中止は請求対象外。"
     )
+    if r.billing_closed_at:
+        sec_bill.paragraphs.append(
+            f"この月は締め済みです（{r.billing_closed_at[:10]}）。件数は締めた時点のものです。"
+        )
+    if r.repaid:
+        sec_bill.paragraphs.append(
+            f"再調査などで再び受理された {r.repaid:,} 件は、前の締め済みの月に支払い済みのため請求しません。"
+        )
     sections = [sec_counts, sec_dl, sec_bill]
     no = 4
     for extra in r.extra:
@@ -373,3 +386,15 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
         sections.append(Section(f"{no}. {label}", paragraphs=paragraphs))
         no += 1
     return Doc(title="業務履行報告書（月次）", facts=facts, sections=sections)
+
+
+def close_billing_month(s: Session, month: Period) -> int:
+    """Close a month for billing (managers): the cases it pays for are frozen, and a
+    form paid here is never billed again (seed 001 §14). Returns how many it pays for."""
+    from inspect_tui.core.today import now_jp_iso
+    from inspect_tui.services.trust import require
+
+    require(s, "settings.edit")
+    if today_jp() <= month.end:
+        raise ValueError(f"{month.key} はまだ終わっていません（締めは月末の翌日から）")
+    return q.close_billing_month(s.db, month.key, month.start, month.end, s.who, now_jp_iso())

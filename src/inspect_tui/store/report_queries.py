@@ -67,6 +67,77 @@ def step_counts(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> di
     return out
 
 
+_BILLABLE = (
+    "accepted_on BETWEEN :s AND :c AND (cancelled_on IS NULL OR cancelled_on > :c)"
+    " AND id NOT IN (SELECT case_id FROM billed_cases WHERE month != :m)"
+)
+
+
+_BILL_INSERT = (
+    "INSERT INTO billed_cases (case_id, month, is_home) SELECT id, :m, is_home FROM cases WHERE " + _BILLABLE
+)
+
+
+def billing_closed_at(conn: sqlite3.Connection, month_key: str) -> str | None:
+    row = conn.execute("SELECT closed_at FROM billing_months WHERE month = ?", (month_key,)).fetchone()
+    return row[0] if row else None
+
+
+def billable_counts(
+    conn: sqlite3.Connection, month_key: str, start: dt.date, cutoff: dt.date
+) -> dict[str, int]:
+    """{home, other, repaid}: the forms to bill for a month (seed 001 §14).
+
+    A closed month bills exactly the cases frozen when it was closed. An open month
+    bills the forms accepted in it (not cancelled) that no closed month has paid for;
+    ``repaid`` counts the accepted ones left out because an earlier month paid them
+    (a form accepted again after a re-survey is not paid again).
+    """
+    if billing_closed_at(conn, month_key):
+        row = conn.execute(
+            "SELECT COALESCE(SUM(is_home = 1), 0), COALESCE(SUM(is_home = 0), 0)"
+            " FROM billed_cases WHERE month = ?",
+            (month_key,),
+        ).fetchone()
+        return {"home": int(row[0]), "other": int(row[1]), "repaid": 0}
+    params = {"s": _d(start), "c": _d(cutoff), "m": month_key}
+    row = conn.execute(
+        f"SELECT COALESCE(SUM(is_home = 1), 0), COALESCE(SUM(is_home = 0), 0) FROM cases WHERE {_BILLABLE}",
+        params,
+    ).fetchone()
+    repaid = conn.execute(
+        "SELECT COUNT(*) FROM cases WHERE accepted_on BETWEEN :s AND :c"
+        " AND (cancelled_on IS NULL OR cancelled_on > :c)"
+        " AND id IN (SELECT case_id FROM billed_cases WHERE month != :m)",
+        params,
+    ).fetchone()[0]
+    return {"home": int(row[0]), "other": int(row[1]), "repaid": int(repaid)}
+
+
+def close_billing_month(
+    db: Database, month_key: str, start: dt.date, end: dt.date, who: str, now: str
+) -> int:
+    """Freeze a month's billing: record the cases it pays for. Returns how many."""
+    from inspect_tui.store.audit import record_audit
+
+    conn = db.conn
+    params = {"s": _d(start), "c": _d(end), "m": month_key}
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        if billing_closed_at(conn, month_key):
+            raise ValueError(f"{month_key} はもう締めてあります")
+        conn.execute(
+            "INSERT INTO billing_months (month, closed_at, who) VALUES (?, ?, ?)", (month_key, now, who)
+        )
+        cur = conn.execute(
+            _BILL_INSERT,
+            params,
+        )
+        n = cur.rowcount
+        record_audit(db, who, "close", "billing_month", month_key, None, {"cases": n})
+    return n
+
+
 _OPEN_AT = (
     "received_on <= :c"
     " AND (accepted_on IS NULL OR accepted_on > :c)"
