@@ -44,11 +44,6 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
     return render_table(Table(headers, rows)) if rows else "（該当なし）"
 
 
-def _short(text: str, n: int = 24) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 2] + ".."
-
-
 # --------------------------------------------------------------------------- complaints
 COMPLAINT_ARGS = {
     "received_at": "at",
@@ -69,6 +64,7 @@ COMPLAINT_ARGS = {
 
 def cmd_complaint(args: argparse.Namespace) -> int:
     from inspect_tui.services import quality as q
+    from inspect_tui.services import quality_lists as ql
 
     with _session(args) as s:
         if args.action == "add":
@@ -91,25 +87,7 @@ def cmd_complaint(args: argparse.Namespace) -> int:
                 kind="serious" if args.serious else None,
                 unreported_only=args.unreported,
             )
-            _out(
-                _table(
-                    ["番号", "受付日時", "区", "申出者", "区分", "重大", "依頼番号", "市への報告", "内容"],
-                    [
-                        [
-                            c.id,
-                            c.received_at,
-                            c.ward,
-                            c.complainant_label,
-                            c.category,
-                            c.severity_label,
-                            c.case_no or "",
-                            c.city_report_label,
-                            _short(c.content),
-                        ]
-                        for c in rows
-                    ],
-                )
-            )
+            _out(_table(list(ql.COMPLAINT_COLUMNS), [ql.complaint_cells(c, 24) for c in rows]))
     return EXIT_OK
 
 
@@ -138,6 +116,7 @@ INCIDENT_ARGS = {
 
 def cmd_incident(args: argparse.Namespace) -> int:
     from inspect_tui.services import quality as q
+    from inspect_tui.services import quality_lists as ql
 
     with _session(args) as s:
         if args.action == "add":
@@ -160,30 +139,14 @@ def cmd_incident(args: argparse.Namespace) -> int:
             rows = q.list_incidents(
                 s, args.date_from, args.date_to, ward=args.ward, surveyor=args.surveyor, kind=kind
             )
-            _out(
-                _table(
-                    ["番号", "発生日時", "区", "種別", "原因区分", "依頼番号", "市への報告", "何が起きたか"],
-                    [
-                        [
-                            i.id,
-                            i.occurred_at,
-                            i.ward,
-                            i.kind_label,
-                            i.cause_category,
-                            i.case_no or "",
-                            i.report_label,
-                            _short(i.what_happened),
-                        ]
-                        for i in rows
-                    ],
-                )
-            )
+            _out(_table(list(ql.INCIDENT_COLUMNS), [ql.incident_cells(i, 24) for i in rows]))
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- problems
 def cmd_problem(args: argparse.Namespace) -> int:
     from inspect_tui.services import quality as q
+    from inspect_tui.services import quality_lists as ql
 
     with _session(args) as s:
         if args.action == "add":
@@ -208,23 +171,7 @@ def cmd_problem(args: argparse.Namespace) -> int:
 
             today = today_jp()
             rows = q.list_problems(s, open_only=not args.all)
-            _out(
-                _table(
-                    ["番号", "課題", "主担当", "期限", "状態", "完了日", "元の苦情・事故"],
-                    [
-                        [
-                            p.id,
-                            _short(p.title, 30),
-                            p.owner,
-                            p.due_on.isoformat(),
-                            p.status_label + ("（期限超過）" if p.is_overdue(today) else ""),
-                            p.closed_on.isoformat() if p.closed_on else "",
-                            p.links_label,
-                        ]
-                        for p in rows
-                    ],
-                )
-            )
+            _out(_table(list(ql.PROBLEM_COLUMNS), [ql.problem_cells(p, today, 30) for p in rows]))
     return EXIT_OK
 
 

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static, Tab
 from inspect_tui.core.jpdate import DateError, fiscal_year_of, fiscal_year_range, parse_date
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services import quality as q
+from inspect_tui.services import quality_lists as ql
 from inspect_tui.services.quality_input import QualityInputError, parse_datetime
 from inspect_tui.services.quality_pareto import SOURCES, SourceUnavailable, finding_kinds, pareto_report
 from inspect_tui.tui.screens.quality_forms import ComplaintForm, IncidentForm, ProblemForm, problem_values
@@ -202,15 +203,9 @@ class QualityScreen(Screen):
         return [(jp, k) for k, jp in finding_kinds().items()]
 
     def on_mount(self) -> None:
-        self.query_one("#complaints-table", DataTable).add_columns(
-            "番号", "受付日時", "区", "申出者", "区分", "重大", "依頼番号", "市への報告", "内容"
-        )
-        self.query_one("#incidents-table", DataTable).add_columns(
-            "番号", "発生日時", "区", "種別", "原因区分", "依頼番号", "市への報告", "何が起きたか"
-        )
-        self.query_one("#problems-table", DataTable).add_columns(
-            "番号", "課題", "主担当", "期限", "状態", "完了日", "元の苦情・事故"
-        )
+        self.query_one("#complaints-table", DataTable).add_columns(*ql.COMPLAINT_COLUMNS)
+        self.query_one("#incidents-table", DataTable).add_columns(*ql.INCIDENT_COLUMNS)
+        self.query_one("#problems-table", DataTable).add_columns(*ql.PROBLEM_COLUMNS)
         if hasattr(self.app, "data_version"):
             self.watch(self.app, "data_version", lambda _v: self.reload(), init=False)
         self.reload()
@@ -247,11 +242,6 @@ class QualityScreen(Screen):
         box.set_class(bool(parts), "urgent")
         box.update(Text("要対応: " + " / ".join(parts) if parts else "要対応の苦情・事故・課題はありません"))
 
-    @staticmethod
-    def _short(text: str, n: int = 20) -> str:
-        text = " ".join(text.split())
-        return text if len(text) <= n else text[: n - 2] + ".."
-
     def _refill(self, table_id: str, rows: list[tuple[str, list]]) -> None:
         table = self.query_one(table_id, DataTable)
         keep = table.cursor_row
@@ -264,65 +254,20 @@ class QualityScreen(Screen):
     def _fill_complaints(self, items: list[q.Complaint]) -> None:
         self._refill(
             "#complaints-table",
-            [
-                (
-                    str(c.id),
-                    [
-                        c.id,
-                        c.received_at,
-                        c.ward,
-                        c.complainant_label,
-                        c.category,
-                        c.severity_label,
-                        c.case_no or "",
-                        c.city_report_label,
-                        self._short(c.content),
-                    ],
-                )
-                for c in items
-            ],
+            [(str(c.id), ql.complaint_cells(c, 20)) for c in items],
         )
 
     def _fill_incidents(self, items: list[q.Incident]) -> None:
         self._refill(
             "#incidents-table",
-            [
-                (
-                    str(i.id),
-                    [
-                        i.id,
-                        i.occurred_at,
-                        i.ward,
-                        i.kind_label,
-                        i.cause_category,
-                        i.case_no or "",
-                        i.report_label,
-                        self._short(i.what_happened),
-                    ],
-                )
-                for i in items
-            ],
+            [(str(i.id), ql.incident_cells(i, 20)) for i in items],
         )
 
     def _fill_problems(self, items: list[q.Problem]) -> None:
         today = today_jp()
         self._refill(
             "#problems-table",
-            [
-                (
-                    str(p.id),
-                    [
-                        p.id,
-                        self._short(p.title, 24),
-                        p.owner,
-                        p.due_on.isoformat(),
-                        p.status_label + ("（期限超過）" if p.is_overdue(today) else ""),
-                        p.closed_on.isoformat() if p.closed_on else "",
-                        p.links_label,
-                    ],
-                )
-                for p in items
-            ],
+            [(str(p.id), ql.problem_cells(p, today, 24)) for p in items],
         )
 
     # ------------------------------------------------------------------ pareto
