@@ -7,7 +7,7 @@ The same rules check an imported row and a step typed in the app.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 DATE_FIELDS = (
@@ -100,19 +100,25 @@ def derive_status(d: Mapping[str, object]) -> str:
     return "received"
 
 
-def check_dates(d: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
-    """Problems with a case's dates, as (field, message in Japanese)."""
+def order_problems(
+    d: Mapping[str, dt.date | None],
+    rules: Iterable[tuple[str, str]],
+    labels: Mapping[str, str],
+) -> list[tuple[str, str]]:
+    """(later field, message) for each (later, earlier) pair where the later date comes first."""
     problems: list[tuple[str, str]] = []
-    for later, earlier in ORDER_RULES:
+    for later, earlier in rules:
         a, b = d.get(later), d.get(earlier)
         if a and b and a < b:
             problems.append(
-                (
-                    later,
-                    f"{FIELD_LABELS[later]} {a.isoformat()} が{FIELD_LABELS[earlier]} "
-                    f"{b.isoformat()} より前です",
-                )
+                (later, f"{labels[later]} {a.isoformat()} が{labels[earlier]} {b.isoformat()} より前です")
             )
+    return problems
+
+
+def check_dates(d: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
+    """Problems with a case's dates, as (field, message in Japanese)."""
+    problems = order_problems(d, ORDER_RULES, FIELD_LABELS)
     for field, needed in REQUIRES.items():
         if d.get(field) and not d.get(needed):
             problems.append((field, f"{FIELD_LABELS[needed]}がないのに{FIELD_LABELS[field]}があります"))

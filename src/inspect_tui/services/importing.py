@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from inspect_tui.core.calendar import OutOfRange
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.masking import PERSONAL_FIELDS
-from inspect_tui.core.steps import DATE_FIELDS, check_dates, derive_status
+from inspect_tui.core.steps import DATE_FIELDS, check_dates, derive_status, order_problems
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.session import Session
 from inspect_tui.store.cases import case_row, insert_cases
@@ -437,18 +437,7 @@ def _surveyor_date_problems(values: Mapping[str, Any], old: sqlite3.Row | None) 
     """Order rules between a surveyor's dates, with stored dates filling columns not in the file."""
     dates = {f: dt.date.fromisoformat(old[f]) if old[f] else None for f in SURVEYOR_DATES} if old else {}
     dates.update((f, values[f]) for f in SURVEYOR_DATES if f in values)
-    out = []
-    for later, earlier in SURVEYOR_ORDER:
-        a, b = dates.get(later), dates.get(earlier)
-        if a and b and a < b:
-            out.append(
-                (
-                    later,
-                    f"{COLUMN_LABELS[later]} {a.isoformat()} が{COLUMN_LABELS[earlier]} "
-                    f"{b.isoformat()} より前です",
-                )
-            )
-    return out
+    return order_problems(dates, SURVEYOR_ORDER, COLUMN_LABELS)
 
 
 def write_surveyors(s: Session, plan: SurveyorPlan, now: str) -> None:

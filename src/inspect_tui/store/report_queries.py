@@ -15,6 +15,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
+from inspect_tui.core.steps import DATE_FIELDS
 from inspect_tui.store.db import Database
 
 #: Which step ends each deadline (same as services.case_view.DONE_BY).
@@ -402,16 +403,7 @@ def step_counts_by_month(
     conn: sqlite3.Connection, column: str, start: dt.date, cutoff: dt.date, where: str = ""
 ) -> dict[str, int]:
     """{YYYY-MM: cases whose <column> date is in that month, within [start, cutoff]}."""
-    allowed = {
-        "received_on",
-        "contacted_on",
-        "visited_on",
-        "submitted_on",
-        "accepted_on",
-        "cancelled_on",
-        "returned_on",
-    }
-    if column not in allowed:
+    if column not in DATE_FIELDS:  # a column name goes into the SQL: only the case's dates
         raise ValueError(f"知らない列です: {column}")
     rows = conn.execute(
         f"SELECT substr({column}, 1, 7) AS m, COUNT(*) AS n FROM cases"
