@@ -235,11 +235,10 @@ def test_no_price_gives_no_fake_yen(session, may):
 
 def test_notes_and_placeholders(session, may, monkeypatch):
     from inspect_tui.reports.render import render
-    from inspect_tui.services import report_sections, reports
+    from inspect_tui.services import reports
     from inspect_tui.services.reports import _placeholder, set_monthly_note
 
     # as if the review and quality features were not installed
-    monkeypatch.setattr(report_sections, "_loaded", True)
     monkeypatch.setattr(
         reports,
         "MONTHLY_SECTIONS",

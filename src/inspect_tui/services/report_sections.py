@@ -55,14 +55,9 @@ def first_ten_section(s: Session, month: Period, as_of: dt.date):
     )
 
 
-_loaded = False
-
-
 def load_feature_sections() -> None:
-    """Register the built-in and the other features' monthly sections (once)."""
-    global _loaded
-    if _loaded:
-        return
+    """Register the built-in and the other features' monthly sections (services.reports
+    calls it once, when it is imported)."""
     from inspect_tui.services.reports import MONTHLY_SECTIONS, register_monthly_section
 
     if getattr(MONTHLY_SECTIONS.get("first_ten"), "placeholder", False):
@@ -76,4 +71,3 @@ def load_feature_sections() -> None:
                 continue
             raise
         getattr(mod, func)()
-    _loaded = True

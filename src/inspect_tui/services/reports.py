@@ -247,9 +247,6 @@ def build_monthly(
         raise ReportError(
             f"基準日 {as_of.isoformat()} が対象月 {month.key} より前です（--as-of を月の初日以降に）"
         )
-    from inspect_tui.services.report_sections import load_feature_sections
-
-    load_feature_sections()
     conn = s.db.conn
     cutoff = min(month.end, as_of)
     counts = q.step_counts(conn, month.start, cutoff)
@@ -398,3 +395,10 @@ def close_billing_month(s: Session, month: Period) -> int:
     if today_jp() <= month.end:
         raise ValueError(f"{month.key} はまだ終わっていません（締めは月末の翌日から）")
     return q.close_billing_month(s.db, month.key, month.start, month.end, s.who, now_jp_iso())
+
+
+# The other features' sections register when this module is first imported (not on the
+# first report): a registry filled lazily behind a flag could be left half-filled.
+from inspect_tui.services.report_sections import load_feature_sections  # noqa: E402
+
+load_feature_sections()

@@ -127,19 +127,7 @@ def record_audit(
     so the change and its audit row land together or not at all. Called outside
     a transaction it opens and commits one of its own.
     """
-    conn = db.conn
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
-        rid = _append(conn, who, action, entity, "" if key is None else str(key), before, after, at or _now())
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
-        raise
-    if own:
-        conn.execute("COMMIT")
-    return rid
+    return _append_rows(db, who, action, entity, [("" if key is None else key, before, after)], at)[0]
 
 
 def record_audit_many(
@@ -155,12 +143,24 @@ def record_audit_many(
 
     Returns how many rows were written.
     """
+    return len(_append_rows(db, who, action, entity, items, at))
+
+
+def _append_rows(
+    db: Database,
+    who: str,
+    action: str,
+    entity: str,
+    items: Iterable[tuple[str | int, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    at: str | None,
+) -> list[int]:
+    """Append rows to the chain in the caller's transaction, or in one of our own;
+    returns their ids."""
     conn = db.conn
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN IMMEDIATE")
     at = at or _now()
-    n = 0
     try:
         prev_id, prev_hash = _head(conn)
         rows = []
@@ -173,33 +173,13 @@ def record_audit_many(
         conn.executemany(_INSERT, rows)
         if rows:
             _set_head(conn, prev_id, prev_hash)
-        n = len(rows)
     except BaseException:
         if own:
             conn.execute("ROLLBACK")
         raise
     if own:
         conn.execute("COMMIT")
-    return n
-
-
-def _append(
-    conn: sqlite3.Connection,
-    who: str,
-    action: str,
-    entity: str,
-    key: str,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-    at: str,
-) -> int:
-    prev_id, prev_hash = _head(conn)
-    rid = prev_id + 1
-    bj, aj = _to_json(before), _to_json(_mark_changed_personal(before, after))
-    h = row_hash(prev_hash, rid, at, who, action, entity, key, bj, aj)
-    conn.execute(_INSERT, (rid, at, who, action, entity, key, bj, aj, prev_hash, h))
-    _set_head(conn, rid, h)
-    return rid
+    return [r[0] for r in rows]
 
 
 _INSERT = (
