@@ -176,35 +176,36 @@ class InspectApp(App[int]):
         try:
             from inspect_tui.services.backup import maybe_daily_backup
             from inspect_tui.services.retention import purge_due_count
+            from inspect_tui.services.session import Session
             from inspect_tui.store.backup import BackupError
+            from inspect_tui.store.db import open_database
 
-            session = self.session
-            if session is None or not self._running:
+            app_session = self.session
+            if app_session is None or not self._running:
                 return
-            try:
-                maybe_daily_backup(session)  # routine: silent when it works
-            except BackupError as exc:
-                self.call_from_thread(
-                    self.notify,
-                    f"今日のバックアップを作れませんでした: {exc}",
-                    title="バックアップ",
-                    severity="warning",
-                    timeout=15,
+            # a connection of its own: the app may close its one (quitting, a crash)
+            # while the backup is still being copied
+            with Session(open_database(self.db_path, create=False), app_session.config, app_session.who) as s:
+                try:
+                    maybe_daily_backup(s)  # routine: silent when it works
+                except BackupError as exc:
+                    self._tell(f"今日のバックアップを作れませんでした: {exc}", "バックアップ", 15)
+                if self.role == "manager":
+                    self.purge_due = purge_due_count(s)
+            if self.purge_due:
+                self._tell(
+                    f"保存期間を過ぎた申請者の個人情報が {self.purge_due} 件あります。"
+                    "ctrl+p で「個人情報の削除」を選ぶと消せます",
+                    "個人情報の保存期間",
+                    20,
                 )
-            if self.role == "manager":
-                n = purge_due_count(session)
-                self.purge_due = n
-                if n:
-                    self.call_from_thread(
-                        self.notify,
-                        f"保存期間を過ぎた申請者の個人情報が {n} 件あります。"
-                        "ctrl+p で「個人情報の削除」を選ぶと消せます",
-                        title="個人情報の保存期間",
-                        severity="warning",
-                        timeout=20,
-                    )
         except Exception as exc:
             self.report_unexpected(exc)
+
+    def _tell(self, message: str, title: str, timeout: int) -> None:
+        """A warning from a worker thread, unless the app is already closing."""
+        if self._running:
+            self.call_from_thread(self.notify, message, title=title, severity="warning", timeout=timeout)
 
     def action_purge_personal(self) -> None:
         """Purge personal data past retention (managers; offered on start when due)."""
