@@ -13,7 +13,7 @@ TODAY = dt.date(2027, 6, 15)  # a Tuesday
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """No test reads or writes the real user's config, database or logs."""
     home = tmp_path / "home"
     home.mkdir()
@@ -23,10 +23,27 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("INSPECT_TUI_TODAY", TODAY.isoformat())
-    monkeypatch.setenv("INSPECT_TUI_USER", "tester")
-    for var in ("INSPECT_TUI_DB", "INSPECT_TUI_CONFIG", "NO_COLOR", "SSH_ORIGINAL_COMMAND"):
+    for var in ("INSPECT_TUI_DB", "INSPECT_TUI_CONFIG", "NO_COLOR", "SSH_ORIGINAL_COMMAND", "SSH_CONNECTION"):
         monkeypatch.delenv(var, raising=False)
-    return home
+    _login_as_tester(monkeypatch)
+    yield home
+    from inspect_tui import identity
+
+    identity.act_as(None)  # an --as established by a test ends with it
+
+
+def _login_as_tester(mp: pytest.MonkeyPatch) -> None:
+    """In-process, this test's OS account is called "tester" (it creates and owns its files).
+
+    Identity comes from the real uid, never from the environment; tests rename the
+    account in-process only, so a subprocess sees the real account name.
+    """
+    import os
+
+    from inspect_tui import identity
+
+    real = identity.login_of_uid
+    mp.setattr(identity, "login_of_uid", lambda uid: "tester" if uid == os.getuid() else real(uid))
 
 
 @pytest.fixture
@@ -52,7 +69,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("INSPECT_TUI_USER", "tester")
+        _login_as_tester(mp)
         build_demo(path, seed=1, today=TODAY)
     return path
 

@@ -26,6 +26,18 @@ class UserError(Exception):
         self.code = code
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse without prefix matching: ``--a`` is not ``--as``, ``--d`` is not ``--db``.
+
+    Every parser of the CLI is one of these (subparsers inherit the class), so an
+    abbreviation can never slip an option past the SSH forced-command checks.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+
 # --------------------------------------------------------------------------- helpers
 def _config():
     from inspect_tui.config import load_config
@@ -236,7 +248,7 @@ def _parse_app_only(argv: list[str]) -> argparse.Namespace | None:
     """
     if any(a in ("-h", "--help", "--version") for a in argv):
         return None
-    p = argparse.ArgumentParser(prog="inspect-tui", add_help=False)
+    p = Parser(prog="inspect-tui", add_help=False)
     p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
     _add_app_options(p)
     args, rest = p.parse_known_args(argv)
@@ -244,14 +256,14 @@ def _parse_app_only(argv: list[str]) -> argparse.Namespace | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH",
         default=argparse.SUPPRESS,
         help="データベースファイル（既定: $INSPECT_TUI_DB、なければ XDG データフォルダ）",
     )
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="inspect-tui",
         description="要介護認定調査の進捗・点検・報告を管理する端末アプリ。"
         "サブコマンドなしで起動すると画面が開きます。",

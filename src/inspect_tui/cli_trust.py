@@ -28,10 +28,23 @@ def apply_identity(
         if new != argv:
             args = make_parser().parse_args(new)
             _refuse_server_files(args)
-        establish(getattr(args, "as_user", None), _db_path(args))
+        if getattr(args, "as_user", None) is not None:
+            establish(args.as_user, _identity_db(args))
     except IdentityError as exc:
         raise UserError(str(exc), EXIT_FAIL) from None
     return args
+
+
+def _identity_db(args: argparse.Namespace) -> Path:
+    """The database whose users ``--as`` is checked against (the demo's with ``--demo``)."""
+    if getattr(args, "demo", False):
+        from inspect_tui.paths import demo_db_path
+        from inspect_tui.store.demo import ensure_demo
+
+        path = demo_db_path()
+        ensure_demo(path)
+        return path
+    return _db_path(args)
 
 
 #: Commands that read or write files on the server by a path the person names;
@@ -54,6 +67,7 @@ def _refuse_server_files(args: argparse.Namespace) -> None:
 
 
 def cmd_whoami(args: argparse.Namespace) -> int:
+    from inspect_tui.identity import acting_as, setup_of
     from inspect_tui.services.trust import role_of
     from inspect_tui.store.users import ROLE_LABELS, get_user
 
@@ -61,27 +75,36 @@ def cmd_whoami(args: argparse.Namespace) -> int:
         role = role_of(s)
         user = get_user(s.db, s.who)
         code = user["surveyor_code"] if user is not None else None
-        note = "" if user is not None else "（未登録: 閲覧のみ）"
-    _out(f"{s.who}\n{role}（{ROLE_LABELS[role]}）{note}" + (f"\n調査員コード {code}" if code else ""))
+        setup = setup_of(s.db.path)
+    note = "" if user is not None else "（未登録: 閲覧のみ。業務責任者に登録を依頼してください）"
+    how = "--as（SSH の強制コマンドまたは所有者）" if acting_as() else "OS のユーザー"
+    lines = [s.who, f"{role}（{ROLE_LABELS[role]}）{note}"]
+    if code:
+        lines.append(f"調査員コード {code}")
+    lines += [
+        f"本人確認: {how}",
+        f"運用方式: {setup.label}（ファイルの所有者 {setup.owner}）",
+        f"  {setup.explanation}",
+    ]
+    _out("\n".join(lines))
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- users
 def cmd_users(args: argparse.Namespace) -> int:
-    from inspect_tui.core.today import now_jp_iso
-    from inspect_tui.services.trust import require
+    from inspect_tui.services import trust
     from inspect_tui.store import users
 
-    with _session(args) as s:
-        require(s, "users.manage")
+    with _session(args, create=args.action == "add") as s:  # a new file's owner registers people first
         try:
             if args.action == "add":
-                added = users.save_user(s.db, s.who, args.login, args.role, args.surveyor, now_jp_iso())
+                added = trust.save_user(s, args.login, args.role, args.surveyor)
                 _out(f"{args.login}: {'登録しました' if added else '役割を変えました'}（{args.role}）")
             elif args.action == "remove":
-                users.remove_user(s.db, s.who, args.login, now_jp_iso())
+                trust.remove_user(s, args.login)
                 _out(f"{args.login}: 登録を消しました")
             else:
+                trust.require(s, "users.manage")
                 rows = users.list_users(s.db)
                 _out(
                     "\n".join(
@@ -195,7 +218,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             ):
                 _out("やめました")
                 return EXIT_FAIL
-        from inspect_tui.store.db import current_login
+        from inspect_tui.identity import current_login
 
         safety = restore(path, source, who or current_login())
     except BackupError as exc:

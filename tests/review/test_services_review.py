@@ -179,7 +179,9 @@ def test_blind_calibration_between_two_chiefs(review_db):
     s1 = session_as(review_db, "tester")
     ctx = chk.start_check(s1, case_no="R9-00100")
     first = _check_all_ok(s1, ctx, finding=("typo", "minor"))
-    with pytest.raises(svc.ReviewError, match="業務責任者"):
+    from inspect_tui.services.trust import PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="ブラインド点検の依頼」の権限がありません"):
         cal.request_blind_check(s1, first.id, "S002")
     boss = session_as(review_db, "boss")
     rid = cal.request_blind_check(boss, first.id, "S002")
@@ -229,8 +231,15 @@ def test_correcting_a_finished_check_is_audited(rs):
         assert actions == ["review.complete", "review.edit"]
 
 
-def test_focused_check_needs_a_chief_and_login_may_be_the_surveyor_code(review_db):
-    s = session_as(review_db, "S020")  # no users row: the login is the surveyor code
+def test_focused_check_needs_a_chief_and_an_unregistered_login_is_nobody(review_db):
+    from inspect_tui.services.trust import PermissionDenied, save_user
+
+    s = session_as(review_db, "S020")  # a login named like a surveyor code is not that surveyor
+    with pytest.raises(PermissionDenied, match="登録されていません"):
+        chk.start_check(s, case_no="R9-00100", kind="routine")
+    boss = session_as(review_db, "boss")
+    save_user(boss, "S020", "chief", "S020")  # registered, tied to the (non-chief) surveyor S020
+    boss.close()
     assert svc.inspector_code(s) == "S020"
     with pytest.raises(svc.ReviewError, match="主任調査員が行います"):
         chk.start_check(s, case_no="R9-00100")

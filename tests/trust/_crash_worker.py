@@ -7,13 +7,11 @@ database up again and again, printing "backup PATH" after each.
 
 from __future__ import annotations
 
-import os
 import sys
 
 
 def main() -> None:
     db_path, mode, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    os.environ.setdefault("INSPECT_TUI_USER", "tester")
     from inspect_tui.core.calendar import get_calendar
     from inspect_tui.store.audit import record_audit
     from inspect_tui.store.backup import make_backup

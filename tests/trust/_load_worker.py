@@ -18,12 +18,12 @@ import time
 
 def main() -> None:
     db_path, login, partition, shared, seconds = sys.argv[1:6]
-    os.environ["INSPECT_TUI_USER"] = login
     os.environ.setdefault("INSPECT_TUI_TODAY", "2027-06-15")
+    from inspect_tui import identity
     from inspect_tui.config import Config
-    from inspect_tui.services import trust
     from inspect_tui.services.cases import ConflictError, DatabaseBusy, StepError, record_step
     from inspect_tui.services.session import open_session
+    from inspect_tui.store import tx
 
     steps = [("contact", 2), ("visit", 3), ("submit", 4), ("accept", 7)]
     mine = partition.split(",") if partition else []
@@ -32,6 +32,7 @@ def main() -> None:
     reported: dict[str, int] = {}
     unexpected: list[str] = []
     latencies: list[float] = []
+    identity.act_as(login)  # what a checked --as does
     s = open_session(db_path, Config(), create=False)
     start = time.monotonic()
     deadline = start + float(seconds)
@@ -69,7 +70,7 @@ def main() -> None:
                 "landed": landed,
                 "reported": reported,
                 "unexpected": unexpected,
-                "retries": trust.RETRIES["count"],
+                "retries": tx.WAITS["count"],
                 "elapsed": elapsed,
                 "p50_ms": 1000 * latencies[len(latencies) // 2] if latencies else 0,
                 "p99_ms": 1000 * latencies[int(len(latencies) * 0.99)] if latencies else 0,

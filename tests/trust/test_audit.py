@@ -42,10 +42,12 @@ def test_record_audit_redacts_personal_fields_at_any_depth(session):
         {"applicant_name": "山田 太郎", "ward": "長田区"},
         {"applicant_name": "山田 花子", "rows": [{"insured_no": "1234567890", "birth_date": D(1940, 1, 1)}]},
     )
-    raw = session.db.conn.execute("SELECT before_json || after_json FROM audit_log").fetchone()[0]
+    raw = session.db.conn.execute(
+        "SELECT before_json || after_json FROM audit_log WHERE entity = 'case'"
+    ).fetchone()[0]
     for secret in ("山田", "1234567890", "1940"):
         assert secret not in raw
-    [row] = query_audit(session.db)
+    [row] = query_audit(session.db, entity="case")
     assert row.before == {"applicant_name": "［非表示］", "ward": "長田区"}
     assert row.after["rows"] == [{"insured_no": "［非表示］", "birth_date": "［非表示］"}]
 
@@ -95,10 +97,10 @@ def test_verify_reports_a_deleted_row(session, db_path, cli):
 
 
 def test_verify_reports_the_newest_rows_deleted(session, db_path, cli):
-    _five_rows(session)
-    _tamper(db_path, "DELETE FROM audit_log WHERE id >= 4")
+    _five_rows(session)  # ids 2-6 (id 1 registered the file's owner as its manager)
+    _tamper(db_path, "DELETE FROM audit_log WHERE id >= 5")
     report = verify_chain(session.db)
-    assert not report.ok and report.problems[0].row_id == 5
+    assert not report.ok and report.problems[0].row_id == 6
     # the app keeps writing after the tampering, and the gap stays visible
     record_audit(session.db, "tester", "update", "setting", "k9", None, {"v": 1})
     assert not verify_chain(session.db).ok
@@ -108,7 +110,7 @@ def test_verify_reports_the_newest_rows_deleted(session, db_path, cli):
 def test_verify_passes_on_an_untouched_chain(session, cli):
     _five_rows(session)
     code, out, _ = cli("audit", "verify")
-    assert code == 0 and "5 件" in out
+    assert code == 0 and "6 件" in out  # the owner's registration and the five
 
 
 def test_audit_list_filters_and_is_for_managers_only(session, cli, as_user):
@@ -156,7 +158,7 @@ def test_a_stale_save_says_what_changed_with_personal_values_hidden(session):
 
 def test_audit_json_is_canonical(session):
     record_audit(session.db, "t", "a", "e", "k", {"b": 1, "a": 2}, None)
-    raw = session.db.conn.execute("SELECT before_json FROM audit_log").fetchone()[0]
+    raw = session.db.conn.execute("SELECT before_json FROM audit_log WHERE entity = 'e'").fetchone()[0]
     assert raw == json.dumps({"a": 2, "b": 1}, separators=(",", ":"))
 
 
@@ -168,6 +170,6 @@ def test_bulk_audit_rows_for_an_import_chain_correctly(session):
         session.db.conn.execute("BEGIN IMMEDIATE")
         assert record_audit_many(session.db, "tester", "import_add", "case", items) == 2000
     report = verify_chain(session.db)
-    assert report.ok and report.rows == 2000
+    assert report.ok and report.rows == 2001  # and the owner's registration
     raw = session.db.conn.execute("SELECT group_concat(after_json) FROM audit_log").fetchone()[0]
     assert "秘密" not in raw

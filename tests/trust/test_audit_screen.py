@@ -38,8 +38,8 @@ async def test_rows_show_newest_first_and_filter(session):
     async with app.run_test(size=(120, 30)) as pilot:
         await _settle(pilot)
         table = app.screen.query_one(DataTable)
-        assert table.row_count == 5
-        assert table.get_row_at(0)[0] == "5"
+        assert table.row_count == 6  # the five and, first, the owner registered as manager
+        assert table.get_row_at(0)[0] == "6"
         await pilot.press("slash")
         app.screen.query_one(Input).value = "who=alice"
         await pilot.press("enter")

@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import pwd
 import shutil
 import sqlite3
-import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -181,38 +180,38 @@ def test_restore_from_a_missing_file(session, db_path):
     _assert_clear_failure(code, err)
 
 
-def _as_nobody():
-    if os.geteuid() != 0:
-        return []  # a normal user is already subject to file permissions
-    if not shutil.which("setpriv"):
-        pytest.skip("root without setpriv: cannot drop privileges to test a read-only file")
-    nobody = pwd.getpwnam("nobody")
-    return ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"]
-
-
 @pytest.mark.parametrize("command", [["whoami"], ["case", "step", "C-1", "contact", "--on", "2027-06-09"],
                                      ["backup"], ["purge"]])  # fmt: skip
-def test_a_read_only_database(session, db_path, tmp_path, command):
+def test_a_read_only_database(session, db_path, tmp_path, command, unprivileged):
+    """A file and folder nobody may write: a clear message and a non-zero exit, never a traceback.
+
+    Runs as a user that permissions apply to (nobody, when the tests run as root), from
+    a copy of the package that user can read, wherever the checkout sits (a 0700 home).
+    """
+    import tempfile
+
     from .conftest import add_case
 
     add_case(session, "C-1")
     session.close()
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    shutil.copy(db_path, ro / "cases.db")
-    (ro / "cases.db").chmod(0o444)
-    ro.chmod(0o555)
-    tmp_path.chmod(0o755)
-    env = {**os.environ, "INSPECT_TUI_USER": "tester", "HOME": str(tmp_path)}
-    r = subprocess.run(
-        [*_as_nobody(), sys.executable, "-m", "inspect_tui", *command, "--db", str(ro / "cases.db")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    ro.chmod(0o755)
+    outside = Path(tempfile.mkdtemp(prefix="inspect-tui-ro-"))  # reachable by the unprivileged user
+    try:
+        outside.chmod(0o755)
+        ro = outside / "ro"
+        ro.mkdir()
+        shutil.copy(db_path, ro / "cases.db")
+        (ro / "cases.db").chmod(0o444)
+        ro.chmod(0o555)
+        env = {**os.environ, "HOME": str(outside)}
+        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+            env[var] = str(outside / var.lower())
+        argv = [*command, "--db", str(ro / "cases.db")]
+        r = unprivileged(argv, env, capture_output=True, text=True, timeout=60)
+    finally:
+        (outside / "ro").chmod(0o755)
+        shutil.rmtree(outside, ignore_errors=True)
     _assert_clear_failure(r.returncode, r.stderr)
+    assert "読み取り専用" in r.stderr or "登録されていません" in r.stderr, r.stderr
 
 
 # --------------------------------------------------------------------------- formula injection

@@ -28,8 +28,8 @@ pytestmark = pytest.mark.slow
 
 
 def test_eight_processes_writing_at_once_lose_nothing(session, db_path, tmp_path):
+    from inspect_tui.services.trust import save_user
     from inspect_tui.store.cases import case_row, insert_cases
-    from inspect_tui.store.users import save_user
 
     seconds = float(os.environ.get("INSPECT_TUI_LOAD_SECONDS", "6"))
     parts = [[f"W{w}-{i:04d}" for i in range(CASES_PER_WORKER)] for w in range(WORKERS)]
@@ -42,7 +42,7 @@ def test_eight_processes_writing_at_once_lose_nothing(session, db_path, tmp_path
             [case_row({**base, "case_no": no}, session.calendar, "t") for no in sum(parts, shared)],
         )
     for w in range(WORKERS):
-        save_user(session.db, "tester", f"user{w}", "manager", None, "2027-06-15T09:00:00+09:00")
+        save_user(session, f"user{w}", "manager", None)
     session.close()
 
     worker = Path(__file__).with_name("_load_worker.py")

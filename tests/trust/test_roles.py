@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from inspect_tui import identity
 from inspect_tui.services.cases import PermissionDenied, add_deadline_exception, record_step
-from inspect_tui.services.trust import may, require, role_of
-from inspect_tui.store.users import UserError, remove_user, save_user
+from inspect_tui.services.trust import may, remove_user, require, role_of, save_user
+from inspect_tui.store.users import UserError
 
 from .conftest import D, add_case, add_surveyor
 
@@ -40,7 +41,7 @@ def test_a_monitor_cannot_record_anything(session, as_user):
     as_user("mona", "monitor")
     with pytest.raises(PermissionDenied, match="委託元担当者"):
         record_step(session, "C-0001", "contact", D(2027, 6, 9))
-    for action in ("review.save", "finding.save", "staff.edit", "settings.edit", "personal.read", "purge"):
+    for action in ("review.save", "complaint.save", "staff.edit", "settings.edit", "personal.read", "purge"):
         assert not may(session, action)
     assert may(session, "reports.read")
 
@@ -50,22 +51,22 @@ def test_a_chief_may_not_manage_staff_or_settings(session, as_user):
     as_user("chika", "chief", "S001")
     for action in ("staff.edit", "settings.edit", "users.manage", "import", "audit.read"):
         assert not may(session, action)
-    for action in ("review.save", "finding.save", "complaint.save", "incident.save", "personal.read"):
+    for action in ("review.save", "problem.save", "complaint.save", "incident.save", "personal.read"):
         assert may(session, action)
 
 
 def test_a_chief_needs_a_surveyor_record(session):
     with pytest.raises(UserError, match="--surveyor"):
-        save_user(session.db, "tester", "chika", "chief", None, "now")
+        save_user(session, "chika", "chief", None)
     with pytest.raises(UserError, match="名簿にありません"):
-        save_user(session.db, "tester", "chika", "chief", "S999", "now")
+        save_user(session, "chika", "chief", "S999")
 
 
 def test_the_last_manager_cannot_be_removed_or_demoted(session):
     with pytest.raises(UserError, match="最後の業務責任者"):
-        remove_user(session.db, "tester", "tester", "now")
+        remove_user(session, "tester")
     with pytest.raises(UserError, match="最後の業務責任者"):
-        save_user(session.db, "tester", "tester", "monitor", None, "now")
+        save_user(session, "tester", "monitor", None)
 
 
 def test_users_commands(session, cli, as_user):
@@ -80,13 +81,15 @@ def test_users_commands(session, cli, as_user):
     assert code == 0
     code, _, err = cli("users", "add", "bad login", "--role", "monitor")
     assert code == 2 and "使えません" in err
-    rows = session.db.conn.execute("SELECT action, key FROM audit_log WHERE entity = 'user'").fetchall()
-    assert [tuple(r) for r in rows] == [("add", "alice"), ("remove", "alice")]
+    rows = session.db.conn.execute(
+        "SELECT action, key FROM audit_log WHERE entity = 'user' ORDER BY id"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [("add", "tester"), ("add", "alice"), ("remove", "alice")]
 
 
 def test_users_commands_are_for_managers(session, cli, monkeypatch):
-    save_user(session.db, "tester", "mona", "monitor", None, "now")
-    monkeypatch.setenv("INSPECT_TUI_USER", "mona")
+    save_user(session, "mona", "monitor", None)
+    identity.act_as("mona")
     code, _, err = cli("users", "add", "eve", "--role", "manager")
     assert code == 1 and "権限がありません" in err and "Traceback" not in err
 
@@ -94,8 +97,8 @@ def test_users_commands_are_for_managers(session, cli, monkeypatch):
 def test_a_chief_outside_their_wards_gets_a_clear_cli_message(session, cli, monkeypatch):
     add_surveyor(session, "S001", "長田区")
     add_case(session, "C-2", ward="垂水区")
-    save_user(session.db, "tester", "chika", "chief", "S001", "now")
-    monkeypatch.setenv("INSPECT_TUI_USER", "chika")
+    save_user(session, "chika", "chief", "S001")
+    identity.act_as("chika")
     code, _, err = cli("case", "step", "C-2", "contact", "--on", "2027-06-09")
     assert code == 1 and "垂水区の依頼" in err and "Traceback" not in err
 
@@ -103,12 +106,11 @@ def test_a_chief_outside_their_wards_gets_a_clear_cli_message(session, cli, monk
 def test_a_write_blocked_too_long_is_reported_in_plain_words(session, db_path, monkeypatch):
     import sqlite3
 
-    from inspect_tui.services import trust
     from inspect_tui.services.cases import DatabaseBusy
+    from inspect_tui.store import tx
 
     add_case(session)
-    monkeypatch.setattr(trust, "RETRY_ATTEMPTS", 2)
-    session.db.conn.execute("PRAGMA busy_timeout = 50")
+    monkeypatch.setattr(tx, "WAIT_BUDGET_S", 0.3)
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # someone else holds the write lock
     try:

@@ -9,8 +9,8 @@ not installed or sshd cannot start; .ci/system-deps installs them.
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -51,24 +51,16 @@ def sshd(tmp_path_factory):
 
     db = base / "cases.db"
     from inspect_tui.services.session import open_session
-    from inspect_tui.store.users import save_user
+    from inspect_tui.services.trust import save_user
 
-    saved = os.environ.get("INSPECT_TUI_USER")
-    os.environ["INSPECT_TUI_USER"] = getpass.getuser()  # the service account creates the file
-    try:
-        s = open_session(db)
-    finally:
-        if saved is None:
-            os.environ.pop("INSPECT_TUI_USER", None)
-        else:
-            os.environ["INSPECT_TUI_USER"] = saved
+    s = open_session(db)  # the service account (this process's OS user) creates the file: its manager
     with s:
         s.db.conn.execute(
             "INSERT INTO surveyors (code, name, qualification, wards, is_chief)"
             " VALUES ('S001', '主任 一郎', 'care_manager', '長田区', 1)"
         )
-        save_user(s.db, s.who, "alice", "chief", "S001", "2027-06-15T09:00:00+09:00")
-        save_user(s.db, s.who, "bob", "monitor", None, "2027-06-15T09:00:00+09:00")
+        save_user(s, "alice", "chief", "S001")
+        save_user(s, "bob", "monitor", None)
 
     py = sys.executable
     opts = "no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty"
@@ -81,7 +73,7 @@ def sshd(tmp_path_factory):
         f'command="{py} -m inspect_tui --as eve --db {db} whoami",{opts} {pubs[eve_key]}\n'
     )
     auth.chmod(0o600)
-    user = getpass.getuser()
+    user = pwd.getpwuid(os.getuid()).pw_name  # the real account, whatever $USER says
     for _attempt in range(3):
         port = _free_port()
         config = base / "sshd_config"
@@ -115,7 +107,7 @@ def sshd(tmp_path_factory):
         proc.wait()
     else:
         pytest.skip("sshd could not start: " + " | ".join(lines[-3:]))
-    yield {"port": port, "keys": {"alice": alice_key, "bob": bob_key, "eve": eve_key}, "user": user}
+    yield {"port": port, "keys": {"alice": alice_key, "bob": bob_key, "eve": eve_key}, "user": user, "db": db}
     proc.terminate()
     try:
         proc.wait(timeout=5)
@@ -160,6 +152,36 @@ def test_an_inspect_tui_command_runs_as_the_forced_person(sshd):
     assert r.returncode != 0 and "SSH 越しには" in r.stderr
     r = _ssh(sshd, "bob", "inspect-tui users add mallory --role manager")
     assert r.returncode != 0 and "権限がありません" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "inspect-tui --a {svc} users add mallory --role manager",
+        "inspect-tui --a={svc} users add mallory --role manager",
+        "inspect-tui users add mallory --role manager --as {svc}",
+        "inspect-tui --d /tmp/other.db whoami",
+        "inspect-tui --de",
+        "inspect-tui whoami --db=/tmp/other.db",
+        "INSPECT_TUI_USER={svc} inspect-tui users add mallory --role manager",
+        "env INSPECT_TUI_USER={svc} inspect-tui whoami",
+        "inspect-tui -- --as {svc} whoami",
+    ],
+)
+def test_the_person_cannot_become_someone_else(sshd, request_):
+    """The issue's escape: argparse took --a as --as, so bob became the service account (a manager)."""
+    r = _ssh(sshd, "bob", request_.format(svc=sshd["user"]))
+    assert r.returncode != 0, r.stdout
+    assert "指定できません" in r.stderr or "しか使えません" in r.stderr or "使えません" in r.stderr
+    assert "mallory" not in r.stdout and sshd["user"] not in r.stdout.splitlines()[:1]
+    import sqlite3
+
+    with sqlite3.connect(f"file:{sshd['db']}?mode=ro", uri=True) as conn:
+        logins = {row[0] for row in conn.execute("SELECT login FROM users")}
+    assert "mallory" not in logins
+    r = _ssh(sshd, "bob", "inspect-tui whoami")
+    assert r.stdout.splitlines()[:2] == ["bob", "monitor（委託元担当者）"]
+    assert "サービスアカウント方式" in r.stdout
 
 
 def test_an_unregistered_login_is_refused(sshd):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.session import Session
-from inspect_tui.services.trust import require
+from inspect_tui.services.trust import writes
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.backup import (
     DEFAULT_KEEP,
@@ -26,8 +26,8 @@ from inspect_tui.store.db import Database
 __all__ = ["BackupError", "backup_now", "maybe_daily_backup", "restore"]
 
 
+@writes("backup")
 def backup_now(s: Session, keep: int = DEFAULT_KEEP) -> BackupResult:
-    require(s, "backup")
     return make_backup(s.db, keep=keep)
 
 

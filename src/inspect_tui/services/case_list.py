@@ -140,7 +140,7 @@ class CaseQuery:
 
 def viewer_role(s: Session) -> str:
     """The role of the person working, as services.trust decides it (users table;
-    a login not in it sees what a monitor sees unless the table is empty)."""
+    a login not in it sees what a monitor sees)."""
     from inspect_tui.services.trust import role_of
 
     return role_of(s)

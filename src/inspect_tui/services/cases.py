@@ -16,7 +16,7 @@ from inspect_tui.services.trust import (
     audit_change,
     changes_since,
     require,
-    retry_locked,
+    writes,
 )
 from inspect_tui.store.cases import (
     ConflictError,
@@ -26,6 +26,7 @@ from inspect_tui.store.cases import (
     to_dates,
     update_case,
 )
+from inspect_tui.store.tx import write
 
 __all__ = [
     "CaseNotFound",
@@ -85,7 +86,7 @@ def _audit_case(s: Session, action: str, row, changes: dict, **extra) -> None:
     audit_change(s, action, "case", row["case_no"], before, after)
 
 
-@retry_locked
+@writes("case.step")
 def record_step(
     s: Session,
     case_no: str,
@@ -107,8 +108,7 @@ def record_step(
         raise _conflict(s, case_no, expected_version)
     apply_step(to_dates(row), step_id, on)  # say what is wrong before taking the write lock
     now = now_jp_iso()
-    with s.db.conn:
-        s.db.conn.execute("BEGIN IMMEDIATE")
+    with write(s.db):
         # Read again under the write lock: someone may have written in between. With
         # the version the user saw, that is a conflict; without one (the CLI), the
         # step is checked against the case as it is now.
@@ -142,7 +142,7 @@ def record_step(
 EXCEPTION_CAUSES = {"city": "市の事由", "applicant": "申請者の事由", "other": "その他（市と合意）"}
 
 
-@retry_locked
+@writes("case.deadline")
 def add_deadline_exception(
     s: Session,
     case_no: str,
@@ -171,8 +171,7 @@ def add_deadline_exception(
             raise ValueError(f"延長後の期限 {new_due.isoformat()} が今の期限 {original} より後ではありません")
     now = now_jp_iso()
     label = default_rules()[rule].label
-    with s.db.conn:
-        s.db.conn.execute("BEGIN IMMEDIATE")
+    with write(s.db):
         s.db.conn.execute(
             "INSERT INTO deadline_exceptions (case_id, rule, kind, cause, original_due, new_due,"
             " reason, recorded_at, who) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -216,7 +215,7 @@ class Moved:
     new: str | None
 
 
-@retry_locked
+@writes("case.rederive")
 def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
     """Recompute stored deadlines with today's calendar; record every one that moves.
 
@@ -238,10 +237,8 @@ def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
                 moved.append((row["id"], Moved(row["case_no"], rule.name, row[col], derived[col])))
     if dry_run or not moved:
         return [m for _, m in moved]
-    require(s, "case.rederive")
     now = now_jp_iso()
-    with s.db.conn:
-        s.db.conn.execute("BEGIN IMMEDIATE")
+    with write(s.db):
         for case_id, m in moved:
             s.db.conn.execute(
                 f"UPDATE cases SET {m.rule}_due = ?, version = version + 1, updated_at = ? WHERE id = ?",

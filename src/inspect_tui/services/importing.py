@@ -26,6 +26,7 @@ from inspect_tui.core.masking import PERSONAL_FIELDS
 from inspect_tui.core.steps import DATE_FIELDS, check_dates, derive_status, order_problems
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust import writes
 from inspect_tui.store.cases import case_row, insert_cases
 from inspect_tui.store.csvfile import (
     CASES,
@@ -484,15 +485,14 @@ def _begin(conn: sqlite3.Connection, dry_run: bool) -> None:
         ) from None
 
 
+@writes("import")
 def import_file(s: Session, kind: str, path: Path, *, dry_run: bool = False) -> ImportSummary:
-    """Import a cases or surveyors CSV file: all rows or none. dry_run writes nothing."""
+    """Import a cases or surveyors CSV file: all rows or none. dry_run writes nothing
+    (and still needs the import permission: it reads the whole file and reports on it)."""
     if kind not in SPECS:
         raise ValueError(f"知らない取り込みの種類です: {kind}（{' / '.join(KINDS)}）")
-    from inspect_tui.services.trust import require
     from inspect_tui.store.audit import record_audit
 
-    if not dry_run:
-        require(s, "import")
     path = Path(path)
     try:
         table = read_csv(path)

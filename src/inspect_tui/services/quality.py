@@ -29,6 +29,7 @@ from inspect_tui.services.quality_input import (
     categories,
 )
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust import writes
 from inspect_tui.store import quality as store
 
 __all__ = [
@@ -208,6 +209,7 @@ def check_complaint(session: Session, raw: Mapping[str, Any]) -> dict[str, Any]:
     return v
 
 
+@writes("complaint.save")
 def save_complaint(session: Session, raw: Mapping[str, Any], complaint_id: int | None = None) -> int:
     """Check and save a complaint (new when complaint_id is None); returns its id."""
     values = check_complaint(session, raw)
@@ -221,6 +223,7 @@ def get_complaint(session: Session, complaint_id: int) -> Complaint | None:
     return None if row is None else _build(Complaint, row)
 
 
+@writes("complaint.save")
 def report_complaint_to_city(session: Session, complaint_id: int, at: str) -> Complaint:
     """Record when a complaint was reported to the city (serious ones: at once)."""
     current = store.get(session.db, "complaint", complaint_id)
@@ -309,6 +312,7 @@ def check_incident(session: Session, raw: Mapping[str, Any]) -> dict[str, Any]:
     return v
 
 
+@writes("incident.save")
 def save_incident(session: Session, raw: Mapping[str, Any], incident_id: int | None = None) -> int:
     """Check and save an incident with its look-back sheet; returns its id."""
     values = check_incident(session, raw)
@@ -322,6 +326,7 @@ def get_incident(session: Session, incident_id: int) -> Incident | None:
     return None if row is None else _build(Incident, row)
 
 
+@writes("incident.save")
 def record_incident_report(
     session: Session, incident_id: int, *, phoned_at: str | None = None, written_at: str | None = None
 ) -> Incident:
@@ -411,6 +416,7 @@ def check_problem(
     return v, good
 
 
+@writes("problem.save")
 def save_problem(
     session: Session, raw: Mapping[str, Any], links: Iterable[tuple[str, Any]], problem_id: int | None = None
 ) -> int:
@@ -430,6 +436,7 @@ def get_problem(session: Session, problem_id: int) -> Problem | None:
     return _build(Problem, row, links=tuple(store.links_of(session.db, [problem_id])[problem_id]))
 
 
+@writes("problem.save")
 def close_problem(
     session: Session, problem_id: int, fix: str | None = None, closed_on: str | None = None
 ) -> Problem:

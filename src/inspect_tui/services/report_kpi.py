@@ -31,6 +31,7 @@ from inspect_tui.services.report_indicators import (
 )
 from inspect_tui.services.report_metrics import METRICS, OK, json_number, monthly_components, value_over
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust import writes
 from inspect_tui.store import report_queries as q
 
 __all__ = ["IndicatorFileError", "KpiInputError", "KpiReport", "build_kpi", "set_kpi_actual"]
@@ -48,11 +49,9 @@ def actual_key(indicator_id: str, fy: int) -> str:
     return f"kpi_actual:{indicator_id}:{fy}"
 
 
+@writes("report.notes")
 def set_kpi_actual(s: Session, indicator_id: str, fy: int, value: str) -> str:
     """Store a hand-entered actual ("-" or "" clears it); returns a line saying what was stored."""
-    from inspect_tui.services.trust import require
-
-    require(s, "settings.edit")
     inds = {i.id: i for i in kpi_indicators(s)}
     ind = inds.get(indicator_id)
     if ind is None:

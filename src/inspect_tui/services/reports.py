@@ -40,6 +40,7 @@ from inspect_tui.core.metrics import Bill, Period, bill
 from inspect_tui.core.today import today_jp
 from inspect_tui.reports.doc import Doc, Section, Table
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust import writes
 from inspect_tui.store import report_queries as q
 
 
@@ -92,11 +93,9 @@ def get_monthly_note(s: Session, month: Period, kind: str) -> str:
     return q.get_setting(s.db.conn, note_key(month, kind)) or ""
 
 
+@writes("report.notes")
 def set_monthly_note(s: Session, month: Period, kind: str, text: str) -> None:
     """Save (empty text: clear) the month's problems or improvements (managers only)."""
-    from inspect_tui.services.trust import require
-
-    require(s, "settings.edit")
     q.set_setting(s.db, note_key(month, kind), text.strip() or None, s.who)
 
 
@@ -385,13 +384,12 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
     return Doc(title="業務履行報告書（月次）", facts=facts, sections=sections)
 
 
+@writes("billing.close")
 def close_billing_month(s: Session, month: Period) -> int:
     """Close a month for billing (managers): the cases it pays for are frozen, and a
     form paid here is never billed again (seed 001 §14). Returns how many it pays for."""
     from inspect_tui.core.today import now_jp_iso
-    from inspect_tui.services.trust import require
 
-    require(s, "settings.edit")
     if today_jp() <= month.end:
         raise ValueError(f"{month.key} はまだ終わっていません（締めは月末の翌日から）")
     return q.close_billing_month(s.db, month.key, month.start, month.end, s.who, now_jp_iso())

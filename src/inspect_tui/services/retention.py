@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
-from inspect_tui.services.trust import require
+from inspect_tui.services.trust import writes
 from inspect_tui.store.retention import DueCase, due_for_purge, purge_personal
 
 
@@ -40,9 +40,9 @@ def purge_due_count(s: Session) -> int:
     return len(due_for_purge(s.db, today_jp(), s.config.retention_months))
 
 
+@writes("purge")
 def purge(s: Session, *, dry_run: bool = False) -> PurgeResult:
     """Purge (manager only) or, with dry_run, list what would be purged."""
-    require(s, "purge")
     due = due_for_purge(s.db, today_jp(), s.config.retention_months)
     n = 0 if dry_run else purge_personal(s.db, s.who, due, today_jp(), now_jp_iso())
     return PurgeResult(tuple(due), n, dry_run, s.config.retention_months)

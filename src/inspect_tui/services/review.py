@@ -22,8 +22,11 @@ from inspect_tui.core import review as rules
 from inspect_tui.core.review import REVIEW_FORMS
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust import may, writes
 from inspect_tui.store import reviews as store
+from inspect_tui.store.audit import record_audit
 from inspect_tui.store.reviews import CheckRecord
+from inspect_tui.store.tx import write
 
 __all__ = [
     "AuthorIsInspector",
@@ -53,22 +56,13 @@ class AuthorIsInspector(ReviewError):
 
 @contextmanager
 def _tx(s: Session) -> Iterator[None]:
-    conn = s.db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    """The review's writes: store.tx.write (permission checked by services.trust.writes)."""
+    with write(s.db):
         yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def _audit(s: Session, action: str, key: object, before: Any, after: Any) -> None:
-    """An audit row in the current transaction (store.audit, when the trust feature is present)."""
-    try:
-        from inspect_tui.store.audit import record_audit
-    except ImportError:  # pragma: no cover - the trust feature not installed
-        return
+    """An audit row in the current transaction."""
     record_audit(s.db, s.who, action, "review_check", str(key), before, after)
 
 
@@ -126,6 +120,7 @@ def _new_infos(s: Session, today: dt.date) -> list[store.SurveyorInfo]:
     ]
 
 
+@writes("review.save")
 def sync_form_numbers(s: Session, today: dt.date | None = None) -> int:
     """Number new solo forms of new surveyors (fixed once stored). Returns how many were added.
 
@@ -227,7 +222,7 @@ def new_surveyors(s: Session, today: dt.date | None = None, *, sync: bool = Fals
     """New surveyors with their progress. Reads only unless sync (numbers not yet stored are
     counted as the next sync would store them)."""
     today = today or today_jp()
-    if sync:
+    if sync and may(s, "review.save"):  # a monitor reads what is stored; it never numbers forms
         sync_form_numbers(s, today)
     out = []
     for info in _new_infos(s, today):
@@ -294,7 +289,7 @@ def review_queue(
     forms), undated last. Reads only unless sync=True (numbers not yet stored are shown as
     the next sync would store them), so it is safe from a worker thread."""
     today = today or today_jp()
-    if sync:
+    if sync and may(s, "review.save"):
         sync_form_numbers(s, today)
     if inspector is None:
         inspector = store.login_surveyor_code(s.db, s.who)

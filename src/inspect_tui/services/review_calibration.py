@@ -17,15 +17,14 @@ from inspect_tui.core import review as rules
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.review import ReviewError, _audit, _tx
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust import writes
 from inspect_tui.store import reviews as store
 from inspect_tui.store.reviews import CheckRecord
 
 
+@writes("review.manage")
 def request_blind_check(s: Session, first_check_id: int, second_chief: str) -> int:
     """A manager asks `second_chief` to check the same form blind. Returns the request's id."""
-    role = store.login_role(s.db, s.who)
-    if role != "manager":
-        raise ReviewError("ブラインド点検の依頼は業務責任者（manager）が行います")
     first = store.get_check(s.db, first_check_id)
     if first is None or first.state != "done" or first.blind_of is not None or first.case_id is None:
         raise ReviewError("依頼できるのは、調査票の点検済みの記録だけです")

@@ -26,6 +26,7 @@ from inspect_tui.services.review import (
     sync_form_numbers,
 )
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust import writes
 from inspect_tui.store import reviews as store
 from inspect_tui.store.reviews import CaseBrief, CheckRecord, Finding
 
@@ -99,6 +100,7 @@ def _refuse_author(inspector: str, author: str | None, name: str) -> None:
         )
 
 
+@writes("review.save")
 def start_check(
     s: Session,
     *,
@@ -240,6 +242,7 @@ def _touch(s: Session, rec: CheckRecord, extra: dict[str, object] | None = None)
         _audit(s, "review.edit", rec.id, check_summary(rec), check_summary(after) if after else None)
 
 
+@writes("review.save")
 def set_point(s: Session, check_id: int, point: str, outcome: str | None) -> CheckRecord:
     """Mark a point OK ('ok', removing its findings) or not looked at (None)."""
     rules.check_choice(point, rules.CHECK_POINTS, "点検項目")
@@ -254,6 +257,7 @@ def set_point(s: Session, check_id: int, point: str, outcome: str | None) -> Che
     return _reload(s, check_id)
 
 
+@writes("review.save")
 def mark_rest_ok(s: Session, check_id: int) -> CheckRecord:
     """Every point not looked at yet marked OK (points with findings stay)."""
     rec = _load_own(s, check_id)
@@ -265,6 +269,7 @@ def mark_rest_ok(s: Session, check_id: int) -> CheckRecord:
     return _reload(s, check_id)
 
 
+@writes("review.save")
 def add_finding(
     s: Session, check_id: int, point: str, severity: str, item_code: str = "", note: str = ""
 ) -> CheckRecord:
@@ -286,6 +291,7 @@ def _item(code: str) -> str:
         raise ReviewError(str(exc)) from None
 
 
+@writes("review.save")
 def edit_finding(
     s: Session,
     check_id: int,
@@ -312,6 +318,7 @@ def edit_finding(
     return _reload(s, check_id)
 
 
+@writes("review.save")
 def remove_finding(s: Session, check_id: int, finding_id: int) -> CheckRecord:
     rec = _load_own(s, check_id)
     gone = next((f for f in rec.findings if f.id == finding_id), None)
@@ -335,6 +342,7 @@ _FIELDS = (
 )
 
 
+@writes("review.save")
 def set_fields(s: Session, check_id: int, **values: Any) -> CheckRecord:
     """Change guidance, guidance_methods (iterable of ids), fixed_before_submission (bool/None),
     minutes, open_seconds or proficiency_note of a check."""
@@ -369,6 +377,7 @@ def missing_points(rec: CheckRecord) -> list[str]:
     return [p for p in rules.POINT_IDS if rec.outcomes.get(p) is None]
 
 
+@writes("review.save")
 def complete_check(
     s: Session, check_id: int, *, minutes: int | None = None, checked_on: dt.date | None = None
 ) -> CheckRecord:
@@ -403,6 +412,7 @@ def complete_check(
     return after
 
 
+@writes("review.save")
 def discard_check(s: Session, check_id: int) -> None:
     """Throw a draft away (a finished check is never deleted)."""
     rec = _load_own(s, check_id)

@@ -18,6 +18,7 @@ from inspect_tui.core.review import REVIEW_FORMS, FormTally, Verdict
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.review import Followup, ReviewError, _audit, _followups, _tx, sync_form_numbers
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust import may, writes
 from inspect_tui.store import reviews as store
 from inspect_tui.store.reviews import AccompaniedVisit, CheckRecord, Finding
 
@@ -143,7 +144,7 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
     if info is None:
         raise ReviewError(f"調査員 {code} は登録されていません")
     is_new = rules.is_new_surveyor(info.placed_on, today, is_chief=info.is_chief, left_on=info.left_on)
-    if is_new:
+    if is_new and may(s, "review.save"):  # a monitor reads what is stored
         sync_form_numbers(s, today)
     rows: list[FormRow] = []
     chief_codes: list[str] = []
@@ -193,6 +194,7 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
 _KEEP = object()
 
 
+@writes("review.save")
 def set_closure(s: Session, code: str, *, verdict: object = _KEEP, comment: str | None = None) -> None:
     """Override the verdict ('improving' / 'not_yet', None = back to the rule) and/or set the
     chief's closing comment."""
@@ -217,6 +219,7 @@ def set_closure(s: Session, code: str, *, verdict: object = _KEEP, comment: str 
 VISIT_PURPOSES = ("配置時の指導", "習熟度の確認", "困難ケースへの対応", "その他")
 
 
+@writes("review.save")
 def log_accompanied_visit(
     s: Session, code: str, on: dt.date, purpose: str, *, case_no: str | None = None, chief: str | None = None
 ) -> int:

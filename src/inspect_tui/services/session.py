@@ -11,7 +11,8 @@ from pathlib import Path
 
 from inspect_tui.config import Config, load_config
 from inspect_tui.core.calendar import BusinessCalendar, get_calendar
-from inspect_tui.store.db import Database, current_login, open_database
+from inspect_tui.identity import current_login
+from inspect_tui.store.db import Database, open_database
 
 
 @dataclass

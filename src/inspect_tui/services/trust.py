@@ -8,35 +8,37 @@ Roles (seed 001 §5, DOMAIN.md "Who uses it"):
   or dates of birth; sees reports and achievement tables.
 
 A login not in the users table is treated as a monitor (the same rule as the
-case list), except in a file whose users table is empty (an old file), where
-the owner is a manager.
+case list). An empty users table never makes anyone a manager: opening a file
+nobody is registered in registers its owner (store.db._register_first_manager).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import random
-import sqlite3
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
 from inspect_tui.services.session import Session
 from inspect_tui.store.audit import REDACTED_CHANGED, AuditRow, query_audit, record_audit
-from inspect_tui.store.users import ROLE_LABELS, any_user, get_user, surveyor_wards
+from inspect_tui.store.tx import DatabaseBusy, WriteCancelled, granted
+from inspect_tui.store.users import ROLE_LABELS, get_user, surveyor_wards
 
 __all__ = [
     "ACTIONS",
+    "WRITE_FUNCTIONS",
     "AuditFilter",
+    "DatabaseBusy",
     "PermissionDenied",
+    "WriteCancelled",
     "audit_rows",
     "changes_since",
     "record_audit",
     "require",
     "role_of",
+    "writes",
 ]
 
 
@@ -53,12 +55,15 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "case.step": (CHIEF_UP, "依頼の手順の記録"),
     "case.deadline": (CHIEF_UP, "期限の延長・除外"),
     "case.rederive": (MANAGER, "期限の再計算"),
-    "review.save": (CHIEF_UP, "重点チェックの記録"),
-    "finding.save": (CHIEF_UP, "点検結果の記録"),
+    "review.save": (CHIEF_UP, "点検・重点チェックの記録"),
+    "review.manage": (MANAGER, "ブラインド点検の依頼"),
     "complaint.save": (CHIEF_UP, "苦情の記録"),
     "incident.save": (CHIEF_UP, "インシデント・アクシデントの記録"),
+    "problem.save": (CHIEF_UP, "課題の記録"),
     "staff.edit": (MANAGER, "調査員名簿の変更"),
     "settings.edit": (MANAGER, "設定の変更"),
+    "report.notes": (MANAGER, "報告書の記入（課題・改善、実績値）"),
+    "billing.close": (MANAGER, "月の締め（請求の確定）"),
     "import": (MANAGER, "CSV の取り込み"),
     "purge": (MANAGER, "個人情報の消去"),
     "backup": (MANAGER, "バックアップ"),
@@ -75,9 +80,7 @@ WARD_BOUND = frozenset({"case.step", "case.deadline"})
 def role_of(s: Session) -> str:
     """The role of the person working (manager / chief / monitor)."""
     row = get_user(s.db, s.who)
-    if row is not None:
-        return str(row["role"])
-    return "monitor" if any_user(s.db) else "manager"
+    return "monitor" if row is None else str(row["role"])
 
 
 def require(s: Session, action: str, *, ward: str | None = None) -> str:
@@ -115,6 +118,64 @@ def may(s: Session, action: str, *, ward: str | None = None) -> bool:
     return True
 
 
+def may_role(role: str, action: str) -> bool:
+    """Whether a role may do an action at all (no ward check): the TUI's keys ask this."""
+    return role in ACTIONS[action][0]
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_Service = Callable[Concatenate[Session, P], T]
+
+#: Every service function that writes, by dotted name: the permission test runs each as a
+#: role that may not (tests/trust/test_permissions.py), so a new one is tested by being here.
+WRITE_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+
+
+def writes(action: str) -> Callable[[_Service[P, T]], _Service[P, T]]:
+    """Mark a service function that writes: the role's permission for ``action`` is checked
+    first, before the function sees any of its input, and its writes run under that grant
+    (store.tx.write refuses to start without one). Ward-bound actions check the ward again
+    inside, once the record is loaded: ``require(s, action, ward=...)``."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+
+    def decorate(fn: _Service[P, T]) -> _Service[P, T]:
+        @functools.wraps(fn)
+        def checked(s: Session, *args: P.args, **kwargs: P.kwargs) -> T:
+            require(s, action)
+            with granted(action):
+                return fn(s, *args, **kwargs)
+
+        checked.write_action = action  # type: ignore[attr-defined]
+        WRITE_FUNCTIONS[f"{fn.__module__}.{fn.__qualname__}"] = checked
+        return checked
+
+    return decorate
+
+
+# --------------------------------------------------------------------------- users
+
+
+@writes("users.manage")
+def save_user(s: Session, login: str, role: str, surveyor_code: str | None = None) -> bool:
+    """Register a login with a role, or change its role (managers). True when added."""
+    from inspect_tui.core.today import now_jp_iso
+    from inspect_tui.store import users
+
+    return users.save_user(s.db, s.who, login, role, surveyor_code, now_jp_iso())
+
+
+@writes("users.manage")
+def remove_user(s: Session, login: str) -> None:
+    """Remove a login (managers; the last manager stays)."""
+    from inspect_tui.core.today import now_jp_iso
+    from inspect_tui.store import users
+
+    users.remove_user(s.db, s.who, login, now_jp_iso())
+
+
 # --------------------------------------------------------------------------- audit trail
 
 
@@ -142,12 +203,6 @@ def audit_rows(
 def audit_change(s: Session, action: str, entity: str, key: str | int | None, before, after) -> int:
     """record_audit for the person working (inside the caller's transaction)."""
     return record_audit(s.db, s.who, action, entity, key, before, after)
-
-
-def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Only the fields that differ, as (before, after)."""
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
 # --------------------------------------------------------------------------- conflicts
@@ -183,44 +238,3 @@ def changes_since(s: Session, entity: str, key: str, version: int, labels: Mappi
         if parts:
             lines.append(f"{r['at'][:16].replace('T', ' ')} {r['who']}: " + "、".join(parts))
     return lines
-
-
-# --------------------------------------------------------------------------- busy database
-P = ParamSpec("P")
-T = TypeVar("T")
-
-#: How many times a write was retried after SQLite stayed busy past busy_timeout
-#: (read by the load test; per process).
-RETRIES = {"count": 0}
-RETRY_ATTEMPTS = 6
-
-
-class DatabaseBusy(Exception):
-    """The database stayed locked by other writers through every retry."""
-
-
-def _is_locked(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-def retry_locked(fn: Callable[P, T]) -> Callable[P, T]:
-    """Re-run a whole write (its own BEGIN IMMEDIATE … COMMIT) when SQLite reports
-    "database is locked" after its busy timeout; after the last try, DatabaseBusy
-    with a Japanese message, never the raw SQLite error."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        for attempt in range(RETRY_ATTEMPTS):
-            try:
-                return fn(*args, **kwargs)
-            except sqlite3.OperationalError as exc:
-                if not _is_locked(exc):
-                    raise
-                RETRIES["count"] += 1
-                time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
-        raise DatabaseBusy(
-            "ほかの人の書き込みが続いていて記録できませんでした。少し待ってからもう一度記録してください"
-        )
-
-    return wrapper

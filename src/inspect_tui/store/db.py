@@ -6,7 +6,6 @@ new files and folders readable by the owner only.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sqlite3
 import stat
@@ -44,17 +43,6 @@ class Database:
         return sqlite_utils.Database(self.conn)
 
 
-def current_login() -> str:
-    """Who is running the app: the forced-command identity if set, else the login name."""
-    who = os.environ.get("INSPECT_TUI_USER")
-    if who:
-        return who
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid{os.getuid()}"
-
-
 def _make_private_dir(folder: Path) -> None:
     """Create folder and any missing parents, each readable by the owner only."""
     missing = []
@@ -65,8 +53,14 @@ def _make_private_dir(folder: Path) -> None:
         p.mkdir(mode=0o700)
 
 
-def open_database(path: Path | str, *, create: bool = True, readonly: bool = False) -> Database:
-    """Open (and migrate) the database at path; create it owner-only if absent."""
+def open_database(
+    path: Path | str, *, create: bool = True, readonly: bool = False, register_owner: bool = True
+) -> Database:
+    """Open (and migrate) the database at path; create it owner-only if absent.
+
+    A file nobody is registered in gets its owner as its one manager, unless
+    ``register_owner`` is False (the demo builder registers the owner itself).
+    """
     path = Path(path).expanduser()
     is_new = not path.exists()
     if is_new and not create:
@@ -118,14 +112,50 @@ def open_database(path: Path | str, *, create: bool = True, readonly: bool = Fal
             conn.close()
             raise DatabaseError(f"{path} は古い版です。書き込みできる状態で一度開いて更新してください")
         migrate(db, version)
-    if is_new:
-        from inspect_tui.core.today import now_jp_iso
-
-        conn.execute(
-            "INSERT OR IGNORE INTO users (login, role, created_at) VALUES (?, 'manager', ?)",
-            (current_login(), now_jp_iso()),
-        )
+    if register_owner and not readonly:
+        _register_first_manager(db)
     return db
+
+
+def file_owner_login(path: Path) -> str:
+    """The OS account that owns the file at path."""
+    from inspect_tui.identity import login_of_uid
+
+    return login_of_uid(path.stat().st_uid)
+
+
+def _register_first_manager(db: Database) -> None:
+    """A database nobody is registered in gets exactly one manager: the OS user owning the file.
+
+    This runs for a new file, a 0-byte file being initialised and an old file
+    from before the users table; an empty users table never means "everyone is
+    a manager" (services.trust.role_of treats unregistered logins as monitors).
+    """
+    conn = db.conn
+    if conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
+        return
+    from inspect_tui.core.today import now_jp_iso
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        register_owner_as_manager(db, now_jp_iso())
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def register_owner_as_manager(db: Database, at: str) -> str:
+    """Register the file's owner as a manager, audited (inside the caller's transaction)."""
+    from inspect_tui.store.audit import record_audit
+
+    owner = file_owner_login(db.path)
+    db.conn.execute(
+        "INSERT OR IGNORE INTO users (login, role, created_at) VALUES (?, 'manager', ?)", (owner, at)
+    )
+    record_audit(db, owner, "add", "user", owner, None, {"role": "manager", "surveyor_code": None}, at=at)
+    return owner
 
 
 def migrate(db: Database, from_version: int) -> None:

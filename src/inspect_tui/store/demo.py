@@ -45,7 +45,7 @@ import sqlite3
 from pathlib import Path
 
 from inspect_tui.core.calendar import get_calendar
-from inspect_tui.store.db import Database, open_database
+from inspect_tui.store.db import Database, open_database, register_owner_as_manager
 from inspect_tui.store.demo_gen import Generator
 from inspect_tui.store.demo_reviews import add_demo_users, seed_reviews
 from inspect_tui.store.demo_rows import (
@@ -116,7 +116,7 @@ def build_demo(
     tmp = path.with_name(path.name + ".tmp")
     _remove([tmp, *_sidecars(tmp)])
     try:
-        db = open_database(tmp)
+        db = open_database(tmp, register_owner=False)
         try:
             tally = _fill(db, seed=seed, today=today, years=years, districts=districts)
         finally:
@@ -161,6 +161,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
         for _, sql in indexes:
             conn.execute(sql)
         _record_accompanied_visits(conn)
+        register_owner_as_manager(db, stamp)  # whoever builds the demo is its manager
         add_demo_users(conn, gen.staff, stamp)
         gen.tally.review_checks = seed_reviews(conn, gen.staff, today, seed)
         conn.executemany(

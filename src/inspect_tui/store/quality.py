@@ -1,7 +1,7 @@
 """Complaints, incidents, problems and their links in SQLite (migration 0006).
 
 Rows go in and out as plain dicts of column values; the services check them
-first. Every write runs in one ``BEGIN IMMEDIATE`` transaction together with
+first. Every write runs in one ``store.tx.write`` transaction together with
 its audit row, so a change and its audit entry land together or not at all.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from inspect_tui.store.db import Database
+from inspect_tui.store.tx import write
 
 COMPLAINT_COLUMNS = (
     "received_at",
@@ -95,8 +96,7 @@ def save(
     table, columns = TABLES[entity]
     vals = {c: values.get(c) for c in columns}
     conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with write(db):
         if row_id is None:
             cols = (*columns, "recorded_at", "who", "updated_at")
             cur = conn.execute(
@@ -126,10 +126,6 @@ def save(
             )
             after["links"] = [f"{s}:{i}" for s, i in link_list]
         _audit(db, who, action, entity, rid, before, after)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return rid
 
 

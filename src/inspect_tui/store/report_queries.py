@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from inspect_tui.core.steps import DATE_FIELDS
 from inspect_tui.store.db import Database
+from inspect_tui.store.tx import write
 
 #: Which step ends each deadline (same as services.case_view.DONE_BY).
 DONE_COLUMN = {"contact": "contacted_on", "standard": "submitted_on", "target20": "submitted_on"}
@@ -123,8 +124,7 @@ def close_billing_month(
 
     conn = db.conn
     params = {"s": _d(start), "c": _d(end), "m": month_key}
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
+    with write(db):
         if billing_closed_at(conn, month_key):
             raise ValueError(f"{month_key} はもう締めてあります")
         conn.execute(
@@ -372,8 +372,7 @@ def set_setting(db: Database, key: str, value: str | None, who: str) -> None:
     from inspect_tui.store.audit import record_audit
 
     conn = db.conn
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
+    with write(db):
         old = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         old_value = old[0] if old else None
         if (value or None) == old_value:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.db import Database
+from inspect_tui.store.tx import write
 
 PURGED_FIELDS = ("applicant_name", "insured_no", "birth_date")
 
@@ -81,8 +82,7 @@ def purge_personal(db: Database, who: str, due: list[DueCase], today: dt.date, n
     conn = db.conn
     conn.execute("PRAGMA secure_delete = ON")
     try:
-        with conn:
-            conn.execute("BEGIN IMMEDIATE")
+        with write(db):
             done = 0
             for c in due:
                 cur = conn.execute(

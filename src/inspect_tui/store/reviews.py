@@ -55,17 +55,13 @@ def chief_codes(db: Database) -> frozenset[str]:
 
 
 def login_surveyor_code(db: Database, login: str) -> str | None:
-    """The surveyor code of a login: users.surveyor_code, else a surveyor whose code is the login."""
+    """The surveyor code a manager registered for a login (users.surveyor_code), else None.
+
+    A login is never taken for a surveyor because its name looks like a code: who
+    someone is comes from the users table only.
+    """
     r = db.conn.execute("SELECT surveyor_code FROM users WHERE login = ?", (login,)).fetchone()
-    if r and r[0]:
-        return r[0]
-    r = db.conn.execute("SELECT code FROM surveyors WHERE code = ?", (login,)).fetchone()
-    return r[0] if r else None
-
-
-def login_role(db: Database, login: str) -> str | None:
-    r = db.conn.execute("SELECT role FROM users WHERE login = ?", (login,)).fetchone()
-    return r[0] if r else None
+    return r[0] if r and r[0] else None
 
 
 def cases_for_numbering(db: Database, code: str) -> list[CaseForNumbering]:

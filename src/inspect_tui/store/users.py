@@ -7,6 +7,7 @@ import sqlite3
 
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.db import Database
+from inspect_tui.store.tx import write
 
 ROLES = ("manager", "chief", "monitor")
 ROLE_LABELS = {"manager": "業務責任者", "chief": "主任調査員", "monitor": "委託元担当者"}
@@ -22,10 +23,6 @@ def get_user(db: Database, login: str) -> sqlite3.Row | None:
 
 def list_users(db: Database) -> list[sqlite3.Row]:
     return db.conn.execute("SELECT * FROM users ORDER BY role, login").fetchall()
-
-
-def any_user(db: Database) -> bool:
-    return db.conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
 
 def surveyor_wards(db: Database, code: str | None) -> frozenset[str]:
@@ -51,8 +48,7 @@ def save_user(db: Database, who: str, login: str, role: str, surveyor_code: str 
     if role not in ROLES:
         raise UserError(f"役割は {' / '.join(ROLES)} のどれかです")
     conn = db.conn
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
+    with write(db):
         if (
             surveyor_code
             and not conn.execute("SELECT 1 FROM surveyors WHERE code = ?", (surveyor_code,)).fetchone()
@@ -88,8 +84,7 @@ def _keep_a_manager(conn: sqlite3.Connection, login: str) -> None:
 
 def remove_user(db: Database, who: str, login: str, now: str) -> None:
     conn = db.conn
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
+    with write(db):
         old = get_user(db, login)
         if old is None:
             raise UserError(f"{login} は登録されていません")

@@ -77,12 +77,13 @@ class InspectApp(App[int]):
     data_version: reactive[int] = reactive(0)
 
     class SessionOpened(Message):
-        def __init__(self, session, role: str, today: dt.date, warning: str | None) -> None:
+        def __init__(self, session, role: str, today: dt.date, warning: str | None, setup) -> None:
             super().__init__()
             self.session = session
             self.role = role
             self.today = today
             self.warning = warning
+            self.setup = setup
 
     class SessionFailed(Message):
         def __init__(self, message: str) -> None:
@@ -97,6 +98,7 @@ class InspectApp(App[int]):
         self.demo = demo
         self.session = None
         self.role = "monitor"
+        self.setup = None  # identity.Setup: how the database is shared, shown on Today
         self.today: dt.date | None = None
         self.open_error: str | None = None
         self.our_themes: list[str] = []
@@ -144,6 +146,7 @@ class InspectApp(App[int]):
         try:
             from inspect_tui.config import load_config
             from inspect_tui.core.today import today_jp
+            from inspect_tui.identity import setup_of
             from inspect_tui.services.case_list import viewer_role
             from inspect_tui.services.session import open_session
             from inspect_tui.store.db import DatabaseError, permission_warning
@@ -155,13 +158,15 @@ class InspectApp(App[int]):
                 self.post_message(self.SessionFailed(str(exc)))
                 return
             role = viewer_role(session)
-            self.post_message(self.SessionOpened(session, role, today_jp(), permission_warning(self.db_path)))
+            warning = permission_warning(self.db_path)
+            self.post_message(self.SessionOpened(session, role, today_jp(), warning, setup_of(self.db_path)))
         except Exception as exc:
             self.post_message(self.SessionFailed(self.unexpected(exc)))
 
     def on_inspect_app_session_opened(self, message: SessionOpened) -> None:
         self.session = message.session
         self.role = message.role
+        self.setup = message.setup
         self.today = message.today
         if message.warning:
             self.notify(message.warning, severity="warning", timeout=10)

@@ -132,6 +132,13 @@ class TodayScreen(DataScreen):
 
     def _alerts(self, d) -> None:
         text = Text(no_wrap=True, overflow="crop")
+        setup = getattr(self.app, "setup", None)
+        if setup is not None:
+            # one short line (the panel is ~34 columns at 80x24); whoami explains in full
+            if setup.kind == "shared":
+                text.append("共有ファイル方式（役割は約束事）\n", style=self.styles_for("soon"))
+            else:
+                text.append("サービスアカウント（役割を強制）\n")
         for line in d.quality:
             text.append(line + "\n", style=self.styles_for("overdue"))
         if not d.alerts:
