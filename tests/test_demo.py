@@ -306,9 +306,15 @@ def test_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         build_demo(path, today=TODAY, years=0.1)
     assert path.read_bytes() == b"keep me"
-    build_demo(path, today=TODAY, years=0.1, force=True)
+    with pytest.raises(FileExistsError, match="デモ用データベースではありません"):
+        build_demo(path, today=TODAY, years=0.1, force=True)  # --force replaces only a demo
+    assert path.read_bytes() == b"keep me"
+    path.unlink()
+    build_demo(path, today=TODAY, years=0.1)
+    build_demo(path, today=TODAY, years=0.1, seed=3, force=True)  # a demo may be rebuilt
     with connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] > 0
+        assert conn.execute("SELECT value FROM settings WHERE key = 'demo_seed'").fetchone()[0] == "3"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 

@@ -155,9 +155,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = _db_path(args)
     if path.exists() and not args.force:
         raise UserError(f"{path} はもうあります（上書きするなら --force）", EXIT_FAIL)
-    stats = build_demo(
-        path, seed=args.seed, today=args.today, years=args.years, force=args.force, districts=args.districts
-    )
+    try:
+        stats = build_demo(
+            path,
+            seed=args.seed,
+            today=args.today,
+            years=args.years,
+            force=args.force,
+            districts=args.districts,
+        )
+    except FileExistsError as exc:
+        raise UserError(str(exc), EXIT_FAIL) from None
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     _out(f"デモ用データベースを作りました: {path}\n{stats}")
     return EXIT_OK
 

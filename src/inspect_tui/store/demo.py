@@ -105,6 +105,9 @@ def build_demo(
         raise ValueError(f"地区の数は 1〜{MAX_DISTRICTS} にしてください（{districts}）")
     if path.exists() and not force:
         raise FileExistsError(f"{path} はもうあります（上書きするなら --force）")
+    if path.exists() and path.stat().st_size > 0 and not is_demo(path):
+        # --force replaces a demo, never a real database: that would erase what is recorded
+        raise FileExistsError(f"{path} はデモ用データベースではありません。--force でも上書きしません")
     if isinstance(today, str):
         today = dt.date.fromisoformat(today)
     if isinstance(today, dt.datetime):
@@ -212,6 +215,19 @@ def _summary(t: Tally, districts: int) -> str:
         f"20日目標 {t.overdue_target20} 件、期限除外 {t.exceptions} 件、記録 {t.events:,} 件、"
         f"新任の重点チェック {t.review_checks} 件"
     )
+
+
+def is_demo(path: Path) -> bool:
+    """True when the file at path is a demo database (built by build_demo)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM settings WHERE key = 'demo'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0] == "1")
 
 
 def ensure_demo(path: Path, today: dt.date | None = None) -> bool:
