@@ -43,12 +43,29 @@ def block_network():
     def create_connection(address, *a, **k):
         raise NetworkBlocked(f"network connection attempted: {address!r}")
 
+    real_sendto = socket.socket.sendto
+    real_sendmsg = socket.socket.sendmsg
+
+    def sendto(self, data, *a, **k):  # a datagram needs no connect to leave the machine
+        if _is_unix(self):
+            return real_sendto(self, data, *a, **k)
+        raise NetworkBlocked("network datagram attempted (sendto)")
+
+    def sendmsg(self, *a, **k):
+        if _is_unix(self):
+            return real_sendmsg(self, *a, **k)
+        raise NetworkBlocked("network message attempted (sendmsg)")
+
     socket.socket.connect = connect  # type: ignore[method-assign]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
     socket.create_connection = create_connection  # type: ignore[assignment]
+    socket.socket.sendto = sendto  # type: ignore[method-assign]
+    socket.socket.sendmsg = sendmsg  # type: ignore[method-assign]
     try:
         yield
     finally:
+        socket.socket.sendto = real_sendto  # type: ignore[method-assign]
+        socket.socket.sendmsg = real_sendmsg  # type: ignore[method-assign]
         socket.socket.connect = real_connect  # type: ignore[method-assign]
         socket.socket.connect_ex = real_connect_ex  # type: ignore[method-assign]
         socket.create_connection = real_create  # type: ignore[assignment]

@@ -26,6 +26,8 @@ def test_connecting_anywhere_fails_the_test():
         s.connect_ex(("192.0.2.1", 53))
     with pytest.raises(NetworkBlocked):
         socket.create_connection(("example.com", 443))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s, pytest.raises(NetworkBlocked):
+        s.sendto(b"x", ("192.0.2.1", 53))  # no connect needed for a datagram
 
 
 def test_local_unix_sockets_still_work(tmp_path):
