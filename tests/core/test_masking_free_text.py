@@ -123,6 +123,11 @@ def test_the_cases_own_name_with_or_without_the_space(text):
     assert "花子" not in mask(text, [NAME])
 
 
+def test_the_name_given_name_first_is_found_too():
+    assert hints("冬美 鈴原 ではなく", ["鈴原 冬美"]) == (CASE_NAME,)
+    assert hints("冬美鈴原", ["鈴原 冬美"]) == (CASE_NAME,)
+
+
 def test_a_family_name_alone_or_another_name_is_not_the_applicants_name():
     assert hints("試験の結果、花子さんとは別", [NAME]) == ()
     assert hints("試験 花子", ["", "x"]) == (), "names shorter than 2 characters are ignored"

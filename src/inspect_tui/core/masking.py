@@ -59,7 +59,7 @@ def visible_fields(role: str) -> frozenset[str]:
 #   Visit dates, deadlines and times stay readable.
 # - a street number: 3丁目, 5番地, 3番5号, 3丁目5-2.
 # - the applicant's name (known_names; also without the space between family and
-#   given name, and in full-width or half-width forms) and insured number
+#   given name, given name first, full-width or half-width) and insured number
 #   (known_numbers, however it is split).
 
 INSURED_LIKE = "被保険者番号のような10桁の数字"
@@ -204,8 +204,14 @@ def _find_all(haystack: str, needle: str) -> Iterable[int]:
 
 @functools.lru_cache(maxsize=16)
 def _name_keys(names: tuple[str, ...]) -> frozenset[str]:
-    """Names as searched for: NFKC, without spaces, at least 2 characters."""
-    keys = {_NAME_SPACE.sub("", unicodedata.normalize("NFKC", n or "")) for n in names}
+    """Names as searched for: NFKC, without spaces, at least 2 characters; a name written
+    as family and given name is also looked for the other way round (冬美 鈴原)."""
+    keys: set[str] = set()
+    for n in names:
+        parts = unicodedata.normalize("NFKC", n or "").split()
+        keys.add("".join(parts))
+        if len(parts) == 2:
+            keys.add(parts[1] + parts[0])
     return frozenset(k for k in keys if len(k) >= 2 and not _NUMBER_GAP.fullmatch(k) and "*" not in k)
 
 

@@ -100,6 +100,18 @@ def set_monthly_note(s: Session, month: Period, kind: str, text: str) -> None:
     q.set_setting(s.db, note_key(month, kind), text.strip() or None, s.who)
 
 
+def printed_notes(s: Session, month: Period) -> dict[str, str]:
+    """The month's problems and improvements as the report prints them: personal data
+    masked (the report goes to the city), with the names and numbers of the month's cases."""
+    notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
+    if any(notes.values()):
+        from inspect_tui.services.free_text import known_for_month, mask
+
+        known = known_for_month(s, month)
+        notes = {kind: mask(text, known) for kind, text in notes.items()}
+    return notes
+
+
 # --------------------------------------------------------------------------- extension points
 
 
@@ -261,7 +273,7 @@ def build_monthly(
     wards = q.by_ward(conn, month.start, cutoff) if with_late_cases else {}
     prices = unit_prices(s.config, unit_price)
     billable = q.billable_counts(conn, month.key, month.start, cutoff)
-    notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
+    notes = printed_notes(s, month)
     extra = [sec for provider in MONTHLY_SECTIONS.values() if (sec := provider(s, month, as_of))]
     return MonthlyReport(
         month=month,
