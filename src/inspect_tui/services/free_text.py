@@ -121,7 +121,7 @@ def warning_line(kinds: Iterable[str]) -> str:
     kinds = list(kinds)
     if not kinds:
         return ""
-    return f"注意: {'、'.join(kinds)}があります。{ADVICE}"
+    return f"注意：{'、'.join(kinds)}があります。{ADVICE}"
 
 
 def warnings_text(warnings: Iterable[FieldWarning]) -> str:
