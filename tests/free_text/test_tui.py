@@ -5,6 +5,7 @@ the printed documents and a monitor's screens never show the name or the number.
 from __future__ import annotations
 
 import io
+import sqlite3
 import zipfile
 
 from textual.widgets import DataTable, Input
@@ -89,7 +90,7 @@ async def test_a_review_note_warns_asks_once_and_never_reaches_print_or_a_monito
         assert "＊＊＊".encode() in data, f"{fmt}: the note is there, masked"
 
     # a monitor opens the surveyor's review and the check: masked
-    with __import__("sqlite3").connect(review_db) as con:
+    with sqlite3.connect(review_db) as con:
         con.execute("INSERT INTO users (login, role, created_at) VALUES ('mona', 'monitor', 'now')")
     app = Host(review_db, login="mona", first=lambda _app: SurveyorReviewScreen("S010"))
     async with app.run_test(size=(100, 60)) as pilot:
@@ -115,11 +116,11 @@ async def test_a_review_note_warns_asks_once_and_never_reaches_print_or_a_monito
         await pilot.pause()
         assert app.screen is review
     # the stored note is as typed (the chief reads it so)
+    from inspect_tui.services.review_surveyor import surveyor_review
     from review.fixture import session_as
 
     s = session_as(review_db, "tester")
-    rec = __import__("inspect_tui.services.review_surveyor", fromlist=["x"]).surveyor_review(s, "S010")
-    assert rec.forms[0].check.findings[0].note == "試験花子 9900000001"
+    assert surveyor_review(s, "S010").forms[0].check.findings[0].note == "試験花子 9900000001"
     s.close()
 
 
