@@ -207,17 +207,24 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 
 def cmd_case(args: argparse.Namespace) -> int:
+    from inspect_tui import cli_free_text as free
     from inspect_tui.services import cases as svc
+    from inspect_tui.services import free_text
     from inspect_tui.services.case_view import describe_case
 
     with _session(args) as s:
         try:
             if args.action == "show":
-                _out(describe_case(s, args.case_no))
+                _out(describe_case(s, args.case_no, view=free_text.viewer(s, [args.case_no])))
             elif args.action == "step":
+                known = free_text.known_for_cases(s, [args.case_no])
+                warnings = free.check(args, {"メモ（--note）": args.note}, known)
                 status = svc.record_step(s, args.case_no, args.step, args.on, args.note or "")
                 _out(f"{args.case_no}: 記録しました（状態: {status}）")
+                free.report(warnings)
             elif args.action in ("extend", "exclude"):
+                known = free_text.known_for_cases(s, [args.case_no])
+                warnings = free.check(args, {"理由（--reason）": args.reason}, known)
                 svc.add_deadline_exception(
                     s,
                     args.case_no,
@@ -228,12 +235,19 @@ def cmd_case(args: argparse.Namespace) -> int:
                     getattr(args, "new_due", None),
                 )
                 _out(f"{args.case_no}: {args.rule} の期限を記録しました")
+                free.report(warnings)
         except (LookupError, svc.StepError, svc.ConflictError, ValueError) as exc:
             raise UserError(str(exc)) from None
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- parser
+def _add_strict_option(p: argparse.ArgumentParser) -> None:
+    from inspect_tui.cli_free_text import add_strict_option
+
+    add_strict_option(p)
+
+
 def _add_app_options(p: argparse.ArgumentParser) -> None:
     """The options of the app itself (no subcommand)."""
     p.add_argument(
@@ -346,7 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("case_no")
     st.add_argument("step", choices=("contact", "visit", "submit", "accept", "cancel", "return", "resurvey"))
     st.add_argument("--on", type=_date, default=None, help="日付（既定: 日本の今日）")
-    st.add_argument("--note", help="メモ")
+    st.add_argument("--note", help="メモ（申請者の氏名・被保険者番号は書かない）")
+    _add_strict_option(st)
     st.set_defaults(func=cmd_case, action="step")
     for action, help_ in (
         ("extend", "期限を延長（市と合意）"),
@@ -361,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
         e.add_argument(
             "--cause", choices=("city", "applicant", "other"), default="city", help="事由の区分（既定 city）"
         )
+        _add_strict_option(e)
         e.set_defaults(func=cmd_case, action=action)
     _add_more_commands(sub, common)
     return p

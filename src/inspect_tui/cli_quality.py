@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from inspect_tui import cli_free_text as free
 from inspect_tui.cli import EXIT_OK, UserError, _date, _out, _session
 
 WARNING = (
@@ -68,11 +69,14 @@ def cmd_complaint(args: argparse.Namespace) -> int:
 
     with _session(args) as s:
         if args.action == "add":
-            cid = _run(q.save_complaint, s, _raw(args, COMPLAINT_ARGS))
+            raw = _raw(args, COMPLAINT_ARGS)
+            warnings = free.guard(args, q.free_text_warnings(s, "complaint", raw))
+            cid = _run(q.save_complaint, s, raw)
             c = q.get_complaint(s, cid)
             _out(f"苦情 {cid} を記録しました（{c.severity_label}、{c.city_report_label}）")
             if c.serious and not c.reported_to_city_at:
                 _out("重大な苦情です。速やかに市へ報告し、complaint report-city で報告日時を記録してください")
+            free.report(warnings)
         elif args.action == "report-city":
             c = _run(q.report_complaint_to_city, s, args.id, args.at)
             _out(f"苦情 {c.id}: 市への報告 {c.reported_to_city_at} を記録しました")
@@ -87,7 +91,8 @@ def cmd_complaint(args: argparse.Namespace) -> int:
                 kind="serious" if args.serious else None,
                 unreported_only=args.unreported,
             )
-            _out(_table(list(ql.COMPLAINT_COLUMNS), [ql.complaint_cells(c, 24) for c in rows]))
+            view = ql.list_viewer(s, rows)
+            _out(_table(list(ql.COMPLAINT_COLUMNS), [ql.complaint_cells(c, 24, view) for c in rows]))
     return EXIT_OK
 
 
@@ -120,13 +125,16 @@ def cmd_incident(args: argparse.Namespace) -> int:
 
     with _session(args) as s:
         if args.action == "add":
-            iid = _run(q.save_incident, s, _raw(args, INCIDENT_ARGS))
+            raw = _raw(args, INCIDENT_ARGS)
+            warnings = free.guard(args, q.free_text_warnings(s, "incident", raw))
+            iid = _run(q.save_incident, s, raw)
             i = q.get_incident(s, iid)
             _out(f"{i.kind_label} {iid} を記録しました（{i.report_label}）")
             if i.kind == "security" and not i.written_report_at:
                 _out(
                     "セキュリティ事故です。まず市へ電話で連絡し、その後、改善策を書いた報告書を提出してください"
                 )
+            free.report(warnings)
         elif args.action == "report-city":
             if not (args.phoned_at or args.written_at):
                 raise UserError("--phoned-at か --written-at（またはその両方）を指定してください")
@@ -139,7 +147,8 @@ def cmd_incident(args: argparse.Namespace) -> int:
             rows = q.list_incidents(
                 s, args.date_from, args.date_to, ward=args.ward, surveyor=args.surveyor, kind=kind
             )
-            _out(_table(list(ql.INCIDENT_COLUMNS), [ql.incident_cells(i, 24) for i in rows]))
+            view = ql.list_viewer(s, rows)
+            _out(_table(list(ql.INCIDENT_COLUMNS), [ql.incident_cells(i, 24, view) for i in rows]))
     return EXIT_OK
 
 
@@ -160,18 +169,25 @@ def cmd_problem(args: argparse.Namespace) -> int:
                 "fix": args.fix,
             }
             links = q.parse_links(args.complaint or (), args.incident or ())
+            warnings = free.guard(args, q.free_text_warnings(s, "problem", raw, links))
             pid = _run(q.save_problem, s, raw, links)
             p = q.get_problem(s, pid)
             _out(f"課題 {pid} を記録しました（主担当 {p.owner}、期限 {p.due_on}、元: {p.links_label}）")
+            free.report(warnings)
         elif args.action == "close":
+            current = q.get_problem(s, args.id)
+            links = current.links if current else ()
+            warnings = free.guard(args, q.free_text_warnings(s, "problem", {"fix": args.fix}, links))
             p = _run(q.close_problem, s, args.id, args.fix, args.on)
             _out(f"課題 {p.id} を完了にしました（{p.closed_on}）")
+            free.report(warnings)
         else:
             from inspect_tui.core.today import today_jp
 
             today = today_jp()
             rows = q.list_problems(s, open_only=not args.all)
-            _out(_table(list(ql.PROBLEM_COLUMNS), [ql.problem_cells(p, today, 30) for p in rows]))
+            view = ql.list_viewer(s, rows)
+            _out(_table(list(ql.PROBLEM_COLUMNS), [ql.problem_cells(p, today, 30, view) for p in rows]))
     return EXIT_OK
 
 
@@ -264,6 +280,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--serious", action="store_true", help="重大な苦情（市へ速やかに報告）")
     a.add_argument("--city-caused", action="store_true", help="市の事由によるもの")
     a.add_argument("--reported-at", help="市へ報告した日時")
+    free.add_strict_option(a)
     a.set_defaults(func=cmd_complaint, action="add")
     r = cs.add_parser("report-city", parents=[common], help="市への報告日時を記録")
     r.add_argument("id", type=int)
@@ -298,6 +315,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--city-caused", action="store_true", help="市の事由によるもの")
     a.add_argument("--phoned-at", help="市へ電話連絡した日時")
     a.add_argument("--written-at", help="市へ書面で報告した日時（電話連絡の後）")
+    free.add_strict_option(a)
     a.set_defaults(func=cmd_incident, action="add")
     r = is_.add_parser("report-city", parents=[common], help="市への電話連絡・書面報告の日時を記録")
     r.add_argument("id", type=int)
@@ -321,11 +339,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--incident", action="append", metavar="ID", help="元になった事故の番号（複数可）")
     a.add_argument("--root-cause", help="原因（根本原因のメモ）")
     a.add_argument("--fix", help="対策")
+    free.add_strict_option(a)
     a.set_defaults(func=cmd_problem, action="add")
     cl = ps.add_parser("close", parents=[common], help="課題を完了にする")
     cl.add_argument("id", type=int)
     cl.add_argument("--fix", help="対策（まだ書いていなければ必須）")
     cl.add_argument("--on", help="完了日（既定: 今日）")
+    free.add_strict_option(cl)
     cl.set_defaults(func=cmd_problem, action="close")
     ls = ps.add_parser("list", parents=[common], help="課題の一覧（未完了、期限順）")
     ls.add_argument("--all", action="store_true", help="完了したものも出す")

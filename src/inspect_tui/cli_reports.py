@@ -154,13 +154,21 @@ def cmd_note(args: argparse.Namespace) -> int:
         month = parse_month(args.month)
     except PeriodError as exc:
         raise _user_error(str(exc)) from None
+    from inspect_tui import cli_free_text as free
+    from inspect_tui.services import free_text
+
     with _cli()._session(args) as s:
         if args.text is None:
-            print(get_monthly_note(s, month, args.kind) or "（未記録）")
+            note = get_monthly_note(s, month, args.kind)
+            if note and not free_text.sees_as_typed(s):
+                note = free_text.mask(note, free_text.known_for_month(s, month))
+            print(note or "（未記録）")
             return 0
         text = sys.stdin.read() if args.text == "-" else args.text
+        warnings = free.check(args, {NOTE_KINDS[args.kind]: text}, free_text.known_for_month(s, month))
         set_monthly_note(s, month, args.kind, text)
     print(f"{month.key} の{NOTE_KINDS[args.kind]}を" + ("保存しました" if text.strip() else "消しました"))
+    free.report(warnings)
     return 0
 
 
@@ -262,6 +270,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     n.add_argument("month", metavar="YYYY-MM")
     n.add_argument("kind", choices=("problems", "improvements"))
     n.add_argument("text", nargs="?", default=None, help="本文（- で標準入力、空文字で消す、省略で表示）")
+    from inspect_tui.cli_free_text import add_strict_option
+
+    add_strict_option(n)
     n.set_defaults(func=cmd_note)
 
     cm = kinds.add_parser(

@@ -66,9 +66,26 @@ def test_times_in_other_forms_are_normalised(qs):
     assert q.get_complaint(qs, cid).received_at == "2027-06-14 09:05"
 
 
-def test_an_insured_number_in_free_text_is_refused(qs):
-    with pytest.raises(q.QualityInputError, match="被保険者番号"):
-        q.save_complaint(qs, complaint(content="番号 0123456789 の方から"))
+def test_an_insured_number_in_free_text_is_warned_about_not_refused(qs):
+    # not blocking (a chief may quote a 10-digit rule number): the screens ask, the CLI warns
+    raw = complaint(content="番号 0123456789 の方から", outcome="謝罪した")
+    warnings = q.free_text_warnings(qs, "complaint", raw)
+    assert [(w.label, w.kinds) for w in warnings] == [("苦情内容", ("被保険者番号のような10桁の数字",))]
+    cid = q.save_complaint(qs, raw)
+    assert q.get_complaint(qs, cid).content == "番号 0123456789 の方から"  # stored as typed
+
+
+def test_the_linked_cases_name_is_known_to_the_warnings(qs):
+    qs.db.conn.execute("UPDATE cases SET applicant_name = '試験 花子' WHERE case_no = '2027-0002'")
+    raw = complaint(content="試験花子さんの家族から", case_no="2027-0002")
+    assert [w.kinds for w in q.free_text_warnings(qs, "complaint", raw)] == [("この依頼の申請者の氏名",)]
+    assert q.free_text_warnings(qs, "complaint", {**raw, "case_no": "2027-0001"}) == []
+    cid = q.save_complaint(qs, raw)
+    pid = q.save_problem(
+        qs, {"title": "試験 花子様への連絡", "owner": "主任A", "due_on": "2027-07-31"}, [("complaint", cid)]
+    )
+    p = q.get_problem(qs, pid)
+    assert [w.label for w in q.free_text_warnings(qs, "problem", q.problem_raw(p), p.links)] == ["課題"]
 
 
 def test_serious_complaint_is_on_the_dashboard_until_reported(qs):

@@ -4,7 +4,8 @@ Built from services.review_surveyor.SurveyorReview: the surveyor's code and
 name, placement and solo-start dates, the chiefs, each form's date, case
 number and result per point, the findings and guidance given, the trend, the
 verdict and the chief's closing comment, with a signature line. No applicant
-names or insured numbers: the review never reads them. The JSON shape is
+names or insured numbers; free text (notes, guidance, comments) arrives masked
+(services.review_surveyor.guidance_report). The JSON shape is
 documented in docs/guidance-report.md.
 """
 

@@ -400,9 +400,14 @@ class CaseDetail:
     accompanied_name: str
 
 
+def _personal_of(row) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(x for x in (row["applicant_name"],) if x), tuple(x for x in (row["insured_no"],) if x)
+
+
 def load_case_detail(s: Session, case_no: str, today: dt.date, role: str) -> CaseDetail | None:
     from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
     from inspect_tui.services.case_view import deadlines_of
+    from inspect_tui.services.free_text import AS_TYPED, Known, Viewer
     from inspect_tui.store.cases import events_of, exceptions_of, get_case
 
     row = get_case(s.db, case_no)
@@ -419,13 +424,15 @@ def load_case_detail(s: Session, case_no: str, today: dt.date, role: str) -> Cas
         r = s.db.conn.execute("SELECT name FROM surveyors WHERE code = ?", (code,)).fetchone()
         return f"{r['name']}（{code}）" if r else code
 
+    # free text (step notes, reasons) as typed for whoever sees the personal fields, masked otherwise
+    view = AS_TYPED if "applicant_name" in allowed else Viewer(True, Known(*_personal_of(row)))
     return CaseDetail(
         case_no=row["case_no"],
         version=row["version"],
         fields=fields,
         deadlines=deadlines_of(s, row, today),
-        events=[dict(e) for e in events_of(s.db, row["id"])],
-        exceptions=[dict(e) for e in exceptions_of(s.db, row["id"])],
+        events=[{**dict(e), "note": view(e["note"])} for e in events_of(s.db, row["id"])],
+        exceptions=[{**dict(e), "reason": view(e["reason"])} for e in exceptions_of(s.db, row["id"])],
         surveyor_name=name_of(row["surveyor"]),
         accompanied_name=name_of(row["accompanied_by"]),
     )

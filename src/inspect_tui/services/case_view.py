@@ -94,7 +94,9 @@ def deadlines_of(s: Session, row, today: dt.date | None = None) -> list[Deadline
     return out
 
 
-def describe_case(s: Session, case_no: str, show_personal: bool = False) -> str:
+def describe_case(s: Session, case_no: str, show_personal: bool = False, view=None) -> str:
+    """The case as text (``case show``). view shows the timeline's notes to the reader
+    (services.free_text.viewer); without one they are masked, as for a monitor."""
     row = get_case(s.db, case_no)
     if row is None:
         raise LookupError(f"依頼番号 {case_no} は見つかりません")
@@ -123,7 +125,13 @@ def describe_case(s: Session, case_no: str, show_personal: bool = False) -> str:
         lines.append(f"    {d.explanation}")
     events = events_of(s.db, row["id"])
     if events:
+        if view is None:
+            from inspect_tui.services.free_text import printer
+
+            view = printer(s, [case_no])
         lines.append("経過:")
         for e in events:
-            lines.append(f"  {e['on_date'] or e['recorded_at'][:10]}  {e['kind']}  {e['who']}  {e['note']}")
+            lines.append(
+                f"  {e['on_date'] or e['recorded_at'][:10]}  {e['kind']}  {e['who']}  {view(e['note'])}"
+            )
     return "\n".join(lines)

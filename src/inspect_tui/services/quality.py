@@ -22,6 +22,7 @@ from typing import Any
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.quality_input import (
     COMPLAINT_KINDS,
+    FREE_TEXT_FIELDS,
     INCIDENT_KINDS,
     PROBLEM_STATUSES,
     Checker,
@@ -41,6 +42,7 @@ __all__ = [
     "Problem",
     "QualityInputError",
     "close_problem",
+    "free_text_warnings",
     "get_complaint",
     "get_incident",
     "get_problem",
@@ -495,6 +497,33 @@ def list_problems(
 def record_values(session: Session, entity: str, row_id: int) -> dict[str, Any] | None:
     """A stored complaint or incident as form input (the columns as saved)."""
     return store.get(session.db, entity, row_id)
+
+
+# --------------------------------------------------------------------------- free text
+def linked_case_nos(session: Session, links: Iterable[tuple[str, Any]]) -> list[str]:
+    """The case numbers of the complaints and incidents a problem comes from."""
+    out: list[str] = []
+    for source, raw_id in links:
+        text = str(raw_id).strip()
+        if text.isdigit():
+            row = store.get(session.db, source, int(text))
+            if row and row.get("case_no"):
+                out.append(row["case_no"])
+    return out
+
+
+def free_text_warnings(
+    session: Session, entity: str, raw: Mapping[str, Any], links: Iterable[tuple[str, Any]] = ()
+):
+    """What looks like personal data in a record's free-text fields (services.free_text
+    FieldWarning per field), with the names and numbers of the case it belongs to: the
+    complaint's or incident's case, or the cases of the records a problem comes from."""
+    from inspect_tui.services.free_text import field_warnings, known_for_cases
+
+    case_nos = linked_case_nos(session, links) if entity == "problem" else [str(raw.get("case_no") or "")]
+    known = known_for_cases(session, [c.strip() for c in case_nos])
+    fields = {label: raw.get(key) for key, label in FREE_TEXT_FIELDS[entity].items()}
+    return field_warnings(fields, known)
 
 
 # --------------------------------------------------------------------------- dashboard

@@ -21,6 +21,7 @@ from inspect_tui.core.today import today_jp
 
 PERSONAL_DATA_WARNING = (
     "内容の欄に申請者の氏名・被保険者番号・住所などの個人情報を書かないでください（依頼番号で特定します）。"
+    "個人情報のような文字は欄の下に注意が出ます。"
 )
 
 INCIDENT_KINDS = {"incident": "インシデント", "accident": "アクシデント", "security": "セキュリティ事故"}
@@ -28,7 +29,34 @@ PROBLEM_STATUSES = {"open": "未着手", "in_progress": "対応中", "closed": "
 COMPLAINT_KINDS = {"serious": "重大", "minor": "軽微"}
 
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-_INSURED_LIKE = re.compile(r"(?<!\d)\d{10}(?!\d)")
+
+#: The fields staff write freely, per record (key -> label): personal data typed into
+#: them is warned about while typing (services.free_text), and masked for monitors.
+FREE_TEXT_FIELDS = {
+    "complaint": {
+        "complainant_note": "申出者の補足",
+        "handled_by": "対応者",
+        "content": "苦情内容",
+        "outcome": "対応結果",
+    },
+    "incident": {
+        "place": "場所",
+        "people": "関係者",
+        "what_happened": "何が起きたか",
+        "impact": "影響",
+        "direct_cause": "直接原因",
+        "root_cause": "根本原因",
+        "immediate_response": "応急対応",
+        "countermeasure": "対策",
+        "prevention": "再発防止策",
+    },
+    "problem": {
+        "title": "課題",
+        "owner": "主担当",
+        "root_cause_note": "原因（根本原因のメモ）",
+        "fix": "対策",
+    },
+}
 
 
 class QualityInputError(ValueError):
@@ -99,8 +127,6 @@ class Checker:
             self.fail(label, "入力してください（必須）")
         elif len(v) > limit:
             self.fail(label, f"{limit}文字以内にしてください（{len(v)}文字）")
-        elif _INSURED_LIKE.search(unicodedata.normalize("NFKC", v)):
-            self.fail(label, "10桁の番号（被保険者番号の可能性）は書けません。依頼番号で特定してください")
         return v
 
     def choice(

@@ -7,13 +7,14 @@ monthly report's document, ``.to_json()`` its JSON part.
 ``register_monthly_sections()`` plugs the three sections into the monthly
 report's extension point (services.reports.register_monthly_section), replacing
 the 「苦情」 and 「事故・インシデント」 placeholders and adding 「課題管理」. Case numbers only:
-content fields are summarised to their category, never quoted, so no personal
-data can reach the report even if someone typed it into a free-text field.
+content fields are summarised to their category, never quoted; the one free text
+printed, a problem's title (and its owner), is masked (services.free_text.printer).
 """
 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -200,14 +201,32 @@ def monthly_quality_section(session: Session, month: str | dt.date) -> QualitySe
         for p in q.list_problems(session, status="closed")
         if p.opened_on <= last and p.closed_on and p.closed_on > last
     ]
+    open_problems = sorted(open_now + closed_later, key=lambda p: (p.due_on, p.id))
+    closed = q.list_problems(session, closed_from=first, closed_to=last)
+    view = _printer(session, open_problems + closed)
     return QualitySection(
         first,
         last,
         q.list_complaints(session, first, last),
         q.list_incidents(session, first, last),
-        sorted(open_now + closed_later, key=lambda p: (p.due_on, p.id)),
-        q.list_problems(session, closed_from=first, closed_to=last),
+        [_printed(p, view) for p in open_problems],
+        [_printed(p, view) for p in closed],
         min(today_jp(), last),
+    )
+
+
+def _printer(session: Session, problems: list[q.Problem]):
+    """Problems' free text as printed for the city: masked, with the names and numbers of
+    the cases their complaints and incidents belong to."""
+    from inspect_tui.services.free_text import printer
+
+    case_nos = [no for p in problems for no in q.linked_case_nos(session, p.links)]
+    return printer(session, case_nos)
+
+
+def _printed(p: q.Problem, view) -> q.Problem:
+    return dataclasses.replace(
+        p, title=view(p.title), owner=view(p.owner), root_cause_note=view(p.root_cause_note), fix=view(p.fix)
     )
 
 

@@ -8,6 +8,7 @@ and the TUI chart screen draws.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -213,6 +214,14 @@ def finding_kinds() -> dict[str, str]:
     return dict(KIND_LABELS)
 
 
+def printed_labels(rows: list[ParetoRow]) -> list[ParetoRow]:
+    """Labels as printed: categories are chosen from lists, but a label is free text to the
+    page it lands on, so anything in it that looks like personal data is masked."""
+    from inspect_tui.services.free_text import mask
+
+    return [dataclasses.replace(r, name=mask(r.name)) for r in rows]
+
+
 def pareto_report(
     session: Session,
     source: str,
@@ -233,7 +242,7 @@ def pareto_report(
         source,
         date_from,
         date_to,
-        pareto(counts, last=LAST),
+        printed_labels(pareto(counts, last=LAST)),
         ward=ward or None,
         surveyor=surveyor or None,
         kind=kind,

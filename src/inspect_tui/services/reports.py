@@ -99,6 +99,20 @@ def set_monthly_note(s: Session, month: Period, kind: str, text: str) -> None:
     q.set_setting(s.db, note_key(month, kind), text.strip() or None, s.who)
 
 
+def printed_notes(s: Session, month: Period, *, by_name: bool = True) -> dict[str, str]:
+    """The month's problems and improvements as the report prints them: personal data
+    masked (the report goes to the city), with the names and numbers of the month's cases.
+    by_name=False masks the patterns only (for --format json, which never prints the
+    notes: the names query is not worth its 10-20 ms there)."""
+    notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
+    if any(notes.values()):
+        from inspect_tui.services.free_text import NOTHING, known_for_month, mask
+
+        known = known_for_month(s, month) if by_name else NOTHING
+        notes = {kind: mask(text, known) for kind, text in notes.items()}
+    return notes
+
+
 # --------------------------------------------------------------------------- extension points
 
 
@@ -260,7 +274,7 @@ def build_monthly(
     wards = q.by_ward(conn, month.start, cutoff) if with_late_cases else {}
     prices = unit_prices(s.config, unit_price)
     billable = q.billable_counts(conn, month.key, month.start, cutoff)
-    notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
+    notes = printed_notes(s, month, by_name=with_late_cases)
     extra = [sec for provider in MONTHLY_SECTIONS.values() if (sec := provider(s, month, as_of))]
     return MonthlyReport(
         month=month,

@@ -4,12 +4,14 @@ accompanied visits; the guidance completion report (指導終了報告) is built
 
 Findings per form count the focused check's findings plus findings that came
 back from the office on the same form (post-submission), since both are
-defects of that form. Personal data (applicant name, insured number) is never
-read here.
+defects of that form. Personal data (applicant name, insured number) is read
+only to find it in what chiefs typed (``review_viewer``): the guidance report
+masks it, and so do the screens for a monitor.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -290,6 +292,61 @@ def check_counts(s: Session, start: dt.date, end: dt.date) -> dict[str, int]:
     return out
 
 
+# --------------------------------------------------------------------------- free text
+def review_known(s: Session, r: SurveyorReview):
+    """The names and numbers of every case in the review (its forms, visits and follow-ups):
+    what the chiefs' free text must not quote."""
+    from inspect_tui.services.free_text import known_for_cases
+
+    return known_for_cases(
+        s,
+        [f.case_no for f in r.forms] + [v.case_no for v in r.visits],
+        [c.case_id for c in r.followup_checks],
+    )
+
+
+def review_viewer(s: Session, r: SurveyorReview, *, printed: bool = False):
+    """How the review's free text (finding notes, guidance, proficiency notes, visit purposes,
+    the closing comment) is shown: masked in print and for a monitor, as typed on screen
+    for managers and chiefs."""
+    from inspect_tui.services.free_text import AS_TYPED, Viewer, sees_as_typed
+
+    if not printed and sees_as_typed(s):
+        return AS_TYPED
+    return Viewer(True, review_known(s, r))
+
+
+def masked_check(rec: CheckRecord, view) -> CheckRecord:
+    """A copy of a check with its free text shown through view (the stored record is untouched)."""
+    return dataclasses.replace(
+        rec,
+        guidance=view(rec.guidance),
+        proficiency_note=view(rec.proficiency_note),
+        findings=[dataclasses.replace(f, note=view(f.note)) for f in rec.findings],
+    )
+
+
+def masked_review(r: SurveyorReview, view) -> SurveyorReview:
+    """A copy of the review with every free text shown through view."""
+    if not getattr(view, "masks", True):
+        return r
+    forms = [
+        dataclasses.replace(
+            f,
+            check=masked_check(f.check, view) if f.check else None,
+            post_findings=[dataclasses.replace(x, note=view(x.note)) for x in f.post_findings],
+        )
+        for f in r.forms
+    ]
+    return dataclasses.replace(
+        r,
+        forms=forms,
+        closing_comment=view(r.closing_comment),
+        followup_checks=[masked_check(c, view) for c in r.followup_checks],
+        visits=[dataclasses.replace(v, purpose=view(v.purpose)) for v in r.visits],
+    )
+
+
 class ReportNotReady(ReviewError):
     """Form 10 is not checked yet."""
 
@@ -312,7 +369,9 @@ def guidance_report(
             f"{code} の重点チェックは {review.checked}/{REVIEW_FORMS} 件です。"
             "10件目の点検が終わると指導終了報告を出せます（途中の記録は --draft）"
         )
-    return render_guidance(review, fmt, issued or today_jp())
+    # the report goes to the city: free text is masked for everyone
+    printed = masked_review(review, review_viewer(s, review, printed=True))
+    return render_guidance(printed, fmt, issued or today_jp())
 
 
 def inspection_coverage(s: Session, start: dt.date, end: dt.date) -> tuple[int, int]:

@@ -252,22 +252,25 @@ class QualityScreen(Screen):
             table.move_cursor(row=min(keep, len(rows) - 1))
 
     def _fill_complaints(self, items: list[q.Complaint]) -> None:
+        view = ql.list_viewer(self.session, items)
         self._refill(
             "#complaints-table",
-            [(str(c.id), ql.complaint_cells(c, 20)) for c in items],
+            [(str(c.id), ql.complaint_cells(c, 20, view)) for c in items],
         )
 
     def _fill_incidents(self, items: list[q.Incident]) -> None:
+        view = ql.list_viewer(self.session, items)
         self._refill(
             "#incidents-table",
-            [(str(i.id), ql.incident_cells(i, 20)) for i in items],
+            [(str(i.id), ql.incident_cells(i, 20, view)) for i in items],
         )
 
     def _fill_problems(self, items: list[q.Problem]) -> None:
         today = today_jp()
+        view = ql.list_viewer(self.session, items)
         self._refill(
             "#problems-table",
-            [(str(p.id), ql.problem_cells(p, today, 24)) for p in items],
+            [(str(p.id), ql.problem_cells(p, today, 24, view)) for p in items],
         )
 
     # ------------------------------------------------------------------ pareto
@@ -378,11 +381,27 @@ class QualityScreen(Screen):
         elif tab == "problems":
             self.app.push_screen(ProblemForm(s, values={"status": "open"}), self._saved("課題"))
 
+    def _read_only_values(self, entity: str, values: dict, case_nos: list) -> dict:
+        """A monitor's copy of a record: its free text masked (services.free_text.viewer)."""
+        from inspect_tui.services.free_text import viewer
+        from inspect_tui.services.quality_input import FREE_TEXT_FIELDS
+
+        view = viewer(self.session, case_nos)
+        return {
+            k: view(v) if k in FREE_TEXT_FIELDS[entity] and isinstance(v, str) else v
+            for k, v in values.items()
+        }
+
     def action_edit(self) -> None:
         rid = self.selected_id()
         if rid is None:
             return
         tab, s = self.active_tab, self.session
+        from inspect_tui.services.free_text import sees_as_typed
+
+        if not sees_as_typed(s):  # a monitor reads the record, masked, and cannot change it
+            self._open_read_only(tab, rid)
+            return
         if tab == "complaints":
             self.app.push_screen(
                 ComplaintForm(s, rid, values=q.record_values(s, "complaint", rid)), self._saved("苦情")
@@ -395,6 +414,20 @@ class QualityScreen(Screen):
             p = q.get_problem(s, rid)
             if p:
                 self.app.push_screen(ProblemForm(s, rid, values=problem_values(p)), self._saved("課題"))
+
+    def _open_read_only(self, tab: str, rid: int) -> None:
+        s = self.session
+        if tab in ("complaints", "incidents"):
+            entity = tab[:-1]
+            values = q.record_values(s, entity, rid) or {}
+            form = ComplaintForm if entity == "complaint" else IncidentForm
+            shown = self._read_only_values(entity, values, [values.get("case_no")])
+            self.app.push_screen(form(s, rid, values=shown, read_only=True))
+        elif tab == "problems":
+            p = q.get_problem(s, rid)
+            if p:
+                shown = self._read_only_values("problem", problem_values(p), q.linked_case_nos(s, p.links))
+                self.app.push_screen(ProblemForm(s, rid, values=shown, read_only=True))
 
     def action_open_problem(self) -> None:
         rid = self.selected_id()

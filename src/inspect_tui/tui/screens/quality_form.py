@@ -4,7 +4,10 @@
 Keys: Tab / Shift+Tab (or Enter in a one-line field) to move, Space to tick a
 box, Enter on a choice to open it, Ctrl+S to save, Esc to cancel. Bad input
 shows every bad field by name at the top and moves the cursor to the first
-one; nothing is saved until all of it is good.
+one; nothing is saved until all of it is good. Under each free-text field a
+line says what in it looks like personal data, and the save asks once.
+
+A monitor opens a record read-only, its free text masked (``read_only``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
-from inspect_tui.services.quality_input import PERSONAL_DATA_WARNING, QualityInputError
+from inspect_tui.services.quality_input import FREE_TEXT_FIELDS, PERSONAL_DATA_WARNING, QualityInputError
+from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,13 @@ class RecordForm(ModalScreen[int | None]):
     RecordForm .row > Input:focus, RecordForm .row > TextArea:focus, RecordForm .row > Select:focus {
         background: $primary 30%; }
     RecordForm .row > Checkbox { width: 1fr; }
+    RecordForm PersonalDataWarning { margin: 0 0 1 22; }
     """
     BINDINGS = FORM_BINDINGS
     FORM_TITLE = ""
     FIELDS: Sequence[Field] = ()
     NOTE = PERSONAL_DATA_WARNING
+    ENTITY = ""  # complaint / incident / problem: which fields are free text (FREE_TEXT_FIELDS)
 
     def __init__(
         self,
@@ -73,27 +79,43 @@ class RecordForm(ModalScreen[int | None]):
         record_id: int | None = None,
         values: Mapping[str, Any] | None = None,
         on_saved: Callable[[int], None] | None = None,
+        read_only: bool = False,
     ) -> None:
         super().__init__()
         self.session = session
         self.record_id = record_id
         self.initial = dict(values or {})
         self.on_saved = on_saved
+        self.read_only = read_only
+        self._known_cache: tuple | None = None
 
     # ------------------------------------------------------------------ building
     def fields(self) -> Sequence[Field]:
         return self.FIELDS
 
+    def free_keys(self) -> frozenset[str]:
+        return frozenset(FREE_TEXT_FIELDS.get(self.ENTITY, {}))
+
     def compose(self) -> ComposeResult:
-        title = self.FORM_TITLE + (f"（{self.record_id}番を直す）" if self.record_id else "（新規）")
+        if self.read_only:
+            title = self.FORM_TITLE + f"（{self.record_id}番・閲覧のみ）"
+            note = "閲覧のみです。自由記述の個人情報のような文字は伏せています。  Esc 閉じる"
+        else:
+            title = self.FORM_TITLE + (f"（{self.record_id}番を直す）" if self.record_id else "（新規）")
+            note = self.NOTE + "  Ctrl+S 保存 / Esc 取消"
+        free = self.free_keys()
         with VerticalScroll(id="form-box"):
             yield Static(title, id="form-title")
-            yield Static(self.NOTE + "  Ctrl+S 保存 / Esc 取消", id="form-note")
+            yield Static(note, id="form-note")
             yield Static("", id="form-errors")
             for f in self.fields():
                 with Horizontal(classes="row"):
                     yield Label(f.label + ("＊" if f.required else ""))
-                    yield self._widget(f)
+                    widget = self._widget(f)
+                    widget.disabled = self.read_only
+                    yield widget
+                if f.key in free and not self.read_only:
+                    yield PersonalDataWarning(id=f"w-{f.key}")
         yield Footer()
 
     def _widget(self, f: Field) -> Widget:
@@ -118,6 +140,50 @@ class RecordForm(ModalScreen[int | None]):
     def on_mount(self) -> None:
         first = self.fields()[0]
         self.query_one(f"#f-{first.key}").focus()
+        self.check_free_text()
+
+    # ------------------------------------------------------------------ personal data
+    def case_nos(self, values: Mapping[str, Any]) -> list[str]:
+        """The cases the record belongs to (their names and numbers are looked for)."""
+        return [str(values.get("case_no") or "").strip()]
+
+    def known(self, values: Mapping[str, Any] | None = None):
+        from inspect_tui.services.free_text import known_for_cases
+
+        cases = tuple(self.case_nos(values if values is not None else self.values()))
+        if self._known_cache is None or self._known_cache[0] != cases:
+            self._known_cache = (cases, known_for_cases(self.session, cases))
+        return self._known_cache[1]
+
+    def check_free_text(self, only: str | None = None) -> None:
+        """Update the warning line under each free-text field (or only one)."""
+        if self.read_only:
+            return
+        values = self.values()
+        known = self.known(values)
+        for key in self.free_keys():
+            if only in (None, key):
+                for w in self.query(f"#w-{key}").results(PersonalDataWarning):
+                    w.check(None if values.get(key) is None else str(values[key]), known)
+
+    def free_text_warnings(self, values: Mapping[str, Any]) -> list:
+        from inspect_tui.services.free_text import field_warnings
+
+        labels = FREE_TEXT_FIELDS.get(self.ENTITY, {})
+        return field_warnings({labels[k]: values.get(k) for k in labels if k in values}, self.known(values))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._typed(event.input.id)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._typed(event.text_area.id)
+
+    def _typed(self, widget_id: str | None) -> None:
+        if not self.is_mounted or not widget_id or not widget_id.startswith("f-"):
+            return
+        key = widget_id[2:]
+        # a different case (or link) changes whose name is looked for: look at every field again
+        self.check_free_text(None if key not in self.free_keys() else key)
 
     # ------------------------------------------------------------------ reading
     def values(self) -> dict[str, Any]:
@@ -142,15 +208,36 @@ class RecordForm(ModalScreen[int | None]):
     def save_values(self, values: dict[str, Any]) -> int:  # pragma: no cover - subclasses
         raise NotImplementedError
 
+    def check_values(self, values: dict[str, Any]) -> None:
+        """Raise QualityInputError for bad input, writing nothing (subclasses: the service's check)."""
+
     def action_save(self) -> None:
+        """Check everything; ask once if free text looks like personal data; then save."""
+        if self.read_only:
+            self._say_read_only()
+            return
+        values = self.values()
         try:
-            rid = self.save_values(self.values())
+            self.check_values(dict(values))
+        except QualityInputError as exc:
+            self.show_errors(exc.problems)
+            return
+        confirm_then(self.app, self.free_text_warnings(values), lambda: self._save(values))
+
+    def _save(self, values: dict[str, Any]) -> None:
+        try:
+            rid = self.save_values(dict(values))
         except QualityInputError as exc:
             self.show_errors(exc.problems)
             return
         if self.on_saved:
             self.on_saved(rid)
         self.dismiss(rid)
+
+    def _say_read_only(self) -> None:
+        box = self.query_one("#form-errors", Static)
+        box.update(Text("閲覧のみです（記録や変更は主任調査員・業務責任者が行います）"))
+        box.add_class("shown")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -18,6 +18,7 @@ def _opts(names: Sequence[str]) -> list[tuple[str, str]]:
 
 class ComplaintForm(RecordForm):
     FORM_TITLE = "苦情の記録"
+    ENTITY = "complaint"
 
     def fields(self) -> Sequence[Field]:
         cats = categories()
@@ -38,12 +39,16 @@ class ComplaintForm(RecordForm):
             Field("reported_to_city_at", "市への報告日時", placeholder=WHEN),
         )
 
+    def check_values(self, values: dict[str, Any]) -> None:
+        q.check_complaint(self.session, values)
+
     def save_values(self, values: dict[str, Any]) -> int:
         return q.save_complaint(self.session, values, self.record_id)
 
 
 class IncidentForm(RecordForm):
     FORM_TITLE = "インシデント・アクシデント（事故振り返りシート）"
+    ENTITY = "incident"
 
     def fields(self) -> Sequence[Field]:
         kinds = [(jp, k) for k, jp in q.INCIDENT_KINDS.items()]
@@ -68,6 +73,9 @@ class IncidentForm(RecordForm):
             Field("written_report_at", "市への書面報告日時", placeholder="電話のあと、改善策を書いた報告書"),
         )
 
+    def check_values(self, values: dict[str, Any]) -> None:
+        q.check_incident(self.session, values)
+
     def save_values(self, values: dict[str, Any]) -> int:
         return q.save_incident(self.session, values, self.record_id)
 
@@ -78,7 +86,8 @@ def _ids(text: str) -> list[str]:
 
 class ProblemForm(RecordForm):
     FORM_TITLE = "課題"
-    NOTE = "元になった苦情・事故の番号はカンマ区切り（例: 1,3）。"
+    NOTE = "元になった苦情・事故の番号はカンマ区切り（例: 1,3）。個人情報は書かないでください。"
+    ENTITY = "problem"
 
     def fields(self) -> Sequence[Field]:
         statuses = [(jp, k) for k, jp in q.PROBLEM_STATUSES.items()]
@@ -99,8 +108,21 @@ class ProblemForm(RecordForm):
         alias = {"元になった苦情・事故": "元になった苦情"}
         super().show_errors([(alias.get(lab, lab), msg) for lab, msg in problems])
 
+    @staticmethod
+    def _links(values: dict[str, Any]) -> list:
+        return q.parse_links(
+            _ids(values.pop("complaints", "") or ""), _ids(values.pop("incidents", "") or "")
+        )
+
+    def case_nos(self, values) -> list[str]:
+        return q.linked_case_nos(self.session, self._links(dict(values)))
+
+    def check_values(self, values: dict[str, Any]) -> None:
+        links = self._links(values)
+        q.check_problem(self.session, values, links)
+
     def save_values(self, values: dict[str, Any]) -> int:
-        links = q.parse_links(_ids(values.pop("complaints", "")), _ids(values.pop("incidents", "")))
+        links = self._links(values)
         return q.save_problem(self.session, values, links, self.record_id)
 
 

@@ -27,6 +27,7 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from inspect_tui.tui.bindings import binding as _b
 from inspect_tui.tui.screens.base import DataScreen, TopBar
+from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 
 BINDINGS_REPORTS = [
     _b("t", "next_kind", "種類", "reports.kind", "報告書の種類を切り替える（月次、SLA、KPI の順）"),
@@ -72,7 +73,9 @@ class Built:
 
 
 class NotesScreen(ModalScreen[tuple[str, str] | None]):
-    """The month's problems and improvements; ctrl+s saves, escape cancels."""
+    """The month's problems and improvements; ctrl+s saves, escape cancels. What looks like
+    personal data (known: the names and numbers of the month's cases) is warned about under
+    each box, and the save asks once; the printed report masks it anyway."""
 
     BINDINGS: ClassVar = [
         _b("ctrl+s", "save", "保存", "reports.notes.save"),
@@ -85,27 +88,42 @@ class NotesScreen(ModalScreen[tuple[str, str] | None]):
     NotesScreen TextArea { height: 1fr; }
     """
 
-    def __init__(self, month_label: str, problems: str, improvements: str) -> None:
+    def __init__(self, month_label: str, problems: str, improvements: str, known=None) -> None:
         super().__init__()
         self.month_label, self.problems, self.improvements = month_label, problems, improvements
+        self.known = known
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"{self.month_label} 問題点（ctrl+s 保存 / esc 取消）")
             yield TextArea(self.problems, id="notes-problems")
+            yield PersonalDataWarning(id="notes-problems-warning")
             yield Label("改善点")
             yield TextArea(self.improvements, id="notes-improvements")
+            yield PersonalDataWarning(id="notes-improvements-warning")
 
     def on_mount(self) -> None:
+        for kind in ("problems", "improvements"):
+            self._check(kind)
         self.query_one("#notes-problems", TextArea).focus()
 
+    def _check(self, kind: str) -> None:
+        text = self.query_one(f"#notes-{kind}", TextArea).text
+        self.query_one(f"#notes-{kind}-warning", PersonalDataWarning).check(text, self.known)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id in ("notes-problems", "notes-improvements"):
+            self._check(event.text_area.id.removeprefix("notes-"))
+
     def action_save(self) -> None:
-        self.dismiss(
-            (
-                self.query_one("#notes-problems", TextArea).text,
-                self.query_one("#notes-improvements", TextArea).text,
-            )
+        from inspect_tui.services.free_text import NOTHING, field_warnings
+
+        texts = (
+            self.query_one("#notes-problems", TextArea).text,
+            self.query_one("#notes-improvements", TextArea).text,
         )
+        warnings = field_warnings({"問題点": texts[0], "改善点": texts[1]}, self.known or NOTHING)
+        confirm_then(self.app, warnings, lambda: self.dismiss(texts))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -208,6 +226,7 @@ class ReportsScreen(DataScreen):
             self._set_status("問題点・改善点を記入できるのは業務責任者です", "yellow")
             return
         from inspect_tui.core.metrics import parse_month
+        from inspect_tui.services.free_text import known_for_month
         from inspect_tui.services.reports import get_monthly_note
 
         month = parse_month(self.built.period_key)
@@ -217,6 +236,7 @@ class ReportsScreen(DataScreen):
                 month.label(),
                 get_monthly_note(s, month, "problems"),
                 get_monthly_note(s, month, "improvements"),
+                known=known_for_month(s, month),
             ),
             lambda result: self._save_notes(month, result),
         )

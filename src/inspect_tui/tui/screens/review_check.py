@@ -25,6 +25,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from inspect_tui.core import review as rules
 from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 from inspect_tui.tui.screens.review_common import SessionMixin
 
 SEVERITY_KEYS = {"1": "minor", "2": "fix", "3": "serious"}
@@ -91,6 +92,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         self._base_seconds = ctx.check.open_seconds
         self._loading = True
         self._read_only: bool | None = None
+        self._known = None
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -103,6 +105,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         with VerticalScroll(id="check-form", can_focus=False):
             yield Label("指導の内容")
             yield Input(id="check-guidance", placeholder="どこをどう直すよう伝えたか", compact=True)
+            yield PersonalDataWarning(id="check-guidance-warning")
             yield Label("指導の方法")
             with Horizontal(id="check-methods"):
                 for m in rules.GUIDANCE_METHODS:
@@ -115,6 +118,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
                 yield Input(
                     id="check-proficiency", placeholder="一人で調査できるか、課題は何か", compact=True
                 )
+                yield PersonalDataWarning(id="check-proficiency-warning")
         yield Static("", id="check-status")
         yield Footer()
 
@@ -124,6 +128,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         table.add_column("結果", key="result", width=8)
         table.add_column("調査項目", key="item", width=16)
         table.add_column("メモ", key="note")
+        self._mask_for_viewer()
         rec = self.ctx.check
         self.query_one("#check-guidance", Input).value = rec.guidance
         for m in rules.GUIDANCE_METHODS:
@@ -133,6 +138,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         minutes.value = "" if rec.minutes is None else str(rec.minutes)
         if rec.kind in rules.FOLLOWUP_MONTHS:
             self.query_one("#check-proficiency", Input).value = rec.proficiency_note
+        self._check_free_text()
         self._render_head()
         self._fill(focus_point=self._first_open_point())
         self._update_minutes_hint()
@@ -144,6 +150,43 @@ class CheckScreen(SessionMixin, Screen[str | None]):
             notes.append("途中まで記録した点検を再開しました")
         if notes:
             self.notify("\n".join(notes), timeout=4)
+
+    @property
+    def known(self):
+        """The names and numbers of the form's case: what the notes must not quote."""
+        from inspect_tui.services.free_text import known_for_cases
+
+        if self._known is None:
+            self._known = known_for_cases(self.session, case_ids=[self.ctx.check.case_id])
+        return self._known
+
+    def _mask_for_viewer(self) -> None:
+        """A monitor reads the check with its free text masked (they cannot change it)."""
+        from inspect_tui.services.free_text import sees_as_typed, viewer
+        from inspect_tui.services.review_surveyor import masked_check
+
+        if not sees_as_typed(self.session):
+            self.ctx.check = masked_check(
+                self.ctx.check, viewer(self.session, case_ids=[self.ctx.check.case_id])
+            )
+
+    def _check_free_text(self) -> None:
+        for field in ("guidance", "proficiency"):
+            for w in self.query(f"#check-{field}-warning").results(PersonalDataWarning):
+                w.check(self.query_one(f"#check-{field}", Input).value, self.known)
+
+    def free_text_warnings(self) -> list:
+        """Every free text of the check that looks like personal data (asked about once on save)."""
+        from inspect_tui.services.free_text import field_warnings
+
+        rec = self.ctx.check
+        fields: dict[str, str] = {}
+        for i, f in enumerate(rec.findings, 1):
+            fields[f"指摘{i}のメモ（{rules.POINT_LABELS[f.point]}）"] = f.note
+        fields["指導の内容"] = rec.guidance
+        if rec.kind in rules.FOLLOWUP_MONTHS:
+            fields["習熟度の所見"] = rec.proficiency_note
+        return field_warnings(fields, self.known)
 
     @property
     def read_only(self) -> bool:
@@ -356,7 +399,9 @@ class CheckScreen(SessionMixin, Screen[str | None]):
             if changes:
                 self._run(chk.edit_finding, self.ctx.check.id, finding_id, **changes)
 
-        self.app.push_screen(FindingDialog(title, f.item_code, f.note, on_change=typed), done)
+        self.app.push_screen(
+            FindingDialog(title, f.item_code, f.note, on_change=typed, known=self.known), done
+        )
 
     def action_edit_finding(self) -> None:
         _, fid = self._current_point()
@@ -377,10 +422,12 @@ class CheckScreen(SessionMixin, Screen[str | None]):
 
     @on(Input.Changed, "#check-guidance")
     def _guidance(self, event: Input.Changed) -> None:
+        self.query_one("#check-guidance-warning", PersonalDataWarning).check(event.value, self.known)
         self._field(guidance=event.value)
 
     @on(Input.Changed, "#check-proficiency")
     def _proficiency(self, event: Input.Changed) -> None:
+        self.query_one("#check-proficiency-warning", PersonalDataWarning).check(event.value, self.known)
         self._field(proficiency_note=event.value)
 
     @on(Input.Changed, "#check-minutes")
@@ -408,6 +455,15 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         self._run(chk.set_fields, rec.id, **values)
 
     def action_save(self) -> None:
+        """Ctrl+S: asks once when a note looks like personal data, then saves."""
+        from inspect_tui.services.review_check import missing_points
+
+        if self.read_only or missing_points(self.ctx.check):
+            self._save()  # the service says what is wrong
+            return
+        confirm_then(self.app, self.free_text_warnings(), self._save)
+
+    def _save(self) -> None:
         from inspect_tui.services import review_check as chk
 
         self._persist_time()

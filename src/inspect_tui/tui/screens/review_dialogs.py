@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
+
 CANCEL = Binding("escape", "cancel", "やめる", tooltip="入力せずに閉じる", id="review.dialog.cancel")
 
 
@@ -38,14 +40,17 @@ class FindingDialog(ReviewDialog):
     """The survey item (optional) and a note of a finding. Returns (item_code, note) or None.
 
     on_change(item_code, note) is called on every change with a valid item code (or ''),
-    so what is typed is saved even if the app is closed with the dialog open."""
+    so what is typed is saved even if the app is closed with the dialog open. known: the
+    names and numbers of the case (services.free_text.Known), for the warning under the note;
+    the check asks about it once when it is saved."""
 
-    def __init__(self, title: str, item_code: str = "", note: str = "", on_change=None) -> None:
+    def __init__(self, title: str, item_code: str = "", note: str = "", on_change=None, known=None) -> None:
         super().__init__()
         self.title_text = title
         self.item_code = item_code
         self.note = note
         self.on_change = on_change
+        self.known = known
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -55,17 +60,21 @@ class FindingDialog(ReviewDialog):
             yield Static("", id="finding-item-name", classes="dialog-help")
             yield Label("内容のメモ（申請者の氏名などは書かない）")
             yield Input(self.note, id="finding-note")
+            yield PersonalDataWarning(id="finding-note-warning")
             yield Static("", id="finding-error", classes="dialog-error")
             yield Static("Enter: 次へ／決定   Esc: 詳細なしで閉じる", classes="dialog-help")
 
     def on_mount(self) -> None:
         self._show_item(self.item_code)
+        self.query_one("#finding-note-warning", PersonalDataWarning).check(self.note, self.known)
         self.query_one("#finding-item", Input).focus()
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         item = self.query_one("#finding-item", Input).value
         valid = self._show_item(item)
+        note = self.query_one("#finding-note", Input).value
+        self.query_one("#finding-note-warning", PersonalDataWarning).check(note, self.known)
         if self.on_change is not None and self.is_mounted:
             self.on_change(item if valid else None, self.query_one("#finding-note", Input).value)
 
@@ -96,37 +105,51 @@ class FindingDialog(ReviewDialog):
 
 
 class TextDialog(ReviewDialog):
-    """One line of text. Returns the text (may be empty) or None."""
+    """One line of free text. Returns the text (may be empty) or None. What looks like
+    personal data (with known: the cases' names and numbers) is warned about under the
+    field, and Enter asks once before returning it."""
 
-    def __init__(self, title: str, label: str, value: str = "") -> None:
+    def __init__(self, title: str, label: str, value: str = "", known=None) -> None:
         super().__init__()
         self.title_text = title
         self.label = label
         self.value = value
+        self.known = known
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
             yield Label(self.label)
             yield Input(self.value, id="text-value")
+            yield PersonalDataWarning(id="text-value-warning")
             yield Static("Enter: 決定   Esc: やめる", classes="dialog-help")
 
     def on_mount(self) -> None:
+        self.query_one("#text-value-warning", PersonalDataWarning).check(self.value, self.known)
         self.query_one(Input).focus()
+
+    @on(Input.Changed, "#text-value")
+    def _typed(self, event: Input.Changed) -> None:
+        self.query_one("#text-value-warning", PersonalDataWarning).check(event.value, self.known)
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        from inspect_tui.services.free_text import NOTHING, field_warnings
+
+        text = event.value
+        warnings = field_warnings({self.label: text}, self.known or NOTHING)
+        confirm_then(self.app, warnings, lambda: self.dismiss(text))
 
 
 class VisitDialog(ReviewDialog):
     """An accompanied visit: date and purpose (and an optional case number).
     Returns (date, purpose, case_no) or None."""
 
-    def __init__(self, surveyor_label: str, today) -> None:
+    def __init__(self, surveyor_label: str, today, known=None) -> None:
         super().__init__()
         self.surveyor_label = surveyor_label
         self.today = today
+        self.known = known
 
     def compose(self) -> ComposeResult:
         from inspect_tui.services.review_surveyor import VISIT_PURPOSES
@@ -137,6 +160,7 @@ class VisitDialog(ReviewDialog):
             yield Input(self.today.isoformat(), id="visit-date")
             yield Label("目的（" + "／".join(VISIT_PURPOSES) + " など）")
             yield Input(VISIT_PURPOSES[1], id="visit-purpose")
+            yield PersonalDataWarning(id="visit-purpose-warning")
             yield Label("依頼番号（任意）")
             yield Input("", id="visit-case")
             yield Static("", id="visit-error", classes="dialog-error")
@@ -152,6 +176,10 @@ class VisitDialog(ReviewDialog):
     def _next2(self) -> None:
         self.query_one("#visit-case", Input).focus()
 
+    @on(Input.Changed, "#visit-purpose")
+    def _purpose_typed(self, event: Input.Changed) -> None:
+        self.query_one("#visit-purpose-warning", PersonalDataWarning).check(event.value, self.known)
+
     @on(Input.Submitted, "#visit-case")
     def _done(self) -> None:
         from inspect_tui.core.jpdate import DateError, parse_date
@@ -162,12 +190,16 @@ class VisitDialog(ReviewDialog):
             self.query_one("#visit-error", Static).update(str(exc))
             self.query_one("#visit-date", Input).focus()
             return
+        from inspect_tui.services.free_text import NOTHING, field_warnings
+
         purpose = self.query_one("#visit-purpose", Input).value.strip()
         if not purpose:
             self.query_one("#visit-error", Static).update("目的を書いてください")
             self.query_one("#visit-purpose", Input).focus()
             return
-        self.dismiss((day, purpose, self.query_one("#visit-case", Input).value.strip() or None))
+        result = (day, purpose, self.query_one("#visit-case", Input).value.strip() or None)
+        warnings = field_warnings({"目的": purpose}, self.known or NOTHING)
+        confirm_then(self.app, warnings, lambda: self.dismiss(result))
 
 
 class ChoiceDialog(ReviewDialog):

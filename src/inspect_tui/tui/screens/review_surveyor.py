@@ -85,8 +85,22 @@ class SurveyorReviewScreen(SessionMixin, Screen):
             return
         self._fill()
 
+    @property
+    def shown(self):
+        """The review as this reader sees it: free text masked for a monitor."""
+        from inspect_tui.services.review_surveyor import masked_review, review_viewer
+
+        return masked_review(self.review, review_viewer(self.session, self.review))
+
+    @property
+    def known(self):
+        """The names and numbers of the surveyor's cases: what the comment must not quote."""
+        from inspect_tui.services.review_surveyor import review_known
+
+        return review_known(self.session, self.review) if self.review else None
+
     def _fill(self) -> None:
-        r = self.review
+        r = self.shown
         head = Text()
         head.append(f"{r.name}（{r.code}）", style="bold")
         head.append(f"  配置 {r.placed_on or '－'}  単独開始 {r.solo_start or '－'}  点検 {r.checked}/10")
@@ -196,8 +210,13 @@ class SurveyorReviewScreen(SessionMixin, Screen):
         )
 
     def action_comment(self) -> None:
+        from inspect_tui.services.free_text import sees_as_typed
         from inspect_tui.services.review_surveyor import set_closure
         from inspect_tui.tui.screens.review_dialogs import TextDialog
+
+        if not sees_as_typed(self.session):
+            self.notify("所見を書けるのは主任調査員と業務責任者です（閲覧のみ）", severity="warning")
+            return
 
         def done(text) -> None:
             if text is None:
@@ -207,7 +226,9 @@ class SurveyorReviewScreen(SessionMixin, Screen):
             self.load()
 
         current = self.review.closing_comment if self.review else ""
-        self.app.push_screen(TextDialog("主任の所見", "指導終了報告の締めくくりに載ります", current), done)
+        self.app.push_screen(
+            TextDialog("主任の所見", "指導終了報告の締めくくりに載ります", current, known=self.known), done
+        )
 
     def action_write_report(self) -> None:
         from inspect_tui.paths import data_dir
@@ -256,7 +277,7 @@ class SurveyorReviewScreen(SessionMixin, Screen):
             self.load()
 
         label = f"{self.review.name}（{self.code}）" if self.review else self.code
-        self.app.push_screen(VisitDialog(label, self.today), done)
+        self.app.push_screen(VisitDialog(label, self.today, known=self.known), done)
 
     def action_blind(self) -> None:
         from inspect_tui.services.review import ReviewError

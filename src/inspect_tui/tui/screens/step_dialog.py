@@ -1,7 +1,9 @@
 """Record one step of a case: the date (today in Japan by default; 2027-06-15,
 R9.6.15, 令和9年6月15日 …) and a note, checked by services.cases.record_step.
 A StepError (visit before the request, acceptance before submission, …) or a
-conflict stays in the dialog, in words."""
+conflict stays in the dialog, in words. A note that looks like personal data
+(the case's applicant, a 10-digit number, a date of birth) is warned about under
+the field and asked about once before recording."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from inspect_tui.tui.bindings import DIALOG
+from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 
 
 class StepDialog(ModalScreen[str | None]):
@@ -31,6 +34,7 @@ class StepDialog(ModalScreen[str | None]):
         self.step = step
         self.version = version
         self.busy = False
+        self._known = None
 
     def compose(self) -> ComposeResult:
         from inspect_tui.core.steps import STEPS
@@ -43,6 +47,7 @@ class StepDialog(ModalScreen[str | None]):
             yield Input(value=today, id="step-date")
             yield Label("メモ（任意）")
             yield Input(id="step-note")
+            yield PersonalDataWarning(id="step-note-warning")
             yield Static("", id="step-error")
             with Horizontal(classes="buttons"):
                 yield Button("記録 (ctrl+s)", id="step-save", variant="primary")
@@ -54,6 +59,20 @@ class StepDialog(ModalScreen[str | None]):
     @on(Input.Submitted, "#step-date")
     def _date_done(self) -> None:
         self.query_one("#step-note", Input).focus()
+
+    @property
+    def known(self):
+        """The case's applicant name and insured number (read once, only to look for them)."""
+        from inspect_tui.services.free_text import NOTHING, known_for_cases
+
+        if self._known is None:
+            session = getattr(self.app, "session", None)
+            self._known = known_for_cases(session, [self.case_no]) if session else NOTHING
+        return self._known
+
+    @on(Input.Changed, "#step-note")
+    def _note_typed(self, event: Input.Changed) -> None:
+        self.query_one("#step-note-warning", PersonalDataWarning).check(event.value, self.known)
 
     @on(Input.Submitted, "#step-note")
     @on(Button.Pressed, "#step-save")
@@ -68,8 +87,15 @@ class StepDialog(ModalScreen[str | None]):
             self._error(str(exc))
             self.query_one("#step-date", Input).focus()
             return
-        self.busy = True
-        self._record(on_date, self.query_one("#step-note", Input).value.strip())
+        from inspect_tui.services.free_text import field_warnings
+
+        note = self.query_one("#step-note", Input).value.strip()
+
+        def record() -> None:
+            self.busy = True
+            self._record(on_date, note)
+
+        confirm_then(self.app, field_warnings({"メモ": note}, self.known), record)
 
     @work(thread=True, exclusive=True, group="step", exit_on_error=False)
     def _record(self, on_date, note: str) -> None:
