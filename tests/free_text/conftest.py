@@ -52,7 +52,7 @@ def make_monitor(session) -> None:
 def fx(session):
     """The session (tester, manager) with the case, the chief and the monitor."""
     from inspect_tui.store.cases import case_row, insert_cases
-    from inspect_tui.store.users import save_user
+    from inspect_tui.services.trust import save_user
 
     c = session.db.conn
     with c:
@@ -77,5 +77,5 @@ def fx(session):
         ("mona", "monitor", None),
         ("chika", "chief", "S001"),
     ):
-        save_user(session.db, "tester", login, role, code, "2027-06-15T09:00:00+09:00")
+        save_user(session, login, role, code)
     return session
