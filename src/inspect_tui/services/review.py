@@ -23,6 +23,7 @@ from inspect_tui.core.review import REVIEW_FORMS
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
 from inspect_tui.store import reviews as store
+from inspect_tui.store.db import rollback
 from inspect_tui.store.reviews import CheckRecord
 
 __all__ = [
@@ -58,7 +59,7 @@ def _tx(s: Session) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     conn.execute("COMMIT")
 

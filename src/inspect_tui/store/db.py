@@ -44,6 +44,28 @@ class Database:
         return sqlite_utils.Database(self.conn)
 
 
+def rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction after a failed statement, keeping the first error.
+
+    Call it inside ``except``, then re-raise. SQLite rolls a transaction back by
+    itself after some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); a plain
+    ``ROLLBACK`` then raises "cannot rollback - no transaction is active" and that
+    second error replaced the real one (a full disk was reported as
+    "書き込めません（OperationalError）"). A ROLLBACK that fails for another reason
+    is noted on the error being handled, which stays the one raised.
+    """
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as second:
+        import sys
+
+        first = sys.exc_info()[1]
+        if first is not None:
+            first.add_note(f"ROLLBACK も失敗しました: {second}")
+
+
 def current_login() -> str:
     """Who is running the app: the forced-command identity if set, else the login name."""
     who = os.environ.get("INSPECT_TUI_USER")
@@ -140,7 +162,7 @@ def migrate(db: Database, from_version: int) -> None:
             db.conn.execute(f"PRAGMA user_version = {number}")
             db.conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            db.conn.execute("ROLLBACK")
+            rollback(db.conn)
             raise DatabaseError(f"{db.path}: スキーマ {number} への更新に失敗しました: {exc}") from None
 
 

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from inspect_tui.store.db import Database
+from inspect_tui.store.db import Database, rollback
 
 COMPLAINT_COLUMNS = (
     "received_at",
@@ -128,7 +128,7 @@ def save(
         _audit(db, who, action, entity, rid, before, after)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     return rid
 
