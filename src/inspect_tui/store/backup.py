@@ -89,6 +89,17 @@ def check_file(path: Path) -> int:
     return version
 
 
+def newest_good_backup(db_path: Path) -> Path | None:
+    """The newest backup that passes check_file (what restore checks first), or None."""
+    for p in reversed(list_backups(db_path)):
+        try:
+            check_file(p)
+        except BackupError:
+            continue
+        return p
+    return None
+
+
 def _private_file(path: Path) -> None:
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)

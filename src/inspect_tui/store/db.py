@@ -87,8 +87,14 @@ def _make_private_dir(folder: Path) -> None:
         p.mkdir(mode=0o700)
 
 
-def open_database(path: Path | str, *, create: bool = True, readonly: bool = False) -> Database:
-    """Open (and migrate) the database at path; create it owner-only if absent."""
+def open_database(
+    path: Path | str, *, create: bool = True, readonly: bool = False, check: bool = False
+) -> Database:
+    """Open (and migrate) the database at path; create it owner-only if absent.
+
+    With check, an existing file must pass ``PRAGMA quick_check`` (store.integrity)
+    before anything is written to it (journal mode, migrations) or read from it.
+    """
     path = Path(path).expanduser()
     is_new = not path.exists()
     if is_new and not create:
@@ -112,17 +118,36 @@ def open_database(path: Path | str, *, create: bool = True, readonly: bool = Fal
                 f"{path.parent} に書き込めません（WAL の作業ファイルに書き込み権限が要ります）"
             )
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(
             uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        from inspect_tui.store.integrity import restore_hint
+
+        raise DatabaseError(
+            "\n".join([f"{path} は使えるデータベースではありません（{exc}）。", *restore_hint(path)])
+        ) from None
+    if check and not is_new:
+        from inspect_tui.store.integrity import verify_on_open
+
+        try:
+            verify_on_open(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+    try:
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise DatabaseError(
             f"{path} は使えるデータベースではありません（{exc}）。"
             "バックアップから戻すか、別のファイルを指定してください"
