@@ -154,6 +154,7 @@ OTHER_SCREEN_MODULES = (
     "inspect_tui.tui.screens.quality",
     "inspect_tui.tui.screens.quality_form",
     "inspect_tui.tui.screens.quality_forms",
+    "inspect_tui.tui.screens.purge_retry",
 )
 
 
