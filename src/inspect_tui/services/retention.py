@@ -126,6 +126,11 @@ def purge_due_count(s: Session) -> int:
     return len(due_for_purge(s.db, today_jp(), s.config.retention_months))
 
 
+def purge_unfinished(s: Session) -> bool:
+    """An earlier purge whose old pages another connection kept alive (offered to finish)."""
+    return unchecked_purges(s.db) > 0
+
+
 def purge(s: Session, *, dry_run: bool = False, wait_ms: int = CHECKPOINT_WAIT_MS) -> PurgeResult:
     """Purge (manager only) or, with dry_run, list what would be purged."""
     require(s, "purge")

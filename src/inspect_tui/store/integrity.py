@@ -112,15 +112,16 @@ def verify_on_open(conn: sqlite3.Connection, db_path: Path) -> bool:
 
 
 def damaged_message(db_path: Path, detail: str) -> str:
-    """What is wrong and what to do: restore the newest backup that passes its check."""
-    detail = detail.replace("\n", " ")
-    if len(detail) > 120:
-        detail = detail[:117] + "..."
+    """What is wrong and what to do (first, so a screen with room for a few lines shows it),
+    then what quick_check said."""
+    detail = " ".join(detail.replace("*** in database main ***", "").split())
+    if len(detail) > 80:
+        detail = detail[:77] + "..."
     return "\n".join(
         [
-            f"{db_path} は壊れています（PRAGMA quick_check: {detail}）。",
-            "  壊れたファイルからは報告も記録もしません（何も書き込んでいません）。",
+            f"{db_path} は壊れています。報告も記録もしません（何も書き込んでいません）",
             *restore_hint(db_path),
+            f"  （PRAGMA quick_check: {detail}）",
         ]
     )
 
@@ -135,7 +136,4 @@ def restore_hint(db_path: Path) -> list[str]:
             f"  正常なバックアップが見つかりません（{backup_dir(db_path)}）。"
             "ファイルはこのまま残し、バックアップの写しがあれば inspect-tui restore FILE で戻してください"
         ]
-    return [
-        "  いちばん新しい正常なバックアップから戻してください:",
-        f"  inspect-tui restore {good} --db {db_path}",
-    ]
+    return [f"  いちばん新しい正常なバックアップで戻すには: inspect-tui restore {good} --db {db_path}"]

@@ -176,7 +176,7 @@ class InspectApp(App[int]):
         retention offered to managers for purging (seed 001 §4(4))."""
         try:
             from inspect_tui.services.backup import maybe_daily_backup
-            from inspect_tui.services.retention import purge_due_count
+            from inspect_tui.services.retention import purge_due_count, purge_unfinished
             from inspect_tui.services.session import Session
             from inspect_tui.store.backup import BackupError
             from inspect_tui.store.db import open_database
@@ -193,6 +193,7 @@ class InspectApp(App[int]):
                     self._tell(f"今日のバックアップを作れませんでした: {exc}", "バックアップ", 15)
                 if self.role == "manager":
                     self.purge_due = purge_due_count(s)
+                    self.purge_unfinished = purge_unfinished(s)
             if self.purge_due:
                 self._tell(
                     f"保存期間を過ぎた申請者の個人情報が {self.purge_due} 件あります。"
