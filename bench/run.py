@@ -28,7 +28,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import dbs  # noqa: E402
 from common import Result, md_table, text_table  # noqa: E402
 
-MEASUREMENTS = ("deadlines", "reports", "import", "coldstart", "keystroke", "memory")
+MEASUREMENTS = ("deadlines", "reports", "integrity", "import", "coldstart", "keystroke", "memory")
 
 
 def machine() -> dict[str, str]:
@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import m_deadlines
     import m_import
+    import m_integrity
     import m_reports
     import m_tui
 
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             + m_reports.run_fy_reports(db(big), dbs.TODAY, max(2, runs - 2) if not quick else runs, work)
         ),
     )
+    step("integrity", lambda: m_integrity.run([(db(small), small_s), (db(big), big_s)], runs))
     step("import", lambda: m_import.run(db(small), small, max(1, min(runs, 3)), work))
     if tmux_ok:
         step("coldstart", lambda: m_tui.cold_start(db(small), runs, work, today, small_s, warm=not quick))

@@ -21,7 +21,7 @@ RUN = Path(__file__).resolve().parents[1] / "bench" / "run.py"
 def test_quick_benchmark_runs_and_writes_its_table(tmp_path):
     if not RUN.exists():
         pytest.skip("bench/ is not part of this checkout")
-    only = ["reports", "import", "keystroke"]
+    only = ["reports", "integrity", "import", "keystroke"]
     if importlib.util.find_spec("numpy") is not None:
         only.insert(0, "deadlines")
     if shutil.which("tmux"):
@@ -35,6 +35,6 @@ def test_quick_benchmark_runs_and_writes_its_table(tmp_path):
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     results = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "| measurement |" in results
-    for what in ("monthly report", "SLA report", "KPI report", "import", "filter keystroke"):
+    for what in ("monthly report", "SLA report", "KPI report", "quick_check", "import", "filter keystroke"):
         assert what in results, what
     assert "could not run" not in results

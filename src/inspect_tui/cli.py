@@ -424,6 +424,7 @@ def _report_failure(exc: Exception) -> int:
     from inspect_tui.config import ConfigError
     from inspect_tui.store.db import DatabaseError
 
+    exc = _first_error(exc)
     if isinstance(exc, ConfigError):
         print("inspect-tui: 設定ファイルに問題があります:\n" + str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -441,9 +442,16 @@ def _report_failure(exc: Exception) -> int:
             msg = "データベースが壊れています。inspect-tui restore でバックアップから戻してください"
             print(f"inspect-tui: {msg}", file=sys.stderr)
             return EXIT_FAIL
-    if isinstance(exc, sqlite3.OperationalError | PermissionError | IsADirectoryError):
+    if isinstance(exc, sqlite3.OperationalError):
         # locked past the retry budget, read-only file or folder, disk full: say so plainly
         print(f"inspect-tui: データベースに書き込めません（{_plain_sqlite_error(exc)}）", file=sys.stderr)
+        return EXIT_FAIL
+    if isinstance(exc, OSError):
+        # a file the command reads or writes (never the database: its errors come from SQLite)
+        from inspect_tui.reports.output import os_reason
+
+        what = f"{exc.filename} を使えません" if exc.filename else "ファイルを読み書きできません"
+        print(f"inspect-tui: {what}（{os_reason(exc)}）", file=sys.stderr)
         return EXIT_FAIL
     from inspect_tui.logs import log_exception
 
@@ -455,14 +463,35 @@ def _report_failure(exc: Exception) -> int:
     return EXIT_INTERNAL
 
 
+def _first_error(exc: Exception) -> Exception:
+    """The error that started it, when a ROLLBACK that failed while handling it took its place.
+
+    After SQLITE_FULL (and I/O errors) SQLite has already rolled the transaction
+    back, so an explicit ROLLBACK raises "cannot rollback - no transaction is
+    active"; the full disk is what the user must hear about.
+    """
+    while (
+        isinstance(exc, sqlite3.OperationalError)
+        and "cannot rollback" in str(exc)
+        and isinstance(exc.__context__, sqlite3.Error)
+    ):
+        exc = exc.__context__
+    return exc
+
+
 def _plain_sqlite_error(exc: Exception) -> str:
     text = str(exc).lower()
-    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or ("disk" in text and "full" in text):
+        return (
+            "ディスクがいっぱいか、データベースが大きさの上限に達しました。"
+            "空きを作ってからもう一度。変更は記録されていません"
+        )
+    if "readonly" in text or "read-only" in text:
         return "読み取り専用です。ファイルとフォルダの権限を確かめてください"
     if "locked" in text or "busy" in text:
         return "ほかの人の書き込みが長く続いています。少し待ってからもう一度"
-    if "disk" in text and "full" in text:
-        return "ディスクがいっぱいです"
     if "unable to open" in text:
         return "ファイルを開けません。パスと権限を確かめてください"
-    return type(exc).__name__
+    if "disk i/o" in text:
+        return "ディスクの読み書きに失敗しました（ディスクの状態を確かめてください）"
+    return f"{getattr(exc, 'sqlite_errorname', '') or type(exc).__name__}: {exc}"

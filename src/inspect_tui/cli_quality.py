@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from inspect_tui import cli_free_text as free
-from inspect_tui.cli import EXIT_OK, UserError, _date, _out, _session
+from inspect_tui.cli import EXIT_FAIL, EXIT_OK, UserError, _date, _out, _session
 
 WARNING = (
     "注意: 内容の欄に申請者の氏名・被保険者番号などの個人情報を書かないでください（依頼番号で特定します）。"
@@ -194,6 +193,7 @@ def cmd_problem(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- pareto
 def cmd_pareto(args: argparse.Namespace) -> int:
     from inspect_tui.reports.pareto import render_pareto
+    from inspect_tui.reports.render import EXTENSIONS
     from inspect_tui.services.quality_pareto import pareto_report
 
     if args.format == "xlsx" and not args.output:
@@ -211,11 +211,14 @@ def cmd_pareto(args: argparse.Namespace) -> int:
         )
     data = render_pareto(report, args.format)
     if args.output:
-        path = Path(args.output)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8", newline="")
+        from inspect_tui.reports.output import OutputError, resolve_output, write_output
+
+        name = f"pareto_{args.of}_{args.date_from:%Y%m%d}-{args.date_to:%Y%m%d}.{EXTENSIONS[args.format]}"
+        try:
+            path = resolve_output(args.output, name)
+            write_output(path, data)
+        except OutputError as exc:
+            raise UserError(str(exc), EXIT_FAIL) from None
         print(f"書き出しました: {path}", file=sys.stderr)
     else:
         sys.stdout.write(data if isinstance(data, str) else "")

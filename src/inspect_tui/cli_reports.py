@@ -9,7 +9,8 @@
 
 Without -o the report goes to standard output, except xlsx, which is written
 to a file named after the report and period (monthly_2027-05.xlsx) in the
-current folder. -o may name a folder, too.
+current folder. -o may name a folder, too (one that exists, or a path ending
+in /), which gets that file name.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def _as_of(args: argparse.Namespace):
 
 
 def _emit(report, fmt: str, kind: str, period_key: str, out: str | None) -> None:
+    from inspect_tui.reports.output import OutputError, resolve_output, write_output
     from inspect_tui.reports.render import default_filename, render
 
     data = render(report, fmt)
@@ -51,17 +53,13 @@ def _emit(report, fmt: str, kind: str, period_key: str, out: str | None) -> None
         else:
             sys.stdout.write(data)
         return
-    path = Path(out) if out else Path(default_filename(kind, period_key, fmt))
-    if path.is_dir():
-        path = path / default_filename(kind, period_key, fmt)
+    name = default_filename(kind, period_key, fmt)
     try:
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8", newline="")
-    except OSError as exc:
+        path = resolve_output(out, name) if out else Path(name)
+        write_output(path, data)
+    except OutputError as exc:
         cli = _cli()
-        raise cli.UserError(f"{path} に書き込めません: {exc.strerror}", cli.EXIT_FAIL) from None
+        raise cli.UserError(str(exc), cli.EXIT_FAIL) from None
     print(f"書き出しました: {path}", file=sys.stderr)
 
 

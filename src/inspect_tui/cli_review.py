@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 
 def cmd_guidance(args: argparse.Namespace) -> int:
@@ -35,16 +34,15 @@ def cmd_guidance(args: argparse.Namespace) -> int:
         except ReviewError as exc:
             raise UserError(str(exc)) from None
     if args.output:
-        path = Path(args.output).expanduser()
-        if path.is_dir():  # a folder: a file name with the surveyor code only
-            from inspect_tui.core.today import today_jp
-            from inspect_tui.reports.guidance import default_filename
+        from inspect_tui.core.today import today_jp
+        from inspect_tui.reports.guidance import default_filename
+        from inspect_tui.reports.output import OutputError, resolve_output, write_output
 
-            path = path / default_filename(args.surveyor, args.format, today_jp())
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"{path} に書けません: {exc.strerror}", EXIT_FAIL) from None
+        try:  # a folder: a file name with the surveyor code only
+            path = resolve_output(args.output, default_filename(args.surveyor, args.format, today_jp()))
+            write_output(path, text)
+        except OutputError as exc:
+            raise UserError(str(exc), EXIT_FAIL) from None
         print(f"書き出しました: {path}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -166,6 +166,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
     with _session(args) as s:
         result = purge(s, dry_run=args.dry_run)
+    if not result.ok:  # purged values still in the file: say so, and how to finish
+        raise UserError(result.describe(), EXIT_FAIL)
     _out(result.describe())
     return EXIT_OK
 

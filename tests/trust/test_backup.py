@@ -120,3 +120,45 @@ def test_rotation_keeps_the_newest_of_backups_made_in_the_same_second(session, d
     made = [make_backup(session.db, keep=3, when=when).path for _ in range(12)]
     assert list_backups(db_path) == made[-3:]
     assert all(p.exists() for p in made[-3:])
+
+
+def test_broken_copies_are_rotated_like_backups(session, db_path):
+    from inspect_tui.store.backup import keep_broken_copy, list_broken
+
+    session.close()
+    db_path.write_bytes(b"garbage" * 1000)
+    made = [keep_broken_copy(db_path, keep=3) for _ in range(5)]
+    assert list_broken(db_path) == made[-3:]  # newest three, made within the same second
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in made[-3:])
+    assert all(p.read_bytes() == db_path.read_bytes() for p in made[-3:])
+    assert not list((db_path.parent / "backups").glob(".*"))  # no partial file left
+
+
+def test_a_backup_rotates_the_broken_copies_too(session, db_path):
+    from inspect_tui.store.backup import keep_broken_copy, list_broken
+
+    for _ in range(4):
+        keep_broken_copy(db_path, keep=14)
+    make_backup(session.db, keep=2)
+    assert len(list_broken(db_path)) == 2 and len(list_backups(db_path)) == 1
+
+
+def test_a_partial_copy_being_written_is_left_alone(session, db_path):
+    """Another process's backup in progress holds its lock: never removed under it."""
+    import fcntl
+    import os
+
+    from inspect_tui.store.backup import backup_dir, remove_stale_parts
+
+    folder = backup_dir(db_path)
+    folder.mkdir(mode=0o700)
+    live, dead = folder / ".cases-20270615-090000.db.4242.part", folder / ".cases-x.db.4243.part"
+    dead.write_bytes(b"\x00")
+    fd = os.open(live, os.O_CREAT | os.O_WRONLY, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as part_file does in the writing process
+    try:
+        assert remove_stale_parts(db_path) == [dead]
+        assert live.exists() and not dead.exists()
+    finally:
+        os.close(fd)
+    assert remove_stale_parts(db_path) == [live]

@@ -98,3 +98,58 @@ def test_kill_9_during_backups_leaves_good_files(session, db_path):
         for b in list_backups(db_path):  # a listed backup is always a complete, checked one
             check_file(b)
     assert list_backups(db_path)
+
+
+def _has_data(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:  # renamed meanwhile
+        return False
+
+
+def _kill_while_a_part_exists(db_path: Path, rounds: int = 40) -> Path:
+    """Kill -9 the backup worker while it is writing a .part; return the .part it leaves."""
+    folder = db_path.parent / "backups"
+    for _round in range(rounds):
+        proc = subprocess.Popen(
+            [sys.executable, str(WORKER), str(db_path), "backup", str(BATCH)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            if folder.is_dir() and any(_has_data(p) for p in folder.glob(".*.part")):
+                proc.send_signal(signal.SIGKILL)
+                break
+        proc.kill()
+        proc.wait(timeout=10)
+        left = [p for p in folder.glob(".*.part") if _has_data(p)] if folder.is_dir() else []
+        if left:
+            return left[0]
+        for p in folder.glob(".*.part"):  # killed just after creating it: try again
+            p.unlink()
+    raise AssertionError(f"no .part survived a kill in {rounds} rounds")
+
+
+def test_a_killed_backup_leaves_no_personal_data_after_the_next_start(session, db_path):
+    """The .part of a backup killed mid-copy holds applicants' data; the next start removes
+    it (even when the day's backup is already made), and so does the next backup."""
+    from inspect_tui.services.backup import maybe_daily_backup
+    from inspect_tui.store.backup import make_backup
+
+    from .conftest import add_case
+
+    for i in range(3000):
+        add_case(session, f"C-{i:04d}")
+    session.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    make_backup(session.db)  # today's backup exists: the start makes no new one
+    part = _kill_while_a_part_exists(db_path)
+    assert "試験 花子".encode() in part.read_bytes()  # applicants' names, on disk
+    assert maybe_daily_backup(session) is None
+    assert not part.exists()
+    part = _kill_while_a_part_exists(db_path)
+    make_backup(session.db)
+    assert not part.exists()
+    assert not list((db_path.parent / "backups").glob(".*.part"))
+    for b in list_backups(db_path):
+        check_file(b)

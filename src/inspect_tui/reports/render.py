@@ -46,12 +46,11 @@ def default_filename(kind: str, period_key: str, fmt: str) -> str:
 
 
 def write(report: Renderable, fmt: str, path) -> None:
-    """Render and write to path (CSV as UTF-8 with its BOM; xlsx as bytes)."""
+    """Render and write to path, whole or not at all (CSV as UTF-8 with its BOM; xlsx as bytes).
+
+    Raises reports.output.OutputError naming the path and the reason."""
     from pathlib import Path
 
-    data = render(report, fmt)
-    p = Path(path)
-    if isinstance(data, bytes):
-        p.write_bytes(data)
-    else:
-        p.write_text(data, encoding="utf-8", newline="")
+    from inspect_tui.reports.output import write_output
+
+    write_output(Path(path), render(report, fmt))

@@ -3,7 +3,6 @@ and ``inspect-tui restore``."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from inspect_tui.core.today import today_jp
@@ -16,9 +15,11 @@ from inspect_tui.store.backup import (
     BackupResult,
     backed_up_on,
     check_file,
+    keep_broken_copy,
     make_backup,
-    now_jp,
     open_for_restore,
+    part_file,
+    remove_stale_parts,
     restore_into,
 )
 from inspect_tui.store.db import Database
@@ -35,8 +36,10 @@ def maybe_daily_backup(s: Session, keep: int = DEFAULT_KEEP) -> Path | None:
     """On the first start of a (Japan) day, back up; returns the new file or None.
 
     Runs for whoever starts the app first that day, whatever their role: the
-    copy stays beside the database, owner-only.
+    copy stays beside the database, owner-only. Every start also removes the
+    partial copies a killed backup or restore left (they hold personal data).
     """
+    remove_stale_parts(s.db.path)
     if backed_up_on(s.db.path, today_jp()):
         return None
     return make_backup(s.db, keep=keep).path
@@ -75,19 +78,19 @@ def _replace_file(db_path: Path, source: Path) -> None:
     import os
     import sqlite3
 
-    tmp = db_path.with_name(f".{db_path.name}.restoring")
+    tmp = db_path.with_name(f".{db_path.name}.restoring.{os.getpid()}")
     tmp.unlink(missing_ok=True)
-    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dest = sqlite3.connect(tmp)
-    try:
-        src.backup(dest)
-    finally:
-        dest.close()
-        src.close()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    os.replace(tmp, db_path)
+    with part_file(tmp):  # a copy with personal data: removed on the next start if we are killed
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dest = sqlite3.connect(tmp)
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+            src.close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        os.replace(tmp, db_path)
 
 
 def _safety_copy(db: Database, keep: int) -> Path:
@@ -95,12 +98,7 @@ def _safety_copy(db: Database, keep: int) -> Path:
         return make_backup(db, keep=max(keep, 1) + 1).path
     except BackupError:
         # A broken database cannot go through the backup API: keep its bytes as they are.
-        folder = db.path.parent / "backups"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        target = folder / f"{db.path.stem}-{now_jp():%Y%m%d-%H%M%S}-before-restore.broken"
-        shutil.copyfile(db.path, target)
-        target.chmod(0o600)
-        return target
+        return keep_broken_copy(db.path, keep)
 
 
 def _audit_restore(db: Database, who: str, source: Path, safety: Path | None) -> None:

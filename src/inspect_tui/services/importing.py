@@ -47,6 +47,7 @@ from inspect_tui.store.csvfile import (
     map_header,
     read_csv,
 )
+from inspect_tui.store.db import rollback
 
 __all__ = ["KINDS", "ImportFailed", "ImportSummary", "Problem", "RowChange", "import_file"]
 
@@ -529,7 +530,7 @@ def import_file(s: Session, kind: str, path: Path, *, dry_run: bool = False) -> 
                     at=now,
                 )
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     conn.execute("ROLLBACK" if dry_run else "COMMIT")
     return ImportSummary(

@@ -35,5 +35,10 @@ class Session:
         self.close()
 
 
-def open_session(db_path: Path | str, config: Config | None = None, *, create: bool = True) -> Session:
-    return Session(open_database(db_path, create=create), config or load_config())
+def open_session(
+    db_path: Path | str, config: Config | None = None, *, create: bool = True, check: bool = True
+) -> Session:
+    """A session on the database at db_path. With check (the default: the CLI and the app),
+    an existing file must pass ``PRAGMA quick_check`` first (store.integrity): a damaged
+    one raises DamagedDatabase, and nothing is reported from it or written to it."""
+    return Session(open_database(db_path, create=create, check=check), config or load_config())

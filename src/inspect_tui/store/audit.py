@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
-from inspect_tui.store.db import Database
+from inspect_tui.store.db import Database, rollback
 
 GENESIS = "0" * 64
 
@@ -175,7 +175,7 @@ def _append_rows(
             _set_head(conn, prev_id, prev_hash)
     except BaseException:
         if own:
-            conn.execute("ROLLBACK")
+            rollback(conn)
         raise
     if own:
         conn.execute("COMMIT")

@@ -9,14 +9,25 @@ Restoring checks the file first (integrity, an inspect-tui schema not newer
 than this app's), backs up the database it replaces, then copies the backup in
 through the same backup API, so other connections see either the old or the
 new database, never half of each.
+
+Every copy is written to a ``.part`` file first and renamed when complete. A
+copy holds applicants' personal data, so a ``.part`` left by a process that was
+killed is removed by the next backup and on the app's start
+(``remove_stale_parts``). A live one is told apart by its lock: the process
+writing it holds ``flock`` on it until it is renamed, and the kernel lets go
+when the process dies, however it dies. The ``.broken`` copies that restore keeps
+of a database too damaged for the backup API are rotated like backups.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +72,21 @@ def list_backups(db_path: Path) -> list[Path]:
     return [p for _, p in found]
 
 
+def _broken_re(db_path: Path) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(db_path.stem)}-(\d{{8}})-(\d{{6}})(?:-(\d+))?-before-restore\.broken$")
+
+
+def list_broken(db_path: Path) -> list[Path]:
+    """Byte copies of damaged databases kept by restore, oldest first."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    pat = _broken_re(db_path)
+    found = [(m, p) for p in folder.iterdir() if (m := pat.match(p.name))]
+    found.sort(key=lambda mp: (mp[0].group(1), mp[0].group(2), int(mp[0].group(3) or 1)))
+    return [p for _, p in found]
+
+
 def check_file(path: Path) -> int:
     """Integrity and schema of a database file; returns its schema version or raises BackupError."""
     if not path.is_file():
@@ -89,6 +115,17 @@ def check_file(path: Path) -> int:
     return version
 
 
+def newest_good_backup(db_path: Path) -> Path | None:
+    """The newest backup that passes check_file (what restore checks first), or None."""
+    for p in reversed(list_backups(db_path)):
+        try:
+            check_file(p)
+        except BackupError:
+            continue
+        return p
+    return None
+
+
 def _private_file(path: Path) -> None:
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
@@ -110,6 +147,60 @@ class BackupResult:
     removed: tuple[Path, ...]
 
 
+@contextmanager
+def part_file(path: Path) -> Iterator[None]:
+    """Create path (owner-only, must not exist) and hold flock on it while the block writes it.
+
+    Our descriptor is closed last, after the block: closing any descriptor of a file
+    drops the POSIX locks this process holds on it, and SQLite's connections to the
+    file (closed inside the block) use those.
+    """
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _abandoned(path: Path) -> bool:
+    """A partial file nobody is writing: its writer's lock is gone (killed, crashed)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # a live backup or restore is writing it
+    finally:
+        os.close(fd)
+    return True
+
+
+def remove_stale_parts(db_path: Path) -> list[Path]:
+    """Remove partial copies left by killed backups and restores (they hold personal data)."""
+    candidates = [*db_path.parent.glob(f".{db_path.name}.restoring*")]
+    folder = backup_dir(db_path)
+    if folder.is_dir():
+        candidates += folder.glob(".*.part")
+    removed = []
+    for p in candidates:
+        if p.is_file() and _abandoned(p):
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
+
+
+def _next_name(folder: Path, stem: str, when: dt.datetime, suffix: str, existing: list[Path]) -> Path:
+    """stem-YYYYMMDD-HHMMSS{suffix}, or -2, -3 … after the newest made within the same second."""
+    stamp = f"{when:%Y%m%d-%H%M%S}"
+    pat = re.compile(rf"^{re.escape(stem)}-{stamp}(?:-(\d+))?{re.escape(suffix)}$")
+    same_second = [int(m.group(1) or 1) for p in existing if (m := pat.match(p.name))]
+    n = max(same_second, default=0) + 1  # always after the newest, even when older ones were rotated out
+    return folder / (f"{stem}-{stamp}{suffix}" if n == 1 else f"{stem}-{stamp}-{n}{suffix}")
+
+
 def make_backup(db: Database, *, keep: int = DEFAULT_KEEP, when: dt.datetime | None = None) -> BackupResult:
     """Copy the open database to a new timestamped file, check it, rotate old ones."""
     if keep < 1:
@@ -119,24 +210,14 @@ def make_backup(db: Database, *, keep: int = DEFAULT_KEEP, when: dt.datetime | N
         folder.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"バックアップ用のフォルダを作れません: {folder}（{exc.strerror}）") from None
-    when = when or now_jp()
-    base = f"{db.path.stem}-{when:%Y%m%d-%H%M%S}"
-    same_second = [
-        int(m.group(3) or 1)
-        for p in list_backups(db.path)
-        if (m := _name_re(db.path).match(p.name)) and f"{m.group(1)}-{m.group(2)}" == f"{when:%Y%m%d-%H%M%S}"
-    ]
-    n = max(same_second, default=0) + 1  # always after the newest, even when older ones were rotated out
-    target = folder / (f"{base}.db" if n == 1 else f"{base}-{n}.db")
-    tmp = folder / f".{target.name}.part"
-    _remove_stale_parts(folder)
+    remove_stale_parts(db.path)
+    target = _next_name(folder, db.path.stem, when or now_jp(), ".db", list_backups(db.path))
+    tmp = folder / f".{target.name}.{os.getpid()}.part"
     try:
-        if tmp.exists():
-            tmp.unlink()
-        _private_file(tmp)
-        _copy(db.conn, tmp)
-        check_file(tmp)
-        os.replace(tmp, target)
+        with part_file(tmp):
+            _copy(db.conn, tmp)
+            check_file(tmp)
+            os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise BackupError(f"バックアップを書けません: {target}（{exc.strerror}）") from None
@@ -148,22 +229,42 @@ def make_backup(db: Database, *, keep: int = DEFAULT_KEEP, when: dt.datetime | N
     return BackupResult(target, size, tuple(removed))
 
 
-def _remove_stale_parts(folder: Path) -> None:
-    """Partial files left by a backup that was killed (older than a minute)."""
-    import time
+def keep_broken_copy(db_path: Path, keep: int = DEFAULT_KEEP) -> Path:
+    """The bytes of a database too damaged for the backup API, as they are (for the record),
+    owner-only, beside the backups; the newest ``keep`` are kept, like backups."""
+    import shutil
 
-    for p in folder.glob(".*.part"):
-        try:
-            if time.time() - p.stat().st_mtime > 60:
-                p.unlink()
-        except OSError:
-            pass
+    folder = backup_dir(db_path)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    remove_stale_parts(db_path)
+    target = _next_name(folder, db_path.stem, now_jp(), "-before-restore.broken", list_broken(db_path))
+    tmp = folder / f".{target.name}.{os.getpid()}.part"
+    try:
+        with part_file(tmp):
+            with open(db_path, "rb") as src, open(tmp, "r+b") as dst:
+                shutil.copyfileobj(src, dst)
+            os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    rotate_broken(db_path, keep, spare=target)
+    return target
 
 
 def rotate(db_path: Path, keep: int, spare: Path | None = None) -> list[Path]:
-    """Delete all but the newest ``keep`` backups (never ``spare``, the one just made)."""
+    """Delete all but the newest ``keep`` backups (never ``spare``, the one just made), and
+    all but the newest ``keep`` .broken copies."""
     backups = list_backups(db_path)
     old = [p for p in (backups[:-keep] if keep > 0 else []) if p != spare]
+    for p in old:
+        p.unlink(missing_ok=True)
+    return old + rotate_broken(db_path, keep, spare)
+
+
+def rotate_broken(db_path: Path, keep: int, spare: Path | None = None) -> list[Path]:
+    """Delete all but the newest ``keep`` .broken copies (never ``spare``)."""
+    broken = list_broken(db_path)
+    old = [p for p in (broken[:-keep] if keep > 0 else []) if p != spare]
     for p in old:
         p.unlink(missing_ok=True)
     return old

@@ -43,6 +43,28 @@ class Database:
         return sqlite_utils.Database(self.conn)
 
 
+def rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction after a failed statement, keeping the first error.
+
+    Call it inside ``except``, then re-raise. SQLite rolls a transaction back by
+    itself after some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); a plain
+    ``ROLLBACK`` then raises "cannot rollback - no transaction is active" and that
+    second error replaced the real one (a full disk was reported as
+    "書き込めません（OperationalError）"). A ROLLBACK that fails for another reason
+    is noted on the error being handled, which stays the one raised.
+    """
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as second:
+        import sys
+
+        first = sys.exc_info()[1]
+        if first is not None:
+            first.add_note(f"ROLLBACK も失敗しました: {second}")
+
+
 def _make_private_dir(folder: Path) -> None:
     """Create folder and any missing parents, each readable by the owner only."""
     missing = []
@@ -54,10 +76,17 @@ def _make_private_dir(folder: Path) -> None:
 
 
 def open_database(
-    path: Path | str, *, create: bool = True, readonly: bool = False, register_owner: bool = True
+    path: Path | str,
+    *,
+    create: bool = True,
+    readonly: bool = False,
+    check: bool = False,
+    register_owner: bool = True,
 ) -> Database:
     """Open (and migrate) the database at path; create it owner-only if absent.
 
+    With check, an existing file must pass ``PRAGMA quick_check`` (store.integrity)
+    before anything is written to it (journal mode, migrations) or read from it.
     A file nobody is registered in gets its owner as its one manager, unless
     ``register_owner`` is False (the demo builder registers the owner itself).
     """
@@ -84,17 +113,36 @@ def open_database(
                 f"{path.parent} に書き込めません（WAL の作業ファイルに書き込み権限が要ります）"
             )
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(
             uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        from inspect_tui.store.integrity import restore_hint
+
+        raise DatabaseError(
+            "\n".join([f"{path} は使えるデータベースではありません（{exc}）。", *restore_hint(path)])
+        ) from None
+    if check and not is_new:
+        from inspect_tui.store.integrity import verify_on_open
+
+        try:
+            verify_on_open(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+    try:
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise DatabaseError(
             f"{path} は使えるデータベースではありません（{exc}）。"
             "バックアップから戻すか、別のファイルを指定してください"
@@ -141,8 +189,7 @@ def _register_first_manager(db: Database) -> None:
         register_owner_as_manager(db, now_jp_iso())
         conn.execute("COMMIT")
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        rollback(conn)
         raise
 
 
@@ -170,7 +217,7 @@ def migrate(db: Database, from_version: int) -> None:
             db.conn.execute(f"PRAGMA user_version = {number}")
             db.conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            db.conn.execute("ROLLBACK")
+            rollback(db.conn)
             raise DatabaseError(f"{db.path}: スキーマ {number} への更新に失敗しました: {exc}") from None
 
 

@@ -45,7 +45,7 @@ import sqlite3
 from pathlib import Path
 
 from inspect_tui.core.calendar import get_calendar
-from inspect_tui.store.db import Database, open_database, register_owner_as_manager
+from inspect_tui.store.db import Database, open_database, register_owner_as_manager, rollback
 from inspect_tui.store.demo_gen import Generator
 from inspect_tui.store.demo_reviews import add_demo_users, seed_reviews
 from inspect_tui.store.demo_rows import (
@@ -180,7 +180,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
         conn.execute("UPDATE users SET created_at = ?", (stamp,))
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     conn.execute("PRAGMA journal_mode = WAL")
     return gen.tally

@@ -3,20 +3,28 @@
 Applicant name, insured number and date of birth go ``retention_months`` after
 the case was closed (accepted, cancelled or returned; seed 001 §4(4)); the case
 itself, its counts, deadlines, events, reviews and findings stay. The purge is
-one transaction, writes one audit row per case, and is done with
-``secure_delete`` on and a WAL checkpoint after, so the old values do not linger
-in free pages of the file or in the write-ahead log. (Backups made before the
-purge still hold them until they are rotated out: ``backup --keep``.)
+one transaction with ``secure_delete`` on and one audit row per case.
+
+Gone from the database is not gone from the disk: the old values stay in the
+file's pages and in the write-ahead log until a checkpoint writes every page
+back, and no checkpoint can finish while another connection reads an older
+snapshot (it still sees the old rows). So the service checkpoints with TRUNCATE
+(``checkpoint_truncate``) and then reads the raw bytes of the file and its -wal
+for every purged value (``verify_gone``) before it says the data is gone.
+(Backups made before the purge still hold them until rotated out: ``backup --keep``.)
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from inspect_tui.store.audit import record_audit
-from inspect_tui.store.db import Database
+from inspect_tui.store.db import BUSY_TIMEOUT_MS, Database
 from inspect_tui.store.tx import write
 
 PURGED_FIELDS = ("applicant_name", "insured_no", "birth_date")
@@ -76,11 +84,15 @@ def due_for_purge(db: Database, today: dt.date, retention_months: int) -> list[D
 
 
 def purge_personal(db: Database, who: str, due: list[DueCase], today: dt.date, now: str) -> int:
-    """Blank the personal fields of the given cases; one audit row each. Returns how many."""
+    """Blank the personal fields of the given cases, with ``secure_delete`` on, so SQLite
+    zeroes the old bytes (cells, index entries, freed pages) instead of leaving them in
+    the file; one audit row each. Returns how many. The caller checkpoints and checks."""
     if not due:
         return 0
     conn = db.conn
-    conn.execute("PRAGMA secure_delete = ON")
+    before = conn.execute("PRAGMA secure_delete").fetchone()[0]
+    if conn.execute("PRAGMA secure_delete = ON").fetchone()[0] != 1:
+        raise RuntimeError("this SQLite cannot overwrite deleted content (secure_delete)")
     try:
         with write(db):
             done = 0
@@ -106,7 +118,161 @@ def purge_personal(db: Database, who: str, due: list[DueCase], today: dt.date, n
                     at=now,
                 )
                 done += 1
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
-        conn.execute("PRAGMA secure_delete = OFF")
+        conn.execute(f"PRAGMA secure_delete = {int(before)}")  # this build's default may be ON
     return done
+
+
+# --------------------------------------------------------------------------- the bytes on disk
+#: How long a checkpoint waits for other connections' reads to end (a report on a big
+#: file reads for a second or two); past it, someone holds a snapshot open.
+CHECKPOINT_WAIT_MS = 3000
+
+
+def checkpoint_truncate(db: Database, wait_ms: int = CHECKPOINT_WAIT_MS) -> bool:
+    """``wal_checkpoint(TRUNCATE)``: every page of the -wal written back into the file and the
+    -wal emptied. False when another connection still reads an older snapshot (it would
+    still see, and the file would still hold, the old pages)."""
+    conn = db.conn
+    conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    try:
+        busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        return False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return busy == 0
+
+
+def no_old_snapshots(db: Database, wait_ms: int = CHECKPOINT_WAIT_MS) -> bool:
+    """True when no other connection reads an older snapshot of the database.
+
+    A checkpoint alone cannot tell when the -wal is empty: a reader of the file alone
+    does not stop a checkpoint of nothing, yet it would stop the purge's. So one page
+    is written first (the header's user_version, set to the value it has, under the
+    write lock) and then checkpointed, which cannot complete while such a reader remains.
+    """
+    conn = db.conn
+    with write(db):
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute(f"PRAGMA user_version = {version}")
+    return checkpoint_truncate(db, wait_ms)
+
+
+def personal_values(db: Database, due: list[DueCase]) -> list[str]:
+    """The stored personal values of the given cases (held in memory only, to look for
+    them in the file's bytes after the purge; never written or shown)."""
+    out: list[str] = []
+    ids = [c.id for c in due]
+    for i in range(0, len(ids), 500):
+        rows = db.conn.execute(
+            f"SELECT {', '.join(PURGED_FIELDS)} FROM cases WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids[i : i + 500]),),
+        )
+        out += [str(v) for r in rows for v in r if v not in (None, "")]
+    return sorted(set(out))
+
+
+@dataclass(frozen=True)
+class ByteCheck:
+    """What reading the file's bytes found after a purge (counts and places, never values)."""
+
+    checked: int  # purged values looked for, byte by byte, in the file and its -wal
+    shared: int  # values other cases or staff still hold: in the file for them, not checkable
+    remains: tuple[str, ...]  # where purged values were still found (table, index, free page, WAL)
+
+    @property
+    def clean(self) -> bool:
+        return not self.remains
+
+
+def _held_by_others(db: Database, values: list[str]) -> set[str]:
+    """Values still stored for a case or a surveyor that keeps them (exactly)."""
+    wanted = json.dumps(values)
+    conn = db.conn
+    held: set[str] = set()
+    rows = conn.execute(
+        "SELECT applicant_name, insured_no, birth_date FROM cases"
+        " WHERE applicant_name IN (SELECT value FROM json_each(:v))"
+        " OR insured_no IN (SELECT value FROM json_each(:v))"
+        " OR birth_date IN (SELECT value FROM json_each(:v))",
+        {"v": wanted},
+    )
+    vals = set(values)
+    for r in rows:
+        held |= {x for x in r if x in vals}
+    held |= {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM surveyors WHERE name IN (SELECT value FROM json_each(?))", (wanted,)
+        )
+    }
+    return held
+
+
+def _inside_a_kept_value(db: Database, value: str) -> bool:
+    """A purged value found in the bytes may be part of a longer value someone keeps
+    (山田 花 in 山田 花子): then finding it proves nothing."""
+    q = (
+        "SELECT 1 FROM cases WHERE instr(applicant_name, :v) OR instr(insured_no, :v)"
+        " OR instr(birth_date, :v) UNION ALL SELECT 1 FROM surveyors WHERE instr(name, :v) LIMIT 1"
+    )
+    return db.conn.execute(q, {"v": value}).fetchone() is not None
+
+
+def _place(db: Database, path: Path, offset: int) -> str:
+    """Where in the file a hit is: the table or index owning the page, a free page, the WAL."""
+    if path != db.path:
+        return "WAL" if path.name.endswith("-wal") else path.name
+    page_size = db.conn.execute("PRAGMA page_size").fetchone()[0]
+    page = offset // page_size + 1
+    try:
+        row = db.conn.execute("SELECT name FROM dbstat WHERE pageno = ? LIMIT 1", (page,)).fetchone()
+    except sqlite3.OperationalError:  # built without the dbstat table
+        return f"ページ {page}"
+    return row[0] if row else "空きページ"
+
+
+def verify_gone(db: Database, values: list[str]) -> ByteCheck:
+    """Look for every purged value in the raw bytes of the database file and its -wal."""
+    from inspect_tui.store.bytescan import find_values
+
+    held = _held_by_others(db, values)
+    look_for = [v for v in values if v not in held]
+    encoding = db.conn.execute("PRAGMA encoding").fetchone()[0]
+    codec = {"UTF-8": "utf-8", "UTF-16le": "utf-16-le", "UTF-16be": "utf-16-be"}[encoding]
+    by_bytes = {v.encode(codec): v for v in look_for}
+    files = [db.path, Path(f"{db.path}-wal"), Path(f"{db.path}-journal")]
+    places: set[str] = set()
+    explained: set[str] = set()
+    for hit in find_values(files, by_bytes):
+        value = by_bytes[hit.value]
+        if value in explained or _inside_a_kept_value(db, value):
+            explained.add(value)
+            continue
+        places.add(_place(db, hit.path, hit.offset))
+    return ByteCheck(len(look_for) - len(explained), len(held) + len(explained), tuple(sorted(places)))
+
+
+def unchecked_purges(db: Database) -> int:
+    """Cases purged since the file's bytes were last checked (a purge whose checkpoint could
+    not complete because another connection held an old snapshot)."""
+    last = db.conn.execute("SELECT MAX(id) FROM audit_log WHERE action = 'purge.checked'").fetchone()[0]
+    return db.conn.execute(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'purge' AND id > ?", (last or 0,)
+    ).fetchone()[0]
+
+
+def record_checked(db: Database, who: str, cases: int, check: ByteCheck | None, now: str) -> None:
+    """An audit row: the checkpoint completed (the -wal is empty) and, with check, what
+    reading the bytes found (counts and places only)."""
+    after: dict[str, object] = {"cases": cases, "wal_bytes": 0}
+    if check is not None:
+        after |= {
+            "values_checked": check.checked,
+            "values_shared": check.shared,
+            "still_in_file_at": list(check.remains),
+        }
+    record_audit(db, who, "purge.checked", "database", db.path.name, None, after, at=now)

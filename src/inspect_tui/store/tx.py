@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from inspect_tui.store.db import BUSY_TIMEOUT_MS, Database
+from inspect_tui.store.db import BUSY_TIMEOUT_MS, Database, rollback
 
 #: How long a write waits for another writer before giving up, in seconds.
 WAIT_BUDGET_S = 30.0
@@ -163,14 +163,7 @@ def write(db: Database) -> Iterator[sqlite3.Connection]:
                 _depth.pop(key, None)
 
 
-def _rollback(conn: sqlite3.Connection) -> None:
-    """Roll back if a transaction is open; a failing ROLLBACK must not replace the first error."""
-    if not conn.in_transaction:
-        return
-    try:
-        conn.execute("ROLLBACK")
-    except sqlite3.Error:
-        pass  # SQLite already rolled back (e.g. after SQLITE_FULL); the caller's error is the news
+_rollback = rollback  # store.db.rollback: a failing ROLLBACK never replaces the first error
 
 
 @contextlib.contextmanager

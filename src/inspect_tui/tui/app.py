@@ -104,6 +104,7 @@ class InspectApp(App[int]):
         self.our_themes: list[str] = []
         self.startup_problems: list[str] = []
         self.purge_due = 0  # cases whose personal data is past retention (offered to managers)
+        self.purge_unfinished = False  # a purge whose old pages another connection still holds
         self._set_up_themes()
 
     # -- start --------------------------------------------------------------
@@ -180,7 +181,7 @@ class InspectApp(App[int]):
         retention offered to managers for purging (seed 001 §4(4))."""
         try:
             from inspect_tui.services.backup import maybe_daily_backup
-            from inspect_tui.services.retention import purge_due_count
+            from inspect_tui.services.retention import purge_due_count, purge_unfinished
             from inspect_tui.services.session import Session
             from inspect_tui.store.backup import BackupError
             from inspect_tui.store.db import open_database
@@ -197,6 +198,7 @@ class InspectApp(App[int]):
                     self._tell(f"今日のバックアップを作れませんでした: {exc}", "バックアップ", 15)
                 if self.role == "manager":
                     self.purge_due = purge_due_count(s)
+                    self.purge_unfinished = purge_unfinished(s)
             if self.purge_due:
                 self._tell(
                     f"保存期間を過ぎた申請者の個人情報が {self.purge_due} 件あります。"
@@ -223,18 +225,42 @@ class InspectApp(App[int]):
     def _purge(self) -> None:
         try:
             from inspect_tui.services.retention import purge
+            from inspect_tui.services.session import Session
+            from inspect_tui.store.db import open_database
 
-            result = purge(self.session)
-            self.purge_due = 0
-            self.call_from_thread(
-                self.notify,
-                f"{result.purged} 件の申請者の個人情報を消しました",
-                title="個人情報の保存期間",
-                timeout=10,
-            )
-            self.call_from_thread(self.data_changed)
+            app_session = self.session
+            if app_session is None:
+                return
+            # a connection of its own: the app's one may be in the middle of a read, which
+            # would keep the checkpoint from completing
+            with Session(open_database(self.db_path, create=False), app_session.config, app_session.who) as s:
+                result = purge(s)
+            if self._running:
+                self.call_from_thread(self._purged, result)
         except Exception as exc:
             self.report_unexpected(exc)
+
+    def _purged(self, result) -> None:
+        """Say what the purge came to; when others still hold the old pages, offer to retry."""
+        from inspect_tui.services.retention import REMAINS
+
+        title = "個人情報の保存期間"
+        self.purge_unfinished = not result.ok and result.state != REMAINS
+        if result.ok:
+            self.purge_due = 0
+            self.notify(result.describe(limit=0), title=title, timeout=15)
+        elif result.state == REMAINS:
+            self.purge_due = 0
+            self.notify(result.describe(limit=0), title=title, severity="error", timeout=60)
+        else:
+            from inspect_tui.tui.screens.purge_retry import PurgeRetryScreen
+
+            self.push_screen(PurgeRetryScreen(result.describe(limit=0)), self._retry_purge)
+        self.data_changed()
+
+    def _retry_purge(self, again: bool | None) -> None:
+        if again:
+            self._purge()
 
     def _check_day(self) -> None:
         from inspect_tui.core.today import today_jp
@@ -342,9 +368,11 @@ class InspectApp(App[int]):
                 b.tooltip or b.description,
                 partial(self.run_action, b.action, active.node),
             )
-        if self.purge_due and self.role == "manager":
+        if (self.purge_due or self.purge_unfinished) and self.role == "manager":
             yield SystemCommand(
-                f"個人情報の削除（保存期間切れ {self.purge_due} 件）",
+                f"個人情報の削除（保存期間切れ {self.purge_due} 件）"
+                if self.purge_due
+                else "個人情報の削除（前回の消去を仕上げる）",
                 "受理・中止・返却から保存期間を過ぎた申請者の氏名・被保険者番号・生年月日を消す",
                 self.action_purge_personal,
             )

@@ -155,6 +155,7 @@ OTHER_SCREEN_MODULES = (
     "inspect_tui.tui.screens.quality_form",
     "inspect_tui.tui.screens.quality_forms",
     "inspect_tui.tui.screens.free_text",
+    "inspect_tui.tui.screens.purge_retry",
 )
 
 

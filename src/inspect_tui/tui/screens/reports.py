@@ -270,16 +270,19 @@ class ReportsScreen(DataScreen):
 
     @work(thread=True, exclusive=True, group="reports-export", exit_on_error=False)
     def _export(self, built: Built, fmt: str) -> None:
+        from inspect_tui.reports.output import OutputError, os_reason
         from inspect_tui.reports.render import default_filename, write
 
+        folder = export_dir()
         try:
-            folder = export_dir()
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = folder / default_filename(built.kind, built.period_key, fmt)
             write(built.report, fmt, path)
             self.post_message(self.Exported(path))
-        except OSError as exc:
-            self.post_message(self.Exported(None, f"書き出せません: {exc.strerror or exc}"))
+        except OutputError as exc:
+            self.post_message(self.Exported(None, str(exc)))
+        except OSError as exc:  # the export folder itself
+            self.post_message(self.Exported(None, f"{folder} を作れません（{os_reason(exc)}）"))
         except Exception as exc:
             self.app.report_unexpected(exc)
 
