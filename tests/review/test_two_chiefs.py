@@ -11,12 +11,17 @@ S001, chief2 = chief S002)."""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from inspect_tui.services import review as svc
 from inspect_tui.services import review_check as chk
 from inspect_tui.services import review_surveyor as sr
+from inspect_tui.tui.screens.review_check import CheckScreen
+from inspect_tui.tui.screens.review_held import HeldDialog
+from inspect_tui.tui.screens.review_queue import ReviewQueueScreen
 
 from .fixture import session_as
+from .host import Host
 
 FORM_1 = "R9-00100"
 
@@ -104,4 +109,41 @@ def test_a_chief_resumes_their_own_draft_even_when_another_has_one_too(chiefs):
     theirs = chk.start_check(b, case_no=FORM_1, alongside=True).check.id
     again = chk.start_check(b, case_no=FORM_1)  # B's own, not a question again
     assert again.check.id == theirs and any("tester さん" in n for n in again.notes)
+    assert chk.start_check(a, case_no=FORM_1).check.id == draft
+
+
+async def test_in_the_app_the_second_chief_gets_a_read_only_view(review_db, chiefs):
+    a, _b = chiefs
+    draft = a_draft_with_a_serious_finding(a)
+    kept = findings(a, draft)
+    app = Host(review_db, login="chief2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewQueueScreen)
+        await pilot.press("enter")  # form 1: tester has it
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, HeldDialog)
+        said = str(dialog.query_one("#held-who").render())
+        assert "tester さん" in said and "から点検中です" in said and "重大 1 件" in said
+        await pilot.press("enter")  # the first choice: read-only
+        await pilot.pause()
+        check = app.screen
+        assert isinstance(check, CheckScreen) and check.read_only and check.ctx.check.id == draft
+        offered = {b.binding.id for b in check.active_bindings.values()}
+        assert not offered & {"review.check.ok", "review.check.serious", "review.check.save"}
+        assert all(w.disabled for w in check.query(Input))
+        await pilot.press("o", "a", "1", "3", "x", "ctrl+s")
+        await pilot.pause()
+        assert any("閲覧のみです" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewQueueScreen)
+        await pilot.press("enter", "down", "enter")  # this time: a separate draft
+        await pilot.pause()
+        mine = app.screen
+        assert isinstance(mine, CheckScreen) and not mine.read_only and mine.ctx.check.inspector == "S002"
+        await pilot.press("a", "ctrl+s")
+        await pilot.pause()
+    assert findings(a, draft) == kept  # nothing of A's moved
     assert chk.start_check(a, case_no=FORM_1).check.id == draft

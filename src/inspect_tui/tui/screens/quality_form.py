@@ -2,9 +2,9 @@
 (事故振り返りシート) and problem forms are all this, with their own fields and save.
 
 Keys: Tab / Shift+Tab (or Enter in a one-line field) to move, Space to tick a
-box, Enter on a choice to open it, Ctrl+S to save, Esc to cancel. Bad input
-shows every bad field by name at the top and moves the cursor to the first
-one; nothing is saved until all of it is good.
+box, Enter on a choice to open it, Ctrl+S to save, Esc to cancel (asking first
+when anything was changed). Bad input shows every bad field by name at the top
+and moves the cursor to the first one; nothing is saved until all of it is good.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from inspect_tui.services.quality_input import PERSONAL_DATA_WARNING, QualityInputError
+from inspect_tui.tui.screens.confirm import DiscardGuard
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,9 @@ FORM_BINDINGS = [
 ]
 
 
-class RecordForm(ModalScreen[int | None]):
-    """Subclasses set TITLE and FIELDS and implement ``save_values`` (returns the id)."""
+class RecordForm(DiscardGuard, ModalScreen[int | None]):
+    """Subclasses set TITLE and FIELDS and implement ``save_values`` (returns the id).
+    Esc on a form with changes asks before discarding them."""
 
     DEFAULT_CSS = """
     RecordForm { align: center middle; }
@@ -118,6 +120,7 @@ class RecordForm(ModalScreen[int | None]):
     def on_mount(self) -> None:
         first = self.fields()[0]
         self.query_one(f"#f-{first.key}").focus()
+        self.remember_values()
 
     # ------------------------------------------------------------------ reading
     def values(self) -> dict[str, Any]:
@@ -153,7 +156,7 @@ class RecordForm(ModalScreen[int | None]):
         self.dismiss(rid)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_form(lambda: self.dismiss(None))
 
     def show_errors(self, problems: list[tuple[str, str]]) -> None:
         box = self.query_one("#form-errors", Static)

@@ -15,10 +15,14 @@ from textual.widgets import DataTable, Footer, Static
 
 from inspect_tui.core import review as rules
 from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.permissions import RoleKeys, permissions_of
 from inspect_tui.tui.screens.review_common import SessionMixin
 
 
-class SurveyorReviewScreen(SessionMixin, Screen):
+class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
+    NEEDS: ClassVar[dict[str, str]] = {
+        action: "review.save" for action in ("open_form", "cycle_verdict", "comment", "followup", "visit")
+    }
     BINDINGS: ClassVar[list] = [
         b("enter", "open_form", "開く", "review.surveyor.open", "選んだ件目の点検を開く（未点検なら始める）"),
         b(
@@ -257,6 +261,11 @@ class SurveyorReviewScreen(SessionMixin, Screen):
 
         label = f"{self.review.name}（{self.code}）" if self.review else self.code
         self.app.push_screen(VisitDialog(label, self.today), done)
+
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool:
+        if action == "blind":  # services.review_calibration: managers ask for blind checks
+            return permissions_of(self).role == "manager"
+        return super().allows(action, parameters)
 
     def action_blind(self) -> None:
         from inspect_tui.services.review import ReviewError
