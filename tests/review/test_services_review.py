@@ -255,7 +255,10 @@ def test_queue_says_whose_draft_it_is(review_db):
     theirs = next(i for i in svc.review_queue(s2) if i.case_no == "R9-00100")
     assert (mine.draft, mine.draft_by) == (True, "S001")
     assert (theirs.draft, theirs.draft_by) == (True, "S001")
-    chk.start_check(s2, case_no="R9-00100")  # a second chief starts their own draft
+    with pytest.raises(chk.HeldByOther) as held:  # the second chief is told who has it first
+        chk.start_check(s2, case_no="R9-00100")
+    assert [h.login for h in held.value.holders] == ["tester"]
+    chk.start_check(s2, case_no="R9-00100", alongside=True)  # …and may start their own draft
     assert next(i for i in svc.review_queue(s2) if i.case_no == "R9-00100").draft_by == "S002"
     s1.close()
     s2.close()

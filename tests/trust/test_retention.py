@@ -294,6 +294,8 @@ async def test_the_app_offers_to_retry_when_a_reader_holds_the_old_pages(session
             await pilot.press("ctrl+p", *"個人情報の削除")
             await settle(pilot)
             await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("right", "enter")  # the question naming how many: はい
             for _ in range(500):  # the purge waits for the reader, then gives up
                 await settle(pilot)
                 if isinstance(app.screen, PurgeRetryScreen):

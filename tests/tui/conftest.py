@@ -39,3 +39,16 @@ async def settle(pilot, rounds: int = 4) -> None:
         await pilot.pause()
         if not any(w.is_running for w in pilot.app.workers):
             break
+
+
+def switch_login(app, login: str) -> None:
+    """Work as another login in the running app (in-process, as the identity rewrite asks of
+    tests): its role, permissions and keys follow."""
+    from inspect_tui.services.case_list import viewer_role
+    from inspect_tui.tui.permissions import load_permissions
+
+    app.session.who = login
+    app.role = viewer_role(app.session)
+    app.permissions = load_permissions(app.session)
+    app.refresh_bindings()
+    app.data_changed()

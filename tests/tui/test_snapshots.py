@@ -61,3 +61,88 @@ def test_help(snap_compare, sample_db):
 
 def test_light_theme(snap_compare, sample_db):
     assert snap_compare(make_app(sample_db, theme="light"), terminal_size=(80, 24), run_before=_run())
+
+
+# --------------------------------------------------------------------------- issue 11: keys
+def _as(login: str, *keys: str):
+    """Switch to another login in-process, then press keys (tui/conftest.py: switch_login)."""
+    from tui.conftest import switch_login
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        switch_login(pilot.app, login)
+        await _run(*keys)(pilot)
+
+    return run_before
+
+
+@pytest.fixture
+def monitor_db(sample_db):
+    from inspect_tui.config import Config
+    from inspect_tui.services.session import open_session
+    from inspect_tui.services.trust import save_user
+
+    s = open_session(sample_db, Config())
+    save_user(s, "city", "monitor")
+    s.close()
+    return sample_db
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_case_detail_for_a_monitor(snap_compare, monitor_db, size):
+    """No step keys in the footer, and the screen says why."""
+    app = make_app(monitor_db)
+    assert snap_compare(app, terminal_size=size, run_before=_as("city", "2", "enter"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_resurvey_asks_first(snap_compare, sample_db, size):
+    assert snap_compare(make_app(sample_db), terminal_size=size, run_before=_run("2", "enter", "R"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_escape_on_a_typed_note_asks_first(snap_compare, sample_db, size):
+    keys = ("2", "enter", "v", "tab", *"電話で調整", "escape")
+    assert snap_compare(make_app(sample_db), terminal_size=size, run_before=_run(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_reports_bad_period_keeps_the_cursor(snap_compare, sample_db, size):
+    keys = ("5", "p", *"R8.13", "enter")
+    assert snap_compare(make_app(sample_db), terminal_size=size, run_before=_run(*keys))
+
+
+@pytest.fixture
+def held_db(tmp_path):
+    """The review fixture with chief S001 (tester) half way through form 1 (a 重大 finding),
+    its times pinned so the picture does not move."""
+    import sqlite3
+
+    from inspect_tui.services import review_check as chk
+    from review.fixture import build, session_as
+
+    path = build(tmp_path / "review" / "cases.db")
+    s = session_as(path, "tester")
+    ctx = chk.start_check(s, case_no="R9-00100")
+    chk.add_finding(s, ctx.check.id, "choice_note", "serious", "2-1", "選択と特記が逆")
+    s.close()
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(
+            "UPDATE review_checks SET created_at = '2027-06-15T09:05:00+09:00',"
+            " updated_at = '2027-06-15T09:40:00+09:00'"
+        )
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_second_chief_is_told_who_has_the_form(snap_compare, held_db, size):
+    app = make_app(held_db)
+    assert snap_compare(app, terminal_size=size, run_before=_as("chief2", "4", "enter"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_read_only_view_of_another_chiefs_check(snap_compare, held_db, size):
+    app = make_app(held_db)
+    assert snap_compare(app, terminal_size=size, run_before=_as("chief2", "4", "enter", "enter"))

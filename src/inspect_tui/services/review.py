@@ -298,8 +298,9 @@ def review_queue(
     for ns in new_surveyors(s, today, sync=False):
         done = _done_focused_case_ids(s, ns.code)
         for f in _forms(s, ns.code):
-            if f.case.id in done:
-                continue
+            key = (f.case.id, ns.code, "focused")
+            if f.case.id in done and not (inspector and drafts.get(key) == inspector):
+                continue  # checked; unless my own draft of it is still open (it stays mine to finish)
             items.append(
                 QueueItem(
                     "focused",
@@ -310,8 +311,8 @@ def review_queue(
                     f.case.id,
                     f.case.case_no,
                     f.case.submitted_on is not None,
-                    (f.case.id, ns.code, "focused") in drafts,
-                    draft_by=drafts.get((f.case.id, ns.code, "focused")),
+                    key in drafts,
+                    draft_by=drafts.get(key),
                 )
             )
         for fu in ns.followups:

@@ -32,6 +32,8 @@ from inspect_tui.store.reviews import CaseBrief, CheckRecord, Finding
 
 __all__ = [
     "CheckContext",
+    "HeldByOther",
+    "Holder",
     "add_finding",
     "complete_check",
     "discard_check",
@@ -40,6 +42,7 @@ __all__ = [
     "missing_points",
     "next_queue_item",
     "open_check",
+    "queue_where",
     "remove_finding",
     "set_fields",
     "set_point",
@@ -92,6 +95,89 @@ def _context(s: Session, rec: CheckRecord, resumed: bool) -> CheckContext:
     )
 
 
+# --------------------------------------------------------------------------- two chiefs, one form
+@dataclass(frozen=True)
+class Holder:
+    """Another inspector's unfinished check of the same form: who, since when, what is in it."""
+
+    check_id: int
+    inspector: str  # surveyor code
+    inspector_name: str
+    login: str  # the login that last wrote it
+    since: str  # created_at (ISO, Japan time): when they opened it
+    last: str  # updated_at: their last change (an open check screen writes every 30 s)
+    findings: int
+    serious: int
+
+    def describe(self) -> str:
+        """One line for the chief who wants the same form (no personal data: codes and counts)."""
+        found = f"指摘 {self.findings} 件" + (f"・うち重大 {self.serious} 件" if self.serious else "")
+        return (
+            f"{self.login} さん（{self.inspector} {self.inspector_name}）が {_hm(self.since)} から点検中です"
+            f"（最終更新 {_hm(self.last)}、{found}）"
+        )
+
+
+def _hm(iso: str) -> str:
+    """'2027-06-15T09:05:00+09:00' -> '2027-06-15 09:05'."""
+    return iso[:16].replace("T", " ")
+
+
+class HeldByOther(ReviewError):
+    """The form's check is open (a draft) with another inspector. Nothing was created: the
+    caller may show theirs read-only (open_check) or start a separate draft (alongside=True)."""
+
+    def __init__(self, holders: list[Holder]) -> None:
+        self.holders = holders
+        super().__init__(
+            "\n".join(h.describe() for h in holders)
+            + "\n閲覧のみで開くか、別の下書きを始めてください（どちらの下書きも消えません）"
+        )
+
+
+def _holders(s: Session, rec_filter: tuple[int | None, str, str], me: str) -> list[Holder]:
+    """Unfinished checks of the same form (case, surveyor, kind) by inspectors other than me
+    (blind checks aside: those are asked of one chief on purpose)."""
+    case_id, surveyor, kind = rec_filter
+    if kind in rules.FOLLOWUP_MONTHS:
+        where, params = "surveyor = ? AND kind = ?", [surveyor, kind]
+    else:
+        where, params = (
+            "COALESCE(case_id, 0) = COALESCE(?, 0) AND surveyor = ? AND kind = ?",
+            [
+                case_id,
+                surveyor,
+                kind,
+            ],
+        )
+    out = []
+    for rec in store.find_checks(
+        s.db, where + " AND inspector != ? AND state = 'draft' AND blind_of IS NULL", (*params, me)
+    ):
+        info = store.surveyor(s.db, rec.inspector)
+        out.append(
+            Holder(
+                rec.id,
+                rec.inspector,
+                info.name if info else rec.inspector,
+                rec.who,
+                rec.created_at,
+                rec.updated_at,
+                len(rec.findings),
+                sum(f.severity == "serious" for f in rec.findings),
+            )
+        )
+    return out
+
+
+def _finished_by_others(s: Session, case_id: int, me: str) -> list[CheckRecord]:
+    return store.find_checks(
+        s.db,
+        "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL AND inspector != ?",
+        (case_id, me),
+    )
+
+
 def _refuse_author(inspector: str, author: str | None, name: str) -> None:
     if author and inspector == author:
         raise AuthorIsInspector(
@@ -110,8 +196,14 @@ def start_check(
     surveyor: str | None = None,
     post_source: str | None = None,
     check_id: int | None = None,
+    alongside: bool = False,
 ) -> CheckContext:
     """Open (or resume) the logged-in inspector's check.
+
+    The inspector's own unfinished check of the form is always resumed first (even when
+    another chief has finished one meanwhile: nothing of theirs is hidden). When another
+    inspector has the form's check open (a draft), HeldByOther says who and since when,
+    and nothing is created, unless ``alongside`` asks for a separate draft of one's own.
 
     - a form: case_no or case_id; kind defaults to 'focused' for a numbered form
       not yet checked and 'routine' otherwise; 'post' needs post_source;
@@ -157,18 +249,8 @@ def start_check(
         post_source = None
     if kind in ("focused", "followup3", "followup6") and not _is_chief(s, me):
         raise ReviewError(f"{rules.KIND_LABELS[kind]}は主任調査員が行います")
-    if kind == "focused":
-        if case is None or not store.form_no_of(s.db, case.id):
-            raise ReviewError(
-                f"{case.case_no if case else ''} は重点チェックの対象（1-10件目）ではありません"
-            )
-        done = store.find_checks(
-            s.db, "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", (case.id,)
-        )
-        if done:
-            ctx = _context(s, done[-1], True)
-            ctx.notes.append("点検済みの記録を開きました（変更はすぐに保存されます）")
-            return ctx
+    if kind == "focused" and (case is None or not store.form_no_of(s.db, case.id)):
+        raise ReviewError(f"{case.case_no if case else ''} は重点チェックの対象（1-10件目）ではありません")
     if kind in rules.FOLLOWUP_MONTHS and case is None:
         case = store.latest_case_of(s.db, surveyor)
     cid = case.id if case else None
@@ -180,8 +262,27 @@ def start_check(
         existing = found[0] if found else None
     else:
         existing = store.open_check_for(s.db, cid, surveyor, me, kind, None)
-    if existing is not None:
-        return _context(s, existing, True)
+    others = _holders(s, (cid, surveyor, kind), me)
+    if existing is not None:  # my own draft first, whatever others did meanwhile
+        ctx = _context(s, existing, True)
+        ctx.notes += [f"{h.describe()}（別の下書き）" for h in others]
+        if kind == "focused" and case is not None:
+            ctx.notes += [
+                f"{r.who} さん（{r.inspector}）がこの調査票の重点チェックを {_hm(r.updated_at)} に"
+                "保存しました。あなたの下書きはそのまま続けられ、保存すると両方の結果が残ります"
+                for r in _finished_by_others(s, case.id, me)
+            ]
+        return ctx
+    if kind == "focused" and case is not None:
+        done = store.find_checks(
+            s.db, "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", (case.id,)
+        )
+        if done:
+            ctx = _context(s, done[-1], True)
+            ctx.notes.append("点検済みの記録を開きました（変更はすぐに保存されます）")
+            return ctx
+    if others and not alongside:
+        raise HeldByOther(others)
     now = now_jp_iso()
     with _tx(s):
         new_id = store.insert_check(
@@ -200,7 +301,9 @@ def start_check(
         )
     rec = store.get_check(s.db, new_id)
     assert rec is not None
-    return _context(s, rec, False)
+    ctx = _context(s, rec, False)
+    ctx.notes += [f"{h.describe()}。その下書きとは別の、あなたの下書きです" for h in others]
+    return ctx
 
 
 def _start_blind(s: Session, me: str, check_id: int) -> CheckContext:
@@ -440,9 +543,17 @@ def next_queue_item(s: Session, after: QueueItem | None = None) -> QueueItem | N
     return None
 
 
-def start_from_queue(s: Session, item: QueueItem) -> CheckContext:
+def queue_where(item: QueueItem) -> dict[str, Any]:
+    """start_check's arguments for a queue item."""
     if item.kind == "blind":
-        return start_check(s, check_id=item.check_id)
+        return {"check_id": item.check_id}
     if item.kind == "focused":
-        return start_check(s, case_id=item.case_id, kind="focused")
-    return start_check(s, kind=item.kind, surveyor=item.surveyor)
+        return {"case_id": item.case_id, "kind": "focused"}
+    return {"kind": item.kind, "surveyor": item.surveyor}
+
+
+def start_from_queue(s: Session, item: QueueItem, *, alongside: bool = False) -> CheckContext:
+    where = queue_where(item)
+    if item.kind != "blind":
+        where["alongside"] = alongside
+    return start_check(s, **where)

@@ -34,6 +34,8 @@ class FormRow:
     standard_due: dt.date | None
     check: CheckRecord | None  # the finished focused check
     post_findings: list[Finding] = field(default_factory=list)
+    #: findings of the form's other finished focused checks (two chiefs checked it): never dropped
+    other_findings: list[Finding] = field(default_factory=list)
 
     @property
     def checked(self) -> bool:
@@ -41,7 +43,7 @@ class FormRow:
 
     @property
     def findings(self) -> list[Finding]:
-        return (self.check.findings if self.check else []) + self.post_findings
+        return (self.check.findings if self.check else []) + self.other_findings + self.post_findings
 
     def count_on(self, point: str) -> int:
         return sum(f.point == point for f in self.findings)
@@ -155,8 +157,9 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
             s.db, "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", (nf.case.id,)
         )
         check = done[-1] if done else None
-        if check and check.inspector not in chief_codes:
-            chief_codes.append(check.inspector)
+        for rec in done:
+            if rec.inspector not in chief_codes:
+                chief_codes.append(rec.inspector)
         c = nf.case
         rows.append(
             FormRow(
@@ -167,6 +170,7 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
                 c.standard_due,
                 check,
                 _post_findings(s, c.id),
+                [f for rec in done[:-1] for f in rec.findings],
             )
         )
     override, comment = store.closure(s.db, code)

@@ -21,13 +21,15 @@ from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
+from inspect_tui.core.roles import ACTIONS, ROLE_LABELS, WARD_BOUND
 from inspect_tui.services.session import Session
 from inspect_tui.store.audit import REDACTED_CHANGED, AuditRow, query_audit, record_audit
 from inspect_tui.store.tx import DatabaseBusy, WriteCancelled, granted
-from inspect_tui.store.users import ROLE_LABELS, get_user, surveyor_wards
+from inspect_tui.store.users import get_user, surveyor_wards
 
 __all__ = [
     "ACTIONS",
+    "ROLE_LABELS",
     "WRITE_FUNCTIONS",
     "AuditFilter",
     "DatabaseBusy",
@@ -44,37 +46,6 @@ __all__ = [
 
 class PermissionDenied(Exception):
     """The person working may not do this; the message (Japanese) says why."""
-
-
-MANAGER = frozenset({"manager"})
-CHIEF_UP = frozenset({"manager", "chief"})
-EVERYONE = frozenset({"manager", "chief", "monitor"})
-
-# action -> (roles allowed, what it is in the seed documents' words)
-ACTIONS: dict[str, tuple[frozenset[str], str]] = {
-    "case.step": (CHIEF_UP, "依頼の手順の記録"),
-    "case.deadline": (CHIEF_UP, "期限の延長・除外"),
-    "case.rederive": (MANAGER, "期限の再計算"),
-    "review.save": (CHIEF_UP, "点検・重点チェックの記録"),
-    "review.manage": (MANAGER, "ブラインド点検の依頼"),
-    "complaint.save": (CHIEF_UP, "苦情の記録"),
-    "incident.save": (CHIEF_UP, "インシデント・アクシデントの記録"),
-    "problem.save": (CHIEF_UP, "課題の記録"),
-    "staff.edit": (MANAGER, "調査員名簿の変更"),
-    "settings.edit": (MANAGER, "設定の変更"),
-    "report.notes": (MANAGER, "報告書の記入（課題・改善、実績値）"),
-    "billing.close": (MANAGER, "月の締め（請求の確定）"),
-    "import": (MANAGER, "CSV の取り込み"),
-    "purge": (MANAGER, "個人情報の消去"),
-    "backup": (MANAGER, "バックアップ"),
-    "restore": (MANAGER, "バックアップからの復元"),
-    "users.manage": (MANAGER, "利用者の管理"),
-    "audit.read": (MANAGER, "監査記録の閲覧"),
-    "personal.read": (CHIEF_UP, "個人情報（氏名・被保険者番号・生年月日）の閲覧"),
-    "reports.read": (EVERYONE, "報告書・達成状況の閲覧"),
-}
-#: Actions a chief may do only for cases in their own wards.
-WARD_BOUND = frozenset({"case.step", "case.deadline"})
 
 
 def role_of(s: Session) -> str:
@@ -116,11 +87,6 @@ def may(s: Session, action: str, *, ward: str | None = None) -> bool:
     except PermissionDenied:
         return False
     return True
-
-
-def may_role(role: str, action: str) -> bool:
-    """Whether a role may do an action at all (no ward check): the TUI's keys ask this."""
-    return role in ACTIONS[action][0]
 
 
 P = ParamSpec("P")

@@ -201,6 +201,7 @@ class CheckRecord:
     updated_at: str
     outcomes: dict[str, str | None] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    who: str = ""  # the login that last wrote it (who has a draft open)
 
     def findings_on(self, point: str) -> list[Finding]:
         return [f for f in self.findings if f.point == point]
@@ -208,7 +209,8 @@ class CheckRecord:
 
 CHECK_COLUMNS = (
     "id, case_id, surveyor, inspector, kind, post_source, blind_of, state, guidance, guidance_methods,"
-    " fixed_before_submission, minutes, open_seconds, proficiency_note, checked_on, created_at, updated_at"
+    " fixed_before_submission, minutes, open_seconds, proficiency_note, checked_on, created_at, updated_at,"
+    " who"
 )
 
 
@@ -231,6 +233,7 @@ def _check(db: Database, r: sqlite3.Row) -> CheckRecord:
         _d(r["checked_on"]),
         r["created_at"],
         r["updated_at"],
+        who=r["who"],
     )
     rec.outcomes = {p: None for p in POINT_IDS}
     for p in db.conn.execute("SELECT point, outcome FROM review_points WHERE check_id = ?", (rec.id,)):

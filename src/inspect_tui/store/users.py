@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import sqlite3
 
+from inspect_tui.core.roles import ROLE_LABELS, ROLES
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.db import Database
 from inspect_tui.store.tx import write
 
-ROLES = ("manager", "chief", "monitor")
-ROLE_LABELS = {"manager": "業務責任者", "chief": "主任調査員", "monitor": "委託元担当者"}
+__all__ = ["ROLES", "ROLE_LABELS", "UserError", "get_user", "list_users", "remove_user", "save_user"]
 
 
 class UserError(ValueError):

@@ -19,7 +19,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from inspect_tui.tui import bindings
+from inspect_tui.tui.permissions import NOBODY, Permissions, load_permissions
 from inspect_tui.tui.screens.base import DataScreen
+from inspect_tui.tui.typing_guard import app_action_allowed
 
 
 def _today_screen() -> Screen:
@@ -76,14 +78,26 @@ class InspectApp(App[int]):
 
     data_version: reactive[int] = reactive(0)
 
+    #: app actions and the services.trust permission each needs (offered only when allowed)
+    NEEDS: ClassVar[dict[str, str]] = {"show_audit": "audit.read", "purge_personal": "purge"}
+
     class SessionOpened(Message):
-        def __init__(self, session, role: str, today: dt.date, warning: str | None, setup) -> None:
+        def __init__(
+            self,
+            session,
+            role: str,
+            today: dt.date,
+            warning: str | None,
+            setup,
+            permissions: Permissions = NOBODY,
+        ) -> None:
             super().__init__()
             self.session = session
             self.role = role
             self.today = today
             self.warning = warning
             self.setup = setup
+            self.permissions = permissions
 
     class SessionFailed(Message):
         def __init__(self, message: str) -> None:
@@ -105,6 +119,7 @@ class InspectApp(App[int]):
         self.startup_problems: list[str] = []
         self.purge_due = 0  # cases whose personal data is past retention (offered to managers)
         self.purge_unfinished = False  # a purge whose old pages another connection still holds
+        self.permissions: Permissions = NOBODY  # what this login may do, read when the session opens
         self._set_up_themes()
 
     # -- start --------------------------------------------------------------
@@ -160,7 +175,10 @@ class InspectApp(App[int]):
                 return
             role = viewer_role(session)
             warning = permission_warning(self.db_path)
-            self.post_message(self.SessionOpened(session, role, today_jp(), warning, setup_of(self.db_path)))
+            allowed = load_permissions(session)
+            self.post_message(
+                self.SessionOpened(session, role, today_jp(), warning, setup_of(self.db_path), allowed)
+            )
         except Exception as exc:
             self.post_message(self.SessionFailed(self.unexpected(exc)))
 
@@ -169,6 +187,8 @@ class InspectApp(App[int]):
         self.role = message.role
         self.setup = message.setup
         self.today = message.today
+        self.permissions = message.permissions
+        self.refresh_bindings()
         if message.warning:
             self.notify(message.warning, severity="warning", timeout=10)
         self.data_version += 1
@@ -196,7 +216,7 @@ class InspectApp(App[int]):
                     maybe_daily_backup(s)  # routine: silent when it works
                 except BackupError as exc:
                     self._tell(f"今日のバックアップを作れませんでした: {exc}", "バックアップ", 15)
-                if self.role == "manager":
+                if self.permissions.may("purge"):
                     self.purge_due = purge_due_count(s)
                     self.purge_unfinished = purge_unfinished(s)
             if self.purge_due:
@@ -215,11 +235,22 @@ class InspectApp(App[int]):
             self.call_from_thread(self.notify, message, title=title, severity="warning", timeout=timeout)
 
     def action_purge_personal(self) -> None:
-        """Purge personal data past retention (managers; offered on start when due)."""
-        if self.session is None or self.role != "manager":
+        """Purge personal data past retention (managers; offered on start when due), after a
+        question naming how many cases it removes."""
+        if self.session is None or not self.permissions.may("purge"):
             self.notify("個人情報の削除は業務責任者だけができます", severity="warning")
             return
-        self._purge()
+        from inspect_tui.tui.screens.confirm import confirm
+
+        n = self.purge_due
+        confirm(
+            self,
+            "個人情報の削除",
+            f"保存期間を過ぎた {n} 件の依頼から、申請者の氏名・被保険者番号・生年月日を消します。\n"
+            "消した個人情報は元に戻せません（バックアップには残ります）。消しますか。",
+            f"はい（{n} 件を消す）",
+            self._purge,
+        )
 
     @work(thread=True, exit_on_error=False, group="purge")
     def _purge(self) -> None:
@@ -329,10 +360,20 @@ class InspectApp(App[int]):
             return
         self.push_screen(HelpScreen(self.screen))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Global keys are inactive while the cursor is in a text box (tui/typing_guard.py)
+        and not offered to a role that may not use them (tui/permissions.py)."""
+        if not app_action_allowed(action, self.focused):
+            return False
+        need = self.NEEDS.get(action)
+        if need is not None and not self.permissions.may(need):
+            return False
+        return True
+
     def action_show_audit(self) -> None:
         if self.session is None:
             return
-        if self.role != "manager":
+        if not self.permissions.may("audit.read"):
             self.notify("監査記録は業務責任者だけが見られます", severity="warning")
             return
         from inspect_tui.tui.screens.audit import AuditScreen
@@ -346,6 +387,9 @@ class InspectApp(App[int]):
         self.notify(f"テーマ: {self.theme}", timeout=2)
 
     def action_reload(self) -> None:
+        if self.session is not None:  # a role changed with `inspect-tui users`: keys follow
+            self.permissions = load_permissions(self.session)
+            self.refresh_bindings()
         self.data_version += 1
 
     def data_changed(self) -> None:
@@ -368,7 +412,7 @@ class InspectApp(App[int]):
                 b.tooltip or b.description,
                 partial(self.run_action, b.action, active.node),
             )
-        if (self.purge_due or self.purge_unfinished) and self.role == "manager":
+        if (self.purge_due or self.purge_unfinished) and self.permissions.may("purge"):
             yield SystemCommand(
                 f"個人情報の削除（保存期間切れ {self.purge_due} 件）"
                 if self.purge_due

@@ -7,10 +7,10 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+from inspect_tui.core.roles import ROLE_LABELS
 from inspect_tui.tui.bindings import SCREENS
 
 WEEKDAYS = "月火水木金土日"
-ROLE_LABELS = {"manager": "業務責任者", "chief": "主任調査員", "monitor": "委託元"}
 
 
 class TopBar(Static):

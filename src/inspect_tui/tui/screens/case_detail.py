@@ -4,6 +4,8 @@ key per next step."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from inspect_tui.tui.bindings import CASE, STEP_KEYS
+from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 
 EVENT_LABELS = {
@@ -31,18 +34,25 @@ EVENT_LABELS = {
 }
 
 
-class CaseDetailScreen(DataScreen):
+#: Steps that change a case's history for good: asked about (naming the case) before the dialog.
+CONFIRM_STEPS = ("resurvey", "cancel", "return")
+
+
+class CaseDetailScreen(RoleKeys, DataScreen):
     BINDINGS = CASE
+    NEEDS: ClassVar[dict[str, str]] = {"step": "case.step"}
 
     class Loaded(Message):
-        def __init__(self, detail) -> None:
+        def __init__(self, detail, may_step: bool = False) -> None:
             super().__init__()
             self.detail = detail
+            self.may_step = may_step
 
     def __init__(self, case_no: str) -> None:
         super().__init__()
         self.case_no = case_no
         self.detail = None
+        self.may_step = False  # this login may record steps on this case (its ward), read with it
 
     def compose(self) -> ComposeResult:
         yield TopBar(getattr(self.app.screen, "TAB", "cases") or "cases")
@@ -64,9 +74,12 @@ class CaseDetailScreen(DataScreen):
     def _load(self) -> None:
         try:
             from inspect_tui.services.case_list import load_case_detail
+            from inspect_tui.services.trust import may
 
             app = self.app
-            self.post_message(self.Loaded(load_case_detail(app.session, self.case_no, app.today, app.role)))
+            detail = load_case_detail(app.session, self.case_no, app.today, app.role)
+            allowed = detail is not None and may(app.session, "case.step", ward=detail.fields["ward"])
+            self.post_message(self.Loaded(detail, allowed))
         except Exception as exc:
             self.app.report_unexpected(exc)
 
@@ -76,6 +89,8 @@ class CaseDetailScreen(DataScreen):
 
         d = message.detail
         self.detail = d
+        self.may_step = message.may_step
+        self.refresh_bindings()
         if d is None:
             self.query_one("#detail-head", Static).update(f"依頼番号 {self.case_no} は見つかりません")
             return
@@ -163,10 +178,11 @@ class CaseDetailScreen(DataScreen):
         events = self.query_one("#detail-events", Static)
         events.border_title = "経過"
         keys = "  ".join(f"{k} {label}" for k, label in STEP_KEYS.values())
+        hint = f"\n記録: {keys}" if self.may_step else "\nこの依頼の手順を記録する権限はありません"
         events.update(
             Group(
                 ev if d.events else Text("まだ記録はありません", style="dim"),
-                Text(f"\n記録: {keys}", style="dim"),
+                Text(hint, style="dim"),
             )
         )
 
@@ -176,9 +192,34 @@ class CaseDetailScreen(DataScreen):
     def action_scroll_up(self) -> None:
         self.query_one("#detail", VerticalScroll).scroll_up(animate=False)
 
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool:
+        if action == "step":
+            return self.detail is not None and self.may_step
+        return super().allows(action, parameters)
+
+    def keys_ready(self) -> bool:
+        return self.detail is not None
+
     def action_step(self, step: str) -> None:
-        if self.detail is None:
+        if self.detail is None or not self.may_step:
             return
+        if step in CONFIRM_STEPS:
+            from inspect_tui.core.steps import STEPS
+            from inspect_tui.tui.screens.confirm import confirm
+
+            label = STEPS[step].label
+            confirm(
+                self.app,
+                f"{label}の確認",
+                f"依頼 {self.case_no} に「{label}」を記録しますか。\n"
+                "経過に残る記録です（前の記録は消えず、この記録も残ります）。",
+                f"はい（{label}を記録する）",
+                lambda: self._open_step(step),
+            )
+            return
+        self._open_step(step)
+
+    def _open_step(self, step: str) -> None:
         from inspect_tui.tui.screens.step_dialog import StepDialog
 
         def done(status: str | None) -> None:

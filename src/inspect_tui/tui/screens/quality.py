@@ -18,6 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TabbedContent, TabPane
 
@@ -27,6 +28,7 @@ from inspect_tui.services import quality as q
 from inspect_tui.services import quality_lists as ql
 from inspect_tui.services.quality_input import QualityInputError, parse_datetime
 from inspect_tui.services.quality_pareto import SOURCES, SourceUnavailable, finding_kinds, pareto_report
+from inspect_tui.tui.permissions import RoleKeys, permissions_of
 from inspect_tui.tui.screens.quality_forms import ComplaintForm, IncidentForm, ProblemForm, problem_values
 from inspect_tui.tui.widgets.pareto_chart import ParetoChart
 
@@ -111,7 +113,14 @@ class WhenPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class QualityScreen(Screen):
+#: The services.trust permission that records on each tab. Problems (課題) have none of their
+#: own there; they are kept by the people who record complaints and incidents (chief and up).
+TAB_NEEDS = {"complaints": "complaint.save", "incidents": "incident.save", "problems": "problem.save"}
+#: Keys that write (or open a form to write) a record of the tab.
+WRITE_ACTIONS = frozenset({"new", "edit", "report_city", "open_problem", "close_problem"})
+
+
+class QualityScreen(RoleKeys, Screen):
     """苦情・事故・課題・パレート分析."""
 
     DEFAULT_CSS = """
@@ -334,6 +343,17 @@ class QualityScreen(Screen):
 
     def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
         self.call_after_refresh(self._focus_tab)
+        self.refresh_bindings()  # the keys that write depend on the tab
+
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool:
+        if action not in WRITE_ACTIONS:
+            return True
+        try:
+            tab = self.active_tab
+        except NoMatches:  # asked before the tabs are composed
+            return False
+        need = TAB_NEEDS.get(tab)
+        return need is not None and permissions_of(self).may(need)
 
     def selected_id(self) -> int | None:
         tab = self.active_tab

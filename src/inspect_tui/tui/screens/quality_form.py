@@ -2,10 +2,11 @@
 (事故振り返りシート) and problem forms are all this, with their own fields and save.
 
 Keys: Tab / Shift+Tab (or Enter in a one-line field) to move, Space to tick a
-box, Enter on a choice to open it, Ctrl+S to save, Esc to cancel. Bad input
-shows every bad field by name at the top and moves the cursor to the first
-one; nothing is saved until all of it is good. Under each free-text field a
-line says what in it looks like personal data, and the save asks once.
+box, Enter on a choice to open it, Ctrl+S to save, Esc to cancel (asking first
+when anything was changed). Bad input shows every bad field by name at the top
+and moves the cursor to the first one; nothing is saved until all of it is good.
+Under each free-text field a line says what in it looks like personal data, and
+the save asks once.
 
 A monitor opens a record read-only, its free text masked (``read_only``).
 """
@@ -25,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from inspect_tui.services.quality_input import FREE_TEXT_FIELDS, PERSONAL_DATA_WARNING, QualityInputError
+from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 
 
@@ -46,8 +48,9 @@ FORM_BINDINGS = [
 ]
 
 
-class RecordForm(ModalScreen[int | None]):
-    """Subclasses set TITLE and FIELDS and implement ``save_values`` (returns the id)."""
+class RecordForm(DiscardGuard, ModalScreen[int | None]):
+    """Subclasses set TITLE and FIELDS and implement ``save_values`` (returns the id).
+    Esc on a form with changes asks before discarding them."""
 
     DEFAULT_CSS = """
     RecordForm { align: center middle; }
@@ -141,6 +144,7 @@ class RecordForm(ModalScreen[int | None]):
         first = self.fields()[0]
         self.query_one(f"#f-{first.key}").focus()
         self.check_free_text()
+        self.remember_values()
 
     # ------------------------------------------------------------------ personal data
     def case_nos(self, values: Mapping[str, Any]) -> list[str]:
@@ -240,7 +244,7 @@ class RecordForm(ModalScreen[int | None]):
         box.add_class("shown")
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_form(lambda: self.dismiss(None))
 
     def show_errors(self, problems: list[tuple[str, str]]) -> None:
         box = self.query_one("#form-errors", Static)

@@ -1,6 +1,7 @@
 """Reports (帳票): pick a report and a period, preview it as text, export with one key.
 
-    t  report kind (月次報告 → SLA → KGI/KPI)      p  period (Enter to show)
+    t  report kind (月次報告 → SLA → KGI/KPI)      p  period (Enter to show; a period
+       that cannot be read keeps the cursor in the box; Esc leaves it)
     f  export format (xlsx → html → csv → md → json → text)
     e  export: written under $INSPECT_TUI_REPORT_DIR or <data dir>/reports; the path is shown
     n  the month's problems / improvements (monthly report; managers only)
@@ -26,8 +27,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from inspect_tui.tui.bindings import binding as _b
+from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
+from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
+from inspect_tui.tui.typing_guard import keep_typing
 
 BINDINGS_REPORTS = [
     _b("t", "next_kind", "種類", "reports.kind", "報告書の種類を切り替える（月次、SLA、KPI の順）"),
@@ -72,10 +76,11 @@ class Built:
     text: str
 
 
-class NotesScreen(ModalScreen[tuple[str, str] | None]):
-    """The month's problems and improvements; ctrl+s saves, escape cancels. What looks like
-    personal data (known: the names and numbers of the month's cases) is warned about under
-    each box, and the save asks once; the printed report masks it anyway."""
+class NotesScreen(DiscardGuard, ModalScreen[tuple[str, str] | None]):
+    """The month's problems and improvements; ctrl+s saves, escape cancels (asking first
+    when anything was changed). What looks like personal data (known: the names and
+    numbers of the month's cases) is warned about under each box, and the save asks
+    once; the printed report masks it anyway."""
 
     BINDINGS: ClassVar = [
         _b("ctrl+s", "save", "保存", "reports.notes.save"),
@@ -106,6 +111,7 @@ class NotesScreen(ModalScreen[tuple[str, str] | None]):
         for kind in ("problems", "improvements"):
             self._check(kind)
         self.query_one("#notes-problems", TextArea).focus()
+        self.remember_values()
 
     def _check(self, kind: str) -> None:
         text = self.query_one(f"#notes-{kind}", TextArea).text
@@ -126,12 +132,13 @@ class NotesScreen(ModalScreen[tuple[str, str] | None]):
         confirm_then(self.app, warnings, lambda: self.dismiss(texts))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_form(lambda: self.dismiss(None))
 
 
-class ReportsScreen(DataScreen):
+class ReportsScreen(RoleKeys, DataScreen):
     TAB = "reports"
     BINDINGS = BINDINGS_REPORTS
+    NEEDS: ClassVar[dict[str, str]] = {"edit_notes": "report.notes"}
     AUTO_FOCUS = "#report-scroll"
     DEFAULT_CSS = """
     ReportsScreen #report-controls { height: 3; }
@@ -158,6 +165,7 @@ class ReportsScreen(DataScreen):
         self.fmt = "xlsx"
         self.built: Built | None = None
         self.last_export: Path | None = None
+        self._typed_period: str | None = None  # the period typed in the box, being built
 
     def compose(self) -> ComposeResult:
         yield TopBar("reports")
@@ -208,9 +216,27 @@ class ReportsScreen(DataScreen):
 
     @on(Input.Submitted, "#report-period")
     def _period_entered(self, event: Input.Submitted) -> None:
-        self.query_one("#report-scroll").focus()
+        """A period that cannot be read keeps the cursor in the box (typing goes on there);
+        a good one shows the report and gives the keys back to the screen."""
+        problem = period_problem(self.kind, event.value)
+        if problem:
+            self._set_status(problem, "bold red")
+            keep_typing(event.input)
+            return
         if getattr(self.app, "session", None) is not None:
+            self._typed_period = event.value  # the cursor leaves the box once this is shown
             self._build(self.kind, event.value)
+
+    def key_escape(self, event) -> None:
+        """Esc in the period box: back to the period shown, keys back to the screen."""
+        box = self.query_one("#report-period", Input)
+        if self.focused is box:
+            event.stop()
+            event.prevent_default()
+            today = getattr(self.app, "today", None) or dt.date.today()
+            shown = self.built if self.built and self.built.kind == self.kind else None
+            box.value = shown.period_key if shown else default_period(self.kind, today)
+            self.query_one("#report-scroll").focus()
 
     def action_export(self) -> None:
         if self.built is None:
@@ -261,9 +287,15 @@ class ReportsScreen(DataScreen):
             self.app.report_unexpected(exc)
 
     def on_reports_screen_built_message(self, message: BuiltMessage) -> None:
+        typed, self._typed_period = self._typed_period, None
+        box = self.query_one("#report-period", Input)
         if message.error:
             self._set_status(message.error, "bold red")
+            if typed is not None:  # refused after Enter (e.g. a month not begun): type it again
+                keep_typing(box)
             return
+        if typed is not None and self.focused is box and box.value == typed:
+            self.query_one("#report-scroll").focus()  # shown: the keys are the screen's again
         self.built = message.built
         self.query_one("#report-preview", Static).update(Text(message.built.text))
         self._set_status(f"{message.built.period_key} を表示中  e: {self.fmt} で書き出し", "")
@@ -292,6 +324,18 @@ class ReportsScreen(DataScreen):
             return
         self.last_export = message.path
         self._set_status(f"書き出しました: {message.path}", "green")
+
+
+def period_problem(kind: str, text: str) -> str:
+    """What is wrong with a typed period for this kind of report ("" when it reads)."""
+    from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month, parse_period
+
+    parse = {"monthly": parse_month, "sla": parse_period}.get(kind, parse_fy)
+    try:
+        parse(text)
+    except PeriodError as exc:
+        return str(exc)
+    return ""
 
 
 def _build_report(session, kind: str, period_text: str) -> tuple[Built | None, str]:

@@ -25,8 +25,12 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from inspect_tui.core import review as rules
 from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.permissions import RoleKeys, permissions_of
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 from inspect_tui.tui.screens.review_common import SessionMixin
+
+#: What changes a check: offered only to its own inspector (another chief sees it read-only).
+WRITE_ACTIONS = frozenset({"mark_ok", "rest_ok", "finding", "edit_finding", "clear_row", "save"})
 
 SEVERITY_KEYS = {"1": "minor", "2": "fix", "3": "serious"}
 SEVERITY_STYLE = {"minor": "yellow", "fix": "bold yellow", "serious": "bold red"}
@@ -62,9 +66,10 @@ class PointTable(DataTable):
     ]
 
 
-class CheckScreen(SessionMixin, Screen[str | None]):
+class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
     """One check (focused, routine, follow-up, post-submission or blind). Dismisses with
-    'saved' after Ctrl+S, None when left with the draft kept."""
+    'saved' after Ctrl+S, None when left with the draft kept. Another inspector's check
+    opens read-only: its keys that write are not offered and its fields cannot be typed in."""
 
     BINDINGS: ClassVar[list] = [
         b("ctrl+s", "save", "保存", "review.check.save", "点検を保存して次へ", priority=True),
@@ -139,6 +144,12 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         if rec.kind in rules.FOLLOWUP_MONTHS:
             self.query_one("#check-proficiency", Input).value = rec.proficiency_note
         self._check_free_text()
+        if self.read_only:  # nothing typed here could be saved: no field takes the cursor
+            for w in self.query("#check-form Input, #check-form Checkbox"):
+                w.disabled = True
+            self.query_one("#check-keys", Static).update(
+                " 閲覧のみ（変更は点検した本人が行います）  j/k:移動  Esc:閉じる"
+            )
         self._render_head()
         self._fill(focus_point=self._first_open_point())
         self._update_minutes_hint()
@@ -146,7 +157,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
         table.focus()
         self.call_after_refresh(self._loaded)
         notes = list(self.ctx.notes)
-        if self.ctx.resumed and rec.state != "done":
+        if self.ctx.resumed and rec.state != "done" and not self.read_only:
             notes.append("途中まで記録した点検を再開しました")
         if notes:
             self.notify("\n".join(notes), timeout=4)
@@ -199,6 +210,16 @@ class CheckScreen(SessionMixin, Screen[str | None]):
 
     def _loaded(self) -> None:
         self._loading = False
+
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool:
+        if action in WRITE_ACTIONS:
+            return not self.read_only and permissions_of(self).may("review.save")
+        return super().allows(action, parameters)
+
+    def denied_message(self, description: str) -> str:
+        if self.read_only:
+            return f"{description}: 閲覧のみです（変更は点検した本人が行います）"
+        return super().denied_message(description)
 
     def _render_head(self) -> None:
         ctx = self.ctx
@@ -481,7 +502,7 @@ class CheckScreen(SessionMixin, Screen[str | None]):
 
     def action_leave(self) -> None:
         self._persist_time()
-        if self.ctx.check.state != "done":
+        if self.ctx.check.state != "done" and not self.read_only:
             self.notify("下書きを保存しました。キューから開くと続きから再開します", timeout=4)
         self._changed()
         self.dismiss(None)
@@ -504,14 +525,29 @@ def _same(old, new) -> bool:
 
 def open_check_screen(host, session=None, *, chain: bool = False, callback=None, **where) -> bool:
     """Start (or resume) a check and push its screen; an expected refusal (the inspector
-    wrote the form, no surveyor code, …) becomes a message. Returns whether it opened."""
+    wrote the form, no surveyor code, …) becomes a message. When another chief has the
+    form's check open, ask first: theirs read-only, or a separate draft of one's own.
+    Returns whether a screen opened at once."""
     from inspect_tui.services.review import ReviewError
-    from inspect_tui.services.review_check import start_check
+    from inspect_tui.services.review_check import HeldByOther, open_check, start_check
 
     app = host.app if hasattr(host, "app") else host
     session = session or getattr(app, "session", None)
     try:
         ctx = start_check(session, **where)
+    except HeldByOther as held:
+        from inspect_tui.tui.screens.review_held import HeldDialog
+
+        first = held.holders[0]
+
+        def chosen(answer: str | None) -> None:
+            if answer == "view":
+                app.push_screen(CheckScreen(open_check(session, first.check_id), session=session), callback)
+            elif answer == "separate":
+                open_check_screen(app, session, chain=chain, callback=callback, alongside=True, **where)
+
+        app.push_screen(HeldDialog([h.describe() for h in held.holders], first.login), chosen)
+        return False
     except ReviewError as exc:
         app.notify(str(exc), title="点検を開けません", severity="error", timeout=10)
         return False

@@ -14,13 +14,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 
 CANCEL = Binding("escape", "cancel", "やめる", tooltip="入力せずに閉じる", id="review.dialog.cancel")
 
 
-class ReviewDialog(ModalScreen):
-    """Base: Escape closes with None; Enter in the last field submits."""
+class ReviewDialog(DiscardGuard, ModalScreen):
+    """Base: Escape closes with None (asking first when something typed would be lost);
+    Enter in the last field submits."""
+
+    def saves_as_typed(self) -> bool:
+        """What is typed is saved as it is typed (FindingDialog): Esc loses nothing, asks nothing."""
+        return False
 
     BINDINGS: ClassVar[list] = [CANCEL]
     DEFAULT_CSS = """
@@ -32,8 +38,14 @@ class ReviewDialog(ModalScreen):
     ReviewDialog .dialog-help { color: $text-muted; height: auto; margin-top: 1; }
     """
 
+    def on_mount(self) -> None:  # after the subclass's on_mount has filled the fields
+        self.remember_values()
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.saves_as_typed():
+            self.dismiss(None)
+            return
+        self.close_form(lambda: self.dismiss(None))
 
 
 class FindingDialog(ReviewDialog):
@@ -43,6 +55,9 @@ class FindingDialog(ReviewDialog):
     so what is typed is saved even if the app is closed with the dialog open. known: the
     names and numbers of the case (services.free_text.Known), for the warning under the note;
     the check asks about it once when it is saved."""
+
+    def saves_as_typed(self) -> bool:
+        return self.on_change is not None
 
     def __init__(self, title: str, item_code: str = "", note: str = "", on_change=None, known=None) -> None:
         super().__init__()
@@ -62,7 +77,12 @@ class FindingDialog(ReviewDialog):
             yield Input(self.note, id="finding-note")
             yield PersonalDataWarning(id="finding-note-warning")
             yield Static("", id="finding-error", classes="dialog-error")
-            yield Static("Enter: 次へ／決定   Esc: 詳細なしで閉じる", classes="dialog-help")
+            yield Static(self._keys_help(), classes="dialog-help")
+
+    def _keys_help(self) -> str:
+        if self.saves_as_typed():
+            return "Enter: 次へ／決定   Esc: 閉じる（書いた内容はその都度保存済み）"
+        return "Enter: 次へ／決定   Esc: 詳細なしで閉じる"
 
     def on_mount(self) -> None:
         self._show_item(self.item_code)

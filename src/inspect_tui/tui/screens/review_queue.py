@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.review_common import SessionMixin
 
 WEEKDAYS = "月火水木金土日"
@@ -34,7 +35,8 @@ def _day(day, today) -> str:
     return f"{_short(day, today)}({WEEKDAYS[day.weekday()]})"
 
 
-class ReviewQueueScreen(SessionMixin, Screen):
+class ReviewQueueScreen(RoleKeys, SessionMixin, Screen):
+    NEEDS: ClassVar[dict[str, str]] = {"open_selected": "review.save", "check_case": "review.save"}
     BINDINGS: ClassVar[list] = [
         b("enter", "open_selected", "点検", "review.queue.open", "選んだ調査票の点検を始める／調査員を開く"),
         b("v", "open_surveyor", "調査員", "review.queue.surveyor", "選んだ調査員の1〜10件目を見る"),
@@ -211,16 +213,11 @@ class ReviewQueueScreen(SessionMixin, Screen):
         self.action_open_selected()
 
     def _start(self, item) -> None:
-        from inspect_tui.services.review import ReviewError
-        from inspect_tui.services.review_check import start_from_queue
-        from inspect_tui.tui.screens.review_check import CheckScreen
+        """Open the item's check (asking first when another chief has it open)."""
+        from inspect_tui.services.review_check import queue_where
+        from inspect_tui.tui.screens.review_check import open_check_screen
 
-        try:
-            ctx = start_from_queue(self.session, item)
-        except ReviewError as exc:
-            self.notify(str(exc), title="点検を開けません", severity="error", timeout=10)
-            return
-        self.app.push_screen(CheckScreen(ctx, session=self.session, chain=True), self._after_check)
+        open_check_screen(self, self.session, chain=True, callback=self._after_check, **queue_where(item))
 
     def _after_check(self, result: str | None) -> None:
         """After a save, open the next form in the queue (one the inspector may check)."""

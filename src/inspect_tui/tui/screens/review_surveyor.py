@@ -15,10 +15,15 @@ from textual.widgets import DataTable, Footer, Static
 
 from inspect_tui.core import review as rules
 from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.review_common import SessionMixin
 
 
-class SurveyorReviewScreen(SessionMixin, Screen):
+class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
+    NEEDS: ClassVar[dict[str, str]] = {
+        "blind": "review.manage",
+        **{a: "review.save" for a in ("open_form", "cycle_verdict", "comment", "followup", "visit")},
+    }
     BINDINGS: ClassVar[list] = [
         b("enter", "open_form", "開く", "review.surveyor.open", "選んだ件目の点検を開く（未点検なら始める）"),
         b(

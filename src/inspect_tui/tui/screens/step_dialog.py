@@ -15,10 +15,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from inspect_tui.tui.bindings import DIALOG
+from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 
 
-class StepDialog(ModalScreen[str | None]):
+class StepDialog(DiscardGuard, ModalScreen[str | None]):
+    """Esc with a typed note (or a changed date) asks before throwing it away."""
+
     BINDINGS = DIALOG
 
     class Done(Message):
@@ -55,6 +58,7 @@ class StepDialog(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#step-date", Input).focus()
+        self.remember_values()
 
     @on(Input.Submitted, "#step-date")
     def _date_done(self) -> None:
@@ -133,4 +137,4 @@ class StepDialog(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#step-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_form(lambda: self.dismiss(None))
