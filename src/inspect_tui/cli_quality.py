@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from inspect_tui.cli import EXIT_OK, UserError, _date, _out, _session
+from inspect_tui.cli import EXIT_OK, UserError, _date, _out, _session, _write
 
 WARNING = (
     "注意: 内容の欄に申請者の氏名・被保険者番号などの個人情報を書かないでください（依頼番号で特定します）。"
@@ -202,7 +202,7 @@ def cmd_pareto(args: argparse.Namespace) -> int:
             path.write_text(data, encoding="utf-8", newline="")
         print(f"書き出しました: {path}", file=sys.stderr)
     else:
-        sys.stdout.write(data if isinstance(data, str) else "")
+        _write(data if isinstance(data, str) else "")
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def cmd_guidance(args: argparse.Namespace) -> int:
-    from inspect_tui.cli import EXIT_FAIL, EXIT_OK, UserError, _out, _session
+    from inspect_tui.cli import EXIT_FAIL, EXIT_OK, UserError, _out, _session, _write
     from inspect_tui.services.review import ReviewError, new_surveyors
     from inspect_tui.services.review_surveyor import ReportNotReady, guidance_report
 
@@ -47,7 +47,7 @@ def cmd_guidance(args: argparse.Namespace) -> int:
             raise UserError(f"{path} に書けません: {exc.strerror}", EXIT_FAIL) from None
         print(f"書き出しました: {path}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        _write(text)
     return EXIT_OK
 
 

@@ -103,6 +103,14 @@ class InspectApp(App[int]):
         self.startup_problems: list[str] = []
         self.purge_due = 0  # cases whose personal data is past retention (offered to managers)
         self._set_up_themes()
+        from inspect_tui.tui.safe_text import ControlCharacters
+
+        self._control_filter = ControlCharacters()
+
+    def get_line_filters(self):
+        """Textual's filters (NO_COLOR, dim), then ours: no control character from the data
+        reaches the terminal, whichever screen draws it (tui/safe_text.py)."""
+        return [*super().get_line_filters(), self._control_filter]
 
     # -- start --------------------------------------------------------------
     def _set_up_themes(self) -> None:
