@@ -187,3 +187,74 @@ async def test_the_app_never_draws_a_stored_escape(tmp_path):
         assert no_raw_controls(text), name
     assert "R9-EVILK-1]0;pwned[2J31m" in seen[2][1]  # the case screen shows the number, inert
     assert "田中[5m 期限" in seen[0][1] and "田中[5m 期限" in seen[3][1]
+
+
+# --------------------------------------------------------------------------- steps after today
+@pytest.fixture
+def one_case(session):
+    from .conftest import add_case
+
+    add_case(session, "C-1")  # received 2027-06-08; today is 2027-06-15
+    return session
+
+
+def _state(db_path: Path) -> tuple:
+    conn = sqlite3.connect(db_path)
+    try:
+        return (
+            conn.execute("SELECT version, visited_on, contacted_on FROM cases").fetchall(),
+            conn.execute("SELECT COUNT(*) FROM case_events").fetchone(),
+        )
+    finally:
+        conn.close()
+
+
+def test_the_cli_refuses_a_step_dated_after_today(one_case, db_path, cli):
+    before = _state(db_path)
+    code, _, err = cli("case", "step", "C-1", "contact", "--on", "2027-06-16")
+    assert code == 2
+    assert "日程調整日 2027-06-16 は今日（日本時間 2027-06-15）より後です" in err
+    assert _state(db_path) == before
+    code, _, err = cli("case", "step", "C-1", "contact", "--on", "R9.6.15")  # today is fine
+    assert code == 0, err
+
+
+def test_the_cli_refuses_a_step_before_the_request_naming_the_rule(one_case, db_path, cli):
+    before = _state(db_path)
+    code, _, err = cli("case", "step", "C-1", "visit", "--on", "2027-06-07")
+    assert code == 2 and "（訪問日は依頼受理日以降の日付です）" in err
+    assert _state(db_path) == before
+
+
+def test_a_note_with_a_control_character_is_refused(one_case, db_path, cli):
+    before = _state(db_path)
+    code, _, err = cli("case", "step", "C-1", "contact", "--note", "電話\x1b[2J")
+    assert code == 2 and "メモの3文字目に制御文字 U+001B（ESC）があります" in err
+    assert no_raw_controls(err) and _state(db_path) == before
+    code, _, err = cli("case", "step", "C-1", "contact", "--note", "一回目\t不在\n二回目 了承")
+    assert code == 0, err  # tabs and line breaks are a note's own
+
+
+async def test_the_step_dialog_refuses_a_day_after_today(one_case, db_path):
+    from inspect_tui.tui.screens.case_detail import CaseDetailScreen
+    from inspect_tui.tui.screens.step_dialog import StepDialog
+    from tui.conftest import make_app, settle
+
+    one_case.close()
+    before = _state(db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(CaseDetailScreen("C-1"))
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, StepDialog)
+        app.screen.query_one("#step-date").value = "令和9年6月16日"
+        await pilot.press("enter", *"連絡済", "ctrl+s")  # the date, the note, then save
+        await settle(pilot)
+        assert isinstance(app.screen, StepDialog)  # still open, saying why ...
+        error = str(app.screen.query_one("#step-error").render())
+        assert "日程調整日 2027-06-16 は今日（日本時間 2027-06-15）より後です" in error
+        assert app.focused is app.screen.query_one("#step-date")  # ... with the cursor on the date
+    assert _state(db_path) == before
