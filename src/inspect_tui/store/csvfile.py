@@ -1,11 +1,12 @@
 """What the columns of a CSV file a user brings mean: header mapping and cell values.
 
 Reading the file (encodings, limits, rows with their line numbers) is
-store/csvread.py. Headers may be the English column names or the Japanese labels a user would
-write; ``map_header`` turns either into the column names we store. The cell
-converters turn what a user types (○, はい, R9.4.1, full-width digits) into the
-values we store, and ``CASES`` / ``SURVEYORS`` say which converter reads which
-column. Checking whole rows and writing them is services/importing.py.
+store/csvread.py. Headers may be the English column names or the Japanese
+labels a user would write; ``map_header`` turns either into the column names
+we store. The cell converters turn what a user types (○, はい, R9.4.1,
+full-width digits) into the values we store, and ``CASES`` / ``SURVEYORS`` say
+which converter reads which column. Checking whole rows is
+services/import_rows.py; writing them is services/importing.py.
 """
 
 from __future__ import annotations
