@@ -510,16 +510,20 @@ def test_cli_bad_file_exits_2_and_lists_problems(tmp_path, capsys):
         assert conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 0
 
 
-def test_a_locked_database_is_a_clear_failure(loaded, db_path):
+def test_a_locked_database_is_a_clear_failure(loaded, db_path, monkeypatch):
+    from inspect_tui.store import tx
+
+    monkeypatch.setattr(tx, "WAIT_BUDGET_S", 0.3)  # the import waits like every write, then says so
+    before = loaded.db.conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     other = sqlite3.connect(db_path, timeout=0.1)
     other.execute("BEGIN IMMEDIATE")
-    loaded.db.conn.execute("PRAGMA busy_timeout = 100")
     try:
-        with pytest.raises(ImportFailed, match="更新中です"):
+        with pytest.raises(tx.DatabaseBusy, match="何も記録していません"):
             import_file(loaded, "cases", FIXTURES / "cases_en.csv")
     finally:
         other.rollback()
         other.close()
+    assert loaded.db.conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == before
 
 
 def test_only_listed_surveyor_codes_may_accompany(loaded, tmp_path):
@@ -635,3 +639,125 @@ def test_an_import_writes_one_audit_row_naming_the_file_and_every_record(loaded,
     import_file(loaded, "cases", FIXTURES / "cases_en.csv")
     n = loaded.db.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'import'").fetchone()[0]
     assert n == 2  # the surveyors import and the cases import
+
+
+# -- reading a piece at a time, within limits ------------------------------------------
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_tiny_read_chunks_give_the_same_import(tmp_path, monkeypatch, chunk):
+    """Chunk edges inside a multi-byte character, a CR LF pair or a quoted cell change nothing."""
+    from inspect_tui.config import Config
+    from inspect_tui.services.session import open_session
+    from inspect_tui.store import csvread
+
+    def imported(db: Path) -> dict:
+        s = open_session(db, Config())
+        try:
+            for kind, name in [("surveyors", "surveyors.csv"), ("cases", "cases_en.csv"),
+                               ("cases", "cases_ja_bom.csv"), ("cases", "cases_cp932.csv")]:  # fmt: skip
+                import_file(s, kind, FIXTURES / name)
+            conn = s.db.conn
+            cases = conn.execute("SELECT * FROM cases ORDER BY case_no").fetchall()
+            people = conn.execute("SELECT * FROM surveyors ORDER BY code").fetchall()
+            return {  # as stored, the time of the import aside
+                "cases": [{k: r[k] for k in r.keys() if k != "updated_at"} for r in cases],
+                "surveyors": [{k: r[k] for k in r.keys() if k != "updated_at"} for r in people],
+                "events": conn.execute("SELECT case_id, kind, note FROM case_events ORDER BY id").fetchall(),
+            }
+        finally:
+            s.close()
+
+    whole = imported(tmp_path / "whole.db")
+    monkeypatch.setattr(csvread, "CHUNK_BYTES", chunk)
+    assert imported(tmp_path / "pieces.db") == whole
+
+
+def test_line_numbers_survive_chunk_edges(staffed, tmp_path, monkeypatch):
+    from inspect_tui.store import csvread
+
+    monkeypatch.setattr(csvread, "CHUNK_BYTES", 3)
+    text = (
+        "依頼番号,申請区分,区,依頼受理日\r\nK-1,新規,長田区,2027-06-01\r\n\r\nK-2,新規,長田区,2027-02-30\r\n"
+    )
+    assert "行 4 列 依頼受理日: 「2027-02-30」は存在しない日付です" in fails(
+        staffed, write_csv(tmp_path, text)
+    )
+
+
+def test_ascii_at_first_then_cp932_reads_as_cp932_without_a_second_pass(staffed, tmp_path, monkeypatch):
+    from inspect_tui.store import csvread
+
+    monkeypatch.setattr(csvread, "CHUNK_BYTES", 64)  # the header fills the first chunk: ASCII only
+    path = tmp_path / "late.csv"
+    path.write_bytes(
+        b"case_no,application,ward,received_on,name,insured_no,urgent,welfare\r\n"
+        + "K-1,新規,長田区,2027-06-01,髙橋 はしご,0000000001,0,0\r\n".encode("cp932")
+    )
+    summary = import_file(staffed, "cases", path)
+    assert summary.added == 1 and summary.encoding.startswith("CP932")
+    assert case(staffed.db.conn, "K-1")["applicant_name"] == "髙橋 はしご"
+
+
+def test_utf8_that_breaks_later_names_the_line(staffed, tmp_path, monkeypatch):
+    from inspect_tui.store import csvread
+
+    monkeypatch.setattr(csvread, "CHUNK_BYTES", 64)
+    path = tmp_path / "mixed.csv"
+    rows = "".join(f"K-{i},新規,長田区,2027-06-01\n" for i in range(5)).encode()
+    path.write_bytes(
+        CASES_HEADER.replace(",visited_on,surveyor", "").encode() + rows + b"K-9,\x90V\x8bK,x,y\n"
+    )
+    message = fails(staffed, path)
+    assert "行 7: UTF-8 として読めないバイトがあります（それより前は UTF-8 で書かれています）" in message
+
+
+def test_a_line_over_the_limit_is_refused_naming_it(staffed, tmp_path):
+    path = write_csv(tmp_path, CASES_HEADER + "K-1,新規,長田区,2027-06-01,,\n" + "K-2," + "x" * 20_000 + "\n")
+    assert fails(staffed, path).endswith(
+        "行 3: 1 行が長すぎます（20,000 文字まで）。CSV ではないか、改行のない大きなデータです"
+    )
+
+
+def test_a_quoted_cell_of_many_lines_counts_as_one_long_line(staffed, tmp_path):
+    cell = '"' + "a\n" * 10_001 + '"'
+    path = write_csv(
+        tmp_path, "case_no,application,ward,received_on,name\nK-1,新規,長田区,2027-06-01," + cell + "\n"
+    )
+    assert (
+        "in.csv: 行 " in (message := fails(staffed, path))
+        and "1 行が長すぎます（20,000 文字まで）" in message
+    )
+
+
+def test_a_cell_over_the_limit_is_a_problem_of_its_line_and_column(staffed, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "case_no,application,ward,received_on,name\nK-1,新規,長田区,2027-06-01," + "秘" * 1001 + "\n",
+    )
+    message = fails(staffed, path)
+    assert "行 2 列 name: 値が長すぎます（1,001 文字。1,000 文字まで）" in message and "秘" not in message
+
+
+def test_too_many_columns_are_refused_in_one_line(staffed, tmp_path):
+    path = write_csv(tmp_path, "case_no," + ",".join(f"memo{i}" for i in range(100)) + "\nK-1\n")
+    assert fails(staffed, path) == "in.csv: 行 1: 列が多すぎます（101 列。100 列まで）"
+
+
+def test_too_many_rows_are_refused(staffed, tmp_path):
+    from inspect_tui.store.csvread import CsvLimits
+
+    rows = "".join(f"K-{i},新規,長田区,2027-06-01,,\n" for i in range(11))
+    before = snapshot(staffed.db.conn)
+    with pytest.raises(ImportFailed, match="行 12: 行が多すぎます（見出しのほか 10 行まで）"):
+        import_file(staffed, "cases", write_csv(tmp_path, CASES_HEADER + rows), limits=CsvLimits(max_rows=10))
+    assert snapshot(staffed.db.conn) == before
+
+
+def test_only_the_first_50_problems_are_listed_with_a_count_of_the_rest(staffed, tmp_path):
+    rows = "K-0,新規,長田区,2027-06-10,2027-06-09,\n"  # an order problem, found after the cell checks
+    rows += "".join(f"K-{i},新規,北区,2027-06-01,,\n" for i in range(1, 131))
+    message = fails(staffed, write_csv(tmp_path, CASES_HEADER + rows))
+    lines = message.splitlines()
+    assert lines[0] == "in.csv: 131 件の問題があるため取り込みませんでした（データベースは変更していません）"
+    assert lines[1].startswith("  行 2 列 visited_on: 訪問日 2027-06-09 が依頼受理日 2027-06-10 より前です")
+    assert lines[50].startswith("  行 51 列 ward:") and len(lines) == 52
+    assert lines[51] == "  ほか 81 件（最初の 50 件だけを表示しました）"

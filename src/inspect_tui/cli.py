@@ -73,8 +73,20 @@ def _date(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _write(text: str, stream=None) -> None:
+    """The one way text reaches the terminal: control characters from the data (an ESC
+    in a case number) are shown as escapes, never sent to the terminal as they are."""
+    from inspect_tui.core.text import printable
+
+    (stream or sys.stdout).write(printable(text, multiline=True))
+
+
 def _out(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    _write(text if text.endswith("\n") else text + "\n")
+
+
+def _err(text: str) -> None:
+    _write(f"inspect-tui: {text}\n", sys.stderr)
 
 
 # --------------------------------------------------------------------------- commands
@@ -409,10 +421,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = apply_identity(build_parser, args, argv_list)  # --as and SSH forced commands
         return int(args.func(args) or 0)
     except UserError as exc:
-        print(f"inspect-tui: {exc}", file=sys.stderr)
+        _err(str(exc))
         return exc.code
     except KeyboardInterrupt:
-        print("inspect-tui: 中断しました", file=sys.stderr)
+        _err("中断しました")
         return 130
     except BrokenPipeError:
         return EXIT_OK
@@ -426,16 +438,16 @@ def _report_failure(exc: Exception) -> int:
 
     exc = _first_error(exc)
     if isinstance(exc, ConfigError):
-        print("inspect-tui: 設定ファイルに問題があります:\n" + str(exc), file=sys.stderr)
+        _err("設定ファイルに問題があります:\n" + str(exc))
         return EXIT_BAD_INPUT
     if isinstance(exc, DatabaseError):
-        print(f"inspect-tui: {exc}", file=sys.stderr)
+        _err(str(exc))
         return EXIT_FAIL
     from inspect_tui.services.trust import DatabaseBusy, PermissionDenied
     from inspect_tui.store.cases import ConflictError
 
     if isinstance(exc, PermissionDenied | ConflictError | DatabaseBusy):
-        print(f"inspect-tui: {exc}", file=sys.stderr)
+        _err(str(exc))
         return EXIT_FAIL
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
         if any(w in str(exc).lower() for w in ("malformed", "not a database", "corrupt")):

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from inspect_tui import cli_free_text as free
-from inspect_tui.cli import EXIT_FAIL, EXIT_OK, UserError, _date, _out, _session
+from inspect_tui.cli import EXIT_FAIL, EXIT_OK, UserError, _date, _out, _session, _write
 
 WARNING = (
     "注意: 内容の欄に申請者の氏名・被保険者番号などの個人情報を書かないでください（依頼番号で特定します）。"
@@ -221,7 +221,7 @@ def cmd_pareto(args: argparse.Namespace) -> int:
             raise UserError(str(exc), EXIT_FAIL) from None
         print(f"書き出しました: {path}", file=sys.stderr)
     else:
-        sys.stdout.write(data if isinstance(data, str) else "")
+        _write(data if isinstance(data, str) else "")
     return EXIT_OK
 
 

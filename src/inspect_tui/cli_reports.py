@@ -51,7 +51,7 @@ def _emit(report, fmt: str, kind: str, period_key: str, out: str | None) -> None
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
-            sys.stdout.write(data)
+            _cli()._write(data)
         return
     name = default_filename(kind, period_key, fmt)
     try:
@@ -140,7 +140,7 @@ def cmd_kpi_set(args: argparse.Namespace) -> int:
             label = set_kpi_actual(s, args.indicator, fy, args.value)
         except (KpiInputError, IndicatorFileError) as exc:
             raise _user_error(str(exc)) from None
-    print(label)
+    _cli()._out(label)
     return 0
 
 
@@ -160,12 +160,14 @@ def cmd_note(args: argparse.Namespace) -> int:
             note = get_monthly_note(s, month, args.kind)
             if note and not free_text.sees_as_typed(s):
                 note = free_text.mask(note, free_text.known_for_month(s, month))
-            print(note or "（未記録）")
+            _cli()._out(note or "（未記録）")
             return 0
         text = sys.stdin.read() if args.text == "-" else args.text
         warnings = free.check(args, {NOTE_KINDS[args.kind]: text}, free_text.known_for_month(s, month))
         set_monthly_note(s, month, args.kind, text)
-    print(f"{month.key} の{NOTE_KINDS[args.kind]}を" + ("保存しました" if text.strip() else "消しました"))
+    _cli()._out(
+        f"{month.key} の{NOTE_KINDS[args.kind]}を" + ("保存しました" if text.strip() else "消しました")
+    )
     free.report(warnings)
     return 0
 
@@ -184,7 +186,7 @@ def cmd_close_month(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise _user_error(str(exc)) from None
     after = "以後この月の件数は動かず、この月に払った調査票は再び請求しません"
-    print(f"{month.key} を締めました: 請求 {n:,} 件（{after}）")
+    _cli()._out(f"{month.key} を締めました: 請求 {n:,} 件（{after}）")
     return 0
 
 

@@ -11,7 +11,7 @@ import sys
 
 
 def cmd_guidance(args: argparse.Namespace) -> int:
-    from inspect_tui.cli import EXIT_FAIL, EXIT_OK, UserError, _out, _session
+    from inspect_tui.cli import EXIT_FAIL, EXIT_OK, UserError, _out, _session, _write
     from inspect_tui.services.review import ReviewError, new_surveyors
     from inspect_tui.services.review_surveyor import ReportNotReady, guidance_report
 
@@ -45,7 +45,7 @@ def cmd_guidance(args: argparse.Namespace) -> int:
             raise UserError(str(exc), EXIT_FAIL) from None
         print(f"書き出しました: {path}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        _write(text)
     return EXIT_OK
 
 

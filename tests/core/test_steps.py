@@ -64,3 +64,38 @@ def test_the_office_dispatches_before_we_receive():
     assert check_dates({"dispatched_on": D(2027, 6, 1), "received_on": D(2027, 6, 2)}) == []
     problems = check_dates({"dispatched_on": D(2027, 6, 3), "received_on": D(2027, 6, 2)})
     assert [f for f, _ in problems] == ["received_on"]
+
+
+# -- no step after today (in Japan) -------------------------------------------------
+TODAY = D(2027, 6, 15)
+
+
+def test_a_date_after_today_is_refused_saying_what_today_is():
+    from inspect_tui.core.steps import future_date_problem
+
+    assert future_date_problem("訪問日", TODAY, TODAY) is None
+    assert future_date_problem("訪問日", D(2027, 6, 14), TODAY) is None
+    assert future_date_problem("訪問日", D(2027, 6, 16), TODAY) == (
+        "訪問日 2027-06-16 は今日（日本時間 2027-06-15）より後です。先の日付は記録できません"
+    )
+
+
+@pytest.mark.parametrize("step", ["contact", "visit", "cancel", "return"])
+def test_no_step_may_be_dated_after_today(step):
+    with pytest.raises(StepError, match="今日（日本時間 2027-06-15）より後です"):
+        apply_step(BASE, step, D(2027, 6, 16), TODAY)
+    assert apply_step(BASE, step, TODAY, TODAY)  # today itself is fine
+
+
+def test_a_resurvey_after_today_is_refused_too():
+    cur = {**BASE, "visited_on": D(2027, 6, 8)}
+    with pytest.raises(StepError, match="再調査の日 2027-06-16 は今日"):
+        apply_step(cur, "resurvey", D(2027, 6, 16), TODAY)
+
+
+def test_a_step_before_the_request_names_the_rule():
+    with pytest.raises(StepError) as info:
+        apply_step(BASE, "contact", D(2027, 5, 31), TODAY)
+    assert str(info.value) == (
+        "日程調整日 2027-05-31 が依頼受理日 2027-06-01 より前です（日程調整日は依頼受理日以降の日付です）"
+    )

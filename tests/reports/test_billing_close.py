@@ -32,7 +32,7 @@ def accepted(session, received: str, visited: str, submitted: str, accepted_on: 
     )
 
 
-def test_a_form_paid_in_a_closed_month_is_not_billed_again(session):
+def test_a_form_paid_in_a_closed_month_is_not_billed_again(session, monkeypatch):
     a = accepted(session, "2027-05-06", "2027-05-10", "2027-05-12", "2027-05-18")
     accepted(session, "2027-05-07", "2027-05-11", "2027-05-13", "2027-05-19", insurer="明石市", is_home=0)
     assert close_billing_month(session, parse_month("2027-05")) == 2  # A (home) and the other-city form
@@ -40,6 +40,7 @@ def test_a_form_paid_in_a_closed_month_is_not_billed_again(session):
     record_step(session, a, "resurvey", d("2027-06-01"), "再調査")
     record_step(session, a, "visit", d("2027-06-10"))
     record_step(session, a, "submit", d("2027-06-11"))
+    monkeypatch.setenv("INSPECT_TUI_TODAY", "2027-07-10")  # July comes: no step is dated after today
     record_step(session, a, "accept", d("2027-07-05"))
     b = accepted(session, "2027-07-01", "2027-07-05", "2027-07-06", "2027-07-09")  # a new July form
     july = billing(session, "2027-07")

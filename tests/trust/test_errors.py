@@ -19,9 +19,13 @@ from .conftest import add_case
 HEADER = "case_no,application,ward,insured_no,name,birth_date,received_on,dispatched_on\n"
 
 
+KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノ"
+
+
 def _big_csv(tmp_path: Path, rows: int = 400) -> Path:
+    # names hold no digits (a digit in 氏名 is refused: columns swapped)
     lines = [
-        f"F-{i:04d},新規,長田区,99{i:08d},容量 試験{i},1940-01-02,2027-06-01,2027-06-01\n"
+        f"F-{i:04d},新規,長田区,99{i:08d},容量 {KANA[i % 25]}{KANA[i // 25 % 25]},1940-01-02,2027-06-01,2027-06-01\n"
         for i in range(rows)
     ]
     path = tmp_path / "many.csv"

@@ -1,7 +1,16 @@
 """Japanese dates: parsing what users type, and the Reiwa-era fiscal year.
 
 Accepted input: 2027-04-01, 2027/4/1, R9.4.1, R9/4/1, 令和9年4月1日, 令和元年5月1日,
-H31.4.30, 平成31年4月30日, with full-width digits and separators too.
+H31.4.30, 平成31年4月30日, S39.10.10, T15.12.24, M45.7.29, with full-width digits
+and separators too.
+
+An era date is checked against the era's real first and last day: 平成31年5月1日
+and 昭和64年1月8日 do not exist (those days were 令和元年5月1日 and 平成元年1月8日).
+明治 began on 1868-01-25 (慶応4年1月1日, the change was made retroactive), but until
+明治5年12月2日 Japan used the lunisolar calendar, whose dates cannot be turned into
+Western ones by adding years; so 明治 dates are accepted from 明治6年1月1日
+(1873-01-01, the first day of the Gregorian calendar in Japan). Nobody alive
+today was born before that.
 """
 
 from __future__ import annotations
@@ -9,20 +18,44 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 
-# (name, letter, first day)
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    letter: str
+    first: dt.date  # the era's first day
+    last: dt.date | None  # its last day; None for the current era
+    accepted_from: dt.date | None = None  # the first date we accept in this era, if later than first
+
+    @property
+    def accepts_from(self) -> dt.date:
+        return self.accepted_from or self.first
+
+    def span(self) -> str:
+        """「平成は 1989-01-08 から 2019-04-30」 as used in messages."""
+        start = self.accepts_from.isoformat()
+        return f"{self.name}は {start} から" + (f" {self.last.isoformat()}" if self.last else "")
+
+
+# newest first
 ERAS = (
-    ("令和", "R", dt.date(2019, 5, 1)),
-    ("平成", "H", dt.date(1989, 1, 8)),
-    ("昭和", "S", dt.date(1926, 12, 25)),
+    Era("令和", "R", dt.date(2019, 5, 1), None),
+    Era("平成", "H", dt.date(1989, 1, 8), dt.date(2019, 4, 30)),
+    Era("昭和", "S", dt.date(1926, 12, 25), dt.date(1989, 1, 7)),
+    Era("大正", "T", dt.date(1912, 7, 30), dt.date(1926, 12, 24)),
+    Era("明治", "M", dt.date(1868, 1, 25), dt.date(1912, 7, 29), dt.date(1873, 1, 1)),
 )
-_ERA_BY_KEY = {key: (name, start) for name, letter, start in ERAS for key in (name, letter)}
+_ERA_BY_KEY = {key: era for era in ERAS for key in (era.name, era.letter)}
+_ERA_KEYS = "|".join(e.name for e in ERAS) + "|[" + "".join(e.letter for e in ERAS) + "]"
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _KANJI_WESTERN = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_ERA = re.compile(
-    r"^(令和|平成|昭和|[RHS])\s*(元|\d{1,2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$"
+_ERA_DATE = re.compile(
+    rf"^({_ERA_KEYS})\s*(元|\d{{1,2}})\s*[年./-]\s*(\d{{1,2}})\s*[月./-]\s*(\d{{1,2}})\s*日?$"
 )
+_LOWER_LETTERS = tuple(e.letter.lower() for e in ERAS)
 
 
 class DateError(ValueError):
@@ -32,7 +65,7 @@ class DateError(ValueError):
 def normalize(text: str) -> str:
     """Full-width digits/letters/punctuation to ASCII (NFKC), trimmed, upper-cased era letter."""
     text = unicodedata.normalize("NFKC", text).strip()
-    if text[:1] in ("r", "h", "s"):
+    if text[:1] in _LOWER_LETTERS:
         text = text[:1].upper() + text[1:]
     return text
 
@@ -47,18 +80,45 @@ def parse_date(text: str) -> dt.date:
     if m:
         y, mo, d = (int(g) for g in m.groups())
         return _make(y, mo, d, raw)
-    m = _ERA.match(text)
+    m = _ERA_DATE.match(text)
     if m:
-        era, year_s, mo_s, d_s = m.groups()
-        era_year = 1 if year_s == "元" else int(year_s)
-        if era_year < 1:
-            raise DateError(f"「{raw}」: 元号の年は1以上です")
-        era_name, start = _ERA_BY_KEY[era]
-        day = _make(start.year + era_year - 1, int(mo_s), int(d_s), raw)
-        if day < start:
-            raise DateError(f"「{raw}」は{era_name}の始まり（{start.isoformat()}）より前です")
-        return day
+        key, year_s, mo_s, d_s = m.groups()
+        return era_date(_ERA_BY_KEY[key], 1 if year_s == "元" else int(year_s), int(mo_s), int(d_s), raw)
     raise DateError(f"「{raw}」は日付として読めません（例: 2027-04-01, 2027/4/1, R9.4.1, 令和9年4月1日）")
+
+
+def era_date(era: Era, year: int, month: int, day: int, raw: str = "") -> dt.date:
+    """The Western date of an era date, or DateError when the era has no such day."""
+    raw = raw or f"{era.name}{'元' if year == 1 else year}年{month}月{day}日"
+    if year < 1:
+        raise DateError(f"「{raw}」: 元号の年は1以上です")
+    if dt.date(era.first.year + year - 1, 12, 31) < era.accepts_from:  # 明治5年 and before
+        raise DateError(f"「{raw}」は旧暦の日付のため西暦に換算できません（{era.span()}）")
+    day_ = _make(era.first.year + year - 1, month, day, raw)
+    if day_ < era.accepts_from or (era.last is not None and day_ > era.last):
+        hint = f"。{day_.isoformat()} なら{format_era(day_)}" if era_of(day_) else ""
+        raise DateError(f"「{raw}」はありません（{era.span()}{hint}）")
+    return day_
+
+
+def era_of(day: dt.date) -> Era | None:
+    """The era a Western date is written in (None before 1873-01-01)."""
+    for era in ERAS:
+        if day >= era.accepts_from:
+            return era if era.last is None or day <= era.last else None
+    return None
+
+
+def format_era(day: dt.date) -> str:
+    """令和元年5月1日 for 2019-05-01; the ISO date before 1873."""
+    era = era_of(day)
+    if era is None:
+        return day.isoformat()
+    return f"{era.name}{_year_label(day.year - era.first.year + 1)}{day.month}月{day.day}日"
+
+
+def _year_label(n: int) -> str:
+    return f"{'元' if n == 1 else n}年"
 
 
 def _make(y: int, mo: int, d: int, raw: str) -> dt.date:
@@ -70,10 +130,9 @@ def _make(y: int, mo: int, d: int, raw: str) -> dt.date:
 
 def era_year(year: int) -> str:
     """The Reiwa (or Heisei) era name of a Western year, 元年 for the first: 2019 -> 令和元年."""
-    for name, _letter, start in ERAS:
-        if year >= start.year:
-            n = year - start.year + 1
-            return f"{name}{'元' if n == 1 else n}年"
+    for era in ERAS:
+        if year >= era.first.year:
+            return era.name + _year_label(year - era.first.year + 1)
     return f"{year}年"
 
 

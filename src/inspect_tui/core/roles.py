@@ -39,4 +39,3 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 #: Actions a chief may do only for cases in their own wards.
 WARD_BOUND = frozenset({"case.step", "case.deadline"})
-

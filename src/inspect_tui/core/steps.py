@@ -110,10 +110,24 @@ def order_problems(
     for later, earlier in rules:
         a, b = d.get(later), d.get(earlier)
         if a and b and a < b:
+            la, lb = labels[later], labels[earlier]
             problems.append(
-                (later, f"{labels[later]} {a.isoformat()} が{labels[earlier]} {b.isoformat()} より前です")
+                (later, f"{la} {a.isoformat()} が{lb} {b.isoformat()} より前です（{la}は{lb}以降の日付です）")
             )
     return problems
+
+
+def future_date_problem(label: str, on: dt.date, today: dt.date) -> str | None:
+    """Why a step dated ``on`` cannot be recorded on ``today`` (today in Japan), or None.
+
+    The one rule for every way a step's date comes in: the CLI (case step), the
+    app's step dialog and the import's date columns. Work not yet done has no date.
+    """
+    if on <= today:
+        return None
+    return (
+        f"{label} {on.isoformat()} は今日（日本時間 {today.isoformat()}）より後です。先の日付は記録できません"
+    )
 
 
 def check_dates(d: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
@@ -127,15 +141,29 @@ def check_dates(d: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
     return problems
 
 
+def step_label(step_id: str) -> str:
+    """The name of the date a step records: 訪問日 for visit, 再調査の日 for resurvey."""
+    field = STEPS[step_id].field
+    return FIELD_LABELS[field] if field else f"{STEPS[step_id].label}の日"
+
+
 class StepError(ValueError):
     """A step that cannot be recorded; the message says why."""
 
 
-def apply_step(current: Mapping[str, dt.date | None], step_id: str, on: dt.date) -> dict[str, dt.date | None]:
-    """The case's new dates after a step, or StepError saying why it cannot be."""
+def apply_step(
+    current: Mapping[str, dt.date | None], step_id: str, on: dt.date, today: dt.date | None = None
+) -> dict[str, dt.date | None]:
+    """The case's new dates after a step, or StepError saying why it cannot be.
+
+    With today (in Japan), a step dated after it is refused.
+    """
     step = STEPS.get(step_id)
     if step is None:
         raise StepError(f"知らない操作です: {step_id}")
+    future = future_date_problem(step_label(step_id), on, today) if today else None
+    if future:
+        raise StepError(future)
     status = derive_status(current)
     if status in ("cancelled", "returned"):
         raise StepError(f"{STATUS_LABELS[status]}の依頼には記録できません")

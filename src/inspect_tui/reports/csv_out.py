@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from inspect_tui.reports.doc import Doc, Mark, cell_text
+from inspect_tui.reports.doc import Doc, Mark, cell_text, clean
 
 BOM = "\ufeff"
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,6 +32,7 @@ def _cell(v) -> str:
 
 def render(doc: Doc) -> str:
     """The CSV text, starting with the BOM (write it with encoding='utf-8')."""
+    doc = clean(doc)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([guard(doc.title)])

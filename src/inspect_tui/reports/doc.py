@@ -9,11 +9,18 @@ Cells are ``str``, ``int`` (counts and yen, printed with thousands
 separators), ``None`` (nothing to show, printed as －) or a ``Mark`` (achieved
 or not: ○/× in html and xlsx, 達成/未達 words in terminal text, md and csv —
 ○ and × are ambiguous-width in terminals).
+
+Every renderer starts from ``clean(doc)``: text that came from the database
+(a case number, a note typed by a manager) may hold control characters, which
+would act on the terminal or printer of whoever reads the report; they are
+shown as escapes (``\x1b``) instead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from inspect_tui.core.text import printable
 
 
 @dataclass(frozen=True)
@@ -80,3 +87,27 @@ def cell_text(v: Cell, *, symbols: bool = False) -> str:
     if isinstance(v, int):
         return f"{v:,}"
     return str(v)
+
+
+def _text(v: str) -> str:
+    return printable(v, multiline=True)
+
+
+def clean_table(t: Table) -> Table:
+    """The table with every control character in its text shown as an escape."""
+    rows = [[_text(v) if isinstance(v, str) else v for v in r] for r in t.rows]
+    return replace(t, headers=[_text(h) for h in t.headers], rows=rows, caption=_text(t.caption))
+
+
+def clean(doc: Doc) -> Doc:
+    """The document with every control character in its text shown as an escape."""
+    return replace(
+        doc,
+        title=_text(doc.title),
+        facts=[(_text(k), _text(v)) for k, v in doc.facts],
+        sections=[
+            Section(_text(s.heading), [clean_table(t) for t in s.tables], [_text(p) for p in s.paragraphs])
+            for s in doc.sections
+        ],
+        note=_text(doc.note),
+    )

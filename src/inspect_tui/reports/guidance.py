@@ -12,7 +12,6 @@ documented in docs/guidance-report.md.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -198,9 +197,10 @@ pre { font-family: "Noto Sans Mono CJK JP", monospace; font-size: 9.5pt; margin:
 
 
 def render_html(r: SurveyorReview, issued: dt.date) -> str:
+    from inspect_tui.reports.doc import clean
     from inspect_tui.reports.html_out import CSS, render_table
 
-    doc = guidance_doc(r, issued)
+    doc = clean(guidance_doc(r, issued))
     dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in doc.facts)
     body = [f"<h1>{escape(doc.title)}</h1>", f'<div class="facts"><dl>{dl}</dl></div>']
     if doc.note:
@@ -324,7 +324,9 @@ def render_guidance(r: SurveyorReview, fmt: str, issued: dt.date) -> str:
     if fmt == "html":
         return render_html(r, issued)
     if fmt == "json":
-        return json.dumps(guidance_json(r, issued), ensure_ascii=False, indent=2) + "\n"
+        from inspect_tui.reports.render import json_text
+
+        return json_text(guidance_json(r, issued))
     raise ValueError(f"形式「{fmt}」には対応していません（{' / '.join(FORMATS)}）")
 
 

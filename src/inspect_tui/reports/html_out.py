@@ -3,14 +3,15 @@
 Page numbers use the CSS paged-media margin boxes (@page @bottom-center with
 counter(page) / counter(pages)), which Chromium supports since version 131;
 older browsers print without them. Everything is escaped; no scripts, no
-external resources (the machines are offline).
+external resources (the machines are offline). Control characters in the text
+are shown as escapes (``\x1b``) before escaping: HTML has no place for them.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from inspect_tui.reports.doc import Doc, Mark, Table, cell_text
+from inspect_tui.reports.doc import Doc, Mark, Table, cell_text, clean, clean_table
 
 CSS = """
 @page { size: A4; margin: 18mm 15mm 20mm 15mm;
@@ -50,6 +51,7 @@ def _cell(v, align: str) -> str:
 
 
 def render_table(t: Table) -> str:
+    t = clean_table(t)
     aligns = t.aligns()
     parts = ["<table>"]
     if t.caption:
@@ -63,6 +65,7 @@ def render_table(t: Table) -> str:
 
 
 def render(doc: Doc) -> str:
+    doc = clean(doc)
     facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in doc.facts)
     sign = (
         '<table class="sign" aria-label="押印欄"><tr><th>業務責任者</th></tr><tr><td>印</td></tr></table>'

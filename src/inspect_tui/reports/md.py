@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inspect_tui.reports.doc import Doc, Table, cell_text
+from inspect_tui.reports.doc import Doc, Table, cell_text, clean, clean_table
 
 _SEP = {"l": ":---", "r": "---:", "c": ":---:"}
 
@@ -12,6 +12,7 @@ def _cell(v) -> str:
 
 
 def render_table(t: Table) -> str:
+    t = clean_table(t)
     lines = [
         "| " + " | ".join(_cell(h) for h in t.headers) + " |",
         "| " + " | ".join(_SEP[a] for a in t.aligns()) + " |",
@@ -21,6 +22,7 @@ def render_table(t: Table) -> str:
 
 
 def render(doc: Doc) -> str:
+    doc = clean(doc)
     out = [f"# {doc.title}", ""]
     out += [f"- {label}: {value}" for label, value in doc.facts]
     if doc.note:

@@ -7,6 +7,7 @@ and ``to_json()`` (its documented JSON shape).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Protocol
 
 from inspect_tui.reports.doc import Doc
@@ -20,9 +21,19 @@ class Renderable(Protocol):
     def to_json(self) -> dict[str, Any]: ...
 
 
+# json.dumps escapes C0 controls; DEL, C1 controls and lone surrogates it leaves raw
+_JSON_RAW = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def json_text(data: Any) -> str:
+    """JSON as UTF-8 text with every control character escaped (\\u001b, \\u009b)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
 def render(report: Renderable, fmt: str) -> str | bytes:
     if fmt == "json":
-        return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+        return json_text(report.to_json())
     # full: every late case listed (html and xlsx are for filing; text is for reading)
     doc = report.as_doc(full=fmt in ("html", "xlsx"))
     if fmt == "text":

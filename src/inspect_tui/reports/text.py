@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from inspect_tui.reports.doc import Doc, Table, cell_text
+from inspect_tui.reports.doc import Doc, Table, cell_text, clean, clean_table
 from inspect_tui.reports.textwidth import width as text_width
 from inspect_tui.reports.textwidth import wrap
 
@@ -16,6 +16,7 @@ _ALIGN = {"l": "left", "r": "right", "c": "center"}
 
 
 def render_table(t: Table) -> str:
+    t = clean_table(t)
     rows = [[cell_text(v) for v in r] for r in t.rows]
     return tabulate(
         rows,
@@ -27,6 +28,7 @@ def render_table(t: Table) -> str:
 
 
 def render(doc: Doc, width: int = 80) -> str:
+    doc = clean(doc)
     out: list[str] = [doc.title, "=" * min(width, 2 * len(doc.title))]
     for label, value in doc.facts:
         out += wrap(f"{label}: {value}", width)

@@ -2,7 +2,8 @@
 the table's header row repeated on every page, page numbers in the footer.
 
 Marks are ○ / × here (a spreadsheet has no width problem). Counts and yen are
-numbers with a #,##0 format so the monitor can sum them.
+numbers with a #,##0 format so the monitor can sum them. Control characters,
+which openpyxl refuses (IllegalCharacterError), are shown as escapes (``\x1b``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 
-from inspect_tui.reports.doc import Doc, Mark, cell_text
+from inspect_tui.reports.doc import Doc, Mark, cell_text, clean
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
@@ -43,6 +44,7 @@ def render(doc: Doc) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    doc = clean(doc)
     wb = Workbook()
     wb.remove(wb.active)
     thin = Side(style="thin", color="444444")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from inspect_tui.core.deadlines import case_rules, default_rules
 from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError, apply_step, derive_status
+from inspect_tui.core.text import control_problem
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust import (
@@ -65,6 +66,9 @@ CASE_LABELS = {
 }
 
 
+NOTE_CONTROLS = "\t\n"  # a note may have tabs and line breaks, no other control character
+
+
 def _conflict(s: Session, case_no: str, read_version: int) -> ConflictError:
     """A ConflictError that says what others changed since the user read the case."""
     now_row = get_case(s.db, case_no)
@@ -101,12 +105,16 @@ def record_step(
     transaction. expected_version (the version the user saw) guards against
     overwriting someone else's change. Returns the new status.
     """
-    on = on or today_jp()
+    today = today_jp()
+    on = on or today
+    bad_note = control_problem(note, allow=NOTE_CONTROLS)
+    if bad_note:
+        raise StepError(f"メモの{bad_note}")
     row = _load(s, case_no)
     require(s, "case.step", ward=row["ward"])
     if expected_version is not None and row["version"] != expected_version:
         raise _conflict(s, case_no, expected_version)
-    apply_step(to_dates(row), step_id, on)  # say what is wrong before taking the write lock
+    apply_step(to_dates(row), step_id, on, today)  # say what is wrong before taking the write lock
     now = now_jp_iso()
     with write(s.db):
         # Read again under the write lock: someone may have written in between. With
@@ -119,7 +127,7 @@ def record_step(
             require(s, "case.step", ward=fresh["ward"])
         row = fresh
         current = to_dates(row)
-        new = apply_step(current, step_id, on)
+        new = apply_step(current, step_id, on, today)
         changes = {f: v for f, v in new.items() if v != current.get(f)}
         changes["status"] = derive_status(new)
         try:

@@ -1,14 +1,17 @@
 """Importing the city's request list (cases) and the surveyor roster (surveyors) from CSV.
 
 All rows or none: the file is read and every row checked first; any problem
-fails the whole import with a message listing each one as
-``行 N 列 <column>: <what is wrong>`` and the database is left untouched.
-Re-importing a file updates rows by case number / surveyor code and writes
-only what changed. Personal values (name, insured number, date of birth) never
-appear in messages, events or the summary.
+fails the whole import with a message listing the first 50 as
+``行 N 列 <column>: <what is wrong>`` (and how many more there are) and the
+database is left untouched. Re-importing a file updates rows by case number /
+surveyor code and writes only what changed. Personal values (name, insured
+number, date of birth) never appear in messages, events or the summary
+(services/import_rows.py says how a swapped column is kept from quoting them).
 
-Built for big files: one pass over the rows, one query per table for what is
-already stored, executemany for the writes, one transaction.
+Built for big files and safe with hostile ones: the file is read as its rows are
+checked, within the limits of store/csvread.py (size, line length, columns,
+rows, cell length); one query per table for what is already stored,
+executemany for the writes, one transaction.
 """
 
 from __future__ import annotations
@@ -18,36 +21,37 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from inspect_tui.core.calendar import OutOfRange
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.masking import PERSONAL_FIELDS
 from inspect_tui.core.steps import DATE_FIELDS, check_dates, derive_status, order_problems
-from inspect_tui.core.today import now_jp_iso
+from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.import_rows import (
+    CheckedRow,
+    Problem,
+    Problems,
+    check_rows,
+    failure_message,
+)
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust import writes
 from inspect_tui.store.cases import case_row, insert_cases
 from inspect_tui.store.csvfile import (
     CASES,
     COLUMN_LABELS,
-    ENCODING_LABELS,
     SPECS,
     SURVEYOR_COLUMNS,
     SURVEYOR_DATES,
     SURVEYOR_ORDER,
     SURVEYORS,
-    CellError,
     Cells,
-    CsvFileError,
-    CsvRow,
-    CsvTable,
     HeaderMap,
-    KindSpec,
     map_header,
-    read_csv,
 )
-from inspect_tui.store.db import rollback
+from inspect_tui.store.csvread import ENCODING_LABELS, LIMITS, CsvFileError, CsvLimits, CsvTable, open_csv
+from inspect_tui.store.tx import read, write
 
 __all__ = ["KINDS", "ImportFailed", "ImportSummary", "Problem", "RowChange", "import_file"]
 
@@ -55,23 +59,11 @@ KINDS = ("cases", "surveyors")
 KIND_LABELS = {"cases": "依頼一覧", "surveyors": "調査員名簿"}
 DRY_RUN_LIST_LIMIT = 50
 IMPORT_EVENT = "import"
-HEADER_NAMES = {"applicant_name": "name"}  # the header a user writes, where it differs from the column
 
 
 # -- results and errors -------------------------------------------------------------
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    column: str  # as the user knows it: the header in the file, else the Japanese label
-    message: str
-    order: int = 0  # column position, to keep a line's problems in file order
-
-    def __str__(self) -> str:
-        return f"行 {self.line} 列 {self.column}: {self.message}"
-
-
 class ImportFailed(ValueError):
-    """The file cannot be imported; str() lists every problem, one a line."""
+    """The file cannot be imported; str() lists the problems (the first 50, then a count)."""
 
     def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(message)
@@ -112,103 +104,9 @@ class ImportSummary:
         return "\n".join(lines)
 
 
-# -- reading and checking rows ------------------------------------------------------
-@dataclass
-class Checked:
-    """Every row's converted values, and every problem found so far."""
-
-    rows: list[CheckedRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-class CheckedRow(NamedTuple):
-    row: CsvRow
-    values: dict[str, Any]  # stored column -> value (dates as dates); failed cells left out
-    ok: bool  # no problem in any cell
-    dates_ok: bool  # every date cell read, so the order rules between dates can be checked
-
-
-def _header_problems(spec: KindSpec, table: CsvTable, header: HeaderMap) -> list[Problem]:
-    line = table.header_line
-    if not header.columns:  # a data row where the header should be: never echo its cells
-        example = "、".join(COLUMN_LABELS[c] for c in spec.required)
-        return [
-            Problem(line, "-", f"見出しの行がありません。最初の行に列名（{example} など）を書いてください")
-        ]
-    out: list[Problem] = []
-    for index, text in header.unknown:
-        if not text:
-            if any(index < len(r.cells) and r.cells[index] for r in table.rows):
-                out.append(Problem(line, f"{index + 1}列目", "見出しがないのに値があります", index))
-            continue
-        known = ", ".join(HEADER_NAMES.get(c, c) for c in dict.fromkeys(spec.headers.values()))
-        out.append(Problem(line, text, f"知らない列です（使える列: {known}）", index))
-    for text, earlier in header.repeated:
-        out.append(Problem(line, text, f"「{earlier}」と同じ列です。どちらか一方にしてください"))
-    for column in spec.required:
-        if column not in header.columns:
-            out.append(Problem(line, COLUMN_LABELS[column], f"必須の列がありません（{column}）", 10_000))
-    return out
-
-
-def check_rows(spec: KindSpec, table: CsvTable, header: HeaderMap, cells: Cells) -> Checked:
-    """Every row converted, with its problems; keys checked for blanks and repeats."""
-    out = Checked(problems=_header_problems(spec, table, header))
-    converters = spec.converters(cells)
-    present = [
-        (column, index, converters[column], header.labels[column], column in PERSONAL_FIELDS)
-        for column, index in header.columns.items()
-    ]
-    width = len(table.header)
-    required = [(c, header.labels[c], header.columns[c]) for c in spec.required if c in header.columns]
-    complete = len(required) == len(spec.required)  # else the header is already a problem
-    key_label = header.labels.get(spec.key, COLUMN_LABELS[spec.key])
-    seen: dict[str, int] = {}
-    for row in table.rows:
-        cells_ = row.cells
-        if len(cells_) != width and (len(cells_) < width or any(cells_[width:])):
-            out.problems.append(
-                Problem(row.line, "-", f"列の数（{len(cells_)}）が見出し（{width}）と合いません")
-            )
-            continue
-        values: dict[str, Any] = {}
-        bad = dates_bad = False
-        for column, index, convert, label, personal in present:
-            raw = cells_[index]
-            try:
-                values[column] = convert(raw)
-            except CellError as exc:
-                bad = True
-                dates_bad = dates_bad or column in DATE_FIELDS
-                message = str(exc)
-                if personal and raw in message:
-                    message = "読めない値です（値は表示しません）"
-                out.problems.append(Problem(row.line, label, message, index))
-        for column, label, index in required:
-            if column in values and values[column] is None:
-                bad = True
-                out.problems.append(Problem(row.line, label, "空欄にできません", index))
-        key = values.get(spec.key)
-        if key:
-            if key in seen:
-                bad = True
-                out.problems.append(
-                    Problem(
-                        row.line,
-                        key_label,
-                        f"{key} が行 {seen[key]} と重複しています",
-                        header.columns[spec.key],
-                    )
-                )
-            else:
-                seen[key] = row.line
-        out.rows.append(CheckedRow(row, values, complete and not bad, not dates_bad))
-    return out
-
-
-def _date_problems(row: CsvRow, header: HeaderMap, problems: Iterable[tuple[str, str]]) -> list[Problem]:
+def _date_problems(line: int, header: HeaderMap, problems: Iterable[tuple[str, str]]) -> list[Problem]:
     return [
-        Problem(row.line, header.labels.get(f, COLUMN_LABELS.get(f, f)), msg, header.columns.get(f, 0))
+        Problem(line, header.labels.get(f, COLUMN_LABELS.get(f, f)), msg, header.columns.get(f, 0))
         for f, msg in problems
     ]
 
@@ -234,11 +132,11 @@ def _extended(conn: sqlite3.Connection) -> set[tuple[int, str]]:
     }
 
 
-def plan_cases(s: Session, table: CsvTable, header: HeaderMap, now: str) -> tuple[CasePlan, list[Problem]]:
+def plan_cases(s: Session, table: CsvTable, header: HeaderMap, now: str) -> tuple[CasePlan, Problems]:
     conn = s.db.conn
     existing = {r["case_no"]: r for r in conn.execute("SELECT * FROM cases")}
     codes = [r[0] for r in conn.execute("SELECT code FROM surveyors")]
-    checked = check_rows(CASES, table, header, Cells(s.config.wards, codes))
+    checked = check_rows(CASES, table, header, Cells(s.config.wards, codes, today_jp()))
     problems = checked.problems
     plan = CasePlan()
     extended = _extended(conn) if existing else set()
@@ -259,27 +157,27 @@ def plan_cases(s: Session, table: CsvTable, header: HeaderMap, now: str) -> tupl
 
 def _plan_new_case(
     plan: CasePlan,
-    problems: list[Problem],
+    problems: Problems,
     item: CheckedRow,
     header: HeaderMap,
     s: Session,
     now: str,
 ) -> None:
-    row, values = item.row, item.values
+    line, values = item.line, item.values
     date_problems = check_dates(values)
     if date_problems:
-        problems.extend(_date_problems(row, header, date_problems))
+        problems.extend(_date_problems(line, header, date_problems))
     if date_problems or not item.ok:
         return
     try:
         plan.inserts.append(case_row(values, s.calendar, now))
     except OutOfRange:
-        problems.extend(_out_of_range(row, header, values, s.calendar))
+        problems.extend(_out_of_range(line, header, values, s.calendar))
         return
     plan.changes.append(RowChange(values["case_no"], "add"))
 
 
-def _out_of_range(row: CsvRow, header: HeaderMap, dates: Mapping[str, Any], calendar: Any) -> list[Problem]:
+def _out_of_range(line: int, header: HeaderMap, dates: Mapping[str, Any], calendar: Any) -> list[Problem]:
     """Which base date gives a deadline outside the calendar (rare: only then is this called)."""
     out: dict[str, Problem] = {}
     for rule in case_rules():
@@ -289,20 +187,20 @@ def _out_of_range(row: CsvRow, header: HeaderMap, dates: Mapping[str, Any], cale
                 rule.due(base, calendar)
         except OutOfRange as exc:
             label = header.labels.get(rule.base, COLUMN_LABELS[rule.base])
-            out.setdefault(rule.base, Problem(row.line, label, str(exc), header.columns.get(rule.base, 0)))
+            out.setdefault(rule.base, Problem(line, label, str(exc), header.columns.get(rule.base, 0)))
     return list(out.values())
 
 
 def _plan_case_update(
     plan: CasePlan,
-    problems: list[Problem],
+    problems: Problems,
     item: CheckedRow,
     old: sqlite3.Row,
     header: HeaderMap,
     extended: set[tuple[int, str]],
     calendar: Any,
 ) -> None:
-    row, values = item.row, item.values
+    line, values = item.line, item.values
     purged = bool(old["personal_purged_on"])
     changed: dict[str, Any] = {}
     for column, value in values.items():
@@ -318,7 +216,7 @@ def _plan_case_update(
     dates.update((f, values[f]) for f in DATE_FIELDS if f in values)
     date_problems = check_dates(dates)
     if date_problems:
-        problems.extend(_date_problems(row, header, date_problems))
+        problems.extend(_date_problems(line, header, date_problems))
     if date_problems or not item.ok:
         return
     notes = [_change_note(c, old[c], v) for c, v in changed.items() if c != "is_home"]
@@ -337,7 +235,7 @@ def _plan_case_update(
         try:
             due = _iso(rule.due(base, calendar)) if base else None
         except OutOfRange:
-            problems.extend(_out_of_range(row, header, dates, calendar))
+            problems.extend(_out_of_range(line, header, dates, calendar))
             return
         if due != old[column]:
             cols[column] = due
@@ -402,19 +300,17 @@ class SurveyorPlan:
     unchanged: int = 0
 
 
-def plan_surveyors(
-    s: Session, table: CsvTable, header: HeaderMap, now: str
-) -> tuple[SurveyorPlan, list[Problem]]:
+def plan_surveyors(s: Session, table: CsvTable, header: HeaderMap, now: str) -> tuple[SurveyorPlan, Problems]:
     existing = {r["code"]: r for r in s.db.conn.execute("SELECT * FROM surveyors")}
     checked = check_rows(SURVEYORS, table, header, Cells(s.config.wards, existing))
     problems = checked.problems
     plan = SurveyorPlan()
     for item in checked.rows:
-        row, values = item.row, item.values
+        line, values = item.line, item.values
         old = existing.get(values.get("code"))
         order = _surveyor_date_problems(values, old) if item.dates_ok else []
         if order:
-            problems.extend(_date_problems(row, header, order))
+            problems.extend(_date_problems(line, header, order))
         if order or not item.ok:
             continue
         stored = {c: _iso(v) for c, v in values.items()}
@@ -465,74 +361,60 @@ def write_surveyors(s: Session, plan: SurveyorPlan, now: str) -> None:
 PLANNERS = {"cases": (plan_cases, write_cases), "surveyors": (plan_surveyors, write_surveyors)}
 
 
-def failure_message(path: Path, problems: list[Problem]) -> str:
-    ordered = sorted(problems, key=lambda p: (p.line, p.order))
-    head = (
-        f"{path.name}: {len(ordered)} 件の問題があるため取り込みませんでした"
-        "（データベースは変更していません）"
-    )
-    return "\n".join([head, *(f"  {p}" for p in ordered)])
-
-
-def _begin(conn: sqlite3.Connection, dry_run: bool) -> None:
-    """A read transaction for a dry run; else the write lock for the whole import."""
-    try:
-        conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
-        raise ImportFailed(
-            "データベースを他の人（または別の画面）が更新中です。しばらくしてからもう一度取り込んでください"
-        ) from None
-
-
 @writes("import")
-def import_file(s: Session, kind: str, path: Path, *, dry_run: bool = False) -> ImportSummary:
+def import_file(
+    s: Session, kind: str, path: Path, *, dry_run: bool = False, limits: CsvLimits = LIMITS
+) -> ImportSummary:
     """Import a cases or surveyors CSV file: all rows or none. dry_run writes nothing
-    (and still needs the import permission: it reads the whole file and reports on it)."""
+    (and still needs the import permission: it reads the whole file and reports on it).
+
+    The file is read as its rows are checked, never whole in memory, within ``limits``.
+    """
     if kind not in SPECS:
         raise ValueError(f"知らない取り込みの種類です: {kind}（{' / '.join(KINDS)}）")
     from inspect_tui.store.audit import record_audit
 
     path = Path(path)
     try:
-        table = read_csv(path)
+        table = open_csv(path, limits)
     except CsvFileError as exc:
         raise ImportFailed(str(exc)) from None
     header = map_header(table.header, SPECS[kind].headers)
     plan_fn, write_fn = PLANNERS[kind]
-    conn = s.db.conn
     now = now_jp_iso()
-    _begin(conn, dry_run)
     try:
-        plan, problems = plan_fn(s, table, header, now)  # type: ignore[operator]
-        if problems:
-            raise ImportFailed(failure_message(path, problems), tuple(problems))
-        if not dry_run:
-            write_fn(s, plan, now)  # type: ignore[operator]
-            if plan.changes:
-                # One audit row per import: who, when, which file, and every record it added or
-                # changed with the columns changed (the per-case events keep old -> new dates).
-                # A chained row per record cost 28% of a 100k-row import.
-                record_audit(
-                    s.db,
-                    s.who,
-                    "import",
-                    "case" if kind == "cases" else "surveyor",
-                    path.name,
-                    None,
-                    {
-                        "file": path.name,
-                        "added": sum(1 for c in plan.changes if c.action == "add"),
-                        "updated": sum(1 for c in plan.changes if c.action == "update"),
-                        "changes": [[c.key, c.action, *c.columns] for c in plan.changes],
-                    },
-                    at=now,
-                )
-    except BaseException:
-        rollback(conn)
-        raise
-    conn.execute("ROLLBACK" if dry_run else "COMMIT")
+        # a dry run reads one snapshot and writes nothing; an import holds the write lock
+        # (store.tx.write: it waits while another process writes) from the first row read
+        with read(s.db) if dry_run else write(s.db):
+            try:
+                plan, problems = plan_fn(s, table, header, now)  # type: ignore[operator]
+            except CsvFileError as exc:  # found while the rows were read: nothing is written
+                raise ImportFailed(str(exc)) from None
+            if problems:
+                raise ImportFailed(failure_message(path.name, problems), tuple(problems))
+            if not dry_run:
+                write_fn(s, plan, now)  # type: ignore[operator]
+                if plan.changes:
+                    # One audit row per import: who, when, which file, and every record it added
+                    # or changed with the columns changed (the per-case events keep old -> new
+                    # dates). A chained row per record cost 28% of a 100k-row import.
+                    record_audit(
+                        s.db,
+                        s.who,
+                        "import",
+                        "case" if kind == "cases" else "surveyor",
+                        path.name,
+                        None,
+                        {
+                            "file": path.name,
+                            "added": sum(1 for c in plan.changes if c.action == "add"),
+                            "updated": sum(1 for c in plan.changes if c.action == "update"),
+                            "changes": [[c.key, c.action, *c.columns] for c in plan.changes],
+                        },
+                        at=now,
+                    )
+    finally:
+        table.close()
     return ImportSummary(
         kind=kind,
         added=sum(1 for c in plan.changes if c.action == "add"),

@@ -1,121 +1,25 @@
-"""CSV files a user brings: decoding, rows with their line numbers, header mapping.
+"""What the columns of a CSV file a user brings mean: header mapping and cell values.
 
-Excel in Japan saves CSV as CP932 ("CSV (コンマ区切り)") or UTF-8 with a BOM
-("CSV UTF-8"); other tools write plain UTF-8. We try UTF-8 (BOM or not)
-strictly, then CP932; anything else (UTF-16 "Unicode テキスト", binary) is
-refused with a message saying how to save the file instead.
-
-Headers may be the English column names or the Japanese labels a user would
-write; ``map_header`` turns either into the column names we store. The cell
-converters turn what a user types (○, はい, R9.4.1, full-width digits) into the
-values we store, and ``CASES`` / ``SURVEYORS`` say which converter reads which
-column. Checking whole rows and writing them is services/importing.py.
+Reading the file (encodings, limits, rows with their line numbers) is
+store/csvread.py. Headers may be the English column names or the Japanese
+labels a user would write; ``map_header`` turns either into the column names
+we store. The cell converters turn what a user types (○, はい, R9.4.1,
+full-width digits) into the values we store, and ``CASES`` / ``SURVEYORS`` say
+which converter reads which column. Checking whole rows is
+services/import_rows.py; writing them is services/importing.py.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from inspect_tui.core.jpdate import DateError, parse_date
-from inspect_tui.core.steps import DATE_FIELDS, FIELD_LABELS
-
-ENCODINGS = ("utf-8-sig", "cp932")
-ENCODING_LABELS = {"utf-8-sig": "UTF-8", "cp932": "CP932（Shift_JIS）"}
-SAVE_AS_HINT = "Excel なら「CSV UTF-8」か「CSV（コンマ区切り）」で保存し直してください"
-
-
-class CsvFileError(ValueError):
-    """A file we cannot read as CSV; the message says why and what to do."""
-
-
-class CsvRow(NamedTuple):
-    line: int  # physical line number in the file where the record starts (header = 1)
-    cells: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CsvTable:
-    encoding: str
-    header: tuple[str, ...]  # as written in the file, trimmed
-    header_line: int
-    rows: tuple[CsvRow, ...]
-
-
-# -- decoding -----------------------------------------------------------------------
-def decode_bytes(data: bytes, name: str = "") -> tuple[str, str]:
-    """(text, encoding) of a CSV file's bytes, or CsvFileError naming the problem."""
-    where = f"{name}: " if name else ""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CsvFileError(f"{where}UTF-16 で保存されたファイルは読めません。{SAVE_AS_HINT}")
-    if b"\x00" in data:
-        raise CsvFileError(
-            f"{where}CSV ではないか、UTF-16 などの読めない文字コードのファイルです。{SAVE_AS_HINT}"
-        )
-    failed: UnicodeDecodeError | None = None
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding, errors="strict"), encoding
-        except UnicodeDecodeError as exc:
-            if data.startswith(b"\xef\xbb\xbf"):  # says UTF-8 (BOM) yet is not: no CP932 guess
-                line = _line_at(data, exc.start)
-                raise CsvFileError(
-                    f"{where}行 {line}: UTF-8（BOM 付き）として読めないバイトがあります。{SAVE_AS_HINT}"
-                ) from None
-            failed = exc
-    line = _line_at(data, failed.start) if failed else 1
-    raise CsvFileError(
-        f"{where}文字コードが UTF-8 でも CP932（Shift_JIS）でもありません（行 {line} で読めないバイト）。"
-        f"{SAVE_AS_HINT}"
-    )
-
-
-def _line_at(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def read_csv(path: Path) -> CsvTable:
-    """The whole file as a header and rows, blank lines skipped, cells trimmed."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CsvFileError(f"ファイルがありません: {path}") from None
-    except IsADirectoryError:
-        raise CsvFileError(f"{path} はフォルダです。CSV ファイルを指定してください") from None
-    except OSError as exc:
-        raise CsvFileError(f"{path}: 読めません: {exc.strerror}") from None
-    text, encoding = decode_bytes(data, path.name)
-    return parse_csv_text(text, encoding, path.name)
-
-
-def parse_csv_text(text: str, encoding: str = "utf-8-sig", name: str = "") -> CsvTable:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[CsvRow] = []
-    header: tuple[str, ...] | None = None
-    header_line = 0
-    last_line = 0
-    try:
-        for record in reader:
-            start, last_line = last_line + 1, reader.line_num
-            cells = tuple(map(str.strip, record))
-            if not any(cells):
-                continue
-            if header is None:
-                header, header_line = cells, start
-            else:
-                rows.append(CsvRow(start, cells))
-    except csv.Error as exc:
-        where = f"{name}: " if name else ""
-        raise CsvFileError(f"{where}行 {reader.line_num}: CSV として読めません（{exc}）") from None
-    if header is None:
-        raise CsvFileError(f"{name + ': ' if name else ''}空のファイルです（見出しの行がありません）")
-    return CsvTable(encoding, header, header_line, tuple(rows))
+from inspect_tui.core.steps import DATE_FIELDS, FIELD_LABELS, future_date_problem
 
 
 # -- header mapping -----------------------------------------------------------------
@@ -260,8 +164,39 @@ def parse_qualification(raw: str) -> str | None:
     return found
 
 
-def text_or_none(raw: str) -> str | None:
-    return raw or None
+_DIGIT = re.compile(r"\d")
+SWAPPED_HINT = "値は表示しません。列が入れ替わっていませんか"
+
+
+def person_name(raw: str) -> str | None:
+    """A person's name: never holds a digit (a date or a number there means shifted columns).
+
+    The message describes the value without repeating it (personal data).
+    """
+    if not raw:
+        return None
+    if _DIGIT.search(raw):
+        try:
+            parse_date(raw)
+            looks = "日付のような値"
+        except DateError:
+            looks = "数字の入った値"
+        raise CellError(f"氏名の列に{looks}があります（{SWAPPED_HINT}）")
+    return raw
+
+
+def insured_no(raw: str) -> str | None:
+    """被保険者番号: ten digits (full-width digits are made ASCII); never repeated in a message."""
+    if len(raw) == 10 and raw.isdigit() and raw.isascii():
+        return raw
+    value = code_or_none(raw)
+    if value is None:
+        return None
+    if not (value.isdigit() and value.isascii()):
+        raise CellError(f"被保険者番号の列に数字以外を含む値があります（{SWAPPED_HINT}）")
+    if len(value) != 10:
+        raise CellError(f"被保険者番号は10桁です（この値は {len(value)} 桁。値は表示しません）")
+    return value
 
 
 def code_or_none(raw: str) -> str | None:
@@ -281,10 +216,13 @@ def split_wards(raw: str) -> list[str]:
 class Cells:
     """Converters that need the config or the database, with a date cache per import."""
 
-    def __init__(self, wards: Iterable[str], surveyor_codes: Iterable[str]) -> None:
+    def __init__(
+        self, wards: Iterable[str], surveyor_codes: Iterable[str], today: dt.date | None = None
+    ) -> None:
         self.wards = tuple(wards)
         self._ward_set = frozenset(self.wards)
         self.surveyor_codes = frozenset(surveyor_codes)
+        self.today = today  # today in Japan: no step and no birth after it (None: not checked)
         self._dates: dict[str, dt.date | str] = {}
 
     def date(self, raw: str) -> dt.date | None:
@@ -302,12 +240,28 @@ class Cells:
             raise CellError(found)
         return found
 
+    def step_date(self, field: str) -> Callable[[str], dt.date | None]:
+        """The converter of a case's step date column: a date, and not after today."""
+        label = FIELD_LABELS[field]
+        today = self.today
+
+        def convert(raw: str) -> dt.date | None:
+            day = self.date(raw)
+            if day is not None and today is not None and day > today:
+                raise CellError(future_date_problem(label, day, today) or "")
+            return day
+
+        return convert
+
     def personal_date(self, raw: str) -> dt.date | None:
-        """A date of personal data: the error never repeats the value."""
+        """A date of personal data (birth): the error never repeats the value."""
         try:
-            return self.date(raw)
+            day = self.date(raw)
         except CellError:
             raise CellError("日付として読めません（値は表示しません）") from None
+        if day is not None and self.today is not None and day > self.today:
+            raise CellError(f"今日（日本時間 {self.today.isoformat()}）より後の日付です（値は表示しません）")
+        return day
 
     def ward(self, raw: str) -> str | None:
         if raw in self._ward_set:
@@ -372,18 +326,21 @@ class KindSpec:
     headers: Mapping[str, str]
     required: tuple[str, ...]
     converters: Callable[[Cells], dict[str, Callable[[str], Any]]] = field(repr=False)
+    # columns of personal data: never quoted in a message, nor is their value when it turns
+    # up in another column of the same row (columns swapped)
+    personal: frozenset[str] = frozenset()
 
 
 def _case_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
-    conv: dict[str, Callable[[str], Any]] = {f: c.date for f in DATE_FIELDS}
+    conv: dict[str, Callable[[str], Any]] = {f: c.step_date(f) for f in DATE_FIELDS}
     conv.update(
         case_no=code_or_none,
         insurer=nfkc,
         welfare=parse_flag,
         application=parse_application,
         ward=c.ward,
-        insured_no=code_or_none,
-        applicant_name=text_or_none,
+        insured_no=insured_no,
+        applicant_name=person_name,
         birth_date=c.personal_date,
         urgent=parse_flag,
         surveyor=c.surveyor,
@@ -395,7 +352,7 @@ def _case_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
 def _surveyor_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
     return {
         "code": code_or_none,
-        "name": text_or_none,
+        "name": person_name,
         "qualification": parse_qualification,
         "registration_no": code_or_none,
         "registered_on": c.date,
@@ -414,6 +371,7 @@ CASES = KindSpec(
     CASE_HEADERS,
     ("case_no", "application", "ward", "received_on"),
     _case_converters,
+    frozenset({"applicant_name", "insured_no", "birth_date"}),
 )
 SURVEYORS = KindSpec(
     "surveyors",
@@ -421,6 +379,7 @@ SURVEYORS = KindSpec(
     SURVEYOR_HEADERS,
     ("code", "name", "qualification"),
     _surveyor_converters,
+    frozenset({"name", "registration_no"}),  # staff personal data
 )
 SPECS = {"cases": CASES, "surveyors": SURVEYORS}
 SURVEYOR_COLUMNS = tuple(dict.fromkeys(SURVEYOR_HEADERS.values()))

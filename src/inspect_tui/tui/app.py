@@ -121,6 +121,14 @@ class InspectApp(App[int]):
         self.purge_unfinished = False  # a purge whose old pages another connection still holds
         self.permissions: Permissions = NOBODY  # what this login may do, read when the session opens
         self._set_up_themes()
+        from inspect_tui.tui.safe_text import ControlCharacters
+
+        self._control_filter = ControlCharacters()
+
+    def get_line_filters(self):
+        """Textual's filters (NO_COLOR, dim), then ours: no control character from the data
+        reaches the terminal, whichever screen draws it (tui/safe_text.py)."""
+        return [*super().get_line_filters(), self._control_filter]
 
     # -- start --------------------------------------------------------------
     def _set_up_themes(self) -> None:

@@ -1,5 +1,6 @@
 """Record one step of a case: the date (today in Japan by default; 2027-06-15,
-R9.6.15, 令和9年6月15日 …) and a note, checked by services.cases.record_step.
+R9.6.15, 令和9年6月15日 …; never after today) and a note, checked by
+services.cases.record_step.
 A StepError (visit before the request, acceptance before submission, …) or a
 conflict stays in the dialog, in words. A note that looks like personal data
 (the case's applicant, a 10-digit number, a date of birth) is warned about under
@@ -82,13 +83,18 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
     @on(Button.Pressed, "#step-save")
     def action_save(self) -> None:
         from inspect_tui.core.jpdate import DateError, parse_date
+        from inspect_tui.core.steps import future_date_problem, step_label
+        from inspect_tui.core.today import today_jp
 
         if self.busy:
             return
         try:
             on_date = parse_date(self.query_one("#step-date", Input).value)
+            problem = future_date_problem(step_label(self.step), on_date, today_jp())
         except DateError as exc:
-            self._error(str(exc))
+            problem = str(exc)
+        if problem:  # said at once; record_step checks the same rule again
+            self._error(problem)
             self.query_one("#step-date", Input).focus()
             return
         from inspect_tui.services.free_text import field_warnings
