@@ -158,12 +158,24 @@ def cmd_config(args: argparse.Namespace) -> int:
         _out(str(config_path()))
     elif args.action == "example":
         _out(EXAMPLE)
-    else:  # check
-        cfg = _config()
-        _out(
-            f"{cfg.path or config_path()}: "
-            + ("問題ありません" if cfg.path else "ファイルがないので既定値を使います")
-        )
+    else:  # check: the file and everything it points at ([keys], sla_file, kpi_file)
+        from inspect_tui.config_check import check_config
+
+        report = check_config()
+        if report.problems:
+            raise UserError(
+                f"設定に問題があります（{len(report.problems)} 件）:\n"
+                + "\n".join(f"  {p}" for p in report.problems)
+            )
+        cfg = report.config
+        if cfg.path is None:
+            _out(f"{config_path()}: ファイルがないので既定値を使います")
+            return EXIT_OK
+        checked = [f"キーの割り当て {len(cfg.keys)} 件"] if cfg.keys else []
+        checked += [
+            f"{name} {f}" for name, f in (("SLA 指標", cfg.sla_file), ("KPI 指標", cfg.kpi_file)) if f
+        ]
+        _out(f"{cfg.path}: 問題ありません" + (f"（{'、'.join(checked)} も確かめました）" if checked else ""))
     return EXIT_OK
 
 
