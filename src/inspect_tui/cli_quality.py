@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from inspect_tui.cli import EXIT_OK, UserError, _date, _out, _session
+from inspect_tui.cli import EXIT_FAIL, EXIT_OK, UserError, _date, _out, _session
 
 WARNING = (
     "注意: 内容の欄に申請者の氏名・被保険者番号などの個人情報を書かないでください（依頼番号で特定します）。"
@@ -35,6 +35,19 @@ def _run(func, *a, **kw):
         ) from None
     except SourceUnavailable as exc:
         raise UserError(str(exc)) from None
+
+
+def _row_id(text: str) -> int:
+    """A complaint, incident or problem number as argparse reads it (SQLite keeps 64-bit ids)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"「{text.strip()[:20]}」は番号ではありません") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("番号は 1 以上です")
+    if value >= 2**63:
+        raise argparse.ArgumentTypeError("番号が大きすぎます（そのような番号はありません）")
+    return value
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -196,10 +209,13 @@ def cmd_pareto(args: argparse.Namespace) -> int:
     data = render_pareto(report, args.format)
     if args.output:
         path = Path(args.output)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8", newline="")
+        try:
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8", newline="")
+        except OSError as exc:  # a missing folder, a folder given as the file, no permission
+            raise UserError(f"{path} に書き込めません: {exc.strerror}", EXIT_FAIL) from None
         print(f"書き出しました: {path}", file=sys.stderr)
     else:
         sys.stdout.write(data if isinstance(data, str) else "")
@@ -266,7 +282,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--reported-at", help="市へ報告した日時")
     a.set_defaults(func=cmd_complaint, action="add")
     r = cs.add_parser("report-city", parents=[common], help="市への報告日時を記録")
-    r.add_argument("id", type=int)
+    r.add_argument("id", type=_row_id)
     r.add_argument("--at", required=True, help="報告した日時")
     r.set_defaults(func=cmd_complaint, action="report-city")
     ls = cs.add_parser("list", parents=[common], help="苦情の一覧（新しい順）")
@@ -300,7 +316,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--written-at", help="市へ書面で報告した日時（電話連絡の後）")
     a.set_defaults(func=cmd_incident, action="add")
     r = is_.add_parser("report-city", parents=[common], help="市への電話連絡・書面報告の日時を記録")
-    r.add_argument("id", type=int)
+    r.add_argument("id", type=_row_id)
     r.add_argument("--phoned-at", help="電話連絡した日時")
     r.add_argument("--written-at", help="書面報告した日時")
     r.set_defaults(func=cmd_incident, action="report-city")
@@ -323,7 +339,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--fix", help="対策")
     a.set_defaults(func=cmd_problem, action="add")
     cl = ps.add_parser("close", parents=[common], help="課題を完了にする")
-    cl.add_argument("id", type=int)
+    cl.add_argument("id", type=_row_id)
     cl.add_argument("--fix", help="対策（まだ書いていなければ必須）")
     cl.add_argument("--on", help="完了日（既定: 今日）")
     cl.set_defaults(func=cmd_problem, action="close")

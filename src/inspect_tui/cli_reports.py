@@ -69,9 +69,9 @@ def _emit(report, fmt: str, kind: str, period_key: str, out: str | None) -> None
             sys.stdout.write(data)
         return
     path = Path(out) if out else Path(default_filename(kind, period_key, fmt))
-    if path.is_dir():
-        path = path / default_filename(kind, period_key, fmt)
     try:
+        if path.is_dir():  # may raise too: a name longer than the file system allows
+            path = path / default_filename(kind, period_key, fmt)
         if isinstance(data, bytes):
             path.write_bytes(data)
         else:

@@ -36,12 +36,12 @@ def cmd_guidance(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from None
     if args.output:
         path = Path(args.output).expanduser()
-        if path.is_dir():  # a folder: a file name with the surveyor code only
-            from inspect_tui.core.today import today_jp
-            from inspect_tui.reports.guidance import default_filename
-
-            path = path / default_filename(args.surveyor, args.format, today_jp())
         try:
+            if path.is_dir():  # a folder: a file name with the surveyor code only
+                from inspect_tui.core.today import today_jp
+                from inspect_tui.reports.guidance import default_filename
+
+                path = path / default_filename(args.surveyor, args.format, today_jp())
             path.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UserError(f"{path} に書けません: {exc.strerror}", EXIT_FAIL) from None

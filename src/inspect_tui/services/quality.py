@@ -396,8 +396,8 @@ def check_problem(
     for source, raw_id in links:
         text = str(raw_id).strip()
         table = "complaints" if source == "complaint" else "incidents"
-        if not text.isdigit():
-            c.fail(f"元になった{label[source]}", f"「{text}」は番号ではありません")
+        if not text.isdecimal() or len(text) > 18:  # "²" is a digit int() refuses; SQLite ids are 64-bit
+            c.fail(f"元になった{label[source]}", f"「{text[:20]}」は番号ではありません")
         elif not store.exists(session.db, table, "id", int(text)):
             c.fail(f"元になった{label[source]}", f"{label[source]}{text} はありません")
         else:
