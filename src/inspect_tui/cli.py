@@ -8,6 +8,7 @@ understand); unexpected ones are logged without personal data.
 from __future__ import annotations
 
 import argparse
+import re
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -122,6 +123,8 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         return due.isoformat()
 
     if args.stdin:
+        if sys.stdin is None:  # started with standard input closed (<&-)
+            raise UserError("標準入力が閉じています。START,N の行を標準入力に渡してください")
         results, problems = [], []
         for no, line in enumerate(sys.stdin, 1):
             line = line.strip().lstrip("\ufeff")
@@ -178,7 +181,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     except FileExistsError as exc:
         raise UserError(str(exc), EXIT_FAIL) from None
-    except ValueError as exc:
+    except ValueError as exc:  # --years, --districts or --today out of range: said in exc
         raise UserError(str(exc)) from None
     _out(f"デモ用データベースを作りました: {path}\n{stats}")
     return EXIT_OK
@@ -192,12 +195,24 @@ def cmd_config(args: argparse.Namespace) -> int:
         _out(str(config_path()))
     elif args.action == "example":
         _out(EXAMPLE)
-    else:  # check
-        cfg = _config()
-        _out(
-            f"{cfg.path or config_path()}: "
-            + ("問題ありません" if cfg.path else "ファイルがないので既定値を使います")
-        )
+    else:  # check: the file and everything it points at ([keys], sla_file, kpi_file)
+        from inspect_tui.config_check import check_config
+
+        report = check_config()
+        if report.problems:
+            raise UserError(
+                f"設定に問題があります（{len(report.problems)} 件）:\n"
+                + "\n".join(f"  {p}" for p in report.problems)
+            )
+        cfg = report.config
+        if cfg.path is None:
+            _out(f"{config_path()}: ファイルがないので既定値を使います")
+            return EXIT_OK
+        checked = [f"キーの割り当て {len(cfg.keys)} 件"] if cfg.keys else []
+        checked += [
+            f"{name} {f}" for name, f in (("SLA 指標", cfg.sla_file), ("KPI 指標", cfg.kpi_file)) if f
+        ]
+        _out(f"{cfg.path}: 問題ありません" + (f"（{'、'.join(checked)} も確かめました）" if checked else ""))
     return EXIT_OK
 
 
@@ -410,8 +425,34 @@ def _add_more_commands(sub: argparse._SubParsersAction, common: argparse.Argumen
         importlib.import_module(name).register(sub, common)
 
 
+def _unreadable_argument(argv: list[str]) -> str | None:
+    """A message for the first argument no command could use, else None.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates (a file name from
+    an old Windows share, a cp932 terminal): SQLite, the terminal and every file
+    format refuse them later, in the middle of the work. NUL cannot come from a
+    real command line but can from a wrapper script. The value itself is not
+    repeated: it may be anything, an applicant's name included.
+    """
+    for no, arg in enumerate(argv, 1):
+        option = re.match(r"--[a-z][a-z0-9-]*(?==)", arg)
+        which = f"{no}番目の引数" + (f"（{option.group()}）" if option else "")
+        if "\x00" in arg:
+            return f"{which}に NUL 文字が入っています。取り除いてください"
+        if any("\ud800" <= ch <= "\udfff" for ch in arg):
+            return (
+                f"{which}に UTF-8 でない文字が入っています"
+                "（端末・ファイル名の文字コードを UTF-8 にしてください）"
+            )
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv_list = list(sys.argv[1:] if argv is None else argv)
+    problem = _unreadable_argument(argv_list)
+    if problem:
+        print(f"inspect-tui: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     args = _parse_app_only(argv_list)
     if args is None:
         args = build_parser().parse_args(argv_list)

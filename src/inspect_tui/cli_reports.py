@@ -42,6 +42,23 @@ def _as_of(args: argparse.Namespace):
         raise _user_error(f"--as-of: {exc}") from None
 
 
+def _require_indicators(kind: str) -> None:
+    """Before a command that uses the SLA or KPI indicators: the file the config names must be
+    whole (exit 2 with every problem, at the indicator file's own lines, otherwise)."""
+    from inspect_tui.config import ConfigError, read_config_file
+    from inspect_tui.config_check import INDICATOR_LABELS, indicator_problems
+
+    config, problems, text = read_config_file()
+    if problems:
+        raise ConfigError(problems)
+    _config, problems = indicator_problems(config, text, (kind,))
+    if problems:
+        raise _user_error(
+            f"設定ファイルの {kind}_file（{INDICATOR_LABELS[kind]}）に問題があります:\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
+
+
 def _emit(report, fmt: str, kind: str, period_key: str, out: str | None) -> None:
     from inspect_tui.reports.output import OutputError, resolve_output, write_output
     from inspect_tui.reports.render import default_filename, render
@@ -98,6 +115,7 @@ def cmd_sla(args: argparse.Namespace) -> int:
     except PeriodError as exc:
         raise _user_error(f"--period: {exc}") from None
     as_of = _as_of(args)
+    _require_indicators("sla")
     with _cli()._session(args) as s:
         try:
             report = build_sla(s, period, as_of)
@@ -117,6 +135,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     except PeriodError as exc:
         raise _user_error(f"--fy: {exc}") from None
     as_of = _as_of(args)
+    _require_indicators("kpi")
     with _cli()._session(args) as s:
         try:
             report = build_kpi(s, fy, as_of)
@@ -135,6 +154,7 @@ def cmd_kpi_set(args: argparse.Namespace) -> int:
         fy = parse_fy(args.fy)
     except PeriodError as exc:
         raise _user_error(str(exc)) from None
+    _require_indicators("kpi")
     with _cli()._session(args) as s:
         try:
             label = set_kpi_actual(s, args.indicator, fy, args.value)

@@ -211,9 +211,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
         except DatabaseError:
             who = None  # broken or unreadable: the file owner may still restore it
     try:
-        version = check_file(source)
+        try:
+            version = check_file(source)
+        except OSError as exc:  # a name too long for the file system, a folder we may not enter
+            from inspect_tui.textfile import os_reason
+
+            raise UserError(f"{source} を読めません: {os_reason(exc)}", EXIT_FAIL) from None
         if not args.yes:
-            if not sys.stdin.isatty():
+            if sys.stdin is None or not sys.stdin.isatty():
                 raise UserError("確認のため端末から実行するか、--yes を付けてください", EXIT_FAIL)
             if not _confirm(
                 f"{path} を {source.name}（スキーマ {version}）の内容で置き換えます。よろしいですか"
@@ -230,6 +235,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- parser
+def _limit(text: str) -> int:
+    """--limit: a count of rows SQLite can take (it refuses integers past 64 bits)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"「{text.strip()[:20]}」は整数ではありません") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("1〜1000000 の件数にしてください")
+    return value
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     w = sub.add_parser("whoami", parents=[common], help="自分のログイン名と役割を表示")
     w.set_defaults(func=cmd_whoami)
@@ -258,7 +274,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     al.add_argument("--entity", help="対象の種類（case, user, review, import, …）")
     al.add_argument("--key", help="対象の番号（依頼番号など）")
     al.add_argument("--since", type=_date, help="この日以降")
-    al.add_argument("--limit", type=int, default=100, help="最大件数（既定 100）")
+    al.add_argument("--limit", type=_limit, default=100, help="最大件数（既定 100）")
     al.set_defaults(func=cmd_audit, action="list")
 
     pg = sub.add_parser(

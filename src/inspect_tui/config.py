@@ -2,6 +2,10 @@
 
 Every problem is reported with the file, the line and the key, e.g.
 ``~/.config/inspect-tui/config.toml:7: prices.home: 0以上の整数（円）にしてください``.
+``read_config`` gives the config with the default for each broken part and the list
+of problems (the app starts with it); ``parse_config`` / ``load_config`` raise
+ConfigError instead (the commands). What the config points at ([keys], the
+indicator files) is checked in config_check.py.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from inspect_tui.paths import config_path
+from inspect_tui.textfile import TextFileError, read_text
 
 DEFAULT_WARDS = ("長田区", "須磨区", "垂水区")
 
@@ -25,13 +30,15 @@ wards = ["長田区", "須磨区", "垂水区"]
 theme = "default"                # default / light / high-contrast
 extra_closures = []              # 臨時閉庁日: ["2027-08-14", …]
 retention_months = 3             # 受理・中止・返却から個人情報を消すまでの月数
+# sla_file = "sla.toml"          # SLA の指標（既定: 同梱の data/sla.toml）。このフォルダから探します
+# kpi_file = "kpi.toml"          # KGI/KPI の達成表の指標（既定: 同梱の data/kpi.toml）
 
 [prices]                         # 調査1件あたりの単価（円、税抜）
 home = 0
 other = 0
 
-[keys]                           # キー割り当ての変更: 操作ID = "キー"
-# "screen.cases" = "2"
+[keys]                           # キー割り当ての変更: 操作ID = "キー"（ID は ? のキー一覧に出ます）
+# "screen.cases" = "f2"          # 複数なら "slash,ctrl+k"。inspect-tui config check で確かめられます
 """
 
 
@@ -61,20 +68,30 @@ class Config:
         return not insurer or insurer.strip() == self.home_insurer
 
 
-def _line_of(text: str, dotted: str) -> int:
-    """Best-effort line number of a key in TOML text (1-based; 0 if not found)."""
-    *tables, key = dotted.split(".")
-    section = ".".join(tables)
-    current = ""
-    pat = re.compile(rf'^\s*("?){re.escape(key)}\1\s*=')
+_TABLE = re.compile(r"""^\s*\[\s*("?)([^\]"]+)\1\s*\]\s*(#.*)?$""")
+
+
+def line_of(text: str, table: str, key: str | None = None) -> int:
+    """Best-effort line (1-based; 0 if not found) of key in [table] ("" = top level), or of the
+    [table] header itself. Quoted keys (``"screen.cases" = "2"``) and dotted ones
+    (``keys."screen.cases" = "2"``) are found too."""
+    quoted = rf"""(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')""" if key else ""
+    inside = re.compile(rf"^\s*{quoted}\s*=") if key else None
+    prefix = rf"""(?:{re.escape(table)}|"{re.escape(table)}")\s*\.\s*""" if table else ""
+    dotted = re.compile(rf"^\s*{prefix}{quoted}\s*=") if key and table else None
+    current, header = "", 0
     for no, line in enumerate(text.splitlines(), 1):
-        s = line.strip()
-        if s.startswith("[") and not s.startswith("[["):
-            current = s.strip("[] ")
+        m = _TABLE.match(line)
+        if m and not line.strip().startswith("[["):
+            current = m.group(2).strip()
+            if current == table and not header:
+                header = no
             continue
-        if current == section and pat.match(line):
+        if inside and current == table and inside.match(line):
             return no
-    return 0
+        if dotted and current == "" and dotted.match(line):
+            return no
+    return header
 
 
 def _str(v: Any) -> str:
@@ -130,26 +147,17 @@ def _theme(v: Any) -> str:
     return name
 
 
-def _keys(v: Any) -> dict[str, str]:
-    if not isinstance(v, dict) or not all(
-        isinstance(k, str) and isinstance(x, str) and x for k, x in v.items()
-    ):
-        raise ValueError('操作ID = "キー" の表にしてください')
-    return dict(v)
-
-
 def _path(v: Any) -> Path:
     return Path(_str(v)).expanduser()
 
 
-# key -> (Config field, checker)
+# key -> (Config field, checker); [keys] and [prices] are tables, checked entry by entry
 _TOP: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "home_insurer": ("home_insurer", _str),
     "wards": ("wards", _wards),
     "theme": ("theme", _theme),
     "extra_closures": ("extra_closures", _dates),
     "retention_months": ("retention_months", _months),
-    "keys": ("keys", _keys),
     "sla_file": ("sla_file", _path),
     "kpi_file": ("kpi_file", _path),
 }
@@ -157,58 +165,90 @@ _PRICES: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "home": ("unit_price_home", _yen),
     "other": ("unit_price_other", _yen),
 }
+_TABLES = ("prices", "keys")
 
 
-def parse_config(text: str, path: Path | None = None) -> Config:
+def quoted_key(key: str) -> str:
+    """A key as TOML writes it: ``keys."screen.cases"``, ``prices.home``."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"'
+
+
+def read_config(text: str, path: Path | None = None) -> tuple[Config, list[str]]:
+    """The config in text, with the default for every broken part, and one message per problem
+    (``file:line: key: what is wrong``). The app starts with this; commands use parse_config."""
     where = str(path) if path else "<config>"
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"{where}: TOML として読めません: {exc}"]) from None
+        m = re.search(r"at line (\d+)", str(exc))
+        return Config(path=path), [f"{where}:{m.group(1) if m else 0}: TOML として読めません（{exc}）"]
     values: dict[str, Any] = {}
     problems: list[str] = []
 
-    def check(dotted: str, raw: Any, spec: tuple[str, Callable[[Any], Any]]) -> None:
+    def fail(table: str, key: str, message: str) -> None:
+        dotted = f"{table}.{quoted_key(key)}" if table else key
+        problems.append(f"{where}:{line_of(text, table, key)}: {dotted}: {message}")
+
+    def check(table: str, key: str, raw: Any, spec: tuple[str, Callable[[Any], Any]]) -> None:
         attr, fn = spec
         try:
             values[attr] = fn(raw)
         except ValueError as exc:
-            problems.append(f"{where}:{_line_of(text, dotted)}: {dotted}: {exc}")
+            fail(table, key, str(exc))
 
     for key, raw in doc.items():
-        if key == "prices":
-            if not isinstance(raw, dict):
-                problems.append(f"{where}:{_line_of(text, key)}: prices: 表 [prices] にしてください")
-                continue
+        if key in _TABLES and not isinstance(raw, dict):
+            fail("", key, f"表 [{key}] にしてください")
+        elif key == "prices":
             for pkey, praw in raw.items():
                 if pkey in _PRICES:
-                    check(f"prices.{pkey}", praw, _PRICES[pkey])
+                    check("prices", pkey, praw, _PRICES[pkey])
                 else:
-                    problems.append(
-                        f"{where}:{_line_of(text, 'prices.' + pkey)}: prices.{pkey}: "
-                        f"知らないキーです（使えるキー: {', '.join(_PRICES)}）"
-                    )
+                    fail("prices", pkey, f"知らないキーです（使えるキー: {', '.join(_PRICES)}）")
+        elif key == "keys":
+            keys: dict[str, str] = {}
+            for kid, kraw in raw.items():
+                if isinstance(kraw, str) and kraw.strip():
+                    keys[kid] = kraw
+                else:
+                    fail("keys", kid, '"キー" の文字列にしてください（例: "f2"、複数なら "slash,ctrl+k"）')
+            values["keys"] = keys
         elif key in _TOP:
-            check(key, raw, _TOP[key])
+            check("", key, raw, _TOP[key])
         else:
-            problems.append(
-                f"{where}:{_line_of(text, key)}: {key}: 知らないキーです"
-                f"（使えるキー: {', '.join([*_TOP, 'prices'])}）"
-            )
+            fail("", key, f"知らないキーです（使えるキー: {', '.join([*_TOP, *_TABLES])}）")
+    for attr in ("sla_file", "kpi_file"):  # relative to the config file's folder, not the current one
+        if path is not None and attr in values and not values[attr].is_absolute():
+            values[attr] = path.parent / values[attr]
+    return Config(path=path, **values), problems
+
+
+def parse_config(text: str, path: Path | None = None) -> Config:
+    """The config in text; raises ConfigError listing every problem."""
+    config, problems = read_config(text, path)
     if problems:
         raise ConfigError(problems)
-    return Config(path=path, **values)
+    return config
+
+
+def read_config_file(path: Path | None = None) -> tuple[Config, list[str], str]:
+    """The config at path (default: the XDG location) as read_config gives it, and its text.
+    No file: the defaults, no problems."""
+    path = path or config_path()
+    try:
+        text = read_text(path)
+    except TextFileError as exc:
+        if exc.missing:
+            return Config(path=None), [], ""
+        return Config(path=None), [str(exc)], ""
+    config, problems = read_config(text, path)
+    return config, problems, text
 
 
 def load_config(path: Path | None = None) -> Config:
-    """The config at path (default: the XDG location); defaults when the file is absent."""
-    path = path or config_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Config(path=None)
-    except UnicodeDecodeError:
-        raise ConfigError([f"{path}: UTF-8 で保存してください"]) from None
-    except OSError as exc:
-        raise ConfigError([f"{path}: 読めません: {exc.strerror}"]) from None
-    return parse_config(text, path)
+    """The config at path (default: the XDG location); defaults when the file is absent.
+    Raises ConfigError listing every problem."""
+    config, problems, _text = read_config_file(path)
+    if problems:
+        raise ConfigError(problems)
+    return config

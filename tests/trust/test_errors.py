@@ -25,7 +25,8 @@ KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネ
 def _big_csv(tmp_path: Path, rows: int = 400) -> Path:
     # names hold no digits (a digit in 氏名 is refused: columns swapped)
     lines = [
-        f"F-{i:04d},新規,長田区,99{i:08d},容量 {KANA[i % 25]}{KANA[i // 25 % 25]},1940-01-02,2027-06-01,2027-06-01\n"
+        f"F-{i:04d},新規,長田区,99{i:08d},容量 {KANA[i % 25]}{KANA[i // 25 % 25]},"
+        "1940-01-02,2027-06-01,2027-06-01\n"
         for i in range(rows)
     ]
     path = tmp_path / "many.csv"

@@ -403,8 +403,8 @@ def check_problem(
     for source, raw_id in links:
         text = str(raw_id).strip()
         table = "complaints" if source == "complaint" else "incidents"
-        if not text.isdigit():
-            c.fail(f"元になった{label[source]}", f"「{text}」は番号ではありません")
+        if not text.isdecimal() or len(text) > 18:  # "²" is a digit int() refuses; SQLite ids are 64-bit
+            c.fail(f"元になった{label[source]}", f"「{text[:20]}」は番号ではありません")
         elif not store.exists(session.db, table, "id", int(text)):
             c.fail(f"元になった{label[source]}", f"{label[source]}{text} はありません")
         else:
@@ -505,7 +505,7 @@ def linked_case_nos(session: Session, links: Iterable[tuple[str, Any]]) -> list[
     out: list[str] = []
     for source, raw_id in links:
         text = str(raw_id).strip()
-        if text.isdigit():
+        if text.isdecimal() and len(text) <= 18:  # as check_problem reads an id
             row = store.get(session.db, source, int(text))
             if row and row.get("case_no"):
                 out.append(row["case_no"])

@@ -12,9 +12,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from inspect_tui.config import line_of
 from inspect_tui.core.metrics import COMPARATOR_WORDS, COMPARATORS
 from inspect_tui.paths import data_file
 from inspect_tui.services.report_metrics import METRICS
+from inspect_tui.textfile import TextFileError, read_text
 
 LEVELS_SLA = ("必達", "ベストエフォート")
 LEVELS_KPI = ("KGI", "KPI")
@@ -92,6 +94,11 @@ def _line_of_table(text: str, index: int, key: str | None = None) -> int:
     return begin + 1
 
 
+def _is(value: Any, choices: Any) -> bool:
+    """value is one of choices: a str (a TOML array or table is none of them, and is unhashable)."""
+    return isinstance(value, str) and value in choices
+
+
 def _decimal(v: Any) -> Decimal:
     if isinstance(v, bool) or not isinstance(v, int | float | str):
         raise ValueError("数値にしてください")
@@ -106,19 +113,19 @@ def _decimal(v: Any) -> Decimal:
 
 def _read(path: Path) -> tuple[str, list[dict[str, Any]]]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise IndicatorFileError([f"{path}: ファイルがありません"]) from None
-    except UnicodeDecodeError:
-        raise IndicatorFileError([f"{path}: UTF-8 で保存してください"]) from None
-    except OSError as exc:
-        raise IndicatorFileError([f"{path}: 読めません: {exc.strerror}"]) from None
+        text = read_text(path)  # a BOM (Windows Notepad) is accepted
+    except TextFileError as exc:
+        raise IndicatorFileError([str(exc)]) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise IndicatorFileError([f"{path}: TOML として読めません: {exc}"]) from None
+        m = re.search(r"at line (\d+)", str(exc))
+        raise IndicatorFileError(
+            [f"{path}:{m.group(1) if m else 0}: TOML として読めません（{exc}）"]
+        ) from None
+    only = "知らないキーです（[[indicator]] の表だけを書きます）"
     problems = [
-        f"{path}: {k}: 知らないキーです（[[indicator]] の表だけを書きます）" for k in doc if k != "indicator"
+        f"{path}:{line_of(text, '', k) or line_of(text, k)}: {k}: {only}" for k in doc if k != "indicator"
     ]
     items = doc.get("indicator")
     if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
@@ -168,18 +175,18 @@ def load_sla(path: Path | None = None) -> list[SlaIndicator]:
     chk, seen, out = _Checker(path, text), set(), []
     allowed = {"id", "name", "metric", "comparator", "target", "cycle", "level", "source", "description"}
     for i, item in enumerate(items):
+        before = len(chk.problems)  # before the common checks: a missing key must keep it out too
         label = _common(
             chk, i, item, allowed, ("id", "name", "metric", "comparator", "target", "cycle", "level"), seen
         )
-        before = len(chk.problems)
         metric = item.get("metric")
-        if "metric" in item and metric not in METRICS:
+        if "metric" in item and not _is(metric, METRICS):
             chk.fail(i, "metric", f"知らない指標です（使える指標: {', '.join(METRICS)}）", label)
-        if "comparator" in item and item["comparator"] not in COMPARATORS:
+        if "comparator" in item and not _is(item["comparator"], COMPARATORS):
             chk.fail(i, "comparator", f"{' / '.join(COMPARATORS)} のどれかです", label)
-        if "cycle" in item and item["cycle"] not in CYCLES_SLA:
+        if "cycle" in item and not _is(item["cycle"], CYCLES_SLA):
             chk.fail(i, "cycle", f"{' / '.join(CYCLES_SLA)} のどれかです", label)
-        if "level" in item and item["level"] not in LEVELS_SLA:
+        if "level" in item and not _is(item["level"], LEVELS_SLA):
             chk.fail(i, "level", f"{' / '.join(LEVELS_SLA)} のどれかです", label)
         target = None
         if "target" in item:
@@ -187,7 +194,7 @@ def load_sla(path: Path | None = None) -> list[SlaIndicator]:
                 target = _decimal(item["target"])
                 if target < 0:
                     raise ValueError("0以上にしてください")
-                if metric in METRICS and METRICS[metric].is_rate and target > 100:
+                if _is(metric, METRICS) and METRICS[metric].is_rate and target > 100:
                     raise ValueError("割合（%）は0〜100です")
             except ValueError as exc:
                 chk.fail(i, "target", str(exc), label)
@@ -235,28 +242,28 @@ def load_kpi(path: Path | None = None) -> list[KpiIndicator]:
         "description",
     }
     for i, item in enumerate(items):
+        before = len(chk.problems)  # before the common checks: a missing key must keep it out too
         label = _common(
             chk, i, item, allowed, ("id", "level", "name", "metric", "direction", "targets"), seen
         )
-        before = len(chk.problems)
         metric = item.get("metric")
-        if "metric" in item and metric != MANUAL and metric not in METRICS:
+        if "metric" in item and metric != MANUAL and not _is(metric, METRICS):
             chk.fail(
                 i, "metric", f"知らない指標です（{MANUAL} = 手入力、または {', '.join(METRICS)}）", label
             )
-        if "level" in item and item["level"] not in LEVELS_KPI:
+        if "level" in item and not _is(item["level"], LEVELS_KPI):
             chk.fail(i, "level", f"{' / '.join(LEVELS_KPI)} のどれかです", label)
-        if "direction" in item and item["direction"] not in DIRECTIONS:
+        if "direction" in item and not _is(item["direction"], DIRECTIONS):
             chk.fail(i, "direction", "higher（高いほど良い）/ lower（低いほど良い）のどれかです", label)
         cycle = item.get("cycle", "yearly")
-        if cycle not in CYCLES_KPI:
+        if not _is(cycle, CYCLES_KPI):
             chk.fail(i, "cycle", f"{' / '.join(CYCLES_KPI)} のどれかです", label)
         if metric == MANUAL and cycle != "yearly":
             chk.fail(i, "cycle", "手入力（manual）の指標は yearly だけです", label)
-        unit = item.get("unit", METRICS[metric].unit if metric in METRICS else "")
+        unit = item.get("unit", METRICS[metric].unit if _is(metric, METRICS) else "")
         if not isinstance(unit, str):
             chk.fail(i, "unit", "文字列にしてください（例: 件, %）", label)
-        elif metric in METRICS and unit != METRICS[metric].unit:
+        elif _is(metric, METRICS) and unit != METRICS[metric].unit:
             chk.fail(i, "unit", f"指標 {metric} の単位は「{METRICS[metric].unit}」です", label)
         targets: dict[int, Decimal | None] = {}
         raw = item.get("targets")

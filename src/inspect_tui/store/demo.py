@@ -44,7 +44,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from inspect_tui.core.calendar import get_calendar
+from inspect_tui.core.calendar import SUPPORTED_FROM, SUPPORTED_TO, get_calendar
 from inspect_tui.store.db import Database, open_database, register_owner_as_manager, rollback
 from inspect_tui.store.demo_gen import Generator
 from inspect_tui.store.demo_reviews import add_demo_users, seed_reviews
@@ -116,6 +116,8 @@ def build_demo(
         from inspect_tui.core.today import today_jp
 
         today = today_jp()
+    if not SUPPORTED_FROM <= today <= SUPPORTED_TO:  # the calendar's range (and no date arithmetic overflow)
+        raise ValueError(f"「今日」は {SUPPORTED_FROM}〜{SUPPORTED_TO} の日にしてください（{today}）")
     tmp = path.with_name(path.name + ".tmp")
     _remove([tmp, *_sidecars(tmp)])
     try:

@@ -207,6 +207,10 @@ class Generator:
         self.bd = ords
         self.iso = [dt.date.fromordinal(x).isoformat() for x in ords]
         self.T = bisect_right(ords, today.toordinal()) - 1  # last business day <= today
+        if self.T < 0:  # a span of a few days over a weekend or a closure: nobody could receive a case
+            raise ValueError(
+                f"年数 {years} では {today} までに開庁日が1日もありません（年数を大きくしてください）"
+            )
         self._iso_cache: dict[int, str] = {}
         self.purge_cache: dict[int, int] = {}
         self.tally = Tally()

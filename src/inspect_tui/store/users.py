@@ -45,6 +45,8 @@ def _check_login(login: str) -> str:
 def save_user(db: Database, who: str, login: str, role: str, surveyor_code: str | None, now: str) -> bool:
     """Add a user or change their role; True when added. Audited."""
     login = _check_login(login)
+    if surveyor_code is not None and not surveyor_code.strip():
+        raise UserError("--surveyor: 調査員コードが空です（主任調査員でなければ省いてください）")
     if role not in ROLES:
         raise UserError(f"役割は {' / '.join(ROLES)} のどれかです")
     conn = db.conn

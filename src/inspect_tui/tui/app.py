@@ -8,6 +8,7 @@ anything is written, ``data_version`` goes up and the open screens reload.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -104,10 +105,19 @@ class InspectApp(App[int]):
             super().__init__()
             self.message = message
 
-    def __init__(self, db_path: Path, *, config=None, theme: str | None = None, demo: bool = False) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        config=None,
+        theme: str | None = None,
+        demo: bool = False,
+        config_problems: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         self.db_path = Path(db_path)
         self.config = config
+        self.config_problems: list[str] = list(config_problems)  # shown once the first screen is up
         self.requested_theme = theme
         self.demo = demo
         self.session = None
@@ -153,17 +163,57 @@ class InspectApp(App[int]):
     def on_mount(self) -> None:
         keys = dict(self.config.keys) if self.config else {}
         if keys:
-            self.set_keymap(keys)  # ids nobody declares do nothing; checked after the first paint
+            self.set_keymap(keys)  # checked after the first paint; the broken entries then go
         for problem in self.startup_problems:
             self.notify(problem, severity="warning", timeout=10)
+        self._show_config_problems(self.config_problems)
         self.call_after_refresh(self._open_session)
         if keys:
-            self.call_after_refresh(self._check_keymap, keys)
+            self.call_after_refresh(self._check_keymap)
 
-    def _check_keymap(self, keys: dict[str, str]) -> None:
-        _good, problems = bindings.check_keymap(keys)
-        for problem in problems:
-            self.notify(problem, title="キー設定", severity="warning", timeout=15)
+    #: At most this many config problems as notifications; the rest are counted.
+    SHOWN_CONFIG_PROBLEMS = 5
+
+    def _show_config_problems(self, problems: Sequence[str]) -> None:
+        if not problems:
+            return
+        for problem in problems[: self.SHOWN_CONFIG_PROBLEMS]:
+            self.notify(problem, title="設定ファイル", severity="warning", timeout=20)
+        more = len(problems) - self.SHOWN_CONFIG_PROBLEMS
+        self.notify(
+            f"設定の問題 {len(problems)} 件"
+            + (f"（ほか {more} 件は表示していません）" if more > 0 else "")
+            + "。問題のある項目は既定値で動いています。inspect-tui config check で一覧を出せます",
+            title="設定ファイル",
+            severity="warning",
+            timeout=20,
+        )
+
+    @work(thread=True, exit_on_error=False, group="keymap")
+    def _check_keymap(self) -> None:
+        """[keys] against every screen's keys (imports them all, so in a thread); the broken
+        entries are dropped, the rest stay."""
+        try:
+            from inspect_tui.config_check import keymap_problems
+
+            good, problems = keymap_problems(self.config, self._config_text())
+            if problems and self._running:
+                self.call_from_thread(self._use_keymap, good, problems)
+        except Exception as exc:
+            self.report_unexpected(exc)
+
+    def _config_text(self) -> str:
+        """The config file's text, for the line numbers in messages ("" if it cannot be read)."""
+        from inspect_tui.textfile import TextFileError, read_text
+
+        try:
+            return read_text(self.config.path) if self.config and self.config.path else ""
+        except TextFileError:
+            return ""
+
+    def _use_keymap(self, good: dict[str, str], problems: list[str]) -> None:
+        self.set_keymap(good)
+        self._show_config_problems(problems)
 
     @work(thread=True, exit_on_error=False, group="session")
     def _open_session(self) -> None:
@@ -176,6 +226,13 @@ class InspectApp(App[int]):
             from inspect_tui.store.db import DatabaseError, permission_warning
 
             config = self.config or load_config()
+            if config.sla_file or config.kpi_file:  # a broken one: the shipped indicators, and say so
+                from inspect_tui.config_check import indicator_problems
+
+                usable, problems = indicator_problems(config, self._config_text())
+                if problems:
+                    self.config = config = usable
+                    self.call_from_thread(self._show_config_problems, problems)
             try:
                 session = open_session(self.db_path, config, create=True)
             except DatabaseError as exc:

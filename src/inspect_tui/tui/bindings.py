@@ -5,9 +5,10 @@ declarations, and users remap keys by id in the config file::
 
     [keys]
     "screen.cases" = "f2"
-    "cases.filter" = "slash,ctrl+f"
+    "cases.filter" = "slash,ctrl+k"
 
-Ids are ``<screen>.<what>``; ``all_binding_ids()`` lists them for checking.
+Ids are ``<screen>.<what>``; ``all_binding_ids()`` lists them, and tui/keymap.py
+checks a user's keymap against them (unknown ids and key names, collisions).
 """
 
 from __future__ import annotations
@@ -143,6 +144,13 @@ ALL = {
 }
 
 
+#: Widgets in tui/widgets with keys of their own, and the screens that show them
+#: ("module.Class"), so the keymap check knows where their keys meet the screen's.
+WIDGET_HOSTS = {
+    "inspect_tui.tui.widgets.case_table.CaseTable": ("inspect_tui.tui.screens.cases.CasesScreen",),
+}
+
+
 #: Screens written elsewhere whose Binding ids may be remapped too (imported only to check a keymap).
 OTHER_SCREEN_MODULES = (
     "inspect_tui.tui.screens.reports",
@@ -179,15 +187,3 @@ def all_binding_ids() -> set[str]:
     for name in OTHER_SCREEN_MODULES:
         ids |= _ids_in_module(name)
     return ids
-
-
-def check_keymap(keys: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """The known part of a user's keymap, and a message for each unknown id."""
-    known = all_binding_ids()
-    good = {k: v for k, v in keys.items() if k in known}
-    problems = [
-        f"設定ファイルの keys: 「{k}」という操作IDはありません（? のキー一覧に ID が出ます）"
-        for k in keys
-        if k not in known
-    ]
-    return good, problems

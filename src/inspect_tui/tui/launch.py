@@ -6,24 +6,31 @@ import sys
 from pathlib import Path
 
 
-def run_app(path: Path, theme: str | None = None, demo: bool = False) -> int:
-    from inspect_tui.config import ConfigError, load_config
+def build_app(path: Path, theme: str | None = None, demo: bool = False):
+    """The app for path with the user's config, or an exit status and a message for an unknown
+    --theme. A broken part of the config does not stop it: the app shows the problem and runs with
+    that part's default ([keys] and the indicator files are checked after the first paint, since
+    checking them imports every screen)."""
+    from inspect_tui.config import read_config_file
 
-    try:
-        config = load_config()
-    except ConfigError as exc:
-        print("inspect-tui: 設定ファイルに問題があります:\n" + str(exc), file=sys.stderr)
-        return 2
+    config, config_problems, _text = read_config_file()
     if theme is not None:
         from inspect_tui.paths import themes_dir
 
         known = sorted(p.stem for p in themes_dir().glob("*.toml"))
         if theme not in known:
-            print(f"inspect-tui: 「{theme}」というテーマはありません（{' / '.join(known)}）", file=sys.stderr)
-            return 2
+            return 2, f"「{theme}」というテーマはありません（{' / '.join(known)}）"
     from inspect_tui.tui.app import InspectApp
 
-    app = InspectApp(Path(path), config=config, theme=theme, demo=demo)
+    return InspectApp(Path(path), config=config, theme=theme, demo=demo, config_problems=config_problems)
+
+
+def run_app(path: Path, theme: str | None = None, demo: bool = False) -> int:
+    app = build_app(path, theme, demo)
+    if isinstance(app, tuple):
+        code, message = app
+        print(f"inspect-tui: {message}", file=sys.stderr)
+        return code
     try:
         code = app.run()
     except Exception as exc:  # never lose the reason; never print personal data
