@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from dataclasses import dataclass
+import threading
 from pathlib import Path
 
 from inspect_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -21,13 +21,50 @@ class DatabaseError(Exception):
     """A database we cannot use; the message says what to do."""
 
 
-@dataclass
 class Database:
-    path: Path
-    conn: sqlite3.Connection
+    """One database file, with a connection per thread.
+
+    ``conn`` is the calling thread's own connection: the thread that opened the
+    database gets the one it was opened with, and any other thread (a TUI worker)
+    gets one of its own, opened on first use with the same settings. A
+    ``sqlite3.Connection`` must never be used by two threads at once: the UI
+    thread typing into a dialog while a worker waited for the write lock on the
+    shared connection crashed the process. ``close`` closes them all.
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        self._local = threading.local()
+        self._local.conn = conn
+        self._lock = threading.Lock()
+        self._conns: list[sqlite3.Connection] = [conn]
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"Database(path={self.path!r})"
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            conn = _connect(self.path, self.readonly)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+            with self._lock:
+                self._conns = [c for c in self._conns if _is_open(c)] + [conn]
+        return conn
 
     def close(self) -> None:
-        self.conn.close()
+        """Close every thread's connection (call it once the workers are done)."""
+        self._closed = True
+        with self._lock:
+            conns, self._conns = self._conns, []
+        for c in conns:
+            c.close()
 
     def __enter__(self) -> Database:
         return self
@@ -75,6 +112,24 @@ def _make_private_dir(folder: Path) -> None:
         p.mkdir(mode=0o700)
 
 
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    """A connection with the app's settings (autocommit; transactions go through store.tx)."""
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def _is_open(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.total_changes  # noqa: B018 (raises once the connection is closed)
+    except sqlite3.ProgrammingError:
+        return False
+    return True
+
+
 def open_database(
     path: Path | str,
     *,
@@ -112,13 +167,9 @@ def open_database(
             raise DatabaseError(
                 f"{path.parent} に書き込めません（WAL の作業ファイルに書き込み権限が要ります）"
             )
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
     conn: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(
-            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-        )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn = _connect(path, readonly)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         if conn is not None:
@@ -148,7 +199,7 @@ def open_database(
             "バックアップから戻すか、別のファイルを指定してください"
         ) from None
     conn.row_factory = sqlite3.Row
-    db = Database(path, conn)
+    db = Database(path, conn, readonly=readonly)
     if version > SCHEMA_VERSION:
         conn.close()
         raise DatabaseError(

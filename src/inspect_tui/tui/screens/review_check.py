@@ -454,8 +454,8 @@ class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
     @on(Input.Changed, "#check-minutes")
     def _minutes(self, event: Input.Changed) -> None:
         text = event.value.strip()
-        if text == "" or text.isdigit():
-            self._field(minutes=int(text) if text else None)
+        if text == "" or minutes_of(text) is not None:
+            self._field(minutes=minutes_of(text))
 
     @on(Checkbox.Changed)
     def _checkbox(self, event: Checkbox.Changed) -> None:
@@ -488,8 +488,7 @@ class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
         from inspect_tui.services import review_check as chk
 
         self._persist_time()
-        text = self.query_one("#check-minutes", Input).value.strip()
-        minutes = int(text) if text.isdigit() else None
+        minutes = minutes_of(self.query_one("#check-minutes", Input).value)
         if minutes is None and self.ctx.check.state != "done":
             minutes = max(1, -(-self._elapsed_seconds() // 60))
         rec = self._run(chk.complete_check, self.ctx.check.id, minutes=minutes)
@@ -553,3 +552,13 @@ def open_check_screen(host, session=None, *, chain: bool = False, callback=None,
         return False
     app.push_screen(CheckScreen(ctx, session=session, chain=chain), callback)
     return True
+
+
+def minutes_of(text: str) -> int | None:
+    """Minutes typed into the check (ASCII digits, at most a day); None for anything else.
+
+    ``"²".isdigit()`` is true yet ``int("²")`` fails: only plain digits count."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
+        return None
+    return int(text)

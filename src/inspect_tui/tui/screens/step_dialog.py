@@ -8,6 +8,8 @@ the field and asked about once before recording."""
 
 from __future__ import annotations
 
+import threading
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -26,11 +28,17 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
     BINDINGS = DIALOG
 
     class Done(Message):
-        def __init__(self, status: str | None, error: str | None, conflict: bool = False) -> None:
+        def __init__(
+            self, status: str | None, error: str | None, conflict: bool = False, cancelled: bool = False
+        ) -> None:
             super().__init__()
             self.status = status
             self.error = error
             self.conflict = conflict
+            self.cancelled = cancelled
+
+    class Waiting(Message):
+        """The write is waiting for another process's write lock."""
 
     def __init__(self, case_no: str, step: str, version: int) -> None:
         super().__init__()
@@ -39,6 +47,7 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
         self.version = version
         self.busy = False
         self._known = None
+        self._cancel = threading.Event()  # Esc while the write waits for the lock
 
     def compose(self) -> ComposeResult:
         from inspect_tui.core.steps import STEPS
@@ -103,6 +112,7 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
 
         def record() -> None:
             self.busy = True
+            self._cancel.clear()
             self._record(on_date, note)
 
         confirm_then(self.app, field_warnings({"メモ": note}, self.known), record)
@@ -111,13 +121,19 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
     def _record(self, on_date, note: str) -> None:
         from inspect_tui.core.calendar import OutOfRange
         from inspect_tui.services.cases import CaseNotFound, ConflictError, StepError, record_step
-        from inspect_tui.services.trust import DatabaseBusy, PermissionDenied
+        from inspect_tui.services.trust import DatabaseBusy, PermissionDenied, WriteCancelled
+        from inspect_tui.store.tx import Waiting, waiting
 
         expected = (StepError, ConflictError, CaseNotFound, OutOfRange, PermissionDenied, DatabaseBusy)
+        control = Waiting(cancelled=self._cancel.is_set, on_wait=lambda _s: self.post_message(self.Waiting()))
         try:
-            status = record_step(
-                self.app.session, self.case_no, self.step, on_date, note, expected_version=self.version
-            )
+            with waiting(control):  # another process holds the write lock: say so, obey Esc
+                status = record_step(
+                    self.app.session, self.case_no, self.step, on_date, note, expected_version=self.version
+                )
+        except WriteCancelled:
+            self.post_message(self.Done(None, None, cancelled=True))
+            return
         except expected as exc:
             self.post_message(self.Done(None, str(exc), isinstance(exc, ConflictError)))
             return
@@ -126,8 +142,17 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
             return
         self.post_message(self.Done(status, None))
 
+    def on_step_dialog_waiting(self, _message: Waiting) -> None:
+        if self.busy and not self._cancel.is_set():
+            self._error_text(
+                "ほかの人が書き込み中です。終わるのを待っています… Esc で取り消せます（まだ記録していません）"
+            )
+
     def on_step_dialog_done(self, message: Done) -> None:
         self.busy = False
+        if message.cancelled:
+            self.dismiss(None)  # nothing was written: the wait was cancelled before the lock
+            return
         if message.error:
             self._error(message.error)
             if message.conflict:
@@ -137,10 +162,19 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
         self.dismiss(message.status)
 
     def _error(self, text: str) -> None:
+        self._error_text(f"記録できません: {text}")
+
+    def _error_text(self, text: str) -> None:
         box = self.query_one("#step-error", Static)
-        box.update(f"記録できません: {text}")
+        box.update(text)
         box.add_class("shown")
 
     @on(Button.Pressed, "#step-cancel")
     def action_cancel(self) -> None:
+        if self.busy:
+            # the write is waiting for the lock: stop it there; if it already holds the lock it
+            # finishes, and the dialog says it was recorded (never "cancelled" for a step that landed)
+            self._cancel.set()
+            self._error_text("取り消しています…")
+            return
         self.close_form(lambda: self.dismiss(None))
