@@ -259,8 +259,10 @@ async def test_a_note_typed_in_the_finding_dialog_survives_quitting(review_db):
     s.close()
 
 
-@pytest.mark.parametrize(("typed", "minutes"), [("25", 25), (" 7 ", 7), ("²", None), ("１５", None), ("", None),
-                                                 ("99999", None), ("-3", None)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [("25", 25), (" 7 ", 7), ("²", None), ("１５", None), ("", None), ("99999", None), ("-3", None)],
+)
 def test_minutes_typed_into_a_check(typed, minutes):
     from inspect_tui.tui.screens.review_check import minutes_of
 
