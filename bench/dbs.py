@@ -1,7 +1,7 @@
 """The benchmark's databases: the product's own demo generator, cached.
 
 ``demo_db(cases)`` returns the path of a demo database of about that many
-cases, built by ``inspect_tui.store.demo.build_demo`` (the same generator as
+cases, built by ``inspect_tui.demo.build.build_demo`` (the same generator as
 ``inspect-tui demo``, so the benchmark sees the data a user sees) and kept in
 bench/_work/ under a name keyed by BENCH_DB_VERSION and a hash of the
 schema and of store/demo*.py: a change to either rebuilds, a rerun reuses.
@@ -59,7 +59,7 @@ def districts_for(cases: int) -> tuple[int, float]:
 
 def demo_db(cases: int, *, log=print, rebuild: bool = False, work: Path = WORK) -> tuple[Path, float | None]:
     """(path, seconds spent building or None if cached) of a demo DB of about `cases` cases."""
-    from inspect_tui.store.demo import build_demo
+    from inspect_tui.demo.build import build_demo
 
     districts, years = districts_for(cases)
     work.mkdir(parents=True, exist_ok=True)

@@ -102,7 +102,7 @@ def value(metric: str, by_month: dict, period: Period):
 
 
 def _num(v):
-    from inspect_tui.services.report_metrics import json_number
+    from inspect_tui.services.reports.metrics import json_number
 
     return json_number(v)
 

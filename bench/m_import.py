@@ -91,8 +91,8 @@ def _copy(template: Path, dst: Path) -> None:
 
 
 def run(src_db: Path, rows: int, runs: int, work: Path, log=print) -> list[Result]:
-    from inspect_tui.config import Config
-    from inspect_tui.services.importing import import_file
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.importing.importer import import_file
     from inspect_tui.services.session import Session
     from inspect_tui.store.cases import CASE_COLUMNS
     from inspect_tui.store.db import open_database

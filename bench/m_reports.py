@@ -100,7 +100,7 @@ def replay(conn: sqlite3.Connection, statements: list[str]) -> None:
 
 
 def _open_session(db: Path):
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.services.session import Session
     from inspect_tui.store.db import open_database
 
@@ -127,8 +127,8 @@ def _cli(args: list[str], env: dict[str, str]) -> None:
 
 def run_monthly(db: Path, today: dt.date, runs: int, work: Path, log=print) -> list[Result]:
     from inspect_tui.core.metrics import parse_month
-    from inspect_tui.reports.render import render
-    from inspect_tui.services.reports import build_monthly
+    from inspect_tui.render.formats import render
+    from inspect_tui.services.reports.monthly import build_monthly
 
     month = parse_month(MONTH)
     s = _open_session(db)
@@ -182,9 +182,9 @@ def run_fy_reports(db: Path, today: dt.date, runs: int, work: Path, log=print) -
     from fy_reference import STEP_METRICS, reference_kpi, reference_sla
 
     from inspect_tui.core.metrics import fy_period
-    from inspect_tui.reports.render import render
-    from inspect_tui.services.report_kpi import build_kpi
-    from inspect_tui.services.report_sla import build_sla
+    from inspect_tui.render.formats import render
+    from inspect_tui.services.reports.kpi import build_kpi
+    from inspect_tui.services.reports.sla import build_sla
 
     period = fy_period(FY)
     s = _open_session(db)
@@ -193,11 +193,12 @@ def run_fy_reports(db: Path, today: dt.date, runs: int, work: Path, log=print) -
     try:
         sla_json = json.loads(render(build_sla(s, period, today), "json"))
         kpi_json = json.loads(render(build_kpi(s, FY, today), "json"))
-        counted = lambda ms: tuple(
-            dict.fromkeys(  # noqa: E731
-                m for m in ms if m.startswith(("late_", "ontime_rate_")) or m in STEP_METRICS
+
+        def counted(ms):
+            return tuple(
+                dict.fromkeys(m for m in ms if m.startswith(("late_", "ontime_rate_")) or m in STEP_METRICS)
             )
-        )
+
         sla_metrics = counted(i["metric"] for i in sla_json["indicators"])
         kpi_metrics = counted(i["metric"] for i in kpi_json["indicators"])
         years = kpi_json["years"]

@@ -217,7 +217,7 @@ def peak_memory(db: Path, runs: int, work: Path, today: str, size: str = "1M", l
 
 
 async def _keystrokes(db: Path, keys: list[str], all_statuses: bool) -> tuple[list[int], list[int]]:
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.tui.app import InspectApp
     from inspect_tui.tui.widgets.case_table import CaseTable
 
@@ -297,7 +297,7 @@ def filter_keystroke(db: Path, keystrokes: int, today: str, size: str = "100k", 
     while len(keys) < keystrokes:
         keys += typed + ["backspace"] * len(typed)
     keys = keys[:keystrokes]
-    import inspect_tui.tui.screens.cases as cases_screen
+    import inspect_tui.tui.screens.cases.listing as cases_screen
 
     debounce = getattr(cases_screen, "FILTER_DEBOUNCE_S", 0.0)
     out = []

@@ -27,7 +27,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         monkeypatch.delenv(var, raising=False)
     _login_as_tester(monkeypatch)
     yield home
-    from inspect_tui import identity
+    from inspect_tui.services.trust import identity
 
     identity.act_as(None)  # an --as established by a test ends with it
 
@@ -40,7 +40,7 @@ def _login_as_tester(mp: pytest.MonkeyPatch) -> None:
     """
     import os
 
-    from inspect_tui import identity
+    from inspect_tui.services.trust import identity
 
     real = identity.login_of_uid
     mp.setattr(identity, "login_of_uid", lambda uid: "tester" if uid == os.getuid() else real(uid))
@@ -53,7 +53,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def session(db_path: Path):
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.services.session import open_session
 
     s = open_session(db_path, Config())
@@ -65,7 +65,7 @@ def session(db_path: Path):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo database per test session (today=2027-06-15, seed=1, 1.5 years); do not modify it."""
-    from inspect_tui.store.demo import build_demo
+    from inspect_tui.demo.build import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     with pytest.MonkeyPatch.context() as mp:
@@ -149,7 +149,7 @@ def unprivileged(tmp_path_factory):
     site = base / "site"
     site.mkdir()
     import inspect_tui
-    from inspect_tui.paths import data_file, themes_dir
+    from inspect_tui.system.paths import data_file, themes_dir
 
     package = Path(inspect_tui.__file__).resolve().parent
     shutil.copytree(package, site / "inspect_tui", ignore=shutil.ignore_patterns("__pycache__"))
@@ -165,7 +165,7 @@ def unprivileged(tmp_path_factory):
             shutil.copy2(root, target)
     for p in base.rglob("*"):
         p.chmod(0o755 if p.is_dir() else 0o644)
-    probe = "import sqlite3, json, inspect_tui.cli"
+    probe = "import sqlite3, json, inspect_tui.cli.main"
     candidates = [
         sys.executable,
         getattr(sys, "_base_executable", ""),

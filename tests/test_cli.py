@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from inspect_tui.cli import build_parser, main
+from inspect_tui.cli.main import build_parser, main
 
 
 def run(args, capsys, stdin=None, monkeypatch=None):

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inspect_tui.cli import main
-from inspect_tui.config import EXAMPLE, ConfigError, load_config, parse_config
-from inspect_tui.paths import config_path
+from inspect_tui.cli.main import main
+from inspect_tui.services.config import EXAMPLE, ConfigError, load_config, parse_config
+from inspect_tui.system.paths import config_path
 
 
 def test_defaults_without_a_file():
@@ -116,7 +116,7 @@ def test_a_folder_as_the_config_is_said_in_japanese(capsys, monkeypatch, tmp_pat
 
 
 def test_read_config_keeps_the_good_parts_and_defaults_the_broken_ones():
-    from inspect_tui.config import read_config
+    from inspect_tui.services.config import read_config
 
     cfg, problems = read_config(
         'home_insurer = "明石市"\nretention_months = 999\n[prices]\nhome = -1\nother = 7200\n'
@@ -258,7 +258,7 @@ KPI_KEYS = {
 def test_an_indicator_missing_any_key_is_reported_not_a_crash(tmp_path, kind, missing):
     # each of these ended in KeyError (exit 70): the required-key check ran, then the indicator
     # was built anyway
-    from inspect_tui.services.report_indicators import IndicatorFileError, load_kpi, load_sla
+    from inspect_tui.services.reports.indicators import IndicatorFileError, load_kpi, load_sla
 
     keys = SLA_KEYS if kind == "sla" else KPI_KEYS
     path = tmp_path / f"{kind}.toml"
@@ -303,8 +303,8 @@ def _messages(app) -> list[str]:
 
 async def test_the_app_starts_on_a_broken_config_says_why_and_keeps_the_defaults(sample_db):
     from inspect_tui.tui.launch import build_app
-    from inspect_tui.tui.screens.cases import CasesScreen
-    from inspect_tui.tui.screens.surveyors import SurveyorsScreen
+    from inspect_tui.tui.screens.cases.listing import CasesScreen
+    from inspect_tui.tui.screens.staff.surveyors import SurveyorsScreen
     from tui.conftest import settle
 
     p = _write_config(
@@ -437,7 +437,7 @@ def test_checking_the_file_alone_does_not_load_textual():
     import sys
 
     code = (
-        "import sys\nfrom inspect_tui.config_check import check_config\n"
+        "import sys\nfrom inspect_tui.services.config_check import check_config\n"
         "check_config(keys=False, indicators=False)\n"
         "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
     )
@@ -460,7 +460,7 @@ _indicator_keys = st.sampled_from(sorted({*SLA_KEYS, *KPI_KEYS, "unit", "unit_ta
     kind=st.sampled_from(["sla", "kpi"]),
 )
 def test_any_indicator_file_loads_or_says_what_is_wrong(tmp_path, tables, kind):
-    from inspect_tui.services.report_indicators import IndicatorFileError, load_kpi, load_sla
+    from inspect_tui.services.reports.indicators import IndicatorFileError, load_kpi, load_sla
 
     path = tmp_path / f"{kind}.toml"
     path.write_text(
@@ -478,7 +478,7 @@ def test_any_indicator_file_loads_or_says_what_is_wrong(tmp_path, tables, kind):
 @pytest.mark.parametrize("key", ["metric", "comparator", "cycle", "level"])
 def test_an_array_where_a_name_belongs(tmp_path, key):
     # TypeError (unhashable type: 'list') before: the value was looked up in a dict as it was
-    from inspect_tui.services.report_indicators import IndicatorFileError, load_sla
+    from inspect_tui.services.reports.indicators import IndicatorFileError, load_sla
 
     path = tmp_path / "sla.toml"
     path.write_text(SLA_OK.replace(f"{key} = ", f"{key} = [] # ", 1), encoding="utf-8")

@@ -55,7 +55,7 @@ def test_world_readable_file_is_warned_about(db_path):
 
 
 def test_missing_database_for_a_command_is_a_clear_error(tmp_path, capsys):
-    from inspect_tui.cli import main
+    from inspect_tui.cli.main import main
 
     assert main(["deadlines", "rederive", "--db", str(tmp_path / "nope.db")]) == 1
     assert "データベースがありません" in capsys.readouterr().err

@@ -12,8 +12,8 @@ import pytest
 
 from inspect_tui.core.calendar import get_calendar
 from inspect_tui.core.steps import DATE_FIELDS, apply_step, check_dates, derive_status
+from inspect_tui.demo.build import DEMO_SCENARIOS, build_demo
 from inspect_tui.store.cases import derived_columns, to_dates
-from inspect_tui.store.demo import DEMO_SCENARIOS, build_demo
 from inspect_tui.store.retention import add_months
 
 TODAY = dt.date(2027, 6, 15)
@@ -319,7 +319,7 @@ def test_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
 
 
 def test_failure_leaves_no_file_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from inspect_tui.store import demo_gen
+    from inspect_tui.demo import gen as demo_gen
 
     def boom(self, sink, chunk=20_000):
         raise RuntimeError("disk on fire")
@@ -391,7 +391,7 @@ def test_rows_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     import sys
 
     code = (
-        "import datetime as dt, sys; from inspect_tui.store.demo import build_demo; "
+        "import datetime as dt, sys; from inspect_tui.demo.build import build_demo; "
         "build_demo(sys.argv[1], seed=2, today=dt.date(2027, 6, 15), years=0.1)"
     )
     digests = []

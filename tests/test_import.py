@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from inspect_tui.cli import main
-from inspect_tui.services.cases import add_deadline_exception
-from inspect_tui.services.importing import ImportFailed, import_file
+from inspect_tui.cli.main import main
+from inspect_tui.services.cases.steps import add_deadline_exception
+from inspect_tui.services.importing.importer import ImportFailed, import_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 PERSONAL_VALUES = ("申請 太郎", "申請 花子", "申請 次郎", "0000000001", "1940-01-02", "1938-05-06")
@@ -645,9 +645,9 @@ def test_an_import_writes_one_audit_row_naming_the_file_and_every_record(loaded,
 @pytest.mark.parametrize("chunk", [1, 7, 64])
 def test_tiny_read_chunks_give_the_same_import(tmp_path, monkeypatch, chunk):
     """Chunk edges inside a multi-byte character, a CR LF pair or a quoted cell change nothing."""
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.importing import csvread
     from inspect_tui.services.session import open_session
-    from inspect_tui.store import csvread
 
     def imported(db: Path) -> dict:
         s = open_session(db, Config())
@@ -672,7 +672,7 @@ def test_tiny_read_chunks_give_the_same_import(tmp_path, monkeypatch, chunk):
 
 
 def test_line_numbers_survive_chunk_edges(staffed, tmp_path, monkeypatch):
-    from inspect_tui.store import csvread
+    from inspect_tui.services.importing import csvread
 
     monkeypatch.setattr(csvread, "CHUNK_BYTES", 3)
     text = (
@@ -684,7 +684,7 @@ def test_line_numbers_survive_chunk_edges(staffed, tmp_path, monkeypatch):
 
 
 def test_ascii_at_first_then_cp932_reads_as_cp932_without_a_second_pass(staffed, tmp_path, monkeypatch):
-    from inspect_tui.store import csvread
+    from inspect_tui.services.importing import csvread
 
     monkeypatch.setattr(csvread, "CHUNK_BYTES", 64)  # the header fills the first chunk: ASCII only
     path = tmp_path / "late.csv"
@@ -698,7 +698,7 @@ def test_ascii_at_first_then_cp932_reads_as_cp932_without_a_second_pass(staffed,
 
 
 def test_utf8_that_breaks_later_names_the_line(staffed, tmp_path, monkeypatch):
-    from inspect_tui.store import csvread
+    from inspect_tui.services.importing import csvread
 
     monkeypatch.setattr(csvread, "CHUNK_BYTES", 64)
     path = tmp_path / "mixed.csv"
@@ -743,7 +743,7 @@ def test_too_many_columns_are_refused_in_one_line(staffed, tmp_path):
 
 
 def test_too_many_rows_are_refused(staffed, tmp_path):
-    from inspect_tui.store.csvread import CsvLimits
+    from inspect_tui.services.importing.csvread import CsvLimits
 
     rows = "".join(f"K-{i},新規,長田区,2027-06-01,,\n" for i in range(11))
     before = snapshot(staffed.db.conn)

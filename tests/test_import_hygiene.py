@@ -10,11 +10,11 @@ import sys
 
 import inspect_tui
 
-LAYERS = ("core", "store", "services", "reports")
+LAYERS = ("system", "core", "store", "services", "render", "demo")
 
 
 def modules() -> list[str]:
-    out = ["inspect_tui", "inspect_tui.cli", "inspect_tui.config", "inspect_tui.paths"]
+    out = ["inspect_tui", "inspect_tui.cli.main", "inspect_tui.services.config", "inspect_tui.system.paths"]
     for layer in LAYERS:
         pkg = __import__(f"inspect_tui.{layer}", fromlist=["_"])
         out.append(pkg.__name__)
@@ -36,7 +36,7 @@ def test_layers_do_not_import_textual_or_rich():
 
 def test_package_import_is_light():
     heavy = ("textual", "rich", "sqlite_utils", "pendulum", "jpholiday")
-    code = f"import sys, inspect_tui.cli\nprint(sorted(m for m in {heavy!r} if m in sys.modules))"
+    code = f"import sys, inspect_tui.cli.main\nprint(sorted(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert inspect_tui.__version__

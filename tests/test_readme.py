@@ -28,7 +28,7 @@ def test_ci_runs_the_second_command_verbatim():
 
 
 def test_every_command_is_in_the_readme():
-    from inspect_tui.cli import build_parser
+    from inspect_tui.cli.main import build_parser
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     parser = build_parser()

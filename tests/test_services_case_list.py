@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inspect_tui.services.case_list import CaseFilter, count_cases, fetch_page, viewer_role
+from inspect_tui.services.cases.listing import CaseFilter, count_cases, fetch_page, viewer_role
 from test_services_dashboard import add_case, add_surveyor
 
 D = dt.date

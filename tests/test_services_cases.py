@@ -4,16 +4,16 @@ import datetime as dt
 
 import pytest
 
-from inspect_tui.config import Config
 from inspect_tui.core.calendar import get_calendar
-from inspect_tui.services.case_view import deadlines_of, describe_case
-from inspect_tui.services.cases import (
+from inspect_tui.services.cases.detail import deadlines_of, describe_case
+from inspect_tui.services.cases.steps import (
     ConflictError,
     StepError,
     add_deadline_exception,
     record_step,
     rederive_deadlines,
 )
+from inspect_tui.services.config import Config
 from inspect_tui.services.session import Session
 from inspect_tui.store.cases import case_row, get_case, insert_cases
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inspect_tui.services.cases import add_deadline_exception, record_step
-from inspect_tui.services.dashboard import build_dashboard
+from inspect_tui.services.cases.steps import add_deadline_exception, record_step
+from inspect_tui.services.today.dashboard import build_dashboard
 from inspect_tui.store.cases import case_row, insert_cases
 
 D = dt.date
@@ -127,7 +127,7 @@ def test_review_panel_counts_new_surveyors(session):
 
 
 def test_serious_complaints_and_security_incidents_show_until_reported(session):
-    from inspect_tui.services import quality as q
+    from inspect_tui.services.quality import records as q
 
     assert build_dashboard(session, TODAY).quality == []
     cid = q.save_complaint(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inspect_tui.services.staff import surveyor_overview
+from inspect_tui.services.staff.overview import surveyor_overview
 from test_services_dashboard import add_case, add_surveyor
 
 D = dt.date

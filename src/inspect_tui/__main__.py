@@ -1,3 +1,3 @@
-from inspect_tui.cli import main
+from inspect_tui.cli.main import main
 
 raise SystemExit(main())

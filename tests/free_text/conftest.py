@@ -51,7 +51,7 @@ def make_monitor(session) -> None:
 @pytest.fixture
 def fx(session):
     """The session (tester, manager) with the case, the chief and the monitor."""
-    from inspect_tui.services.trust import save_user
+    from inspect_tui.services.trust.permissions import save_user
     from inspect_tui.store.cases import case_row, insert_cases
 
     c = session.db.conn

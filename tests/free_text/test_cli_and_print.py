@@ -98,7 +98,7 @@ def test_the_monthly_note_warns_with_the_months_cases(fx, cli):
 
 # --------------------------------------------------------------------------- printed
 def test_every_monthly_report_format_masks_the_notes_and_problem_titles(fx, cli, tmp_path):
-    from inspect_tui.services import quality as q
+    from inspect_tui.services.quality import records as q
 
     assert cli("report", "note", "2027-05", "problems", f"{NAME}様 {NUMBER} の連絡が遅れた")[0] == 0
     assert cli("report", "note", "2027-05", "improvements", "生年月日 S15.1.2 を控えない")[0] == 0
@@ -124,8 +124,8 @@ def test_every_monthly_report_format_masks_the_notes_and_problem_titles(fx, cli,
 
 
 def test_every_guidance_report_format_masks_notes_guidance_and_comments(review_db, cli, tmp_path):
-    from inspect_tui.services import review_check as chk
-    from inspect_tui.services import review_surveyor as sr
+    from inspect_tui.services.review import check as chk
+    from inspect_tui.services.review import surveyor as sr
     from review.fixture import session_as
 
     s = session_as(review_db, "tester")
@@ -178,7 +178,7 @@ def test_case_show_masks_notes_for_a_monitor_only(fx, cli):
 
 
 def test_quality_lists_and_the_month_note_mask_for_a_monitor(fx, cli):
-    from inspect_tui.services import quality as q
+    from inspect_tui.services.quality import records as q
 
     cid = q.save_complaint(
         fx,
@@ -236,7 +236,7 @@ def test_the_audit_trail_keeps_free_text_as_typed_and_only_managers_read_it(fx, 
 
 
 def test_the_viewer_masks_for_a_monitor_and_not_for_a_manager_or_a_chief(fx, as_user):
-    from inspect_tui.services import free_text
+    from inspect_tui.services.trust import free_text
 
     assert free_text.viewer(fx, [CASE])(TYPED) == TYPED  # tester: manager
     as_user("chika")

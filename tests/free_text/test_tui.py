@@ -30,9 +30,9 @@ async def settle(pilot, rounds: int = 4) -> None:
 # --------------------------------------------------------------------------- a review note
 async def test_a_review_note_warns_asks_once_and_never_reaches_print_or_a_monitor(review_db, cli, tmp_path):
     from inspect_tui.tui.screens.free_text import ConfirmPersonalData, PersonalDataWarning
-    from inspect_tui.tui.screens.review_check import CheckScreen
-    from inspect_tui.tui.screens.review_dialogs import FindingDialog
-    from inspect_tui.tui.screens.review_surveyor import SurveyorReviewScreen
+    from inspect_tui.tui.screens.review.check import CheckScreen
+    from inspect_tui.tui.screens.review.dialogs import FindingDialog
+    from inspect_tui.tui.screens.review.surveyor import SurveyorReviewScreen
     from review.host import Host
 
     app = Host(review_db)  # tester: chief S001
@@ -116,7 +116,7 @@ async def test_a_review_note_warns_asks_once_and_never_reaches_print_or_a_monito
         await pilot.pause()
         assert app.screen is review
     # the stored note is as typed (the chief reads it so)
-    from inspect_tui.services.review_surveyor import surveyor_review
+    from inspect_tui.services.review.surveyor import surveyor_review
     from review.fixture import session_as
 
     s = session_as(review_db, "tester")
@@ -128,10 +128,10 @@ async def test_a_review_note_warns_asks_once_and_never_reaches_print_or_a_monito
 async def test_a_complaint_warns_asks_and_a_monitor_sees_it_masked(fx, cli, tmp_path):
     from textual.app import App
 
-    from inspect_tui.services import quality as q
+    from inspect_tui.services.quality import records as q
     from inspect_tui.tui.screens.free_text import ConfirmPersonalData, PersonalDataWarning
-    from inspect_tui.tui.screens.quality import QualityScreen
-    from inspect_tui.tui.screens.quality_forms import ComplaintForm
+    from inspect_tui.tui.screens.quality.forms import ComplaintForm
+    from inspect_tui.tui.screens.quality.records import QualityScreen
 
     class Host(App):
         def __init__(self, session, first):
@@ -201,12 +201,12 @@ async def test_a_complaint_warns_asks_and_a_monitor_sees_it_masked(fx, cli, tmp_
 
 # --------------------------------------------------------------------------- the monthly notes
 async def test_the_monthly_notes_warn_ask_and_print_masked(fx, db_path):
-    from inspect_tui.config import Config
     from inspect_tui.core.metrics import parse_month
-    from inspect_tui.services.reports import get_monthly_note
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.reports.monthly import get_monthly_note
     from inspect_tui.tui.app import InspectApp
     from inspect_tui.tui.screens.free_text import ConfirmPersonalData, PersonalDataWarning
-    from inspect_tui.tui.screens.reports import NotesScreen
+    from inspect_tui.tui.screens.reports.reports import NotesScreen
 
     app = InspectApp(db_path, config=Config())
     async with app.run_test(size=SIZE) as pilot:
@@ -236,11 +236,11 @@ async def test_the_monthly_notes_warn_ask_and_print_masked(fx, db_path):
 
 # --------------------------------------------------------------------------- a case step note
 async def test_a_step_note_warns_asks_and_a_monitor_sees_it_masked(fx, db_path):
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.tui.app import InspectApp
-    from inspect_tui.tui.screens.case_detail import CaseDetailScreen
+    from inspect_tui.tui.screens.cases.detail import CaseDetailScreen
+    from inspect_tui.tui.screens.cases.step_dialog import StepDialog
     from inspect_tui.tui.screens.free_text import ConfirmPersonalData, PersonalDataWarning
-    from inspect_tui.tui.screens.step_dialog import StepDialog
 
     app = InspectApp(db_path, config=Config())
     async with app.run_test(size=SIZE) as pilot:

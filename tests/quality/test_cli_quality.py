@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from inspect_tui.cli import main
+from inspect_tui.cli.main import main
 
 
 @pytest.fixture
@@ -231,7 +231,7 @@ def test_pareto_bad_date_and_xlsx_without_file(capsys, db):
 def test_pareto_arguments_can_be_reused_for_an_alias(capsys, db):
     import argparse
 
-    from inspect_tui.cli_quality import add_pareto_arguments, cmd_pareto
+    from inspect_tui.cli.quality import add_pareto_arguments, cmd_pareto
 
     p = argparse.ArgumentParser()
     p.add_argument("--db")

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 
 from inspect_tui.core.pareto import pareto
-from inspect_tui.reports.pareto import chart_lines, render_pareto
-from inspect_tui.reports.textwidth import width
-from inspect_tui.services.quality_pareto import ParetoReport
+from inspect_tui.render.pareto import chart_lines, render_pareto
+from inspect_tui.render.textwidth import width
+from inspect_tui.services.quality.pareto import ParetoReport
 
 COUNTS = {"確認不足": 5, "連絡・引継ぎの漏れ": 3, "書類の置き忘れ・紛失": 1, "移動・交通": 1, "その他": 1}
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from tests.quality.conftest import complaint, incident
 
-from inspect_tui.services import quality as q
-from inspect_tui.services.quality_monthly import monthly_quality_section
-from inspect_tui.services.quality_pareto import pareto_report
+from inspect_tui.services.quality import records as q
+from inspect_tui.services.quality.monthly import monthly_quality_section
+from inspect_tui.services.quality.pareto import pareto_report
 
 
 def count(session, table):
@@ -278,9 +278,9 @@ def test_quality_alerts_for_the_dashboard(qs):
 
 def test_the_monthly_report_gets_the_three_sections(qs):
     from inspect_tui.core.metrics import month_period
-    from inspect_tui.reports.render import render
-    from inspect_tui.services.quality_monthly import register_monthly_sections
-    from inspect_tui.services.reports import MONTHLY_SECTIONS, build_monthly
+    from inspect_tui.render.formats import render
+    from inspect_tui.services.quality.monthly import register_monthly_sections
+    from inspect_tui.services.reports.monthly import MONTHLY_SECTIONS, build_monthly
 
     saved = dict(MONTHLY_SECTIONS)
     try:

@@ -6,8 +6,8 @@ from tests.quality.conftest import complaint, incident
 from textual.app import App
 from textual.widgets import DataTable, Input, Select
 
-from inspect_tui.services import quality as q
-from inspect_tui.tui.screens.quality import QualityScreen
+from inspect_tui.services.quality import records as q
+from inspect_tui.tui.screens.quality.records import QualityScreen
 
 
 class Host(App):

@@ -36,7 +36,7 @@ def add_case(session, **fields) -> str:
 
 
 def exclude(session, case_no: str, rule: str, cause: str = "city") -> None:
-    from inspect_tui.services.cases import add_deadline_exception
+    from inspect_tui.services.cases.steps import add_deadline_exception
 
     add_deadline_exception(session, case_no, rule, "exclude", "市の事由で調査できず", cause)
 

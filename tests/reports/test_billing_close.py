@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
-from inspect_tui.cli import main
+from inspect_tui.cli.main import main
 from inspect_tui.core.metrics import parse_month
-from inspect_tui.services.cases import record_step
-from inspect_tui.services.reports import build_monthly, close_billing_month
+from inspect_tui.services.cases.steps import record_step
+from inspect_tui.services.reports.monthly import build_monthly, close_billing_month
 
 from .conftest import add_case, d
 

@@ -1,4 +1,4 @@
-"""`inspect-tui report …` through inspect_tui.cli.main, including bad input."""
+"""`inspect-tui report …` through inspect_tui.cli.main.main, including bad input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from inspect_tui.cli import main
+from inspect_tui.cli.main import main
 
 from .conftest import add_case
 

@@ -10,12 +10,12 @@ import zipfile
 
 import pytest
 
-from inspect_tui.config import Config
 from inspect_tui.core.metrics import deadline_outcome, parse_month, parse_period
-from inspect_tui.reports.render import FORMATS, render
-from inspect_tui.services.report_kpi import build_kpi
-from inspect_tui.services.report_sla import build_sla
-from inspect_tui.services.reports import build_monthly
+from inspect_tui.render.formats import FORMATS, render
+from inspect_tui.services.config import Config
+from inspect_tui.services.reports.kpi import build_kpi
+from inspect_tui.services.reports.monthly import build_monthly
+from inspect_tui.services.reports.sla import build_sla
 from inspect_tui.services.session import open_session
 
 AS_OF = dt.date(2027, 6, 15)

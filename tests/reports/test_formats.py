@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from inspect_tui.core.document import Doc, Mark, Section, Table
 from inspect_tui.core.metrics import parse_month
-from inspect_tui.reports.doc import Doc, Mark, Section, Table
-from inspect_tui.reports.render import render
-from inspect_tui.services.reports import build_monthly
+from inspect_tui.render.formats import render
+from inspect_tui.services.reports.monthly import build_monthly
 
 from .conftest import add_case, d
 
@@ -44,7 +44,7 @@ def report(session):
         submitted_on="2027-05-12",
         accepted_on="2027-05-21",
     )
-    from inspect_tui.services.reports import set_monthly_note
+    from inspect_tui.services.reports.monthly import set_monthly_note
 
     set_monthly_note(session, parse_month("2027-05"), "problems", "-1+1 のような行\n2行目")
     return build_monthly(session, parse_month("2027-05"), d("2027-06-15"), 7777)
@@ -57,7 +57,7 @@ def test_json_round_trip(report):
 
 
 def test_text_is_aligned_by_display_width(report):
-    from inspect_tui.reports.textwidth import width
+    from inspect_tui.render.textwidth import width
 
     text = render(report, "text")
     lines = text.splitlines()

@@ -156,7 +156,7 @@ _day = st.integers(0, 40).map(lambda n: d("2027-05-01") + dt.timedelta(days=n))
 )
 def test_sql_counts_agree_with_the_definition(tmp_path_factory, cases, as_of):
     """store.report_queries.deadline_counts == core.metrics.deadline_outcome case by case."""
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.services.session import open_session
     from inspect_tui.store import report_queries as q
 

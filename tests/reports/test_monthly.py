@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from inspect_tui.core.metrics import parse_month
-from inspect_tui.services.reports import MONTHLY_SECTIONS, build_monthly, register_monthly_section
+from inspect_tui.services.reports.monthly import MONTHLY_SECTIONS, build_monthly, register_monthly_section
 
 from .conftest import add_case, d, exclude
 
@@ -191,7 +191,7 @@ def test_year_end_closure(session):
 
 
 def test_extended_deadline_uses_the_new_date(session):
-    from inspect_tui.services.cases import add_deadline_exception
+    from inspect_tui.services.cases.steps import add_deadline_exception
 
     # rcv 5/10: contact due 5/13, extended to 5/17 (agreed); contacted 5/17 -> on time.
     no = add_case(session, received_on="2027-05-10", contacted_on="2027-05-17")
@@ -228,15 +228,15 @@ def test_no_price_gives_no_fake_yen(session, may):
     b = r.to_json()["billing"]
     assert b["unit_price"] is None
     assert b["home"] == {"count": 2, "subtotal": None, "tax": None, "total": None}
-    from inspect_tui.reports.render import render
+    from inspect_tui.render.formats import render
 
     assert "単価が設定されていません" in render(r, "text")
 
 
 def test_notes_and_placeholders(session, may, monkeypatch):
-    from inspect_tui.reports.render import render
-    from inspect_tui.services import reports
-    from inspect_tui.services.reports import _placeholder, set_monthly_note
+    from inspect_tui.render.formats import render
+    from inspect_tui.services.reports import monthly as reports
+    from inspect_tui.services.reports.monthly import _placeholder, set_monthly_note
 
     # as if the review and quality features were not installed
     monkeypatch.setattr(
@@ -257,8 +257,8 @@ def test_notes_and_placeholders(session, may, monkeypatch):
 
 
 def test_a_feature_can_register_a_section(session, may, monkeypatch):
-    from inspect_tui.reports.render import render
-    from inspect_tui.services.reports import ExtraSection
+    from inspect_tui.render.formats import render
+    from inspect_tui.services.reports.monthly import ExtraSection
 
     monkeypatch.setitem(MONTHLY_SECTIONS, "complaints", MONTHLY_SECTIONS["complaints"])
     register_monthly_section(
@@ -269,7 +269,7 @@ def test_a_feature_can_register_a_section(session, may, monkeypatch):
 
 
 def test_no_personal_data_in_any_format(session, may):
-    from inspect_tui.reports.render import FORMATS, render
+    from inspect_tui.render.formats import FORMATS, render
 
     r = build_monthly(session, parse_month("2027-05"), d("2027-06-15"), 7777)
     for fmt in FORMATS:
@@ -286,14 +286,14 @@ def test_no_personal_data_in_any_format(session, may):
 
 
 def test_month_before_as_of_is_refused(session):
-    from inspect_tui.services.reports import ReportError
+    from inspect_tui.services.reports.monthly import ReportError
 
     with pytest.raises(ReportError, match="より前"):
         build_monthly(session, parse_month("2027-07"), d("2027-06-15"))
 
 
 def test_feature_sections_fill_the_report(session, may):
-    from inspect_tui.reports.render import render
+    from inspect_tui.render.formats import render
 
     conn = session.db.conn
     conn.execute("INSERT INTO surveyors (code, name, qualification) VALUES ('S901', '新人', 'care_manager')")

@@ -34,7 +34,7 @@ def _preview(app) -> str:
 
 
 async def test_preview_export_and_kinds(app_db, tmp_path, monkeypatch):
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.tui.app import InspectApp
 
     out = tmp_path / "exports"
@@ -66,7 +66,7 @@ async def test_preview_export_and_kinds(app_db, tmp_path, monkeypatch):
 
 
 async def test_bad_period_shows_a_message(app_db):
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.tui.app import InspectApp
 
     app = InspectApp(app_db, config=Config())
@@ -82,8 +82,8 @@ async def test_bad_period_shows_a_message(app_db):
 
 
 async def test_manager_enters_problems_and_improvements(app_db):
-    from inspect_tui.config import Config
-    from inspect_tui.services.reports import get_monthly_note
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.reports.monthly import get_monthly_note
     from inspect_tui.services.session import open_session
     from inspect_tui.tui.app import InspectApp
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from inspect_tui.core.metrics import parse_period
-from inspect_tui.reports.render import render
-from inspect_tui.services.report_indicators import IndicatorFileError, load_kpi, load_sla
-from inspect_tui.services.report_kpi import KpiInputError, build_kpi, set_kpi_actual
-from inspect_tui.services.report_sla import build_sla
+from inspect_tui.render.formats import render
+from inspect_tui.services.reports.indicators import IndicatorFileError, load_kpi, load_sla
+from inspect_tui.services.reports.kpi import KpiInputError, build_kpi, set_kpi_actual
+from inspect_tui.services.reports.sla import build_sla
 
 from .conftest import add_case, d, exclude
 

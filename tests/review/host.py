@@ -15,7 +15,7 @@ class Host(App):
         self.changes = 0
 
     def on_mount(self) -> None:
-        from inspect_tui.tui.screens.review_queue import ReviewQueueScreen
+        from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
 
         self.push_screen(self.first(self) if self.first else ReviewQueueScreen())
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
-from inspect_tui.cli import main
-from inspect_tui.services import review as svc
-from inspect_tui.services import review_surveyor as sr
-from inspect_tui.tui.screens.review_check import CheckScreen
-from inspect_tui.tui.screens.review_queue import ReviewQueueScreen
+from inspect_tui.cli.main import main
+from inspect_tui.services.review import queue as svc
+from inspect_tui.services.review import surveyor as sr
+from inspect_tui.tui.screens.review.check import CheckScreen
+from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
 
 from .fixture import session_as
 from .host import Host

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from inspect_tui.cli import main
-from inspect_tui.services import review_check as chk
-from inspect_tui.services import review_surveyor as sr
+from inspect_tui.cli.main import main
+from inspect_tui.services.review import check as chk
+from inspect_tui.services.review import surveyor as sr
 
 from .fixture import session_as, solo_case_nos
 
@@ -82,7 +82,7 @@ def test_unknown_surveyor(review_db, capsys):
 
 
 def test_default_file_name_has_no_person_name():
-    from inspect_tui.reports.guidance import default_filename
+    from inspect_tui.render.guidance import default_filename
 
     assert default_filename("S010", "text", dt.date(2027, 6, 15)) == "guidance_S010_20270615.txt"
 

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from inspect_tui.config import Config
-from inspect_tui.services import review as svc
-from inspect_tui.services import review_calibration as cal
-from inspect_tui.services import review_check as chk
-from inspect_tui.services import review_surveyor as sr
+from inspect_tui.services.config import Config
+from inspect_tui.services.review import calibration as cal
+from inspect_tui.services.review import check as chk
+from inspect_tui.services.review import queue as svc
+from inspect_tui.services.review import surveyor as sr
 from inspect_tui.store.cases import case_row, insert_cases
 
 from .fixture import NOW, session_as, solo_case_nos
@@ -179,7 +179,7 @@ def test_blind_calibration_between_two_chiefs(review_db):
     s1 = session_as(review_db, "tester")
     ctx = chk.start_check(s1, case_no="R9-00100")
     first = _check_all_ok(s1, ctx, finding=("typo", "minor"))
-    from inspect_tui.services.trust import PermissionDenied
+    from inspect_tui.services.trust.permissions import PermissionDenied
 
     with pytest.raises(PermissionDenied, match="ブラインド点検の依頼」の権限がありません"):
         cal.request_blind_check(s1, first.id, "S002")
@@ -232,7 +232,7 @@ def test_correcting_a_finished_check_is_audited(rs):
 
 
 def test_focused_check_needs_a_chief_and_an_unregistered_login_is_nobody(review_db):
-    from inspect_tui.services.trust import PermissionDenied, save_user
+    from inspect_tui.services.trust.permissions import PermissionDenied, save_user
 
     s = session_as(review_db, "S020")  # a login named like a surveyor code is not that surveyor
     with pytest.raises(PermissionDenied, match="登録されていません"):

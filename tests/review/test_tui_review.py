@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from inspect_tui.services import review as svc
-from inspect_tui.services import review_check as chk
-from inspect_tui.services import review_surveyor as sr
-from inspect_tui.tui.screens.review_check import CheckScreen
-from inspect_tui.tui.screens.review_dialogs import FindingDialog, TextDialog
-from inspect_tui.tui.screens.review_queue import ReviewQueueScreen
-from inspect_tui.tui.screens.review_surveyor import SurveyorReviewScreen
+from inspect_tui.services.review import check as chk
+from inspect_tui.services.review import queue as svc
+from inspect_tui.services.review import surveyor as sr
+from inspect_tui.tui.screens.review.check import CheckScreen
+from inspect_tui.tui.screens.review.dialogs import FindingDialog, TextDialog
+from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
+from inspect_tui.tui.screens.review.surveyor import SurveyorReviewScreen
 
 from .fixture import session_as
 from .host import Host
@@ -89,7 +89,7 @@ async def test_full_ten_form_review_then_report(review_db, tmp_path):
     html = sr.guidance_report(s, "S010", "html")
     assert "改善を確認" in html and "試験" not in html
     s.close()
-    from inspect_tui.paths import data_dir
+    from inspect_tui.system.paths import data_dir
 
     written = list((data_dir() / "reports").glob("guidance_S010_*.html"))
     assert len(written) == 1
@@ -168,7 +168,7 @@ async def test_post_submission_finding_by_case_number(review_db):
 
 
 async def test_review_screens_in_the_real_app(review_db):
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.tui.app import InspectApp
 
     app = InspectApp(review_db, config=Config())
@@ -194,8 +194,8 @@ async def test_review_screens_in_the_real_app(review_db):
 async def test_calibration_screen_shows_agreement_per_pair(review_db):
     import datetime as dt
 
-    from inspect_tui.services import review_calibration as cal
-    from inspect_tui.tui.screens.review_calibration import CalibrationScreen
+    from inspect_tui.services.review import calibration as cal
+    from inspect_tui.tui.screens.review.calibration import CalibrationScreen
 
     s1, boss, s2 = (session_as(review_db, x) for x in ("tester", "boss", "chief2"))
     first = chk.start_check(s1, case_no="R9-00100")
@@ -264,6 +264,6 @@ async def test_a_note_typed_in_the_finding_dialog_survives_quitting(review_db):
     [("25", 25), (" 7 ", 7), ("²", None), ("１５", None), ("", None), ("99999", None), ("-3", None)],
 )
 def test_minutes_typed_into_a_check(typed, minutes):
-    from inspect_tui.tui.screens.review_check import minutes_of
+    from inspect_tui.tui.screens.review.check import minutes_of
 
     assert minutes_of(typed) == minutes

@@ -13,12 +13,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from inspect_tui.services import review as svc
-from inspect_tui.services import review_check as chk
-from inspect_tui.services import review_surveyor as sr
-from inspect_tui.tui.screens.review_check import CheckScreen
-from inspect_tui.tui.screens.review_held import HeldDialog
-from inspect_tui.tui.screens.review_queue import ReviewQueueScreen
+from inspect_tui.services.review import check as chk
+from inspect_tui.services.review import queue as svc
+from inspect_tui.services.review import surveyor as sr
+from inspect_tui.tui.screens.review.check import CheckScreen
+from inspect_tui.tui.screens.review.held import HeldDialog
+from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
 
 from .fixture import session_as
 from .host import Host

@@ -19,10 +19,10 @@ import time
 def main() -> None:
     db_path, login, partition, shared, seconds = sys.argv[1:6]
     os.environ.setdefault("INSPECT_TUI_TODAY", "2027-06-15")
-    from inspect_tui import identity
-    from inspect_tui.config import Config
-    from inspect_tui.services.cases import ConflictError, DatabaseBusy, StepError, record_step
+    from inspect_tui.services.cases.steps import ConflictError, DatabaseBusy, StepError, record_step
+    from inspect_tui.services.config import Config
     from inspect_tui.services.session import open_session
+    from inspect_tui.services.trust import identity
     from inspect_tui.store import tx
 
     steps = [("contact", 2), ("visit", 3), ("submit", 4), ("accept", 7)]

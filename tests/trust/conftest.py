@@ -49,7 +49,7 @@ def add_surveyor(s, code="S001", wards="長田区", name="調査 一郎"):
 @pytest.fixture
 def as_user(session):
     """Switch the session to another login (registered with the given role)."""
-    from inspect_tui.services.trust import save_user
+    from inspect_tui.services.trust.permissions import save_user
 
     def switch(login: str, role: str | None = None, surveyor: str | None = None):
         if role is not None:
@@ -63,7 +63,7 @@ def as_user(session):
 @pytest.fixture
 def cli(db_path: Path, capsys):
     """Run the CLI in-process; returns (exit code, stdout, stderr)."""
-    from inspect_tui.cli import main
+    from inspect_tui.cli.main import main
 
     def run(*argv: str, db: Path | None = db_path):
         args = [*argv, "--db", str(db)] if db is not None else list(argv)

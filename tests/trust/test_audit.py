@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
-from inspect_tui.services.cases import ConflictError, add_deadline_exception, record_step
-from inspect_tui.services.trust import AuditFilter, audit_rows, record_audit
+from inspect_tui.services.cases.steps import ConflictError, add_deadline_exception, record_step
+from inspect_tui.services.trust.permissions import AuditFilter, audit_rows, record_audit
 from inspect_tui.store.audit import query_audit, verify_chain
 
 from .conftest import D, add_case
@@ -122,7 +122,7 @@ def test_audit_list_filters_and_is_for_managers_only(session, cli, as_user):
     code, out, _ = cli("audit", "list", "--since", "2000-01-01")
     assert "theme" in out and "C-0001" in out
     as_user("mona", "monitor")
-    from inspect_tui.services.trust import PermissionDenied
+    from inspect_tui.services.trust.permissions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         audit_rows(session, AuditFilter())

@@ -7,7 +7,7 @@ from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
 from inspect_tui.store.audit import record_audit
-from inspect_tui.tui.screens.audit import AuditScreen, parse_filter
+from inspect_tui.tui.screens.trust.audit import AuditScreen, parse_filter
 
 
 class Host(App):

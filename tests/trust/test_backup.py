@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from inspect_tui.services.backup import maybe_daily_backup
+from inspect_tui.services.trust.backup import maybe_daily_backup
 from inspect_tui.store.backup import BackupError, check_file, list_backups, make_backup
 
 from .conftest import D, add_case

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inspect_tui.config import ConfigError, parse_config
 from inspect_tui.core.jpdate import DateError, parse_date
+from inspect_tui.services.config import ConfigError, parse_config
 
 SETTINGS = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -88,7 +88,7 @@ def test_parse_config_returns_a_config_or_raises_config_error(text):
 
 
 def _cli(argv, stdin=""):
-    from inspect_tui.cli import main
+    from inspect_tui.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     old = sys.stdin, sys.stdout, sys.stderr
@@ -235,14 +235,14 @@ def test_a_read_only_database(session, db_path, tmp_path, command, unprivileged)
     ],
 )
 def test_excel_safe(raw, safe):
-    from inspect_tui.store.excel_safe import excel_safe
+    from inspect_tui.render.excel_safe import excel_safe
 
     assert excel_safe(raw) == safe
 
 
 @given(st.text())
 def test_excel_safe_never_leaves_a_formula(text):
-    from inspect_tui.store.excel_safe import TRIGGERS, excel_safe
+    from inspect_tui.render.excel_safe import TRIGGERS, excel_safe
 
     out = excel_safe(text)
     assert out == text or out == "'" + text

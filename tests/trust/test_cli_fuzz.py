@@ -7,7 +7,7 @@ actions (option strings, choices, types) mixed with plausible values taken from
 the demo database and hostile ones (empty, very long, control characters, NUL,
 undecodable bytes as the OS hands them over, full-width digits, negative and
 huge numbers, folders, /dev/null, missing files, non-UTF-8 files, a corrupt
-and a 0-byte database). Each run calls ``inspect_tui.cli.main(argv)``
+and a 0-byte database). Each run calls ``inspect_tui.cli.main.main(argv)``
 in-process, stdin closed or at end of file, against a copy of the demo
 database or a path with no database, and checks that the exit code is not 70
 and that nothing resembling a traceback was printed.
@@ -34,7 +34,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from inspect_tui.cli import EXIT_INTERNAL, build_parser, cmd_app
+from inspect_tui.cli.main import EXIT_INTERNAL, build_parser, cmd_app
 
 FUZZ_EXAMPLES = int(os.environ.get("INSPECT_TUI_FUZZ_EXAMPLES", "0") or 0)
 BIG_RUN = FUZZ_EXAMPLES > 0
@@ -251,7 +251,7 @@ def command_line(draw, words: tuple[str, ...], paths: dict[str, Path], case_nos:
 # --------------------------------------------------------------------------- running
 def run_cli(argv: list[str], stdin: str | None) -> tuple[int, str, str]:
     """main(argv) in-process, with a stdout and a stderr that encode like real ones."""
-    from inspect_tui.cli import main
+    from inspect_tui.cli.main import main
 
     out_b, err_b = io.BytesIO(), io.BytesIO()
     out = io.TextIOWrapper(out_b, encoding="utf-8", errors="strict", write_through=True)
@@ -272,7 +272,7 @@ def run_cli(argv: list[str], stdin: str | None) -> tuple[int, str, str]:
 
 
 def assert_no_internal_error(argv: list[str], code: int, out: str, err: str) -> None:
-    from inspect_tui.paths import log_path
+    from inspect_tui.system.paths import log_path
 
     log = log_path().read_text(encoding="utf-8") if log_path().exists() else ""  # type and frames only
     assert code != EXIT_INTERNAL, f"exit 70 for {argv!r}:\n{err}\n{log[-3000:]}"

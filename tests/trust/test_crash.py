@@ -138,7 +138,7 @@ def _kill_while_a_part_exists(db_path: Path, rounds: int = 40) -> Path:
 def test_a_killed_backup_leaves_no_personal_data_after_the_next_start(session, db_path):
     """The .part of a backup killed mid-copy holds applicants' data; the next start removes
     it (even when the day's backup is already made), and so does the next backup."""
-    from inspect_tui.services.backup import maybe_daily_backup
+    from inspect_tui.services.trust.backup import maybe_daily_backup
     from inspect_tui.store.backup import make_backup
 
     from .conftest import add_case

@@ -72,7 +72,7 @@ def test_a_full_disk_during_an_import_says_the_disk_is_full(session, cli, db_pat
 
 def test_the_first_error_survives_the_rollback_of_an_import(session, tmp_path):
     """The service itself raises SQLITE_FULL, not the "cannot rollback" of its cleanup."""
-    from inspect_tui.services.importing import import_file
+    from inspect_tui.services.importing.importer import import_file
 
     pages = session.db.conn.execute("PRAGMA page_count").fetchone()[0]
     session.db.conn.execute(f"PRAGMA max_page_count = {pages + 1}")
@@ -85,7 +85,7 @@ def test_the_first_error_survives_the_rollback_of_an_import(session, tmp_path):
 def test_a_failed_rollback_never_hides_the_error_before_it(tmp_path, capsys):
     """Code that still issues a bare ROLLBACK after SQLite rolled back by itself: the CLI
     reports the full disk it was handling."""
-    from inspect_tui.cli import _report_failure
+    from inspect_tui.cli.main import _report_failure
 
     conn = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
     conn.execute("CREATE TABLE t (x)")

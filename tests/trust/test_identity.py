@@ -15,9 +15,9 @@ import sys
 
 import pytest
 
-from inspect_tui import identity
-from inspect_tui.identity import IdentityError, establish, forced_argv, original_command_args
-from inspect_tui.services.trust import save_user
+from inspect_tui.services.trust import identity
+from inspect_tui.services.trust.identity import IdentityError, establish, forced_argv, original_command_args
+from inspect_tui.services.trust.permissions import save_user
 
 FORCED = ["--as", "bob", "--db", "/srv/inspect/cases.db"]
 
@@ -92,7 +92,7 @@ def test_no_parser_accepts_an_abbreviation():
     """Every parser and subparser of the CLI has prefix matching off (allow_abbrev=False)."""
     import argparse
 
-    from inspect_tui.cli import build_parser
+    from inspect_tui.cli.main import build_parser
 
     seen = 0
 
@@ -110,7 +110,7 @@ def test_no_parser_accepts_an_abbreviation():
 
 
 def test_the_cli_refuses_abbreviations_of_as(session, cli, capsys):
-    from inspect_tui.cli import main
+    from inspect_tui.cli.main import main
 
     db = str(session.db.path)
     for argv in (["--a", "tester", "--db", db, "whoami"], ["--a=tester", "--db", db, "whoami"]):
@@ -159,7 +159,7 @@ def test_as_needs_a_registered_login(session, db_path):
 
 def test_cli_as_and_refused_original_command(session, monkeypatch):
     save_user(session, "alice", "monitor", None)
-    from inspect_tui.cli import main
+    from inspect_tui.cli.main import main
 
     db = str(session.db.path)
     assert main(["--as", "alice", "--db", db, "whoami"]) == 0
@@ -181,7 +181,7 @@ def test_cli_as_and_refused_original_command(session, monkeypatch):
     ],
 )
 def test_commands_that_touch_server_files_are_refused_over_ssh(session, monkeypatch, capsys, asked):
-    from inspect_tui.cli import main
+    from inspect_tui.cli.main import main
 
     save_user(session, "alice", "manager", None)
     monkeypatch.setenv("SSH_CONNECTION", "127.0.0.1 1 127.0.0.1 22")
@@ -224,7 +224,7 @@ def test_a_new_database_has_exactly_one_manager_its_owner(db_path, tmp_path, how
 
 
 def test_an_empty_users_table_makes_nobody_else_a_manager(session, as_user):
-    from inspect_tui.services.trust import role_of
+    from inspect_tui.services.trust.permissions import role_of
 
     with session.db.conn:
         session.db.conn.execute("DELETE FROM users")  # plain SQL: an "old" file with nobody registered

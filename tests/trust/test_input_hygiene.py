@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from inspect_tui.core.text import describe_char, find_control, printable, screen_safe
-from inspect_tui.reports.render import json_text
+from inspect_tui.render.formats import json_text
 
 EVIL = "K-1\x1b]0;pwned\x07\x1b[2J\x9b31m"  # retitles the terminal, clears it, then CSI in C1 form
 RAW_CONTROLS = ("\x1b", "\x07", "\x9b")
@@ -92,7 +92,7 @@ def test_json_output_escapes_what_json_dumps_leaves_raw():
 def evil_db(session, db_path, tmp_path):
     """Two late May cases; then, behind the app's back, control characters in a case
     number, a surveyor's name and an event note (as a database from before the fix)."""
-    from inspect_tui.services.importing import import_file
+    from inspect_tui.services.importing.importer import import_file
 
     path = write(
         tmp_path, CASES_CSV + "K-1,新規,長田区,2027-05-06,2027-05-06\nK-2,新規,長田区,2027-05-07,2027-05-07\n"
@@ -236,8 +236,8 @@ def test_a_note_with_a_control_character_is_refused(one_case, db_path, cli):
 
 
 async def test_the_step_dialog_refuses_a_day_after_today(one_case, db_path):
-    from inspect_tui.tui.screens.case_detail import CaseDetailScreen
-    from inspect_tui.tui.screens.step_dialog import StepDialog
+    from inspect_tui.tui.screens.cases.detail import CaseDetailScreen
+    from inspect_tui.tui.screens.cases.step_dialog import StepDialog
     from tui.conftest import make_app, settle
 
     one_case.close()
@@ -383,7 +383,7 @@ def _peak_during(fn) -> tuple[int, str]:
     """(peak bytes traced, the ImportFailed message) of fn()."""
     import tracemalloc
 
-    from inspect_tui.services.importing import ImportFailed
+    from inspect_tui.services.importing.importer import ImportFailed
 
     tracemalloc.start()
     try:
@@ -398,7 +398,7 @@ PEAK_LIMIT = 16 * 1024 * 1024  # what reading a file may cost whatever its size 
 
 
 def test_a_header_of_a_million_columns_is_refused_in_a_few_megabytes(session, tmp_path):
-    from inspect_tui.services.importing import import_file
+    from inspect_tui.services.importing.importer import import_file
 
     path = tmp_path / "wide.csv"
     path.write_text("case_no," + ",".join(f"c{i}" for i in range(1_000_000)) + "\n", encoding="utf-8")
@@ -411,7 +411,7 @@ def test_a_header_of_a_million_columns_is_refused_in_a_few_megabytes(session, tm
 
 
 def test_a_file_without_line_breaks_is_refused_at_its_first_chunk(session, tmp_path):
-    from inspect_tui.services.importing import import_file
+    from inspect_tui.services.importing.importer import import_file
 
     path = tmp_path / "one-line.csv"
     with path.open("w", encoding="ascii") as f:
@@ -423,7 +423,7 @@ def test_a_file_without_line_breaks_is_refused_at_its_first_chunk(session, tmp_p
 
 
 def test_dev_zero_is_refused_after_its_first_chunk(session):
-    from inspect_tui.services.importing import import_file
+    from inspect_tui.services.importing.importer import import_file
 
     peak, message = _peak_during(lambda: import_file(session, "cases", Path("/dev/zero")))
     assert "zero: CSV ではないか" in message and peak < PEAK_LIMIT
@@ -433,8 +433,8 @@ def test_an_endless_pipe_is_cut_off_at_the_size_limit(session, tmp_path):
     import os
     import threading
 
-    from inspect_tui.services.importing import import_file
-    from inspect_tui.store.csvread import CsvLimits
+    from inspect_tui.services.importing.csvread import CsvLimits
+    from inspect_tui.services.importing.importer import import_file
 
     fifo = tmp_path / "endless.csv"
     os.mkfifo(fifo)
@@ -470,7 +470,7 @@ def _cases_of(s) -> list:
 def test_a_200_mb_file_is_refused_before_it_is_read(session, tmp_path):
     import os
 
-    from inspect_tui.services.importing import import_file
+    from inspect_tui.services.importing.importer import import_file
 
     path = tmp_path / "garbage.csv"
     with path.open("wb") as f:

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_eight_processes_writing_at_once_lose_nothing(session, db_path, tmp_path):
-    from inspect_tui.services.trust import save_user
+    from inspect_tui.services.trust.permissions import save_user
     from inspect_tui.store.cases import case_row, insert_cases
 
     seconds = float(os.environ.get("INSPECT_TUI_LOAD_SECONDS", "6"))

@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 import inspect_tui.services
-from inspect_tui import identity
-from inspect_tui.services import trust
+from inspect_tui.services.trust import identity
+from inspect_tui.services.trust import permissions as trust
 
 SERVICES_DIR = Path(inspect_tui.services.__file__).parent
 
@@ -60,7 +60,7 @@ def _login(db: Path, role: str) -> str:
 def world_template(tmp_path_factory) -> Path:
     """A small database with every kind of record: the review world (chiefs, a new surveyor with
     solo forms not yet numbered, a manager), a monitor, a complaint, an incident and a problem."""
-    from inspect_tui.services import quality
+    from inspect_tui.services.quality import records as quality
     from review.fixture import build, session_as
 
     path = build(tmp_path_factory.mktemp("perm") / "cases.db")
@@ -139,10 +139,10 @@ def test_every_public_function_that_writes_is_marked():
     exempt = {
         # the day's first backup runs for whoever starts the app first (seed 002); it copies
         # the file beside itself and changes nothing in the database
-        ("inspect_tui.services.backup", "maybe_daily_backup"),
+        ("inspect_tui.services.trust.backup", "maybe_daily_backup"),
         # restore checks the permission against the database it replaces (cli_trust.cmd_restore),
         # which may be too broken to open: tested through the CLI below
-        ("inspect_tui.services.backup", "restore"),
+        ("inspect_tui.services.trust.backup", "restore"),
     }
     unmarked = [f"{m}.{f}" for m, f, d in writers if not d and (m, f) not in exempt]
     assert unmarked == [], "mark these with @writes(action): " + ", ".join(unmarked)
@@ -277,7 +277,7 @@ CLI: dict[str, tuple[str, list[str], str | None]] = {
 
 
 def _commands() -> list[str]:
-    from inspect_tui.cli import build_parser
+    from inspect_tui.cli.main import build_parser
 
     out: list[str] = []
 
@@ -303,7 +303,7 @@ def test_every_cli_command_is_classified():
 @pytest.fixture
 def cli_world(world, tmp_path, capsys):
     """The small world, the files some commands name, and a CLI runner (in-process)."""
-    from inspect_tui.cli import main
+    from inspect_tui.cli.main import main
 
     conn = sqlite3.connect(world)
     case_no = conn.execute("SELECT case_no FROM cases WHERE status = 'visited' ORDER BY id").fetchone()[0]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from inspect_tui.core.masking import PERSONAL_FIELDS
-from inspect_tui.identity import FIXED_OPTIONS, IdentityError, original_command_args
+from inspect_tui.services.trust.identity import FIXED_OPTIONS, IdentityError, original_command_args
 from inspect_tui.store.audit import record_audit, redact_values, verify_chain
 
 values = st.recursive(

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from inspect_tui.services.retention import purge, purge_due_count
+from inspect_tui.services.trust.retention import purge, purge_due_count
 from inspect_tui.store.audit import query_audit, verify_chain
 from inspect_tui.store.retention import add_months
 
@@ -83,7 +83,7 @@ def test_retention_months_comes_from_the_config(session):
 
 
 def test_purge_is_for_managers(session, as_user):
-    from inspect_tui.services.trust import PermissionDenied
+    from inspect_tui.services.trust.permissions import PermissionDenied
 
     as_user("mona", "monitor")
     with pytest.raises(PermissionDenied):
@@ -164,7 +164,7 @@ def test_a_reader_holding_a_snapshot_stops_the_purge_and_is_named(session, cli, 
 def test_a_reader_that_comes_in_during_the_purge_leaves_it_unfinished(session, cli, db_path, monkeypatch):
     """A snapshot taken after the check, before the commit: the values stay in the file, the
     purge says so, and the next purge (once the reader is gone) finishes it."""
-    import inspect_tui.services.retention as svc
+    import inspect_tui.services.trust.retention as svc
 
     _unique_old_case(session)
     real = svc.purge_personal
@@ -281,7 +281,7 @@ def due_for_purge_of(s):
 
 
 async def test_the_app_offers_to_retry_when_a_reader_holds_the_old_pages(session, db_path):
-    from inspect_tui.tui.screens.purge_retry import PurgeRetryScreen
+    from inspect_tui.tui.screens.trust.purge_retry import PurgeRetryScreen
     from tui.conftest import make_app, settle
 
     _unique_old_case(session)

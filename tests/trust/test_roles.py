@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from inspect_tui import identity
-from inspect_tui.services.cases import PermissionDenied, add_deadline_exception, record_step
-from inspect_tui.services.trust import may, remove_user, require, role_of, save_user
+from inspect_tui.services.cases.steps import PermissionDenied, add_deadline_exception, record_step
+from inspect_tui.services.trust import identity
+from inspect_tui.services.trust.permissions import may, remove_user, require, role_of, save_user
 from inspect_tui.store.users import UserError
 
 from .conftest import D, add_case, add_surveyor
@@ -111,7 +111,7 @@ def test_a_chief_outside_their_wards_gets_a_clear_cli_message(session, cli, monk
 def test_a_write_blocked_too_long_is_reported_in_plain_words(session, db_path, monkeypatch):
     import sqlite3
 
-    from inspect_tui.services.cases import DatabaseBusy
+    from inspect_tui.services.cases.steps import DatabaseBusy
     from inspect_tui.store import tx
 
     add_case(session)

@@ -51,7 +51,7 @@ def sshd(tmp_path_factory):
 
     db = base / "cases.db"
     from inspect_tui.services.session import open_session
-    from inspect_tui.services.trust import save_user
+    from inspect_tui.services.trust.permissions import save_user
 
     s = open_session(db)  # the service account (this process's OS user) creates the file: its manager
     with s:

@@ -20,7 +20,7 @@ def sample_db(tmp_path: Path) -> Path:
 
 
 def make_app(path: Path, **config_fields):
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.tui.app import InspectApp
 
     theme = config_fields.pop("theme_arg", None)
@@ -44,7 +44,7 @@ async def settle(pilot, rounds: int = 4) -> None:
 def switch_login(app, login: str) -> None:
     """Work as another login in the running app (in-process, as the identity rewrite asks of
     tests): its role, permissions and keys follow."""
-    from inspect_tui.services.case_list import viewer_role
+    from inspect_tui.services.cases.listing import viewer_role
     from inspect_tui.tui.permissions import load_permissions
 
     app.session.who = login

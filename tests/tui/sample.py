@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from inspect_tui.config import Config
+from inspect_tui.services.config import Config
 from inspect_tui.services.session import open_session
 from inspect_tui.store.cases import case_row, insert_cases
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import sqlite3
 
-from inspect_tui.tui.screens.case_detail import CaseDetailScreen
-from inspect_tui.tui.screens.cases import CasesScreen
+from inspect_tui.tui.screens.cases.detail import CaseDetailScreen
+from inspect_tui.tui.screens.cases.listing import CasesScreen
+from inspect_tui.tui.screens.cases.step_dialog import StepDialog
 from inspect_tui.tui.screens.confirm import ConfirmDialog
 from inspect_tui.tui.screens.help import HelpScreen
-from inspect_tui.tui.screens.step_dialog import StepDialog
-from inspect_tui.tui.screens.surveyors import SurveyorsScreen
+from inspect_tui.tui.screens.staff.surveyors import SurveyorsScreen
 from inspect_tui.tui.screens.today import TodayScreen
 from inspect_tui.tui.widgets.case_table import CaseTable
 from tui.conftest import make_app, settle
@@ -314,7 +314,7 @@ async def test_escape_leaves_the_filter_box_then_clears_the_text(sample_db):
 async def test_an_unexpected_error_is_logged_without_personal_data(sample_db, monkeypatch, capfd):
     import pytest
 
-    from inspect_tui.paths import log_path
+    from inspect_tui.system.paths import log_path
 
     def broken(self, d):
         raise ValueError("試験 花子 1")  # a message that quotes personal data

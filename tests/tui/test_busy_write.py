@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from inspect_tui.tui.screens.case_detail import CaseDetailScreen
-from inspect_tui.tui.screens.step_dialog import StepDialog
+from inspect_tui.tui.screens.cases.detail import CaseDetailScreen
+from inspect_tui.tui.screens.cases.step_dialog import StepDialog
 from tui.conftest import make_app, settle
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from inspect_tui.tui.screens.case_detail import CaseDetailScreen
+from inspect_tui.tui.screens.cases.detail import CaseDetailScreen
+from inspect_tui.tui.screens.cases.step_dialog import StepDialog
 from inspect_tui.tui.screens.confirm import ConfirmDialog
-from inspect_tui.tui.screens.step_dialog import StepDialog
 from tui.conftest import make_app, settle
 from tui.test_keys_never_leak import burst, keys_to_type
 
@@ -108,8 +108,8 @@ async def test_escape_on_the_step_dialog_asks_only_when_something_was_typed(samp
 
 
 async def test_escape_on_the_notes_and_the_quality_forms_asks_before_discarding(sample_db):
-    from inspect_tui.tui.screens.quality_forms import ComplaintForm
-    from inspect_tui.tui.screens.reports import NotesScreen
+    from inspect_tui.tui.screens.quality.forms import ComplaintForm
+    from inspect_tui.tui.screens.reports.reports import NotesScreen
 
     app = make_app(sample_db)
     async with app.run_test(size=(120, 40)) as pilot:

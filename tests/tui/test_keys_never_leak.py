@@ -37,15 +37,7 @@ SAVES_ON_CTRL_S = ("StepDialog", "NotesScreen", "ComplaintForm", "IncidentForm",
 
 
 def _declared_bindings() -> list[Binding]:
-    import importlib
-
-    found = [b for group in bindings.ALL.values() for b in group]
-    more = ("confirm", "review_held", "pick", "help", "audit")
-    for name in (*bindings.OTHER_SCREEN_MODULES, *(f"inspect_tui.tui.screens.{m}" for m in more)):
-        for value in vars(importlib.import_module(name)).values():
-            if isinstance(value, type):
-                found += [b for b in getattr(value, "BINDINGS", ()) if isinstance(b, Binding)]
-    return found
+    return bindings.declared_bindings()
 
 
 def _char(key: str) -> str | None:
@@ -177,8 +169,8 @@ class Walk:
 
 @pytest.mark.slow
 async def test_no_key_typed_into_a_text_box_reaches_a_binding(review_db):
-    from inspect_tui.config import Config
-    from inspect_tui.services import quality as q
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.quality import records as q
     from inspect_tui.services.session import open_session
     from inspect_tui.tui.app import InspectApp
 
@@ -329,7 +321,7 @@ async def test_the_issue_a_period_typed_after_a_bad_one_stays_in_the_box(sample_
     and `R8.10` typed twice with ctrl+s. Before: the focus had left the box, `1` went back
     to the case and `R` opened 再調査 with ctrl+s ready to record it."""
     from inspect_tui.tui.app import InspectApp
-    from inspect_tui.tui.screens.reports import ReportsScreen
+    from inspect_tui.tui.screens.reports.reports import ReportsScreen
     from tui.conftest import make_app
 
     app: InspectApp = make_app(sample_db)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from inspect_tui.paths import themes_dir
+from inspect_tui.system.paths import themes_dir
 
 
 def test_launch_module_does_not_import_textual():
     code = (
-        "import sys, inspect_tui.cli, inspect_tui.tui.launch;"
+        "import sys, inspect_tui.cli.main, inspect_tui.tui.launch;"
         " print(sorted(m for m in ('textual', 'sqlite_utils', 'pendulum') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from inspect_tui.tui.screens.case_detail import CaseDetailScreen
+from inspect_tui.tui.screens.cases.detail import CaseDetailScreen
 from inspect_tui.tui.screens.help import HelpScreen
 from tui.conftest import make_app, settle, switch_login
 from tui.test_app_pilot import text_of
@@ -17,9 +17,9 @@ STEP_IDS = {f"case.{s}" for s in ("contact", "visit", "submit", "accept", "cance
 
 @pytest.fixture
 def roles_db(sample_db):
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.services.session import open_session
-    from inspect_tui.services.trust import save_user
+    from inspect_tui.services.trust.permissions import save_user
 
     s = open_session(sample_db, Config())
     with s.db.conn:

@@ -78,9 +78,9 @@ def _as(login: str, *keys: str):
 
 @pytest.fixture
 def monitor_db(sample_db):
-    from inspect_tui.config import Config
+    from inspect_tui.services.config import Config
     from inspect_tui.services.session import open_session
-    from inspect_tui.services.trust import save_user
+    from inspect_tui.services.trust.permissions import save_user
 
     s = open_session(sample_db, Config())
     save_user(s, "city", "monitor")
@@ -118,7 +118,7 @@ def held_db(tmp_path):
     its times pinned so the picture does not move."""
     import sqlite3
 
-    from inspect_tui.services import review_check as chk
+    from inspect_tui.services.review import check as chk
     from review.fixture import build, session_as
 
     path = build(tmp_path / "review" / "cases.db")

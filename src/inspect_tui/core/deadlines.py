@@ -15,7 +15,7 @@ from pathlib import Path
 
 from inspect_tui.core.calendar import BusinessCalendar, add_calendar_days
 from inspect_tui.core.jpdate import format_md
-from inspect_tui.paths import data_file
+from inspect_tui.system.paths import data_file
 
 UNITS = ("business_days", "calendar_days")
 

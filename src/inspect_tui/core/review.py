@@ -314,7 +314,7 @@ def survey_items() -> dict[str, SurveyItem]:
     if _ITEMS is None:
         import tomllib
 
-        from inspect_tui.paths import data_file
+        from inspect_tui.system.paths import data_file
 
         raw = tomllib.loads(data_file("survey_items.toml").read_text(encoding="utf-8"))
         items: dict[str, SurveyItem] = {}

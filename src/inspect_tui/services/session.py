@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inspect_tui.config import Config, load_config
 from inspect_tui.core.calendar import BusinessCalendar, get_calendar
-from inspect_tui.identity import current_login
+from inspect_tui.services.config import Config, load_config
+from inspect_tui.services.trust.identity import current_login
 from inspect_tui.store.db import Database, open_database
 
 

@@ -218,7 +218,7 @@ def open_database(
 
 def file_owner_login(path: Path) -> str:
     """The OS account that owns the file at path."""
-    from inspect_tui.identity import login_of_uid
+    from inspect_tui.services.trust.identity import login_of_uid
 
     return login_of_uid(path.stat().st_uid)
 

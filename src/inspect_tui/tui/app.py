@@ -32,31 +32,31 @@ def _today_screen() -> Screen:
 
 
 def _cases_screen() -> Screen:
-    from inspect_tui.tui.screens.cases import CasesScreen
+    from inspect_tui.tui.screens.cases.listing import CasesScreen
 
     return CasesScreen()
 
 
 def _surveyors_screen() -> Screen:
-    from inspect_tui.tui.screens.surveyors import SurveyorsScreen
+    from inspect_tui.tui.screens.staff.surveyors import SurveyorsScreen
 
     return SurveyorsScreen()
 
 
 def _review_screen() -> Screen:
-    from inspect_tui.tui.screens.review_queue import ReviewQueueScreen
+    from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
 
     return ReviewQueueScreen()
 
 
 def _quality_screen() -> Screen:
-    from inspect_tui.tui.screens.quality import QualityScreen
+    from inspect_tui.tui.screens.quality.records import QualityScreen
 
     return QualityScreen()
 
 
 def _reports_screen() -> Screen:
-    from inspect_tui.tui.screens.reports import ReportsScreen
+    from inspect_tui.tui.screens.reports.reports import ReportsScreen
 
     return ReportsScreen()
 
@@ -194,7 +194,7 @@ class InspectApp(App[int]):
         """[keys] against every screen's keys (imports them all, so in a thread); the broken
         entries are dropped, the rest stay."""
         try:
-            from inspect_tui.config_check import keymap_problems
+            from inspect_tui.services.config_check import keymap_problems
 
             good, problems = keymap_problems(self.config, self._config_text())
             if problems and self._running:
@@ -204,7 +204,7 @@ class InspectApp(App[int]):
 
     def _config_text(self) -> str:
         """The config file's text, for the line numbers in messages ("" if it cannot be read)."""
-        from inspect_tui.textfile import TextFileError, read_text
+        from inspect_tui.system.textfile import TextFileError, read_text
 
         try:
             return read_text(self.config.path) if self.config and self.config.path else ""
@@ -218,16 +218,16 @@ class InspectApp(App[int]):
     @work(thread=True, exit_on_error=False, group="session")
     def _open_session(self) -> None:
         try:
-            from inspect_tui.config import load_config
             from inspect_tui.core.today import today_jp
-            from inspect_tui.identity import setup_of
-            from inspect_tui.services.case_list import viewer_role
+            from inspect_tui.services.cases.listing import viewer_role
+            from inspect_tui.services.config import load_config
             from inspect_tui.services.session import open_session
+            from inspect_tui.services.trust.identity import setup_of
             from inspect_tui.store.db import DatabaseError, permission_warning
 
             config = self.config or load_config()
             if config.sla_file or config.kpi_file:  # a broken one: the shipped indicators, and say so
-                from inspect_tui.config_check import indicator_problems
+                from inspect_tui.services.config_check import indicator_problems
 
                 usable, problems = indicator_problems(config, self._config_text())
                 if problems:
@@ -265,9 +265,9 @@ class InspectApp(App[int]):
         """After the first screen: the day's first backup (seed 002), and personal data past
         retention offered to managers for purging (seed 001 §4(4))."""
         try:
-            from inspect_tui.services.backup import maybe_daily_backup
-            from inspect_tui.services.retention import purge_due_count, purge_unfinished
             from inspect_tui.services.session import Session
+            from inspect_tui.services.trust.backup import maybe_daily_backup
+            from inspect_tui.services.trust.retention import purge_due_count, purge_unfinished
             from inspect_tui.store.backup import BackupError
             from inspect_tui.store.db import open_database
 
@@ -320,8 +320,8 @@ class InspectApp(App[int]):
     @work(thread=True, exit_on_error=False, group="purge")
     def _purge(self) -> None:
         try:
-            from inspect_tui.services.retention import purge
             from inspect_tui.services.session import Session
+            from inspect_tui.services.trust.retention import purge
             from inspect_tui.store.db import open_database
 
             app_session = self.session
@@ -338,7 +338,7 @@ class InspectApp(App[int]):
 
     def _purged(self, result) -> None:
         """Say what the purge came to; when others still hold the old pages, offer to retry."""
-        from inspect_tui.services.retention import REMAINS
+        from inspect_tui.services.trust.retention import REMAINS
 
         title = "個人情報の保存期間"
         self.purge_unfinished = not result.ok and result.state != REMAINS
@@ -349,7 +349,7 @@ class InspectApp(App[int]):
             self.purge_due = 0
             self.notify(result.describe(limit=0), title=title, severity="error", timeout=60)
         else:
-            from inspect_tui.tui.screens.purge_retry import PurgeRetryScreen
+            from inspect_tui.tui.screens.trust.purge_retry import PurgeRetryScreen
 
             self.push_screen(PurgeRetryScreen(result.describe(limit=0)), self._retry_purge)
         self.data_changed()
@@ -373,7 +373,7 @@ class InspectApp(App[int]):
 
     def unexpected(self, exc: BaseException) -> str:
         """Log an unexpected error (type and code locations only) and say where the log is."""
-        from inspect_tui.logs import log_exception
+        from inspect_tui.system.logs import log_exception
 
         where = log_exception(exc, "tui")
         return (
@@ -441,7 +441,7 @@ class InspectApp(App[int]):
         if not self.permissions.may("audit.read"):
             self.notify("監査記録は業務責任者だけが見られます", severity="warning")
             return
-        from inspect_tui.tui.screens.audit import AuditScreen
+        from inspect_tui.tui.screens.trust.audit import AuditScreen
 
         self.push_screen(AuditScreen())
 

@@ -147,43 +147,32 @@ ALL = {
 #: Widgets in tui/widgets with keys of their own, and the screens that show them
 #: ("module.Class"), so the keymap check knows where their keys meet the screen's.
 WIDGET_HOSTS = {
-    "inspect_tui.tui.widgets.case_table.CaseTable": ("inspect_tui.tui.screens.cases.CasesScreen",),
+    "inspect_tui.tui.widgets.case_table.CaseTable": ("inspect_tui.tui.screens.cases.listing.CasesScreen",),
 }
 
 
-#: Screens written elsewhere whose Binding ids may be remapped too (imported only to check a keymap).
-OTHER_SCREEN_MODULES = (
-    "inspect_tui.tui.screens.reports",
-    "inspect_tui.tui.screens.review_queue",
-    "inspect_tui.tui.screens.review_check",
-    "inspect_tui.tui.screens.review_surveyor",
-    "inspect_tui.tui.screens.review_calibration",
-    "inspect_tui.tui.screens.review_dialogs",
-    "inspect_tui.tui.screens.quality",
-    "inspect_tui.tui.screens.quality_form",
-    "inspect_tui.tui.screens.quality_forms",
-    "inspect_tui.tui.screens.free_text",
-    "inspect_tui.tui.screens.purge_retry",
-)
+def screen_modules() -> list[str]:
+    """Every module under tui/screens (imported only to check a keymap or list every key)."""
+    import pkgutil
+
+    from inspect_tui.tui import screens
+
+    return [
+        m.name for m in pkgutil.walk_packages(screens.__path__, "inspect_tui.tui.screens.") if not m.ispkg
+    ]
 
 
-def _ids_in_module(name: str) -> set[str]:
+def declared_bindings() -> list[Binding]:
+    """Every Binding declared here or by a screen class (the app's, every screen's, every dialog's)."""
     import importlib
 
-    try:
-        module = importlib.import_module(name)
-    except ImportError:
-        return set()
-    ids: set[str] = set()
-    for value in vars(module).values():
-        for binding in getattr(value, "BINDINGS", None) or () if isinstance(value, type) else ():
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids
+    found = [b for group in ALL.values() for b in group]
+    for name in screen_modules():
+        for value in vars(importlib.import_module(name)).values():
+            if isinstance(value, type) and value.__module__ == name:
+                found += [b for b in getattr(value, "BINDINGS", None) or () if isinstance(b, Binding)]
+    return found
 
 
 def all_binding_ids() -> set[str]:
-    ids = {b.id for group in ALL.values() for b in group if b.id}
-    for name in OTHER_SCREEN_MODULES:
-        ids |= _ids_in_module(name)
-    return ids
+    return {b.id for b in declared_bindings() if b.id}

@@ -183,8 +183,9 @@ def screen_scopes() -> tuple[tuple[str, tuple[_Bound, ...]], ...]:
         _Bound(None, "command_palette", BUILTIN_LABELS["command_palette"], frozenset({"ctrl+p"}), True)
     )
     modules = [
-        importlib.import_module(f"inspect_tui.tui.screens.{m.name}")
-        for m in pkgutil.iter_modules(screens_path)
+        importlib.import_module(m.name)
+        for m in pkgutil.walk_packages(screens_path, "inspect_tui.tui.screens.")
+        if not m.ispkg
     ]
     hosted: dict[str, list[_Bound]] = {}
     for qualname, hosts in bindings.WIDGET_HOSTS.items():

@@ -11,11 +11,11 @@ def build_app(path: Path, theme: str | None = None, demo: bool = False):
     --theme. A broken part of the config does not stop it: the app shows the problem and runs with
     that part's default ([keys] and the indicator files are checked after the first paint, since
     checking them imports every screen)."""
-    from inspect_tui.config import read_config_file
+    from inspect_tui.services.config import read_config_file
 
     config, config_problems, _text = read_config_file()
     if theme is not None:
-        from inspect_tui.paths import themes_dir
+        from inspect_tui.system.paths import themes_dir
 
         known = sorted(p.stem for p in themes_dir().glob("*.toml"))
         if theme not in known:
@@ -34,7 +34,7 @@ def run_app(path: Path, theme: str | None = None, demo: bool = False) -> int:
     try:
         code = app.run()
     except Exception as exc:  # never lose the reason; never print personal data
-        from inspect_tui.logs import log_exception
+        from inspect_tui.system.logs import log_exception
 
         where = log_exception(exc, "tui")
         print(

@@ -36,7 +36,7 @@ def load_permissions(session) -> Permissions:
     """Every action of services.trust this login may do, asked once."""
     if session is None:
         return NOBODY
-    from inspect_tui.services.trust import ACTIONS, may, role_of
+    from inspect_tui.services.trust.permissions import ACTIONS, may, role_of
 
     return Permissions(role_of(session), frozenset(a for a in ACTIONS if may(session, a)))
 

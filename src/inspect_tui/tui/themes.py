@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.theme import Theme
 
-from inspect_tui.paths import themes_dir
+from inspect_tui.system.paths import themes_dir
 
 _FIELDS = {
     "primary",

@@ -35,7 +35,7 @@ class PersonalDataWarning(Static):
 
     def check(self, text: str | None, known=None) -> tuple[str, ...]:
         """Look at the text as it is now; show or hide the line. Returns the kinds seen."""
-        from inspect_tui.services.free_text import NOTHING, hints, warning_line
+        from inspect_tui.services.trust.free_text import NOTHING, hints, warning_line
 
         self.kinds = hints(text, known or NOTHING)
         self.update(Text(warning_line(self.kinds)))
@@ -64,7 +64,7 @@ class ConfirmPersonalData(ModalScreen[bool]):
         self.warnings = list(warnings)
 
     def compose(self) -> ComposeResult:
-        from inspect_tui.services.free_text import ADVICE, CONFIRM_QUESTION
+        from inspect_tui.services.trust.free_text import ADVICE, CONFIRM_QUESTION
 
         fields = "\n".join(f"・{w.label}\n    {'、'.join(w.kinds)}" for w in self.warnings)
         with Vertical() as box:

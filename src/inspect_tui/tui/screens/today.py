@@ -53,7 +53,7 @@ class TodayScreen(DataScreen):
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
     def _load(self) -> None:
         try:
-            from inspect_tui.services.dashboard import build_dashboard
+            from inspect_tui.services.today.dashboard import build_dashboard
 
             self.post_message(self.Loaded(build_dashboard(self.app.session, self.app.today)))
         except Exception as exc:
@@ -200,7 +200,7 @@ class TodayScreen(DataScreen):
                 self._open(option.id)
 
     def _open(self, case_no: str) -> None:
-        from inspect_tui.tui.screens.case_detail import CaseDetailScreen
+        from inspect_tui.tui.screens.cases.detail import CaseDetailScreen
 
         self.app.push_screen(CaseDetailScreen(case_no))
 
@@ -211,7 +211,7 @@ class TodayScreen(DataScreen):
         self.query_one("#due", OptionList).action_cursor_up()
 
     async def action_show_overdue(self) -> None:
-        from inspect_tui.services.case_list import CaseFilter
+        from inspect_tui.services.cases.listing import CaseFilter
 
         await self.app.switch_mode("cases")
         screen = self.app.screen

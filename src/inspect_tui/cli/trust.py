@@ -1,0 +1,299 @@
+"""Trust subcommands: whoami, users, audit, purge, backup, restore.
+
+Registered by cli.build_parser (COMMAND_MODULES); ``apply_identity`` is called
+by cli.main before a command runs (``--as`` and SSH forced commands).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from inspect_tui.cli.main import EXIT_FAIL, EXIT_OK, UserError, _date, _db_path, _out, _session
+
+
+# --------------------------------------------------------------------------- identity
+def apply_identity(
+    make_parser: Callable[[], argparse.ArgumentParser], args: argparse.Namespace, argv: Sequence[str] | None
+):
+    """Honour ``--as`` and SSH_ORIGINAL_COMMAND; returns the (possibly re-parsed) arguments."""
+    from inspect_tui.cli.main import cmd_app
+    from inspect_tui.services.trust.identity import IdentityError, establish, forced_argv
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        new = forced_argv(argv, has_subcommand=args.func is not cmd_app)
+        if new != argv:
+            args = make_parser().parse_args(new)
+            _refuse_server_files(args)
+        if getattr(args, "as_user", None) is not None:
+            establish(args.as_user, _identity_db(args))
+    except IdentityError as exc:
+        raise UserError(str(exc), EXIT_FAIL) from None
+    return args
+
+
+def _identity_db(args: argparse.Namespace) -> Path:
+    """The database whose users ``--as`` is checked against (the demo's with ``--demo``)."""
+    if getattr(args, "demo", False):
+        from inspect_tui.demo.build import ensure_demo
+        from inspect_tui.system.paths import demo_db_path
+
+        path = demo_db_path()
+        ensure_demo(path)
+        return path
+    return _db_path(args)
+
+
+#: Commands that read or write files on the server by a path the person names;
+#: over SSH they would act with the service account's rights (overwrite its
+#: authorized_keys, read its files), so a command asked for over SSH may not use them.
+SERVER_FILE_COMMANDS = ("cmd_import", "cmd_restore", "cmd_demo", "cmd_config")
+
+
+def _refuse_server_files(args: argparse.Namespace) -> None:
+    from inspect_tui.services.trust.identity import IdentityError
+
+    name = getattr(args.func, "__name__", "")
+    if name in SERVER_FILE_COMMANDS:
+        raise IdentityError("このコマンドは SSH 越しには使えません（サーバーのファイルを読み書きするため）")
+    if getattr(args, "output", None) or getattr(args, "file", None):
+        raise IdentityError(
+            "SSH 越しにはサーバーのファイルを指定できません。出力は標準出力で受け取ってください"
+            "（例: ssh … 'inspect-tui report monthly' > monthly.txt）"
+        )
+
+
+def cmd_whoami(args: argparse.Namespace) -> int:
+    from inspect_tui.services.trust.identity import acting_as, setup_of
+    from inspect_tui.services.trust.permissions import role_of
+    from inspect_tui.store.users import ROLE_LABELS, get_user
+
+    with _session(args) as s:
+        role = role_of(s)
+        user = get_user(s.db, s.who)
+        code = user["surveyor_code"] if user is not None else None
+        setup = setup_of(s.db.path)
+    note = "" if user is not None else "（未登録: 閲覧のみ。業務責任者に登録を依頼してください）"
+    how = "--as（SSH の強制コマンドまたは所有者）" if acting_as() else "OS のユーザー"
+    lines = [s.who, f"{role}（{ROLE_LABELS[role]}）{note}"]
+    if code:
+        lines.append(f"調査員コード {code}")
+    lines += [
+        f"本人確認: {how}",
+        f"運用方式: {setup.label}（ファイルの所有者 {setup.owner}）",
+        f"  {setup.explanation}",
+    ]
+    _out("\n".join(lines))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- users
+def cmd_users(args: argparse.Namespace) -> int:
+    from inspect_tui.services.trust import permissions as trust
+    from inspect_tui.store import users
+
+    with _session(args, create=args.action == "add") as s:  # a new file's owner registers people first
+        try:
+            if args.action == "add":
+                added = trust.save_user(s, args.login, args.role, args.surveyor)
+                _out(f"{args.login}: {'登録しました' if added else '役割を変えました'}（{args.role}）")
+            elif args.action == "remove":
+                trust.remove_user(s, args.login)
+                _out(f"{args.login}: 登録を消しました")
+            else:
+                trust.require(s, "users.manage")
+                rows = users.list_users(s.db)
+                _out(
+                    "\n".join(
+                        f"{r['login']:<16} {r['role']:<8} {users.ROLE_LABELS[r['role']]:<8}"
+                        f" {r['surveyor_code'] or '-':<10} {r['created_at'][:10]}"
+                        for r in rows
+                    )
+                    or "（登録なし）"
+                )
+        except users.UserError as exc:
+            raise UserError(str(exc)) from None
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- audit
+def cmd_audit(args: argparse.Namespace) -> int:
+    from inspect_tui.services.trust.permissions import AuditFilter, audit_rows, require
+    from inspect_tui.store.audit import verify_chain
+
+    with _session(args) as s:
+        if args.action == "verify":
+            require(s, "audit.read")
+            report = verify_chain(s.db)
+            if not report.ok:
+                lines = [f"監査記録に改ざんの跡があります（{len(report.problems)} か所）:"]
+                lines += [f"  {p}" for p in report.problems[:50]]
+                raise UserError("\n".join(lines), EXIT_FAIL)
+            _out(
+                f"監査記録 {report.rows} 件: つながりに問題はありません\n"
+                f"最新 id {report.head_id}  ハッシュ {report.head_hash}\n"
+                "（このハッシュを月次報告書に書き留めておくと、後から全体を作り直す改ざんも見つけられます）"
+            )
+            return EXIT_OK
+        since = args.since.isoformat() if args.since else None
+        rows = audit_rows(
+            s, AuditFilter(who=args.who, entity=args.entity, key=args.key, since=since), args.limit, 0
+        )
+    if not rows:
+        _out("該当する監査記録はありません")
+        return EXIT_OK
+    import json
+
+    def j(v):
+        return "-" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True)
+
+    _out(
+        "\n".join(
+            f"{r.id:>6} {r.at[:19].replace('T', ' ')} {r.who:<12} {r.action:<18} {r.entity}:{r.key}  "
+            f"{j(r.before)} から {j(r.after)}"
+            for r in rows
+        )
+    )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- purge, backup, restore
+def cmd_purge(args: argparse.Namespace) -> int:
+    from inspect_tui.services.trust.retention import purge
+
+    with _session(args) as s:
+        result = purge(s, dry_run=args.dry_run)
+    if not result.ok:  # purged values still in the file: say so, and how to finish
+        raise UserError(result.describe(), EXIT_FAIL)
+    _out(result.describe())
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from inspect_tui.services.trust.backup import BackupError, backup_now
+
+    with _session(args) as s:
+        try:
+            result = backup_now(s, keep=args.keep)
+        except BackupError as exc:
+            raise UserError(str(exc), EXIT_FAIL) from None
+    msg = f"バックアップしました: {result.path}（{result.size:,} バイト、整合性検査 ok）"
+    if result.removed:
+        msg += f"\n古いバックアップを {len(result.removed)} 件消しました（最新 {args.keep} 件を保存）"
+    _out(msg)
+    return EXIT_OK
+
+
+def _confirm(question: str) -> bool:
+    sys.stderr.write(question + " [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes", "はい")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from inspect_tui.services.trust.backup import BackupError, restore
+    from inspect_tui.services.trust.permissions import require
+    from inspect_tui.store.backup import check_file
+    from inspect_tui.store.db import DatabaseError
+
+    path = _db_path(args)
+    source = Path(args.file).expanduser()
+    who = None
+    if path.exists():
+        try:
+            with _session(args) as s:  # the current database decides who may replace it
+                require(s, "restore")
+                who = s.who
+        except DatabaseError:
+            who = None  # broken or unreadable: the file owner may still restore it
+    try:
+        try:
+            version = check_file(source)
+        except OSError as exc:  # a name too long for the file system, a folder we may not enter
+            from inspect_tui.system.textfile import os_reason
+
+            raise UserError(f"{source} を読めません: {os_reason(exc)}", EXIT_FAIL) from None
+        if not args.yes:
+            if sys.stdin is None or not sys.stdin.isatty():
+                raise UserError("確認のため端末から実行するか、--yes を付けてください", EXIT_FAIL)
+            if not _confirm(
+                f"{path} を {source.name}（スキーマ {version}）の内容で置き換えます。よろしいですか"
+            ):
+                _out("やめました")
+                return EXIT_FAIL
+        from inspect_tui.services.trust.identity import current_login
+
+        safety = restore(path, source, who or current_login())
+    except BackupError as exc:
+        raise UserError(str(exc), EXIT_FAIL) from None
+    _out(f"復元しました: {path}" + (f"\n置き換える前の内容: {safety}" if safety else ""))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- parser
+def _limit(text: str) -> int:
+    """--limit: a count of rows SQLite can take (it refuses integers past 64 bits)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"「{text.strip()[:20]}」は整数ではありません") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("1〜1000000 の件数にしてください")
+    return value
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    w = sub.add_parser("whoami", parents=[common], help="自分のログイン名と役割を表示")
+    w.set_defaults(func=cmd_whoami)
+
+    u = sub.add_parser("users", help="利用者と役割（業務責任者のみ）")
+    u_sub = u.add_subparsers(title="操作", metavar="ACTION", required=True)
+    ua = u_sub.add_parser("add", parents=[common], help="登録する（登録済みなら役割を変える）")
+    ua.add_argument("login")
+    ua.add_argument("--role", required=True, choices=("manager", "chief", "monitor"))
+    ua.add_argument("--surveyor", metavar="CODE", help="主任調査員の調査員コード（担当区が決まる）")
+    ua.set_defaults(func=cmd_users, action="add")
+    ur = u_sub.add_parser("remove", parents=[common], help="登録を消す")
+    ur.add_argument("login")
+    ur.set_defaults(func=cmd_users, action="remove")
+    ul = u_sub.add_parser("list", parents=[common], help="一覧")
+    ul.set_defaults(func=cmd_users, action="list")
+
+    a = sub.add_parser("audit", help="監査記録（業務責任者のみ）")
+    a_sub = a.add_subparsers(title="操作", metavar="ACTION", required=True)
+    av = a_sub.add_parser(
+        "verify", parents=[common], help="ハッシュのつながりを検査（改ざんがあれば終了コード 1）"
+    )
+    av.set_defaults(func=cmd_audit, action="verify")
+    al = a_sub.add_parser("list", parents=[common], help="新しい順に表示（個人情報は伏せてあります）")
+    al.add_argument("--who", help="ログイン名")
+    al.add_argument("--entity", help="対象の種類（case, user, review, import, …）")
+    al.add_argument("--key", help="対象の番号（依頼番号など）")
+    al.add_argument("--since", type=_date, help="この日以降")
+    al.add_argument("--limit", type=_limit, default=100, help="最大件数（既定 100）")
+    al.set_defaults(func=cmd_audit, action="list")
+
+    pg = sub.add_parser(
+        "purge",
+        parents=[common],
+        help="保存期間を過ぎた申請者の個人情報を消す",
+        description="受理・中止・返却から retention_months（既定 3）か月を過ぎた依頼の"
+        "氏名・被保険者番号・生年月日を消します。件数・期限・点検記録は残ります。",
+    )
+    pg.add_argument(
+        "--dry-run", action="store_true", help="件数と依頼番号を表示するだけ（個人情報は表示しません）"
+    )
+    pg.set_defaults(func=cmd_purge)
+
+    b = sub.add_parser("backup", parents=[common], help="データベースをバックアップ（backups フォルダ）")
+    b.add_argument("--keep", type=int, default=14, metavar="N", help="残す数（既定 14）")
+    b.set_defaults(func=cmd_backup)
+
+    r = sub.add_parser("restore", parents=[common], help="バックアップから戻す（置き換える前の内容も保存）")
+    r.add_argument("file", metavar="FILE")
+    r.add_argument("--yes", action="store_true", help="確認しない（端末がないときに必要）")
+    r.set_defaults(func=cmd_restore)

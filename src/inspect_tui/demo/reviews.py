@@ -1,0 +1,199 @@
+"""The first-ten review as the chiefs would have recorded it by today (demo only).
+
+For each new hire (demo_staff.NEW_HIRES), the solo forms are numbered 1-10 by
+the product's own rule (core.review.assign_form_numbers); each numbered form
+already submitted has a finished focused check (重点チェック) by the ward's chief,
+on the submission day, with fewer findings as the forms go on; a form visited
+but not yet submitted has a draft check. S040 (district 1; placed about 200
+days ago) has all ten checked and closed as improving, the 3-month follow-up
+done and the 6-month follow-up overdue. Chiefs and a contract monitor get
+users rows (demo-s001 …, demo-monitor) so ``--as`` shows their views.
+
+Written only when the schema has the review tables (migration 0004).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+
+from inspect_tui.demo.staff import NEW_HIRES, Surveyor, code_of
+
+REVIEW_TABLES = {"review_forms", "review_checks", "review_points", "review_findings", "review_closures"}
+POINTS = ("typo", "omission", "wording", "choice_note", "cross_item", "notes_quality")
+FINDING_NOTES = {
+    "typo": "特記事項に誤字（「介助」と「介護」の取り違え）",
+    "omission": "選択漏れ（該当する選択肢に印がない）",
+    "wording": "「徘徊」など不適切な表現。具体的な行動で書く",
+    "choice_note": "選択肢と特記事項の内容が合っていない",
+    "cross_item": "関連する項目の間で選択が矛盾している",
+    "notes_quality": "介助の方法・頻度の記載が不足している",
+}
+ITEM_CODES = ("1-7", "1-10", "2-1", "2-4", "2-5", "3-1", "4-3", "5-2", "5-4", "7-2", "")
+#: findings per form 1-10: fewer as the surveyor learns (verdict "improving")
+FINDINGS_BY_FORM = (4, 3, 3, 2, 2, 1, 1, 1, 0, 0)
+GUIDANCE = (
+    "特記事項は「いつ・誰が・どのように」を具体的に書くよう指導",
+    "選択の根拠を特記事項に残すよう口頭で説明",
+    "前回の指摘は改善。引き続き項目間の整合を確認するよう助言",
+    "大きな問題なし。記載の粒度は安定してきた",
+)
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def add_demo_users(conn: sqlite3.Connection, staff: list[Surveyor], stamp: str) -> None:
+    """Chiefs and a contract monitor as users, for trying each role with --as."""
+    rows: list[tuple[str, str, str | None, str]] = [
+        (f"demo-{s.code.lower()}", "chief", s.code, stamp) for s in staff if s.is_chief
+    ]
+    rows.append(("demo-monitor", "monitor", None, stamp))
+    conn.executemany(
+        "INSERT OR IGNORE INTO users (login, role, surveyor_code, created_at) VALUES (?, ?, ?, ?)", rows
+    )
+
+
+def seed_reviews(conn: sqlite3.Connection, staff: list[Surveyor], today: dt.date, seed: int) -> int:
+    """Write the new hires' numbered forms, checks and closures; return how many checks."""
+    if not REVIEW_TABLES <= _tables(conn):
+        return 0
+    from inspect_tui.core.review import CaseForNumbering, assign_form_numbers
+
+    rng = random.Random(seed * 7919 + 17)
+    chiefs = frozenset(s.code for s in staff if s.is_chief)
+    by_code = {s.code: s for s in staff}
+    checks = 0
+    for district in sorted({s.district for s in staff}):
+        for hire in NEW_HIRES:
+            s = by_code[code_of(district, hire.n)]
+            chief = code_of(district, _ward_no(staff, s))
+            rows = conn.execute(
+                "SELECT id, case_no, visited_on, submitted_on, accompanied_by, cancelled_on, returned_on"
+                " FROM cases WHERE surveyor = ? AND visited_on IS NOT NULL",
+                (s.code,),
+            ).fetchall()
+            info = {r[0]: r for r in rows}
+            cases = [
+                CaseForNumbering(r[0], r[1], dt.date.fromisoformat(r[2]), r[4], bool(r[5]), bool(r[6]))
+                for r in rows
+            ]
+            pairs = assign_form_numbers({}, cases, chiefs)
+            draft_done = False
+            for form_no, case_id in pairs:
+                visited, submitted = info[case_id][2], info[case_id][3]
+                conn.execute(
+                    "INSERT INTO review_forms (surveyor, form_no, case_id, assigned_at) VALUES (?, ?, ?, ?)",
+                    (s.code, form_no, case_id, f"{visited}T18:00:00+09:00"),
+                )
+                if submitted:
+                    _check(conn, rng, s.code, chief, case_id, form_no, submitted, done=True)
+                    checks += 1
+                elif not draft_done:  # the chief is part-way through the next form
+                    _check(conn, rng, s.code, chief, case_id, form_no, today.isoformat(), done=False)
+                    draft_done = True
+                    checks += 1
+            if hire.solo is None and len(pairs) == 10:
+                last_checked = max(info[cid][3] or today.isoformat() for _, cid in pairs)
+                conn.execute(
+                    "INSERT INTO review_closures (surveyor, verdict, closing_comment, updated_at, who)"
+                    " VALUES (?, 'improving', ?, ?, ?)",
+                    (
+                        s.code,
+                        "10件の重点チェックを終了。指摘は減り、特記事項の記載も安定した。指導終了報告を提出",
+                        f"{last_checked}T17:30:00+09:00",
+                        f"demo-{chief.lower()}",
+                    ),
+                )
+                checks += _followup3(conn, s, chief, today)
+    return checks
+
+
+def _ward_no(staff: list[Surveyor], s: Surveyor) -> int:
+    chief = next(c for c in staff if c.is_chief and c.district == s.district and c.wards[0] == s.wards[0])
+    return chief.n
+
+
+def _check(
+    conn: sqlite3.Connection,
+    rng: random.Random,
+    surveyor: str,
+    chief: str,
+    case_id: int,
+    form_no: int,
+    on: str,
+    *,
+    done: bool,
+) -> None:
+    n_findings = FINDINGS_BY_FORM[form_no - 1] if done else 1
+    found = [POINTS[int(rng.random() * len(POINTS))] for _ in range(n_findings)]
+    minutes = 15 + int(rng.random() * 30)
+    stamp = f"{on}T{16 + int(rng.random() * 2)}:{int(rng.random() * 60):02d}:00+09:00"
+    cur = conn.execute(
+        "INSERT INTO review_checks (case_id, surveyor, inspector, kind, state, guidance, guidance_methods,"
+        " fixed_before_submission, minutes, open_seconds, checked_on, created_at, updated_at, who)"
+        " VALUES (?, ?, ?, 'focused', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            case_id,
+            surveyor,
+            chief,
+            "done" if done else "draft",
+            GUIDANCE[min(form_no - 1, 9) * len(GUIDANCE) // 10] if done else "",
+            ("oral,accompany" if form_no <= 2 else "oral") if done else "",
+            (1 if found else None) if done else None,
+            minutes if done else None,
+            minutes * 60,
+            on if done else None,
+            stamp,
+            stamp,
+            f"demo-{chief.lower()}",
+        ),
+    )
+    check_id = cur.lastrowid
+    looked_at = POINTS if done else POINTS[:3]
+    conn.executemany(
+        "INSERT INTO review_points (check_id, point, outcome) VALUES (?, ?, ?)",
+        [(check_id, p, "finding" if p in found else "ok") for p in looked_at],
+    )
+    conn.executemany(
+        "INSERT INTO review_findings (check_id, point, severity, item_code, note) VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                check_id,
+                p,
+                "fix" if form_no <= 3 and k == 0 else "minor",
+                ITEM_CODES[int(rng.random() * len(ITEM_CODES))],
+                FINDING_NOTES[p],
+            )
+            for k, p in enumerate(found)
+            if p in looked_at
+        ],
+    )
+
+
+def _followup3(conn: sqlite3.Connection, s: Surveyor, chief: str, today: dt.date) -> int:
+    """The 3-month proficiency check, done a few days after it fell due (6-month one left open)."""
+    from inspect_tui.store.retention import add_months
+
+    on = add_months(s.placed_on, 3) + dt.timedelta(days=3)
+    if on > today:
+        return 0
+    stamp = f"{on.isoformat()}T17:00:00+09:00"
+    conn.execute(
+        "INSERT INTO review_checks (case_id, surveyor, inspector, kind, state, guidance, guidance_methods,"
+        " minutes, open_seconds, proficiency_note, checked_on, created_at, updated_at, who)"
+        " VALUES (NULL, ?, ?, 'followup3', 'done', ?, 'accompany', 60, 3600, ?, ?, ?, ?, ?)",
+        (
+            s.code,
+            chief,
+            "同行訪問で面接の進め方を確認",
+            "聞き取りは丁寧。特記事項の具体性は改善途上",
+            on.isoformat(),
+            stamp,
+            stamp,
+            f"demo-{chief.lower()}",
+        ),
+    )
+    return 1

@@ -1,0 +1,263 @@
+"""Turning a planned demo case into rows: the case, its events, its deadline exceptions.
+
+Steps planned after today are not yet taken; personal data of cases closed more
+than three months ago is already purged (by the monthly purge run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from inspect_tui.store.cases import CASE_COLUMNS, DUE_COLUMNS
+from inspect_tui.store.retention import add_months
+
+if TYPE_CHECKING:
+    from inspect_tui.demo.gen import Generator, Plan
+
+HOME_INSURER = "神戸市"
+RETENTION_MONTHS = 3  # config.retention_months default
+CONTACT_NOTES = ("本人と電話で日程調整", "家族と電話で日程調整", "担当ケアマネジャー経由で日程調整")
+PLACES = (("自宅", 70), ("施設", 20), ("入院先", 10))
+CANCEL_NOTES = ("申請取下げのため中止", "本人死亡のため中止", "長期入院のため中止")
+RETURN_NOTES = ("地区外への転居のため返却", "他区への転居のため返却")
+DELAY_REASONS = (
+    "申請者の入院により訪問を延期（退院後に調査）",
+    "申請者の体調不良により訪問を延期（本人・家族の希望）",
+)
+RESURVEY_NOTES = ("認定事務センターの照会により再調査", "選択肢と特記事項の不整合の指摘により再調査")
+CITY_REASONS = ("認定事務センターからの依頼書差し替え待ち", "認定事務センターの依頼内容訂正のため")
+TIMES = tuple(f"T{h:02d}:{m:02d}:00+09:00" for h in range(9, 18) for m in range(0, 60, 5))
+
+
+@dataclass
+class Output:
+    """Rows ready to insert (flushed in chunks by the caller)."""
+
+    cases: list[tuple] = field(default_factory=list)
+    events: list[tuple] = field(default_factory=list)
+    exceptions: list[tuple] = field(default_factory=list)
+
+
+@dataclass
+class Tally:
+    cases: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    overdue_contact: int = 0
+    overdue_standard: int = 0
+    overdue_target20: int = 0
+    events: int = 0
+    exceptions: int = 0
+    first_received: str = ""
+    last_received: str = ""
+    review_checks: int = 0
+
+
+def materialize(gen: Generator, p: Plan, out: Output) -> None:
+    T, iso, rand, tally = gen.T, gen.iso, gen.rng.random, gen.tally
+    n_times = len(TIMES)
+    r = p.received
+    dispatch = r - p.dispatch if r - p.dispatch >= 0 else r  # the office sends, then we receive
+    contact = p.contact if p.contact <= T else None
+    visit = p.visit if p.visit <= T else None
+    submit = p.submit if p.submit <= T else None
+    accept = p.accept if p.accept <= T else None
+    cancel = p.cancel if p.cancel is not None and p.cancel <= T else None
+    ret = p.ret if p.ret is not None and p.ret <= T else None
+    stop = cancel if cancel is not None else ret
+    redo: tuple = ()
+    if p.redo is not None:
+        first_visit, first_submit, redo_on = p.redo
+        if redo_on > T:  # not queried yet: the first visit and submission stand
+            visit = first_visit if first_visit <= T else None
+            submit = first_submit if first_submit <= T else None
+            accept = None
+        else:
+            undone = f"取消: visited_on={iso[first_visit]}, submitted_on={iso[first_submit]}"
+            redo = (
+                ("visit", first_visit, p.surveyor, _visit_note(gen, p)),
+                ("submit", first_submit, p.surveyor, "点検済みで提出"),
+                ("resurvey", redo_on, gen.chief_of(p.district, p.ward), f"{p.note}（{undone}）"),
+            )
+    cut = p.cancel if p.cancel is not None else p.ret
+    if cut is not None:
+        accept = None
+        if submit is not None and submit >= cut:
+            submit = None
+        if visit is not None and visit >= cut:
+            visit = None
+        if contact is not None and contact >= cut:
+            contact = None
+    if cancel is not None:
+        status = "cancelled"
+    elif ret is not None:
+        status = "returned"
+    elif accept is not None:
+        status = "accepted"
+    elif submit is not None:
+        status = "submitted"
+    elif visit is not None:
+        status = "visited"
+    elif contact is not None:
+        status = "contacted"
+    else:
+        status = "received"
+    received_iso = iso[r]
+    contact_due = r + 3
+    standard_due = dispatch + 6
+    target20_ord = gen.bd[r] + 20
+    target20 = gen.iso_of(target20_ord)
+    if status in ("received", "contacted", "visited"):
+        today_ord = gen.today.toordinal()
+        if contact is None and gen.bd[contact_due] < today_ord:
+            tally.overdue_contact += 1
+        if gen.bd[standard_due] < today_ord:
+            tally.overdue_standard += 1
+        if target20_ord < today_ord:
+            tally.overdue_target20 += 1
+    # events
+    case_id, who = p.id, p.surveyor or "demo"
+    events = out.events
+    last = received_iso + "T09:00:00+09:00"
+    n_events = 0
+    for kind, idx, actor, note in (
+        ("contact", contact, who, p.note if p.path == "delay" else CONTACT_NOTES[p.id % 3]),
+        *redo,
+        ("visit", visit, who, _visit_note(gen, p)),
+        ("submit", submit, who, "点検済みで提出"),
+        ("accept", accept, "demo", "認定事務センター受理"),
+        ("cancel", cancel, "demo", p.note),
+        ("return", ret, "demo", p.note),
+    ):
+        if idx is None:
+            continue
+        last = iso[idx] + TIMES[int(rand() * n_times)]
+        events.append((case_id, kind, iso[idx], last, actor, note))
+        n_events += 1
+    tally.events += n_events
+    # deadline exceptions
+    for cause in p.exceptions:
+        if cause == "applicant" and contact is not None:
+            chief = gen.chief_of(p.district, p.ward)
+            at = iso[contact] + "T16:30:00+09:00"
+            for rule, due in (("target20", target20), ("standard", iso[standard_due])):
+                out.exceptions.append((case_id, rule, "exclude", "applicant", due, None, p.note, at, chief))
+                tally.exceptions += 1
+        elif cause == "city" and submit is not None:
+            at = iso[submit] + "T17:00:00+09:00"
+            reason = CITY_REASONS[p.id % len(CITY_REASONS)]
+            out.exceptions.append(
+                (case_id, "standard", "exclude", "city", iso[standard_due], None, reason, at, "demo")
+            )
+            tally.exceptions += 1
+    # retention: personal data goes three months after closing, at the monthly purge
+    # (the first business day of a month, on or after the due date)
+    purged = None
+    closed = accept if accept is not None else stop
+    if closed is not None:
+        k = purge_run(gen, gen.bd[closed])
+        if k <= T:
+            purged = iso[k]
+    if purged:
+        insured_no = name = birth = None
+    else:
+        insured_no, name, birth = p.insured_no, p.name, gen.iso_of(p.birth)
+    out.cases.append(
+        (
+            case_id,
+            p.seq,
+            p.insurer,
+            int(p.insurer == HOME_INSURER),
+            int(p.welfare),
+            p.application,
+            p.ward,
+            insured_no,
+            name,
+            birth,
+            received_iso,
+            iso[dispatch],
+            int(p.urgent),
+            p.surveyor,
+            p.accompanied if visit is not None else None,
+            iso[contact] if contact is not None else None,
+            iso[visit] if visit is not None else None,
+            iso[submit] if submit is not None else None,
+            iso[accept] if accept is not None else None,
+            iso[cancel] if cancel is not None else None,
+            iso[ret] if ret is not None else None,
+            status,
+            iso[contact_due],
+            iso[standard_due],
+            target20,
+            purged,
+            1 + n_events,
+            last,
+        )
+    )
+    tally.cases += 1
+    tally.by_status[status] = tally.by_status.get(status, 0) + 1
+    if not tally.first_received:
+        tally.first_received = received_iso
+    tally.last_received = max(tally.last_received, received_iso)
+
+
+def visit_as_of_today(p: Plan, T: int) -> int | None:
+    """The visit index the case will show (None: not visited, or cancelled / handed back)."""
+    visit = p.redo[0] if p.redo is not None and p.redo[2] > T else p.visit
+    if visit > T:
+        return None
+    cut = p.cancel if p.cancel is not None else p.ret
+    if cut is not None and (visit >= cut or cut <= T):
+        return None
+    return visit
+
+
+def purge_run(gen: Generator, closed_ord: int) -> int:
+    """Index of the monthly purge that removes the personal data of a case closed then."""
+    cached = gen.purge_cache.get(closed_ord)
+    if cached is not None:
+        return cached
+    k = 0
+    due = add_months(dt.date.fromordinal(closed_ord), RETENTION_MONTHS).toordinal()
+    month_first = dt.date.fromordinal(due).replace(day=1)
+    for _ in range(2):
+        k = bisect_left(gen.bd, month_first.toordinal())
+        if k >= len(gen.bd) or gen.bd[k] >= due:
+            break
+        month_first = add_months(month_first, 1)
+    gen.purge_cache[closed_ord] = k
+    return k
+
+
+def _visit_note(gen: Generator, p: Plan) -> str:
+    note = f"{p.place}で訪問調査"
+    if p.accompanied:
+        chief = gen.by_code[p.accompanied].is_chief
+        note += f"（{'主任' if chief else '調査員'} {p.accompanied} 同行）"
+    return note
+
+
+# The cases table's own column order (store.cases), plus what the demo fills in directly.
+CASE_INSERT_COLUMNS = (
+    "id",
+    *CASE_COLUMNS,
+    "status",
+    *DUE_COLUMNS,
+    "personal_purged_on",
+    "version",
+    "updated_at",
+)
+EVENT_COLUMNS = ("case_id", "kind", "on_date", "recorded_at", "who", "note")
+EXCEPTION_COLUMNS = (
+    "case_id",
+    "rule",
+    "kind",
+    "cause",
+    "original_due",
+    "new_due",
+    "reason",
+    "recorded_at",
+    "who",
+)

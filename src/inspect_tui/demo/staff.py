@@ -1,0 +1,180 @@
+"""The demo's surveyors: a roster of about 40 per district, with fixed scenarios.
+
+Codes are S001.. per district in blocks of 40 (district 1: S001-S040,
+district 2: S041-S080, ...). Within each block (n = 1..40, code = block + n):
+
+- n 1-3: chiefs (主任調査員), one per ward, care managers, is_chief = 1.
+- n 4-34: veterans; every 7th also covers the next ward.
+- n 10: care-manager registration expiring 45 days after today.
+- n 35, 36: left (left_on about 120 and 300 days before today).
+- n 37-40: new hires placed within the last year (see NEW_HIRES).
+- 'other' qualification: 10 of 40 (25%), 9 of the 38 still working.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from inspect_tui.services.config import DEFAULT_WARDS
+
+PER_DISTRICT = 40
+EXTRA_WARDS = (("東灘区", "灘区", "中央区"), ("兵庫区", "北区", "西区"))
+WARD_SHARES = (0.28, 0.32, 0.40)
+
+OTHER_QUALIFIED = frozenset({6, 9, 13, 16, 20, 23, 27, 30, 35, 38})
+EXPIRING_SOON = 10  # registration expires 45 days after today
+EXPIRING_DAYS = 45
+LEAVERS = {35: 120, 36: 300}  # n -> days before today
+
+
+@dataclass(frozen=True)
+class NewHire:
+    """A new surveyor: placed days_ago before today; accompanied then solo visits.
+
+    solo None: ordinary workload after placement (well past the tenth form),
+    with the first `accompanied` visits made with the ward's chief.
+    """
+
+    n: int
+    days_ago: int
+    accompanied: int
+    solo: int | None
+    label: str
+
+
+NEW_HIRES = (
+    NewHire(37, 60, 5, 9, "2か月前に配置、主任同行5件の後に単独9件（次が10件目）"),
+    NewHire(38, 21, 2, 2, "3週間前に配置、主任同行2件の後に単独2件"),
+    NewHire(39, 35, 3, 6, "5週間前に配置、主任同行3件の後に単独6件"),
+    NewHire(40, 200, 3, None, "約7か月前に配置、主任同行3件の後は通常の担当（10件超）"),
+)
+HIRE_BY_N = {h.n: h for h in NEW_HIRES}
+NEW_HIRE_WEIGHT = 0.6
+CHIEF_WEIGHT = 0.5
+
+
+def district_wards(district: int) -> tuple[str, ...]:
+    """The three wards of district number `district` (0 = district C of seed 001)."""
+    if district == 0:
+        return tuple(DEFAULT_WARDS)
+    if district <= len(EXTRA_WARDS):
+        return EXTRA_WARDS[district - 1]
+    return tuple(f"第{district + 1}地区{x}区" for x in "東中西")
+
+
+def code_of(district: int, n: int) -> str:
+    return f"S{district * PER_DISTRICT + n:03d}"
+
+
+@dataclass
+class Surveyor:
+    code: str
+    district: int
+    n: int
+    name: str
+    qualification: str
+    registration_no: str | None
+    registered_on: dt.date | None
+    expires_on: dt.date | None
+    hired_on: dt.date
+    placed_on: dt.date
+    is_chief: bool
+    wards: tuple[str, ...]
+    left_on: dt.date | None
+    weight: float  # share of ordinary assignment (0 = only scenario cases)
+
+    def row(self, updated_at: str) -> tuple:
+        iso = lambda d: d.isoformat() if d else None  # noqa: E731
+        return (
+            self.code,
+            self.name,
+            self.qualification,
+            self.registration_no,
+            iso(self.registered_on),
+            iso(self.expires_on),
+            iso(self.hired_on),
+            iso(self.placed_on),
+            int(self.is_chief),
+            ",".join(self.wards),
+            iso(self.left_on),
+            updated_at,
+        )
+
+
+SURVEYOR_COLUMNS = (
+    "code",
+    "name",
+    "qualification",
+    "registration_no",
+    "registered_on",
+    "expires_on",
+    "hired_on",
+    "placed_on",
+    "is_chief",
+    "wards",
+    "left_on",
+    "updated_at",
+)
+
+
+def make_roster(
+    district: int, today: dt.date, rng: random.Random, surnames: list[str], given: list[str]
+) -> list[Surveyor]:
+    wards = district_wards(district)
+    out: list[Surveyor] = []
+    placed_count = [0, 0, 0]
+    for n in range(1, PER_DISTRICT + 1):
+        code = code_of(district, n)
+        name = f"{surnames[rng.randrange(len(surnames))]} {given[rng.randrange(len(given))]}"
+        hire = HIRE_BY_N.get(n)
+        if hire:
+            placed = today - dt.timedelta(days=hire.days_ago)
+            hired = placed - dt.timedelta(days=14)
+        else:
+            hired = today - dt.timedelta(days=rng.randint(900, 6000) if n > 3 else rng.randint(4000, 8000))
+            placed = hired + dt.timedelta(days=rng.randint(14, 30))
+        is_chief = n <= 3
+        if is_chief:
+            my_wards: tuple[str, ...] = (wards[n - 1],)
+        else:  # spread over the wards by their share of cases (largest remainder)
+            k = max(range(3), key=lambda w: (WARD_SHARES[w] * (sum(placed_count) + 1) - placed_count[w], -w))
+            placed_count[k] += 1
+            my_wards = (wards[k],) if n % 7 else (wards[k], wards[(k + 1) % 3])
+        if n in OTHER_QUALIFIED:
+            qual, reg_no, reg_on, exp_on = "other", None, None, None
+        else:
+            qual = "care_manager"
+            reg_no = f"99{district:02d}{n:02d}{rng.randrange(10_000):04d}"
+            if n == EXPIRING_SOON:
+                exp_on = today + dt.timedelta(days=EXPIRING_DAYS)
+            else:
+                exp_on = today + dt.timedelta(days=rng.randint(120, 1800))
+            reg_on = dt.date(exp_on.year - 5, exp_on.month, min(exp_on.day, 28)) + dt.timedelta(days=1)
+        left = today - dt.timedelta(days=LEAVERS[n]) if n in LEAVERS else None
+        if is_chief:
+            weight = CHIEF_WEIGHT
+        elif hire:
+            weight = NEW_HIRE_WEIGHT if hire.solo is None else 0.0
+        else:
+            weight = 1.0
+        out.append(
+            Surveyor(
+                code,
+                district,
+                n,
+                name,
+                qual,
+                reg_no,
+                reg_on,
+                exp_on,
+                hired,
+                placed,
+                is_chief,
+                my_wards,
+                left,
+                weight,
+            )
+        )
+    return out

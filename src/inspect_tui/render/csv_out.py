@@ -1,0 +1,52 @@
+"""CSV for Excel in Japan: UTF-8 with a BOM, one block per table, formula injection guarded.
+
+A text cell starting with = + - @ (or a tab / carriage return) gets a leading
+apostrophe so a spreadsheet shows it as text instead of running it. Counts
+and yen are written as plain integers (no separators) so they stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from inspect_tui.core.document import Doc, Mark, cell_text, clean
+
+BOM = "\ufeff"
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard(text: str) -> str:
+    return "'" + text if text.startswith(_DANGEROUS) else text
+
+
+def _cell(v) -> str:
+    if isinstance(v, bool):
+        return cell_text(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, Mark):
+        return v.word()
+    return guard(cell_text(v))
+
+
+def render(doc: Doc) -> str:
+    """The CSV text, starting with the BOM (write it with encoding='utf-8')."""
+    doc = clean(doc)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([guard(doc.title)])
+    for label, value in doc.facts:
+        w.writerow([guard(label), guard(value)])
+    for sec in doc.sections:
+        w.writerow([])
+        w.writerow([guard(sec.heading)])
+        for t in sec.tables:
+            if t.caption:
+                w.writerow([guard(t.caption)])
+            w.writerow([guard(h) for h in t.headers])
+            for r in t.rows:
+                w.writerow([_cell(v) for v in r])
+        for p in sec.paragraphs:
+            w.writerow([guard(p)])
+    return BOM + buf.getvalue()

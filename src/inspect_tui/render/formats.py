@@ -1,0 +1,67 @@
+"""One entry point for every format: ``render(report, fmt)`` -> str or bytes.
+
+A report is any object with ``as_doc()`` (the document the text formats draw)
+and ``to_json()`` (its documented JSON shape).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Protocol
+
+from inspect_tui.core.document import Doc
+
+FORMATS = ("text", "md", "csv", "json", "html", "xlsx")
+EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html", "xlsx": "xlsx"}
+
+
+class Renderable(Protocol):
+    def as_doc(self, full: bool = False) -> Doc: ...
+    def to_json(self) -> dict[str, Any]: ...
+
+
+# json.dumps escapes C0 controls; DEL, C1 controls and lone surrogates it leaves raw
+_JSON_RAW = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def json_text(data: Any) -> str:
+    """JSON as UTF-8 text with every control character escaped (\\u001b, \\u009b)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def render(report: Renderable, fmt: str) -> str | bytes:
+    if fmt == "json":
+        return json_text(report.to_json())
+    # full: every late case listed (html and xlsx are for filing; text is for reading)
+    doc = report.as_doc(full=fmt in ("html", "xlsx"))
+    if fmt == "text":
+        from inspect_tui.render.text import render as r
+    elif fmt == "md":
+        from inspect_tui.render.markdown import render as r
+    elif fmt == "csv":
+        from inspect_tui.render.csv_out import render as r
+    elif fmt == "html":
+        from inspect_tui.render.html import render as r
+    elif fmt == "xlsx":
+        from inspect_tui.render.xlsx import render as r
+    else:
+        raise ValueError(f"出力形式は {' / '.join(FORMATS)} のどれかです")
+    return r(doc)
+
+
+def default_filename(kind: str, period_key: str, fmt: str) -> str:
+    """monthly_2027-05.xlsx: the report kind and period only, never personal data."""
+    return f"{kind}_{period_key}.{EXTENSIONS[fmt]}"
+
+
+def write(report: Renderable, fmt: str, path) -> None:
+    """Render and write to path, whole or not at all (CSV as UTF-8 with its BOM; xlsx as bytes).
+
+    Raises reports.output.OutputError naming the path and the reason."""
+    from pathlib import Path
+
+    from inspect_tui.render.output import write_output
+
+    write_output(Path(path), render(report, fmt))

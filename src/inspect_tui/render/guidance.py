@@ -1,0 +1,336 @@
+"""The guidance completion report (指導終了報告, 001 §5(3)②) in text, md, html and json.
+
+Built from services.review_surveyor.SurveyorReview: the surveyor's code and
+name, placement and solo-start dates, the chiefs, each form's date, case
+number and result per point, the findings and guidance given, the trend, the
+verdict and the chief's closing comment, with a signature line. No applicant
+names or insured numbers; free text (notes, guidance, comments) arrives masked
+(services.review_surveyor.guidance_report). The JSON shape is
+documented in docs/guidance-report.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from inspect_tui.core import review as rules
+from inspect_tui.core.document import Doc, Section, Table
+from inspect_tui.core.jpdate import era_year
+
+if TYPE_CHECKING:
+    from inspect_tui.services.review.surveyor import FormRow, SurveyorReview
+
+FORMATS = ("text", "md", "html", "json")
+TITLE = "指導終了報告（新規調査員 1〜10件目 重点チェック記録）"
+JSON_VERSION = 1
+
+
+def _d(day: dt.date | None) -> str:
+    return day.isoformat() if day else "－"
+
+
+def _jp(day: dt.date | None) -> str:
+    if not day:
+        return "－"
+    return f"{era_year(day.year)}{day.month}月{day.day}日"
+
+
+def _yes_no(v: bool | None) -> str:
+    return "－" if v is None else ("済" if v else "未")
+
+
+def _sources(f: FormRow) -> str:
+    return "（提出後の指摘あり）" if f.post_findings else ""
+
+
+def facts(r: SurveyorReview, issued: dt.date) -> list[tuple[str, str]]:
+    chiefs = "、".join(f"{name}（{code}）" for code, name in r.chiefs) or "－"
+    return [
+        ("調査員", f"{r.name}（{r.code}）"),
+        ("配置日", _jp(r.placed_on)),
+        ("単独調査開始日", _jp(r.solo_start)),
+        ("重点チェック担当主任", chiefs),
+        ("点検済み", f"{r.checked} / {rules.REVIEW_FORMS} 件"),
+        ("改善状況の判定", r.verdict_label),
+        ("発行日", _jp(issued)),
+    ]
+
+
+def _forms_table(r: SurveyorReview) -> Table:
+    headers = [
+        "件目",
+        "訪問日",
+        "依頼番号",
+        *(rules.POINT_SHORT[p] for p in rules.POINT_IDS),
+        "指摘",
+        "提出前修正",
+        "分",
+    ]
+    rows: list[list[Any]] = []
+    for f in r.forms:
+        c = f.check
+        rows.append(
+            [
+                f.form_no,
+                _d(f.visited_on),
+                f.case_no,
+                *(f.result_on(p) for p in rules.POINT_IDS),
+                len(f.findings) if c else None,
+                _yes_no(c.fixed_before_submission) if c else "－",
+                c.minutes if c else None,
+            ]
+        )
+    legend = "点検項目: " + "／".join(
+        f"{rules.POINT_SHORT[p]}={rules.POINT_LABELS[p]}" for p in rules.POINT_IDS
+    )
+    return Table(headers, rows, ["r", "l", "l", *("c" * len(rules.POINT_IDS)), "r", "c", "r"], legend)
+
+
+def _findings_table(r: SurveyorReview) -> Table:
+    rows: list[list[Any]] = []
+    for f in r.forms:
+        if not f.check:
+            continue
+        post_ids = {id(x) for x in f.post_findings}
+        for x in f.findings:
+            rows.append(
+                [
+                    f.form_no,
+                    rules.POINT_LABELS[x.point],
+                    rules.SEVERITY_LABELS[x.severity],
+                    rules.item_label(x.item_code) if x.item_code else "－",
+                    x.note or "－",
+                    "提出後" if id(x) in post_ids else "点検時",
+                ]
+            )
+    return Table(["件目", "点検項目", "重さ", "調査項目", "内容", "時点"], rows, list("rlllll"))
+
+
+def _guidance_table(r: SurveyorReview) -> Table:
+    return Table(
+        ["件目", "方法", "指導の内容"],
+        [[n, m or "－", t or "－"] for n, m, t in r.guidance_lines()],
+        list("rll"),
+    )
+
+
+def _trend_table(r: SurveyorReview) -> Table:
+    rows: list[list[Any]] = []
+    for t in r.padded_tallies():
+        bar = ("#" * min(t.findings, 20)) if t.checked else "未点検"
+        rows.append([t.form_no, t.findings if t.checked else None, bar, "あり" if t.serious else ""])
+    return Table(["件目", "指摘数", "推移", "重大"], rows, list("rrlc"))
+
+
+def _followups_table(r: SurveyorReview) -> Table:
+    rows: list[list[Any]] = []
+    notes = {c.kind: c for c in r.followup_checks}
+    for fu in r.followups:
+        c = notes.get(fu.kind)
+        rows.append([fu.label, _d(fu.due), _d(fu.done_on), c.proficiency_note if c else "－"])
+    return Table(
+        ["確認", "予定日", "実施日", "習熟度の所見"], rows, list("llll"), "習熟度の確認（配置後3か月・6か月）"
+    )
+
+
+def _visits_table(r: SurveyorReview) -> Table:
+    return Table(
+        ["日付", "目的", "主任", "依頼番号"],
+        [[_d(v.on_date), v.purpose, v.chief or "－", v.case_no or "－"] for v in r.visits],
+        list("llll"),
+        "同行訪問",
+    )
+
+
+def guidance_doc(r: SurveyorReview, issued: dt.date) -> Doc:
+    recurring = r.recurring()
+    rec_text = (
+        "繰り返し見られた指摘: " + "、".join(f"{rules.POINT_LABELS[p]}（{n}件）" for p, n in recurring)
+        if recurring
+        else "繰り返し見られた指摘: なし"
+    )
+    verdict = [f"判定: {r.verdict_label}", f"判定の根拠: {r.verdict_rule.reason}"]
+    if r.verdict_override and r.verdict_override != r.verdict_rule.id:
+        verdict.append(f"（判定基準による結果は「{r.verdict_rule.label}」、主任が変更しました）")
+    sections = [
+        Section("1. 各調査票の点検結果", [_forms_table(r)]),
+        Section("2. 指摘の内容", [_findings_table(r)]),
+        Section("3. 指導の内容", [_guidance_table(r)]),
+        Section(
+            "4. 改善の推移",
+            [_trend_table(r)],
+            [f"指摘数の推移（1〜10件目）: {r.sparkline()}", rec_text, *verdict],
+        ),
+        Section("5. 習熟度の確認と同行訪問", [_followups_table(r), _visits_table(r)]),
+        Section("6. 主任調査員の所見", [], [r.closing_comment.strip() or "（未記入）"]),
+    ]
+    note = "" if r.complete else "注: 10件目の重点チェックが終わっていないため、作成途中の記録です。"
+    return Doc(TITLE, facts(r, issued), sections, signature=True, note=note)
+
+
+# --------------------------------------------------------------------------- renderers
+SIGN_TEXT = "主任調査員 署名: ____________________    業務責任者 確認: ____________________"
+
+
+def render_text(r: SurveyorReview, issued: dt.date) -> str:
+    from inspect_tui.render import text
+
+    return text.render(guidance_doc(r, issued)) + "\n" + SIGN_TEXT + "\n"
+
+
+def render_md(r: SurveyorReview, issued: dt.date) -> str:
+    from inspect_tui.render import markdown as md
+
+    return md.render(guidance_doc(r, issued)) + "\n---\n\n" + SIGN_TEXT + "\n"
+
+
+HTML_EXTRA_CSS = """
+section:first-of-type table { font-size: 8.5pt; }
+section:first-of-type th, section:first-of-type td { white-space: nowrap; padding: 0.8mm 1mm; }
+.signs { display: flex; gap: 0; justify-content: flex-end; margin-top: 8mm; break-inside: avoid; }
+.signs table { width: auto; }
+.draft { border: 2px solid #000; padding: 2mm; font-weight: bold; }
+pre { font-family: "Noto Sans Mono CJK JP", monospace; font-size: 9.5pt; margin: 1mm 0; }
+"""
+
+
+def render_html(r: SurveyorReview, issued: dt.date) -> str:
+    from inspect_tui.core.document import clean
+    from inspect_tui.render.html import CSS, render_table
+
+    doc = clean(guidance_doc(r, issued))
+    dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in doc.facts)
+    body = [f"<h1>{escape(doc.title)}</h1>", f'<div class="facts"><dl>{dl}</dl></div>']
+    if doc.note:
+        body.append(f'<p class="draft">{escape(doc.note)}</p>')
+    for sec in doc.sections:
+        body.append(f"<section><h2>{escape(sec.heading)}</h2>")
+        for t in sec.tables:
+            body.append(render_table(t) if t.rows else "<p>（該当なし）</p>")
+        body += [f"<p>{escape(p)}</p>" for p in sec.paragraphs]
+        body.append("</section>")
+    signs = "".join(
+        f'<table class="sign"><tr><th>{escape(who)}</th></tr><tr><td>印</td></tr></table>'
+        for who in ("主任調査員", "業務責任者")
+    )
+    body.append(f'<div class="signs" aria-label="押印欄">{signs}</div>')
+    body.append(f"<footer>{escape(TITLE)}　{escape(_jp(issued))}　inspect-tui</footer>")
+    return (
+        '<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(TITLE)}</title>\n<style>{CSS}{HTML_EXTRA_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def guidance_json(r: SurveyorReview, issued: dt.date) -> dict[str, Any]:
+    """The report's content as plain data (see docs/guidance-report.md)."""
+    forms = []
+    for f in r.forms:
+        c = f.check
+        post_ids = {id(x) for x in f.post_findings}
+        points = {}
+        for p in rules.POINT_IDS:
+            found = [x for x in f.findings if x.point == p]
+            result = "finding" if found else (c.outcomes.get(p) if c else None)
+            points[p] = {
+                "label": rules.POINT_LABELS[p],
+                "result": result,
+                "findings": [
+                    {
+                        "severity": x.severity,
+                        "severity_label": rules.SEVERITY_LABELS[x.severity],
+                        "item_code": x.item_code or None,
+                        "item_name": rules.survey_items()[x.item_code].name if x.item_code else None,
+                        "note": x.note,
+                        "post_submission": id(x) in post_ids,
+                    }
+                    for x in found
+                ],
+            }
+        forms.append(
+            {
+                "form_no": f.form_no,
+                "case_no": f.case_no,
+                "visited_on": _iso(f.visited_on),
+                "submitted_on": _iso(f.submitted_on),
+                "checked": c is not None,
+                "checked_on": _iso(c.checked_on) if c else None,
+                "inspector": c.inspector if c else None,
+                "minutes": c.minutes if c else None,
+                "fixed_before_submission": c.fixed_before_submission if c else None,
+                "findings_total": len(f.findings) if c else None,
+                "points": points,
+                "guidance": {"methods": list(c.guidance_methods), "text": c.guidance} if c else None,
+            }
+        )
+    notes = {c.kind: c.proficiency_note for c in r.followup_checks}
+    return {
+        "report": "guidance_completion",
+        "version": JSON_VERSION,
+        "issued_on": issued.isoformat(),
+        "complete": r.complete,
+        "surveyor": {
+            "code": r.code,
+            "name": r.name,
+            "placed_on": _iso(r.placed_on),
+            "solo_start": _iso(r.solo_start),
+        },
+        "chiefs": [{"code": c, "name": n} for c, n in r.chiefs],
+        "checked": r.checked,
+        "forms": forms,
+        "trend": {
+            "findings_per_form": [t.findings if t.checked else None for t in r.padded_tallies()],
+            "recurring_points": [
+                {"point": p, "label": rules.POINT_LABELS[p], "forms": n} for p, n in r.recurring()
+            ],
+        },
+        "verdict": {
+            "rule": r.verdict_rule.id,
+            "provisional": r.verdict_rule.provisional,
+            "reason": r.verdict_rule.reason,
+            "override": r.verdict_override,
+            "final": r.verdict_id,
+            "label": r.verdict_label,
+        },
+        "followups": [
+            {
+                "kind": fu.kind,
+                "due": _iso(fu.due),
+                "done_on": _iso(fu.done_on),
+                "proficiency_note": notes.get(fu.kind),
+            }
+            for fu in r.followups
+        ],
+        "accompanied_visits": [
+            {"on": _iso(v.on_date), "purpose": v.purpose, "chief": v.chief, "case_no": v.case_no}
+            for v in r.visits
+        ],
+        "closing_comment": r.closing_comment,
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def render_guidance(r: SurveyorReview, fmt: str, issued: dt.date) -> str:
+    if fmt == "text":
+        return render_text(r, issued)
+    if fmt == "md":
+        return render_md(r, issued)
+    if fmt == "html":
+        return render_html(r, issued)
+    if fmt == "json":
+        from inspect_tui.render.formats import json_text
+
+        return json_text(guidance_json(r, issued))
+    raise ValueError(f"形式「{fmt}」には対応していません（{' / '.join(FORMATS)}）")
+
+
+def default_filename(code: str, fmt: str, issued: dt.date) -> str:
+    """A file name with the surveyor code only (never a person's name)."""
+    ext = {"text": "txt"}.get(fmt, fmt)
+    return f"guidance_{code}_{issued:%Y%m%d}.{ext}"

@@ -1,0 +1,38 @@
+"""Markdown: a heading per section and pipe tables (GitHub style)."""
+
+from __future__ import annotations
+
+from inspect_tui.core.document import Doc, Table, cell_text, clean, clean_table
+
+_SEP = {"l": ":---", "r": "---:", "c": ":---:"}
+
+
+def _cell(v) -> str:
+    return cell_text(v).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_table(t: Table) -> str:
+    t = clean_table(t)
+    lines = [
+        "| " + " | ".join(_cell(h) for h in t.headers) + " |",
+        "| " + " | ".join(_SEP[a] for a in t.aligns()) + " |",
+    ]
+    lines += ["| " + " | ".join(_cell(v) for v in r) + " |" for r in t.rows]
+    return "\n".join(lines)
+
+
+def render(doc: Doc) -> str:
+    doc = clean(doc)
+    out = [f"# {doc.title}", ""]
+    out += [f"- {label}: {value}" for label, value in doc.facts]
+    if doc.note:
+        out += ["", doc.note]
+    for sec in doc.sections:
+        out += ["", f"## {sec.heading}"]
+        for t in sec.tables:
+            if t.caption:
+                out += ["", f"**{t.caption}**"]
+            out += ["", render_table(t) if t.rows else "（該当なし）"]
+        for p in sec.paragraphs:
+            out += ["", p]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,48 @@
+"""Terminal text: tables aligned with tabulate by display width (wcwidth).
+
+Marks print as words (達成 / 未達), never ○ or ×: those are ambiguous-width and
+break columns in some terminals. Paragraphs wrap at 80 columns.
+"""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from inspect_tui.core.document import Doc, Table, cell_text, clean, clean_table
+from inspect_tui.render.textwidth import width as text_width
+from inspect_tui.render.textwidth import wrap
+
+_ALIGN = {"l": "left", "r": "right", "c": "center"}
+
+
+def render_table(t: Table) -> str:
+    t = clean_table(t)
+    rows = [[cell_text(v) for v in r] for r in t.rows]
+    return tabulate(
+        rows,
+        headers=t.headers,
+        tablefmt="simple",
+        disable_numparse=True,
+        colalign=[_ALIGN[a] for a in t.aligns()],
+    )
+
+
+def render(doc: Doc, width: int = 80) -> str:
+    doc = clean(doc)
+    out: list[str] = [doc.title, "=" * min(width, 2 * len(doc.title))]
+    for label, value in doc.facts:
+        out += wrap(f"{label}: {value}", width)
+    if doc.note:
+        out += wrap(doc.note, width)
+    for sec in doc.sections:
+        # underlined with ASCII: ■ and box-drawing lines are ambiguous-width
+        out += ["", sec.heading, "-" * min(width, text_width(sec.heading))]
+        for t in sec.tables:
+            if t.caption:
+                out += ["", *wrap(t.caption, width)]
+            out += ["", render_table(t)] if t.rows else ["", "（該当なし）"]
+        if sec.paragraphs:
+            out.append("")
+            for p in sec.paragraphs:
+                out += wrap(p, width)
+    return "\n".join(out) + "\n"

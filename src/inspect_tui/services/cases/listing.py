@@ -1,0 +1,438 @@
+"""The case list: filters and sorts pushed into SQL, read one page at a time.
+
+The list covers the whole database (100k rows and more), so nothing here loads
+every row: ``count_cases`` gives the size, ``fetch_page`` one page in the
+chosen order, and the remaining business days are computed for the fetched
+rows only. A row's deadline state is that of its next open deadline (the
+earliest one not yet met and not excluded), so "超過" means at least one
+deadline of the case is past.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from inspect_tui.core.deadlines import business_days_left
+from inspect_tui.core.masking import visible_fields
+from inspect_tui.core.steps import OPEN_STATUSES, STATUS_LABELS
+from inspect_tui.services.session import Session
+
+#: Deadline states a case can be filtered by, in order of urgency.
+DEADLINE_STATES = ("overdue", "today", "soon", "ok", "none")
+DEADLINE_STATE_WORDS = {"overdue": "超過", "today": "本日", "soon": "間近", "ok": "余裕", "none": "－"}
+#: "soon" = due within this many business days after today.
+SOON_BUSINESS_DAYS = 2
+
+#: Status filter choices: "open" means any of OPEN_STATUSES.
+STATUS_CHOICES = ("open", "", *STATUS_LABELS)
+STATUS_CHOICE_LABELS = {"open": "未完了", "": "全件", **STATUS_LABELS}
+
+RULE_LABELS = {"contact": "連絡", "standard": "標準", "target20": "20日"}
+
+_OPEN_IN = "(" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
+
+
+def _open_due(rule: str, done_col: str) -> str:
+    return (
+        f"CASE WHEN c.status IN {_OPEN_IN} AND c.{done_col} IS NULL AND c.{rule}_due IS NOT NULL"
+        f" AND (x.excl IS NULL OR instr(x.excl, '{rule}') = 0) THEN c.{rule}_due ELSE '9999-12-31' END"
+    )
+
+
+_DUES = {
+    "contact": _open_due("contact", "contacted_on"),
+    "standard": _open_due("standard", "submitted_on"),
+    "target20": _open_due("target20", "submitted_on"),
+}
+#: The earliest open deadline of a case ('9999-12-31' when none is open).
+NEXT_DUE_SQL = (
+    f"CASE WHEN c.status IN {_OPEN_IN} THEN min({_DUES['contact']}, {_DUES['standard']}, {_DUES['target20']})"
+    " ELSE '9999-12-31' END"
+)
+NEXT_RULE_SQL = (
+    f"CASE {NEXT_DUE_SQL} WHEN '9999-12-31' THEN NULL WHEN {_DUES['contact']} THEN 'contact'"
+    f" WHEN {_DUES['standard']} THEN 'standard' ELSE 'target20' END"
+)
+_EXCL_JOIN = (
+    "LEFT JOIN (SELECT case_id, group_concat(rule) AS excl FROM deadline_exceptions"
+    " WHERE kind = 'exclude' GROUP BY case_id) x ON x.case_id = c.id"
+)
+
+#: Sortable columns: key -> (label, SQL expression).
+SORTS: dict[str, tuple[str, str]] = {
+    "next_due": ("次の期限", "next_due"),
+    "case_no": ("依頼番号", "c.case_no"),
+    "received_on": ("受理日", "c.received_on"),
+    "ward": ("区", "c.ward"),
+    "status": ("状態", "c.status"),
+    "surveyor": ("調査員", "c.surveyor"),
+    "application": ("申請区分", "c.application"),
+    "applicant_name": ("氏名", "c.applicant_name"),
+}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the user asked to see. Empty strings mean "any"."""
+
+    text: str = ""
+    ward: str = ""
+    status: str = "open"
+    surveyor: str = ""
+    deadline: str = ""
+    sort: str = "next_due"
+    descending: bool = False
+
+    def with_(self, **changes: object) -> CaseFilter:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def describe(self) -> str:
+        """A short Japanese summary of the active filters, for the screen's header line."""
+        parts = [STATUS_CHOICE_LABELS.get(self.status, self.status)]
+        if self.ward:
+            parts.append(self.ward)
+        if self.surveyor:
+            parts.append(f"調査員 {self.surveyor}")
+        if self.deadline:
+            parts.append(f"期限 {DEADLINE_STATE_WORDS[self.deadline]}")
+        if self.text:
+            parts.append(f"「{self.text}」")
+        label = SORTS.get(self.sort, (self.sort,))[0]
+        parts.append(f"並び: {label}（{'降順' if self.descending else '昇順'}）")
+        return " / ".join(parts)
+
+
+@dataclass(frozen=True)
+class CaseListRow:
+    id: int
+    case_no: str
+    ward: str
+    application: str
+    status: str
+    urgent: bool
+    surveyor: str
+    surveyor_name: str
+    received_on: str
+    next_rule: str | None
+    next_due: dt.date | None
+    days_left: int | None  # business days from today; negative = overdue
+    state: str  # one of DEADLINE_STATES
+    applicant_name: str | None  # None when the role may not see it
+    deadlines: tuple[str, str, str] = ("", "", "")  # contact, standard, 20-day: "MM-DD" or "済"
+
+    @property
+    def state_word(self) -> str:
+        return DEADLINE_STATE_WORDS[self.state]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass
+class CaseQuery:
+    """A filter turned into SQL for one day and one role."""
+
+    where: str
+    params: list[object] = field(default_factory=list)
+
+
+def viewer_role(s: Session) -> str:
+    """The role of the person working, as services.trust decides it (users table;
+    a login not in it sees what a monitor sees)."""
+    from inspect_tui.services.trust.permissions import role_of
+
+    return role_of(s)
+
+
+def may_see_names(role: str) -> bool:
+    return "applicant_name" in visible_fields(role)
+
+
+def soon_limit(s: Session, today: dt.date) -> dt.date:
+    """The first day that is no longer "soon": the (SOON+1)-th business day after today."""
+    return s.calendar.add_business_days(today, SOON_BUSINESS_DAYS + 1)
+
+
+def _open_only(f: CaseFilter) -> bool:
+    """Whether the filter keeps to open cases (a few thousand rows, found by the status index)."""
+    return f.status == "open" or f.status in OPEN_STATUSES or f.deadline not in ("", "none")
+
+
+def build_query(s: Session, f: CaseFilter, today: dt.date, role: str, narrow: bool = False) -> CaseQuery:
+    """WHERE clause and parameters for a filter. narrow: the rows are already few (open
+    cases), so free text is matched row by row instead of through the text index."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if f.status == "open":
+        clauses.append(f"c.status IN {_OPEN_IN}")
+    elif f.status:
+        clauses.append("c.status = ?")
+        params.append(f.status)
+    if f.ward:
+        clauses.append("c.ward = ?")
+        params.append(f.ward)
+    if f.surveyor:
+        clauses.append("c.surveyor = ?")
+        params.append(f.surveyor)
+    text = f.text.strip()
+    if text:
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        names = may_see_names(role)
+        if narrow or _open_only(f):
+            clauses.append(
+                "(c.case_no LIKE ? ESCAPE '\\' OR c.applicant_name LIKE ? ESCAPE '\\')"
+                if names
+                else "c.case_no LIKE ? ESCAPE '\\'"
+            )
+            params += [like, like] if names else [like]
+        # otherwise an id subquery, so SQLite scans the narrow (case_no, applicant_name) index
+        elif names:
+            clauses.append(
+                "c.id IN (SELECT id FROM cases WHERE case_no LIKE ? ESCAPE '\\'"
+                " OR applicant_name LIKE ? ESCAPE '\\')"
+            )
+            params += [like, like]
+        else:
+            clauses.append("c.id IN (SELECT id FROM cases WHERE case_no LIKE ? ESCAPE '\\')")
+            params.append(like)
+    if f.deadline:
+        iso_today = today.isoformat()
+        limit = soon_limit(s, today).isoformat()
+        cond = {
+            "overdue": ("next_due < ?", [iso_today]),
+            "today": ("next_due = ?", [iso_today]),
+            "soon": ("next_due > ? AND next_due < ?", [iso_today, limit]),
+            "ok": ("next_due >= ? AND next_due < '9999-12-31'", [limit]),
+            "none": ("next_due = '9999-12-31'", []),
+        }[f.deadline]
+        clauses.append(cond[0])
+        params += cond[1]
+        if f.deadline != "none" and f.status != "open":
+            clauses.append(f"c.status IN {_OPEN_IN}")  # only open cases have open deadlines
+    where = " AND ".join(clauses) or "1"
+    return CaseQuery(where, params)
+
+
+def _needs_next_due(f: CaseFilter) -> bool:
+    return bool(f.deadline) or f.sort == "next_due"
+
+
+def _from(f: CaseFilter) -> str:
+    if _needs_next_due(f):
+        return f"(SELECT c.*, {NEXT_DUE_SQL} AS next_due FROM cases c {_EXCL_JOIN}) c"
+    return "cases c"
+
+
+def count_cases(s: Session, f: CaseFilter, today: dt.date, role: str) -> int:
+    q = build_query(s, f, today, role)
+    where = q.where
+    if not f.deadline:  # the count does not need the computed deadline
+        return s.db.conn.execute(f"SELECT count(*) FROM cases c WHERE {where}", q.params).fetchone()[0]
+    return s.db.conn.execute(f"SELECT count(*) FROM {_from(f)} WHERE {where}", q.params).fetchone()[0]
+
+
+def fetch_page(
+    s: Session,
+    f: CaseFilter,
+    today: dt.date,
+    role: str,
+    offset: int,
+    limit: int,
+    total: int | None = None,
+) -> list[CaseListRow]:
+    """limit rows from offset, in the filter's order, with deadline state and days left.
+
+    total (the count_cases of the filter, when the caller knows it) lets a page in
+    the far half be read from the other end: the last page of 100k rows costs
+    what the first does, instead of skipping 100k rows.
+
+    Sorting by the next deadline only computes it for open cases: closed ones
+    have none, so they come after the open ones (before them when descending),
+    in case order. That keeps the sort on an index-sized set, not the table.
+    """
+    if f.sort != "next_due" or f.status == "open" or (f.deadline and f.deadline != "none"):
+        return _fetch(s, f, today, role, offset, limit, "", size=total)
+    if f.status and f.status not in OPEN_STATUSES:  # one closed status: no deadlines at all
+        return _fetch(s, f, today, role, offset, limit, "", order_by_id=True, size=total)
+    open_part = f"c.status IN {_OPEN_IN}"
+    closed_part = f"c.status NOT IN {_OPEN_IN}"
+    first, second = (open_part, closed_part) if not f.descending else (closed_part, open_part)
+    q = build_query(s, f, today, role, narrow=first == open_part)
+    source = _from(f) if f.deadline else "cases c"
+    n_first = s.db.conn.execute(
+        f"SELECT count(*) FROM {source} WHERE {q.where} AND {first}", q.params
+    ).fetchone()[0]
+    rows: list[CaseListRow] = []
+    if offset < n_first:
+        rows = _fetch(s, f, today, role, offset, limit, first, order_by_id=first == closed_part, size=n_first)
+    if len(rows) < limit:
+        rest_offset = max(0, offset - n_first)
+        rows += _fetch(
+            s,
+            f,
+            today,
+            role,
+            rest_offset,
+            limit - len(rows),
+            second,
+            order_by_id=second == closed_part,
+            size=None if total is None else total - n_first,
+        )
+    return rows
+
+
+def _fetch(
+    s: Session,
+    f: CaseFilter,
+    today: dt.date,
+    role: str,
+    offset: int,
+    limit: int,
+    extra: str,
+    order_by_id: bool = False,
+    size: int | None = None,
+) -> list[CaseListRow]:
+    descending = f.descending
+    from_end = size is not None and offset > size // 2
+    if from_end:  # read the far half from the other end, then turn the page round
+        assert size is not None
+        limit = min(limit, size - offset)
+        if limit <= 0:
+            return []
+        offset = size - offset - limit
+        descending = not descending
+    q = build_query(s, f, today, role, narrow=extra == f"c.status IN {_OPEN_IN}")
+    where = f"{q.where} AND {extra}" if extra else q.where
+    direction = "DESC" if descending else "ASC"
+    if order_by_id:
+        order_by = f"c.id {direction}"
+    elif f.sort == "next_due":
+        order_by = f"next_due {direction}, c.id {direction}"
+    else:
+        order_by = f"{SORTS.get(f.sort, SORTS['case_no'])[1]} {direction}, c.id {direction}"
+    source = _from(f) if (f.deadline or (f.sort == "next_due" and not order_by_id)) else "cases c"
+    names = may_see_names(role)
+    sql = (
+        f"SELECT c.*, s.name AS surveyor_name, {NEXT_DUE_SQL} AS next_due, {NEXT_RULE_SQL} AS next_rule"
+        f" FROM (SELECT c.id FROM {source} WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?) ids"
+        f" JOIN cases c ON c.id = ids.id {_EXCL_JOIN} LEFT JOIN surveyors s ON s.code = c.surveyor"
+        f" ORDER BY {order_by}"
+    )
+    rows = s.db.conn.execute(sql, [*q.params, limit, offset]).fetchall()
+    cal = s.calendar
+    limit_day = soon_limit(s, today)
+    out = []
+    for r in rows:
+        due_s = r["next_due"]
+        due = None if due_s == "9999-12-31" else dt.date.fromisoformat(due_s)
+        out.append(
+            CaseListRow(
+                id=r["id"],
+                case_no=r["case_no"],
+                ward=r["ward"],
+                application=r["application"],
+                status=r["status"],
+                urgent=bool(r["urgent"]),
+                surveyor=r["surveyor"] or "",
+                surveyor_name=r["surveyor_name"] or "",
+                received_on=r["received_on"],
+                next_rule=r["next_rule"],
+                next_due=due,
+                days_left=business_days_left(cal, today, due) if due else None,
+                state=state_of(due, today, limit_day),
+                applicant_name=(r["applicant_name"] or "") if names else None,
+                deadlines=tuple(_due_cell(r, rule, done) for rule, done in DONE_COLUMNS),  # type: ignore[arg-type]
+            )
+        )
+    return out[::-1] if from_end else out
+
+
+DONE_COLUMNS = (("contact", "contacted_on"), ("standard", "submitted_on"), ("target20", "submitted_on"))
+
+
+def _due_cell(r, rule: str, done_col: str) -> str:
+    """One deadline for a wide list: its date (MM-DD), or 済 once met."""
+    if r[done_col]:
+        return "済"
+    due = r[f"{rule}_due"]
+    return due[5:] if due else ""
+
+
+def state_of(due: dt.date | None, today: dt.date, limit_day: dt.date) -> str:
+    if due is None:
+        return "none"
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "today"
+    return "soon" if due < limit_day else "ok"
+
+
+def wards_in_use(s: Session) -> list[str]:
+    """Wards with at least one case, configured wards first."""
+    found = [r[0] for r in s.db.conn.execute("SELECT DISTINCT ward FROM cases ORDER BY ward")]
+    configured = [w for w in s.config.wards if w in found]
+    return configured + [w for w in found if w not in configured]
+
+
+def surveyor_choices(s: Session) -> list[tuple[str, str]]:
+    """(code, name) of every surveyor, current staff first."""
+    return [
+        (r["code"], r["name"])
+        for r in s.db.conn.execute("SELECT code, name FROM surveyors ORDER BY left_on IS NOT NULL, code")
+    ]
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """One case for the detail screen: its fields with personal ones masked per role,
+    derived deadlines, events and deadline exceptions."""
+
+    case_no: str
+    version: int
+    fields: dict[str, object]
+    deadlines: list  # case_view.DeadlineView
+    events: list[dict[str, object]]
+    exceptions: list[dict[str, object]]
+    surveyor_name: str
+    accompanied_name: str
+
+
+def _personal_of(row) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(x for x in (row["applicant_name"],) if x), tuple(x for x in (row["insured_no"],) if x)
+
+
+def load_case_detail(s: Session, case_no: str, today: dt.date, role: str) -> CaseDetail | None:
+    from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
+    from inspect_tui.services.cases.detail import deadlines_of
+    from inspect_tui.services.trust.free_text import AS_TYPED, Known, Viewer
+    from inspect_tui.store.cases import events_of, exceptions_of, get_case
+
+    row = get_case(s.db, case_no)
+    if row is None:
+        return None
+    allowed = visible_fields(role)
+    fields = {
+        k: (REDACTED if k in PERSONAL_FIELDS and k not in allowed and row[k] else row[k]) for k in row.keys()
+    }
+
+    def name_of(code: str | None) -> str:
+        if not code:
+            return ""
+        r = s.db.conn.execute("SELECT name FROM surveyors WHERE code = ?", (code,)).fetchone()
+        return f"{r['name']}（{code}）" if r else code
+
+    # free text (step notes, reasons) as typed for whoever sees the personal fields, masked otherwise
+    view = AS_TYPED if "applicant_name" in allowed else Viewer(True, Known(*_personal_of(row)))
+    return CaseDetail(
+        case_no=row["case_no"],
+        version=row["version"],
+        fields=fields,
+        deadlines=deadlines_of(s, row, today),
+        events=[{**dict(e), "note": view(e["note"])} for e in events_of(s.db, row["id"])],
+        exceptions=[{**dict(e), "reason": view(e["reason"])} for e in exceptions_of(s.db, row["id"])],
+        surveyor_name=name_of(row["surveyor"]),
+        accompanied_name=name_of(row["accompanied_by"]),
+    )

@@ -1,0 +1,267 @@
+"""What a user does with a case: record a step, extend or exclude a deadline,
+re-derive deadlines after the closure list changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from inspect_tui.core.deadlines import case_rules, default_rules
+from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError, apply_step, derive_status
+from inspect_tui.core.text import control_problem
+from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.session import Session
+from inspect_tui.services.trust.permissions import (
+    DatabaseBusy,
+    PermissionDenied,
+    audit_change,
+    changes_since,
+    require,
+    writes,
+)
+from inspect_tui.store.cases import (
+    ConflictError,
+    add_event,
+    derived_columns,
+    get_case,
+    to_dates,
+    update_case,
+)
+from inspect_tui.store.tx import write
+
+__all__ = [
+    "CaseNotFound",
+    "ConflictError",
+    "DatabaseBusy",
+    "PermissionDenied",
+    "StepError",
+    "add_deadline_exception",
+    "record_step",
+    "rederive_deadlines",
+]
+
+
+class CaseNotFound(LookupError):
+    pass
+
+
+def _load(s: Session, case_no: str):
+    row = get_case(s.db, case_no)
+    if row is None:
+        raise CaseNotFound(f"依頼番号 {case_no} は見つかりません")
+    return row
+
+
+CASE_LABELS = {
+    **FIELD_LABELS,
+    "status": "状態",
+    "contact_due": "連絡期限",
+    "standard_due": "標準期限",
+    "target20_due": "20日目標",
+    "applicant_name": "申請者氏名",
+    "insured_no": "被保険者番号",
+    "birth_date": "生年月日",
+    "surveyor": "調査員",
+    "ward": "区",
+}
+
+
+NOTE_CONTROLS = "\t\n"  # a note may have tabs and line breaks, no other control character
+
+
+def _conflict(s: Session, case_no: str, read_version: int) -> ConflictError:
+    """A ConflictError that says what others changed since the user read the case."""
+    now_row = get_case(s.db, case_no)
+    lines = changes_since(s, "case", case_no, read_version, CASE_LABELS)
+    head = (
+        f"他の人がこの依頼（{case_no}）を先に更新しました"
+        f"（開いたときは版 {read_version}、今は版 {now_row['version'] if now_row else '?'}）。"
+    )
+    body = ("\n  変わった内容:\n" + "\n".join(f"  - {x}" for x in lines[-10:])) if lines else ""
+    return ConflictError(head + body + "\n  開き直してから記録してください")
+
+
+def _audit_case(s: Session, action: str, row, changes: dict, **extra) -> None:
+    before = {k: row[k] for k in changes if k in row.keys()}
+    before["version"] = row["version"]
+    after = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in changes.items()}
+    after["version"] = row["version"] + 1
+    after.update(extra)
+    audit_change(s, action, "case", row["case_no"], before, after)
+
+
+@writes("case.step")
+def record_step(
+    s: Session,
+    case_no: str,
+    step_id: str,
+    on: dt.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> str:
+    """Record a step (contact, visit, submit, accept, cancel, return, resurvey).
+
+    Validated against the case's other dates; written with a case event in one
+    transaction. expected_version (the version the user saw) guards against
+    overwriting someone else's change. Returns the new status.
+    """
+    today = today_jp()
+    on = on or today
+    bad_note = control_problem(note, allow=NOTE_CONTROLS)
+    if bad_note:
+        raise StepError(f"メモの{bad_note}")
+    row = _load(s, case_no)
+    require(s, "case.step", ward=row["ward"])
+    if expected_version is not None and row["version"] != expected_version:
+        raise _conflict(s, case_no, expected_version)
+    apply_step(to_dates(row), step_id, on, today)  # say what is wrong before taking the write lock
+    now = now_jp_iso()
+    with write(s.db):
+        # Read again under the write lock: someone may have written in between. With
+        # the version the user saw, that is a conflict; without one (the CLI), the
+        # step is checked against the case as it is now.
+        fresh = _load(s, case_no)
+        if fresh["version"] != row["version"]:
+            if expected_version is not None:
+                raise _conflict(s, case_no, expected_version)
+            require(s, "case.step", ward=fresh["ward"])
+        row = fresh
+        current = to_dates(row)
+        new = apply_step(current, step_id, on, today)
+        changes = {f: v for f, v in new.items() if v != current.get(f)}
+        changes["status"] = derive_status(new)
+        try:
+            update_case(s.db, row["id"], row["version"], changes, now)
+        except ConflictError:
+            raise _conflict(s, case_no, row["version"]) from None
+        _audit_case(s, step_id, row, changes)
+        label = STEPS[step_id].label
+        if step_id == "resurvey":
+            old = ", ".join(
+                f"{k}={v}"
+                for k, v in current.items()
+                if k in ("visited_on", "submitted_on", "accepted_on") and v
+            )
+            note = f"{note}（取消: {old}）" if note else f"取消: {old}"
+        add_event(s.db, row["id"], step_id, on, s.who, note or label, now)
+    return changes["status"]
+
+
+EXCEPTION_CAUSES = {"city": "市の事由", "applicant": "申請者の事由", "other": "その他（市と合意）"}
+
+
+@writes("case.deadline")
+def add_deadline_exception(
+    s: Session,
+    case_no: str,
+    rule: str,
+    kind: str,
+    reason: str,
+    cause: str = "city",
+    new_due: dt.date | None = None,
+) -> None:
+    """Extend (kind='extend', new_due) or exclude (kind='exclude') one deadline of a case."""
+    if rule not in {r.name for r in case_rules()}:
+        raise ValueError(f"知らない期限です: {rule}")
+    if kind not in ("extend", "exclude"):
+        raise ValueError("kind は extend か exclude です")
+    if cause not in EXCEPTION_CAUSES:
+        raise ValueError(f"理由の区分は {' / '.join(EXCEPTION_CAUSES)} のどれかです")
+    if not reason.strip():
+        raise ValueError("理由を書いてください")
+    row = _load(s, case_no)
+    require(s, "case.deadline", ward=row["ward"])
+    original = row[f"{rule}_due"]
+    if kind == "extend":
+        if new_due is None:
+            raise ValueError("延長後の期限を指定してください")
+        if original and new_due.isoformat() <= original:
+            raise ValueError(f"延長後の期限 {new_due.isoformat()} が今の期限 {original} より後ではありません")
+    now = now_jp_iso()
+    label = default_rules()[rule].label
+    with write(s.db):
+        s.db.conn.execute(
+            "INSERT INTO deadline_exceptions (case_id, rule, kind, cause, original_due, new_due,"
+            " reason, recorded_at, who) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                row["id"],
+                rule,
+                kind,
+                cause,
+                original,
+                new_due.isoformat() if new_due else None,
+                reason,
+                now,
+                s.who,
+            ),
+        )
+        if kind == "extend":
+            try:
+                update_case(s.db, row["id"], row["version"], {f"{rule}_due": new_due}, now)
+            except ConflictError:
+                raise _conflict(s, case_no, row["version"]) from None
+            _audit_case(s, "deadline_extend", row, {f"{rule}_due": new_due}, reason=reason, cause=cause)
+            note = f"{label}を {original} から {new_due} に延長: {reason}"
+        else:
+            audit_change(
+                s,
+                "deadline_exclude",
+                "case",
+                case_no,
+                None,
+                {"rule": rule, "kind": kind, "cause": cause, "reason": reason, "due": original},
+            )
+            note = f"{label}を集計から除外（{EXCEPTION_CAUSES[cause]}）: {reason}"
+        add_event(s.db, row["id"], f"deadline_{kind}", None, s.who, note, now)
+
+
+@dataclass(frozen=True)
+class Moved:
+    case_no: str
+    rule: str
+    old: str | None
+    new: str | None
+
+
+@writes("case.rederive")
+def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
+    """Recompute stored deadlines with today's calendar; record every one that moves.
+
+    Extended deadlines are left alone (they were agreed by hand).
+    """
+    extended = {
+        (r["case_id"], r["rule"])
+        for r in s.db.conn.execute("SELECT case_id, rule FROM deadline_exceptions WHERE kind='extend'")
+    }
+    rules = case_rules()
+    moved: list[tuple[int, Moved]] = []
+    for row in s.db.conn.execute("SELECT * FROM cases"):
+        derived = derived_columns(dict(row), s.calendar)
+        for rule in rules:
+            col = f"{rule.name}_due"
+            if (row["id"], rule.name) in extended:
+                continue
+            if derived[col] != row[col]:
+                moved.append((row["id"], Moved(row["case_no"], rule.name, row[col], derived[col])))
+    if dry_run or not moved:
+        return [m for _, m in moved]
+    now = now_jp_iso()
+    with write(s.db):
+        for case_id, m in moved:
+            s.db.conn.execute(
+                f"UPDATE cases SET {m.rule}_due = ?, version = version + 1, updated_at = ? WHERE id = ?",
+                (m.new, now, case_id),
+            )
+            add_event(
+                s.db,
+                case_id,
+                "deadline_rederive",
+                None,
+                s.who,
+                f"{default_rules()[m.rule].label}を再計算: {m.old} から {m.new}",
+                now,
+            )
+            audit_change(
+                s, "deadline_rederive", "case", m.case_no, {f"{m.rule}_due": m.old}, {f"{m.rule}_due": m.new}
+            )
+    return [m for _, m in moved]

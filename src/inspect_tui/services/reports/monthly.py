@@ -1,0 +1,416 @@
+"""The monthly performance report (業務履行報告書（月次）, seed 001 §15 / 002 §4).
+
+``build_monthly`` gathers the month's figures with a few aggregate queries
+(store/report_queries.py); ``MonthlyReport.to_json()`` is the documented JSON
+shape and ``as_doc()`` the document every other format draws.
+
+Definitions (M = the month; every date a Japan date; "as of" = --as-of,
+default today in Japan). Everything is evaluated as of the as-of date: a step,
+acceptance, cancellation or return dated after it has not happened yet, so a
+report re-run later with the same --as-of gives the same figures unless
+someone corrected a date.
+
+- counts: received / contacted / visited / submitted / cancelled = cases
+  whose date of that step falls in M (up to as-of); accepted = accepted_on in
+  M and not cancelled, split into home (is_home=1) and other (is_home=0);
+  welfare = home cases with welfare=1 (a subset of home); backlog_end =
+  received by the end of M and, at the end of M (or at as-of if earlier),
+  neither accepted, cancelled nor returned.
+- deadlines (contact, standard, target20; the stored *_due columns, so an
+  agreed extension counts): see core.metrics.deadline_outcome.
+- billing: see core.metrics.bill and ``unit_prices``.
+
+Sections that other features fill (first-ten reviews, complaints,
+incidents, problems) come from ``MONTHLY_SECTIONS``: a feature calls
+``register_monthly_section(id, provider)`` to replace the placeholder, which
+prints 「（未記録）」 rather than a zero the data cannot back;
+``services.report_sections`` registers the ones that exist
+(``SECTION_PLUGINS`` names the quality feature's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspect_tui.core.document import Doc, Section, Table
+from inspect_tui.core.metrics import Bill, Period, bill
+from inspect_tui.core.today import today_jp
+from inspect_tui.services.config import Config
+from inspect_tui.services.session import Session
+from inspect_tui.services.trust.permissions import writes
+from inspect_tui.store import report_queries as q
+
+
+class ReportError(ValueError):
+    """A report that cannot be made as asked; the message says why."""
+
+
+COUNT_KEYS = (
+    "received",
+    "contacted",
+    "visited",
+    "submitted",
+    "accepted",
+    "accepted_home",
+    "accepted_other",
+    "accepted_welfare",
+    "cancelled",
+    "backlog_end",
+)
+COUNT_LABELS = {
+    "received": "依頼受理",
+    "contacted": "日程調整連絡",
+    "visited": "訪問調査",
+    "submitted": "調査票提出",
+    "accepted": "受理（履行件数）",
+    "accepted_home": "（うち本市）",
+    "accepted_other": "（うち他市町村）",
+    "accepted_welfare": "（うち生活保護: 本市の内数）",
+    "cancelled": "中止",
+    "backlog_end": "月末未処理（受理・中止・返却前）",
+}
+RULE_LABELS = {
+    "contact": "日程調整連絡（受理から3開庁日）",
+    "standard": "標準提出期限（発送から6開庁日）",
+    "target20": "20日目標（受理から20日）",
+}
+RULE_SHORT = {"contact": "日程調整連絡", "standard": "標準提出期限", "target20": "20日目標"}
+NOTE_KINDS = {"problems": "問題点", "improvements": "改善点"}
+NOT_RECORDED = "（未記録）"
+
+
+def note_key(month: Period, kind: str) -> str:
+    """Settings key of a month's free text: monthly_note:2027-05:problems."""
+    if kind not in NOTE_KINDS:
+        raise ReportError(f"記入欄は {' / '.join(NOTE_KINDS)} のどれかです")
+    return f"monthly_note:{month.key}:{kind}"
+
+
+def get_monthly_note(s: Session, month: Period, kind: str) -> str:
+    return q.get_setting(s.db.conn, note_key(month, kind)) or ""
+
+
+@writes("report.notes")
+def set_monthly_note(s: Session, month: Period, kind: str, text: str) -> None:
+    """Save (empty text: clear) the month's problems or improvements (managers only)."""
+    q.set_setting(s.db, note_key(month, kind), text.strip() or None, s.who)
+
+
+def printed_notes(s: Session, month: Period, *, by_name: bool = True) -> dict[str, str]:
+    """The month's problems and improvements as the report prints them: personal data
+    masked (the report goes to the city), with the names and numbers of the month's cases.
+    by_name=False masks the patterns only (for --format json, which never prints the
+    notes: the names query is not worth its 10-20 ms there)."""
+    notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
+    if any(notes.values()):
+        from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
+
+        known = known_for_month(s, month) if by_name else NOTHING
+        notes = {kind: mask(text, known) for kind, text in notes.items()}
+    return notes
+
+
+# --------------------------------------------------------------------------- extension points
+
+
+@dataclass
+class ExtraSection:
+    """A section a feature contributes to the monthly report (text formats and html/xlsx)."""
+
+    heading: str
+    tables: list[Table] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+
+
+#: (session, month, as_of) -> the section, or None to leave it out.
+SectionProvider = Callable[[Session, Period, dt.date], ExtraSection | None]
+
+
+def _placeholder(heading: str) -> SectionProvider:
+    def provide(_s: Session, _m: Period, _a: dt.date) -> ExtraSection:
+        return ExtraSection(heading, paragraphs=[NOT_RECORDED + " この機能はまだ記録を取っていません"])
+
+    provide.placeholder = True  # type: ignore[attr-defined]
+    return provide
+
+
+#: Sections after the figures, in print order. Features replace a placeholder
+#: with register_monthly_section("first_ten", provider) etc.
+MONTHLY_SECTIONS: dict[str, SectionProvider] = {
+    "first_ten": _placeholder("初任者の重点チェック（1〜10件目）の実施"),
+    "complaints": _placeholder("苦情"),
+    "incidents": _placeholder("事故・インシデント"),
+}
+
+
+def register_monthly_section(section_id: str, provider: SectionProvider) -> None:
+    """Add a section to the monthly report, or replace the placeholder of that id."""
+    MONTHLY_SECTIONS[section_id] = provider
+
+
+# --------------------------------------------------------------------------- prices
+
+
+@dataclass(frozen=True)
+class UnitPrices:
+    home: int | None
+    other: int | None
+
+    def json_value(self) -> int | dict[str, int | None] | None:
+        """One integer when one price applies to both; {"home", "other"} when they differ."""
+        if self.home == self.other:
+            return self.home
+        return {"home": self.home, "other": self.other}
+
+
+def unit_prices(config: Config, override: int | None = None) -> UnitPrices:
+    """The unit price (yen, before tax) for home and for other-municipality cases.
+
+    --unit-price sets one price for both. Otherwise the config's [prices]: 0
+    means "not set"; other = home when only home is set (and the reverse).
+    Neither set: None, and the report says the price is missing instead of
+    printing 0 yen.
+    """
+    if override is not None:
+        if override < 0:
+            raise ReportError("単価は0以上の整数（円）にしてください")
+        return UnitPrices(override, override)
+    home = config.unit_price_home or None
+    other = config.unit_price_other or None
+    return UnitPrices(home or other, other or home)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass
+class MonthlyReport:
+    month: Period
+    as_of: dt.date
+    issued_on: dt.date
+    counts: dict[str, int]
+    deadlines: dict[str, q.DeadlineCounts]
+    prices: UnitPrices
+    home: Bill
+    other: Bill
+    late_cases: dict[str, list[tuple[str, str, str | None]]] | None
+    notes: dict[str, str]
+    extra: list[ExtraSection]
+    wards: dict[str, dict[str, int]] = field(default_factory=dict)
+    billing_closed_at: str | None = None  # the month was closed for billing (figures frozen)
+    repaid: int = 0  # accepted again this month but paid in an earlier closed month: not billed
+
+    @property
+    def cutoff(self) -> dt.date:
+        return min(self.month.end, self.as_of)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape (docs/report-formats.md); nothing else."""
+
+        def money(b: Bill) -> dict[str, int | None]:
+            return {"count": b.count, "subtotal": b.subtotal, "tax": b.tax, "total": b.total}
+
+        return {
+            "month": self.month.key,
+            "as_of": self.as_of.isoformat(),
+            "counts": {k: self.counts[k] for k in COUNT_KEYS},
+            "deadlines": {
+                rule: {
+                    "due": d.due,
+                    "on_time": d.on_time,
+                    "late": d.late,
+                    "pending": d.pending,
+                    "excluded": d.excluded,
+                }
+                for rule, d in self.deadlines.items()
+            },
+            "billing": {
+                "unit_price": self.prices.json_value(),
+                "home": money(self.home),
+                "other": money(self.other),
+            },
+        }
+
+    def as_doc(self, full: bool = False) -> Doc:
+        return monthly_doc(self, None if full else LATE_LIST_LIMIT)
+
+
+def build_monthly(
+    s: Session,
+    month: Period,
+    as_of: dt.date | None = None,
+    unit_price: int | None = None,
+    *,
+    with_late_cases: bool = True,
+    issued_on: dt.date | None = None,
+) -> MonthlyReport:
+    """The month's figures as of as_of (default: today in Japan).
+
+    with_late_cases=False leaves out what only the readable formats show (the
+    late-case lists and the ward breakdown): the CLI does so for --format json.
+    """
+    today = today_jp()
+    as_of = as_of or today
+    if month.kind != "month":
+        raise ReportError("月次報告は月（例: 2027-05）で指定してください")
+    if as_of < month.start:
+        raise ReportError(
+            f"基準日 {as_of.isoformat()} が対象月 {month.key} より前です（--as-of を月の初日以降に）"
+        )
+    conn = s.db.conn
+    cutoff = min(month.end, as_of)
+    counts = q.step_counts(conn, month.start, cutoff)
+    counts["backlog_end"] = q.backlog_at(conn, cutoff)
+    deadlines = {rule: q.deadline_counts(conn, rule, month.start, month.end, as_of) for rule in q.RULES}
+    late = (
+        {rule: q.late_case_numbers(conn, rule, month.start, month.end, as_of) for rule in q.RULES}
+        if with_late_cases
+        else None
+    )
+    # the breakdown is for reading (text, html, …); JSON has its fixed shape without it
+    wards = q.by_ward(conn, month.start, cutoff) if with_late_cases else {}
+    prices = unit_prices(s.config, unit_price)
+    billable = q.billable_counts(conn, month.key, month.start, cutoff)
+    notes = printed_notes(s, month, by_name=with_late_cases)
+    extra = [sec for provider in MONTHLY_SECTIONS.values() if (sec := provider(s, month, as_of))]
+    return MonthlyReport(
+        month=month,
+        as_of=as_of,
+        issued_on=issued_on or today,
+        counts=counts,
+        deadlines=deadlines,
+        prices=prices,
+        home=bill(prices.home, billable["home"]),
+        other=bill(prices.other, billable["other"]),
+        late_cases=late,
+        notes=notes,
+        extra=extra,
+        wards=wards,
+        billing_closed_at=q.billing_closed_at(conn, month.key),
+        repaid=billable["repaid"],
+    )
+
+
+# --------------------------------------------------------------------------- document
+
+LATE_LIST_LIMIT = 300  # per rule; the rest is summarised (the html and xlsx get all)
+
+
+def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> Doc:
+    facts = [
+        ("対象月", r.month.label()),
+        ("基準日", f"{r.as_of.isoformat()}（この日までの記録で集計）"),
+        ("発行日", r.issued_on.isoformat()),
+    ]
+    counts = Table(["項目", "件数"], [[COUNT_LABELS[k], r.counts[k]] for k in COUNT_KEYS], align=["l", "r"])
+    sec_counts = Section("1. 処理件数", [counts])
+    if r.wards:
+        apps = list(q.APPLICATIONS)
+        rows = [
+            [ward, t["received"], *[t.get(a, 0) for a in apps], t["accepted"]] for ward, t in r.wards.items()
+        ]
+        rows.append(["計", *[sum(row[i] for row in rows) for i in range(1, len(apps) + 3)]])
+        sec_counts.tables.append(
+            Table(
+                ["区", "依頼受理", *[f"受理 {a}" for a in apps], "受理 計"],
+                rows,
+                align=["l", *["r"] * (len(apps) + 2)],
+                caption="処理内容（区別・申請区分別）",
+            )
+        )
+    if r.cutoff < r.month.end:
+        sec_counts.paragraphs.append(f"月の途中です: {r.cutoff.isoformat()} までの件数です。")
+
+    dl = Table(
+        ["期限", "対象", "期限内", "遅延", "未到来", "除外"],
+        [
+            [RULE_SHORT[rule], d.due, d.on_time, d.late, d.pending, d.excluded]
+            for rule, d in r.deadlines.items()
+        ],
+        align=["l", "r", "r", "r", "r", "r"],
+    )
+    sec_dl = Section("2. 期限の遵守状況", [dl])
+    sec_dl.paragraphs.append(
+        "対象 = 期限が当月にある依頼（期限までに中止・返却したもの、市と合意して除外したものを除く）。"
+        "期限内 = 期限日までに実施、遅延 = 期限後に実施または基準日時点で期限切れ、"
+        "未到来 = 基準日時点で未実施かつ期限が基準日以降。"
+    )
+    for rule, label in RULE_LABELS.items():
+        sec_dl.paragraphs.append(f"{RULE_SHORT[rule]}: {label}")
+    if r.late_cases is not None:
+        for rule, rows in r.late_cases.items():
+            if not rows:
+                continue
+            shown = rows if late_limit is None else rows[:late_limit]
+            t = Table(
+                ["依頼番号", "期限", "実施日"],
+                [[no, due, done or "未実施"] for no, due, done in shown],
+                align=["l", "l", "l"],
+                caption=f"遅延した依頼（{RULE_SHORT[rule]}）: {len(rows):,} 件",
+            )
+            sec_dl.tables.append(t)
+            if len(rows) > len(shown):
+                sec_dl.paragraphs.append(
+                    f"{RULE_SHORT[rule]}の遅延は {len(rows):,} 件のうち {len(shown):,} 件を表示"
+                    "（すべては html / xlsx 出力にあります）"
+                )
+
+    sec_bill = Section("3. 履行件数と請求額（受理日基準）")
+    if r.prices.home is None and r.prices.other is None:
+        sec_bill.paragraphs.append(
+            "単価が設定されていません（--unit-price または設定ファイルの [prices]）。件数のみ示します。"
+        )
+    sec_bill.tables.append(
+        Table(
+            ["区分", "単価（円）", "件数", "小計（円）", "消費税（円）", "合計（円）"],
+            [
+                [label, b.unit_price, b.count, b.subtotal, b.tax, b.total]
+                for label, b in (("本市", r.home), ("他市町村", r.other))
+            ],
+            align=["l", "r", "r", "r", "r", "r"],
+        )
+    )
+    sec_bill.paragraphs.append(
+        "単価に件数を乗じて消費税10%を加算し、1円未満の端数は切り捨て。"
+        "他市町村からの依頼分は別に請求します。中止は請求対象外。"
+    )
+    if r.billing_closed_at:
+        sec_bill.paragraphs.append(
+            f"この月は締め済みです（{r.billing_closed_at[:10]}）。件数は締めた時点のものです。"
+        )
+    if r.repaid:
+        sec_bill.paragraphs.append(
+            f"再調査などで再び受理された {r.repaid:,} 件は、前の締め済みの月に支払い済みのため請求しません。"
+        )
+    sections = [sec_counts, sec_dl, sec_bill]
+    no = 4
+    for extra in r.extra:
+        sections.append(Section(f"{no}. {extra.heading}", list(extra.tables), list(extra.paragraphs)))
+        no += 1
+    for kind, label in NOTE_KINDS.items():
+        text = r.notes.get(kind) or ""
+        paragraphs = [p for p in text.splitlines() if p.strip()] or [NOT_RECORDED]
+        sections.append(Section(f"{no}. {label}", paragraphs=paragraphs))
+        no += 1
+    return Doc(title="業務履行報告書（月次）", facts=facts, sections=sections)
+
+
+@writes("billing.close")
+def close_billing_month(s: Session, month: Period) -> int:
+    """Close a month for billing (managers): the cases it pays for are frozen, and a
+    form paid here is never billed again (seed 001 §14). Returns how many it pays for."""
+    from inspect_tui.core.today import now_jp_iso
+
+    if today_jp() <= month.end:
+        raise ValueError(f"{month.key} はまだ終わっていません（締めは月末の翌日から）")
+    return q.close_billing_month(s.db, month.key, month.start, month.end, s.who, now_jp_iso())
+
+
+# The other features' sections register when this module is first imported (not on the
+# first report): a registry filled lazily behind a flag could be left half-filled.
+from inspect_tui.services.reports.sections import load_feature_sections  # noqa: E402
+
+load_feature_sections()

@@ -1,0 +1,559 @@
+"""One check, walked through point by point: started or resumed, every change its own
+small transaction (so nothing typed is lost if the app is closed half way), and
+finished with an audit row. Who may check what: see services/review.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspect_tui.core import review as rules
+from inspect_tui.core.review import ReviewRuleError
+from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.review.queue import (
+    AuthorIsInspector,
+    QueueItem,
+    ReviewError,
+    _audit,
+    _is_chief,
+    _tx,
+    check_summary,
+    inspector_code,
+    review_queue,
+    sync_form_numbers,
+)
+from inspect_tui.services.session import Session
+from inspect_tui.services.trust.permissions import writes
+from inspect_tui.store import reviews as store
+from inspect_tui.store.reviews import CaseBrief, CheckRecord, Finding
+
+__all__ = [
+    "CheckContext",
+    "HeldByOther",
+    "Holder",
+    "add_finding",
+    "complete_check",
+    "discard_check",
+    "edit_finding",
+    "mark_rest_ok",
+    "missing_points",
+    "next_queue_item",
+    "open_check",
+    "queue_where",
+    "remove_finding",
+    "set_fields",
+    "set_point",
+    "start_check",
+    "start_from_queue",
+]
+
+
+# --------------------------------------------------------------------------- one check
+@dataclass
+class CheckContext:
+    """An open check with what the screen shows about it."""
+
+    check: CheckRecord
+    case: CaseBrief | None
+    form_no: int | None
+    surveyor_name: str
+    inspector_name: str
+    resumed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        kind = rules.KIND_LABELS[self.check.kind]
+        if self.check.blind_of:
+            kind = "ブラインド点検"
+        if self.form_no and self.check.kind == "focused":
+            kind += f" {self.form_no}件目"
+        if self.check.post_source:
+            kind += f"（{rules.POST_SOURCE_LABELS[self.check.post_source]}）"
+        return kind
+
+    @property
+    def prefill_minutes(self) -> int:
+        """Minutes the check has been open so far (at least 1)."""
+        return max(1, math.ceil(self.check.open_seconds / 60))
+
+
+def _context(s: Session, rec: CheckRecord, resumed: bool) -> CheckContext:
+    case = store.case_by_id(s.db, rec.case_id) if rec.case_id else None
+    author = store.surveyor(s.db, rec.surveyor)
+    insp = store.surveyor(s.db, rec.inspector)
+    return CheckContext(
+        rec,
+        case,
+        store.form_no_of(s.db, rec.case_id) if rec.case_id else None,
+        author.name if author else rec.surveyor,
+        insp.name if insp else rec.inspector,
+        resumed,
+    )
+
+
+# --------------------------------------------------------------------------- two chiefs, one form
+@dataclass(frozen=True)
+class Holder:
+    """Another inspector's unfinished check of the same form: who, since when, what is in it."""
+
+    check_id: int
+    inspector: str  # surveyor code
+    inspector_name: str
+    login: str  # the login that last wrote it
+    since: str  # created_at (ISO, Japan time): when they opened it
+    last: str  # updated_at: their last change (an open check screen writes every 30 s)
+    findings: int
+    serious: int
+
+    def describe(self) -> str:
+        """One line for the chief who wants the same form (no personal data: codes and counts)."""
+        found = f"指摘 {self.findings} 件" + (f"・うち重大 {self.serious} 件" if self.serious else "")
+        return (
+            f"{self.login} さん（{self.inspector} {self.inspector_name}）が {_hm(self.since)} から点検中です"
+            f"（最終更新 {_hm(self.last)}、{found}）"
+        )
+
+
+def _hm(iso: str) -> str:
+    """'2027-06-15T09:05:00+09:00' -> '2027-06-15 09:05'."""
+    return iso[:16].replace("T", " ")
+
+
+class HeldByOther(ReviewError):
+    """The form's check is open (a draft) with another inspector. Nothing was created: the
+    caller may show theirs read-only (open_check) or start a separate draft (alongside=True)."""
+
+    def __init__(self, holders: list[Holder]) -> None:
+        self.holders = holders
+        super().__init__(
+            "\n".join(h.describe() for h in holders)
+            + "\n閲覧のみで開くか、別の下書きを始めてください（どちらの下書きも消えません）"
+        )
+
+
+def _holders(s: Session, rec_filter: tuple[int | None, str, str], me: str) -> list[Holder]:
+    """Unfinished checks of the same form (case, surveyor, kind) by inspectors other than me
+    (blind checks aside: those are asked of one chief on purpose)."""
+    case_id, surveyor, kind = rec_filter
+    if kind in rules.FOLLOWUP_MONTHS:
+        where, params = "surveyor = ? AND kind = ?", [surveyor, kind]
+    else:
+        where, params = (
+            "COALESCE(case_id, 0) = COALESCE(?, 0) AND surveyor = ? AND kind = ?",
+            [
+                case_id,
+                surveyor,
+                kind,
+            ],
+        )
+    out = []
+    for rec in store.find_checks(
+        s.db, where + " AND inspector != ? AND state = 'draft' AND blind_of IS NULL", (*params, me)
+    ):
+        info = store.surveyor(s.db, rec.inspector)
+        out.append(
+            Holder(
+                rec.id,
+                rec.inspector,
+                info.name if info else rec.inspector,
+                rec.who,
+                rec.created_at,
+                rec.updated_at,
+                len(rec.findings),
+                sum(f.severity == "serious" for f in rec.findings),
+            )
+        )
+    return out
+
+
+def _finished_by_others(s: Session, case_id: int, me: str) -> list[CheckRecord]:
+    return store.find_checks(
+        s.db,
+        "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL AND inspector != ?",
+        (case_id, me),
+    )
+
+
+def _refuse_author(inspector: str, author: str | None, name: str) -> None:
+    if author and inspector == author:
+        raise AuthorIsInspector(
+            f"この調査票は {name}（{author}）が書いたものです。自分の調査票は点検できません。"
+            "ほかの主任調査員に依頼してください"
+        )
+
+
+@writes("review.save")
+def start_check(
+    s: Session,
+    *,
+    case_no: str | None = None,
+    case_id: int | None = None,
+    kind: str | None = None,
+    surveyor: str | None = None,
+    post_source: str | None = None,
+    check_id: int | None = None,
+    alongside: bool = False,
+) -> CheckContext:
+    """Open (or resume) the logged-in inspector's check.
+
+    The inspector's own unfinished check of the form is always resumed first (even when
+    another chief has finished one meanwhile: nothing of theirs is hidden). When another
+    inspector has the form's check open (a draft), HeldByOther says who and since when,
+    and nothing is created, unless ``alongside`` asks for a separate draft of one's own.
+
+    - a form: case_no or case_id; kind defaults to 'focused' for a numbered form
+      not yet checked and 'routine' otherwise; 'post' needs post_source;
+    - a follow-up: kind 'followup3'/'followup6' and surveyor (attached to the
+      surveyor's latest visited case, if any);
+    - a blind check asked of this inspector: check_id.
+    A finished focused check of the form is opened again for correction.
+    """
+    me = inspector_code(s)
+    if check_id is not None:
+        return _start_blind(s, me, check_id)
+    case: CaseBrief | None = None
+    if case_no is not None or case_id is not None:
+        case = (
+            store.case_by_no(s.db, case_no) if case_no is not None else store.case_by_id(s.db, case_id or 0)
+        )
+        if case is None:
+            raise ReviewError(f"依頼番号 {case_no or case_id} は見つかりません")
+        if not case.surveyor:
+            raise ReviewError(f"{case.case_no} には調査員が割り当てられていません")
+        if case.visited_on is None:
+            raise ReviewError(f"{case.case_no} はまだ訪問していません（調査票がありません）")
+        surveyor = case.surveyor
+        sync_form_numbers(s)
+    if surveyor is None:
+        raise ReviewError("点検する調査票（依頼番号）か調査員を指定してください")
+    author = store.surveyor(s.db, surveyor)
+    if author is None:
+        raise ReviewError(f"調査員 {surveyor} は登録されていません")
+    _refuse_author(me, surveyor, author.name)
+    if kind is None:
+        kind = "routine"
+        if case and store.form_no_of(s.db, case.id):
+            kind = "focused"
+    rules.check_choice(kind, rules.CHECK_KINDS, "点検の種類")
+    if kind == "post":
+        if post_source is None:
+            raise ReviewError("提出後の指摘には、照会・返戻・再調査のどれかを指定してください")
+        rules.check_choice(post_source, rules.POST_SOURCES, "指摘の出どころ")
+        if case is None:
+            raise ReviewError("提出後の指摘は依頼番号を指定して記録します")
+    else:
+        post_source = None
+    if kind in ("focused", "followup3", "followup6") and not _is_chief(s, me):
+        raise ReviewError(f"{rules.KIND_LABELS[kind]}は主任調査員が行います")
+    if kind == "focused" and (case is None or not store.form_no_of(s.db, case.id)):
+        raise ReviewError(f"{case.case_no if case else ''} は重点チェックの対象（1-10件目）ではありません")
+    if kind in rules.FOLLOWUP_MONTHS and case is None:
+        case = store.latest_case_of(s.db, surveyor)
+    cid = case.id if case else None
+    if kind in rules.FOLLOWUP_MONTHS:
+        # one follow-up draft per surveyor and kind, whichever case it started on
+        found = store.find_checks(
+            s.db, "surveyor = ? AND kind = ? AND inspector = ? AND state = 'draft'", (surveyor, kind, me)
+        )
+        existing = found[0] if found else None
+    else:
+        existing = store.open_check_for(s.db, cid, surveyor, me, kind, None)
+    others = _holders(s, (cid, surveyor, kind), me)
+    if existing is not None:  # my own draft first, whatever others did meanwhile
+        ctx = _context(s, existing, True)
+        ctx.notes += [f"{h.describe()}（別の下書き）" for h in others]
+        if kind == "focused" and case is not None:
+            ctx.notes += [
+                f"{r.who} さん（{r.inspector}）がこの調査票の重点チェックを {_hm(r.updated_at)} に"
+                "保存しました。あなたの下書きはそのまま続けられ、保存すると両方の結果が残ります"
+                for r in _finished_by_others(s, case.id, me)
+            ]
+        return ctx
+    if kind == "focused" and case is not None:
+        done = store.find_checks(
+            s.db, "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", (case.id,)
+        )
+        if done:
+            ctx = _context(s, done[-1], True)
+            ctx.notes.append("点検済みの記録を開きました（変更はすぐに保存されます）")
+            return ctx
+    if others and not alongside:
+        raise HeldByOther(others)
+    now = now_jp_iso()
+    with _tx(s):
+        new_id = store.insert_check(
+            s.db,
+            {
+                "case_id": cid,
+                "surveyor": surveyor,
+                "inspector": me,
+                "kind": kind,
+                "post_source": post_source,
+                "state": "draft",
+                "created_at": now,
+                "updated_at": now,
+                "who": s.who,
+            },
+        )
+    rec = store.get_check(s.db, new_id)
+    assert rec is not None
+    ctx = _context(s, rec, False)
+    ctx.notes += [f"{h.describe()}。その下書きとは別の、あなたの下書きです" for h in others]
+    return ctx
+
+
+def _start_blind(s: Session, me: str, check_id: int) -> CheckContext:
+    rec = store.get_check(s.db, check_id)
+    if rec is None or rec.blind_of is None:
+        raise ReviewError("このブラインド点検の依頼は見つかりません")
+    if rec.inspector != me:
+        raise ReviewError("このブラインド点検はほかの主任調査員への依頼です")
+    return _context(s, rec, rec.state == "draft")
+
+
+def open_check(s: Session, check_id: int) -> CheckContext:
+    """A check by id, for viewing or correcting (only its inspector may change it)."""
+    rec = store.get_check(s.db, check_id)
+    if rec is None:
+        raise ReviewError("この点検の記録は見つかりません")
+    return _context(s, rec, True)
+
+
+def _load_own(s: Session, check_id: int) -> CheckRecord:
+    rec = store.get_check(s.db, check_id)
+    if rec is None:
+        raise ReviewError("この点検の記録は見つかりません（削除されました）")
+    me = store.login_surveyor_code(s.db, s.who)
+    if rec.inspector != me:
+        raise ReviewError("ほかの人の点検は変更できません")
+    return rec
+
+
+def _touch(s: Session, rec: CheckRecord, extra: dict[str, object] | None = None) -> None:
+    values: dict[str, object] = {"updated_at": now_jp_iso(), "who": s.who}
+    if rec.state == "requested":
+        values["state"] = "draft"
+    values.update(extra or {})
+    store.update_check(s.db, rec.id, values)
+    if rec.state == "done" and not (extra and set(extra) <= {"open_seconds"}):
+        # a finished check corrected afterwards: every change leaves an audit row
+        after = store.get_check(s.db, rec.id)
+        _audit(s, "review.edit", rec.id, check_summary(rec), check_summary(after) if after else None)
+
+
+@writes("review.save")
+def set_point(s: Session, check_id: int, point: str, outcome: str | None) -> CheckRecord:
+    """Mark a point OK ('ok', removing its findings) or not looked at (None)."""
+    rules.check_choice(point, rules.CHECK_POINTS, "点検項目")
+    if outcome not in ("ok", None):
+        raise ReviewError("指摘ありにするには add_finding を使います")
+    rec = _load_own(s, check_id)
+    with _tx(s):
+        for f in rec.findings_on(point):
+            store.delete_finding(s.db, f.id or 0)
+        store.set_outcome(s.db, check_id, point, outcome)
+        _touch(s, rec)
+    return _reload(s, check_id)
+
+
+@writes("review.save")
+def mark_rest_ok(s: Session, check_id: int) -> CheckRecord:
+    """Every point not looked at yet marked OK (points with findings stay)."""
+    rec = _load_own(s, check_id)
+    with _tx(s):
+        for p in rules.POINT_IDS:
+            if rec.outcomes.get(p) is None:
+                store.set_outcome(s.db, check_id, p, "ok")
+        _touch(s, rec)
+    return _reload(s, check_id)
+
+
+@writes("review.save")
+def add_finding(
+    s: Session, check_id: int, point: str, severity: str, item_code: str = "", note: str = ""
+) -> CheckRecord:
+    rules.check_choice(point, rules.CHECK_POINTS, "点検項目")
+    rules.check_choice(severity, rules.SEVERITIES, "重さ")
+    item_code = _item(item_code)
+    rec = _load_own(s, check_id)
+    with _tx(s):
+        store.insert_finding(s.db, check_id, Finding(point, severity, item_code, note))
+        store.set_outcome(s.db, check_id, point, "finding")
+        _touch(s, rec)
+    return _reload(s, check_id)
+
+
+def _item(code: str) -> str:
+    try:
+        return rules.normalize_item_code(code)
+    except ReviewRuleError as exc:
+        raise ReviewError(str(exc)) from None
+
+
+@writes("review.save")
+def edit_finding(
+    s: Session,
+    check_id: int,
+    finding_id: int,
+    *,
+    severity: str | None = None,
+    item_code: str | None = None,
+    note: str | None = None,
+) -> CheckRecord:
+    rec = _load_own(s, check_id)
+    if not any(f.id == finding_id for f in rec.findings):
+        raise ReviewError("この指摘は見つかりません")
+    values: dict[str, object] = {}
+    if severity is not None:
+        values["severity"] = rules.check_choice(severity, rules.SEVERITIES, "重さ")
+    if item_code is not None:
+        values["item_code"] = _item(item_code)
+    if note is not None:
+        values["note"] = note
+    if values:
+        with _tx(s):
+            store.update_finding(s.db, finding_id, values)
+            _touch(s, rec)
+    return _reload(s, check_id)
+
+
+@writes("review.save")
+def remove_finding(s: Session, check_id: int, finding_id: int) -> CheckRecord:
+    rec = _load_own(s, check_id)
+    gone = next((f for f in rec.findings if f.id == finding_id), None)
+    if gone is None:
+        raise ReviewError("この指摘は見つかりません")
+    with _tx(s):
+        store.delete_finding(s.db, finding_id)
+        if len(rec.findings_on(gone.point)) == 1:
+            store.set_outcome(s.db, check_id, gone.point, None)
+        _touch(s, rec)
+    return _reload(s, check_id)
+
+
+_FIELDS = (
+    "guidance",
+    "guidance_methods",
+    "fixed_before_submission",
+    "minutes",
+    "open_seconds",
+    "proficiency_note",
+)
+
+
+@writes("review.save")
+def set_fields(s: Session, check_id: int, **values: Any) -> CheckRecord:
+    """Change guidance, guidance_methods (iterable of ids), fixed_before_submission (bool/None),
+    minutes, open_seconds or proficiency_note of a check."""
+    unknown = set(values) - set(_FIELDS)
+    if unknown:
+        raise ReviewError(f"変更できない欄です: {', '.join(sorted(unknown))}")
+    row: dict[str, object] = {}
+    for k, v in values.items():
+        if k == "guidance_methods":
+            row[k] = ",".join(rules.check_choice(m, rules.GUIDANCE_METHODS, "指導の方法") for m in v)
+        elif k == "fixed_before_submission":
+            row[k] = None if v is None else int(bool(v))
+        elif k in ("minutes", "open_seconds"):
+            if v is not None and (int(v) < 0 or int(v) > 24 * 3600):
+                raise ReviewError("時間の値が範囲外です")
+            row[k] = None if v is None else int(v)
+        else:
+            row[k] = str(v)
+    rec = _load_own(s, check_id)
+    with _tx(s):
+        _touch(s, rec, row)
+    return _reload(s, check_id)
+
+
+def _reload(s: Session, check_id: int) -> CheckRecord:
+    rec = store.get_check(s.db, check_id)
+    assert rec is not None
+    return rec
+
+
+def missing_points(rec: CheckRecord) -> list[str]:
+    return [p for p in rules.POINT_IDS if rec.outcomes.get(p) is None]
+
+
+@writes("review.save")
+def complete_check(
+    s: Session, check_id: int, *, minutes: int | None = None, checked_on: dt.date | None = None
+) -> CheckRecord:
+    """Finish a check: every point must be OK or have a finding. Minutes default to the time
+    the check was open. Recorded in the audit trail."""
+    rec = _load_own(s, check_id)
+    missing = missing_points(rec)
+    if missing:
+        raise ReviewError(
+            "まだ見ていない点検項目があります: " + "、".join(rules.POINT_LABELS[p] for p in missing)
+        )
+    if rec.kind in rules.FOLLOWUP_MONTHS and not rec.proficiency_note.strip():
+        raise ReviewError("習熟度確認には習熟度の所見を書いてください")
+    if minutes is None:
+        minutes = rec.minutes if rec.minutes is not None else max(1, math.ceil(rec.open_seconds / 60))
+    before = check_summary(rec)
+    action = "review.update" if rec.state == "done" else "review.complete"
+    with _tx(s):
+        store.update_check(
+            s.db,
+            check_id,
+            {
+                "state": "done",
+                "minutes": int(minutes),
+                "checked_on": (checked_on or rec.checked_on or today_jp()).isoformat(),
+                "updated_at": now_jp_iso(),
+                "who": s.who,
+            },
+        )
+        after = _reload(s, check_id)
+        _audit(s, action, check_id, before if rec.state == "done" else None, check_summary(after))
+    return after
+
+
+@writes("review.save")
+def discard_check(s: Session, check_id: int) -> None:
+    """Throw a draft away (a finished check is never deleted)."""
+    rec = _load_own(s, check_id)
+    if rec.state == "done":
+        raise ReviewError("点検済みの記録は削除できません")
+    if rec.blind_of is not None:
+        raise ReviewError("ブラインド点検の依頼は取り消せません（管理者に依頼してください）")
+    with _tx(s):
+        store.delete_check(s.db, check_id)
+
+
+def next_queue_item(s: Session, after: QueueItem | None = None) -> QueueItem | None:
+    """The first queue item the logged-in inspector may check (not their own forms)."""
+    me = store.login_surveyor_code(s.db, s.who)
+    for item in review_queue(s, sync=True):
+        if item.surveyor == me:
+            continue
+        if after is not None and (item.kind, item.case_id, item.surveyor) == (
+            after.kind,
+            after.case_id,
+            after.surveyor,
+        ):
+            continue
+        return item
+    return None
+
+
+def queue_where(item: QueueItem) -> dict[str, Any]:
+    """start_check's arguments for a queue item."""
+    if item.kind == "blind":
+        return {"check_id": item.check_id}
+    if item.kind == "focused":
+        return {"case_id": item.case_id, "kind": "focused"}
+    return {"kind": item.kind, "surveyor": item.surveyor}
+
+
+def start_from_queue(s: Session, item: QueueItem, *, alongside: bool = False) -> CheckContext:
+    where = queue_where(item)
+    if item.kind != "blind":
+        where["alongside"] = alongside
+    return start_check(s, **where)

@@ -1,0 +1,400 @@
+"""One surveyor's first-ten review as a whole: forms 1-10 side by side, the trend,
+recurring points, the verdict (with the chief's override), follow-ups and
+accompanied visits; the guidance completion report (指導終了報告) is built from it.
+
+Findings per form count the focused check's findings plus findings that came
+back from the office on the same form (post-submission), since both are
+defects of that form. Personal data (applicant name, insured number) is read
+only to find it in what chiefs typed (``review_viewer``): the guidance report
+masks it, and so do the screens for a monitor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+
+from inspect_tui.core import review as rules
+from inspect_tui.core.review import REVIEW_FORMS, FormTally, Verdict
+from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.review.queue import (
+    Followup,
+    ReviewError,
+    _audit,
+    _followups,
+    _tx,
+    sync_form_numbers,
+)
+from inspect_tui.services.session import Session
+from inspect_tui.services.trust.permissions import may, writes
+from inspect_tui.store import reviews as store
+from inspect_tui.store.reviews import AccompaniedVisit, CheckRecord, Finding
+
+
+@dataclass
+class FormRow:
+    form_no: int
+    case_no: str
+    visited_on: dt.date | None
+    submitted_on: dt.date | None
+    standard_due: dt.date | None
+    check: CheckRecord | None  # the finished focused check
+    post_findings: list[Finding] = field(default_factory=list)
+    #: findings of the form's other finished focused checks (two chiefs checked it): never dropped
+    other_findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def checked(self) -> bool:
+        return self.check is not None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return (self.check.findings if self.check else []) + self.other_findings + self.post_findings
+
+    def count_on(self, point: str) -> int:
+        return sum(f.point == point for f in self.findings)
+
+    def result_on(self, point: str) -> str:
+        """'OK', '未点検', or the findings' severities ('要修正', '軽微x2')."""
+        if not self.check:
+            return "未点検"
+        found = [f for f in self.findings if f.point == point]
+        if not found:
+            return "OK" if self.check.outcomes.get(point) == "ok" else "-"
+        worst = max(found, key=lambda f: rules.SEVERITY_RANK[f.severity])
+        label = rules.SEVERITY_LABELS[worst.severity]
+        return label if len(found) == 1 else f"{label}他{len(found) - 1}"
+
+    def tally(self) -> FormTally:
+        fs = self.findings
+        return FormTally(
+            self.form_no,
+            self.checked,
+            len(fs),
+            sum(f.severity == "serious" for f in fs),
+            frozenset(f.point for f in fs),
+        )
+
+
+@dataclass
+class SurveyorReview:
+    code: str
+    name: str
+    placed_on: dt.date | None
+    is_new: bool
+    forms: list[FormRow]
+    verdict_rule: Verdict
+    verdict_override: str | None
+    closing_comment: str
+    followups: tuple[Followup, ...]
+    followup_checks: list[CheckRecord]
+    visits: list[AccompaniedVisit]
+    chiefs: list[tuple[str, str]]  # (code, name) of the chiefs who did the focused checks
+
+    @property
+    def solo_start(self) -> dt.date | None:
+        return self.forms[0].visited_on if self.forms else None
+
+    @property
+    def checked(self) -> int:
+        return sum(f.checked for f in self.forms)
+
+    @property
+    def complete(self) -> bool:
+        return self.checked >= REVIEW_FORMS
+
+    @property
+    def verdict_id(self) -> str:
+        return self.verdict_override or self.verdict_rule.id
+
+    @property
+    def verdict_label(self) -> str:
+        if self.verdict_override:
+            return rules.VERDICT_LABELS[self.verdict_override] + "（主任の判断）"
+        return self.verdict_rule.label
+
+    def tallies(self) -> list[FormTally]:
+        return [f.tally() for f in self.forms]
+
+    def trend_lines(self) -> list[str]:
+        return rules.trend_bars(self.padded_tallies())
+
+    def sparkline(self) -> str:
+        return rules.sparkline(self.padded_tallies())
+
+    def padded_tallies(self) -> list[FormTally]:
+        have = {t.form_no: t for t in self.tallies()}
+        return [have.get(n, FormTally(n, False)) for n in range(1, REVIEW_FORMS + 1)]
+
+    def recurring(self) -> list[tuple[str, int]]:
+        return rules.recurring_points(self.tallies())
+
+    def guidance_lines(self) -> list[tuple[int, str, str]]:
+        """(form_no, methods, guidance text) of every form with guidance given."""
+        out = []
+        for f in self.forms:
+            if f.check and (f.check.guidance.strip() or f.check.guidance_methods):
+                methods = "・".join(rules.GUIDANCE_LABELS[m] for m in f.check.guidance_methods)
+                out.append((f.form_no, methods, f.check.guidance.strip()))
+        return out
+
+
+def _post_findings(s: Session, case_id: int) -> list[Finding]:
+    out: list[Finding] = []
+    for rec in store.find_checks(
+        s.db, "case_id = ? AND kind = 'post' AND state = 'done' AND blind_of IS NULL", (case_id,)
+    ):
+        out += rec.findings
+    return out
+
+
+def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> SurveyorReview:
+    today = today or today_jp()
+    info = store.surveyor(s.db, code)
+    if info is None:
+        raise ReviewError(f"調査員 {code} は登録されていません")
+    is_new = rules.is_new_surveyor(info.placed_on, today, is_chief=info.is_chief, left_on=info.left_on)
+    if is_new and may(s, "review.save"):  # a monitor reads what is stored
+        sync_form_numbers(s, today)
+    rows: list[FormRow] = []
+    chief_codes: list[str] = []
+    for nf in store.numbered_forms(s.db, code):
+        done = store.find_checks(
+            s.db, "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", (nf.case.id,)
+        )
+        check = done[-1] if done else None
+        for rec in done:
+            if rec.inspector not in chief_codes:
+                chief_codes.append(rec.inspector)
+        c = nf.case
+        rows.append(
+            FormRow(
+                nf.form_no,
+                c.case_no,
+                c.visited_on,
+                c.submitted_on,
+                c.standard_due,
+                check,
+                _post_findings(s, c.id),
+                [f for rec in done[:-1] for f in rec.findings],
+            )
+        )
+    override, comment = store.closure(s.db, code)
+    tallies = [r.tally() for r in rows]
+    chiefs = []
+    for cc in chief_codes:
+        ci = store.surveyor(s.db, cc)
+        chiefs.append((cc, ci.name if ci else cc))
+    return SurveyorReview(
+        code,
+        info.name,
+        info.placed_on,
+        is_new,
+        rows,
+        rules.verdict(tallies),
+        override,
+        comment,
+        _followups(s, code, info.placed_on) if info.placed_on else (),
+        store.find_checks(
+            s.db, "surveyor = ? AND kind IN ('followup3', 'followup6') AND state = 'done'", (code,)
+        ),
+        store.accompanied_visits(s.db, code),
+        chiefs,
+    )
+
+
+_KEEP = object()
+
+
+@writes("review.save")
+def set_closure(s: Session, code: str, *, verdict: object = _KEEP, comment: str | None = None) -> None:
+    """Override the verdict ('improving' / 'not_yet', None = back to the rule) and/or set the
+    chief's closing comment."""
+    if store.surveyor(s.db, code) is None:
+        raise ReviewError(f"調査員 {code} は登録されていません")
+    old_verdict, old_comment = store.closure(s.db, code)
+    new_verdict = old_verdict if verdict is _KEEP else verdict
+    if new_verdict not in (None, "improving", "not_yet"):
+        raise ReviewError("判定は improving（改善している）か not_yet（まだ）です")
+    new_comment = old_comment if comment is None else comment
+    with _tx(s):
+        store.save_closure(s.db, code, new_verdict, new_comment, now_jp_iso(), s.who)
+        _audit(
+            s,
+            "review.closure",
+            code,
+            {"verdict": old_verdict, "comment": old_comment},
+            {"verdict": new_verdict, "comment": new_comment},
+        )
+
+
+VISIT_PURPOSES = ("配置時の指導", "習熟度の確認", "困難ケースへの対応", "その他")
+
+
+@writes("review.save")
+def log_accompanied_visit(
+    s: Session, code: str, on: dt.date, purpose: str, *, case_no: str | None = None, chief: str | None = None
+) -> int:
+    """Record an accompanied visit (同行訪問) of a chief (default: the logged-in one)."""
+    if store.surveyor(s.db, code) is None:
+        raise ReviewError(f"調査員 {code} は登録されていません")
+    if not purpose.strip():
+        raise ReviewError("同行訪問の目的を書いてください")
+    chief = chief or store.login_surveyor_code(s.db, s.who)
+    if chief == code:
+        raise ReviewError("自分自身への同行訪問は記録できません")
+    case_id = None
+    if case_no:
+        case = store.case_by_no(s.db, case_no)
+        if case is None:
+            raise ReviewError(f"依頼番号 {case_no} は見つかりません")
+        case_id = case.id
+    with _tx(s):
+        vid = store.insert_visit(s.db, code, chief, on, purpose.strip(), case_id, now_jp_iso(), s.who)
+        _audit(s, "review.visit", vid, None, {"surveyor": code, "chief": chief, "on": on, "purpose": purpose})
+    return vid
+
+
+# --------------------------------------------------------------------------- for reports
+def post_submission_findings(s: Session, start: dt.date, end: dt.date) -> int:
+    """Findings that came back from the office (照会・返戻・再調査) recorded start..end (inclusive)."""
+    return int(
+        s.db.conn.execute(
+            "SELECT count(*) FROM review_findings f JOIN review_checks c ON c.id = f.check_id"
+            " WHERE c.kind = 'post' AND c.state = 'done' AND c.blind_of IS NULL"
+            " AND c.checked_on BETWEEN ? AND ?",
+            (start.isoformat(), end.isoformat()),
+        ).fetchone()[0]
+    )
+
+
+def findings_by_point(
+    s: Session, start: dt.date, end: dt.date, *, post_only: bool = False, include_blind: bool = False
+) -> list[tuple[str, str, int]]:
+    """(point id, label, findings) over finished checks start..end, most first (for Pareto).
+
+    Blind calibration checks are left out by default: they re-check a form already counted.
+    """
+    sql = (
+        "SELECT f.point, count(*) FROM review_findings f JOIN review_checks c ON c.id = f.check_id"
+        " WHERE c.state = 'done' AND c.checked_on BETWEEN ? AND ?"
+    )
+    if post_only:
+        sql += " AND c.kind = 'post'"
+    if not include_blind:
+        sql += " AND c.blind_of IS NULL"
+    counts = dict(
+        s.db.conn.execute(sql + " GROUP BY f.point", (start.isoformat(), end.isoformat())).fetchall()
+    )
+    out = [(p.id, p.label, int(counts.get(p.id, 0))) for p in rules.CHECK_POINTS]
+    return sorted(out, key=lambda t: (-t[2], rules.POINT_IDS.index(t[0])))
+
+
+def check_counts(s: Session, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Finished checks per kind start..end (blind checks apart as 'blind')."""
+    out = {k.id: 0 for k in rules.CHECK_KINDS} | {"blind": 0}
+    for kind, blind, n in s.db.conn.execute(
+        "SELECT kind, blind_of IS NOT NULL, count(*) FROM review_checks WHERE state = 'done'"
+        " AND checked_on BETWEEN ? AND ? GROUP BY kind, blind_of IS NOT NULL",
+        (start.isoformat(), end.isoformat()),
+    ):
+        out["blind" if blind else kind] += n
+    return out
+
+
+# --------------------------------------------------------------------------- free text
+def review_known(s: Session, r: SurveyorReview):
+    """The names and numbers of every case in the review (its forms, visits and follow-ups):
+    what the chiefs' free text must not quote."""
+    from inspect_tui.services.trust.free_text import known_for_cases
+
+    return known_for_cases(
+        s,
+        [f.case_no for f in r.forms] + [v.case_no for v in r.visits],
+        [c.case_id for c in r.followup_checks],
+    )
+
+
+def review_viewer(s: Session, r: SurveyorReview, *, printed: bool = False):
+    """How the review's free text (finding notes, guidance, proficiency notes, visit purposes,
+    the closing comment) is shown: masked in print and for a monitor, as typed on screen
+    for managers and chiefs."""
+    from inspect_tui.services.trust.free_text import AS_TYPED, Viewer, sees_as_typed
+
+    if not printed and sees_as_typed(s):
+        return AS_TYPED
+    return Viewer(True, review_known(s, r))
+
+
+def masked_check(rec: CheckRecord, view) -> CheckRecord:
+    """A copy of a check with its free text shown through view (the stored record is untouched)."""
+    return dataclasses.replace(
+        rec,
+        guidance=view(rec.guidance),
+        proficiency_note=view(rec.proficiency_note),
+        findings=[dataclasses.replace(f, note=view(f.note)) for f in rec.findings],
+    )
+
+
+def masked_review(r: SurveyorReview, view) -> SurveyorReview:
+    """A copy of the review with every free text shown through view."""
+    if not getattr(view, "masks", True):
+        return r
+    forms = [
+        dataclasses.replace(
+            f,
+            check=masked_check(f.check, view) if f.check else None,
+            post_findings=[dataclasses.replace(x, note=view(x.note)) for x in f.post_findings],
+        )
+        for f in r.forms
+    ]
+    return dataclasses.replace(
+        r,
+        forms=forms,
+        closing_comment=view(r.closing_comment),
+        followup_checks=[masked_check(c, view) for c in r.followup_checks],
+        visits=[dataclasses.replace(v, purpose=view(v.purpose)) for v in r.visits],
+    )
+
+
+class ReportNotReady(ReviewError):
+    """Form 10 is not checked yet."""
+
+
+def guidance_report(
+    s: Session, code: str, fmt: str, *, allow_draft: bool = False, issued: dt.date | None = None
+) -> str:
+    """The guidance completion report (指導終了報告) of a surveyor, rendered in `fmt`.
+
+    Ready once form 10 is checked; before that only with allow_draft (marked 作成途中)."""
+    from inspect_tui.render.guidance import FORMATS, render_guidance
+
+    if fmt not in FORMATS:
+        raise ReviewError(f"形式「{fmt}」には対応していません（{' / '.join(FORMATS)}）")
+    review = surveyor_review(s, code)
+    if not review.forms:
+        raise ReportNotReady(f"{code} には重点チェックの対象の調査票（単独調査）がありません")
+    if not review.complete and not allow_draft:
+        raise ReportNotReady(
+            f"{code} の重点チェックは {review.checked}/{REVIEW_FORMS} 件です。"
+            "10件目の点検が終わると指導終了報告を出せます（途中の記録は --draft）"
+        )
+    # the report goes to the city: free text is masked for everyone
+    printed = masked_review(review, review_viewer(s, review, printed=True))
+    return render_guidance(printed, fmt, issued or today_jp())
+
+
+def inspection_coverage(s: Session, start: dt.date, end: dt.date) -> tuple[int, int]:
+    """(forms submitted start..end with a finished check by someone other than the author
+    before or on the submission day, forms submitted start..end) — 001 §4(5), §5(3)③:
+    every form is inspected before it goes to the office. Post-submission and blind
+    checks do not count."""
+    row = s.db.conn.execute(
+        "SELECT count(*), sum(EXISTS (SELECT 1 FROM review_checks r WHERE r.case_id = c.id"
+        " AND r.state = 'done' AND r.kind != 'post' AND r.blind_of IS NULL"
+        " AND r.inspector != c.surveyor AND r.checked_on <= c.submitted_on))"
+        " FROM cases c WHERE c.submitted_on BETWEEN ? AND ?",
+        (start.isoformat(), end.isoformat()),
+    ).fetchone()
+    return int(row[1] or 0), int(row[0] or 0)

@@ -1,0 +1,197 @@
+"""The Today screen's numbers: what is late, due today and due soon, for today in Japan.
+
+A deadline is open while the case is open (status in OPEN_STATUSES) and its
+step is not done: the contact deadline until contacted_on is set, the standard
+and 20-day deadlines until submitted_on is set. A deadline excluded in
+deadline_exceptions (kind='exclude') is not counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from inspect_tui.core.deadlines import business_days_left, case_rules
+from inspect_tui.core.steps import OPEN_STATUSES
+from inspect_tui.services.cases.listing import soon_limit, state_of
+from inspect_tui.services.session import Session
+from inspect_tui.services.staff.overview import StaffAlert, staff_alerts
+
+#: Which date field ends each deadline.
+DONE_BY = {"contact": "contacted_on", "standard": "submitted_on", "target20": "submitted_on"}
+#: How many cases each list on the dashboard keeps (counts are always complete).
+LIST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class DueCase:
+    case_no: str
+    ward: str
+    surveyor: str
+    due: dt.date
+    days_left: int
+    state: str  # "overdue" | "today" | "soon"
+    urgent: bool
+
+
+@dataclass(frozen=True)
+class UrgentCase:
+    case_no: str
+    ward: str
+    surveyor: str
+    received_on: str
+    status: str
+
+
+@dataclass
+class RuleSummary:
+    rule: str
+    label: str
+    overdue: int = 0
+    today: int = 0
+    soon: int = 0
+    cases: list[DueCase] = field(default_factory=list)  # most urgent first, LIST_LIMIT at most
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """The first-ten review (001 §5(3)②) as far as the case data tells.
+
+    ``pending`` is the number of forms waiting for the chief's focused check;
+    it stays None until the review feature records checks (see review_queue).
+    """
+
+    new_surveyors: int
+    forms_in_scope: int  # solo forms 1-10 of new surveyors written so far
+    pending: int | None = None
+    checked: int | None = None  # of forms_in_scope, with a finished focused check
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    open_cases: int
+    rules: list[RuleSummary]
+    urgent_not_visited: list[UrgentCase]
+    backlog_by_ward: list[tuple[str, int]]
+    backlog_by_surveyor: list[tuple[str, str, int]]  # code, name, open cases
+    review: ReviewQueue
+    alerts: list[StaffAlert]
+    quality: list[str] = field(default_factory=list)  # serious complaints, security incidents, problems
+    overdue_cases: int = 0  # distinct cases with at least one deadline past
+    due_today_cases: int = 0  # distinct cases with a deadline today and none past
+
+
+def _excluded(s: Session) -> set[tuple[int, str]]:
+    return {
+        (r[0], r[1])
+        for r in s.db.conn.execute("SELECT case_id, rule FROM deadline_exceptions WHERE kind = 'exclude'")
+    }
+
+
+def review_queue(s: Session, today: dt.date) -> ReviewQueue:
+    """The first-ten review panel: new surveyors, their solo forms 1-10, and the queue.
+
+    The numbers come from services.review (the review feature: solo forms are
+    numbered once and stored, checks are recorded), so the dashboard and the
+    review queue screen agree. ``pending`` counts what waits in that queue
+    (forms without a finished focused check, follow-ups due, blind checks).
+    """
+    from inspect_tui.services.review import queue as review
+
+    new = review.new_surveyors(s, today)
+    pending = len(review.review_queue(s, today))
+    return ReviewQueue(len(new), sum(n.numbered for n in new), pending, sum(n.checked for n in new))
+
+
+def build_dashboard(s: Session, today: dt.date) -> Dashboard:
+    cal = s.calendar
+    limit_day = soon_limit(s, today)
+    excluded = _excluded(s)
+    rules = [RuleSummary(r.name, r.label) for r in case_rules()]
+    placeholders = ",".join("?" * len(OPEN_STATUSES))
+    rows = s.db.conn.execute(
+        "SELECT c.id, c.case_no, c.ward, c.surveyor, c.urgent, c.received_on, c.contacted_on,"
+        " c.visited_on, c.submitted_on, c.contact_due, c.standard_due, c.target20_due, c.status,"
+        " s.name AS surveyor_name"
+        f" FROM cases c LEFT JOIN surveyors s ON s.code = c.surveyor WHERE c.status IN ({placeholders})",
+        OPEN_STATUSES,
+    ).fetchall()
+    by_ward: dict[str, int] = {}
+    by_surveyor: dict[str, list] = {}
+    urgent: list[UrgentCase] = []
+    for r in rows:
+        by_ward[r["ward"]] = by_ward.get(r["ward"], 0) + 1
+        key = r["surveyor"] or ""
+        entry = by_surveyor.setdefault(key, [r["surveyor_name"] or "未割当", 0])
+        entry[1] += 1
+        if r["urgent"] and not r["visited_on"]:
+            urgent.append(
+                UrgentCase(
+                    r["case_no"], r["ward"], r["surveyor_name"] or "未割当", r["received_on"], r["status"]
+                )
+            )
+        for summary in rules:
+            if r[DONE_BY[summary.rule]] or (r["id"], summary.rule) in excluded:
+                continue
+            due_s = r[f"{summary.rule}_due"]
+            if not due_s:
+                continue
+            due = dt.date.fromisoformat(due_s)
+            state = state_of(due, today, limit_day)
+            if state == "ok":
+                continue
+            setattr(summary, state, getattr(summary, state) + 1)
+            summary.cases.append(
+                DueCase(
+                    r["case_no"],
+                    r["ward"],
+                    r["surveyor_name"] or "未割当",
+                    due,
+                    business_days_left(cal, today, due),
+                    state,
+                    bool(r["urgent"]),
+                )
+            )
+    rank = {"overdue": 0, "today": 1, "soon": 2}
+    worst: dict[str, str] = {}
+    for summary in rules:
+        for c in summary.cases:
+            if c.case_no not in worst or rank[c.state] < rank[worst[c.case_no]]:
+                worst[c.case_no] = c.state
+    for summary in rules:
+        summary.cases.sort(key=lambda c: (c.due, not c.urgent, c.case_no))
+        del summary.cases[LIST_LIMIT:]
+    urgent.sort(key=lambda u: (u.received_on, u.case_no))
+    order = {w: i for i, w in enumerate(s.config.wards)}
+    wards = sorted(by_ward.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    surveyors = sorted(((code, v[0], v[1]) for code, v in by_surveyor.items()), key=lambda t: (-t[2], t[0]))
+    return Dashboard(
+        today=today,
+        open_cases=len(rows),
+        rules=rules,
+        urgent_not_visited=urgent,
+        backlog_by_ward=wards,
+        backlog_by_surveyor=surveyors,
+        review=review_queue(s, today),
+        alerts=staff_alerts(s, today),
+        quality=quality_lines(s, today),
+        overdue_cases=sum(v == "overdue" for v in worst.values()),
+        due_today_cases=sum(v == "today" for v in worst.values()),
+    )
+
+
+def quality_lines(s: Session, today: dt.date) -> list[str]:
+    """Short lines for what must not wait (the quality feature's lists), most urgent first:
+    serious complaints not yet reported to the city, security incidents whose phone or
+    written report is missing, problems past their due date."""
+    from inspect_tui.services.quality.records import (
+        problems_overdue,
+        security_incidents_open,
+        serious_complaints_unreported,
+    )
+
+    lines = [f"重大な苦情 No.{c.id} 市へ未報告" for c in serious_complaints_unreported(s)]
+    lines += [f"個人情報事故 No.{i.id} {i.report_label}" for i in security_incidents_open(s)]
+    lines += [f"課題 No.{p.id} 期限 {p.due_on:%m-%d} 超過" for p in problems_overdue(s, today)]
+    return lines

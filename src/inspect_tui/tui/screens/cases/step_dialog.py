@@ -1,0 +1,180 @@
+"""Record one step of a case: the date (today in Japan by default; 2027-06-15,
+R9.6.15, 令和9年6月15日 …; never after today) and a note, checked by
+services.cases.record_step.
+A StepError (visit before the request, acceptance before submission, …) or a
+conflict stays in the dialog, in words. A note that looks like personal data
+(the case's applicant, a 10-digit number, a date of birth) is warned about under
+the field and asked about once before recording."""
+
+from __future__ import annotations
+
+import threading
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from inspect_tui.tui.bindings import DIALOG
+from inspect_tui.tui.screens.confirm import DiscardGuard
+from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
+
+
+class StepDialog(DiscardGuard, ModalScreen[str | None]):
+    """Esc with a typed note (or a changed date) asks before throwing it away."""
+
+    BINDINGS = DIALOG
+
+    class Done(Message):
+        def __init__(
+            self, status: str | None, error: str | None, conflict: bool = False, cancelled: bool = False
+        ) -> None:
+            super().__init__()
+            self.status = status
+            self.error = error
+            self.conflict = conflict
+            self.cancelled = cancelled
+
+    class Waiting(Message):
+        """The write is waiting for another process's write lock."""
+
+    def __init__(self, case_no: str, step: str, version: int) -> None:
+        super().__init__()
+        self.case_no = case_no
+        self.step = step
+        self.version = version
+        self.busy = False
+        self._known = None
+        self._cancel = threading.Event()  # Esc while the write waits for the lock
+
+    def compose(self) -> ComposeResult:
+        from inspect_tui.core.steps import STEPS
+
+        label = STEPS[self.step].label
+        today = self.app.today.isoformat() if getattr(self.app, "today", None) else ""
+        with Vertical(classes="dialog step") as box:
+            box.border_title = f"{self.case_no}: {label}を記録"
+            yield Label("日付（2027-06-15, R9.6.15 など）")
+            yield Input(value=today, id="step-date")
+            yield Label("メモ（任意）")
+            yield Input(id="step-note")
+            yield PersonalDataWarning(id="step-note-warning")
+            yield Static("", id="step-error")
+            with Horizontal(classes="buttons"):
+                yield Button("記録 (ctrl+s)", id="step-save", variant="primary")
+                yield Button("やめる (Esc)", id="step-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#step-date", Input).focus()
+        self.remember_values()
+
+    @on(Input.Submitted, "#step-date")
+    def _date_done(self) -> None:
+        self.query_one("#step-note", Input).focus()
+
+    @property
+    def known(self):
+        """The case's applicant name and insured number (read once, only to look for them)."""
+        from inspect_tui.services.trust.free_text import NOTHING, known_for_cases
+
+        if self._known is None:
+            session = getattr(self.app, "session", None)
+            self._known = known_for_cases(session, [self.case_no]) if session else NOTHING
+        return self._known
+
+    @on(Input.Changed, "#step-note")
+    def _note_typed(self, event: Input.Changed) -> None:
+        self.query_one("#step-note-warning", PersonalDataWarning).check(event.value, self.known)
+
+    @on(Input.Submitted, "#step-note")
+    @on(Button.Pressed, "#step-save")
+    def action_save(self) -> None:
+        from inspect_tui.core.jpdate import DateError, parse_date
+        from inspect_tui.core.steps import future_date_problem, step_label
+        from inspect_tui.core.today import today_jp
+
+        if self.busy:
+            return
+        try:
+            on_date = parse_date(self.query_one("#step-date", Input).value)
+            problem = future_date_problem(step_label(self.step), on_date, today_jp())
+        except DateError as exc:
+            problem = str(exc)
+        if problem:  # said at once; record_step checks the same rule again
+            self._error(problem)
+            self.query_one("#step-date", Input).focus()
+            return
+        from inspect_tui.services.trust.free_text import field_warnings
+
+        note = self.query_one("#step-note", Input).value.strip()
+
+        def record() -> None:
+            self.busy = True
+            self._cancel.clear()
+            self._record(on_date, note)
+
+        confirm_then(self.app, field_warnings({"メモ": note}, self.known), record)
+
+    @work(thread=True, exclusive=True, group="step", exit_on_error=False)
+    def _record(self, on_date, note: str) -> None:
+        from inspect_tui.core.calendar import OutOfRange
+        from inspect_tui.services.cases.steps import CaseNotFound, ConflictError, StepError, record_step
+        from inspect_tui.services.trust.permissions import DatabaseBusy, PermissionDenied, WriteCancelled
+        from inspect_tui.store.tx import Waiting, waiting
+
+        expected = (StepError, ConflictError, CaseNotFound, OutOfRange, PermissionDenied, DatabaseBusy)
+        control = Waiting(cancelled=self._cancel.is_set, on_wait=lambda _s: self.post_message(self.Waiting()))
+        try:
+            with waiting(control):  # another process holds the write lock: say so, obey Esc
+                status = record_step(
+                    self.app.session, self.case_no, self.step, on_date, note, expected_version=self.version
+                )
+        except WriteCancelled:
+            self.post_message(self.Done(None, None, cancelled=True))
+            return
+        except expected as exc:
+            self.post_message(self.Done(None, str(exc), isinstance(exc, ConflictError)))
+            return
+        except Exception as exc:
+            self.post_message(self.Done(None, self.app.unexpected(exc)))
+            return
+        self.post_message(self.Done(status, None))
+
+    def on_step_dialog_waiting(self, _message: Waiting) -> None:
+        if self.busy and not self._cancel.is_set():
+            self._error_text(
+                "ほかの人が書き込み中です。終わるのを待っています… Esc で取り消せます（まだ記録していません）"
+            )
+
+    def on_step_dialog_done(self, message: Done) -> None:
+        self.busy = False
+        if message.cancelled:
+            self.dismiss(None)  # nothing was written: the wait was cancelled before the lock
+            return
+        if message.error:
+            self._error(message.error)
+            if message.conflict:
+                self.app.data_changed()  # the case screen underneath shows the other change
+            return
+        self.app.data_changed()
+        self.dismiss(message.status)
+
+    def _error(self, text: str) -> None:
+        self._error_text(f"記録できません: {text}")
+
+    def _error_text(self, text: str) -> None:
+        box = self.query_one("#step-error", Static)
+        box.update(text)
+        box.add_class("shown")
+
+    @on(Button.Pressed, "#step-cancel")
+    def action_cancel(self) -> None:
+        if self.busy:
+            # the write is waiting for the lock: stop it there; if it already holds the lock it
+            # finishes, and the dialog says it was recorded (never "cancelled" for a step that landed)
+            self._cancel.set()
+            self._error_text("取り消しています…")
+            return
+        self.close_form(lambda: self.dismiss(None))

@@ -1,0 +1,366 @@
+"""Reports (帳票): pick a report and a period, preview it as text, export with one key.
+
+    t  report kind (月次報告 → SLA → KGI/KPI)      p  period (Enter to show; a period
+       that cannot be read keeps the cursor in the box; Esc leaves it)
+    f  export format (xlsx → html → csv → md → json → text)
+    e  export: written under $INSPECT_TUI_REPORT_DIR or <data dir>/reports; the path is shown
+    n  the month's problems / improvements (monthly report; managers only)
+
+The report is built in a worker thread by the same services as the CLI, so
+the preview is exactly ``inspect-tui report … --format text``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static, TextArea
+
+from inspect_tui.tui.bindings import binding as _b
+from inspect_tui.tui.permissions import RoleKeys
+from inspect_tui.tui.screens.base import DataScreen, TopBar
+from inspect_tui.tui.screens.confirm import DiscardGuard
+from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
+from inspect_tui.tui.typing_guard import keep_typing
+
+BINDINGS_REPORTS = [
+    _b("t", "next_kind", "種類", "reports.kind", "報告書の種類を切り替える（月次、SLA、KPI の順）"),
+    _b("p", "focus_period", "期間", "reports.period", "対象の月・四半期・年度を入力する"),
+    _b("f", "next_format", "形式", "reports.format", "書き出す形式を切り替える", show=False),
+    _b("e", "export", "書出", "reports.export", "表示中の報告書をファイルに書き出す"),
+    _b("n", "edit_notes", "記入", "reports.notes", "月次報告の問題点・改善点を記入する"),
+]
+
+KINDS = (("monthly", "業務履行報告書（月次）"), ("sla", "サービス水準達成状況"), ("kpi", "KGI・KPI 達成表"))
+EXPORT_FORMATS = ("xlsx", "html", "csv", "md", "json", "text")
+
+
+def default_period(kind: str, today: dt.date) -> str:
+    """Last month for the monthly report, this fiscal quarter for SLA, this fiscal year for KPI."""
+    from inspect_tui.core.jpdate import fiscal_year_of
+
+    if kind == "monthly":
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        return f"{last.year:04d}-{last.month:02d}"
+    fy = fiscal_year_of(today)
+    if kind == "sla":
+        q = (today.month - 4) % 12 // 3 + 1
+        return f"{fy}Q{q}"
+    return f"FY{fy}"
+
+
+def export_dir() -> Path:
+    env = os.environ.get("INSPECT_TUI_REPORT_DIR")
+    if env:
+        return Path(env).expanduser()
+    from inspect_tui.system.paths import data_dir
+
+    return data_dir() / "reports"
+
+
+@dataclass
+class Built:
+    kind: str
+    period_key: str
+    report: object
+    text: str
+
+
+class NotesScreen(DiscardGuard, ModalScreen[tuple[str, str] | None]):
+    """The month's problems and improvements; ctrl+s saves, escape cancels (asking first
+    when anything was changed). What looks like personal data (known: the names and
+    numbers of the month's cases) is warned about under each box, and the save asks
+    once; the printed report masks it anyway."""
+
+    BINDINGS: ClassVar = [
+        _b("ctrl+s", "save", "保存", "reports.notes.save"),
+        _b("escape", "cancel", "取消", "reports.notes.cancel"),
+    ]
+    DEFAULT_CSS = """
+    NotesScreen { align: center middle; }
+    NotesScreen > Vertical { width: 90%; max-width: 100; height: 90%; border: round $accent;
+      background: $surface; padding: 0 1; }
+    NotesScreen TextArea { height: 1fr; }
+    """
+
+    def __init__(self, month_label: str, problems: str, improvements: str, known=None) -> None:
+        super().__init__()
+        self.month_label, self.problems, self.improvements = month_label, problems, improvements
+        self.known = known
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"{self.month_label} 問題点（ctrl+s 保存 / esc 取消）")
+            yield TextArea(self.problems, id="notes-problems")
+            yield PersonalDataWarning(id="notes-problems-warning")
+            yield Label("改善点")
+            yield TextArea(self.improvements, id="notes-improvements")
+            yield PersonalDataWarning(id="notes-improvements-warning")
+
+    def on_mount(self) -> None:
+        for kind in ("problems", "improvements"):
+            self._check(kind)
+        self.query_one("#notes-problems", TextArea).focus()
+        self.remember_values()
+
+    def _check(self, kind: str) -> None:
+        text = self.query_one(f"#notes-{kind}", TextArea).text
+        self.query_one(f"#notes-{kind}-warning", PersonalDataWarning).check(text, self.known)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id in ("notes-problems", "notes-improvements"):
+            self._check(event.text_area.id.removeprefix("notes-"))
+
+    def action_save(self) -> None:
+        from inspect_tui.services.trust.free_text import NOTHING, field_warnings
+
+        texts = (
+            self.query_one("#notes-problems", TextArea).text,
+            self.query_one("#notes-improvements", TextArea).text,
+        )
+        warnings = field_warnings({"問題点": texts[0], "改善点": texts[1]}, self.known or NOTHING)
+        confirm_then(self.app, warnings, lambda: self.dismiss(texts))
+
+    def action_cancel(self) -> None:
+        self.close_form(lambda: self.dismiss(None))
+
+
+class ReportsScreen(RoleKeys, DataScreen):
+    TAB = "reports"
+    BINDINGS = BINDINGS_REPORTS
+    NEEDS: ClassVar[dict[str, str]] = {"edit_notes": "report.notes"}
+    AUTO_FOCUS = "#report-scroll"
+    DEFAULT_CSS = """
+    ReportsScreen #report-controls { height: 3; }
+    ReportsScreen #report-kind { width: auto; padding: 1 1 0 1; }
+    ReportsScreen #report-period { width: 20; }
+    ReportsScreen #report-format { width: auto; padding: 1 1 0 1; }
+    ReportsScreen #report-status { height: 1; padding: 0 1; }
+    ReportsScreen #report-scroll { height: 1fr; }
+    """
+
+    class BuiltMessage(Message):
+        def __init__(self, built: Built | None, error: str = "") -> None:
+            super().__init__()
+            self.built, self.error = built, error
+
+    class Exported(Message):
+        def __init__(self, path: Path | None, error: str = "") -> None:
+            super().__init__()
+            self.path, self.error = path, error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind = "monthly"
+        self.fmt = "xlsx"
+        self.built: Built | None = None
+        self.last_export: Path | None = None
+        self._typed_period: str | None = None  # the period typed in the box, being built
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("reports")
+        with Horizontal(id="report-controls"):
+            yield Static("", id="report-kind")
+            yield Input(placeholder="2027-05 / 2027Q2 / FY2027", id="report-period")
+            yield Static("", id="report-format")
+        yield Static("", id="report-status")
+        with VerticalScroll(id="report-scroll"):
+            yield Static("", id="report-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_controls()
+
+    # ------------------------------------------------------------------ state
+    def _show_controls(self) -> None:
+        label = dict(KINDS)[self.kind]
+        self.query_one("#report-kind", Static).update(Text(f"[t] {label}", style="bold"))
+        self.query_one("#report-format", Static).update(f"[f] 書出形式: {self.fmt}")
+
+    def _set_status(self, text: str, style: str = "") -> None:
+        self.query_one("#report-status", Static).update(Text(text, style=style))
+
+    def load(self) -> None:
+        period = self.query_one("#report-period", Input)
+        if not period.value and getattr(self.app, "today", None):
+            period.value = default_period(self.kind, self.app.today)
+        self._build(self.kind, period.value)
+
+    # ------------------------------------------------------------------ actions
+    def action_next_kind(self) -> None:
+        ids = [k for k, _ in KINDS]
+        self.kind = ids[(ids.index(self.kind) + 1) % len(ids)]
+        today = getattr(self.app, "today", None) or dt.date.today()
+        self.query_one("#report-period", Input).value = default_period(self.kind, today)
+        self._show_controls()
+        if getattr(self.app, "session", None) is not None:
+            self._build(self.kind, self.query_one("#report-period", Input).value)
+
+    def action_next_format(self) -> None:
+        self.fmt = EXPORT_FORMATS[(EXPORT_FORMATS.index(self.fmt) + 1) % len(EXPORT_FORMATS)]
+        self._show_controls()
+
+    def action_focus_period(self) -> None:
+        self.query_one("#report-period", Input).focus()
+
+    @on(Input.Submitted, "#report-period")
+    def _period_entered(self, event: Input.Submitted) -> None:
+        """A period that cannot be read keeps the cursor in the box (typing goes on there);
+        a good one shows the report and gives the keys back to the screen."""
+        problem = period_problem(self.kind, event.value)
+        if problem:
+            self._set_status(problem, "bold red")
+            keep_typing(event.input)
+            return
+        if getattr(self.app, "session", None) is not None:
+            self._typed_period = event.value  # the cursor leaves the box once this is shown
+            self._build(self.kind, event.value)
+
+    def key_escape(self, event) -> None:
+        """Esc in the period box: back to the period shown, keys back to the screen."""
+        box = self.query_one("#report-period", Input)
+        if self.focused is box:
+            event.stop()
+            event.prevent_default()
+            today = getattr(self.app, "today", None) or dt.date.today()
+            shown = self.built if self.built and self.built.kind == self.kind else None
+            box.value = shown.period_key if shown else default_period(self.kind, today)
+            self.query_one("#report-scroll").focus()
+
+    def action_export(self) -> None:
+        if self.built is None:
+            self._set_status("表示中の報告書がありません", "bold red")
+            return
+        self._export(self.built, self.fmt)
+
+    def action_edit_notes(self) -> None:
+        if self.kind != "monthly" or self.built is None:
+            self._set_status("問題点・改善点は月次報告で記入します（t で切り替え）", "yellow")
+            return
+        if getattr(self.app, "role", "") != "manager":
+            self._set_status("問題点・改善点を記入できるのは業務責任者です", "yellow")
+            return
+        from inspect_tui.core.metrics import parse_month
+        from inspect_tui.services.reports.monthly import get_monthly_note
+        from inspect_tui.services.trust.free_text import known_for_month
+
+        month = parse_month(self.built.period_key)
+        s = self.app.session
+        self.app.push_screen(
+            NotesScreen(
+                month.label(),
+                get_monthly_note(s, month, "problems"),
+                get_monthly_note(s, month, "improvements"),
+                known=known_for_month(s, month),
+            ),
+            lambda result: self._save_notes(month, result),
+        )
+
+    def _save_notes(self, month, result: tuple[str, str] | None) -> None:
+        if result is None:
+            return
+        from inspect_tui.services.reports.monthly import set_monthly_note
+
+        s = self.app.session
+        set_monthly_note(s, month, "problems", result[0])
+        set_monthly_note(s, month, "improvements", result[1])
+        self._set_status(f"{month.key} の問題点・改善点を保存しました", "green")
+        self._build(self.kind, month.key)
+
+    # ------------------------------------------------------------------ workers
+    @work(thread=True, exclusive=True, group="reports", exit_on_error=False)
+    def _build(self, kind: str, period_text: str) -> None:
+        try:
+            self.post_message(self.BuiltMessage(*_build_report(self.app.session, kind, period_text)))
+        except Exception as exc:  # unexpected: logged by the app, shown briefly
+            self.app.report_unexpected(exc)
+
+    def on_reports_screen_built_message(self, message: BuiltMessage) -> None:
+        typed, self._typed_period = self._typed_period, None
+        box = self.query_one("#report-period", Input)
+        if message.error:
+            self._set_status(message.error, "bold red")
+            if typed is not None:  # refused after Enter (e.g. a month not begun): type it again
+                keep_typing(box)
+            return
+        if typed is not None and self.focused is box and box.value == typed:
+            self.query_one("#report-scroll").focus()  # shown: the keys are the screen's again
+        self.built = message.built
+        self.query_one("#report-preview", Static).update(Text(message.built.text))
+        self._set_status(f"{message.built.period_key} を表示中  e: {self.fmt} で書き出し", "")
+
+    @work(thread=True, exclusive=True, group="reports-export", exit_on_error=False)
+    def _export(self, built: Built, fmt: str) -> None:
+        from inspect_tui.render.formats import default_filename, write
+        from inspect_tui.render.output import OutputError, os_reason
+
+        folder = export_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = folder / default_filename(built.kind, built.period_key, fmt)
+            write(built.report, fmt, path)
+            self.post_message(self.Exported(path))
+        except OutputError as exc:
+            self.post_message(self.Exported(None, str(exc)))
+        except OSError as exc:  # the export folder itself
+            self.post_message(self.Exported(None, f"{folder} を作れません（{os_reason(exc)}）"))
+        except Exception as exc:
+            self.app.report_unexpected(exc)
+
+    def on_reports_screen_exported(self, message: Exported) -> None:
+        if message.path is None:
+            self._set_status(message.error, "bold red")
+            return
+        self.last_export = message.path
+        self._set_status(f"書き出しました: {message.path}", "green")
+
+
+def period_problem(kind: str, text: str) -> str:
+    """What is wrong with a typed period for this kind of report ("" when it reads)."""
+    from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month, parse_period
+
+    parse = {"monthly": parse_month, "sla": parse_period}.get(kind, parse_fy)
+    try:
+        parse(text)
+    except PeriodError as exc:
+        return str(exc)
+    return ""
+
+
+def _build_report(session, kind: str, period_text: str) -> tuple[Built | None, str]:
+    """(built report, "") or (None, message saying what is wrong with the input)."""
+    from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month, parse_period
+    from inspect_tui.render.formats import render
+    from inspect_tui.services.reports.indicators import IndicatorFileError
+    from inspect_tui.services.reports.monthly import ReportError
+
+    try:
+        if kind == "monthly":
+            from inspect_tui.services.reports.monthly import build_monthly
+
+            month = parse_month(period_text)
+            report, key = build_monthly(session, month), month.key
+        elif kind == "sla":
+            from inspect_tui.services.reports.sla import build_sla
+
+            period = parse_period(period_text)
+            report, key = build_sla(session, period), period.key
+        else:
+            from inspect_tui.services.reports.kpi import build_kpi
+
+            fy = parse_fy(period_text)
+            report, key = build_kpi(session, fy), f"FY{fy}"
+    except (PeriodError, ReportError, IndicatorFileError) as exc:
+        return None, str(exc)
+    return Built(kind, key, report, str(render(report, "text"))), ""

@@ -1,0 +1,279 @@
+"""The review queue (重点チェック): every new surveyor with forms checked n/10, and each
+form waiting for its focused check by submission deadline, with the 3- and
+6-month follow-ups and blind checks asked of this chief.
+
+Enter opens the selected item's check; after Ctrl+S there the next item opens
+(Escape stops the run). Tab moves between the two lists; Enter on a surveyor
+opens the surveyor review. n records the check of any form by case number
+(ordinary inspection or a finding that came back from the office).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.permissions import RoleKeys
+from inspect_tui.tui.screens.review.common import SessionMixin
+
+WEEKDAYS = "月火水木金土日"
+
+
+def _short(day, today) -> str:
+    """06-11 this year, 2028-01-05 otherwise: narrow enough for 80 columns."""
+    return day.strftime("%m-%d") if day.year == today.year else day.isoformat()
+
+
+def _day(day, today) -> str:
+    """06-11(金): a due date with its weekday."""
+    return f"{_short(day, today)}({WEEKDAYS[day.weekday()]})"
+
+
+class ReviewQueueScreen(RoleKeys, SessionMixin, Screen):
+    NEEDS: ClassVar[dict[str, str]] = {"open_selected": "review.save", "check_case": "review.save"}
+    BINDINGS: ClassVar[list] = [
+        b("enter", "open_selected", "点検", "review.queue.open", "選んだ調査票の点検を始める／調査員を開く"),
+        b("v", "open_surveyor", "調査員", "review.queue.surveyor", "選んだ調査員の1〜10件目を見る"),
+        b("n", "check_case", "番号で点検", "review.queue.by_case", "依頼番号で通常点検・提出後の指摘を記録"),
+        b(
+            "c",
+            "calibration",
+            "較正",
+            "review.queue.calibration",
+            "主任間の一致率（ブラインド点検）",
+            show=False,
+        ),
+        b("escape", "back", "戻る", "review.queue.back", "前の画面に戻る"),
+        b("ctrl+r", "reload", "再読込", "review.queue.reload", "読み直す", show=False),
+        b("j", "cursor_down", "下", "review.queue.down", show=False),
+        b("k", "cursor_up", "上", "review.queue.up", show=False),
+    ]
+    DEFAULT_CSS = """
+    ReviewQueueScreen #rq-title { height: 1; background: $boost; text-style: bold; padding: 0 1; }
+    ReviewQueueScreen #rq-surveyors { height: auto; max-height: 9; }
+    ReviewQueueScreen #rq-items { height: 1fr; }
+    ReviewQueueScreen .rq-caption { height: 1; color: $text-muted; padding: 0 1; }
+    ReviewQueueScreen DataTable:focus { background-tint: $primary 5%; }
+    """
+
+    def __init__(self, *, session=None) -> None:
+        super().__init__()
+        self._session = session
+        self.items: list = []
+        self.people: list = []
+
+    def compose(self) -> ComposeResult:
+        if hasattr(self.app, "data_version"):  # hosted by the main app: its tab bar on top
+            from inspect_tui.tui.screens.base import TopBar
+
+            yield TopBar("review")
+        yield Static("重点チェック（新任調査員の1〜10件目）", id="rq-title")
+        yield Static(" 新任調査員", classes="rq-caption")
+        yield DataTable(id="rq-surveyors", cursor_type="row", zebra_stripes=True)
+        yield Static(" 点検待ち（提出期限の近い順）", classes="rq-caption", id="rq-items-caption")
+        yield DataTable(id="rq-items", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        people = self.query_one("#rq-surveyors", DataTable)
+        for label, key in (
+            ("コード", "code"),
+            ("氏名", "name"),
+            ("配置日", "placed"),
+            ("点検", "progress"),
+            ("単独開始", "solo"),
+            ("3か月確認", "f3"),
+            ("6か月確認", "f6"),
+        ):
+            people.add_column(label, key=key)
+        items = self.query_one("#rq-items", DataTable)
+        for label, key in (
+            ("期限", "due"),
+            ("内容", "what"),
+            ("調査員", "who"),
+            ("依頼番号", "case"),
+            ("状態", "state"),
+        ):
+            items.add_column(label, key=key)
+        items.focus()
+        if hasattr(self.app, "data_version"):  # the main app: reload when the database opens or changes
+            self.watch(self.app, "data_version", lambda _v: self.load(), init=False)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.app.screen is self:  # not when the next check already covers it
+            self.load()
+
+    def load(self) -> None:
+        from inspect_tui.services.review.queue import new_surveyors, review_queue
+
+        if self.session is None:
+            return
+        # numbering forms when they are first seen here (fixed from then on)
+        self.people = new_surveyors(self.session, self.today, sync=True)
+        self.items = review_queue(self.session, self.today)
+        self._fill()
+
+    def _fill(self) -> None:
+        today = self.today
+        people = self.query_one("#rq-surveyors", DataTable)
+        keep_p = people.cursor_row
+        people.clear()
+        for p in self.people:
+            f3, f6 = (self._followup_cell(f, today) for f in p.followups)
+            people.add_row(
+                p.code,
+                p.name,
+                _short(p.placed_on, today),
+                Text(p.progress, justify="right"),
+                _short(p.solo_start, today) if p.solo_start else "－",
+                f3,
+                f6,
+                key=p.code,
+            )
+        if self.people:
+            people.move_cursor(row=min(keep_p, len(self.people) - 1))
+        from inspect_tui.services.review.queue import my_code
+
+        me = my_code(self.session)
+        items = self.query_one("#rq-items", DataTable)
+        keep = items.cursor_row
+        items.clear()
+        for i, it in enumerate(self.items):
+            due = (
+                Text("－", style="dim")
+                if it.due is None
+                else Text(
+                    _day(it.due, today),
+                    style="bold red" if it.due < today else "yellow" if it.due == today else "",
+                )
+            )
+            state = []
+            if it.draft_by and it.draft_by == me:
+                state.append("下書き")
+            elif it.draft_by:
+                state.append(f"{it.draft_by}が点検中")
+            if it.submitted:
+                state.append("提出済")
+            items.add_row(
+                due,
+                it.what,
+                f"{it.surveyor} {it.surveyor_name}",
+                it.case_no or "－",
+                "・".join(state),
+                key=str(i),
+            )
+        if self.items:
+            items.move_cursor(row=min(keep, len(self.items) - 1))
+        forms = sum(i.kind == "focused" for i in self.items)
+        self.query_one("#rq-items-caption", Static).update(
+            f" 点検待ち {len(self.items)} 件（1〜10件目 {forms} 件）提出期限の近い順"
+            "   Enter: 点検  v: 調査員  n: 依頼番号で点検"
+        )
+
+    @staticmethod
+    def _followup_cell(f, today) -> Text:
+        if f.done_on:
+            return Text(f"済 {_short(f.done_on, today)}", style="green")
+        style = "bold red" if f.due < today else ""
+        return Text(f"{_short(f.due, today)}まで", style=style)
+
+    # -- actions --------------------------------------------------------------
+    def _selected_item(self):
+        table = self.query_one("#rq-items", DataTable)
+        if not self.items or not table.row_count:
+            return None
+        return self.items[min(table.cursor_row, len(self.items) - 1)]
+
+    def _selected_person(self) -> str | None:
+        table = self.query_one("#rq-surveyors", DataTable)
+        if not self.people:
+            return None
+        return self.people[min(table.cursor_row, len(self.people) - 1)].code
+
+    def action_open_selected(self) -> None:
+        if self.focused is self.query_one("#rq-surveyors", DataTable):
+            self.action_open_surveyor()
+            return
+        item = self._selected_item()
+        if item is None:
+            self.notify("点検待ちはありません")
+            return
+        self._start(item)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_selected()
+
+    def _start(self, item) -> None:
+        """Open the item's check (asking first when another chief has it open)."""
+        from inspect_tui.services.review.check import queue_where
+        from inspect_tui.tui.screens.review.check import open_check_screen
+
+        open_check_screen(self, self.session, chain=True, callback=self._after_check, **queue_where(item))
+
+    def _after_check(self, result: str | None) -> None:
+        """After a save, open the next form in the queue (one the inspector may check)."""
+        from inspect_tui.services.review.check import next_queue_item
+
+        if result != "saved":
+            return  # the queue reloads on resume
+        item = next_queue_item(self.session)
+        if item is None:
+            self.notify("点検待ちはもうありません", timeout=4)
+            return
+        self._start(item)
+
+    def action_open_surveyor(self) -> None:
+        from inspect_tui.tui.screens.review.surveyor import SurveyorReviewScreen
+
+        code = None
+        if self.focused is self.query_one("#rq-surveyors", DataTable):
+            code = self._selected_person()
+        else:
+            item = self._selected_item()
+            code = item.surveyor if item else self._selected_person()
+        if code:
+            self.app.push_screen(SurveyorReviewScreen(code, session=self.session))
+
+    def action_check_case(self) -> None:
+        from inspect_tui.tui.screens.review.check import open_check_screen
+        from inspect_tui.tui.screens.review.dialogs import CaseCheckDialog
+
+        def chosen(result) -> None:
+            if result is None:
+                return
+            case_no, kind, source = result
+            where = {"case_no": case_no}
+            if kind:
+                where |= {"kind": kind, "post_source": source}
+            open_check_screen(self, self.session, callback=lambda _r: self.load(), **where)
+
+        self.app.push_screen(CaseCheckDialog(), chosen)
+
+    def action_calibration(self) -> None:
+        from inspect_tui.tui.screens.review.calibration import CalibrationScreen
+
+        self.app.push_screen(CalibrationScreen(session=self.session))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_cursor_down(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_up()

@@ -1,0 +1,339 @@
+"""One new surveyor's forms 1-10 side by side: the result per point for each form,
+the findings per form as a plain-text trend, the recurring points, and the
+verdict (改善している / まだ) the chief may override; follow-ups and accompanied
+visits; the guidance completion report with one key (r)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from inspect_tui.core import review as rules
+from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.permissions import RoleKeys
+from inspect_tui.tui.screens.review.common import SessionMixin
+
+
+class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
+    NEEDS: ClassVar[dict[str, str]] = {
+        "blind": "review.manage",
+        **{a: "review.save" for a in ("open_form", "cycle_verdict", "comment", "followup", "visit")},
+    }
+    BINDINGS: ClassVar[list] = [
+        b("enter", "open_form", "開く", "review.surveyor.open", "選んだ件目の点検を開く（未点検なら始める）"),
+        b(
+            "v",
+            "cycle_verdict",
+            "判定",
+            "review.surveyor.verdict",
+            "判定を切り替える（判定基準、改善している、まだ の順）",
+        ),
+        b("c", "comment", "所見", "review.surveyor.comment", "主任の所見（報告の締めくくり）を書く"),
+        b("r", "write_report", "報告", "review.surveyor.report", "指導終了報告を書き出す（html）"),
+        b("f", "followup", "習熟度確認", "review.surveyor.followup", "3か月・6か月後の習熟度確認を記録"),
+        b("a", "visit", "同行訪問", "review.surveyor.visit", "同行訪問を記録する", show=False),
+        b(
+            "B",
+            "blind",
+            "ブラインド依頼",
+            "review.surveyor.blind",
+            "別の主任にこの件目のブラインド点検を依頼",
+            show=False,
+        ),
+        b("escape", "back", "戻る", "review.surveyor.back", "前の画面に戻る"),
+        b("h", "cursor_left", "左", "review.surveyor.left", show=False),
+        b("l", "cursor_right", "右", "review.surveyor.right", show=False),
+    ]
+    DEFAULT_CSS = """
+    SurveyorReviewScreen #sr-head { height: auto; background: $boost; padding: 0 1; }
+    SurveyorReviewScreen #sr-forms { height: auto; max-height: 12; }
+    SurveyorReviewScreen #sr-body { height: 1fr; padding: 0 1; }
+    SurveyorReviewScreen #sr-trend, SurveyorReviewScreen #sr-more { height: auto; }
+    """
+
+    def __init__(self, code: str, *, session=None) -> None:
+        super().__init__()
+        self._session = session
+        self.code = code
+        self.review = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="sr-head")
+        yield DataTable(id="sr-forms", cursor_type="column", zebra_stripes=True, cell_padding=0)
+        with VerticalScroll(id="sr-body"):
+            yield Static(id="sr-trend")
+            yield Static(id="sr-more")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        from inspect_tui.services.review.queue import ReviewError
+        from inspect_tui.services.review.surveyor import surveyor_review
+
+        if self.session is None:
+            return
+        try:
+            self.review = surveyor_review(self.session, self.code, self.today)
+        except ReviewError as exc:
+            self.query_one("#sr-head", Static).update(str(exc))
+            return
+        self._fill()
+
+    @property
+    def shown(self):
+        """The review as this reader sees it: free text masked for a monitor."""
+        from inspect_tui.services.review.surveyor import masked_review, review_viewer
+
+        return masked_review(self.review, review_viewer(self.session, self.review))
+
+    @property
+    def known(self):
+        """The names and numbers of the surveyor's cases: what the comment must not quote."""
+        from inspect_tui.services.review.surveyor import review_known
+
+        return review_known(self.session, self.review) if self.review else None
+
+    def _fill(self) -> None:
+        r = self.shown
+        head = Text()
+        head.append(f"{r.name}（{r.code}）", style="bold")
+        head.append(f"  配置 {r.placed_on or '－'}  単独開始 {r.solo_start or '－'}  点検 {r.checked}/10")
+        head.append("\n判定: ")
+        head.append(r.verdict_label, style="bold green" if r.verdict_id == "improving" else "bold yellow")
+        head.append(f"  {r.verdict_rule.reason}")
+        self.query_one("#sr-head", Static).update(head)
+
+        table = self.query_one(DataTable)
+        col = table.cursor_column
+        table.clear(columns=True)
+        table.add_column("", key="label", width=9)
+        for f in r.forms:
+            table.add_column(Text(f"{f.form_no}件目", justify="center"), key=str(f.form_no), width=7)
+
+        def centred(text: str, style: str = "") -> Text:
+            return Text(text, style=style, justify="center")
+
+        table.add_row("依頼番号", *(centred(f.case_no[-5:]) for f in r.forms), key="case")
+        table.add_row(
+            "訪問日",
+            *(centred(f.visited_on.strftime("%m-%d") if f.visited_on else "－") for f in r.forms),
+            key="visit",
+        )
+        for p in rules.CHECK_POINTS:
+            table.add_row(rules.POINT_SHORT[p.id], *(_result_cell(f, p.id) for f in r.forms), key=p.id)
+        table.add_row(
+            "指摘数", *(centred(str(len(f.findings)) if f.checked else "－") for f in r.forms), key="total"
+        )
+        if r.forms:
+            table.move_cursor(column=max(1, min(col, len(r.forms))))
+
+        trend = Text("指摘数の推移（# 1つ = 1件）\n", style="bold")
+        trend.append("\n".join(r.trend_lines()) + "\n")
+        trend.append(f"1〜10件目: {r.sparkline()}\n")
+        recurring = r.recurring()
+        trend.append("繰り返す指摘: ", style="bold")
+        trend.append("、".join(f"{rules.POINT_LABELS[p]}（{n}件）" for p, n in recurring) or "なし")
+        self.query_one("#sr-trend", Static).update(trend)
+
+        more = Text("\n習熟度の確認\n", style="bold")
+        notes = {c.kind: c.proficiency_note for c in r.followup_checks}
+        for fu in r.followups:
+            state = f"済 {fu.done_on}  {notes.get(fu.kind, '')}" if fu.done_on else "未"
+            more.append(f"  {fu.label}  予定 {fu.due}  {state}\n")
+        more.append("同行訪問\n", style="bold")
+        for v in r.visits:
+            more.append(f"  {v.on_date}  {v.purpose}  主任 {v.chief or '－'}  {v.case_no or ''}\n")
+        if not r.visits:
+            more.append("  （記録なし）  a: 記録する\n")
+        more.append("指導の記録\n", style="bold")
+        for no, methods, text in r.guidance_lines():
+            more.append(f"  {no}件目  {methods or '－'}  {text or '－'}\n")
+        if not r.guidance_lines():
+            more.append("  （記録なし）\n")
+        more.append("主任の所見\n", style="bold")
+        more.append(f"  {r.closing_comment or '（未記入）  c: 書く'}\n")
+        self.query_one("#sr-more", Static).update(more)
+
+    # -- actions --------------------------------------------------------------
+    def _selected_form(self):
+        if not self.review or not self.review.forms:
+            return None
+        col = self.query_one(DataTable).cursor_column
+        if col < 1:
+            return None
+        return self.review.forms[min(col, len(self.review.forms)) - 1]
+
+    def action_open_form(self) -> None:
+        from inspect_tui.services.review.check import open_check
+        from inspect_tui.services.review.queue import ReviewError
+        from inspect_tui.tui.screens.review.check import CheckScreen, open_check_screen
+
+        form = self._selected_form()
+        if form is None:
+            self.notify("左右キー（h / l）で件目を選んでください")
+            return
+        if form.check is not None:
+            try:
+                ctx = open_check(self.session, form.check.id)
+            except ReviewError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            me = _me(self.session)
+            if ctx.check.inspector != me:
+                self.notify(f"{ctx.inspector_name} の点検です（見るだけ。変更は本人が行います）", timeout=5)
+            self.app.push_screen(CheckScreen(ctx, session=self.session))
+            return
+        open_check_screen(self, self.session, case_no=form.case_no, kind="focused")
+
+    def on_data_table_column_selected(self, event: DataTable.ColumnSelected) -> None:
+        event.stop()
+        self.action_open_form()
+
+    def action_cycle_verdict(self) -> None:
+        from inspect_tui.services.review.surveyor import set_closure
+
+        order = [None, "improving", "not_yet"]
+        now = self.review.verdict_override if self.review else None
+        nxt = order[(order.index(now) + 1) % len(order)]
+        set_closure(self.session, self.code, verdict=nxt)
+        self._changed()
+        self.load()
+        self.notify(
+            "判定: " + (rules.VERDICT_LABELS[nxt] + "（主任の判断）" if nxt else "判定基準に戻しました"),
+            timeout=3,
+        )
+
+    def action_comment(self) -> None:
+        from inspect_tui.services.review.surveyor import set_closure
+        from inspect_tui.services.trust.free_text import sees_as_typed
+        from inspect_tui.tui.screens.review.dialogs import TextDialog
+
+        if not sees_as_typed(self.session):
+            self.notify("所見を書けるのは主任調査員と業務責任者です（閲覧のみ）", severity="warning")
+            return
+
+        def done(text) -> None:
+            if text is None:
+                return
+            set_closure(self.session, self.code, comment=text)
+            self._changed()
+            self.load()
+
+        current = self.review.closing_comment if self.review else ""
+        self.app.push_screen(
+            TextDialog("主任の所見", "指導終了報告の締めくくりに載ります", current, known=self.known), done
+        )
+
+    def action_write_report(self) -> None:
+        from inspect_tui.render.guidance import default_filename
+        from inspect_tui.services.review.queue import ReviewError
+        from inspect_tui.services.review.surveyor import guidance_report
+        from inspect_tui.system.paths import data_dir
+
+        try:
+            html = guidance_report(self.session, self.code, "html", allow_draft=True, issued=self.today)
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        folder = data_dir() / "reports"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / default_filename(self.code, "html", self.today)
+        path.write_text(html, encoding="utf-8")
+        state = "" if self.review and self.review.complete else "（10件目の点検前のため作成途中）"
+        self.notify(f"指導終了報告を書き出しました{state}: {path}", timeout=10)
+
+    def action_followup(self) -> None:
+        from inspect_tui.tui.screens.review.check import open_check_screen
+
+        if not self.review:
+            return
+        pending = [f for f in self.review.followups if f.done_on is None]
+        if not pending:
+            self.notify("3か月・6か月後の習熟度確認はどちらも記録済みです")
+            return
+        open_check_screen(self, self.session, kind=pending[0].kind, surveyor=self.code)
+
+    def action_visit(self) -> None:
+        from inspect_tui.services.review.queue import ReviewError
+        from inspect_tui.services.review.surveyor import log_accompanied_visit
+        from inspect_tui.tui.screens.review.dialogs import VisitDialog
+
+        def done(result) -> None:
+            if result is None:
+                return
+            day, purpose, case_no = result
+            try:
+                log_accompanied_visit(self.session, self.code, day, purpose, case_no=case_no)
+            except ReviewError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._changed()
+            self.load()
+
+        label = f"{self.review.name}（{self.code}）" if self.review else self.code
+        self.app.push_screen(VisitDialog(label, self.today, known=self.known), done)
+
+    def action_blind(self) -> None:
+        from inspect_tui.services.review.calibration import request_blind_check
+        from inspect_tui.services.review.queue import ReviewError
+        from inspect_tui.services.review.queue import chiefs as chief_list
+        from inspect_tui.tui.screens.review.dialogs import ChoiceDialog
+
+        form = self._selected_form()
+        if form is None or form.check is None:
+            self.notify("点検済みの件目を選んでください")
+            return
+        chiefs = [(c, f"{n}（{c}）") for c, n in chief_list(self.session) if c != form.check.inspector]
+
+        def done(code) -> None:
+            if not code:
+                return
+            try:
+                request_blind_check(self.session, form.check.id, code)
+            except ReviewError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.notify(f"{code} にブラインド点検を依頼しました（結果は終わるまで見せません）")
+            self._changed()
+
+        self.app.push_screen(ChoiceDialog(f"{form.form_no}件目のブラインド点検を依頼する主任", chiefs), done)
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_cursor_left(self) -> None:
+        self.query_one(DataTable).action_cursor_left()
+
+    def action_cursor_right(self) -> None:
+        self.query_one(DataTable).action_cursor_right()
+
+
+def _result_cell(form, point: str) -> Text:
+    """A form's result on a point in at most 7 cells: OK, 未, or the worst severity (+ if more)."""
+    if not form.checked:
+        return Text("未", style="dim", justify="center")
+    found = [f for f in form.findings if f.point == point]
+    if not found:
+        ok = form.check.outcomes.get(point) == "ok"
+        return Text("OK" if ok else "－", style="green" if ok else "dim", justify="center")
+    worst = max(found, key=lambda f: rules.SEVERITY_RANK[f.severity]).severity
+    label = rules.SEVERITY_LABELS[worst] + ("+" if len(found) > 1 else "")
+    return Text(label, style="bold red" if worst == "serious" else "yellow", justify="center")
+
+
+def _me(session) -> str | None:
+    from inspect_tui.services.review.queue import my_code
+
+    return my_code(session)
