@@ -76,6 +76,9 @@ def empty_with_roster(src_db: Path, out: Path) -> Path:
     for p in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
         p.unlink(missing_ok=True)
     db = open_database(out)
+    from inspect_tui.store.users import ensure_first_manager
+
+    ensure_first_manager(db)  # whoever runs the benchmark owns the file: its manager imports
     db.conn.execute("ATTACH DATABASE ? AS src", (f"file:{src_db}?mode=ro",))
     db.conn.execute("INSERT INTO surveyors SELECT * FROM src.surveyors")
     db.conn.execute("DETACH DATABASE src")

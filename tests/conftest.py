@@ -40,10 +40,10 @@ def _login_as_tester(mp: pytest.MonkeyPatch) -> None:
     """
     import os
 
-    from inspect_tui.services.trust import identity
+    from inspect_tui.system import osuser
 
-    real = identity.login_of_uid
-    mp.setattr(identity, "login_of_uid", lambda uid: "tester" if uid == os.getuid() else real(uid))
+    real = osuser.login_of_uid
+    mp.setattr(osuser, "login_of_uid", lambda uid: "tester" if uid == os.getuid() else real(uid))
 
 
 @pytest.fixture

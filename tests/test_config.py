@@ -438,7 +438,7 @@ def test_checking_the_file_alone_does_not_load_textual():
 
     code = (
         "import sys\nfrom inspect_tui.services.config_check import check_config\n"
-        "check_config(keys=False, indicators=False)\n"
+        "check_config(keys=None, indicators=False)\n"
         "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

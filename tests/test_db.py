@@ -16,10 +16,16 @@ def test_new_database_is_owner_only_wal_and_migrated(db_path):
     assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    # whoever creates a database is its first manager
-    assert [tuple(r) for r in db.conn.execute("SELECT login, role FROM users")] == [("tester", "manager")]
     assert permission_warning(db_path) is None
     db.close()
+
+
+def test_the_first_session_on_a_new_file_registers_its_owner_as_manager(db_path):
+    from inspect_tui.services.session import open_session
+
+    with open_session(db_path) as s:
+        rows = [tuple(r) for r in s.db.conn.execute("SELECT login, role FROM users")]
+    assert rows == [("tester", "manager")]
 
 
 def test_older_file_is_upgraded_in_place(db_path):

@@ -6,7 +6,8 @@ import datetime as dt
 import json
 
 from inspect_tui.core.pareto import pareto
-from inspect_tui.render.pareto import chart_lines, render_pareto
+from inspect_tui.render.charts import chart_lines
+from inspect_tui.render.formats import render as render_pareto
 from inspect_tui.render.textwidth import width
 from inspect_tui.services.quality.pareto import ParetoReport
 
@@ -53,7 +54,15 @@ def test_every_format():
     )
     html = render_pareto(r, "html")
     assert "size: A4" in html and "█" in html and "<script" not in html
-    assert isinstance(render_pareto(r, "xlsx"), bytes)
+    data = render_pareto(r, "xlsx")
+    assert isinstance(data, bytes)
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    [chart] = sheet._charts  # a native Excel chart: the bars and the running share
+    assert chart.title is not None
 
 
 def test_empty_period():

@@ -279,24 +279,17 @@ def test_quality_alerts_for_the_dashboard(qs):
 def test_the_monthly_report_gets_the_three_sections(qs):
     from inspect_tui.core.metrics import month_period
     from inspect_tui.render.formats import render
-    from inspect_tui.services.quality.monthly import register_monthly_sections
-    from inspect_tui.services.reports.monthly import MONTHLY_SECTIONS, build_monthly
+    from inspect_tui.services.reports.monthly import build_monthly
 
-    saved = dict(MONTHLY_SECTIONS)
-    try:
-        register_monthly_sections()
-        c = q.save_complaint(
-            qs, complaint(received_at="2027-05-10 10:00", case_no="2027-0001", content="内容は帳票に出ない")
-        )
-        q.save_problem(
-            qs,
-            {"title": "連絡手順", "owner": "主任A", "opened_on": "2027-05-11", "due_on": "2027-05-20"},
-            [("complaint", c)],
-        )
-        text = render(build_monthly(qs, month_period(2027, 5), dt.date(2027, 6, 15)), "text")
-        assert all(f". {h}\n" in text for h in ("苦情対応", "インシデント・アクシデント", "課題管理"))
-        assert "2027-0001" in text and "連絡手順" in text and "期限超過" in text
-        assert "内容は帳票に出ない" not in text
-    finally:
-        MONTHLY_SECTIONS.clear()
-        MONTHLY_SECTIONS.update(saved)
+    c = q.save_complaint(
+        qs, complaint(received_at="2027-05-10 10:00", case_no="2027-0001", content="内容は帳票に出ない")
+    )
+    q.save_problem(
+        qs,
+        {"title": "連絡手順", "owner": "主任A", "opened_on": "2027-05-11", "due_on": "2027-05-20"},
+        [("complaint", c)],
+    )
+    text = render(build_monthly(qs, month_period(2027, 5), dt.date(2027, 6, 15)), "text")
+    assert all(f". {h}\n" in text for h in ("苦情対応", "インシデント・アクシデント", "課題管理"))
+    assert "2027-0001" in text and "連絡手順" in text and "期限超過" in text
+    assert "内容は帳票に出ない" not in text

@@ -99,8 +99,11 @@ def test_bad_month_is_reported_before_the_database_is_looked_for(tmp_path, capsy
     assert "月は1〜12" in capsys.readouterr().err
 
 
-def test_xlsx_default_name_without_personal_data(db, tmp_path, monkeypatch, capsys):
+def test_xlsx_to_a_terminal_gets_its_default_name_without_personal_data(db, tmp_path, monkeypatch, capsys):
+    import sys
+
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)  # a terminal would show the bytes
     assert main(["report", "monthly", "--month", "2027-05", "--format", "xlsx", "--db", db]) == 0
     assert (tmp_path / "monthly_2027-05.xlsx").exists()
     assert "monthly_2027-05.xlsx" in capsys.readouterr().err
@@ -145,3 +148,20 @@ def test_note_round_trip(db, capsys):
     assert "点検表を見直した" in capsys.readouterr().out
     assert main(["report", "monthly", "--month", "2027-05", "--format", "md", "--db", db]) == 0
     assert "点検表を見直した" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("output", [[], ["-o", "-"]])
+def test_every_format_reaches_standard_output(db, output):
+    """For an SSH client: `ssh … 'inspect-tui report monthly --format xlsx' > monthly.xlsx`."""
+    import subprocess
+    import sys
+
+    for fmt, start in (("xlsx", b"PK"), ("json", b"{"), ("csv", b"\xef\xbb\xbf")):
+        r = subprocess.run(
+            [sys.executable, "-m", "inspect_tui", "report", "monthly", "--month", "2027-05",
+             "--format", fmt, *output, "--db", db],
+            capture_output=True, timeout=60,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr.decode()
+        assert r.stdout.startswith(start), fmt
+        assert b"\xe6\x9b\xb8\xe3\x81\x8d\xe5\x87\xba\xe3\x81\x97" not in r.stderr  # 書き出し: no file

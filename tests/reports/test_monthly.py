@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from inspect_tui.core.metrics import parse_month
-from inspect_tui.services.reports.monthly import MONTHLY_SECTIONS, build_monthly, register_monthly_section
+from inspect_tui.services.reports.monthly import build_monthly
 
 from .conftest import add_case, d, exclude
 
@@ -233,39 +233,43 @@ def test_no_price_gives_no_fake_yen(session, may):
     assert "単価が設定されていません" in render(r, "text")
 
 
-def test_notes_and_placeholders(session, may, monkeypatch):
+def test_notes_and_the_features_sections(session, may):
     from inspect_tui.render.formats import render
-    from inspect_tui.services.reports import monthly as reports
-    from inspect_tui.services.reports.monthly import _placeholder, set_monthly_note
+    from inspect_tui.services.reports.monthly import set_monthly_note
 
-    # as if the review and quality features were not installed
-    monkeypatch.setattr(
-        reports,
-        "MONTHLY_SECTIONS",
-        {
-            "first_ten": _placeholder("初任者の重点チェック"),
-            "complaints": _placeholder("苦情"),
-            "incidents": _placeholder("事故・インシデント"),
-        },
-    )
     m = parse_month("2027-05")
     set_monthly_note(session, m, "problems", "連絡の遅れが2件あった")
     text = render(build_monthly(session, m, d("2027-06-15")), "text")
     assert "連絡の遅れが2件あった" in text
-    assert text.count("（未記録）") == 4  # first-ten, complaints, incidents, improvements
-    assert "苦情" in text and "0 件" not in text
+    assert text.count("（未記録）") == 1  # the improvements nobody wrote
+    for heading in (
+        "初任者の重点チェック（1〜10件目）の実施",
+        "苦情対応",
+        "インシデント・アクシデント",
+        "課題管理",
+    ):
+        assert f". {heading}\n" in text, heading
+    assert "当月に終えた重点チェックはありません" in text
 
 
-def test_a_feature_can_register_a_section(session, may, monkeypatch):
-    from inspect_tui.render.formats import render
-    from inspect_tui.services.reports.monthly import ExtraSection
+def test_the_json_reads_only_what_it_prints(session, may):
+    """--format json holds counts, deadlines and billing: the notes and the other features'
+    sections are never read for it (they were: 19 of its 33 statements)."""
+    from inspect_tui.services.reports.monthly import set_monthly_note
 
-    monkeypatch.setitem(MONTHLY_SECTIONS, "complaints", MONTHLY_SECTIONS["complaints"])
-    register_monthly_section(
-        "complaints", lambda s, m, a: ExtraSection("苦情", paragraphs=["苦情 1 件（対応済）"])
-    )
-    text = render(build_monthly(session, parse_month("2027-05"), d("2027-06-15")), "text")
-    assert "苦情 1 件（対応済）" in text
+    m = parse_month("2027-05")
+    set_monthly_note(session, m, "problems", "連絡の遅れ")
+    statements: list[str] = []
+    session.db.conn.set_trace_callback(statements.append)
+    try:
+        data = build_monthly(session, m, d("2027-06-15"), readable=False).to_json()
+    finally:
+        session.db.conn.set_trace_callback(None)
+    assert set(data) == {"month", "as_of", "counts", "deadlines", "billing"}
+    read = " ".join(statements).lower()
+    for table in ("complaints", "incidents", "problems", "review_checks", "settings where key >= ?"):
+        assert table not in read, table
+    assert len(statements) <= 16
 
 
 def test_no_personal_data_in_any_format(session, may):

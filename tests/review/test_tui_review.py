@@ -86,7 +86,10 @@ async def test_full_ten_form_review_then_report(review_db, tmp_path):
     assert review.forms[0].check.guidance == "特記事項の書き方"
     assert review.forms[0].check.findings[0].item_code == "2-1"
     assert all(f.check.minutes >= 1 for f in review.forms)
-    html = sr.guidance_report(s, "S010", "html")
+    from inspect_tui.render.formats import render
+    from inspect_tui.services.review.guidance import guidance_report
+
+    html = render(guidance_report(s, "S010"), "html")
     assert "改善を確認" in html and "試験" not in html
     s.close()
     from inspect_tui.system.paths import data_dir

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from inspect_tui.services.cases.steps import ConflictError, add_deadline_exception, record_step
-from inspect_tui.services.trust.permissions import AuditFilter, audit_rows, record_audit
+from inspect_tui.services.trust.audit import AuditFilter, audit_rows, record_audit
 from inspect_tui.store.audit import query_audit, verify_chain
 
 from .conftest import D, add_case

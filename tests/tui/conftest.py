@@ -24,7 +24,9 @@ def make_app(path: Path, **config_fields):
     from inspect_tui.tui.app import InspectApp
 
     theme = config_fields.pop("theme_arg", None)
-    return InspectApp(path, config=Config(**config_fields), theme=theme)
+    from inspect_tui.tui.keymap import keymap_problems
+
+    return InspectApp(path, config=Config(**config_fields), theme=theme, check_keys=keymap_problems)
 
 
 async def settle(pilot, rounds: int = 4) -> None:

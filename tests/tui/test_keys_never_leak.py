@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.keys import _character_to_key
 from textual.widgets import TextArea
 
-from inspect_tui.tui import bindings
 from inspect_tui.tui.screens.confirm import ConfirmDialog
 from tui.conftest import settle, switch_login
 
@@ -37,7 +36,9 @@ SAVES_ON_CTRL_S = ("StepDialog", "NotesScreen", "ComplaintForm", "IncidentForm",
 
 
 def _declared_bindings() -> list[Binding]:
-    return bindings.declared_bindings()
+    from inspect_tui.tui.keymap import declared_bindings
+
+    return declared_bindings()
 
 
 def _char(key: str) -> str | None:

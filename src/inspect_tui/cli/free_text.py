@@ -33,7 +33,7 @@ def check(args: argparse.Namespace, fields: Mapping[str, str | None], known=None
 
 def guard(args: argparse.Namespace, warnings: list) -> list:
     """--strict and something looks like personal data: refuse (exit 2, nothing written)."""
-    from inspect_tui.cli.main import UserError
+    from inspect_tui.cli.common import UserError
     from inspect_tui.services.trust.free_text import ADVICE, warnings_text
 
     if warnings and getattr(args, "strict", False):

@@ -7,11 +7,11 @@ field in Japanese and exits 2; nothing is written.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from inspect_tui.cli import free_text as free
-from inspect_tui.cli.main import EXIT_FAIL, EXIT_OK, UserError, _date, _out, _session, _write
+from inspect_tui.cli.common import EXIT_OK, UserError, _date, _out, _session
+from inspect_tui.core.document import FORMATS
 
 WARNING = (
     "注意: 内容の欄に申請者の氏名・被保険者番号などの個人情報を書かないでください（依頼番号で特定します）。"
@@ -205,12 +205,9 @@ def cmd_problem(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- pareto
 def cmd_pareto(args: argparse.Namespace) -> int:
-    from inspect_tui.render.formats import EXTENSIONS
-    from inspect_tui.render.pareto import render_pareto
+    from inspect_tui.cli.common import emit
     from inspect_tui.services.quality.pareto import pareto_report
 
-    if args.format == "xlsx" and not args.output:
-        raise UserError("xlsx は -o FILE で書き出し先を指定してください")
     with _session(args) as s:
         report = _run(
             pareto_report,
@@ -222,19 +219,7 @@ def cmd_pareto(args: argparse.Namespace) -> int:
             surveyor=args.surveyor,
             kind=args.kind,
         )
-    data = render_pareto(report, args.format)
-    if args.output:
-        from inspect_tui.render.output import OutputError, resolve_output, write_output
-
-        name = f"pareto_{args.of}_{args.date_from:%Y%m%d}-{args.date_to:%Y%m%d}.{EXTENSIONS[args.format]}"
-        try:
-            path = resolve_output(args.output, name)
-            write_output(path, data)
-        except OutputError as exc:
-            raise UserError(str(exc), EXIT_FAIL) from None
-        print(f"書き出しました: {path}", file=sys.stderr)
-    else:
-        _write(data if isinstance(data, str) else "")
+    emit(report, args.format, args.output, report.default_filename(args.format))
     return EXIT_OK
 
 
@@ -257,9 +242,7 @@ def add_pareto_arguments(p: argparse.ArgumentParser) -> None:
         help="種別（苦情: serious / minor、事故: incident / accident / security、"
         "指摘: focused / routine / followup3 / followup6 / post）",
     )
-    p.add_argument(
-        "--format", default="text", choices=("text", "md", "csv", "json", "html", "xlsx"), help="出力形式"
-    )
+    p.add_argument("--format", default="text", choices=FORMATS, help="出力形式")
     p.add_argument("-o", "--output", metavar="FILE", help="書き出すファイル（xlsx では必須）")
 
 

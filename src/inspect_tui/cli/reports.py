@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 
 def _cli():
-    from inspect_tui.cli import main as cli
+    from inspect_tui.cli import common as cli
 
     return cli
 
@@ -60,24 +59,9 @@ def _require_indicators(kind: str) -> None:
 
 
 def _emit(report, fmt: str, kind: str, period_key: str, out: str | None) -> None:
-    from inspect_tui.render.formats import default_filename, render
-    from inspect_tui.render.output import OutputError, resolve_output, write_output
+    from inspect_tui.render.formats import default_filename
 
-    data = render(report, fmt)
-    if (out is None and fmt != "xlsx") or out == "-":
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            _cli()._write(data)
-        return
-    name = default_filename(kind, period_key, fmt)
-    try:
-        path = resolve_output(out, name) if out else Path(name)
-        write_output(path, data)
-    except OutputError as exc:
-        cli = _cli()
-        raise cli.UserError(str(exc), cli.EXIT_FAIL) from None
-    print(f"書き出しました: {path}", file=sys.stderr)
+    _cli().emit(report, fmt, out, default_filename(kind, period_key, fmt))
 
 
 def cmd_monthly(args: argparse.Namespace) -> int:
@@ -98,7 +82,7 @@ def cmd_monthly(args: argparse.Namespace) -> int:
                 month,
                 as_of,
                 args.unit_price,
-                with_late_cases=args.format in ("text", "md", "csv", "html", "xlsx"),
+                readable=args.format != "json",
             )
         except ReportError as exc:
             raise _user_error(str(exc)) from None

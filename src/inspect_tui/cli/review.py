@@ -1,19 +1,19 @@
 """``inspect-tui guidance``: the guidance completion report (指導終了報告) of a new surveyor.
 
-Registered by cli.build_parser through COMMAND_MODULES. Imports nothing heavy
-until the command runs.
+Registered by cli.main.build_parser. Imports nothing heavy until the command runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
+
+from inspect_tui.core.document import FORMATS
 
 
 def cmd_guidance(args: argparse.Namespace) -> int:
-    from inspect_tui.cli.main import EXIT_FAIL, EXIT_OK, UserError, _out, _session, _write
+    from inspect_tui.cli.common import EXIT_FAIL, EXIT_OK, UserError, _out, _session, emit
+    from inspect_tui.services.review.guidance import ReportNotReady, guidance_report
     from inspect_tui.services.review.queue import ReviewError, new_surveyors
-    from inspect_tui.services.review.surveyor import ReportNotReady, guidance_report
 
     with _session(args) as s:
         if args.list or not args.surveyor:
@@ -28,24 +28,12 @@ def cmd_guidance(args: argparse.Namespace) -> int:
             _out("\n".join(lines))
             return EXIT_OK
         try:
-            text = guidance_report(s, args.surveyor, args.format, allow_draft=args.draft)
+            report = guidance_report(s, args.surveyor, allow_draft=args.draft)
         except ReportNotReady as exc:
             raise UserError(str(exc), EXIT_FAIL) from None
         except ReviewError as exc:
             raise UserError(str(exc)) from None
-    if args.output:
-        from inspect_tui.core.today import today_jp
-        from inspect_tui.render.guidance import default_filename
-        from inspect_tui.render.output import OutputError, resolve_output, write_output
-
-        try:  # a folder: a file name with the surveyor code only
-            path = resolve_output(args.output, default_filename(args.surveyor, args.format, today_jp()))
-            write_output(path, text)
-        except OutputError as exc:
-            raise UserError(str(exc), EXIT_FAIL) from None
-        print(f"書き出しました: {path}", file=sys.stderr)
-    else:
-        _write(text)
+    emit(report, args.format, args.output, report.default_filename(args.format))
     return EXIT_OK
 
 
@@ -59,9 +47,7 @@ GUIDANCE_DESCRIPTION = (
 def add_guidance_arguments(g: argparse.ArgumentParser) -> None:
     """The guidance options; also for an alias such as ``report guidance`` (then set func=cmd_guidance)."""
     g.add_argument("--surveyor", metavar="CODE", help="調査員コード")
-    g.add_argument(
-        "--format", choices=("text", "md", "html", "json"), default="text", help="形式（既定 text）"
-    )
+    g.add_argument("--format", choices=FORMATS, default="text", help="形式（既定 text）")
     g.add_argument(
         "-o",
         "--output",

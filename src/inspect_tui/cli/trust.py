@@ -1,6 +1,6 @@
 """Trust subcommands: whoami, users, audit, purge, backup, restore.
 
-Registered by cli.build_parser (COMMAND_MODULES); ``apply_identity`` is called
+Registered by cli.main.build_parser; ``apply_identity`` is called
 by cli.main before a command runs (``--as`` and SSH forced commands).
 """
 
@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from inspect_tui.cli.main import EXIT_FAIL, EXIT_OK, UserError, _date, _db_path, _out, _session
+from inspect_tui.cli.common import EXIT_FAIL, EXIT_OK, UserError, _date, _db_path, _out, _session
 
 
 # --------------------------------------------------------------------------- identity
@@ -19,7 +19,7 @@ def apply_identity(
     make_parser: Callable[[], argparse.ArgumentParser], args: argparse.Namespace, argv: Sequence[str] | None
 ):
     """Honour ``--as`` and SSH_ORIGINAL_COMMAND; returns the (possibly re-parsed) arguments."""
-    from inspect_tui.cli.main import cmd_app
+    from inspect_tui.cli.app import cmd_app
     from inspect_tui.services.trust.identity import IdentityError, establish, forced_argv
 
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -67,13 +67,13 @@ def _refuse_server_files(args: argparse.Namespace) -> None:
 
 
 def cmd_whoami(args: argparse.Namespace) -> int:
+    from inspect_tui.core.roles import ROLE_LABELS
     from inspect_tui.services.trust.identity import acting_as, setup_of
-    from inspect_tui.services.trust.permissions import role_of
-    from inspect_tui.store.users import ROLE_LABELS, get_user
+    from inspect_tui.services.trust.permissions import role_of, user_of
 
     with _session(args) as s:
         role = role_of(s)
-        user = get_user(s.db, s.who)
+        user = user_of(s)
         code = user["surveyor_code"] if user is not None else None
         setup = setup_of(s.db.path)
     note = "" if user is not None else "（未登録: 閲覧のみ。業務責任者に登録を依頼してください）"
@@ -92,8 +92,9 @@ def cmd_whoami(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- users
 def cmd_users(args: argparse.Namespace) -> int:
+    from inspect_tui.core.roles import ROLE_LABELS
+    from inspect_tui.services.errors import UserError as UsersError
     from inspect_tui.services.trust import permissions as trust
-    from inspect_tui.store import users
 
     with _session(args, create=args.action == "add") as s:  # a new file's owner registers people first
         try:
@@ -104,30 +105,27 @@ def cmd_users(args: argparse.Namespace) -> int:
                 trust.remove_user(s, args.login)
                 _out(f"{args.login}: 登録を消しました")
             else:
-                trust.require(s, "users.manage")
-                rows = users.list_users(s.db)
+                rows = trust.list_users(s)
                 _out(
                     "\n".join(
-                        f"{r['login']:<16} {r['role']:<8} {users.ROLE_LABELS[r['role']]:<8}"
+                        f"{r['login']:<16} {r['role']:<8} {ROLE_LABELS[r['role']]:<8}"
                         f" {r['surveyor_code'] or '-':<10} {r['created_at'][:10]}"
                         for r in rows
                     )
                     or "（登録なし）"
                 )
-        except users.UserError as exc:
+        except UsersError as exc:
             raise UserError(str(exc)) from None
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- audit
 def cmd_audit(args: argparse.Namespace) -> int:
-    from inspect_tui.services.trust.permissions import AuditFilter, audit_rows, require
-    from inspect_tui.store.audit import verify_chain
+    from inspect_tui.services.trust.audit import AuditFilter, audit_rows, verify
 
     with _session(args) as s:
         if args.action == "verify":
-            require(s, "audit.read")
-            report = verify_chain(s.db)
+            report = verify(s)
             if not report.ok:
                 lines = [f"監査記録に改ざんの跡があります（{len(report.problems)} か所）:"]
                 lines += [f"  {p}" for p in report.problems[:50]]
@@ -195,10 +193,9 @@ def _confirm(question: str) -> bool:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from inspect_tui.services.trust.backup import BackupError, restore
+    from inspect_tui.services.errors import DatabaseError
+    from inspect_tui.services.trust.backup import BackupError, check_file, restore
     from inspect_tui.services.trust.permissions import require
-    from inspect_tui.store.backup import check_file
-    from inspect_tui.store.db import DatabaseError
 
     path = _db_path(args)
     source = Path(args.file).expanduser()

@@ -41,6 +41,25 @@ class Mark:
 
 Cell = str | int | Mark | None
 
+#: Every format a document prints in, and the file name extension of each.
+FORMATS = ("text", "md", "csv", "json", "html", "xlsx")
+EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html", "xlsx": "xlsx"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of a table's first ``rows`` rows, for the renderers that can draw one (xlsx):
+    bars of the ``bar_column`` against the labels of the ``label_column`` and, optionally,
+    a line of ``line_values`` (shares, 0 to 1) on a second axis."""
+
+    title: str
+    label_column: int
+    bar_column: int
+    bar_title: str
+    rows: int
+    line_values: tuple[float, ...] = ()
+    line_title: str = ""
+
 
 @dataclass
 class Table:
@@ -48,6 +67,8 @@ class Table:
     rows: list[list[Cell]]
     align: list[str] | None = None  # "l" | "r" | "c" per column; default: numbers right
     caption: str = ""
+    dense: bool = False  # many columns: printed smaller and unwrapped
+    chart: Chart | None = None
 
     def aligns(self) -> list[str]:
         if self.align:
@@ -72,8 +93,10 @@ class Doc:
     title: str
     facts: list[tuple[str, str]]  # (label, value): 対象期間, 基準日, 発行日 …
     sections: list[Section]
-    signature: bool = True  # the html gets a 業務責任者 印 box
+    #: who signs or stamps it: a box each in html, a line in text and md (empty: nobody)
+    seals: tuple[str, ...] = ("業務責任者",)
     note: str = ""  # one line under the facts
+    seals_at_end: bool = False  # the boxes after the last section (a record signed when done)
 
 
 def cell_text(v: Cell, *, symbols: bool = False) -> str:

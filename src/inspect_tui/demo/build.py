@@ -55,7 +55,8 @@ from inspect_tui.demo.rows import (
     Tally,
 )
 from inspect_tui.demo.staff import NEW_HIRES, SURVEYOR_COLUMNS, code_of
-from inspect_tui.store.db import Database, open_database, register_owner_as_manager, rollback
+from inspect_tui.store.db import Database, open_database, rollback
+from inspect_tui.store.users import register_owner_as_manager
 
 MAX_YEARS = 30
 MAX_DISTRICTS = 100
@@ -121,7 +122,7 @@ def build_demo(
     tmp = path.with_name(path.name + ".tmp")
     _remove([tmp, *_sidecars(tmp)])
     try:
-        db = open_database(tmp, register_owner=False)
+        db = open_database(tmp)
         try:
             tally = _fill(db, seed=seed, today=today, years=years, districts=districts)
         finally:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.calendar import SUPPORTED_TO, BusinessCalendar
+from inspect_tui.demo.plan import Plan
 from inspect_tui.demo.rows import (
     CANCEL_NOTES,
     DELAY_REASONS,
@@ -121,71 +122,6 @@ def load_names() -> Names:
     with open(data_file("demo_names.toml"), "rb") as fh:
         doc = tomllib.load(fh)
     return Names(doc["surnames"], doc["female_elderly"], doc["male_elderly"], doc["staff_given"])
-
-
-class Plan:
-    """One case being generated: fixed facts plus step indexes (business days)."""
-
-    __slots__ = (
-        "accept",
-        "accompanied",
-        "application",
-        "birth",
-        "cancel",
-        "contact",
-        "dispatch",
-        "district",
-        "exceptions",
-        "id",
-        "insured_no",
-        "insurer",
-        "name",
-        "note",
-        "path",
-        "place",
-        "received",
-        "redo",
-        "ret",
-        "seq",
-        "submit",
-        "surveyor",
-        "urgent",
-        "visit",
-        "ward",
-        "welfare",
-    )
-    id: int
-    seq: str  # the case number
-    district: int
-    ward: str
-    insurer: str
-    welfare: bool
-    urgent: bool
-    application: str
-    name: str
-    birth: int  # ordinal
-    insured_no: str
-    place: str
-    path: str  # normal | cancel | return | delay | resurvey
-    note: str
-    exceptions: tuple[str, ...]  # causes of deadline exclusions: "applicant", "city"
-    surveyor: str | None
-    accompanied: str | None
-    # business-day indexes (Generator.bd); steps after today are not yet taken
-    received: int
-    dispatch: int  # the office dispatched 0 or 1 business day before receipt
-    contact: int
-    visit: int
-    submit: int
-    accept: int
-    cancel: int | None
-    ret: int | None
-    redo: tuple[int, int, int] | None  # first visit, first submission, re-survey
-
-    def shift(self, delta: int, from_step: str = "contact") -> None:
-        steps = ("contact", "visit", "submit", "accept")
-        for s in steps[steps.index(from_step) :]:
-            setattr(self, s, getattr(self, s) + delta)
 
 
 class Generator:

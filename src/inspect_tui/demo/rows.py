@@ -15,7 +15,7 @@ from inspect_tui.store.cases import CASE_COLUMNS, DUE_COLUMNS
 from inspect_tui.store.retention import add_months
 
 if TYPE_CHECKING:
-    from inspect_tui.demo.gen import Generator, Plan
+    from inspect_tui.demo.plan import Plan, World
 
 HOME_INSURER = "神戸市"
 RETENTION_MONTHS = 3  # config.retention_months default
@@ -55,7 +55,7 @@ class Tally:
     review_checks: int = 0
 
 
-def materialize(gen: Generator, p: Plan, out: Output) -> None:
+def materialize(gen: World, p: Plan, out: Output) -> None:
     T, iso, rand, tally = gen.T, gen.iso, gen.rng.random, gen.tally
     n_times = len(TIMES)
     r = p.received
@@ -214,7 +214,7 @@ def visit_as_of_today(p: Plan, T: int) -> int | None:
     return visit
 
 
-def purge_run(gen: Generator, closed_ord: int) -> int:
+def purge_run(gen: World, closed_ord: int) -> int:
     """Index of the monthly purge that removes the personal data of a case closed then."""
     cached = gen.purge_cache.get(closed_ord)
     if cached is not None:
@@ -231,7 +231,7 @@ def purge_run(gen: Generator, closed_ord: int) -> int:
     return k
 
 
-def _visit_note(gen: Generator, p: Plan) -> str:
+def _visit_note(gen: World, p: Plan) -> str:
     note = f"{p.place}で訪問調査"
     if p.accompanied:
         chief = gen.by_code[p.accompanied].is_chief

@@ -14,10 +14,10 @@ from inspect_tui.demo.rows import DELAY_REASONS, visit_as_of_today
 from inspect_tui.demo.staff import NEW_HIRES
 
 if TYPE_CHECKING:
-    from inspect_tui.demo.gen import Generator, Plan
+    from inspect_tui.demo.plan import Plan, World
 
 
-def place_scenarios(gen: Generator) -> None:
+def place_scenarios(gen: World) -> None:
     rng, T = gen.rng, gen.T
     planted: set[int] = set()
     today_ord = gen.today.toordinal()
@@ -52,7 +52,7 @@ def place_scenarios(gen: Generator) -> None:
     place_new_hires(gen, planted)
 
 
-def place_new_hires(gen: Generator, planted: set[int]) -> None:
+def place_new_hires(gen: World, planted: set[int]) -> None:
     T = gen.T
     by_district: dict[int, list[Plan]] = {}
     for p in gen.recent:

@@ -17,7 +17,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from inspect_tui.services.config import DEFAULT_WARDS
+from inspect_tui.core.district import DEFAULT_WARDS
 
 PER_DISTRICT = 40
 EXTRA_WARDS = (("東灘区", "灘区", "中央区"), ("兵庫区", "北区", "西区"))

@@ -10,10 +10,9 @@ import json
 import re
 from typing import Any, Protocol
 
-from inspect_tui.core.document import Doc
+from inspect_tui.core.document import EXTENSIONS, FORMATS, Doc
 
-FORMATS = ("text", "md", "csv", "json", "html", "xlsx")
-EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html", "xlsx": "xlsx"}
+__all__ = ["EXTENSIONS", "FORMATS", "Renderable", "default_filename", "json_text", "render", "write"]
 
 
 class Renderable(Protocol):

@@ -39,6 +39,10 @@ p { margin: 1mm 0; }
 .sign { border-collapse: collapse; width: auto; margin: 0; }
 .sign th, .sign td { border: 1px solid #000; text-align: center; }
 .sign td { width: 28mm; height: 24mm; vertical-align: bottom; color: #999; font-size: 9pt; }
+.signs { display: flex; gap: 0; justify-content: flex-end; margin-top: 8mm; break-inside: avoid; }
+table.dense { font-size: 8.5pt; }
+table.dense th, table.dense td { white-space: nowrap; padding: 0.8mm 1mm; }
+.draft { border: 2px solid #000; padding: 2mm; font-weight: bold; }
 footer { margin-top: 8mm; font-size: 8.5pt; color: #444; border-top: 1px solid #999; padding-top: 1mm; }
 """
 
@@ -53,7 +57,7 @@ def _cell(v, align: str) -> str:
 def render_table(t: Table) -> str:
     t = clean_table(t)
     aligns = t.aligns()
-    parts = ["<table>"]
+    parts = ['<table class="dense">' if t.dense else "<table>"]
     if t.caption:
         parts.append(f"<caption>{escape(t.caption)}</caption>")
     parts.append("<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in t.headers) + "</tr></thead>")
@@ -67,14 +71,16 @@ def render_table(t: Table) -> str:
 def render(doc: Doc) -> str:
     doc = clean(doc)
     facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in doc.facts)
-    sign = (
-        '<table class="sign" aria-label="押印欄"><tr><th>業務責任者</th></tr><tr><td>印</td></tr></table>'
-        if doc.signature
-        else ""
+    seals = "".join(
+        f'<table class="sign"><tr><th>{escape(who)}</th></tr><tr><td>印</td></tr></table>'
+        for who in doc.seals
     )
-    body = [f"<h1>{escape(doc.title)}</h1>", f'<div class="facts"><dl>{facts}</dl>{sign}</div>']
+    top = f'<div class="signs" aria-label="押印欄">{seals}</div>' if seals and not doc.seals_at_end else ""
+    body = [f"<h1>{escape(doc.title)}</h1>", f'<div class="facts"><dl>{facts}</dl>{top}</div>']
     if doc.note:
-        body.append(f"<p>{escape(doc.note)}</p>")
+        body.append(
+            f'<p class="draft">{escape(doc.note)}</p>' if doc.seals_at_end else f"<p>{escape(doc.note)}</p>"
+        )
     for sec in doc.sections:
         body.append(f"<section><h2>{escape(sec.heading)}</h2>")
         for t in sec.tables:
@@ -85,6 +91,8 @@ def render(doc: Doc) -> str:
             )
         body += [f"<p>{escape(p)}</p>" for p in sec.paragraphs]
         body.append("</section>")
+    if seals and doc.seals_at_end:
+        body.append(f'<div class="signs" aria-label="押印欄">{seals}</div>')
     issued = dict(doc.facts).get("発行日", "")
     body.append(f"<footer>{escape(doc.title)}　{escape(issued)}　inspect-tui</footer>")
     return (

@@ -35,4 +35,8 @@ def render(doc: Doc) -> str:
             out += ["", render_table(t) if t.rows else "（該当なし）"]
         for p in sec.paragraphs:
             out += ["", p]
+    if doc.seals_at_end and doc.seals:
+        from inspect_tui.render.text import sign_line
+
+        out += ["", "---", "", sign_line(doc)]
     return "\n".join(out) + "\n"

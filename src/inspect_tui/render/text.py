@@ -45,4 +45,11 @@ def render(doc: Doc, width: int = 80) -> str:
             out.append("")
             for p in sec.paragraphs:
                 out += wrap(p, width)
+    if doc.seals_at_end and doc.seals:
+        out += ["", sign_line(doc)]
     return "\n".join(out) + "\n"
+
+
+def sign_line(doc: Doc) -> str:
+    """主任調査員 印: ____  業務責任者 印: ____ (text and md: the html draws boxes)."""
+    return "    ".join(f"{who} 印: ____________________" for who in doc.seals)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 
-from inspect_tui.core.document import Doc, Mark, cell_text, clean
+from inspect_tui.core.document import Chart, Doc, Mark, cell_text, clean
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
@@ -37,6 +37,34 @@ def _value(v):
     text = cell_text(v)
     # never let a cell be read as a formula
     return "'" + text if text.startswith("=") else text
+
+
+def _add_chart(ws, chart: Chart, head_row: int, columns: int, anchor: str) -> None:
+    """A native Excel chart of the table just written: bars, and the line on a second axis."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    first, last = head_row + 1, head_row + chart.rows
+    bars = BarChart()
+    bars.title = chart.title
+    bars.y_axis.title = chart.bar_title
+    col = chart.bar_column + 1
+    bars.add_data(Reference(ws, min_col=col, min_row=head_row, max_row=last), titles_from_data=True)
+    bars.set_categories(Reference(ws, min_col=chart.label_column + 1, min_row=first, max_row=last))
+    if chart.line_values:
+        helper = columns + 2  # the line's numbers, one column right of the table
+        ws.cell(head_row, helper, value=chart.line_title)
+        for i, v in enumerate(chart.line_values[: chart.rows]):
+            ws.cell(first + i, helper, value=float(v)).number_format = "0.0%"
+        line = LineChart()
+        line.add_data(Reference(ws, min_col=helper, min_row=head_row, max_row=last), titles_from_data=True)
+        line.y_axis.axId = 200
+        line.y_axis.title = chart.line_title
+        line.y_axis.scaling.min = 0
+        line.y_axis.scaling.max = 1
+        line.y_axis.crosses = "max"
+        bars += line
+    bars.width, bars.height = 17, 8
+    ws.add_chart(bars, anchor)
 
 
 def render(doc: Doc) -> bytes:
@@ -74,6 +102,7 @@ def render(doc: Doc) -> bytes:
                 widths[col] = max(widths.get(col, 0), len(h) * 2 + 2)
             if title_row is None:
                 title_row = row
+            head_row = row
             for r in t.rows:
                 row += 1
                 for col, v in enumerate(r, 1):
@@ -84,6 +113,9 @@ def render(doc: Doc) -> bytes:
                     elif isinstance(v, Mark):
                         c.alignment = Alignment(horizontal="center")
                     widths[col] = max(widths.get(col, 0), len(cell_text(v)) * 2 + 2)
+            if t.chart is not None and t.chart.rows:
+                _add_chart(ws, t.chart, head_row, len(t.headers), anchor=f"A{row + 3}")
+                row += 18  # the chart's height in rows: what follows goes below it
             row += 1
         for p in sec.paragraphs:
             row += 1

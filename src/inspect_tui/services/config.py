@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from inspect_tui.core.district import DEFAULT_HOME_INSURER, DEFAULT_WARDS
 from inspect_tui.system.paths import config_path
 from inspect_tui.system.textfile import TextFileError, read_text
-
-DEFAULT_WARDS = ("長田区", "須磨区", "垂水区")
 
 EXAMPLE = """\
 # inspect-tui の設定ファイル
@@ -53,7 +52,7 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None
-    home_insurer: str = "神戸市"
+    home_insurer: str = DEFAULT_HOME_INSURER
     wards: tuple[str, ...] = DEFAULT_WARDS
     theme: str = "default"
     extra_closures: frozenset[dt.date] = frozenset()

@@ -7,20 +7,21 @@ indicators) refuses to run while it is broken. Each problem names a file, a
 line and a key:
 
 - the config file itself (unknown keys, bad values, not UTF-8, TOML errors);
-- its ``[keys]`` (tui/keymap.py: unknown ids and key names, collisions);
+- its ``[keys]``, by the checker the caller passes (tui/keymap.py knows the app's
+  keys: unknown ids and key names, collisions);
 - the indicator files ``sla_file`` and ``kpi_file`` name: missing, unreadable,
   not UTF-8, or an indicator with a key missing or wrong, at that file's own line.
 
-Imports Textual (for ``[keys]``) and the report services only when asked to
-check those parts.
+The report services are imported only when asked to check the indicators.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from inspect_tui.services.config import Config, line_of, quoted_key, read_config_file
+from inspect_tui.services.config import Config, line_of, read_config_file
 from inspect_tui.system.textfile import TextFileError, read_text
 
 INDICATOR_KINDS = ("sla", "kpi")
@@ -40,21 +41,6 @@ class ConfigReport:
 
 def _where(config: Config) -> str:
     return str(config.path) if config.path else "<config>"
-
-
-def keymap_problems(config: Config, text: str = "") -> tuple[dict[str, str], list[str]]:
-    """The usable part of [keys] and a ``file:line: keys."id": …`` message per problem."""
-    if not config.keys:
-        return {}, []
-    from inspect_tui.tui.keymap import check_keymap
-
-    good, problems = check_keymap(config.keys)
-    where = _where(config)
-    lines = {p.binding_id: line_of(text, "keys", p.binding_id) for p in problems}
-    return good, [
-        f"{where}:{lines[p.binding_id]}: keys.{quoted_key(p.binding_id)}: {p.message}"
-        for p in sorted(problems, key=lambda p: lines[p.binding_id])
-    ]
 
 
 def indicator_problems(
@@ -84,11 +70,18 @@ def indicator_problems(
     return config, problems
 
 
-def check_config(path: Path | None = None, *, keys: bool = True, indicators: bool = True) -> ConfigReport:
-    """The config at path (default: the XDG location) and what it points at."""
+#: (config, its text) -> (the usable part of [keys], a ``file:line: keys."id": …`` message per problem)
+KeyChecker = Callable[[Config, str], tuple[dict[str, str], list[str]]]
+
+
+def check_config(
+    path: Path | None = None, *, keys: KeyChecker | None = None, indicators: bool = True
+) -> ConfigReport:
+    """The config at path (default: the XDG location) and what it points at; ``keys`` checks
+    the [keys] table (the UI that owns the keys passes it)."""
     config, problems, text = read_config_file(path)
-    if keys and config.keys:
-        good, key_problems = keymap_problems(config, text)
+    if keys is not None and config.keys:
+        good, key_problems = keys(config, text)
         config = replace(config, keys=good)
         problems += key_problems
     if indicators:

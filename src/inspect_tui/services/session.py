@@ -11,8 +11,9 @@ from pathlib import Path
 
 from inspect_tui.core.calendar import BusinessCalendar, get_calendar
 from inspect_tui.services.config import Config, load_config
-from inspect_tui.services.trust.identity import current_login
-from inspect_tui.store.db import Database, open_database
+from inspect_tui.store.db import Database, open_database, permission_warning
+from inspect_tui.store.users import ensure_first_manager
+from inspect_tui.system.osuser import current_login
 
 
 @dataclass
@@ -41,4 +42,19 @@ def open_session(
     """A session on the database at db_path. With check (the default: the CLI and the app),
     an existing file must pass ``PRAGMA quick_check`` first (store.integrity): a damaged
     one raises DamagedDatabase, and nothing is reported from it or written to it."""
-    return Session(open_database(db_path, create=create, check=check), config or load_config())
+    db = open_database(db_path, create=create, check=check)
+    try:
+        ensure_first_manager(db)
+    except BaseException:
+        db.close()
+        raise
+    return Session(db, config or load_config())
+
+
+def reopen(s: Session) -> Session:
+    """A session of its own on the same file, for the same person (a background job that must
+    not share the app's session, which the app may close while the job still runs)."""
+    return Session(open_database(s.db.path, create=False), s.config, s.who)
+
+
+__all__ = ["Session", "open_session", "permission_warning", "reopen"]

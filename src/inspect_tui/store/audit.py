@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
-from inspect_tui.store.db import Database, rollback
+from inspect_tui.store.connection import Database, rollback
 
 GENESIS = "0" * 64
 

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspect_tui.store.db import Database, DatabaseError
+from inspect_tui.store.connection import Database, DatabaseError
 from inspect_tui.store.schema import SCHEMA_VERSION
 
 DEFAULT_KEEP = 14
@@ -291,7 +291,7 @@ def restore_into(db: Database, source: Path) -> None:
 
 def open_for_restore(path: Path) -> Database:
     """The database to restore into, without migrating it (it may be broken)."""
-    from inspect_tui.store.db import BUSY_TIMEOUT_MS
+    from inspect_tui.store.connection import BUSY_TIMEOUT_MS
 
     if path.is_dir():
         raise DatabaseError(f"{path} はフォルダです。データベースファイルのパスを指定してください")

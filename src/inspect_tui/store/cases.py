@@ -15,7 +15,7 @@ from typing import Any
 from inspect_tui.core.calendar import BusinessCalendar
 from inspect_tui.core.deadlines import case_deadlines, case_rules
 from inspect_tui.core.steps import DATE_FIELDS, derive_status
-from inspect_tui.store.db import Database
+from inspect_tui.store.connection import Database
 
 CASE_COLUMNS = (
     "case_no",

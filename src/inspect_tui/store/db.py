@@ -9,97 +9,26 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import threading
 from pathlib import Path
 
+from inspect_tui.store.connection import (
+    BUSY_TIMEOUT_MS,
+    Database,
+    DatabaseError,
+    connect,
+    rollback,
+)
 from inspect_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-BUSY_TIMEOUT_MS = 10_000
-
-
-class DatabaseError(Exception):
-    """A database we cannot use; the message says what to do."""
-
-
-class Database:
-    """One database file, with a connection per thread.
-
-    ``conn`` is the calling thread's own connection: the thread that opened the
-    database gets the one it was opened with, and any other thread (a TUI worker)
-    gets one of its own, opened on first use with the same settings. A
-    ``sqlite3.Connection`` must never be used by two threads at once: the UI
-    thread typing into a dialog while a worker waited for the write lock on the
-    shared connection crashed the process. ``close`` closes them all.
-    """
-
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
-        self.path = path
-        self.readonly = readonly
-        self._local = threading.local()
-        self._local.conn = conn
-        self._lock = threading.Lock()
-        self._conns: list[sqlite3.Connection] = [conn]
-        self._closed = False
-
-    def __repr__(self) -> str:
-        return f"Database(path={self.path!r})"
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            if self._closed:
-                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-            conn = _connect(self.path, self.readonly)
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.row_factory = sqlite3.Row
-            self._local.conn = conn
-            with self._lock:
-                self._conns = [c for c in self._conns if _is_open(c)] + [conn]
-        return conn
-
-    def close(self) -> None:
-        """Close every thread's connection (call it once the workers are done)."""
-        self._closed = True
-        with self._lock:
-            conns, self._conns = self._conns, []
-        for c in conns:
-            c.close()
-
-    def __enter__(self) -> Database:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def utils(self):
-        """A sqlite-utils view of the same connection (for upserts and introspection)."""
-        import sqlite_utils
-
-        return sqlite_utils.Database(self.conn)
-
-
-def rollback(conn: sqlite3.Connection) -> None:
-    """Undo the open transaction after a failed statement, keeping the first error.
-
-    Call it inside ``except``, then re-raise. SQLite rolls a transaction back by
-    itself after some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); a plain
-    ``ROLLBACK`` then raises "cannot rollback - no transaction is active" and that
-    second error replaced the real one (a full disk was reported as
-    "書き込めません（OperationalError）"). A ROLLBACK that fails for another reason
-    is noted on the error being handled, which stays the one raised.
-    """
-    if not conn.in_transaction:
-        return
-    try:
-        conn.execute("ROLLBACK")
-    except sqlite3.Error as second:
-        import sys
-
-        first = sys.exc_info()[1]
-        if first is not None:
-            first.add_note(f"ROLLBACK も失敗しました: {second}")
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "Database",
+    "DatabaseError",
+    "migrate",
+    "open_database",
+    "permission_warning",
+    "rollback",
+]
 
 
 def _make_private_dir(folder: Path) -> None:
@@ -112,38 +41,19 @@ def _make_private_dir(folder: Path) -> None:
         p.mkdir(mode=0o700)
 
 
-def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
-    """A connection with the app's settings (autocommit; transactions go through store.tx)."""
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
-    conn = sqlite3.connect(
-        uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return conn
-
-
-def _is_open(conn: sqlite3.Connection) -> bool:
-    try:
-        conn.total_changes  # noqa: B018 (raises once the connection is closed)
-    except sqlite3.ProgrammingError:
-        return False
-    return True
-
-
 def open_database(
     path: Path | str,
     *,
     create: bool = True,
     readonly: bool = False,
     check: bool = False,
-    register_owner: bool = True,
 ) -> Database:
     """Open (and migrate) the database at path; create it owner-only if absent.
 
     With check, an existing file must pass ``PRAGMA quick_check`` (store.integrity)
     before anything is written to it (journal mode, migrations) or read from it.
-    A file nobody is registered in gets its owner as its one manager, unless
-    ``register_owner`` is False (the demo builder registers the owner itself).
+    Who may use it is not decided here: services.session registers the file's
+    owner as its one manager when nobody is registered (store.users).
     """
     path = Path(path).expanduser()
     is_new = not path.exists()
@@ -169,7 +79,7 @@ def open_database(
             )
     conn: sqlite3.Connection | None = None
     try:
-        conn = _connect(path, readonly)
+        conn = connect(path, readonly)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         if conn is not None:
@@ -211,49 +121,7 @@ def open_database(
             conn.close()
             raise DatabaseError(f"{path} は古い版です。書き込みできる状態で一度開いて更新してください")
         migrate(db, version)
-    if register_owner and not readonly:
-        _register_first_manager(db)
     return db
-
-
-def file_owner_login(path: Path) -> str:
-    """The OS account that owns the file at path."""
-    from inspect_tui.services.trust.identity import login_of_uid
-
-    return login_of_uid(path.stat().st_uid)
-
-
-def _register_first_manager(db: Database) -> None:
-    """A database nobody is registered in gets exactly one manager: the OS user owning the file.
-
-    This runs for a new file, a 0-byte file being initialised and an old file
-    from before the users table; an empty users table never means "everyone is
-    a manager" (services.trust.role_of treats unregistered logins as monitors).
-    """
-    conn = db.conn
-    if conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
-        return
-    from inspect_tui.core.today import now_jp_iso
-
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        register_owner_as_manager(db, now_jp_iso())
-        conn.execute("COMMIT")
-    except BaseException:
-        rollback(conn)
-        raise
-
-
-def register_owner_as_manager(db: Database, at: str) -> str:
-    """Register the file's owner as a manager, audited (inside the caller's transaction)."""
-    from inspect_tui.store.audit import record_audit
-
-    owner = file_owner_login(db.path)
-    db.conn.execute(
-        "INSERT OR IGNORE INTO users (login, role, created_at) VALUES (?, 'manager', ?)", (owner, at)
-    )
-    record_audit(db, owner, "add", "user", owner, None, {"role": "manager", "surveyor_code": None}, at=at)
-    return owner
 
 
 def migrate(db: Database, from_version: int) -> None:

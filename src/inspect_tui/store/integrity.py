@@ -25,7 +25,7 @@ import stat
 import time
 from pathlib import Path
 
-from inspect_tui.store.db import DatabaseError
+from inspect_tui.store.connection import DatabaseError
 
 #: How long an ok check of an unchanged file is believed.
 CHECK_VALID_SECONDS = 24 * 3600

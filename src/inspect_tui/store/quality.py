@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from inspect_tui.store.db import Database
+from inspect_tui.store.connection import Database
 from inspect_tui.store.tx import write
 
 COMPLAINT_COLUMNS = (

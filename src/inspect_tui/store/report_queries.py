@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from inspect_tui.core.steps import DATE_FIELDS
-from inspect_tui.store.db import Database
+from inspect_tui.store.connection import Database
 from inspect_tui.store.tx import write
 
 #: Which step ends each deadline (same as services.case_view.DONE_BY).

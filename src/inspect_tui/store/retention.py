@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inspect_tui.store.audit import record_audit
-from inspect_tui.store.db import BUSY_TIMEOUT_MS, Database
+from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database
 from inspect_tui.store.tx import write
 
 PURGED_FIELDS = ("applicant_name", "insured_no", "birth_date")

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from inspect_tui.core.review import POINT_IDS, CaseForNumbering
-from inspect_tui.store.db import Database
+from inspect_tui.store.connection import Database
 
 
 def _d(v: str | None) -> dt.date | None:

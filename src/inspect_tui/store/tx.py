@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from inspect_tui.store.db import BUSY_TIMEOUT_MS, Database, rollback
+from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database, rollback
 
 #: How long a write waits for another writer before giving up, in seconds.
 WAIT_BUDGET_S = 30.0

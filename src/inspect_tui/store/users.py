@@ -4,11 +4,13 @@ which surveyor they are (their wards come from the surveyors table)."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from inspect_tui.core.roles import ROLE_LABELS, ROLES
 from inspect_tui.store.audit import record_audit
-from inspect_tui.store.db import Database
+from inspect_tui.store.connection import Database, rollback
 from inspect_tui.store.tx import write
+from inspect_tui.system import osuser
 
 __all__ = ["ROLES", "ROLE_LABELS", "UserError", "get_user", "list_users", "remove_user", "save_user"]
 
@@ -103,3 +105,41 @@ def remove_user(db: Database, who: str, login: str, now: str) -> None:
             None,
             at=now,
         )
+
+
+def file_owner_login(path: Path) -> str:
+    """The OS account that owns the file at path."""
+    return osuser.login_of_uid(path.stat().st_uid)
+
+
+def ensure_first_manager(db: Database) -> None:
+    """A database nobody is registered in gets exactly one manager: the OS user owning the file.
+
+    Runs whenever a session opens a file (a new one, a 0-byte file being
+    initialised, an old one from before the users table); an empty users table
+    never means "everyone is a manager" (services.trust.permissions.role_of
+    treats unregistered logins as monitors).
+    """
+    conn = db.conn
+    if db.readonly or conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
+        return
+    from inspect_tui.core.today import now_jp_iso
+
+    conn.execute("BEGIN IMMEDIATE")  # the database's own first write: no person's permission to ask
+    try:
+        if conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is None:
+            register_owner_as_manager(db, now_jp_iso())
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn)
+        raise
+
+
+def register_owner_as_manager(db: Database, at: str) -> str:
+    """Register the file's owner as a manager, audited (inside the caller's transaction)."""
+    owner = file_owner_login(db.path)
+    db.conn.execute(
+        "INSERT OR IGNORE INTO users (login, role, created_at) VALUES (?, 'manager', ?)", (owner, at)
+    )
+    record_audit(db, owner, "add", "user", owner, None, {"role": "manager", "surveyor_code": None}, at=at)
+    return owner

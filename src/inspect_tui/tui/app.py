@@ -113,10 +113,14 @@ class InspectApp(App[int]):
         theme: str | None = None,
         demo: bool = False,
         config_problems: Sequence[str] = (),
+        check_keys=None,
     ) -> None:
         super().__init__()
         self.db_path = Path(db_path)
         self.config = config
+        #: (config, its text) -> (usable [keys], problems): tui.keymap.keymap_problems, passed by
+        #: tui.launch (the checker imports every screen, so it is handed in, not imported here)
+        self.check_keys = check_keys
         self.config_problems: list[str] = list(config_problems)  # shown once the first screen is up
         self.requested_theme = theme
         self.demo = demo
@@ -194,9 +198,9 @@ class InspectApp(App[int]):
         """[keys] against every screen's keys (imports them all, so in a thread); the broken
         entries are dropped, the rest stay."""
         try:
-            from inspect_tui.services.config_check import keymap_problems
-
-            good, problems = keymap_problems(self.config, self._config_text())
+            if self.check_keys is None:
+                return
+            good, problems = self.check_keys(self.config, self._config_text())
             if problems and self._running:
                 self.call_from_thread(self._use_keymap, good, problems)
         except Exception as exc:
@@ -221,9 +225,9 @@ class InspectApp(App[int]):
             from inspect_tui.core.today import today_jp
             from inspect_tui.services.cases.listing import viewer_role
             from inspect_tui.services.config import load_config
-            from inspect_tui.services.session import open_session
+            from inspect_tui.services.errors import DatabaseError
+            from inspect_tui.services.session import open_session, permission_warning
             from inspect_tui.services.trust.identity import setup_of
-            from inspect_tui.store.db import DatabaseError, permission_warning
 
             config = self.config or load_config()
             if config.sla_file or config.kpi_file:  # a broken one: the shipped indicators, and say so
@@ -265,18 +269,17 @@ class InspectApp(App[int]):
         """After the first screen: the day's first backup (seed 002), and personal data past
         retention offered to managers for purging (seed 001 §4(4))."""
         try:
-            from inspect_tui.services.session import Session
+            from inspect_tui.services.errors import BackupError
+            from inspect_tui.services.session import reopen
             from inspect_tui.services.trust.backup import maybe_daily_backup
             from inspect_tui.services.trust.retention import purge_due_count, purge_unfinished
-            from inspect_tui.store.backup import BackupError
-            from inspect_tui.store.db import open_database
 
             app_session = self.session
             if app_session is None or not self._running:
                 return
             # a connection of its own: the app may close its one (quitting, a crash)
             # while the backup is still being copied
-            with Session(open_database(self.db_path, create=False), app_session.config, app_session.who) as s:
+            with reopen(app_session) as s:
                 try:
                     maybe_daily_backup(s)  # routine: silent when it works
                 except BackupError as exc:
@@ -320,16 +323,15 @@ class InspectApp(App[int]):
     @work(thread=True, exit_on_error=False, group="purge")
     def _purge(self) -> None:
         try:
-            from inspect_tui.services.session import Session
+            from inspect_tui.services.session import reopen
             from inspect_tui.services.trust.retention import purge
-            from inspect_tui.store.db import open_database
 
             app_session = self.session
             if app_session is None:
                 return
             # a connection of its own: the app's one may be in the middle of a read, which
             # would keep the checkpoint from completing
-            with Session(open_database(self.db_path, create=False), app_session.config, app_session.who) as s:
+            with reopen(app_session) as s:
                 result = purge(s)
             if self._running:
                 self.call_from_thread(self._purged, result)

@@ -7,7 +7,7 @@ declarations, and users remap keys by id in the config file::
     "screen.cases" = "f2"
     "cases.filter" = "slash,ctrl+k"
 
-Ids are ``<screen>.<what>``; ``all_binding_ids()`` lists them, and tui/keymap.py
+Ids are ``<screen>.<what>``; ``keymap.all_binding_ids()`` lists them, and tui/keymap.py
 checks a user's keymap against them (unknown ids and key names, collisions).
 """
 
@@ -149,30 +149,3 @@ ALL = {
 WIDGET_HOSTS = {
     "inspect_tui.tui.widgets.case_table.CaseTable": ("inspect_tui.tui.screens.cases.listing.CasesScreen",),
 }
-
-
-def screen_modules() -> list[str]:
-    """Every module under tui/screens (imported only to check a keymap or list every key)."""
-    import pkgutil
-
-    from inspect_tui.tui import screens
-
-    return [
-        m.name for m in pkgutil.walk_packages(screens.__path__, "inspect_tui.tui.screens.") if not m.ispkg
-    ]
-
-
-def declared_bindings() -> list[Binding]:
-    """Every Binding declared here or by a screen class (the app's, every screen's, every dialog's)."""
-    import importlib
-
-    found = [b for group in ALL.values() for b in group]
-    for name in screen_modules():
-        for value in vars(importlib.import_module(name)).values():
-            if isinstance(value, type) and value.__module__ == name:
-                found += [b for b in getattr(value, "BINDINGS", None) or () if isinstance(b, Binding)]
-    return found
-
-
-def all_binding_ids() -> set[str]:
-    return {b.id for b in declared_bindings() if b.id}

@@ -27,6 +27,7 @@ import pkgutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.keys import Keys, _character_to_key, key_to_character
@@ -217,7 +218,7 @@ def screen_scopes() -> tuple[tuple[str, tuple[_Bound, ...]], ...]:
 # --------------------------------------------------------------------------- the check
 def check_keymap(keys: Mapping[str, str]) -> tuple[dict[str, str], list[KeyProblem]]:
     """The usable part of a user's keymap (normalised) and every problem in it."""
-    known = bindings.all_binding_ids()
+    known = all_binding_ids()
     problems: list[KeyProblem] = []
     normal: dict[str, str] = {}
     for bid, value in keys.items():
@@ -274,3 +275,49 @@ def _collisions(wanted: Mapping[str, frozenset[str]]) -> list[tuple[str, str]]:
         where = screens[0] + (f"ほか {len(screens) - 1} 画面" if len(screens) > 1 else "")
         out.append((bid, f"「{key}」は{where}で{other}にも使われています。どちらかのキーを変えてください"))
     return out
+
+
+if TYPE_CHECKING:
+    from inspect_tui.services.config import Config
+
+
+def keymap_problems(config: Config, text: str = "") -> tuple[dict[str, str], list[str]]:
+    """The usable part of [keys] and a ``file:line: keys."id": …`` message per problem."""
+    if not config.keys:
+        return {}, []
+    from inspect_tui.services.config import line_of, quoted_key
+
+    good, problems = check_keymap(config.keys)
+    where = str(config.path) if config.path else "<config>"
+    lines = {p.binding_id: line_of(text, "keys", p.binding_id) for p in problems}
+    return good, [
+        f"{where}:{lines[p.binding_id]}: keys.{quoted_key(p.binding_id)}: {p.message}"
+        for p in sorted(problems, key=lambda p: lines[p.binding_id])
+    ]
+
+
+def screen_modules() -> list[str]:
+    """Every module under tui/screens (imported only to check a keymap or list every key)."""
+    import pkgutil
+
+    from inspect_tui.tui import screens
+
+    return [
+        m.name for m in pkgutil.walk_packages(screens.__path__, "inspect_tui.tui.screens.") if not m.ispkg
+    ]
+
+
+def declared_bindings() -> list[Binding]:
+    """Every Binding declared here or by a screen class (the app's, every screen's, every dialog's)."""
+    import importlib
+
+    found = [b for group in bindings.ALL.values() for b in group]
+    for name in screen_modules():
+        for value in vars(importlib.import_module(name)).values():
+            if isinstance(value, type) and value.__module__ == name:
+                found += [b for b in getattr(value, "BINDINGS", None) or () if isinstance(b, Binding)]
+    return found
+
+
+def all_binding_ids() -> set[str]:
+    return {b.id for b in declared_bindings() if b.id}

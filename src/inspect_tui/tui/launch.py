@@ -21,8 +21,16 @@ def build_app(path: Path, theme: str | None = None, demo: bool = False):
         if theme not in known:
             return 2, f"「{theme}」というテーマはありません（{' / '.join(known)}）"
     from inspect_tui.tui.app import InspectApp
+    from inspect_tui.tui.keymap import keymap_problems
 
-    return InspectApp(Path(path), config=config, theme=theme, demo=demo, config_problems=config_problems)
+    return InspectApp(
+        Path(path),
+        config=config,
+        theme=theme,
+        demo=demo,
+        config_problems=config_problems,
+        check_keys=keymap_problems,
+    )
 
 
 def run_app(path: Path, theme: str | None = None, demo: bool = False) -> int:

@@ -11,14 +11,8 @@ from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError, apply_step, d
 from inspect_tui.core.text import control_problem
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
-from inspect_tui.services.trust.permissions import (
-    DatabaseBusy,
-    PermissionDenied,
-    audit_change,
-    changes_since,
-    require,
-    writes,
-)
+from inspect_tui.services.trust.audit import audit_change, changes_since
+from inspect_tui.services.trust.permissions import DatabaseBusy, PermissionDenied, require, writes
 from inspect_tui.store.cases import (
     ConflictError,
     add_event,

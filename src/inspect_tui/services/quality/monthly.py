@@ -4,9 +4,8 @@ complaints and incidents of the month, open problems, problems closed in the mon
 ``monthly_quality_section(session, month)`` returns a ``QualitySection``;
 ``.sections()`` gives report sections (reports.doc.Section) to append to the
 monthly report's document, ``.to_json()`` its JSON part.
-``register_monthly_sections()`` plugs the three sections into the monthly
-report's extension point (services.reports.register_monthly_section), replacing
-the 「苦情」 and 「事故・インシデント」 placeholders and adding 「課題管理」. Case numbers only:
+``quality_sections()`` gives the monthly report its three sections (苦情対応,
+インシデント・アクシデント, 課題管理). Case numbers only:
 content fields are summarised to their category, never quoted; the one free text
 printed, a problem's title (and its owner), is masked (services.free_text.printer).
 """
@@ -19,7 +18,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from inspect_tui.core.document import Section, Table
 from inspect_tui.core.jpdate import parse_date
+from inspect_tui.core.metrics import Period
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.session import Session
@@ -35,9 +36,7 @@ class QualitySection:
     closed_problems: list[q.Problem]
     today: dt.date
 
-    def sections(self) -> list:
-        from inspect_tui.core.document import Section, Table
-
+    def sections(self) -> list[Section]:
         c_rows = [
             [
                 c.id,
@@ -230,34 +229,10 @@ def _printed(p: q.Problem, view) -> q.Problem:
     )
 
 
-#: Monthly report section ids (services.reports.MONTHLY_SECTIONS) -> index in QualitySection.sections().
-SECTION_IDS = {"complaints": 0, "incidents": 1, "problems": 2}
-
-
-def _provider(index: int):
-    def provide(session: Session, month, as_of: dt.date):
-        from inspect_tui.services.reports.monthly import ExtraSection
-
-        sec = monthly_quality_section(session, month.start)
-        if as_of < sec.last:  # judge "overdue" as of the report's base date
-            sec = QualitySection(
-                sec.first,
-                sec.last,
-                sec.complaints,
-                sec.incidents,
-                sec.open_problems,
-                sec.closed_problems,
-                min(as_of, sec.last),
-            )
-        part = sec.sections()[index]
-        return ExtraSection(part.heading, tables=part.tables, paragraphs=part.paragraphs)
-
-    return provide
-
-
-def register_monthly_sections() -> None:
-    """Put the complaints, incidents and problems sections into the monthly report (idempotent)."""
-    from inspect_tui.services.reports.monthly import register_monthly_section
-
-    for section_id, index in SECTION_IDS.items():
-        register_monthly_section(section_id, _provider(index))
+def quality_sections(session: Session, month: Period, as_of: dt.date) -> list[Section]:
+    """The monthly report's complaints, incidents and problems sections, built once, with
+    "overdue" judged as of the report's base date."""
+    sec = monthly_quality_section(session, month.start)
+    if as_of < sec.last:
+        sec = dataclasses.replace(sec, today=min(as_of, sec.last))
+    return sec.sections()

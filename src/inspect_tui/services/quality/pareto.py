@@ -13,7 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspect_tui.core.pareto import ParetoRow, pareto
+from inspect_tui.core.document import EXTENSIONS, Chart, Doc, Section, Table
+from inspect_tui.core.pareto import ParetoRow, bar, pareto
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.quality.input import QualityInputError
@@ -74,10 +75,12 @@ class ParetoReport:
     def vital_few(self) -> list[ParetoRow]:
         return [r for r in self.rows if r.vital]
 
-    def as_doc(self, full: bool = False):
-        from inspect_tui.render.pareto import pareto_doc
-
+    def as_doc(self, full: bool = False) -> Doc:
         return pareto_doc(self)
+
+    def default_filename(self, fmt: str) -> str:
+        """pareto_complaints_20270401-20270630.xlsx: what and when, never a person."""
+        return f"pareto_{self.source}_{self.date_from:%Y%m%d}-{self.date_to:%Y%m%d}.{EXTENSIONS[fmt]}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -246,4 +249,68 @@ def pareto_report(
         ward=ward or None,
         surveyor=surveyor or None,
         kind=kind,
+    )
+
+
+# --------------------------------------------------------------------------- the document
+VITAL = "重点"
+BAR_WIDTH = 20
+HEADERS = ["順位", "項目", "件数", "構成比", "累積比率", "重点", "グラフ"]
+
+
+def _table(report: ParetoReport) -> Table:
+    largest = max((r.count for r in report.rows), default=0)
+    rows = [
+        [
+            r.rank,
+            r.name,
+            r.count,
+            r.share_pct,
+            r.cumulative_pct,
+            VITAL if r.vital else "",
+            bar(r.count, largest, BAR_WIDTH),
+        ]
+        for r in report.rows
+    ]
+    if rows:
+        rows.append(["", "合計", report.total, "100.0%", "", "", ""])
+    headers = list(HEADERS)
+    headers[1] = report.item_label
+    chart = Chart(
+        title=report.title,
+        label_column=1,
+        bar_column=2,
+        bar_title="件数",
+        rows=len(report.rows),
+        line_values=tuple(float(r.cumulative) for r in report.rows),
+        line_title="累積比率",
+    )
+    return Table(headers, rows, align=["r", "l", "r", "r", "r", "c", "l"], chart=chart)
+
+
+def pareto_doc(report: ParetoReport) -> Doc:
+    vital = report.vital_few
+    summary = (
+        f"重点項目（累積比率80%まで、80%を超える項目を含む）: {'、'.join(r.name for r in vital)}"
+        f"（{len(vital)}項目で{vital[-1].cumulative_pct}）"
+        if vital
+        else "この期間・条件に該当する記録はありません。"
+    )
+    return Doc(
+        title=report.title,
+        facts=[
+            ("対象期間", f"{report.date_from.isoformat()} 〜 {report.date_to.isoformat()}"),
+            ("条件", report.filter_text()),
+            ("件数", f"{report.total:,} 件"),
+            ("発行日", report.issued_on.isoformat()),
+        ],
+        sections=[
+            Section(
+                f"{report.item_label}別の件数（多い順）",
+                tables=[_table(report)] if report.rows else [],
+                paragraphs=[summary, "同じ件数の項目は名前の順、「その他」は最後に置いています。"],
+            )
+        ],
+        seals=(),
+        note="",
     )

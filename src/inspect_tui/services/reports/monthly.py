@@ -20,18 +20,13 @@ someone corrected a date.
   agreed extension counts): see core.metrics.deadline_outcome.
 - billing: see core.metrics.bill and ``unit_prices``.
 
-Sections that other features fill (first-ten reviews, complaints,
-incidents, problems) come from ``MONTHLY_SECTIONS``: a feature calls
-``register_monthly_section(id, provider)`` to replace the placeholder, which
-prints 「（未記録）」 rather than a zero the data cannot back;
-``services.report_sections`` registers the ones that exist
-(``SECTION_PLUGINS`` names the quality feature's).
+The sections the other features fill (the first-ten review; complaints,
+incidents, problems) are a plain list, ``feature_sections``, each built once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,42 +108,17 @@ def printed_notes(s: Session, month: Period, *, by_name: bool = True) -> dict[st
     return notes
 
 
-# --------------------------------------------------------------------------- extension points
+# --------------------------------------------------------------------------- the other features' parts
 
 
-@dataclass
-class ExtraSection:
-    """A section a feature contributes to the monthly report (text formats and html/xlsx)."""
+def feature_sections(s: Session, month: Period, as_of: dt.date) -> list[Section]:
+    """What the other features contribute, in print order, each built once: the first-ten
+    review (services.review.monthly), then complaints, incidents and problems
+    (services.quality.monthly)."""
+    from inspect_tui.services.quality.monthly import quality_sections
+    from inspect_tui.services.review.monthly import first_ten_section
 
-    heading: str
-    tables: list[Table] = field(default_factory=list)
-    paragraphs: list[str] = field(default_factory=list)
-
-
-#: (session, month, as_of) -> the section, or None to leave it out.
-SectionProvider = Callable[[Session, Period, dt.date], ExtraSection | None]
-
-
-def _placeholder(heading: str) -> SectionProvider:
-    def provide(_s: Session, _m: Period, _a: dt.date) -> ExtraSection:
-        return ExtraSection(heading, paragraphs=[NOT_RECORDED + " この機能はまだ記録を取っていません"])
-
-    provide.placeholder = True  # type: ignore[attr-defined]
-    return provide
-
-
-#: Sections after the figures, in print order. Features replace a placeholder
-#: with register_monthly_section("first_ten", provider) etc.
-MONTHLY_SECTIONS: dict[str, SectionProvider] = {
-    "first_ten": _placeholder("初任者の重点チェック（1〜10件目）の実施"),
-    "complaints": _placeholder("苦情"),
-    "incidents": _placeholder("事故・インシデント"),
-}
-
-
-def register_monthly_section(section_id: str, provider: SectionProvider) -> None:
-    """Add a section to the monthly report, or replace the placeholder of that id."""
-    MONTHLY_SECTIONS[section_id] = provider
+    return [first_ten_section(s, month, as_of), *quality_sections(s, month, as_of)]
 
 
 # --------------------------------------------------------------------------- prices
@@ -198,7 +168,7 @@ class MonthlyReport:
     other: Bill
     late_cases: dict[str, list[tuple[str, str, str | None]]] | None
     notes: dict[str, str]
-    extra: list[ExtraSection]
+    extra: list[Section]
     wards: dict[str, dict[str, int]] = field(default_factory=dict)
     billing_closed_at: str | None = None  # the month was closed for billing (figures frozen)
     repaid: int = 0  # accepted again this month but paid in an earlier closed month: not billed
@@ -244,13 +214,14 @@ def build_monthly(
     as_of: dt.date | None = None,
     unit_price: int | None = None,
     *,
-    with_late_cases: bool = True,
+    readable: bool = True,
     issued_on: dt.date | None = None,
 ) -> MonthlyReport:
     """The month's figures as of as_of (default: today in Japan).
 
-    with_late_cases=False leaves out what only the readable formats show (the
-    late-case lists and the ward breakdown): the CLI does so for --format json.
+    readable=False builds only what the JSON holds (counts, deadlines, billing): the
+    late-case lists, the ward breakdown, the notes and the other features' sections
+    are for the readable formats, and their queries are not run (--format json).
     """
     today = today_jp()
     as_of = as_of or today
@@ -267,15 +238,16 @@ def build_monthly(
     deadlines = {rule: q.deadline_counts(conn, rule, month.start, month.end, as_of) for rule in q.RULES}
     late = (
         {rule: q.late_case_numbers(conn, rule, month.start, month.end, as_of) for rule in q.RULES}
-        if with_late_cases
+        if readable
         else None
     )
-    # the breakdown is for reading (text, html, …); JSON has its fixed shape without it
-    wards = q.by_ward(conn, month.start, cutoff) if with_late_cases else {}
+    # the breakdown, the notes and the features' sections are for reading (text, html, …);
+    # JSON has its fixed shape without them
+    wards = q.by_ward(conn, month.start, cutoff) if readable else {}
     prices = unit_prices(s.config, unit_price)
     billable = q.billable_counts(conn, month.key, month.start, cutoff)
-    notes = printed_notes(s, month, by_name=with_late_cases)
-    extra = [sec for provider in MONTHLY_SECTIONS.values() if (sec := provider(s, month, as_of))]
+    notes = printed_notes(s, month) if readable else {}
+    extra = feature_sections(s, month, as_of) if readable else []
     return MonthlyReport(
         month=month,
         as_of=as_of,
@@ -390,6 +362,8 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
     for extra in r.extra:
         sections.append(Section(f"{no}. {extra.heading}", list(extra.tables), list(extra.paragraphs)))
         no += 1
+    if r.late_cases is None:  # built for JSON only: the readable parts were never read
+        return Doc(title="業務履行報告書（月次）", facts=facts, sections=sections)
     for kind, label in NOTE_KINDS.items():
         text = r.notes.get(kind) or ""
         paragraphs = [p for p in text.splitlines() if p.strip()] or [NOT_RECORDED]
@@ -407,10 +381,3 @@ def close_billing_month(s: Session, month: Period) -> int:
     if today_jp() <= month.end:
         raise ValueError(f"{month.key} はまだ終わっていません（締めは月末の翌日から）")
     return q.close_billing_month(s.db, month.key, month.start, month.end, s.who, now_jp_iso())
-
-
-# The other features' sections register when this module is first imported (not on the
-# first report): a registry filled lazily behind a flag could be left half-filled.
-from inspect_tui.services.reports.sections import load_feature_sections  # noqa: E402
-
-load_feature_sections()

@@ -358,33 +358,6 @@ def masked_review(r: SurveyorReview, view) -> SurveyorReview:
     )
 
 
-class ReportNotReady(ReviewError):
-    """Form 10 is not checked yet."""
-
-
-def guidance_report(
-    s: Session, code: str, fmt: str, *, allow_draft: bool = False, issued: dt.date | None = None
-) -> str:
-    """The guidance completion report (指導終了報告) of a surveyor, rendered in `fmt`.
-
-    Ready once form 10 is checked; before that only with allow_draft (marked 作成途中)."""
-    from inspect_tui.render.guidance import FORMATS, render_guidance
-
-    if fmt not in FORMATS:
-        raise ReviewError(f"形式「{fmt}」には対応していません（{' / '.join(FORMATS)}）")
-    review = surveyor_review(s, code)
-    if not review.forms:
-        raise ReportNotReady(f"{code} には重点チェックの対象の調査票（単独調査）がありません")
-    if not review.complete and not allow_draft:
-        raise ReportNotReady(
-            f"{code} の重点チェックは {review.checked}/{REVIEW_FORMS} 件です。"
-            "10件目の点検が終わると指導終了報告を出せます（途中の記録は --draft）"
-        )
-    # the report goes to the city: free text is masked for everyone
-    printed = masked_review(review, review_viewer(s, review, printed=True))
-    return render_guidance(printed, fmt, issued or today_jp())
-
-
 def inspection_coverage(s: Session, start: dt.date, end: dt.date) -> tuple[int, int]:
     """(forms submitted start..end with a finished check by someone other than the author
     before or on the submission day, forms submitted start..end) — 001 §4(5), §5(3)③:

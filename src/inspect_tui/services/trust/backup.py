@@ -24,7 +24,7 @@ from inspect_tui.store.backup import (
 )
 from inspect_tui.store.db import Database
 
-__all__ = ["BackupError", "backup_now", "maybe_daily_backup", "restore"]
+__all__ = ["BackupError", "backup_now", "check_file", "maybe_daily_backup", "restore"]
 
 
 @writes("backup")

@@ -33,13 +33,27 @@ and puts what they asked for in ``SSH_ORIGINAL_COMMAND``. Rules:
 from __future__ import annotations
 
 import os
-import pwd
 import re
 import shlex
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from inspect_tui.system import osuser
+from inspect_tui.system.osuser import act_as, acting_as, current_login, os_login
+
+__all__ = [
+    "IdentityError",
+    "act_as",
+    "acting_as",
+    "current_login",
+    "establish",
+    "forced_argv",
+    "original_command_args",
+    "os_login",
+    "setup_of",
+]
 
 PROGRAM_NAMES = ("inspect-tui", "inspect_tui")
 #: Options that decide who and which file: never accepted from the person's request.
@@ -49,39 +63,6 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 class IdentityError(Exception):
     """Refused: who is asking may not be who they say, or may not run that."""
-
-
-def login_of_uid(uid: int) -> str:
-    """The OS account name of a uid (``uid1234`` when it has no passwd entry)."""
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return f"uid{uid}"
-
-
-def os_login() -> str:
-    """The OS account running this process (its real uid), whatever the environment says."""
-    return login_of_uid(os.getuid())
-
-
-#: The login ``--as`` established for this process (set by ``establish``), else None.
-_acting_as: str | None = None
-
-
-def current_login() -> str:
-    """Who is working: the ``--as`` login once established, else the OS account."""
-    return _acting_as or os_login()
-
-
-def acting_as() -> str | None:
-    """The ``--as`` login in force for this process, or None (the OS account is working)."""
-    return _acting_as
-
-
-def act_as(login: str | None) -> None:
-    """Make login the identity of this process (after ``--as`` was checked); None undoes it."""
-    global _acting_as
-    _acting_as = login
 
 
 def owns_database(db_path: Path) -> bool:
@@ -254,4 +235,4 @@ def setup_of(db_path: Path) -> Setup:
         return Setup("service", os_login(), acting_as() is not None)
     others = stat.S_IRWXG | stat.S_IRWXO
     shared = bool(st.st_mode & others) or bool(folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
-    return Setup("shared" if shared else "service", login_of_uid(st.st_uid), acting_as() is not None)
+    return Setup("shared" if shared else "service", osuser.login_of_uid(st.st_uid), acting_as() is not None)

@@ -9,37 +9,36 @@ Roles (seed 001 §5, DOMAIN.md "Who uses it"):
 
 A login not in the users table is treated as a monitor (the same rule as the
 case list). An empty users table never makes anyone a manager: opening a file
-nobody is registered in registers its owner (store.db._register_first_manager).
+nobody is registered in registers its owner (store.users.ensure_first_manager).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
 from inspect_tui.core.roles import ACTIONS, ROLE_LABELS, WARD_BOUND
 from inspect_tui.services.session import Session
-from inspect_tui.store.audit import REDACTED_CHANGED, AuditRow, query_audit, record_audit
-from inspect_tui.store.tx import DatabaseBusy, WriteCancelled, granted
+from inspect_tui.store.tx import DatabaseBusy, Waiting, WriteCancelled, granted, waiting
 from inspect_tui.store.users import get_user, surveyor_wards
 
 __all__ = [
     "ACTIONS",
     "ROLE_LABELS",
     "WRITE_FUNCTIONS",
-    "AuditFilter",
     "DatabaseBusy",
     "PermissionDenied",
+    "Waiting",
     "WriteCancelled",
-    "audit_rows",
-    "changes_since",
-    "record_audit",
+    "list_users",
+    "may",
+    "remove_user",
     "require",
     "role_of",
+    "save_user",
+    "user_of",
+    "waiting",
     "writes",
 ]
 
@@ -133,6 +132,22 @@ def save_user(s: Session, login: str, role: str, surveyor_code: str | None = Non
     return users.save_user(s.db, s.who, login, role, surveyor_code, now_jp_iso())
 
 
+def list_users(s: Session) -> list:
+    """Every registered login with its role and surveyor code (managers only)."""
+    from inspect_tui.store import users
+
+    require(s, "users.manage")
+    return users.list_users(s.db)
+
+
+def user_of(s: Session) -> dict | None:
+    """The users row of the person working (None: not registered)."""
+    from inspect_tui.store.users import get_user
+
+    row = get_user(s.db, s.who)
+    return None if row is None else dict(row)
+
+
 @writes("users.manage")
 def remove_user(s: Session, login: str) -> None:
     """Remove a login (managers; the last manager stays)."""
@@ -140,67 +155,3 @@ def remove_user(s: Session, login: str) -> None:
     from inspect_tui.store import users
 
     users.remove_user(s.db, s.who, login, now_jp_iso())
-
-
-# --------------------------------------------------------------------------- audit trail
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    who: str | None = None
-    entity: str | None = None
-    key: str | None = None
-    action: str | None = None
-    since: dt.date | str | None = None
-
-
-def audit_rows(
-    s: Session, filters: AuditFilter | Mapping[str, Any] | None = None, limit: int = 100, offset: int = 0
-) -> list[AuditRow]:
-    """Audit rows, newest first, for a manager (the TUI viewer and ``audit list``)."""
-    require(s, "audit.read")
-    f = filters if isinstance(filters, AuditFilter) else AuditFilter(**dict(filters or {}))
-    since = f.since.isoformat() if isinstance(f.since, dt.date) else f.since
-    return query_audit(
-        s.db, who=f.who, entity=f.entity, key=f.key, action=f.action, since=since, limit=limit, offset=offset
-    )
-
-
-def audit_change(s: Session, action: str, entity: str, key: str | int | None, before, after) -> int:
-    """record_audit for the person working (inside the caller's transaction)."""
-    return record_audit(s.db, s.who, action, entity, key, before, after)
-
-
-# --------------------------------------------------------------------------- conflicts
-
-
-def _show(field: str, value: Any) -> str:
-    if field in PERSONAL_FIELDS and value not in (None, "", REDACTED, REDACTED_CHANGED):
-        return REDACTED
-    return "（空）" if value in (None, "") else str(value)
-
-
-def changes_since(s: Session, entity: str, key: str, version: int, labels: Mapping[str, str]) -> list[str]:
-    """What others changed in a record after the given version, from the audit trail.
-
-    One line per change: when, who, and field: old → new (personal values redacted).
-    """
-    rows = s.db.conn.execute(
-        "SELECT at, who, before_json, after_json FROM audit_log WHERE entity = ? AND key = ?"
-        " AND CAST(json_extract(after_json, '$.version') AS INTEGER) > ? ORDER BY id",
-        (entity, key, version),
-    ).fetchall()
-    import json
-
-    lines = []
-    for r in rows:
-        before = json.loads(r["before_json"] or "{}")
-        after = json.loads(r["after_json"] or "{}")
-        parts = [
-            f"{labels.get(f, f)}: {_show(f, before.get(f))} から {_show(f, after.get(f))}"
-            for f in after
-            if f not in ("version", "updated_at") and before.get(f) != after.get(f)
-        ]
-        if parts:
-            lines.append(f"{r['at'][:16].replace('T', ' ')} {r['who']}: " + "、".join(parts))
-    return lines

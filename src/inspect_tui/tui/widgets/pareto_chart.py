@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from inspect_tui.render.pareto import chart_lines
+from inspect_tui.render.charts import chart_lines
 
 
 class ParetoChart(Static):

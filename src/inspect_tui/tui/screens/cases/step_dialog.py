@@ -121,8 +121,13 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
     def _record(self, on_date, note: str) -> None:
         from inspect_tui.core.calendar import OutOfRange
         from inspect_tui.services.cases.steps import CaseNotFound, ConflictError, StepError, record_step
-        from inspect_tui.services.trust.permissions import DatabaseBusy, PermissionDenied, WriteCancelled
-        from inspect_tui.store.tx import Waiting, waiting
+        from inspect_tui.services.trust.permissions import (
+            DatabaseBusy,
+            PermissionDenied,
+            Waiting,
+            WriteCancelled,
+            waiting,
+        )
 
         expected = (StepError, ConflictError, CaseNotFound, OutOfRange, PermissionDenied, DatabaseBusy)
         control = Waiting(cancelled=self._cancel.is_set, on_wait=lambda _s: self.post_message(self.Waiting()))

@@ -236,20 +236,25 @@ class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
         )
 
     def action_write_report(self) -> None:
-        from inspect_tui.render.guidance import default_filename
+        from inspect_tui.render.formats import render
+        from inspect_tui.render.output import OutputError, write_output
+        from inspect_tui.services.review.guidance import guidance_report
         from inspect_tui.services.review.queue import ReviewError
-        from inspect_tui.services.review.surveyor import guidance_report
         from inspect_tui.system.paths import data_dir
 
         try:
-            html = guidance_report(self.session, self.code, "html", allow_draft=True, issued=self.today)
+            report = guidance_report(self.session, self.code, allow_draft=True, issued=self.today)
         except ReviewError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
         folder = data_dir() / "reports"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = folder / default_filename(self.code, "html", self.today)
-        path.write_text(html, encoding="utf-8")
+        path = folder / report.default_filename("html")
+        try:
+            write_output(path, render(report, "html"))
+        except OutputError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
         state = "" if self.review and self.review.complete else "（10件目の点検前のため作成途中）"
         self.notify(f"指導終了報告を書き出しました{state}: {path}", timeout=10)
 

@@ -92,7 +92,8 @@ class AuditScreen(Screen):
 
     @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
     def _load(self, filters: dict[str, str], offset: int) -> None:
-        from inspect_tui.services.trust.permissions import PermissionDenied, audit_rows
+        from inspect_tui.services.trust.audit import audit_rows
+        from inspect_tui.services.trust.permissions import PermissionDenied
 
         try:
             rows = audit_rows(self.app.session, filters, PAGE, offset)  # type: ignore[attr-defined]
@@ -146,16 +147,15 @@ class AuditScreen(Screen):
 
     @work(thread=True, exclusive=True, group="audit-verify", exit_on_error=False)
     def _verify(self) -> None:
-        from inspect_tui.services.trust.permissions import PermissionDenied, require
-        from inspect_tui.store.audit import verify_chain
+        from inspect_tui.services.trust.audit import verify
+        from inspect_tui.services.trust.permissions import PermissionDenied
 
         session = self.app.session  # type: ignore[attr-defined]
         try:
-            require(session, "audit.read")
+            report = verify(session)
         except PermissionDenied as exc:
             self.post_message(self.Verified(str(exc), False))
             return
-        report = verify_chain(session.db)
         if report.ok:
             text = f" 検証: {report.rows} 件、つながりに問題なし（最新ハッシュ {report.head_hash[:16]}…）"
         else:

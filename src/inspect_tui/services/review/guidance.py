@@ -1,28 +1,36 @@
-"""The guidance completion report (指導終了報告, 001 §5(3)②) in text, md, html and json.
+"""The guidance completion report (指導終了報告, 001 §5(3)②) as a document and as JSON.
 
-Built from services.review_surveyor.SurveyorReview: the surveyor's code and
+Built from services.review.surveyor.SurveyorReview: the surveyor's code and
 name, placement and solo-start dates, the chiefs, each form's date, case
 number and result per point, the findings and guidance given, the trend, the
 verdict and the chief's closing comment, with a signature line. No applicant
 names or insured numbers; free text (notes, guidance, comments) arrives masked
-(services.review_surveyor.guidance_report). The JSON shape is
-documented in docs/guidance-report.md.
+(services.review.surveyor.guidance_report). Every format prints it (render/):
+the html with the two seal boxes at the end. The JSON shape is documented in
+docs/guidance-report.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from inspect_tui.core import review as rules
-from inspect_tui.core.document import Doc, Section, Table
+from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
 from inspect_tui.core.jpdate import era_year
+from inspect_tui.core.review import REVIEW_FORMS
+from inspect_tui.core.today import today_jp
+from inspect_tui.services.review.queue import ReviewError
+from inspect_tui.services.review.surveyor import (
+    FormRow,
+    SurveyorReview,
+    masked_review,
+    review_viewer,
+    surveyor_review,
+)
+from inspect_tui.services.session import Session
 
-if TYPE_CHECKING:
-    from inspect_tui.services.review.surveyor import FormRow, SurveyorReview
-
-FORMATS = ("text", "md", "html", "json")
 TITLE = "指導終了報告（新規調査員 1〜10件目 重点チェック記録）"
 JSON_VERSION = 1
 
@@ -167,61 +175,8 @@ def guidance_doc(r: SurveyorReview, issued: dt.date) -> Doc:
         Section("6. 主任調査員の所見", [], [r.closing_comment.strip() or "（未記入）"]),
     ]
     note = "" if r.complete else "注: 10件目の重点チェックが終わっていないため、作成途中の記録です。"
-    return Doc(TITLE, facts(r, issued), sections, signature=True, note=note)
-
-
-# --------------------------------------------------------------------------- renderers
-SIGN_TEXT = "主任調査員 署名: ____________________    業務責任者 確認: ____________________"
-
-
-def render_text(r: SurveyorReview, issued: dt.date) -> str:
-    from inspect_tui.render import text
-
-    return text.render(guidance_doc(r, issued)) + "\n" + SIGN_TEXT + "\n"
-
-
-def render_md(r: SurveyorReview, issued: dt.date) -> str:
-    from inspect_tui.render import markdown as md
-
-    return md.render(guidance_doc(r, issued)) + "\n---\n\n" + SIGN_TEXT + "\n"
-
-
-HTML_EXTRA_CSS = """
-section:first-of-type table { font-size: 8.5pt; }
-section:first-of-type th, section:first-of-type td { white-space: nowrap; padding: 0.8mm 1mm; }
-.signs { display: flex; gap: 0; justify-content: flex-end; margin-top: 8mm; break-inside: avoid; }
-.signs table { width: auto; }
-.draft { border: 2px solid #000; padding: 2mm; font-weight: bold; }
-pre { font-family: "Noto Sans Mono CJK JP", monospace; font-size: 9.5pt; margin: 1mm 0; }
-"""
-
-
-def render_html(r: SurveyorReview, issued: dt.date) -> str:
-    from inspect_tui.core.document import clean
-    from inspect_tui.render.html import CSS, render_table
-
-    doc = clean(guidance_doc(r, issued))
-    dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in doc.facts)
-    body = [f"<h1>{escape(doc.title)}</h1>", f'<div class="facts"><dl>{dl}</dl></div>']
-    if doc.note:
-        body.append(f'<p class="draft">{escape(doc.note)}</p>')
-    for sec in doc.sections:
-        body.append(f"<section><h2>{escape(sec.heading)}</h2>")
-        for t in sec.tables:
-            body.append(render_table(t) if t.rows else "<p>（該当なし）</p>")
-        body += [f"<p>{escape(p)}</p>" for p in sec.paragraphs]
-        body.append("</section>")
-    signs = "".join(
-        f'<table class="sign"><tr><th>{escape(who)}</th></tr><tr><td>印</td></tr></table>'
-        for who in ("主任調査員", "業務責任者")
-    )
-    body.append(f'<div class="signs" aria-label="押印欄">{signs}</div>')
-    body.append(f"<footer>{escape(TITLE)}　{escape(_jp(issued))}　inspect-tui</footer>")
-    return (
-        '<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(TITLE)}</title>\n<style>{CSS}{HTML_EXTRA_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
+    return Doc(
+        TITLE, facts(r, issued), sections, seals=("主任調査員", "業務責任者"), note=note, seals_at_end=True
     )
 
 
@@ -316,21 +271,46 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def render_guidance(r: SurveyorReview, fmt: str, issued: dt.date) -> str:
-    if fmt == "text":
-        return render_text(r, issued)
-    if fmt == "md":
-        return render_md(r, issued)
-    if fmt == "html":
-        return render_html(r, issued)
-    if fmt == "json":
-        from inspect_tui.render.formats import json_text
-
-        return json_text(guidance_json(r, issued))
-    raise ValueError(f"形式「{fmt}」には対応していません（{' / '.join(FORMATS)}）")
-
-
 def default_filename(code: str, fmt: str, issued: dt.date) -> str:
     """A file name with the surveyor code only (never a person's name)."""
-    ext = {"text": "txt"}.get(fmt, fmt)
-    return f"guidance_{code}_{issued:%Y%m%d}.{ext}"
+    return f"guidance_{code}_{issued:%Y%m%d}.{EXTENSIONS[fmt]}"
+
+
+@dataclass(frozen=True)
+class GuidanceReport:
+    """The report as every renderer takes it (as_doc / to_json), for one surveyor on one day."""
+
+    review: SurveyorReview
+    issued: dt.date
+
+    def as_doc(self, full: bool = False) -> Doc:
+        return guidance_doc(self.review, self.issued)
+
+    def to_json(self) -> dict[str, Any]:
+        return guidance_json(self.review, self.issued)
+
+    def default_filename(self, fmt: str) -> str:
+        return default_filename(self.review.code, fmt, self.issued)
+
+
+class ReportNotReady(ReviewError):
+    """Form 10 is not checked yet."""
+
+
+def guidance_report(
+    s: Session, code: str, *, allow_draft: bool = False, issued: dt.date | None = None
+) -> GuidanceReport:
+    """The guidance completion report (指導終了報告) of a surveyor, for every renderer.
+
+    Ready once form 10 is checked; before that only with allow_draft (marked 作成途中)."""
+    review = surveyor_review(s, code)
+    if not review.forms:
+        raise ReportNotReady(f"{code} には重点チェックの対象の調査票（単独調査）がありません")
+    if not review.complete and not allow_draft:
+        raise ReportNotReady(
+            f"{code} の重点チェックは {review.checked}/{REVIEW_FORMS} 件です。"
+            "10件目の点検が終わると指導終了報告を出せます（途中の記録は --draft）"
+        )
+    # the report goes to the city: free text is masked for everyone
+    printed = masked_review(review, review_viewer(s, review, printed=True))
+    return GuidanceReport(printed, issued or today_jp())

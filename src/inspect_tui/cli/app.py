@@ -1,0 +1,62 @@
+"""Opening the app: ``inspect-tui`` with no command (``--demo``, ``--theme``, ``--as``).
+
+Start-up is a budget: opening the app parses only these options, without building
+every command's parser (cli/main.py builds the rest when a command is asked for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from inspect_tui.cli.common import (
+    Parser,
+    _db_path,
+)
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from inspect_tui.system.paths import demo_db_path
+
+    if args.demo:
+        from inspect_tui.demo.build import ensure_demo
+
+        path = demo_db_path()
+        print(f"デモ用データベース: {path}", file=sys.stderr)
+        ensure_demo(path)
+    else:
+        path = _db_path(args)
+    from inspect_tui.tui.launch import run_app
+
+    return run_app(path, theme=args.theme, demo=args.demo)
+
+
+def add_app_options(p: argparse.ArgumentParser) -> None:
+    """The options of the app itself (no subcommand)."""
+    p.add_argument(
+        "--demo", action="store_true", help="デモ用データベースで開く（自分のデータには触れません）"
+    )
+    p.add_argument("--theme", help="テーマ（default / light / high-contrast）")
+    p.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="LOGIN",
+        help="この利用者として使う（SSH の強制コマンドの中か、データベースの所有者だけ）",
+    )
+    p.set_defaults(func=cmd_app)
+
+
+def parse_app_only(argv: list[str]) -> argparse.Namespace | None:
+    """Arguments for opening the app, without building every subcommand's parser.
+
+    Starting the app is the common case and start-up is a budget: the full
+    parser (some forty subcommands) costs tens of milliseconds. Returns None
+    when argv asks for anything else, and the full parser takes over.
+    """
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    p = Parser(prog="inspect-tui", add_help=False)
+    p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    add_app_options(p)
+    args, rest = p.parse_known_args(argv)
+    return None if rest else args

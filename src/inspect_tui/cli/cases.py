@@ -1,0 +1,163 @@
+"""Cases and deadlines: ``deadline``, ``case show|step|extend|exclude``, ``deadlines rederive``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from inspect_tui.cli.common import (
+    EXIT_OK,
+    UserError,
+    _config,
+    _date,
+    _out,
+    _session,
+)
+from inspect_tui.cli.free_text import add_strict_option
+
+
+def cmd_deadline(args: argparse.Namespace) -> int:
+    from inspect_tui.core.calendar import OutOfRange, add_calendar_days, get_calendar
+    from inspect_tui.core.jpdate import DateError, parse_date
+
+    cal = get_calendar(_config().extra_closures)
+
+    def one(start_s: str, n_s: str) -> str:
+        start = parse_date(start_s)
+        try:
+            n = int(n_s.strip())
+        except ValueError:
+            raise DateError(f"日数「{n_s.strip()}」は整数ではありません") from None
+        due = add_calendar_days(start, n) if args.calendar_days else cal.add_business_days(start, n)
+        return due.isoformat()
+
+    if args.stdin:
+        if sys.stdin is None:  # started with standard input closed (<&-)
+            raise UserError("標準入力が閉じています。START,N の行を標準入力に渡してください")
+        results, problems = [], []
+        for no, line in enumerate(sys.stdin, 1):
+            line = line.strip().lstrip("\ufeff")
+            if not line:
+                problems.append(f"{no}行目: 空行です（START,N の形で書いてください）")
+                continue
+            parts = line.split(",")
+            if len(parts) != 2:
+                problems.append(f"{no}行目: 「{line}」は START,N の形ではありません")
+                continue
+            try:
+                results.append(one(*parts))
+            except (DateError, OutOfRange) as exc:
+                problems.append(f"{no}行目: {exc}")
+        if problems:
+            raise UserError("\n".join(problems))
+        _out("\n".join(results))
+        return EXIT_OK
+    if args.start is None or args.n is None:
+        raise UserError("START と N を指定するか、--stdin を付けてください")
+    try:
+        _out(one(args.start, args.n))
+    except (DateError, OutOfRange) as exc:
+        raise UserError(str(exc)) from None
+    return EXIT_OK
+
+
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from inspect_tui.services.cases.steps import rederive_deadlines
+
+    with _session(args) as s:
+        moved = rederive_deadlines(s, dry_run=args.dry_run)
+    head = "動く期限（まだ書き換えていません）" if args.dry_run else "書き換えた期限"
+    if not moved:
+        _out("今のカレンダーで計算し直しても動く期限はありません")
+        return EXIT_OK
+    lines = [f"{head}: {len(moved)} 件"]
+    lines += [f"  {m.case_no}  {m.rule}: {m.old} から {m.new}" for m in moved[:200]]
+    if len(moved) > 200:
+        lines.append(f"  …ほか {len(moved) - 200} 件")
+    _out("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    from inspect_tui.cli import free_text as free
+    from inspect_tui.services.cases import steps as svc
+    from inspect_tui.services.cases.detail import describe_case
+    from inspect_tui.services.trust import free_text
+
+    with _session(args) as s:
+        try:
+            if args.action == "show":
+                _out(describe_case(s, args.case_no, view=free_text.viewer(s, [args.case_no])))
+            elif args.action == "step":
+                known = free_text.known_for_cases(s, [args.case_no])
+                warnings = free.check(args, {"メモ（--note）": args.note}, known)
+                status = svc.record_step(s, args.case_no, args.step, args.on, args.note or "")
+                _out(f"{args.case_no}: 記録しました（状態: {status}）")
+                free.report(warnings)
+            elif args.action in ("extend", "exclude"):
+                known = free_text.known_for_cases(s, [args.case_no])
+                warnings = free.check(args, {"理由（--reason）": args.reason}, known)
+                svc.add_deadline_exception(
+                    s,
+                    args.case_no,
+                    args.rule,
+                    args.action,
+                    args.reason,
+                    args.cause,
+                    getattr(args, "new_due", None),
+                )
+                _out(f"{args.case_no}: {args.rule} の期限を記録しました")
+                free.report(warnings)
+        except (LookupError, svc.StepError, svc.ConflictError, ValueError) as exc:
+            raise UserError(str(exc)) from None
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    d = sub.add_parser(
+        "deadline",
+        parents=[common],
+        help="N 開庁日後の日付を出す",
+        description="START の N 開庁日後（START は数えない）を YYYY-MM-DD で出します。",
+    )
+    d.add_argument("start", nargs="?", metavar="START", help="起算日（2027-04-01, R9.4.1 など）")
+    d.add_argument("n", nargs="?", metavar="N", help="日数")
+    d.add_argument("--calendar-days", action="store_true", help="開庁日でなく暦日で数える")
+    d.add_argument("--stdin", action="store_true", help="標準入力から START,N の行を読み、1行ずつ出す")
+    d.set_defaults(func=cmd_deadline)
+
+    dl = sub.add_parser("deadlines", help="保存済み期限の再計算（閉庁日を変えたあと）")
+    dl.add_argument("action", choices=("rederive",))
+    dl.add_argument("--dry-run", action="store_true", help="動く期限を表示するだけ")
+    dl.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    dl.set_defaults(func=cmd_deadlines)
+
+    cs = sub.add_parser("case", help="依頼1件の表示・記録")
+    cs_sub = cs.add_subparsers(title="操作", metavar="ACTION", required=True)
+    show = cs_sub.add_parser("show", parents=[common], help="期限（根拠つき）と経過を表示")
+    show.add_argument("case_no")
+    show.set_defaults(func=cmd_case, action="show")
+    st = cs_sub.add_parser(
+        "step", parents=[common], help="手順を記録（contact/visit/submit/accept/cancel/return/resurvey）"
+    )
+    st.add_argument("case_no")
+    st.add_argument("step", choices=("contact", "visit", "submit", "accept", "cancel", "return", "resurvey"))
+    st.add_argument("--on", type=_date, default=None, help="日付（既定: 日本の今日）")
+    st.add_argument("--note", help="メモ（申請者の氏名・被保険者番号は書かない）")
+    add_strict_option(st)
+    st.set_defaults(func=cmd_case, action="step")
+    for action, help_ in (
+        ("extend", "期限を延長（市と合意）"),
+        ("exclude", "期限を集計から除外（市の事由など）"),
+    ):
+        e = cs_sub.add_parser(action, parents=[common], help=help_)
+        e.add_argument("case_no")
+        e.add_argument("rule", choices=("contact", "standard", "target20"))
+        if action == "extend":
+            e.add_argument("new_due", type=_date, metavar="NEW_DUE")
+        e.add_argument("--reason", required=True, help="理由")
+        e.add_argument(
+            "--cause", choices=("city", "applicant", "other"), default="city", help="事由の区分（既定 city）"
+        )
+        add_strict_option(e)
+        e.set_defaults(func=cmd_case, action=action)

@@ -1,0 +1,113 @@
+"""Connections to the case database: a connection per thread, the app's settings, and a
+rollback that never hides the first error. store/db.py opens (and migrates) a file."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(Exception):
+    """A database we cannot use; the message says what to do."""
+
+
+class Database:
+    """One database file, with a connection per thread.
+
+    ``conn`` is the calling thread's own connection: the thread that opened the
+    database gets the one it was opened with, and any other thread (a TUI worker)
+    gets one of its own, opened on first use with the same settings. A
+    ``sqlite3.Connection`` must never be used by two threads at once: the UI
+    thread typing into a dialog while a worker waited for the write lock on the
+    shared connection crashed the process. ``close`` closes them all.
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        self._local = threading.local()
+        self._local.conn = conn
+        self._lock = threading.Lock()
+        self._conns: list[sqlite3.Connection] = [conn]
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"Database(path={self.path!r})"
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            conn = connect(self.path, self.readonly)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+            with self._lock:
+                self._conns = [c for c in self._conns if is_open(c)] + [conn]
+        return conn
+
+    def close(self) -> None:
+        """Close every thread's connection (call it once the workers are done)."""
+        self._closed = True
+        with self._lock:
+            conns, self._conns = self._conns, []
+        for c in conns:
+            c.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def utils(self):
+        """A sqlite-utils view of the same connection (for upserts and introspection)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction after a failed statement, keeping the first error.
+
+    Call it inside ``except``, then re-raise. SQLite rolls a transaction back by
+    itself after some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); a plain
+    ``ROLLBACK`` then raises "cannot rollback - no transaction is active" and that
+    second error replaced the real one (a full disk was reported as
+    "書き込めません（OperationalError）"). A ROLLBACK that fails for another reason
+    is noted on the error being handled, which stays the one raised.
+    """
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as second:
+        import sys
+
+        first = sys.exc_info()[1]
+        if first is not None:
+            first.add_note(f"ROLLBACK も失敗しました: {second}")
+
+
+def connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    """A connection with the app's settings (autocommit; transactions go through store.tx)."""
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def is_open(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.total_changes  # noqa: B018 (raises once the connection is closed)
+    except sqlite3.ProgrammingError:
+        return False
+    return True
