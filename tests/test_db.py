@@ -65,3 +65,25 @@ def test_missing_database_for_a_command_is_a_clear_error(tmp_path, capsys):
 
     assert main(["deadlines", "rederive", "--db", str(tmp_path / "nope.db")]) == 1
     assert "データベースがありません" in capsys.readouterr().err
+
+
+def test_each_thread_gets_its_own_connection_and_ended_threads_give_theirs_back(db_path):
+    import threading
+
+    from inspect_tui.services.session import open_session
+
+    with open_session(db_path) as s:
+        mine = s.db.conn
+        seen = []
+
+        def job() -> None:
+            seen.append(s.db.conn)
+            s.db.conn.execute("SELECT COUNT(*) FROM cases").fetchone()
+
+        for _ in range(20):  # a worker thread per job, as Textual runs them
+            t = threading.Thread(target=job)
+            t.start()
+            t.join()
+        assert all(c is not mine for c in seen) and len({id(c) for c in seen}) >= 2
+        assert s.db.open_connections() <= 2  # the opener's and the last worker's, not 21
+        assert s.db.conn is mine

@@ -22,7 +22,9 @@ class Database:
     gets one of its own, opened on first use with the same settings. A
     ``sqlite3.Connection`` must never be used by two threads at once: the UI
     thread typing into a dialog while a worker waited for the write lock on the
-    shared connection crashed the process. ``close`` closes them all.
+    shared connection crashed the process. A connection whose thread has ended is
+    closed when the next one is opened (a worker thread lives for one job), and
+    ``close`` closes them all.
     """
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
@@ -31,7 +33,8 @@ class Database:
         self._local = threading.local()
         self._local.conn = conn
         self._lock = threading.Lock()
-        self._conns: list[sqlite3.Connection] = [conn]
+        #: thread -> its connection (the thread object, not its ident: idents are reused)
+        self._conns: dict[threading.Thread, sqlite3.Connection] = {threading.current_thread(): conn}
         self._closed = False
 
     def __repr__(self) -> str:
@@ -48,14 +51,23 @@ class Database:
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
             with self._lock:
-                self._conns = [c for c in self._conns if is_open(c)] + [conn]
+                ended = [t for t in self._conns if not t.is_alive()]
+                stale = [self._conns.pop(t) for t in ended]
+                self._conns[threading.current_thread()] = conn
+            for c in stale:  # its thread is gone: nobody else can be using it
+                c.close()
         return conn
+
+    def open_connections(self) -> int:
+        """How many connections are open (the app's thread's and its workers')."""
+        with self._lock:
+            return sum(1 for c in self._conns.values() if is_open(c))
 
     def close(self) -> None:
         """Close every thread's connection (call it once the workers are done)."""
         self._closed = True
         with self._lock:
-            conns, self._conns = self._conns, []
+            conns, self._conns = list(self._conns.values()), {}
         for c in conns:
             c.close()
 
