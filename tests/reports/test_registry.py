@@ -11,6 +11,7 @@ import pytest
 
 from inspect_tui.cli.main import build_parser, main
 from inspect_tui.services.reports.registry import KINDS
+from quality.conftest import complaint
 from review.fixture import build, session_as
 from review.test_guidance_report import check_ten
 
@@ -43,18 +44,7 @@ def db(tmp_path):
     path = build(tmp_path / "review" / "cases.db")
     check_ten(path)
     s = session_as(path, "tester")
-    save_complaint(
-        s,
-        {
-            "received_at": "2027-06-14 10:30",
-            "complainant": "家族",
-            "handled_by": "主任A",
-            "ward": "長田区",
-            "category": "日程調整",
-            "content": "訪問日の連絡が遅かった",
-            "outcome": "謝罪し日程を再調整",
-        },
-    )
+    save_complaint(s, complaint(received_at="2027-06-14 10:30"))
     s.close()
     return path
 

@@ -135,6 +135,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return run_report(args.report_kind, args)
 
 
+def _month(text: str):
+    """YYYY-MM as a month period, or exit 2 saying what is wrong with it."""
+    from inspect_tui.core.metrics import PeriodError, parse_month
+
+    try:
+        return parse_month(text)
+    except PeriodError as exc:
+        raise _user_error(str(exc)) from None
+
+
 def cmd_kpi_set(args: argparse.Namespace) -> int:
     from inspect_tui.core.metrics import PeriodError, parse_fy
     from inspect_tui.services.reports.kpi import KpiInputError, set_kpi_actual
@@ -155,13 +165,9 @@ def cmd_kpi_set(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    from inspect_tui.core.metrics import PeriodError, parse_month
     from inspect_tui.services.reports.monthly import NOTE_KINDS, get_monthly_note, set_monthly_note
 
-    try:
-        month = parse_month(args.month)
-    except PeriodError as exc:
-        raise _user_error(str(exc)) from None
+    month = _month(args.month)
     from inspect_tui.cli import free_text as free
     from inspect_tui.services.trust import free_text
 
@@ -183,13 +189,9 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_close_month(args: argparse.Namespace) -> int:
-    from inspect_tui.core.metrics import PeriodError, parse_month
     from inspect_tui.services.reports.monthly import close_billing_month
 
-    try:
-        month = parse_month(args.month)
-    except PeriodError as exc:
-        raise _user_error(str(exc)) from None
+    month = _month(args.month)
     with _cli()._session(args) as s:
         try:
             n = close_billing_month(s, month)

@@ -417,6 +417,17 @@ DATED_TABLES = {
 }
 
 
+def _unless_absent(conn: sqlite3.Connection, sql: str, params: dict) -> list[sqlite3.Row] | None:
+    """The rows of a query on another feature's tables; None when this database has no such
+    table or column (the feature that keeps them is not there)."""
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc) or "no such column" in str(exc):
+            return None
+        raise
+
+
 def dated_counts_by_month(
     conn: sqlite3.Connection,
     table: str,
@@ -430,16 +441,14 @@ def dated_counts_by_month(
     not exist in this database (the feature that keeps it is not there)."""
     column = DATED_TABLES[table]
     city = f"COALESCE(SUM({city_column} = 1), 0)" if city_column else "0"
-    try:
-        rows = conn.execute(
-            f"SELECT substr({column}, 1, 7) AS m, COUNT(*) AS total, {city} AS city FROM {table}"
-            f" WHERE {column} >= :s AND {column} < :next {where} GROUP BY m",
-            {"s": _d(start), "next": _d(cutoff + dt.timedelta(days=1))},
-        ).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc) or "no such column" in str(exc):
-            return None
-        raise
+    rows = _unless_absent(
+        conn,
+        f"SELECT substr({column}, 1, 7) AS m, COUNT(*) AS total, {city} AS city FROM {table}"
+        f" WHERE {column} >= :s AND {column} < :next {where} GROUP BY m",
+        {"s": _d(start), "next": _d(cutoff + dt.timedelta(days=1))},
+    )
+    if rows is None:
+        return None
     return {
         r["m"]: {"n": r["total"] - r["city"], "excluded": r["city"], "excluded_city": r["city"]} for r in rows
     }
@@ -450,19 +459,17 @@ def first_ten_checks(
 ) -> list[tuple[str, int, str]] | None:
     """(surveyor code, form number 1-10, checked on) of the focused first-ten checks
     finished in [start, cutoff]; None when the review tables are absent."""
-    try:
-        rows = conn.execute(
-            "SELECT rc.surveyor AS surveyor, rf.form_no AS form_no, substr(rc.checked_on, 1, 10) AS day"
-            " FROM review_checks rc JOIN review_forms rf ON rf.case_id = rc.case_id"
-            " WHERE rc.kind = 'focused' AND rc.state = 'done' AND rc.blind_of IS NULL"
-            " AND rc.checked_on >= :s AND rc.checked_on < :next"
-            " ORDER BY rc.surveyor, rf.form_no",
-            {"s": _d(start), "next": _d(cutoff + dt.timedelta(days=1))},
-        ).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc) or "no such column" in str(exc):
-            return None
-        raise
+    rows = _unless_absent(
+        conn,
+        "SELECT rc.surveyor AS surveyor, rf.form_no AS form_no, substr(rc.checked_on, 1, 10) AS day"
+        " FROM review_checks rc JOIN review_forms rf ON rf.case_id = rc.case_id"
+        " WHERE rc.kind = 'focused' AND rc.state = 'done' AND rc.blind_of IS NULL"
+        " AND rc.checked_on >= :s AND rc.checked_on < :next"
+        " ORDER BY rc.surveyor, rf.form_no",
+        {"s": _d(start), "next": _d(cutoff + dt.timedelta(days=1))},
+    )
+    if rows is None:
+        return None
     return [(r["surveyor"], int(r["form_no"]), r["day"]) for r in rows]
 
 

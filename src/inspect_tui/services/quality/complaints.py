@@ -9,8 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.today import now_jp_iso
-from inspect_tui.services.quality.input import Checker, QualityInputError, categories
-from inspect_tui.services.quality.shared import build_record, check_links_to_case, not_before, period_where
+from inspect_tui.services.quality.input import Checker, categories
+from inspect_tui.services.quality.shared import (
+    build_record,
+    check_links_to_case,
+    not_before,
+    period_where,
+    stored,
+)
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import quality as store
@@ -75,8 +81,8 @@ def check_complaint(session: Session, raw: Mapping[str, Any]) -> dict[str, Any]:
 def save_complaint(session: Session, raw: Mapping[str, Any], complaint_id: int | None = None) -> int:
     """Check and save a complaint (new when complaint_id is None); returns its id."""
     values = check_complaint(session, raw)
-    if complaint_id is not None and get_complaint(session, complaint_id) is None:
-        raise QualityInputError([("苦情番号", f"{complaint_id} の苦情はありません")])
+    if complaint_id is not None:
+        stored(session, "complaint", complaint_id)
     return store.save(session.db, "complaint", values, who=session.who, now=now_jp_iso(), row_id=complaint_id)
 
 
@@ -88,9 +94,7 @@ def get_complaint(session: Session, complaint_id: int) -> Complaint | None:
 @writes("complaint.save")
 def report_complaint_to_city(session: Session, complaint_id: int, at: str) -> Complaint:
     """Record when a complaint was reported to the city (serious ones: at once)."""
-    current = store.get(session.db, "complaint", complaint_id)
-    if current is None:
-        raise QualityInputError([("苦情番号", f"{complaint_id} の苦情はありません")])
+    current = stored(session, "complaint", complaint_id)
     save_complaint(session, {**current, "reported_to_city_at": at}, complaint_id)
     return get_complaint(session, complaint_id)  # type: ignore[return-value]
 

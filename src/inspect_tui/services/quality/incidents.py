@@ -10,8 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.today import now_jp_iso
-from inspect_tui.services.quality.input import INCIDENT_KINDS, Checker, QualityInputError, categories
-from inspect_tui.services.quality.shared import build_record, check_links_to_case, not_before, period_where
+from inspect_tui.services.quality.input import INCIDENT_KINDS, Checker, categories
+from inspect_tui.services.quality.shared import (
+    build_record,
+    check_links_to_case,
+    not_before,
+    period_where,
+    stored,
+)
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import quality as store
@@ -89,8 +95,8 @@ def check_incident(session: Session, raw: Mapping[str, Any]) -> dict[str, Any]:
 def save_incident(session: Session, raw: Mapping[str, Any], incident_id: int | None = None) -> int:
     """Check and save an incident with its look-back sheet; returns its id."""
     values = check_incident(session, raw)
-    if incident_id is not None and get_incident(session, incident_id) is None:
-        raise QualityInputError([("事故番号", f"{incident_id} の事故はありません")])
+    if incident_id is not None:
+        stored(session, "incident", incident_id)
     return store.save(session.db, "incident", values, who=session.who, now=now_jp_iso(), row_id=incident_id)
 
 
@@ -104,10 +110,7 @@ def record_incident_report(
     session: Session, incident_id: int, *, phoned_at: str | None = None, written_at: str | None = None
 ) -> Incident:
     """Record the phone call to the city and/or the written report (phone first)."""
-    current = store.get(session.db, "incident", incident_id)
-    if current is None:
-        raise QualityInputError([("事故番号", f"{incident_id} の事故はありません")])
-    raw = dict(current)
+    raw = dict(stored(session, "incident", incident_id))
     if phoned_at:
         raw["phoned_city_at"] = phoned_at
     if written_at:

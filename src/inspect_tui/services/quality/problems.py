@@ -10,7 +10,7 @@ from typing import Any
 
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.quality.input import PROBLEM_STATUSES, Checker, QualityInputError
-from inspect_tui.services.quality.shared import build_record, period_where
+from inspect_tui.services.quality.shared import build_record, period_where, stored
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import quality as store
@@ -102,8 +102,8 @@ def save_problem(
 ) -> int:
     """Check and save a problem with the complaints/incidents it comes from; returns its id."""
     values, good = check_problem(session, raw, list(links))
-    if problem_id is not None and store.get(session.db, "problem", problem_id) is None:
-        raise QualityInputError([("課題番号", f"{problem_id} の課題はありません")])
+    if problem_id is not None:
+        stored(session, "problem", problem_id)
     return store.save(
         session.db, "problem", values, who=session.who, now=now_jp_iso(), row_id=problem_id, links=good
     )

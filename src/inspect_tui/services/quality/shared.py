@@ -8,9 +8,26 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from inspect_tui.services.quality.input import Checker
+from inspect_tui.services.quality.input import Checker, QualityInputError
 from inspect_tui.services.session import Session
 from inspect_tui.store import quality as store
+
+#: entity -> (the field that names its number, what it is called)
+_NUMBERS = {
+    "complaint": ("苦情番号", "苦情"),
+    "incident": ("事故番号", "事故"),
+    "problem": ("課題番号", "課題"),
+}
+
+
+def stored(session: Session, entity: str, row_id: int) -> dict[str, Any]:
+    """The stored row of a complaint, incident or problem, or QualityInputError naming the
+    number that has none."""
+    row = store.get(session.db, entity, row_id)
+    if row is None:
+        field, what = _NUMBERS[entity]
+        raise QualityInputError([(field, f"{row_id} の{what}はありません")])
+    return row
 
 
 def build_record(cls: type, row: Mapping[str, Any], **extra: Any):
