@@ -65,3 +65,59 @@ def test_a_past_deadline_is_never_zero_days_left():
     assert business_days_left(cal, D(2026, 11, 25), D(2026, 11, 20)) == -2
     assert business_days_left(cal, D(2026, 11, 20), D(2026, 11, 20)) == 0
     assert business_days_left(cal, D(2026, 11, 23), D(2026, 12, 2)) == 7
+
+
+def _rules_file(tmp_path, body: str):
+    p = tmp_path / "r.toml"
+    p.write_text(body, encoding="utf-8")
+    return p
+
+
+CONTACT = '[rules.contact]\nbase = "received_on"\nn = 3\nunit = "business_days"\nends_by = "contacted_on"\n'
+
+
+def test_a_rule_knows_its_words_column_and_the_step_that_ends_it(tmp_path):
+    words = 'label = "日程調整連絡"\nshort = "連絡"\nbase_label = "受理"\n'
+    rules = load_rules(_rules_file(tmp_path, CONTACT + words))
+    rule = rules["contact"]
+    assert (rule.span, rule.title) == ("受理から3開庁日", "日程調整連絡（受理から3開庁日）")
+    assert (rule.due_column, rule.ends_by, rule.due_title) == ("contact_due", "contacted_on", "連絡期限")
+    shipped = default_rules()
+    assert [(r.id, r.span, r.ends_by) for r in shipped.values() if r.entity == "case"] == [
+        ("contact", "受理から3開庁日", "contacted_on"),
+        ("standard", "発送から6開庁日", "submitted_on"),
+        ("target20", "受理から20日", "submitted_on"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (CONTACT + 'lable = "x"\n', r"rules\.contact\.lable: 知らないキー"),
+        (CONTACT.replace("[rules.contact]", '[rules."contact; DROP"]'), "規則の ID"),
+        (CONTACT.replace('"received_on"', '"received_on) OR (1"'), r"rules\.contact\.base: 英小文字"),
+        (CONTACT.replace('"contacted_on"', '"called_on"'), r"rules\.contact\.ends_by: 依頼の日付"),
+        (CONTACT.replace('ends_by = "contacted_on"\n', ""), "ends_by（期限を満たす手順の"),
+        (CONTACT.replace("n = 3", "n = true"), r"rules\.contact\.n: 0以上の整数"),
+        (CONTACT + 'short = ""\n', r"rules\.contact\.short: 空でない"),
+    ],
+    ids=["unknown key", "id not a name", "base not a name", "ends_by not a date", "no ends_by", "n", "short"],
+)
+def test_a_rule_that_would_reach_the_sql_wrong_is_refused(tmp_path, body, message):
+    with pytest.raises(RuleError, match=message):
+        load_rules(_rules_file(tmp_path, body))
+
+
+def test_deadline_state_is_one_function_for_every_screen():
+    from inspect_tui.core.deadlines import Horizon, deadline_state
+
+    cal = get_calendar()
+    h = Horizon.on(D(2027, 6, 15), cal)  # Tue; soon = due by Thu 6/17 (2 business days)
+    assert h.soon_until == D(2027, 6, 18)
+    states = [deadline_state(D(2027, 6, day), h) for day in (14, 15, 16, 17, 18)]
+    assert states == ["overdue", "today", "soon", "soon", "ok"]
+    assert deadline_state(None, h) == "none"
+    assert deadline_state(D(2027, 6, 14), h, done_on=D(2027, 6, 14)) == "done"
+    assert deadline_state(D(2027, 6, 14), h, done_on=D(2027, 6, 15)) == "late"
+    assert deadline_state(D(2027, 6, 14), h, closed=True) == "closed"
+    assert deadline_state(D(2027, 6, 14), h, done_on=D(2027, 6, 15), excluded=True) == "excluded"

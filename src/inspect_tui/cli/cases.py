@@ -114,6 +114,9 @@ def cmd_case(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from inspect_tui.core.deadlines import case_rules
+    from inspect_tui.core.steps import STEPS
+
     d = sub.add_parser(
         "deadline",
         parents=[common],
@@ -137,11 +140,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     show = cs_sub.add_parser("show", parents=[common], help="期限（根拠つき）と経過を表示")
     show.add_argument("case_no")
     show.set_defaults(func=cmd_case, action="show")
-    st = cs_sub.add_parser(
-        "step", parents=[common], help="手順を記録（contact/visit/submit/accept/cancel/return/resurvey）"
-    )
+    st = cs_sub.add_parser("step", parents=[common], help=f"手順を記録（{'/'.join(STEPS)}）")
     st.add_argument("case_no")
-    st.add_argument("step", choices=("contact", "visit", "submit", "accept", "cancel", "return", "resurvey"))
+    st.add_argument("step", choices=tuple(STEPS))
     st.add_argument("--on", type=_date, default=None, help="日付（既定: 日本の今日）")
     st.add_argument("--note", help="メモ（申請者の氏名・被保険者番号は書かない）")
     add_strict_option(st)
@@ -152,7 +153,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ):
         e = cs_sub.add_parser(action, parents=[common], help=help_)
         e.add_argument("case_no")
-        e.add_argument("rule", choices=("contact", "standard", "target20"))
+        e.add_argument("rule", choices=tuple(rule.id for rule in case_rules()))
         if action == "extend":
             e.add_argument("new_due", type=_date, metavar="NEW_DUE")
         e.add_argument("--reason", required=True, help="理由")

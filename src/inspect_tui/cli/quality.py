@@ -11,7 +11,6 @@ from typing import Any
 
 from inspect_tui.cli import free_text as free
 from inspect_tui.cli.common import EXIT_OK, UserError, _date, _out, _session
-from inspect_tui.core.document import FORMATS
 
 WARNING = (
     "注意: 内容の欄に申請者の氏名・被保険者番号などの個人情報を書かないでください（依頼番号で特定します）。"
@@ -205,45 +204,21 @@ def cmd_problem(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- pareto
 def cmd_pareto(args: argparse.Namespace) -> int:
-    from inspect_tui.cli.common import emit
-    from inspect_tui.services.quality.pareto import pareto_report
+    """``inspect-tui pareto``: the same report as ``report pareto``, through the report registry."""
+    from inspect_tui.cli.reports import run_report
 
-    with _session(args) as s:
-        report = _run(
-            pareto_report,
-            s,
-            args.of,
-            args.date_from,
-            args.date_to,
-            ward=args.ward,
-            surveyor=args.surveyor,
-            kind=args.kind,
-        )
-    emit(report, args.format, args.output, report.default_filename(args.format))
-    return EXIT_OK
+    return run_report("pareto", args)
 
 
 # --------------------------------------------------------------------------- parser
 PARETO_HELP = "パレート分析（苦情・事故・点検の指摘）"
-PARETO_DESCRIPTION = (
-    "期間と条件で件数を多い順に並べ、構成比・累積比率と重点項目"
-    "（累積80%まで。80%を超える項目を含む）を出します。"
-)
 
 
 def add_pareto_arguments(p: argparse.ArgumentParser) -> None:
-    """The pareto options; also for an alias such as ``report pareto`` (then set func=cmd_pareto)."""
-    _period(p, required=True)
-    p.add_argument(
-        "--of", required=True, metavar="SOURCE", help="集計対象: complaints / incidents / findings"
-    )
-    p.add_argument(
-        "--kind",
-        help="種別（苦情: serious / minor、事故: incident / accident / security、"
-        "指摘: focused / routine / followup3 / followup6 / post）",
-    )
-    p.add_argument("--format", default="text", choices=FORMATS, help="出力形式")
-    p.add_argument("-o", "--output", metavar="FILE", help="書き出すファイル（xlsx では必須）")
+    """The pareto options (the registry's); also for an alias (then set func=cmd_pareto)."""
+    from inspect_tui.cli.reports import add_kind_arguments
+
+    add_kind_arguments(p, "pareto")
 
 
 def _period(p: argparse.ArgumentParser, required: bool = False) -> None:
@@ -350,6 +325,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ls.add_argument("--all", action="store_true", help="完了したものも出す")
     ls.set_defaults(func=cmd_problem, action="list")
 
-    pa = sub.add_parser("pareto", parents=[common], help=PARETO_HELP, description=PARETO_DESCRIPTION)
+    from inspect_tui.services.reports.registry import kind
+
+    pa = sub.add_parser("pareto", parents=[common], help=PARETO_HELP, description=kind("pareto").description)
     add_pareto_arguments(pa)
     pa.set_defaults(func=cmd_pareto)

@@ -4,13 +4,17 @@
                                [--format text|md|csv|json|html|xlsx] [-o FILE]
     inspect-tui report sla --period 2027-05|2027Q2|FY2027 [--format …] [-o FILE]
     inspect-tui report kpi --fy 2027 [--format …] [-o FILE]
+    inspect-tui report guidance --surveyor S037 [--draft] [--format …] / --list
+    inspect-tui report pareto --from DATE --to DATE --of complaints [--format …]
     inspect-tui report kpi-set ID FY VALUE        # a hand-entered actual (e.g. a survey result)
     inspect-tui report note 2027-05 problems "…"  # the month's problems / improvements
 
-Without -o the report goes to standard output, except xlsx, which is written
-to a file named after the report and period (monthly_2027-05.xlsx) in the
-current folder. -o may name a folder, too (one that exists, or a path ending
-in /), which gets that file name.
+The report kinds, their periods and options come from one registry
+(services/reports/registry.py), which the Reports screen uses too: a kind added
+there is a subcommand here. Without -o the report goes to standard output, except
+xlsx to a terminal, which is written to a file named after the report and period
+(monthly_2027-05.xlsx) in the current folder. -o may name a folder, too (one that
+exists, or a path ending in /), which gets that file name.
 """
 
 from __future__ import annotations
@@ -30,17 +34,6 @@ def _user_error(message: str):
     return cli.UserError(message, cli.EXIT_BAD_INPUT)
 
 
-def _as_of(args: argparse.Namespace):
-    from inspect_tui.core.jpdate import DateError, parse_date
-
-    if args.as_of is None:
-        return None
-    try:
-        return parse_date(args.as_of)
-    except DateError as exc:
-        raise _user_error(f"--as-of: {exc}") from None
-
-
 def _require_indicators(kind: str) -> None:
     """Before a command that uses the SLA or KPI indicators: the file the config names must be
     whole (exit 2 with every problem, at the indicator file's own lines, otherwise)."""
@@ -58,75 +51,98 @@ def _require_indicators(kind: str) -> None:
         )
 
 
-def _emit(report, fmt: str, kind: str, period_key: str, out: str | None) -> None:
-    from inspect_tui.render.formats import default_filename
-
-    _cli().emit(report, fmt, out, default_filename(kind, period_key, fmt))
+# --------------------------------------------------------------------------- every report kind
 
 
-def cmd_monthly(args: argparse.Namespace) -> int:
+def add_kind_arguments(p: argparse.ArgumentParser, kind_id: str) -> None:
+    """The options of one report kind, from the registry: its period, its own options,
+    --format, -o, and --list where the kind lists something when no period is given."""
+    from inspect_tui.services.reports.registry import kind
+
+    k = kind(kind_id)
+    for a in k.period.args:
+        p.add_argument(a.flag, dest=a.dest, metavar=a.metavar, help=a.help, required=a.required)
+    for o in k.options:
+        if o.type == "flag":
+            p.add_argument(o.flag, dest=o.dest, action="store_true", help=o.help)
+            continue
+        p.add_argument(
+            o.flag,
+            dest=o.dest,
+            metavar=o.metavar,
+            help=o.help,
+            required=o.required,
+            type=int if o.type == "int" else None,
+            choices=o.choices,
+            default=None,
+        )
+    p.add_argument("--format", choices=k.formats, default="text", help="出力形式（既定 text）")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="書き出すファイル（またはフォルダ: 報告書の種類と期間の名前で書きます）。"
+        "省略時は標準出力（端末への xlsx はその名前のファイル）",
+    )
+    if k.listing is not None:
+        p.add_argument("--list", action="store_true", help=f"{k.period.label}の一覧を表示")
+    p.set_defaults(func=cmd_report, report_kind=k.id)
+
+
+def _option_value(o, raw):
+    """An option's value as the builder takes it; a date is read here, naming the option."""
+    if o.type != "date" or raw is None:
+        return raw
+    from inspect_tui.core.jpdate import DateError, parse_date
+
+    try:
+        return parse_date(raw)
+    except DateError as exc:
+        raise _user_error(f"{o.flag}: {exc}") from None
+
+
+def run_report(kind_id: str, args: argparse.Namespace) -> int:
+    """Any report kind on the command line: read the period and the options (before the
+    database is opened, so bad input is said first), build it, write it where asked."""
+    from inspect_tui.services.reports.registry import RequestError, kind
+
+    cli = _cli()
+    k = kind(kind_id)
+    values = vars(args)
+    if k.listing is not None and (values.get("list") or not all(values.get(a.dest) for a in k.period.args)):
+        with cli._session(args) as s:
+            listing = k.listing(s)
+        if not values.get("list"):
+            arg = k.period.args[0]
+            listing = f"{arg.flag} {arg.metavar} で報告を出します。{k.period.label}の一覧:\n{listing}"
+        cli._out(listing)
+        return cli.EXIT_OK
+    try:
+        period = k.period_from_args(values)
+        options = {o.dest: _option_value(o, values.get(o.dest)) for o in k.options}
+        options["format"] = args.format
+        if k.indicators:
+            _require_indicators(k.indicators)
+        with cli._session(args) as s:
+            report = k.make(s, period, options)
+    except RequestError as exc:
+        raise cli.UserError(str(exc), exc.exit_code) from None
+    cli.emit(report, args.format, args.output, report.default_filename(args.format))
+    return cli.EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    return run_report(args.report_kind, args)
+
+
+def _month(text: str):
+    """YYYY-MM as a month period, or exit 2 saying what is wrong with it."""
     from inspect_tui.core.metrics import PeriodError, parse_month
-    from inspect_tui.services.reports.monthly import ReportError, build_monthly
 
     try:
-        month = parse_month(args.month)
+        return parse_month(text)
     except PeriodError as exc:
-        raise _user_error(f"--month: {exc}") from None
-    as_of = _as_of(args)
-    if args.unit_price is not None and args.unit_price < 0:
-        raise _user_error("--unit-price: 0以上の整数（円）にしてください")
-    with _cli()._session(args) as s:
-        try:
-            report = build_monthly(
-                s,
-                month,
-                as_of,
-                args.unit_price,
-                readable=args.format != "json",
-            )
-        except ReportError as exc:
-            raise _user_error(str(exc)) from None
-        _emit(report, args.format, "monthly", month.key, args.output)
-    return 0
-
-
-def cmd_sla(args: argparse.Namespace) -> int:
-    from inspect_tui.core.metrics import PeriodError, parse_period
-    from inspect_tui.services.reports.sla import IndicatorFileError, build_sla
-
-    try:
-        period = parse_period(args.period)
-    except PeriodError as exc:
-        raise _user_error(f"--period: {exc}") from None
-    as_of = _as_of(args)
-    _require_indicators("sla")
-    with _cli()._session(args) as s:
-        try:
-            report = build_sla(s, period, as_of)
-        except IndicatorFileError as exc:
-            raise _user_error(str(exc)) from None
-        _emit(report, args.format, "sla", period.key, args.output)
-    return 0
-
-
-def cmd_kpi(args: argparse.Namespace) -> int:
-    from inspect_tui.core.metrics import PeriodError, parse_fy
-    from inspect_tui.services.reports.kpi import build_kpi
-    from inspect_tui.services.reports.sla import IndicatorFileError
-
-    try:
-        fy = parse_fy(args.fy)
-    except PeriodError as exc:
-        raise _user_error(f"--fy: {exc}") from None
-    as_of = _as_of(args)
-    _require_indicators("kpi")
-    with _cli()._session(args) as s:
-        try:
-            report = build_kpi(s, fy, as_of)
-        except IndicatorFileError as exc:
-            raise _user_error(str(exc)) from None
-        _emit(report, args.format, "kpi", f"FY{fy}", args.output)
-    return 0
+        raise _user_error(str(exc)) from None
 
 
 def cmd_kpi_set(args: argparse.Namespace) -> int:
@@ -149,13 +165,9 @@ def cmd_kpi_set(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    from inspect_tui.core.metrics import PeriodError, parse_month
     from inspect_tui.services.reports.monthly import NOTE_KINDS, get_monthly_note, set_monthly_note
 
-    try:
-        month = parse_month(args.month)
-    except PeriodError as exc:
-        raise _user_error(str(exc)) from None
+    month = _month(args.month)
     from inspect_tui.cli import free_text as free
     from inspect_tui.services.trust import free_text
 
@@ -177,13 +189,9 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_close_month(args: argparse.Namespace) -> int:
-    from inspect_tui.core.metrics import PeriodError, parse_month
     from inspect_tui.services.reports.monthly import close_billing_month
 
-    try:
-        month = parse_month(args.month)
-    except PeriodError as exc:
-        raise _user_error(str(exc)) from None
+    month = _month(args.month)
     with _cli()._session(args) as s:
         try:
             n = close_billing_month(s, month)
@@ -195,69 +203,20 @@ def cmd_close_month(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add the ``report`` command and its kinds."""
-    from inspect_tui.render.formats import FORMATS
+    """Add the ``report`` command: one subcommand per registry kind, then the commands that
+    keep a report's inputs (kpi-set, note) and close a month."""
+    from inspect_tui.services.reports.registry import KINDS
 
     rp = sub.add_parser(
         "report",
-        help="月次報告・SLA 達成状況・KGI/KPI 達成表",
+        help="月次報告・SLA 達成状況・KGI/KPI 達成表・指導終了報告・パレート分析",
         description="報告書を作ります。個人情報（氏名・被保険者番号）は載りません。",
     )
     kinds = rp.add_subparsers(title="報告書", metavar="KIND", required=True)
-
-    def outputs(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定 text）")
-        p.add_argument(
-            "-o",
-            "--output",
-            metavar="FILE",
-            help="書き出すファイル（またはフォルダ）。省略時は標準出力、xlsx は monthly_YYYY-MM.xlsx など",
+    for k in KINDS.values():
+        add_kind_arguments(
+            kinds.add_parser(k.id, parents=[common], help=k.label, description=k.description), k.id
         )
-        p.add_argument(
-            "--as-of",
-            metavar="DATE",
-            default=None,
-            help="基準日（既定: 日本の今日）。この日より後の記録は数えません",
-        )
-
-    m = kinds.add_parser(
-        "monthly",
-        parents=[common],
-        help="業務履行報告書（月次）",
-        description="月の処理件数、期限の遵守、履行件数と請求額、問題点・改善点。",
-    )
-    m.add_argument("--month", required=True, metavar="YYYY-MM", help="対象月（例: 2027-05）")
-    m.add_argument(
-        "--unit-price",
-        type=int,
-        default=None,
-        metavar="YEN",
-        help="単価（円、税抜）。本市・他市町村とも同じ単価にします（既定: 設定ファイルの [prices]）",
-    )
-    outputs(m)
-    m.set_defaults(func=cmd_monthly)
-
-    sl = kinds.add_parser(
-        "sla",
-        parents=[common],
-        help="サービス水準達成状況",
-        description="SLA の指標ごとに目標・実績・達成を示します。年度は4月始まり。",
-    )
-    sl.add_argument(
-        "--period",
-        required=True,
-        metavar="PERIOD",
-        help="2027-05（月）/ 2027Q2（2027年7〜9月）/ FY2027（令和9年度）",
-    )
-    outputs(sl)
-    sl.set_defaults(func=cmd_sla)
-
-    k = kinds.add_parser(
-        "kpi", parents=[common], help="KGI/KPI 達成表", description="年度ごとの目標値・実績値・達成度。"
-    )
-    k.add_argument("--fy", required=True, metavar="FY", help="年度（2027 または FY2027 = 令和9年度）")
-    outputs(k)
-    k.set_defaults(func=cmd_kpi)
 
     ks = kinds.add_parser(
         "kpi-set",
@@ -286,17 +245,3 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     cm.add_argument("month", metavar="YYYY-MM")
     cm.set_defaults(func=cmd_close_month)
-    _add_report_aliases(kinds, common)
-
-
-def _add_report_aliases(kinds: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Reports that live with their feature, reachable under ``report`` too (same options, same code)."""
-    from inspect_tui.cli.quality import PARETO_DESCRIPTION, PARETO_HELP, add_pareto_arguments, cmd_pareto
-    from inspect_tui.cli.review import add_guidance_arguments, cmd_guidance
-
-    pa = kinds.add_parser("pareto", parents=[common], help=PARETO_HELP, description=PARETO_DESCRIPTION)
-    add_pareto_arguments(pa)
-    pa.set_defaults(func=cmd_pareto)
-    g = kinds.add_parser("guidance", parents=[common], help="新規調査員の指導終了報告（指導終了報告）")
-    add_guidance_arguments(g)
-    g.set_defaults(func=cmd_guidance)

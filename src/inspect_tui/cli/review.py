@@ -1,5 +1,7 @@
 """``inspect-tui guidance``: the guidance completion report (指導終了報告) of a new surveyor.
 
+The same report as ``inspect-tui report guidance``: its options, its period (the
+surveyor) and its builder come from the report registry (services/reports/registry.py).
 Registered by cli.main.build_parser. Imports nothing heavy until the command runs.
 """
 
@@ -7,58 +9,28 @@ from __future__ import annotations
 
 import argparse
 
-from inspect_tui.core.document import FORMATS
-
 
 def cmd_guidance(args: argparse.Namespace) -> int:
-    from inspect_tui.cli.common import EXIT_FAIL, EXIT_OK, UserError, _out, _session, emit
-    from inspect_tui.services.review.guidance import ReportNotReady, guidance_report
-    from inspect_tui.services.review.queue import ReviewError, new_surveyors
+    from inspect_tui.cli.reports import run_report
 
-    with _session(args) as s:
-        if args.list or not args.surveyor:
-            rows = new_surveyors(s)
-            if not rows:
-                _out("重点チェックの対象の新規調査員はいません")
-                return EXIT_OK
-            lines = ["調査員    配置日      点検済み  単独開始"]
-            lines += [f"{r.code:<8}  {r.placed_on}  {r.progress:>8}  {r.solo_start or '－'}" for r in rows]
-            if not args.list:
-                lines.insert(0, "--surveyor CODE で報告を出します。対象の新規調査員:")
-            _out("\n".join(lines))
-            return EXIT_OK
-        try:
-            report = guidance_report(s, args.surveyor, allow_draft=args.draft)
-        except ReportNotReady as exc:
-            raise UserError(str(exc), EXIT_FAIL) from None
-        except ReviewError as exc:
-            raise UserError(str(exc)) from None
-    emit(report, args.format, args.output, report.default_filename(args.format))
-    return EXIT_OK
+    return run_report("guidance", args)
 
 
 GUIDANCE_HELP = "新規調査員の指導終了報告（1〜10件目の重点チェック記録）"
-GUIDANCE_DESCRIPTION = (
-    "10件目の重点チェックが終わった新規調査員の指導終了報告を出します。"
-    "申請者の氏名・被保険者番号は含みません。--surveyor なしで対象の一覧を表示します。"
-)
 
 
 def add_guidance_arguments(g: argparse.ArgumentParser) -> None:
     """The guidance options; also for an alias such as ``report guidance`` (then set func=cmd_guidance)."""
-    g.add_argument("--surveyor", metavar="CODE", help="調査員コード")
-    g.add_argument("--format", choices=FORMATS, default="text", help="形式（既定 text）")
-    g.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="書き出すファイルかフォルダ（フォルダなら guidance_CODE_YYYYMMDD.拡張子。既定: 標準出力）",
-    )
-    g.add_argument("--draft", action="store_true", help="10件目の点検前でも作成途中として出す")
-    g.add_argument("--list", action="store_true", help="対象の新規調査員と進み具合を表示")
+    from inspect_tui.cli.reports import add_kind_arguments
+
+    add_kind_arguments(g, "guidance")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    g = sub.add_parser("guidance", parents=[common], help=GUIDANCE_HELP, description=GUIDANCE_DESCRIPTION)
+    from inspect_tui.services.reports.registry import kind
+
+    g = sub.add_parser(
+        "guidance", parents=[common], help=GUIDANCE_HELP, description=kind("guidance").description
+    )
     add_guidance_arguments(g)
     g.set_defaults(func=cmd_guidance)

@@ -19,6 +19,7 @@ shown as escapes (``\x1b``) instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 from inspect_tui.core.text import printable
 
@@ -97,6 +98,15 @@ class Doc:
     seals: tuple[str, ...] = ("業務責任者",)
     note: str = ""  # one line under the facts
     seals_at_end: bool = False  # the boxes after the last section (a record signed when done)
+
+
+class Renderable(Protocol):
+    """A report as every format takes it: its document, its JSON shape, and the file name
+    it is written to (the kind and period, never personal data)."""
+
+    def as_doc(self, full: bool = False) -> Doc: ...
+    def to_json(self) -> dict[str, Any]: ...
+    def default_filename(self, fmt: str) -> str: ...
 
 
 def cell_text(v: Cell, *, symbols: bool = False) -> str:

@@ -45,14 +45,15 @@ import sqlite3
 from pathlib import Path
 
 from inspect_tui.core.calendar import SUPPORTED_FROM, SUPPORTED_TO, get_calendar
+from inspect_tui.core.deadlines import case_rules
 from inspect_tui.demo.gen import Generator
 from inspect_tui.demo.reviews import add_demo_users, seed_reviews
 from inspect_tui.demo.rows import (
-    CASE_INSERT_COLUMNS,
     EVENT_COLUMNS,
     EXCEPTION_COLUMNS,
     Output,
     Tally,
+    case_insert_columns,
 )
 from inspect_tui.demo.staff import NEW_HIRES, SURVEYOR_COLUMNS, code_of
 from inspect_tui.store.db import Database, open_database, rollback
@@ -142,7 +143,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
     conn.execute("PRAGMA synchronous = OFF")
     gen = Generator(get_calendar(), seed, today, years, districts)
     stamp = f"{today.isoformat()}T08:30:00+09:00"
-    case_sql = _insert_sql("cases", CASE_INSERT_COLUMNS)
+    case_sql = _insert_sql("cases", case_insert_columns())
     event_sql = _insert_sql("case_events", EVENT_COLUMNS)
     exception_sql = _insert_sql("deadline_exceptions", EXCEPTION_COLUMNS)
 
@@ -207,6 +208,7 @@ def _record_accompanied_visits(conn: sqlite3.Connection) -> None:
 def _summary(t: Tally, districts: int) -> str:
     s = t.by_status
     open_n = sum(s.get(k, 0) for k in ("received", "contacted", "visited", "submitted"))
+    overdue = "・".join(f"{rule.label} {t.overdue.get(rule.id, 0)} 件" for rule in case_rules())
     return (
         f"依頼 {t.cases:,} 件（依頼受理日 {t.first_received}〜{t.last_received}、{districts * 3} 区）、"
         f"調査員 {districts * 40} 人（新任 {districts * len(NEW_HIRES)} 人）\n"
@@ -214,8 +216,7 @@ def _summary(t: Tally, districts: int) -> str:
         f"訪問済 {s.get('visited', 0):,}・提出済 {s.get('submitted', 0):,}）、"
         f"受理 {s.get('accepted', 0):,} 件、中止 {s.get('cancelled', 0):,} 件、"
         f"返却 {s.get('returned', 0):,} 件\n"
-        f"期限超過: 連絡 {t.overdue_contact} 件・標準提出期限 {t.overdue_standard} 件・"
-        f"20日目標 {t.overdue_target20} 件、期限除外 {t.exceptions} 件、記録 {t.events:,} 件、"
+        f"期限超過: {overdue}、期限除外 {t.exceptions} 件、記録 {t.events:,} 件、"
         f"新任の重点チェック {t.review_checks} 件"
     )
 

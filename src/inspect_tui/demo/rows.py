@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from inspect_tui.store.cases import CASE_COLUMNS, DUE_COLUMNS
+from inspect_tui.core.deadlines import case_rules
+from inspect_tui.store.cases import CASE_COLUMNS, due_columns
 from inspect_tui.store.retention import add_months
 
 if TYPE_CHECKING:
@@ -45,9 +47,7 @@ class Output:
 class Tally:
     cases: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
-    overdue_contact: int = 0
-    overdue_standard: int = 0
-    overdue_target20: int = 0
+    overdue: dict[str, int] = field(default_factory=dict)  # rule id -> open cases past that deadline
     events: int = 0
     exceptions: int = 0
     first_received: str = ""
@@ -105,18 +105,19 @@ def materialize(gen: World, p: Plan, out: Output) -> None:
     else:
         status = "received"
     received_iso = iso[r]
-    contact_due = r + 3
-    standard_due = dispatch + 6
-    target20_ord = gen.bd[r] + 20
-    target20 = gen.iso_of(target20_ord)
-    if status in ("received", "contacted", "visited"):
-        today_ord = gen.today.toordinal()
-        if contact is None and gen.bd[contact_due] < today_ord:
-            tally.overdue_contact += 1
-        if gen.bd[standard_due] < today_ord:
-            tally.overdue_standard += 1
-        if target20_ord < today_ord:
-            tally.overdue_target20 += 1
+    # each case rule (core.deadlines) from its base date: an index into the business
+    # days for 開庁日, a day ordinal for 暦日
+    bases = {"received_on": r, "dispatched_on": dispatch}
+    done = {"contacted_on": contact, "visited_on": visit, "submitted_on": submit}
+    today_ord = gen.today.toordinal()
+    still_open = status in ("received", "contacted", "visited")
+    dues: dict[str, str] = {}
+    for rule_id, base, n, business, ends_by in _rule_plan(case_rules()):
+        b = bases[base]
+        due_ord = gen.bd[b + n] if business else gen.bd[b] + n
+        dues[rule_id] = iso[b + n] if business else gen.iso_of(due_ord)
+        if still_open and done.get(ends_by) is None and due_ord < today_ord:
+            tally.overdue[rule_id] = tally.overdue.get(rule_id, 0) + 1
     # events
     case_id, who = p.id, p.surveyor or "demo"
     events = out.events
@@ -142,14 +143,16 @@ def materialize(gen: World, p: Plan, out: Output) -> None:
         if cause == "applicant" and contact is not None:
             chief = gen.chief_of(p.district, p.ward)
             at = iso[contact] + "T16:30:00+09:00"
-            for rule, due in (("target20", target20), ("standard", iso[standard_due])):
-                out.exceptions.append((case_id, rule, "exclude", "applicant", due, None, p.note, at, chief))
+            for rule in ("target20", "standard"):
+                out.exceptions.append(
+                    (case_id, rule, "exclude", "applicant", dues[rule], None, p.note, at, chief)
+                )
                 tally.exceptions += 1
         elif cause == "city" and submit is not None:
             at = iso[submit] + "T17:00:00+09:00"
             reason = CITY_REASONS[p.id % len(CITY_REASONS)]
             out.exceptions.append(
-                (case_id, "standard", "exclude", "city", iso[standard_due], None, reason, at, "demo")
+                (case_id, "standard", "exclude", "city", dues["standard"], None, reason, at, "demo")
             )
             tally.exceptions += 1
     # retention: personal data goes three months after closing, at the monthly purge
@@ -188,9 +191,7 @@ def materialize(gen: World, p: Plan, out: Output) -> None:
             iso[cancel] if cancel is not None else None,
             iso[ret] if ret is not None else None,
             status,
-            iso[contact_due],
-            iso[standard_due],
-            target20,
+            *dues.values(),
             purged,
             1 + n_events,
             last,
@@ -239,16 +240,17 @@ def _visit_note(gen: World, p: Plan) -> str:
     return note
 
 
-# The cases table's own column order (store.cases), plus what the demo fills in directly.
-CASE_INSERT_COLUMNS = (
-    "id",
-    *CASE_COLUMNS,
-    "status",
-    *DUE_COLUMNS,
-    "personal_purged_on",
-    "version",
-    "updated_at",
-)
+@lru_cache(maxsize=4)
+def _rule_plan(rules: tuple) -> tuple[tuple[str, str, int, bool, str | None], ...]:
+    """(id, base, n, in business days, ends_by) per case rule, worked out once, not per case."""
+    return tuple((r.id, r.base, r.n, r.unit == "business_days", r.ends_by) for r in rules)
+
+
+def case_insert_columns() -> tuple[str, ...]:
+    """The cases table's own column order (store.cases), plus what the demo fills in directly."""
+    return ("id", *CASE_COLUMNS, "status", *due_columns(), "personal_purged_on", "version", "updated_at")
+
+
 EVENT_COLUMNS = ("case_id", "kind", "on_date", "recorded_at", "who", "note")
 EXCEPTION_COLUMNS = (
     "case_id",

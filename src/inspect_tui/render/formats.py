@@ -1,23 +1,19 @@
 """One entry point for every format: ``render(report, fmt)`` -> str or bytes.
 
-A report is any object with ``as_doc()`` (the document the text formats draw)
-and ``to_json()`` (its documented JSON shape).
+A report is any ``Renderable`` (core.document): ``as_doc()`` (the document the
+text formats draw), ``to_json()`` (its documented JSON shape) and
+``default_filename(fmt)``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Protocol
+from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, FORMATS, Doc
+from inspect_tui.core.document import EXTENSIONS, FORMATS, Renderable
 
-__all__ = ["EXTENSIONS", "FORMATS", "Renderable", "default_filename", "json_text", "render", "write"]
-
-
-class Renderable(Protocol):
-    def as_doc(self, full: bool = False) -> Doc: ...
-    def to_json(self) -> dict[str, Any]: ...
+__all__ = ["EXTENSIONS", "FORMATS", "Renderable", "json_text", "render", "write"]
 
 
 # json.dumps escapes C0 controls; DEL, C1 controls and lone surrogates it leaves raw
@@ -48,11 +44,6 @@ def render(report: Renderable, fmt: str) -> str | bytes:
     else:
         raise ValueError(f"出力形式は {' / '.join(FORMATS)} のどれかです")
     return r(doc)
-
-
-def default_filename(kind: str, period_key: str, fmt: str) -> str:
-    """monthly_2027-05.xlsx: the report kind and period only, never personal data."""
-    return f"{kind}_{period_key}.{EXTENSIONS[fmt]}"
 
 
 def write(report: Renderable, fmt: str, path) -> None:

@@ -39,7 +39,11 @@ CASE_COLUMNS = (
     "cancelled_on",
     "returned_on",
 )
-DUE_COLUMNS = tuple(f"{r}_due" for r in ("contact", "standard", "target20"))
+
+
+def due_columns() -> tuple[str, ...]:
+    """The stored deadline columns, one per case rule (core.deadlines): contact_due, …"""
+    return tuple(rule.due_column for rule in case_rules())
 
 
 class ConflictError(Exception):
@@ -65,7 +69,7 @@ def derived_columns(fields: Mapping[str, Any], calendar: BusinessCalendar) -> di
     dues = case_deadlines(dates, calendar)
     out: dict[str, Any] = {"status": derive_status(dates)}
     for rule in case_rules():
-        out[f"{rule.name}_due"] = _iso(dues[rule.name])
+        out[rule.due_column] = _iso(dues[rule.id])
     return out
 
 
@@ -126,7 +130,7 @@ def update_case(
 
 
 def insert_cases(db: Database, rows: Iterable[Mapping[str, Any]]) -> None:
-    cols = (*CASE_COLUMNS, "status", *DUE_COLUMNS, "updated_at")
+    cols = (*CASE_COLUMNS, "status", *due_columns(), "updated_at")
     db.conn.executemany(
         f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         ([r[c] for c in cols] for r in rows),

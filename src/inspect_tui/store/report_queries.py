@@ -15,13 +15,10 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
+from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.steps import DATE_FIELDS
 from inspect_tui.store.connection import Database
 from inspect_tui.store.tx import write
-
-#: Which step ends each deadline (same as services.case_view.DONE_BY).
-DONE_COLUMN = {"contact": "contacted_on", "standard": "submitted_on", "target20": "submitted_on"}
-RULES = tuple(DONE_COLUMN)
 
 
 def _d(day: dt.date) -> str:
@@ -226,9 +223,8 @@ def _outcome_sql(rule: str, where: str, source: str = "cases c", extra: str = ""
     """Per case: its due date, its done date as of :a (NULL if later) and its outcome
     ignoring deadline exceptions, as a small integer: CLOSED (cancelled or returned on
     or before the deadline, as of :a), ON_TIME, LATE or PENDING."""
-    if rule not in DONE_COLUMN:
-        raise ValueError(f"知らない期限です: {rule}")
-    due, done = f"c.{rule}_due", f"c.{DONE_COLUMN[rule]}"
+    deadline = case_rule(rule)  # the column names come from the rule (ValueError if there is none)
+    due, done = f"c.{deadline.due_column}", f"c.{deadline.ends_by}"
     return (
         f"SELECT c.id AS id, c.case_no AS case_no, {due} AS due,"
         f" CASE WHEN {done} <= :a THEN {done} END AS done,"
@@ -272,7 +268,7 @@ _ZERO = {"n": 0, "closed": 0, "on_time": 0, "late": 0, "pending": 0, "city": 0}
 def _excluded_ids(rule: str) -> str:
     return (
         "SELECT case_id, MAX(cause = 'city') AS city FROM deadline_exceptions"
-        f" WHERE rule = '{rule}' AND kind = 'exclude' GROUP BY case_id"
+        f" WHERE rule = '{case_rule(rule).id}' AND kind = 'exclude' GROUP BY case_id"
     )
 
 
@@ -283,7 +279,7 @@ def _components(
     column), then the few with a deadline exception (driven from the small
     deadline_exceptions table), whose outcomes are taken back out."""
     params = {"s": _d(start), "e": _d(end), "a": _d(as_of)}
-    where = f"c.{rule}_due BETWEEN :s AND :e"
+    where = f"c.{case_rule(rule).due_column} BETWEEN :s AND :e"
     all_ = _tally(conn, _outcome_sql(rule, where, extra=", 0 AS city"), params, by_month)
     # CROSS JOIN keeps the order: each excluded case id, then its row by primary key
     exc = _tally(
@@ -326,8 +322,9 @@ def late_case_numbers(
     conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.date, as_of: dt.date
 ) -> list[tuple[str, str, str | None]]:
     """(case number, due, done or None) of the late deadlines of one rule in [start, end]."""
+    in_range = f"c.{case_rule(rule).due_column} BETWEEN :s AND :e"
     sql = (
-        f"SELECT case_no, due, done FROM ({_outcome_sql(rule, f'c.{rule}_due BETWEEN :s AND :e')})"
+        f"SELECT case_no, due, done FROM ({_outcome_sql(rule, in_range)})"
         f" WHERE outcome = {LATE} AND id NOT IN (SELECT case_id FROM ({_excluded_ids(rule)}))"
         " ORDER BY due, case_no"
     )
@@ -339,14 +336,13 @@ def excluded_case_numbers(
     conn: sqlite3.Connection, rule: str, start: dt.date, end: dt.date, cause: str | None = "city"
 ) -> list[str]:
     """Case numbers whose deadline of one rule in [start, end] was excluded (by cause)."""
+    due = case_rule(rule).due_column  # ValueError for a rule that is not one
     sql = (
         f"SELECT DISTINCT c.case_no FROM deadline_exceptions x JOIN cases c ON c.id = x.case_id"
-        f" WHERE x.rule = :rule AND x.kind = 'exclude' AND c.{rule}_due BETWEEN :s AND :e"
+        f" WHERE x.rule = :rule AND x.kind = 'exclude' AND c.{due} BETWEEN :s AND :e"
         + (" AND x.cause = :cause" if cause else "")
         + " ORDER BY c.case_no"
     )
-    if rule not in DONE_COLUMN:
-        raise ValueError(f"知らない期限です: {rule}")
     rows = conn.execute(sql, {"rule": rule, "s": _d(start), "e": _d(end), "cause": cause})
     return [r[0] for r in rows]
 
@@ -421,6 +417,17 @@ DATED_TABLES = {
 }
 
 
+def _unless_absent(conn: sqlite3.Connection, sql: str, params: dict) -> list[sqlite3.Row] | None:
+    """The rows of a query on another feature's tables; None when this database has no such
+    table or column (the feature that keeps them is not there)."""
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc) or "no such column" in str(exc):
+            return None
+        raise
+
+
 def dated_counts_by_month(
     conn: sqlite3.Connection,
     table: str,
@@ -434,16 +441,14 @@ def dated_counts_by_month(
     not exist in this database (the feature that keeps it is not there)."""
     column = DATED_TABLES[table]
     city = f"COALESCE(SUM({city_column} = 1), 0)" if city_column else "0"
-    try:
-        rows = conn.execute(
-            f"SELECT substr({column}, 1, 7) AS m, COUNT(*) AS total, {city} AS city FROM {table}"
-            f" WHERE {column} >= :s AND {column} < :next {where} GROUP BY m",
-            {"s": _d(start), "next": _d(cutoff + dt.timedelta(days=1))},
-        ).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc) or "no such column" in str(exc):
-            return None
-        raise
+    rows = _unless_absent(
+        conn,
+        f"SELECT substr({column}, 1, 7) AS m, COUNT(*) AS total, {city} AS city FROM {table}"
+        f" WHERE {column} >= :s AND {column} < :next {where} GROUP BY m",
+        {"s": _d(start), "next": _d(cutoff + dt.timedelta(days=1))},
+    )
+    if rows is None:
+        return None
     return {
         r["m"]: {"n": r["total"] - r["city"], "excluded": r["city"], "excluded_city": r["city"]} for r in rows
     }
@@ -454,19 +459,17 @@ def first_ten_checks(
 ) -> list[tuple[str, int, str]] | None:
     """(surveyor code, form number 1-10, checked on) of the focused first-ten checks
     finished in [start, cutoff]; None when the review tables are absent."""
-    try:
-        rows = conn.execute(
-            "SELECT rc.surveyor AS surveyor, rf.form_no AS form_no, substr(rc.checked_on, 1, 10) AS day"
-            " FROM review_checks rc JOIN review_forms rf ON rf.case_id = rc.case_id"
-            " WHERE rc.kind = 'focused' AND rc.state = 'done' AND rc.blind_of IS NULL"
-            " AND rc.checked_on >= :s AND rc.checked_on < :next"
-            " ORDER BY rc.surveyor, rf.form_no",
-            {"s": _d(start), "next": _d(cutoff + dt.timedelta(days=1))},
-        ).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc) or "no such column" in str(exc):
-            return None
-        raise
+    rows = _unless_absent(
+        conn,
+        "SELECT rc.surveyor AS surveyor, rf.form_no AS form_no, substr(rc.checked_on, 1, 10) AS day"
+        " FROM review_checks rc JOIN review_forms rf ON rf.case_id = rc.case_id"
+        " WHERE rc.kind = 'focused' AND rc.state = 'done' AND rc.blind_of IS NULL"
+        " AND rc.checked_on >= :s AND rc.checked_on < :next"
+        " ORDER BY rc.surveyor, rf.form_no",
+        {"s": _d(start), "next": _d(cutoff + dt.timedelta(days=1))},
+    )
+    if rows is None:
+        return None
     return [(r["surveyor"], int(r["form_no"]), r["day"]) for r in rows]
 
 

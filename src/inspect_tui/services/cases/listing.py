@@ -13,47 +13,52 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from inspect_tui.core.deadlines import business_days_left
+from inspect_tui.core.deadlines import (
+    OPEN_STATES,
+    STATE_WORDS,
+    Horizon,
+    business_days_left,
+    case_rules,
+    deadline_state,
+)
 from inspect_tui.core.masking import visible_fields
 from inspect_tui.core.steps import OPEN_STATUSES, STATUS_LABELS
 from inspect_tui.services.session import Session
 
-#: Deadline states a case can be filtered by, in order of urgency.
-DEADLINE_STATES = ("overdue", "today", "soon", "ok", "none")
-DEADLINE_STATE_WORDS = {"overdue": "超過", "today": "本日", "soon": "間近", "ok": "余裕", "none": "－"}
-#: "soon" = due within this many business days after today.
-SOON_BUSINESS_DAYS = 2
+#: Deadline states a case can be filtered by, in order of urgency (core.deadlines).
+DEADLINE_STATES = (*OPEN_STATES, "none")
 
 #: Status filter choices: "open" means any of OPEN_STATUSES.
 STATUS_CHOICES = ("open", "", *STATUS_LABELS)
 STATUS_CHOICE_LABELS = {"open": "未完了", "": "全件", **STATUS_LABELS}
 
-RULE_LABELS = {"contact": "連絡", "standard": "標準", "target20": "20日"}
-
 _OPEN_IN = "(" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
+_NO_DUE_DAY = "9999-12-31"  # sorts after every real deadline
+_NO_DUE = f"'{_NO_DUE_DAY}'"
 
 
-def _open_due(rule: str, done_col: str) -> str:
+def _open_due(rule) -> str:
+    """SQL: the rule's stored deadline while it is open (case open, its step not done, not
+    excluded), else the far-off _NO_DUE. Column names come from the rule."""
     return (
-        f"CASE WHEN c.status IN {_OPEN_IN} AND c.{done_col} IS NULL AND c.{rule}_due IS NOT NULL"
-        f" AND (x.excl IS NULL OR instr(x.excl, '{rule}') = 0) THEN c.{rule}_due ELSE '9999-12-31' END"
+        f"CASE WHEN c.status IN {_OPEN_IN} AND c.{rule.ends_by} IS NULL AND c.{rule.due_column} IS NOT NULL"
+        f" AND (x.excl IS NULL OR instr(x.excl, '{rule.id}') = 0) THEN c.{rule.due_column} ELSE {_NO_DUE} END"
     )
 
 
-_DUES = {
-    "contact": _open_due("contact", "contacted_on"),
-    "standard": _open_due("standard", "submitted_on"),
-    "target20": _open_due("target20", "submitted_on"),
-}
-#: The earliest open deadline of a case ('9999-12-31' when none is open).
-NEXT_DUE_SQL = (
-    f"CASE WHEN c.status IN {_OPEN_IN} THEN min({_DUES['contact']}, {_DUES['standard']}, {_DUES['target20']})"
-    " ELSE '9999-12-31' END"
-)
-NEXT_RULE_SQL = (
-    f"CASE {NEXT_DUE_SQL} WHEN '9999-12-31' THEN NULL WHEN {_DUES['contact']} THEN 'contact'"
-    f" WHEN {_DUES['standard']} THEN 'standard' ELSE 'target20' END"
-)
+def next_due_sql() -> str:
+    """SQL: the earliest open deadline of a case (_NO_DUE when none is open)."""
+    dues = ", ".join(_open_due(rule) for rule in case_rules())
+    earliest = f"min({dues})" if len(case_rules()) > 1 else dues
+    return f"CASE WHEN c.status IN {_OPEN_IN} THEN {earliest} ELSE {_NO_DUE} END"
+
+
+def next_rule_sql() -> str:
+    """SQL: the id of the rule whose deadline next_due_sql gives (NULL when none is open)."""
+    whens = " ".join(f"WHEN {_open_due(rule)} THEN '{rule.id}'" for rule in case_rules())
+    return f"CASE {next_due_sql()} WHEN {_NO_DUE} THEN NULL {whens} END"
+
+
 _EXCL_JOIN = (
     "LEFT JOIN (SELECT case_id, group_concat(rule) AS excl FROM deadline_exceptions"
     " WHERE kind = 'exclude' GROUP BY case_id) x ON x.case_id = c.id"
@@ -95,7 +100,7 @@ class CaseFilter:
         if self.surveyor:
             parts.append(f"調査員 {self.surveyor}")
         if self.deadline:
-            parts.append(f"期限 {DEADLINE_STATE_WORDS[self.deadline]}")
+            parts.append(f"期限 {STATE_WORDS[self.deadline]}")
         if self.text:
             parts.append(f"「{self.text}」")
         label = SORTS.get(self.sort, (self.sort,))[0]
@@ -119,11 +124,11 @@ class CaseListRow:
     days_left: int | None  # business days from today; negative = overdue
     state: str  # one of DEADLINE_STATES
     applicant_name: str | None  # None when the role may not see it
-    deadlines: tuple[str, str, str] = ("", "", "")  # contact, standard, 20-day: "MM-DD" or "済"
+    deadlines: tuple[str, ...] = ()  # per case rule (contact, standard, 20-day): "MM-DD" or "済"
 
     @property
     def state_word(self) -> str:
-        return DEADLINE_STATE_WORDS[self.state]
+        return STATE_WORDS[self.state]
 
     @property
     def status_label(self) -> str:
@@ -148,11 +153,6 @@ def viewer_role(s: Session) -> str:
 
 def may_see_names(role: str) -> bool:
     return "applicant_name" in visible_fields(role)
-
-
-def soon_limit(s: Session, today: dt.date) -> dt.date:
-    """The first day that is no longer "soon": the (SOON+1)-th business day after today."""
-    return s.calendar.add_business_days(today, SOON_BUSINESS_DAYS + 1)
 
 
 def _open_only(f: CaseFilter) -> bool:
@@ -199,13 +199,14 @@ def build_query(s: Session, f: CaseFilter, today: dt.date, role: str, narrow: bo
             params.append(like)
     if f.deadline:
         iso_today = today.isoformat()
-        limit = soon_limit(s, today).isoformat()
+        limit = Horizon.on(today, s.calendar).soon_until.isoformat()
+        # the SQL form of core.deadlines.deadline_state on a case's next open deadline
         cond = {
             "overdue": ("next_due < ?", [iso_today]),
             "today": ("next_due = ?", [iso_today]),
             "soon": ("next_due > ? AND next_due < ?", [iso_today, limit]),
-            "ok": ("next_due >= ? AND next_due < '9999-12-31'", [limit]),
-            "none": ("next_due = '9999-12-31'", []),
+            "ok": (f"next_due >= ? AND next_due < {_NO_DUE}", [limit]),
+            "none": (f"next_due = {_NO_DUE}", []),
         }[f.deadline]
         clauses.append(cond[0])
         params += cond[1]
@@ -221,7 +222,7 @@ def _needs_next_due(f: CaseFilter) -> bool:
 
 def _from(f: CaseFilter) -> str:
     if _needs_next_due(f):
-        return f"(SELECT c.*, {NEXT_DUE_SQL} AS next_due FROM cases c {_EXCL_JOIN}) c"
+        return f"(SELECT c.*, {next_due_sql()} AS next_due FROM cases c {_EXCL_JOIN}) c"
     return "cases c"
 
 
@@ -315,18 +316,19 @@ def _fetch(
     source = _from(f) if (f.deadline or (f.sort == "next_due" and not order_by_id)) else "cases c"
     names = may_see_names(role)
     sql = (
-        f"SELECT c.*, s.name AS surveyor_name, {NEXT_DUE_SQL} AS next_due, {NEXT_RULE_SQL} AS next_rule"
+        f"SELECT c.*, s.name AS surveyor_name, {next_due_sql()} AS next_due, {next_rule_sql()} AS next_rule"
         f" FROM (SELECT c.id FROM {source} WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?) ids"
         f" JOIN cases c ON c.id = ids.id {_EXCL_JOIN} LEFT JOIN surveyors s ON s.code = c.surveyor"
         f" ORDER BY {order_by}"
     )
     rows = s.db.conn.execute(sql, [*q.params, limit, offset]).fetchall()
     cal = s.calendar
-    limit_day = soon_limit(s, today)
+    horizon = Horizon.on(today, cal)
+    rules = case_rules()
     out = []
     for r in rows:
         due_s = r["next_due"]
-        due = None if due_s == "9999-12-31" else dt.date.fromisoformat(due_s)
+        due = None if due_s == _NO_DUE_DAY else dt.date.fromisoformat(due_s)
         out.append(
             CaseListRow(
                 id=r["id"],
@@ -341,33 +343,20 @@ def _fetch(
                 next_rule=r["next_rule"],
                 next_due=due,
                 days_left=business_days_left(cal, today, due) if due else None,
-                state=state_of(due, today, limit_day),
+                state=deadline_state(due, horizon),
                 applicant_name=(r["applicant_name"] or "") if names else None,
-                deadlines=tuple(_due_cell(r, rule, done) for rule, done in DONE_COLUMNS),  # type: ignore[arg-type]
+                deadlines=tuple(_due_cell(r, rule) for rule in rules),
             )
         )
     return out[::-1] if from_end else out
 
 
-DONE_COLUMNS = (("contact", "contacted_on"), ("standard", "submitted_on"), ("target20", "submitted_on"))
-
-
-def _due_cell(r, rule: str, done_col: str) -> str:
+def _due_cell(r, rule) -> str:
     """One deadline for a wide list: its date (MM-DD), or 済 once met."""
-    if r[done_col]:
+    if r[rule.ends_by]:
         return "済"
-    due = r[f"{rule}_due"]
+    due = r[rule.due_column]
     return due[5:] if due else ""
-
-
-def state_of(due: dt.date | None, today: dt.date, limit_day: dt.date) -> str:
-    if due is None:
-        return "none"
-    if due < today:
-        return "overdue"
-    if due == today:
-        return "today"
-    return "soon" if due < limit_day else "ok"
 
 
 def wards_in_use(s: Session) -> list[str]:

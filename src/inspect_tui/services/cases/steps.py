@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from inspect_tui.core.deadlines import case_rules, default_rules
+from inspect_tui.core.deadlines import case_rule, case_rules
 from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError, apply_step, derive_status
 from inspect_tui.core.text import control_problem
 from inspect_tui.core.today import now_jp_iso, today_jp
@@ -46,18 +46,18 @@ def _load(s: Session, case_no: str):
     return row
 
 
-CASE_LABELS = {
-    **FIELD_LABELS,
-    "status": "状態",
-    "contact_due": "連絡期限",
-    "standard_due": "標準期限",
-    "target20_due": "20日目標",
-    "applicant_name": "申請者氏名",
-    "insured_no": "被保険者番号",
-    "birth_date": "生年月日",
-    "surveyor": "調査員",
-    "ward": "区",
-}
+def case_labels() -> dict[str, str]:
+    """Column -> what a person calls it, for the lines that say what others changed."""
+    return {
+        **FIELD_LABELS,
+        "status": "状態",
+        **{rule.due_column: rule.due_title for rule in case_rules()},
+        "applicant_name": "申請者氏名",
+        "insured_no": "被保険者番号",
+        "birth_date": "生年月日",
+        "surveyor": "調査員",
+        "ward": "区",
+    }
 
 
 NOTE_CONTROLS = "\t\n"  # a note may have tabs and line breaks, no other control character
@@ -66,7 +66,7 @@ NOTE_CONTROLS = "\t\n"  # a note may have tabs and line breaks, no other control
 def _conflict(s: Session, case_no: str, read_version: int) -> ConflictError:
     """A ConflictError that says what others changed since the user read the case."""
     now_row = get_case(s.db, case_no)
-    lines = changes_since(s, "case", case_no, read_version, CASE_LABELS)
+    lines = changes_since(s, "case", case_no, read_version, case_labels())
     head = (
         f"他の人がこの依頼（{case_no}）を先に更新しました"
         f"（開いたときは版 {read_version}、今は版 {now_row['version'] if now_row else '?'}）。"
@@ -155,8 +155,7 @@ def add_deadline_exception(
     new_due: dt.date | None = None,
 ) -> None:
     """Extend (kind='extend', new_due) or exclude (kind='exclude') one deadline of a case."""
-    if rule not in {r.name for r in case_rules()}:
-        raise ValueError(f"知らない期限です: {rule}")
+    deadline = case_rule(rule)  # ValueError for a rule that is not one
     if kind not in ("extend", "exclude"):
         raise ValueError("kind は extend か exclude です")
     if cause not in EXCEPTION_CAUSES:
@@ -165,14 +164,14 @@ def add_deadline_exception(
         raise ValueError("理由を書いてください")
     row = _load(s, case_no)
     require(s, "case.deadline", ward=row["ward"])
-    original = row[f"{rule}_due"]
+    original = row[deadline.due_column]
     if kind == "extend":
         if new_due is None:
             raise ValueError("延長後の期限を指定してください")
         if original and new_due.isoformat() <= original:
             raise ValueError(f"延長後の期限 {new_due.isoformat()} が今の期限 {original} より後ではありません")
     now = now_jp_iso()
-    label = default_rules()[rule].label
+    label = deadline.label
     with write(s.db):
         s.db.conn.execute(
             "INSERT INTO deadline_exceptions (case_id, rule, kind, cause, original_due, new_due,"
@@ -191,10 +190,10 @@ def add_deadline_exception(
         )
         if kind == "extend":
             try:
-                update_case(s.db, row["id"], row["version"], {f"{rule}_due": new_due}, now)
+                update_case(s.db, row["id"], row["version"], {deadline.due_column: new_due}, now)
             except ConflictError:
                 raise _conflict(s, case_no, row["version"]) from None
-            _audit_case(s, "deadline_extend", row, {f"{rule}_due": new_due}, reason=reason, cause=cause)
+            _audit_case(s, "deadline_extend", row, {deadline.due_column: new_due}, reason=reason, cause=cause)
             note = f"{label}を {original} から {new_due} に延長: {reason}"
         else:
             audit_change(
@@ -232,18 +231,20 @@ def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
     for row in s.db.conn.execute("SELECT * FROM cases"):
         derived = derived_columns(dict(row), s.calendar)
         for rule in rules:
-            col = f"{rule.name}_due"
-            if (row["id"], rule.name) in extended:
+            col = rule.due_column
+            if (row["id"], rule.id) in extended:
                 continue
             if derived[col] != row[col]:
-                moved.append((row["id"], Moved(row["case_no"], rule.name, row[col], derived[col])))
+                moved.append((row["id"], Moved(row["case_no"], rule.id, row[col], derived[col])))
     if dry_run or not moved:
         return [m for _, m in moved]
     now = now_jp_iso()
     with write(s.db):
         for case_id, m in moved:
+            deadline = case_rule(m.rule)
             s.db.conn.execute(
-                f"UPDATE cases SET {m.rule}_due = ?, version = version + 1, updated_at = ? WHERE id = ?",
+                f"UPDATE cases SET {deadline.due_column} = ?, version = version + 1, updated_at = ?"
+                " WHERE id = ?",
                 (m.new, now, case_id),
             )
             add_event(
@@ -252,10 +253,15 @@ def rederive_deadlines(s: Session, *, dry_run: bool = False) -> list[Moved]:
                 "deadline_rederive",
                 None,
                 s.who,
-                f"{default_rules()[m.rule].label}を再計算: {m.old} から {m.new}",
+                f"{deadline.label}を再計算: {m.old} から {m.new}",
                 now,
             )
             audit_change(
-                s, "deadline_rederive", "case", m.case_no, {f"{m.rule}_due": m.old}, {f"{m.rule}_due": m.new}
+                s,
+                "deadline_rederive",
+                "case",
+                m.case_no,
+                {deadline.due_column: m.old},
+                {deadline.due_column: m.new},
             )
     return [m for _, m in moved]

@@ -234,8 +234,8 @@ def _plan_case_update(
     for rule in case_rules():
         if rule.base not in changed:
             continue
-        column = f"{rule.name}_due"
-        if (old["id"], rule.name) in extended:
+        column = rule.due_column
+        if (old["id"], rule.id) in extended:
             notes.append(f"期限「{rule.label}」は延長済みのため据え置き")
             continue
         base = dates[rule.base]

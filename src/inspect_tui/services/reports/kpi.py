@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from inspect_tui.core.document import Doc, Mark, Section, Table
+from inspect_tui.core.document import EXTENSIONS, Doc, Mark, Section, Table
 from inspect_tui.core.jpdate import fiscal_year_label
 from inspect_tui.core.metrics import Achievement, Period, achievement, fy_period, meets
 from inspect_tui.core.today import today_jp
@@ -153,6 +153,10 @@ class KpiReport:
 
     def as_doc(self, full: bool = False) -> Doc:
         return kpi_doc(self)
+
+    def default_filename(self, fmt: str) -> str:
+        """kpi_FY2027.xlsx: the kind and the fiscal year, never personal data."""
+        return f"kpi_FY{self.fy}.{EXTENSIONS[fmt]}"
 
 
 def _manual(s: Session, ind: KpiIndicator, fy: int) -> Decimal | None:

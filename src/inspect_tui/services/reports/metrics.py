@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.metrics import Period, percent
 from inspect_tui.store import report_queries as q
 
@@ -87,7 +88,6 @@ def _rate(c: Components) -> Decimal | None:
     return percent(c.get("on_time", 0), c.get("on_time", 0) + c.get("late", 0))
 
 
-_RULE_WORDS = {"contact": "日程調整連絡", "standard": "標準提出期限", "target20": "20日目標"}
 _NOT_CANCELLED = "AND (cancelled_on IS NULL OR cancelled_on > :c)"
 
 METRICS: dict[str, Metric] = {}
@@ -98,19 +98,27 @@ def register_metric(metric: Metric) -> None:
     METRICS[metric.id] = metric
 
 
-for _rule, _word in _RULE_WORDS.items():
+# two metrics per deadline rule (core.deadlines): late_contact, ontime_rate_contact, …
+for _rule in case_rules():
     register_metric(
         Metric(
-            f"late_{_rule}",
-            f"{_word}の遅延",
+            f"late_{_rule.id}",
+            f"{_rule.label}の遅延",
             "件",
-            _deadline_counter(_rule),
+            _deadline_counter(_rule.id),
             lambda c: c.get("late", 0),
-            _rule,
+            _rule.id,
         )
     )
     register_metric(
-        Metric(f"ontime_rate_{_rule}", f"{_word}の期限内率", "%", _deadline_counter(_rule), _rate, _rule)
+        Metric(
+            f"ontime_rate_{_rule.id}",
+            f"{_rule.label}の期限内率",
+            "%",
+            _deadline_counter(_rule.id),
+            _rate,
+            _rule.id,
+        )
     )
 register_metric(Metric("received", "依頼受理件数", "件", _step_counter("received_on")))
 register_metric(Metric("accepted", "履行件数（受理）", "件", _step_counter("accepted_on", _NOT_CANCELLED)))

@@ -16,8 +16,10 @@ someone corrected a date.
   welfare = home cases with welfare=1 (a subset of home); backlog_end =
   received by the end of M and, at the end of M (or at as-of if earlier),
   neither accepted, cancelled nor returned.
-- deadlines (contact, standard, target20; the stored *_due columns, so an
-  agreed extension counts): see core.metrics.deadline_outcome.
+- deadlines (the case rules of core.deadlines: contact, standard, target20;
+  the stored deadline columns, so an agreed extension counts): see
+  core.metrics.deadline_outcome. Each rule is printed with its own words
+  (「日程調整連絡（受理から3開庁日）」), so the report follows the rules file.
 - billing: see core.metrics.bill and ``unit_prices``.
 
 The sections the other features fill (the first-ten review; complaints,
@@ -30,7 +32,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspect_tui.core.document import Doc, Section, Table
+from inspect_tui.core.deadlines import case_rule, case_rules
+from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
 from inspect_tui.core.metrics import Bill, Period, bill
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.config import Config
@@ -67,12 +70,6 @@ COUNT_LABELS = {
     "cancelled": "中止",
     "backlog_end": "月末未処理（受理・中止・返却前）",
 }
-RULE_LABELS = {
-    "contact": "日程調整連絡（受理から3開庁日）",
-    "standard": "標準提出期限（発送から6開庁日）",
-    "target20": "20日目標（受理から20日）",
-}
-RULE_SHORT = {"contact": "日程調整連絡", "standard": "標準提出期限", "target20": "20日目標"}
 NOTE_KINDS = {"problems": "問題点", "improvements": "改善点"}
 NOT_RECORDED = "（未記録）"
 
@@ -207,6 +204,10 @@ class MonthlyReport:
     def as_doc(self, full: bool = False) -> Doc:
         return monthly_doc(self, None if full else LATE_LIST_LIMIT)
 
+    def default_filename(self, fmt: str) -> str:
+        """monthly_2027-05.xlsx: the kind and the month, never personal data."""
+        return f"monthly_{self.month.key}.{EXTENSIONS[fmt]}"
+
 
 def build_monthly(
     s: Session,
@@ -235,9 +236,10 @@ def build_monthly(
     cutoff = min(month.end, as_of)
     counts = q.step_counts(conn, month.start, cutoff)
     counts["backlog_end"] = q.backlog_at(conn, cutoff)
-    deadlines = {rule: q.deadline_counts(conn, rule, month.start, month.end, as_of) for rule in q.RULES}
+    rules = [rule.id for rule in case_rules()]
+    deadlines = {rule: q.deadline_counts(conn, rule, month.start, month.end, as_of) for rule in rules}
     late = (
-        {rule: q.late_case_numbers(conn, rule, month.start, month.end, as_of) for rule in q.RULES}
+        {rule: q.late_case_numbers(conn, rule, month.start, month.end, as_of) for rule in rules}
         if readable
         else None
     )
@@ -299,7 +301,7 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
     dl = Table(
         ["期限", "対象", "期限内", "遅延", "未到来", "除外"],
         [
-            [RULE_SHORT[rule], d.due, d.on_time, d.late, d.pending, d.excluded]
+            [case_rule(rule).label, d.due, d.on_time, d.late, d.pending, d.excluded]
             for rule, d in r.deadlines.items()
         ],
         align=["l", "r", "r", "r", "r", "r"],
@@ -310,8 +312,8 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
         "期限内 = 期限日までに実施、遅延 = 期限後に実施または基準日時点で期限切れ、"
         "未到来 = 基準日時点で未実施かつ期限が基準日以降。"
     )
-    for rule, label in RULE_LABELS.items():
-        sec_dl.paragraphs.append(f"{RULE_SHORT[rule]}: {label}")
+    for rule in r.deadlines:
+        sec_dl.paragraphs.append(f"{case_rule(rule).label}: {case_rule(rule).title}")
     if r.late_cases is not None:
         for rule, rows in r.late_cases.items():
             if not rows:
@@ -321,12 +323,12 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
                 ["依頼番号", "期限", "実施日"],
                 [[no, due, done or "未実施"] for no, due, done in shown],
                 align=["l", "l", "l"],
-                caption=f"遅延した依頼（{RULE_SHORT[rule]}）: {len(rows):,} 件",
+                caption=f"遅延した依頼（{case_rule(rule).label}）: {len(rows):,} 件",
             )
             sec_dl.tables.append(t)
             if len(rows) > len(shown):
                 sec_dl.paragraphs.append(
-                    f"{RULE_SHORT[rule]}の遅延は {len(rows):,} 件のうち {len(shown):,} 件を表示"
+                    f"{case_rule(rule).label}の遅延は {len(rows):,} 件のうち {len(shown):,} 件を表示"
                     "（すべては html / xlsx 出力にあります）"
                 )
 

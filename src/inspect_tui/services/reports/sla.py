@@ -20,7 +20,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_tui.core.document import Doc, Mark, Section, Table
+from inspect_tui.core.deadlines import case_rule, case_rules
+from inspect_tui.core.document import EXTENSIONS, Doc, Mark, Section, Table
 from inspect_tui.core.metrics import Period, meets
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.reports.indicators import (
@@ -96,6 +97,7 @@ class SlaReport:
                     "achieved": r.achieved,
                     "excluded": r.actual.components.get("excluded"),
                     "excluded_city": r.actual.components.get("excluded_city"),
+                    "deadline": _deadline_json(METRICS[r.indicator.metric].rule),
                     "units": [
                         {
                             "period": u.period.key,
@@ -115,6 +117,24 @@ class SlaReport:
 
     def as_doc(self, full: bool = False) -> Doc:
         return sla_doc(self)
+
+    def default_filename(self, fmt: str) -> str:
+        """sla_2027Q2.xlsx: the kind and the period, never personal data."""
+        return f"sla_{self.period.key}.{EXTENSIONS[fmt]}"
+
+
+def _deadline_json(rule_id: str | None) -> dict[str, str] | None:
+    """The deadline rule a metric counts, as the rules file says it (None for other metrics)."""
+    if rule_id is None:
+        return None
+    rule = case_rule(rule_id)
+    return {"rule": rule.id, "label": rule.label, "span": rule.span}
+
+
+def _rules_counted(r: SlaReport) -> list:
+    """The deadline rules behind the report's indicators, in the rules file's order."""
+    used = {METRICS[res.indicator.metric].rule for res in r.results}
+    return [rule for rule in case_rules() if rule.id in used]
 
 
 def _judge(ind: SlaIndicator, v: MetricValue) -> bool | None:
@@ -219,6 +239,11 @@ def sla_doc(r: SlaReport) -> Doc:
             ],
         )
     ]
+    counted = _rules_counted(r)
+    if counted:
+        sections[0].paragraphs.append(
+            "期限の数え方: " + "、".join(f"{rule.label} = {rule.span}" for rule in counted) + "。"
+        )
     if any(res.partial_cycle for res in r.results):
         sections[0].paragraphs.append("四半期指標を月で指定したときは、当月分だけで判定しています（参考）。")
     # breakdown by month / quarter
@@ -250,9 +275,8 @@ def sla_doc(r: SlaReport) -> Doc:
             )
         )
     exc_section = Section(f"{len(sections) + 1}. 除外した市の事由の依頼（依頼番号）")
-    words = {"contact": "日程調整連絡", "standard": "標準提出期限", "target20": "20日目標"}
     for rule, nos in r.excluded_city_cases.items():
-        exc_section.paragraphs.append(f"{words[rule]}: " + ("、".join(nos) if nos else "なし"))
+        exc_section.paragraphs.append(f"{case_rule(rule).label}: " + ("、".join(nos) if nos else "なし"))
     if not r.excluded_city_cases:
         exc_section.paragraphs.append("なし")
     sections.append(exc_section)

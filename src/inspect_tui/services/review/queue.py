@@ -1,7 +1,7 @@
 """The review as a chief works it: who is new, forms 1-10 numbered when first seen, and
 the queue of forms and follow-ups waiting for a check. The check itself (walked
-point by point, drafts saved on every change) is in services/review_check.py.
-Rules are in core/review.py.
+point by point, drafts saved on every change) is services/review/check.py, with
+marking.py and completing.py. Rules are in core/review.py.
 
 Who inspects: Session.who mapped to a surveyor code (users.surveyor_code, or a
 surveyor whose code is the login). The inspector is never the form's author.

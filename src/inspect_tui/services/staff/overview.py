@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.steps import OPEN_STATUSES
 from inspect_tui.services.session import Session
 
@@ -86,11 +87,13 @@ def surveyor_overview(s: Session, today: dt.date) -> list[SurveyorRow]:
             OPEN_STATUSES,
         )
     }
+    # on time = the standard deadline met by the step that ends it (core.deadlines)
+    due, done = case_rule("standard").due_column, case_rule("standard").ends_by
     submitted = {
         r[0]: (r[1], r[2])
         for r in s.db.conn.execute(
-            "SELECT surveyor, count(*), sum(standard_due IS NOT NULL AND submitted_on <= standard_due)"
-            " FROM cases WHERE submitted_on > ? AND submitted_on <= ? GROUP BY surveyor",
+            f"SELECT surveyor, count(*), sum({due} IS NOT NULL AND {done} <= {due})"
+            f" FROM cases WHERE {done} > ? AND {done} <= ? GROUP BY surveyor",
             (since, iso),
         )
     }

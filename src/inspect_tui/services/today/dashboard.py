@@ -1,9 +1,10 @@
 """The Today screen's numbers: what is late, due today and due soon, for today in Japan.
 
-A deadline is open while the case is open (status in OPEN_STATUSES) and its
-step is not done: the contact deadline until contacted_on is set, the standard
-and 20-day deadlines until submitted_on is set. A deadline excluded in
-deadline_exceptions (kind='exclude') is not counted.
+A deadline is open while the case is open (status in OPEN_STATUSES) and the
+step that ends it (its rule's ``ends_by``, core.deadlines) is not done: the
+contact deadline until contacted_on is set, the standard and 20-day deadlines
+until submitted_on is set. A deadline excluded in deadline_exceptions
+(kind='exclude') is not counted.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from inspect_tui.core.deadlines import business_days_left, case_rules
+from inspect_tui.core.deadlines import STATE_RANK, Horizon, business_days_left, case_rules, deadline_state
 from inspect_tui.core.steps import OPEN_STATUSES
-from inspect_tui.services.cases.listing import soon_limit, state_of
 from inspect_tui.services.session import Session
 from inspect_tui.services.staff.overview import StaffAlert, staff_alerts
 
-#: Which date field ends each deadline.
-DONE_BY = {"contact": "contacted_on", "standard": "submitted_on", "target20": "submitted_on"}
 #: How many cases each list on the dashboard keeps (counts are always complete).
 LIST_LIMIT = 50
 
@@ -47,6 +45,7 @@ class UrgentCase:
 class RuleSummary:
     rule: str
     label: str
+    short: str
     overdue: int = 0
     today: int = 0
     soon: int = 0
@@ -106,14 +105,18 @@ def review_queue(s: Session, today: dt.date) -> ReviewQueue:
 
 def build_dashboard(s: Session, today: dt.date) -> Dashboard:
     cal = s.calendar
-    limit_day = soon_limit(s, today)
+    horizon = Horizon.on(today, cal)
     excluded = _excluded(s)
-    rules = [RuleSummary(r.name, r.label) for r in case_rules()]
+    case_rule_list = case_rules()
+    rules = [(rule, RuleSummary(rule.id, rule.label, rule.short)) for rule in case_rule_list]
+    # the columns the rules name (their step's date and their stored deadline), each once
+    columns = dict.fromkeys(
+        ["id", "case_no", "ward", "surveyor", "urgent", "received_on", "visited_on", "status"]
+        + [col for rule in case_rule_list for col in (rule.ends_by, rule.due_column) if col]
+    )
     placeholders = ",".join("?" * len(OPEN_STATUSES))
     rows = s.db.conn.execute(
-        "SELECT c.id, c.case_no, c.ward, c.surveyor, c.urgent, c.received_on, c.contacted_on,"
-        " c.visited_on, c.submitted_on, c.contact_due, c.standard_due, c.target20_due, c.status,"
-        " s.name AS surveyor_name"
+        f"SELECT {', '.join(f'c.{col}' for col in columns)}, s.name AS surveyor_name"
         f" FROM cases c LEFT JOIN surveyors s ON s.code = c.surveyor WHERE c.status IN ({placeholders})",
         OPEN_STATUSES,
     ).fetchall()
@@ -131,14 +134,14 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
                     r["case_no"], r["ward"], r["surveyor_name"] or "未割当", r["received_on"], r["status"]
                 )
             )
-        for summary in rules:
-            if r[DONE_BY[summary.rule]] or (r["id"], summary.rule) in excluded:
+        for rule, summary in rules:
+            if (rule.ends_by and r[rule.ends_by]) or (r["id"], rule.id) in excluded:
                 continue
-            due_s = r[f"{summary.rule}_due"]
+            due_s = r[rule.due_column]
             if not due_s:
                 continue
             due = dt.date.fromisoformat(due_s)
-            state = state_of(due, today, limit_day)
+            state = deadline_state(due, horizon)
             if state == "ok":
                 continue
             setattr(summary, state, getattr(summary, state) + 1)
@@ -153,13 +156,12 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
                     bool(r["urgent"]),
                 )
             )
-    rank = {"overdue": 0, "today": 1, "soon": 2}
     worst: dict[str, str] = {}
-    for summary in rules:
+    for _rule, summary in rules:
         for c in summary.cases:
-            if c.case_no not in worst or rank[c.state] < rank[worst[c.case_no]]:
+            if c.case_no not in worst or STATE_RANK[c.state] < STATE_RANK[worst[c.case_no]]:
                 worst[c.case_no] = c.state
-    for summary in rules:
+    for _rule, summary in rules:
         summary.cases.sort(key=lambda c: (c.due, not c.urgent, c.case_no))
         del summary.cases[LIST_LIMIT:]
     urgent.sort(key=lambda u: (u.received_on, u.case_no))
@@ -169,7 +171,7 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
     return Dashboard(
         today=today,
         open_cases=len(rows),
-        rules=rules,
+        rules=[summary for _rule, summary in rules],
         urgent_not_visited=urgent,
         backlog_by_ward=wards,
         backlog_by_surveyor=surveyors,

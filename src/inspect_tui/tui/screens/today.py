@@ -12,13 +12,10 @@ from textual.message import Message
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from inspect_tui.core.deadlines import SOON_BUSINESS_DAYS, STATE_RANK, STATE_WORDS
 from inspect_tui.tui.bindings import TODAY
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.widgets.case_table import fit
-
-STATE_WORD = {"overdue": "超過", "today": "本日", "soon": "間近"}
-RULE_SHORT = {"contact": "連絡", "standard": "標準", "target20": "20日"}
-RANK = {"overdue": 0, "today": 1, "soon": 2}
 
 
 class TodayScreen(DataScreen):
@@ -86,7 +83,7 @@ class TodayScreen(DataScreen):
         t.add_column("期限")
         t.add_column("超過", justify="right")
         t.add_column("本日", justify="right")
-        t.add_column("2開庁日内", justify="right")
+        t.add_column(f"{SOON_BUSINESS_DAYS}開庁日内", justify="right")
         for r in d.rules:
             t.add_row(
                 r.label,
@@ -163,17 +160,17 @@ class TodayScreen(DataScreen):
         best: dict[str, tuple] = {}
         for r in d.rules:
             for c in r.cases:
-                key = (RANK[c.state], c.due, r.rule)
+                key = (STATE_RANK[c.state], c.due, r.rule)
                 if c.case_no not in best or key < best[c.case_no][0]:
-                    best[c.case_no] = (key, r.rule, c)
+                    best[c.case_no] = (key, r.short, c)
         items = sorted(best.values(), key=lambda v: (v[0][0], not v[2].urgent, v[0][1], v[2].case_no))
         options = []
-        for (_rank, _due, _r), rule, c in items:
+        for (_rank, _due, _r), short, c in items:
             line = Text()
-            line.append(fit(STATE_WORD[c.state], 4), style=self.styles_for(c.state))
+            line.append(fit(STATE_WORDS[c.state], 4), style=self.styles_for(c.state))
             line.append(" " + fit("急" if c.urgent else "", 2) + " ")
             line.append(fit(c.case_no, 11) + " ")
-            line.append(fit(f"{RULE_SHORT[rule]} {c.due.strftime('%m-%d')}", 10) + " ")
+            line.append(fit(f"{short} {c.due.strftime('%m-%d')}", 10) + " ")
             line.append(fit(f"{c.days_left}日", 5, right=True) + "  ")
             line.append(fit(c.ward, 6) + " " + c.surveyor)
             options.append(Option(line, id=c.case_no))

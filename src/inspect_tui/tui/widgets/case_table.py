@@ -21,11 +21,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from inspect_tui.core.deadlines import case_rules
 from inspect_tui.tui.bindings import TABLE
 
 PAGE_SIZE = 100
 MAX_PAGES = 40
-RULE_SHORT = {"contact": "連絡", "standard": "標準", "target20": "20日"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Column:
     right: bool = False
 
 
-COLUMNS = (
+BASE_COLUMNS = (
     Column("state", "期限", 4),
     Column("urgent", "急", 2),
     Column("case_no", "依頼番号", 11),
@@ -49,11 +49,16 @@ COLUMNS = (
     Column("received", "受理日", 10, min_screen=76),
     Column("application", "申請", 8, min_screen=90),
     Column("name", "氏名", 14, min_screen=104),
-    Column("due_contact", "連絡期限", 8, min_screen=150),
-    Column("due_standard", "標準期限", 8, min_screen=150),
-    Column("due_target20", "20日目標", 8, min_screen=150),
 )
-_DUE_INDEX = {"due_contact": 0, "due_standard": 1, "due_target20": 2}
+
+
+def columns() -> tuple[Column, ...]:
+    """Every column: the fixed ones, then one per deadline rule (core.deadlines) on wide screens."""
+    return (*BASE_COLUMNS, *(Column(f"due_{r.id}", r.due_title, 8, min_screen=150) for r in case_rules()))
+
+
+def _short(rule_id: str | None) -> str:
+    return next((r.short for r in case_rules() if r.id == rule_id), "")
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -80,7 +85,7 @@ def cell_text(row, key: str) -> str:
     if key == "next":
         if row.next_due is None:
             return "－"
-        return f"{RULE_SHORT.get(row.next_rule, '')} {row.next_due.strftime('%m-%d')}"
+        return f"{_short(row.next_rule)} {row.next_due.strftime('%m-%d')}"
     if key == "left":
         return "" if row.days_left is None else str(row.days_left)
     if key == "received":
@@ -89,8 +94,9 @@ def cell_text(row, key: str) -> str:
         return row.application
     if key == "name":
         return row.applicant_name or ""
-    if key in _DUE_INDEX:
-        return row.deadlines[_DUE_INDEX[key]]
+    if key.startswith("due_"):
+        index = next((i for i, r in enumerate(case_rules()) if key == f"due_{r.id}"), None)
+        return row.deadlines[index] if index is not None else ""
     return ""
 
 
@@ -198,7 +204,7 @@ class CaseTable(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------
     def visible_columns(self) -> list[Column]:
         width = self.size.width or 80
-        cols = [c for c in COLUMNS if width >= c.min_screen and (c.key != "name" or self.show_names)]
+        cols = [c for c in columns() if width >= c.min_screen and (c.key != "name" or self.show_names)]
         while cols and sum(c.width + 1 for c in cols) > width and len(cols) > 4:
             cols.pop()
         extra = width - sum(c.width + 1 for c in cols)

@@ -84,8 +84,8 @@ class CaseDetailScreen(RoleKeys, DataScreen):
             self.app.report_unexpected(exc)
 
     def on_case_detail_screen_loaded(self, message: Loaded) -> None:
+        from inspect_tui.core.deadlines import STATE_WORDS
         from inspect_tui.core.steps import FIELD_LABELS, STATUS_LABELS
-        from inspect_tui.services.cases.detail import STATE_WORDS
 
         d = message.detail
         self.detail = d

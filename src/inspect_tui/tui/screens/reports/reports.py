@@ -1,13 +1,15 @@
 """Reports (帳票): pick a report and a period, preview it as text, export with one key.
 
-    t  report kind (月次報告 → SLA → KGI/KPI)      p  period (Enter to show; a period
+    t  report kind (the registry's order: 月次報告 → SLA → KGI/KPI → 指導終了報告 → パレート分析)
+    p  period, or the surveyor for 指導終了報告 (Enter to show; a period
        that cannot be read keeps the cursor in the box; Esc leaves it)
     f  export format (xlsx → html → csv → md → json → text)
     e  export: written under $INSPECT_TUI_REPORT_DIR or <data dir>/reports; the path is shown
     n  the month's problems / improvements (monthly report; managers only)
 
-The report is built in a worker thread by the same services as the CLI, so
-the preview is exactly ``inspect-tui report … --format text``.
+The kinds, their periods and their builders come from the report registry
+(services/reports/registry.py) that the CLI dispatches through too, so the
+preview is exactly ``inspect-tui report … --format text``. Built in a worker thread.
 """
 
 from __future__ import annotations
@@ -34,29 +36,21 @@ from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 from inspect_tui.tui.typing_guard import keep_typing
 
 BINDINGS_REPORTS = [
-    _b("t", "next_kind", "種類", "reports.kind", "報告書の種類を切り替える（月次、SLA、KPI の順）"),
+    _b("t", "next_kind", "種類", "reports.kind", "報告書の種類を順に切り替える（月次、SLA、KPI …）"),
     _b("p", "focus_period", "期間", "reports.period", "対象の月・四半期・年度を入力する"),
     _b("f", "next_format", "形式", "reports.format", "書き出す形式を切り替える", show=False),
     _b("e", "export", "書出", "reports.export", "表示中の報告書をファイルに書き出す"),
     _b("n", "edit_notes", "記入", "reports.notes", "月次報告の問題点・改善点を記入する"),
 ]
 
-KINDS = (("monthly", "業務履行報告書（月次）"), ("sla", "サービス水準達成状況"), ("kpi", "KGI・KPI 達成表"))
-EXPORT_FORMATS = ("xlsx", "html", "csv", "md", "json", "text")
+EXPORT_FORMATS = ("xlsx", "html", "csv", "md", "json", "text")  # the order `f` goes through
 
 
 def default_period(kind: str, today: dt.date) -> str:
-    """Last month for the monthly report, this fiscal quarter for SLA, this fiscal year for KPI."""
-    from inspect_tui.core.jpdate import fiscal_year_of
+    """What the period box starts with: the registry's default for the kind on that day."""
+    from inspect_tui.services.reports.registry import kind as report_kind
 
-    if kind == "monthly":
-        last = today.replace(day=1) - dt.timedelta(days=1)
-        return f"{last.year:04d}-{last.month:02d}"
-    fy = fiscal_year_of(today)
-    if kind == "sla":
-        q = (today.month - 4) % 12 // 3 + 1
-        return f"{fy}Q{q}"
-    return f"FY{fy}"
+    return report_kind(kind).period.default(today)
 
 
 def export_dir() -> Path:
@@ -184,8 +178,11 @@ class ReportsScreen(RoleKeys, DataScreen):
 
     # ------------------------------------------------------------------ state
     def _show_controls(self) -> None:
-        label = dict(KINDS)[self.kind]
-        self.query_one("#report-kind", Static).update(Text(f"[t] {label}", style="bold"))
+        from inspect_tui.services.reports.registry import kind as report_kind
+
+        k = report_kind(self.kind)
+        self.query_one("#report-kind", Static).update(Text(f"[t] {k.label}", style="bold"))
+        self.query_one("#report-period", Input).placeholder = k.period.hint
         self.query_one("#report-format", Static).update(f"[f] 書出形式: {self.fmt}")
 
     def _set_status(self, text: str, style: str = "") -> None:
@@ -199,16 +196,25 @@ class ReportsScreen(RoleKeys, DataScreen):
 
     # ------------------------------------------------------------------ actions
     def action_next_kind(self) -> None:
-        ids = [k for k, _ in KINDS]
+        from inspect_tui.services.reports.registry import KINDS
+
+        ids = list(KINDS)
         self.kind = ids[(ids.index(self.kind) + 1) % len(ids)]
         today = getattr(self.app, "today", None) or dt.date.today()
         self.query_one("#report-period", Input).value = default_period(self.kind, today)
         self._show_controls()
+        self.built = None  # the report shown was of the other kind: nothing to export until built
+        self.query_one("#report-preview", Static).update("")
         if getattr(self.app, "session", None) is not None:
             self._build(self.kind, self.query_one("#report-period", Input).value)
 
     def action_next_format(self) -> None:
-        self.fmt = EXPORT_FORMATS[(EXPORT_FORMATS.index(self.fmt) + 1) % len(EXPORT_FORMATS)]
+        from inspect_tui.services.reports.registry import kind as report_kind
+
+        formats = [f for f in EXPORT_FORMATS if f in report_kind(self.kind).formats]
+        self.fmt = (
+            formats[(formats.index(self.fmt) + 1) % len(formats)] if self.fmt in formats else formats[0]
+        )
         self._show_controls()
 
     def action_focus_period(self) -> None:
@@ -302,13 +308,13 @@ class ReportsScreen(RoleKeys, DataScreen):
 
     @work(thread=True, exclusive=True, group="reports-export", exit_on_error=False)
     def _export(self, built: Built, fmt: str) -> None:
-        from inspect_tui.render.formats import default_filename, write
+        from inspect_tui.render.formats import write
         from inspect_tui.render.output import OutputError, os_reason
 
         folder = export_dir()
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path = folder / default_filename(built.kind, built.period_key, fmt)
+            path = folder / built.report.default_filename(fmt)
             write(built.report, fmt, path)
             self.post_message(self.Exported(path))
         except OutputError as exc:
@@ -328,39 +334,24 @@ class ReportsScreen(RoleKeys, DataScreen):
 
 def period_problem(kind: str, text: str) -> str:
     """What is wrong with a typed period for this kind of report ("" when it reads)."""
-    from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month, parse_period
+    from inspect_tui.services.reports.registry import RequestError
+    from inspect_tui.services.reports.registry import kind as report_kind
 
-    parse = {"monthly": parse_month, "sla": parse_period}.get(kind, parse_fy)
     try:
-        parse(text)
-    except PeriodError as exc:
+        report_kind(kind).read_period(text)
+    except RequestError as exc:
         return str(exc)
     return ""
 
 
 def _build_report(session, kind: str, period_text: str) -> tuple[Built | None, str]:
     """(built report, "") or (None, message saying what is wrong with the input)."""
-    from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month, parse_period
     from inspect_tui.render.formats import render
-    from inspect_tui.services.reports.indicators import IndicatorFileError
-    from inspect_tui.services.reports.monthly import ReportError
+    from inspect_tui.services.reports.registry import RequestError
+    from inspect_tui.services.reports.registry import kind as report_kind
 
     try:
-        if kind == "monthly":
-            from inspect_tui.services.reports.monthly import build_monthly
-
-            month = parse_month(period_text)
-            report, key = build_monthly(session, month), month.key
-        elif kind == "sla":
-            from inspect_tui.services.reports.sla import build_sla
-
-            period = parse_period(period_text)
-            report, key = build_sla(session, period), period.key
-        else:
-            from inspect_tui.services.reports.kpi import build_kpi
-
-            fy = parse_fy(period_text)
-            report, key = build_kpi(session, fy), f"FY{fy}"
-    except (PeriodError, ReportError, IndicatorFileError) as exc:
+        report, key = report_kind(kind).from_text(session, period_text)
+    except RequestError as exc:
         return None, str(exc)
     return Built(kind, key, report, str(render(report, "text"))), ""
