@@ -153,8 +153,11 @@ def unprivileged(tmp_path_factory):
 
     package = Path(inspect_tui.__file__).resolve().parent
     shutil.copytree(package, site / "inspect_tui", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(data_file("deadline_rules.toml").parent, site / "inspect_tui" / "_data")
-    shutil.copytree(themes_dir(), site / "inspect_tui" / "_themes")
+    # An installed wheel already holds _data and _themes; a source checkout does not.
+    for source, name in ((data_file("deadline_rules.toml").parent, "_data"), (themes_dir(), "_themes")):
+        target = site / "inspect_tui" / name
+        if source.resolve() != target.resolve():
+            shutil.copytree(source, target, dirs_exist_ok=True)
     for root in _distribution_roots("inspect-tui", set()):
         if root.name == "inspect_tui" or not root.exists():
             continue
