@@ -173,10 +173,10 @@ def open_tmp():
 
 
 @pytest.mark.parametrize("trailing_slash", [True, False])
-def test_o_into_a_folder_we_may_not_write_names_it(session, db_path, open_tmp, trailing_slash):
+def test_o_into_a_folder_we_may_not_write_names_it(session, db_path, open_tmp, unprivileged, trailing_slash):
     add_case(session, "C-1")
     session.close()
-    prefix, uid = _as_nobody()
+    _, uid = _as_nobody()
     data = open_tmp / "data"
     data.mkdir(mode=0o700)
     shutil.copy(db_path, data / "cases.db")
@@ -192,13 +192,7 @@ def test_o_into_a_folder_we_may_not_write_names_it(session, db_path, open_tmp, t
     env = {**os.environ, "INSPECT_TUI_USER": "tester", "HOME": str(home)}
     env |= {f"XDG_{d}_HOME": str(home / d.lower()) for d in ("CONFIG", "DATA", "STATE", "CACHE")}
     command = ["report", "monthly", "--month", "2027-05", "-o", out, "--db", str(data / "cases.db")]
-    r = subprocess.run(
-        [*prefix, sys.executable, "-m", "inspect_tui", *command],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    r = unprivileged(command, env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 1, r.stderr
     assert str(locked) in r.stderr and "権限がありません" in r.stderr, r.stderr
     assert "データベース" not in r.stderr and "Traceback" not in r.stderr
