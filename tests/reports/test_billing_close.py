@@ -10,6 +10,7 @@ import pytest
 
 from inspect_tui.cli.main import main
 from inspect_tui.core.metrics import parse_month
+from inspect_tui.services.cases.inspection import record_inspection
 from inspect_tui.services.cases.steps import record_step
 from inspect_tui.services.reports.monthly import build_monthly, close_billing_month
 
@@ -39,6 +40,7 @@ def test_a_form_paid_in_a_closed_month_is_not_billed_again(session, monkeypatch)
     # A comes back from the office in June: re-survey, then accepted again in July
     record_step(session, a, "resurvey", d("2027-06-01"), "再調査")
     record_step(session, a, "visit", d("2027-06-10"))
+    record_inspection(session, a, "ok")  # the new form is inspected before it goes out
     record_step(session, a, "submit", d("2027-06-11"))
     monkeypatch.setenv("INSPECT_TUI_TODAY", "2027-07-10")  # July comes: no step is dated after today
     record_step(session, a, "accept", d("2027-07-05"))

@@ -202,7 +202,7 @@ def test_extended_deadline_uses_the_new_date(session):
 
 def test_json_shape_is_exactly_the_documented_one(session, may):
     j = build_monthly(session, parse_month("2027-05"), d("2027-06-15"), 7777).to_json()
-    assert list(j) == ["month", "as_of", "counts", "deadlines", "billing"]
+    assert list(j) == ["month", "as_of", "counts", "deadlines", "billing", "inspection"]
     assert j["month"] == "2027-05" and j["as_of"] == "2027-06-15"
     assert list(j["deadlines"]) == ["contact", "standard", "target20"]
     assert all(list(v) == ["due", "on_time", "late", "pending", "excluded"] for v in j["deadlines"].values())
@@ -253,7 +253,7 @@ def test_notes_and_the_features_sections(session, may):
 
 
 def test_the_json_reads_only_what_it_prints(session, may):
-    """--format json holds counts, deadlines and billing: the notes and the other features'
+    """--format json holds counts, deadlines, billing and inspection: the notes and the other features'
     sections are never read for it (they were: 19 of its 33 statements)."""
     from inspect_tui.services.reports.monthly import set_monthly_note
 
@@ -265,7 +265,7 @@ def test_the_json_reads_only_what_it_prints(session, may):
         data = build_monthly(session, m, d("2027-06-15"), readable=False).to_json()
     finally:
         session.db.conn.set_trace_callback(None)
-    assert set(data) == {"month", "as_of", "counts", "deadlines", "billing"}
+    assert set(data) == {"month", "as_of", "counts", "deadlines", "billing", "inspection"}
     read = " ".join(statements).lower()
     for table in ("complaints", "incidents", "problems", "review_checks", "settings where key >= ?"):
         assert table not in read, table

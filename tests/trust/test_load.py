@@ -84,6 +84,10 @@ def test_eight_processes_writing_at_once_lose_nothing(session, db_path, tmp_path
                 "SELECT c.case_no, e.kind FROM case_events e JOIN cases c ON c.id = e.case_id"
             )
         )
+        events.update(
+            (r[0], "inspect")
+            for r in conn.execute("SELECT c.case_no FROM inspections i JOIN cases c ON c.id = i.case_id")
+        )
         audits = Counter(
             (r[0], r[1]) for r in conn.execute("SELECT key, action FROM audit_log WHERE entity = 'case'")
         )
@@ -97,6 +101,7 @@ def test_eight_processes_writing_at_once_lose_nothing(session, db_path, tmp_path
         # the stored status agrees with the events
         for no, status in conn.execute("SELECT case_no, status FROM cases WHERE case_no LIKE 'W%'"):
             kinds = {k for (c, k) in landed if c == no}
+            assert "submit" not in kinds or "inspect" in kinds, no  # never submitted uninspected
             expect = ("accepted" if "accept" in kinds else "submitted" if "submit" in kinds
                       else "visited" if "visit" in kinds else "contacted" if "contact" in kinds
                       else "received")  # fmt: skip

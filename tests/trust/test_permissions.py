@@ -220,6 +220,7 @@ CLI: dict[str, tuple[str, list[str], str | None]] = {
     "import surveyors": ("write", ["{staff_csv}"], "import"),
     "deadlines": ("write", ["rederive"], "case.rederive"),
     "case step": ("write", [CASE, "contact", "--on", "2027-06-15"], "case.step"),
+    "case inspect": ("write", [CASE, "--result", "findings", "--finding", "typo:minor:誤字"], "case.inspect"),
     "case extend": ("write", [CASE, "target20", "2027-07-30", "--reason", "市と合意"], "case.deadline"),
     "case exclude": ("write", [CASE, "target20", "--reason", "市の事由"], "case.deadline"),
     "report kpi-set": ("write", ["satisfaction", "2027", "90"], "report.notes"),

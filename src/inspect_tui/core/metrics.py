@@ -271,3 +271,11 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
     if denominator == 0:
         return None
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def inspection_rate(inspected: int, unchecked: int) -> Decimal | None:
+    """点検実施率 (001 §4(5)): submissions inspected by someone other than the author before
+    they went out ÷ the submissions recorded in the app (inspected + a manager's override
+    without inspection), in %; None when there were none. Submission dates that came with
+    the city's list (点検記録なし（取込）) are counted apart and are not in it."""
+    return percent(inspected, inspected + unchecked)

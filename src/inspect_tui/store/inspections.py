@@ -182,18 +182,17 @@ def submission_counts_by_month(
     """
     out: dict[str, dict[str, int]] = {}
     for r in conn.execute(
-        "SELECT substr(submitted_on, 1, 7) AS m, basis, COUNT(*) FROM submission_checks"
-        " WHERE submitted_on BETWEEN ? AND ? GROUP BY m, basis",
-        (_d(start), _d(cutoff)),
+        "SELECT m, basis, COUNT(*) FROM ("
+        " SELECT substr(submitted_on, 1, 7) AS m, basis FROM submission_checks"
+        "  WHERE submitted_on BETWEEN :s AND :c"
+        " UNION ALL"
+        " SELECT substr(c.submitted_on, 1, 7), 'imported' FROM cases c"
+        "  WHERE c.submitted_on BETWEEN :s AND :c AND NOT EXISTS (SELECT 1 FROM submission_checks sc"
+        "   WHERE sc.case_id = c.id AND sc.submitted_on = c.submitted_on)"
+        ") GROUP BY m, basis",
+        {"s": _d(start), "c": _d(cutoff)},
     ):
         out.setdefault(r[0], {})[r[1]] = int(r[2])
-    for r in conn.execute(
-        "SELECT substr(c.submitted_on, 1, 7) AS m, COUNT(*) FROM cases c"
-        " WHERE c.submitted_on BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM submission_checks sc"
-        "   WHERE sc.case_id = c.id AND sc.submitted_on = c.submitted_on) GROUP BY m",
-        (_d(start), _d(cutoff)),
-    ):
-        out.setdefault(r[0], {})["imported"] = int(r[1])
     for counts in out.values():
         for k in ("inspected", "unchecked", "imported"):
             counts.setdefault(k, 0)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from inspect_tui.core import inspection as rules
 from inspect_tui.core.document import Section, Table
 from inspect_tui.core.inspection import Finding, InspectionRuleError
-from inspect_tui.core.metrics import Period, percent
+from inspect_tui.core.metrics import Period, inspection_rate
 from inspect_tui.core.roles import ACTIONS
 from inspect_tui.core.steps import STEPS, StepError
 from inspect_tui.core.today import now_jp_iso
@@ -236,8 +236,8 @@ class InspectionFigures:
 
     @property
     def rate(self):
-        """点検実施率 (%): inspected ÷ submissions recorded in the app; None when none."""
-        return percent(self.inspected, self.inspected + self.unchecked)
+        """点検実施率 (%), core.metrics.inspection_rate; None when nothing was submitted."""
+        return inspection_rate(self.inspected, self.unchecked)
 
     def to_json(self) -> dict:
         rate = self.rate
@@ -278,7 +278,7 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
     )
     sec = Section("調査票の点検（提出前の点検）", [table])
     sec.paragraphs.append(
-        f"{rules.RATE_LABEL} = 点検後に提出 ÷（点検後に提出 ＋ {rules.UNCHECKED_LABEL}）。"
+        f"{rules.RATE_LABEL} = 点検後に提出 /（点検後に提出 ＋ {rules.UNCHECKED_LABEL}）。"
         f"{rules.IMPORTED_LABEL}は市の一覧の取込で提出日が入ったもの（アプリで提出を記録していない）で、"
         "率には含めず別に数えます。"
     )
