@@ -104,3 +104,17 @@ def test_a_monitor_may_not_inspect(run, world):
     boss.close()
     code, _, err = run("city01", "case", "inspect", FORM, "--result", "ok")
     assert code == 1 and "調査票の点検の記録" in err and "権限がありません" in err
+
+
+def test_case_show_lists_the_inspections_and_who_may_inspect(run, world):
+    code, out, _ = run("tester", "case", "show", FORM)
+    assert code == 0
+    assert (
+        "（点検の記録はありません）" in out
+        and "提出の前に点検が必要です。点検できる人: chief2、tester、boss" in out
+    )
+    run("chief2", "case", "inspect", FORM, "--result", "findings", "--finding", "wording:minor:言い回し")
+    code, out, _ = run("tester", "case", "show", FORM)
+    block = out.split("点検:")[1].split("経過:")[0]
+    assert "chief2  指摘あり（今回の点検）" in block and "wording:minor 言い回し" in block
+    assert "提出できます（点検済み）" in block

@@ -280,3 +280,35 @@ def test_the_months_figures_computed_by_hand(as_, world):
     lists = {t.caption: t.rows for t in section.tables if t.caption}
     assert lists["点検なしで提出: 1 件"] == [["R9-00106", "2027-06-11", "boss", "至急の依頼"]]
     assert lists["点検記録なし（取込）: 1 件"] == [["R9-00107", "2027-06-12"]]
+
+
+# --------------------------------------------------------------------------- an older file
+
+
+def test_a_database_of_the_previous_release_is_upgraded_and_its_submissions_counted_apart(tmp_path):
+    """A file at schema 7 (today's release) with a case submitted before this feature: after
+    the upgrade the tables exist, the old submission counts as 点検記録なし（取込） (not as
+    submitted without inspection), and the gate applies to the next form."""
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.session import open_session
+    from inspect_tui.store.schema import MIGRATIONS
+
+    path = tmp_path / "old" / "cases.db"
+    path.parent.mkdir(mode=0o700)
+    conn = sqlite3.connect(path)
+    for number, sql in MIGRATIONS:
+        if number <= 7:
+            conn.executescript(sql)
+    conn.execute("PRAGMA user_version = 7")
+    conn.executescript(
+        "INSERT INTO cases (case_no, application, ward, received_on, contacted_on, visited_on, submitted_on,"
+        " status) VALUES ('OLD-1', '新規', '長田区', '2027-06-01', '2027-06-02', '2027-06-03', '2027-06-04',"
+        " 'submitted'), ('OLD-2', '新規', '長田区', '2027-06-01', '2027-06-02', '2027-06-03', NULL, 'visited');"
+    )
+    conn.commit()
+    conn.close()
+    with open_session(path, Config()) as s:  # the file's owner becomes its manager
+        f = ins.figures(s, D(2027, 6, 1), D(2027, 6, 30))
+        assert (f.inspected, f.unchecked, f.imported) == (0, 0, 1) and f.rate is None
+        with pytest.raises(ins.SubmissionRefused):
+            record_step(s, "OLD-2", "submit", D(2027, 6, 10))

@@ -221,6 +221,31 @@ def guard_submission(
     return f"【{rules.UNCHECKED_LABEL}】{reason}"
 
 
+def inspection_lines(s: Session, row, view) -> list[str]:
+    """``case show``'s part: the form's inspections (who, when, the result, the findings;
+    notes through ``view``, services.free_text) and, for a form not yet submitted, whether
+    it may be and who may inspect it."""
+    if not row["visited_on"]:
+        return []
+    form = _form(s, row)
+    lines = ["点検:"]
+    for r in form.inspections:
+        mark = "（今回の点検）" if r in form.current else ""
+        lines.append(
+            f"  {r.finished_at[:16].replace('T', ' ')}  {r.inspector}  {rules.RESULTS[r.result]}{mark}"
+        )
+        lines += [f"    {f.aspect}:{f.severity} {view(f.note)}".rstrip() for f in r.findings]
+    if not form.inspections:
+        lines.append("  （点検の記録はありません）")
+    if row["status"] in ("visited",):
+        if form.inspected:
+            lines.append("  提出できます（点検済み）")
+        else:
+            who = rules.who_may_text(inspectors_for(s, row["surveyor"]))
+            lines.append(f"  提出の前に点検が必要です。点検できる人: {who}")
+    return lines
+
+
 # --------------------------------------------------------------------------- the month's figures
 
 
