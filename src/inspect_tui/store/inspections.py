@@ -95,7 +95,10 @@ def inspections_of(db: Database, case_id: int) -> list[InspectionRow]:
     ]
     kinds = ",".join("?" * len(REVIEW_KINDS))
     checks = conn.execute(
-        "SELECT c.id, c.inspector, c.who, c.updated_at,"
+        "SELECT c.id, c.inspector, c.who,"
+        # finished when first completed (its audit row); a later correction does not move it
+        " COALESCE((SELECT MIN(a.at) FROM audit_log a WHERE a.entity = 'review_check'"
+        "   AND a.key = CAST(c.id AS TEXT) AND a.action = 'review.complete'), c.updated_at) AS finished_at,"
         " (SELECT MIN(u.login) FROM users u WHERE u.surveyor_code = c.inspector) AS login"
         f" FROM review_checks c WHERE c.case_id = ? AND c.state = 'done' AND c.kind IN ({kinds})"
         " ORDER BY c.id",
@@ -113,7 +116,7 @@ def inspections_of(db: Database, case_id: int) -> list[InspectionRow]:
                 f"review_check:{c['id']}",
                 c["login"] or c["who"],
                 c["inspector"],
-                c["updated_at"],
+                c["finished_at"],
                 "findings" if review_findings else "ok",
                 review_findings,
                 None,
@@ -167,8 +170,16 @@ def inspectors_with(db: Database, roles: Iterable[str], author_code: str | None)
 # --------------------------------------------------------------------------- counts for the reports
 
 
-def _d(v: dt.date) -> str:
-    return v.isoformat()
+def _span(start: dt.date, cutoff: dt.date) -> dict[str, str]:
+    return {"s": start.isoformat(), "c": cutoff.isoformat()}
+
+
+#: A case (alias c) whose submission date has no submission recorded in the app: the date
+#: came with the city's list (点検記録なし（取込）), or before this feature.
+_NO_RECORD = (
+    "c.submitted_on BETWEEN :s AND :c AND NOT EXISTS (SELECT 1 FROM submission_checks sc"
+    " WHERE sc.case_id = c.id AND sc.submitted_on = c.submitted_on)"
+)
 
 
 def submission_counts_by_month(
@@ -186,11 +197,9 @@ def submission_counts_by_month(
         " SELECT substr(submitted_on, 1, 7) AS m, basis FROM submission_checks"
         "  WHERE submitted_on BETWEEN :s AND :c"
         " UNION ALL"
-        " SELECT substr(c.submitted_on, 1, 7), 'imported' FROM cases c"
-        "  WHERE c.submitted_on BETWEEN :s AND :c AND NOT EXISTS (SELECT 1 FROM submission_checks sc"
-        "   WHERE sc.case_id = c.id AND sc.submitted_on = c.submitted_on)"
+        f" SELECT substr(c.submitted_on, 1, 7), 'imported' FROM cases c WHERE {_NO_RECORD}"
         ") GROUP BY m, basis",
-        {"s": _d(start), "c": _d(cutoff)},
+        _span(start, cutoff),
     ):
         out.setdefault(r[0], {})[r[1]] = int(r[2])
     for counts in out.values():
@@ -200,39 +209,23 @@ def submission_counts_by_month(
 
 
 @dataclass(frozen=True)
-class UncheckedSubmission:
+class ListedSubmission:
     case_no: str
     submitted_on: str
-    step: str
-    who: str
-    reason: str
+    who: str = ""  # who recorded it (an override); empty for an imported date
+    reason: str = ""
 
 
-def unchecked_submissions(
-    conn: sqlite3.Connection, start: dt.date, cutoff: dt.date
-) -> list[UncheckedSubmission]:
-    """The submissions let through without an inspection (a manager's override), by date."""
-    return [
-        UncheckedSubmission(r[0], r[1], r[2], r[3], r[4])
-        for r in conn.execute(
-            "SELECT c.case_no, sc.submitted_on, sc.step, sc.who, sc.reason FROM submission_checks sc"
-            " JOIN cases c ON c.id = sc.case_id"
-            " WHERE sc.basis = 'unchecked' AND sc.submitted_on BETWEEN ? AND ?"
-            " ORDER BY sc.submitted_on, c.case_no",
-            (_d(start), _d(cutoff)),
-        )
-    ]
-
-
-def imported_submissions(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> list[tuple[str, str]]:
-    """(case number, submission date) of the month's submissions with no record in the app."""
-    return [
-        (r[0], r[1])
-        for r in conn.execute(
-            "SELECT c.case_no, c.submitted_on FROM cases c WHERE c.submitted_on BETWEEN ? AND ?"
-            " AND NOT EXISTS (SELECT 1 FROM submission_checks sc"
-            "   WHERE sc.case_id = c.id AND sc.submitted_on = c.submitted_on)"
-            " ORDER BY c.submitted_on, c.case_no",
-            (_d(start), _d(cutoff)),
-        )
-    ]
+def listed_submissions(
+    conn: sqlite3.Connection, start: dt.date, cutoff: dt.date, *, imported: bool
+) -> list[ListedSubmission]:
+    """The period's submissions let through without an inspection (a manager's override),
+    or, with ``imported``, those with no record in the app; by date and case number."""
+    sql = (
+        f"SELECT c.case_no, c.submitted_on, '', '' FROM cases c WHERE {_NO_RECORD}"
+        if imported
+        else "SELECT c.case_no, sc.submitted_on, sc.who, sc.reason FROM submission_checks sc"
+        " JOIN cases c ON c.id = sc.case_id"
+        " WHERE sc.basis = 'unchecked' AND sc.submitted_on BETWEEN :s AND :c"
+    )
+    return [ListedSubmission(*r) for r in conn.execute(sql + " ORDER BY 2, 1", _span(start, cutoff))]

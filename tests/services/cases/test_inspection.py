@@ -154,6 +154,25 @@ def test_an_inspection_before_a_resurvey_does_not_let_the_new_form_out(as_, worl
     ]
 
 
+def test_a_review_check_corrected_after_a_resurvey_is_still_of_the_old_form(as_, world, monkeypatch):
+    """A review check counts from when it was first completed: correcting it after the
+    re-survey (which moves its updated_at) does not make it an inspection of the new form."""
+    from inspect_tui.services.review import check as chk
+    from inspect_tui.services.review import completing
+
+    tester = as_("tester")
+    ctx = chk.start_check(tester, case_no=FORM)
+    chk.mark_rest_ok(tester, ctx.check.id)
+    chk.complete_check(tester, ctx.check.id, minutes=10)
+    boss = as_("boss")
+    record_step(boss, FORM, "resurvey", D(2027, 6, 5), "再調査")
+    record_step(boss, FORM, "visit", D(2027, 6, 8))
+    monkeypatch.setattr(completing, "now_jp_iso", lambda: "2027-06-15T23:59:59+09:00")  # later that day
+    chk.complete_check(tester, ctx.check.id, minutes=12)  # a correction of the finished check
+    with pytest.raises(ins.SubmissionRefused):
+        record_step(boss, FORM, "submit", D(2027, 6, 10))
+
+
 def test_the_authors_own_review_check_would_not_count(as_, world):
     """A review check whose inspector is the author (written behind the app's back) is no
     inspection: the gate looks at who inspected, not only that a check exists."""
@@ -303,7 +322,8 @@ def test_a_database_of_the_previous_release_is_upgraded_and_its_submissions_coun
     conn.executescript(
         "INSERT INTO cases (case_no, application, ward, received_on, contacted_on, visited_on, submitted_on,"
         " status) VALUES ('OLD-1', '新規', '長田区', '2027-06-01', '2027-06-02', '2027-06-03', '2027-06-04',"
-        " 'submitted'), ('OLD-2', '新規', '長田区', '2027-06-01', '2027-06-02', '2027-06-03', NULL, 'visited');"
+        " 'submitted'),"
+        " ('OLD-2', '新規', '長田区', '2027-06-01', '2027-06-02', '2027-06-03', NULL, 'visited');"
     )
     conn.commit()
     conn.close()

@@ -307,7 +307,7 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
         f"{rules.IMPORTED_LABEL}は市の一覧の取込で提出日が入ったもの（アプリで提出を記録していない）で、"
         "率には含めず別に数えます。"
     )
-    unchecked = store.unchecked_submissions(s.db.conn, month.start, cutoff)
+    unchecked = store.listed_submissions(s.db.conn, month.start, cutoff, imported=False)
     if unchecked:
         known = known_for_month(s, month)
         sec.tables.append(
@@ -318,12 +318,12 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
                 caption=f"{rules.UNCHECKED_LABEL}: {len(unchecked):,} 件",
             )
         )
-    imported = store.imported_submissions(s.db.conn, month.start, cutoff)
+    imported = store.listed_submissions(s.db.conn, month.start, cutoff, imported=True)
     if imported:
         sec.tables.append(
             Table(
                 ["依頼番号", "提出日"],
-                [[no, on] for no, on in imported[:LIST_LIMIT]],
+                [[i.case_no, i.submitted_on] for i in imported[:LIST_LIMIT]],
                 align=["l", "l"],
                 caption=f"{rules.IMPORTED_LABEL}: {len(imported):,} 件",
             )
