@@ -174,12 +174,8 @@ def _span(start: dt.date, cutoff: dt.date) -> dict[str, str]:
     return {"s": start.isoformat(), "c": cutoff.isoformat()}
 
 
-#: A case (alias c) whose submission date has no submission recorded in the app: the date
-#: came with the city's list (点検記録なし（取込）), or before this feature.
-_NO_RECORD = (
-    "c.submitted_on BETWEEN :s AND :c AND NOT EXISTS (SELECT 1 FROM submission_checks sc"
-    " WHERE sc.case_id = c.id AND sc.submitted_on = c.submitted_on)"
-)
+#: A recorded submission (sc) of the date its case (c) now has as its submission date.
+_MATCH = "sc.case_id = c.id AND sc.submitted_on = c.submitted_on"
 
 
 def submission_counts_by_month(
@@ -189,15 +185,21 @@ def submission_counts_by_month(
 
     inspected / unchecked: submissions and resubmissions recorded in the app, by how they
     were let through; imported: cases whose submission date is in the month with no
-    such record (it came with the city's list, or before this feature).
+    such record (it came with the city's list, or before this feature), counted as the
+    cases submitted in the month (a covering index) less those whose date was recorded.
     """
     out: dict[str, dict[str, int]] = {}
     for r in conn.execute(
-        "SELECT m, basis, COUNT(*) FROM ("
-        " SELECT substr(submitted_on, 1, 7) AS m, basis FROM submission_checks"
-        "  WHERE submitted_on BETWEEN :s AND :c"
+        "SELECT m, basis, SUM(n) FROM ("
+        " SELECT substr(submitted_on, 1, 7) AS m, basis, COUNT(*) AS n FROM submission_checks"
+        "  WHERE submitted_on BETWEEN :s AND :c GROUP BY m, basis"
         " UNION ALL"
-        f" SELECT substr(c.submitted_on, 1, 7), 'imported' FROM cases c WHERE {_NO_RECORD}"
+        " SELECT substr(submitted_on, 1, 7), 'imported', COUNT(*) FROM cases"
+        "  WHERE submitted_on BETWEEN :s AND :c GROUP BY 1"
+        " UNION ALL"
+        f" SELECT substr(c.submitted_on, 1, 7), 'imported', -COUNT(DISTINCT c.id)"
+        f"  FROM submission_checks sc JOIN cases c ON {_MATCH}"
+        "  WHERE sc.submitted_on BETWEEN :s AND :c GROUP BY 1"
         ") GROUP BY m, basis",
         _span(start, cutoff),
     ):
@@ -217,15 +219,18 @@ class ListedSubmission:
 
 
 def listed_submissions(
-    conn: sqlite3.Connection, start: dt.date, cutoff: dt.date, *, imported: bool
+    conn: sqlite3.Connection, start: dt.date, cutoff: dt.date, *, imported: bool, limit: int
 ) -> list[ListedSubmission]:
-    """The period's submissions let through without an inspection (a manager's override),
-    or, with ``imported``, those with no record in the app; by date and case number."""
+    """The period's first ``limit`` submissions let through without an inspection (a
+    manager's override), or, with ``imported``, with no record in the app; by date and
+    case number."""
     sql = (
-        f"SELECT c.case_no, c.submitted_on, '', '' FROM cases c WHERE {_NO_RECORD}"
+        "SELECT c.case_no, c.submitted_on, '', '' FROM cases c WHERE c.submitted_on BETWEEN :s AND :c"
+        f" AND NOT EXISTS (SELECT 1 FROM submission_checks sc WHERE {_MATCH})"
         if imported
         else "SELECT c.case_no, sc.submitted_on, sc.who, sc.reason FROM submission_checks sc"
         " JOIN cases c ON c.id = sc.case_id"
         " WHERE sc.basis = 'unchecked' AND sc.submitted_on BETWEEN :s AND :c"
     )
-    return [ListedSubmission(*r) for r in conn.execute(sql + " ORDER BY 2, 1", _span(start, cutoff))]
+    rows = conn.execute(sql + " ORDER BY 2, 1 LIMIT :n", {**_span(start, cutoff), "n": limit})
+    return [ListedSubmission(*r) for r in rows]

@@ -307,27 +307,27 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
         f"{rules.IMPORTED_LABEL}は市の一覧の取込で提出日が入ったもの（アプリで提出を記録していない）で、"
         "率には含めず別に数えます。"
     )
-    unchecked = store.listed_submissions(s.db.conn, month.start, cutoff, imported=False)
+    unchecked = store.listed_submissions(s.db.conn, month.start, cutoff, imported=False, limit=LIST_LIMIT)
     if unchecked:
         known = known_for_month(s, month)
         sec.tables.append(
             Table(
                 ["依頼番号", "提出日", "記録者", "理由"],
-                [[u.case_no, u.submitted_on, u.who, mask(u.reason, known)] for u in unchecked[:LIST_LIMIT]],
+                [[u.case_no, u.submitted_on, u.who, mask(u.reason, known)] for u in unchecked],
                 align=["l", "l", "l", "l"],
-                caption=f"{rules.UNCHECKED_LABEL}: {len(unchecked):,} 件",
+                caption=f"{rules.UNCHECKED_LABEL}: {f.unchecked:,} 件",
             )
         )
-    imported = store.listed_submissions(s.db.conn, month.start, cutoff, imported=True)
+    imported = store.listed_submissions(s.db.conn, month.start, cutoff, imported=True, limit=LIST_LIMIT)
     if imported:
         sec.tables.append(
             Table(
                 ["依頼番号", "提出日"],
-                [[i.case_no, i.submitted_on] for i in imported[:LIST_LIMIT]],
+                [[i.case_no, i.submitted_on] for i in imported],
                 align=["l", "l"],
-                caption=f"{rules.IMPORTED_LABEL}: {len(imported):,} 件",
+                caption=f"{rules.IMPORTED_LABEL}: {f.imported:,} 件",
             )
         )
-    if max(len(unchecked), len(imported)) > LIST_LIMIT:
+    if max(f.unchecked, f.imported) > LIST_LIMIT:
         sec.paragraphs.append(f"一覧は各 {LIST_LIMIT} 件まで表示しています。")
     return sec
