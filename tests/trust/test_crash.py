@@ -4,6 +4,7 @@ everything committed is there, nothing half-written is, and the audit chain hold
 
 from __future__ import annotations
 
+import contextlib
 import random
 import signal
 import sqlite3
@@ -31,21 +32,27 @@ def _run_and_kill(db_path: Path, mode: str, after: float) -> list[str]:
         text=True,
     )
     lines: list[str] = []
+    ready, committed = threading.Event(), threading.Event()
 
     def read() -> None:
         for line in proc.stdout:  # type: ignore[union-attr]
             lines.append(line.strip())
+            if line.startswith("ready"):
+                ready.set()
+            elif line.startswith("committed"):
+                committed.set()
+        ready.set()  # the worker ended: stop waiting (the asserts below say why)
+        committed.set()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    deadline = time.monotonic() + 30
-    while "ready" not in lines and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.01)
-    assert "ready" in lines, proc.stderr.read() if proc.stderr else ""
+    assert ready.wait(timeout=30) and "ready" in lines, proc.stderr.read() if proc.stderr else ""
     if mode == "import":  # let one batch land first, so there is committed work to lose
-        while not any(x.startswith("committed") for x in lines) and time.monotonic() < deadline:
-            time.sleep(0.005)
-    time.sleep(after)
+        assert committed.wait(timeout=30)
+    # The kill comes at a random moment: `after` seconds on, unless the worker ends first.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=after)
+    assert proc.poll() is None, f"the worker ended before the kill: {proc.stderr.read() if proc.stderr else ''}"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     reader.join(timeout=5)
