@@ -7,14 +7,12 @@ import os
 import pwd
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from .conftest import add_case
+from builders import add_case
 
 HEADER = "case_no,application,ward,insured_no,name,birth_date,received_on,dispatched_on\n"
 

@@ -199,7 +199,7 @@ async def test_the_app_never_draws_a_stored_escape(tmp_path):
 # --------------------------------------------------------------------------- steps after today
 @pytest.fixture
 def one_case(session):
-    from .conftest import add_case
+    from builders import add_case
 
     add_case(session, "C-1")  # received 2027-06-08; today is 2027-06-15
     return session

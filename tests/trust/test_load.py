@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from builders import D
 from inspect_tui.store.audit import verify_chain
-
-from .conftest import D
 
 WORKERS = 8
 CASES_PER_WORKER = 400
