@@ -73,6 +73,15 @@ def add_case(
     return row["case_no"]
 
 
+def add_cases(
+    session: Session, case_nos, received_on: dt.date | str = RECEIVED, *, at: str = NOW, **fields
+) -> None:
+    """Insert many cases alike but for their numbers, in one transaction."""
+    rows = [case_row(case_fields(no, received_on, **fields), session.calendar, at) for no in case_nos]
+    with session.db.conn:
+        insert_cases(session.db, rows)
+
+
 def exclude(session: Session, case_no: str, rule: str, cause: str = "city") -> None:
     """Take a case out of a deadline rule (市の事由), as a manager does."""
     from inspect_tui.services.cases.steps import add_deadline_exception

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders import add_case, d, exclude
+from builders import add_case, add_surveyor, d, exclude
 from inspect_tui.core.metrics import parse_month
 from inspect_tui.services.reports.monthly import build_monthly
 
@@ -299,8 +299,8 @@ def test_feature_sections_fill_the_report(session, may):
     from inspect_tui.render.formats import render
 
     conn = session.db.conn
-    conn.execute("INSERT INTO surveyors (code, name, qualification) VALUES ('S901', '新人', 'care_manager')")
-    conn.execute("INSERT INTO surveyors (code, name, qualification) VALUES ('S001', '主任', 'care_manager')")
+    add_surveyor(session, "S901", "", name="新人", placed_on=None)
+    add_surveyor(session, "S001", "", name="主任", placed_on=None)
     a_id = conn.execute("SELECT id FROM cases WHERE case_no = ?", (may["A"],)).fetchone()[0]
     conn.execute(
         "INSERT INTO review_forms (surveyor, form_no, case_id, assigned_at) VALUES ('S901', 10, ?, 'x')",

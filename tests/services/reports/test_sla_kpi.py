@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from builders import add_case, d, exclude
+from builders import add_case, add_surveyor, d, exclude
 from inspect_tui.core.metrics import parse_period
 from inspect_tui.render.formats import render
 from inspect_tui.services.reports.indicators import IndicatorFileError, load_kpi, load_sla
@@ -367,10 +367,8 @@ def test_sla_complaints_and_incidents_from_the_quality_records(session):
 
 def test_post_submission_checks_count_as_corrections(session, q1):
     conn = session.db.conn
-    conn.execute("INSERT INTO surveyors (code, name, qualification) VALUES ('S1', '甲', 'care_manager')")
-    conn.execute(
-        "INSERT INTO surveyors (code, name, qualification, is_chief) VALUES ('C1', '乙', 'care_manager', 1)"
-    )
+    add_surveyor(session, "S1", "", name="甲", placed_on=None)
+    add_surveyor(session, "C1", "", name="乙", placed_on=None, chief=True)
     case_id = conn.execute("SELECT id FROM cases WHERE case_no = ?", (q1["P4"],)).fetchone()[0]
     row = (
         "INSERT INTO review_checks (case_id, surveyor, inspector, kind, post_source, state, checked_on,"

@@ -6,13 +6,12 @@ import datetime as dt
 
 import pytest
 
-from builders import NOW, session_as, solo_case_nos
+from builders import NOW, add_case, session_as, solo_case_nos
 from inspect_tui.services.config import Config
 from inspect_tui.services.review import calibration as cal
 from inspect_tui.services.review import check as chk
 from inspect_tui.services.review import queue as svc
 from inspect_tui.services.review import surveyor as sr
-from inspect_tui.store.cases import case_row, insert_cases
 
 D = dt.date
 
@@ -48,21 +47,15 @@ def test_late_import_of_earlier_case_does_not_renumber(review_db):
     svc.sync_form_numbers(s)
     before = {f.form_no: f.case.case_no for f in sr.store.numbered_forms(s.db, "S010")}
     assert before == {1: "R9-00100", 2: "R9-00101", 3: "R9-00102"}
-    row = case_row(
-        {
-            "case_no": "R9-00099",
-            "application": "新規",
-            "ward": "長田区",
-            "received_on": D(2027, 3, 1),
-            "surveyor": "S010",
-            "contacted_on": D(2027, 3, 2),
-            "visited_on": D(2027, 3, 4),
-        },
-        s.calendar,
-        NOW,
+    add_case(
+        s,
+        "R9-00099",
+        D(2027, 3, 1),
+        at=NOW,
+        surveyor="S010",
+        contacted_on=D(2027, 3, 2),
+        visited_on=D(2027, 3, 4),
     )
-    with s.db.conn:
-        insert_cases(s.db, [row])
     svc.sync_form_numbers(s)
     after = {f.form_no: f.case.case_no for f in sr.store.numbered_forms(s.db, "S010")}
     assert after == {**before, 4: "R9-00099"}
