@@ -218,32 +218,33 @@ def add_quality_cases(session: Session) -> Session:
     return session
 
 
+#: A complaint and an incident as typed into their forms (the raw strings).
+COMPLAINT = {
+    "received_at": "2027-06-14 10:30",
+    "complainant": "家族",
+    "handled_by": "主任A",
+    "ward": "長田区",
+    "category": "日程調整",
+    "content": "訪問日の連絡が遅かった",
+    "outcome": "謝罪し日程を再調整",
+}
+INCIDENT = {
+    "kind": "incident",
+    "occurred_at": "2027-06-10 09:00",
+    "ward": "須磨区",
+    "what_happened": "調査票の記入漏れ",
+    "cause_category": "確認不足",
+}
+
+
 def complaint(**over) -> dict:
-    """A complaint as typed into the form (the raw strings); override any field."""
-    raw = {
-        "received_at": "2027-06-14 10:30",
-        "complainant": "家族",
-        "handled_by": "主任A",
-        "ward": "長田区",
-        "category": "日程調整",
-        "content": "訪問日の連絡が遅かった",
-        "outcome": "謝罪し日程を再調整",
-    }
-    raw.update(over)
-    return raw
+    """COMPLAINT with the fields a test overrides."""
+    return {**COMPLAINT, **over}
 
 
 def incident(**over) -> dict:
-    """An incident as typed into the form (the raw strings); override any field."""
-    raw = {
-        "kind": "incident",
-        "occurred_at": "2027-06-10 09:00",
-        "ward": "須磨区",
-        "what_happened": "調査票の記入漏れ",
-        "cause_category": "確認不足",
-    }
-    raw.update(over)
-    return raw
+    """INCIDENT with the fields a test overrides."""
+    return {**INCIDENT, **over}
 
 
 def add_review_check(
