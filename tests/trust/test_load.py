@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from builders import D, add_cases
 from inspect_tui.store.audit import verify_chain
-
-from .conftest import D
 
 WORKERS = 8
 CASES_PER_WORKER = 400
@@ -29,18 +28,11 @@ pytestmark = pytest.mark.slow
 
 def test_eight_processes_writing_at_once_lose_nothing(session, db_path, tmp_path):
     from inspect_tui.services.trust.permissions import save_user
-    from inspect_tui.store.cases import case_row, insert_cases
 
     seconds = float(os.environ.get("INSPECT_TUI_LOAD_SECONDS", "6"))
     parts = [[f"W{w}-{i:04d}" for i in range(CASES_PER_WORKER)] for w in range(WORKERS)]
     shared = [f"HOT-{i:02d}" for i in range(SHARED)]
-    base = {"application": "新規", "ward": "長田区", "received_on": D(2027, 6, 1),
-            "dispatched_on": D(2027, 6, 1), "applicant_name": "負荷 試験"}  # fmt: skip
-    with session.db.conn:
-        insert_cases(
-            session.db,
-            [case_row({**base, "case_no": no}, session.calendar, "t") for no in sum(parts, shared)],
-        )
+    add_cases(session, sum(parts, shared), D(2027, 6, 1), applicant_name="負荷 試験")
     for w in range(WORKERS):
         save_user(session, f"user{w}", "manager", None)
     session.close()
