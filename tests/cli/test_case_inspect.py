@@ -1,6 +1,6 @@
 """`case inspect` and `case step … submit [--without-inspection REASON]` through the real CLI.
 
-The review world (tests/review/fixture.py): 'suzuki' is surveyor S010, the author of
+The review world (tests/builders.py, build_review_db): 'suzuki' is surveyor S010, the author of
 R9-00104 (visited, not submitted); 'tester' and 'chief2' are chiefs; 'boss' the manager.
 """
 
@@ -10,9 +10,9 @@ import sqlite3
 
 import pytest
 
+from builders import build_review_db as build
 from inspect_tui.cli.main import main
 from inspect_tui.services.trust import identity
-from review.fixture import build
 
 FORM = "R9-00104"
 
@@ -96,8 +96,8 @@ def test_the_manager_override_is_recorded_and_a_chief_cannot(run, world):
 
 
 def test_a_monitor_may_not_inspect(run, world):
+    from builders import session_as
     from inspect_tui.services.trust.permissions import save_user
-    from review.fixture import session_as
 
     boss = session_as(world, "boss")
     save_user(boss, "city01", "monitor")

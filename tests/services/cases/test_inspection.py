@@ -1,6 +1,6 @@
 """Every form inspected by someone other than its author before it leaves (001 §4(5)).
 
-The review world (tests/review/fixture.py): today 2027-06-15; chiefs 'tester' (S001) and
+The review world (tests/builders.py, build_review_db): today 2027-06-15; chiefs 'tester' (S001) and
 'chief2' (S002); 'suzuki' is a chief too but is surveyor S010, the author of the solo
 forms R9-00100..R9-00111 (visited, R9-00100..R9-00103 already submitted: their
 submission dates came with the data, as from the city's list); manager 'boss'.
@@ -14,12 +14,13 @@ import sqlite3
 
 import pytest
 
+from builders import build_review_db as build
+from builders import session_as
 from inspect_tui.core.inspection import InspectionRuleError
 from inspect_tui.core.metrics import parse_month
 from inspect_tui.services.cases import inspection as ins
 from inspect_tui.services.cases.steps import StepError, record_step
 from inspect_tui.services.trust.permissions import PermissionDenied, save_user
-from review.fixture import build, session_as
 
 FORM = "R9-00104"  # S010's fifth solo form: visited, not submitted
 D = dt.date

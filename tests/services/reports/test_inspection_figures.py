@@ -1,6 +1,6 @@
 """Inspection before submission in the monthly report, the SLA and KPI tables and Today.
 
-Expected figures by hand, in the review world (tests/review/fixture.py, today 2027-06-15;
+Expected figures by hand, in the review world (tests/builders.py build_review_db, today 2027-06-15;
 surveyor S010's solo forms R9-00100..R9-00111; R9-00100..R9-00103 came with submission
 dates in March-April, R9-00900 in May: none of them in June):
 
@@ -25,10 +25,11 @@ from decimal import Decimal
 
 import pytest
 
+from builders import build_review_db as build
+from builders import session_as
 from inspect_tui.core.metrics import parse_month, parse_period
 from inspect_tui.services.cases.inspection import record_inspection
 from inspect_tui.services.cases.steps import record_step
-from review.fixture import build, session_as
 
 D = dt.date
 
