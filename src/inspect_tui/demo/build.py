@@ -56,6 +56,7 @@ from inspect_tui.demo.rows import (
     case_insert_columns,
 )
 from inspect_tui.demo.staff import NEW_HIRES, SURVEYOR_COLUMNS, code_of
+from inspect_tui.store.connection import utils_view
 from inspect_tui.store.db import Database, open_database, rollback
 from inspect_tui.store.users import register_owner_as_manager
 
@@ -192,8 +193,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
 
 def _record_accompanied_visits(conn: sqlite3.Connection) -> None:
     """A chief's accompanied visits (同行訪問) with new surveyors, where the schema has them."""
-    columns = {r[1] for r in conn.execute("PRAGMA table_info(accompanied_visits)")}
-    if not ACCOMPANIED_COLUMNS <= columns:
+    if not ACCOMPANIED_COLUMNS <= set(utils_view(conn)["accompanied_visits"].columns_dict):
         return
     conn.execute(
         "INSERT INTO accompanied_visits (surveyor, chief, on_date, purpose, case_id, recorded_at, who)"
