@@ -81,9 +81,9 @@ def main(sizes: list[int]) -> None:
             (ei, eu), (si, su) = (
                 tuple(statistics.median(r[k] for r in runs[w]) for k in (0, 1)) for w in runs
             )
-            print(
-                f"| {n:,} | {ei:,.0f} ms | {si:,.0f} ms | {si / ei:.2f}x | {eu:,.0f} ms | {su:,.0f} ms | {su / eu:.2f}x |"
-            )
+            cells = [f"{n:,}", f"{ei:,.0f} ms", f"{si:,.0f} ms", f"{si / ei:.2f}x"]
+            cells += [f"{eu:,.0f} ms", f"{su:,.0f} ms", f"{su / eu:.2f}x"]
+            print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
