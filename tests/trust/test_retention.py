@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
+from inspect_tui.core.months import add_months
 from inspect_tui.services.trust.retention import purge, purge_due_count
 from inspect_tui.store.audit import query_audit, verify_chain
-from inspect_tui.store.retention import add_months
 
 from .conftest import D, add_case
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from inspect_tui.core.months import add_months
+
 PERSONAL_FIELDS = frozenset({"applicant_name", "insured_no", "birth_date", "address"})
 REDACTED = "［非表示］"
 
@@ -138,10 +140,7 @@ def _kanji_number(text: str) -> int:
 
 
 def _years_before(today: dt.date, years: int) -> dt.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
+    return add_months(today, -12 * years)  # 29 February -> 28 February
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from inspect_tui.core.months import add_months
+
 REVIEW_FORMS = 10
 
 
@@ -113,19 +115,6 @@ def check_choice(value: str, choices: Iterable[Choice], what: str) -> str:
 
 
 # --------------------------------------------------------------------------- dates
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clamped to the month's end (1/31 + 1 -> 2/28)."""
-    total = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(total, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, d))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def is_new_surveyor(
     placed_on: dt.date | None, today: dt.date, *, is_chief: bool = False, left_on: dt.date | None = None
 ) -> bool:

@@ -18,6 +18,7 @@ import datetime as dt
 import random
 import sqlite3
 
+from inspect_tui.core.months import add_months
 from inspect_tui.demo.staff import NEW_HIRES, Surveyor, code_of
 from inspect_tui.store.connection import utils_view
 
@@ -172,7 +173,6 @@ def _check(
 
 def _followup3(conn: sqlite3.Connection, s: Surveyor, chief: str, today: dt.date) -> int:
     """The 3-month proficiency check, done a few days after it fell due (6-month one left open)."""
-    from inspect_tui.store.retention import add_months
 
     on = add_months(s.placed_on, 3) + dt.timedelta(days=3)
     if on > today:

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from inspect_tui.core.today import now_jp
 from inspect_tui.store.connection import Database, DatabaseError
 from inspect_tui.store.schema import SCHEMA_VERSION
 
@@ -40,16 +41,6 @@ _PAGES_PER_STEP = 1024
 
 class BackupError(Exception):
     """A backup or restore that could not be done; the message says why."""
-
-
-def now_jp() -> dt.datetime:
-    """Japan date (pinnable, like every 'today' in the app) and Japan time of day, naive."""
-    import pendulum
-
-    from inspect_tui.core.today import today_jp
-
-    t = pendulum.now("Asia/Tokyo")
-    return dt.datetime.combine(today_jp(), dt.time(t.hour, t.minute, t.second))
 
 
 def backup_dir(db_path: Path) -> Path:

@@ -12,7 +12,6 @@ printed, a problem's title (and its owner), is masked (services.free_text.printe
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 from inspect_tui.core.document import Section, Table
 from inspect_tui.core.jpdate import parse_date
 from inspect_tui.core.metrics import Period
+from inspect_tui.core.months import month_span
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.session import Session
@@ -183,8 +183,7 @@ def month_range(month: str | dt.date) -> tuple[dt.date, dt.date]:
         day = parse_date(text + "-01") if text.count("-") == 1 else parse_date(text)
     else:
         day = month
-    first = day.replace(day=1)
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return month_span(day)
 
 
 def monthly_quality_section(session: Session, month: str | dt.date) -> QualitySection:

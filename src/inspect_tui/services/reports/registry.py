@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.document import FORMATS, Renderable
-from inspect_tui.core.jpdate import DateError, fiscal_year_of, parse_date
+from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month, parse_period
+from inspect_tui.core.months import fiscal_quarter_of, fiscal_year_of, previous_month
 
 __all__ = ["KINDS", "Arg", "Option", "PeriodSpec", "Renderable", "ReportKind", "RequestError", "kind"]
 
@@ -130,12 +131,12 @@ class ReportKind:
 
 
 def _last_month(today: dt.date) -> str:
-    last = today.replace(day=1) - dt.timedelta(days=1)
+    last = previous_month(today)
     return f"{last.year:04d}-{last.month:02d}"
 
 
 def _this_quarter(today: dt.date) -> str:
-    return f"{fiscal_year_of(today)}Q{(today.month - 4) % 12 // 3 + 1}"
+    return f"{fiscal_year_of(today)}Q{fiscal_quarter_of(today)}"
 
 
 @dataclass(frozen=True)
