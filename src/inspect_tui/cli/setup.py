@@ -14,14 +14,15 @@ from inspect_tui.cli.common import (
     _out,
     _session,
 )
+from inspect_tui.cli.progress import import_progress
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from inspect_tui.services.importing.importer import ImportFailed, import_file
 
-    with _session(args, create=True) as s:
+    with _session(args, create=True) as s, import_progress() as progress:
         try:
-            summary = import_file(s, args.kind, Path(args.file), dry_run=args.dry_run)
+            summary = import_file(s, args.kind, Path(args.file), dry_run=args.dry_run, progress=progress)
         except ImportFailed as exc:
             raise UserError(str(exc)) from None
     _out(summary.describe(dry_run=args.dry_run))
