@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from inspect_tui.cli.common import EXIT_FAIL, EXIT_OK, UserError, _date, _db_path, _out, _session
+from inspect_tui.cli.common import EXIT_FAIL, EXIT_OK, UserError, _date, _db_path, _out, _session, out_table
 
 
 # --------------------------------------------------------------------------- identity
@@ -106,13 +106,23 @@ def cmd_users(args: argparse.Namespace) -> int:
                 _out(f"{args.login}: 登録を消しました")
             else:
                 rows = trust.list_users(s)
-                _out(
-                    "\n".join(
-                        f"{r['login']:<16} {r['role']:<8} {ROLE_LABELS[r['role']]:<8}"
-                        f" {r['surveyor_code'] or '-':<10} {r['created_at'][:10]}"
-                        for r in rows
-                    )
-                    or "（登録なし）"
+                if not rows:
+                    _out("（登録なし）")
+                    return EXIT_OK
+                cells = [
+                    [
+                        r["login"],
+                        r["role"],
+                        ROLE_LABELS[r["role"]],
+                        r["surveyor_code"] or "-",
+                        r["created_at"][:10],
+                    ]
+                    for r in rows
+                ]
+                out_table(
+                    ["ログイン", "役割", "", "調査員", "登録日"],
+                    cells,
+                    "\n".join(f"{c[0]:<16} {c[1]:<8} {c[2]:<8} {c[3]:<10} {c[4]}" for c in cells),
                 )
         except UsersError as exc:
             raise UserError(str(exc)) from None
@@ -148,12 +158,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
     def j(v):
         return "-" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True)
 
-    _out(
-        "\n".join(
-            f"{r.id:>6} {r.at[:19].replace('T', ' ')} {r.who:<12} {r.action:<18} {r.entity}:{r.key}  "
-            f"{j(r.before)} から {j(r.after)}"
-            for r in rows
-        )
+    cells = [
+        [
+            str(r.id),
+            r.at[:19].replace("T", " "),
+            r.who,
+            r.action,
+            f"{r.entity}:{r.key}",
+            f"{j(r.before)} から {j(r.after)}",
+        ]
+        for r in rows
+    ]
+    out_table(
+        ["id", "日時", "誰が", "操作", "対象", "変更"],
+        cells,
+        "\n".join(f"{c[0]:>6} {c[1]} {c[2]:<12} {c[3]:<18} {c[4]}  {c[5]}" for c in cells),
     )
     return EXIT_OK
 
