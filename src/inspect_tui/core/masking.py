@@ -11,33 +11,13 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from inspect_tui.core.months import add_months
 
 PERSONAL_FIELDS = frozenset({"applicant_name", "insured_no", "birth_date", "address"})
 REDACTED = "［非表示］"
-
-
-def mask_name(name: str | None) -> str:
-    """First character and a mask: 山田太郎 -> 山＊＊＊ (for roles that see a hint only)."""
-    if not name:
-        return ""
-    return name[0] + "＊" * max(1, len(name) - 1)
-
-
-def mask_insured_no(no: str | None) -> str:
-    """Last 2 digits only: 0123456789 -> ********89."""
-    if not no:
-        return ""
-    return "*" * max(0, len(no) - 2) + no[-2:]
-
-
-def redact(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a record with every personal field replaced (for audit rows, logs, exports)."""
-    return {k: (REDACTED if k in PERSONAL_FIELDS and v not in (None, "") else v) for k, v in row.items()}
 
 
 def visible_fields(role: str) -> frozenset[str]:

@@ -64,9 +64,6 @@ class Period:
             return [self]
         return [quarter_period(self.fy, q) for q in (1, 2, 3, 4)]
 
-    def contains(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
 
 def month_period(year: int, month: int) -> Period:
     if not 1 <= month <= 12:

@@ -355,14 +355,6 @@ def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def settings_with_prefix(conn: sqlite3.Connection, prefix: str) -> dict[str, str]:
-    # settings.key is the primary key, so this is an index range.
-    rows = conn.execute(
-        "SELECT key, value FROM settings WHERE key >= ? AND key < ?", (prefix, prefix + "\U0010ffff")
-    )
-    return {r[0]: r[1] for r in rows}
-
-
 def set_setting(db: Database, key: str, value: str | None, who: str) -> None:
     """Store (or with None / empty text, delete) one setting, with its audit row, in one transaction."""
     from inspect_tui.store.audit import record_audit

@@ -52,9 +52,6 @@ class FormRow:
     def findings(self) -> list[Finding]:
         return (self.check.findings if self.check else []) + self.other_findings + self.post_findings
 
-    def count_on(self, point: str) -> int:
-        return sum(f.point == point for f in self.findings)
-
     def result_on(self, point: str) -> str:
         """'OK', '未点検', or the findings' severities ('要修正', '軽微x2')."""
         if not self.check:
@@ -289,18 +286,6 @@ def findings_by_point(
     )
     out = [(p.id, p.label, int(counts.get(p.id, 0))) for p in rules.CHECK_POINTS]
     return sorted(out, key=lambda t: (-t[2], rules.POINT_IDS.index(t[0])))
-
-
-def check_counts(s: Session, start: dt.date, end: dt.date) -> dict[str, int]:
-    """Finished checks per kind start..end (blind checks apart as 'blind')."""
-    out = {k.id: 0 for k in rules.CHECK_KINDS} | {"blind": 0}
-    for kind, blind, n in s.db.conn.execute(
-        "SELECT kind, blind_of IS NOT NULL, count(*) FROM review_checks WHERE state = 'done'"
-        " AND checked_on BETWEEN ? AND ? GROUP BY kind, blind_of IS NOT NULL",
-        (start.isoformat(), end.isoformat()),
-    ):
-        out["blind" if blind else kind] += n
-    return out
 
 
 # --------------------------------------------------------------------------- free text
