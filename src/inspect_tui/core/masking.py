@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from inspect_tui.core.months import add_months
+from inspect_tui.core.today import today_jp
 
 PERSONAL_FIELDS = frozenset({"applicant_name", "insured_no", "birth_date", "address"})
 REDACTED = "［非表示］"
@@ -263,8 +264,6 @@ def _personal_spans(
 ) -> list[tuple[int, int, str]]:
     """(start, end, kind) of what looks personal, in the text's own indices, in order."""
     if today is None:
-        from inspect_tui.core.today import today_jp
-
         today = today_jp()
     norm, src = _normalized(text)
     spans = _date_spans(norm, today)

@@ -29,10 +29,12 @@ Rules (each one a function below, pinned by tests/review/test_core_review.py):
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from inspect_tui.core.months import add_months
+from inspect_tui.system.paths import data_file
 
 REVIEW_FORMS = 10
 
@@ -301,10 +303,6 @@ def survey_items() -> dict[str, SurveyItem]:
     """The survey form's items by code, in form order (data/survey_items.toml)."""
     global _ITEMS
     if _ITEMS is None:
-        import tomllib
-
-        from inspect_tui.system.paths import data_file
-
         raw = tomllib.loads(data_file("survey_items.toml").read_text(encoding="utf-8"))
         items: dict[str, SurveyItem] = {}
         for g in raw["group"]:

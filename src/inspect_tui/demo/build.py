@@ -46,6 +46,7 @@ from pathlib import Path
 
 from inspect_tui.core.calendar import SUPPORTED_FROM, SUPPORTED_TO, get_calendar
 from inspect_tui.core.deadlines import case_rules
+from inspect_tui.core.today import today_jp
 from inspect_tui.demo.gen import Generator
 from inspect_tui.demo.reviews import add_demo_users, seed_reviews
 from inspect_tui.demo.rows import (
@@ -116,8 +117,6 @@ def build_demo(
     if isinstance(today, dt.datetime):
         today = today.date()
     if today is None:
-        from inspect_tui.core.today import today_jp
-
         today = today_jp()
     if not SUPPORTED_FROM <= today <= SUPPORTED_TO:  # the calendar's range (and no date arithmetic overflow)
         raise ValueError(f"「今日」は {SUPPORTED_FROM}〜{SUPPORTED_TO} の日にしてください（{today}）")
@@ -240,7 +239,6 @@ def ensure_demo(path: Path, today: dt.date | None = None) -> bool:
     The demo is a picture of "today": a demo built last week would show last
     week's deadlines as overdue. Returns True when it (re)built the file.
     """
-    from inspect_tui.core.today import today_jp
 
     today = today or today_jp()
     if path.exists():

@@ -19,6 +19,7 @@ import random
 import sqlite3
 
 from inspect_tui.core.months import add_months
+from inspect_tui.core.review import CaseForNumbering, assign_form_numbers
 from inspect_tui.demo.staff import NEW_HIRES, Surveyor, code_of
 from inspect_tui.store.connection import utils_view
 
@@ -58,7 +59,6 @@ def seed_reviews(conn: sqlite3.Connection, staff: list[Surveyor], today: dt.date
     """Write the new hires' numbered forms, checks and closures; return how many checks."""
     if not REVIEW_TABLES <= set(utils_view(conn).table_names()):
         return 0
-    from inspect_tui.core.review import CaseForNumbering, assign_form_numbers
 
     rng = random.Random(seed * 7919 + 17)
     chiefs = frozenset(s.code for s in staff if s.is_chief)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from inspect_tui.core.document import EXTENSIONS, FORMATS, Renderable
+from inspect_tui.render.output import write_output
 
 __all__ = ["EXTENSIONS", "FORMATS", "Renderable", "json_text", "render", "write"]
 
@@ -50,8 +52,5 @@ def write(report: Renderable, fmt: str, path) -> None:
     """Render and write to path, whole or not at all (CSV as UTF-8 with its BOM; xlsx as bytes).
 
     Raises reports.output.OutputError naming the path and the reason."""
-    from pathlib import Path
-
-    from inspect_tui.render.output import write_output
 
     write_output(Path(path), render(report, fmt))

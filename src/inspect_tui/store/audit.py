@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
+from inspect_tui.core.today import now_jp_iso
 from inspect_tui.store.connection import Database, rollback
 
 GENESIS = "0" * 64
@@ -101,7 +102,6 @@ def row_hash(
 
 
 def _now() -> str:
-    from inspect_tui.core.today import now_jp_iso
 
     return now_jp_iso()
 

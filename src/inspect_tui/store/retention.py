@@ -24,6 +24,7 @@ from pathlib import Path
 
 from inspect_tui.core.months import add_months
 from inspect_tui.store.audit import record_audit
+from inspect_tui.store.bytescan import find_values
 from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database
 from inspect_tui.store.tx import write
 
@@ -224,7 +225,6 @@ def _place(db: Database, path: Path, offset: int) -> str:
 
 def verify_gone(db: Database, values: list[str]) -> ByteCheck:
     """Look for every purged value in the raw bytes of the database file and its -wal."""
-    from inspect_tui.store.bytescan import find_values
 
     held = _held_by_others(db, values)
     look_for = [v for v in values if v not in held]

@@ -57,6 +57,7 @@ from inspect_tui.services.importing.rows import (
 )
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
+from inspect_tui.store.audit import record_audit
 from inspect_tui.store.cases import case_row, insert_cases
 from inspect_tui.store.tx import read, write
 
@@ -390,7 +391,6 @@ def import_file(
     """
     if kind not in SPECS:
         raise ValueError(f"知らない取り込みの種類です: {kind}（{' / '.join(KINDS)}）")
-    from inspect_tui.store.audit import record_audit
 
     path = Path(path)
     on_read = None

@@ -24,6 +24,7 @@ from inspect_tui.core.months import month_span
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import printer
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,6 @@ def monthly_quality_section(session: Session, month: str | dt.date) -> QualitySe
 def _printer(session: Session, problems: list[q.Problem]):
     """Problems' free text as printed for the city: masked, with the names and numbers of
     the cases their complaints and incidents belong to."""
-    from inspect_tui.services.trust.free_text import printer
 
     case_nos = [no for p in problems for no in q.linked_case_nos(session, p.links)]
     return printer(session, case_nos)

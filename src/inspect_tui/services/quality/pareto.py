@@ -19,6 +19,7 @@ from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.quality.input import QualityInputError
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import mask
 from inspect_tui.store import quality as store
 
 SOURCES = {
@@ -220,7 +221,6 @@ def finding_kinds() -> dict[str, str]:
 def printed_labels(rows: list[ParetoRow]) -> list[ParetoRow]:
     """Labels as printed: categories are chosen from lists, but a label is free text to the
     page it lands on, so anything in it that looks like personal data is masked."""
-    from inspect_tui.services.trust.free_text import mask
 
     return [dataclasses.replace(r, name=mask(r.name)) for r in rows]
 

@@ -35,8 +35,10 @@ from typing import Any
 from inspect_tui.core.deadlines import case_rule, case_rules
 from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
 from inspect_tui.core.metrics import Bill, Period, bill
-from inspect_tui.core.today import today_jp
+from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.config import Config
+from inspect_tui.services.quality.monthly import quality_sections
+from inspect_tui.services.review.monthly import first_ten_section
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import report_queries as q
@@ -112,8 +114,6 @@ def feature_sections(s: Session, month: Period, as_of: dt.date) -> list[Section]
     """What the other features contribute, in print order, each built once: the first-ten
     review (services.review.monthly), then complaints, incidents and problems
     (services.quality.monthly)."""
-    from inspect_tui.services.quality.monthly import quality_sections
-    from inspect_tui.services.review.monthly import first_ten_section
 
     return [first_ten_section(s, month, as_of), *quality_sections(s, month, as_of)]
 
@@ -378,7 +378,6 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
 def close_billing_month(s: Session, month: Period) -> int:
     """Close a month for billing (managers): the cases it pays for are frozen, and a
     form paid here is never billed again (seed 001 §14). Returns how many it pays for."""
-    from inspect_tui.core.today import now_jp_iso
 
     if today_jp() <= month.end:
         raise ValueError(f"{month.key} はまだ終わっていません（締めは月末の翌日から）")

@@ -27,6 +27,7 @@ from inspect_tui.services.review.queue import (
     sync_form_numbers,
 )
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import AS_TYPED, Viewer, known_for_cases, sees_as_typed
 from inspect_tui.services.trust.permissions import may, writes
 from inspect_tui.store import reviews as store
 from inspect_tui.store.reviews import AccompaniedVisit, CheckRecord, Finding
@@ -292,7 +293,6 @@ def findings_by_point(
 def review_known(s: Session, r: SurveyorReview):
     """The names and numbers of every case in the review (its forms, visits and follow-ups):
     what the chiefs' free text must not quote."""
-    from inspect_tui.services.trust.free_text import known_for_cases
 
     return known_for_cases(
         s,
@@ -305,7 +305,6 @@ def review_viewer(s: Session, r: SurveyorReview, *, printed: bool = False):
     """How the review's free text (finding notes, guidance, proficiency notes, visit purposes,
     the closing comment) is shown: masked in print and for a monitor, as typed on screen
     for managers and chiefs."""
-    from inspect_tui.services.trust.free_text import AS_TYPED, Viewer, sees_as_typed
 
     if not printed and sees_as_typed(s):
         return AS_TYPED

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.steps import OPEN_STATUSES
+from inspect_tui.services.review.queue import new_surveyors
 from inspect_tui.services.session import Session
 
 ON_TIME_WINDOW_DAYS = 90
@@ -96,7 +97,6 @@ def surveyor_overview(s: Session, today: dt.date) -> list[SurveyorRow]:
             (since, iso),
         )
     }
-    from inspect_tui.services.review.queue import new_surveyors
 
     # who is new and their forms 1-10: the review feature's rules, so both screens agree
     progress = {n.code: n for n in new_surveyors(s, today, sync=False)}
