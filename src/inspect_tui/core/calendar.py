@@ -85,7 +85,9 @@ class BusinessCalendar:
                 raise OutOfRange(
                     f"{year}年は対応範囲外です（{SUPPORTED_FROM.isoformat()}〜{SUPPORTED_TO.isoformat()}）"
                 )
-            import jpholiday  # slow; only when a year is first needed
+            # deferred: jpholiday is 20-130 ms at start-up (python -X importtime); only when a
+            # year is first needed
+            import jpholiday
 
             off: set[int] = set()
             for day, name in jpholiday.year_holidays(year):

@@ -4,6 +4,7 @@ rollback that never hides the first error. store/db.py opens (and migrates) a fi
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,8 +106,6 @@ def rollback(conn: sqlite3.Connection) -> None:
     try:
         conn.execute("ROLLBACK")
     except sqlite3.Error as second:
-        import sys
-
         first = sys.exc_info()[1]
         if first is not None:
             first.add_note(f"ROLLBACK も失敗しました: {second}")

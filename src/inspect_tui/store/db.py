@@ -21,6 +21,7 @@ from inspect_tui.store.connection import (
     rollback,
     utils_view,
 )
+from inspect_tui.store.integrity import restore_hint, verify_on_open
 from inspect_tui.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
 
 __all__ = [
@@ -87,14 +88,10 @@ def open_database(
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        from inspect_tui.store.integrity import restore_hint
-
         raise DatabaseError(
             "\n".join([f"{path} は使えるデータベースではありません（{exc}）。", *restore_hint(path)])
         ) from None
     if check and not is_new:
-        from inspect_tui.store.integrity import verify_on_open
-
         try:
             verify_on_open(conn, path)
         except BaseException:

@@ -10,6 +10,7 @@ from inspect_tui.core.deadlines import STATE_WORDS, Horizon, business_days_left,
 from inspect_tui.core.steps import CLOSED_STATUSES, FIELD_LABELS, STATUS_LABELS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import printer
 from inspect_tui.store.cases import events_of, exceptions_of, get_case
 
 
@@ -76,8 +77,6 @@ def describe_case(s: Session, case_no: str, show_personal: bool = False, view=No
     events = events_of(s.db, row["id"])
     if events:
         if view is None:
-            from inspect_tui.services.trust.free_text import printer
-
             view = printer(s, [case_no])
         lines.append("経過:")
         for e in events:

@@ -40,6 +40,7 @@ from inspect_tui.services.config import Config
 from inspect_tui.services.quality.monthly import quality_sections
 from inspect_tui.services.review.monthly import first_ten_section
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import report_queries as q
 
@@ -100,8 +101,6 @@ def printed_notes(s: Session, month: Period, *, by_name: bool = True) -> dict[st
     notes: the names query is not worth its 10-20 ms there)."""
     notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
     if any(notes.values()):
-        from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
-
         known = known_for_month(s, month) if by_name else NOTHING
         notes = {kind: mask(text, known) for kind, text in notes.items()}
     return notes
