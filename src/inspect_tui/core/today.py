@@ -10,7 +10,7 @@ JAPAN = "Asia/Tokyo"
 
 
 def _now() -> dt.datetime:
-    # deferred: pendulum is 30-100 ms at start-up (python -X importtime); `--help` never asks the time
+    # deferred: pendulum is 30-105 ms at start-up (python -X importtime); `--help` never asks the time
     import pendulum
 
     return pendulum.now(JAPAN)
