@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from inspect_tui.core.calendar import get_calendar
+from inspect_tui.core.months import add_months
 from inspect_tui.core.steps import DATE_FIELDS, apply_step, check_dates, derive_status
 from inspect_tui.demo.build import DEMO_SCENARIOS, build_demo
 from inspect_tui.store.cases import derived_columns, to_dates
-from inspect_tui.store.retention import add_months
 
 TODAY = dt.date(2027, 6, 15)
 TABLES = ("surveyors", "cases", "case_events", "deadline_exceptions", "users", "settings")

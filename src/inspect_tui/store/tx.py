@@ -60,10 +60,6 @@ def granted(action: str) -> Iterator[None]:
         _grant.reset(token)
 
 
-def current_grant() -> str | None:
-    return _grant.get()
-
-
 @dataclass
 class Waiting:
     """How a write waiting for the lock reports and cancels (set by the TUI for its workers)."""

@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 
 from builders import D, add_case
+from inspect_tui.core.months import add_months
 from inspect_tui.services.trust.retention import purge, purge_due_count
 from inspect_tui.store.audit import query_audit, verify_chain
-from inspect_tui.store.retention import add_months
 
 # today is pinned to 2027-06-15 by tests/conftest.py
 

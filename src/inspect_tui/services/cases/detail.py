@@ -11,6 +11,7 @@ from inspect_tui.core.steps import CLOSED_STATUSES, FIELD_LABELS, STATUS_LABELS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.cases.inspection import inspection_lines
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import printer
 from inspect_tui.store.cases import events_of, exceptions_of, get_case
 
 
@@ -75,8 +76,6 @@ def describe_case(s: Session, case_no: str, show_personal: bool = False, view=No
         lines.append(f"  {d.label}: {d.due or '－'} [{STATE_WORDS[d.state]}]{left}")
         lines.append(f"    {d.explanation}")
     if view is None:
-        from inspect_tui.services.trust.free_text import printer
-
         view = printer(s, [case_no])
     lines += inspection_lines(s, row, view)
     events = events_of(s.db, row["id"])

@@ -39,11 +39,14 @@ from typing import Any
 from inspect_tui.core.deadlines import case_rule, case_rules
 from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
 from inspect_tui.core.metrics import Bill, Period, bill
-from inspect_tui.core.today import today_jp
-from inspect_tui.services.cases.inspection import InspectionFigures
+from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.cases.inspection import InspectionFigures, inspection_section
 from inspect_tui.services.cases.inspection import figures as inspection_figures
 from inspect_tui.services.config import Config
+from inspect_tui.services.quality.monthly import quality_sections
+from inspect_tui.services.review.monthly import first_ten_section
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import report_queries as q
 
@@ -104,8 +107,6 @@ def printed_notes(s: Session, month: Period, *, by_name: bool = True) -> dict[st
     notes: the names query is not worth its 10-20 ms there)."""
     notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
     if any(notes.values()):
-        from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
-
         known = known_for_month(s, month) if by_name else NOTHING
         notes = {kind: mask(text, known) for kind, text in notes.items()}
     return notes
@@ -119,9 +120,6 @@ def feature_sections(s: Session, month: Period, as_of: dt.date) -> list[Section]
     of forms before submission (services.cases.inspection), the first-ten review
     (services.review.monthly), then complaints, incidents and problems
     (services.quality.monthly)."""
-    from inspect_tui.services.cases.inspection import inspection_section
-    from inspect_tui.services.quality.monthly import quality_sections
-    from inspect_tui.services.review.monthly import first_ten_section
 
     return [
         inspection_section(s, month, as_of),
@@ -393,7 +391,6 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
 def close_billing_month(s: Session, month: Period) -> int:
     """Close a month for billing (managers): the cases it pays for are frozen, and a
     form paid here is never billed again (seed 001 §14). Returns how many it pays for."""
-    from inspect_tui.core.today import now_jp_iso
 
     if today_jp() <= month.end:
         raise ValueError(f"{month.key} はまだ終わっていません（締めは月末の翌日から）")

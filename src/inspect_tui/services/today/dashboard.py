@@ -16,6 +16,12 @@ from inspect_tui.core.deadlines import STATE_RANK, Horizon, business_days_left, 
 from inspect_tui.core.steps import OPEN_STATUSES
 from inspect_tui.services.cases.inspection import InspectionFigures
 from inspect_tui.services.cases.inspection import figures as inspection_figures
+from inspect_tui.services.quality.records import (
+    problems_overdue,
+    security_incidents_open,
+    serious_complaints_unreported,
+)
+from inspect_tui.services.review import queue as review
 from inspect_tui.services.session import Session
 from inspect_tui.services.staff.overview import StaffAlert, staff_alerts
 
@@ -113,7 +119,6 @@ def review_queue(s: Session, today: dt.date) -> ReviewQueue:
     review queue screen agree. ``pending`` counts what waits in that queue
     (forms without a finished focused check, follow-ups due, blind checks).
     """
-    from inspect_tui.services.review import queue as review
 
     new = review.new_surveyors(s, today)
     pending = len(review.review_queue(s, today))
@@ -205,11 +210,6 @@ def quality_lines(s: Session, today: dt.date) -> list[str]:
     """Short lines for what must not wait (the quality feature's lists), most urgent first:
     serious complaints not yet reported to the city, security incidents whose phone or
     written report is missing, problems past their due date."""
-    from inspect_tui.services.quality.records import (
-        problems_overdue,
-        security_incidents_open,
-        serious_complaints_unreported,
-    )
 
     lines = [f"重大な苦情 No.{c.id} 市へ未報告" for c in serious_complaints_unreported(s)]
     lines += [f"個人情報事故 No.{i.id} {i.report_label}" for i in security_incidents_open(s)]
