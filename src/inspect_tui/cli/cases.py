@@ -1,4 +1,4 @@
-"""Cases and deadlines: ``deadline``, ``case show|step|extend|exclude``, ``deadlines rederive``."""
+"""Cases and deadlines: ``deadline``, ``case show|step|void|history|extend|exclude``, ``deadlines rederive``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from inspect_tui.cli.common import (
+    EXIT_FAIL,
     EXIT_OK,
     UserError,
     _config,
@@ -80,6 +81,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 def cmd_case(args: argparse.Namespace) -> int:
     from inspect_tui.cli import free_text as free
+    from inspect_tui.core.steps import STATUS_LABELS, STEPS
     from inspect_tui.services.cases import steps as svc
     from inspect_tui.services.cases.detail import describe_case
     from inspect_tui.services.trust import free_text
@@ -91,9 +93,31 @@ def cmd_case(args: argparse.Namespace) -> int:
             elif args.action == "step":
                 known = free_text.known_for_cases(s, [args.case_no])
                 warnings = free.check(args, {"メモ（--note）": args.note}, known)
-                status = svc.record_step(s, args.case_no, args.step, args.on, args.note or "")
-                _out(f"{args.case_no}: 記録しました（状態: {status}）")
+                status = svc.record_step(
+                    s, args.case_no, args.step, args.on, args.note or "", cause=args.cause
+                )
+                _out(
+                    f"{args.case_no}: {STEPS[args.step].label}を記録しました（状態: {STATUS_LABELS[status]}）"
+                )
                 free.report(warnings)
+            elif args.action == "void":
+                known = free_text.known_for_cases(s, [args.case_no])
+                warnings = free.check(args, {"理由（--reason）": args.reason}, known)
+                status = svc.void_event(s, args.case_no, args.event_id, args.reason)
+                _out(
+                    f"{args.case_no}: 記録 {args.event_id} を取り消しました（状態: {STATUS_LABELS[status]}）"
+                )
+                free.report(warnings)
+            elif args.action == "history":
+                from inspect_tui.services.cases.history import case_history
+
+                h = case_history(s, args.case_no, view=free_text.viewer(s, [args.case_no]))
+                if args.format == "json":
+                    import json
+
+                    _out(json.dumps(h.to_json(), ensure_ascii=False, indent=2))
+                else:
+                    _out(h.text())
             elif args.action in ("extend", "exclude"):
                 known = free_text.known_for_cases(s, [args.case_no])
                 warnings = free.check(args, {"理由（--reason）": args.reason}, known)
@@ -108,13 +132,28 @@ def cmd_case(args: argparse.Namespace) -> int:
                 )
                 _out(f"{args.case_no}: {args.rule} の期限を記録しました")
                 free.report(warnings)
-        except (LookupError, svc.StepError, svc.ConflictError, ValueError) as exc:
+        except svc.StepError as exc:  # an order rule: the message names it
+            raise UserError(str(exc), EXIT_FAIL) from None
+        except (LookupError, svc.ConflictError, ValueError) as exc:
             raise UserError(str(exc)) from None
     return EXIT_OK
 
 
+def _event_id(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"記録の番号「{text}」は整数ではありません（case history の番号）"
+        ) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"記録の番号は 1 以上です: {value}")
+    return value
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     from inspect_tui.core.deadlines import case_rules
+    from inspect_tui.core.history import CAUSES
     from inspect_tui.core.steps import STEPS
 
     d = sub.add_parser(
@@ -145,8 +184,26 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     st.add_argument("step", choices=tuple(STEPS))
     st.add_argument("--on", type=_date, default=None, help="日付（既定: 日本の今日）")
     st.add_argument("--note", help="メモ（申請者の氏名・被保険者番号は書かない）")
+    st.add_argument(
+        "--cause",
+        choices=tuple(CAUSES),
+        default=None,
+        help="提出後の修正（照会・返戻・受理取消・再調査）の事由: city は提出後の修正件数に数えない",
+    )
     add_strict_option(st)
     st.set_defaults(func=cmd_case, action="step")
+    vd = cs_sub.add_parser("void", parents=[common], help="誤った記録を取り消す（消さずに取消の記録を足す）")
+    vd.add_argument("case_no")
+    vd.add_argument("event_id", type=_event_id, metavar="EVENT_ID", help="case history の番号")
+    vd.add_argument("--reason", required=True, help="取り消す理由")
+    add_strict_option(vd)
+    vd.set_defaults(func=cmd_case, action="void")
+    hs = cs_sub.add_parser(
+        "history", parents=[common], help="経過（取消も含むすべての記録、記録者と記録日時）"
+    )
+    hs.add_argument("case_no")
+    hs.add_argument("--format", choices=("text", "json"), default="text")
+    hs.set_defaults(func=cmd_case, action="history")
     for action, help_ in (
         ("extend", "期限を延長（市と合意）"),
         ("exclude", "期限を集計から除外（市の事由など）"),

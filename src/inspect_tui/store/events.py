@@ -1,0 +1,200 @@
+"""A case's events in ``case_events`` (append-only: triggers abort UPDATE and DELETE)
+and the state ``cases`` keeps derived from them (core.history.fold).
+
+``append`` / ``append_many`` are the only writers of an event, and ``derive``
+writes the case's derived columns; callers do both inside one ``store.tx.write``.
+``drift`` re-derives every case from its events and lists what differs from
+``cases`` (a row changed behind the app's back, or an event lost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from inspect_tui.core.history import DATE_STEPS as _DATE_COLUMNS
+from inspect_tui.core.history import CaseState, Event, events_from_dates, fold
+from inspect_tui.store.connection import Database
+
+#: the columns of ``cases`` derived from events (CaseState.columns)
+DERIVED_COLUMNS = (
+    "received_on",
+    "contacted_on",
+    "visited_on",
+    "submitted_on",
+    "accepted_on",
+    "cancelled_on",
+    "returned_on",
+    "status",
+    "phase",
+    "cycles",
+    "last_submitted_on",
+)
+_INSERT = (
+    "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note, void_of, cause, source)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class DerivedConflict(Exception):
+    """Someone else changed the case since it was read (its version moved)."""
+
+
+def _iso(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
+def to_event(row: Mapping[str, Any]) -> Event:
+    return Event(
+        id=row["id"],
+        kind=row["kind"],
+        on_date=dt.date.fromisoformat(row["on_date"]) if row["on_date"] else None,
+        recorded_at=row["recorded_at"],
+        who=row["who"],
+        note=row["note"],
+        void_of=row["void_of"],
+        cause=row["cause"],
+        source=row["source"],
+    )
+
+
+def events_for(db: Database, case_id: int) -> list[Event]:
+    """Every event of a case (steps, voids and notes), in the order recorded."""
+    rows = db.conn.execute("SELECT * FROM case_events WHERE case_id = ? ORDER BY id", (case_id,))
+    return [to_event(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    case_id: int
+    kind: str
+    on_date: dt.date | None
+    recorded_at: str
+    who: str
+    note: str = ""
+    void_of: int | None = None
+    cause: str | None = None
+    source: str = "app"
+
+    def params(self) -> tuple[Any, ...]:
+        return (
+            self.case_id,
+            self.kind,
+            _iso(self.on_date),
+            self.recorded_at,
+            self.who,
+            self.note,
+            self.void_of,
+            self.cause,
+            self.source,
+        )
+
+
+def append(db: Database, event: NewEvent) -> int:
+    """Append one event; returns its id."""
+    cur = db.conn.execute(_INSERT, event.params())
+    return int(cur.lastrowid or 0)
+
+
+def append_many(db: Database, events: Iterable[NewEvent]) -> None:
+    """Append events in the order given (ids increase in that order)."""
+    db.conn.executemany(_INSERT, (e.params() for e in events))
+
+
+def stored_columns(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {c: row[c] for c in DERIVED_COLUMNS}
+
+
+def state_columns(state: CaseState) -> dict[str, Any]:
+    """The derived columns as ``cases`` stores them (ISO text)."""
+    return {c: _iso(v) for c, v in state.columns().items()}
+
+
+def derive(
+    db: Database, case_id: int, now: str, expected_version: int | None = None
+) -> tuple[CaseState, dict[str, Any], Mapping[str, Any]]:
+    """Fold the case's events and write what changed into ``cases`` (version + 1).
+
+    Returns (state, the columns written, the row before). With expected_version,
+    a case changed since it was read raises DerivedConflict.
+    """
+    row = db.conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+    if row is None:
+        raise LookupError(f"case id {case_id} not found")
+    if expected_version is not None and row["version"] != expected_version:
+        raise DerivedConflict(case_id)
+    state = fold(events_for(db, case_id))
+    new = state_columns(state)
+    changes = {c: v for c, v in new.items() if row[c] != v}
+    if changes:
+        sets = ", ".join(f"{c} = ?" for c in changes)
+        cur = db.conn.execute(
+            f"UPDATE cases SET {sets}, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+            (*changes.values(), now, case_id, row["version"]),
+        )
+        if cur.rowcount != 1:
+            raise DerivedConflict(case_id)
+    return state, changes, row
+
+
+def seed_events(db: Database, case_ids: Sequence[int], who: str, source: str) -> None:
+    """The step events of newly inserted cases, from the dates their rows hold."""
+    conn = db.conn
+    cols = ", ".join(c for c, _ in _DATE_COLUMNS)
+    events: list[NewEvent] = []
+    for start in range(0, len(case_ids), 500):
+        chunk = case_ids[start : start + 500]
+        rows = conn.execute(
+            f"SELECT id, updated_at, {cols} FROM cases WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
+            chunk,
+        )
+        for r in rows:
+            dates = {c: dt.date.fromisoformat(r[c]) for c, _ in _DATE_COLUMNS if r[c]}
+            for e in events_from_dates(dates):
+                events.append(
+                    NewEvent(r["id"], e.kind, e.on_date, r["updated_at"] or "", who, "", source=source)
+                )
+    append_many(db, events)
+
+
+# --------------------------------------------------------------------------- drift
+@dataclass(frozen=True)
+class Drift:
+    case_no: str
+    column: str
+    stored: Any
+    derived: Any
+
+
+def _grouped_events(conn: sqlite3.Connection) -> Iterator[tuple[int, list[Event]]]:
+    rows = conn.execute(
+        "SELECT * FROM case_events WHERE source <> 'legacy' AND (kind <> 'void' OR void_of IS NOT NULL)"
+        " ORDER BY case_id, id"
+    )
+    case_id, bucket = None, []
+    for r in rows:
+        if r["case_id"] != case_id:
+            if case_id is not None:
+                yield case_id, bucket
+            case_id, bucket = r["case_id"], []
+        bucket.append(to_event(r))
+    if case_id is not None:
+        yield case_id, bucket
+
+
+def drift(db: Database) -> list[Drift]:
+    """Every difference between ``cases`` and what its events derive, in case order."""
+    conn = db.conn
+    folded = {case_id: state_columns(fold(evs)) for case_id, evs in _grouped_events(conn)}
+    empty = state_columns(CaseState())
+    out = []
+    cols = ", ".join(DERIVED_COLUMNS)
+    for r in conn.execute(f"SELECT id, case_no, {cols} FROM cases ORDER BY id"):
+        derived = folded.pop(r["id"], empty)
+        for c in DERIVED_COLUMNS:
+            if r[c] != derived[c]:
+                out.append(Drift(r["case_no"], c, r[c], derived[c]))
+    return out
