@@ -55,7 +55,7 @@ def test_every_step_of_the_issue_is_recordable_and_shown_in_history(one_case, db
 
 def test_a_broken_rule_is_named_exit_1_and_nothing_is_written(one_case, db_path, cli):
     before = _events(db_path)
-    code, out, err = cli("case", "step", "C-1", "accept", "--on", "2027-06-10")
+    code, _, err = cli("case", "step", "C-1", "accept", "--on", "2027-06-10")
     assert code == 1 and "提出がないのに受理はできません" in err and "Traceback" not in err
     code, _, err = cli("case", "step", "C-1", "resubmit", "--on", "2027-06-10")
     assert code == 1 and "返戻か受理取消がないのに再提出はできません" in err

@@ -1,4 +1,5 @@
-"""Cases and deadlines: ``deadline``, ``case show|step|void|history|extend|exclude``, ``deadlines rederive``."""
+"""Cases and deadlines: ``deadline``, ``case show|step|void|history|extend|exclude``,
+``deadlines rederive``."""
 
 from __future__ import annotations
 

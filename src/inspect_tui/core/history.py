@@ -188,11 +188,11 @@ def _rule(st: CaseState, kind: str, on: dt.date) -> str | None:
         if st.contacted_on:
             return f"日程調整連絡は記録済みです（{_d(st.contacted_on)}）"
         if st.visited_on and on > st.visited_on:
-            return f"日程調整日 {on.isoformat()} が訪問日 {_d(st.visited_on)} より後です（日程調整は訪問の前です）"
+            return f"日程調整日 {on.isoformat()} が訪問日 {_d(st.visited_on)} より後です（調整は訪問の前）"
         return start
     if kind == "visit":
         if st.visited_on:
-            return f"訪問は記録済みです（{_d(st.visited_on)}）。もう一度訪問するときは先に再調査を記録してください"
+            return f"訪問は記録済みです（{_d(st.visited_on)}）。再訪問は先に再調査を記録してください"
         return _not_before(on, kind, st.contacted_on, "contact") or start
     if kind == "submit":
         if not st.visited_on:
@@ -337,14 +337,15 @@ def live(events: Iterable[Event]) -> list[Event]:
 
 
 def fold(events: Iterable[Event]) -> CaseState:
-    """The case's state from its events, in the order they were recorded (by id).
+    """The case's state from its events, in business-date order (the order recorded
+    within a day), so a corrected date takes its place in the history.
 
     Lenient: an event that breaks a rule (recorded before the rules, or by hand)
     still takes effect, and the rule is kept in ``anomalies``.
     """
     st = CaseState()
     anomalies: list[tuple[int, str]] = []
-    for e in sorted(live(events), key=lambda e: e.id):
+    for e in sorted(live(events), key=lambda e: (e.on_date, e.id)):
         assert e.on_date is not None
         problem = _rule(st, e.kind, e.on_date)
         if problem:
@@ -387,6 +388,49 @@ def check_append(state: CaseState, event: Event, today: dt.date | None) -> CaseS
     return _after(state, kind, on)
 
 
+def _new_anomaly(before: CaseState, after: CaseState, events: list[Event]) -> str | None:
+    """The first rule the change breaks further on in the history, named with its event."""
+    known = {i for i, _ in before.anomalies}
+    by_id = {e.id: e for e in events}
+    for event_id, message in after.anomalies:
+        if event_id not in known:
+            e = by_id.get(event_id)
+            where = f"記録 {event_id}（{_label(e.kind)} {_d(e.on_date)}）" if e else f"記録 {event_id}"
+            return f"{where}が規則に合わなくなります: {message}"
+    return None
+
+
+def check_insert(events: list[Event], event: Event, today: dt.date | None) -> CaseState:
+    """The state once ``event`` joins the history (it takes its place by date), or
+    HistoryError naming the rule it, or a later event because of it, breaks."""
+    return check_changes(events, [(None, event)], today)
+
+
+def check_changes(
+    events: list[Event], changes: list[tuple[int | None, Event]], today: dt.date | None
+) -> CaseState:
+    """The state once each (event to void or None, new event) is applied, or HistoryError:
+    each new event is checked by ``check_append`` and the whole history, replayed by
+    date, may break no rule it did not break before (a corrected visit after its
+    submission, say)."""
+    before = fold(events)
+    joined = list(events)
+    next_id = max((e.id for e in events), default=0)
+    for void_of, event in changes:
+        if void_of is not None:
+            next_id += 1
+            joined.append(Event(next_id, VOID, None, void_of=void_of))
+        check_append(fold(joined), event, today)
+        next_id += 1
+        joined.append(replace(event, id=next_id))
+    after = fold(joined)
+    problem = _new_anomaly(before, after, joined)
+    if problem:
+        what = "、".join(f"{_label(e.kind)} {_d(e.on_date)}" for _, e in changes)
+        raise HistoryError(f"{what} を記録すると、{problem}")
+    return after
+
+
 def check_void(events: list[Event], target_id: int, reason: str) -> CaseState:
     """The state once ``target_id`` is voided, or HistoryError saying why it cannot be."""
     if not reason.strip():
@@ -404,14 +448,11 @@ def check_void(events: list[Event], target_id: int, reason: str) -> CaseState:
     if any(e.kind == VOID and e.void_of == target_id for e in events):
         raise HistoryError(f"記録 {target_id} は取り消し済みです")
     before = fold(events)
-    rest = [e for e in events if e.id != target_id]
-    after = fold(rest)
-    new = [a for a in after.anomalies if a not in before.anomalies]
-    if new:
-        later = by_id[new[0][0]]
+    after = fold([e for e in events if e.id != target_id])
+    problem = _new_anomaly(before, after, events)
+    if problem:
         raise HistoryError(
-            f"記録 {target_id}（{_label(target.kind)} {_d(target.on_date)}）を取り消すと、"
-            f"あとの記録 {later.id}（{_label(later.kind)} {_d(later.on_date)}）が規則に合わなくなります: {new[0][1]}"
+            f"記録 {target_id}（{_label(target.kind)} {_d(target.on_date)}）を取り消すと、あとの{problem}"
         )
     return after
 

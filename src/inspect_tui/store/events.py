@@ -148,7 +148,8 @@ def seed_events(db: Database, case_ids: Sequence[int], who: str, source: str) ->
     for start in range(0, len(case_ids), 500):
         chunk = case_ids[start : start + 500]
         rows = conn.execute(
-            f"SELECT id, updated_at, {cols} FROM cases WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
+            f"SELECT id, updated_at, {cols} FROM cases"
+            f" WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
             chunk,
         )
         for r in rows:

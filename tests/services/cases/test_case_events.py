@@ -22,7 +22,10 @@ def october(session, monkeypatch):
     return session
 
 
-def _add(s, case_no="C-0001", received=D(2027, 9, 1), **fields):
+SEPT_1 = D(2027, 9, 1)
+
+
+def _add(s, case_no="C-0001", received=SEPT_1, **fields):
     row = {
         "case_no": case_no,
         "application": "新規",

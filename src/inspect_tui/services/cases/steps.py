@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from inspect_tui.core.deadlines import case_rule, case_rules
-from inspect_tui.core.history import VOID, Event, check_append, check_void, fold
+from inspect_tui.core.history import VOID, Event, check_insert, check_void
 from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError
 from inspect_tui.core.text import control_problem
 from inspect_tui.core.today import now_jp_iso, today_jp
@@ -121,7 +121,7 @@ def record_step(
     if expected_version is not None and row["version"] != expected_version:
         raise _conflict(s, case_no, expected_version)
     event = Event(0, step_id, on, cause=cause)
-    check_append(fold(events_for(s.db, row["id"])), event, today)  # say what is wrong before the lock
+    check_insert(events_for(s.db, row["id"]), event, today)  # say what is wrong before the lock
     now = now_jp_iso()
     with write(s.db):
         # Read again under the write lock: someone may have written in between. With
@@ -133,7 +133,7 @@ def record_step(
                 raise _conflict(s, case_no, expected_version)
             require(s, "case.step", ward=fresh["ward"])
         row = fresh
-        state = check_append(fold(events_for(s.db, row["id"])), event, today)
+        state = check_insert(events_for(s.db, row["id"]), event, today)
         event_id = append(
             s.db, NewEvent(row["id"], step_id, on, now, s.who, note or STEPS[step_id].label, cause=cause)
         )
