@@ -199,3 +199,56 @@ def drift(db: Database) -> list[Drift]:
             if r[c] != derived[c]:
                 out.append(Drift(r["case_no"], c, r[c], derived[c]))
     return out
+
+
+# --------------------------------------------------------------------------- corrections
+#: a correction after submission (core.history.CORRECTION_KINDS) that counts: not voided,
+#: not from the side log, and (a re-survey) after a submission of the form
+_CORRECTION_SQL = """
+SELECT e.case_id, e.on_date, e.cause, c.surveyor FROM case_events e JOIN cases c ON c.id = e.case_id
+WHERE e.kind IN ({kinds}) AND e.on_date >= :s AND e.on_date < :next AND e.source <> 'legacy'
+  AND NOT EXISTS (SELECT 1 FROM case_events v WHERE v.void_of = e.id)
+  AND EXISTS (SELECT 1 FROM case_events p WHERE p.case_id = e.case_id AND p.kind IN ('submit', 'resubmit')
+              AND p.on_date <= e.on_date AND p.source <> 'legacy'
+              AND NOT EXISTS (SELECT 1 FROM case_events pv WHERE pv.void_of = p.id))
+"""
+# A post-submission check the review feature recorded by hand for a form with no such
+# event in that month (a check from before events, or one typed without the step).
+_POST_CHECK_SQL = """
+SELECT r.case_id, r.checked_on, NULL, r.surveyor FROM review_checks r
+WHERE r.kind = 'post' AND r.state = 'done' AND r.blind_of IS NULL
+  AND r.checked_on >= :s AND r.checked_on < :next
+"""
+
+
+@dataclass(frozen=True)
+class Correction:
+    case_id: int | None
+    on_date: str
+    city: bool
+    surveyor: str | None
+
+
+def corrections(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> list[Correction]:
+    """Corrections after submission dated start..cutoff: the events 照会, 返戻, 受理取消 and
+    再調査 after a submission, plus hand-recorded post-submission checks of forms that
+    have no such event in the month. City-caused ones are marked (--cause city)."""
+    from inspect_tui.core.history import CORRECTION_KINDS
+
+    params = {"s": start.isoformat(), "next": (cutoff + dt.timedelta(days=1)).isoformat()}
+    kinds = ", ".join(f"'{k}'" for k in CORRECTION_KINDS)
+    found = [
+        Correction(r[0], r[1], r[2] == "city", r[3])
+        for r in conn.execute(_CORRECTION_SQL.format(kinds=kinds), params)
+    ]
+    by_month = {(c.case_id, c.on_date[:7]) for c in found}
+    try:
+        checks = conn.execute(_POST_CHECK_SQL, params).fetchall()
+    except sqlite3.OperationalError:  # the review feature's table is not in this database
+        checks = []
+    found += [
+        Correction(r[0], r[1], False, r[3])
+        for r in checks
+        if r[0] is None or (r[0], r[1][:7]) not in by_month
+    ]
+    return found

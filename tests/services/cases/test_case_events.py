@@ -143,3 +143,29 @@ def test_a_void_is_a_new_event_and_history_marks_the_voided_one(october):
         StepError, match=r"を取り消すと、あとの記録 \d+（提出 2027-09-10）が規則に合わなくなります"
     ):
         void_event(s, "C-0001", second_visit.id, "誤り")  # the submission needs its visit
+
+
+def test_the_corrections_sla_counts_resurveys_and_leaves_out_city_caused_ones(october):
+    from inspect_tui.core.metrics import parse_period
+    from inspect_tui.services.reports.corrections import corrections_after_submission
+    from inspect_tui.services.reports.sla import build_sla
+
+    s = october
+    s.db.conn.execute("INSERT INTO surveyors (code, name, qualification) VALUES ('S1', '甲', 'care_manager')")
+    for n, cause in ((1, "surveyor"), (2, "office"), (3, None), (4, "city")):
+        _accepted_in_september(s, f"C-{n}")
+        s.db.conn.execute("UPDATE cases SET surveyor = 'S1' WHERE case_no = ?", (f"C-{n}",))
+        record_step(s, f"C-{n}", "resurvey", D(2027, 10, 5), cause=cause)
+    _add(s, "C-5")
+    record_step(s, "C-5", "visit", D(2027, 9, 6))
+    record_step(s, "C-5", "resurvey", D(2027, 9, 8))  # before any submission: not a correction
+    october_ = parse_period("2027-10")
+    sla = build_sla(s, october_, D(2027, 10, 20))
+    got = next(x for x in sla.results if x.indicator.id == "corrections")
+    assert got.actual.value == 3 and got.achieved is False  # three re-surveys; the city's one left out
+    counts = corrections_after_submission(s, D(2027, 9, 1), D(2027, 10, 31))
+    assert counts.by_month == {"2027-10": 3} and counts.by_surveyor == {"S1": 3} and counts.excluded_city == 1
+    # a voided correction no longer counts
+    h = case_history(s, "C-3")
+    void_event(s, "C-3", h.rows[-1].id, "再調査ではなかった")
+    assert corrections_after_submission(s, D(2027, 9, 1), D(2027, 10, 31)).total == 2
