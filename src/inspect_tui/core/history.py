@@ -471,7 +471,7 @@ DATE_STEPS = (
 
 def events_from_dates(dates: Mapping[str, dt.date | None], first_id: int = 1) -> list[Event]:
     """The step events a row of dates stands for (a case made from a file, or migrated)."""
-    out = []
+    out: list[Event] = []
     for column, kind in DATE_STEPS:
         on = dates.get(column)
         if on:
