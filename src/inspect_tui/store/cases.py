@@ -143,11 +143,13 @@ def insert_cases(
 ) -> list[int]:
     """Insert cases (rows from case_row) with the step events their dates stand for; their ids."""
     cols = (*INSERT_COLUMNS, *due_columns(), "updated_at")
+    rows = list(rows)
     before = db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM cases").fetchone()[0]
     db.conn.executemany(
         f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         ([r[c] for c in cols] for r in rows),
     )
+    # new rows take the next ids in order (one transaction, nothing else writes meanwhile)
     ids = [r[0] for r in db.conn.execute("SELECT id FROM cases WHERE id > ? ORDER BY id", (before,))]
-    seed_events(db, ids, who, source)
+    seed_events(db, ids, rows, who, source)
     return ids

@@ -1,8 +1,9 @@
 """A case's events in ``case_events`` (append-only: triggers abort UPDATE and DELETE)
 and the state ``cases`` keeps derived from them (core.history.fold).
 
-``append`` / ``append_many`` are the only writers of an event, and ``derive``
-writes the case's derived columns; callers do both inside one ``store.tx.write``.
+``append`` / ``append_many`` are the only writers of an event (the one place a hash
+chain over events hooks in: both go through ``_INSERT``), and ``derive`` writes the
+case's derived columns; callers do both inside one ``store.tx.write``.
 ``drift`` re-derives every case from its events and lists what differs from
 ``cases`` (a row changed behind the app's back, or an event lost).
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.history import DATE_STEPS as _DATE_COLUMNS
-from inspect_tui.core.history import CaseState, Event, events_from_dates, fold
+from inspect_tui.core.history import CaseState, Event, fold
 from inspect_tui.store.connection import Database
 
 #: the columns of ``cases`` derived from events (CaseState.columns)
@@ -140,25 +141,20 @@ def derive(
     return state, changes, row
 
 
-def seed_events(db: Database, case_ids: Sequence[int], who: str, source: str) -> None:
-    """The step events of newly inserted cases, from the dates their rows hold."""
-    conn = db.conn
-    cols = ", ".join(c for c, _ in _DATE_COLUMNS)
-    events: list[NewEvent] = []
-    for start in range(0, len(case_ids), 500):
-        chunk = case_ids[start : start + 500]
-        rows = conn.execute(
-            f"SELECT id, updated_at, {cols} FROM cases"
-            f" WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
-            chunk,
-        )
-        for r in rows:
-            dates = {c: dt.date.fromisoformat(r[c]) for c, _ in _DATE_COLUMNS if r[c]}
-            for e in events_from_dates(dates):
-                events.append(
-                    NewEvent(r["id"], e.kind, e.on_date, r["updated_at"] or "", who, "", source=source)
-                )
-    append_many(db, events)
+def seed_events(
+    db: Database, ids: Sequence[int], rows: Sequence[Mapping[str, Any]], who: str, source: str
+) -> None:
+    """The step events of newly inserted cases (ids, in the order of their rows: ISO dates),
+    one per date the row holds, in the order the steps happen (core.history.DATE_STEPS)."""
+    db.conn.executemany(
+        _INSERT,
+        (
+            (case_id, kind, row[column], row.get("updated_at") or "", who, "", None, None, source)
+            for case_id, row in zip(ids, rows, strict=True)
+            for column, kind in _DATE_COLUMNS
+            if row.get(column)
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- drift

@@ -25,7 +25,6 @@ from typing import Any
 
 from inspect_tui.core.calendar import OutOfRange
 from inspect_tui.core.deadlines import case_rules
-from inspect_tui.core.history import DATE_STEPS, VOID, Event, HistoryError, check_changes, live
 from inspect_tui.core.masking import PERSONAL_FIELDS
 from inspect_tui.core.steps import DATE_FIELDS, check_dates, order_problems
 from inspect_tui.core.today import now_jp_iso, today_jp
@@ -40,6 +39,14 @@ from inspect_tui.services.importing.cells import (
     Cells,
     HeaderMap,
     map_header,
+)
+from inspect_tui.services.importing.corrections import (
+    STEP_COLUMNS,
+    Conflict,
+    plan_steps,
+    shown,
+    step_note,
+    write_steps,
 )
 from inspect_tui.services.importing.csvread import (
     ENCODING_LABELS,
@@ -59,7 +66,7 @@ from inspect_tui.services.importing.rows import (
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store.cases import case_row, insert_cases
-from inspect_tui.store.events import NewEvent, append_many, derive, events_for
+from inspect_tui.store.events import NewEvent, append_many
 from inspect_tui.store.tx import read, write
 
 __all__ = ["KINDS", "ImportConflicts", "ImportFailed", "ImportSummary", "Problem", "RowChange", "import_file"]
@@ -68,9 +75,6 @@ KINDS = ("cases", "surveyors")
 KIND_LABELS = {"cases": "依頼一覧", "surveyors": "調査員名簿"}
 DRY_RUN_LIST_LIMIT = 50
 IMPORT_EVENT = "import"
-CORRECTION_NOTE = "取込による訂正"
-#: the cases columns each recorded as a step event (core.history.DATE_STEPS)
-STEP_COLUMNS = {column: kind for column, kind in DATE_STEPS}
 
 
 # -- results and errors -------------------------------------------------------------
@@ -80,14 +84,6 @@ class ImportFailed(ValueError):
     def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(message)
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class Conflict:
-    line: int
-    column: str  # the column's label in the file
-    recorded: str
-    in_file: str
 
 
 class ImportConflicts(ImportFailed):
@@ -277,12 +273,12 @@ def _plan_case_update(
     if conflicts and not accept_changes:
         return
     if step_dates:
-        steps = _plan_steps(s, old, step_dates, line, header, problems)
+        steps = plan_steps(s, old, step_dates, line, header, problems)
         if steps is None:
             return
         plan.steps[old["id"]] = steps
     notes = [_change_note(c, old[c], v) for c, v in changed.items() if c != "is_home"]
-    notes += [_step_note(c, old[c], v) for c, v in step_dates.items()]
+    notes += [step_note(c, old[c], v) for c, v in step_dates.items()]
     cols = dict(changed)
     for rule in case_rules():
         if rule.base not in changed and rule.base not in step_dates:
@@ -306,56 +302,11 @@ def _plan_case_update(
     plan.changes.append(RowChange(old["case_no"], "update", labels or (COLUMN_LABELS["is_home"],)))
 
 
-def _recorded_event(events: list[Event], kind: str, on: dt.date) -> int | None:
-    """The live step event that recorded the case's date for ``kind`` (the first one on it)."""
-    for e in sorted(live(events), key=lambda e: (e.on_date, e.id)):
-        if e.kind == kind and e.on_date == on:
-            return e.id
-    return None
-
-
-def _plan_steps(
-    s: Session,
-    old: sqlite3.Row,
-    step_dates: Mapping[str, dt.date],
-    line: int,
-    header: HeaderMap,
-    problems: Problems,
-) -> list[tuple[int | None, str, dt.date]] | None:
-    """The voids and step events a row stands for, checked against the case's history
-    (core.history.check_changes), or None with its problems added."""
-    events = events_for(s.db, old["id"])
-    out: list[tuple[int | None, str, dt.date]] = []
-    for column, kind in DATE_STEPS:
-        on = step_dates.get(column)
-        if on is not None:
-            recorded = old[column]
-            voided = _recorded_event(events, kind, dt.date.fromisoformat(recorded)) if recorded else None
-            out.append((voided, kind, on))
-    try:
-        check_changes(events, [(v, Event(0, kind, on, source="import")) for v, kind, on in out], today_jp())
-    except HistoryError as exc:
-        column = next(c for c, k in DATE_STEPS if c in step_dates)
-        label = header.labels.get(column, COLUMN_LABELS[column])
-        problems.append(Problem(line, label, str(exc), header.columns.get(column, 0)))
-        return None
-    return out
-
-
-def _step_note(column: str, old: Any, new: dt.date) -> str:
-    note = f"{COLUMN_LABELS[column]} {_shown(old)} から {new.isoformat()}"
-    return f"{note}（{CORRECTION_NOTE}）" if old else note
-
-
 def _change_note(column: str, old: Any, new: Any) -> str:
     label = COLUMN_LABELS[column]
     if column in PERSONAL_FIELDS:
         return label
-    return f"{label} {_shown(old)} から {_shown(new)}"
-
-
-def _shown(value: Any) -> str:
-    return "なし" if value is None or value == "" else str(value)
+    return f"{label} {shown(old)} から {shown(new)}"
 
 
 def write_cases(s: Session, plan: CasePlan, now: str) -> None:
@@ -380,15 +331,7 @@ def write_cases(s: Session, plan: CasePlan, now: str) -> None:
         if cur.rowcount != len(group):
             raise ImportFailed("取り込みの途中で他の人が依頼を更新しました。もう一度取り込んでください")
         events.extend((case_id, IMPORT_EVENT, None, now, s.who, note) for case_id, _, _, note in group)
-    for case_id, steps in plan.steps.items():
-        step_events = []
-        for voided, kind, on in steps:
-            if voided is not None:
-                step_events.append(NewEvent(case_id, VOID, None, now, s.who, CORRECTION_NOTE, void_of=voided))
-            note = CORRECTION_NOTE if voided is not None else "取込"
-            step_events.append(NewEvent(case_id, kind, on, now, s.who, note, source="import"))
-        append_many(s.db, step_events)
-        derive(s.db, case_id, now)
+    write_steps(s, plan.steps, now)
     append_many(s.db, (NewEvent(c, kind, on, at, who, note) for c, kind, on, at, who, note in events))
 
 
