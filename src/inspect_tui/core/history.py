@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 RECEIVED = "received"
 VOID = "void"
@@ -179,6 +180,9 @@ def _rule(st: CaseState, kind: str, on: dt.date) -> str | None:
     """The order rule the event would break, in Japanese, or None."""
     if kind == RECEIVED:
         return "依頼受理は記録済みです" if st.has_received else None
+    before_received = _not_before(on, kind, st.received_on, RECEIVED)
+    if before_received:
+        return before_received
     if st.closed:
         return (
             f"{PHASE_LABELS[st.phase]}した依頼には記録できません（{_d(st.cancelled_on or st.returned_on)}）"
@@ -345,16 +349,21 @@ def live(events: Iterable[Event]) -> list[Event]:
     ]
 
 
+def _business_order(e: Event) -> tuple[bool, dt.date | None, int]:
+    """The request's receipt first (it is the case's beginning), then by date, then as recorded."""
+    return (e.kind != RECEIVED, e.on_date, e.id)
+
+
 def fold(events: Iterable[Event]) -> CaseState:
     """The case's state from its events, in business-date order (the order recorded
-    within a day), so a corrected date takes its place in the history.
+    within a day; the receipt first), so a corrected date takes its place in the history.
 
     Lenient: an event that breaks a rule (recorded before the rules, or by hand)
     still takes effect, and the rule is kept in ``anomalies``.
     """
     st = CaseState()
     anomalies: list[tuple[int, str]] = []
-    for e in sorted(live(events), key=lambda e: (e.on_date, e.id)):
+    for e in sorted(live(events), key=_business_order):
         assert e.on_date is not None
         problem = _rule(st, e.kind, e.on_date)
         if problem:
@@ -388,9 +397,6 @@ def check_append(state: CaseState, event: Event, today: dt.date | None) -> CaseS
         future = future_problem(date_label(kind), on, today)
         if future:
             raise HistoryError(future)
-    before_received = _not_before(on, kind, state.received_on, RECEIVED) if kind != RECEIVED else None
-    if before_received:
-        raise HistoryError(before_received)
     problem = _rule(state, kind, on)
     if problem:
         raise HistoryError(problem)
@@ -488,17 +494,23 @@ def events_from_dates(dates: Mapping[str, dt.date | None], first_id: int = 1) ->
     return out
 
 
-def dates_problems(
-    dates: Mapping[str, dt.date | None], today: dt.date | None = None
-) -> list[tuple[str, str]]:
+_COLUMN_OF = {kind: column for column, kind in DATE_STEPS}
+
+
+@lru_cache(maxsize=4096)
+def _fold_dates(dates: tuple[dt.date | None, ...]) -> CaseState:
+    steps = [(kind, on) for (_column, kind), on in zip(DATE_STEPS, dates, strict=True) if on]
+    return fold([Event(i, kind, on) for i, (kind, on) in enumerate(steps, 1)])
+
+
+def fold_dates(dates: Mapping[str, dt.date | None]) -> CaseState:
+    """The state a row of dates stands for (its dates replayed as events, in step order).
+    An import checks a row and derives its columns from the same fold (cached)."""
+    return _fold_dates(tuple(dates.get(column) or None for column, _ in DATE_STEPS))
+
+
+def dates_problems(dates: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
     """(column, message) for every rule a row of dates breaks, replayed as events."""
-    column_of = {kind: column for column, kind in DATE_STEPS}
-    st = CaseState()
-    problems = []
-    for e in events_from_dates(dates):
-        try:
-            st = check_append(st, e, today)
-        except HistoryError as exc:
-            problems.append((column_of[e.kind], str(exc)))
-            st = _after(st, e.kind, e.on_date)  # type: ignore[arg-type]
-    return problems
+    st = fold_dates(dates)
+    kinds = [kind for column, kind in DATE_STEPS if dates.get(column)]
+    return [(_COLUMN_OF[kinds[event_id - 1]], message) for event_id, message in st.anomalies]

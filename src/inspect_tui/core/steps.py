@@ -16,8 +16,7 @@ from inspect_tui.core.history import (
     USER_STEPS,
     HistoryError,
     dates_problems,
-    events_from_dates,
-    fold,
+    fold_dates,
     future_problem,
 )
 
@@ -80,8 +79,7 @@ ORDER_RULES = (("received_on", "dispatched_on"),)
 
 def derive_status(d: Mapping[str, object]) -> str:
     """The status a row of dates stands for (its dates replayed as events)."""
-    dates = {k: v for k, v in d.items() if isinstance(v, dt.date)}
-    return fold(events_from_dates(dates)).status()
+    return fold_dates({k: v for k, v in d.items() if isinstance(v, dt.date)}).status()
 
 
 def order_problems(

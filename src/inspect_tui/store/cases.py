@@ -14,7 +14,7 @@ from typing import Any
 
 from inspect_tui.core.calendar import BusinessCalendar
 from inspect_tui.core.deadlines import case_deadlines, case_rules
-from inspect_tui.core.history import events_from_dates, fold
+from inspect_tui.core.history import fold_dates
 from inspect_tui.core.steps import DATE_FIELDS
 from inspect_tui.store.connection import Database
 from inspect_tui.store.events import NewEvent, append, seed_events
@@ -69,7 +69,7 @@ def derived_columns(fields: Mapping[str, Any], calendar: BusinessCalendar) -> di
         for v in (fields.get(f),)
     }
     dues = case_deadlines(dates, calendar)
-    state = fold(events_from_dates({f: v for f, v in dates.items() if v}))
+    state = fold_dates(dates)
     out: dict[str, Any] = {
         "status": state.status(),
         "phase": state.phase,

@@ -30,7 +30,9 @@ INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note, source)
 UPDATE cases SET phase = status, last_submitted_on = submitted_on;
 
 CREATE INDEX case_events_void ON case_events(void_of) WHERE void_of IS NOT NULL;
-CREATE INDEX case_events_kind_date ON case_events(kind, on_date);
+-- the corrections after submission (store.events.corrections), kept small: only those kinds
+CREATE INDEX case_events_corrections ON case_events(on_date, kind)
+    WHERE kind IN ('query', 'return-for-fix', 'accept-cancel', 'resurvey');
 
 -- Append-only: nothing edits or deletes an event (a correction is a new event).
 CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events BEGIN SELECT RAISE(ABORT, 'case_events is append-only: void an event with a new one'); END;
