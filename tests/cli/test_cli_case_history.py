@@ -72,6 +72,8 @@ def test_void_adds_an_event_and_history_marks_the_voided_one(one_case, db_path, 
     assert _events(db_path)[-1][1:4] == ("void", None, visit_id)
     code, out, _ = cli("case", "history", "C-1")
     assert f"［取消済: {visit_id + 1}］訪問調査" in out and f"記録 {visit_id} を取消" in out
+    code, out, _ = cli("case", "show", "C-1")  # the timeline names each step and marks the voided one
+    assert code == 0 and "［取消済］訪問調査" in out and "依頼受理" in out
     code, _, err = cli("case", "void", "C-1", str(visit_id), "--reason", "もう一度")
     assert code == 1 and "取り消し済みです" in err
     with pytest.raises(SystemExit) as stop:  # argparse's own exit for a bad argument

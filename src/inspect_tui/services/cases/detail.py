@@ -79,9 +79,14 @@ def describe_case(s: Session, case_no: str, show_personal: bool = False, view=No
             from inspect_tui.services.trust.free_text import printer
 
             view = printer(s, [case_no])
-        lines.append("経過:")
+        from inspect_tui.services.cases.history import event_label
+
+        voided = {e["void_of"] for e in events if e["void_of"] is not None}
+        lines.append("経過（番号は case void に使えます。すべての記録は case history）:")
         for e in events:
+            mark = "［取消済］" if e["id"] in voided else ""
             lines.append(
-                f"  {e['on_date'] or e['recorded_at'][:10]}  {e['kind']}  {e['who']}  {view(e['note'])}"
+                f"  {e['id']:>5}  {e['on_date'] or e['recorded_at'][:10]}  {mark}{event_label(e['kind'])}"
+                f"  {e['who']}  {view(e['note'])}"
             )
     return "\n".join(lines)

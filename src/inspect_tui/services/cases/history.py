@@ -25,6 +25,11 @@ NOTE_KINDS = {
 }
 
 
+def event_label(kind: str) -> str:
+    """What a person calls an event's kind (照会, 期限延長, 取消, …)."""
+    return "取消" if kind == VOID else KIND_LABELS.get(kind) or NOTE_KINDS.get(kind, kind)
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     id: int
@@ -100,7 +105,7 @@ def case_history(s: Session, case_no: str, view: Callable[[str], str] | None = N
     counting = {e.id for e in live(events)}
     rows = []
     for e in events:
-        label = "取消" if e.kind == VOID else KIND_LABELS.get(e.kind) or NOTE_KINDS.get(e.kind, e.kind)
+        label = event_label(e.kind)
         rows.append(
             HistoryRow(
                 id=e.id,
