@@ -8,7 +8,7 @@ surveyor roster (so the surveyor codes validate), with full validation:
 
 The reference, on another fresh copy: read and decode the file, csv.reader,
 and executemany the same rows (status and stored deadlines precomputed, not
-timed) plus one import event per case, in one transaction: the writes the
+timed) plus its step events and one import event per case, in one transaction: the writes the
 import makes, without the checking. After the first run the two databases
 are compared: same cases, same status and deadlines.
 """
@@ -46,6 +46,16 @@ HEADERS = {
     "返却日": "returned_on",
 }
 DERIVED = ("is_home", "status", "contact_due", "standard_due", "target20_due")
+#: (date column, step kind) each imported date becomes (core.history.DATE_STEPS)
+STEP_COLUMNS = (
+    ("received_on", "received"),
+    ("contacted_on", "contact"),
+    ("visited_on", "visit"),
+    ("submitted_on", "submit"),
+    ("accepted_on", "accept"),
+    ("cancelled_on", "cancel"),
+    ("returned_on", "return"),
+)
 COMPARE = (
     "SELECT case_no, is_home, status, contact_due, standard_due, target20_due FROM cases ORDER BY case_no"
 )
@@ -56,7 +66,10 @@ def write_csv(src_db: Path, out: Path, rows: int) -> list[tuple]:
     conn = sqlite3.connect(f"file:{src_db}?mode=ro", uri=True)
     cols = ", ".join(HEADERS.values())
     data = conn.execute(
-        f"SELECT {cols}, {', '.join(DERIVED)} FROM cases ORDER BY id LIMIT ?", (rows,)
+        f"SELECT {cols}, {', '.join(DERIVED)} FROM cases"
+        # a row of dates is one survey: re-surveyed or resubmitted forms need their events
+        " WHERE cycles = 1 AND last_submitted_on IS submitted_on ORDER BY id LIMIT ?",
+        (rows,),
     ).fetchall()
     conn.close()
     n = len(HEADERS)
@@ -147,6 +160,12 @@ def run(src_db: Path, rows: int, runs: int, work: Path, log=print) -> list[Resul
             insert,
             ((*(c or None for c in cells), *d, stamp) for cells, d in zip(reader, derived, strict=True)),
         )
+        for column, kind in STEP_COLUMNS:  # each date is a step event (store.events), in step order
+            conn.execute(
+                "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note, source)"
+                f" SELECT id, ?, {column}, ?, 'bench', '', 'import' FROM cases WHERE {column} IS NOT NULL",
+                (kind, stamp),
+            )
         conn.execute(
             "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note)"
             " SELECT id, 'import', NULL, ?, 'bench', '取込' FROM cases",

@@ -4,10 +4,16 @@ import datetime as dt
 
 import pytest
 
-from inspect_tui.core.steps import StepError, apply_step, check_dates, derive_status
+from inspect_tui.core.history import CaseState, Event, check_append, events_from_dates, fold
+from inspect_tui.core.steps import StepError, check_dates, derive_status
 
 D = dt.date
 BASE = {"received_on": D(2027, 6, 1), "dispatched_on": D(2027, 6, 1)}
+
+
+def apply_step(dates, step: str, on: dt.date, today: dt.date | None = None) -> CaseState:
+    """A step appended to the history a row of dates stands for (core.history.check_append)."""
+    return check_append(fold(events_from_dates(dates)), Event(99, step, on), today)
 
 
 def test_status_follows_the_latest_step():
@@ -23,7 +29,7 @@ def test_visit_before_request_is_refused():
 
 
 def test_accept_needs_submission():
-    with pytest.raises(StepError, match="提出日がないのに受理日"):
+    with pytest.raises(StepError, match="提出がないのに受理はできません"):
         apply_step({**BASE, "visited_on": D(2027, 6, 8)}, "accept", D(2027, 6, 10))
 
 
@@ -44,11 +50,12 @@ def test_nothing_after_cancel():
         apply_step({**BASE, "cancelled_on": D(2027, 6, 2)}, "visit", D(2027, 6, 3))
 
 
-def test_resurvey_clears_visit_and_later():
+def test_resurvey_starts_a_new_survey_and_keeps_the_first_dates():
     cur = {**BASE, "visited_on": D(2027, 6, 8), "submitted_on": D(2027, 6, 9)}
     new = apply_step(cur, "resurvey", D(2027, 6, 12))
-    assert new["visited_on"] is None and new["submitted_on"] is None
-    assert derive_status(new) == "received"
+    assert new.visited_on is None and new.submitted_on is None  # this survey's
+    assert new.columns()["visited_on"] == D(2027, 6, 8) and new.columns()["submitted_on"] == D(2027, 6, 9)
+    assert new.status() == "received" and new.cycles == 2
 
 
 def test_check_dates_lists_each_problem():

@@ -101,7 +101,11 @@ def evil_db(session, db_path, tmp_path):
     session.close()
     conn = sqlite3.connect(db_path)
     conn.execute("UPDATE cases SET case_no = ? WHERE case_no = 'K-1'", (EVIL,))
-    conn.execute("UPDATE case_events SET note = ? WHERE case_id = 1", ("取込\x1b]0;note\x07",))
+    conn.execute(  # events are append-only: the hostile note comes as a new one
+        "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note) VALUES (1, 'import', NULL,"
+        " '2027-05-06T09:00:00+09:00', 'tester', ?)",
+        ("取込\x1b]0;note\x07",),
+    )
     conn.commit()
     conn.close()
     return db_path
@@ -219,7 +223,7 @@ def _state(db_path: Path) -> tuple:
 def test_the_cli_refuses_a_step_dated_after_today(one_case, db_path, cli):
     before = _state(db_path)
     code, _, err = cli("case", "step", "C-1", "contact", "--on", "2027-06-16")
-    assert code == 2
+    assert code == 1  # a rule the step breaks
     assert "日程調整日 2027-06-16 は今日（日本時間 2027-06-15）より後です" in err
     assert _state(db_path) == before
     code, _, err = cli("case", "step", "C-1", "contact", "--on", "R9.6.15")  # today is fine
@@ -229,14 +233,14 @@ def test_the_cli_refuses_a_step_dated_after_today(one_case, db_path, cli):
 def test_the_cli_refuses_a_step_before_the_request_naming_the_rule(one_case, db_path, cli):
     before = _state(db_path)
     code, _, err = cli("case", "step", "C-1", "visit", "--on", "2027-06-07")
-    assert code == 2 and "（訪問日は依頼受理日以降の日付です）" in err
+    assert code == 1 and "（訪問日は依頼受理日以降の日付です）" in err
     assert _state(db_path) == before
 
 
 def test_a_note_with_a_control_character_is_refused(one_case, db_path, cli):
     before = _state(db_path)
     code, _, err = cli("case", "step", "C-1", "contact", "--note", "電話\x1b[2J")
-    assert code == 2 and "メモの3文字目に制御文字 U+001B（ESC）があります" in err
+    assert code == 1 and "メモの3文字目に制御文字 U+001B（ESC）があります" in err
     assert no_raw_controls(err) and _state(db_path) == before
     code, _, err = cli("case", "step", "C-1", "contact", "--note", "一回目\t不在\n二回目 了承")
     assert code == 0, err  # tabs and line breaks are a note's own

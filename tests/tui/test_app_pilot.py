@@ -162,10 +162,11 @@ async def test_recording_a_visit_end_to_end(sample_db):
     row = con.execute("SELECT visited_on, status, version FROM cases WHERE case_no = 'R9-01011'").fetchone()
     events = con.execute(
         "SELECT e.kind, e.on_date, e.who, e.note FROM case_events e JOIN cases c"
-        " ON c.id = e.case_id WHERE c.case_no = 'R9-01011'"
+        " ON c.id = e.case_id WHERE c.case_no = 'R9-01011' ORDER BY e.id"
     ).fetchall()
     assert row == ("2027-06-14", "visited", 2)
-    assert events == [("visit", "2027-06-14", "tester", "訪問")]
+    assert events[-1] == ("visit", "2027-06-14", "tester", "訪問")  # after the case's own steps
+    assert [e[0] for e in events[:-1]] == ["received", "contact"]
 
 
 async def test_a_bad_date_is_explained_in_the_dialog(sample_db):
@@ -418,7 +419,8 @@ async def test_first_start_of_the_day_backs_up_and_offers_the_purge(sample_db):
     with conn:  # one case closed long ago whose applicant's name is still there
         conn.execute(
             "UPDATE cases SET accepted_on = '2027-01-15', status = 'accepted', submitted_on ="
-            " '2027-01-14', visited_on = '2027-01-12', applicant_name = '保存 期限'"
+            " '2027-01-14', last_submitted_on = '2027-01-14', visited_on = '2027-01-12',"
+            " applicant_name = '保存 期限'"
             " WHERE id = (SELECT min(id) FROM cases)"
         )
     conn.close()

@@ -1,4 +1,5 @@
-"""Cases and deadlines: ``deadline``, ``case show|step|extend|exclude``, ``deadlines rederive``."""
+"""Cases and deadlines: ``deadline``, ``case show|step|void|history|extend|exclude``,
+``deadlines rederive``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 
 from inspect_tui.cli import free_text as free
 from inspect_tui.cli.common import (
+    EXIT_FAIL,
     EXIT_OK,
     UserError,
     _config,
@@ -17,9 +19,10 @@ from inspect_tui.cli.common import (
 from inspect_tui.cli.free_text import add_strict_option
 from inspect_tui.core.calendar import OutOfRange, add_calendar_days, get_calendar
 from inspect_tui.core.deadlines import case_rules
+from inspect_tui.core.history import CAUSES
 from inspect_tui.core.inspection import ASPECTS, RESULTS, SEVERITY_IDS
 from inspect_tui.core.jpdate import DateError, parse_date
-from inspect_tui.core.steps import STEPS
+from inspect_tui.core.steps import STATUS_LABELS, STEPS
 from inspect_tui.services.trust import free_text
 
 # Services are imported inside the commands: every command loads this module, and importing
@@ -109,9 +112,12 @@ def cmd_case(args: argparse.Namespace) -> int:
                     args.step,
                     args.on,
                     args.note or "",
+                    cause=args.cause,
                     without_inspection=args.without_inspection,
                 )
-                _out(f"{args.case_no}: 記録しました（状態: {status}）")
+                _out(
+                    f"{args.case_no}: {STEPS[args.step].label}を記録しました（状態: {STATUS_LABELS[status]}）"
+                )
                 if args.without_inspection is not None:
                     gate = inspection.submission_gate(s, args.case_no)
                     done = "点検済みでした（--without-inspection は使っていません）"
@@ -126,6 +132,24 @@ def cmd_case(args: argparse.Namespace) -> int:
                 found = f"、指摘 {len(args.finding)} 件" if args.finding else ""
                 _out(f"{args.case_no}: 点検を記録しました（{RESULTS[args.result]}{found}）")
                 free.report(warnings)
+            elif args.action == "void":
+                known = free_text.known_for_cases(s, [args.case_no])
+                warnings = free.check(args, {"理由（--reason）": args.reason}, known)
+                status = svc.void_event(s, args.case_no, args.event_id, args.reason)
+                _out(
+                    f"{args.case_no}: 記録 {args.event_id} を取り消しました（状態: {STATUS_LABELS[status]}）"
+                )
+                free.report(warnings)
+            elif args.action == "history":
+                from inspect_tui.services.cases.history import case_history
+
+                h = case_history(s, args.case_no, view=free_text.viewer(s, [args.case_no]))
+                if args.format == "json":
+                    import json
+
+                    _out(json.dumps(h.to_json(), ensure_ascii=False, indent=2))
+                else:
+                    _out(h.text())
             elif args.action in ("extend", "exclude"):
                 known = free_text.known_for_cases(s, [args.case_no])
                 warnings = free.check(args, {"理由（--reason）": args.reason}, known)
@@ -140,9 +164,23 @@ def cmd_case(args: argparse.Namespace) -> int:
                 )
                 _out(f"{args.case_no}: {args.rule} の期限を記録しました")
                 free.report(warnings)
-        except (LookupError, svc.StepError, svc.ConflictError, ValueError) as exc:
+        except svc.StepError as exc:  # an order rule: the message names it
+            raise UserError(str(exc), EXIT_FAIL) from None
+        except (LookupError, svc.ConflictError, ValueError) as exc:
             raise UserError(str(exc)) from None
     return EXIT_OK
+
+
+def _event_id(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"記録の番号「{text}」は整数ではありません（case history の番号）"
+        ) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"記録の番号は 1 以上です: {value}")
+    return value
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -181,6 +219,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         default=None,
         help="業務責任者の判断で、点検の記録なしに提出を記録する（理由を書く。記録され、報告で数えます）",
     )
+    st.add_argument(
+        "--cause",
+        choices=tuple(CAUSES),
+        default=None,
+        help="提出後の修正（照会・返戻・受理取消・再調査）の事由: city は提出後の修正件数に数えない",
+    )
     add_strict_option(st)
     st.set_defaults(func=cmd_case, action="step")
     ins = cs_sub.add_parser(
@@ -203,6 +247,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     add_strict_option(ins)
     ins.set_defaults(func=cmd_case, action="inspect")
+    vd = cs_sub.add_parser("void", parents=[common], help="誤った記録を取り消す（消さずに取消の記録を足す）")
+    vd.add_argument("case_no")
+    vd.add_argument("event_id", type=_event_id, metavar="EVENT_ID", help="case history の番号")
+    vd.add_argument("--reason", required=True, help="取り消す理由")
+    add_strict_option(vd)
+    vd.set_defaults(func=cmd_case, action="void")
+    hs = cs_sub.add_parser(
+        "history", parents=[common], help="経過（取消も含むすべての記録、記録者と記録日時）"
+    )
+    hs.add_argument("case_no")
+    hs.add_argument("--format", choices=("text", "json"), default="text")
+    hs.set_defaults(func=cmd_case, action="history")
     for action, help_ in (
         ("extend", "期限を延長（市と合意）"),
         ("exclude", "期限を集計から除外（市の事由など）"),

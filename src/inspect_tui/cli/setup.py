@@ -24,11 +24,20 @@ from inspect_tui.system.paths import config_path
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from inspect_tui.services.importing.importer import ImportFailed, import_file
+    from inspect_tui.services.importing.importer import ImportConflicts, ImportFailed, import_file
 
     with _session(args, create=True) as s, import_progress() as progress:
         try:
-            summary = import_file(s, args.kind, Path(args.file), dry_run=args.dry_run, progress=progress)
+            summary = import_file(
+                s,
+                args.kind,
+                Path(args.file),
+                dry_run=args.dry_run,
+                accept_changes=getattr(args, "accept_changes", False),
+                progress=progress,
+            )
+        except ImportConflicts as exc:  # cells differ from recorded steps: nothing changed
+            raise UserError(str(exc), EXIT_FAIL) from None
         except ImportFailed as exc:
             raise UserError(str(exc)) from None
     _out(summary.describe(dry_run=args.dry_run))
@@ -96,6 +105,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         k = imp_sub.add_parser(kind, parents=[common], help=help_)
         k.add_argument("file", metavar="FILE.csv")
         k.add_argument("--dry-run", action="store_true", help="何が変わるかだけを表示し、書き込まない")
+        if kind == "cases":
+            k.add_argument(
+                "--accept-changes",
+                action="store_true",
+                help="記録済みの手順と違う日付をファイルの日付で訂正する（前の記録は取消として残る）",
+            )
         k.set_defaults(func=cmd_import, kind=kind)
 
     dm = sub.add_parser(

@@ -299,7 +299,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "purge",
         parents=[common],
         help="保存期間を過ぎた申請者の個人情報を消す",
-        description="受理・中止・返却から retention_months（既定 3）か月を過ぎた依頼の"
+        description="最後の提出（提出前の中止・返却はその日）から retention_months（既定 3）か月"
+        "を過ぎた依頼の"
         "氏名・被保険者番号・生年月日を消します。件数・期限・点検記録は残ります。",
     )
     pg.add_argument(

@@ -1,7 +1,8 @@
-"""A case's life: its steps, the order rules between their dates, its status.
+"""A case's steps as people name them, and the views over its history (core.history).
 
-received → contacted → visited → submitted → accepted, or cancelled / returned.
-The same rules check an imported row and a step typed in the app.
+The order rules live in ``core/history.py`` (one place); this module keeps the
+labels of the date columns and statuses, the step list the CLI and the app offer,
+and the row-of-dates views an import and a migrated case need.
 """
 
 from __future__ import annotations
@@ -9,6 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from inspect_tui.core.history import (
+    KIND_LABELS,
+    USER_STEPS,
+    HistoryError,
+    dates_problems,
+    fold_dates,
+    future_problem,
+)
 
 DATE_FIELDS = (
     "received_on",
@@ -49,55 +59,27 @@ CLOSED_STATUSES = ("accepted", "cancelled", "returned")
 class Step:
     id: str
     label: str
-    field: str | None  # date field the step sets; None for re-survey
+    field: str | None  # the date column of ``cases`` the step first sets; None for the others
 
 
-STEPS: dict[str, Step] = {
-    s.id: s
-    for s in (
-        Step("contact", "日程調整連絡", "contacted_on"),
-        Step("visit", "訪問調査", "visited_on"),
-        Step("submit", "提出", "submitted_on"),
-        Step("accept", "受理", "accepted_on"),
-        Step("cancel", "中止", "cancelled_on"),
-        Step("return", "返却", "returned_on"),
-        Step("resurvey", "再調査", None),
-    )
+_FIELD_OF = {
+    "contact": "contacted_on",
+    "visit": "visited_on",
+    "submit": "submitted_on",
+    "accept": "accepted_on",
+    "cancel": "cancelled_on",
+    "return": "returned_on",
 }
+STEPS: dict[str, Step] = {k: Step(k, KIND_LABELS[k], _FIELD_OF.get(k)) for k in USER_STEPS}
 
-# (later field, earlier field): the later may not be before the earlier.
-ORDER_RULES = (
-    # the office dispatches the request (発送), then we receive it (受理)
-    ("received_on", "dispatched_on"),
-    ("contacted_on", "received_on"),
-    ("visited_on", "received_on"),
-    ("visited_on", "contacted_on"),
-    ("submitted_on", "visited_on"),
-    ("accepted_on", "submitted_on"),
-    ("cancelled_on", "received_on"),
-    ("returned_on", "received_on"),
-)
-# field -> field that must be set first
-REQUIRES = {
-    "submitted_on": "visited_on",
-    "accepted_on": "submitted_on",
-}
+# (later field, earlier field) between dates that are not steps: the office dispatches
+# the request (発送), then we receive it (受理)
+ORDER_RULES = (("received_on", "dispatched_on"),)
 
 
 def derive_status(d: Mapping[str, object]) -> str:
-    if d.get("cancelled_on"):
-        return "cancelled"
-    if d.get("returned_on"):
-        return "returned"
-    for field, status in (
-        ("accepted_on", "accepted"),
-        ("submitted_on", "submitted"),
-        ("visited_on", "visited"),
-        ("contacted_on", "contacted"),
-    ):
-        if d.get(field):
-            return status
-    return "received"
+    """The status a row of dates stands for (its dates replayed as events)."""
+    return fold_dates({k: v for k, v in d.items() if isinstance(v, dt.date)}).status()
 
 
 def order_problems(
@@ -123,22 +105,12 @@ def future_date_problem(label: str, on: dt.date, today: dt.date) -> str | None:
     The one rule for every way a step's date comes in: the CLI (case step), the
     app's step dialog and the import's date columns. Work not yet done has no date.
     """
-    if on <= today:
-        return None
-    return (
-        f"{label} {on.isoformat()} は今日（日本時間 {today.isoformat()}）より後です。先の日付は記録できません"
-    )
+    return future_problem(label, on, today)
 
 
 def check_dates(d: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
-    """Problems with a case's dates, as (field, message in Japanese)."""
-    problems = order_problems(d, ORDER_RULES, FIELD_LABELS)
-    for field, needed in REQUIRES.items():
-        if d.get(field) and not d.get(needed):
-            problems.append((field, f"{FIELD_LABELS[needed]}がないのに{FIELD_LABELS[field]}があります"))
-    if d.get("accepted_on") and (d.get("cancelled_on") or d.get("returned_on")):
-        problems.append(("accepted_on", "受理された依頼に中止日・返却日は付けられません"))
-    return problems
+    """Problems with a row of dates (an imported row), as (field, message in Japanese)."""
+    return order_problems(d, ORDER_RULES, FIELD_LABELS) + dates_problems(d)
 
 
 def step_label(step_id: str) -> str:
@@ -147,42 +119,5 @@ def step_label(step_id: str) -> str:
     return FIELD_LABELS[field] if field else f"{STEPS[step_id].label}の日"
 
 
-class StepError(ValueError):
-    """A step that cannot be recorded; the message says why."""
-
-
-def apply_step(
-    current: Mapping[str, dt.date | None], step_id: str, on: dt.date, today: dt.date | None = None
-) -> dict[str, dt.date | None]:
-    """The case's new dates after a step, or StepError saying why it cannot be.
-
-    With today (in Japan), a step dated after it is refused.
-    """
-    step = STEPS.get(step_id)
-    if step is None:
-        raise StepError(f"知らない操作です: {step_id}")
-    future = future_date_problem(step_label(step_id), on, today) if today else None
-    if future:
-        raise StepError(future)
-    status = derive_status(current)
-    if status in ("cancelled", "returned"):
-        raise StepError(f"{STATUS_LABELS[status]}の依頼には記録できません")
-    new = dict(current)
-    if step.field is None:  # re-survey: back to before the visit
-        if not current.get("visited_on"):
-            raise StepError("訪問前の依頼に再調査は記録できません")
-        if on < current["visited_on"]:  # type: ignore[operator]
-            raise StepError(f"再調査の日 {on.isoformat()} が訪問日より前です")
-        new.update(visited_on=None, submitted_on=None, accepted_on=None)
-        return new
-    if status == "accepted" and step.id != "accept":
-        raise StepError("受理済みの依頼です")
-    if current.get(step.field):
-        raise StepError(
-            f"{FIELD_LABELS[step.field]}は記録済みです（{current[step.field].isoformat()}）"  # type: ignore[union-attr]
-        )
-    new[step.field] = on
-    problems = [msg for field, msg in check_dates(new) if field == step.field]
-    if problems:
-        raise StepError(problems[0])
-    return new
+#: A step that cannot be recorded; the message says why (the rule it breaks).
+StepError = HistoryError

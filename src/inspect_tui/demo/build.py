@@ -25,7 +25,9 @@ What a screen or a test can rely on (district 1; see DEMO_SCENARIOS):
 - today: recent cases at every step; at least three not contacted 3+ business
   days after receipt, four past the 20-day target and not submitted (one
   excluded for the applicant's hospital stay), a dozen or more past the
-  standard deadline; a few re-surveys (case_events kind 'resurvey');
+  standard deadline; a few re-surveys (case_events kind 'resurvey'), queries and
+  answers, returns for fixing and resubmissions, cancelled acceptances (every case
+  row is what its events fold to: store.events.drift finds nothing);
   deadline_exceptions with causes 'city' and 'applicant'.
 - personal data of cases closed more than three months ago is purged at a
   monthly run (personal_purged_on, the first business day of a month), so a

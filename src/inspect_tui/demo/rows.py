@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from inspect_tui.core.deadlines import case_rules
+from inspect_tui.core.history import Event, fold
 from inspect_tui.core.months import add_months, month_span
 from inspect_tui.store.cases import CASE_COLUMNS, due_columns
 
@@ -66,7 +67,6 @@ def materialize(gen: World, p: Plan, out: Output) -> None:
     accept = p.accept if p.accept <= T else None
     cancel = p.cancel if p.cancel is not None and p.cancel <= T else None
     ret = p.ret if p.ret is not None and p.ret <= T else None
-    stop = cancel if cancel is not None else ret
     redo: tuple = ()
     if p.redo is not None:
         first_visit, first_submit, redo_on = p.redo
@@ -118,26 +118,36 @@ def materialize(gen: World, p: Plan, out: Output) -> None:
         dues[rule_id] = iso[b + n] if business else gen.iso_of(due_ord)
         if still_open and done.get(ends_by) is None and due_ord < today_ord:
             tally.overdue[rule_id] = tally.overdue.get(rule_id, 0) + 1
-    # events
+    # events: every step, and the state of the case row is what they fold to (core.history)
     case_id, who = p.id, p.surveyor or "demo"
-    events = out.events
-    last = received_iso + "T09:00:00+09:00"
-    n_events = 0
-    for kind, idx, actor, note in (
+    chief = gen.chief_of(p.district, p.ward)
+    steps: list[tuple[str, int | None, str, str]] = [
+        ("received", r, "demo", "認定事務センターから受理"),
         ("contact", contact, who, p.note if p.path == "delay" else CONTACT_NOTES[p.id % 3]),
         *redo,
         ("visit", visit, who, _visit_note(gen, p)),
         ("submit", submit, who, "点検済みで提出"),
-        ("accept", accept, "demo", "認定事務センター受理"),
-        ("cancel", cancel, "demo", p.note),
-        ("return", ret, "demo", p.note),
-    ):
+    ]
+    steps += _office_steps(p.id, submit, accept, T, chief)
+    steps += [("cancel", cancel, "demo", p.note), ("return", ret, "demo", p.note)]
+    events = out.events
+    last = received_iso + "T09:00:00+09:00"
+    folded: list[Event] = []
+    for kind, idx, actor, note in steps:
         if idx is None:
             continue
-        last = iso[idx] + TIMES[int(rand() * n_times)]
-        events.append((case_id, kind, iso[idx], last, actor, note))
-        n_events += 1
+        last = (
+            received_iso + "T09:00:00+09:00"
+            if kind == "received"
+            else iso[idx] + TIMES[int(rand() * n_times)]
+        )
+        events.append((case_id, kind, iso[idx], last, actor, note, "demo"))
+        folded.append(Event(len(folded) + 1, kind, dt.date.fromordinal(gen.bd[idx])))
+    n_events = len(folded)
     tally.events += n_events
+    state = fold(folded)
+    cols = state.columns()
+    status = state.status()
     # deadline exceptions
     for cause in p.exceptions:
         if cause == "applicant" and contact is not None:
@@ -155,12 +165,17 @@ def materialize(gen: World, p: Plan, out: Output) -> None:
                 (case_id, "standard", "exclude", "city", dues["standard"], None, reason, at, "demo")
             )
             tally.exceptions += 1
-    # retention: personal data goes three months after closing, at the monthly purge
-    # (the first business day of a month, on or after the due date)
+    # retention: personal data goes three months after the form's last submission (a case
+    # cancelled or handed back before one: after that day), at the monthly purge (the
+    # first business day of a month, on or after the due date); store.retention's rule
     purged = None
-    closed = accept if accept is not None else stop
+    closed = None
+    if status in ("submitted", "accepted") or state.last_submitted_on:
+        closed = state.last_submitted_on if status not in ("received", "contacted", "visited") else None
+    elif status in ("cancelled", "returned"):
+        closed = state.cancelled_on or state.returned_on
     if closed is not None:
-        k = purge_run(gen, gen.bd[closed])
+        k = purge_run(gen, closed.toordinal())
         if k <= T:
             purged = iso[k]
     if purged:
@@ -184,16 +199,15 @@ def materialize(gen: World, p: Plan, out: Output) -> None:
             int(p.urgent),
             p.surveyor,
             p.accompanied if visit is not None else None,
-            iso[contact] if contact is not None else None,
-            iso[visit] if visit is not None else None,
-            iso[submit] if submit is not None else None,
-            iso[accept] if accept is not None else None,
-            iso[cancel] if cancel is not None else None,
-            iso[ret] if ret is not None else None,
+            *(_iso(cols[c]) for c in ("contacted_on", "visited_on", "submitted_on", "accepted_on")),
+            *(_iso(cols[c]) for c in ("cancelled_on", "returned_on")),
             status,
+            state.phase,
+            state.cycles,
+            _iso(state.last_submitted_on),
             *dues.values(),
             purged,
-            1 + n_events,
+            n_events,  # version 1 is the case as received
             last,
         )
     )
@@ -202,6 +216,43 @@ def materialize(gen: World, p: Plan, out: Output) -> None:
     if not tally.first_received:
         tally.first_received = received_iso
     tally.last_received = max(tally.last_received, received_iso)
+
+
+def _iso(d: object) -> str | None:
+    return d.isoformat() if isinstance(d, dt.date) else None
+
+
+def _office_steps(
+    case_id: int, submit: int | None, accept: int | None, T: int, chief: str
+) -> list[tuple[str, int | None, str, str]]:
+    """What the office did between the submission and the acceptance: a few forms are
+    queried and answered, returned for fixing and resubmitted, or accepted, the
+    acceptance cancelled before the month's count and accepted again (seed 001 §4(7)-(8))."""
+    if submit is None:
+        return []
+    if accept is None:
+        return []
+    gap = accept - submit
+    if case_id % 41 == 3 and gap >= 2:
+        return [
+            ("query", submit + 1, "demo", "認定事務センターから特記事項の照会"),
+            ("answer", submit + 1 if gap == 2 else submit + 2, chief, "特記事項を補記して回答"),
+            ("accept", accept, "demo", "認定事務センター受理"),
+        ]
+    if case_id % 43 == 5 and gap >= 2:
+        return [
+            ("return-for-fix", submit + 1, "demo", "選択肢と特記事項の不整合で返戻"),
+            ("resubmit", accept - 1, chief, "修正して再提出"),
+            ("accept", accept, "demo", "認定事務センター受理"),
+        ]
+    if case_id % 97 == 7 and accept + 3 <= T:
+        return [
+            ("accept", accept, "demo", "認定事務センター受理"),
+            ("accept-cancel", accept + 1, "demo", "集計前に記載漏れが見つかり受理取消"),
+            ("resubmit", accept + 2, chief, "修正して再提出"),
+            ("accept", accept + 3, "demo", "再提出分を受理"),
+        ]
+    return [("accept", accept, "demo", "認定事務センター受理")]
 
 
 def visit_as_of_today(p: Plan, T: int) -> int | None:
@@ -248,10 +299,21 @@ def _rule_plan(rules: tuple) -> tuple[tuple[str, str, int, bool, str | None], ..
 
 def case_insert_columns() -> tuple[str, ...]:
     """The cases table's own column order (store.cases), plus what the demo fills in directly."""
-    return ("id", *CASE_COLUMNS, "status", *due_columns(), "personal_purged_on", "version", "updated_at")
+    return (
+        "id",
+        *CASE_COLUMNS,
+        "status",
+        "phase",
+        "cycles",
+        "last_submitted_on",
+        *due_columns(),
+        "personal_purged_on",
+        "version",
+        "updated_at",
+    )
 
 
-EVENT_COLUMNS = ("case_id", "kind", "on_date", "recorded_at", "who", "note")
+EVENT_COLUMNS = ("case_id", "kind", "on_date", "recorded_at", "who", "note", "source")
 EXCEPTION_COLUMNS = (
     "case_id",
     "rule",

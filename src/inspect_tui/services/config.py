@@ -29,7 +29,7 @@ home_insurer = "神戸市"          # この保険者の依頼 = 自市、他は
 wards = ["長田区", "須磨区", "垂水区"]
 theme = "default"                # default / light / high-contrast
 extra_closures = []              # 臨時閉庁日: ["2027-08-14", …]
-retention_months = 3             # 受理・中止・返却から個人情報を消すまでの月数
+retention_months = 3             # 最後の提出（提出前の中止・返却はその日）から個人情報を消すまでの月数
 # sla_file = "sla.toml"          # SLA の指標（既定: 同梱の data/sla.toml）。このフォルダから探します
 # kpi_file = "kpi.toml"          # KGI/KPI の達成表の指標（既定: 同梱の data/kpi.toml）
 

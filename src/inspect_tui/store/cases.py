@@ -14,8 +14,10 @@ from typing import Any
 
 from inspect_tui.core.calendar import BusinessCalendar
 from inspect_tui.core.deadlines import case_deadlines, case_rules
-from inspect_tui.core.steps import DATE_FIELDS, derive_status
+from inspect_tui.core.history import fold_dates
+from inspect_tui.core.steps import DATE_FIELDS
 from inspect_tui.store.connection import Database
+from inspect_tui.store.events import NewEvent, append, seed_events
 
 CASE_COLUMNS = (
     "case_no",
@@ -67,7 +69,13 @@ def derived_columns(fields: Mapping[str, Any], calendar: BusinessCalendar) -> di
         for v in (fields.get(f),)
     }
     dues = case_deadlines(dates, calendar)
-    out: dict[str, Any] = {"status": derive_status(dates)}
+    state = fold_dates(dates)
+    out: dict[str, Any] = {
+        "status": state.status(),
+        "phase": state.phase,
+        "cycles": state.cycles,
+        "last_submitted_on": _iso(state.last_submitted_on),
+    }
     for rule in case_rules():
         out[rule.due_column] = _iso(dues[rule.id])
     return out
@@ -104,10 +112,8 @@ def exceptions_of(db: Database, case_id: int) -> list[sqlite3.Row]:
 def add_event(
     db: Database, case_id: int, kind: str, on: dt.date | None, who: str, note: str, now: str
 ) -> None:
-    db.conn.execute(
-        "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note) VALUES (?, ?, ?, ?, ?, ?)",
-        (case_id, kind, _iso(on), now, who, note),
-    )
+    """A note in the case's history that is not a step (a deadline extended, say)."""
+    append(db, NewEvent(case_id, kind, on, now, who, note))
 
 
 def update_case(
@@ -129,9 +135,21 @@ def update_case(
         raise ConflictError("他の人がこの依頼を先に更新しました。開き直してから記録してください")
 
 
-def insert_cases(db: Database, rows: Iterable[Mapping[str, Any]]) -> None:
-    cols = (*CASE_COLUMNS, "status", *due_columns(), "updated_at")
+INSERT_COLUMNS = (*CASE_COLUMNS, "status", "phase", "cycles", "last_submitted_on")
+
+
+def insert_cases(
+    db: Database, rows: Iterable[Mapping[str, Any]], who: str = "system", source: str = "app"
+) -> list[int]:
+    """Insert cases (rows from case_row) with the step events their dates stand for; their ids."""
+    cols = (*INSERT_COLUMNS, *due_columns(), "updated_at")
+    rows = list(rows)
+    before = db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM cases").fetchone()[0]
     db.conn.executemany(
         f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         ([r[c] for c in cols] for r in rows),
     )
+    # new rows take the next ids in order (one transaction, nothing else writes meanwhile)
+    ids = [r[0] for r in db.conn.execute("SELECT id FROM cases WHERE id > ? ORDER BY id", (before,))]
+    seed_events(db, ids, rows, who, source)
+    return ids

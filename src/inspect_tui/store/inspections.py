@@ -41,7 +41,11 @@ class Cycle:
 def cycle_of(db: Database, case_id: int) -> Cycle:
     marks = ",".join("?" * len(CYCLE_RESET_STEPS))
     r = db.conn.execute(
-        f"SELECT COUNT(*), MAX(recorded_at) FROM case_events WHERE case_id = ? AND kind IN ({marks})",
+        # a voided re-survey or return does not start a new cycle; the pre-event side log
+        # (source 'legacy', kept by migration 0008) is not history
+        f"SELECT COUNT(*), MAX(e.recorded_at) FROM case_events e WHERE e.case_id = ? AND e.kind IN ({marks})"
+        " AND e.source <> 'legacy'"
+        " AND NOT EXISTS (SELECT 1 FROM case_events v WHERE v.case_id = e.case_id AND v.void_of = e.id)",
         (case_id, *CYCLE_RESET_STEPS),
     ).fetchone()
     return Cycle(int(r[0]), r[1])

@@ -1,7 +1,8 @@
 """Purging applicants' personal data once its retention period is over.
 
 Applicant name, insured number and date of birth go ``retention_months`` after
-the case was closed (accepted, cancelled or returned; seed 001 §4(4)); the case
+the form's last submission, accepted or not (cancelled or returned before any
+submission: after that day; seed 001 §4(4)); the case
 itself, its counts, deadlines, events, reviews and findings stay. The purge is
 one transaction with ``secure_delete`` on and one audit row per case.
 
@@ -30,11 +31,15 @@ from inspect_tui.store.tx import write
 
 PURGED_FIELDS = ("applicant_name", "insured_no", "birth_date")
 
-# The date a closed case was closed on, by its status.
+# The date retention counts from (seed 001 §4(4): copies go 3 months after submission to
+# the office): the form's LAST submission (a resubmission counts again), accepted or not;
+# a case cancelled or returned before any submission counts from that day. A case being
+# worked again (a re-survey not yet resubmitted: status received/contacted/visited) waits.
 _CLOSED_ON = (
-    "CASE status WHEN 'accepted' THEN accepted_on WHEN 'cancelled' THEN cancelled_on"
-    " WHEN 'returned' THEN returned_on END"
+    "CASE WHEN last_submitted_on IS NOT NULL THEN last_submitted_on"
+    " WHEN status = 'cancelled' THEN cancelled_on WHEN status = 'returned' THEN returned_on END"
 )
+_RETAINED_STATUSES = "('submitted', 'accepted', 'cancelled', 'returned')"
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,10 @@ def _has_personal() -> str:
 
 
 def due_for_purge(db: Database, today: dt.date, retention_months: int) -> list[DueCase]:
-    """Closed cases whose personal data is past its retention (closed on or before the cut-off).
+    """Cases whose personal data is past its retention: last submitted (or, never
+    submitted, cancelled or returned) on or before the cut-off.
 
-    A case closed on D is due from D + retention_months (3 months after 1/15 is 4/15).
+    A form last submitted on D is due from D + retention_months (3 months after 1/15 is 4/15).
     """
     # closed_on + N months <= today, for every day: equivalent to closed_on <= the
     # last day d with d + N months <= today; check exactly in Python on the few
@@ -60,7 +66,7 @@ def due_for_purge(db: Database, today: dt.date, retention_months: int) -> list[D
     rough_cut = add_months(today, -retention_months) + dt.timedelta(days=3)
     rows = db.conn.execute(
         f"SELECT id, case_no, status, {_CLOSED_ON} AS closed_on FROM cases"
-        f" WHERE status IN ('accepted', 'cancelled', 'returned') AND {_has_personal()}"
+        f" WHERE status IN {_RETAINED_STATUSES} AND {_has_personal()}"
         f" AND {_CLOSED_ON} IS NOT NULL AND {_CLOSED_ON} <= ? ORDER BY closed_on, case_no",
         (rough_cut.isoformat(),),
     ).fetchall()

@@ -38,10 +38,11 @@ def test_recording_a_step_writes_an_event(session):
     assert record_step(session, "C-0001", "visit", D(2027, 6, 14)) == "visited"
     row = get_case(session.db, "C-0001")
     assert row["visited_on"] == "2027-06-14" and row["version"] == 3
-    events = session.db.conn.execute("SELECT kind, on_date, who, note FROM case_events").fetchall()
+    events = session.db.conn.execute("SELECT kind, on_date, who, note, source FROM case_events").fetchall()
     assert [tuple(e) for e in events] == [
-        ("contact", "2027-06-09", "tester", "電話で調整"),
-        ("visit", "2027-06-14", "tester", "訪問調査"),
+        ("received", "2027-06-08", "system", "", "app"),  # the case as it was created
+        ("contact", "2027-06-09", "tester", "電話で調整", "app"),
+        ("visit", "2027-06-14", "tester", "訪問調査", "app"),
     ]
 
 
@@ -50,7 +51,7 @@ def test_invalid_step_changes_nothing(session):
     with pytest.raises(StepError, match="依頼受理日"):
         record_step(session, "C-0001", "visit", D(2027, 6, 1))
     assert get_case(session.db, "C-0001")["version"] == 1
-    assert session.db.conn.execute("SELECT count(*) FROM case_events").fetchone()[0] == 0
+    assert session.db.conn.execute("SELECT count(*) FROM case_events").fetchone()[0] == 1  # received
 
 
 def test_second_save_from_a_stale_view_is_refused(session):
@@ -89,7 +90,7 @@ def test_rederive_moves_only_what_the_new_calendar_changes(session, db_path):
     assert get_case(session.db, "C-0002")["contact_due"] == "2027-08-18"
     rederive_deadlines(s2)
     assert get_case(session.db, "C-0002")["contact_due"] == "2027-08-19"
-    kinds = [r[0] for r in session.db.conn.execute("SELECT kind FROM case_events")]
+    kinds = [r[0] for r in session.db.conn.execute("SELECT kind FROM case_events WHERE kind <> 'received'")]
     assert kinds == ["deadline_rederive", "deadline_rederive"]
 
 

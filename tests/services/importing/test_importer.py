@@ -143,9 +143,16 @@ def test_english_headers_store_every_column(staffed):
     k3 = case(conn, "K-0003")
     assert k3["is_home"] == 0 and k3["insurer"] == "明石市"
     assert k3["status"] == "received" and k3["dispatched_on"] is None and k3["standard_due"] is None
-    assert [(e["kind"], e["note"], e["who"]) for e in events(conn, "K-0001")] == [
+    assert [(e["kind"], e["note"], e["who"]) for e in events(conn, "K-0001") if e["kind"] == "import"] == [
         ("import", "取込", "tester")
     ]
+    # each date of the file is a step event of the case, recorded as from the import
+    steps = [(e["kind"], e["on_date"], e["source"]) for e in events(conn, "K-0001") if e["kind"] != "import"]
+    assert steps[0] == ("received", k1["received_on"], "import") and steps[-1] == (
+        "accept",
+        "2027-06-11",
+        "import",
+    )
 
 
 def test_japanese_headers_bom_era_dates_and_full_width_digits(staffed):
@@ -272,7 +279,7 @@ def test_update_of_one_field_writes_only_that_case(loaded, tmp_path):
     assert new["visited_on"] == "2027-06-08" and new["status"] == "visited"
     assert new["version"] == old["version"] + 1
     changed = {k for k in new.keys() if new[k] != old[k]} - {"updated_at"}  # same second
-    assert changed == {"visited_on", "status", "version"}
+    assert changed == {"visited_on", "status", "phase", "version"}
     assert [tuple(case(conn, n)) for n in ("K-0001", "K-0003")] == others
     last = events(conn, "K-0002")[-1]
     assert last["kind"] == "import" and "訪問日 なし から 2027-06-08" in last["note"]
@@ -346,7 +353,8 @@ def test_purged_personal_data_is_not_restored(loaded):
 def test_extended_deadline_is_kept_when_base_date_changes(loaded, tmp_path):
     add_deadline_exception(loaded, "K-0003", "contact", "extend", "入院中", "applicant", dt.date(2027, 6, 30))
     text = (FIXTURES / "cases_en.csv").read_text(encoding="utf-8")
-    import_file(loaded, "cases", write_csv(tmp_path, text.replace("2027-06-07,,0,,", "2027-06-08,,0,,")))
+    changed = write_csv(tmp_path, text.replace("2027-06-07,,0,,", "2027-06-08,,0,,"))
+    import_file(loaded, "cases", changed, accept_changes=True)  # the received date differs: a correction
     row = case(loaded.db.conn, "K-0003")
     assert row["contact_due"] == "2027-06-30"
     assert row["target20_due"] == "2027-06-28"
@@ -577,7 +585,8 @@ def test_many_rows_get_one_import_event_each(staffed, tmp_path):
     assert import_file(staffed, "cases", path).added == 3000
     conn = staffed.db.conn
     pairs = conn.execute(
-        "SELECT c.case_no, COUNT(e.id) FROM cases c LEFT JOIN case_events e ON e.case_id = c.id GROUP BY c.id"
+        "SELECT c.case_no, COUNT(e.id) FROM cases c"
+        " LEFT JOIN case_events e ON e.case_id = c.id AND e.kind = 'import' GROUP BY c.id"
     ).fetchall()
     assert len(pairs) == 3000 and {n for _, n in pairs} == {1}
     path.write_text(
@@ -588,7 +597,12 @@ def test_many_rows_get_one_import_event_each(staffed, tmp_path):
     summary = import_file(staffed, "cases", path)
     assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 2999)
     assert case(conn, "K-00007")["status"] == "visited"
-    assert [e["note"] for e in events(conn, "K-00007")] == ["取込", "取込で更新: 訪問日 なし から 2027-05-09"]
+    assert [(e["kind"], e["note"]) for e in events(conn, "K-00007")] == [
+        ("received", ""),
+        ("import", "取込"),
+        ("visit", "取込"),
+        ("import", "取込で更新: 訪問日 なし から 2027-05-09"),
+    ]
 
 
 def test_dry_run_list_is_capped(staffed, tmp_path):

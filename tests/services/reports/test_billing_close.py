@@ -45,15 +45,16 @@ def test_a_form_paid_in_a_closed_month_is_not_billed_again(session, monkeypatch)
     record_step(session, a, "accept", d("2027-07-05"))
     b = accepted(session, "2027-07-01", "2027-07-05", "2027-07-06", "2027-07-09")  # a new July form
     july = billing(session, "2027-07")
-    assert july.counts["accepted"] == 2  # both were accepted in July ...
-    assert july.home.count == 1  # ... but only B is billed: A was paid for in May
+    # A's May acceptance still stands (a re-survey erases nothing): July counts and bills B only
+    assert july.counts["accepted"] == 1
+    assert july.home.count == 1
     assert (july.home.subtotal, july.home.tax, july.home.total) == (7777, 777, 8554)  # 8,554.7 -> 8,554
-    assert july.repaid == 1
+    assert july.repaid == 0
     assert b  # (B is the one billed)
-    # May stays as it was closed, even though A's May acceptance has since been undone
+    # May stays as it was closed, and its live count with it (A and the other-city form)
     may = billing(session, "2027-05")
     assert (may.home.count, may.other.count) == (1, 1) and may.billing_closed_at
-    assert may.counts["accepted"] == 1  # the live count moved; the bill did not
+    assert may.counts["accepted"] == 2
 
 
 def test_closing_twice_or_too_early_is_refused(session):

@@ -19,8 +19,16 @@ def test_a_case_step_writes_an_audit_row_with_before_and_after(session):
     record_step(session, "C-0001", "contact", D(2027, 6, 9))
     [row] = query_audit(session.db, entity="case", key="C-0001")
     assert (row.who, row.action, row.entity) == ("tester", "contact", "case")
-    assert row.before == {"contacted_on": None, "status": "received", "version": 1}
-    assert row.after == {"contacted_on": "2027-06-09", "status": "contacted", "version": 2}
+    event_id = session.db.conn.execute("SELECT MAX(id) FROM case_events").fetchone()[0]
+    assert row.before == {"contacted_on": None, "status": "received", "phase": "received", "version": 1}
+    assert row.after == {
+        "contacted_on": "2027-06-09",
+        "status": "contacted",
+        "phase": "contacted",
+        "version": 2,
+        "event": event_id,
+        "on": "2027-06-09",
+    }
 
 
 def test_deadline_exceptions_are_audited(session):

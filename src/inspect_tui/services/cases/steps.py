@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from inspect_tui.core.deadlines import case_rule, case_rules
-from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError, apply_step, derive_status
+from inspect_tui.core.history import VOID, Event, check_insert, check_void
+from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError
 from inspect_tui.core.text import control_problem
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.cases.inspection import guard_submission
@@ -19,9 +20,9 @@ from inspect_tui.store.cases import (
     add_event,
     derived_columns,
     get_case,
-    to_dates,
     update_case,
 )
+from inspect_tui.store.events import DerivedConflict, NewEvent, append, derive, events_for
 from inspect_tui.store.tx import write
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "add_deadline_exception",
     "record_step",
     "rederive_deadlines",
+    "void_event",
 ]
 
 
@@ -85,6 +87,12 @@ def _audit_case(s: Session, action: str, row, changes: dict, **extra) -> None:
     audit_change(s, action, "case", row["case_no"], before, after)
 
 
+def _check_note(note: str) -> None:
+    bad_note = control_problem(note, allow=NOTE_CONTROLS)
+    if bad_note:
+        raise StepError(f"メモの{bad_note}")
+
+
 @writes("case.step")
 def record_step(
     s: Session,
@@ -93,14 +101,18 @@ def record_step(
     on: dt.date | None = None,
     note: str = "",
     expected_version: int | None = None,
+    cause: str | None = None,
     *,
     without_inspection: str | None = None,
 ) -> str:
-    """Record a step (contact, visit, submit, accept, cancel, return, resurvey).
+    """Append a step event (core.history.USER_STEPS) and derive the case's state from its events.
 
-    Validated against the case's other dates; written with a case event in one
-    transaction. expected_version (the version the user saw) guards against
-    overwriting someone else's change. Returns the new status.
+    Permission first (the decorator, then the case's ward), then the order rules
+    (core.history.check_append: dates after today in Japan or before the case was
+    received are refused), then the event and the derived row in one transaction.
+    expected_version (the version the user saw) guards against someone else's
+    change in between. cause (city / office / surveyor) says whose the correction
+    is. Returns the new status.
 
     A submission needs a finished inspection of the form by someone other than its
     author (services/cases/inspection.py), unless a manager gives
@@ -108,14 +120,15 @@ def record_step(
     """
     today = today_jp()
     on = on or today
-    bad_note = control_problem(note, allow=NOTE_CONTROLS)
-    if bad_note:
-        raise StepError(f"メモの{bad_note}")
+    _check_note(note)
+    if step_id not in STEPS:
+        raise StepError(f"知らない手順です: {step_id}（{' / '.join(STEPS)}）")
     row = _load(s, case_no)
     require(s, "case.step", ward=row["ward"])
     if expected_version is not None and row["version"] != expected_version:
         raise _conflict(s, case_no, expected_version)
-    apply_step(to_dates(row), step_id, on, today)  # say what is wrong before taking the write lock
+    event = Event(0, step_id, on, cause=cause)
+    check_insert(events_for(s.db, row["id"]), event, today)  # say what is wrong before the lock
     now = now_jp_iso()
     with write(s.db):
         # Read again under the write lock: someone may have written in between. With
@@ -127,28 +140,46 @@ def record_step(
                 raise _conflict(s, case_no, expected_version)
             require(s, "case.step", ward=fresh["ward"])
         row = fresh
-        current = to_dates(row)
-        new = apply_step(current, step_id, on, today)
-        changes = {f: v for f, v in new.items() if v != current.get(f)}
-        changes["status"] = derive_status(new)
-        try:
-            update_case(s.db, row["id"], row["version"], changes, now)
-        except ConflictError:
-            raise _conflict(s, case_no, row["version"]) from None
-        _audit_case(s, step_id, row, changes)
+        state = check_insert(events_for(s.db, row["id"]), event, today)
         # inspection before submission (one call; refuses, or records how it went through)
         unchecked = guard_submission(s, row, step_id, on, without_inspection, now)
         note = f"{note} {unchecked}".strip() if unchecked else note
-        label = STEPS[step_id].label
-        if step_id == "resurvey":
-            old = ", ".join(
-                f"{k}={v}"
-                for k, v in current.items()
-                if k in ("visited_on", "submitted_on", "accepted_on") and v
-            )
-            note = f"{note}（取消: {old}）" if note else f"取消: {old}"
-        add_event(s.db, row["id"], step_id, on, s.who, note or label, now)
-    return changes["status"]
+        event_id = append(
+            s.db, NewEvent(row["id"], step_id, on, now, s.who, note or STEPS[step_id].label, cause=cause)
+        )
+        try:
+            _state, changes, _row = derive(s.db, row["id"], now, expected_version=row["version"])
+        except DerivedConflict:
+            raise _conflict(s, case_no, row["version"]) from None
+        _audit_case(s, step_id, row, changes, event=event_id, on=on.isoformat())
+    return state.status()
+
+
+@writes("case.step")
+def void_event(s: Session, case_no: str, event_id: int, reason: str) -> str:
+    """Void one step event with a reason (a new event; nothing is deleted or edited).
+
+    Refused when the rest of the history would break an order rule without it
+    (voiding a visit that a submission follows). Returns the new status.
+    """
+    _check_note(reason)
+    row = _load(s, case_no)
+    require(s, "case.step", ward=row["ward"])
+    check_void(events_for(s.db, row["id"]), event_id, reason)
+    now = now_jp_iso()
+    with write(s.db):
+        row = _load(s, case_no)
+        require(s, "case.step", ward=row["ward"])
+        events = events_for(s.db, row["id"])
+        state = check_void(events, event_id, reason)
+        target = next(e for e in events if e.id == event_id)
+        void_id = append(s.db, NewEvent(row["id"], VOID, None, now, s.who, reason.strip(), void_of=event_id))
+        try:
+            _state, changes, _row = derive(s.db, row["id"], now, expected_version=row["version"])
+        except DerivedConflict:
+            raise _conflict(s, case_no, row["version"]) from None
+        _audit_case(s, "void", row, changes, event=void_id, void_of=event_id, voided_kind=target.kind)
+    return state.status()
 
 
 EXCEPTION_CAUSES = {"city": "市の事由", "applicant": "申請者の事由", "other": "その他（市と合意）"}

@@ -26,7 +26,7 @@ from typing import Any
 from inspect_tui.core.calendar import OutOfRange
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.masking import PERSONAL_FIELDS
-from inspect_tui.core.steps import DATE_FIELDS, check_dates, derive_status, order_problems
+from inspect_tui.core.steps import DATE_FIELDS, check_dates, order_problems
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.importing.cells import (
     CASES,
@@ -39,6 +39,14 @@ from inspect_tui.services.importing.cells import (
     Cells,
     HeaderMap,
     map_header,
+)
+from inspect_tui.services.importing.corrections import (
+    STEP_COLUMNS,
+    Conflict,
+    plan_steps,
+    shown,
+    step_note,
+    write_steps,
 )
 from inspect_tui.services.importing.csvread import (
     ENCODING_LABELS,
@@ -59,9 +67,10 @@ from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.cases import case_row, insert_cases
+from inspect_tui.store.events import NewEvent, append_many
 from inspect_tui.store.tx import read, write
 
-__all__ = ["KINDS", "ImportFailed", "ImportSummary", "Problem", "RowChange", "import_file"]
+__all__ = ["KINDS", "ImportConflicts", "ImportFailed", "ImportSummary", "Problem", "RowChange", "import_file"]
 
 KINDS = ("cases", "surveyors")
 KIND_LABELS = {"cases": "依頼一覧", "surveyors": "調査員名簿"}
@@ -76,6 +85,20 @@ class ImportFailed(ValueError):
     def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(message)
         self.problems = problems
+
+
+class ImportConflicts(ImportFailed):
+    """Cells that differ from recorded steps; nothing was changed (``--accept-changes``)."""
+
+    def __init__(self, file_name: str, conflicts: list[Conflict]) -> None:
+        lines = [
+            f"{file_name}: 記録済みの手順と違う日付が {len(conflicts)} 件あります。何も変更していません。",
+            "  ファイルの日付で訂正するなら --accept-changes を付けて取り込み直してください"
+            "（前の記録は取消として経過に残ります）",
+        ]
+        lines += [f"  行 {c.line} 列 {c.column}: 記録 {c.recorded}、ファイル {c.in_file}" for c in conflicts]
+        super().__init__("\n".join(lines))
+        self.conflicts = tuple(conflicts)
 
 
 @dataclass(frozen=True)
@@ -129,6 +152,9 @@ class CasePlan:
     inserts: list[dict[str, Any]] = field(default_factory=list)
     # (case id, version read, columns to write, event note)
     updates: list[tuple[int, int, dict[str, Any], str]] = field(default_factory=list)
+    # case id -> (event to void, or None; step kind; date), in the order to write
+    steps: dict[int, list[tuple[int | None, str, dt.date]]] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
     changes: list[RowChange] = field(default_factory=list)
     unchanged: int = 0
 
@@ -140,7 +166,9 @@ def _extended(conn: sqlite3.Connection) -> set[tuple[int, str]]:
     }
 
 
-def plan_cases(s: Session, table: CsvTable, header: HeaderMap, now: str) -> tuple[CasePlan, Problems]:
+def plan_cases(
+    s: Session, table: CsvTable, header: HeaderMap, now: str, accept_changes: bool = False
+) -> tuple[CasePlan, Problems]:
     conn = s.db.conn
     existing = {r["case_no"]: r for r in conn.execute("SELECT * FROM cases")}
     codes = [r[0] for r in conn.execute("SELECT code FROM surveyors")]
@@ -159,7 +187,7 @@ def plan_cases(s: Session, table: CsvTable, header: HeaderMap, now: str) -> tupl
         if old is None:
             _plan_new_case(plan, problems, item, header, s, now)
         else:
-            _plan_case_update(plan, problems, item, old, header, extended, calendar)
+            _plan_case_update(plan, problems, item, old, header, extended, calendar, s, accept_changes)
     return plan, problems
 
 
@@ -207,33 +235,54 @@ def _plan_case_update(
     header: HeaderMap,
     extended: set[tuple[int, str]],
     calendar: Any,
+    s: Session,
+    accept_changes: bool,
 ) -> None:
+    """A row for a case already recorded. An empty step cell is "not in this file" (the
+    recorded step stays); a new date becomes a step event; a date that differs from the
+    recorded one is a conflict, corrected (void + new event) only with accept_changes."""
     line, values = item.line, item.values
     purged = bool(old["personal_purged_on"])
     changed: dict[str, Any] = {}
+    step_dates: dict[str, dt.date] = {}
     for column, value in values.items():
         if purged and column in PERSONAL_FIELDS:
             continue  # personal data already purged under the retention rule stays purged
         stored = _iso(value)
-        if stored != old[column]:
+        if column in STEP_COLUMNS:
+            if value is not None and stored != old[column]:
+                step_dates[column] = value
+        elif stored != old[column]:
             changed[column] = stored
-    if not changed:
+    if not changed and not step_dates:
         plan.unchanged += 1
         return
     dates = {f: dt.date.fromisoformat(old[f]) if old[f] else None for f in DATE_FIELDS}
-    dates.update((f, values[f]) for f in DATE_FIELDS if f in values)
-    date_problems = check_dates(dates)
+    dates.update((f, values[f]) for f in DATE_FIELDS if values.get(f) is not None)
+    date_problems = order_problems(dates, (("received_on", "dispatched_on"),), COLUMN_LABELS)
     if date_problems:
         problems.extend(_date_problems(line, header, date_problems))
     if date_problems or not item.ok:
         return
+    label_of = {c: header.labels.get(c, COLUMN_LABELS[c]) for c in step_dates}
+    conflicts = [
+        Conflict(line, label_of[c], old[c], d.isoformat())
+        for c, d in step_dates.items()
+        if old[c] is not None
+    ]
+    plan.conflicts.extend(conflicts)
+    if conflicts and not accept_changes:
+        return
+    if step_dates:
+        steps = plan_steps(s, old, step_dates, line, header, problems)
+        if steps is None:
+            return
+        plan.steps[old["id"]] = steps
     notes = [_change_note(c, old[c], v) for c, v in changed.items() if c != "is_home"]
+    notes += [step_note(c, old[c], v) for c, v in step_dates.items()]
     cols = dict(changed)
-    status = derive_status(dates)
-    if status != old["status"]:
-        cols["status"] = status
     for rule in case_rules():
-        if rule.base not in changed:
+        if rule.base not in changed and rule.base not in step_dates:
             continue
         column = rule.due_column
         if (old["id"], rule.id) in extended:
@@ -250,7 +299,7 @@ def _plan_case_update(
             notes.append(f"期限「{rule.label}」を再計算: {old[column] or 'なし'} から {due or 'なし'}")
     note = "取込で更新: " + "、".join(notes)
     plan.updates.append((old["id"], old["version"], cols, note))
-    labels = tuple(COLUMN_LABELS[c] for c in changed if c != "is_home")
+    labels = tuple(COLUMN_LABELS[c] for c in (*changed, *step_dates) if c != "is_home")
     plan.changes.append(RowChange(old["case_no"], "update", labels or (COLUMN_LABELS["is_home"],)))
 
 
@@ -258,11 +307,7 @@ def _change_note(column: str, old: Any, new: Any) -> str:
     label = COLUMN_LABELS[column]
     if column in PERSONAL_FIELDS:
         return label
-    return f"{label} {_shown(old)} から {_shown(new)}"
-
-
-def _shown(value: Any) -> str:
-    return "なし" if value is None or value == "" else str(value)
+    return f"{label} {shown(old)} から {shown(new)}"
 
 
 def write_cases(s: Session, plan: CasePlan, now: str) -> None:
@@ -270,12 +315,15 @@ def write_cases(s: Session, plan: CasePlan, now: str) -> None:
     events: list[tuple[Any, ...]] = []
     if plan.inserts:
         before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM cases").fetchone()[0]
-        insert_cases(s.db, plan.inserts)
+        insert_cases(s.db, plan.inserts, who=s.who, source="import")
         events.extend(
             (case_id, IMPORT_EVENT, None, now, s.who, "取込")
             for (case_id,) in conn.execute("SELECT id FROM cases WHERE id > ? ORDER BY id", (before,))
         )
     for columns, group in _group_updates(plan.updates).items():
+        if not columns:  # only steps changed: the events and derive write them
+            events.extend((case_id, IMPORT_EVENT, None, now, s.who, note) for case_id, _, _, note in group)
+            continue
         sets = ", ".join(f"{c} = ?" for c in columns)
         cur = conn.executemany(
             f"UPDATE cases SET {sets}, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
@@ -284,10 +332,8 @@ def write_cases(s: Session, plan: CasePlan, now: str) -> None:
         if cur.rowcount != len(group):
             raise ImportFailed("取り込みの途中で他の人が依頼を更新しました。もう一度取り込んでください")
         events.extend((case_id, IMPORT_EVENT, None, now, s.who, note) for case_id, _, _, note in group)
-    conn.executemany(
-        "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note) VALUES (?, ?, ?, ?, ?, ?)",
-        events,
-    )
+    write_steps(s, plan.steps, now)
+    append_many(s.db, (NewEvent(c, kind, on, at, who, note) for c, kind, on, at, who, note in events))
 
 
 def _group_updates(
@@ -382,6 +428,7 @@ def import_file(
     dry_run: bool = False,
     limits: CsvLimits = LIMITS,
     progress: Progress | None = None,
+    accept_changes: bool = False,
 ) -> ImportSummary:
     """Import a cases or surveyors CSV file: all rows or none. dry_run writes nothing
     (and still needs the import permission: it reads the whole file and reports on it).
@@ -412,11 +459,17 @@ def import_file(
         # (store.tx.write: it waits while another process writes) from the first row read
         with read(s.db) if dry_run else write(s.db):
             try:
-                plan, problems = plan_fn(s, table, header, now)  # type: ignore[operator]
+                if kind == "cases":
+                    plan, problems = plan_cases(s, table, header, now, accept_changes)
+                else:
+                    plan, problems = plan_fn(s, table, header, now)  # type: ignore[operator]
             except CsvFileError as exc:  # found while the rows were read: nothing is written
                 raise ImportFailed(str(exc)) from None
             if problems:
                 raise ImportFailed(failure_message(path.name, problems), tuple(problems))
+            conflicts = getattr(plan, "conflicts", [])
+            if conflicts and not accept_changes:
+                raise ImportConflicts(path.name, conflicts)
             if not dry_run:
                 if progress is not None:
                     progress("write", 0, 0)

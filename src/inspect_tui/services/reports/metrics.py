@@ -29,6 +29,7 @@ from functools import cache
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.metrics import Period, inspection_rate, percent
 from inspect_tui.store import report_queries as q
+from inspect_tui.store.events import corrections
 from inspect_tui.store.inspections import submission_counts_by_month
 
 Components = dict[str, int]
@@ -174,18 +175,28 @@ register_metric(
         ),
     )
 )
-# A form corrected after submission: a post-submission check (照会・返戻・再調査 from the
-# office) recorded by the review feature; one per form, however many findings it had.
-register_metric(
-    Metric(
-        "corrections",
-        "提出後の修正",
-        "件",
-        _dated_counter(
-            "review_checks", "AND kind = 'post' AND state = 'done' AND blind_of IS NULL", city_column=None
-        ),
-    )
-)
+
+
+def _corrections_counter(conn, start, end, as_of):
+    """{month: {n, excluded, excluded_city}} of corrections after submission
+    (store.events.corrections); city-caused ones (--cause city) are excluded."""
+    cutoff = min(end, as_of)
+    if cutoff < start:
+        return {}
+    out: dict[str, Components] = {}
+    for c in corrections(conn, start, cutoff):
+        m = out.setdefault(c.on_date[:7], {"n": 0, "excluded": 0, "excluded_city": 0})
+        if c.city:
+            m["excluded"] += 1
+            m["excluded_city"] += 1
+        else:
+            m["n"] += 1
+    return out
+
+
+# A form corrected after submission: the case events 照会, 返戻, 受理取消 and 再調査 after a
+# submission, and the review feature's post-submission checks of forms without one.
+register_metric(Metric("corrections", "提出後の修正", "件", _corrections_counter))
 
 
 # Inspection before submission (001 §4(5)): the submissions recorded in the app, by how
@@ -208,6 +219,7 @@ register_metric(
         "submitted_unchecked", "点検なしで提出", "件", _inspection_counter, lambda c: c.get("unchecked", 0)
     )
 )
+
 # Not recorded anywhere yet: known by name, reported as 未集計.
 register_metric(Metric("phone_complaints", "電話対応の苦情", "件", None))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inspect_tui.core.steps import STATUS_LABELS
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
@@ -61,14 +62,14 @@ class PurgeResult:
         m = self.retention_months
         if self.dry_run:
             if not self.due:
-                return f"保存期間（受理・中止・返却から {m} か月）を過ぎた個人情報はありません"
+                return f"保存期間（最後の提出から {m} か月）を過ぎた個人情報はありません"
             head = (
                 f"消去の対象: {len(self.due)} 件"
-                f"（受理・中止・返却から {m} か月を過ぎたもの。まだ消していません）"
+                f"（最後の提出、提出前の中止・返却はその日から {m} か月を過ぎたもの。まだ消していません）"
             )
             return "\n".join([head, *self._cases(limit)])
         if self.state == NOTHING:
-            return f"保存期間（受理・中止・返却から {m} か月）を過ぎた個人情報はありません"
+            return f"保存期間（最後の提出から {m} か月）を過ぎた個人情報はありません"
         if self.state == FINISHED:
             return (
                 "前回消去した個人情報の古い内容をファイルに書き戻し、WAL を空にしました"
@@ -115,7 +116,10 @@ class PurgeResult:
     def _cases(self, limit: int) -> list[str]:
         if limit <= 0:
             return []
-        lines = [f"  {c.case_no}  {c.status} {c.closed_on}" for c in self.due[:limit]]
+        lines = [
+            f"  {c.case_no}  {STATUS_LABELS.get(c.status, c.status)} {c.closed_on} から"
+            for c in self.due[:limit]
+        ]
         if len(self.due) > limit:
             lines.append(f"  …ほか {len(self.due) - limit} 件")
         return lines
