@@ -305,3 +305,15 @@ def make_monitor(session: Session) -> None:
     """Make 'tester' a monitor (another login stays manager): how the CLI runs as a monitor."""
     with session.db.conn:
         session.db.conn.execute("UPDATE users SET role = 'monitor' WHERE login = 'tester'")
+
+
+def step(session: Session, case_no: str, kind: str, on: dt.date | None = None, note: str = "", **kw) -> str:
+    """``record_step`` as the office works: a submission or resubmission goes out after a
+    finished inspection by someone other than its author (001 §4(5)), so one is recorded
+    first, as the session's login."""
+    from inspect_tui.services.cases.inspection import record_inspection
+    from inspect_tui.services.cases.steps import record_step
+
+    if kind in ("submit", "resubmit"):
+        record_inspection(session, case_no, "ok")
+    return record_step(session, case_no, kind, on, note, **kw)

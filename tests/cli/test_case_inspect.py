@@ -50,12 +50,12 @@ def test_inspect_then_submit(run, world):
     )
     assert (code, err) == (0, "") and "点検を記録しました（指摘あり、指摘 1 件）" in out
     code, out, err = run("tester", "case", "step", FORM, "submit", "--on", "2027-06-10")
-    assert code == 0 and "状態: submitted" in out, err
+    assert code == 0 and "状態: 提出済" in out, err
 
 
 def test_submit_without_inspection_is_refused_with_who_may_inspect(run, world):
     code, out, err = run("tester", "case", "step", FORM, "submit", "--on", "2027-06-10")
-    assert code == 2 and out == "" and "Traceback" not in err
+    assert code == 1 and out == "" and "Traceback" not in err
     assert "点検が終わっていない" in err and "点検できる人: chief2、tester、boss" in err
     assert _count(world, "submission_checks") == 0
 

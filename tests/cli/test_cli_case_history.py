@@ -10,7 +10,7 @@ import pytest
 
 @pytest.fixture
 def one_case(session):
-    from trust.conftest import add_case
+    from builders import add_case
 
     add_case(session, "C-1")  # received 2027-06-08; today is 2027-06-15
     return session
@@ -41,6 +41,8 @@ def test_every_step_of_the_issue_is_recordable_and_shown_in_history(one_case, db
         ("accept", "2027-06-15"),
         ("resurvey", "2027-06-15"),
     ):
+        if step in ("submit", "resubmit"):  # each form goes out inspected (001 §4(5))
+            assert cli("case", "inspect", "C-1", "--result", "ok")[0] == 0
         code, out, err = cli("case", "step", "C-1", step, "--on", on, "--cause", "office")
         assert code == 0, (step, err)
     code, out, err = cli("case", "history", "C-1", "--format", "json")

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
+from builders import step
 from inspect_tui.core.metrics import parse_month
 from inspect_tui.services.cases.history import case_history
-from inspect_tui.services.cases.steps import StepError, record_step, void_event
+from inspect_tui.services.cases.steps import StepError, void_event
 from inspect_tui.services.reports.monthly import build_monthly
 from inspect_tui.store.cases import case_row, get_case, insert_cases
 from inspect_tui.store.events import drift
@@ -41,13 +42,13 @@ def _add(s, case_no="C-0001", received=SEPT_1, **fields):
 
 def _accepted_in_september(s, case_no="C-0001"):
     _add(s, case_no)
-    for step, on in (
+    for kind, on in (
         ("contact", D(2027, 9, 2)),
         ("visit", D(2027, 9, 6)),
         ("submit", D(2027, 9, 10)),
         ("accept", D(2027, 9, 15)),
     ):
-        record_step(s, case_no, step, on)
+        step(s, case_no, kind, on)
 
 
 def test_septembers_figures_stand_after_an_october_resurvey(october):
@@ -56,7 +57,7 @@ def test_septembers_figures_stand_after_an_october_resurvey(october):
     september = parse_month("2027-09")
     before = build_monthly(s, september, D(2027, 10, 20)).to_json()
     assert before["counts"]["accepted"] == 1 and before["deadlines"]["target20"]["on_time"] == 1
-    record_step(s, "C-0001", "resurvey", D(2027, 10, 5), "特記事項の聴取漏れ", cause="surveyor")
+    step(s, "C-0001", "resurvey", D(2027, 10, 5), "特記事項の聴取漏れ", cause="surveyor")
     after = build_monthly(s, september, D(2027, 10, 20)).to_json()
     assert after == before  # accepted 1 / on time 1, as it was
     row = get_case(s.db, "C-0001")
@@ -67,9 +68,9 @@ def test_septembers_figures_stand_after_an_october_resurvey(october):
     )
     assert row["cycles"] == 2 and row["phase"] == "resurvey"
     # the re-survey cycle runs: visit, submit, accept; the first acceptance stays the billed one
-    record_step(s, "C-0001", "visit", D(2027, 10, 8))
-    record_step(s, "C-0001", "submit", D(2027, 10, 12))
-    assert record_step(s, "C-0001", "accept", D(2027, 10, 14)) == "accepted"
+    step(s, "C-0001", "visit", D(2027, 10, 8))
+    step(s, "C-0001", "submit", D(2027, 10, 12))
+    assert step(s, "C-0001", "accept", D(2027, 10, 14)) == "accepted"
     assert build_monthly(s, september, D(2027, 10, 20)).to_json() == before
     assert get_case(s.db, "C-0001")["accepted_on"] == "2027-09-15"
     assert drift(s.db) == []
@@ -77,16 +78,16 @@ def test_septembers_figures_stand_after_an_october_resurvey(october):
 
 def test_submit_after_a_resurvey_says_a_visit_is_needed_not_that_a_date_is_missing(october):
     _accepted_in_september(october)
-    record_step(october, "C-0001", "resurvey", D(2027, 10, 5))
+    step(october, "C-0001", "resurvey", D(2027, 10, 5))
     with pytest.raises(StepError, match="訪問がないのに提出はできません"):
-        record_step(october, "C-0001", "submit", D(2027, 10, 6))
+        step(october, "C-0001", "submit", D(2027, 10, 6))
 
 
 def test_a_future_dated_visit_is_refused_and_changes_nothing(session):
     _add(session, received=D(2027, 6, 1), urgent=1)
     before = get_case(session.db, "C-0001")
     with pytest.raises(StepError, match=r"訪問日 2027-07-01 は今日（日本時間 2027-06-15）より後です"):
-        record_step(session, "C-0001", "visit", D(2027, 7, 1))
+        step(session, "C-0001", "visit", D(2027, 7, 1))
     assert tuple(get_case(session.db, "C-0001")) == tuple(before)
     from inspect_tui.services.today.dashboard import build_dashboard
 
@@ -96,7 +97,7 @@ def test_a_future_dated_visit_is_refused_and_changes_nothing(session):
 def test_query_return_for_fix_and_accept_cancel_are_recordable(october):
     s = october
     _add(s)
-    for step, on in (
+    for kind, on in (
         ("visit", D(2027, 9, 6)),
         ("submit", D(2027, 9, 10)),
         ("query", D(2027, 9, 13)),
@@ -107,9 +108,9 @@ def test_query_return_for_fix_and_accept_cancel_are_recordable(october):
         ("accept-cancel", D(2027, 9, 24)),
         ("resubmit", D(2027, 10, 1)),
     ):
-        record_step(s, "C-0001", step, on)
+        step(s, "C-0001", kind, on)
     assert get_case(s.db, "C-0001")["accepted_on"] is None
-    assert record_step(s, "C-0001", "accept", D(2027, 10, 4)) == "accepted"
+    assert step(s, "C-0001", "accept", D(2027, 10, 4)) == "accepted"
     row = get_case(s.db, "C-0001")
     assert (row["accepted_on"], row["last_submitted_on"]) == ("2027-10-04", "2027-10-01")
 
@@ -117,8 +118,8 @@ def test_query_return_for_fix_and_accept_cancel_are_recordable(october):
 def test_a_void_is_a_new_event_and_history_marks_the_voided_one(october):
     s = october
     _add(s)
-    record_step(s, "C-0001", "contact", D(2027, 9, 2))
-    record_step(s, "C-0001", "visit", D(2027, 9, 7))
+    step(s, "C-0001", "contact", D(2027, 9, 2))
+    step(s, "C-0001", "visit", D(2027, 9, 7))
     h = case_history(s, "C-0001")
     visit = next(r for r in h.rows if r.kind == "visit")
     assert void_event(s, "C-0001", visit.id, "別の依頼の訪問日を入れた") == "contacted"
@@ -136,8 +137,8 @@ def test_a_void_is_a_new_event_and_history_marks_the_voided_one(october):
     assert "［取消済" in h.text()
     with pytest.raises(StepError, match="取り消し済みです"):
         void_event(s, "C-0001", visit.id, "もう一度")
-    record_step(s, "C-0001", "visit", D(2027, 9, 8))
-    record_step(s, "C-0001", "submit", D(2027, 9, 10))
+    step(s, "C-0001", "visit", D(2027, 9, 8))
+    step(s, "C-0001", "submit", D(2027, 9, 10))
     second_visit = case_history(s, "C-0001").rows[-2]
     with pytest.raises(
         StepError, match=r"を取り消すと、あとの記録 \d+（提出 2027-09-10）が規則に合わなくなります"
@@ -155,10 +156,10 @@ def test_the_corrections_sla_counts_resurveys_and_leaves_out_city_caused_ones(oc
     for n, cause in ((1, "surveyor"), (2, "office"), (3, None), (4, "city")):
         _accepted_in_september(s, f"C-{n}")
         s.db.conn.execute("UPDATE cases SET surveyor = 'S1' WHERE case_no = ?", (f"C-{n}",))
-        record_step(s, f"C-{n}", "resurvey", D(2027, 10, 5), cause=cause)
+        step(s, f"C-{n}", "resurvey", D(2027, 10, 5), cause=cause)
     _add(s, "C-5")
-    record_step(s, "C-5", "visit", D(2027, 9, 6))
-    record_step(s, "C-5", "resurvey", D(2027, 9, 8))  # before any submission: not a correction
+    step(s, "C-5", "visit", D(2027, 9, 6))
+    step(s, "C-5", "resurvey", D(2027, 9, 8))  # before any submission: not a correction
     october_ = parse_period("2027-10")
     sla = build_sla(s, october_, D(2027, 10, 20))
     got = next(x for x in sla.results if x.indicator.id == "corrections")

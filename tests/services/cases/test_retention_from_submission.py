@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inspect_tui.services.cases.steps import record_step
+from builders import step
 from inspect_tui.services.trust.retention import purge
 from inspect_tui.store.cases import case_row, insert_cases
 
@@ -33,13 +33,13 @@ def test_purge_preview_counts_from_the_last_submission(session):
     _case(s, "ACCEPTED", visited_on=D(2027, 3, 1), submitted_on=D(2027, 3, 12), accepted_on=D(2027, 3, 20))
     # submitted 3/1, returned for fixing and resubmitted 4/1: the last submission counts (7/1)
     _case(s, "RESUBMITTED", visited_on=D(2027, 2, 20), submitted_on=D(2027, 3, 1))
-    record_step(s, "RESUBMITTED", "return-for-fix", D(2027, 3, 5))
-    record_step(s, "RESUBMITTED", "resubmit", D(2027, 4, 1))
+    step(s, "RESUBMITTED", "return-for-fix", D(2027, 3, 5))
+    step(s, "RESUBMITTED", "resubmit", D(2027, 4, 1))
     # cancelled before any submission: from the cancellation
     _case(s, "CANCELLED", cancelled_on=D(2027, 3, 14))
     # re-surveyed after a submission and not yet resubmitted: work goes on, nothing purged
     _case(s, "RESURVEYED", visited_on=D(2027, 2, 20), submitted_on=D(2027, 3, 1))
-    record_step(s, "RESURVEYED", "resurvey", D(2027, 6, 1))
+    step(s, "RESURVEYED", "resurvey", D(2027, 6, 1))
     preview = purge(s, dry_run=True)
     assert [c.case_no for c in preview.due] == ["NEVER-ACCEPTED", "ACCEPTED", "CANCELLED"]
     text = preview.describe()

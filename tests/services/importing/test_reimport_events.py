@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_import import FIXTURES, PERSONAL_VALUES, case, events, snapshot, write_csv
 
 from inspect_tui.services.cases.steps import record_step
 from inspect_tui.services.importing.importer import ImportConflicts, ImportFailed, import_file
 from inspect_tui.store.events import drift
+
+from .test_importer import FIXTURES, PERSONAL_VALUES, case, events, snapshot, write_csv
 
 TEXT = (FIXTURES / "cases_en.csv").read_text(encoding="utf-8")
 
