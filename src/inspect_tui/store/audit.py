@@ -13,7 +13,6 @@ UTF-8, no spaces). The first row's previous hash is 64 zeros.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
+from inspect_tui.store.chain_functions import GENESIS, row_hash
 from inspect_tui.store.connection import Database, rollback
 
-GENESIS = "0" * 64
 
 
 class AuditError(Exception):
@@ -83,25 +82,6 @@ def _to_json(values: Mapping[str, Any] | None) -> str | None:
     if values is None:
         return None
     return json.dumps(redact_values(values), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def row_hash(
-    prev_hash: str,
-    row_id: int,
-    at: str,
-    who: str,
-    action: str,
-    entity: str,
-    key: str,
-    before_json: str | None,
-    after_json: str | None,
-) -> str:
-    canonical = json.dumps(
-        [row_id, at, who, action, entity, key, before_json, after_json],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
 def _now() -> str:
@@ -173,6 +153,7 @@ def _append_rows(
         conn.executemany(_INSERT, rows)
         if rows:
             _set_head(conn, prev_id, prev_hash)
+            _seal(conn, prev_id)
     except BaseException:
         if own:
             rollback(conn)
@@ -203,6 +184,21 @@ def _set_head(conn: sqlite3.Connection, last_id: int, h: str) -> None:
         " ON CONFLICT(one) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash",
         (last_id, h),
     )
+
+
+def _seal(conn: sqlite3.Connection, last_id: int) -> None:
+    """Note the newest audit row's id in audit_seal, a chained table: its history row becomes
+    the chain's newest, so deleting the newest rows and moving the head back shows in verify."""
+    conn.execute(
+        "INSERT INTO audit_seal (one, last_id) VALUES (1, ?)"
+        " ON CONFLICT(one) DO UPDATE SET last_id = excluded.last_id",
+        (last_id,),
+    )
+
+
+def current_head(conn: sqlite3.Connection) -> tuple[int, str]:
+    """(how many rows the chain has, the newest row's hash): the witness to keep elsewhere."""
+    return _head(conn)
 
 
 # --------------------------------------------------------------------------- reading
@@ -244,9 +240,13 @@ def query_audit(
     limit: int = 100,
     offset: int = 0,
     newest_first: bool = True,
+    history: bool = False,
 ) -> list[AuditRow]:
-    """Audit rows matching the filters (``since``: ISO date or timestamp, inclusive)."""
+    """Audit rows matching the filters (``since``: ISO date or timestamp, inclusive); the
+    rows the history triggers wrote (``row.*``) only with ``history`` or a table's ``entity``."""
     clauses, params = [], []
+    if not history and not entity:
+        clauses.append("action NOT LIKE 'row.%'")
     for col, val in (("who", who), ("entity", entity), ("key", key), ("action", action)):
         if val:
             clauses.append(f"{col} = ?")

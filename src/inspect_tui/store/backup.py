@@ -291,6 +291,7 @@ def restore_into(db: Database, source: Path) -> None:
 
 def open_for_restore(path: Path) -> Database:
     """The database to restore into, without migrating it (it may be broken)."""
+    from inspect_tui.store.chain_functions import register as register_chain_functions
     from inspect_tui.store.connection import BUSY_TIMEOUT_MS
 
     if path.is_dir():
@@ -301,4 +302,5 @@ def open_for_restore(path: Path) -> Database:
         _private_file(path)
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.row_factory = sqlite3.Row
+    register_chain_functions(conn)
     return Database(path, conn)

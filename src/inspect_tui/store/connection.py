@@ -7,6 +7,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from inspect_tui.store.chain_functions import register as register_chain_functions
+
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -114,6 +116,7 @@ def connect(path: Path, readonly: bool) -> sqlite3.Connection:
         uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    register_chain_functions(conn)
     return conn
 
 
