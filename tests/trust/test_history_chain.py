@@ -49,7 +49,9 @@ def filled(session):
     record_step(session, "C-0001", "contact", D(2027, 6, 9))
     save_user(session, "bob", "monitor")
     with session.db.conn:
-        session.db.conn.execute("INSERT INTO billing_months (month, closed_at, who) VALUES ('2027-05', 'x', 'tester')")
+        session.db.conn.execute(
+            "INSERT INTO billing_months (month, closed_at, who) VALUES ('2027-05', 'x', 'tester')"
+        )
         session.db.conn.execute(
             "INSERT INTO billed_cases (case_id, month, is_home) SELECT id, '2027-05', 1 FROM cases"
         )
@@ -74,14 +76,23 @@ def test_every_app_write_leaves_a_chained_row_with_the_full_row(filled, cli):
     who = conn.execute("SELECT who FROM audit_log WHERE entity = 'cases' ORDER BY id DESC").fetchone()[0]
     assert who == "tester"  # the login the permission was checked for
     assert {r[0] for r in conn.execute("SELECT DISTINCT entity FROM audit_log")} >= {
-        "cases", "case_events", "surveyors", "users", "billing_months", "billed_cases", "case",
+        "cases",
+        "case_events",
+        "surveyors",
+        "users",
+        "billing_months",
+        "billed_cases",
+        "case",
     }
     code, out, err = verify(cli)
     assert code == 0 and "問題はありません" in out, err
 
 
 def test_a_case_changed_behind_the_apps_back_is_named_without_its_values(filled, cli, db_path):
-    attack(db_path, f"UPDATE cases SET applicant_name = 'すり替え 太郎', ward = '須磨区' WHERE case_no = 'C-0001'")
+    attack(
+        db_path,
+        f"UPDATE cases SET applicant_name = 'すり替え 太郎', ward = '須磨区' WHERE case_no = 'C-0001'",
+    )
     code, out, err = verify(cli)
     case_id = filled.db.conn.execute("SELECT id FROM cases").fetchone()[0]
     assert code == 1
@@ -263,5 +274,44 @@ def test_a_bad_witness_is_refused_plainly(filled, cli, bad):
 def test_the_chain_covers_every_listed_table(session):
     conn = session.db.conn
     for table in CHAINED_TABLES:
-        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = ? AND type = 'trigger'", (table,))}
-        assert {f"{TRIGGER_PREFIX}{table}_{op}" for op in ("insert", "update", "rekey", "delete")} <= names, table
+        names = {
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE tbl_name = ? AND type = 'trigger'", (table,)
+            )
+        }
+        assert {f"{TRIGGER_PREFIX}{table}_{op}" for op in ("insert", "update", "rekey", "delete")} <= names, (
+            table
+        )
+
+
+def test_a_purge_verifies_and_leaves_no_personal_value_in_the_file(session, cli, db_path):
+    """Retention is a legitimate write: the chain still verifies, the log held the name only
+    as a salted hash, and the salt went with the name (no guess can be tested against it)."""
+    from inspect_tui.store.bytescan import find_values
+
+    add_case(
+        session,
+        "C-OLD",
+        received_on=D(2027, 2, 25),
+        dispatched_on=D(2027, 2, 25),
+        contacted_on=D(2027, 2, 26),
+        visited_on=D(2027, 3, 1),
+        submitted_on=D(2027, 3, 5),
+        applicant_name="消去 五郎",
+        insured_no="9900000077",
+    )
+    record_step(session, "C-OLD", "accept", D(2027, 3, 15))  # one more history row with the hashes
+    conn = session.db.conn
+    case_id = conn.execute("SELECT id FROM cases WHERE case_no = 'C-OLD'").fetchone()[0]
+    assert conn.execute("SELECT count(*) FROM audit_salt WHERE key = ?", (str(case_id),)).fetchone()[0] == 1
+    code, out, err = cli("purge")
+    assert code == 0 and "消去しました: 1 件" in out, err
+    code, out, err = cli("audit", "verify")
+    assert code == 0, err
+    assert conn.execute("SELECT count(*) FROM audit_salt WHERE key = ?", (str(case_id),)).fetchone()[0] == 0
+    session.close()
+    found = find_values(
+        [db_path, db_path.with_name(db_path.name + "-wal")], ["消去 五郎".encode(), b"9900000077"]
+    )
+    assert not found

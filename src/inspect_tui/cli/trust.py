@@ -132,7 +132,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
                 _write(json_text({"audit_head": h.to_json()}))
             else:
-                _out(f"{h.hash}\n監査記録 {h.count} 件目のハッシュ（報告書の末尾とバックアップの .head にも残ります）")
+                _out(
+                    f"{h.hash}\n監査記録 {h.count} 件目のハッシュ（報告書の末尾とバックアップの .head にも残ります）"
+                )
             return EXIT_OK
         if args.action == "verify":
             report = verify(s, witness)
@@ -188,7 +190,9 @@ def _witness(text: str | None) -> str | None:
             if found is None:
                 raise UserError(f"--witness: {path} にハッシュ（16 進 64 桁）がありません")
     if found is None:
-        raise UserError("--witness: ハッシュ（16 進 64 桁）か、それを書いたファイル（バックアップの .head）を指定してください")
+        raise UserError(
+            "--witness: ハッシュ（16 進 64 桁）か、それを書いたファイル（バックアップの .head）を指定してください"
+        )
     return found
 
 
@@ -213,6 +217,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         except BackupError as exc:
             raise UserError(str(exc), EXIT_FAIL) from None
     msg = f"バックアップしました: {result.path}（{result.size:,} バイト、整合性検査 ok）"
+    msg += f"\n監査記録の先頭ハッシュ {result.head} を {result.path.name}.head に控えました"
     if result.removed:
         msg += f"\n古いバックアップを {len(result.removed)} 件消しました（最新 {args.keep} 件を保存）"
     _out(msg)

@@ -39,4 +39,6 @@ def render(doc: Doc) -> str:
         from inspect_tui.render.text import sign_line
 
         out += ["", "---", "", sign_line(doc)]
+    if doc.witness:
+        out += ["", f"<small>{doc.witness}</small>"]
     return "\n".join(out) + "\n"

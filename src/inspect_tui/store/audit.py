@@ -24,7 +24,6 @@ from inspect_tui.store.chain_functions import GENESIS, row_hash
 from inspect_tui.store.connection import Database, rollback
 
 
-
 class AuditError(Exception):
     """The audit trail could not be written or read; the message says why."""
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from inspect_tui.core.document import AuditHead
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import require
@@ -103,15 +104,7 @@ def verify(s: Session, witness: str | None = None) -> Verdict:
     return verify_all(s.db, witness)
 
 
-@dataclass(frozen=True)
-class Head:
-    """The chain's head: the witness a report or a backup keeps outside the database."""
-
-    count: int
-    hash: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"hash": self.hash, "count": self.count}
+Head = AuditHead  # the chain's head: the witness a report or a backup keeps outside the database
 
 
 def head(s: Session) -> Head:
