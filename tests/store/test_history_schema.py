@@ -50,7 +50,8 @@ def _old_file(path):
                 conn.execute(statement)
     conn.execute("PRAGMA user_version = 7")
     conn.execute(
-        "INSERT INTO surveyors (code, name, qualification, wards) VALUES ('S1', '調査 一郎', 'care_manager', '長田区')"
+        "INSERT INTO surveyors (code, name, qualification, wards)"
+        " VALUES ('S1', '調査 一郎', 'care_manager', '長田区')"
     )
     conn.execute(
         "INSERT INTO cases (case_no, application, ward, received_on, status, applicant_name, insured_no)"
@@ -65,7 +66,8 @@ def _old_file(path):
             prev, i, "2027-06-01T09:00:00+09:00", "tester", "update", "setting", "theme", None, after
         )
         conn.execute(
-            "INSERT INTO audit_log (id, at, who, action, entity, key, before_json, after_json, prev_hash, hash)"
+            "INSERT INTO audit_log"
+            " (id, at, who, action, entity, key, before_json, after_json, prev_hash, hash)"
             " VALUES (?, '2027-06-01T09:00:00+09:00', 'tester', 'update', 'setting', 'theme', NULL, ?, ?, ?)",
             (i, after, prev, h),
         )

@@ -133,7 +133,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 _write(json_text({"audit_head": h.to_json()}))
             else:
                 _out(
-                    f"{h.hash}\n監査記録 {h.count} 件目のハッシュ（報告書の末尾とバックアップの .head にも残ります）"
+                    f"{h.hash}\n監査記録 {h.count} 件目のハッシュ"
+                    "（報告書の末尾とバックアップの .head にも残ります）"
                 )
             return EXIT_OK
         if args.action == "verify":
@@ -191,7 +192,8 @@ def _witness(text: str | None) -> str | None:
                 raise UserError(f"--witness: {path} にハッシュ（16 進 64 桁）がありません")
     if found is None:
         raise UserError(
-            "--witness: ハッシュ（16 進 64 桁）か、それを書いたファイル（バックアップの .head）を指定してください"
+            "--witness: ハッシュ（16 進 64 桁）か、"
+            "それを書いたファイル（バックアップの .head）を指定してください"
         )
     return found
 
@@ -307,7 +309,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     av.add_argument(
         "--witness",
         metavar="HASH",
-        help="以前に控えた先頭ハッシュ（報告書の末尾、バックアップの .head ファイルも可）がつながりにあるか確かめる",
+        help="以前に控えた先頭ハッシュ（報告書の末尾、バックアップの .head ファイルも可）"
+        "がつながりにあるか確かめる",
     )
     av.set_defaults(func=cmd_audit, action="verify")
     ah = a_sub.add_parser("head", parents=[common], help="いまの先頭ハッシュ（証拠として控える値）を表示")

@@ -256,7 +256,8 @@ def _write_head(path: Path, head: str, count: int) -> None:
     try:
         os.write(
             fd,
-            f"{head}\n監査記録 {count} 件目のハッシュ（inspect-tui audit verify --witness このファイル）\n".encode(),
+            f"{head}\n監査記録 {count} 件目のハッシュ"
+            "（inspect-tui audit verify --witness このファイル）\n".encode(),
         )
         os.fsync(fd)
     finally:

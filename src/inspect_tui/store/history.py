@@ -124,7 +124,8 @@ def _log_sql(t: TableShape, op: str, row: str, with_content: bool) -> str:
     content = content_sql(t, row) if with_content else "NULL"
     return (
         "INSERT INTO audit_log (id, at, who, action, entity, key, before_json, after_json, prev_hash, hash)"
-        f" SELECT n, t, w, a, {_lit(t.name)}, k, NULL, j, p, audit_hash(p, n, t, w, a, {_lit(t.name)}, k, NULL, j)"
+        f" SELECT n, t, w, a, {_lit(t.name)}, k, NULL, j, p,"
+        f" audit_hash(p, n, t, w, a, {_lit(t.name)}, k, NULL, j)"
         f" FROM (SELECT last_id + 1 AS n, {_NOW} AS t, audit_who() AS w, audit_op({_lit(op)}) AS a,"
         f" {key_sql(t, row)} AS k, {content} AS j, hash AS p FROM audit_head WHERE one = 1);\n"
         "UPDATE audit_head SET last_id = last_id + 1,"
