@@ -317,3 +317,33 @@ def test_a_purge_verifies_and_leaves_no_personal_value_in_the_file(session, cli,
         [db_path, db_path.with_name(db_path.name + "-wal")], ["消去 五郎".encode(), b"9900000077"]
     )
     assert not found
+
+
+def test_every_backup_keeps_the_head_beside_itself_and_it_is_a_witness(filled, cli, db_path):
+    from inspect_tui.services.trust.backup import backup_now
+    from inspect_tui.store.backup import head_path, list_backups, make_backup
+
+    code, out, err = cli("backup")
+    assert code == 0, err
+    [b] = list_backups(db_path)
+    kept = head_path(b)
+    assert kept.name == b.name + ".head" and oct(kept.stat().st_mode & 0o777) == "0o600"
+    assert kept.read_text(encoding="utf-8").splitlines()[0] == head(filled).hash
+    assert head(filled).hash in out
+    record_step(filled, "C-0001", "visit", D(2027, 6, 10))
+    code, out, err = verify(cli, "--witness", str(kept))
+    assert code == 0, err
+    for _ in range(3):  # rotated out with its backup
+        backup_now(filled, keep=1)
+    assert not kept.exists() and len(list(b.parent.glob("*.head"))) == 1
+    assert make_backup(filled.db, keep=1).head == head(filled).hash
+
+
+def test_every_report_carries_the_head_in_its_footer_and_json(filled, cli):
+    witness = head(filled).hash
+    code, out, err = cli("report", "monthly", "--month", "2027-06", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["audit_head"] == {"hash": witness, "count": head(filled).count}
+    for fmt in ("text", "md", "csv", "html"):
+        code, out, err = cli("report", "monthly", "--month", "2027-06", "--format", fmt)
+        assert code == 0 and f"監査記録の先頭ハッシュ（{head(filled).count} 件目）: {witness}" in out, fmt
