@@ -11,8 +11,6 @@ and ``audit verify`` then finds what the log does not know.
 - ``audit_hash(prev, id, at, who, action, entity, key, before, after)``: the row's hash.
 - ``audit_who()``: who is writing (the login the permission was checked for, or
   what the app is doing: a migration).
-- ``audit_op(op)``: ``row.<op>``, or ``row.baseline`` while a migration snapshots
-  the tables as the chain's starting point.
 - ``audit_hide(salt, value)``: a personal value as a salted hash (``h:`` + 32 hex),
   never the value: the log proves a name was not changed without holding it. The
   salt is per row (``audit_salt``) and is erased with the personal data on purge,
@@ -31,7 +29,6 @@ from contextvars import ContextVar
 GENESIS = "0" * 64
 
 _who: ContextVar[str | None] = ContextVar("inspect_tui_audit_who", default=None)
-_baseline: ContextVar[bool] = ContextVar("inspect_tui_audit_baseline", default=False)
 
 #: who the history rows name when no login was given (a migration, the app itself)
 NOBODY = "(app)"
@@ -67,22 +64,8 @@ def acting_as(who: str | None) -> Iterator[None]:
         _who.reset(token)
 
 
-@contextlib.contextmanager
-def baseline() -> Iterator[None]:
-    """Updates inside this block are recorded as the chain's starting point (migrations)."""
-    token = _baseline.set(True)
-    try:
-        yield
-    finally:
-        _baseline.reset(token)
-
-
 def _who_now() -> str:
     return _who.get() or NOBODY
-
-
-def _op(op: str) -> str:
-    return "row.baseline" if _baseline.get() and op == "update" else f"row.{op}"
 
 
 def hide(salt: bytes | None, value: object) -> str | None:
@@ -100,4 +83,3 @@ def register(conn: sqlite3.Connection) -> None:
     conn.create_function("audit_hash", 9, row_hash, deterministic=True)
     conn.create_function("audit_hide", 2, hide, deterministic=True)
     conn.create_function("audit_who", 0, _who_now)
-    conn.create_function("audit_op", 1, _op)

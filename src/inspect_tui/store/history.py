@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from inspect_tui.core.masking import PERSONAL_FIELDS
-from inspect_tui.store.chain_functions import baseline
 
 #: Every table whose rows are in the chain. A new table goes here (or in EXEMPT_TABLES, with
 #: the reason): tests/store/test_history_schema.py fails for a table in neither.
@@ -126,7 +125,7 @@ def _log_sql(t: TableShape, op: str, row: str, with_content: bool) -> str:
         "INSERT INTO audit_log (id, at, who, action, entity, key, before_json, after_json, prev_hash, hash)"
         f" SELECT n, t, w, a, {_lit(t.name)}, k, NULL, j, p,"
         f" audit_hash(p, n, t, w, a, {_lit(t.name)}, k, NULL, j)"
-        f" FROM (SELECT last_id + 1 AS n, {_NOW} AS t, audit_who() AS w, audit_op({_lit(op)}) AS a,"
+        f" FROM (SELECT last_id + 1 AS n, {_NOW} AS t, audit_who() AS w, {_lit('row.' + op)} AS a,"
         f" {key_sql(t, row)} AS k, {content} AS j, hash AS p FROM audit_head WHERE one = 1);\n"
         "UPDATE audit_head SET last_id = last_id + 1,"
         " hash = (SELECT l.hash FROM audit_log l WHERE l.id = audit_head.last_id + 1) WHERE one = 1;\n"
@@ -206,11 +205,43 @@ def install(conn: sqlite3.Connection) -> int:
             conn.execute(f"DROP TRIGGER IF EXISTS {_q(name)}")
         for sql in wanted.values():
             conn.execute(sql)
-        # every row once through the update trigger: its full content becomes the baseline
-        first = next((c for c in t.columns if c not in t.key), t.key[0])
-        with baseline():
-            snapshotted += conn.execute(f"UPDATE {_q(t.name)} SET {_q(first)} = {_q(first)}").rowcount
+        snapshotted += _baseline(conn, t)
     return snapshotted
+
+
+def _baseline(conn: sqlite3.Connection, t: TableShape) -> int:
+    """One ``row.baseline`` record per row of the table, chained from the head (the rows
+    are read, never updated: a table may refuse updates, as an append-only one does)."""
+    from inspect_tui.store.chain_functions import row_hash
+
+    if t.personal:
+        has = " OR ".join(f"x.{_q(c)} IS NOT NULL" for c in t.personal)
+        conn.execute(
+            f"INSERT OR IGNORE INTO audit_salt (tbl, key, salt) SELECT {_lit(t.name)}, {key_sql(t, 'x')},"
+            f" randomblob(16) FROM {_q(t.name)} x WHERE {has}"
+        )
+    last_id, prev = conn.execute("SELECT last_id, hash FROM audit_head WHERE one = 1").fetchone()
+    at = conn.execute(f"SELECT {_NOW}").fetchone()[0]
+    who = conn.execute("SELECT audit_who()").fetchone()[0]
+    action = "row.baseline"
+    cur = conn.execute(f"SELECT {key_sql(t, 'x')}, {content_sql(t, 'x')} FROM {_q(t.name)} x")
+    n = 0
+    while batch := cur.fetchmany(5000):
+        rows = []
+        for key, content in batch:
+            last_id += 1
+            h = row_hash(prev, last_id, at, who, action, t.name, key, None, content)
+            rows.append((last_id, at, who, action, t.name, key, content, prev, h))
+            prev = h
+        conn.executemany(
+            "INSERT INTO audit_log"
+            " (id, at, who, action, entity, key, before_json, after_json, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+            rows,
+        )
+        n += len(rows)
+    conn.execute("UPDATE audit_head SET last_id = ?, hash = ? WHERE one = 1", (last_id, prev))
+    return n
 
 
 def forget_salt(conn: sqlite3.Connection, table: str, key: str) -> None:
