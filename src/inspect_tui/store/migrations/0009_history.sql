@@ -19,7 +19,7 @@ CREATE TABLE audit_salt (
     key  TEXT NOT NULL,
     salt BLOB NOT NULL,
     PRIMARY KEY (tbl, key)
-) WITHOUT ROWID;
+);
 
 -- The id of the app's newest audit row, itself a chained row: removing the newest
 -- audit rows and moving the head back leaves this row disagreeing with the log.
