@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -290,40 +290,31 @@ class ChainReport:
         return not self.problems
 
 
-def _iter_rows(conn: sqlite3.Connection) -> Iterator[sqlite3.Row]:
-    yield from conn.execute("SELECT * FROM audit_log ORDER BY id")
+_CHAIN_COLUMNS = "id, prev_hash, at, who, action, entity, key, before_json, after_json, hash"
 
 
 def verify_chain(db: Database) -> ChainReport:
     """Recompute every row's hash; report rows altered, removed or out of order."""
     problems: list[ChainProblem] = []
     prev_id, prev_hash, n = 0, GENESIS, 0
-    for r in _iter_rows(db.conn):
-        n += 1
-        rid = r["id"]
-        if rid != prev_id + 1:
-            missing = f"{prev_id + 1}" if rid == prev_id + 2 else f"{prev_id + 1}〜{rid - 1}"
-            problems.append(ChainProblem(rid, f"直前の記録（id {missing}）が削除されています"))
-        elif r["prev_hash"] != prev_hash:
-            problems.append(
-                ChainProblem(
-                    rid, "直前の記録とつながっていません（前の記録が書き換えられたか削除されています）"
+    cur = db.conn.cursor()
+    cur.row_factory = None  # plain tuples: a million rows read faster than as sqlite3.Row
+    cur.execute(f"SELECT {_CHAIN_COLUMNS} FROM audit_log ORDER BY id")
+    while batch := cur.fetchmany(10_000):
+        for rid, row_prev, at, who, action, entity, key, before_json, after_json, h in batch:
+            n += 1
+            if rid != prev_id + 1:
+                missing = f"{prev_id + 1}" if rid == prev_id + 2 else f"{prev_id + 1}〜{rid - 1}"
+                problems.append(ChainProblem(rid, f"直前の記録（id {missing}）が削除されています"))
+            elif row_prev != prev_hash:
+                problems.append(
+                    ChainProblem(
+                        rid, "直前の記録とつながっていません（前の記録が書き換えられたか削除されています）"
+                    )
                 )
-            )
-        expected = row_hash(
-            r["prev_hash"],
-            rid,
-            r["at"],
-            r["who"],
-            r["action"],
-            r["entity"],
-            r["key"],
-            r["before_json"],
-            r["after_json"],
-        )
-        if expected != r["hash"]:
-            problems.append(ChainProblem(rid, "内容が書き換えられています（ハッシュが一致しません）"))
-        prev_id, prev_hash = rid, r["hash"]
+            if row_hash(row_prev, rid, at, who, action, entity, key, before_json, after_json) != h:
+                problems.append(ChainProblem(rid, "内容が書き換えられています（ハッシュが一致しません）"))
+            prev_id, prev_hash = rid, h
     head = db.conn.execute("SELECT last_id, hash FROM audit_head WHERE one = 1").fetchone()
     if head is None:
         if n:
