@@ -233,7 +233,7 @@ def test_a_surveyor_changed_with_the_triggers_put_back_is_still_found(filled, cl
 
 
 def test_without_the_apps_functions_a_chained_table_cannot_be_written(filled, db_path):
-    raw = sqlite3.connect(db_path)
+    raw = sqlite3.Connection(db_path)  # the sqlite3 shell: no chain functions (not the tests' connect)
     with pytest.raises(sqlite3.OperationalError, match="no such function"):
         raw.execute("UPDATE cases SET ward = '須磨区'")
     raw.close()
