@@ -4,7 +4,7 @@
 cases, built by ``inspect_tui.demo.build.build_demo`` (the same generator as
 ``inspect-tui demo``, so the benchmark sees the data a user sees) and kept in
 bench/_work/ under a name keyed by BENCH_DB_VERSION and a hash of the
-schema and of store/demo*.py: a change to either rebuilds, a rerun reuses.
+schema and of demo/*.py: a change to either rebuilds, a rerun reuses.
 
 Sizes: the "city" keeps one span (YEARS, ending at TODAY) and scales by the
 number of districts: 100k cases = 1 district (district C, the config's
@@ -34,17 +34,18 @@ CASES_PER_DISTRICT = 100_000
 def _source_hash() -> str:
     """BENCH_DB_VERSION, the schema and the demo generator's sources.
 
-    A new migration or any change to store/demo*.py rebuilds the databases
+    A new migration or any change to demo/*.py rebuilds the databases
     (stale demo data once made the import benchmark read rows the current
     validation rejects); a rerun with the same code reuses them.
     """
-    import inspect_tui.store as store
+    import inspect_tui.demo as demo
     from inspect_tui.store.schema import MIGRATIONS
 
     h = hashlib.sha256(BENCH_DB_VERSION.encode())
-    for sql in MIGRATIONS:
-        h.update(repr(sql).encode())
-    for src in sorted(Path(store.__file__).parent.glob("demo*.py")):
+    for m in MIGRATIONS:
+        h.update(m.path.name.encode())
+        h.update(m.path.read_bytes())
+    for src in sorted(Path(demo.__file__).parent.glob("*.py")):
         h.update(src.name.encode())
         h.update(src.read_bytes())
     return h.hexdigest()[:10]

@@ -1,4 +1,7 @@
-"""Shared fixtures: every test runs with its own config, data dirs and a pinned 'today'."""
+"""Shared fixtures: every test runs with its own config, data dirs and a pinned 'today'.
+
+The databases the tests share are built by tests/builders.py (the one test-data
+builder); the fixtures below only open them and clean up."""
 
 from __future__ import annotations
 
@@ -77,6 +80,69 @@ def session(db_path: Path):
     from inspect_tui.services.session import open_session
 
     s = open_session(db_path, Config())
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def as_user(session):
+    """Switch the session to another login (registered with the given role)."""
+    from builders import add_login
+
+    def switch(login: str, role: str | None = None, surveyor: str | None = None):
+        if role is not None:
+            add_login(session, login, role, surveyor)
+        session.who = login
+        return session
+
+    return switch
+
+
+@pytest.fixture
+def cli(db_path: Path, capsys):
+    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
+    from inspect_tui.cli.main import main
+
+    def run(*argv: str, db: Path | None = db_path):
+        args = [*argv, "--db", str(db)] if db is not None else list(argv)
+        code = main(args)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+# --------------------------------------------------------------------------- small built databases
+@pytest.fixture
+def qs(session):
+    """The session with surveyors S01/S02 and cases 2027-0001/2027-0002 (for the quality tests)."""
+    from builders import add_quality_cases
+
+    return add_quality_cases(session)
+
+
+@pytest.fixture
+def fx(session):
+    """The session (tester, manager) with 鈴原 冬美's case, chief chika (S001) and monitor mona."""
+    from builders import add_free_text_case
+
+    return add_free_text_case(session)
+
+
+@pytest.fixture
+def review_db(tmp_path: Path) -> Path:
+    """The review database of builders.build_review_db (chiefs S001/S002, new surveyor S010)."""
+    from builders import build_review_db
+
+    return build_review_db(tmp_path / "review" / "cases.db")
+
+
+@pytest.fixture
+def rs(review_db: Path):
+    """A session on the review database logged in as chief S001 ('tester')."""
+    from builders import session_as
+
+    s = session_as(review_db, "tester")
     yield s
     s.close()
 

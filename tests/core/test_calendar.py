@@ -13,7 +13,18 @@ import pytest
 from inspect_tui.core.calendar import BusinessCalendar, OutOfRange, add_calendar_days, get_calendar
 
 D = dt.date
-CAO = Path(__file__).resolve().parents[3] / "shared" / "data" / "cao_syukujitsu_1955_2027.csv"
+#: The Cabinet Office's holiday list, vendored (provenance: tests/fixtures/README.md).
+CAO = Path(__file__).resolve().parents[1] / "fixtures" / "syukujitsu.csv"
+
+
+def cabinet_office_holidays(first_year: int) -> dict[dt.date, str]:
+    """Date -> name from the vendored list, for first_year..2027."""
+    with CAO.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["国民の祝日・休日月日", "国民の祝日・休日名称"]
+    official = {D(*map(int, r[0].split("/"))): r[1] for r in rows[1:]}
+    assert len(official) == len(rows) - 1, "a date is listed twice"
+    return {d: n for d, n in official.items() if d.year >= first_year}
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +32,26 @@ def cal() -> BusinessCalendar:
     return get_calendar()
 
 
+def test_the_vendored_list_is_the_whole_cabinet_office_file():
+    official = cabinet_office_holidays(1955)
+    assert len(official) == 1067
+    assert min(official) == D(1955, 1, 1) and official[D(1955, 1, 1)] == "元日"
+    assert max(official) == D(2027, 11, 23) and official[D(2027, 11, 23)] == "勤労感謝の日"
+
+
+def test_jpholiday_agrees_with_the_cabinet_office_from_1986():
+    """The calendar is built from jpholiday: its dates must be the official ones (it is
+    wrong on 27 dates before 1986, which is why the calendar starts in 1989)."""
+    import jpholiday
+
+    official = cabinet_office_holidays(1986)
+    theirs = {d for year in range(1986, 2028) for d, _ in jpholiday.year_holidays(year)}
+    assert sorted(theirs - set(official)) == [], "jpholiday has holidays the Cabinet Office does not"
+    assert sorted(set(official) - theirs) == [], "jpholiday misses official holidays"
+
+
 def test_every_cabinet_office_holiday_from_1989_is_a_day_off(cal):
-    if not CAO.exists():
-        pytest.skip(f"reference list not found at {CAO}")
-    with CAO.open(encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))[1:]
-    official = {D(*map(int, r[0].split("/"))): r[1] for r in rows}
-    official = {d: n for d, n in official.items() if d.year >= 1989}
+    official = cabinet_office_holidays(1989)
     assert len(official) > 600
     for day, name in official.items():
         assert not cal.is_business_day(day), f"{day} {name} should be a day off"
@@ -95,7 +119,7 @@ def test_is_business_day_and_next(cal):
     assert cal.is_business_day(D(2027, 6, 15))
     assert not cal.is_business_day(D(2027, 1, 3))
     assert not cal.is_business_day(D(2027, 12, 29))
-    assert cal.next_business_day(D(2027, 12, 28)) == D(2028, 1, 4)
+    assert cal.add_business_days(D(2027, 12, 28), 1) == D(2028, 1, 4)  # the next business day
     assert cal.day_off_reason(D(2026, 9, 22)) == "国民の休日"
     assert cal.day_off_reason(D(2027, 1, 2)) == "年末年始閉庁"
 

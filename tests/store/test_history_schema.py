@@ -44,9 +44,9 @@ def test_the_triggers_record_every_column(tmp_path):
 def _old_file(path):
     """A file as the release before the history left it: schema 7, rows, an audit chain."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for number, script in MIGRATIONS:
-        if number <= 7:
-            for statement in _statements(script):
+    for m in MIGRATIONS:
+        if m.number <= 7:
+            for statement in _statements(m.sql()):
                 conn.execute(statement)
     conn.execute("PRAGMA user_version = 7")
     conn.execute(

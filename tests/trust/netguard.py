@@ -1,8 +1,6 @@
 """No network, ever: a session-wide fixture that makes any non-AF_UNIX connect fail.
 
-Use it globally by adding to tests/conftest.py::
-
-    pytest_plugins = ["tests.trust.netguard"]
+tests/conftest.py imports it, so it applies to every test.
 
 (Subprocesses are not affected, so the SSH test, which runs ``ssh`` as a
 subprocess, is exempt by construction. pytest-xdist talks to its workers over

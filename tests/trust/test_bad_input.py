@@ -139,7 +139,7 @@ def test_a_corrupt_database_file(tmp_path, command):
 
 @pytest.mark.parametrize("command", [["case", "show", "C-0150"], ["audit", "verify"], ["backup"]])
 def test_a_database_with_a_valid_header_and_garbage_pages(session, db_path, command):
-    from .conftest import add_case
+    from builders import add_case
 
     for i in range(300):
         add_case(session, f"C-{i:04d}")
@@ -190,7 +190,7 @@ def test_a_read_only_database(session, db_path, tmp_path, command, unprivileged)
     """
     import tempfile
 
-    from .conftest import add_case
+    from builders import add_case
 
     add_case(session, "C-1")
     session.close()

@@ -4,6 +4,7 @@ everything committed is there, nothing half-written is, and the audit chain hold
 
 from __future__ import annotations
 
+import contextlib
 import random
 import signal
 import sqlite3
@@ -31,21 +32,29 @@ def _run_and_kill(db_path: Path, mode: str, after: float) -> list[str]:
         text=True,
     )
     lines: list[str] = []
+    ready, committed = threading.Event(), threading.Event()
 
     def read() -> None:
         for line in proc.stdout:  # type: ignore[union-attr]
             lines.append(line.strip())
+            if line.startswith("ready"):
+                ready.set()
+            elif line.startswith("committed"):
+                committed.set()
+        ready.set()  # the worker ended: stop waiting (the asserts below say why)
+        committed.set()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    deadline = time.monotonic() + 30
-    while "ready" not in lines and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.01)
-    assert "ready" in lines, proc.stderr.read() if proc.stderr else ""
+    assert ready.wait(timeout=30) and "ready" in lines, proc.stderr.read() if proc.stderr else ""
     if mode == "import":  # let one batch land first, so there is committed work to lose
-        while not any(x.startswith("committed") for x in lines) and time.monotonic() < deadline:
-            time.sleep(0.005)
-    time.sleep(after)
+        assert committed.wait(timeout=30)
+    # The kill comes at a random moment: `after` seconds on, unless the worker ends first.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=after)
+    assert proc.poll() is None, (
+        f"the worker ended before the kill: {proc.stderr.read() if proc.stderr else ''}"
+    )
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     reader.join(timeout=5)
@@ -86,7 +95,7 @@ def test_kill_9_during_big_transactions_keeps_committed_work(session, db_path):
 
 
 def test_kill_9_during_backups_leaves_good_files(session, db_path):
-    from .conftest import add_case
+    from builders import add_case
 
     for i in range(300):
         add_case(session, f"C-{i:04d}")
@@ -138,10 +147,9 @@ def _kill_while_a_part_exists(db_path: Path, rounds: int = 40) -> Path:
 def test_a_killed_backup_leaves_no_personal_data_after_the_next_start(session, db_path):
     """The .part of a backup killed mid-copy holds applicants' data; the next start removes
     it (even when the day's backup is already made), and so does the next backup."""
+    from builders import add_case
     from inspect_tui.services.trust.backup import maybe_daily_backup
     from inspect_tui.store.backup import make_backup
-
-    from .conftest import add_case
 
     for i in range(3000):
         add_case(session, f"C-{i:04d}")

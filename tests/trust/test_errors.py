@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import add_case
+from builders import add_case
 
 HEADER = "case_no,application,ward,insured_no,name,birth_date,received_on,dispatched_on\n"
 

@@ -14,7 +14,7 @@ from inspect_tui.services.trust.audit import head
 from inspect_tui.store.audit_verify import DERIVATION_CHECKS
 from inspect_tui.store.history import CHAINED_TABLES, TRIGGER_PREFIX
 
-from .conftest import D, add_case, add_surveyor
+from builders import D, add_case, add_surveyor
 
 NAME = "改竄 花子"
 

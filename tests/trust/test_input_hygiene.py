@@ -152,6 +152,7 @@ def test_the_xlsx_report_is_written_despite_characters_openpyxl_refuses(evil_db,
 async def test_the_app_never_draws_a_stored_escape(tmp_path):
     from tui.conftest import make_app, settle
     from tui.sample import build_sample
+    from waits import until
 
     path = build_sample(tmp_path / "cases.db")
     conn = sqlite3.connect(path)
@@ -159,6 +160,12 @@ async def test_the_app_never_draws_a_stored_escape(tmp_path):
     conn.execute("UPDATE surveyors SET name = ? WHERE code = 'S004'", ("田中\x1b[5m 期限",))
     conn.commit()
     conn.close()
+
+    def filtered(app) -> bool:
+        from inspect_tui.tui.screens.cases.listing import CaseTable
+
+        table = app.screen.query_one(CaseTable)
+        return table.loaded and table.total == 1
 
     def drawn(app) -> str:
         return "".join(seg.text for strip in app.screen._compositor.render_strips() for seg in strip)
@@ -171,7 +178,7 @@ async def test_the_app_never_draws_a_stored_escape(tmp_path):
         await pilot.press("2")
         await settle(pilot)
         await pilot.press("slash", *"EVIL")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.filter.text == "EVIL" and filtered(app), "the filtered list")
         await settle(pilot)
         seen.append(("cases", drawn(app)))
         await pilot.press("enter")
@@ -192,7 +199,7 @@ async def test_the_app_never_draws_a_stored_escape(tmp_path):
 # --------------------------------------------------------------------------- steps after today
 @pytest.fixture
 def one_case(session):
-    from .conftest import add_case
+    from builders import add_case
 
     add_case(session, "C-1")  # received 2027-06-08; today is 2027-06-15
     return session

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from builders import D, add_cases
 from inspect_tui.store.audit import verify_chain
-
-from .conftest import D
 
 WORKERS = 8
 CASES_PER_WORKER = 400
@@ -29,18 +28,11 @@ pytestmark = pytest.mark.slow
 
 def test_eight_processes_writing_at_once_lose_nothing(session, db_path, tmp_path):
     from inspect_tui.services.trust.permissions import save_user
-    from inspect_tui.store.cases import case_row, insert_cases
 
     seconds = float(os.environ.get("INSPECT_TUI_LOAD_SECONDS", "6"))
     parts = [[f"W{w}-{i:04d}" for i in range(CASES_PER_WORKER)] for w in range(WORKERS)]
     shared = [f"HOT-{i:02d}" for i in range(SHARED)]
-    base = {"application": "新規", "ward": "長田区", "received_on": D(2027, 6, 1),
-            "dispatched_on": D(2027, 6, 1), "applicant_name": "負荷 試験"}  # fmt: skip
-    with session.db.conn:
-        insert_cases(
-            session.db,
-            [case_row({**base, "case_no": no}, session.calendar, "t") for no in sum(parts, shared)],
-        )
+    add_cases(session, sum(parts, shared), D(2027, 6, 1), applicant_name="負荷 試験")
     for w in range(WORKERS):
         save_user(session, f"user{w}", "manager", None)
     session.close()
@@ -84,6 +76,10 @@ def test_eight_processes_writing_at_once_lose_nothing(session, db_path, tmp_path
                 "SELECT c.case_no, e.kind FROM case_events e JOIN cases c ON c.id = e.case_id"
             )
         )
+        events.update(
+            (r[0], "inspect")
+            for r in conn.execute("SELECT c.case_no FROM inspections i JOIN cases c ON c.id = i.case_id")
+        )
         audits = Counter(
             (r[0], r[1]) for r in conn.execute("SELECT key, action FROM audit_log WHERE entity = 'case'")
         )
@@ -97,6 +93,7 @@ def test_eight_processes_writing_at_once_lose_nothing(session, db_path, tmp_path
         # the stored status agrees with the events
         for no, status in conn.execute("SELECT case_no, status FROM cases WHERE case_no LIKE 'W%'"):
             kinds = {k for (c, k) in landed if c == no}
+            assert "submit" not in kinds or "inspect" in kinds, no  # never submitted uninspected
             expect = ("accepted" if "accept" in kinds else "submitted" if "submit" in kinds
                       else "visited" if "visit" in kinds else "contacted" if "contact" in kinds
                       else "received")  # fmt: skip

@@ -50,15 +50,13 @@ def sshd(tmp_path_factory):
     pubs = {k: _keygen(k) for k in (alice_key, bob_key, eve_key)}
 
     db = base / "cases.db"
+    from builders import add_surveyor
     from inspect_tui.services.session import open_session
     from inspect_tui.services.trust.permissions import save_user
 
     s = open_session(db)  # the service account (this process's OS user) creates the file: its manager
     with s:
-        s.db.conn.execute(
-            "INSERT INTO surveyors (code, name, qualification, wards, is_chief)"
-            " VALUES ('S001', '主任 一郎', 'care_manager', '長田区', 1)"
-        )
+        add_surveyor(s, "S001", name="主任 一郎", chief=True, placed_on=None)
         save_user(s, "alice", "chief", "S001")
         save_user(s, "bob", "monitor", None)
 

@@ -22,9 +22,29 @@ from __future__ import annotations
 import argparse
 import sys
 
+from inspect_tui.cli import common as cli
+from inspect_tui.cli import free_text as free
+from inspect_tui.cli.free_text import add_strict_option
+from inspect_tui.core.jpdate import DateError, parse_date
+from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month
+from inspect_tui.services.config import ConfigError, read_config_file
+from inspect_tui.services.reports.kpi import KpiInputError, set_kpi_actual
+from inspect_tui.services.reports.monthly import (
+    NOTE_KINDS,
+    close_billing_month,
+    get_monthly_note,
+    set_monthly_note,
+)
+from inspect_tui.services.reports.registry import KINDS, RequestError, kind
+from inspect_tui.services.reports.sla import IndicatorFileError
+from inspect_tui.services.trust import free_text
+
+# Services are imported inside the commands: every command loads this module, and importing
+# all the services the commands use costs 380-550 ms on top of the parser's 150-240 ms
+# (perf_counter after build_parser(), 5 runs); a command pays only for its own.
+
 
 def _cli():
-    from inspect_tui.cli import common as cli
 
     return cli
 
@@ -37,7 +57,6 @@ def _user_error(message: str):
 def _require_indicators(kind: str) -> None:
     """Before a command that uses the SLA or KPI indicators: the file the config names must be
     whole (exit 2 with every problem, at the indicator file's own lines, otherwise)."""
-    from inspect_tui.services.config import ConfigError, read_config_file
     from inspect_tui.services.config_check import INDICATOR_LABELS, indicator_problems
 
     config, problems, text = read_config_file()
@@ -57,7 +76,6 @@ def _require_indicators(kind: str) -> None:
 def add_kind_arguments(p: argparse.ArgumentParser, kind_id: str) -> None:
     """The options of one report kind, from the registry: its period, its own options,
     --format, -o, and --list where the kind lists something when no period is given."""
-    from inspect_tui.services.reports.registry import kind
 
     k = kind(kind_id)
     for a in k.period.args:
@@ -93,7 +111,6 @@ def _option_value(o, raw):
     """An option's value as the builder takes it; a date is read here, naming the option."""
     if o.type != "date" or raw is None:
         return raw
-    from inspect_tui.core.jpdate import DateError, parse_date
 
     try:
         return parse_date(raw)
@@ -104,7 +121,6 @@ def _option_value(o, raw):
 def run_report(kind_id: str, args: argparse.Namespace) -> int:
     """Any report kind on the command line: read the period and the options (before the
     database is opened, so bad input is said first), build it, write it where asked."""
-    from inspect_tui.services.reports.registry import RequestError, kind
 
     cli = _cli()
     k = kind(kind_id)
@@ -137,7 +153,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _month(text: str):
     """YYYY-MM as a month period, or exit 2 saying what is wrong with it."""
-    from inspect_tui.core.metrics import PeriodError, parse_month
 
     try:
         return parse_month(text)
@@ -146,9 +161,6 @@ def _month(text: str):
 
 
 def cmd_kpi_set(args: argparse.Namespace) -> int:
-    from inspect_tui.core.metrics import PeriodError, parse_fy
-    from inspect_tui.services.reports.kpi import KpiInputError, set_kpi_actual
-    from inspect_tui.services.reports.sla import IndicatorFileError
 
     try:
         fy = parse_fy(args.fy)
@@ -165,11 +177,8 @@ def cmd_kpi_set(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    from inspect_tui.services.reports.monthly import NOTE_KINDS, get_monthly_note, set_monthly_note
 
     month = _month(args.month)
-    from inspect_tui.cli import free_text as free
-    from inspect_tui.services.trust import free_text
 
     with _cli()._session(args) as s:
         if args.text is None:
@@ -189,7 +198,6 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_close_month(args: argparse.Namespace) -> int:
-    from inspect_tui.services.reports.monthly import close_billing_month
 
     month = _month(args.month)
     with _cli()._session(args) as s:
@@ -205,7 +213,6 @@ def cmd_close_month(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``report`` command: one subcommand per registry kind, then the commands that
     keep a report's inputs (kpi-set, note) and close a month."""
-    from inspect_tui.services.reports.registry import KINDS
 
     rp = sub.add_parser(
         "report",
@@ -233,7 +240,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     n.add_argument("month", metavar="YYYY-MM")
     n.add_argument("kind", choices=("problems", "improvements"))
     n.add_argument("text", nargs="?", default=None, help="本文（- で標準入力、空文字で消す、省略で表示）")
-    from inspect_tui.cli.free_text import add_strict_option
 
     add_strict_option(n)
     n.set_defaults(func=cmd_note)

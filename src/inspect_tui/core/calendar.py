@@ -27,7 +27,6 @@ SUPPORTED_FROM = dt.date(1989, 1, 1)
 SUPPORTED_TO = dt.date(2099, 12, 31)
 
 YEAR_END_CLOSURE = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
-WEEKDAY_NAMES = "月火水木金土日"
 
 
 class OutOfRange(ValueError):
@@ -86,7 +85,9 @@ class BusinessCalendar:
                 raise OutOfRange(
                     f"{year}年は対応範囲外です（{SUPPORTED_FROM.isoformat()}〜{SUPPORTED_TO.isoformat()}）"
                 )
-            import jpholiday  # slow; only when a year is first needed
+            # deferred: jpholiday is 20-130 ms at start-up (python -X importtime); only when a
+            # year is first needed
+            import jpholiday
 
             off: set[int] = set()
             for day, name in jpholiday.year_holidays(year):
@@ -169,10 +170,6 @@ class BusinessCalendar:
             flags += blk.is_bday
             offset += blk.count
         return blocks[0].start, cum, bdays, bytes(flags)
-
-    def next_business_day(self, day: dt.date) -> dt.date:
-        """The first business day strictly after day (翌開庁日)."""
-        return self.add_business_days(day, 1)
 
     def _count_to(self, day: dt.date) -> tuple[int, int]:
         """(year, business days from Jan 1 of that year through day)."""

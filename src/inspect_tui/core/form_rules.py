@@ -31,12 +31,14 @@ Conditions (``when``: all must hold; an unanswered item never matches):
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from inspect_tui.core.survey_form import FormItem, SurveyForm, describe, form_items
+from inspect_tui.system.paths import data_file
 
 KINDS = ("structure", "warning", "note", "relation")
 CHECKS = ("exclusive", "required", "known_choice", "single")
@@ -294,8 +296,6 @@ def load_rules() -> RuleSet:
     """
     global _DEFAULT
     if _DEFAULT is None:
-        from inspect_tui.system.paths import data_file
-
         file = data_file("form_rules.toml")
         _DEFAULT = parse_rules(file.read_text(encoding="utf-8"), name=file.name)
     return _DEFAULT
@@ -305,7 +305,6 @@ def parse_rules(
     text: str, *, name: str = "form_rules.toml", items: Mapping[str, FormItem] | None = None
 ) -> RuleSet:
     """Rules from the text of a rules file; FormRulesError lists every problem by rule."""
-    import tomllib
 
     catalogue = form_items() if items is None else items
     try:

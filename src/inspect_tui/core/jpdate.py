@@ -20,6 +20,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+# Fiscal years are counted in core/months.py; the screens still import these two from here.
+from inspect_tui.core.months import fiscal_year_of as fiscal_year_of
+from inspect_tui.core.months import fiscal_year_span as fiscal_year_range  # noqa: F401
+
 
 @dataclass(frozen=True)
 class Era:
@@ -136,19 +140,10 @@ def era_year(year: int) -> str:
     return f"{year}年"
 
 
-def fiscal_year_of(day: dt.date) -> int:
-    """Japanese fiscal year (April-March), as the Western year it starts in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def fiscal_year_label(fy: int, western: bool = True) -> str:
     """令和9年度 (2027年度) for fy=2027; 令和元年度 for 2019; 平成30年度 for 2018."""
     label = era_year(fy) + "度"
     return f"{label}（{fy}年度）" if western else label
-
-
-def fiscal_year_range(fy: int) -> tuple[dt.date, dt.date]:
-    return dt.date(fy, 4, 1), dt.date(fy + 1, 3, 31)
 
 
 def format_md(day: dt.date) -> str:

@@ -11,31 +11,14 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+
+from inspect_tui.core.months import add_months
+from inspect_tui.core.today import today_jp
 
 PERSONAL_FIELDS = frozenset({"applicant_name", "insured_no", "birth_date", "address"})
 REDACTED = "［非表示］"
-
-
-def mask_name(name: str | None) -> str:
-    """First character and a mask: 山田太郎 -> 山＊＊＊ (for roles that see a hint only)."""
-    if not name:
-        return ""
-    return name[0] + "＊" * max(1, len(name) - 1)
-
-
-def mask_insured_no(no: str | None) -> str:
-    """Last 2 digits only: 0123456789 -> ********89."""
-    if not no:
-        return ""
-    return "*" * max(0, len(no) - 2) + no[-2:]
-
-
-def redact(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a record with every personal field replaced (for audit rows, logs, exports)."""
-    return {k: (REDACTED if k in PERSONAL_FIELDS and v not in (None, "") else v) for k, v in row.items()}
 
 
 def visible_fields(role: str) -> frozenset[str]:
@@ -138,10 +121,7 @@ def _kanji_number(text: str) -> int:
 
 
 def _years_before(today: dt.date, years: int) -> dt.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
+    return add_months(today, -12 * years)  # 29 February -> 28 February
 
 
 @dataclass(frozen=True)
@@ -284,8 +264,6 @@ def _personal_spans(
 ) -> list[tuple[int, int, str]]:
     """(start, end, kind) of what looks personal, in the text's own indices, in order."""
     if today is None:
-        from inspect_tui.core.today import today_jp
-
         today = today_jp()
     norm, src = _normalized(text)
     spans = _date_spans(norm, today)

@@ -12,14 +12,14 @@ Q4 = Jan-Mar (of 2028).
 
 from __future__ import annotations
 
-import calendar as _cal
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from inspect_tui.core.jpdate import era_year, fiscal_year_label, fiscal_year_of
+from inspect_tui.core.jpdate import era_year, fiscal_year_label
+from inspect_tui.core.months import fiscal_quarter_span, fiscal_year_of, fiscal_year_span, month_of
 
 # --------------------------------------------------------------------------- periods
 
@@ -64,30 +64,25 @@ class Period:
             return [self]
         return [quarter_period(self.fy, q) for q in (1, 2, 3, 4)]
 
-    def contains(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
 
 def month_period(year: int, month: int) -> Period:
     if not 1 <= month <= 12:
         raise PeriodError(f"月は1〜12です（{month} は使えません）")
-    last = _cal.monthrange(year, month)[1]
-    return Period("month", dt.date(year, month, 1), dt.date(year, month, last), f"{year:04d}-{month:02d}")
+    first, last = month_of(year, month)
+    return Period("month", first, last, f"{year:04d}-{month:02d}")
 
 
 def quarter_period(fy: int, q: int) -> Period:
     """Quarter q (1-4) of fiscal year fy: Q1 = April-June of fy, Q4 = January-March of fy+1."""
     if not 1 <= q <= 4:
         raise PeriodError(f"四半期は1〜4です（{q} は使えません）")
-    first = 4 + 3 * (q - 1)
-    year, month = (fy, first) if first <= 12 else (fy + 1, first - 12)
-    end_month = month + 2
-    last = _cal.monthrange(year, end_month)[1]
-    return Period("quarter", dt.date(year, month, 1), dt.date(year, end_month, last), f"{fy:04d}Q{q}")
+    first, last = fiscal_quarter_span(fy, q)
+    return Period("quarter", first, last, f"{fy:04d}Q{q}")
 
 
 def fy_period(fy: int) -> Period:
-    return Period("fy", dt.date(fy, 4, 1), dt.date(fy + 1, 3, 31), f"FY{fy:04d}")
+    first, last = fiscal_year_span(fy)
+    return Period("fy", first, last, f"FY{fy:04d}")
 
 
 _MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
@@ -271,3 +266,11 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
     if denominator == 0:
         return None
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def inspection_rate(inspected: int, unchecked: int) -> Decimal | None:
+    """点検実施率 (001 §4(5)): submissions inspected by someone other than the author before
+    they went out ÷ the submissions recorded in the app (inspected + a manager's override
+    without inspection), in %; None when there were none. Submission dates that came with
+    the city's list (点検記録なし（取込）) are counted apart and are not in it."""
+    return percent(inspected, inspected + unchecked)

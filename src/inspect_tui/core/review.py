@@ -29,8 +29,12 @@ Rules (each one a function below, pinned by tests/review/test_core_review.py):
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from inspect_tui.core.months import add_months
+from inspect_tui.system.paths import data_file
 
 REVIEW_FORMS = 10
 
@@ -113,19 +117,6 @@ def check_choice(value: str, choices: Iterable[Choice], what: str) -> str:
 
 
 # --------------------------------------------------------------------------- dates
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clamped to the month's end (1/31 + 1 -> 2/28)."""
-    total = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(total, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, d))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def is_new_surveyor(
     placed_on: dt.date | None, today: dt.date, *, is_chief: bool = False, left_on: dt.date | None = None
 ) -> bool:
@@ -312,10 +303,6 @@ def survey_items() -> dict[str, SurveyItem]:
     """The survey form's items by code, in form order (data/survey_items.toml)."""
     global _ITEMS
     if _ITEMS is None:
-        import tomllib
-
-        from inspect_tui.system.paths import data_file
-
         raw = tomllib.loads(data_file("survey_items.toml").read_text(encoding="utf-8"))
         items: dict[str, SurveyItem] = {}
         for g in raw["group"]:

@@ -33,12 +33,15 @@ rules (core/form_rules.py) point them out to the inspector.
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
+
+from inspect_tui.system.paths import data_file
 
 MEDICAL = "6"  # the form's item number of 特別な医療
 LEVEL_ITEMS = ("7-1", "7-2")
@@ -160,10 +163,6 @@ def form_items() -> Mapping[str, FormItem]:
     """The form's items by code, in form order: 1-1 ... 5-6, 6, 7-1, 7-2."""
     global _ITEMS
     if _ITEMS is None:
-        import tomllib
-
-        from inspect_tui.system.paths import data_file
-
         raw = tomllib.loads(data_file("survey_items.toml").read_text(encoding="utf-8"))
         _ITEMS = parse_catalogue(raw)
     return MappingProxyType(_ITEMS)

@@ -1,9 +1,19 @@
-"""Today, as a Japan date, whatever the server's time zone."""
+"""Today and now, in Japan time, whatever the server's time zone: the one place that asks
+the clock (core/months.py counts months and fiscal years from the dates this gives)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+
+JAPAN = "Asia/Tokyo"
+
+
+def _now() -> dt.datetime:
+    # deferred: pendulum is 30-105 ms at start-up (python -X importtime); `--help` never asks the time
+    import pendulum
+
+    return pendulum.now(JAPAN)
 
 
 def today_jp() -> dt.date:
@@ -11,14 +21,16 @@ def today_jp() -> dt.date:
     pinned = os.environ.get("INSPECT_TUI_TODAY")
     if pinned:
         return dt.date.fromisoformat(pinned)
-    import pendulum
-
-    now = pendulum.now("Asia/Tokyo")
+    now = _now()
     return dt.date(now.year, now.month, now.day)
+
+
+def now_jp() -> dt.datetime:
+    """Japan date (pinned like today_jp) and Japan time of day, naive (backup file names)."""
+    t = _now()
+    return dt.datetime.combine(today_jp(), dt.time(t.hour, t.minute, t.second))
 
 
 def now_jp_iso() -> str:
     """Current Japan time as ISO text with offset, for 'recorded at' stamps."""
-    import pendulum
-
-    return pendulum.now("Asia/Tokyo").isoformat(timespec="seconds")
+    return _now().isoformat(timespec="seconds")

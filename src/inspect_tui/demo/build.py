@@ -46,6 +46,7 @@ from pathlib import Path
 
 from inspect_tui.core.calendar import SUPPORTED_FROM, SUPPORTED_TO, get_calendar
 from inspect_tui.core.deadlines import case_rules
+from inspect_tui.core.today import today_jp
 from inspect_tui.demo.gen import Generator
 from inspect_tui.demo.reviews import add_demo_users, seed_reviews
 from inspect_tui.demo.rows import (
@@ -56,6 +57,7 @@ from inspect_tui.demo.rows import (
     case_insert_columns,
 )
 from inspect_tui.demo.staff import NEW_HIRES, SURVEYOR_COLUMNS, code_of
+from inspect_tui.store.connection import utils_view
 from inspect_tui.store.db import Database, open_database, rollback
 from inspect_tui.store.users import register_owner_as_manager
 
@@ -115,8 +117,6 @@ def build_demo(
     if isinstance(today, dt.datetime):
         today = today.date()
     if today is None:
-        from inspect_tui.core.today import today_jp
-
         today = today_jp()
     if not SUPPORTED_FROM <= today <= SUPPORTED_TO:  # the calendar's range (and no date arithmetic overflow)
         raise ValueError(f"「今日」は {SUPPORTED_FROM}〜{SUPPORTED_TO} の日にしてください（{today}）")
@@ -192,8 +192,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
 
 def _record_accompanied_visits(conn: sqlite3.Connection) -> None:
     """A chief's accompanied visits (同行訪問) with new surveyors, where the schema has them."""
-    columns = {r[1] for r in conn.execute("PRAGMA table_info(accompanied_visits)")}
-    if not ACCOMPANIED_COLUMNS <= columns:
+    if not ACCOMPANIED_COLUMNS <= set(utils_view(conn)["accompanied_visits"].columns_dict):
         return
     conn.execute(
         "INSERT INTO accompanied_visits (surveyor, chief, on_date, purpose, case_id, recorded_at, who)"
@@ -240,7 +239,6 @@ def ensure_demo(path: Path, today: dt.date | None = None) -> bool:
     The demo is a picture of "today": a demo built last week would show last
     week's deadlines as overdue. Returns True when it (re)built the file.
     """
-    from inspect_tui.core.today import today_jp
 
     today = today or today_jp()
     if path.exists():

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.calendar import SUPPORTED_TO, BusinessCalendar
+from inspect_tui.core.months import fiscal_year_of
 from inspect_tui.demo.plan import Plan
 from inspect_tui.demo.rows import (
     CANCEL_NOTES,
@@ -263,7 +264,7 @@ class Generator:
         p.district = d
         p.received = i
         day = dt.date.fromordinal(self.bd[i])
-        fy = day.year if day.month >= 4 else day.year - 1
+        fy = fiscal_year_of(day)
         self.fy_seq[fy] = seq = self.fy_seq.get(fy, 0) + 1
         p.seq = f"{fy}-{seq:06d}"
         p.ward = self.ward_pick[d](rng)

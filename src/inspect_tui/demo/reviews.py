@@ -18,7 +18,10 @@ import datetime as dt
 import random
 import sqlite3
 
+from inspect_tui.core.months import add_months
+from inspect_tui.core.review import CaseForNumbering, assign_form_numbers
 from inspect_tui.demo.staff import NEW_HIRES, Surveyor, code_of
+from inspect_tui.store.connection import utils_view
 
 REVIEW_TABLES = {"review_forms", "review_checks", "review_points", "review_findings", "review_closures"}
 POINTS = ("typo", "omission", "wording", "choice_note", "cross_item", "notes_quality")
@@ -41,10 +44,6 @@ GUIDANCE = (
 )
 
 
-def _tables(conn: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
 def add_demo_users(conn: sqlite3.Connection, staff: list[Surveyor], stamp: str) -> None:
     """Chiefs and a contract monitor as users, for trying each role with --as."""
     rows: list[tuple[str, str, str | None, str]] = [
@@ -58,9 +57,8 @@ def add_demo_users(conn: sqlite3.Connection, staff: list[Surveyor], stamp: str) 
 
 def seed_reviews(conn: sqlite3.Connection, staff: list[Surveyor], today: dt.date, seed: int) -> int:
     """Write the new hires' numbered forms, checks and closures; return how many checks."""
-    if not REVIEW_TABLES <= _tables(conn):
+    if not REVIEW_TABLES <= set(utils_view(conn).table_names()):
         return 0
-    from inspect_tui.core.review import CaseForNumbering, assign_form_numbers
 
     rng = random.Random(seed * 7919 + 17)
     chiefs = frozenset(s.code for s in staff if s.is_chief)
@@ -175,7 +173,6 @@ def _check(
 
 def _followup3(conn: sqlite3.Connection, s: Surveyor, chief: str, today: dt.date) -> int:
     """The 3-month proficiency check, done a few days after it fell due (6-month one left open)."""
-    from inspect_tui.store.retention import add_months
 
     on = add_months(s.placed_on, 3) + dt.timedelta(days=3)
     if on > today:

@@ -13,8 +13,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from inspect_tui.core.deadlines import case_rules
+from inspect_tui.core.months import add_months, month_span
 from inspect_tui.store.cases import CASE_COLUMNS, due_columns
-from inspect_tui.store.retention import add_months
 
 if TYPE_CHECKING:
     from inspect_tui.demo.plan import Plan, World
@@ -222,7 +222,7 @@ def purge_run(gen: World, closed_ord: int) -> int:
         return cached
     k = 0
     due = add_months(dt.date.fromordinal(closed_ord), RETENTION_MONTHS).toordinal()
-    month_first = dt.date.fromordinal(due).replace(day=1)
+    month_first = month_span(dt.date.fromordinal(due))[0]
     for _ in range(2):
         k = bisect_left(gen.bd, month_first.toordinal())
         if k >= len(gen.bd) or gen.bd[k] >= due:

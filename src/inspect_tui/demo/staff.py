@@ -18,6 +18,7 @@ import random
 from dataclasses import dataclass
 
 from inspect_tui.core.district import DEFAULT_WARDS
+from inspect_tui.core.months import add_months
 
 PER_DISTRICT = 40
 EXTRA_WARDS = (("東灘区", "灘区", "中央区"), ("兵庫区", "北区", "西区"))
@@ -151,7 +152,7 @@ def make_roster(
                 exp_on = today + dt.timedelta(days=EXPIRING_DAYS)
             else:
                 exp_on = today + dt.timedelta(days=rng.randint(120, 1800))
-            reg_on = dt.date(exp_on.year - 5, exp_on.month, min(exp_on.day, 28)) + dt.timedelta(days=1)
+            reg_on = add_months(exp_on, -60) + dt.timedelta(days=1)  # registrations last five years
         left = today - dt.timedelta(days=LEAVERS[n]) if n in LEAVERS else None
         if is_chief:
             weight = CHIEF_WEIGHT

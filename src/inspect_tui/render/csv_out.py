@@ -1,7 +1,8 @@
 """CSV for Excel in Japan: UTF-8 with a BOM, one block per table, formula injection guarded.
 
-A text cell starting with = + - @ (or a tab / carriage return) gets a leading
-apostrophe so a spreadsheet shows it as text instead of running it. Counts
+A text cell a spreadsheet would run as a formula (render/excel_safe.py: = + - @,
+their full-width forms, a tab or a line break first) gets a leading apostrophe so
+it shows as typed; the empty-cell mark － stays bare. Counts
 and yen are written as plain integers (no separators) so they stay numbers.
 """
 
@@ -11,17 +12,13 @@ import csv
 import io
 
 from inspect_tui.core.document import Doc, Mark, cell_text, clean
+from inspect_tui.render.excel_safe import excel_safe as guard
 
 BOM = "\ufeff"
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def guard(text: str) -> str:
-    return "'" + text if text.startswith(_DANGEROUS) else text
 
 
 def _cell(v) -> str:
-    if isinstance(v, bool):
+    if v is None or isinstance(v, bool):
         return cell_text(v)
     if isinstance(v, int):
         return str(v)

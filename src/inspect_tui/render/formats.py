@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from inspect_tui.core.document import EXTENSIONS, FORMATS, Renderable
+from inspect_tui.render import csv_out, html, markdown, text, xlsx
+from inspect_tui.render.output import write_output
 
 __all__ = ["EXTENSIONS", "FORMATS", "Renderable", "json_text", "render", "write"]
 
@@ -26,32 +29,24 @@ def json_text(data: Any) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
+#: format -> its renderer module (xlsx imports openpyxl only when it renders)
+RENDERERS = {"text": text, "md": markdown, "csv": csv_out, "html": html, "xlsx": xlsx}
+
+
 def render(report: Renderable, fmt: str) -> str | bytes:
     if fmt == "json":
         return json_text(report.to_json())
     # full: every late case listed (html and xlsx are for filing; text is for reading)
     doc = report.as_doc(full=fmt in ("html", "xlsx"))
-    if fmt == "text":
-        from inspect_tui.render.text import render as r
-    elif fmt == "md":
-        from inspect_tui.render.markdown import render as r
-    elif fmt == "csv":
-        from inspect_tui.render.csv_out import render as r
-    elif fmt == "html":
-        from inspect_tui.render.html import render as r
-    elif fmt == "xlsx":
-        from inspect_tui.render.xlsx import render as r
-    else:
+    renderer = RENDERERS.get(fmt)
+    if renderer is None:
         raise ValueError(f"出力形式は {' / '.join(FORMATS)} のどれかです")
-    return r(doc)
+    return renderer.render(doc)
 
 
 def write(report: Renderable, fmt: str, path) -> None:
     """Render and write to path, whole or not at all (CSV as UTF-8 with its BOM; xlsx as bytes).
 
     Raises reports.output.OutputError naming the path and the reason."""
-    from pathlib import Path
-
-    from inspect_tui.render.output import write_output
 
     write_output(Path(path), render(report, fmt))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from inspect_tui.core.document import Doc, Table, cell_text, clean, clean_table
+from inspect_tui.render.text import sign_line
 
 _SEP = {"l": ":---", "r": "---:", "c": ":---:"}
 
@@ -36,8 +37,6 @@ def render(doc: Doc) -> str:
         for p in sec.paragraphs:
             out += ["", p]
     if doc.seals_at_end and doc.seals:
-        from inspect_tui.render.text import sign_line
-
         out += ["", "---", "", sign_line(doc)]
     if doc.witness:
         out += ["", f"<small>{doc.witness}</small>"]

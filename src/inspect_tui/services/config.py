@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from inspect_tui.core.district import DEFAULT_HOME_INSURER, DEFAULT_WARDS
-from inspect_tui.system.paths import config_path
+from inspect_tui.core.jpdate import DateError, parse_date
+from inspect_tui.system.paths import config_path, themes_dir
 from inspect_tui.system.textfile import TextFileError, read_text
 
 EXAMPLE = """\
@@ -118,7 +119,6 @@ def _wards(v: Any) -> tuple[str, ...]:
 
 
 def _dates(v: Any) -> frozenset[dt.date]:
-    from inspect_tui.core.jpdate import DateError, parse_date
 
     if not isinstance(v, list):
         raise ValueError('日付の配列にしてください（例: ["2027-08-14"]）')
@@ -138,7 +138,6 @@ def _dates(v: Any) -> frozenset[dt.date]:
 
 def _theme(v: Any) -> str:
     name = _str(v)
-    from inspect_tui.system.paths import themes_dir
 
     known = sorted(p.stem for p in themes_dir().glob("*.toml"))
     if known and name not in known:

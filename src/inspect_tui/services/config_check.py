@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from inspect_tui.services.config import Config, line_of, read_config_file
+from inspect_tui.services.reports.indicators import IndicatorFileError, load_kpi, load_sla
 from inspect_tui.system.textfile import TextFileError, read_text
 
 INDICATOR_KINDS = ("sla", "kpi")
@@ -48,7 +49,6 @@ def indicator_problems(
 ) -> tuple[Config, list[str]]:
     """Problems in the indicator files the config names, and the config with each broken one
     replaced by the shipped file (data/sla.toml, data/kpi.toml)."""
-    from inspect_tui.services.reports.indicators import IndicatorFileError, load_kpi, load_sla
 
     loaders = {"sla": load_sla, "kpi": load_kpi}
     problems: list[str] = []

@@ -20,12 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
+from inspect_tui.core.today import now_jp_iso
 from inspect_tui.store.chain_functions import GENESIS, row_hash
 from inspect_tui.store.connection import Database, rollback
-
-
-class AuditError(Exception):
-    """The audit trail could not be written or read; the message says why."""
 
 
 def _plain(value: Any) -> Any:
@@ -84,7 +81,6 @@ def _to_json(values: Mapping[str, Any] | None) -> str | None:
 
 
 def _now() -> str:
-    from inspect_tui.core.today import now_jp_iso
 
     return now_jp_iso()
 
@@ -107,22 +103,6 @@ def record_audit(
     a transaction it opens and commits one of its own.
     """
     return _append_rows(db, who, action, entity, [("" if key is None else key, before, after)], at)[0]
-
-
-def record_audit_many(
-    db: Database,
-    who: str,
-    action: str,
-    entity: str,
-    items: Iterable[tuple[str | int, Mapping[str, Any] | None, Mapping[str, Any] | None]],
-    *,
-    at: str | None = None,
-) -> int:
-    """One audit row per (key, before, after), in the caller's transaction (bulk imports).
-
-    Returns how many rows were written.
-    """
-    return len(_append_rows(db, who, action, entity, items, at))
 
 
 def _append_rows(
@@ -260,10 +240,6 @@ def query_audit(
         (*params, int(limit), int(offset)),
     )
     return [_row(r) for r in rows]
-
-
-def count_audit(db: Database) -> int:
-    return db.conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
 
 
 # --------------------------------------------------------------------------- verifying

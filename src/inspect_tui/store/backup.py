@@ -25,13 +25,16 @@ import datetime as dt
 import fcntl
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspect_tui.store.connection import Database, DatabaseError
+from inspect_tui.core.today import now_jp
+from inspect_tui.store.chain_functions import register as register_chain_functions
+from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database, DatabaseError
 from inspect_tui.store.schema import SCHEMA_VERSION
 
 DEFAULT_KEEP = 14
@@ -40,16 +43,6 @@ _PAGES_PER_STEP = 1024
 
 class BackupError(Exception):
     """A backup or restore that could not be done; the message says why."""
-
-
-def now_jp() -> dt.datetime:
-    """Japan date (pinnable, like every 'today' in the app) and Japan time of day, naive."""
-    import pendulum
-
-    from inspect_tui.core.today import today_jp
-
-    t = pendulum.now("Asia/Tokyo")
-    return dt.datetime.combine(today_jp(), dt.time(t.hour, t.minute, t.second))
 
 
 def backup_dir(db_path: Path) -> Path:
@@ -268,7 +261,6 @@ def _write_head(path: Path, head: str, count: int) -> None:
 def keep_broken_copy(db_path: Path, keep: int = DEFAULT_KEEP) -> Path:
     """The bytes of a database too damaged for the backup API, as they are (for the record),
     owner-only, beside the backups; the newest ``keep`` are kept, like backups."""
-    import shutil
 
     folder = backup_dir(db_path)
     folder.mkdir(mode=0o700, exist_ok=True)
@@ -328,8 +320,6 @@ def restore_into(db: Database, source: Path) -> None:
 
 def open_for_restore(path: Path) -> Database:
     """The database to restore into, without migrating it (it may be broken)."""
-    from inspect_tui.store.chain_functions import register as register_chain_functions
-    from inspect_tui.store.connection import BUSY_TIMEOUT_MS
 
     if path.is_dir():
         raise DatabaseError(f"{path} はフォルダです。データベースファイルのパスを指定してください")

@@ -4,8 +4,13 @@ rollback that never hides the first error. store/db.py opens (and migrates) a fi
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from inspect_tui.store.chain_functions import register as register_chain_functions
 
@@ -81,12 +86,13 @@ class Database:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @property
-    def utils(self):
-        """A sqlite-utils view of the same connection (for upserts and introspection)."""
-        import sqlite_utils
 
-        return sqlite_utils.Database(self.conn)
+def utils_view(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """A sqlite-utils view of conn (table.transform(), columns and indexes), changing none
+    of its settings: no recursive_triggers pragma, no plugins."""
+    import sqlite_utils  # deferred: 150-420 ms at start-up (python -X importtime); only migrations need it
+
+    return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
 
 
 def rollback(conn: sqlite3.Connection) -> None:
@@ -104,8 +110,6 @@ def rollback(conn: sqlite3.Connection) -> None:
     try:
         conn.execute("ROLLBACK")
     except sqlite3.Error as second:
-        import sys
-
         first = sys.exc_info()[1]
         if first is not None:
             first.add_note(f"ROLLBACK も失敗しました: {second}")

@@ -6,19 +6,25 @@ new files and folders readable by the owner only.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sqlite3
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
+from inspect_tui.store.chain_functions import acting_as
 from inspect_tui.store.connection import (
     BUSY_TIMEOUT_MS,
     Database,
     DatabaseError,
     connect,
     rollback,
+    utils_view,
 )
-from inspect_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from inspect_tui.store.history import install
+from inspect_tui.store.integrity import restore_hint, verify_on_open
+from inspect_tui.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -84,14 +90,10 @@ def open_database(
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        from inspect_tui.store.integrity import restore_hint
-
         raise DatabaseError(
             "\n".join([f"{path} は使えるデータベースではありません（{exc}）。", *restore_hint(path)])
         ) from None
     if check and not is_new:
-        from inspect_tui.store.integrity import verify_on_open
-
         try:
             verify_on_open(conn, path)
         except BaseException:
@@ -124,29 +126,34 @@ def open_database(
     return db
 
 
-def migrate(db: Database, from_version: int) -> None:
+def migrate(db: Database, from_version: int, migrations: Sequence[Migration] | None = None) -> None:
     """Apply every migration numbered above from_version, one transaction each; then
-    (re)make the history triggers from the new schema (store/history.py)."""
-    for number, script in MIGRATIONS:
-        if number <= from_version:
+    (re)make the history triggers from the new schema (store/history.py).
+
+    A Python migration runs with foreign keys off (set before its transaction: SQLite
+    ignores the pragma inside one), so a table rebuilt by ``table.transform()`` fires
+    no ``ON DELETE`` on the rows that point at it; ``PRAGMA foreign_key_check`` must
+    then come back empty before it commits.
+    """
+    for m in MIGRATIONS if migrations is None else migrations:
+        if m.number <= from_version:
             continue
-        db.conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(script):
-                db.conn.execute(statement)
-            db.conn.execute(f"PRAGMA user_version = {number}")
-            db.conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+            if m.is_python:
+                _apply_python(db, m)
+            else:
+                _apply_sql(db, m)
+        except Exception as exc:  # a failed step of ours, whatever raised: roll back, say which
             rollback(db.conn)
-            raise DatabaseError(f"{db.path}: スキーマ {number} への更新に失敗しました: {exc}") from None
+            raise DatabaseError(f"{db.path}: スキーマ {m.number} への更新に失敗しました: {exc}") from None
+        finally:
+            if m.is_python:
+                db.conn.execute("PRAGMA foreign_keys = ON")
     _install_history(db)
 
 
 def _install_history(db: Database) -> None:
     """The history triggers for the schema as migrated, with a baseline of new tables' rows."""
-    from inspect_tui.store.chain_functions import acting_as
-    from inspect_tui.store.history import install
-
     if db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_salt'").fetchone() is None:
         return  # a schema from before the history (tests that stop early)
     db.conn.execute("BEGIN IMMEDIATE")
@@ -157,6 +164,33 @@ def _install_history(db: Database) -> None:
     except sqlite3.Error as exc:
         rollback(db.conn)
         raise DatabaseError(f"{db.path}: 変更履歴の準備に失敗しました: {exc}") from None
+
+
+def _apply_sql(db: Database, m: Migration) -> None:
+    db.conn.execute("BEGIN IMMEDIATE")
+    for statement in _statements(m.sql()):
+        db.conn.execute(statement)
+    db.conn.execute(f"PRAGMA user_version = {m.number}")
+    db.conn.execute("COMMIT")
+
+
+def _apply_python(db: Database, m: Migration) -> None:
+    spec = importlib.util.spec_from_file_location(f"inspect_tui_migration_{m.number:04d}", m.path)
+    if spec is None or spec.loader is None:
+        raise ValueError(f"{m.path.name} を読み込めません")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    step = getattr(module, "migrate", None)
+    if not callable(step):
+        raise ValueError(f"{m.path.name} に migrate(db) がありません")
+    db.conn.execute("PRAGMA foreign_keys = OFF")
+    db.conn.execute("BEGIN IMMEDIATE")
+    step(utils_view(db.conn))
+    broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise ValueError(f"参照の切れた行が {len(broken)} 件あります（表 {broken[0][0]}）")
+    db.conn.execute(f"PRAGMA user_version = {m.number}")
+    db.conn.execute("COMMIT")
 
 
 def _statements(script: str) -> list[str]:

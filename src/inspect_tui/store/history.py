@@ -54,6 +54,9 @@ CHAINED_TABLES: tuple[str, ...] = (
     "problem_links",
     "billing_months",
     "billed_cases",
+    "inspections",
+    "inspection_findings",
+    "submission_checks",
     "audit_seal",
 )
 

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from inspect_tui.store.audit import record_audit
 from inspect_tui.store.connection import Database
 from inspect_tui.store.tx import write
 
@@ -66,10 +67,6 @@ def _audit(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> None:
-    try:
-        from inspect_tui.store.audit import record_audit
-    except ImportError:  # the trust feature is not installed in this tree
-        return
     record_audit(db, who, action, entity, key, before, after)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.steps import DATE_FIELDS
+from inspect_tui.store.audit import record_audit
 from inspect_tui.store.connection import Database
 from inspect_tui.store.tx import write
 
@@ -117,7 +118,6 @@ def close_billing_month(
     db: Database, month_key: str, start: dt.date, end: dt.date, who: str, now: str
 ) -> int:
     """Freeze a month's billing: record the cases it pays for. Returns how many."""
-    from inspect_tui.store.audit import record_audit
 
     conn = db.conn
     params = {"s": _d(start), "c": _d(end), "m": month_key}
@@ -355,17 +355,8 @@ def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def settings_with_prefix(conn: sqlite3.Connection, prefix: str) -> dict[str, str]:
-    # settings.key is the primary key, so this is an index range.
-    rows = conn.execute(
-        "SELECT key, value FROM settings WHERE key >= ? AND key < ?", (prefix, prefix + "\U0010ffff")
-    )
-    return {r[0]: r[1] for r in rows}
-
-
 def set_setting(db: Database, key: str, value: str | None, who: str) -> None:
     """Store (or with None / empty text, delete) one setting, with its audit row, in one transaction."""
-    from inspect_tui.store.audit import record_audit
 
     conn = db.conn
     with write(db):

@@ -18,14 +18,15 @@ for every purged value (``verify_gone``) before it says the data is gone.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from inspect_tui.core.months import add_months
 from inspect_tui.store.audit import record_audit
+from inspect_tui.store.bytescan import find_values
 from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database
 from inspect_tui.store.history import forget_salt
 from inspect_tui.store.tx import write
@@ -37,19 +38,6 @@ _CLOSED_ON = (
     "CASE status WHEN 'accepted' THEN accepted_on WHEN 'cancelled' THEN cancelled_on"
     " WHEN 'returned' THEN returned_on END"
 )
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (clamped to the month's last day: 1/31 + 1 → 2/28)."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
-def subtract_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 - months, 12)
-    year, month = d.year + y, m + 1
-    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -72,7 +60,7 @@ def due_for_purge(db: Database, today: dt.date, retention_months: int) -> list[D
     # closed_on + N months <= today, for every day: equivalent to closed_on <= the
     # last day d with d + N months <= today; check exactly in Python on the few
     # candidates near the boundary.
-    rough_cut = subtract_months(today, retention_months) + dt.timedelta(days=3)
+    rough_cut = add_months(today, -retention_months) + dt.timedelta(days=3)
     rows = db.conn.execute(
         f"SELECT id, case_no, status, {_CLOSED_ON} AS closed_on FROM cases"
         f" WHERE status IN ('accepted', 'cancelled', 'returned') AND {_has_personal()}"
@@ -241,7 +229,6 @@ def _place(db: Database, path: Path, offset: int) -> str:
 
 def verify_gone(db: Database, values: list[str]) -> ByteCheck:
     """Look for every purged value in the raw bytes of the database file and its -wal."""
-    from inspect_tui.store.bytescan import find_values
 
     held = _held_by_others(db, values)
     look_for = [v for v in values if v not in held]

@@ -63,10 +63,6 @@ def granted(action: str, who: str | None = None) -> Iterator[None]:
         _grant.reset(token)
 
 
-def current_grant() -> str | None:
-    return _grant.get()
-
-
 @dataclass
 class Waiting:
     """How a write waiting for the lock reports and cancels (set by the TUI for its workers)."""

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from inspect_tui.core.roles import ROLE_LABELS, ROLES
+from inspect_tui.core.today import now_jp_iso
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.connection import Database, rollback
 from inspect_tui.store.tx import write
@@ -123,7 +124,6 @@ def ensure_first_manager(db: Database) -> None:
     conn = db.conn
     if db.readonly or conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None:
         return
-    from inspect_tui.core.today import now_jp_iso
 
     conn.execute("BEGIN IMMEDIATE")  # the database's own first write: no person's permission to ask
     try:

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from inspect_tui.core.deadlines import STATE_WORDS, Horizon, business_days_left, case_rules, deadline_state
 from inspect_tui.core.steps import CLOSED_STATUSES, FIELD_LABELS, STATUS_LABELS
 from inspect_tui.core.today import today_jp
+from inspect_tui.services.cases.inspection import inspection_lines
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import printer
 from inspect_tui.store.cases import events_of, exceptions_of, get_case
 
 
@@ -73,12 +75,11 @@ def describe_case(s: Session, case_no: str, show_personal: bool = False, view=No
         )
         lines.append(f"  {d.label}: {d.due or '－'} [{STATE_WORDS[d.state]}]{left}")
         lines.append(f"    {d.explanation}")
+    if view is None:
+        view = printer(s, [case_no])
+    lines += inspection_lines(s, row, view)
     events = events_of(s.db, row["id"])
     if events:
-        if view is None:
-            from inspect_tui.services.trust.free_text import printer
-
-            view = printer(s, [case_no])
         lines.append("経過:")
         for e in events:
             lines.append(

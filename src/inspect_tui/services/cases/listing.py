@@ -21,9 +21,13 @@ from inspect_tui.core.deadlines import (
     case_rules,
     deadline_state,
 )
-from inspect_tui.core.masking import visible_fields
+from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED, visible_fields
 from inspect_tui.core.steps import OPEN_STATUSES, STATUS_LABELS
+from inspect_tui.services.cases.detail import deadlines_of
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import AS_TYPED, Known, Viewer
+from inspect_tui.services.trust.permissions import role_of
+from inspect_tui.store.cases import events_of, exceptions_of, get_case
 
 #: Deadline states a case can be filtered by, in order of urgency (core.deadlines).
 DEADLINE_STATES = (*OPEN_STATES, "none")
@@ -146,7 +150,6 @@ class CaseQuery:
 def viewer_role(s: Session) -> str:
     """The role of the person working, as services.trust decides it (users table;
     a login not in it sees what a monitor sees)."""
-    from inspect_tui.services.trust.permissions import role_of
 
     return role_of(s)
 
@@ -394,10 +397,6 @@ def _personal_of(row) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def load_case_detail(s: Session, case_no: str, today: dt.date, role: str) -> CaseDetail | None:
-    from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
-    from inspect_tui.services.cases.detail import deadlines_of
-    from inspect_tui.services.trust.free_text import AS_TYPED, Known, Viewer
-    from inspect_tui.store.cases import events_of, exceptions_of, get_case
 
     row = get_case(s.db, case_no)
     if row is None:

@@ -10,6 +10,7 @@ from inspect_tui.core.deadlines import case_rule, case_rules
 from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError, apply_step, derive_status
 from inspect_tui.core.text import control_problem
 from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.cases.inspection import guard_submission
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import audit_change, changes_since
 from inspect_tui.services.trust.permissions import DatabaseBusy, PermissionDenied, require, writes
@@ -92,12 +93,18 @@ def record_step(
     on: dt.date | None = None,
     note: str = "",
     expected_version: int | None = None,
+    *,
+    without_inspection: str | None = None,
 ) -> str:
     """Record a step (contact, visit, submit, accept, cancel, return, resurvey).
 
     Validated against the case's other dates; written with a case event in one
     transaction. expected_version (the version the user saw) guards against
     overwriting someone else's change. Returns the new status.
+
+    A submission needs a finished inspection of the form by someone other than its
+    author (services/cases/inspection.py), unless a manager gives
+    ``without_inspection`` (the reason), which is recorded and counted.
     """
     today = today_jp()
     on = on or today
@@ -129,6 +136,9 @@ def record_step(
         except ConflictError:
             raise _conflict(s, case_no, row["version"]) from None
         _audit_case(s, step_id, row, changes)
+        # inspection before submission (one call; refuses, or records how it went through)
+        unchecked = guard_submission(s, row, step_id, on, without_inspection, now)
+        note = f"{note} {unchecked}".strip() if unchecked else note
         label = STEPS[step_id].label
         if step_id == "resurvey":
             old = ", ".join(

@@ -26,7 +26,7 @@ import codecs
 import csv
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -72,8 +72,10 @@ def _size(n: int) -> str:
 class _Decoded:
     """A byte stream's text, a chunk at a time, in the encoding its first chunk shows."""
 
-    def __init__(self, f: IO[bytes], where: str, limits: CsvLimits) -> None:
-        self.f, self.where, self.limits = f, where, limits
+    def __init__(
+        self, f: IO[bytes], where: str, limits: CsvLimits, on_read: Callable[[int], None] | None = None
+    ) -> None:
+        self.f, self.where, self.limits, self.on_read = f, where, limits, on_read
         self.read_bytes = 0
         self.lines_before = 0  # line breaks in the chunks already decoded
         self.ascii_so_far = True
@@ -89,6 +91,8 @@ class _Decoded:
     def _read(self, check_nul: bool = True) -> bytes:
         data = self.f.read(CHUNK_BYTES)
         self.read_bytes += len(data)
+        if self.on_read is not None:
+            self.on_read(self.read_bytes)
         if self.read_bytes > self.limits.max_bytes:
             raise CsvFileError(
                 f"{self.where}ファイルが大きすぎます（{_size(self.limits.max_bytes)} を超えたところで"
@@ -222,11 +226,13 @@ class CsvTable:
     call close(). CsvFileError may come from ``open_csv`` or while the rows are read.
     """
 
-    def __init__(self, f: IO[bytes], name: str, limits: CsvLimits) -> None:
+    def __init__(
+        self, f: IO[bytes], name: str, limits: CsvLimits, on_read: Callable[[int], None] | None = None
+    ) -> None:
         self.name, self.limits = name, limits
         self._f = f
         self._where = f"{name}: " if name else ""
-        self._decoded = _Decoded(f, self._where, limits)
+        self._decoded = _Decoded(f, self._where, limits, on_read)
         self._lines = _Lines(self._decoded.chunks(), self._where, limits.max_line_chars)
         self._reader = csv.reader(self._lines, strict=True)
         self._last_line = 0
@@ -286,8 +292,13 @@ class CsvTable:
         self.close()
 
 
-def open_csv(path: Path, limits: CsvLimits = LIMITS) -> CsvTable:
-    """Open a CSV file for reading; CsvFileError if it is missing, too big or unreadable."""
+def open_csv(
+    path: Path, limits: CsvLimits = LIMITS, on_read: Callable[[int], None] | None = None
+) -> CsvTable:
+    """Open a CSV file for reading; CsvFileError if it is missing, too big or unreadable.
+
+    on_read, if given, is called with the bytes read so far after every chunk (progress).
+    """
     where = f"{path.name}: "
     try:
         st = path.stat()
@@ -304,7 +315,7 @@ def open_csv(path: Path, limits: CsvLimits = LIMITS) -> CsvTable:
     except OSError as exc:
         raise CsvFileError(f"{path}: 読めません: {exc.strerror}") from None
     try:
-        return CsvTable(f, path.name, limits)
+        return CsvTable(f, path.name, limits, on_read)
     except BaseException:
         f.close()
         raise

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ from inspect_tui.services.importing.rows import (
 )
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
+from inspect_tui.store.audit import record_audit
 from inspect_tui.store.cases import case_row, insert_cases
 from inspect_tui.store.tx import read, write
 
@@ -368,22 +369,39 @@ def write_surveyors(s: Session, plan: SurveyorPlan, now: str) -> None:
 PLANNERS = {"cases": (plan_cases, write_cases), "surveyors": (plan_surveyors, write_surveyors)}
 
 
+#: progress(stage, done, total): ("read", bytes read, file size or 0), then ("write", 0, 0).
+Progress = Callable[[str, int, int], None]
+
+
 @writes("import")
 def import_file(
-    s: Session, kind: str, path: Path, *, dry_run: bool = False, limits: CsvLimits = LIMITS
+    s: Session,
+    kind: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    limits: CsvLimits = LIMITS,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import a cases or surveyors CSV file: all rows or none. dry_run writes nothing
     (and still needs the import permission: it reads the whole file and reports on it).
 
     The file is read as its rows are checked, never whole in memory, within ``limits``.
+    progress, if given, hears how far the reading is and when the writing starts.
     """
     if kind not in SPECS:
         raise ValueError(f"知らない取り込みの種類です: {kind}（{' / '.join(KINDS)}）")
-    from inspect_tui.store.audit import record_audit
 
     path = Path(path)
+    on_read = None
+    if progress is not None:
+        size, told = (path.stat().st_size if path.is_file() else 0), progress
+
+        def on_read(done: int) -> None:
+            told("read", done, size)
+
     try:
-        table = open_csv(path, limits)
+        table = open_csv(path, limits, on_read)
     except CsvFileError as exc:
         raise ImportFailed(str(exc)) from None
     header = map_header(table.header, SPECS[kind].headers)
@@ -400,6 +418,8 @@ def import_file(
             if problems:
                 raise ImportFailed(failure_message(path.name, problems), tuple(problems))
             if not dry_run:
+                if progress is not None:
+                    progress("write", 0, 0)
                 write_fn(s, plan, now)  # type: ignore[operator]
                 if plan.changes:
                     # One audit row per import: who, when, which file, and every record it added

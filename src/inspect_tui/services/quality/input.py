@@ -18,6 +18,7 @@ from typing import Any
 
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.today import today_jp
+from inspect_tui.system.paths import data_file
 
 PERSONAL_DATA_WARNING = (
     "内容の欄に申請者の氏名・被保険者番号・住所などの個人情報を書かないでください（依頼番号で特定します）。"
@@ -81,7 +82,6 @@ class Categories:
 @cache
 def categories() -> Categories:
     """The category lists shipped in data/quality_categories.toml."""
-    from inspect_tui.system.paths import data_file
 
     with data_file("quality_categories.toml").open("rb") as fh:
         raw = tomllib.load(fh)

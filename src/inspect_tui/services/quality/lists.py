@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from inspect_tui.services.quality.records import Complaint, Incident, Problem
+from inspect_tui.services.quality.records import Complaint, Incident, Problem, linked_case_nos
+from inspect_tui.services.trust.free_text import viewer
 
 COMPLAINT_COLUMNS = ("番号", "受付日時", "区", "申出者", "区分", "重大", "依頼番号", "市への報告", "内容")
 INCIDENT_COLUMNS = ("番号", "発生日時", "区", "種別", "原因区分", "依頼番号", "市への報告", "何が起きたか")
@@ -29,8 +30,6 @@ def _as_typed(text: str) -> str:
 def list_viewer(session, records: Iterable[Any]):
     """The viewer for a list of complaints, incidents or problems: the names and numbers
     of the cases they belong to (a problem: through the records it comes from)."""
-    from inspect_tui.services.quality.records import linked_case_nos
-    from inspect_tui.services.trust.free_text import viewer
 
     case_nos: list[str | None] = []
     for r in records:

@@ -12,7 +12,6 @@ printed, a problem's title (and its owner), is masked (services.free_text.printe
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
@@ -21,9 +20,11 @@ from typing import Any
 from inspect_tui.core.document import Section, Table
 from inspect_tui.core.jpdate import parse_date
 from inspect_tui.core.metrics import Period
+from inspect_tui.core.months import month_span
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import printer
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,7 @@ def month_range(month: str | dt.date) -> tuple[dt.date, dt.date]:
         day = parse_date(text + "-01") if text.count("-") == 1 else parse_date(text)
     else:
         day = month
-    first = day.replace(day=1)
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return month_span(day)
 
 
 def monthly_quality_section(session: Session, month: str | dt.date) -> QualitySection:
@@ -217,7 +217,6 @@ def monthly_quality_section(session: Session, month: str | dt.date) -> QualitySe
 def _printer(session: Session, problems: list[q.Problem]):
     """Problems' free text as printed for the city: masked, with the names and numbers of
     the cases their complaints and incidents belong to."""
-    from inspect_tui.services.trust.free_text import printer
 
     case_nos = [no for p in problems for no in q.linked_case_nos(session, p.links)]
     return printer(session, case_nos)

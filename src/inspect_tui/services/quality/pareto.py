@@ -15,10 +15,13 @@ from typing import Any
 
 from inspect_tui.core.document import EXTENSIONS, Chart, Doc, Section, Table
 from inspect_tui.core.pareto import ParetoRow, bar, pareto
+from inspect_tui.core.review import KIND_LABELS, POINT_LABELS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.quality.input import QualityInputError
+from inspect_tui.services.review.surveyor import findings_by_point
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import mask
 from inspect_tui.store import quality as store
 
 SOURCES = {
@@ -191,14 +194,6 @@ def _findings_counts(
     ``findings_by_point`` (blind calibration checks left out); with one, the
     same count narrowed by the case's ward or the checked surveyor.
     """
-    try:
-        from inspect_tui.core.review import POINT_LABELS
-        from inspect_tui.services.review.surveyor import findings_by_point
-    except ImportError:
-        raise SourceUnavailable(
-            "点検の指摘（一件目〜十件目の点検）の集計は、点検の機能が入ると使えます。"
-            "いまは苦情（complaints）か事故（incidents）を選んでください"
-        ) from None
     if not ward and not surveyor and kind in (None, "post"):
         rows = findings_by_point(session, date_from, date_to, post_only=kind == "post")
         return {label: n for _pid, label, n in rows}
@@ -210,17 +205,12 @@ def _findings_counts(
 
 def finding_kinds() -> dict[str, str]:
     """Check kinds a findings Pareto can be narrowed to (id -> label), empty without the review feature."""
-    try:
-        from inspect_tui.core.review import KIND_LABELS
-    except ImportError:
-        return {}
     return dict(KIND_LABELS)
 
 
 def printed_labels(rows: list[ParetoRow]) -> list[ParetoRow]:
     """Labels as printed: categories are chosen from lists, but a label is free text to the
     page it lands on, so anything in it that looks like personal data is masked."""
-    from inspect_tui.services.trust.free_text import mask
 
     return [dataclasses.replace(r, name=mask(r.name)) for r in rows]
 

@@ -59,6 +59,7 @@ from inspect_tui.services.quality.problems import (
 )
 from inspect_tui.services.quality.shared import build_record
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import field_warnings, known_for_cases
 from inspect_tui.store import quality as store
 
 __all__ = [
@@ -124,7 +125,6 @@ def free_text_warnings(
     """What looks like personal data in a record's free-text fields (services.free_text
     FieldWarning per field), with the names and numbers of the case it belongs to: the
     complaint's or incident's case, or the cases of the records a problem comes from."""
-    from inspect_tui.services.trust.free_text import field_warnings, known_for_cases
 
     case_nos = linked_case_nos(session, links) if entity == "problem" else [str(raw.get("case_no") or "")]
     known = known_for_cases(session, [c.strip() for c in case_nos])

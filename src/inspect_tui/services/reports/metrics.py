@@ -9,7 +9,8 @@ months' figures added up.
 
 Complaints, incidents (personal-data ones: kind 'security') and first-ten
 checks and post-submission corrections (the review feature's 'post' checks)
-are counted from the quality and review features' tables; a counter returns
+are counted from the quality and review features' tables, the inspection of
+forms before submission (点検実施率) from the inspection tables (migration 0010); a counter returns
 None when its table is absent. Metrics nothing records yet (phone
 complaints as such) are known by name
 but have no counter: reports say 未集計 instead of printing 0. A feature that
@@ -26,8 +27,9 @@ from decimal import Decimal
 from functools import cache
 
 from inspect_tui.core.deadlines import case_rules
-from inspect_tui.core.metrics import Period, percent
+from inspect_tui.core.metrics import Period, inspection_rate, percent
 from inspect_tui.store import report_queries as q
+from inspect_tui.store.inspections import submission_counts_by_month
 
 Components = dict[str, int]
 #: (connection, first day, last day, as_of) -> {YYYY-MM: components}
@@ -182,6 +184,28 @@ register_metric(
         _dated_counter(
             "review_checks", "AND kind = 'post' AND state = 'done' AND blind_of IS NULL", city_column=None
         ),
+    )
+)
+
+
+# Inspection before submission (001 §4(5)): the submissions recorded in the app, by how
+# they went out (store.inspections: inspected / unchecked = a manager's override), and the
+# submission dates that came with the city's list (imported: counted apart, not in the rate).
+def _inspection_counter(conn, start, end, as_of):
+    cutoff = min(end, as_of)
+    if cutoff < start:
+        return {}
+    return submission_counts_by_month(conn, start, cutoff)
+
+
+def _inspection_rate(c: Components) -> Decimal | None:
+    return inspection_rate(c.get("inspected", 0), c.get("unchecked", 0))
+
+
+register_metric(Metric("inspection_rate", "点検実施率", "%", _inspection_counter, _inspection_rate))
+register_metric(
+    Metric(
+        "submitted_unchecked", "点検なしで提出", "件", _inspection_counter, lambda c: c.get("unchecked", 0)
     )
 )
 # Not recorded anywhere yet: known by name, reported as 未集計.

@@ -21,6 +21,10 @@ someone corrected a date.
   core.metrics.deadline_outcome. Each rule is printed with its own words
   (「日程調整連絡（受理から3開庁日）」), so the report follows the rules file.
 - billing: see core.metrics.bill and ``unit_prices``.
+- inspection: the month's submissions (up to as-of) inspected before they went out,
+  without inspection (a manager's override; target 0) and 点検記録なし（取込）
+  (submission dates that came with the city's list), and 点検実施率
+  (services/cases/inspection.py, the same counts as the metric inspection_rate).
 
 The sections the other features fill (the first-ten review; complaints,
 incidents, problems) are a plain list, ``feature_sections``, each built once.
@@ -35,9 +39,14 @@ from typing import Any
 from inspect_tui.core.deadlines import case_rule, case_rules
 from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
 from inspect_tui.core.metrics import Bill, Period, bill
-from inspect_tui.core.today import today_jp
+from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.cases.inspection import InspectionFigures, inspection_section
+from inspect_tui.services.cases.inspection import figures as inspection_figures
 from inspect_tui.services.config import Config
+from inspect_tui.services.quality.monthly import quality_sections
+from inspect_tui.services.review.monthly import first_ten_section
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import report_queries as q
 
@@ -98,8 +107,6 @@ def printed_notes(s: Session, month: Period, *, by_name: bool = True) -> dict[st
     notes: the names query is not worth its 10-20 ms there)."""
     notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
     if any(notes.values()):
-        from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
-
         known = known_for_month(s, month) if by_name else NOTHING
         notes = {kind: mask(text, known) for kind, text in notes.items()}
     return notes
@@ -109,13 +116,16 @@ def printed_notes(s: Session, month: Period, *, by_name: bool = True) -> dict[st
 
 
 def feature_sections(s: Session, month: Period, as_of: dt.date) -> list[Section]:
-    """What the other features contribute, in print order, each built once: the first-ten
-    review (services.review.monthly), then complaints, incidents and problems
+    """What the other features contribute, in print order, each built once: the inspection
+    of forms before submission (services.cases.inspection), the first-ten review
+    (services.review.monthly), then complaints, incidents and problems
     (services.quality.monthly)."""
-    from inspect_tui.services.quality.monthly import quality_sections
-    from inspect_tui.services.review.monthly import first_ten_section
 
-    return [first_ten_section(s, month, as_of), *quality_sections(s, month, as_of)]
+    return [
+        inspection_section(s, month, as_of),
+        first_ten_section(s, month, as_of),
+        *quality_sections(s, month, as_of),
+    ]
 
 
 # --------------------------------------------------------------------------- prices
@@ -169,6 +179,7 @@ class MonthlyReport:
     wards: dict[str, dict[str, int]] = field(default_factory=dict)
     billing_closed_at: str | None = None  # the month was closed for billing (figures frozen)
     repaid: int = 0  # accepted again this month but paid in an earlier closed month: not billed
+    inspection: InspectionFigures | None = None  # submissions by inspection before submission
 
     @property
     def cutoff(self) -> dt.date:
@@ -199,6 +210,7 @@ class MonthlyReport:
                 "home": money(self.home),
                 "other": money(self.other),
             },
+            "inspection": self.inspection.to_json() if self.inspection else None,
         }
 
     def as_doc(self, full: bool = False) -> Doc:
@@ -265,6 +277,7 @@ def build_monthly(
         wards=wards,
         billing_closed_at=q.billing_closed_at(conn, month.key),
         repaid=billable["repaid"],
+        inspection=inspection_figures(s, month.start, cutoff),
     )
 
 
@@ -378,7 +391,6 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
 def close_billing_month(s: Session, month: Period) -> int:
     """Close a month for billing (managers): the cases it pays for are frozen, and a
     form paid here is never billed again (seed 001 §14). Returns how many it pays for."""
-    from inspect_tui.core.today import now_jp_iso
 
     if today_jp() <= month.end:
         raise ValueError(f"{month.key} はまだ終わっていません（締めは月末の翌日から）")

@@ -21,8 +21,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.document import FORMATS, Renderable
-from inspect_tui.core.jpdate import DateError, fiscal_year_of, parse_date
+from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month, parse_period
+from inspect_tui.core.months import fiscal_quarter_of, fiscal_year_of, previous_month
+from inspect_tui.services.quality.input import QualityInputError
+from inspect_tui.services.quality.pareto import SourceUnavailable, pareto_report
+from inspect_tui.services.reports.indicators import IndicatorFileError
+from inspect_tui.services.reports.kpi import build_kpi
+from inspect_tui.services.reports.monthly import ReportError, build_monthly
+from inspect_tui.services.reports.sla import build_sla
+from inspect_tui.services.review.guidance import ReportNotReady, guidance_report
+from inspect_tui.services.review.queue import ReviewError, new_surveyors
 
 __all__ = ["KINDS", "Arg", "Option", "PeriodSpec", "Renderable", "ReportKind", "RequestError", "kind"]
 
@@ -135,12 +144,12 @@ class ReportKind:
 
 
 def _last_month(today: dt.date) -> str:
-    last = today.replace(day=1) - dt.timedelta(days=1)
+    last = previous_month(today)
     return f"{last.year:04d}-{last.month:02d}"
 
 
 def _this_quarter(today: dt.date) -> str:
-    return f"{fiscal_year_of(today)}Q{(today.month - 4) % 12 // 3 + 1}"
+    return f"{fiscal_year_of(today)}Q{fiscal_quarter_of(today)}"
 
 
 @dataclass(frozen=True)
@@ -202,7 +211,6 @@ def _as_of(help_: str = "基準日（既定: 日本の今日）。この日よ�
 
 
 def _monthly(session: Any, month: Any, o: Mapping[str, Any]) -> Renderable:
-    from inspect_tui.services.reports.monthly import ReportError, build_monthly
 
     if o.get("unit_price") is not None and o["unit_price"] < 0:
         raise RequestError("--unit-price: 0以上の整数（円）にしてください")
@@ -215,8 +223,6 @@ def _monthly(session: Any, month: Any, o: Mapping[str, Any]) -> Renderable:
 
 
 def _sla(session: Any, period: Any, o: Mapping[str, Any]) -> Renderable:
-    from inspect_tui.services.reports.indicators import IndicatorFileError
-    from inspect_tui.services.reports.sla import build_sla
 
     try:
         return build_sla(session, period, o.get("as_of"))
@@ -225,8 +231,6 @@ def _sla(session: Any, period: Any, o: Mapping[str, Any]) -> Renderable:
 
 
 def _kpi(session: Any, fy: int, o: Mapping[str, Any]) -> Renderable:
-    from inspect_tui.services.reports.indicators import IndicatorFileError
-    from inspect_tui.services.reports.kpi import build_kpi
 
     try:
         return build_kpi(session, fy, o.get("as_of"))
@@ -235,8 +239,6 @@ def _kpi(session: Any, fy: int, o: Mapping[str, Any]) -> Renderable:
 
 
 def _guidance(session: Any, code: str, o: Mapping[str, Any]) -> Renderable:
-    from inspect_tui.services.review.guidance import ReportNotReady, guidance_report
-    from inspect_tui.services.review.queue import ReviewError
 
     try:
         return guidance_report(session, code, allow_draft=bool(o.get("draft")))
@@ -248,7 +250,6 @@ def _guidance(session: Any, code: str, o: Mapping[str, Any]) -> Renderable:
 
 def _new_surveyors(session: Any) -> str:
     """The new surveyors and how far their first-ten review has come (``guidance --list``)."""
-    from inspect_tui.services.review.queue import new_surveyors
 
     rows = new_surveyors(session)
     if not rows:
@@ -259,8 +260,6 @@ def _new_surveyors(session: Any) -> str:
 
 
 def _pareto(session: Any, span: DateSpan, o: Mapping[str, Any]) -> Renderable:
-    from inspect_tui.services.quality.input import QualityInputError
-    from inspect_tui.services.quality.pareto import SourceUnavailable, pareto_report
 
     try:
         return pareto_report(

@@ -23,7 +23,6 @@ from inspect_tui.core.review import REVIEW_FORMS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.review.queue import ReviewError
 from inspect_tui.services.review.surveyor import (
-    FormRow,
     SurveyorReview,
     masked_review,
     review_viewer,
@@ -47,10 +46,6 @@ def _jp(day: dt.date | None) -> str:
 
 def _yes_no(v: bool | None) -> str:
     return "－" if v is None else ("済" if v else "未")
-
-
-def _sources(f: FormRow) -> str:
-    return "（提出後の指摘あり）" if f.post_findings else ""
 
 
 def facts(r: SurveyorReview, issued: dt.date) -> list[tuple[str, str]]:

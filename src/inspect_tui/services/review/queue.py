@@ -13,6 +13,7 @@ other than the author (001 §4(5): 主任調査員や調査担当者以外).
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -138,7 +139,6 @@ def sync_form_numbers(s: Session, today: dt.date | None = None) -> int:
             plan.append((info.code, new))
     if not plan:
         return 0
-    import sqlite3
 
     now = now_jp_iso()
     try:

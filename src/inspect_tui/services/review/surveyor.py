@@ -27,6 +27,7 @@ from inspect_tui.services.review.queue import (
     sync_form_numbers,
 )
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import AS_TYPED, Viewer, known_for_cases, sees_as_typed
 from inspect_tui.services.trust.permissions import may, writes
 from inspect_tui.store import reviews as store
 from inspect_tui.store.reviews import AccompaniedVisit, CheckRecord, Finding
@@ -51,9 +52,6 @@ class FormRow:
     @property
     def findings(self) -> list[Finding]:
         return (self.check.findings if self.check else []) + self.other_findings + self.post_findings
-
-    def count_on(self, point: str) -> int:
-        return sum(f.point == point for f in self.findings)
 
     def result_on(self, point: str) -> str:
         """'OK', '未点検', or the findings' severities ('要修正', '軽微x2')."""
@@ -291,23 +289,10 @@ def findings_by_point(
     return sorted(out, key=lambda t: (-t[2], rules.POINT_IDS.index(t[0])))
 
 
-def check_counts(s: Session, start: dt.date, end: dt.date) -> dict[str, int]:
-    """Finished checks per kind start..end (blind checks apart as 'blind')."""
-    out = {k.id: 0 for k in rules.CHECK_KINDS} | {"blind": 0}
-    for kind, blind, n in s.db.conn.execute(
-        "SELECT kind, blind_of IS NOT NULL, count(*) FROM review_checks WHERE state = 'done'"
-        " AND checked_on BETWEEN ? AND ? GROUP BY kind, blind_of IS NOT NULL",
-        (start.isoformat(), end.isoformat()),
-    ):
-        out["blind" if blind else kind] += n
-    return out
-
-
 # --------------------------------------------------------------------------- free text
 def review_known(s: Session, r: SurveyorReview):
     """The names and numbers of every case in the review (its forms, visits and follow-ups):
     what the chiefs' free text must not quote."""
-    from inspect_tui.services.trust.free_text import known_for_cases
 
     return known_for_cases(
         s,
@@ -320,7 +305,6 @@ def review_viewer(s: Session, r: SurveyorReview, *, printed: bool = False):
     """How the review's free text (finding notes, guidance, proficiency notes, visit purposes,
     the closing comment) is shown: masked in print and for a monitor, as typed on screen
     for managers and chiefs."""
-    from inspect_tui.services.trust.free_text import AS_TYPED, Viewer, sees_as_typed
 
     if not printed and sees_as_typed(s):
         return AS_TYPED

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.steps import OPEN_STATUSES
+from inspect_tui.services.review.queue import new_surveyors
 from inspect_tui.services.session import Session
 
 ON_TIME_WINDOW_DAYS = 90
 EXPIRY_ALERT_DAYS = 60
 NON_CARE_MANAGER_LIMIT = 0.30
 REVIEW_FORMS = 10
-QUALIFICATION_LABELS = {"care_manager": "介護支援専門員", "other": "その他"}
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,6 @@ def surveyor_overview(s: Session, today: dt.date) -> list[SurveyorRow]:
             (since, iso),
         )
     }
-    from inspect_tui.services.review.queue import new_surveyors
 
     # who is new and their forms 1-10: the review feature's rules, so both screens agree
     progress = {n.code: n for n in new_surveyors(s, today, sync=False)}
@@ -155,26 +154,3 @@ def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
             )
         )
     return alerts
-
-
-def surveyor_detail(s: Session, code: str, today: dt.date) -> SurveyorRow | None:
-    for row in surveyor_overview(s, today):
-        if row.code == code:
-            return row
-    r = s.db.conn.execute("SELECT * FROM surveyors WHERE code = ?", (code,)).fetchone()
-    if r is None:
-        return None
-    return SurveyorRow(
-        r["code"],
-        r["name"],
-        r["qualification"],
-        bool(r["is_chief"]),
-        r["wards"],
-        _placed(r),
-        r["expires_on"],
-        0,
-        0,
-        0,
-        False,
-        0,
-    )  # a surveyor who has left

@@ -14,6 +14,14 @@ from dataclasses import dataclass, field
 
 from inspect_tui.core.deadlines import STATE_RANK, Horizon, business_days_left, case_rules, deadline_state
 from inspect_tui.core.steps import OPEN_STATUSES
+from inspect_tui.services.cases.inspection import InspectionFigures
+from inspect_tui.services.cases.inspection import figures as inspection_figures
+from inspect_tui.services.quality.records import (
+    problems_overdue,
+    security_incidents_open,
+    serious_complaints_unreported,
+)
+from inspect_tui.services.review import queue as review
 from inspect_tui.services.session import Session
 from inspect_tui.services.staff.overview import StaffAlert, staff_alerts
 
@@ -79,6 +87,21 @@ class Dashboard:
     quality: list[str] = field(default_factory=list)  # serious complaints, security incidents, problems
     overdue_cases: int = 0  # distinct cases with at least one deadline past
     due_today_cases: int = 0  # distinct cases with a deadline today and none past
+    #: this month's submissions so far by inspection before submission (001 §4(5)): without
+    #: inspection (target 0) and 点検記録なし（取込） (dates that came with the city's list)
+    inspection: InspectionFigures | None = None
+
+    def inspection_lines(self) -> list[str]:
+        """The Today screen's lines for inspection before submission (this month so far)."""
+        f = self.inspection
+        if f is None:
+            return []
+        rate = f.rate
+        return [
+            f"今月の提出 点検後 {f.inspected:,} 件・点検なしで提出 {f.unchecked:,} 件（目標 0）"
+            f"・点検記録なし（取込） {f.imported:,} 件",
+            f"点検実施率 {'対象なし' if rate is None else f'{rate}%'}（目標 100%・必達）",
+        ]
 
 
 def _excluded(s: Session) -> set[tuple[int, str]]:
@@ -96,7 +119,6 @@ def review_queue(s: Session, today: dt.date) -> ReviewQueue:
     review queue screen agree. ``pending`` counts what waits in that queue
     (forms without a finished focused check, follow-ups due, blind checks).
     """
-    from inspect_tui.services.review import queue as review
 
     new = review.new_surveyors(s, today)
     pending = len(review.review_queue(s, today))
@@ -180,6 +202,7 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
         quality=quality_lines(s, today),
         overdue_cases=sum(v == "overdue" for v in worst.values()),
         due_today_cases=sum(v == "today" for v in worst.values()),
+        inspection=inspection_figures(s, today.replace(day=1), today),
     )
 
 
@@ -187,11 +210,6 @@ def quality_lines(s: Session, today: dt.date) -> list[str]:
     """Short lines for what must not wait (the quality feature's lists), most urgent first:
     serious complaints not yet reported to the city, security incidents whose phone or
     written report is missing, problems past their due date."""
-    from inspect_tui.services.quality.records import (
-        problems_overdue,
-        security_incidents_open,
-        serious_complaints_unreported,
-    )
 
     lines = [f"重大な苦情 No.{c.id} 市へ未報告" for c in serious_complaints_unreported(s)]
     lines += [f"個人情報事故 No.{i.id} {i.report_label}" for i in security_incidents_open(s)]

@@ -3,6 +3,8 @@ and ``inspect-tui restore``."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 
 from inspect_tui.core.today import today_jp
@@ -22,7 +24,7 @@ from inspect_tui.store.backup import (
     remove_stale_parts,
     restore_into,
 )
-from inspect_tui.store.db import Database
+from inspect_tui.store.db import Database, open_database
 
 __all__ = ["BackupError", "backup_now", "check_file", "maybe_daily_backup", "restore"]
 
@@ -75,8 +77,6 @@ def restore(db_path: Path, source: Path, who: str, keep: int = DEFAULT_KEEP) -> 
 
 
 def _replace_file(db_path: Path, source: Path) -> None:
-    import os
-    import sqlite3
 
     tmp = db_path.with_name(f".{db_path.name}.restoring.{os.getpid()}")
     tmp.unlink(missing_ok=True)
@@ -102,7 +102,6 @@ def _safety_copy(db: Database, keep: int) -> Path:
 
 
 def _audit_restore(db: Database, who: str, source: Path, safety: Path | None) -> None:
-    from inspect_tui.store.db import open_database
 
     db.conn.close()
     with open_database(db.path, create=False) as fresh:  # migrates an older backup in place

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from inspect_tui.core.masking import mask_free_text, personal_data_hints
 from inspect_tui.core.metrics import Period
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.permissions import may
 
 CONFIRM_QUESTION = "個人情報のような文字があります。このまま保存しますか"
 ADVICE = "個人情報は書かず、依頼番号で特定してください"
@@ -131,7 +132,6 @@ def warnings_text(warnings: Iterable[FieldWarning]) -> str:
 # --------------------------------------------------------------------------- reading
 def sees_as_typed(s: Session) -> bool:
     """Managers and chiefs see free text as typed; a monitor does not."""
-    from inspect_tui.services.trust.permissions import may
 
     return may(s, "personal.read")
 

@@ -19,7 +19,9 @@ from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from inspect_tui.core.roles import ACTIONS, ROLE_LABELS, WARD_BOUND
+from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.session import Session
+from inspect_tui.store import users
 from inspect_tui.store.tx import DatabaseBusy, Waiting, WriteCancelled, granted, waiting
 from inspect_tui.store.users import get_user, surveyor_wards
 
@@ -126,15 +128,12 @@ def writes(action: str) -> Callable[[_Service[P, T]], _Service[P, T]]:
 @writes("users.manage")
 def save_user(s: Session, login: str, role: str, surveyor_code: str | None = None) -> bool:
     """Register a login with a role, or change its role (managers). True when added."""
-    from inspect_tui.core.today import now_jp_iso
-    from inspect_tui.store import users
 
     return users.save_user(s.db, s.who, login, role, surveyor_code, now_jp_iso())
 
 
 def list_users(s: Session) -> list:
     """Every registered login with its role and surveyor code (managers only)."""
-    from inspect_tui.store import users
 
     require(s, "users.manage")
     return users.list_users(s.db)
@@ -142,7 +141,6 @@ def list_users(s: Session) -> list:
 
 def user_of(s: Session) -> dict | None:
     """The users row of the person working (None: not registered)."""
-    from inspect_tui.store.users import get_user
 
     row = get_user(s.db, s.who)
     return None if row is None else dict(row)
@@ -151,7 +149,5 @@ def user_of(s: Session) -> dict | None:
 @writes("users.manage")
 def remove_user(s: Session, login: str) -> None:
     """Remove a login (managers; the last manager stays)."""
-    from inspect_tui.core.today import now_jp_iso
-    from inspect_tui.store import users
 
     users.remove_user(s.db, s.who, login, now_jp_iso())

@@ -1,0 +1,236 @@
+"""The inspection tables (migration 0010) and the review checks that count as inspections.
+
+Plain SQL; the rules live in core/inspection.py and the transactions in
+services/cases/inspection.py. A form's cycle (how many returns for fixing and
+re-surveys it had) is read from its case events here, in ``cycle_of``, the one
+place that knows where those events are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from inspect_tui.core.inspection import CYCLE_RESET_STEPS, INSPECTED, Finding
+from inspect_tui.store.connection import Database
+
+#: The review checks that are an inspection of the form (not follow-ups of the surveyor,
+#: not a finding that came back from the office after submission).
+REVIEW_KINDS = ("focused", "routine")
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    source: str  # "inspection:12" or "review_check:5"
+    inspector: str  # login
+    inspector_code: str | None  # surveyor code of the inspector, if they are one
+    finished_at: str  # ISO time, Japan
+    result: str  # ok | findings
+    findings: tuple[Finding, ...]
+    cycle: int | None  # None: a review check (its cycle is known by time: see reset_at)
+
+
+@dataclass(frozen=True)
+class Cycle:
+    number: int  # returns for fixing and re-surveys so far
+    reset_at: str | None  # when the last of them was recorded (ISO), None when none
+
+
+def cycle_of(db: Database, case_id: int) -> Cycle:
+    marks = ",".join("?" * len(CYCLE_RESET_STEPS))
+    r = db.conn.execute(
+        f"SELECT COUNT(*), MAX(recorded_at) FROM case_events WHERE case_id = ? AND kind IN ({marks})",
+        (case_id, *CYCLE_RESET_STEPS),
+    ).fetchone()
+    return Cycle(int(r[0]), r[1])
+
+
+def insert_inspection(
+    db: Database,
+    case_id: int,
+    inspector: str,
+    inspector_code: str | None,
+    cycle: int,
+    result: str,
+    findings: Iterable[Finding],
+    finished_at: str,
+) -> int:
+    cur = db.conn.execute(
+        "INSERT INTO inspections (case_id, inspector, inspector_code, cycle, result, finished_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (case_id, inspector, inspector_code, cycle, result, finished_at),
+    )
+    new_id = int(cur.lastrowid or 0)
+    db.conn.executemany(
+        "INSERT INTO inspection_findings (inspection_id, seq, aspect, severity, note) VALUES (?, ?, ?, ?, ?)",
+        [(new_id, i, f.aspect, f.severity, f.note) for i, f in enumerate(findings, 1)],
+    )
+    return new_id
+
+
+def inspections_of(db: Database, case_id: int) -> list[InspectionRow]:
+    """Every finished inspection of the form, oldest first: the inspections table and the
+    review's finished checks of it (their inspector's login from the users table)."""
+    conn = db.conn
+    found: dict[int, list[Finding]] = {}
+    for f in conn.execute(
+        "SELECT f.inspection_id, f.aspect, f.severity, f.note FROM inspection_findings f"
+        " JOIN inspections i ON i.id = f.inspection_id WHERE i.case_id = ? ORDER BY f.inspection_id, f.seq",
+        (case_id,),
+    ):
+        found.setdefault(f[0], []).append(Finding(f[1], f[2], f[3]))
+    out = [
+        InspectionRow(
+            f"inspection:{r['id']}",
+            r["inspector"],
+            r["inspector_code"],
+            r["finished_at"],
+            r["result"],
+            tuple(found.get(r["id"], ())),
+            int(r["cycle"]),
+        )
+        for r in conn.execute("SELECT * FROM inspections WHERE case_id = ? ORDER BY id", (case_id,))
+    ]
+    kinds = ",".join("?" * len(REVIEW_KINDS))
+    checks = conn.execute(
+        "SELECT c.id, c.inspector, c.who,"
+        # finished when first completed (its audit row); a later correction does not move it
+        " COALESCE((SELECT MIN(a.at) FROM audit_log a WHERE a.entity = 'review_check'"
+        "   AND a.key = CAST(c.id AS TEXT) AND a.action = 'review.complete'), c.updated_at) AS finished_at,"
+        " (SELECT MIN(u.login) FROM users u WHERE u.surveyor_code = c.inspector) AS login"
+        f" FROM review_checks c WHERE c.case_id = ? AND c.state = 'done' AND c.kind IN ({kinds})"
+        " ORDER BY c.id",
+        (case_id, *REVIEW_KINDS),
+    ).fetchall()
+    for c in checks:
+        review_findings = tuple(
+            Finding(f["point"], f["severity"], f["note"])
+            for f in conn.execute(
+                "SELECT point, severity, note FROM review_findings WHERE check_id = ? ORDER BY id", (c["id"],)
+            )
+        )
+        out.append(
+            InspectionRow(
+                f"review_check:{c['id']}",
+                c["login"] or c["who"],
+                c["inspector"],
+                c["finished_at"],
+                "findings" if review_findings else "ok",
+                review_findings,
+                None,
+            )
+        )
+    out.sort(key=lambda r: r.finished_at)
+    return out
+
+
+def record_submission(
+    db: Database,
+    case_id: int,
+    step: str,
+    submitted_on: dt.date,
+    basis: str,
+    source: str | None,
+    reason: str,
+    who: str,
+    now: str,
+) -> None:
+    db.conn.execute(
+        "INSERT INTO submission_checks (case_id, step, submitted_on, basis, source, reason, recorded_at, who)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            case_id,
+            step,
+            submitted_on.isoformat(),
+            basis,
+            source if basis == INSPECTED else None,
+            reason,
+            now,
+            who,
+        ),
+    )
+
+
+def inspectors_with(db: Database, roles: Iterable[str], author_code: str | None) -> list[str]:
+    """Logins with one of the roles, other than the form's author (by surveyor code)."""
+    roles = tuple(roles)
+    marks = ",".join("?" * len(roles))
+    return [
+        r[0]
+        for r in db.conn.execute(
+            f"SELECT login FROM users WHERE role IN ({marks})"
+            " AND (surveyor_code IS NULL OR surveyor_code IS NOT ?) ORDER BY role <> 'chief', login",
+            (*roles, author_code),
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- counts for the reports
+
+
+def _span(start: dt.date, cutoff: dt.date) -> dict[str, str]:
+    return {"s": start.isoformat(), "c": cutoff.isoformat()}
+
+
+#: A recorded submission (sc) of the date its case (c) now has as its submission date.
+_MATCH = "sc.case_id = c.id AND sc.submitted_on = c.submitted_on"
+
+
+def submission_counts_by_month(
+    conn: sqlite3.Connection, start: dt.date, cutoff: dt.date
+) -> dict[str, dict[str, int]]:
+    """{YYYY-MM: {inspected, unchecked, imported}} for submissions dated in [start, cutoff].
+
+    inspected / unchecked: submissions and resubmissions recorded in the app, by how they
+    were let through; imported: cases whose submission date is in the month with no
+    such record (it came with the city's list, or before this feature), counted as the
+    cases submitted in the month (a covering index) less those whose date was recorded.
+    """
+    out: dict[str, dict[str, int]] = {}
+    for r in conn.execute(
+        "SELECT m, basis, SUM(n) FROM ("
+        " SELECT substr(submitted_on, 1, 7) AS m, basis, COUNT(*) AS n FROM submission_checks"
+        "  WHERE submitted_on BETWEEN :s AND :c GROUP BY m, basis"
+        " UNION ALL"
+        " SELECT substr(submitted_on, 1, 7), 'imported', COUNT(*) FROM cases"
+        "  WHERE submitted_on BETWEEN :s AND :c GROUP BY 1"
+        " UNION ALL"
+        f" SELECT substr(c.submitted_on, 1, 7), 'imported', -COUNT(DISTINCT c.id)"
+        f"  FROM submission_checks sc JOIN cases c ON {_MATCH}"
+        "  WHERE sc.submitted_on BETWEEN :s AND :c GROUP BY 1"
+        ") GROUP BY m, basis",
+        _span(start, cutoff),
+    ):
+        out.setdefault(r[0], {})[r[1]] = int(r[2])
+    for counts in out.values():
+        for k in ("inspected", "unchecked", "imported"):
+            counts.setdefault(k, 0)
+    return out
+
+
+@dataclass(frozen=True)
+class ListedSubmission:
+    case_no: str
+    submitted_on: str
+    who: str = ""  # who recorded it (an override); empty for an imported date
+    reason: str = ""
+
+
+def listed_submissions(
+    conn: sqlite3.Connection, start: dt.date, cutoff: dt.date, *, imported: bool, limit: int
+) -> list[ListedSubmission]:
+    """The period's first ``limit`` submissions let through without an inspection (a
+    manager's override), or, with ``imported``, with no record in the app; by date and
+    case number."""
+    sql = (
+        "SELECT c.case_no, c.submitted_on, '', '' FROM cases c WHERE c.submitted_on BETWEEN :s AND :c"
+        f" AND NOT EXISTS (SELECT 1 FROM submission_checks sc WHERE {_MATCH})"
+        if imported
+        else "SELECT c.case_no, sc.submitted_on, sc.who, sc.reason FROM submission_checks sc"
+        " JOIN cases c ON c.id = sc.case_id"
+        " WHERE sc.basis = 'unchecked' AND sc.submitted_on BETWEEN :s AND :c"
+    )
+    rows = conn.execute(sql + " ORDER BY 2, 1 LIMIT :n", {**_span(start, cutoff), "n": limit})
+    return [ListedSubmission(*r) for r in rows]

@@ -1,0 +1,79 @@
+"""The review on the demo database (today 2027-06-15): the new hires of demo_staff at
+different points of their first ten forms."""
+
+from __future__ import annotations
+
+import json
+
+from builders import session_as
+from inspect_tui.cli.main import main
+from inspect_tui.services.review import queue as svc
+from inspect_tui.services.review import surveyor as sr
+from inspect_tui.tui.screens.review.check import CheckScreen
+from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
+from review.host import Host
+
+
+def _chief_of_draft(path, code: str) -> tuple[str, str]:
+    """(login, chief code) of the chief part-way through the surveyor's next form."""
+    s = session_as(path, "tester")
+    chief = s.db.conn.execute(
+        "SELECT inspector FROM review_checks WHERE surveyor = ? AND state = 'draft'", (code,)
+    ).fetchone()[0]
+    login = s.db.conn.execute("SELECT login FROM users WHERE surveyor_code = ?", (chief,)).fetchone()[0]
+    s.close()
+    return login, chief
+
+
+def test_demo_new_hires_are_numbered_as_the_scenarios_say(demo_db):
+    s = session_as(demo_db, "tester")
+    progress = {n.code: (n.numbered, n.checked) for n in svc.new_surveyors(s)}
+    assert progress["S037"][0] == 9 and progress["S038"][0] == 2 and progress["S039"][0] == 6
+    assert progress["S040"] == (10, 10)
+    assert svc.review_queue_size(s) == len(svc.review_queue(s))
+    s.close()
+
+
+def test_demo_report_of_a_finished_review_has_no_personal_data(demo_db, capsys):
+    s = session_as(demo_db, "tester")
+    names = {
+        r[0]
+        for r in s.db.conn.execute(
+            "SELECT applicant_name FROM cases WHERE surveyor = 'S040' AND applicant_name IS NOT NULL"
+        )
+    }
+    insured = {
+        r[0]
+        for r in s.db.conn.execute(
+            "SELECT insured_no FROM cases WHERE surveyor = 'S040' AND insured_no IS NOT NULL"
+        )
+    }
+    s.close()
+    assert main(["guidance", "--surveyor", "S040", "--format", "json", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    assert data["complete"] and data["verdict"]["final"] == "improving"
+    assert not any(n in out for n in names) and not any(i in out for i in insured)
+
+
+async def test_demo_chief_resumes_the_draft_and_finishes_it(demo_db):
+    login, _chief = _chief_of_draft(demo_db, "S037")
+    app = Host(demo_db, login=login)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen)
+        row = next(i for i, it in enumerate(screen.items) if it.surveyor == "S037" and it.kind == "focused")
+        assert screen.items[row].draft and screen.items[row].form_no == 9
+        for _ in range(row):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        check = app.screen
+        assert isinstance(check, CheckScreen) and check.ctx.resumed and check.ctx.form_no == 9
+        await pilot.press("a", "ctrl+s")
+        await pilot.pause()
+    s = session_as(demo_db, login)
+    assert [n.progress for n in svc.new_surveyors(s) if n.code == "S037"] == ["9/10"]
+    assert sr.surveyor_review(s, "S037").verdict_rule.provisional
+    s.close()

@@ -1,0 +1,119 @@
+"""The Today numbers: open deadlines per rule, by state, for today in Japan (2027-06-15, a Tuesday)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from builders import add_case, add_surveyor, complaint, incident
+from inspect_tui.services.cases.steps import add_deadline_exception, record_step
+from inspect_tui.services.today.dashboard import build_dashboard
+
+D = dt.date
+TODAY = D(2027, 6, 15)
+
+
+def rule(d, name):
+    return next(r for r in d.rules if r.rule == name)
+
+
+def test_contact_deadline_states(session):
+    add_case(session, "A-overdue", D(2027, 6, 8))  # contact due 6/11
+    add_case(session, "A-today", D(2027, 6, 10))  # due 6/15
+    add_case(session, "A-soon1", D(2027, 6, 11))  # due 6/16
+    add_case(session, "A-soon2", D(2027, 6, 14))  # due 6/17: 2 business days ahead
+    add_case(session, "A-ok", D(2027, 6, 15))  # due 6/18: 3 business days ahead
+    add_case(session, "A-done", D(2027, 6, 8), contacted_on=D(2027, 6, 9))
+    add_case(session, "A-closed", D(2027, 6, 8), cancelled_on=D(2027, 6, 9))
+    d = build_dashboard(session, TODAY)
+    contact = rule(d, "contact")
+    assert (contact.overdue, contact.today, contact.soon) == (1, 1, 2)
+    assert [c.case_no for c in contact.cases] == ["A-overdue", "A-today", "A-soon1", "A-soon2"]
+    assert contact.cases[0].days_left == -2 and contact.cases[0].state == "overdue"
+    assert d.open_cases == 6
+
+
+def test_submission_deadlines_stay_open_until_submitted(session):
+    add_case(session, "B-1", D(2027, 5, 20), contacted_on=D(2027, 5, 21), visited_on=D(2027, 5, 25))
+    add_case(
+        session,
+        "B-2",
+        D(2027, 5, 20),
+        contacted_on=D(2027, 5, 21),
+        visited_on=D(2027, 5, 25),
+        submitted_on=D(2027, 6, 10),
+    )
+    d = build_dashboard(session, TODAY)
+    assert rule(d, "standard").overdue == 1  # 5/28
+    assert rule(d, "target20").overdue == 1  # 6/9
+    assert rule(d, "contact").overdue == 0
+    assert d.overdue_cases == 1
+
+
+def test_an_excluded_deadline_is_not_counted(session):
+    add_case(session, "C-1", D(2027, 6, 8))
+    add_deadline_exception(session, "C-1", "contact", "exclude", "入院中", "applicant")
+    d = build_dashboard(session, TODAY)
+    assert rule(d, "contact").overdue == 0
+
+
+def test_recording_the_step_clears_the_deadline(session):
+    add_case(session, "C-2", D(2027, 6, 8))
+    record_step(session, "C-2", "contact", D(2027, 6, 14))
+    assert rule(build_dashboard(session, TODAY), "contact").overdue == 0
+
+
+def test_urgent_not_visited_and_backlog(session):
+    add_surveyor(session, "S1")
+    add_case(session, "U-1", D(2027, 6, 14), urgent=True, surveyor="S1")
+    add_case(session, "U-2", D(2027, 6, 1), urgent=True, contacted_on=D(2027, 6, 2), visited_on=D(2027, 6, 3))
+    add_case(session, "W-1", D(2027, 6, 14), ward="垂水区")
+    d = build_dashboard(session, TODAY)
+    assert [u.case_no for u in d.urgent_not_visited] == ["U-1"]
+    assert d.backlog_by_ward == [("長田区", 2), ("垂水区", 1)]  # configured ward order
+    assert d.backlog_by_surveyor[0] == ("", "未割当", 2)
+
+
+def test_staff_alerts(session):
+    add_surveyor(session, "S1", expires_on="2027-08-10")  # 56 days: alert
+    add_surveyor(session, "S2", expires_on="2027-08-20")  # 66 days: no alert
+    add_surveyor(session, "S3", expires_on="2027-06-01")  # expired
+    add_surveyor(session, "S4", qualification="other")
+    d = build_dashboard(session, TODAY)
+    assert [(a.kind, a.code) for a in d.alerts] == [("expired", "S3"), ("expiry", "S1")]
+    add_surveyor(session, "S5", qualification="other")  # 2 of 5 = 40% > 30%
+    kinds = [a.kind for a in build_dashboard(session, TODAY).alerts]
+    assert "non_care_manager" in kinds
+
+
+def test_review_panel_counts_new_surveyors(session):
+    add_surveyor(session, "S9", placed_on="2027-03-01")
+    add_surveyor(session, "S8", placed_on="2020-03-01")
+    for i in range(3):
+        add_case(
+            session,
+            f"R-{i}",
+            D(2027, 5, 10 + i),
+            surveyor="S9",
+            contacted_on=D(2027, 5, 17),
+            visited_on=D(2027, 5, 18),
+        )
+    review = build_dashboard(session, TODAY).review
+    assert review.new_surveyors == 1
+    assert review.forms_in_scope == 3
+    assert review.pending is None or review.pending >= 3
+
+
+def test_serious_complaints_and_security_incidents_show_until_reported(session):
+    from inspect_tui.services.quality import records as q
+
+    assert build_dashboard(session, TODAY).quality == []
+    cid = q.save_complaint(session, complaint(outcome="謝罪", serious=True))
+    iid = q.save_incident(session, incident(kind="security", what_happened="調査票を置き忘れた"))
+    # a minor one: reported at the periodic meeting, not shown
+    q.save_complaint(
+        session, complaint(received_at="2027-06-14 11:00", complainant="本人", content="x", outcome="y")
+    )
+    assert build_dashboard(session, TODAY).quality == [
+        f"重大な苦情 No.{cid} 市へ未報告",
+        f"個人情報事故 No.{iid} 市へ未報告",
+    ]
