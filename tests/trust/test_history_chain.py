@@ -9,12 +9,11 @@ import sqlite3
 
 import pytest
 
+from builders import D, add_case, add_surveyor
 from inspect_tui.services.cases.steps import record_step
 from inspect_tui.services.trust.audit import head
 from inspect_tui.store.audit_verify import DERIVATION_CHECKS
 from inspect_tui.store.history import CHAINED_TABLES, TRIGGER_PREFIX
-
-from builders import D, add_case, add_surveyor
 
 NAME = "改竄 花子"
 
