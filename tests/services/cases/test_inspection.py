@@ -316,9 +316,9 @@ def test_a_database_of_the_previous_release_is_upgraded_and_its_submissions_coun
     path = tmp_path / "old" / "cases.db"
     path.parent.mkdir(mode=0o700)
     conn = sqlite3.connect(path)
-    for number, sql in MIGRATIONS:
-        if number <= 7:
-            conn.executescript(sql)
+    for m in MIGRATIONS:
+        if m.number <= 7:
+            conn.executescript(m.sql())
     conn.execute("PRAGMA user_version = 7")
     conn.executescript(
         "INSERT INTO cases (case_no, application, ward, received_on, contacted_on, visited_on, submitted_on,"
