@@ -111,6 +111,7 @@ def run(src_db: Path, rows: int, runs: int, work: Path, log=print) -> list[Resul
     from inspect_tui.services.importing.importer import import_file
     from inspect_tui.services.session import Session
     from inspect_tui.store.cases import CASE_COLUMNS
+    from inspect_tui.store.chain_functions import register as register_chain_functions
     from inspect_tui.store.db import open_database
 
     csv_path = work / f"cases_{rows}.csv"
@@ -142,6 +143,7 @@ def run(src_db: Path, rows: int, runs: int, work: Path, log=print) -> list[Resul
             ref_conn.close()
         _copy(template, ref_target)
         ref_conn = sqlite3.connect(ref_target, isolation_level=None)
+        register_chain_functions(ref_conn)  # the history triggers record these writes too
         ref_conn.execute("PRAGMA journal_mode = WAL")
         ref_conn.execute("PRAGMA synchronous = NORMAL")
         ref_conn.execute("PRAGMA foreign_keys = ON")

@@ -28,7 +28,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import dbs  # noqa: E402
 from common import Result, md_table, text_table  # noqa: E402
 
-MEASUREMENTS = ("deadlines", "reports", "integrity", "import", "coldstart", "keystroke", "memory")
+MEASUREMENTS = ("deadlines", "reports", "integrity", "import", "history", "coldstart", "keystroke", "memory")
 
 
 def machine() -> dict[str, str]:
@@ -136,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ({time.perf_counter() - t0:.0f} s)")
 
     import m_deadlines
+    import m_history
     import m_import
     import m_integrity
     import m_reports
@@ -152,6 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     step("integrity", lambda: m_integrity.run([(db(small), small_s), (db(big), big_s)], runs))
     step("import", lambda: m_import.run(db(small), small, max(1, min(runs, 3)), work))
+    step(
+        "history",
+        lambda: [
+            *m_history.run_import(db(small), small // 10, max(1, min(runs, 3)), work),
+            *m_history.run_import(db(small), small, max(1, min(runs, 3)), work),
+            *m_history.run_verify(db(small), small_s, 1),
+            *m_history.run_verify(db(big), big_s, 1),
+        ],
+    )
     if tmux_ok:
         step("coldstart", lambda: m_tui.cold_start(db(small), runs, work, today, small_s, warm=not quick))
     else:

@@ -35,6 +35,26 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     identity.act_as(None)  # an --as established by a test ends with it
 
 
+@pytest.fixture(autouse=True)
+def setup_writes_are_recorded(monkeypatch: pytest.MonkeyPatch):
+    """Tests that set up rows through a plain ``sqlite3.connect`` get the app's chain functions on
+    that connection, so the history triggers record those rows as the app would (a bare
+    sqlite3 shell cannot write a chained table at all: tests/trust/test_history_chain.py
+    opens one with ``sqlite3.Connection`` to show it)."""
+    import sqlite3
+
+    from inspect_tui.store.chain_functions import register
+
+    real = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        conn = real(*args, **kwargs)
+        register(conn)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+
+
 def _login_as_tester(mp: pytest.MonkeyPatch) -> None:
     """In-process, this test's OS account is called "tester" (it creates and owns its files).
 

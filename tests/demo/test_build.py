@@ -30,10 +30,16 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows, in rowid order (the whole file's content, whatever the schema)."""
+    """Every table's rows, in rowid order (the whole file's content, whatever the schema), but
+    the audit chain's own tables: the history records when it was written (the clock) and
+    salts personal values with random bytes, so two builds never share those."""
+    from inspect_tui.store.history import EXEMPT_TABLES
+
     with connect(path) as conn:
         names = [
-            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            if r[0] not in EXEMPT_TABLES
         ]
         assert set(TABLES) <= set(names)
         return {t: [tuple(r) for r in conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid')] for t in names}

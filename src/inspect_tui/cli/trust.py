@@ -13,7 +13,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inspect_tui.cli.app import cmd_app
-from inspect_tui.cli.common import EXIT_FAIL, EXIT_OK, UserError, _date, _db_path, _out, _session, out_table
+from inspect_tui.cli.common import (
+    EXIT_FAIL,
+    EXIT_OK,
+    UserError,
+    _date,
+    _db_path,
+    _out,
+    _session,
+    _write,
+    out_table,
+)
 from inspect_tui.core.roles import ROLE_LABELS
 from inspect_tui.services.trust import permissions as trust
 from inspect_tui.services.trust.permissions import require, role_of, user_of
@@ -135,19 +145,35 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- audit
 def cmd_audit(args: argparse.Namespace) -> int:
-    from inspect_tui.services.trust.audit import AuditFilter, audit_rows, verify
+    from inspect_tui.services.trust.audit import AuditFilter, audit_rows, head, verify
 
+    witness = _witness(args.witness) if args.action == "verify" else None
     with _session(args) as s:
+        if args.action == "head":
+            h = head(s)
+            if args.format == "json":
+                from inspect_tui.render.formats import json_text
+
+                _write(json_text({"audit_head": h.to_json()}))
+            else:
+                _out(
+                    f"{h.hash}\n監査記録 {h.count} 件目のハッシュ"
+                    "（報告書の末尾とバックアップの .head にも残ります）"
+                )
+            return EXIT_OK
         if args.action == "verify":
-            report = verify(s)
+            report = verify(s, witness)
             if not report.ok:
-                lines = [f"監査記録に改ざんの跡があります（{len(report.problems)} か所）:"]
-                lines += [f"  {p}" for p in report.problems[:50]]
+                problems = report.problems
+                lines = [f"監査記録に改ざんの跡があります（{len(problems)} か所）:"]
+                lines += [f"  {p}" for p in problems[:50]]
                 raise UserError("\n".join(lines), EXIT_FAIL)
+            checked = f"、証拠のハッシュは {report.witness_row} 件目にあります" if witness else ""
             _out(
-                f"監査記録 {report.rows} 件: つながりに問題はありません\n"
-                f"最新 id {report.head_id}  ハッシュ {report.head_hash}\n"
-                "（このハッシュを月次報告書に書き留めておくと、後から全体を作り直す改ざんも見つけられます）"
+                f"監査記録 {report.rows} 件: つながり・各表の内容ともに問題はありません{checked}\n"
+                f"最新 id {report.chain.head_id}  ハッシュ {report.head_hash}\n"
+                "（このハッシュは報告書の末尾とバックアップの .head に残ります。"
+                "後で --witness に渡すと、そこから先を作り直す改ざんも見つけられます）"
             )
             return EXIT_OK
         since = args.since.isoformat() if args.since else None
@@ -180,6 +206,30 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _witness(text: str | None) -> str | None:
+    """--witness: a head hash, or a file holding one (a backup's .head); exit 2 when neither."""
+    if text is None:
+        return None
+    from inspect_tui.services.trust.audit import read_witness
+
+    found = read_witness(text)
+    if found is None and len(text) < 1024:
+        path = Path(text).expanduser()
+        if path.is_file():
+            try:
+                found = read_witness(path.read_text(encoding="utf-8", errors="replace")[:4096])
+            except OSError as exc:
+                raise UserError(f"--witness: {path} を読めません（{exc.strerror}）") from None
+            if found is None:
+                raise UserError(f"--witness: {path} にハッシュ（16 進 64 桁）がありません")
+    if found is None:
+        raise UserError(
+            "--witness: ハッシュ（16 進 64 桁）か、"
+            "それを書いたファイル（バックアップの .head）を指定してください"
+        )
+    return found
+
+
 # --------------------------------------------------------------------------- purge, backup, restore
 def cmd_purge(args: argparse.Namespace) -> int:
     from inspect_tui.services.trust.retention import purge
@@ -201,6 +251,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         except BackupError as exc:
             raise UserError(str(exc), EXIT_FAIL) from None
     msg = f"バックアップしました: {result.path}（{result.size:,} バイト、整合性検査 ok）"
+    msg += f"\n監査記録の先頭ハッシュ {result.head} を {result.path.name}.head に控えました"
     if result.removed:
         msg += f"\n古いバックアップを {len(result.removed)} 件消しました（最新 {args.keep} 件を保存）"
     _out(msg)
@@ -286,7 +337,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     av = a_sub.add_parser(
         "verify", parents=[common], help="ハッシュのつながりを検査（改ざんがあれば終了コード 1）"
     )
+    av.add_argument(
+        "--witness",
+        metavar="HASH",
+        help="以前に控えた先頭ハッシュ（報告書の末尾、バックアップの .head ファイルも可）"
+        "がつながりにあるか確かめる",
+    )
     av.set_defaults(func=cmd_audit, action="verify")
+    ah = a_sub.add_parser("head", parents=[common], help="いまの先頭ハッシュ（証拠として控える値）を表示")
+    ah.add_argument("--format", choices=("text", "json"), default="text", help="出力形式（既定 text）")
+    ah.set_defaults(func=cmd_audit, action="head")
     al = a_sub.add_parser("list", parents=[common], help="新しい順に表示（個人情報は伏せてあります）")
     al.add_argument("--who", help="ログイン名")
     al.add_argument("--entity", help="対象の種類（case, user, review, import, …）")

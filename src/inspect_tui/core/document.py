@@ -98,6 +98,9 @@ class Doc:
     seals: tuple[str, ...] = ("業務責任者",)
     note: str = ""  # one line under the facts
     seals_at_end: bool = False  # the boxes after the last section (a record signed when done)
+    #: the audit chain's head when the report was made (a witness held outside the database),
+    #: printed last by every renderer; empty for a document built without one
+    witness: str = ""
 
 
 class Renderable(Protocol):
@@ -143,4 +146,40 @@ def clean(doc: Doc) -> Doc:
             for s in doc.sections
         ],
         note=_text(doc.note),
+        witness=_text(doc.witness),
     )
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    """The audit chain's head: how many rows, the newest one's hash."""
+
+    count: int
+    hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hash": self.hash, "count": self.count}
+
+    def line(self) -> str:
+        return f"監査記録の先頭ハッシュ（{self.count} 件目）: {self.hash}"
+
+
+class Witnessed:
+    """A report with the audit chain's head on it: the footer line of every format and
+    ``audit_head`` in its JSON. Everything else is the report's own."""
+
+    def __init__(self, report: Renderable, head: AuditHead) -> None:
+        self.report = report
+        self.audit_head = head
+
+    def as_doc(self, full: bool = False) -> Doc:
+        return replace(self.report.as_doc(full), witness=self.audit_head.line())
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.report.to_json(), "audit_head": self.audit_head.to_json()}
+
+    def default_filename(self, fmt: str) -> str:
+        return self.report.default_filename(fmt)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.report, name)

@@ -46,4 +46,7 @@ def render(doc: Doc) -> str:
                 w.writerow([_cell(v) for v in r])
         for p in sec.paragraphs:
             w.writerow([guard(p)])
+    if doc.witness:
+        w.writerow([])
+        w.writerow([guard(doc.witness)])
     return BOM + buf.getvalue()

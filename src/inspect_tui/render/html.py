@@ -94,7 +94,8 @@ def render(doc: Doc) -> str:
     if seals and doc.seals_at_end:
         body.append(f'<div class="signs" aria-label="押印欄">{seals}</div>')
     issued = dict(doc.facts).get("発行日", "")
-    body.append(f"<footer>{escape(doc.title)}　{escape(issued)}　inspect-tui</footer>")
+    witness = f"<br>{escape(doc.witness)}" if doc.witness else ""
+    body.append(f"<footer>{escape(doc.title)}　{escape(issued)}　inspect-tui{witness}</footer>")
     return (
         '<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"

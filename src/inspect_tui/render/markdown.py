@@ -38,4 +38,6 @@ def render(doc: Doc) -> str:
             out += ["", p]
     if doc.seals_at_end and doc.seals:
         out += ["", "---", "", sign_line(doc)]
+    if doc.witness:
+        out += ["", f"<small>{doc.witness}</small>"]
     return "\n".join(out) + "\n"

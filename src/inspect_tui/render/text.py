@@ -47,6 +47,8 @@ def render(doc: Doc, width: int = 80) -> str:
                 out += wrap(p, width)
     if doc.seals_at_end and doc.seals:
         out += ["", sign_line(doc)]
+    if doc.witness:
+        out += ["", doc.witness]
     return "\n".join(out) + "\n"
 
 

@@ -122,6 +122,8 @@ def render(doc: Doc) -> bytes:
             row += 1
             c = ws.cell(row=row, column=1, value=_value(p))
             c.alignment = Alignment(wrap_text=False, vertical="top")
+        if doc.witness:
+            ws.cell(row=row + 2, column=1, value=_value(doc.witness)).font = Font(size=8)
         for col, w in widths.items():
             ws.column_dimensions[get_column_letter(col)].width = min(max(w, 8), 60)
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -135,6 +137,7 @@ def render(doc: Doc) -> bytes:
         ws.oddHeader.center.text = doc.title
         ws.oddFooter.center.text = "&P / &N"
         ws.oddFooter.right.text = dict(doc.facts).get("発行日", "")
+        ws.oddFooter.left.text = doc.witness[:200]
     if not wb.sheetnames:
         wb.create_sheet("報告書")["A1"] = doc.title
     buf = io.BytesIO()

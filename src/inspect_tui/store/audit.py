@@ -13,18 +13,16 @@ UTF-8, no spaces). The first row's previous hash is 64 zeros.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
 from inspect_tui.core.today import now_jp_iso
+from inspect_tui.store.chain_functions import GENESIS, row_hash
 from inspect_tui.store.connection import Database, rollback
-
-GENESIS = "0" * 64
 
 
 def _plain(value: Any) -> Any:
@@ -82,25 +80,6 @@ def _to_json(values: Mapping[str, Any] | None) -> str | None:
     return json.dumps(redact_values(values), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def row_hash(
-    prev_hash: str,
-    row_id: int,
-    at: str,
-    who: str,
-    action: str,
-    entity: str,
-    key: str,
-    before_json: str | None,
-    after_json: str | None,
-) -> str:
-    canonical = json.dumps(
-        [row_id, at, who, action, entity, key, before_json, after_json],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
-
-
 def _now() -> str:
 
     return now_jp_iso()
@@ -153,6 +132,7 @@ def _append_rows(
         conn.executemany(_INSERT, rows)
         if rows:
             _set_head(conn, prev_id, prev_hash)
+            _seal(conn, prev_id)
     except BaseException:
         if own:
             rollback(conn)
@@ -183,6 +163,21 @@ def _set_head(conn: sqlite3.Connection, last_id: int, h: str) -> None:
         " ON CONFLICT(one) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash",
         (last_id, h),
     )
+
+
+def _seal(conn: sqlite3.Connection, last_id: int) -> None:
+    """Note the newest audit row's id in audit_seal, a chained table: its history row becomes
+    the chain's newest, so deleting the newest rows and moving the head back shows in verify."""
+    conn.execute(
+        "INSERT INTO audit_seal (one, last_id) VALUES (1, ?)"
+        " ON CONFLICT(one) DO UPDATE SET last_id = excluded.last_id",
+        (last_id,),
+    )
+
+
+def current_head(conn: sqlite3.Connection) -> tuple[int, str]:
+    """(how many rows the chain has, the newest row's hash): the witness to keep elsewhere."""
+    return _head(conn)
 
 
 # --------------------------------------------------------------------------- reading
@@ -224,9 +219,13 @@ def query_audit(
     limit: int = 100,
     offset: int = 0,
     newest_first: bool = True,
+    history: bool = False,
 ) -> list[AuditRow]:
-    """Audit rows matching the filters (``since``: ISO date or timestamp, inclusive)."""
+    """Audit rows matching the filters (``since``: ISO date or timestamp, inclusive); the
+    rows the history triggers wrote (``row.*``) only with ``history`` or a table's ``entity``."""
     clauses, params = [], []
+    if not history and not entity:
+        clauses.append("action NOT LIKE 'row.%'")
     for col, val in (("who", who), ("entity", entity), ("key", key), ("action", action)):
         if val:
             clauses.append(f"{col} = ?")
@@ -267,40 +266,31 @@ class ChainReport:
         return not self.problems
 
 
-def _iter_rows(conn: sqlite3.Connection) -> Iterator[sqlite3.Row]:
-    yield from conn.execute("SELECT * FROM audit_log ORDER BY id")
+_CHAIN_COLUMNS = "id, prev_hash, at, who, action, entity, key, before_json, after_json, hash"
 
 
 def verify_chain(db: Database) -> ChainReport:
     """Recompute every row's hash; report rows altered, removed or out of order."""
     problems: list[ChainProblem] = []
     prev_id, prev_hash, n = 0, GENESIS, 0
-    for r in _iter_rows(db.conn):
-        n += 1
-        rid = r["id"]
-        if rid != prev_id + 1:
-            missing = f"{prev_id + 1}" if rid == prev_id + 2 else f"{prev_id + 1}〜{rid - 1}"
-            problems.append(ChainProblem(rid, f"直前の記録（id {missing}）が削除されています"))
-        elif r["prev_hash"] != prev_hash:
-            problems.append(
-                ChainProblem(
-                    rid, "直前の記録とつながっていません（前の記録が書き換えられたか削除されています）"
+    cur = db.conn.cursor()
+    cur.row_factory = None  # plain tuples: a million rows read faster than as sqlite3.Row
+    cur.execute(f"SELECT {_CHAIN_COLUMNS} FROM audit_log ORDER BY id")
+    while batch := cur.fetchmany(10_000):
+        for rid, row_prev, at, who, action, entity, key, before_json, after_json, h in batch:
+            n += 1
+            if rid != prev_id + 1:
+                missing = f"{prev_id + 1}" if rid == prev_id + 2 else f"{prev_id + 1}〜{rid - 1}"
+                problems.append(ChainProblem(rid, f"直前の記録（id {missing}）が削除されています"))
+            elif row_prev != prev_hash:
+                problems.append(
+                    ChainProblem(
+                        rid, "直前の記録とつながっていません（前の記録が書き換えられたか削除されています）"
+                    )
                 )
-            )
-        expected = row_hash(
-            r["prev_hash"],
-            rid,
-            r["at"],
-            r["who"],
-            r["action"],
-            r["entity"],
-            r["key"],
-            r["before_json"],
-            r["after_json"],
-        )
-        if expected != r["hash"]:
-            problems.append(ChainProblem(rid, "内容が書き換えられています（ハッシュが一致しません）"))
-        prev_id, prev_hash = rid, r["hash"]
+            if row_hash(row_prev, rid, at, who, action, entity, key, before_json, after_json) != h:
+                problems.append(ChainProblem(rid, "内容が書き換えられています（ハッシュが一致しません）"))
+            prev_id, prev_hash = rid, h
     head = db.conn.execute("SELECT last_id, hash FROM audit_head WHERE one = 1").fetchone()
     if head is None:
         if n:

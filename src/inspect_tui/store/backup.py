@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inspect_tui.core.today import now_jp
+from inspect_tui.store.chain_functions import register as register_chain_functions
 from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database, DatabaseError
 from inspect_tui.store.schema import SCHEMA_VERSION
 
@@ -137,6 +138,7 @@ class BackupResult:
     path: Path
     size: int
     removed: tuple[Path, ...]
+    head: str = ""  # the audit chain's head hash in the copy (kept beside it in ``.head``)
 
 
 @contextmanager
@@ -209,16 +211,51 @@ def make_backup(db: Database, *, keep: int = DEFAULT_KEEP, when: dt.datetime | N
         with part_file(tmp):
             _copy(db.conn, tmp)
             check_file(tmp)
+            count, head = _head_of(tmp)
+            _write_head(head_path(target), head, count)
             os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
+        head_path(target).unlink(missing_ok=True)
         raise BackupError(f"バックアップを書けません: {target}（{exc.strerror}）") from None
     except (sqlite3.Error, BackupError) as exc:
         tmp.unlink(missing_ok=True)
+        head_path(target).unlink(missing_ok=True)
         raise BackupError(f"バックアップに失敗しました: {exc}") from None
     size = target.stat().st_size
     removed = rotate(db.path, keep, spare=target)
-    return BackupResult(target, size, tuple(removed))
+    return BackupResult(target, size, tuple(removed), head)
+
+
+def head_path(backup: Path) -> Path:
+    """Where a backup's witness is kept: the audit chain's head hash, beside the copy."""
+    return backup.with_name(backup.name + ".head")
+
+
+def _head_of(path: Path) -> tuple[int, str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT last_id, hash FROM audit_head WHERE one = 1").fetchone()
+    finally:
+        conn.close()
+    return (row[0], row[1]) if row else (0, "0" * 64)
+
+
+def _write_head(path: Path, head: str, count: int) -> None:
+    """The witness file, whole or not at all: the hash on its first line (what
+    ``audit verify --witness FILE`` reads), then how many rows the chain had."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        os.write(
+            fd,
+            f"{head}\n監査記録 {count} 件目のハッシュ"
+            "（inspect-tui audit verify --witness このファイル）\n".encode(),
+        )
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
 
 
 def keep_broken_copy(db_path: Path, keep: int = DEFAULT_KEEP) -> Path:
@@ -249,6 +286,7 @@ def rotate(db_path: Path, keep: int, spare: Path | None = None) -> list[Path]:
     old = [p for p in (backups[:-keep] if keep > 0 else []) if p != spare]
     for p in old:
         p.unlink(missing_ok=True)
+        head_path(p).unlink(missing_ok=True)
     return old + rotate_broken(db_path, keep, spare)
 
 
@@ -291,4 +329,5 @@ def open_for_restore(path: Path) -> Database:
         _private_file(path)
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.row_factory = sqlite3.Row
+    register_chain_functions(conn)
     return Database(path, conn)

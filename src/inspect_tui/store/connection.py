@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
+from inspect_tui.store.chain_functions import register as register_chain_functions
+
 BUSY_TIMEOUT_MS = 10_000
+#: Page cache per connection, in KiB.
+CACHE_KIB = 65_536
 
 
 class DatabaseError(Exception):
@@ -118,6 +122,10 @@ def connect(path: Path, readonly: bool) -> sqlite3.Connection:
         uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # 64 MB of page cache (SQLite's default is 2 MB): a bulk write touches the audit log's
+    # indexes at random places (the chain's hashes), and with 2 MB they thrash
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    register_chain_functions(conn)
     return conn
 
 

@@ -13,6 +13,7 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
+from inspect_tui.store.chain_functions import acting_as
 from inspect_tui.store.connection import (
     BUSY_TIMEOUT_MS,
     Database,
@@ -21,6 +22,7 @@ from inspect_tui.store.connection import (
     rollback,
     utils_view,
 )
+from inspect_tui.store.history import install
 from inspect_tui.store.integrity import restore_hint, verify_on_open
 from inspect_tui.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
 
@@ -125,7 +127,8 @@ def open_database(
 
 
 def migrate(db: Database, from_version: int, migrations: Sequence[Migration] | None = None) -> None:
-    """Apply every migration numbered above from_version, one transaction each.
+    """Apply every migration numbered above from_version, one transaction each; then
+    (re)make the history triggers from the new schema (store/history.py).
 
     A Python migration runs with foreign keys off (set before its transaction: SQLite
     ignores the pragma inside one), so a table rebuilt by ``table.transform()`` fires
@@ -146,6 +149,21 @@ def migrate(db: Database, from_version: int, migrations: Sequence[Migration] | N
         finally:
             if m.is_python:
                 db.conn.execute("PRAGMA foreign_keys = ON")
+    _install_history(db)
+
+
+def _install_history(db: Database) -> None:
+    """The history triggers for the schema as migrated, with a baseline of new tables' rows."""
+    if db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_salt'").fetchone() is None:
+        return  # a schema from before the history (tests that stop early)
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        with acting_as("(移行)"):
+            install(db.conn)
+        db.conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        rollback(db.conn)
+        raise DatabaseError(f"{db.path}: 変更履歴の準備に失敗しました: {exc}") from None
 
 
 def _apply_sql(db: Database, m: Migration) -> None:

@@ -4,7 +4,9 @@ Applicant name, insured number and date of birth go ``retention_months`` after
 the form's last submission, accepted or not (cancelled or returned before any
 submission: after that day; seed 001 §4(4)); the case
 itself, its counts, deadlines, events, reviews and findings stay. The purge is
-one transaction with ``secure_delete`` on and one audit row per case.
+one transaction with ``secure_delete`` on and one audit row per case. The history
+triggers record the blanked row (store/history.py); the log held the values only
+as hashes salted per row, and the purge erases the row's salt with them.
 
 Gone from the database is not gone from the disk: the old values stay in the
 file's pages and in the write-ahead log until a checkpoint writes every page
@@ -27,6 +29,7 @@ from inspect_tui.core.months import add_months
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.bytescan import find_values
 from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database
+from inspect_tui.store.history import forget_salt
 from inspect_tui.store.tx import write
 
 PURGED_FIELDS = ("applicant_name", "insured_no", "birth_date")
@@ -100,6 +103,7 @@ def purge_personal(db: Database, who: str, due: list[DueCase], today: dt.date, n
                 got = cur.fetchone()
                 if got is None:  # purged meanwhile by someone else
                     continue
+                forget_salt(conn, "cases", str(c.id))  # the log's hashes of the values: unguessable now
                 record_audit(
                     db,
                     who,

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from inspect_tui.store.chain_functions import acting_as
 from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database, rollback
 
 #: How long a write waits for another writer before giving up, in seconds.
@@ -51,11 +52,13 @@ _grant: ContextVar[str | None] = ContextVar("inspect_tui_write_grant", default=N
 
 
 @contextlib.contextmanager
-def granted(action: str) -> Iterator[None]:
-    """The permission for ``action`` was checked: writes may run inside this block."""
+def granted(action: str, who: str | None = None) -> Iterator[None]:
+    """The permission for ``action`` was checked (for login ``who``): writes may run inside
+    this block, and the history rows they leave name ``who``."""
     token = _grant.set(action)
     try:
-        yield
+        with acting_as(who):
+            yield
     finally:
         _grant.reset(token)
 

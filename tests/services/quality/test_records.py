@@ -102,7 +102,8 @@ def test_serious_complaint_is_on_the_dashboard_until_reported(qs):
 def test_changes_are_audited(qs):
     cid = q.save_complaint(qs, complaint())
     rows = qs.db.conn.execute(
-        "SELECT action, entity, key FROM audit_log WHERE entity <> 'user' ORDER BY id"
+        "SELECT action, entity, key FROM audit_log"
+        " WHERE entity <> 'user' AND action NOT LIKE 'row.%' ORDER BY id"
     ).fetchall()
     assert [tuple(r) for r in rows] == [("create", "complaint", str(cid))]
 

@@ -104,10 +104,11 @@ def test_verify_reports_a_deleted_row(session, db_path, cli):
 
 
 def test_verify_reports_the_newest_rows_deleted(session, db_path, cli):
-    _five_rows(session)  # ids 2-6 (id 1 registered the file's owner as its manager)
-    _tamper(db_path, "DELETE FROM audit_log WHERE id >= 5")
+    _five_rows(session)  # after the owner's registration (and the history rows of each)
+    newest = session.db.conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    _tamper(db_path, f"DELETE FROM audit_log WHERE id >= {newest - 3}")
     report = verify_chain(session.db)
-    assert not report.ok and report.problems[0].row_id == 6
+    assert not report.ok and report.problems[0].row_id == newest
     # the app keeps writing after the tampering, and the gap stays visible
     record_audit(session.db, "tester", "update", "setting", "k9", None, {"v": 1})
     assert not verify_chain(session.db).ok
@@ -116,8 +117,9 @@ def test_verify_reports_the_newest_rows_deleted(session, db_path, cli):
 
 def test_verify_passes_on_an_untouched_chain(session, cli):
     _five_rows(session)
+    rows = session.db.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     code, out, _ = cli("audit", "verify")
-    assert code == 0 and "6 件" in out  # the owner's registration and the five
+    assert code == 0 and f"{rows} 件" in out  # the owner's registration and the five, with their history
 
 
 def test_audit_list_filters_and_is_for_managers_only(session, cli, as_user):

@@ -217,6 +217,7 @@ CLI: dict[str, tuple[str, list[str], str | None]] = {
     "users list": ("write-guarded read", [], "users.manage"),
     "audit verify": ("write-guarded read", [], "audit.read"),
     "audit list": ("write-guarded read", [], "audit.read"),
+    "audit head": ("read", [], None),
     "import cases": ("write", ["{csv}"], "import"),
     "import surveyors": ("write", ["{staff_csv}"], "import"),
     "deadlines": ("write", ["rederive"], "case.rederive"),

@@ -124,8 +124,13 @@ class ReportKind:
         return out
 
     def make(self, session: Any, period: Any, options: Mapping[str, Any] | None = None) -> Renderable:
-        """Build the report; RequestError for what the user can fix."""
-        return self.build(session, period, self.options_from(options))
+        """Build the report, with the audit chain's head on it (its witness); RequestError for
+        what the user can fix."""
+        from inspect_tui.core.document import Witnessed
+        from inspect_tui.services.trust.audit import head
+
+        report = self.build(session, period, self.options_from(options))
+        return Witnessed(report, head(session))
 
     def from_text(
         self, session: Any, text: str, options: Mapping[str, Any] | None = None

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from inspect_tui.core.document import AuditHead
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import require
@@ -16,12 +17,25 @@ from inspect_tui.store.audit import (
     REDACTED_CHANGED,
     AuditRow,
     ChainReport,
+    current_head,
     query_audit,
     record_audit,
-    verify_chain,
 )
+from inspect_tui.store.audit_verify import Verdict, read_witness, verify_all
 
-__all__ = ["AuditFilter", "AuditRow", "ChainReport", "audit_change", "audit_rows", "changes_since", "verify"]
+__all__ = [
+    "AuditFilter",
+    "AuditRow",
+    "ChainReport",
+    "Head",
+    "Verdict",
+    "audit_change",
+    "audit_rows",
+    "changes_since",
+    "head",
+    "read_witness",
+    "verify",
+]
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,16 @@ def changes_since(s: Session, entity: str, key: str, version: int, labels: Mappi
     return lines
 
 
-def verify(s: Session) -> ChainReport:
-    """Recompute the audit trail's hash chain (managers only)."""
+def verify(s: Session, witness: str | None = None) -> Verdict:
+    """Recompute the chain, check the witness, replay the log against the tables and run
+    the re-derivations (managers only); see store/audit_verify.py."""
     require(s, "audit.read")
-    return verify_chain(s.db)
+    return verify_all(s.db, witness)
+
+
+Head = AuditHead  # the chain's head: the witness a report or a backup keeps outside the database
+
+
+def head(s: Session) -> Head:
+    """The chain's current head (anyone may see it: it is printed on every report)."""
+    return Head(*current_head(s.db.conn))

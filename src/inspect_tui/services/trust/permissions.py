@@ -112,7 +112,7 @@ def writes(action: str) -> Callable[[_Service[P, T]], _Service[P, T]]:
         @functools.wraps(fn)
         def checked(s: Session, *args: P.args, **kwargs: P.kwargs) -> T:
             require(s, action)
-            with granted(action):
+            with granted(action, s.who):
                 return fn(s, *args, **kwargs)
 
         checked.write_action = action  # type: ignore[attr-defined]
