@@ -23,12 +23,23 @@ from dataclasses import dataclass, field
 
 from inspect_tui.store.audit import ChainReport, verify_chain
 from inspect_tui.store.connection import Database
+from inspect_tui.store.events import drift
 from inspect_tui.store.history import Difference, live_differences, missing_triggers
 
 #: Re-derivation checks run by ``audit verify``: each takes the database and returns one line
 #: per difference between a derived table and what it is derived from (empty: all agree).
 #: Register one by appending it here.
 DERIVATION_CHECKS: list[Callable[[Database], list[str]]] = []
+
+
+def case_state_drift(db: Database) -> list[str]:
+    """A case's row (its status and dates) against what its events fold to (store.events)."""
+    return [
+        f"cases {d.case_no}: {d.column} が経過（case_events）から導いた値と違います" for d in drift(db)
+    ]
+
+
+DERIVATION_CHECKS.append(case_state_drift)
 
 HASH_RE = re.compile(r"\b([0-9a-f]{64})\b")
 
