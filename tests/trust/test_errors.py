@@ -7,8 +7,6 @@ import os
 import pwd
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 

@@ -54,3 +54,17 @@ def switch_login(app, login: str) -> None:
     app.permissions = load_permissions(app.session)
     app.refresh_bindings()
     app.data_changed()
+
+
+async def open_review(pilot, login: str | None = None, screen=None) -> None:
+    """In the real app: work as ``login`` (default: tester), then the review queue (key 4)
+    or ``screen`` pushed on top, with its data loaded."""
+    await settle(pilot)
+    if login:
+        switch_login(pilot.app, login)
+        await settle(pilot)
+    if screen is None:
+        await pilot.press("4")
+    else:
+        pilot.app.push_screen(screen)
+    await settle(pilot)

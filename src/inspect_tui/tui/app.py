@@ -134,6 +134,9 @@ class InspectApp(App[int]):
         self.purge_due = 0  # cases whose personal data is past retention (offered to managers)
         self.purge_unfinished = False  # a purge whose old pages another connection still holds
         self.permissions: Permissions = NOBODY  # what this login may do, read when the session opens
+        from inspect_tui.tui.calls import CallQueue
+
+        self.calls = CallQueue()  # every screen's service calls, run in workers in order (tui/calls.py)
         self._set_up_themes()
         from inspect_tui.tui.safe_text import ControlCharacters
 
@@ -405,6 +408,7 @@ class InspectApp(App[int]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
+        self.calls.drain()  # what a screen asked just before quitting still lands
         if self.session is not None:
             self.session.close()
 
