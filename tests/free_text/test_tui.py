@@ -10,7 +10,7 @@ import zipfile
 
 from textual.widgets import DataTable, Input
 
-from tui.conftest import make_app, open_review, settle
+from tui.conftest import make_app, open_quality, open_review, settle
 
 from .conftest import CASE, NUMBER, flat, leaks, screen_text
 
@@ -121,19 +121,9 @@ async def test_a_review_note_warns_asks_once_and_never_reaches_print_or_a_monito
 
 # --------------------------------------------------------------------------- a complaint
 async def test_a_complaint_warns_asks_and_a_monitor_sees_it_masked(fx, cli, tmp_path):
-    from textual.app import App
-
     from inspect_tui.services.quality import records as q
     from inspect_tui.tui.screens.free_text import ConfirmPersonalData, PersonalDataWarning
     from inspect_tui.tui.screens.quality.forms import ComplaintForm
-
-    class Host(App):
-        def __init__(self, session, first):
-            super().__init__()
-            self.session, self.first = session, first
-
-        def on_mount(self):
-            self.push_screen(self.first(self.session))
 
     start = {
         "received_at": "2027-05-14 10:30",
@@ -143,9 +133,11 @@ async def test_a_complaint_warns_asks_and_a_monitor_sees_it_masked(fx, cli, tmp_
         "category": "日程調整",
         "case_no": CASE,
     }
-    app = make_app(fx)
+    app = make_app(fx.db.path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_review(pilot)
+        await open_quality(pilot)
+        app.push_screen(ComplaintForm(values=start))
+        await settle(pilot)
         form = app.screen
         form.query_one("#f-content").focus()
         await pilot.press(*"鈴原冬美 5550001234")
@@ -174,10 +166,9 @@ async def test_a_complaint_warns_asks_and_a_monitor_sees_it_masked(fx, cli, tmp_
             data = b"".join(z.read(n) for n in z.namelist())
         assert leaks(data) == [], fmt
 
-    fx.who = "mona"  # a monitor: the list and the record, masked
-    app = make_app(fx)
+    app = make_app(fx.db.path)  # a monitor: the list and the record, masked
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_review(pilot)
+        await open_quality(pilot, login="mona")
         shown = screen_text(app)
         assert leaks(shown) == [] and "＊＊＊ ＊＊＊" in shown
         await pilot.press("enter")

@@ -68,3 +68,15 @@ async def open_review(pilot, login: str | None = None, screen=None) -> None:
     else:
         pilot.app.push_screen(screen)
     await settle(pilot)
+
+
+async def open_quality(pilot, tab: str = "complaints", login: str | None = None) -> None:
+    """In the real app: the quality screen (key 6) on ``tab``, its data loaded."""
+    await settle(pilot)
+    if login:
+        switch_login(pilot.app, login)
+        await settle(pilot)
+    await pilot.press("6")
+    await settle(pilot)
+    pilot.app.screen.query_one("#tabs").active = tab
+    await settle(pilot)

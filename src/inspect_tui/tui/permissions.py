@@ -77,8 +77,8 @@ class RoleKeys:
             for binding in bindings.key_to_bindings.get(event.key, ()):
                 target, name, params = parse(binding.action)
                 if target not in ("screen", "") or (target == "" and namespace is not screen):
-                    if namespace is screen.app:  # type: ignore[attr-defined]
-                        return  # the app's own key (a screen tab …) and nothing of ours before it
+                    if namespace is screen.app or target == "":  # type: ignore[attr-defined]
+                        return  # the app's key (a screen tab …) or a widget's own (a table's Enter)
                     continue
                 if self.allows(name, params):
                     return  # enabled: it answers the key
