@@ -458,9 +458,24 @@ class InspectApp(App[int]):
         self.notify(f"テーマ: {self.theme}", timeout=2)
 
     def action_reload(self) -> None:
-        if self.session is not None:  # a role changed with `inspect-tui users`: keys follow
-            self.permissions = load_permissions(self.session)
-            self.refresh_bindings()
+        if self.session is None:
+            self.data_version += 1
+            return
+        self._reload_permissions()  # a role changed with `inspect-tui users`: keys follow
+
+    @work(thread=True, exit_on_error=False, group="permissions")
+    def _reload_permissions(self) -> None:
+        try:
+            allowed = load_permissions(self.session)
+        except Exception as exc:
+            self.report_unexpected(exc)
+            return
+        if self._running:
+            self.call_from_thread(self._use_permissions, allowed)
+
+    def _use_permissions(self, allowed: Permissions) -> None:
+        self.permissions = allowed
+        self.refresh_bindings()
         self.data_version += 1
 
     def data_changed(self) -> None:

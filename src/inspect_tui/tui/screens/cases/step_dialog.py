@@ -40,6 +40,13 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
     class Waiting(Message):
         """The write is waiting for another process's write lock."""
 
+    class Known(Message):
+        """The case's names and numbers (to warn about in the note)."""
+
+        def __init__(self, known) -> None:
+            super().__init__()
+            self.known = known
+
     def __init__(self, case_no: str, step: str, version: int) -> None:
         super().__init__()
         self.case_no = case_no
@@ -69,6 +76,8 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#step-date", Input).focus()
         self.remember_values()
+        if getattr(self.app, "session", None) is not None:
+            self._read_known()
 
     @on(Input.Submitted, "#step-date")
     def _date_done(self) -> None:
@@ -76,13 +85,25 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
 
     @property
     def known(self):
-        """The case's applicant name and insured number (read once, only to look for them)."""
-        from inspect_tui.services.trust.free_text import NOTHING, known_for_cases
+        """The case's applicant name and insured number (read once in a worker when the
+        dialog opens, only to look for them; nothing is known until it answers)."""
+        from inspect_tui.services.trust.free_text import NOTHING
 
-        if self._known is None:
-            session = getattr(self.app, "session", None)
-            self._known = known_for_cases(session, [self.case_no]) if session else NOTHING
-        return self._known
+        return self._known if self._known is not None else NOTHING
+
+    @work(thread=True, exclusive=True, group="step-known", exit_on_error=False)
+    def _read_known(self) -> None:
+        from inspect_tui.services.trust.free_text import known_for_cases
+
+        try:
+            self.post_message(self.Known(known_for_cases(self.app.session, [self.case_no])))
+        except Exception as exc:
+            self.app.report_unexpected(exc)
+
+    def on_step_dialog_known(self, message: Known) -> None:
+        self._known = message.known
+        note = self.query_one("#step-note", Input)
+        self.query_one("#step-note-warning", PersonalDataWarning).check(note.value, self.known)
 
     @on(Input.Changed, "#step-note")
     def _note_typed(self, event: Input.Changed) -> None:
