@@ -31,11 +31,15 @@ def make_app(path: Path, **config_fields):
 
 async def settle(pilot, rounds: int = 4) -> None:
     """Let workers finish and their messages land (a few rounds: loads start loads)."""
+    import time
+
     app = pilot.app
-    for _ in range(500):  # the database opens after the first paint: wait for it first
-        if getattr(app, "session", None) is not None or getattr(app, "open_error", None):
-            break
-        await pilot.pause(0.01)
+    deadline = time.monotonic() + 10
+    # the database opens after the first paint, in a worker: wait for it first
+    while getattr(app, "session", None) is None and not getattr(app, "open_error", None):
+        assert time.monotonic() < deadline, "the database never opened"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -80,3 +84,16 @@ async def open_quality(pilot, tab: str = "complaints", login: str | None = None)
     await settle(pilot)
     pilot.app.screen.query_one("#tabs").active = tab
     await settle(pilot)
+
+
+async def until(pilot, predicate, seconds: float = 10.0) -> None:
+    """Wait for a condition (the workers answering, the messages handled), not for a time;
+    fail after ``seconds``."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("the screen never showed it")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
