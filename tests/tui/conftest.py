@@ -86,14 +86,16 @@ async def open_quality(pilot, tab: str = "complaints", login: str | None = None)
     await settle(pilot)
 
 
-async def until(pilot, predicate, seconds: float = 10.0) -> None:
+async def until(pilot, predicate, seconds: float = 10.0, *, workers: bool = True) -> None:
     """Wait for a condition (the workers answering, the messages handled), not for a time;
-    fail after ``seconds``."""
+    fail after ``seconds``. ``workers=False`` while a worker is meant to keep waiting (for
+    another process's write lock): only the messages are waited for."""
     import time
 
     deadline = time.monotonic() + seconds
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError("the screen never showed it")
-        await pilot.app.workers.wait_for_complete()
+        if workers:
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
