@@ -11,7 +11,7 @@ from inspect_tui.services.review import queue as svc
 from inspect_tui.services.review import surveyor as sr
 from inspect_tui.tui.screens.review.check import CheckScreen
 from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
-from review.host import Host
+from tui.conftest import make_app, open_review, settle
 
 
 def _chief_of_draft(path, code: str) -> tuple[str, str]:
@@ -58,9 +58,9 @@ def test_demo_report_of_a_finished_review_has_no_personal_data(demo_db, capsys):
 
 async def test_demo_chief_resumes_the_draft_and_finishes_it(demo_db):
     login, _chief = _chief_of_draft(demo_db, "S037")
-    app = Host(demo_db, login=login)
+    app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await open_review(pilot, login=login)
         screen = app.screen
         assert isinstance(screen, ReviewQueueScreen)
         row = next(i for i, it in enumerate(screen.items) if it.surveyor == "S037" and it.kind == "focused")
@@ -68,11 +68,11 @@ async def test_demo_chief_resumes_the_draft_and_finishes_it(demo_db):
         for _ in range(row):
             await pilot.press("down")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         check = app.screen
         assert isinstance(check, CheckScreen) and check.ctx.resumed and check.ctx.form_no == 9
         await pilot.press("a", "ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
     s = session_as(demo_db, login)
     assert [n.progress for n in svc.new_surveyors(s) if n.code == "S037"] == ["9/10"]
     assert sr.surveyor_review(s, "S037").verdict_rule.provisional

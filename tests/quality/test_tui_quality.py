@@ -1,23 +1,13 @@
-"""Recording a complaint, an incident and a problem from the keyboard, in a minimal host app."""
+"""Recording a complaint, an incident and a problem from the keyboard, in the real app."""
 
 from __future__ import annotations
 
 from tests.quality.conftest import complaint, incident
-from textual.app import App
 from textual.widgets import DataTable, Input, Select
 
 from inspect_tui.services.quality import records as q
 from inspect_tui.tui.screens.quality.records import QualityScreen
-
-
-class Host(App):
-    def __init__(self, session, tab="complaints"):
-        super().__init__()
-        self.session = session
-        self.tab = tab
-
-    def on_mount(self):
-        self.push_screen(QualityScreen(self.session, tab=self.tab))
+from tui.conftest import make_app, open_quality, settle
 
 
 async def type_into(pilot, field_id: str, text: str) -> None:
@@ -35,14 +25,15 @@ async def choose(pilot, field_id: str, shown: str) -> None:
 
 
 async def test_complaint_from_the_keyboard(qs):
-    app = Host(qs)
+    app = make_app(qs.db.path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await open_quality(pilot)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         form = app.screen
         assert form.query_one("#f-received_at", Input).value.startswith("2027-06-15 ")
         await pilot.press("ctrl+s")  # everything required is missing: nothing saved, fields named
-        await pilot.pause()
+        await settle(pilot)
         errors = str(form.query_one("#form-errors").render())
         assert "申出者: 選んでください" in errors and "対応者: 入力してください" in errors
         assert app.screen is form and q.list_complaints(qs) == []
@@ -56,7 +47,7 @@ async def test_complaint_from_the_keyboard(qs):
         form.query_one("#f-serious").focus()
         await pilot.press("space")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QualityScreen)
         [c] = q.list_complaints(qs)
         assert (c.complainant, c.handled_by, c.ward, c.surveyor, c.category, c.content, c.serious) == (
@@ -74,6 +65,7 @@ async def test_complaint_from_the_keyboard(qs):
         assert table.row_count == 1
         # r: report to the city (prefilled with now); a bad time keeps the prompt open
         await pilot.press("r")
+        await settle(pilot)
         prompt = app.screen
         prompt.query_one("#when", Input).value = "2027-06-14 25:00"
         await pilot.press("enter")
@@ -82,16 +74,17 @@ async def test_complaint_from_the_keyboard(qs):
         )
         prompt.query_one("#when", Input).value = "2027-06-15 23:59"  # not before the receipt (now)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert q.get_complaint(qs, c.id).reported_to_city_at == "2027-06-15 23:59"
         assert q.serious_complaints_unreported(qs) == []
 
 
 async def test_incident_look_back_sheet_from_the_keyboard(qs):
-    app = Host(qs, tab="incidents")
+    app = make_app(qs.db.path)
     async with app.run_test(size=(120, 50)) as pilot:
+        await open_quality(pilot, "incidents")
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         await choose(pilot, "f-kind", "セキュリティ事故")
         app.screen.query_one("#f-occurred_at", Input).value = "2027-06-10 09:00"
         await choose(pilot, "f-ward", "長田区")
@@ -101,12 +94,12 @@ async def test_incident_look_back_sheet_from_the_keyboard(qs):
         await choose(pilot, "f-cause_category", "確認不足")
         app.screen.query_one("#f-written_report_at", Input).value = "2027-06-10 12:00"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "先に市への電話連絡" in str(app.screen.query_one("#form-errors").render())
         assert app.screen.focused.id == "f-written_report_at"
         app.screen.query_one("#f-written_report_at", Input).value = ""
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         [i] = q.list_incidents(qs)
         assert (i.kind, i.what_happened, i.root_cause, i.prevention, i.cause_category) == (
             "security",
@@ -118,10 +111,10 @@ async def test_incident_look_back_sheet_from_the_keyboard(qs):
         # r twice: the phone call, then the written report
         for when in ("2027-06-10 10:00", "2027-06-11 15:00"):
             await pilot.press("r")
-            await pilot.pause()
+            await settle(pilot)
             app.screen.query_one("#when", Input).value = when
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
         i = q.get_incident(qs, i.id)
         assert (i.phoned_city_at, i.written_report_at) == ("2027-06-10 10:00", "2027-06-11 15:00")
         assert q.security_incidents_open(qs) == []
@@ -129,16 +122,17 @@ async def test_incident_look_back_sheet_from_the_keyboard(qs):
 
 async def test_problem_from_a_complaint_then_closed(qs):
     cid = q.save_complaint(qs, complaint())
-    app = Host(qs)
+    app = make_app(qs.db.path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await open_quality(pilot)
         await pilot.press("p")  # a problem from the selected complaint
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#f-complaints", Input).value == str(cid)
         await type_into(pilot, "f-title", "連絡手順")
         await type_into(pilot, "f-owner", "主任")
         await type_into(pilot, "f-due_on", "R9.7.1")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         [p] = q.list_problems(qs)
         assert (p.title, p.owner, p.due_on.isoformat(), p.links) == (
             "連絡手順",
@@ -147,13 +141,13 @@ async def test_problem_from_a_complaint_then_closed(qs):
             (("complaint", cid),),
         )
         await pilot.press("right_square_bracket", "right_square_bracket")  # to 課題
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.active_tab == "problems"
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         await type_into(pilot, "f-fix", "連絡票")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         p = q.get_problem(qs, p.id)
         assert (p.status, p.fix, p.closed_on.isoformat()) == ("closed", "連絡票", "2027-06-15")
 
@@ -161,38 +155,29 @@ async def test_problem_from_a_complaint_then_closed(qs):
 async def test_pareto_tab_draws_bars_and_names_the_vital_few(qs):
     for cause in ("確認不足", "確認不足", "確認不足", "連絡・引継ぎの漏れ", "その他"):
         q.save_incident(qs, incident(cause_category=cause))
-    app = Host(qs, tab="pareto")
+    app = make_app(qs.db.path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await open_quality(pilot, "pareto")
+        await settle(pilot)
         text = str(app.screen.query_one("#pareto-chart").render())
         # 5 incidents: 確認不足 3 = 60% (vital), 連絡・引継ぎの漏れ 1 -> 80% (vital, reaches 80%), その他 last
         assert "█" in text and "60.0%" in text and "累積 80.0%" in text
         assert "重点項目（累積80%まで。80%を超える項目を含む）: 確認不足、連絡・引継ぎの漏れ" in text
         assert not any(ch in text for ch in "○×△※")
         await choose(pilot, "p-ward", "長田区")
+        await settle(pilot)
         assert "計 0 件" in str(app.screen.query_one("#pareto-chart").render())
 
 
-async def test_inside_an_app_with_data_version_the_screen_reloads_on_changes(qs):
-    from textual.reactive import reactive
-
-    class MainLike(Host):  # what the main app offers: data_version, role (its top bar reads them)
-        data_version = reactive(0)
-        role = "manager"
-
-    app = MainLike(None)  # the main app opens the database after the first paint
+async def test_the_screen_reloads_when_another_process_writes(qs):
+    app = make_app(qs.db.path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert "データベースを開いています" in str(app.screen.query_one("#alerts").render())
-        q.save_complaint(qs, complaint())
-        app.session = qs
-        app.data_version += 1
-        await pilot.pause()
+        await open_quality(pilot)
         table = app.screen.query_one("#complaints-table", DataTable)
-        assert table.row_count == 1
+        assert table.row_count == 0
         q.save_complaint(qs, complaint())  # written elsewhere (the CLI, another screen)
-        app.data_version += 1
-        await pilot.pause()
-        assert table.row_count == 2
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert table.row_count == 1
         assert "長田区" in dict(app.screen.query_one("#p-ward", Select)._options).values()
         assert "tester" in str(app.screen.query_one("TopBar").render())

@@ -1,5 +1,5 @@
-"""The review screens driven from the keyboard in a minimal host app (host.py), and once
-through the real app."""
+"""The review screens driven from the keyboard in the real app (tests/tui/conftest.py:
+open_review), as chief S001 (tester) unless said otherwise."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from inspect_tui.tui.screens.review.check import CheckScreen
 from inspect_tui.tui.screens.review.dialogs import FindingDialog, TextDialog
 from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
 from inspect_tui.tui.screens.review.surveyor import SurveyorReviewScreen
+from tui.conftest import make_app, open_review, settle
 
 from .fixture import session_as
-from .host import Host
 
 SIZE = (80, 24)
 
@@ -30,7 +30,7 @@ async def walk_form(pilot, findings: dict[int, str]) -> None:
         key = findings.get(i)
         if key:
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(pilot.app.screen, FindingDialog)
             await pilot.press(*"2-1", "enter", *"特記と不一致", "enter")
         else:
@@ -39,14 +39,14 @@ async def walk_form(pilot, findings: dict[int, str]) -> None:
 
 @pytest.mark.slow
 async def test_full_ten_form_review_then_report(review_db, tmp_path):
-    app = Host(review_db)
+    app = make_app(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await open_review(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewQueueScreen)
         assert [p.progress for p in screen.people] == ["0/10", "0/10"]
         await pilot.press("enter")  # the form with the nearest deadline: form 1
-        await pilot.pause()
+        await settle(pilot)
         for n in range(1, 11):
             check = app.screen
             assert isinstance(check, CheckScreen)
@@ -59,26 +59,26 @@ async def test_full_ten_form_review_then_report(review_db, tmp_path):
                 await pilot.press("tab")
                 await pilot.press(*"特記事項の書き方")
             await pilot.press("ctrl+s")  # saved; the next form opens by itself
-            await pilot.pause()
+            await settle(pilot)
         # after form 10 the queue goes on with the 3-month follow-up
         assert isinstance(app.screen, CheckScreen) and app.screen.ctx.check.kind == "followup3"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReviewQueueScreen)
         assert app.screen.people[0].progress == "10/10"
         await pilot.press("v")
-        await pilot.pause()
+        await settle(pilot)
         review = app.screen
         assert isinstance(review, SurveyorReviewScreen)
         assert review.review.verdict_id == "improving"
         assert review.review.sparkline() == "1 1 1 0 0 0 0 0 0 0"
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TextDialog)
         await pilot.press(*"改善を確認", "enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         assert any("指導終了報告を書き出しました" in m for m in notes(app))
     s = session_as(review_db, "tester")
     review = sr.surveyor_review(s, "S010")
@@ -99,24 +99,24 @@ async def test_full_ten_form_review_then_report(review_db, tmp_path):
 
 
 async def test_draft_survives_quitting_and_is_resumed(review_db):
-    app = Host(review_db)
+    app = make_app(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await open_review(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await walk_form(pilot, {1: "3"})  # point 2 serious, others OK
         await pilot.press("x")  # oops: the last point back to 未確認
         await pilot.press("tab", *"口頭で説明")
-        await pilot.pause()
+        await settle(pilot)
         draft_id = app.screen.ctx.check.id
         app.exit()  # quit half way: no save key
-    again = Host(review_db)
+    again = make_app(review_db)
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await open_review(pilot)
         items = again.screen.items
         assert items[0].draft and items[0].form_no == 1
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         check = again.screen
         assert isinstance(check, CheckScreen) and check.ctx.resumed and check.ctx.check.id == draft_id
         assert [(f.point, f.severity, f.note) for f in check.ctx.check.findings] == [
@@ -126,12 +126,12 @@ async def test_draft_survives_quitting_and_is_resumed(review_db):
         assert check.query_one("#check-guidance", Input).value == "口頭で説明"
         assert any("再開" in m for m in notes(again))
         await pilot.press("ctrl+s")  # refused: a point is still open
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(again.screen, CheckScreen)
         assert any("特記事項の質" in m for m in notes(again))
         check.query_one("#check-points").focus()
         await pilot.press("o", "ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(again.screen, CheckScreen) and again.screen.ctx.form_no == 2
     s = session_as(review_db, "tester")
     assert [n.progress for n in svc.new_surveyors(s) if n.code == "S010"] == ["1/10"]
@@ -139,29 +139,29 @@ async def test_draft_survives_quitting_and_is_resumed(review_db):
 
 
 async def test_author_is_refused_as_inspector(review_db):
-    app = Host(review_db, login="suzuki")  # S010, who wrote these forms
+    app = make_app(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await open_review(pilot, login="suzuki")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReviewQueueScreen)
         assert any("自分の調査票は点検できません" in m for m in notes(app))
 
 
 async def test_post_submission_finding_by_case_number(review_db):
-    app = Host(review_db)
+    app = make_app(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await open_review(pilot)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"R9-00900", "enter", "down", "down", "enter")  # 返戻
-        await pilot.pause()
+        await settle(pilot)
         check = app.screen
         assert isinstance(check, CheckScreen)
         assert check.ctx.check.kind == "post" and check.ctx.check.post_source == "return"
         await walk_form(pilot, {4: "2"})
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReviewQueueScreen)
     import datetime as dt
 
@@ -178,19 +178,19 @@ async def test_review_screens_in_the_real_app(review_db):
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(5):
             await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
         assert app.session is not None
         app.push_screen(ReviewQueueScreen())
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReviewQueueScreen) and len(app.screen.items) == 14
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await walk_form(pilot, {})
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CheckScreen) and app.screen.ctx.form_no == 2
         await pilot.press("escape", "escape")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, (CheckScreen, ReviewQueueScreen))
 
 
@@ -211,9 +211,9 @@ async def test_calibration_screen_shows_agreement_per_pair(review_db):
     chk.complete_check(s2, second.check.id, checked_on=dt.date(2027, 6, 15))
     for x in (s1, boss, s2):
         x.close()
-    app = Host(review_db, login="boss", first=lambda _app: CalibrationScreen())
+    app = make_app(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await open_review(pilot, login="boss", screen=CalibrationScreen())
         screen = app.screen
         assert isinstance(screen, CalibrationScreen)
         table = screen.query_one("#cal-pairs")
@@ -223,36 +223,39 @@ async def test_calibration_screen_shows_agreement_per_pair(review_db):
 
 
 async def test_verdict_override_and_accompanied_visit_from_the_surveyor_screen(review_db):
-    app = Host(review_db, first=lambda _app: SurveyorReviewScreen("S010"))
+    app = make_app(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await open_review(pilot, screen=SurveyorReviewScreen("S010"))
         screen = app.screen
         assert screen.review.verdict_id == "pending"
+        version = app.data_version
         await pilot.press("v")
+        await settle(pilot)
         assert screen.review.verdict_label == "改善している（主任の判断）"
         await pilot.press("v", "v")
+        await settle(pilot)
         assert screen.review.verdict_override is None
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter", "enter", *"R9-00105", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert [(v.on_date.isoformat(), v.purpose, v.case_no) for v in screen.review.visits] == [
             ("2027-06-15", "習熟度の確認", "R9-00105")
         ]
-        assert app.changes >= 4
+        assert app.data_version >= version + 4  # every change reloads the other screens
 
 
 async def test_a_note_typed_in_the_finding_dialog_survives_quitting(review_db):
-    app = Host(review_db)
+    app = make_app(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await open_review(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FindingDialog)
         await pilot.press(*"4-12", "tab", *"メモ途中")
-        await pilot.pause()
+        await settle(pilot)
         app.exit()  # closed with the dialog still open
     s = session_as(review_db, "tester")
     ctx = chk.start_check(s, case_no="R9-00100")

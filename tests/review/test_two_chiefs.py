@@ -19,9 +19,9 @@ from inspect_tui.services.review import surveyor as sr
 from inspect_tui.tui.screens.review.check import CheckScreen
 from inspect_tui.tui.screens.review.held import HeldDialog
 from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
+from tui.conftest import make_app, open_review, settle
 
 from .fixture import session_as
-from .host import Host
 
 FORM_1 = "R9-00100"
 
@@ -116,34 +116,34 @@ async def test_in_the_app_the_second_chief_gets_a_read_only_view(review_db, chie
     a, _b = chiefs
     draft = a_draft_with_a_serious_finding(a)
     kept = findings(a, draft)
-    app = Host(review_db, login="chief2")
+    app = make_app(review_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await open_review(pilot, login="chief2")
         assert isinstance(app.screen, ReviewQueueScreen)
         await pilot.press("enter")  # form 1: tester has it
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, HeldDialog)
         said = str(dialog.query_one("#held-who").render())
         assert "tester さん" in said and "から点検中です" in said and "重大 1 件" in said
         await pilot.press("enter")  # the first choice: read-only
-        await pilot.pause()
+        await settle(pilot)
         check = app.screen
         assert isinstance(check, CheckScreen) and check.read_only and check.ctx.check.id == draft
         offered = {b.binding.id for b in check.active_bindings.values()}
         assert not offered & {"review.check.ok", "review.check.serious", "review.check.save"}
         assert all(w.disabled for w in check.query(Input))
         await pilot.press("o", "a", "1", "3", "x", "ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert any("閲覧のみです" in n.message for n in app._notifications)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReviewQueueScreen)
         await pilot.press("enter", "down", "enter")  # this time: a separate draft
-        await pilot.pause()
+        await settle(pilot)
         mine = app.screen
         assert isinstance(mine, CheckScreen) and not mine.read_only and mine.ctx.check.inspector == "S002"
         await pilot.press("a", "ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
     assert findings(a, draft) == kept  # nothing of A's moved
     assert chk.start_check(a, case_no=FORM_1).check.id == draft

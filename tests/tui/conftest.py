@@ -31,11 +31,15 @@ def make_app(path: Path, **config_fields):
 
 async def settle(pilot, rounds: int = 4) -> None:
     """Let workers finish and their messages land (a few rounds: loads start loads)."""
+    import time
+
     app = pilot.app
-    for _ in range(500):  # the database opens after the first paint: wait for it first
-        if getattr(app, "session", None) is not None or getattr(app, "open_error", None):
-            break
-        await pilot.pause(0.01)
+    deadline = time.monotonic() + 10
+    # the database opens after the first paint, in a worker: wait for it first
+    while getattr(app, "session", None) is None and not getattr(app, "open_error", None):
+        assert time.monotonic() < deadline, "the database never opened"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -54,3 +58,44 @@ def switch_login(app, login: str) -> None:
     app.permissions = load_permissions(app.session)
     app.refresh_bindings()
     app.data_changed()
+
+
+async def open_review(pilot, login: str | None = None, screen=None) -> None:
+    """In the real app: work as ``login`` (default: tester), then the review queue (key 4)
+    or ``screen`` pushed on top, with its data loaded."""
+    await settle(pilot)
+    if login:
+        switch_login(pilot.app, login)
+        await settle(pilot)
+    if screen is None:
+        await pilot.press("4")
+    else:
+        pilot.app.push_screen(screen)
+    await settle(pilot)
+
+
+async def open_quality(pilot, tab: str = "complaints", login: str | None = None) -> None:
+    """In the real app: the quality screen (key 6) on ``tab``, its data loaded."""
+    await settle(pilot)
+    if login:
+        switch_login(pilot.app, login)
+        await settle(pilot)
+    await pilot.press("6")
+    await settle(pilot)
+    pilot.app.screen.query_one("#tabs").active = tab
+    await settle(pilot)
+
+
+async def until(pilot, predicate, seconds: float = 10.0, *, workers: bool = True) -> None:
+    """Wait for a condition (the workers answering, the messages handled), not for a time;
+    fail after ``seconds``. ``workers=False`` while a worker is meant to keep waiting (for
+    another process's write lock): only the messages are waited for."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("the screen never showed it")
+        if workers:
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

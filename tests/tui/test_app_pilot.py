@@ -13,7 +13,7 @@ from inspect_tui.tui.screens.help import HelpScreen
 from inspect_tui.tui.screens.staff.surveyors import SurveyorsScreen
 from inspect_tui.tui.screens.today import TodayScreen
 from inspect_tui.tui.widgets.case_table import CaseTable
-from tui.conftest import make_app, settle
+from tui.conftest import make_app, settle, until
 
 
 def text_of(screen, selector: str) -> str:
@@ -76,7 +76,7 @@ async def test_filtering_the_case_list(sample_db):
         screen = app.screen
         table = screen.query_one(CaseTable)
         await pilot.press("slash", *"R9-0101")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.filter.text == "R9-0101")
         await settle(pilot)
         assert table.total == 10
         await pilot.press("enter")  # back to the list, filter kept
@@ -110,7 +110,7 @@ async def test_searching_by_name_depends_on_role(sample_db):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("2", "slash", *"花子")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.filter.text == "花子")
         await settle(pilot)
         assert app.screen.query_one(CaseTable).total > 0
     con = sqlite3.connect(sample_db)
@@ -125,7 +125,7 @@ async def test_searching_by_name_depends_on_role(sample_db):
         table = app.screen.query_one(CaseTable)
         assert table.row_at(0).applicant_name is None
         await pilot.press("slash", *"花子")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.filter.text == "花子")
         await settle(pilot)
         assert table.total == 0
 
@@ -135,7 +135,7 @@ async def test_recording_a_visit_end_to_end(sample_db):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("2", "slash", *"R9-01011", "enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.filter.text == "R9-01011")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -299,7 +299,7 @@ async def test_escape_leaves_the_filter_box_then_clears_the_text(sample_db):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("2", "slash", *"R9-0101")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.filter.text == "R9-0101")
         await settle(pilot)
         screen = app.screen
         table = screen.query_one(CaseTable)
@@ -407,7 +407,7 @@ async def test_a_burst_of_typing_is_never_written_back_over(sample_db):
         box = app.screen.query_one("#filter-input")
         for ch in "R9-0101":
             box.insert_text_at_cursor(ch)  # no pause between keys
-        await pilot.pause(0.2)
+        await until(pilot, lambda: app.screen.filter.text == "R9-0101")
         await settle(pilot)
         assert box.value == "R9-0101"
         assert app.screen.filter.text == "R9-0101"

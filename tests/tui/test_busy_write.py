@@ -4,12 +4,11 @@ finishes first, the step is recorded."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 from inspect_tui.tui.screens.cases.detail import CaseDetailScreen
 from inspect_tui.tui.screens.cases.step_dialog import StepDialog
-from tui.conftest import make_app, settle
+from tui.conftest import make_app, settle, until
 
 
 def _events(db) -> int:
@@ -24,7 +23,7 @@ def _error_text(screen) -> str:
 async def _open_visit_dialog(pilot):
     await settle(pilot)
     await pilot.press("2", "slash", *"R9-01011", "enter")
-    await pilot.pause(0.3)
+    await until(pilot, lambda: pilot.app.screen.filter.text == "R9-01011")
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
@@ -36,11 +35,14 @@ async def _open_visit_dialog(pilot):
 
 
 async def _wait_for(pilot, predicate, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen never showed it")
+    """Wait for what the screen shows (the write's worker keeps running meanwhile, so this
+    waits for messages, not for the workers)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "the screen never showed it"
+        await pilot.pause()
 
 
 async def test_a_waiting_write_says_so_and_escape_cancels_it(sample_db):
@@ -64,8 +66,7 @@ async def test_a_waiting_write_says_so_and_escape_cancels_it(sample_db):
         finally:
             other.execute("ROLLBACK")
             other.close()
-        await asyncio.sleep(0.5)  # a cancelled write must not land once the lock is free
-        await settle(pilot)
+        await settle(pilot)  # the cancelled write's worker has ended: nothing can land later
         assert _events(sample_db) == before
         assert app.screen.detail.fields["visited_on"] in (None, "")
 

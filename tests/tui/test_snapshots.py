@@ -55,8 +55,93 @@ def test_step_dialog_with_error(snap_compare, sample_db):
     assert snap_compare(make_app(sample_db), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_help(snap_compare, sample_db):
-    assert snap_compare(make_app(sample_db), terminal_size=(120, 40), run_before=_run("2", "question_mark"))
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help(snap_compare, sample_db, size):
+    assert snap_compare(make_app(sample_db), terminal_size=size, run_before=_run("2", "question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_reports(snap_compare, sample_db, size):
+    assert snap_compare(make_app(sample_db), terminal_size=size, run_before=_run("5"))
+
+
+@pytest.fixture
+def quality_db(sample_db):
+    """The sample database with a serious complaint not yet reported, a security incident
+    and a problem from the complaint (fixed times), so each tab and the alerts have rows."""
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.quality import records as q
+    from inspect_tui.services.session import open_session
+    from quality.conftest import complaint, incident
+
+    s = open_session(sample_db, Config())
+    cid = q.save_complaint(s, complaint(serious=True, received_at="2027-06-14 10:00"))
+    q.save_incident(s, incident(kind="security", occurred_at="2027-06-10 09:00"))
+    q.save_incident(s, incident(occurred_at="2027-06-11 09:00"))
+    links = q.parse_links([str(cid)], [])
+    q.save_problem(
+        s, {"title": "連絡手順の見直し", "owner": "主任", "due_on": "2027-06-30", "status": "open"}, links
+    )
+    s.close()
+    return sample_db
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_quality(snap_compare, quality_db, size):
+    assert snap_compare(make_app(quality_db), terminal_size=size, run_before=_run("6"))
+
+
+@pytest.fixture
+def audit_db(tmp_path, monkeypatch):
+    """Two logins added and a complaint recorded with the clock pinned at 09:00, as every row
+    written while the app runs (the log is append-only: its times cannot be changed after)."""
+    from inspect_tui.core import today
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.quality import records as q
+    from inspect_tui.services.session import open_session
+    from inspect_tui.services.trust.permissions import save_user
+    from quality.conftest import complaint
+    from tui.sample import build_sample
+
+    monkeypatch.setattr(today, "now_jp_iso", lambda: "2027-06-15T09:00:00+09:00")
+    folder = tmp_path / "audit"
+    folder.mkdir(mode=0o700)
+    sample_db = build_sample(folder / "cases.db")
+    s = open_session(sample_db, Config())
+    save_user(s, "city", "monitor")
+    save_user(s, "chief2", "chief", "S001")
+    q.save_complaint(s, complaint())
+    s.close()
+    return sample_db
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_audit(snap_compare, audit_db, size):
+    assert snap_compare(make_app(audit_db), terminal_size=size, run_before=_run("ctrl+l"))
+
+
+@pytest.fixture
+def review_db(tmp_path):
+    from review.fixture import build
+
+    return build(tmp_path / "review" / "cases.db")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_review_queue(snap_compare, review_db, size):
+    assert snap_compare(make_app(review_db), terminal_size=size, run_before=_run("4"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_check(snap_compare, review_db, size):
+    """Form 1 of the new surveyor S010, two points OK and a finding on the third."""
+    keys = ("4", "enter", "o", "o", "2", *"2-1", "enter", *"特記と不一致", "enter")
+    assert snap_compare(make_app(review_db), terminal_size=size, run_before=_run(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_surveyor_review(snap_compare, review_db, size):
+    assert snap_compare(make_app(review_db), terminal_size=size, run_before=_run("4", "v"))
 
 
 def test_light_theme(snap_compare, sample_db):

@@ -134,6 +134,9 @@ class InspectApp(App[int]):
         self.purge_due = 0  # cases whose personal data is past retention (offered to managers)
         self.purge_unfinished = False  # a purge whose old pages another connection still holds
         self.permissions: Permissions = NOBODY  # what this login may do, read when the session opens
+        from inspect_tui.tui.calls import CallQueue
+
+        self.calls = CallQueue()  # every screen's service calls, run in workers in order (tui/calls.py)
         self._set_up_themes()
         from inspect_tui.tui.safe_text import ControlCharacters
 
@@ -405,6 +408,7 @@ class InspectApp(App[int]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
+        self.calls.drain()  # what a screen asked just before quitting still lands
         if self.session is not None:
             self.session.close()
 
@@ -454,9 +458,24 @@ class InspectApp(App[int]):
         self.notify(f"テーマ: {self.theme}", timeout=2)
 
     def action_reload(self) -> None:
-        if self.session is not None:  # a role changed with `inspect-tui users`: keys follow
-            self.permissions = load_permissions(self.session)
-            self.refresh_bindings()
+        if self.session is None:
+            self.data_version += 1
+            return
+        self._reload_permissions()  # a role changed with `inspect-tui users`: keys follow
+
+    @work(thread=True, exit_on_error=False, group="permissions")
+    def _reload_permissions(self) -> None:
+        try:
+            allowed = load_permissions(self.session)
+        except Exception as exc:
+            self.report_unexpected(exc)
+            return
+        if self._running:
+            self.call_from_thread(self._use_permissions, allowed)
+
+    def _use_permissions(self, allowed: Permissions) -> None:
+        self.permissions = allowed
+        self.refresh_bindings()
         self.data_version += 1
 
     def data_changed(self) -> None:

@@ -148,4 +148,5 @@ ALL = {
 #: ("module.Class"), so the keymap check knows where their keys meet the screen's.
 WIDGET_HOSTS = {
     "inspect_tui.tui.widgets.case_table.CaseTable": ("inspect_tui.tui.screens.cases.listing.CasesScreen",),
+    "inspect_tui.tui.screens.review.points.PointTable": ("inspect_tui.tui.screens.review.check.CheckScreen",),
 }

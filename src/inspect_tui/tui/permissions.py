@@ -42,20 +42,9 @@ def load_permissions(session) -> Permissions:
 
 
 def permissions_of(node) -> Permissions:
-    """The app's cached permissions; a host app without them (tests, the review host)
-    gets them read once per screen."""
-    app = node.app
-    cached = getattr(app, "permissions", None)
-    if isinstance(cached, Permissions):
-        return cached
-    mine = getattr(node, "_permissions_cache", None)
-    if mine is None:
-        session = getattr(node, "session", None) or getattr(app, "session", None)
-        if session is None:
-            return NOBODY
-        mine = load_permissions(session)
-        node._permissions_cache = mine
-    return mine
+    """The app's permissions, read in a worker when the session opens (never here)."""
+    cached = getattr(node.app, "permissions", None)
+    return cached if isinstance(cached, Permissions) else NOBODY
 
 
 class RoleKeys:
@@ -70,7 +59,7 @@ class RoleKeys:
 
     def keys_ready(self) -> bool:
         """Whether what the keys depend on has loaded (no 権限がありません while loading)."""
-        return getattr(self, "session", None) is not None or getattr(self.app, "session", None) is not None  # type: ignore[attr-defined]
+        return getattr(self.app, "session", None) is not None  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.allows(action, parameters):
@@ -82,17 +71,23 @@ class RoleKeys:
         from textual.actions import parse
 
         screen = self  # the mixin is on a Screen
-        if not self.keys_ready() or event.key in screen.active_bindings:  # type: ignore[attr-defined]
-            return  # something else (enabled) answers this key
+        if not self.keys_ready():
+            return
         for namespace, bindings in screen._modal_binding_chain:  # type: ignore[attr-defined]
             for binding in bindings.key_to_bindings.get(event.key, ()):
                 target, name, params = parse(binding.action)
                 if target not in ("screen", "") or (target == "" and namespace is not screen):
+                    if namespace is screen.app or target == "":  # type: ignore[attr-defined]
+                        return  # the app's key (a screen tab …) or a widget's own (a table's Enter)
                     continue
-                if not self.allows(name, params):
-                    self.notify(self.denied_message(binding.description), timeout=2)  # type: ignore[attr-defined]
-                    event.stop()
-                    return
+                if self.allows(name, params):
+                    return  # enabled: it answers the key
+                # ours and not for this login: say so, and never let the key fall through to
+                # the app's (3 on a read-only check must not switch to the surveyors' screen)
+                self.notify(self.denied_message(binding.description), timeout=2)  # type: ignore[attr-defined]
+                event.stop()
+                event.prevent_default()
+                return
 
     def denied_message(self, description: str) -> str:
         role = ROLE_LABELS.get(permissions_of(self).role, "")

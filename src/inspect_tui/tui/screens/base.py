@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from inspect_tui.core.roles import ROLE_LABELS
 from inspect_tui.tui.bindings import SCREENS
+from inspect_tui.tui.calls import ServiceCalls
 
 WEEKDAYS = "月火水木金土日"
 
@@ -68,8 +69,11 @@ def state_styles(app) -> dict[str, str]:
     }
 
 
-class DataScreen(Screen):
-    """A screen that loads from the database once it is open and again after each change."""
+class DataScreen(ServiceCalls, Screen):
+    """A screen that loads from the database once it is open and again after each change.
+
+    ``load()`` asks services through ``self.call`` / ``self.write`` (tui/calls.py) or a
+    ``@work(thread=True)`` worker of its own that posts a typed message; never directly."""
 
     #: which tab of the top bar this screen belongs to
     TAB = ""

@@ -8,8 +8,6 @@ the field and asked about once before recording."""
 
 from __future__ import annotations
 
-import threading
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -18,27 +16,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from inspect_tui.tui.bindings import DIALOG
+from inspect_tui.tui.calls import ServiceCalls
 from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 
 
-class StepDialog(DiscardGuard, ModalScreen[str | None]):
+class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
     """Esc with a typed note (or a changed date) asks before throwing it away."""
 
     BINDINGS = DIALOG
 
-    class Done(Message):
-        def __init__(
-            self, status: str | None, error: str | None, conflict: bool = False, cancelled: bool = False
-        ) -> None:
-            super().__init__()
-            self.status = status
-            self.error = error
-            self.conflict = conflict
-            self.cancelled = cancelled
+    class Known(Message):
+        """The case's names and numbers (to warn about in the note)."""
 
-    class Waiting(Message):
-        """The write is waiting for another process's write lock."""
+        def __init__(self, known) -> None:
+            super().__init__()
+            self.known = known
 
     def __init__(self, case_no: str, step: str, version: int) -> None:
         super().__init__()
@@ -47,7 +40,7 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
         self.version = version
         self.busy = False
         self._known = None
-        self._cancel = threading.Event()  # Esc while the write waits for the lock
+        self._call = None  # the write asked (tui/calls.py): Esc while it waits cancels it
 
     def compose(self) -> ComposeResult:
         from inspect_tui.core.steps import STEPS
@@ -69,6 +62,8 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#step-date", Input).focus()
         self.remember_values()
+        if getattr(self.app, "session", None) is not None:
+            self._read_known()
 
     @on(Input.Submitted, "#step-date")
     def _date_done(self) -> None:
@@ -76,13 +71,25 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
 
     @property
     def known(self):
-        """The case's applicant name and insured number (read once, only to look for them)."""
-        from inspect_tui.services.trust.free_text import NOTHING, known_for_cases
+        """The case's applicant name and insured number (read once in a worker when the
+        dialog opens, only to look for them; nothing is known until it answers)."""
+        from inspect_tui.services.trust.free_text import NOTHING
 
-        if self._known is None:
-            session = getattr(self.app, "session", None)
-            self._known = known_for_cases(session, [self.case_no]) if session else NOTHING
-        return self._known
+        return self._known if self._known is not None else NOTHING
+
+    @work(thread=True, exclusive=True, group="step-known", exit_on_error=False)
+    def _read_known(self) -> None:
+        from inspect_tui.services.trust.free_text import known_for_cases
+
+        try:
+            self.post_message(self.Known(known_for_cases(self.app.session, [self.case_no])))
+        except Exception as exc:
+            self.app.report_unexpected(exc)
+
+    def on_step_dialog_known(self, message: Known) -> None:
+        self._known = message.known
+        note = self.query_one("#step-note", Input)
+        self.query_one("#step-note-warning", PersonalDataWarning).check(note.value, self.known)
 
     @on(Input.Changed, "#step-note")
     def _note_typed(self, event: Input.Changed) -> None:
@@ -112,59 +119,49 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
 
         def record() -> None:
             self.busy = True
-            self._cancel.clear()
             self._record(on_date, note)
 
         confirm_then(self.app, field_warnings({"メモ": note}, self.known), record)
 
-    @work(thread=True, exclusive=True, group="step", exit_on_error=False)
     def _record(self, on_date, note: str) -> None:
-        from inspect_tui.core.calendar import OutOfRange
-        from inspect_tui.services.cases.steps import CaseNotFound, ConflictError, StepError, record_step
-        from inspect_tui.services.trust.permissions import (
-            DatabaseBusy,
-            PermissionDenied,
-            Waiting,
-            WriteCancelled,
-            waiting,
+        """Through tui/calls.py: in a worker, waiting (and saying so) while another process
+        holds the write lock; Esc cancels the wait."""
+        from inspect_tui.services.cases.steps import ConflictError, record_step
+        from inspect_tui.services.trust.permissions import WriteCancelled
+
+        def recorded(status) -> None:
+            self.busy = False
+            self.app.data_changed()
+            self.dismiss(status)
+
+        def refused(exc: BaseException, text: str) -> None:
+            self.busy = False
+            if isinstance(exc, WriteCancelled):
+                self.dismiss(None)  # nothing was written: the wait was cancelled before the lock
+                return
+            self._error(text)
+            if isinstance(exc, ConflictError):
+                self.app.data_changed()  # the case screen underneath shows the other change
+
+        self._call = self.write(
+            record_step,
+            self.case_no,
+            self.step,
+            on_date,
+            note,
+            expected_version=self.version,
+            done=recorded,
+            failed=refused,
         )
+        if self._call is None:
+            self.busy = False
 
-        expected = (StepError, ConflictError, CaseNotFound, OutOfRange, PermissionDenied, DatabaseBusy)
-        control = Waiting(cancelled=self._cancel.is_set, on_wait=lambda _s: self.post_message(self.Waiting()))
-        try:
-            with waiting(control):  # another process holds the write lock: say so, obey Esc
-                status = record_step(
-                    self.app.session, self.case_no, self.step, on_date, note, expected_version=self.version
-                )
-        except WriteCancelled:
-            self.post_message(self.Done(None, None, cancelled=True))
-            return
-        except expected as exc:
-            self.post_message(self.Done(None, str(exc), isinstance(exc, ConflictError)))
-            return
-        except Exception as exc:
-            self.post_message(self.Done(None, self.app.unexpected(exc)))
-            return
-        self.post_message(self.Done(status, None))
-
-    def on_step_dialog_waiting(self, _message: Waiting) -> None:
-        if self.busy and not self._cancel.is_set():
+    def show_waiting(self, call) -> None:
+        """Said under the fields (the dialog still takes keys while the write waits)."""
+        if self.busy and not call.cancel.is_set():
             self._error_text(
                 "ほかの人が書き込み中です。終わるのを待っています… Esc で取り消せます（まだ記録していません）"
             )
-
-    def on_step_dialog_done(self, message: Done) -> None:
-        self.busy = False
-        if message.cancelled:
-            self.dismiss(None)  # nothing was written: the wait was cancelled before the lock
-            return
-        if message.error:
-            self._error(message.error)
-            if message.conflict:
-                self.app.data_changed()  # the case screen underneath shows the other change
-            return
-        self.app.data_changed()
-        self.dismiss(message.status)
 
     def _error(self, text: str) -> None:
         self._error_text(f"記録できません: {text}")
@@ -179,7 +176,8 @@ class StepDialog(DiscardGuard, ModalScreen[str | None]):
         if self.busy:
             # the write is waiting for the lock: stop it there; if it already holds the lock it
             # finishes, and the dialog says it was recorded (never "cancelled" for a step that landed)
-            self._cancel.set()
+            if self._call is not None:
+                self._call.cancel.set()
             self._error_text("取り消しています…")
             return
         self.close_form(lambda: self.dismiss(None))

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from inspect_tui.services.quality.input import FREE_TEXT_FIELDS, PERSONAL_DATA_WARNING, QualityInputError
+from inspect_tui.tui.calls import ServiceCalls
 from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 
@@ -48,9 +49,10 @@ FORM_BINDINGS = [
 ]
 
 
-class RecordForm(DiscardGuard, ModalScreen[int | None]):
+class RecordForm(ServiceCalls, DiscardGuard, ModalScreen[int | None]):
     """Subclasses set TITLE and FIELDS and implement ``save_values`` (returns the id).
-    Esc on a form with changes asks before discarding them."""
+    Esc on a form with changes asks before discarding them. ``check_values``,
+    ``save_values`` and ``case_nos`` run in a worker (tui/calls.py) and get the session."""
 
     DEFAULT_CSS = """
     RecordForm { align: center middle; }
@@ -78,19 +80,22 @@ class RecordForm(DiscardGuard, ModalScreen[int | None]):
 
     def __init__(
         self,
-        session,
         record_id: int | None = None,
         values: Mapping[str, Any] | None = None,
         on_saved: Callable[[int], None] | None = None,
         read_only: bool = False,
     ) -> None:
         super().__init__()
-        self.session = session
         self.record_id = record_id
         self.initial = dict(values or {})
         self.on_saved = on_saved
         self.read_only = read_only
-        self._known_cache: tuple | None = None
+        self._known_cache: tuple | None = None  # (case key, known names and numbers)
+        self._known_asked: object = None
+
+    @property
+    def config(self):
+        return self.app.session.config
 
     # ------------------------------------------------------------------ building
     def fields(self) -> Sequence[Field]:
@@ -147,17 +152,38 @@ class RecordForm(DiscardGuard, ModalScreen[int | None]):
         self.remember_values()
 
     # ------------------------------------------------------------------ personal data
-    def case_nos(self, values: Mapping[str, Any]) -> list[str]:
-        """The cases the record belongs to (their names and numbers are looked for)."""
+    def case_key(self, values: Mapping[str, Any]) -> tuple:
+        """What decides the record's cases, as typed (a change looks them up again)."""
+        return (str(values.get("case_no") or "").strip(),)
+
+    def case_nos(self, session, values: Mapping[str, Any]) -> list[str]:
+        """In a worker: the cases the record belongs to (their names and numbers are looked for)."""
         return [str(values.get("case_no") or "").strip()]
 
-    def known(self, values: Mapping[str, Any] | None = None):
+    def _known_of(self, session, values: Mapping[str, Any]):
         from inspect_tui.services.trust.free_text import known_for_cases
 
-        cases = tuple(self.case_nos(values if values is not None else self.values()))
-        if self._known_cache is None or self._known_cache[0] != cases:
-            self._known_cache = (cases, known_for_cases(self.session, cases))
-        return self._known_cache[1]
+        return known_for_cases(session, tuple(self.case_nos(session, values)))
+
+    def known(self, values: Mapping[str, Any] | None = None):
+        """The names and numbers of the record's cases as last looked up (in a worker; until
+        then nothing is known, and the save looks again before it asks)."""
+        from inspect_tui.services.trust.free_text import NOTHING
+
+        values = values if values is not None else self.values()
+        key = self.case_key(values)
+        if self._known_cache is not None and self._known_cache[0] == key:
+            return self._known_cache[1]
+        if self._known_asked != key:
+            self._known_asked = key
+
+            def found(known) -> None:
+                self._known_cache = (key, known)
+                if self.is_mounted:
+                    self.check_free_text()
+
+            self.call(self._known_of, dict(values), done=found)
+        return self._known_cache[1] if self._known_cache else NOTHING
 
     def check_free_text(self, only: str | None = None) -> None:
         """Update the warning line under each free-text field (or only one)."""
@@ -209,11 +235,16 @@ class RecordForm(DiscardGuard, ModalScreen[int | None]):
         self.focus_next()
 
     # ------------------------------------------------------------------ saving
-    def save_values(self, values: dict[str, Any]) -> int:  # pragma: no cover - subclasses
+    def save_values(self, session, values: dict[str, Any]) -> int:  # pragma: no cover - subclasses
         raise NotImplementedError
 
-    def check_values(self, values: dict[str, Any]) -> None:
+    def check_values(self, session, values: dict[str, Any]) -> None:
         """Raise QualityInputError for bad input, writing nothing (subclasses: the service's check)."""
+
+    def _checked(self, session, values: dict[str, Any]):
+        """In a worker: the service's check, then the names and numbers to look for."""
+        self.check_values(session, dict(values))
+        return self._known_of(session, values)
 
     def action_save(self) -> None:
         """Check everything; ask once if free text looks like personal data; then save."""
@@ -221,22 +252,31 @@ class RecordForm(DiscardGuard, ModalScreen[int | None]):
             self._say_read_only()
             return
         values = self.values()
-        try:
-            self.check_values(dict(values))
-        except QualityInputError as exc:
+
+        def checked(known) -> None:
+            self._known_cache = (self.case_key(values), known)
+            confirm_then(self.app, self.free_text_warnings(values), lambda: self._save(values))
+
+        self.call(self._checked, values, done=checked, failed=self._refused)
+
+    def _refused(self, exc: BaseException, text: str) -> None:
+        if isinstance(exc, QualityInputError):
             self.show_errors(exc.problems)
-            return
-        confirm_then(self.app, self.free_text_warnings(values), lambda: self._save(values))
+        else:
+            self._show_error_text(f"保存していません: {text}")
 
     def _save(self, values: dict[str, Any]) -> None:
-        try:
-            rid = self.save_values(dict(values))
-        except QualityInputError as exc:
-            self.show_errors(exc.problems)
-            return
-        if self.on_saved:
-            self.on_saved(rid)
-        self.dismiss(rid)
+        def saved(rid: int) -> None:
+            if self.on_saved:
+                self.on_saved(rid)
+            self.dismiss(rid)
+
+        self.write(lambda s: self.save_values(s, dict(values)), done=saved, failed=self._refused)
+
+    def _show_error_text(self, text: str) -> None:
+        box = self.query_one("#form-errors", Static)
+        box.update(Text(text))
+        box.add_class("shown")
 
     def _say_read_only(self) -> None:
         box = self.query_one("#form-errors", Static)

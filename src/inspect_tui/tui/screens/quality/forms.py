@@ -22,7 +22,7 @@ class ComplaintForm(RecordForm):
 
     def fields(self) -> Sequence[Field]:
         cats = categories()
-        wards = self.session.config.wards
+        wards = self.config.wards
         return (
             Field("received_at", "受付日時", placeholder=WHEN, required=True),
             Field("complainant", "申出者", "select", _opts(cats.complainants), required=True),
@@ -39,11 +39,11 @@ class ComplaintForm(RecordForm):
             Field("reported_to_city_at", "市への報告日時", placeholder=WHEN),
         )
 
-    def check_values(self, values: dict[str, Any]) -> None:
-        q.check_complaint(self.session, values)
+    def check_values(self, session, values: dict[str, Any]) -> None:
+        q.check_complaint(session, values)
 
-    def save_values(self, values: dict[str, Any]) -> int:
-        return q.save_complaint(self.session, values, self.record_id)
+    def save_values(self, session, values: dict[str, Any]) -> int:
+        return q.save_complaint(session, values, self.record_id)
 
 
 class IncidentForm(RecordForm):
@@ -57,7 +57,7 @@ class IncidentForm(RecordForm):
             Field("occurred_at", "発生日時", placeholder=WHEN, required=True),
             Field("place", "場所"),
             Field("people", "関係者", placeholder="職員（申請者の氏名は書かない）"),
-            Field("ward", "区", "select", _opts(self.session.config.wards), required=True),
+            Field("ward", "区", "select", _opts(self.config.wards), required=True),
             Field("case_no", "依頼番号"),
             Field("surveyor", "調査員"),
             Field("what_happened", "何が起きたか", "area", required=True),
@@ -73,11 +73,11 @@ class IncidentForm(RecordForm):
             Field("written_report_at", "市への書面報告日時", placeholder="電話のあと、改善策を書いた報告書"),
         )
 
-    def check_values(self, values: dict[str, Any]) -> None:
-        q.check_incident(self.session, values)
+    def check_values(self, session, values: dict[str, Any]) -> None:
+        q.check_incident(session, values)
 
-    def save_values(self, values: dict[str, Any]) -> int:
-        return q.save_incident(self.session, values, self.record_id)
+    def save_values(self, session, values: dict[str, Any]) -> int:
+        return q.save_incident(session, values, self.record_id)
 
 
 def _ids(text: str) -> list[str]:
@@ -114,22 +114,16 @@ class ProblemForm(RecordForm):
             _ids(values.pop("complaints", "") or ""), _ids(values.pop("incidents", "") or "")
         )
 
-    def case_nos(self, values) -> list[str]:
-        return q.linked_case_nos(self.session, self._links(dict(values)))
+    def case_key(self, values) -> tuple:
+        return (str(values.get("complaints") or ""), str(values.get("incidents") or ""))
 
-    def check_values(self, values: dict[str, Any]) -> None:
+    def case_nos(self, session, values) -> list[str]:
+        return q.linked_case_nos(session, self._links(dict(values)))
+
+    def check_values(self, session, values: dict[str, Any]) -> None:
         links = self._links(values)
-        q.check_problem(self.session, values, links)
+        q.check_problem(session, values, links)
 
-    def save_values(self, values: dict[str, Any]) -> int:
+    def save_values(self, session, values: dict[str, Any]) -> int:
         links = self._links(values)
-        return q.save_problem(self.session, values, links, self.record_id)
-
-
-def problem_values(p: q.Problem) -> dict[str, Any]:
-    """A stored problem as the form's starting values."""
-    return {
-        **q.problem_raw(p),
-        "complaints": ",".join(str(i) for s, i in p.links if s == "complaint"),
-        "incidents": ",".join(str(i) for s, i in p.links if s == "incident"),
-    }
+        return q.save_problem(session, values, links, self.record_id)

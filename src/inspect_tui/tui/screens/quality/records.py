@@ -6,30 +6,30 @@ phone call first, then the written report); p opens a problem from the
 selected complaint or incident; c closes the selected problem. On the Pareto
 tab, change the period or a filter and press Enter.
 
-The screen takes a Session, or uses the app's ``session`` attribute. Queries
-are small (tens of records a month), so they run on the UI thread.
+Everything it reads and writes goes through tui/calls.py (a worker, an answer as
+a message): the lists, the alerts and the chart in one ``quality_view``.
 """
 
 from __future__ import annotations
-
-from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TabbedContent, TabPane
 
 from inspect_tui.core.jpdate import DateError, fiscal_year_of, fiscal_year_range, parse_date
-from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import lists as ql
 from inspect_tui.services.quality import records as q
-from inspect_tui.services.quality.input import QualityInputError, parse_datetime
-from inspect_tui.services.quality.pareto import SOURCES, SourceUnavailable, finding_kinds, pareto_report
+from inspect_tui.services.quality.input import QualityInputError
+from inspect_tui.services.quality.pareto import SOURCES, finding_kinds
 from inspect_tui.tui.permissions import RoleKeys, permissions_of
-from inspect_tui.tui.screens.quality.forms import ComplaintForm, IncidentForm, ProblemForm, problem_values
+from inspect_tui.tui.screens.base import DataScreen, TopBar
+from inspect_tui.tui.screens.quality import view
+from inspect_tui.tui.screens.quality.forms import ComplaintForm, IncidentForm, ProblemForm
+from inspect_tui.tui.screens.quality.when import WhenPrompt, now_text
 from inspect_tui.tui.widgets.pareto_chart import ParetoChart
 
 BINDINGS = [
@@ -74,45 +74,6 @@ TABS = ("complaints", "incidents", "problems", "pareto")
 HINT = "[ ] タブ切替　Enter 開く　c 課題を完了（課題タブ）　? キー一覧"
 
 
-def _now_text() -> str:
-    """Now in Japan as 'YYYY-MM-DD HH:MM' (the date follows a pinned INSPECT_TUI_TODAY)."""
-    return f"{today_jp().isoformat()} {now_jp_iso()[11:16]}"
-
-
-class WhenPrompt(ModalScreen[str | None]):
-    """Ask for one date and time (prefilled with now); Enter to record, Esc to cancel."""
-
-    DEFAULT_CSS = """
-    WhenPrompt { align: center middle; }
-    WhenPrompt > Vertical { width: 64; height: auto; border: thick $primary; background: $surface;
-        padding: 1 2; }
-    WhenPrompt #when-error { color: $error; }
-    """
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "取消", id="quality.prompt.cancel")]
-
-    def __init__(self, question: str, default: str) -> None:
-        super().__init__()
-        self.question, self.default = question, default
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.question))
-            yield Input(self.default, id="when")
-            yield Static("", id="when-error")
-            yield Label("Enter 記録 / Esc 取消")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        try:
-            when = parse_datetime(event.value)
-        except DateError as exc:
-            self.query_one("#when-error", Static).update(Text(str(exc)))
-            return
-        self.dismiss(when)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 #: The services.trust permission that records on each tab. Problems (課題) have none of their
 #: own there; they are kept by the people who record complaints and incidents (chief and up).
 TAB_NEEDS = {"complaints": "complaint.save", "incidents": "incident.save", "problems": "problem.save"}
@@ -120,7 +81,7 @@ TAB_NEEDS = {"complaints": "complaint.save", "incidents": "incident.save", "prob
 WRITE_ACTIONS = frozenset({"new", "edit", "report_city", "open_problem", "close_problem"})
 
 
-class QualityScreen(RoleKeys, Screen):
+class QualityScreen(RoleKeys, DataScreen):
     """苦情・事故・課題・パレート分析."""
 
     DEFAULT_CSS = """
@@ -143,22 +104,16 @@ class QualityScreen(RoleKeys, Screen):
     BINDINGS = BINDINGS
     TAB = "quality"
 
-    def __init__(self, session=None, *, tab: str = "complaints") -> None:
+    def __init__(self, *, tab: str = "complaints") -> None:
         super().__init__()
-        self._session = session
         self.initial_tab = tab
-
-    @property
-    def session(self):
-        return self._session if self._session is not None else getattr(self.app, "session", None)
+        self.view: view.QualityView | None = None
+        self.last_report = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        if hasattr(self.app, "data_version"):  # inside the main app: its top bar with the screen tabs
-            from inspect_tui.tui.screens.base import TopBar
-
-            yield TopBar(self.TAB)
-        yield Static("", id="alerts")
+        yield TopBar(self.TAB)
+        yield Static("読み込み中", id="alerts")
         with TabbedContent(initial=self.initial_tab, id="tabs"):
             with TabPane("苦情", id="complaints"):
                 yield DataTable(id="complaints-table", cursor_type="row", zebra_stripes=True)
@@ -175,7 +130,8 @@ class QualityScreen(RoleKeys, Screen):
     def _pareto_filters(self) -> ComposeResult:
         today = today_jp()
         fy_start, _ = fiscal_year_range(fiscal_year_of(today))
-        wards = tuple(self.session.config.wards) if self.session else ()
+        session = self.app.session
+        wards = tuple(session.config.wards) if session else ()
         self._wards_shown = wards
         with Horizontal(id="pareto-filters"):
             with Vertical():
@@ -215,38 +171,29 @@ class QualityScreen(RoleKeys, Screen):
         self.query_one("#complaints-table", DataTable).add_columns(*ql.COMPLAINT_COLUMNS)
         self.query_one("#incidents-table", DataTable).add_columns(*ql.INCIDENT_COLUMNS)
         self.query_one("#problems-table", DataTable).add_columns(*ql.PROBLEM_COLUMNS)
-        if hasattr(self.app, "data_version"):
-            self.watch(self.app, "data_version", lambda _v: self.reload(), init=False)
-        self.reload()
+        super().on_mount()
         self._focus_tab()
 
     # ------------------------------------------------------------------ loading
-    def reload(self) -> None:
-        s = self.session
-        if s is None:
-            self.query_one("#alerts", Static).update("データベースを開いています…")
-            return
+    def load(self) -> None:
+        s = self.app.session
         if tuple(s.config.wards) != self._wards_shown:  # the session arrived after compose
             self._wards_shown = tuple(s.config.wards)
             self.query_one("#p-ward", Select).set_options([(w, w) for w in self._wards_shown])
-        self._fill_complaints(q.list_complaints(s))
-        self._fill_incidents(q.list_incidents(s))
-        self._fill_problems(q.list_problems(s))
-        self._alerts()
+        self.call(view.quality_view, today_jp(), done=self._loaded)
         self.refresh_pareto()
 
-    def _alerts(self) -> None:
-        s = self.session
-        parts = []
-        n = len(q.serious_complaints_unreported(s))
-        if n:
-            parts.append(f"市へ未報告の重大な苦情 {n}件")
-        n = len(q.security_incidents_open(s))
-        if n:
-            parts.append(f"報告未了のセキュリティ事故 {n}件")
-        n = len(q.problems_overdue(s))
-        if n:
-            parts.append(f"期限超過の課題 {n}件")
+    reload = load
+
+    def show_message(self, text: str) -> None:
+        self.query_one("#alerts", Static).update(Text(text))
+
+    def _loaded(self, v: view.QualityView) -> None:
+        self.view = v
+        self._refill("#complaints-table", v.complaints)
+        self._refill("#incidents-table", v.incidents)
+        self._refill("#problems-table", v.problems)
+        parts = v.alerts
         box = self.query_one("#alerts", Static)
         box.set_class(bool(parts), "urgent")
         box.update(Text("要対応: " + " / ".join(parts) if parts else "要対応の苦情・事故・課題はありません"))
@@ -260,28 +207,6 @@ class QualityScreen(RoleKeys, Screen):
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
 
-    def _fill_complaints(self, items: list[q.Complaint]) -> None:
-        view = ql.list_viewer(self.session, items)
-        self._refill(
-            "#complaints-table",
-            [(str(c.id), ql.complaint_cells(c, 20, view)) for c in items],
-        )
-
-    def _fill_incidents(self, items: list[q.Incident]) -> None:
-        view = ql.list_viewer(self.session, items)
-        self._refill(
-            "#incidents-table",
-            [(str(i.id), ql.incident_cells(i, 20, view)) for i in items],
-        )
-
-    def _fill_problems(self, items: list[q.Problem]) -> None:
-        today = today_jp()
-        view = ql.list_viewer(self.session, items)
-        self._refill(
-            "#problems-table",
-            [(str(p.id), ql.problem_cells(p, today, 24, view)) for p in items],
-        )
-
     # ------------------------------------------------------------------ pareto
     def refresh_pareto(self) -> None:
         chart = self.query_one("#pareto-chart", ParetoChart)
@@ -294,30 +219,33 @@ class QualityScreen(RoleKeys, Screen):
             return
         ward = self.query_one("#p-ward", Select).value
         kind = self.query_one("#p-kind", Select).value
-        try:
-            report = pareto_report(
-                self.session,
-                str(source),
-                d_from,
-                d_to,
-                ward=None if ward is Select.NULL else str(ward),
-                surveyor=self.query_one("#p-surveyor", Input).value.strip() or None,
-                kind=None if kind is Select.NULL else str(kind),
-            )
-        except QualityInputError as exc:
-            chart.explain("\n".join(f"{lab}: {msg}" for lab, msg in exc.problems))
-            return
-        except SourceUnavailable as exc:
-            chart.explain(str(exc))
-            return
-        self.last_report = report
-        chart.show(report)
+
+        def shown(report) -> None:
+            self.last_report = report
+            chart.show(report)
+
+        def refused(exc: BaseException, text: str) -> None:
+            if isinstance(exc, QualityInputError):
+                text = "\n".join(f"{lab}: {msg}" for lab, msg in exc.problems)
+            chart.explain(text)
+
+        self.call(
+            view.pareto,
+            str(source),
+            d_from,
+            d_to,
+            ward=None if ward is Select.NULL else str(ward),
+            surveyor=self.query_one("#p-surveyor", Input).value.strip() or None,
+            kind=None if kind is Select.NULL else str(kind),
+            done=shown,
+            failed=refused,
+        )
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "p-source":
             kind = self.query_one("#p-kind", Select)
             kind.set_options(self._kind_options(str(event.value)))
-        if event.select.id and event.select.id.startswith("p-") and self.session is not None:
+        if event.select.id and event.select.id.startswith("p-") and self.app.session is not None:
             self.refresh_pareto()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -372,17 +300,12 @@ class QualityScreen(RoleKeys, Screen):
         def done(rid: int | None) -> None:
             if rid is None:
                 return
-            note = ""
-            if what == "事故":
-                inc = q.get_incident(self.session, rid)
-                if inc and inc.kind == "security" and not inc.written_report_at:
-                    note = "。セキュリティ事故です: まず市へ電話、その後に書面報告（r で日時を記録）"
-            elif what == "苦情":
-                c = q.get_complaint(self.session, rid)
-                if c and c.serious and not c.reported_to_city_at:
-                    note = "。重大な苦情です: 速やかに市へ報告（r で日時を記録）"
-            self.say(f"{what} {rid} を保存しました{note}")
-            self._changed()
+
+            def said(note: str) -> None:
+                self.say(f"{what} {rid} を保存しました{note}")
+                self.app.data_changed()
+
+            self.call(view.saved_note, what, rid, done=said)
 
         return done
 
@@ -393,61 +316,31 @@ class QualityScreen(RoleKeys, Screen):
 
     def action_new(self) -> None:
         tab = self.active_tab
-        s = self.session
         if tab == "complaints":
-            self.app.push_screen(ComplaintForm(s, values={"received_at": _now_text()}), self._saved("苦情"))
+            self.app.push_screen(ComplaintForm(values={"received_at": now_text()}), self._saved("苦情"))
         elif tab == "incidents":
-            self.app.push_screen(IncidentForm(s, values={"occurred_at": _now_text()}), self._saved("事故"))
+            self.app.push_screen(IncidentForm(values={"occurred_at": now_text()}), self._saved("事故"))
         elif tab == "problems":
-            self.app.push_screen(ProblemForm(s, values={"status": "open"}), self._saved("課題"))
-
-    def _read_only_values(self, entity: str, values: dict, case_nos: list) -> dict:
-        """A monitor's copy of a record: its free text masked (services.free_text.viewer)."""
-        from inspect_tui.services.quality.input import FREE_TEXT_FIELDS
-        from inspect_tui.services.trust.free_text import viewer
-
-        view = viewer(self.session, case_nos)
-        return {
-            k: view(v) if k in FREE_TEXT_FIELDS[entity] and isinstance(v, str) else v
-            for k, v in values.items()
-        }
+            self.app.push_screen(ProblemForm(values={"status": "open"}), self._saved("課題"))
 
     def action_edit(self) -> None:
         rid = self.selected_id()
-        if rid is None:
+        if rid is None or self.active_tab == "pareto":
             return
-        tab, s = self.active_tab, self.session
-        from inspect_tui.services.trust.free_text import sees_as_typed
+        tab = self.active_tab
+        self.call(view.record_to_open, tab, rid, done=lambda found: self._open_record(tab, rid, found))
 
-        if not sees_as_typed(s):  # a monitor reads the record, masked, and cannot change it
-            self._open_read_only(tab, rid)
+    def _open_record(self, tab: str, rid: int, found) -> None:
+        """A monitor reads the record, masked, and cannot change it; the others correct it."""
+        if found is None:
             return
-        if tab == "complaints":
-            self.app.push_screen(
-                ComplaintForm(s, rid, values=q.record_values(s, "complaint", rid)), self._saved("苦情")
-            )
-        elif tab == "incidents":
-            self.app.push_screen(
-                IncidentForm(s, rid, values=q.record_values(s, "incident", rid)), self._saved("事故")
-            )
-        elif tab == "problems":
-            p = q.get_problem(s, rid)
-            if p:
-                self.app.push_screen(ProblemForm(s, rid, values=problem_values(p)), self._saved("課題"))
-
-    def _open_read_only(self, tab: str, rid: int) -> None:
-        s = self.session
-        if tab in ("complaints", "incidents"):
-            entity = tab[:-1]
-            values = q.record_values(s, entity, rid) or {}
-            form = ComplaintForm if entity == "complaint" else IncidentForm
-            shown = self._read_only_values(entity, values, [values.get("case_no")])
-            self.app.push_screen(form(s, rid, values=shown, read_only=True))
-        elif tab == "problems":
-            p = q.get_problem(s, rid)
-            if p:
-                shown = self._read_only_values("problem", problem_values(p), q.linked_case_nos(s, p.links))
-                self.app.push_screen(ProblemForm(s, rid, values=shown, read_only=True))
+        values, read_only = found
+        form = {"complaints": ComplaintForm, "incidents": IncidentForm, "problems": ProblemForm}[tab]
+        what = {"complaints": "苦情", "incidents": "事故", "problems": "課題"}[tab]
+        if read_only:
+            self.app.push_screen(form(rid, values=values, read_only=True))
+        else:
+            self.app.push_screen(form(rid, values=values), self._saved(what))
 
     def action_open_problem(self) -> None:
         rid = self.selected_id()
@@ -456,25 +349,25 @@ class QualityScreen(RoleKeys, Screen):
             self.say("苦情か事故のタブで、元にする記録を選んでから p を押してください")
             return
         field = "complaints" if tab == "complaints" else "incidents"
-        self.app.push_screen(
-            ProblemForm(self.session, values={"status": "open", field: str(rid)}), self._saved("課題")
-        )
+        self.app.push_screen(ProblemForm(values={"status": "open", field: str(rid)}), self._saved("課題"))
 
     def action_close_problem(self) -> None:
         rid = self.selected_id()
         if self.active_tab != "problems" or rid is None:
             return
-        p = q.get_problem(self.session, rid)
-        if p is None or p.status == "closed":
-            self.say("この課題はもう完了しています")
-            return
-        values = {**problem_values(p), "status": "closed", "closed_on": today_jp().isoformat()}
-        form = ProblemForm(self.session, rid, values=values)
-        self.app.push_screen(form, self._saved("課題"))
+
+        def found(values) -> None:
+            if values is None or values.get("status") == "closed":
+                self.say("この課題はもう完了しています")
+                return
+            values = {**values, "status": "closed", "closed_on": today_jp().isoformat()}
+            self.app.push_screen(ProblemForm(rid, values=values), self._saved("課題"))
+
+        self.call(view.problem_to_close, rid, done=found)
 
     def action_report_city(self) -> None:
         rid = self.selected_id()
-        tab, s = self.active_tab, self.session
+        tab = self.active_tab
         if rid is None or tab not in ("complaints", "incidents"):
             return
         if tab == "complaints":
@@ -482,13 +375,14 @@ class QualityScreen(RoleKeys, Screen):
             def done(when: str | None) -> None:
                 if when is not None:
                     self._try(
-                        lambda: q.report_complaint_to_city(s, rid, when),
-                        f"苦情 {rid}: 市への報告を記録しました",
+                        q.report_complaint_to_city, rid, when, ok=f"苦情 {rid}: 市への報告を記録しました"
                     )
 
-            self.app.push_screen(WhenPrompt(f"苦情 {rid} を市へ報告した日時", _now_text()), done)
+            self.app.push_screen(WhenPrompt(f"苦情 {rid} を市へ報告した日時", now_text()), done)
             return
-        inc = q.get_incident(s, rid)
+        self.call(q.get_incident, rid, done=lambda inc: self._report_incident(rid, inc))
+
+    def _report_incident(self, rid: int, inc) -> None:
         if inc is None:
             return
         if inc.written_report_at:
@@ -501,26 +395,17 @@ class QualityScreen(RoleKeys, Screen):
             if when is None:
                 return
             kw = {"phoned_at": when} if phone else {"written_at": when}
-            self._try(
-                lambda: q.record_incident_report(s, rid, **kw),
-                f"事故 {rid}: {'電話連絡' if phone else '書面報告'}を記録しました",
-            )
+            said = f"事故 {rid}: {'電話連絡' if phone else '書面報告'}を記録しました"
+            self._try(q.record_incident_report, rid, ok=said, **kw)
 
-        self.app.push_screen(WhenPrompt(question, _now_text()), done_inc)
+        self.app.push_screen(WhenPrompt(question, now_text()), done_inc)
 
-    def _try(self, func, ok: str) -> None:
-        try:
-            func()
-        except QualityInputError as exc:
-            self.say("記録していません: " + " / ".join(f"{lab}: {msg}" for lab, msg in exc.problems))
-            return
-        self.say(ok)
-        self._changed()
+    def _try(self, fn, *args, ok: str, **kwargs) -> None:
+        def done(_r) -> None:
+            self.say(ok)
+            self.app.data_changed()
 
-    def _changed(self) -> None:
-        """Reload after a write: through the main app's data_version when there is one
-        (the dashboard and other screens reload too), else directly."""
-        if hasattr(self.app, "data_version"):
-            self.app.data_version += 1
-        else:
-            self.reload()
+        def refused(exc: BaseException, text: str) -> None:
+            self.say("記録していません: " + text)
+
+        self.write(fn, *args, done=done, failed=refused, **kwargs)

@@ -258,31 +258,30 @@ class ReportsScreen(RoleKeys, DataScreen):
             self._set_status("問題点・改善点を記入できるのは業務責任者です", "yellow")
             return
         from inspect_tui.core.metrics import parse_month
-        from inspect_tui.services.reports.monthly import get_monthly_note
-        from inspect_tui.services.trust.free_text import known_for_month
 
         month = parse_month(self.built.period_key)
-        s = self.app.session
-        self.app.push_screen(
-            NotesScreen(
-                month.label(),
-                get_monthly_note(s, month, "problems"),
-                get_monthly_note(s, month, "improvements"),
-                known=known_for_month(s, month),
-            ),
-            lambda result: self._save_notes(month, result),
-        )
+
+        def read(notes) -> None:
+            problems, improvements, known = notes
+            self.app.push_screen(
+                NotesScreen(month.label(), problems, improvements, known=known),
+                lambda result: self._save_notes(month, result),
+            )
+
+        self.call(month_notes, month, done=read)
 
     def _save_notes(self, month, result: tuple[str, str] | None) -> None:
         if result is None:
             return
-        from inspect_tui.services.reports.monthly import set_monthly_note
 
-        s = self.app.session
-        set_monthly_note(s, month, "problems", result[0])
-        set_monthly_note(s, month, "improvements", result[1])
-        self._set_status(f"{month.key} の問題点・改善点を保存しました", "green")
-        self._build(self.kind, month.key)
+        def saved(_r) -> None:
+            self._set_status(f"{month.key} の問題点・改善点を保存しました", "green")
+            self._build(self.kind, month.key)
+
+        def refused(_exc, text: str) -> None:
+            self._set_status(f"保存していません: {text}", "bold red")
+
+        self.write(save_month_notes, month, *result, done=saved, failed=refused)
 
     # ------------------------------------------------------------------ workers
     @work(thread=True, exclusive=True, group="reports", exit_on_error=False)
@@ -330,6 +329,27 @@ class ReportsScreen(RoleKeys, DataScreen):
             return
         self.last_export = message.path
         self._set_status(f"書き出しました: {message.path}", "green")
+
+
+def month_notes(session, month):
+    """In a worker: the month's problems and improvements, and the names and numbers of the
+    month's cases (what the notes must not quote)."""
+    from inspect_tui.services.reports.monthly import get_monthly_note
+    from inspect_tui.services.trust.free_text import known_for_month
+
+    return (
+        get_monthly_note(session, month, "problems"),
+        get_monthly_note(session, month, "improvements"),
+        known_for_month(session, month),
+    )
+
+
+def save_month_notes(session, month, problems: str, improvements: str) -> None:
+    """In a worker: both notes (one write each, as the CLI does)."""
+    from inspect_tui.services.reports.monthly import set_monthly_note
+
+    set_monthly_note(session, month, "problems", problems)
+    set_monthly_note(session, month, "improvements", improvements)
 
 
 def period_problem(kind: str, text: str) -> str:

@@ -12,14 +12,21 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from inspect_tui.tui.bindings import binding as b
-from inspect_tui.tui.screens.review.common import SessionMixin
+from inspect_tui.tui.screens.base import DataScreen
 
 
-class CalibrationScreen(SessionMixin, Screen):
+def calibration_view(session, start, end) -> tuple[list, list]:
+    """In a worker: agreement per pair of chiefs, and the last 20 finished blind checks compared."""
+    from inspect_tui.services.review.calibration import agreement_rates, comparison, finished_blind_checks
+
+    ids = finished_blind_checks(session, start, end)
+    return agreement_rates(session, start, end), [comparison(session, bid) for bid in ids[-20:]]
+
+
+class CalibrationScreen(DataScreen):
     BINDINGS: ClassVar[list] = [
         b("left,comma", "year(-1)", "前年度", "review.calibration.prev", "前の年度"),
         b("right,full_stop", "year(1)", "次年度", "review.calibration.next", "次の年度"),
@@ -31,9 +38,8 @@ class CalibrationScreen(SessionMixin, Screen):
     CalibrationScreen #cal-detail { height: 1fr; padding: 0 1; }
     """
 
-    def __init__(self, *, session=None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._session = session
         self.fy: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -45,31 +51,33 @@ class CalibrationScreen(SessionMixin, Screen):
     def on_mount(self) -> None:
         from inspect_tui.core.jpdate import fiscal_year_of
 
-        self.fy = fiscal_year_of(self.today)
+        self.fy = fiscal_year_of(self.app.today)
         table = self.query_one(DataTable)
         for label in ("主任A", "主任B", "件数", "項目数", "一致", "一致率"):
             table.add_column(label)
-        self.load()
+        super().on_mount()
 
     def load(self) -> None:
-        from inspect_tui.core import review as rules
         from inspect_tui.core.jpdate import fiscal_year_label, fiscal_year_range
-        from inspect_tui.services.review.calibration import agreement_rates, comparison, finished_blind_checks
 
         start, end = fiscal_year_range(self.fy)
         self.query_one("#cal-head", Static).update(
             f"主任間の較正（ブラインド点検） {fiscal_year_label(self.fy)}  {start}〜{end}   左右キー: 年度"
         )
+        self.call(calibration_view, start, end, done=self._loaded)
+
+    def _loaded(self, view) -> None:
+        from inspect_tui.core import review as rules
+
+        pairs, compared = view
         table = self.query_one(DataTable)
         table.clear()
-        for p in agreement_rates(self.session, start, end):
+        for p in pairs:
             table.add_row(p.chief_a, p.chief_b, p.forms, p.points, p.agreed, f"{p.rate:.0%}")
         detail = Text()
-        ids = finished_blind_checks(self.session, start, end)
-        if not ids:
+        if not compared:
             detail.append("この年度に終わったブラインド点検はありません")
-        for bid in ids[-20:]:
-            c = comparison(self.session, bid)
+        for c in compared:
             detail.append(
                 f"\n{c.first.inspector} と {c.second.inspector}  {rules.KIND_LABELS[c.first.kind]}"
                 f"  一致 {c.agreed}/{len(c.points)}\n",

@@ -19,57 +19,31 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Static
+from textual.widgets import Checkbox, Footer, Input, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from inspect_tui.core import review as rules
 from inspect_tui.tui.bindings import binding as b
 from inspect_tui.tui.permissions import RoleKeys, permissions_of
+from inspect_tui.tui.screens.base import DataScreen
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
-from inspect_tui.tui.screens.review.common import SessionMixin
+from inspect_tui.tui.screens.review.points import PointTable, point_rows
 
 #: What changes a check: offered only to its own inspector (another chief sees it read-only).
 WRITE_ACTIONS = frozenset({"mark_ok", "rest_ok", "finding", "edit_finding", "clear_row", "save"})
 
-SEVERITY_KEYS = {"1": "minor", "2": "fix", "3": "serious"}
-SEVERITY_STYLE = {"minor": "yellow", "fix": "bold yellow", "serious": "bold red"}
+__all__ = ["CheckScreen", "minutes_of"]
 
 
-class PointTable(DataTable):
-    """The six points and their findings; the single keys of the check live here."""
-
-    BINDINGS: ClassVar[list] = [
-        b("o,space", "screen.mark_ok", "OK", "review.check.ok", "この点検項目は問題なし", key_display="o"),
-        b("a", "screen.rest_ok", "残りOK", "review.check.rest_ok", "未確認の項目をすべて OK にする"),
-        b("1", "screen.finding('minor')", "軽微", "review.check.minor", "指摘（軽微）を記録する"),
-        b("2", "screen.finding('fix')", "要修正", "review.check.fix", "指摘（要修正）を記録する"),
-        b("3", "screen.finding('serious')", "重大", "review.check.serious", "指摘（重大）を記録する"),
-        b(
-            "e,enter",
-            "screen.edit_finding",
-            "詳細",
-            "review.check.edit",
-            "指摘の調査項目とメモを書く",
-            show=False,
-        ),
-        b(
-            "x,delete",
-            "screen.clear_row",
-            "取消",
-            "review.check.clear",
-            "指摘を消す／項目を未確認に戻す",
-            show=False,
-        ),
-        b("j", "cursor_down", "下", "review.check.down", show=False),
-        b("k", "cursor_up", "上", "review.check.up", show=False),
-    ]
-
-
-class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
+class CheckScreen(RoleKeys, DataScreen):
     """One check (focused, routine, follow-up, post-submission or blind). Dismisses with
     'saved' after Ctrl+S, None when left with the draft kept. Another inspector's check
-    opens read-only: its keys that write are not offered and its fields cannot be typed in."""
+    opens read-only: its keys that write are not offered and its fields cannot be typed in.
+
+    A DataScreen whose data comes with it (a ``CheckView`` read in a worker by
+    review/opening.py): ``load`` is a no-op, so another screen's change does not
+    reset a check half way. Every change is a ``write`` (tui/calls.py); keys act once
+    the changes before them have answered (``after_calls``)."""
 
     BINDINGS: ClassVar[list] = [
         b("ctrl+s", "save", "保存", "review.check.save", "点検を保存して次へ", priority=True),
@@ -88,16 +62,19 @@ class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
     CheckScreen #check-status { height: auto; color: $warning; padding: 0 1; }
     """
 
-    def __init__(self, ctx, *, session=None, chain: bool = False) -> None:
+    def __init__(self, view, *, chain: bool = False) -> None:
         super().__init__()
-        self._session = session
+        ctx = view.ctx
         self.ctx = ctx
+        self.me = view.me
+        self._known = view.known
         self.chain = chain
         self._opened = time.monotonic()
         self._base_seconds = ctx.check.open_seconds
         self._loading = True
-        self._read_only: bool | None = None
-        self._known = None
+        self._closed = False
+        self._asked_fields: dict = {}  # field values last asked to be written (they land in order)
+        self.read_only = self.me != ctx.check.inspector
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -127,13 +104,16 @@ class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
         yield Static("", id="check-status")
         yield Footer()
 
+    def load(self) -> None:
+        """Nothing to read: the check came with the screen."""
+
     def on_mount(self) -> None:
+        super().on_mount()
         table = self.query_one(PointTable)
         table.add_column("点検項目", key="point", width=26)
         table.add_column("結果", key="result", width=8)
         table.add_column("調査項目", key="item", width=16)
         table.add_column("メモ", key="note")
-        self._mask_for_viewer()
         rec = self.ctx.check
         self.query_one("#check-guidance", Input).value = rec.guidance
         for m in rules.GUIDANCE_METHODS:
@@ -165,21 +145,7 @@ class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
     @property
     def known(self):
         """The names and numbers of the form's case: what the notes must not quote."""
-        from inspect_tui.services.trust.free_text import known_for_cases
-
-        if self._known is None:
-            self._known = known_for_cases(self.session, case_ids=[self.ctx.check.case_id])
         return self._known
-
-    def _mask_for_viewer(self) -> None:
-        """A monitor reads the check with its free text masked (they cannot change it)."""
-        from inspect_tui.services.review.surveyor import masked_check
-        from inspect_tui.services.trust.free_text import sees_as_typed, viewer
-
-        if not sees_as_typed(self.session):
-            self.ctx.check = masked_check(
-                self.ctx.check, viewer(self.session, case_ids=[self.ctx.check.case_id])
-            )
 
     def _check_free_text(self) -> None:
         for field in ("guidance", "proficiency"):
@@ -198,15 +164,6 @@ class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
         if rec.kind in rules.FOLLOWUP_MONTHS:
             fields["習熟度の所見"] = rec.proficiency_note
         return field_warnings(fields, self.known)
-
-    @property
-    def read_only(self) -> bool:
-        from inspect_tui.services.review.queue import my_code
-
-        if self._read_only is None:
-            me = my_code(self.session)
-            self._read_only = me != self.ctx.check.inspector
-        return self._read_only
 
     def _loaded(self) -> None:
         self._loading = False
@@ -241,30 +198,10 @@ class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
             t.append("  点検済み（変更はすぐ保存）", style="green")
         self.query_one("#check-head", Static).update(t)
 
-    def _rows(self) -> list[tuple[str, tuple]]:
-        """(row key, cells) for the point table."""
-        rows: list[tuple[str, tuple]] = []
-        rec = self.ctx.check
-        for p in rules.CHECK_POINTS:
-            outcome = rec.outcomes.get(p.id)
-            found = rec.findings_on(p.id)
-            if found:
-                result = Text(f"指摘{len(found)}", style="bold")
-            elif outcome == "ok":
-                result = Text("OK", style="green")
-            else:
-                result = Text("未確認", style="dim")
-            rows.append((f"p:{p.id}", (Text(p.label, style="bold"), result, "", "")))
-            for f in found:
-                item = rules.item_label(f.item_code) if f.item_code else ""
-                sev = Text(rules.SEVERITY_LABELS[f.severity], style=SEVERITY_STYLE[f.severity])
-                rows.append((f"f:{f.id}", (Text("    指摘", style="dim"), sev, item, f.note)))
-        return rows
-
     def _fill(self, focus_key: str | None = None, focus_point: str | None = None) -> None:
         table = self.query_one(PointTable)
         keep = focus_key or (f"p:{focus_point}" if focus_point else self._current_key())
-        rows = self._rows()
+        rows = point_rows(self.ctx.check)
         if [k for k, _ in rows] == [r.value for r in table.rows]:
             # same rows: update the cells in place (cheaper than rebuilding the table)
             for key, cells in rows:
@@ -335,111 +272,123 @@ class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
         self._persist_time()
 
     # -- writing --------------------------------------------------------------
-    def _run(self, fn, *args, **kwargs):
-        """Call a service; show an expected error and return None."""
-        from inspect_tui.services.review.queue import ReviewError
+    def _run(self, fn, *args, then=None, **kwargs) -> None:
+        """Write through a service in a worker; the check it answers becomes the screen's,
+        then ``then(check)`` runs. An expected refusal is said and nothing else happens."""
 
-        try:
-            rec = fn(self.session, *args, **kwargs)
-        except ReviewError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return None
-        if rec is not None and hasattr(rec, "outcomes"):
-            self.ctx.check = rec
-        return rec
+        def done(rec) -> None:
+            if rec is not None and hasattr(rec, "outcomes"):
+                self.ctx.check = rec
+            if then is not None:
+                then(rec)
+
+        self.write(fn, self.ctx.check.id, *args, done=done, **kwargs)
 
     def _persist_time(self) -> None:
         from inspect_tui.services.review import check as chk
 
         if self.ctx.check.state == "done" or self.read_only:
             return
-        self._run(chk.set_fields, self.ctx.check.id, open_seconds=self._elapsed_seconds())
+        self._run(chk.set_fields, open_seconds=self._elapsed_seconds())
 
     def action_mark_ok(self) -> None:
+        self.after_calls(self._mark_ok)
+
+    def _mark_ok(self) -> None:
         from inspect_tui.services.review import check as chk
 
         point, _ = self._current_point()
-        if point is None:
-            return
-        if self._run(chk.set_point, self.ctx.check.id, point, "ok") is not None:
-            self._fill(focus_point=self._next_point(point))
+        if point is not None:
+            self._run(
+                chk.set_point, point, "ok", then=lambda _r: self._fill(focus_point=self._next_point(point))
+            )
 
     def action_rest_ok(self) -> None:
         from inspect_tui.services.review import check as chk
 
-        if self._run(chk.mark_rest_ok, self.ctx.check.id) is not None:
-            self._fill()
+        self.after_calls(lambda: self._run(chk.mark_rest_ok, then=lambda _r: self._fill()))
 
     def action_finding(self, severity: str) -> None:
+        self.after_calls(lambda: self._finding(severity))
+
+    def _finding(self, severity: str) -> None:
         from inspect_tui.services.review import check as chk
 
         point, fid = self._current_point()
         if point is None:
             return
         if fid is not None:  # on a finding row: change its severity
-            if self._run(chk.edit_finding, self.ctx.check.id, fid, severity=severity) is not None:
-                self._fill(focus_key=f"f:{fid}")
+            self._run(
+                chk.edit_finding, fid, severity=severity, then=lambda _r: self._fill(focus_key=f"f:{fid}")
+            )
             return
         before = {f.id for f in self.ctx.check.findings}
-        if self._run(chk.add_finding, self.ctx.check.id, point, severity) is None:
-            return
-        new = next(f for f in self.ctx.check.findings if f.id not in before)
-        self._fill(focus_key=f"f:{new.id}")
-        self._ask_details(new.id, advance_from=point)
+
+        def added(_rec) -> None:
+            new = next(f for f in self.ctx.check.findings if f.id not in before)
+            self._fill(focus_key=f"f:{new.id}")
+            self._ask_details(new.id, advance_from=point)
+
+        self._run(chk.add_finding, point, severity, then=added)
 
     def _ask_details(self, finding_id: int, advance_from: str | None = None) -> None:
+        from inspect_tui.services.review import check as chk
         from inspect_tui.tui.screens.review.dialogs import FindingDialog
 
         f = next((x for x in self.ctx.check.findings if x.id == finding_id), None)
         if f is None:
             return
         title = f"{rules.POINT_LABELS[f.point]}：{rules.SEVERITY_LABELS[f.severity]}"
+        typed_as = {"item_code": f.item_code, "note": f.note}  # as last asked to be written
 
-        def done(result) -> None:
-            from inspect_tui.services.review import check as chk
-
-            if result is not None:
-                item, note = result
-                self._run(chk.edit_finding, self.ctx.check.id, finding_id, item_code=item, note=note)
+        def refill(_rec=None) -> None:
             if advance_from:
                 self._fill(focus_point=self._next_point(advance_from))
             else:
                 self._fill(focus_key=f"f:{finding_id}")
 
-        def typed(item: str | None, note: str) -> None:
-            from inspect_tui.services.review import check as chk
-
-            current = next((x for x in self.ctx.check.findings if x.id == finding_id), None)
-            if current is None:
+        def done(result) -> None:
+            if result is None:
+                refill()
                 return
+            item, note = result
+            self._run(chk.edit_finding, finding_id, item_code=item, note=note, then=refill)
+
+        def typed(item: str | None, note: str) -> None:
             changes = {}
-            if note != current.note:
+            if note != typed_as["note"]:
                 changes["note"] = note
-            if item is not None and item != current.item_code:
+            if item is not None and item != typed_as["item_code"]:
                 changes["item_code"] = item
             if changes:
-                self._run(chk.edit_finding, self.ctx.check.id, finding_id, **changes)
+                typed_as.update(changes)
+                self._run(chk.edit_finding, finding_id, **changes)
 
         self.app.push_screen(
             FindingDialog(title, f.item_code, f.note, on_change=typed, known=self.known), done
         )
 
     def action_edit_finding(self) -> None:
+        self.after_calls(self._edit_finding)
+
+    def _edit_finding(self) -> None:
         _, fid = self._current_point()
         if fid is not None:
             self._ask_details(fid)
 
     def action_clear_row(self) -> None:
+        self.after_calls(self._clear_row)
+
+    def _clear_row(self) -> None:
         from inspect_tui.services.review import check as chk
 
         point, fid = self._current_point()
         if point is None:
             return
         if fid is not None:
-            if self._run(chk.remove_finding, self.ctx.check.id, fid) is not None:
-                self._fill(focus_point=point)
-        elif self._run(chk.set_point, self.ctx.check.id, point, None) is not None:
-            self._fill(focus_point=point)
+            self._run(chk.remove_finding, fid, then=lambda _r: self._fill(focus_point=point))
+        else:
+            self._run(chk.set_point, point, None, then=lambda _r: self._fill(focus_point=point))
 
     @on(Input.Changed, "#check-guidance")
     def _guidance(self, event: Input.Changed) -> None:
@@ -470,12 +419,16 @@ class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
 
         if self._loading:
             return
-        rec = self.ctx.check
-        if all(_same(getattr(rec, k), v) for k, v in values.items()):
+        asked = self._asked_fields
+        if all(_same(asked.get(k, getattr(self.ctx.check, k)), v) for k, v in values.items()):
             return
-        self._run(chk.set_fields, rec.id, **values)
+        asked.update(values)
+        self._run(chk.set_fields, **values)
 
     def action_save(self) -> None:
+        self.after_calls(self._ask_save)
+
+    def _ask_save(self) -> None:
         """Ctrl+S: asks once when a note looks like personal data, then saves."""
         from inspect_tui.services.review.check import missing_points
 
@@ -491,67 +444,40 @@ class CheckScreen(RoleKeys, SessionMixin, Screen[str | None]):
         minutes = minutes_of(self.query_one("#check-minutes", Input).value)
         if minutes is None and self.ctx.check.state != "done":
             minutes = max(1, -(-self._elapsed_seconds() // 60))
-        rec = self._run(chk.complete_check, self.ctx.check.id, minutes=minutes)
-        if rec is None:
-            return
-        self._changed()
-        label = f"{self.ctx.title} を保存しました（{rec.minutes}分）"
-        self.notify(label, timeout=3)
-        self.dismiss("saved")
+
+        def saved(rec) -> None:
+            self.app.data_changed()
+            self.notify(f"{self.ctx.title} を保存しました（{rec.minutes}分）", timeout=3)
+            self._closed = True
+            self.dismiss("saved")
+
+        def refused(_exc, text: str) -> None:
+            self.notify(text, severity="error", timeout=8)
+
+        self._run(chk.complete_check, minutes=minutes, then=saved, failed=refused)
 
     def action_leave(self) -> None:
+        self.after_calls(self._leave)
+
+    def _leave(self) -> None:
         self._persist_time()
         if self.ctx.check.state != "done" and not self.read_only:
             self.notify("下書きを保存しました。キューから開くと続きから再開します", timeout=4)
-        self._changed()
+        self.app.data_changed()
+        self._closed = True
         self.dismiss(None)
 
     def on_unmount(self) -> None:
-        # closed any other way (q, the app quitting): keep the time spent
-        import sqlite3
-
-        try:
+        # closed any other way (q, the app quitting): keep the time spent (queued; the app
+        # runs what is queued before it closes the database)
+        if not self._closed:
             self._persist_time()
-        except sqlite3.ProgrammingError:  # the app closed the database first: only the minutes are lost
-            pass
 
 
 def _same(old, new) -> bool:
     if isinstance(old, tuple):
         return list(old) == list(new)
     return old == new
-
-
-def open_check_screen(host, session=None, *, chain: bool = False, callback=None, **where) -> bool:
-    """Start (or resume) a check and push its screen; an expected refusal (the inspector
-    wrote the form, no surveyor code, …) becomes a message. When another chief has the
-    form's check open, ask first: theirs read-only, or a separate draft of one's own.
-    Returns whether a screen opened at once."""
-    from inspect_tui.services.review.check import HeldByOther, open_check, start_check
-    from inspect_tui.services.review.queue import ReviewError
-
-    app = host.app if hasattr(host, "app") else host
-    session = session or getattr(app, "session", None)
-    try:
-        ctx = start_check(session, **where)
-    except HeldByOther as held:
-        from inspect_tui.tui.screens.review.held import HeldDialog
-
-        first = held.holders[0]
-
-        def chosen(answer: str | None) -> None:
-            if answer == "view":
-                app.push_screen(CheckScreen(open_check(session, first.check_id), session=session), callback)
-            elif answer == "separate":
-                open_check_screen(app, session, chain=chain, callback=callback, alongside=True, **where)
-
-        app.push_screen(HeldDialog([h.describe() for h in held.holders], first.login), chosen)
-        return False
-    except ReviewError as exc:
-        app.notify(str(exc), title="点検を開けません", severity="error", timeout=10)
-        return False
-    app.push_screen(CheckScreen(ctx, session=session, chain=chain), callback)
-    return True
 
 
 def minutes_of(text: str) -> int | None:

@@ -15,12 +15,11 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from inspect_tui.tui.bindings import binding as b
 from inspect_tui.tui.permissions import RoleKeys
-from inspect_tui.tui.screens.review.common import SessionMixin
+from inspect_tui.tui.screens.base import DataScreen, TopBar
 
 WEEKDAYS = "月火水木金土日"
 
@@ -35,7 +34,16 @@ def _day(day, today) -> str:
     return f"{_short(day, today)}({WEEKDAYS[day.weekday()]})"
 
 
-class ReviewQueueScreen(RoleKeys, SessionMixin, Screen):
+def queue_view(session, today):
+    """In a worker: the new surveyors (numbering forms when first seen here, fixed from
+    then on), the queue, and this login's surveyor code."""
+    from inspect_tui.services.review.queue import my_code, new_surveyors, review_queue
+
+    return new_surveyors(session, today, sync=True), review_queue(session, today), my_code(session)
+
+
+class ReviewQueueScreen(RoleKeys, DataScreen):
+    TAB = "review"
     NEEDS: ClassVar[dict[str, str]] = {"open_selected": "review.save", "check_case": "review.save"}
     BINDINGS: ClassVar[list] = [
         b("enter", "open_selected", "点検", "review.queue.open", "選んだ調査票の点検を始める／調査員を開く"),
@@ -62,18 +70,16 @@ class ReviewQueueScreen(RoleKeys, SessionMixin, Screen):
     ReviewQueueScreen DataTable:focus { background-tint: $primary 5%; }
     """
 
-    def __init__(self, *, session=None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._session = session
         self.items: list = []
         self.people: list = []
+        self.me: str | None = None
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
-        if hasattr(self.app, "data_version"):  # hosted by the main app: its tab bar on top
-            from inspect_tui.tui.screens.base import TopBar
-
-            yield TopBar("review")
-        yield Static("重点チェック（新任調査員の1〜10件目）", id="rq-title")
+        yield TopBar("review")
+        yield Static("重点チェック（新任調査員の1〜10件目）  読み込み中", id="rq-title")
         yield Static(" 新任調査員", classes="rq-caption")
         yield DataTable(id="rq-surveyors", cursor_type="row", zebra_stripes=True)
         yield Static(" 点検待ち（提出期限の近い順）", classes="rq-caption", id="rq-items-caption")
@@ -81,6 +87,7 @@ class ReviewQueueScreen(RoleKeys, SessionMixin, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        super().on_mount()
         people = self.query_one("#rq-surveyors", DataTable)
         for label, key in (
             ("コード", "code"),
@@ -102,26 +109,25 @@ class ReviewQueueScreen(RoleKeys, SessionMixin, Screen):
         ):
             items.add_column(label, key=key)
         items.focus()
-        if hasattr(self.app, "data_version"):  # the main app: reload when the database opens or changes
-            self.watch(self.app, "data_version", lambda _v: self.load(), init=False)
-        self.load()
 
     def on_screen_resume(self) -> None:
-        if self.app.screen is self:  # not when the next check already covers it
+        if self.app.screen is self and self.app.session is not None:  # not under the next check
             self.load()
 
     def load(self) -> None:
-        from inspect_tui.services.review.queue import new_surveyors, review_queue
+        self.write(queue_view, self.app.today, done=self._loaded)
 
-        if self.session is None:
-            return
-        # numbering forms when they are first seen here (fixed from then on)
-        self.people = new_surveyors(self.session, self.today, sync=True)
-        self.items = review_queue(self.session, self.today)
+    def show_message(self, text: str) -> None:
+        self.query_one("#rq-title", Static).update(text)
+
+    def _loaded(self, view) -> None:
+        self.people, self.items, self.me = view
+        self.loaded = True
+        self.query_one("#rq-title", Static).update("重点チェック（新任調査員の1〜10件目）")
         self._fill()
 
     def _fill(self) -> None:
-        today = self.today
+        today = self.app.today
         people = self.query_one("#rq-surveyors", DataTable)
         keep_p = people.cursor_row
         people.clear()
@@ -139,9 +145,7 @@ class ReviewQueueScreen(RoleKeys, SessionMixin, Screen):
             )
         if self.people:
             people.move_cursor(row=min(keep_p, len(self.people) - 1))
-        from inspect_tui.services.review.queue import my_code
-
-        me = my_code(self.session)
+        me = self.me
         items = self.query_one("#rq-items", DataTable)
         keep = items.cursor_row
         items.clear()
@@ -215,17 +219,18 @@ class ReviewQueueScreen(RoleKeys, SessionMixin, Screen):
     def _start(self, item) -> None:
         """Open the item's check (asking first when another chief has it open)."""
         from inspect_tui.services.review.check import queue_where
-        from inspect_tui.tui.screens.review.check import open_check_screen
+        from inspect_tui.tui.screens.review.opening import open_check_screen
 
-        open_check_screen(self, self.session, chain=True, callback=self._after_check, **queue_where(item))
+        open_check_screen(self, chain=True, callback=self._after_check, **queue_where(item))
 
     def _after_check(self, result: str | None) -> None:
         """After a save, open the next form in the queue (one the inspector may check)."""
         from inspect_tui.services.review.check import next_queue_item
 
-        if result != "saved":
-            return  # the queue reloads on resume
-        item = next_queue_item(self.session)
+        if result == "saved":
+            self.write(next_queue_item, done=self._next)
+
+    def _next(self, item) -> None:
         if item is None:
             self.notify("点検待ちはもうありません", timeout=4)
             return
@@ -241,11 +246,11 @@ class ReviewQueueScreen(RoleKeys, SessionMixin, Screen):
             item = self._selected_item()
             code = item.surveyor if item else self._selected_person()
         if code:
-            self.app.push_screen(SurveyorReviewScreen(code, session=self.session))
+            self.app.push_screen(SurveyorReviewScreen(code))
 
     def action_check_case(self) -> None:
-        from inspect_tui.tui.screens.review.check import open_check_screen
         from inspect_tui.tui.screens.review.dialogs import CaseCheckDialog
+        from inspect_tui.tui.screens.review.opening import open_check_screen
 
         def chosen(result) -> None:
             if result is None:
@@ -254,14 +259,14 @@ class ReviewQueueScreen(RoleKeys, SessionMixin, Screen):
             where = {"case_no": case_no}
             if kind:
                 where |= {"kind": kind, "post_source": source}
-            open_check_screen(self, self.session, callback=lambda _r: self.load(), **where)
+            open_check_screen(self, callback=lambda _r: self.load(), **where)
 
         self.app.push_screen(CaseCheckDialog(), chosen)
 
     def action_calibration(self) -> None:
         from inspect_tui.tui.screens.review.calibration import CalibrationScreen
 
-        self.app.push_screen(CalibrationScreen(session=self.session))
+        self.app.push_screen(CalibrationScreen())
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -5,21 +5,67 @@ visits; the guidance completion report with one key (r)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from inspect_tui.core import review as rules
 from inspect_tui.tui.bindings import binding as b
 from inspect_tui.tui.permissions import RoleKeys
-from inspect_tui.tui.screens.review.common import SessionMixin
+from inspect_tui.tui.screens.base import DataScreen
 
 
-class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
+@dataclass
+class SurveyorView:
+    """A surveyor's review as this reader sees it, read in a worker."""
+
+    review: Any  # services.review.surveyor.SurveyorReview
+    shown: Any  # the same with free text masked for a monitor
+    known: Any  # the names and numbers of the surveyor's cases (the comment must not quote them)
+    may_comment: bool  # a chief or a manager (sees the free text as typed)
+
+
+def surveyor_view(session, code: str, today) -> SurveyorView:
+    from inspect_tui.services.review.surveyor import (
+        masked_review,
+        review_known,
+        review_viewer,
+        surveyor_review,
+    )
+    from inspect_tui.services.trust.free_text import sees_as_typed
+
+    review = surveyor_review(session, code, today)
+    shown = masked_review(review, review_viewer(session, review))
+    return SurveyorView(review, shown, review_known(session, review), sees_as_typed(session))
+
+
+def written_report(session, code: str, today) -> Path:
+    """In a worker: the guidance completion report as html in the reports folder."""
+    from inspect_tui.render.formats import render
+    from inspect_tui.render.output import write_output
+    from inspect_tui.services.review.guidance import guidance_report
+    from inspect_tui.system.paths import data_dir
+
+    report = guidance_report(session, code, allow_draft=True, issued=today)
+    folder = data_dir() / "reports"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / report.default_filename("html")
+    write_output(path, render(report, "html"))
+    return path
+
+
+def other_chiefs(session, but: str) -> list[tuple[str, str]]:
+    from inspect_tui.services.review.queue import chiefs
+
+    return [(c, f"{n}（{c}）") for c, n in chiefs(session) if c != but]
+
+
+class SurveyorReviewScreen(RoleKeys, DataScreen):
     NEEDS: ClassVar[dict[str, str]] = {
         "blind": "review.manage",
         **{a: "review.save" for a in ("open_form", "cycle_verdict", "comment", "followup", "visit")},
@@ -56,11 +102,11 @@ class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
     SurveyorReviewScreen #sr-trend, SurveyorReviewScreen #sr-more { height: auto; }
     """
 
-    def __init__(self, code: str, *, session=None) -> None:
+    def __init__(self, code: str) -> None:
         super().__init__()
-        self._session = session
         self.code = code
         self.review = None
+        self.view: SurveyorView | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="sr-head")
@@ -71,41 +117,35 @@ class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        super().on_mount()
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.load()
+        if self.app.session is not None:
+            self.load()
 
     def load(self) -> None:
-        from inspect_tui.services.review.queue import ReviewError
-        from inspect_tui.services.review.surveyor import surveyor_review
+        self.call(surveyor_view, self.code, self.app.today, done=self._loaded, failed=self._refused)
 
-        if self.session is None:
-            return
-        try:
-            self.review = surveyor_review(self.session, self.code, self.today)
-        except ReviewError as exc:
-            self.query_one("#sr-head", Static).update(str(exc))
-            return
+    def _refused(self, _exc, text: str) -> None:
+        self.query_one("#sr-head", Static).update(text)
+
+    def _loaded(self, view: SurveyorView) -> None:
+        self.view = view
+        self.review = view.review
         self._fill()
-
-    @property
-    def shown(self):
-        """The review as this reader sees it: free text masked for a monitor."""
-        from inspect_tui.services.review.surveyor import masked_review, review_viewer
-
-        return masked_review(self.review, review_viewer(self.session, self.review))
 
     @property
     def known(self):
         """The names and numbers of the surveyor's cases: what the comment must not quote."""
-        from inspect_tui.services.review.surveyor import review_known
+        return self.view.known if self.view else None
 
-        return review_known(self.session, self.review) if self.review else None
+    def _reload(self, _result=None) -> None:
+        self.app.data_changed()
+        self.load()
 
     def _fill(self) -> None:
-        r = self.shown
+        r = self.view.shown
         head = Text()
         head.append(f"{r.name}（{r.code}）", style="bold")
         head.append(f"  配置 {r.placed_on or '－'}  単独開始 {r.solo_start or '－'}  点検 {r.checked}/10")
@@ -175,60 +215,53 @@ class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
         return self.review.forms[min(col, len(self.review.forms)) - 1]
 
     def action_open_form(self) -> None:
-        from inspect_tui.services.review.check import open_check
-        from inspect_tui.services.review.queue import ReviewError
-        from inspect_tui.tui.screens.review.check import CheckScreen, open_check_screen
+        from inspect_tui.tui.screens.review.opening import open_check_screen, open_existing_check
 
         form = self._selected_form()
         if form is None:
             self.notify("左右キー（h / l）で件目を選んでください")
             return
         if form.check is not None:
-            try:
-                ctx = open_check(self.session, form.check.id)
-            except ReviewError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            me = _me(self.session)
-            if ctx.check.inspector != me:
-                self.notify(f"{ctx.inspector_name} の点検です（見るだけ。変更は本人が行います）", timeout=5)
-            self.app.push_screen(CheckScreen(ctx, session=self.session))
+            open_existing_check(self, form.check.id)
             return
-        open_check_screen(self, self.session, case_no=form.case_no, kind="focused")
+        open_check_screen(self, case_no=form.case_no, kind="focused")
 
     def on_data_table_column_selected(self, event: DataTable.ColumnSelected) -> None:
         event.stop()
         self.action_open_form()
 
     def action_cycle_verdict(self) -> None:
+        self.after_calls(self._cycle_verdict)
+
+    def _cycle_verdict(self) -> None:
         from inspect_tui.services.review.surveyor import set_closure
 
         order = [None, "improving", "not_yet"]
         now = self.review.verdict_override if self.review else None
         nxt = order[(order.index(now) + 1) % len(order)]
-        set_closure(self.session, self.code, verdict=nxt)
-        self._changed()
-        self.load()
-        self.notify(
-            "判定: " + (rules.VERDICT_LABELS[nxt] + "（主任の判断）" if nxt else "判定基準に戻しました"),
-            timeout=3,
-        )
+
+        def done(_r) -> None:
+            self.notify(
+                "判定: " + (rules.VERDICT_LABELS[nxt] + "（主任の判断）" if nxt else "判定基準に戻しました"),
+                timeout=3,
+            )
+            self._reload()
+
+        self.write(set_closure, self.code, verdict=nxt, done=done)
 
     def action_comment(self) -> None:
         from inspect_tui.services.review.surveyor import set_closure
-        from inspect_tui.services.trust.free_text import sees_as_typed
         from inspect_tui.tui.screens.review.dialogs import TextDialog
 
-        if not sees_as_typed(self.session):
+        if self.view is None:
+            return
+        if not self.view.may_comment:
             self.notify("所見を書けるのは主任調査員と業務責任者です（閲覧のみ）", severity="warning")
             return
 
         def done(text) -> None:
-            if text is None:
-                return
-            set_closure(self.session, self.code, comment=text)
-            self._changed()
-            self.load()
+            if text is not None:
+                self.write(set_closure, self.code, comment=text, done=self._reload)
 
         current = self.review.closing_comment if self.review else ""
         self.app.push_screen(
@@ -236,30 +269,21 @@ class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
         )
 
     def action_write_report(self) -> None:
-        from inspect_tui.render.formats import render
-        from inspect_tui.render.output import OutputError, write_output
-        from inspect_tui.services.review.guidance import guidance_report
-        from inspect_tui.services.review.queue import ReviewError
-        from inspect_tui.system.paths import data_dir
+        def written(path) -> None:
+            state = "" if self.review and self.review.complete else "（10件目の点検前のため作成途中）"
+            self.notify(f"指導終了報告を書き出しました{state}: {path}", timeout=10)
 
-        try:
-            report = guidance_report(self.session, self.code, allow_draft=True, issued=self.today)
-        except ReviewError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return
-        folder = data_dir() / "reports"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = folder / report.default_filename("html")
-        try:
-            write_output(path, render(report, "html"))
-        except OutputError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        state = "" if self.review and self.review.complete else "（10件目の点検前のため作成途中）"
-        self.notify(f"指導終了報告を書き出しました{state}: {path}", timeout=10)
+        def failed(exc, text: str) -> None:
+            from inspect_tui.render.output import OutputError
+
+            if isinstance(exc, OutputError):
+                text = str(exc)
+            self.notify(text, severity="error", timeout=10)
+
+        self.call(written_report, self.code, self.app.today, done=written, failed=failed)
 
     def action_followup(self) -> None:
-        from inspect_tui.tui.screens.review.check import open_check_screen
+        from inspect_tui.tui.screens.review.opening import open_check_screen
 
         if not self.review:
             return
@@ -267,10 +291,9 @@ class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
         if not pending:
             self.notify("3か月・6か月後の習熟度確認はどちらも記録済みです")
             return
-        open_check_screen(self, self.session, kind=pending[0].kind, surveyor=self.code)
+        open_check_screen(self, kind=pending[0].kind, surveyor=self.code)
 
     def action_visit(self) -> None:
-        from inspect_tui.services.review.queue import ReviewError
         from inspect_tui.services.review.surveyor import log_accompanied_visit
         from inspect_tui.tui.screens.review.dialogs import VisitDialog
 
@@ -278,39 +301,31 @@ class SurveyorReviewScreen(RoleKeys, SessionMixin, Screen):
             if result is None:
                 return
             day, purpose, case_no = result
-            try:
-                log_accompanied_visit(self.session, self.code, day, purpose, case_no=case_no)
-            except ReviewError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self._changed()
-            self.load()
+            self.write(log_accompanied_visit, self.code, day, purpose, case_no=case_no, done=self._reload)
 
         label = f"{self.review.name}（{self.code}）" if self.review else self.code
-        self.app.push_screen(VisitDialog(label, self.today, known=self.known), done)
+        self.app.push_screen(VisitDialog(label, self.app.today, known=self.known), done)
 
     def action_blind(self) -> None:
-        from inspect_tui.services.review.calibration import request_blind_check
-        from inspect_tui.services.review.queue import ReviewError
-        from inspect_tui.services.review.queue import chiefs as chief_list
-        from inspect_tui.tui.screens.review.dialogs import ChoiceDialog
-
         form = self._selected_form()
         if form is None or form.check is None:
             self.notify("点検済みの件目を選んでください")
             return
-        chiefs = [(c, f"{n}（{c}）") for c, n in chief_list(self.session) if c != form.check.inspector]
+        self.call(other_chiefs, form.check.inspector, done=lambda chiefs: self._ask_blind(form, chiefs))
+
+    def _ask_blind(self, form, chiefs: list) -> None:
+        from inspect_tui.services.review.calibration import request_blind_check
+        from inspect_tui.tui.screens.review.dialogs import ChoiceDialog
 
         def done(code) -> None:
             if not code:
                 return
-            try:
-                request_blind_check(self.session, form.check.id, code)
-            except ReviewError as exc:
-                self.notify(str(exc), severity="error", timeout=8)
-                return
-            self.notify(f"{code} にブラインド点検を依頼しました（結果は終わるまで見せません）")
-            self._changed()
+
+            def asked(_r) -> None:
+                self.notify(f"{code} にブラインド点検を依頼しました（結果は終わるまで見せません）")
+                self.app.data_changed()
+
+            self.write(request_blind_check, form.check.id, code, done=asked)
 
         self.app.push_screen(ChoiceDialog(f"{form.form_no}件目のブラインド点検を依頼する主任", chiefs), done)
 
@@ -336,9 +351,3 @@ def _result_cell(form, point: str) -> Text:
     worst = max(found, key=lambda f: rules.SEVERITY_RANK[f.severity]).severity
     label = rules.SEVERITY_LABELS[worst] + ("+" if len(found) > 1 else "")
     return Text(label, style="bold red" if worst == "serious" else "yellow", justify="center")
-
-
-def _me(session) -> str | None:
-    from inspect_tui.services.review.queue import my_code
-
-    return my_code(session)

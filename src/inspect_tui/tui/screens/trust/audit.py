@@ -2,8 +2,8 @@
 since when; page through; verify the hash chain. Personal values are stored
 redacted, so nothing here can show them.
 
-Needs ``app.session`` (a services Session). Push it with
-``app.push_screen(AuditScreen())``.
+A DataScreen: it reads in its own thread workers and reloads when the database
+changes. Push it with ``app.push_screen(AuditScreen())``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
+
+from inspect_tui.tui.screens.base import DataScreen
 
 PAGE = 200
 HELP = " 絞り込み例: who=alice entity=case key=C-0001 since=2027-06-01（Enter で適用、空で全件）"
@@ -43,7 +44,7 @@ def _short(values: dict[str, Any] | None) -> str:
     return json.dumps(values, ensure_ascii=False, sort_keys=True)[:120]
 
 
-class AuditScreen(Screen):
+class AuditScreen(DataScreen):
     """Audit rows with filters, paging and chain verification."""
 
     BINDINGS: ClassVar = [
@@ -85,7 +86,7 @@ class AuditScreen(Screen):
                            ("対象", "target"), ("前", "before"), ("後", "after")):  # fmt: skip
             table.add_column(label, key=key)
         table.focus()
-        self.load()
+        super().on_mount()  # loads now (the session is open) and after every change
 
     def load(self) -> None:
         self._load(dict(self.filters), self.page_offset)
