@@ -103,7 +103,11 @@ def audit_db(tmp_path, monkeypatch):
     from quality.conftest import complaint
     from tui.sample import build_sample
 
-    monkeypatch.setattr(today, "now_jp_iso", lambda: "2027-06-15T09:00:00+09:00")
+    import datetime as dt
+
+    # the clock itself (modules bind now_jp_iso at import, so patching that name is not enough)
+    nine = dt.datetime(2027, 6, 15, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    monkeypatch.setattr(today, "_now", lambda: nine)
     folder = tmp_path / "audit"
     folder.mkdir(mode=0o700)
     sample_db = build_sample(folder / "cases.db")

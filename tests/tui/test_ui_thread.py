@@ -168,7 +168,7 @@ async def test_no_screen_touches_the_database_on_the_ui_thread(review_db, ui_thr
 
     s = session_as(review_db, "boss")
     assert get_monthly_note(s, parse_month("2027-05"), "problems") == "問題"
-    assert [e["note"] for e in s.db.conn.execute("SELECT note FROM case_events WHERE kind = 'contact'")] == [
-        "電話"
-    ]
+    # the contact step typed on the case screen (the others are the fixture's cases' own dates)
+    notes = [e["note"] for e in s.db.conn.execute("SELECT note FROM case_events WHERE kind = 'contact'")]
+    assert notes.count("電話") == 1
     s.close()
