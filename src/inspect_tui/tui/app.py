@@ -503,7 +503,7 @@ class InspectApp(App[int]):
                 f"個人情報の削除（保存期間切れ {self.purge_due} 件）"
                 if self.purge_due
                 else "個人情報の削除（前回の消去を仕上げる）",
-                "受理・中止・返却から保存期間を過ぎた申請者の氏名・被保険者番号・生年月日を消す",
+                "最後の提出（提出のない中止・返却はその日）から保存期間を過ぎた申請者の氏名・被保険者番号・生年月日を消す",
                 self.action_purge_personal,
             )
         for name in self.our_themes:

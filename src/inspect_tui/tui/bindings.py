@@ -103,6 +103,11 @@ STEP_KEYS = {
     "cancel": ("x", "中止"),
     "return": ("r", "返却"),
     "resurvey": ("R", "再調査"),
+    "query": ("i", "照会"),
+    "answer": ("I", "照会回答"),
+    "return-for-fix": ("b", "返戻"),
+    "resubmit": ("S", "再提出"),
+    "accept-cancel": ("A", "受理取消"),
 }
 CASE = [
     *(
@@ -116,6 +121,7 @@ CASE = [
         )
         for step, (key, label) in STEP_KEYS.items()
     ),
+    _b("u", "void", "取消", "case.void", "誤った記録を取り消す（番号と理由を聞く。消さずに取消を記録）", show=False),
     _b("j,down", "scroll_down", "下", "case.down", "下へ送る", show=False),
     _b("k,up", "scroll_up", "上", "case.up", "上へ戻す", show=False),
 ]

@@ -15,27 +15,15 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Static
 
+from inspect_tui.services.cases.history import event_label
 from inspect_tui.tui.bindings import CASE, STEP_KEYS
 from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 
-EVENT_LABELS = {
-    "contact": "日程調整連絡",
-    "visit": "訪問調査",
-    "submit": "提出",
-    "accept": "受理",
-    "cancel": "中止",
-    "return": "返却",
-    "resurvey": "再調査",
-    "deadline_extend": "期限延長",
-    "deadline_exclude": "期限除外",
-    "deadline_rederive": "期限再計算",
-    "import": "取込",
-}
 
 
 #: Steps that change a case's history for good: asked about (naming the case) before the dialog.
-CONFIRM_STEPS = ("resurvey", "cancel", "return")
+CONFIRM_STEPS = ("resurvey", "cancel", "return", "accept-cancel")
 
 
 class CaseDetailScreen(RoleKeys, DataScreen):
@@ -164,21 +152,30 @@ class CaseDetailScreen(RoleKeys, DataScreen):
         deadlines.update(dl)
 
         ev = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold", expand=True)
+        ev.add_column("番号", no_wrap=True, justify="right")
         ev.add_column("日付", no_wrap=True)
         ev.add_column("内容", no_wrap=True)
         ev.add_column("記録者", no_wrap=True)
         ev.add_column("メモ", ratio=1, overflow="fold")
+        voided = {e.get("void_of") for e in d.events if e.get("void_of") is not None}
         for e in d.events:
+            # a voided event stays in the timeline, struck through (it is never deleted)
+            style = "strike dim" if e["id"] in voided else ""
+            label = event_label(e["kind"])
+            if e.get("void_of") is not None:
+                label = f"{label}（{e['void_of']} を取消）"
             ev.add_row(
+                str(e["id"]),
                 e["on_date"] or str(e["recorded_at"])[:10],
-                EVENT_LABELS.get(e["kind"], e["kind"]),
+                label,
                 e["who"],
                 e["note"],
+                style=style,
             )
         events = self.query_one("#detail-events", Static)
         events.border_title = "経過"
         keys = "  ".join(f"{k} {label}" for k, label in STEP_KEYS.values())
-        hint = f"\n記録: {keys}" if self.may_step else "\nこの依頼の手順を記録する権限はありません"
+        hint = f"\n記録: {keys}  u 取消（番号で）" if self.may_step else "\nこの依頼の手順を記録する権限はありません"
         events.update(
             Group(
                 ev if d.events else Text("まだ記録はありません", style="dim"),
@@ -193,7 +190,7 @@ class CaseDetailScreen(RoleKeys, DataScreen):
         self.query_one("#detail", VerticalScroll).scroll_up(animate=False)
 
     def allows(self, action: str, parameters: tuple[object, ...]) -> bool:
-        if action == "step":
+        if action in ("step", "void"):
             return self.detail is not None and self.may_step
         return super().allows(action, parameters)
 
@@ -218,6 +215,20 @@ class CaseDetailScreen(RoleKeys, DataScreen):
             )
             return
         self._open_step(step)
+
+    def action_void(self) -> None:
+        """Void a mistaken event (asks for its number and the reason; nothing is deleted)."""
+        if self.detail is None or not self.may_step:
+            return
+        from inspect_tui.core.steps import STATUS_LABELS
+        from inspect_tui.tui.screens.cases.void_dialog import VoidDialog
+
+        def done(status: str | None) -> None:
+            if status:
+                label = STATUS_LABELS.get(status, status)
+                self.notify(f"{self.case_no}: 記録を取り消しました（{label}）", timeout=4)
+
+        self.app.push_screen(VoidDialog(self.case_no, self.detail.version), done)
 
     def _open_step(self, step: str) -> None:
         from inspect_tui.tui.screens.cases.step_dialog import StepDialog

@@ -97,6 +97,9 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
 
     @on(Input.Submitted, "#step-note")
     @on(Button.Pressed, "#step-save")
+    def _save_asked(self) -> None:
+        self.action_save()  # by name, so a dialog built on this one (VoidDialog) saves its way
+
     def action_save(self) -> None:
         from inspect_tui.core.jpdate import DateError, parse_date
         from inspect_tui.core.steps import future_date_problem, step_label

@@ -1,0 +1,85 @@
+"""The case screen's history (issue 13): the timeline names each event, a voided one stays
+struck through, the new steps have keys, and `u` voids an event by its number."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from inspect_tui.tui.screens.cases.detail import CaseDetailScreen
+from inspect_tui.tui.screens.cases.step_dialog import StepDialog
+from inspect_tui.tui.screens.cases.void_dialog import VoidDialog
+from tui.conftest import make_app, settle, until
+
+CASE = "R9-01011"  # contacted, not yet visited (tests/tui/sample.py)
+
+
+def _events(db):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(
+            "SELECT e.id, e.kind, e.void_of, e.note FROM case_events e JOIN cases c ON c.id = e.case_id"
+            " WHERE c.case_no = ? ORDER BY e.id",
+            (CASE,),
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def _text(screen, selector: str) -> str:
+    from rich.console import Console
+
+    widget = screen.query_one(selector)
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    console = Console(width=160, record=True, file=open("/dev/null", "w"))
+    console.print(content)
+    return console.export_text()
+
+
+def _timeline(screen) -> str:
+    return _text(screen, "#detail-events")
+
+
+async def _open(pilot, app):
+    await settle(pilot)
+    await pilot.press("2", "slash", *CASE, "enter")
+    await until(pilot, lambda: app.screen.filter.text == CASE)
+    await settle(pilot)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None)
+
+
+async def test_void_asks_for_the_number_and_a_reason_and_keeps_the_event(sample_db):
+    contact = next(e for e in _events(sample_db) if e[1] == "contact")
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(pilot, app)
+        detail = app.screen
+        assert "日程調整連絡" in _timeline(detail) and "contact" not in _timeline(detail)
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, VoidDialog))
+        await pilot.press("ctrl+s")  # nothing typed: refused in words, nothing written
+        await settle(pilot)
+        assert isinstance(app.screen, VoidDialog)
+        await pilot.press(*str(contact[0]), "enter", *"日付の誤り", "ctrl+s")
+        await until(pilot, lambda: app.screen is detail)
+        await until(pilot, lambda: "を取消" in _timeline(detail))
+        assert detail.detail.fields["contacted_on"] is None
+    events = _events(sample_db)
+    assert contact in events  # the voided event is still there, unchanged
+    assert events[-1][1:] == ("void", contact[0], "日付の誤り")
+
+
+async def test_the_new_steps_have_keys_and_the_order_rules_answer_in_the_dialog(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, app)
+        await pilot.press("i")  # 照会 before any submission
+        await until(pilot, lambda: isinstance(app.screen, StepDialog))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StepDialog)
+        err = _text(app.screen, "#step-error")
+        assert "記録できません" in err and "提出" in err, err
+    assert [e[1] for e in _events(sample_db)][-1] != "query"
