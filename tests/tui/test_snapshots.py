@@ -95,6 +95,8 @@ def test_quality(snap_compare, quality_db, size):
 def audit_db(tmp_path, monkeypatch):
     """Two logins added and a complaint recorded with the clock pinned at 09:00, as every row
     written while the app runs (the log is append-only: its times cannot be changed after)."""
+    import datetime as dt
+
     from inspect_tui.core import today
     from inspect_tui.services.config import Config
     from inspect_tui.services.quality import records as q
@@ -102,8 +104,6 @@ def audit_db(tmp_path, monkeypatch):
     from inspect_tui.services.trust.permissions import save_user
     from quality.conftest import complaint
     from tui.sample import build_sample
-
-    import datetime as dt
 
     # the clock itself (modules bind now_jp_iso at import, so patching that name is not enough)
     nine = dt.datetime(2027, 6, 15, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))

@@ -34,9 +34,7 @@ DERIVATION_CHECKS: list[Callable[[Database], list[str]]] = []
 
 def case_state_drift(db: Database) -> list[str]:
     """A case's row (its status and dates) against what its events fold to (store.events)."""
-    return [
-        f"cases {d.case_no}: {d.column} が経過（case_events）から導いた値と違います" for d in drift(db)
-    ]
+    return [f"cases {d.case_no}: {d.column} が経過（case_events）から導いた値と違います" for d in drift(db)]
 
 
 DERIVATION_CHECKS.append(case_state_drift)

@@ -121,7 +121,9 @@ CASE = [
         )
         for step, (key, label) in STEP_KEYS.items()
     ),
-    _b("u", "void", "取消", "case.void", "誤った記録を取り消す（番号と理由を聞く。消さずに取消を記録）", show=False),
+    _b(
+        "u", "void", "取消", "case.void", "誤った記録を取り消す（番号と理由。消さずに取消を記録）", show=False
+    ),
     _b("j,down", "scroll_down", "下", "case.down", "下へ送る", show=False),
     _b("k,up", "scroll_up", "上", "case.up", "上へ戻す", show=False),
 ]

@@ -20,8 +20,6 @@ from inspect_tui.tui.bindings import CASE, STEP_KEYS
 from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 
-
-
 #: Steps that change a case's history for good: asked about (naming the case) before the dialog.
 CONFIRM_STEPS = ("resurvey", "cancel", "return", "accept-cancel")
 
@@ -175,7 +173,8 @@ class CaseDetailScreen(RoleKeys, DataScreen):
         events = self.query_one("#detail-events", Static)
         events.border_title = "経過"
         keys = "  ".join(f"{k} {label}" for k, label in STEP_KEYS.values())
-        hint = f"\n記録: {keys}  u 取消（番号で）" if self.may_step else "\nこの依頼の手順を記録する権限はありません"
+        refused = "\nこの依頼の手順を記録する権限はありません"
+        hint = f"\n記録: {keys}  u 取消（番号で）" if self.may_step else refused
         events.update(
             Group(
                 ev if d.events else Text("まだ記録はありません", style="dim"),
