@@ -117,3 +117,14 @@ def test_serious_complaints_and_security_incidents_show_until_reported(session):
         f"重大な苦情 No.{cid} 市へ未報告",
         f"個人情報事故 No.{iid} 市へ未報告",
     ]
+
+
+def test_an_urgent_case_resurveyed_is_urgent_and_not_visited_again(session):
+    """A re-survey keeps the first visit's date (the deadlines were measured on it), but the
+    applicant is waiting for a new visit: the urgent list shows the case until it happens."""
+    add_case(session, "U-3", D(2027, 6, 1), urgent=True, contacted_on=D(2027, 6, 2), visited_on=D(2027, 6, 3))
+    assert build_dashboard(session, TODAY).urgent_not_visited == []
+    record_step(session, "U-3", "resurvey", D(2027, 6, 10))
+    assert [u.case_no for u in build_dashboard(session, TODAY).urgent_not_visited] == ["U-3"]
+    record_step(session, "U-3", "visit", D(2027, 6, 14))
+    assert build_dashboard(session, TODAY).urgent_not_visited == []

@@ -133,7 +133,7 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
     rules = [(rule, RuleSummary(rule.id, rule.label, rule.short)) for rule in case_rule_list]
     # the columns the rules name (their step's date and their stored deadline), each once
     columns = dict.fromkeys(
-        ["id", "case_no", "ward", "surveyor", "urgent", "received_on", "visited_on", "status"]
+        ["id", "case_no", "ward", "surveyor", "urgent", "received_on", "visited_on", "status", "phase"]
         + [col for rule in case_rule_list for col in (rule.ends_by, rule.due_column) if col]
     )
     placeholders = ",".join("?" * len(OPEN_STATUSES))
@@ -150,7 +150,8 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
         key = r["surveyor"] or ""
         entry = by_surveyor.setdefault(key, [r["surveyor_name"] or "未割当", 0])
         entry[1] += 1
-        if r["urgent"] and not r["visited_on"]:
+        # not visited: never, or not since a re-survey (visited_on keeps the first visit)
+        if r["urgent"] and (not r["visited_on"] or r["phase"] == "resurvey"):
             urgent.append(
                 UrgentCase(
                     r["case_no"], r["ward"], r["surveyor_name"] or "未割当", r["received_on"], r["status"]
