@@ -248,3 +248,16 @@ def corrections(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> li
         if r[0] is None or (r[0], r[1][:7]) not in by_month
     ]
     return found
+
+
+def corrections_by_case(conn: sqlite3.Connection, case_ids: Sequence[int]) -> dict[int, int]:
+    """{case id: corrections after submission} of these cases, whenever dated, city-caused
+    ones left out (the same rule as ``corrections``: the first-ten review's trend)."""
+    if not case_ids:
+        return {}
+    wanted = set(case_ids)
+    out: dict[int, int] = {}
+    for c in corrections(conn, dt.date(1989, 1, 1), dt.date(2099, 12, 31)):
+        if c.case_id in wanted and not c.city:
+            out[c.case_id] = out.get(c.case_id, 0) + 1
+    return out

@@ -255,3 +255,22 @@ def test_queue_says_whose_draft_it_is(review_db):
     assert next(i for i in svc.review_queue(s2) if i.case_no == "R9-00100").draft_by == "S002"
     s1.close()
     s2.close()
+
+
+def test_corrections_after_submission_show_in_the_first_ten_trend(review_db):
+    """Issue 13: a form queried after it went out counts for its surveyor's trend; a city-caused
+    return does not (the SLA's rule)."""
+    from builders import session_as
+    from inspect_tui.services.cases.steps import record_step
+
+    boss = session_as(review_db, "boss")
+    svc.sync_form_numbers(boss)
+    second, third = solo_case_nos()[1], solo_case_nos()[2]
+    record_step(boss, second, "query", note="特記事項の確認")
+    record_step(boss, third, "return-for-fix", cause="city")
+    review = sr.surveyor_review(boss, "S010")
+    by_no = {f.form_no: f.corrections for f in review.forms}
+    assert by_no[2] == 1 and by_no[3] == 0 and sum(by_no.values()) == 1
+    line = review.corrections_line()
+    assert "計 1 件" in line and "2件目 1" in line and "3件目 0" in line
+    boss.close()

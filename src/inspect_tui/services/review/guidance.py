@@ -164,7 +164,7 @@ def guidance_doc(r: SurveyorReview, issued: dt.date) -> Doc:
         Section(
             "4. 改善の推移",
             [_trend_table(r)],
-            [f"指摘数の推移（1〜10件目）: {r.sparkline()}", rec_text, *verdict],
+            [f"指摘数の推移（1〜10件目）: {r.sparkline()}", r.corrections_line(), rec_text, *verdict],
         ),
         Section("5. 習熟度の確認と同行訪問", [_followups_table(r), _visits_table(r)]),
         Section("6. 主任調査員の所見", [], [r.closing_comment.strip() or "（未記入）"]),

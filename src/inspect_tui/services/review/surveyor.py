@@ -30,6 +30,7 @@ from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import AS_TYPED, Viewer, known_for_cases, sees_as_typed
 from inspect_tui.services.trust.permissions import may, writes
 from inspect_tui.store import reviews as store
+from inspect_tui.store.events import corrections_by_case
 from inspect_tui.store.reviews import AccompaniedVisit, CheckRecord, Finding
 
 
@@ -44,6 +45,8 @@ class FormRow:
     post_findings: list[Finding] = field(default_factory=list)
     #: findings of the form's other finished focused checks (two chiefs checked it): never dropped
     other_findings: list[Finding] = field(default_factory=list)
+    #: corrections after submission (照会・返戻・受理取消・再調査 after it went out; not city-caused)
+    corrections: int = 0
 
     @property
     def checked(self) -> bool:
@@ -128,6 +131,15 @@ class SurveyorReview:
     def recurring(self) -> list[tuple[str, int]]:
         return rules.recurring_points(self.tallies())
 
+    def corrections_line(self) -> str:
+        """The forms' corrections after submission, 1st to 10th (the trend the office sees)."""
+        by_no = {f.form_no: f.corrections for f in self.forms}
+        cells = "・".join(
+            f"{n}件目 {by_no[n]}" if n in by_no else f"{n}件目 －" for n in range(1, REVIEW_FORMS + 1)
+        )
+        total = sum(by_no.values())
+        return f"提出後の修正（照会・返戻・受理取消・再調査、市の事由を除く）: 計 {total} 件（{cells}）"
+
     def guidance_lines(self) -> list[tuple[int, str, str]]:
         """(form_no, methods, guidance text) of every form with guidance given."""
         out = []
@@ -157,7 +169,8 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
         sync_form_numbers(s, today)
     rows: list[FormRow] = []
     chief_codes: list[str] = []
-    for nf in store.numbered_forms(s.db, code):
+    numbered = list(store.numbered_forms(s.db, code))
+    for nf in numbered:
         done = store.find_checks(
             s.db, "case_id = ? AND kind = 'focused' AND state = 'done' AND blind_of IS NULL", (nf.case.id,)
         )
@@ -178,6 +191,9 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
                 [f for rec in done[:-1] for f in rec.findings],
             )
         )
+    fixes = corrections_by_case(s.db.conn, [nf.case.id for nf in numbered])
+    for row, nf in zip(rows, numbered, strict=True):
+        row.corrections = fixes.get(nf.case.id, 0)
     override, comment = store.closure(s.db, code)
     tallies = [r.tally() for r in rows]
     chiefs = []

@@ -181,6 +181,7 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
         trend = Text("指摘数の推移（# 1つ = 1件）\n", style="bold")
         trend.append("\n".join(r.trend_lines()) + "\n")
         trend.append(f"1〜10件目: {r.sparkline()}\n")
+        trend.append(r.corrections_line() + "\n")
         recurring = r.recurring()
         trend.append("繰り返す指摘: ", style="bold")
         trend.append("、".join(f"{rules.POINT_LABELS[p]}（{n}件）" for p, n in recurring) or "なし")
