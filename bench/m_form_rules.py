@@ -95,7 +95,8 @@ def make_forms(n: int, seed: int = 20261122):
 
 
 def run(forms: int = 10_000, runs: int = 5, log=print) -> list[Result]:
-    from inspect_tui.core.form_rules import check_form, load_rules
+    from inspect_tui.core.form_rules import check_form
+    from inspect_tui.core.form_rules_file import load_rules
 
     t0 = time.perf_counter_ns()
     rules = load_rules()

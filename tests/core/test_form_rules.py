@@ -16,7 +16,8 @@ import unicodedata
 import pytest
 
 from inspect_tui.core import review
-from inspect_tui.core.form_rules import FormRulesError, check_form, load_rules, parse_rules
+from inspect_tui.core.form_rules import check_form
+from inspect_tui.core.form_rules_file import FormRulesError, load_rules, parse_rules
 from inspect_tui.core.survey_form import SurveyForm, form_items
 
 RULES = load_rules()

@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
+from inspect_tui.core.case_events import CaseState, Event
 from inspect_tui.core.history import (
-    CaseState,
-    Event,
     HistoryError,
     check_append,
     check_void,

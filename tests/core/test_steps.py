@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from inspect_tui.core.history import CaseState, Event, check_append, events_from_dates, fold
+from inspect_tui.core.case_events import CaseState, Event
+from inspect_tui.core.history import check_append, events_from_dates, fold
 from inspect_tui.core.steps import StepError, check_dates, derive_status
 
 D = dt.date

@@ -394,7 +394,7 @@ def _peak_during(fn) -> tuple[int, str]:
     """(peak bytes traced, the ImportFailed message) of fn()."""
     import tracemalloc
 
-    from inspect_tui.services.importing.importer import ImportFailed
+    from inspect_tui.services.importing.results import ImportFailed
 
     tracemalloc.start()
     try:

@@ -18,8 +18,8 @@ from inspect_tui.cli.common import (
 )
 from inspect_tui.cli.free_text import add_strict_option
 from inspect_tui.core.calendar import OutOfRange, add_calendar_days, get_calendar
+from inspect_tui.core.case_events import CAUSES
 from inspect_tui.core.deadlines import case_rules
-from inspect_tui.core.history import CAUSES
 from inspect_tui.core.inspection import ASPECTS, RESULTS, SEVERITY_IDS
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.steps import STATUS_LABELS, STEPS

@@ -24,7 +24,8 @@ from inspect_tui.system.paths import config_path
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from inspect_tui.services.importing.importer import ImportConflicts, ImportFailed, import_file
+    from inspect_tui.services.importing.importer import import_file
+    from inspect_tui.services.importing.results import ImportConflicts, ImportFailed
 
     with _session(args, create=True) as s, import_progress() as progress:
         try:

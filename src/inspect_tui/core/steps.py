@@ -11,9 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from inspect_tui.core.case_events import KIND_LABELS, USER_STEPS
 from inspect_tui.core.history import (
-    KIND_LABELS,
-    USER_STEPS,
     HistoryError,
     dates_problems,
     fold_dates,

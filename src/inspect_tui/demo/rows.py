@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from inspect_tui.core.case_events import Event
 from inspect_tui.core.deadlines import case_rules
-from inspect_tui.core.history import Event, fold
+from inspect_tui.core.history import fold
 from inspect_tui.core.months import add_months, month_span
 from inspect_tui.store.cases import CASE_COLUMNS, due_columns
 

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from inspect_tui.core.case_events import CaseState, Event
 from inspect_tui.core.history import DATE_STEPS as _DATE_COLUMNS
-from inspect_tui.core.history import CaseState, Event, fold
+from inspect_tui.core.history import fold
 from inspect_tui.store.connection import Database
 
 #: the columns of ``cases`` derived from events (CaseState.columns)
@@ -198,7 +199,7 @@ def drift(db: Database) -> list[Drift]:
 
 
 # --------------------------------------------------------------------------- corrections
-#: a correction after submission (core.history.CORRECTION_KINDS) that counts: not voided,
+#: a correction after submission (core.case_events.CORRECTION_KINDS) that counts: not voided,
 #: not from the side log, and (a re-survey) after a submission of the form
 _CORRECTION_SQL = """
 SELECT e.case_id, e.on_date, e.cause, c.surveyor FROM case_events e JOIN cases c ON c.id = e.case_id
@@ -229,7 +230,7 @@ def corrections(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> li
     """Corrections after submission dated start..cutoff: the events 照会, 返戻, 受理取消 and
     再調査 after a submission, plus hand-recorded post-submission checks of forms that
     have no such event in the month. City-caused ones are marked (--cause city)."""
-    from inspect_tui.core.history import CORRECTION_KINDS
+    from inspect_tui.core.case_events import CORRECTION_KINDS
 
     params = {"s": start.isoformat(), "next": (cutoff + dt.timedelta(days=1)).isoformat()}
     kinds = ", ".join(f"'{k}'" for k in CORRECTION_KINDS)

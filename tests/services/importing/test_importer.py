@@ -11,7 +11,8 @@ import pytest
 
 from inspect_tui.cli.main import main
 from inspect_tui.services.cases.steps import add_deadline_exception
-from inspect_tui.services.importing.importer import ImportFailed, import_file
+from inspect_tui.services.importing.importer import import_file
+from inspect_tui.services.importing.results import ImportFailed
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
 PERSONAL_VALUES = ("申請 太郎", "申請 花子", "申請 次郎", "0000000001", "1940-01-02", "1938-05-06")

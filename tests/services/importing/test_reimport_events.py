@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from inspect_tui.services.cases.steps import record_step
-from inspect_tui.services.importing.importer import ImportConflicts, ImportFailed, import_file
+from inspect_tui.services.importing.importer import import_file
+from inspect_tui.services.importing.results import ImportConflicts, ImportFailed
 from inspect_tui.store.events import drift
 
 from .test_importer import FIXTURES, PERSONAL_VALUES, case, events, snapshot, write_csv

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from inspect_tui.core.history import CAUSES, KIND_LABELS, VOID, fold, live
+from inspect_tui.core.case_events import CAUSES, KIND_LABELS, VOID
+from inspect_tui.core.history import fold, live
 from inspect_tui.services.session import Session
 from inspect_tui.store.cases import get_case
 from inspect_tui.store.events import events_for
@@ -67,7 +68,7 @@ class CaseHistory:
         }
 
     def text(self) -> str:
-        from inspect_tui.core.history import PHASE_LABELS
+        from inspect_tui.core.case_events import PHASE_LABELS
 
         lines = [
             f"{self.case_no} の経過（{PHASE_LABELS.get(self.phase, self.phase)}、調査 {self.cycles} 回目）"

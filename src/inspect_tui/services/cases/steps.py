@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from inspect_tui.core.case_events import VOID, Event
 from inspect_tui.core.deadlines import case_rule, case_rules
-from inspect_tui.core.history import VOID, Event, check_insert, check_void
+from inspect_tui.core.history import check_insert, check_void
 from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError
 from inspect_tui.core.text import control_problem
 from inspect_tui.core.today import now_jp_iso, today_jp
@@ -105,7 +106,7 @@ def record_step(
     *,
     without_inspection: str | None = None,
 ) -> str:
-    """Append a step event (core.history.USER_STEPS) and derive the case's state from its events.
+    """Append a step event (core.case_events.USER_STEPS) and derive the case's state from its events.
 
     Permission first (the decorator, then the case's ward), then the order rules
     (core.history.check_append: dates after today in Japan or before the case was

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_tui.core.history import DATE_STEPS, VOID, Event, HistoryError, check_changes, live
+from inspect_tui.core.case_events import VOID, Event
+from inspect_tui.core.history import DATE_STEPS, HistoryError, check_changes, live
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.importing.cells import COLUMN_LABELS, HeaderMap
 from inspect_tui.services.importing.rows import Problem, Problems

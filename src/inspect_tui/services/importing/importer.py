@@ -56,6 +56,7 @@ from inspect_tui.services.importing.csvread import (
     CsvTable,
     open_csv,
 )
+from inspect_tui.services.importing.results import ImportConflicts, ImportFailed, ImportSummary, RowChange
 from inspect_tui.services.importing.rows import (
     CheckedRow,
     Problem,
@@ -70,69 +71,10 @@ from inspect_tui.store.cases import case_row, insert_cases
 from inspect_tui.store.events import NewEvent, append_many
 from inspect_tui.store.tx import read, write
 
-__all__ = ["KINDS", "ImportConflicts", "ImportFailed", "ImportSummary", "Problem", "RowChange", "import_file"]
+__all__ = ["KINDS", "Problem", "import_file"]
 
 KINDS = ("cases", "surveyors")
-KIND_LABELS = {"cases": "依頼一覧", "surveyors": "調査員名簿"}
-DRY_RUN_LIST_LIMIT = 50
 IMPORT_EVENT = "import"
-
-
-# -- results and errors -------------------------------------------------------------
-class ImportFailed(ValueError):
-    """The file cannot be imported; str() lists the problems (the first 50, then a count)."""
-
-    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
-        super().__init__(message)
-        self.problems = problems
-
-
-class ImportConflicts(ImportFailed):
-    """Cells that differ from recorded steps; nothing was changed (``--accept-changes``)."""
-
-    def __init__(self, file_name: str, conflicts: list[Conflict]) -> None:
-        lines = [
-            f"{file_name}: 記録済みの手順と違う日付が {len(conflicts)} 件あります。何も変更していません。",
-            "  ファイルの日付で訂正するなら --accept-changes を付けて取り込み直してください"
-            "（前の記録は取消として経過に残ります）",
-        ]
-        lines += [f"  行 {c.line} 列 {c.column}: 記録 {c.recorded}、ファイル {c.in_file}" for c in conflicts]
-        super().__init__("\n".join(lines))
-        self.conflicts = tuple(conflicts)
-
-
-@dataclass(frozen=True)
-class RowChange:
-    key: str  # case_no or surveyor code (never personal)
-    action: str  # "add" | "update"
-    columns: tuple[str, ...] = ()  # Japanese labels of the changed columns (updates)
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    kind: str
-    added: int
-    updated: int
-    unchanged: int
-    changes: tuple[RowChange, ...] = ()
-    encoding: str = ""
-
-    def describe(self, dry_run: bool = False) -> str:
-        label = KIND_LABELS[self.kind]
-        counts = f"追加 {self.added} 件、更新 {self.updated} 件、変更なし {self.unchanged} 件"
-        if not dry_run:
-            return f"{label}を取り込みました: {counts}"
-        lines = [f"{label}の取り込み（試行・書き込んでいません）: {counts}"]
-        if self.encoding:
-            lines.append(f"  文字コード: {self.encoding}")
-        for change in self.changes[:DRY_RUN_LIST_LIMIT]:
-            if change.action == "add":
-                lines.append(f"  追加 {change.key}")
-            else:
-                lines.append(f"  更新 {change.key}: {'、'.join(change.columns)}")
-        if len(self.changes) > DRY_RUN_LIST_LIMIT:
-            lines.append(f"  …ほか {len(self.changes) - DRY_RUN_LIST_LIMIT} 件")
-        return "\n".join(lines)
 
 
 def _date_problems(line: int, header: HeaderMap, problems: Iterable[tuple[str, str]]) -> list[Problem]:

@@ -1,0 +1,72 @@
+"""What an import comes to: its summary (what was added, updated, unchanged) and its errors.
+
+``ImportFailed`` lists the problems that stopped an import (nothing was written);
+``ImportConflicts`` the cells that differ from recorded steps. Keys in a summary
+are case numbers or surveyor codes, never personal values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inspect_tui.services.importing.corrections import Conflict
+from inspect_tui.services.importing.rows import Problem
+
+KIND_LABELS = {"cases": "依頼一覧", "surveyors": "調査員名簿"}
+DRY_RUN_LIST_LIMIT = 50
+
+
+class ImportFailed(ValueError):
+    """The file cannot be imported; str() lists the problems (the first 50, then a count)."""
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class ImportConflicts(ImportFailed):
+    """Cells that differ from recorded steps; nothing was changed (``--accept-changes``)."""
+
+    def __init__(self, file_name: str, conflicts: list[Conflict]) -> None:
+        lines = [
+            f"{file_name}: 記録済みの手順と違う日付が {len(conflicts)} 件あります。何も変更していません。",
+            "  ファイルの日付で訂正するなら --accept-changes を付けて取り込み直してください"
+            "（前の記録は取消として経過に残ります）",
+        ]
+        lines += [f"  行 {c.line} 列 {c.column}: 記録 {c.recorded}、ファイル {c.in_file}" for c in conflicts]
+        super().__init__("\n".join(lines))
+        self.conflicts = tuple(conflicts)
+
+
+@dataclass(frozen=True)
+class RowChange:
+    key: str  # case_no or surveyor code (never personal)
+    action: str  # "add" | "update"
+    columns: tuple[str, ...] = ()  # Japanese labels of the changed columns (updates)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    kind: str
+    added: int
+    updated: int
+    unchanged: int
+    changes: tuple[RowChange, ...] = ()
+    encoding: str = ""
+
+    def describe(self, dry_run: bool = False) -> str:
+        label = KIND_LABELS[self.kind]
+        counts = f"追加 {self.added} 件、更新 {self.updated} 件、変更なし {self.unchanged} 件"
+        if not dry_run:
+            return f"{label}を取り込みました: {counts}"
+        lines = [f"{label}の取り込み（試行・書き込んでいません）: {counts}"]
+        if self.encoding:
+            lines.append(f"  文字コード: {self.encoding}")
+        for change in self.changes[:DRY_RUN_LIST_LIMIT]:
+            if change.action == "add":
+                lines.append(f"  追加 {change.key}")
+            else:
+                lines.append(f"  更新 {change.key}: {'、'.join(change.columns)}")
+        if len(self.changes) > DRY_RUN_LIST_LIMIT:
+            lines.append(f"  …ほか {len(self.changes) - DRY_RUN_LIST_LIMIT} 件")
+        return "\n".join(lines)
