@@ -15,7 +15,7 @@ from tui.conftest import make_app, open_review, settle, until
 
 @pytest.fixture
 def review_db(tmp_path):
-    from review.fixture import build
+    from builders import build_review_db as build
 
     return build(tmp_path / "review" / "cases.db")
 

@@ -27,8 +27,8 @@ CHAIN_TABLES = frozenset(EXEMPT_TABLES)  # the audit chain's own tables
 
 @pytest.fixture
 def review_db(tmp_path):
-    """Two chiefs, a manager and a new surveyor's forms (tests/review/fixture.py)."""
-    from review.fixture import build
+    """Two chiefs, a manager and a new surveyor's forms (tests/builders.py build_review_db)."""
+    from builders import build_review_db as build
 
     return build(tmp_path / "review" / "cases.db")
 

@@ -69,10 +69,10 @@ def test_reports(snap_compare, sample_db, size):
 def quality_db(sample_db):
     """The sample database with a serious complaint not yet reported, a security incident
     and a problem from the complaint (fixed times), so each tab and the alerts have rows."""
+    from builders import complaint, incident
     from inspect_tui.services.config import Config
     from inspect_tui.services.quality import records as q
     from inspect_tui.services.session import open_session
-    from quality.conftest import complaint, incident
 
     s = open_session(sample_db, Config())
     cid = q.save_complaint(s, complaint(serious=True, received_at="2027-06-14 10:00"))
@@ -97,12 +97,12 @@ def audit_db(tmp_path, monkeypatch):
     written while the app runs (the log is append-only: its times cannot be changed after)."""
     import datetime as dt
 
+    from builders import complaint
     from inspect_tui.core import today
     from inspect_tui.services.config import Config
     from inspect_tui.services.quality import records as q
     from inspect_tui.services.session import open_session
     from inspect_tui.services.trust.permissions import save_user
-    from quality.conftest import complaint
     from tui.sample import build_sample
 
     # the clock itself (modules bind now_jp_iso at import, so patching that name is not enough)
@@ -126,7 +126,7 @@ def test_audit(snap_compare, audit_db, size):
 
 @pytest.fixture
 def review_db(tmp_path):
-    from review.fixture import build
+    from builders import build_review_db as build
 
     return build(tmp_path / "review" / "cases.db")
 
@@ -207,8 +207,9 @@ def held_db(tmp_path):
     its times pinned so the picture does not move."""
     import sqlite3
 
+    from builders import build_review_db as build
+    from builders import session_as
     from inspect_tui.services.review import check as chk
-    from review.fixture import build, session_as
 
     path = build(tmp_path / "review" / "cases.db")
     s = session_as(path, "tester")

@@ -52,10 +52,10 @@ def review_db(tmp_path):
     """The review fixture and one fresh case (R9-09999, not contacted yet) to record a step on."""
     import datetime as dt
 
+    from builders import build_review_db as build
     from inspect_tui.services.config import Config
     from inspect_tui.services.session import open_session
     from inspect_tui.store.cases import case_row, insert_cases
-    from review.fixture import build
 
     path = build(tmp_path / "review" / "cases.db")
     s = open_session(path, Config())
@@ -162,9 +162,9 @@ async def test_no_screen_touches_the_database_on_the_ui_thread(review_db, ui_thr
         ui_thread.on = False
         ui_thread.check()  # the statements run on the UI thread, with where they came from
 
+    from builders import session_as
     from inspect_tui.core.metrics import parse_month
     from inspect_tui.services.reports.monthly import get_monthly_note
-    from review.fixture import session_as
 
     s = session_as(review_db, "boss")
     assert get_monthly_note(s, parse_month("2027-05"), "problems") == "問題"

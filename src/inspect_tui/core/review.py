@@ -3,7 +3,7 @@
 Pure rules, no database: who is new, which cases are solo forms and how forms
 1-10 are numbered, what a check looks at, severities, and the verdict.
 
-Rules (each one a function below, pinned by tests/review/test_core_review.py):
+Rules (each one a function below, pinned by tests/core/test_review.py):
 
 - **New surveyor** (新規調査員): not a chief, not left, and today is within one
   year of placement (``placed_on``, else ``hired_on``): placed <= today <

@@ -96,7 +96,7 @@ T = TypeVar("T")
 _Service = Callable[Concatenate[Session, P], T]
 
 #: Every service function that writes, by dotted name: the permission test runs each as a
-#: role that may not (tests/trust/test_permissions.py), so a new one is tested by being here.
+#: role that may not (tests/services/trust/test_permissions.py), so a new one is tested by being here.
 WRITE_FUNCTIONS: dict[str, Callable[..., Any]] = {}
 
 

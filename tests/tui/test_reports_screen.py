@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from builders import add_case
 from inspect_tui.core.metrics import parse_month
-
-from .conftest import add_case
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.quality.conftest import complaint, incident
 from textual.widgets import DataTable, Input, Select
 
+from builders import complaint, incident
 from inspect_tui.services.quality import records as q
 from inspect_tui.tui.screens.quality.records import QualityScreen
 from tui.conftest import make_app, open_quality, settle

@@ -5,7 +5,7 @@ form once any check of it was finished, and the surveyor's record kept the last
 finished check only. Now the second chief is told who has it open and since when, and
 neither chief's draft or findings are ever hidden, changed or deleted by the other.
 
-Two real connections to one file, two logins (tests/review/fixture.py: tester = chief
+Two real connections to one file, two logins (tests/builders.py build_review_db: tester = chief
 S001, chief2 = chief S002)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
+from builders import session_as
 from inspect_tui.services.review import check as chk
 from inspect_tui.services.review import queue as svc
 from inspect_tui.services.review import surveyor as sr
@@ -20,8 +21,6 @@ from inspect_tui.tui.screens.review.check import CheckScreen
 from inspect_tui.tui.screens.review.held import HeldDialog
 from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
 from tui.conftest import make_app, open_review, settle
-
-from .fixture import session_as
 
 FORM_1 = "R9-00100"
 

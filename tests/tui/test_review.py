@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
+from builders import session_as
 from inspect_tui.services.review import check as chk
 from inspect_tui.services.review import queue as svc
 from inspect_tui.services.review import surveyor as sr
@@ -14,8 +15,6 @@ from inspect_tui.tui.screens.review.dialogs import FindingDialog, TextDialog
 from inspect_tui.tui.screens.review.queue import ReviewQueueScreen
 from inspect_tui.tui.screens.review.surveyor import SurveyorReviewScreen
 from tui.conftest import make_app, open_review, settle
-
-from .fixture import session_as
 
 SIZE = (80, 24)
 

@@ -10,9 +10,11 @@ import zipfile
 
 from textual.widgets import DataTable, Input
 
+from builders import FREE_TEXT_CASE as CASE
+from builders import FREE_TEXT_NUMBER as NUMBER
+from builders import leaks
 from tui.conftest import make_app, open_quality, open_review, settle
-
-from .conftest import CASE, NUMBER, flat, leaks, screen_text
+from tui.screen import flat, screen_text
 
 SIZE = (100, 32)
 REVIEW_LEAKS = (b"\xe8\xa9\xa6\xe9\xa8\x93", "花子".encode(), b"9900000001")  # 試験, 花子, the number
@@ -111,8 +113,8 @@ async def test_a_review_note_warns_asks_once_and_never_reaches_print_or_a_monito
         await settle(pilot)
         assert app.screen is review
     # the stored note is as typed (the chief reads it so)
+    from builders import session_as
     from inspect_tui.services.review.surveyor import surveyor_review
-    from review.fixture import session_as
 
     s = session_as(review_db, "tester")
     assert surveyor_review(s, "S010").forms[0].check.findings[0].note == "試験花子 9900000001"
