@@ -73,6 +73,19 @@ def add_case(
     return row["case_no"]
 
 
+def accepted(session: Session, received: str, visited: str, submitted: str, accepted_on: str, **kw) -> str:
+    """A case received, contacted the same day, visited, submitted and accepted on these dates."""
+    return add_case(
+        session,
+        received_on=received,
+        contacted_on=received,
+        visited_on=visited,
+        submitted_on=submitted,
+        accepted_on=accepted_on,
+        **kw,
+    )
+
+
 def add_cases(
     session: Session, case_nos, received_on: dt.date | str = RECEIVED, *, at: str = NOW, **fields
 ) -> None:

@@ -114,6 +114,7 @@ def cmd_case(args: argparse.Namespace) -> int:
                     args.note or "",
                     cause=args.cause,
                     without_inspection=args.without_inspection,
+                    correction_of=args.correction_of,
                 )
                 _out(
                     f"{args.case_no}: {STEPS[args.step].label}を記録しました（状態: {STATUS_LABELS[status]}）"
@@ -218,6 +219,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         metavar="REASON",
         default=None,
         help="業務責任者の判断で、点検の記録なしに提出を記録する（理由を書く。記録され、報告で数えます）",
+    )
+    st.add_argument(
+        "--correction-of",
+        metavar="YYYY-MM",
+        default=None,
+        help="締め済みの月の日付の手順を、その月の訂正として記録する（翌月以降の報告に前月以前分の訂正として載ります）",
     )
     st.add_argument(
         "--cause",

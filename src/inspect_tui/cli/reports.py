@@ -199,13 +199,15 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 def cmd_close_month(args: argparse.Namespace) -> int:
 
-    month = _month(args.month)
+    if (args.month is None) == (args.month_option is None):
+        raise _user_error("締める月を1つ指定してください（例: report close-month --month 2027-05）")
+    month = _month(args.month or args.month_option)
     with _cli()._session(args) as s:
         try:
             n = close_billing_month(s, month)
         except ValueError as exc:
             raise _user_error(str(exc)) from None
-    after = "以後この月の件数は動かず、この月に払った調査票は再び請求しません"
+    after = "以後この月の報告書は締めた時点のまま、この月に払った調査票は再び請求しません"
     _cli()._out(f"{month.key} を締めました: 請求 {n:,} 件（{after}）")
     return 0
 
@@ -249,5 +251,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="月の請求を締める（件数を確定し、支払済みの調査票を再び請求しない）",
     )
-    cm.add_argument("month", metavar="YYYY-MM")
+    cm.add_argument("month", metavar="YYYY-MM", nargs="?", default=None)
+    cm.add_argument("--month", dest="month_option", metavar="YYYY-MM", help="締める月（例: 2027-05）")
     cm.set_defaults(func=cmd_close_month)

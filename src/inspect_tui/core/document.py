@@ -183,3 +183,72 @@ class Witnessed:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.report, name)
+
+
+# --------------------------------------------------------------------------- frozen documents
+
+
+def _cell_data(v: Cell) -> Any:
+    if isinstance(v, Mark):
+        return {"mark": v.ok, "pending_word": v.pending_word}
+    return v
+
+
+def _cell_from(v: Any) -> Cell:
+    if isinstance(v, dict):
+        return Mark(v["mark"], v["pending_word"])
+    return v  # type: ignore[no-any-return]
+
+
+def doc_to_data(doc: Doc) -> dict[str, Any]:
+    """The document as plain JSON data (``doc_from_data`` gives it back, equal): a closed
+    month's report is kept this way, so it prints later exactly as it was."""
+
+    def table(t: Table) -> dict[str, Any]:
+        return {
+            "headers": list(t.headers),
+            "rows": [[_cell_data(v) for v in r] for r in t.rows],
+            "align": t.align,
+            "caption": t.caption,
+            "dense": t.dense,
+            "chart": None
+            if t.chart is None
+            else {**t.chart.__dict__, "line_values": list(t.chart.line_values)},
+        }
+
+    return {
+        "title": doc.title,
+        "facts": [list(f) for f in doc.facts],
+        "sections": [
+            {"heading": s.heading, "tables": [table(t) for t in s.tables], "paragraphs": list(s.paragraphs)}
+            for s in doc.sections
+        ],
+        "seals": list(doc.seals),
+        "note": doc.note,
+        "seals_at_end": doc.seals_at_end,
+    }
+
+
+def doc_from_data(data: dict[str, Any]) -> Doc:
+    def table(t: dict[str, Any]) -> Table:
+        chart = t["chart"]
+        return Table(
+            list(t["headers"]),
+            [[_cell_from(v) for v in r] for r in t["rows"]],
+            t["align"],
+            t["caption"],
+            t["dense"],
+            None if chart is None else Chart(**{**chart, "line_values": tuple(chart["line_values"])}),
+        )
+
+    return Doc(
+        title=data["title"],
+        facts=[(k, v) for k, v in data["facts"]],
+        sections=[
+            Section(s["heading"], [table(t) for t in s["tables"]], list(s["paragraphs"]))
+            for s in data["sections"]
+        ],
+        seals=tuple(data["seals"]),
+        note=data["note"],
+        seals_at_end=data["seals_at_end"],
+    )

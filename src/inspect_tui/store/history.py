@@ -54,6 +54,7 @@ CHAINED_TABLES: tuple[str, ...] = (
     "problem_links",
     "billing_months",
     "billed_cases",
+    "month_snapshots",
     "inspections",
     "inspection_findings",
     "submission_checks",

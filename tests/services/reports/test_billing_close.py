@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from builders import add_case, d
+from builders import accepted, d
 from inspect_tui.cli.main import main
 from inspect_tui.core.metrics import parse_month
 from inspect_tui.services.cases.inspection import record_inspection
@@ -18,18 +18,6 @@ from inspect_tui.services.reports.monthly import build_monthly, close_billing_mo
 
 def billing(session, month: str, as_of: str = "2027-08-20"):
     return build_monthly(session, parse_month(month), d(as_of), 7777)
-
-
-def accepted(session, received: str, visited: str, submitted: str, accepted_on: str, **kw) -> str:
-    return add_case(
-        session,
-        received_on=received,
-        contacted_on=received,
-        visited_on=visited,
-        submitted_on=submitted,
-        accepted_on=accepted_on,
-        **kw,
-    )
 
 
 def test_a_form_paid_in_a_closed_month_is_not_billed_again(session, monkeypatch):

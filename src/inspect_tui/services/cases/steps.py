@@ -12,6 +12,7 @@ from inspect_tui.core.history import check_insert, check_void
 from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError
 from inspect_tui.core.text import control_problem
 from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.cases.closed_months import correction_note
 from inspect_tui.services.cases.inspection import guard_submission
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import audit_change, changes_since
@@ -105,6 +106,7 @@ def record_step(
     cause: str | None = None,
     *,
     without_inspection: str | None = None,
+    correction_of: str | None = None,
 ) -> str:
     """Append a step event (core.case_events.USER_STEPS) and derive the case's state from its events.
 
@@ -118,10 +120,14 @@ def record_step(
     A submission needs a finished inspection of the form by someone other than its
     author (services/cases/inspection.py), unless a manager gives
     ``without_inspection`` (the reason), which is recorded and counted.
+
+    A step dated in a closed month needs ``correction_of`` naming that month
+    (services/cases/closed_months.py); the event's note says so.
     """
     today = today_jp()
     on = on or today
     _check_note(note)
+    note = f"{note}{correction_note(s, on, correction_of)}"
     if step_id not in STEPS:
         raise StepError(f"知らない手順です: {step_id}（{' / '.join(STEPS)}）")
     row = _load(s, case_no)

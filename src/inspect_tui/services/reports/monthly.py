@@ -33,12 +33,14 @@ incidents, problems) are a plain list, ``feature_sections``, each built once.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from inspect_tui.core.deadlines import case_rule, case_rules
-from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
-from inspect_tui.core.metrics import Bill, Period, bill
+from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table, doc_from_data, doc_to_data
+from inspect_tui.core.history import KIND_LABELS, VOID
+from inspect_tui.core.metrics import Bill, Period, bill, parse_month
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.cases.inspection import InspectionFigures, inspection_section
 from inspect_tui.services.cases.inspection import figures as inspection_figures
@@ -180,6 +182,7 @@ class MonthlyReport:
     billing_closed_at: str | None = None  # the month was closed for billing (figures frozen)
     repaid: int = 0  # accepted again this month but paid in an earlier closed month: not billed
     inspection: InspectionFigures | None = None  # submissions by inspection before submission
+    corrections: list[q.LateEvent] = field(default_factory=list)  # 前月以前分の訂正
 
     @property
     def cutoff(self) -> dt.date:
@@ -229,8 +232,9 @@ def build_monthly(
     *,
     readable: bool = True,
     issued_on: dt.date | None = None,
-) -> MonthlyReport:
-    """The month's figures as of as_of (default: today in Japan).
+) -> MonthlyReport | ClosedMonthReport:
+    """The month's figures as of as_of (default: today in Japan); a closed month's report
+    as it was frozen at its close (as_of and unit_price do not apply to it).
 
     readable=False builds only what the JSON holds (counts, deadlines, billing): the
     late-case lists, the ward breakdown, the notes and the other features' sections
@@ -245,6 +249,9 @@ def build_monthly(
             f"基準日 {as_of.isoformat()} が対象月 {month.key} より前です（--as-of を月の初日以降に）"
         )
     conn = s.db.conn
+    closed_at, frozen = q.month_snapshot(conn, month.key)
+    if frozen is not None:  # a closed month prints as it was closed, whatever came later
+        return ClosedMonthReport(month, frozen.closed_at, json.loads(frozen.json), issued_on or today)
     cutoff = min(month.end, as_of)
     counts = q.step_counts(conn, month.start, cutoff)
     counts["backlog_end"] = q.backlog_at(conn, cutoff)
@@ -275,9 +282,10 @@ def build_monthly(
         notes=notes,
         extra=extra,
         wards=wards,
-        billing_closed_at=q.billing_closed_at(conn, month.key),
+        billing_closed_at=closed_at,
         repaid=billable["repaid"],
         inspection=inspection_figures(s, month.start, cutoff),
+        corrections=q.earlier_corrections(conn, month.key) if readable else [],
     )
 
 
@@ -292,6 +300,8 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
         ("基準日", f"{r.as_of.isoformat()}（この日までの記録で集計）"),
         ("発行日", r.issued_on.isoformat()),
     ]
+    if r.billing_closed_at:
+        facts.append(("状態", closed_words(r.billing_closed_at)))
     counts = Table(["項目", "件数"], [[COUNT_LABELS[k], r.counts[k]] for k in COUNT_KEYS], align=["l", "r"])
     sec_counts = Section("1. 処理件数", [counts])
     if r.wards:
@@ -373,7 +383,9 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
             f"再調査などで再び受理された {r.repaid:,} 件は、前の締め済みの月に支払い済みのため請求しません。"
         )
     sections = [sec_counts, sec_dl, sec_bill]
-    no = 4
+    if r.corrections:
+        sections.append(corrections_section(r.corrections))
+    no = len(sections) + 1
     for extra in r.extra:
         sections.append(Section(f"{no}. {extra.heading}", list(extra.tables), list(extra.paragraphs)))
         no += 1
@@ -387,11 +399,114 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
     return Doc(title="業務履行報告書（月次）", facts=facts, sections=sections)
 
 
+def corrections_section(rows: list[q.LateEvent]) -> Section:
+    """前月以前分の訂正: what was recorded after the previous month closed that touches a
+    closed month; that month's report stays as closed, and the correction is listed here."""
+    table = Table(
+        ["依頼番号", "出来事", "日付", "記録日時", "対象の締め月"],
+        [
+            [e.case_no, event_label(e.kind), e.on_date or None, e.recorded_at[:16], e.closed_month]
+            for e in rows
+        ],
+        align=["l", "l", "l", "l", "l"],
+        caption=f"前月以前分の訂正: {len(rows):,} 件",
+    )
+    note = (
+        "締め済みの月の報告書・請求は締めた時点のままです。締めた後に記録された、"
+        "その月の日付の手順、またはその月に請求した調査票に関わる手順をここに示します。"
+    )
+    return Section("4. 前月以前分の訂正", [table], [note])
+
+
+def event_label(kind: str) -> str:
+    return "取消（記録の無効化）" if kind == VOID else KIND_LABELS.get(kind, kind)
+
+
+def closed_words(closed_at: str) -> str:
+    return f"締め済み（{closed_at[:10]} 締め）"
+
+
+ISSUED = "発行日"
+
+
+@dataclass
+class ClosedMonthReport:
+    """A closed month's report, reproduced from what was frozen at its close
+    (month_snapshots): its figures and lists as they were; only the printing date (発行日)
+    is of today, and the audit head the registry puts in the footer."""
+
+    month: Period
+    closed_at: str
+    frozen: dict[str, Any]  # {"report": to_json(), "doc": as_doc(), "doc_full": as_doc(True)}
+    issued_on: dt.date
+
+    @property
+    def billing_closed_at(self) -> str:
+        return self.closed_at
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.frozen["report"]["counts"])
+
+    @property
+    def as_of(self) -> dt.date:
+        return dt.date.fromisoformat(self.frozen["report"]["as_of"])
+
+    def _bill(self, kind: str) -> Bill:
+        billing = self.frozen["report"]["billing"]
+        price = billing["unit_price"]
+        unit = price.get(kind) if isinstance(price, dict) else price
+        b = billing[kind]
+        return Bill(unit, b["count"], b["subtotal"], b["tax"], b["total"])
+
+    @property
+    def home(self) -> Bill:
+        return self._bill("home")
+
+    @property
+    def other(self) -> Bill:
+        return self._bill("other")
+
+    repaid = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.frozen["report"])
+
+    def as_doc(self, full: bool = False) -> Doc:
+        doc = doc_from_data(self.frozen["doc_full" if full else "doc"])
+        facts = [(k, self.issued_on.isoformat() if k == ISSUED else v) for k, v in doc.facts]
+        return replace(doc, facts=facts)
+
+    def default_filename(self, fmt: str) -> str:
+        return f"monthly_{self.month.key}.{EXTENSIONS[fmt]}"
+
+
+def freeze(r: MonthlyReport) -> str:
+    """What month_snapshots keeps of a report: its JSON (with the day it was closed) and
+    its document, short and full, as plain JSON."""
+    report = {**r.to_json(), "closed_on": (r.billing_closed_at or "")[:10]}
+    data = {"report": report, "doc": doc_to_data(r.as_doc()), "doc_full": doc_to_data(r.as_doc(True))}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
 @writes("billing.close")
 def close_billing_month(s: Session, month: Period) -> int:
     """Close a month for billing (managers): the cases it pays for are frozen, and a
-    form paid here is never billed again (seed 001 §14). Returns how many it pays for."""
+    form paid here is never billed again (seed 001 §14); the month's report is frozen
+    with them (month_snapshots) and printed from then on as it was closed. Months close
+    in order: once a month has been closed, the month before this one must be closed
+    first. Returns how many cases it pays for."""
 
-    if today_jp() <= month.end:
+    today = today_jp()
+    if today <= month.end:
         raise ValueError(f"{month.key} はまだ終わっていません（締めは月末の翌日から）")
-    return q.close_billing_month(s.db, month.key, month.start, month.end, s.who, now_jp_iso())
+    previous = parse_month(f"{(month.start - dt.timedelta(days=1)):%Y-%m}")
+
+    def snapshot() -> str:
+        built = build_monthly(s, month, today, issued_on=today)
+        assert isinstance(built, MonthlyReport)  # the snapshot is written after this
+        return freeze(built)
+
+    return q.close_billing_month(
+        s.db, month.key, month.start, month.end, s.who, now_jp_iso(), snapshot, previous.key
+    )
