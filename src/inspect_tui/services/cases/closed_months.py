@@ -14,7 +14,7 @@ import datetime as dt
 from inspect_tui.core.metrics import PeriodError, parse_month
 from inspect_tui.core.steps import StepError
 from inspect_tui.services.session import Session
-from inspect_tui.store.report_queries import billing_closed_at
+from inspect_tui.store.billing import billing_closed_at
 
 
 def correction_note(s: Session, on: dt.date, correction_of: str | None) -> str:

@@ -50,6 +50,7 @@ from inspect_tui.services.review.monthly import first_ten_section
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
 from inspect_tui.services.trust.permissions import writes
+from inspect_tui.store import billing
 from inspect_tui.store import report_queries as q
 
 
@@ -182,7 +183,7 @@ class MonthlyReport:
     billing_closed_at: str | None = None  # the month was closed for billing (figures frozen)
     repaid: int = 0  # accepted again this month but paid in an earlier closed month: not billed
     inspection: InspectionFigures | None = None  # submissions by inspection before submission
-    corrections: list[q.LateEvent] = field(default_factory=list)  # 前月以前分の訂正
+    corrections: list[billing.LateEvent] = field(default_factory=list)  # 前月以前分の訂正
 
     @property
     def cutoff(self) -> dt.date:
@@ -249,7 +250,7 @@ def build_monthly(
             f"基準日 {as_of.isoformat()} が対象月 {month.key} より前です（--as-of を月の初日以降に）"
         )
     conn = s.db.conn
-    closed_at, frozen = q.month_snapshot(conn, month.key)
+    closed_at, frozen = billing.month_snapshot(conn, month.key)
     if frozen is not None:  # a closed month prints as it was closed, whatever came later
         return ClosedMonthReport(month, frozen.closed_at, json.loads(frozen.json), issued_on or today)
     cutoff = min(month.end, as_of)
@@ -266,7 +267,7 @@ def build_monthly(
     # JSON has its fixed shape without them
     wards = q.by_ward(conn, month.start, cutoff) if readable else {}
     prices = unit_prices(s.config, unit_price)
-    billable = q.billable_counts(conn, month.key, month.start, cutoff)
+    billable = billing.billable_counts(conn, month.key, month.start, cutoff)
     notes = printed_notes(s, month) if readable else {}
     extra = feature_sections(s, month, as_of) if readable else []
     return MonthlyReport(
@@ -285,7 +286,7 @@ def build_monthly(
         billing_closed_at=closed_at,
         repaid=billable["repaid"],
         inspection=inspection_figures(s, month.start, cutoff),
-        corrections=q.earlier_corrections(conn, month.key) if readable else [],
+        corrections=billing.earlier_corrections(conn, month.key) if readable else [],
     )
 
 
@@ -399,7 +400,7 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
     return Doc(title="業務履行報告書（月次）", facts=facts, sections=sections)
 
 
-def corrections_section(rows: list[q.LateEvent]) -> Section:
+def corrections_section(rows: list[billing.LateEvent]) -> Section:
     """前月以前分の訂正: what was recorded after the previous month closed that touches a
     closed month; that month's report stays as closed, and the correction is listed here."""
     table = Table(
@@ -507,6 +508,6 @@ def close_billing_month(s: Session, month: Period) -> int:
         assert isinstance(built, MonthlyReport)  # the snapshot is written after this
         return freeze(built)
 
-    return q.close_billing_month(
+    return billing.close_billing_month(
         s.db, month.key, month.start, month.end, s.who, now_jp_iso(), snapshot, previous.key
     )
