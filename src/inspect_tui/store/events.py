@@ -207,14 +207,14 @@ WHERE e.kind IN ({kinds}) AND e.on_date >= :s AND e.on_date < :next AND e.source
   AND NOT EXISTS (SELECT 1 FROM case_events v WHERE v.void_of = e.id)
   AND EXISTS (SELECT 1 FROM case_events p WHERE p.case_id = e.case_id AND p.kind IN ('submit', 'resubmit')
               AND p.on_date <= e.on_date AND p.source <> 'legacy'
-              AND NOT EXISTS (SELECT 1 FROM case_events pv WHERE pv.void_of = p.id))
+              AND NOT EXISTS (SELECT 1 FROM case_events pv WHERE pv.void_of = p.id)){cases}
 """
 # A post-submission check the review feature recorded by hand for a form with no such
 # event in that month (a check from before events, or one typed without the step).
 _POST_CHECK_SQL = """
 SELECT r.case_id, r.checked_on, NULL, r.surveyor FROM review_checks r
 WHERE r.kind = 'post' AND r.state = 'done' AND r.blind_of IS NULL
-  AND r.checked_on >= :s AND r.checked_on < :next
+  AND r.checked_on >= :s AND r.checked_on < :next{cases}
 """
 
 
@@ -226,21 +226,31 @@ class Correction:
     surveyor: str | None
 
 
-def corrections(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> list[Correction]:
-    """Corrections after submission dated start..cutoff: the events 照会, 返戻, 受理取消 and
-    再調査 after a submission, plus hand-recorded post-submission checks of forms that
-    have no such event in the month. City-caused ones are marked (--cause city)."""
+def corrections(
+    conn: sqlite3.Connection, start: dt.date, cutoff: dt.date, case_ids: Sequence[int] | None = None
+) -> list[Correction]:
+    """Corrections after submission dated start..cutoff (of these cases only, if given): the
+    events 照会, 返戻, 受理取消 and 再調査 after a submission, plus hand-recorded
+    post-submission checks of forms that have no such event in the month. City-caused ones
+    are marked (--cause city)."""
     from inspect_tui.core.case_events import CORRECTION_KINDS
 
+    if case_ids is not None and not case_ids:
+        return []
     params = {"s": start.isoformat(), "next": (cutoff + dt.timedelta(days=1)).isoformat()}
     kinds = ", ".join(f"'{k}'" for k in CORRECTION_KINDS)
+    ids = ", ".join(str(int(i)) for i in case_ids) if case_ids is not None else None
     found = [
         Correction(r[0], r[1], r[2] == "city", r[3])
-        for r in conn.execute(_CORRECTION_SQL.format(kinds=kinds), params)
+        for r in conn.execute(
+            _CORRECTION_SQL.format(kinds=kinds, cases=f" AND e.case_id IN ({ids})" if ids else ""), params
+        )
     ]
     by_month = {(c.case_id, c.on_date[:7]) for c in found}
     try:
-        checks = conn.execute(_POST_CHECK_SQL, params).fetchall()
+        checks = conn.execute(
+            _POST_CHECK_SQL.format(cases=f" AND r.case_id IN ({ids})" if ids else ""), params
+        ).fetchall()
     except sqlite3.OperationalError:  # the review feature's table is not in this database
         checks = []
     found += [
@@ -254,11 +264,8 @@ def corrections(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> li
 def corrections_by_case(conn: sqlite3.Connection, case_ids: Sequence[int]) -> dict[int, int]:
     """{case id: corrections after submission} of these cases, whenever dated, city-caused
     ones left out (the same rule as ``corrections``: the first-ten review's trend)."""
-    if not case_ids:
-        return {}
-    wanted = set(case_ids)
     out: dict[int, int] = {}
-    for c in corrections(conn, dt.date(1989, 1, 1), dt.date(2099, 12, 31)):
-        if c.case_id in wanted and not c.city:
+    for c in corrections(conn, dt.date(1989, 1, 1), dt.date(2099, 12, 31), case_ids):
+        if c.case_id is not None and not c.city:
             out[c.case_id] = out.get(c.case_id, 0) + 1
     return out
