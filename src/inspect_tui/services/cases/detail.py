@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from inspect_tui.core.deadlines import STATE_WORDS, Horizon, business_days_left, case_rules, deadline_state
 from inspect_tui.core.steps import CLOSED_STATUSES, FIELD_LABELS, STATUS_LABELS
 from inspect_tui.core.today import today_jp
-from inspect_tui.services.cases.history import event_label
+from inspect_tui.services.cases.history import event_label, voided_ids
 from inspect_tui.services.cases.inspection import inspection_lines
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import printer
@@ -81,7 +81,7 @@ def describe_case(s: Session, case_no: str, show_personal: bool = False, view=No
     lines += inspection_lines(s, row, view)
     events = events_of(s.db, row["id"])
     if events:
-        voided = {e["void_of"] for e in events if e["void_of"] is not None}
+        voided = voided_ids(events)
         lines.append("経過（番号は case void に使えます。すべての記録は case history）:")
         for e in events:
             mark = "［取消済］" if e["id"] in voided else ""

@@ -26,6 +26,11 @@ NOTE_KINDS = {
 }
 
 
+def voided_ids(events) -> set[int]:
+    """The ids of the events (rows of case_events) that a later void event cancelled."""
+    return {e["void_of"] for e in events if e["void_of"] is not None}
+
+
 def event_label(kind: str) -> str:
     """What a person calls an event's kind (照会, 期限延長, 取消, …)."""
     return "取消" if kind == VOID else KIND_LABELS.get(kind) or NOTE_KINDS.get(kind, kind)

@@ -24,6 +24,7 @@ from inspect_tui.core.deadlines import (
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED, visible_fields
 from inspect_tui.core.steps import OPEN_STATUSES, STATUS_LABELS
 from inspect_tui.services.cases.detail import deadlines_of
+from inspect_tui.services.cases.history import voided_ids
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import AS_TYPED, Known, Viewer
 from inspect_tui.services.trust.permissions import role_of
@@ -414,12 +415,14 @@ def load_case_detail(s: Session, case_no: str, today: dt.date, role: str) -> Cas
 
     # free text (step notes, reasons) as typed for whoever sees the personal fields, masked otherwise
     view = AS_TYPED if "applicant_name" in allowed else Viewer(True, Known(*_personal_of(row)))
+    events = events_of(s.db, row["id"])
+    voided = voided_ids(events)
     return CaseDetail(
         case_no=row["case_no"],
         version=row["version"],
         fields=fields,
         deadlines=deadlines_of(s, row, today),
-        events=[{**dict(e), "note": view(e["note"])} for e in events_of(s.db, row["id"])],
+        events=[{**dict(e), "note": view(e["note"]), "voided": e["id"] in voided} for e in events],
         exceptions=[{**dict(e), "reason": view(e["reason"])} for e in exceptions_of(s.db, row["id"])],
         surveyor_name=name_of(row["surveyor"]),
         accompanied_name=name_of(row["accompanied_by"]),

@@ -155,10 +155,9 @@ class CaseDetailScreen(RoleKeys, DataScreen):
         ev.add_column("内容", no_wrap=True)
         ev.add_column("記録者", no_wrap=True)
         ev.add_column("メモ", ratio=1, overflow="fold")
-        voided = {e.get("void_of") for e in d.events if e.get("void_of") is not None}
         for e in d.events:
             # a voided event stays in the timeline, struck through (it is never deleted)
-            style = "strike dim" if e["id"] in voided else ""
+            style = "strike dim" if e["voided"] else ""
             label = event_label(e["kind"])
             if e.get("void_of") is not None:
                 label = f"{label}（{e['void_of']} を取消）"
