@@ -83,3 +83,56 @@ async def test_the_new_steps_have_keys_and_the_order_rules_answer_in_the_dialog(
         err = _text(app.screen, "#step-error")
         assert "記録できません" in err and "提出" in err, err
     assert [e[1] for e in _events(sample_db)][-1] != "query"
+
+
+def _close_may(db) -> None:
+    from inspect_tui.cli.main import main
+
+    assert main(["report", "close-month", "2027-05", "--db", str(db)]) == 0
+
+
+async def _visit_dated_in_may(pilot, app, case_no: str) -> None:
+    await settle(pilot)
+    await pilot.press("2", "slash", *case_no, "enter")
+    await until(pilot, lambda: app.screen.filter.text == case_no)
+    await settle(pilot)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None)
+    await pilot.press("v")
+    await until(pilot, lambda: isinstance(app.screen, StepDialog))
+    await pilot.press("ctrl+a", "ctrl+k", *"2027-05-28", "ctrl+s")
+
+
+async def test_a_step_dated_in_a_closed_month_is_recorded_only_as_its_correction(sample_db, capsys):
+    """Issue 13 item 5 in the TUI: the dialog asks, in its own words (no CLI option), and
+    records the step as 2027-05 分の訂正 only after はい."""
+    from inspect_tui.tui.screens.confirm import ConfirmDialog
+
+    case_no = "R9-01019"  # received 2027-05-18, contacted, not visited
+    _close_may(sample_db)
+    capsys.readouterr()
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _visit_dated_in_may(pilot, app, case_no)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        question = _text(app.screen, "#confirm-question")
+        assert "締め済み" in question and "2027-05 分の訂正" in question
+        assert "--correction-of" not in question
+        await pilot.press("escape")  # いいえ: nothing recorded, said in the dialog
+        await until(pilot, lambda: isinstance(app.screen, StepDialog))
+        await settle(pilot)
+        err = _text(app.screen, "#step-error")
+        assert "記録していません" in err and "--correction-of" not in err
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("right", "enter")  # はい
+        await until(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        await settle(pilot)
+    con = sqlite3.connect(sample_db)
+    visits = con.execute(
+        "SELECT e.on_date, e.note FROM case_events e JOIN cases c ON c.id = e.case_id"
+        " WHERE c.case_no = ? AND e.kind = 'visit'",
+        (case_no,),
+    ).fetchall()
+    con.close()
+    assert len(visits) == 1 and visits[0][0] == "2027-05-28" and "2027-05 分の訂正" in visits[0][1]

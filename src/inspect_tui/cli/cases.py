@@ -23,6 +23,7 @@ from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.inspection import ASPECTS, RESULTS, SEVERITY_IDS
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.steps import STATUS_LABELS, STEPS
+from inspect_tui.services.cases.closed_months import ClosedMonthStep
 from inspect_tui.services.trust import free_text
 
 # Services are imported inside the commands: every command loads this module, and importing
@@ -165,6 +166,12 @@ def cmd_case(args: argparse.Namespace) -> int:
                 )
                 _out(f"{args.case_no}: {args.rule} の期限を記録しました")
                 free.report(warnings)
+        except ClosedMonthStep as exc:  # the option that names the correction, in the CLI's words
+            raise UserError(
+                f"{exc.on.isoformat()} は締め済みの月（{exc.month}、{exc.closed_on} 締め）の日付です。"
+                f"前月以前分の訂正なら --correction-of {exc.month} を付けてください",
+                EXIT_FAIL,
+            ) from None
         except svc.StepError as exc:  # an order rule: the message names it
             raise UserError(str(exc), EXIT_FAIL) from None
         except (LookupError, svc.ConflictError, ValueError) as exc:

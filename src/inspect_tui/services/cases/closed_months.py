@@ -17,6 +17,18 @@ from inspect_tui.services.session import Session
 from inspect_tui.store.billing import billing_closed_at
 
 
+class ClosedMonthStep(StepError):
+    """A step dated in a closed month, not named as a correction of it: the CLI says which
+    option names it (``--correction-of``), the TUI asks whether to record it as one."""
+
+    def __init__(self, on: dt.date, month: str, closed_at: str) -> None:
+        self.on, self.month, self.closed_on = on, month, closed_at[:10]
+        super().__init__(
+            f"{on.isoformat()} は締め済みの月（{month}、{self.closed_on} 締め）の日付です。"
+            f"前月以前分の訂正として記録するときは、{month} 分の訂正であることを指定してください"
+        )
+
+
 def correction_note(s: Session, on: dt.date, correction_of: str | None) -> str:
     """'' for a step in an open month (no correction_of); the words the event's note
     carries for a correction of a closed month. StepError when a step dated in a closed
@@ -26,17 +38,14 @@ def correction_note(s: Session, on: dt.date, correction_of: str | None) -> str:
     closed = billing_closed_at(s.db.conn, month)
     if correction_of is None:
         if closed:
-            raise StepError(
-                f"{on.isoformat()} は締め済みの月（{month}、{closed[:10]} 締め）の日付です。"
-                f"前月以前分の訂正なら --correction-of {month} を付けてください"
-            )
+            raise ClosedMonthStep(on, month, closed)
         return ""
     try:
         named = parse_month(correction_of).key
     except PeriodError as exc:
-        raise StepError(f"--correction-of: {exc}") from None
+        raise StepError(f"訂正する月: {exc}") from None
     if named != month:
-        raise StepError(f"--correction-of {correction_of}: 手順の日付 {on.isoformat()} は {month} の日付です")
+        raise StepError(f"訂正する月 {correction_of}: 手順の日付 {on.isoformat()} は {month} の日付です")
     if not closed:
-        raise StepError(f"--correction-of {correction_of}: {month} はまだ締めていません（訂正は不要です）")
+        raise StepError(f"訂正する月 {correction_of}: {month} はまだ締めていません（訂正は不要です）")
     return f"（{month} 分の訂正）"

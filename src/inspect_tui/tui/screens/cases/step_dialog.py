@@ -2,7 +2,8 @@
 R9.6.15, 令和9年6月15日 …; never after today) and a note, checked by
 services.cases.record_step.
 A StepError (visit before the request, acceptance before submission, …) or a
-conflict stays in the dialog, in words. A note that looks like personal data
+conflict stays in the dialog, in words. A date in a closed month asks whether the step is a
+correction of that month (前月以前分の訂正) and records it as one only on はい. A note that looks like personal data
 (the case's applicant, a 10-digit number, a date of birth) is warned about under
 the field and asked about once before recording."""
 
@@ -122,13 +123,14 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
 
         def record() -> None:
             self.busy = True
-            self._record(on_date, note)
+            self._record(on_date, note, None)
 
         confirm_then(self.app, field_warnings({"メモ": note}, self.known), record)
 
-    def _record(self, on_date, note: str) -> None:
+    def _record(self, on_date, note: str, correction_of: str | None) -> None:
         """Through tui/calls.py: in a worker, waiting (and saying so) while another process
         holds the write lock; Esc cancels the wait."""
+        from inspect_tui.services.cases.closed_months import ClosedMonthStep
         from inspect_tui.services.cases.steps import ConflictError, record_step
         from inspect_tui.services.trust.permissions import WriteCancelled
 
@@ -142,6 +144,9 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
             if isinstance(exc, WriteCancelled):
                 self.dismiss(None)  # nothing was written: the wait was cancelled before the lock
                 return
+            if isinstance(exc, ClosedMonthStep) and correction_of is None:
+                self._ask_correction(exc, on_date, note)
+                return
             self._error(text)
             if isinstance(exc, ConflictError):
                 self.app.data_changed()  # the case screen underneath shows the other change
@@ -153,11 +158,35 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
             on_date,
             note,
             expected_version=self.version,
+            correction_of=correction_of,
             done=recorded,
             failed=refused,
         )
         if self._call is None:
             self.busy = False
+
+    def _ask_correction(self, exc, on_date, note: str) -> None:
+        """A step dated in a closed month: recorded only as a named correction of it, after はい."""
+        from inspect_tui.tui.screens.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.busy = True
+                self._record(on_date, note, exc.month)
+            else:
+                self._error(f"{exc}（記録していません）")
+                self.query_one("#step-date", Input).focus()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "締め済みの月",
+                f"{on_date.isoformat()} は締め済みの {exc.month}（{exc.closed_on} 締め）の日付です。\n"
+                f"{exc.month} 分の訂正（前月以前分の訂正）として記録しますか？\n"
+                f"{exc.month} の報告は締めたときのままで、訂正は次の締めていない月の報告に載ります。",
+                yes=f"はい（{exc.month} 分の訂正として記録）",
+            ),
+            answered,
+        )
 
     def show_waiting(self, call) -> None:
         """Said under the fields (the dialog still takes keys while the write waits)."""
