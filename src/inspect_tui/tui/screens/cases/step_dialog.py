@@ -3,9 +3,9 @@ R9.6.15, 令和9年6月15日 …; never after today) and a note, checked by
 services.cases.record_step.
 A StepError (visit before the request, acceptance before submission, …) or a
 conflict stays in the dialog, in words. A date in a closed month asks whether the step is a
-correction of that month (前月以前分の訂正) and records it as one only on はい. A note that looks like personal data
-(the case's applicant, a 10-digit number, a date of birth) is warned about under
-the field and asked about once before recording."""
+correction of that month (前月以前分の訂正) and records it as one only on はい.
+A note that looks like personal data (the case's applicant, a 10-digit number, a date
+of birth) is warned about under the field and asked about once before recording."""
 
 from __future__ import annotations
 
