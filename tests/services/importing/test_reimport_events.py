@@ -109,3 +109,45 @@ def test_the_cli_exits_1_on_conflicts_and_accepts_them_when_asked(loaded, db_pat
     assert "行 2 列 contacted_on: 記録 2027-06-02、ファイル 2027-06-03" in capsys.readouterr().err
     assert main(["import", "cases", str(other), "--accept-changes", "--db", str(db_path)]) == 0
     assert case(loaded.db.conn, "K-0001")["contacted_on"] == "2027-06-03"
+
+
+def test_steps_of_the_citys_list_dated_in_a_closed_month_are_kept_and_said(
+    loaded, tmp_path, monkeypatch, db_path, capsys
+):
+    """Issue 13 item 5 for imports: the office recorded the step, so the import keeps it; the
+    closed month stays as closed, the summary names the steps (case numbers only) and the
+    next open month lists them as 前月以前分の訂正."""
+    from inspect_tui.cli.main import main
+    from inspect_tui.core.metrics import parse_month
+    from inspect_tui.services.reports.monthly import close_billing_month
+
+    monkeypatch.setenv("INSPECT_TUI_TODAY", "2027-07-05")
+    close_billing_month(loaded, parse_month("2027-06"))
+    capsys.readouterr()
+    assert main(["report", "monthly", "--month", "2027-06", "--db", str(db_path)]) == 0
+    june_at_close = capsys.readouterr().out
+    later = TEXT.replace("1,S02,S01,2027-06-04,,,,", "1,S02,S01,2027-06-04,2027-06-25,,,") + (
+        "K-0004,,0,新規,長田区,0000000004,申請 四郎,1941-03-04,2027-06-28,2027-06-28,0,S01,,2027-06-29,,,,\n"
+        "K-0005,,0,新規,長田区,0000000005,申請 五郎,1942-03-04,2027-07-01,2027-07-01,0,S01,,2027-07-02,,,,\n"
+    )
+    path = write_csv(tmp_path, later)
+    tried = import_file(loaded, "cases", path, dry_run=True).describe(dry_run=True)
+    assert "締め済みの月（2027-06）の日付の手順 3 件" in tried and "記録されます" in tried
+    summary = import_file(loaded, "cases", path)
+    text = summary.describe()
+    assert (summary.added, summary.updated) == (2, 1)
+    assert "締め済みの月（2027-06）の日付の手順 3 件" in text and "前月以前分の訂正として記録しました" in text
+    assert "K-0002 visited_on 2027-06-25" in text and "K-0004 contacted_on 2027-06-29" in text
+    assert "K-0004 received_on 2027-06-28" in text  # a request received in June changes June too
+    assert "K-0005" not in text and not any(v in text for v in PERSONAL_VALUES)
+    capsys.readouterr()
+    assert main(["report", "monthly", "--month", "2027-06", "--db", str(db_path)]) == 0
+    june = capsys.readouterr().out
+    same = [line for line in june.splitlines() if "発行日" not in line and "先頭ハッシュ" not in line]
+    assert same == [
+        line for line in june_at_close.splitlines() if "発行日" not in line and "先頭ハッシュ" not in line
+    ]
+    monkeypatch.setenv("INSPECT_TUI_TODAY", "2027-07-20")
+    assert main(["report", "monthly", "--month", "2027-07", "--db", str(db_path)]) == 0
+    july = capsys.readouterr().out
+    assert "前月以前分の訂正" in july and "K-0002" in july and "K-0004" in july

@@ -56,7 +56,13 @@ from inspect_tui.services.importing.csvread import (
     CsvTable,
     open_csv,
 )
-from inspect_tui.services.importing.results import ImportConflicts, ImportFailed, ImportSummary, RowChange
+from inspect_tui.services.importing.results import (
+    ClosedMonthStep,
+    ImportConflicts,
+    ImportFailed,
+    ImportSummary,
+    RowChange,
+)
 from inspect_tui.services.importing.rows import (
     CheckedRow,
     Problem,
@@ -67,6 +73,7 @@ from inspect_tui.services.importing.rows import (
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store.audit import record_audit
+from inspect_tui.store.billing import closed_months
 from inspect_tui.store.cases import case_row, insert_cases
 from inspect_tui.store.events import NewEvent, append_many
 from inspect_tui.store.tx import read, write
@@ -99,6 +106,19 @@ class CasePlan:
     conflicts: list[Conflict] = field(default_factory=list)
     changes: list[RowChange] = field(default_factory=list)
     unchanged: int = 0
+    # steps dated in a closed month: recorded, and listed as 前月以前分の訂正 (the summary says so)
+    closed_steps: list[ClosedMonthStep] = field(default_factory=list)
+
+
+def _note_closed(
+    plan: CasePlan, closed: set[str], case_no: str, steps: Mapping[str, Any], label_of: Callable[[str], str]
+) -> None:
+    """Remember the steps of this row whose date falls in a closed month."""
+    if not closed:
+        return
+    for column, day in steps.items():
+        if column in STEP_COLUMNS and day is not None and f"{day:%Y-%m}" in closed:
+            plan.closed_steps.append(ClosedMonthStep(case_no, label_of(column), day.isoformat()))
 
 
 def _extended(conn: sqlite3.Connection) -> set[tuple[int, str]]:
@@ -120,6 +140,7 @@ def plan_cases(
     extended = _extended(conn) if existing else set()
     calendar = s.calendar
     has_insurer = "insurer" in header.columns
+    closed = {month for month, _at in closed_months(conn)}
     for item in checked.rows:
         if not item.dates_ok:
             continue
@@ -127,9 +148,11 @@ def plan_cases(
             item.values["is_home"] = int(s.config.is_home(item.values["insurer"]))
         old = existing.get(item.values.get("case_no"))
         if old is None:
-            _plan_new_case(plan, problems, item, header, s, now)
+            _plan_new_case(plan, problems, item, header, s, now, closed)
         else:
-            _plan_case_update(plan, problems, item, old, header, extended, calendar, s, accept_changes)
+            _plan_case_update(
+                plan, problems, item, old, header, extended, calendar, s, accept_changes, closed
+            )
     return plan, problems
 
 
@@ -140,6 +163,7 @@ def _plan_new_case(
     header: HeaderMap,
     s: Session,
     now: str,
+    closed: set[str],
 ) -> None:
     line, values = item.line, item.values
     date_problems = check_dates(values)
@@ -153,6 +177,7 @@ def _plan_new_case(
         problems.extend(_out_of_range(line, header, values, s.calendar))
         return
     plan.changes.append(RowChange(values["case_no"], "add"))
+    _note_closed(plan, closed, values["case_no"], values, lambda c: header.labels.get(c, COLUMN_LABELS[c]))
 
 
 def _out_of_range(line: int, header: HeaderMap, dates: Mapping[str, Any], calendar: Any) -> list[Problem]:
@@ -179,6 +204,7 @@ def _plan_case_update(
     calendar: Any,
     s: Session,
     accept_changes: bool,
+    closed: set[str],
 ) -> None:
     """A row for a case already recorded. An empty step cell is "not in this file" (the
     recorded step stays); a new date becomes a step event; a date that differs from the
@@ -220,6 +246,7 @@ def _plan_case_update(
         if steps is None:
             return
         plan.steps[old["id"]] = steps
+        _note_closed(plan, closed, old["case_no"], step_dates, label_of.__getitem__)
     notes = [_change_note(c, old[c], v) for c, v in changed.items() if c != "is_home"]
     notes += [step_note(c, old[c], v) for c, v in step_dates.items()]
     cols = dict(changed)
@@ -444,4 +471,5 @@ def import_file(
         unchanged=plan.unchanged,
         changes=tuple(plan.changes),
         encoding=ENCODING_LABELS.get(table.encoding, table.encoding),
+        closed_steps=tuple(getattr(plan, "closed_steps", ())),
     )

@@ -46,6 +46,21 @@ class RowChange:
 
 
 @dataclass(frozen=True)
+class ClosedMonthStep:
+    """A step of the city's list dated in a month already closed: the office recorded it, so
+    the import keeps it; the closed month stays as it was closed and the step is listed in
+    the next open month's report as 前月以前分の訂正."""
+
+    case_no: str
+    column: str  # the column's label in the file
+    on_date: str
+
+    @property
+    def month(self) -> str:
+        return self.on_date[:7]
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     kind: str
     added: int
@@ -53,13 +68,14 @@ class ImportSummary:
     unchanged: int
     changes: tuple[RowChange, ...] = ()
     encoding: str = ""
+    closed_steps: tuple[ClosedMonthStep, ...] = ()
 
     def describe(self, dry_run: bool = False) -> str:
         label = KIND_LABELS[self.kind]
         counts = f"追加 {self.added} 件、更新 {self.updated} 件、変更なし {self.unchanged} 件"
         if not dry_run:
-            return f"{label}を取り込みました: {counts}"
-        lines = [f"{label}の取り込み（試行・書き込んでいません）: {counts}"]
+            return "\n".join([f"{label}を取り込みました: {counts}", *self._closed_lines(dry_run)])
+        lines = [f"{label}の取り込み（試行・書き込んでいません）: {counts}", *self._closed_lines(dry_run)]
         if self.encoding:
             lines.append(f"  文字コード: {self.encoding}")
         for change in self.changes[:DRY_RUN_LIST_LIMIT]:
@@ -70,3 +86,19 @@ class ImportSummary:
         if len(self.changes) > DRY_RUN_LIST_LIMIT:
             lines.append(f"  …ほか {len(self.changes) - DRY_RUN_LIST_LIMIT} 件")
         return "\n".join(lines)
+
+    def _closed_lines(self, dry_run: bool) -> list[str]:
+        """The steps dated in closed months, said with their case numbers (never personal)."""
+        if not self.closed_steps:
+            return []
+        months = "、".join(sorted({c.month for c in self.closed_steps}))
+        verb = "記録されます" if dry_run else "記録しました"
+        lines = [
+            f"  締め済みの月（{months}）の日付の手順 {len(self.closed_steps)} 件: "
+            f"締めた月の報告はそのままで、前月以前分の訂正として{verb}"
+            "（次の締めていない月の報告に載ります）"
+        ]
+        lines += [f"    {c.case_no} {c.column} {c.on_date}" for c in self.closed_steps[:DRY_RUN_LIST_LIMIT]]
+        if len(self.closed_steps) > DRY_RUN_LIST_LIMIT:
+            lines.append(f"    …ほか {len(self.closed_steps) - DRY_RUN_LIST_LIMIT} 件")
+        return lines
