@@ -95,6 +95,11 @@ async def test_full_ten_form_review_then_report(review_db, tmp_path):
 
     written = list((data_dir() / "reports").glob("guidance_S010_*.html"))
     assert len(written) == 1
+    s = session_as(review_db, "tester")
+    from inspect_tui.services.trust.audit import head
+
+    assert head(s).hash in written[0].read_text(encoding="utf-8")  # its witness, as the CLI's has
+    s.close()
 
 
 async def test_draft_survives_quitting_and_is_resumed(review_db):
