@@ -163,10 +163,22 @@ def main(argv: list[str] | None = None) -> int:
         ],
     )
     if tmux_ok:
-        step("coldstart", lambda: m_tui.cold_start(db(small), runs, work, today, small_s, warm=not quick))
+        step(
+            "coldstart",
+            lambda: [
+                *m_tui.cold_start(db(small), runs, work, today, small_s, warm=not quick),
+                *m_tui.cold_start(db(big), runs, work, today, big_s, warm=not quick),
+            ],
+        )
     else:
         notes.append("tmux not found: cold start and memory not measured (apt-get install tmux)")
-    step("keystroke", lambda: pilot_subprocess(db(small), 4 if quick else 20, today, small_s, 300))
+    step(
+        "keystroke",
+        lambda: [
+            *pilot_subprocess(db(small), 4 if quick else 20, today, small_s, 300),
+            *pilot_subprocess(db(big), 4 if quick else 20, today, big_s, 600),
+        ],
+    )
     if tmux_ok:
         step("memory", lambda: m_tui.peak_memory(db(big), 1 if quick else 2, work, today, big_s))
 
