@@ -450,3 +450,33 @@ def test_new_hires_review_is_part_way(demo: sqlite3.Connection) -> None:
         "demo-s003": "chief",
         "demo-monitor": "monitor",
     }
+
+
+def test_submissions_were_inspected_by_someone_other_than_their_author(demo: sqlite3.Connection) -> None:
+    """The demo's office inspects before submission (issue 13 item 6): this fiscal year's and
+    last year's submissions have a record, by a chief other than the author, a few with a
+    finding, a few let through by a manager with the reason; older ones have none."""
+    rows = demo.execute(
+        "SELECT sc.basis, sc.source, sc.reason, c.surveyor, i.inspector_code, i.result"
+        " FROM submission_checks sc JOIN cases c ON c.id = sc.case_id"
+        " LEFT JOIN inspections i ON 'inspection:' || i.id = sc.source"
+    ).fetchall()
+    basis = Counter(r["basis"] for r in rows)
+    assert basis["inspected"] > 1000 and 0 < basis["unchecked"] < basis["inspected"] / 100
+    inspected = [r for r in rows if r["source"] and r["source"].startswith("inspection:")]
+    assert all(r["inspector_code"] in CHIEFS and r["inspector_code"] != r["surveyor"] for r in inspected)
+    results = Counter(r["result"] for r in inspected)
+    assert 0.1 < results["findings"] / len(inspected) < 0.25
+    assert all(r["reason"] for r in rows if r["basis"] == "unchecked")
+    assert any(r["source"].startswith("review_check:") for r in rows if r["source"])
+    start = dt.date(TODAY.year - 1 if TODAY.month >= 4 else TODAY.year - 2, 4, 1).isoformat()
+    uncovered = demo.execute(
+        "SELECT COUNT(*) FROM cases c WHERE c.submitted_on >= ?"
+        " AND NOT EXISTS (SELECT 1 FROM submission_checks sc WHERE sc.case_id = c.id)",
+        (start,),
+    ).fetchone()[0]
+    assert uncovered == 0
+    older = demo.execute(
+        "SELECT COUNT(*) FROM submission_checks WHERE submitted_on < ?", (start,)
+    ).fetchone()[0]
+    assert older == 0

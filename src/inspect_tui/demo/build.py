@@ -29,6 +29,10 @@ What a screen or a test can rely on (district 1; see DEMO_SCENARIOS):
   answers, returns for fixing and resubmissions, cancelled acceptances (every case
   row is what its events fold to: store.events.drift finds nothing);
   deadline_exceptions with causes 'city' and 'applicant'.
+- inspections before submission (demo/inspections.py): every submission since the
+  start of the previous fiscal year inspected by a chief other than its author (one
+  in six with a finding), a few recent ones let through without (a manager's
+  override); older ones have no record, like forms that came with the city's list.
 - personal data of cases closed more than three months ago is purged at a
   monthly run (personal_purged_on, the first business day of a month), so a
   few hundred closed cases are due for purging ("purge --dry-run").
@@ -50,6 +54,7 @@ from inspect_tui.core.calendar import SUPPORTED_FROM, SUPPORTED_TO, get_calendar
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.today import today_jp
 from inspect_tui.demo.gen import Generator
+from inspect_tui.demo.inspections import seed_inspections
 from inspect_tui.demo.reviews import add_demo_users, seed_reviews
 from inspect_tui.demo.rows import (
     EVENT_COLUMNS,
@@ -173,6 +178,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
         register_owner_as_manager(db, stamp)  # whoever builds the demo is its manager
         add_demo_users(conn, gen.staff, stamp)
         gen.tally.review_checks = seed_reviews(conn, gen.staff, today, seed)
+        gen.tally.inspected = seed_inspections(conn, gen.staff, today)
         conn.executemany(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
             [
@@ -218,7 +224,7 @@ def _summary(t: Tally, districts: int) -> str:
         f"受理 {s.get('accepted', 0):,} 件、中止 {s.get('cancelled', 0):,} 件、"
         f"返却 {s.get('returned', 0):,} 件\n"
         f"期限超過: {overdue}、期限除外 {t.exceptions} 件、記録 {t.events:,} 件、"
-        f"新任の重点チェック {t.review_checks} 件"
+        f"新任の重点チェック {t.review_checks} 件、提出前の点検記録 {t.inspected:,} 件"
     )
 
 

@@ -55,6 +55,7 @@ class Tally:
     first_received: str = ""
     last_received: str = ""
     review_checks: int = 0
+    inspected: int = 0  # submissions with a record of how they went out (demo/inspections.py)
 
 
 def materialize(gen: World, p: Plan, out: Output) -> None:
