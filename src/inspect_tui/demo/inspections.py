@@ -61,8 +61,8 @@ def seed_inspections(conn: sqlite3.Connection, staff: list[Surveyor], today: dt.
     reviewed = {
         r[0]: r[1]
         for r in conn.execute(
-            "SELECT case_id, MIN(id) FROM review_checks WHERE state = 'done' AND kind IN ('focused', 'routine')"
-            " AND case_id IS NOT NULL GROUP BY case_id"
+            "SELECT case_id, MIN(id) FROM review_checks WHERE state = 'done'"
+            " AND kind IN ('focused', 'routine') AND case_id IS NOT NULL GROUP BY case_id"
         )
     }
     rows = conn.execute(
