@@ -107,7 +107,8 @@ def test_bad_periods_name_the_option_and_exit_2(db, capsys):
     cases = [
         (["report", "monthly", "--month", "2027-13"], "--month: 「2027-13」: 月は1〜12です"),
         (["report", "sla", "--period", "2027Q5"], "--period: 「2027Q5」: 四半期は Q1〜Q4"),
-        (["report", "kpi", "--fy", "R9"], "--fy: 「R9」は年度として読めません"),
+        (["report", "kpi", "--fy", "R9.5"], "--fy: 「R9.5」は年度として読めません"),
+        (["report", "monthly", "--month", "令和元年4月"], "--month: 「令和元年4月」はありません"),
         (["report", "pareto", "--from", "2027-06-31", "--to", "2027-06-30", "--of", "complaints"], "--from:"),
         (["report", "guidance", "--surveyor", "X999"], "X999"),
     ]
