@@ -7,6 +7,7 @@ import pytest
 
 from inspect_tui.core.metrics import (
     PeriodError,
+    fy_period,
     month_period,
     parse_fy,
     parse_month,
@@ -176,3 +177,46 @@ def test_quarters_print_as_shihanki_and_keep_their_keys():
     ]
     assert month_period(2027, 5).unit_label() == "5月"
     assert parse_period("FY2019").label(western=False) == "令和元年度"  # not 平成31年度
+
+
+def test_every_printed_month_and_fiscal_year_reads_back():
+    """What a report prints is what a person may type: every month from 1873 (the first
+    Gregorian year in Japan) to 2100, and every fiscal year, through its own label."""
+    for year in range(1873, 2101):
+        for month in range(1, 13):
+            p = month_period(year, month)
+            assert parse_month(p.label(western=False)) == p, p.key
+        if year < 2100:
+            fy = fy_period(year)
+            assert parse_fy(fy.label(western=False)) == year
+            assert parse_period(fy.label(western=False)) == fy
+            assert (
+                parse_period(quarter_period(year, 3).label(western=False).split("（")[0]).key == f"{year}Q3"
+            )
+
+
+def test_a_month_is_in_an_era_exactly_when_one_of_its_days_is():
+    """era_month agrees with era_date (the day-exact check) for every era and month around
+    each change of era: accepted iff the 1st or the last day of the month is in the era."""
+    import calendar
+
+    from inspect_tui.core.jpdate import ERAS, DateError, era_date, era_month
+
+    for era in ERAS:
+        for year in range(1, 66):
+            for month in range(1, 13):
+                western = era.first.year + year - 1
+                if western > 2100:
+                    continue
+                days_ok = []
+                for day in (1, calendar.monthrange(western, month)[1]):
+                    try:
+                        era_date(era, year, month, day)
+                        days_ok.append(True)
+                    except DateError:
+                        days_ok.append(False)
+                try:
+                    got = era_month(era, year, month) == (western, month)
+                except DateError:
+                    got = False
+                assert got == any(days_ok), (era.name, year, month)

@@ -281,8 +281,10 @@ def _pareto(session: Any, span: DateSpan, o: Mapping[str, Any]) -> Renderable:
 
 # --------------------------------------------------------------------------- the kinds
 
-_MONTH = "2027-05"
-_PERIOD_HINT = "2027-05（月）/ 2027Q2（2027年7〜9月）/ FY2027（令和9年度）"
+_MONTH = "2027-05 / 令和9年5月 / R9.5"
+_PERIOD_HINT = (
+    "2027-05 / 令和9年5月（月）、2027Q2 / 令和9年度第2四半期（2027年7〜9月）、FY2027 / 令和9年度（年度）"
+)
 
 KINDS: dict[str, ReportKind] = {
     k.id: k
@@ -297,7 +299,7 @@ KINDS: dict[str, ReportKind] = {
                 parse_month,
                 lambda p: p.key,
                 _last_month,
-                (Arg("--month", "month", "YYYY-MM", "対象月（例: 2027-05）"),),
+                (Arg("--month", "month", "YYYY-MM", "対象月（例: 2027-05、令和9年5月、R9.5）"),),
             ),
             _monthly,
             (
@@ -317,7 +319,7 @@ KINDS: dict[str, ReportKind] = {
             "SLA の指標ごとに目標・実績・達成を示します。年度は4月始まり。",
             PeriodSpec(
                 "期間",
-                "2027-05 / 2027Q2 / FY2027",
+                "2027-05 / 2027Q2 / 令和9年度第2四半期 / FY2027",
                 parse_period,
                 lambda p: p.key,
                 _this_quarter,
@@ -333,11 +335,11 @@ KINDS: dict[str, ReportKind] = {
             "年度ごとの目標値・実績値・達成度。",
             PeriodSpec(
                 "年度",
-                "FY2027",
+                "FY2027 / 令和9年度 / R9",
                 parse_fy,
                 _fy_key,
                 lambda today: _fy_key(fiscal_year_of(today)),
-                (Arg("--fy", "fy", "FY", "年度（2027 または FY2027 = 令和9年度）"),),
+                (Arg("--fy", "fy", "FY", "年度（例: 2027、FY2027、令和9年度、R9）"),),
             ),
             _kpi,
             (_as_of(),),
