@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 # Fiscal years are counted in core/months.py; the screens still import these two from here.
 from inspect_tui.core.months import fiscal_year_of as fiscal_year_of
+from inspect_tui.core.months import fiscal_year_span, month_of
 from inspect_tui.core.months import fiscal_year_span as fiscal_year_range  # noqa: F401
 
 
@@ -145,8 +146,7 @@ def era_month(era: Era, year: int, month: int, raw: str = "") -> tuple[int, int]
     if not 1 <= month <= 12:
         raise DateError(f"「{raw}」: 月は1〜12です")
     western = era.first.year + year - 1
-    first = dt.date(western, month, 1)
-    last = dt.date(western + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    first, last = month_of(western, month)
     if last < era.accepts_from or (era.last is not None and first > era.last):
         hint = ""
         if era_of(last) is not None:
@@ -162,7 +162,7 @@ def era_fiscal_year(era: Era, year: int, raw: str = "") -> int:
     if year < 1:
         raise DateError(f"「{raw}」: 元号の年は1以上です")
     fy = era.first.year + year - 1
-    first, last = dt.date(fy, 4, 1), dt.date(fy + 1, 3, 31)
+    first, last = fiscal_year_span(fy)
     if last < era.accepts_from or (era.last is not None and first > era.last):
         hint = f"。{fy}年度は{fiscal_year_label(fy, western=False)}" if era_of(last) is not None else ""
         raise DateError(f"「{raw}」はありません（{era.span()}{hint}）")
