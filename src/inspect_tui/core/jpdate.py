@@ -148,10 +148,8 @@ def era_month(era: Era, year: int, month: int, raw: str = "") -> tuple[int, int]
     western = era.first.year + year - 1
     first, last = month_of(western, month)
     if last < era.accepts_from or (era.last is not None and first > era.last):
-        hint = ""
-        if era_of(last) is not None:
-            hint = f"。{western}年{month}月は{month_label(western, month)}"
-        raise DateError(f"「{raw}」はありません（{era.span()}{hint}）")
+        name = f"{western}年{month}月は{month_label(western, month)}。" if era_of(last) is not None else ""
+        raise DateError(f"「{raw}」はありません（{name}{era.span()}）")  # the name first: a 1-line status
     return western, month
 
 
@@ -164,8 +162,8 @@ def era_fiscal_year(era: Era, year: int, raw: str = "") -> int:
     fy = era.first.year + year - 1
     first, last = fiscal_year_span(fy)
     if last < era.accepts_from or (era.last is not None and first > era.last):
-        hint = f"。{fy}年度は{fiscal_year_label(fy, western=False)}" if era_of(last) is not None else ""
-        raise DateError(f"「{raw}」はありません（{era.span()}{hint}）")
+        name = f"{fy}年度は{fiscal_year_label(fy, western=False)}。" if era_of(last) is not None else ""
+        raise DateError(f"「{raw}」はありません（{name}{era.span()}）")
     return fy
 
 

@@ -119,9 +119,8 @@ _FY = re.compile(rf"^{_FY_PART}$")
 _QUARTER = re.compile(rf"^{_FY_PART}[-/]?(?:Q(?P<q1>\d)|第(?P<q2>\d|[一二三四])四半期)$")
 _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 
-MONTH_EXAMPLES = "2027-05、2027年5月、令和9年5月、R9.5"
-FY_EXAMPLES = "令和9年度、R9、2027年度、FY2027、2027"
-QUARTER_EXAMPLES = "2027Q2、FY2027Q2、R9Q2、令和9年度第2四半期 = 2027年7〜9月"
+_MONTH_EXAMPLES = "2027-05、2027年5月、令和9年5月、R9.5"
+_FY_EXAMPLES = "令和9年度、R9、2027年度、FY2027、2027"
 
 
 def _norm(text: str) -> str:
@@ -166,7 +165,7 @@ def parse_month(text: str) -> Period:
     令和9年5月(分), R9.5, R9/5, R9-5 (元年 too; full-width digits and spaces are fine)."""
     month = _month_match(_norm(text), text)
     if month is None:
-        raise PeriodError(f"「{text}」は月として読めません（例: {MONTH_EXAMPLES}）")
+        raise PeriodError(f"「{text}」は月として読めません（例: {_MONTH_EXAMPLES}）")
     return month
 
 
@@ -175,7 +174,7 @@ def parse_fy(text: str) -> int:
     R9年度 (令和元年度 and 平成31年度 are both 2019), or PeriodError."""
     m = _FY.match(_norm(text))
     if not m:
-        raise PeriodError(f"「{text}」は年度として読めません（例: {FY_EXAMPLES}）")
+        raise PeriodError(f"「{text}」は年度として読めません（例: {_FY_EXAMPLES}）")
     return _fy_of(m, text)
 
 
@@ -203,12 +202,12 @@ def parse_period(text: str) -> Period:
     if m:  # 2027 or R9: a calendar year or a fiscal year?
         fy = _fy_of(m, text)
         raise PeriodError(
-            f"「{text}」は年か年度か分かりません（年度なら {fiscal_year_label(fy, western=False)} または "
-            f"FY{fy}、月なら {fy}-05 や {month_label(fy, 5)} のように書きます）"
+            f"「{text}」は年か年度か分かりません（年度なら {fiscal_year_label(fy, western=False)} か "
+            f"FY{fy}、月なら {month_label(fy, 5)} か {fy}-05）"
         )
     raise PeriodError(
-        f"「{text}」は期間として読めません（例: 月 {MONTH_EXAMPLES}。四半期 {QUARTER_EXAMPLES}。"
-        "年度 FY2027、2027年度、令和9年度）"
+        f"「{text}」は期間として読めません（例: 月 2027-05・令和9年5月、四半期 2027Q2・令和9年度第2四半期、"
+        "年度 FY2027・令和9年度）"
     )
 
 
