@@ -136,3 +136,28 @@ async def test_a_step_dated_in_a_closed_month_is_recorded_only_as_its_correction
     ).fetchall()
     con.close()
     assert len(visits) == 1 and visits[0][0] == "2027-05-28" and "2027-05 分の訂正" in visits[0][1]
+
+
+async def test_a_refused_submission_says_how_to_go_on_in_the_apps_words(sample_db):
+    """The inspection gate's refusal in the step dialog points at the review screen, not at
+    the CLI's case inspect command."""
+    con = sqlite3.connect(sample_db)
+    case_no = con.execute(
+        "SELECT case_no FROM cases WHERE status = 'visited' ORDER BY case_no LIMIT 1"
+    ).fetchone()[0]
+    con.close()
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "slash", *case_no, "enter")
+        await until(pilot, lambda: app.screen.filter.text == case_no)
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None)
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, StepDialog))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "記録できません" in _text(app.screen, "#step-error"))
+        err = _text(app.screen, "#step-error")
+        assert "点検が終わっていない" in err and "4（点検）の画面" in err
+        assert "case inspect" not in err

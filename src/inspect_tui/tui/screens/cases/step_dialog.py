@@ -130,7 +130,9 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
     def _record(self, on_date, note: str, correction_of: str | None) -> None:
         """Through tui/calls.py: in a worker, waiting (and saying so) while another process
         holds the write lock; Esc cancels the wait."""
+        from inspect_tui.core.inspection import TUI_HINT_FOR_SUBMISSION
         from inspect_tui.services.cases.closed_months import ClosedMonthStep
+        from inspect_tui.services.cases.inspection import SubmissionRefused
         from inspect_tui.services.cases.steps import ConflictError, record_step
         from inspect_tui.services.trust.permissions import WriteCancelled
 
@@ -147,6 +149,8 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
             if isinstance(exc, ClosedMonthStep) and correction_of is None:
                 self._ask_correction(exc, on_date, note)
                 return
+            if isinstance(exc, SubmissionRefused):
+                text = f"{text}\n{TUI_HINT_FOR_SUBMISSION}"
             self._error(text)
             if isinstance(exc, ConflictError):
                 self.app.data_changed()  # the case screen underneath shows the other change
@@ -180,9 +184,9 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
         self.app.push_screen(
             ConfirmDialog(
                 "締め済みの月",
-                f"{on_date.isoformat()} は締め済みの {exc.month}（{exc.closed_on} 締め）の日付です。\n"
-                f"{exc.month} 分の訂正（前月以前分の訂正）として記録しますか？\n"
-                f"{exc.month} の報告は締めたときのままで、訂正は次の締めていない月の報告に載ります。",
+                f"{on_date.isoformat()} は締め済みの月（{exc.month}、{exc.closed_on} 締め）の日付です。\n"
+                f"前月以前分の訂正（{exc.month} 分の訂正）として記録しますか？\n"
+                "締めた月の報告は変わらず、訂正は次の締めていない月の報告に載ります。",
                 yes=f"はい（{exc.month} 分の訂正として記録）",
             ),
             answered,
