@@ -126,8 +126,9 @@ def cli_hint_for_submission(case_no: str) -> str:
     )
 
 
-#: How to go on in the app (the TUI's step dialog adds it to the refusal).
+#: How to go on in the app (the TUI's step dialog adds it to the refusal; a manager is
+#: then asked for the reason to let the form out without an inspection).
 TUI_HINT_FOR_SUBMISSION = (
     "  点検の記録: 4（点検）の画面で、作成した調査員以外が通常点検を記録します"
-    "（点検なしの提出は業務責任者が inspect-tui case step … --without-inspection 理由 で記録します）"
+    "（点検なしの提出は業務責任者が理由を付けて記録します）"
 )
