@@ -73,6 +73,14 @@ def test_a_past_quarter_counts_a_problem_closed_after_it_as_open_at_its_end(worl
     [open_] = [t for t in _section(r.as_doc(), "問題点").tables if "未完了の課題" in t.caption]
     assert open_.caption == "期末（2027-03-31）に未完了の課題 1 件"
     assert open_.rows[0][5] == "未完了"  # due 04-30: not yet past it on 03-31
+    e = _problem(s, "E 期限切れ", "2027-03-02", "2027-03-15", ("complaint", 1), "2027-04-10", "手順を周知")
+    r = build_sla_quarter(s, parse_period("2026Q4"))
+    data = r.to_json()
+    assert [(p["id"], p["overdue"], p["closed_on"]) for p in data["problems_open"]] == [
+        (e, True, "2027-04-10"),  # due 03-15, still open on 03-31: overdue then, closed after
+        (ids["B"], False, "2027-05-20"),
+    ]
+    assert [(p["id"], p["overdue"]) for p in data["problems_closed"]] == [(ids["A"], False)]
     assert "目標に達しなかった指標はありません。" in _section(r.as_doc(), "問題点").paragraphs
 
 

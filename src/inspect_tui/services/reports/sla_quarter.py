@@ -120,14 +120,14 @@ class SlaQuarterReport:
         return dataclasses.replace(doc, sections=[*doc.sections, problems, improvements])
 
     def to_json(self) -> dict[str, Any]:
-        def p(x: q.Problem) -> dict[str, Any]:
+        def p(x: q.Problem, open_at_end: bool) -> dict[str, Any]:
             return {
                 "id": x.id,
                 "title": x.title,
                 "owner": x.owner,
                 "opened_on": x.opened_on.isoformat(),
                 "due_on": x.due_on.isoformat(),
-                "overdue": x.status != "closed" and self._overdue(x),
+                "overdue": open_at_end and self._overdue(x),
                 "closed_on": x.closed_on.isoformat() if x.closed_on else None,
                 "root_cause_note": x.root_cause_note,
                 "fix": x.fix,
@@ -137,8 +137,8 @@ class SlaQuarterReport:
         return {
             **self.sla.to_json(),
             "unmet": [r.indicator.id for r in self.sla.results if r.achieved is False],
-            "problems_open": [p(x) for x in self.open_problems],
-            "problems_closed": [p(x) for x in self.closed_problems],
+            "problems_open": [p(x, True) for x in self.open_problems],
+            "problems_closed": [p(x, False) for x in self.closed_problems],
         }
 
     def default_filename(self, fmt: str) -> str:
