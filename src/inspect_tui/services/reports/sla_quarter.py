@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
+from inspect_tui.core.document import EXTENSIONS, Cell, Doc, Section, Table
 from inspect_tui.core.metrics import Period
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.reports.metrics import METRICS
@@ -45,9 +45,9 @@ class SlaQuarterReport:
     def period(self) -> Period:
         return self.sla.period
 
-    def unmet(self) -> list[list[str]]:
+    def unmet(self) -> list[list[Cell]]:
         """(indicator, target, actual) of each indicator the quarter did not achieve."""
-        out = []
+        out: list[list[Cell]] = []
         for r in self.sla.results:
             if r.achieved is False:
                 unit = METRICS[r.indicator.metric].unit
