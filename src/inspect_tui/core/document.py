@@ -6,9 +6,11 @@ disagree. JSON is the exception: it writes the report's own ``to_json()``
 shape, documented in docs/report-formats.md.
 
 Cells are ``str``, ``int`` (counts and yen, printed with thousands
-separators), ``None`` (nothing to show, printed as －) or a ``Mark`` (achieved
+separators), ``None`` (nothing to show, printed as －), a ``Mark`` (achieved
 or not: ○/× in html and xlsx, 達成/未達 words in terminal text, md and csv —
-○ and × are ambiguous-width in terminals).
+○ and × are ambiguous-width in terminals), or a number with its unit (``Num``:
+1,234件, ``Percent``: 99.5%): printed as that text everywhere, and stored in an
+xlsx as the number with a number format, so a monitor can compute with it.
 
 Every renderer starts from ``clean(doc)``: text that came from the database
 (a case number, a note typed by a manager) may hold control characters, which
@@ -19,6 +21,7 @@ shown as escapes (``\x1b``) instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any, Protocol
 
 from inspect_tui.core.text import printable
@@ -40,7 +43,50 @@ class Mark:
         return "○" if self.ok else "×"
 
 
-Cell = str | int | Mark | None
+# --------------------------------------------------------------------------- number cells
+# (a block of its own: the number a cell holds, its unit, and the text every format prints)
+
+
+@dataclass(frozen=True)
+class Num:
+    """A count or amount with its unit: 14,550件, 1,200円, 3日, 12.5件.
+
+    ``text()`` is what every text format prints (integral values with thousands separators,
+    others as written, then the unit and ``note``, e.g. （途中）); an xlsx stores ``value``
+    with the number format ``#,##0"件"``."""
+
+    value: int | Decimal
+    unit: str = ""
+    note: str = ""  # printed after the unit: （途中）
+
+    def text(self) -> str:
+        v = self.value
+        if isinstance(v, Decimal) and v == v.to_integral_value():
+            v = int(v)
+        shown = f"{v:,}" if isinstance(v, int) else f"{v}"
+        return f"{shown}{self.unit}{self.note}"
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A share in percent as the reports compute it (one decimal, half up): 99.5%, 100.0%.
+
+    ``value`` is in percent (99.5); ``text()`` prints it as given plus %; an xlsx stores
+    the fraction (0.995) with the format ``0.0%`` (as many decimals as the value has)."""
+
+    value: Decimal
+    note: str = ""
+
+    def text(self) -> str:
+        return f"{self.value}%{self.note}"
+
+    @property
+    def decimals(self) -> int:
+        exp = self.value.as_tuple().exponent
+        return max(0, -exp) if isinstance(exp, int) else 0
+
+
+Cell = str | int | Mark | Num | Percent | None
 
 #: Every format a document prints in, and the file name extension of each.
 FORMATS = ("text", "md", "csv", "json", "html", "xlsx")
@@ -51,7 +97,9 @@ EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "html": "
 class Chart:
     """A chart of a table's first ``rows`` rows, for the renderers that can draw one (xlsx):
     bars of the ``bar_column`` against the labels of the ``label_column`` and, optionally,
-    a line of ``line_values`` (shares, 0 to 1) on a second axis."""
+    a line of ``line_values`` (shares, 0 to 1) on a second axis. ``more_columns`` are more
+    series beside the first (the monthly trend: 受理・提出・受理), ``kind`` draws them all as
+    bars or as lines."""
 
     title: str
     label_column: int
@@ -60,6 +108,20 @@ class Chart:
     rows: int
     line_values: tuple[float, ...] = ()
     line_title: str = ""
+    more_columns: tuple[int, ...] = ()
+    kind: str = "bar"  # "bar" | "line"
+
+
+@dataclass(frozen=True)
+class SeriesChart:
+    """A chart that carries its own figures (not a table's columns): each KPI's target and
+    actual over the fiscal years. ``series`` are (name, one value or None per category)."""
+
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
+    unit: str = ""  # 件, %: the axis title and the xlsx number format
+    kind: str = "line"  # "bar" | "line"
 
 
 @dataclass
@@ -70,6 +132,8 @@ class Table:
     caption: str = ""
     dense: bool = False  # many columns: printed smaller and unwrapped
     chart: Chart | None = None
+    #: a list of cases (late cases, corrections): the xlsx puts it on its details sheet (別紙)
+    appendix: bool = False
 
     def aligns(self) -> list[str]:
         if self.align:
@@ -77,7 +141,7 @@ class Table:
         out = []
         for i in range(len(self.headers)):
             col = [r[i] for r in self.rows if i < len(r)]
-            numeric = col and all(isinstance(v, int) or v is None for v in col)
+            numeric = col and all(isinstance(v, (int, Num, Percent)) or v is None for v in col)
             out.append("r" if numeric else "l")
         return out
 
@@ -87,6 +151,7 @@ class Section:
     heading: str
     tables: list[Table] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
+    charts: list[SeriesChart] = field(default_factory=list)  # drawn after the tables (xlsx)
 
 
 @dataclass
@@ -122,6 +187,8 @@ def cell_text(v: Cell, *, symbols: bool = False) -> str:
         return "はい" if v else "いいえ"
     if isinstance(v, int):
         return f"{v:,}"
+    if isinstance(v, (Num, Percent)):
+        return v.text()
     return str(v)
 
 
@@ -142,7 +209,12 @@ def clean(doc: Doc) -> Doc:
         title=_text(doc.title),
         facts=[(_text(k), _text(v)) for k, v in doc.facts],
         sections=[
-            Section(_text(s.heading), [clean_table(t) for t in s.tables], [_text(p) for p in s.paragraphs])
+            Section(
+                _text(s.heading),
+                [clean_table(t) for t in s.tables],
+                [_text(p) for p in s.paragraphs],
+                list(s.charts),
+            )
             for s in doc.sections
         ],
         note=_text(doc.note),
@@ -191,11 +263,21 @@ class Witnessed:
 def _cell_data(v: Cell) -> Any:
     if isinstance(v, Mark):
         return {"mark": v.ok, "pending_word": v.pending_word}
+    if isinstance(v, Num):
+        value = v.value if isinstance(v.value, int) else str(v.value)
+        return {"num": value, "unit": v.unit, "note": v.note}
+    if isinstance(v, Percent):
+        return {"percent": str(v.value), "note": v.note}
     return v
 
 
 def _cell_from(v: Any) -> Cell:
     if isinstance(v, dict):
+        if "num" in v:
+            n = v["num"]
+            return Num(n if isinstance(n, int) else Decimal(n), v["unit"], v["note"])
+        if "percent" in v:
+            return Percent(Decimal(v["percent"]), v["note"])
         return Mark(v["mark"], v["pending_word"])
     return v  # type: ignore[no-any-return]
 
@@ -213,14 +295,33 @@ def doc_to_data(doc: Doc) -> dict[str, Any]:
             "dense": t.dense,
             "chart": None
             if t.chart is None
-            else {**t.chart.__dict__, "line_values": list(t.chart.line_values)},
+            else {
+                **t.chart.__dict__,
+                "line_values": list(t.chart.line_values),
+                "more_columns": list(t.chart.more_columns),
+            },
+            "appendix": t.appendix,
+        }
+
+    def chart(c: SeriesChart) -> dict[str, Any]:
+        return {
+            "title": c.title,
+            "categories": list(c.categories),
+            "series": [[name, list(values)] for name, values in c.series],
+            "unit": c.unit,
+            "kind": c.kind,
         }
 
     return {
         "title": doc.title,
         "facts": [list(f) for f in doc.facts],
         "sections": [
-            {"heading": s.heading, "tables": [table(t) for t in s.tables], "paragraphs": list(s.paragraphs)}
+            {
+                "heading": s.heading,
+                "tables": [table(t) for t in s.tables],
+                "paragraphs": list(s.paragraphs),
+                "charts": [chart(c) for c in s.charts],
+            }
             for s in doc.sections
         ],
         "seals": list(doc.seals),
@@ -238,14 +339,32 @@ def doc_from_data(data: dict[str, Any]) -> Doc:
             t["align"],
             t["caption"],
             t["dense"],
-            None if chart is None else Chart(**{**chart, "line_values": tuple(chart["line_values"])}),
+            None
+            if chart is None
+            else Chart(
+                **{
+                    **chart,
+                    "line_values": tuple(chart["line_values"]),
+                    "more_columns": tuple(chart.get("more_columns", ())),
+                }
+            ),
+            t.get("appendix", False),  # documents frozen before the details sheet have none
         )
+
+    def chart(c: dict[str, Any]) -> SeriesChart:
+        series = tuple((name, tuple(values)) for name, values in c["series"])
+        return SeriesChart(c["title"], tuple(c["categories"]), series, c["unit"], c["kind"])
 
     return Doc(
         title=data["title"],
         facts=[(k, v) for k, v in data["facts"]],
         sections=[
-            Section(s["heading"], [table(t) for t in s["tables"]], list(s["paragraphs"]))
+            Section(
+                s["heading"],
+                [table(t) for t in s["tables"]],
+                list(s["paragraphs"]),
+                [chart(c) for c in s.get("charts", [])],
+            )
             for s in data["sections"]
         ],
         seals=tuple(data["seals"]),

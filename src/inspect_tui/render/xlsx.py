@@ -1,23 +1,59 @@
-"""Excel workbook set up to print on A4: one sheet per section, fit to width,
-the table's header row repeated on every page, page numbers in the footer.
+"""Excel workbook a monitor can compute with, set up to print on A4.
 
-Marks are ○ / × here (a spreadsheet has no width problem). Counts and yen are
-numbers with a #,##0 format so the monitor can sum them. Control characters,
-which openpyxl refuses (IllegalCharacterError), are shown as escapes (``\x1b``).
+One sheet for the report (its frame, title, facts and seal boxes at the top, then every
+section) and at most one details sheet, 別紙: the lists of cases (``Table.appendix``:
+late cases, corrections) and the figures the charts draw. Both print on A4, fit to the
+page width, with page numbers and the issue date in the footer, and the header row of
+the sheet's table repeated on every page (the report's title row when the sheet holds
+several tables).
+
+Cells keep their type: counts and yen are numbers (``#,##0``), a ``Num`` is its number
+with the unit in the format (``#,##0"件"``), a ``Percent`` the fraction with ``0.0%``, so
+a sum or a ratio works. Text is always a string cell (data type ``s``), never a formula,
+with no visible guard: a text a spreadsheet would run (=1+1, @SUM, -1+1) gets the quote
+prefix style instead (render/excel_safe.py). Column widths follow the display width
+(render/textwidth.py: a Japanese character is two columns). Marks are ○ / × here (a
+spreadsheet has no width problem). Control characters, which openpyxl refuses
+(IllegalCharacterError), are shown as escapes (``\\x1b``) by ``clean``.
+
+Charts are native Excel charts (openpyxl.chart): a table's ``Chart`` (the Pareto bars and
+running share, the monthly 12-month trend) draws from the table's own cells; a section's
+``SeriesChart`` (each KPI's target and actual over the years) from its figures, written
+on the details sheet.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
+from decimal import Decimal
+from typing import Any
 
-from inspect_tui.core.document import Chart, Doc, Mark, cell_text, clean
+from inspect_tui.core.document import (
+    Cell,
+    Chart,
+    Doc,
+    Mark,
+    Num,
+    Percent,
+    SeriesChart,
+    Table,
+    cell_text,
+    clean,
+)
+from inspect_tui.render.excel_safe import formula_like
+from inspect_tui.render.textwidth import width as text_width
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+DETAILS = "別紙"
+MIN_WIDTH, MAX_WIDTH = 6, 50  # columns; a longer text wraps inside its cell
+CHART_ROWS = 17  # rows a chart covers (height 8 cm): what follows goes below it
+WIDE = 110  # a sheet wider than this many columns of text prints landscape
 
 
-def _sheet_title(text: str, used: set[str]) -> str:
-    base = _BAD_SHEET.sub("", text).strip()[:31] or "Sheet"
+def sheet_title(text: str, used: set[str]) -> str:
+    base = _BAD_SHEET.sub("", text).strip()[:31] or "報告書"
     name, n = base, 2
     while name in used:
         suffix = f"({n})"
@@ -27,32 +63,253 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return name
 
 
-def _value(v):
+# --------------------------------------------------------------------------- cells
+
+
+def _quoted(text: str) -> str:
+    return text.replace('"', "")
+
+
+def number_format(v: Cell) -> str | None:
+    """The Excel number format that shows the cell as every other format prints it."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return "#,##0"
+    if isinstance(v, Num):
+        base = "#,##0"
+        if isinstance(v.value, Decimal) and v.value != v.value.to_integral_value():
+            exp = v.value.as_tuple().exponent
+            dec = max(1, -exp) if isinstance(exp, int) else 1
+            base = "0." + "0" * dec  # as Num.text: a non-integral value has no separators
+        tail = _quoted(v.unit + v.note)
+        return base + (f'"{tail}"' if tail else "")
+    if isinstance(v, Percent):
+        base = "0" + ("." + "0" * v.decimals if v.decimals else "") + "%"
+        return base + (f'"{_quoted(v.note)}"' if v.note else "")
+    return None
+
+
+def cell_value(v: Cell) -> Any:
+    """What the cell holds: a number for counts, amounts and shares, else the printed text."""
     if isinstance(v, Mark):
         return v.symbol()
     if isinstance(v, bool):
         return cell_text(v)
     if isinstance(v, int):
         return v
-    text = cell_text(v)
-    # never let a cell be read as a formula
-    return "'" + text if text.startswith("=") else text
+    if isinstance(v, Num):
+        n = v.value
+        return int(n) if isinstance(n, int) or n == n.to_integral_value() else float(n)
+    if isinstance(v, Percent):
+        return float(v.value / 100)
+    return cell_text(v)
 
 
-def _add_chart(ws, chart: Chart, head_row: int, columns: int, anchor: str) -> None:
-    """A native Excel chart of the table just written: bars, and the line on a second axis."""
+def put(ws, row: int, col: int, v: Cell | str):
+    """Write one cell: a number with its format, or text as a string cell (never a formula)."""
+    c = ws.cell(row=row, column=col)
+    value = cell_value(v)
+    if isinstance(value, str):
+        if value == "":
+            return c
+        c.value = value
+        c.data_type = "s"  # openpyxl would take a leading = for a formula
+        if formula_like(value):
+            c.quotePrefix = True  # stays text when edited; no apostrophe shown
+    else:
+        c.value = value
+        fmt = number_format(v)
+        if fmt:
+            c.number_format = fmt
+    return c
+
+
+def cell_width(v: Cell) -> int:
+    text = v.symbol() if isinstance(v, Mark) else cell_text(v)
+    return max((text_width(line) for line in text.split("\n")), default=0)
+
+
+# --------------------------------------------------------------------------- the frame
+
+
+def frame_lines(doc: Doc) -> list[tuple[str, str]]:
+    """The document frame (issue 14 item 1: addressee, contractor, contract title) as
+    (text, where: "left" | "right" | "center") lines for the top of the first sheet.
+
+    ``Doc.frame`` comes from another branch; until it lands a document has none and this
+    gives nothing. When it does, its fields are read by these names."""
+    frame = getattr(doc, "frame", None)
+    if frame is None:
+        return []
+    out: list[tuple[str, str]] = []
+    for name, where in (
+        ("addressee", "left"),
+        ("contractor_address", "right"),
+        ("contractor", "right"),
+        ("contractor_name", "right"),
+        ("contract_title", "center"),
+    ):
+        value = getattr(frame, name, "")
+        if isinstance(value, str) and value:
+            out.append((value, where))
+    return out
+
+
+# --------------------------------------------------------------------------- the workbook
+
+
+class _Sheet:
+    """One sheet being written: the next row, the widths its tables need, its header rows."""
+
+    def __init__(self, wb, title: str) -> None:
+        from openpyxl.styles import Border, Font, PatternFill, Side  # deferred: see render()
+
+        self.ws = wb.create_sheet(title)
+        self.row = 1
+        self.widths: dict[int, int] = {}
+        self.heads: list[tuple[int, int]] = []  # (header row, rows of its table)
+        thin = Side(style="thin", color="444444")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.head_fill = PatternFill("solid", fgColor="E8E8E8")
+        self.Font = Font
+        self.merges: list[tuple[int, str]] = []  # rows to merge across the sheet, and how to align
+
+    def line(self, text: str, *, bold: bool = False, size: float | None = None, where: str = "wrap") -> None:
+        c = put(self.ws, self.row, 1, text)
+        if bold or size:
+            c.font = self.Font(bold=bold, size=size or 11)
+        self.merges.append((self.row, where))
+        self.row += 1
+
+    def table(self, t: Table) -> int:
+        """The table at the current row; returns its header row."""
+        from openpyxl.styles import Alignment
+
+        if t.caption:
+            self.line(t.caption, bold=True)
+        head = self.row
+        for col, h in enumerate(t.headers, 1):
+            c = put(self.ws, head, col, h)
+            c.font, c.fill, c.border = self.Font(bold=True), self.head_fill, self.border
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            self.widths[col] = max(self.widths.get(col, 0), min(text_width(h), 16) + 2)
+        aligns = t.aligns()
+        for r in t.rows:
+            self.row += 1
+            for col, v in enumerate(r, 1):
+                c = put(self.ws, self.row, col, v)
+                c.border = self.border
+                a = aligns[col - 1] if col - 1 < len(aligns) else "l"
+                horizontal = "center" if isinstance(v, Mark) or a == "c" else ("right" if a == "r" else None)
+                w = cell_width(v)
+                c.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=w > MAX_WIDTH)
+                self.widths[col] = max(self.widths.get(col, 0), w + 2)
+        if not t.rows:
+            self.row += 1
+            put(self.ws, self.row, 1, "（該当なし）")
+        self.heads.append((head, len(t.rows)))
+        self.row += 1
+        return head
+
+    @property
+    def columns(self) -> int:
+        return max(self.widths, default=1)
+
+    def finish(self, doc: Doc, single_table: bool) -> None:
+        from openpyxl.styles import Alignment
+        from openpyxl.utils import get_column_letter
+
+        ws = self.ws
+        last = max(self.columns, 2)
+        for col in range(1, last + 1):
+            w = self.widths.get(col, MIN_WIDTH)
+            ws.column_dimensions[get_column_letter(col)].width = min(max(w, MIN_WIDTH), MAX_WIDTH)
+        total = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(1, last + 1))
+        for row, where in self.merges:
+            c = ws.cell(row=row, column=1)
+            if last > 1:
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+            horizontal = {"center": "center", "right": "right"}.get(where, "left")
+            c.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
+            lines = sum(
+                max(1, math.ceil(text_width(p) / max(total - 1, 1))) for p in str(c.value or "").split("\n")
+            )
+            if lines > 1:
+                size = c.font.sz if c.font and c.font.sz else 11
+                ws.row_dimensions[row].height = lines * (size * 1.45)
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if total > WIDE else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        if single_table and self.heads:
+            head = max(self.heads, key=lambda h: h[1])[0]
+            ws.print_title_rows = f"{head}:{head}"
+        else:
+            ws.print_title_rows = "1:1"  # the report's (or 別紙's) title on every page
+        ws.oddHeader.center.text = doc.title
+        ws.oddFooter.center.text = "&P / &N"
+        ws.oddFooter.right.text = dict(doc.facts).get("発行日", "")
+        ws.oddFooter.left.text = doc.witness[:200]
+
+
+def _seals(sheet: _Sheet, doc: Doc, top: int) -> int:
+    """The seal boxes (Doc.seals) at the right, from row ``top``: a name over a box 3 rows
+    tall each. Returns the row after them."""
+    from openpyxl.styles import Alignment, Font
+
+    if not doc.seals:
+        return top
+    ws = sheet.ws
+    first = max(sheet.columns - len(doc.seals) + 1, 3)
+    for i, who in enumerate(doc.seals):
+        col = first + i
+        c = put(ws, top, col, who)
+        c.border, c.fill, c.font = sheet.border, sheet.head_fill, Font(bold=True)
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.merge_cells(start_row=top + 1, start_column=col, end_row=top + 3, end_column=col)
+        box = put(ws, top + 1, col, "印")
+        box.font = Font(color="999999", size=9)
+        box.alignment = Alignment(horizontal="center", vertical="bottom")
+        for r in range(top + 1, top + 4):
+            ws.cell(row=r, column=col).border = sheet.border
+        sheet.widths[col] = max(sheet.widths.get(col, 0), 12, text_width(who) + 2)
+    return top + 4
+
+
+def _facts(sheet: _Sheet, doc: Doc) -> None:
+    from openpyxl.styles import Alignment
+
+    top = sheet.row
+    for label, value in doc.facts:
+        put(sheet.ws, sheet.row, 1, label).font = sheet.Font(bold=True)
+        c = put(sheet.ws, sheet.row, 2, value)
+        c.alignment = Alignment(wrap_text=False, vertical="top")
+        sheet.row += 1
+    if not doc.seals_at_end:
+        sheet.row = max(sheet.row, _seals(sheet, doc, top))
+
+
+def _column_chart(sheet: _Sheet, chart: Chart, head_row: int, columns: int) -> None:
+    """A native chart of the table just written: its columns as bars or lines, and the
+    ``line_values`` as a line on a second axis."""
     from openpyxl.chart import BarChart, LineChart, Reference  # deferred: see render()
 
+    ws = sheet.ws
     first, last = head_row + 1, head_row + chart.rows
-    bars = BarChart()
-    bars.title = chart.title
-    bars.y_axis.title = chart.bar_title
-    col = chart.bar_column + 1
-    bars.add_data(Reference(ws, min_col=col, min_row=head_row, max_row=last), titles_from_data=True)
-    bars.set_categories(Reference(ws, min_col=chart.label_column + 1, min_row=first, max_row=last))
+    main = LineChart() if chart.kind == "line" else BarChart()
+    main.title = chart.title
+    main.y_axis.title = chart.bar_title
+    for col in (chart.bar_column, *chart.more_columns):
+        ref = Reference(ws, min_col=col + 1, min_row=head_row, max_row=last)
+        main.add_data(ref, titles_from_data=True)
+    main.set_categories(Reference(ws, min_col=chart.label_column + 1, min_row=first, max_row=last))
     if chart.line_values:
         helper = columns + 2  # the line's numbers, one column right of the table
-        ws.cell(head_row, helper, value=chart.line_title)
+        put(ws, head_row, helper, chart.line_title)
         for i, v in enumerate(chart.line_values[: chart.rows]):
             ws.cell(first + i, helper, value=float(v)).number_format = "0.0%"
         line = LineChart()
@@ -62,84 +319,111 @@ def _add_chart(ws, chart: Chart, head_row: int, columns: int, anchor: str) -> No
         line.y_axis.scaling.min = 0
         line.y_axis.scaling.max = 1
         line.y_axis.crosses = "max"
-        bars += line
-    bars.width, bars.height = 17, 8
-    ws.add_chart(bars, anchor)
+        main += line
+    main.width, main.height = 17, 8
+    ws.add_chart(main, f"A{sheet.row + 1}")
+    sheet.row += CHART_ROWS + 1
+
+
+def _series_chart(sheet: _Sheet, details: _Sheet, chart: SeriesChart) -> None:
+    """A native chart of a SeriesChart: its figures as a small table on the details sheet,
+    the chart on the report's sheet."""
+    from openpyxl.chart import BarChart, LineChart, Reference  # deferred: see render()
+
+    fmt = '0.0"%"' if chart.unit == "%" else ('#,##0"' + _quoted(chart.unit) + '"' if chart.unit else "#,##0")
+    details.line(f"グラフの数値: {chart.title}", bold=True)
+    head = details.row
+    for col, h in enumerate(["", *chart.categories], 1):
+        c = put(details.ws, head, col, h)
+        c.font, c.fill, c.border = details.Font(bold=True), details.head_fill, details.border
+        details.widths[col] = max(details.widths.get(col, 0), text_width(h) + 2)
+    for name, values in chart.series:
+        details.row += 1
+        c = put(details.ws, details.row, 1, name)
+        c.border = details.border
+        details.widths[1] = max(details.widths.get(1, 0), text_width(name) + 2)
+        for col, v in enumerate(values, 2):
+            c = details.ws.cell(row=details.row, column=col, value=v)
+            c.border = details.border
+            if v is not None:
+                c.number_format = fmt
+            details.widths[col] = max(details.widths.get(col, 0), 10)
+    details.heads.append((head, len(chart.series)))
+    details.row += 2
+    main = BarChart() if chart.kind == "bar" else LineChart()
+    main.title = chart.title
+    main.y_axis.title = chart.unit or None
+    dws, last_row = details.ws, head + len(chart.series)
+    main.add_data(
+        Reference(dws, min_col=1, max_col=len(chart.categories) + 1, min_row=head + 1, max_row=last_row),
+        from_rows=True,
+        titles_from_data=True,
+    )
+    main.set_categories(Reference(dws, min_col=2, max_col=len(chart.categories) + 1, min_row=head))
+    main.width, main.height = 17, 8
+    sheet.ws.add_chart(main, f"A{sheet.row + 1}")
+    sheet.row += CHART_ROWS + 1
 
 
 def render(doc: Doc) -> bytes:
     # deferred: openpyxl is 150-470 ms at start-up (python -X importtime); only an xlsx needs it
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
 
     doc = clean(doc)
     wb = Workbook()
     wb.remove(wb.active)
-    thin = Side(style="thin", color="444444")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_fill = PatternFill("solid", fgColor="E8E8E8")
     used: set[str] = set()
-    facts = "　".join(f"{k}: {v}" for k, v in doc.facts)
+    sheet = _Sheet(wb, sheet_title(doc.title, used))
+    lists = [(s.heading, t) for s in doc.sections for t in s.tables if t.appendix]
+    has_charts = any(s.charts for s in doc.sections)
+    details = _Sheet(wb, sheet_title(DETAILS, used)) if lists or has_charts else None
+    if details is not None:
+        details.line(f"{DETAILS}（{doc.title}）", bold=True, size=12)
+
+    # the columns of the widest table first: the seal boxes sit at its right
+    for s in doc.sections:
+        for t in s.tables:
+            if not t.appendix:
+                for col in range(1, len(t.headers) + 1):
+                    sheet.widths.setdefault(col, 0)
+    for text, where in frame_lines(doc):
+        sheet.line(text, where=where)
+    sheet.line(doc.title, bold=True, size=14, where="center")
+    _facts(sheet, doc)
+    if doc.note:
+        sheet.line(doc.note, bold=doc.seals_at_end)
+    tables_on_sheet = 0
     for sec in doc.sections:
-        ws = wb.create_sheet(_sheet_title(sec.heading, used))
-        ws["A1"] = doc.title
-        ws["A1"].font = Font(bold=True, size=14)
-        ws["A2"] = facts
-        ws["A3"] = sec.heading
-        ws["A3"].font = Font(bold=True, size=12)
-        row = 4
-        widths: dict[int, int] = {}
-        title_row = None
+        sheet.row += 1
+        sheet.line(sec.heading, bold=True, size=12)
+        heading_on_details = False
         for t in sec.tables:
-            row += 1
-            if t.caption:
-                ws.cell(row=row, column=1, value=t.caption).font = Font(bold=True)
-                row += 1
-            for col, h in enumerate(t.headers, 1):
-                c = ws.cell(row=row, column=col, value=h)
-                c.font, c.fill, c.border = Font(bold=True), head_fill, border
-                c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                widths[col] = max(widths.get(col, 0), len(h) * 2 + 2)
-            if title_row is None:
-                title_row = row
-            head_row = row
-            for r in t.rows:
-                row += 1
-                for col, v in enumerate(r, 1):
-                    c = ws.cell(row=row, column=col, value=_value(v))
-                    c.border = border
-                    if isinstance(v, int) and not isinstance(v, bool):
-                        c.number_format = "#,##0"
-                    elif isinstance(v, Mark):
-                        c.alignment = Alignment(horizontal="center")
-                    widths[col] = max(widths.get(col, 0), len(cell_text(v)) * 2 + 2)
+            if t.appendix and details is not None:
+                sheet.line(f"→ {DETAILS}「{t.caption or sec.heading}」")
+                if not heading_on_details:
+                    details.row += 1
+                    details.line(sec.heading, bold=True, size=12)
+                    heading_on_details = True
+                details.table(t)
+                continue
+            head = sheet.table(t)
+            tables_on_sheet += 1
             if t.chart is not None and t.chart.rows:
-                _add_chart(ws, t.chart, head_row, len(t.headers), anchor=f"A{row + 3}")
-                row += 18  # the chart's height in rows: what follows goes below it
-            row += 1
+                _column_chart(sheet, t.chart, head, len(t.headers))
         for p in sec.paragraphs:
-            row += 1
-            c = ws.cell(row=row, column=1, value=_value(p))
-            c.alignment = Alignment(wrap_text=False, vertical="top")
-        if doc.witness:
-            ws.cell(row=row + 2, column=1, value=_value(doc.witness)).font = Font(size=8)
-        for col, w in widths.items():
-            ws.column_dimensions[get_column_letter(col)].width = min(max(w, 8), 60)
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.print_title_rows = f"{title_row}:{title_row}" if title_row else "1:3"
-        ws.oddHeader.center.text = doc.title
-        ws.oddFooter.center.text = "&P / &N"
-        ws.oddFooter.right.text = dict(doc.facts).get("発行日", "")
-        ws.oddFooter.left.text = doc.witness[:200]
-    if not wb.sheetnames:
-        wb.create_sheet("報告書")["A1"] = doc.title
+            sheet.line(p)
+        for ch in sec.charts:
+            if details is not None:
+                _series_chart(sheet, details, ch)
+    if doc.seals_at_end and doc.seals:
+        sheet.row += 1
+        sheet.row = _seals(sheet, doc, sheet.row)
+    if doc.witness:
+        sheet.row += 1
+        sheet.line(doc.witness, size=8)
+    sheet.finish(doc, single_table=tables_on_sheet == 1)
+    if details is not None:
+        details.finish(doc, single_table=len(lists) == 1)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

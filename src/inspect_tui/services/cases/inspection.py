@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from inspect_tui.core import inspection as rules
-from inspect_tui.core.document import Section, Table
+from inspect_tui.core.document import Percent, Section, Table
 from inspect_tui.core.inspection import Finding, InspectionRuleError
 from inspect_tui.core.metrics import Period, inspection_rate
 from inspect_tui.core.roles import ACTIONS
@@ -298,7 +298,7 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
             ["点検後に提出", f.inspected],
             [f"{rules.UNCHECKED_LABEL}（目標 0 件）", f.unchecked],
             [rules.IMPORTED_LABEL, f.imported],
-            [f"{rules.RATE_LABEL}（目標 100%・必達）", "対象なし" if rate is None else f"{rate}%"],
+            [f"{rules.RATE_LABEL}（目標 100%・必達）", "対象なし" if rate is None else Percent(rate)],
         ],
         align=["l", "r"],
     )
@@ -317,6 +317,7 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
                 [[u.case_no, u.submitted_on, u.who, mask(u.reason, known)] for u in unchecked],
                 align=["l", "l", "l", "l"],
                 caption=f"{rules.UNCHECKED_LABEL}: {f.unchecked:,} 件",
+                appendix=True,
             )
         )
     imported = store.listed_submissions(s.db.conn, month.start, cutoff, imported=True, limit=LIST_LIMIT)
@@ -327,6 +328,7 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
                 [[i.case_no, i.submitted_on] for i in imported],
                 align=["l", "l"],
                 caption=f"{rules.IMPORTED_LABEL}: {f.imported:,} 件",
+                appendix=True,
             )
         )
     if max(f.unchecked, f.imported) > LIST_LIMIT:

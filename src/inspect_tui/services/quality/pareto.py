@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, Chart, Doc, Section, Table
+from inspect_tui.core.document import EXTENSIONS, Chart, Doc, Percent, Section, Table
 from inspect_tui.core.pareto import ParetoRow, bar, pareto
 from inspect_tui.core.review import KIND_LABELS, POINT_LABELS
 from inspect_tui.core.today import today_jp
@@ -248,6 +249,11 @@ BAR_WIDTH = 20
 HEADERS = ["順位", "項目", "件数", "構成比", "累積比率", "重点", "グラフ"]
 
 
+def _percent(text: str) -> Percent:
+    """'41.7%' (core.pareto.percent) as a cell printing the same, a number in an xlsx."""
+    return Percent(Decimal(text.removesuffix("%")))
+
+
 def _table(report: ParetoReport) -> Table:
     largest = max((r.count for r in report.rows), default=0)
     rows = [
@@ -255,15 +261,15 @@ def _table(report: ParetoReport) -> Table:
             r.rank,
             r.name,
             r.count,
-            r.share_pct,
-            r.cumulative_pct,
+            _percent(r.share_pct),
+            _percent(r.cumulative_pct),
             VITAL if r.vital else "",
             bar(r.count, largest, BAR_WIDTH),
         ]
         for r in report.rows
     ]
     if rows:
-        rows.append(["", "合計", report.total, "100.0%", "", "", ""])
+        rows.append(["", "合計", report.total, Percent(Decimal("100.0")), "", "", ""])
     headers = list(HEADERS)
     headers[1] = report.item_label
     chart = Chart(

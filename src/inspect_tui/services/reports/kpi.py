@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, Doc, Mark, Section, Table
+from inspect_tui.core.document import EXTENSIONS, Cell, Doc, Mark, Num, Percent, Section, SeriesChart, Table
 from inspect_tui.core.jpdate import fiscal_year_label
 from inspect_tui.core.metrics import Achievement, Period, achievement, fy_period, meets
 from inspect_tui.core.today import today_jp
@@ -229,10 +229,46 @@ def _fmt(v: int | Decimal | None, unit: str) -> str:
 _STATUS = {"missing": "未集計", "none": "対象なし", "future": "－", "manual_empty": "未入力"}
 
 
-def _actual_text(c: YearCell, unit: str) -> str:
+def _num(v: int | Decimal | None, unit: str, note: str = "") -> Cell:
+    """A target or actual as a cell printing exactly ``_fmt(v, unit)`` (+ note): a number
+    with its unit, which an xlsx keeps as a number."""
+    if v is None:
+        return "－"
+    if unit == "%":
+        return Percent(Decimal(v), note)
+    return Num(v, unit, note)
+
+
+def _actual_cell(c: YearCell, unit: str) -> Cell:
     if c.status != OK:
         return _STATUS[c.status]
-    return _fmt(c.actual, unit) + ("（途中）" if c.running else "")
+    return _num(c.actual, unit, "（途中）" if c.running else "")
+
+
+def _achievement_cell(a: Achievement) -> Cell:
+    if a.achieved is not None and a.percent is not None:
+        return Percent(a.percent)
+    return a.text()
+
+
+def _float(v: int | Decimal | None) -> float | None:
+    return None if v is None else float(v)
+
+
+def kpi_charts(r: KpiReport) -> list[SeriesChart]:
+    """Each indicator's target and actual over the fiscal years (an indicator with no figure
+    in any year has none)."""
+    labels = tuple(fiscal_year_label(y, western=False) for y in r.years)
+    out = []
+    for row in r.rows:
+        targets = tuple(_float(c.target) for c in row.years)
+        actuals = tuple(_float(c.actual) if c.status == OK else None for c in row.years)
+        if all(v is None for v in targets + actuals):
+            continue
+        ind = row.indicator
+        series = (("目標値", targets), ("実績値", actuals))
+        out.append(SeriesChart(f"{ind.name}（{ind.level}）", labels, series, ind.unit, "line"))
+    return out
 
 
 def kpi_doc(r: KpiReport) -> Doc:
@@ -245,9 +281,9 @@ def kpi_doc(r: KpiReport) -> Doc:
     rows = []
     for row in r.rows:
         ind = row.indicator
-        rows.append([ind.level, ind.name, "目標値", *[_fmt(c.target, ind.unit) for c in row.years]])
-        rows.append(["", "", "実績値", *[_actual_text(c, ind.unit) for c in row.years]])
-        rows.append(["", "", "達成度", *[c.achievement.text() for c in row.years]])
+        rows.append([ind.level, ind.name, "目標値", *[_num(c.target, ind.unit) for c in row.years]])
+        rows.append(["", "", "実績値", *[_actual_cell(c, ind.unit) for c in row.years]])
+        rows.append(["", "", "達成度", *[_achievement_cell(c.achievement) for c in row.years]])
     sections = [
         Section(
             "1. 年度別の目標値・実績値・達成度",
@@ -257,6 +293,7 @@ def kpi_doc(r: KpiReport) -> Doc:
                 "目標値が0の指標は 達成 / 未達成 で示します。",
                 "年度は4月〜翌3月。" + "、".join(fiscal_year_label(y) for y in r.years) + "。",
             ],
+            kpi_charts(r),
         )
     ]
     mark_tables = []
@@ -268,7 +305,7 @@ def kpi_doc(r: KpiReport) -> Doc:
         pending = {"future": "－", "missing": "未集計", "none": "対象なし"}
         marks = [Mark(u.achieved, pending.get(u.status, "－")) for u in row.units]
         values = [
-            _fmt(u.actual, ind.unit) if u.status == OK else _STATUS.get(u.status, "－") for u in row.units
+            _num(u.actual, ind.unit) if u.status == OK else _STATUS.get(u.status, "－") for u in row.units
         ]
         target = ind.unit_target if ind.unit_target is not None else ind.targets.get(r.fy)
         caption = (

@@ -27,6 +27,7 @@ from decimal import Decimal
 from functools import cache
 
 from inspect_tui.core.deadlines import case_rules
+from inspect_tui.core.document import Cell, Num, Percent
 from inspect_tui.core.metrics import Period, inspection_rate, percent
 from inspect_tui.store import report_queries as q
 from inspect_tui.store.events import corrections
@@ -64,6 +65,17 @@ class MetricValue:
         if self.status != OK or self.value is None:
             return STATUS_WORDS[self.status] or "－"
         return f"{self.value}%" if unit == "%" else f"{self.value:,}{unit}"
+
+    def cell(self, unit: str) -> Cell:
+        """The value as a table cell: a number with its unit (an xlsx keeps the number),
+        printing exactly ``text(unit)``; the status word when there is no value."""
+        if self.status != OK or self.value is None:
+            return self.text(unit)
+        if unit == "%":
+            return Percent(Decimal(self.value))
+        if isinstance(self.value, int):
+            return Num(self.value, unit)
+        return self.text(unit)
 
 
 @cache

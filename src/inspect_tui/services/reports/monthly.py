@@ -38,9 +38,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from inspect_tui.core.deadlines import case_rule, case_rules
-from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table, doc_from_data, doc_to_data
+from inspect_tui.core.document import EXTENSIONS, Chart, Doc, Section, Table, doc_from_data, doc_to_data
 from inspect_tui.core.history import KIND_LABELS, VOID
 from inspect_tui.core.metrics import Bill, Period, bill, parse_month
+from inspect_tui.core.months import add_months
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.cases.inspection import InspectionFigures, inspection_section
 from inspect_tui.services.cases.inspection import figures as inspection_figures
@@ -187,6 +188,8 @@ class MonthlyReport:
     repaid: int = 0  # accepted again this month but paid in an earlier closed month: not billed
     inspection: InspectionFigures | None = None  # submissions by inspection before submission
     corrections: list[billing.LateEvent] = field(default_factory=list)  # 前月以前分の訂正
+    #: the 12 months up to this one: (month, received, submitted, accepted); readable formats only
+    trend: list[tuple[Period, int, int, int]] = field(default_factory=list)
 
     @property
     def cutoff(self) -> dt.date:
@@ -290,7 +293,46 @@ def build_monthly(
         repaid=billable["repaid"],
         inspection=inspection_figures(s, month.start, cutoff),
         corrections=billing.earlier_corrections(conn, month.key) if readable else [],
+        trend=trend_counts(conn, month, cutoff) if readable else [],
     )
+
+
+TREND_MONTHS = 12
+TREND_HEADERS = ["月", "依頼受理", "調査票提出", "受理（履行件数）"]
+
+
+def trend_counts(conn, month: Period, cutoff: dt.date) -> list[tuple[Period, int, int, int]]:
+    """The month and the 11 before it: cases received, submitted and accepted in each
+    (accepted: not cancelled by the cutoff, as 受理（履行件数） in the month's counts)."""
+    start = add_months(month.start, 1 - TREND_MONTHS)
+    by = {
+        column: q.step_counts_by_month(conn, column, start, cutoff, where)
+        for column, where in (
+            ("received_on", ""),
+            ("submitted_on", ""),
+            ("accepted_on", "AND (cancelled_on IS NULL OR cancelled_on > :c)"),
+        )
+    }
+    out = []
+    for i in range(TREND_MONTHS):
+        m = parse_month(f"{add_months(start, i):%Y-%m}")
+        out.append((m, *(by[c].get(m.key, 0) for c in ("received_on", "submitted_on", "accepted_on"))))
+    return out
+
+
+def trend_table(trend: list[tuple[Period, int, int, int]]) -> Table:
+    """直近12か月の推移, with its chart (a native one in xlsx)."""
+    rows: list[list[Any]] = [[m.label(western=False), *counts] for m, *counts in trend]
+    chart = Chart(
+        title="直近12か月の処理件数",
+        label_column=0,
+        bar_column=1,
+        bar_title="件数",
+        rows=len(rows),
+        more_columns=(2, 3),
+        kind="line",
+    )
+    return Table(TREND_HEADERS, rows, align=["l", "r", "r", "r"], caption="直近12か月の推移", chart=chart)
 
 
 # --------------------------------------------------------------------------- document
@@ -322,6 +364,8 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
                 caption="処理内容（区別・申請区分別）",
             )
         )
+    if r.trend:
+        sec_counts.tables.append(trend_table(r.trend))
     if r.cutoff < r.month.end:
         sec_counts.paragraphs.append(f"月の途中です: {r.cutoff.isoformat()} までの件数です。")
 
@@ -351,6 +395,7 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
                 [[no, due, done or "未実施"] for no, due, done in shown],
                 align=["l", "l", "l"],
                 caption=f"遅延した依頼（{case_rule(rule).label}）: {len(rows):,} 件",
+                appendix=True,
             )
             sec_dl.tables.append(t)
             if len(rows) > len(shown):
@@ -414,6 +459,7 @@ def corrections_section(rows: list[billing.LateEvent]) -> Section:
         ],
         align=["l", "l", "l", "l", "l"],
         caption=f"前月以前分の訂正: {len(rows):,} 件",
+        appendix=True,
     )
     note = (
         "締め済みの月の報告書・請求は締めた時点のままです。締めた後に記録された、"

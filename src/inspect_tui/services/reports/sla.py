@@ -216,7 +216,7 @@ def sla_doc(r: SlaReport) -> Doc:
                 ind.level,
                 CYCLE_WORDS[ind.cycle],
                 ind.target_text,
-                res.actual.text(unit),
+                res.actual.cell(unit),
                 Mark(res.achieved, "未集計" if res.actual.status == "missing" else "－"),
                 None if exc is None else f"{exc:,}（{city:,}）",
             ]
@@ -249,7 +249,7 @@ def sla_doc(r: SlaReport) -> Doc:
     for res in r.results:
         unit = METRICS[res.indicator.metric].unit
         for u in res.units:
-            value = u.value.text(unit) if u.value else "－"
+            value = u.value.cell(unit) if u.value else "－"
             breakdown.append(
                 [
                     res.indicator.name,
