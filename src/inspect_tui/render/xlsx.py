@@ -42,6 +42,7 @@ from inspect_tui.core.document import (
     cell_text,
     clean,
 )
+from inspect_tui.core.text import printable
 from inspect_tui.render.excel_safe import formula_like
 from inspect_tui.render.textwidth import width as text_width
 
@@ -369,6 +370,7 @@ def render(doc: Doc) -> bytes:
     # deferred: openpyxl is 150-470 ms at start-up (python -X importtime); only an xlsx needs it
     from openpyxl import Workbook
 
+    frame = frame_lines(doc)
     doc = clean(doc)
     wb = Workbook()
     wb.remove(wb.active)
@@ -386,8 +388,8 @@ def render(doc: Doc) -> bytes:
             if not t.appendix:
                 for col in range(1, len(t.headers) + 1):
                     sheet.widths.setdefault(col, 0)
-    for text, where in frame_lines(doc):
-        sheet.line(text, where=where)
+    for text, where in frame:
+        sheet.line(printable(text), where=where)
     sheet.line(doc.title, bold=True, size=14, where="center")
     _facts(sheet, doc)
     if doc.note:

@@ -1,0 +1,310 @@
+"""The xlsx a monitor computes with, opened with openpyxl: numbers as numbers with their
+formats, text as string cells with no guard shown, one report sheet and at most one
+details sheet, widths by display width, A4 print set-up, seal boxes, native charts."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import replace
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from openpyxl import load_workbook
+
+from builders import add_case, d
+from inspect_tui.core.document import (
+    Doc,
+    Mark,
+    Num,
+    Percent,
+    Section,
+    SeriesChart,
+    Table,
+    cell_text,
+    doc_from_data,
+    doc_to_data,
+)
+from inspect_tui.core.metrics import parse_month
+from inspect_tui.render import csv_out, html, markdown, text, xlsx
+from inspect_tui.render.formats import render
+from inspect_tui.services.reports.kpi import build_kpi
+from inspect_tui.services.reports.monthly import build_monthly
+
+
+def _book(doc: Doc):
+    return load_workbook(io.BytesIO(xlsx.render(doc)))
+
+
+def _find(ws, value):
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value == value:
+                return c
+    raise AssertionError(f"{value!r} is not on {ws.title}")
+
+
+def _doc(rows, headers=("項目", "値"), **kw) -> Doc:
+    return Doc(
+        "月次の数値", [("発行日", "2027-06-15")], [Section("1. 件数", [Table(list(headers), rows, **kw)])]
+    )
+
+
+# --------------------------------------------------------------------------- typed cells
+
+
+def test_number_cells_print_as_before_and_are_numbers_in_xlsx():
+    rows = [
+        ["受理", Num(14550, "件")],
+        ["点検実施率", Percent(Decimal("99.5"))],
+        ["達成度", Percent(Decimal("100.0"))],
+        ["単価（円）", 7777],
+        ["請求", Num(8554, "円")],
+        ["満足度", Num(Decimal("12.5"), "件")],
+        ["途中", Num(1203, "件", "（途中）")],
+        ["目標", Percent(Decimal("90"))],
+    ]
+    # the text every other format prints, exactly as the reports printed their strings
+    assert [cell_text(v) for _, v in rows] == [
+        "14,550件",
+        "99.5%",
+        "100.0%",
+        "7,777",
+        "8,554円",
+        "12.5件",
+        "1,203件（途中）",
+        "90%",
+    ]
+    ws = _book(_doc(rows)).worksheets[0]
+    got = {}
+    for label, _ in rows:
+        c = ws.cell(row=_find(ws, label).row, column=2)
+        got[label] = (c.value, c.number_format)
+    assert got == {
+        "受理": (14550, '#,##0"件"'),
+        "点検実施率": (pytest.approx(0.995), "0.0%"),
+        "達成度": (1.0, "0.0%"),
+        "単価（円）": (7777, "#,##0"),
+        "請求": (8554, '#,##0"円"'),
+        "満足度": (12.5, '0.0"件"'),
+        "途中": (1203, '#,##0"件（途中）"'),
+        "目標": (pytest.approx(0.9), "0%"),
+    }
+    assert isinstance(got["受理"][0], int) and isinstance(got["点検実施率"][0], float)
+
+
+def test_other_formats_print_the_same_text_for_number_cells():
+    doc = _doc([["受理", Num(14550, "件")], ["率", Percent(Decimal("99.5"))]], align=["l", "r"])
+    same = _doc([["受理", "14,550件"], ["率", "99.5%"]], align=["l", "r"])
+    for renderer in (text, markdown, csv_out, html):
+        assert renderer.render(doc) == renderer.render(same), renderer.__name__
+
+
+def test_number_cells_survive_a_frozen_document():
+    chart = SeriesChart(
+        "受理件数", ("令和9年度", "令和10年度"), (("目標値", (4.0, 5.0)), ("実績値", (4.0, None))), "件"
+    )
+    table = Table(
+        ["a", "b"], [["x", Num(Decimal("12.5"), "件", "（途中）")], ["y", Percent(Decimal("99.5"))]]
+    )
+    doc = Doc(
+        "t",
+        [],
+        [Section("s", [table, Table(["依頼番号"], [["R9-1"]], appendix=True)], ["p"], [chart])],
+    )
+    assert doc_from_data(doc_to_data(doc)) == doc
+    # a document frozen before these cells existed still loads
+    old = doc_to_data(Doc("t", [], [Section("s", [Table(["a"], [["1件"]])])]))
+    del old["sections"][0]["charts"], old["sections"][0]["tables"][0]["appendix"]
+    assert doc_from_data(old).sections[0].tables[0].rows == [["1件"]]
+
+
+# --------------------------------------------------------------------------- text cells
+
+
+@pytest.mark.parametrize("typed", ["=1+1", "@SUM(A1)", "+81-78", "-1+1", "＝１＋１"])
+def test_text_a_spreadsheet_would_run_is_a_string_cell_shown_as_typed(typed):
+    doc = Doc(
+        "t",
+        [("発行日", "2027-06-15")],
+        [Section("s", [Table(["依頼番号", "メモ"], [["R9-1", typed]])], [typed])],
+    )
+    data = xlsx.render(doc)
+    ws = load_workbook(io.BytesIO(data)).worksheets[0]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == typed]
+    assert len(cells) == 2  # the table cell and the paragraph
+    for c in cells:
+        assert c.data_type == "s" and c.value == typed  # no apostrophe, no formula
+        assert c.quotePrefix  # Excel keeps it text when the cell is edited
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet and b"<f " not in sheet
+    assert not any(str(c.value).startswith("'") for row in ws.iter_rows() for c in row if c.value)
+
+
+def test_plain_text_has_no_quote_prefix():
+    ws = _book(_doc([["受理", "あり"]])).worksheets[0]
+    assert not _find(ws, "あり").quotePrefix
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_a_japanese_column_is_wider_than_an_ascii_one_of_the_same_length():
+    ws = _book(_doc([["調査票提出の確認済み", "ABCDEFGHIJ"]], headers=("a", "b"))).worksheets[0]
+    # 10 wide characters = 20 columns, 10 ASCII = 10, each plus 2 of padding
+    assert ws.column_dimensions["A"].width == 22
+    assert ws.column_dimensions["B"].width == 12
+
+
+def test_one_table_repeats_its_header_and_fits_a4_width():
+    ws = _book(_doc([["受理", Num(3, "件")]])).worksheets[0]
+    head = _find(ws, "項目").row
+    assert ws.print_title_rows == f"${head}:${head}"
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+
+
+def test_seal_boxes_and_the_title_are_on_the_first_sheet():
+    doc = replace(_doc([["受理", 1]]), seals=("業務責任者", "確認印"))
+    ws = _book(doc).worksheets[0]
+    assert ws["A1"].value == "月次の数値"
+    for who in ("業務責任者", "確認印"):
+        name = _find(ws, who)
+        box = ws.cell(row=name.row + 1, column=name.column)
+        assert box.value == "印" and box.coordinate in {str(r).split(":")[0] for r in ws.merged_cells.ranges}
+
+
+def test_the_frame_goes_above_the_title_when_a_document_has_one():
+    doc = _doc([["受理", 1]])
+    assert xlsx.frame_lines(doc) == []
+    doc.frame = SimpleNamespace(  # type: ignore[attr-defined]
+        addressee="神戸市福祉局介護保険課長 様",
+        contractor="株式会社サンプル",
+        contract_title="神戸市介護保険認定調査業務（C地区）",
+    )
+    ws = _book(doc).worksheets[0]
+    assert [ws.cell(row=r, column=1).value for r in (1, 2, 3, 4)] == [
+        "神戸市福祉局介護保険課長 様",
+        "株式会社サンプル",
+        "神戸市介護保険認定調査業務（C地区）",
+        "月次の数値",
+    ]
+
+
+def test_a_report_without_lists_or_charts_is_one_sheet():
+    assert len(_book(_doc([["受理", 1]])).sheetnames) == 1
+
+
+# --------------------------------------------------------------------------- the reports
+
+
+@pytest.fixture
+def monthly(session):
+    # M1: contact due 5/11 (3 business days after 5/6), contacted 5/14: late, so listed
+    add_case(session, received_on="2027-05-06", contacted_on="2027-05-14", visited_on="2027-05-17")
+    add_case(
+        session,
+        received_on="2027-04-06",
+        contacted_on="2027-04-07",
+        visited_on="2027-04-12",
+        submitted_on="2027-04-14",
+        accepted_on="2027-05-20",
+    )
+    add_case(session, received_on="2027-05-10", contacted_on="2027-05-11")
+    return build_monthly(session, parse_month("2027-05"), d("2027-06-15"), 7777)
+
+
+def test_monthly_is_one_sheet_and_a_details_sheet_with_the_trend_chart(monthly):
+    data = render(monthly, "xlsx")
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["業務履行報告書（月次）", "別紙"]
+    ws, details = wb.worksheets
+    # the counts are numbers: received in May = 2 (5/6, 5/10), accepted = 1 (5/20)
+    assert ws.cell(row=_find(ws, "依頼受理").row, column=2).value == 2
+    # the 12-month trend: 令和8年6月 .. 令和9年5月; April: 1 received, 1 submitted; May: 2, 0, 1
+    april, may = _find(ws, "令和9年4月").row, _find(ws, "令和9年5月").row
+    assert [ws.cell(row=april, column=c).value for c in (2, 3, 4)] == [1, 1, 0]
+    assert [ws.cell(row=may, column=c).value for c in (2, 3, 4)] == [2, 0, 1]
+    assert may - _find(ws, "令和8年6月").row == 11
+    [trend] = ws._charts
+    assert len(trend.series) == 3  # received, submitted, accepted
+    # the late case is on the details sheet, and the report says where
+    assert _find(ws, "→ 別紙「遅延した依頼（日程調整連絡）: 1 件」")
+    head = _find(details, "依頼番号")
+    assert details.cell(row=head.row + 1, column=2).value == "2027-05-11"
+    # three lists (contact, submission, 20 days): the sheet's title repeats, not one list's header
+    assert _find(details, "遅延した依頼（20日目標）: 2 件")
+    assert details.print_title_rows == "$1:$1"
+    assert ws.print_title_rows == "$1:$1"
+    assert _find(ws, "業務責任者")
+
+
+KPI_TOML = """
+[[indicator]]
+id = "accepted"
+level = "KGI"
+name = "履行件数"
+metric = "accepted"
+direction = "higher"
+targets = { 2026 = 3, 2027 = 4 }
+
+[[indicator]]
+id = "satisfaction"
+level = "KPI"
+name = "満足度"
+metric = "manual"
+unit = "%"
+direction = "higher"
+targets = { 2026 = 90, 2027 = 90 }
+"""
+
+
+def test_kpi_targets_and_actuals_are_numbers_and_each_has_a_chart(session, tmp_path):
+    path = tmp_path / "kpi.toml"
+    path.write_text(KPI_TOML, encoding="utf-8")
+    session.config = replace(session.config, kpi_file=path)
+    for accepted_on in ("2027-04-20", "2027-05-20", "2027-06-01"):
+        add_case(
+            session,
+            received_on="2027-04-05",
+            contacted_on="2027-04-06",
+            visited_on="2027-04-12",
+            submitted_on="2027-04-13",
+            accepted_on=accepted_on,
+        )
+    report = build_kpi(session, 2027, d("2027-06-15"))
+    ws, details = load_workbook(io.BytesIO(render(report, "xlsx"))).worksheets
+    name = _find(ws, "履行件数")
+    header = [c.value for c in ws[_find(ws, "区分").row]]
+    fy2027 = header.index("令和9年度") + 1
+    target = ws.cell(row=name.row, column=fy2027)
+    actual = ws.cell(row=name.row + 1, column=fy2027)
+    ratio = ws.cell(row=name.row + 2, column=fy2027)
+    assert (target.value, target.number_format) == (4, '#,##0"件"')
+    # 3 accepted so far in a running year: 3 of 4 = 75.0%
+    assert (actual.value, actual.number_format) == (3, '#,##0"件（途中）"')
+    assert (ratio.value, ratio.number_format) == (pytest.approx(0.75), "0.0%")
+    # two indicators with figures: two charts, target and actual over the years, drawn from 別紙
+    assert len(ws._charts) == 2 and all(len(c.series) == 2 for c in ws._charts)
+    figures = _find(details, "グラフの数値: 履行件数（KGI）")
+    row = [details.cell(row=figures.row + 2, column=c).value for c in range(1, 4)]
+    assert row[0] == "目標値" and 4 in row
+
+
+def test_pareto_is_one_sheet_with_shares_as_numbers():
+    from render.test_pareto import report
+
+    ws = load_workbook(io.BytesIO(render(report(), "xlsx"))).worksheets[0]
+    first = _find(ws, "確認不足")
+    share = ws.cell(row=first.row, column=first.column + 2)
+    assert (share.value, share.number_format) == (pytest.approx(5 / 11, abs=0.0005), "0.0%")
+    assert len(ws.parent.sheetnames) == 1 and len(ws._charts) == 1
+    head = _find(ws, "順位").row if any(c.value == "順位" for c in ws[first.row - 1]) else first.row - 1
+    assert ws.print_title_rows == f"${head}:${head}"
+
+
+def test_marks_stay_symbols():
+    ws = _book(_doc([["a", Mark(True)], ["b", Mark(False)]])).worksheets[0]
+    assert _find(ws, "○").alignment.horizontal == "center" and _find(ws, "×")
