@@ -308,3 +308,21 @@ def test_pareto_is_one_sheet_with_shares_as_numbers():
 def test_marks_stay_symbols():
     ws = _book(_doc([["a", Mark(True)], ["b", Mark(False)]])).worksheets[0]
     assert _find(ws, "○").alignment.horizontal == "center" and _find(ws, "×")
+
+
+def test_a_chart_is_not_split_between_pages():
+    from inspect_tui.core.document import Chart
+
+    long = Table(["依頼番号", "期限"], [[f"R9-{i:05}", "2027-05-11"] for i in range(60)], align=["l", "l"])
+    chart = Chart("推移", label_column=0, bar_column=1, bar_title="件数", rows=12)
+    trend = Table(["月", "件数"], [[f"{m}月", m * 10] for m in range(1, 13)], chart=chart)
+    doc = Doc("t", [("発行日", "2027-06-15")], [Section("1. 一覧", [long, trend])])
+    ws = _book(doc).worksheets[0]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks  # 60 + 12 rows and a chart do not fit one A4 page
+    [ch] = ws._charts
+    first = ch.anchor._from.row + 1  # 0-based in the drawing
+    assert not [b for b in breaks if first <= b < first + xlsx.CHART_ROWS - 1], (first, breaks)
+    # and no break inside the 12-row table: it is short enough to be kept on one page
+    head = _find(ws, "月").row
+    assert not [b for b in breaks if head - 1 <= b < head + 12], (head, breaks)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from copy import copy
 from decimal import Decimal
 from typing import Any
 
@@ -51,6 +52,9 @@ DETAILS = "別紙"
 MIN_WIDTH, MAX_WIDTH = 6, 50  # columns; a longer text wraps inside its cell
 CHART_ROWS = 17  # rows a chart covers (height 8 cm): what follows goes below it
 WIDE = 110  # a sheet wider than this many columns of text prints landscape
+ROW_HEIGHT = 15.0  # points, every row (set, so Excel and LibreOffice break pages alike)
+KEEP_ROWS = 25  # a table this short is kept on one page
+LINE_WIDTH = 80  # a line of text (title, heading, paragraph) spans at least these columns
 
 
 def sheet_title(text: str, used: set[str]) -> str:
@@ -161,7 +165,8 @@ def frame_lines(doc: Doc) -> list[tuple[str, str]]:
 
 
 class _Sheet:
-    """One sheet being written: the next row, the widths its tables need, its header rows."""
+    """One sheet being written: the next row, the widths its tables need, its header rows,
+    the height of each row and the blocks that should not be split by a page break."""
 
     def __init__(self, wb, title: str) -> None:
         from openpyxl.styles import Border, Font, PatternFill, Side  # deferred: see render()
@@ -170,23 +175,47 @@ class _Sheet:
         self.row = 1
         self.widths: dict[int, int] = {}
         self.heads: list[tuple[int, int]] = []  # (header row, rows of its table)
+        self.heights: dict[int, float] = {}  # rows taller than ROW_HEIGHT
+        self.keep: list[tuple[int, int]] = []  # (first, last) rows printed on one page if they fit
+        self.heading: int | None = None  # a section heading waiting to be kept with what follows
         thin = Side(style="thin", color="444444")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.head_fill = PatternFill("solid", fgColor="E8E8E8")
         self.Font = Font
         self.merges: list[tuple[int, str]] = []  # rows to merge across the sheet, and how to align
+        self.styles: dict[tuple[Any, ...], Any] = {}  # a body cell's style by what sets it
+
+    def block(self, first: int, last: int) -> None:
+        if self.heading is not None:
+            first, self.heading = min(first, self.heading), None
+        self.keep.append((first, last))
+
+    def tall(self, row: int, height: float) -> None:
+        self.heights[row] = max(self.heights.get(row, ROW_HEIGHT), height)
 
     def line(self, text: str, *, bold: bool = False, size: float | None = None, where: str = "wrap") -> None:
         c = put(self.ws, self.row, 1, text)
         if bold or size:
             c.font = self.Font(bold=bold, size=size or 11)
+        if size and size > 11:
+            self.tall(self.row, size * 1.5)
         self.merges.append((self.row, where))
         self.row += 1
+
+    def section(self, heading: str) -> None:
+        self.row += 1
+        self.heading = self.row
+        self.line(heading, bold=True, size=12)
+
+    def paragraph(self, text: str) -> None:
+        self.block(self.row, self.row)
+        self.line(text)
 
     def table(self, t: Table) -> int:
         """The table at the current row; returns its header row."""
         from openpyxl.styles import Alignment
 
+        first = self.row
         if t.caption:
             self.line(t.caption, bold=True)
         head = self.row
@@ -200,15 +229,29 @@ class _Sheet:
             self.row += 1
             for col, v in enumerate(r, 1):
                 c = put(self.ws, self.row, col, v)
-                c.border = self.border
                 a = aligns[col - 1] if col - 1 < len(aligns) else "l"
                 horizontal = "center" if isinstance(v, Mark) or a == "c" else ("right" if a == "r" else None)
                 w = cell_width(v)
-                c.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=w > MAX_WIDTH)
-                self.widths[col] = max(self.widths.get(col, 0), w + 2)
+                lines = _lines(v.symbol() if isinstance(v, Mark) else cell_text(v), MAX_WIDTH - 2)
+                key = (horizontal, lines > 1, c.number_format, bool(c.quotePrefix))
+                style = self.styles.get(key)
+                if style is None:  # styles set once and copied: openpyxl hashes each one it is given
+                    c.border = self.border
+                    c.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=lines > 1)
+                    self.styles[key] = copy(c._style)
+                else:
+                    c._style = copy(style)
+                if lines > 1:
+                    self.tall(self.row, lines * ROW_HEIGHT)
+                self.widths[col] = max(self.widths.get(col, 0), min(w, MAX_WIDTH - 2) + 2)
+        for col, h in enumerate(t.headers, 1):  # a header longer than its column wraps
+            room = min(max(self.widths[col], MIN_WIDTH), MAX_WIDTH) - 2
+            self.tall(head, _lines(h, room) * ROW_HEIGHT)
         if not t.rows:
             self.row += 1
             put(self.ws, self.row, 1, "（該当なし）")
+        # a short table on one page; a long one at least with its first rows under its header
+        self.block(first, self.row if len(t.rows) <= KEEP_ROWS else head + 2)
         self.heads.append((head, len(t.rows)))
         self.row += 1
         return head
@@ -220,6 +263,7 @@ class _Sheet:
     def finish(self, doc: Doc, single_table: bool) -> None:
         from openpyxl.styles import Alignment
         from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.pagebreak import Break
 
         ws = self.ws
         last = max(self.columns, 2)
@@ -227,20 +271,25 @@ class _Sheet:
             w = self.widths.get(col, MIN_WIDTH)
             ws.column_dimensions[get_column_letter(col)].width = min(max(w, MIN_WIDTH), MAX_WIDTH)
         total = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(1, last + 1))
+        span = last  # lines of text (title, headings, paragraphs) across at least LINE_WIDTH columns
+        while total < LINE_WIDTH:
+            span += 1
+            ws.column_dimensions[get_column_letter(span)].width = 10
+            total += 10
         for row, where in self.merges:
             c = ws.cell(row=row, column=1)
-            if last > 1:
-                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
             horizontal = {"center": "center", "right": "right"}.get(where, "left")
             c.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
-            lines = sum(
-                max(1, math.ceil(text_width(p) / max(total - 1, 1))) for p in str(c.value or "").split("\n")
-            )
+            size = c.font.sz if c.font and c.font.sz else 11
+            lines = sum(_lines(p, total - 2) for p in str(c.value or "").split("\n"))
             if lines > 1:
-                size = c.font.sz if c.font and c.font.sz else 11
-                ws.row_dimensions[row].height = lines * (size * 1.45)
+                self.tall(row, lines * max(ROW_HEIGHT, size * 1.5))
+        for row in range(1, max(self.row, ws.max_row) + 1):  # every height set: Excel and
+            ws.row_dimensions[row].height = self.heights.get(row, ROW_HEIGHT)  # LibreOffice agree
+        landscape = total > WIDE
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if total > WIDE else "portrait"
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -250,11 +299,44 @@ class _Sheet:
             head = max(self.heads, key=lambda h: h[1])[0]
             ws.print_title_rows = f"{head}:{head}"
         else:
+            head = 1
             ws.print_title_rows = "1:1"  # the report's (or 別紙's) title on every page
+        for row in self.page_breaks(total, landscape, self.heights.get(head, ROW_HEIGHT)):
+            ws.row_breaks.append(Break(id=row))
         ws.oddHeader.center.text = doc.title
-        ws.oddFooter.center.text = "&P / &N"
-        ws.oddFooter.right.text = dict(doc.facts).get("発行日", "")
+        ws.oddFooter.right.text = "&P / &N　" + dict(doc.facts).get("発行日", "")
         ws.oddFooter.left.text = doc.witness[:200]
+        ws.oddFooter.left.size = 7
+
+    def page_breaks(self, total_width: float, landscape: bool, title_height: float) -> list[int]:
+        """Rows to break after, so a block (a short table, a chart, a heading with what
+        follows it, the seal boxes) is not split between pages when it fits on one. Page
+        height from A4, the margins and the fit-to-width scale (a column of width w is
+        about 7w + 5 pixels)."""
+        paper_w, paper_h = (842.0, 595.0) if landscape else (595.0, 842.0)  # A4 in points
+        content = (total_width * 7 + 5) * 0.75
+        scale = min(1.0, (paper_w - 72) / content)
+        page = (paper_h - 144) / scale * 0.95 - title_height  # 1 in top and bottom; a margin of error
+        starts: dict[int, int] = {}
+        for first, last in self.keep:
+            starts[first] = max(starts.get(first, first), last)
+        breaks, used = [], 0.0
+        for row in range(1, self.row + 1):
+            if row in starts and used > 0:
+                need = sum(self.heights.get(r, ROW_HEIGHT) for r in range(row, starts[row] + 1))
+                if used + need > page and need <= page:
+                    breaks.append(row - 1)
+                    used = 0.0
+            h = self.heights.get(row, ROW_HEIGHT)
+            if used + h > page:
+                used = 0.0
+            used += h
+        return breaks
+
+
+def _lines(text: str, room: float) -> int:
+    """Lines a text takes in a cell ``room`` columns wide."""
+    return sum(max(1, math.ceil(text_width(p) / max(room, 1))) for p in text.split("\n"))
 
 
 def _seals(sheet: _Sheet, doc: Doc, top: int) -> int:
@@ -278,6 +360,7 @@ def _seals(sheet: _Sheet, doc: Doc, top: int) -> int:
         for r in range(top + 1, top + 4):
             ws.cell(row=r, column=col).border = sheet.border
         sheet.widths[col] = max(sheet.widths.get(col, 0), 12, text_width(who) + 2)
+    sheet.block(top, top + 3)
     return top + 4
 
 
@@ -287,6 +370,7 @@ def _facts(sheet: _Sheet, doc: Doc) -> None:
     top = sheet.row
     for label, value in doc.facts:
         put(sheet.ws, sheet.row, 1, label).font = sheet.Font(bold=True)
+        sheet.widths[1] = max(sheet.widths.get(1, 0), text_width(label) + 2)
         c = put(sheet.ws, sheet.row, 2, value)
         c.alignment = Alignment(wrap_text=False, vertical="top")
         sheet.row += 1
@@ -321,8 +405,21 @@ def _column_chart(sheet: _Sheet, chart: Chart, head_row: int, columns: int) -> N
         line.y_axis.scaling.max = 1
         line.y_axis.crosses = "max"
         main += line
-    main.width, main.height = 17, 8
-    ws.add_chart(main, f"A{sheet.row + 1}")
+    _place(sheet, main)
+
+
+def _place(sheet: _Sheet, chart) -> None:
+    """The chart below what was written last, 17 x 8 cm, kept on one page; lines get markers
+    (a year or a month with one figure is a point)."""
+    from openpyxl.chart import LineChart
+
+    for series in chart.series if isinstance(chart, LineChart) else ():
+        series.marker.symbol = "circle"
+        series.smooth = False
+    chart.width, chart.height = 17, 8
+    first = sheet.row + 1
+    sheet.ws.add_chart(chart, f"A{first}")
+    sheet.block(first, first + CHART_ROWS - 1)
     sheet.row += CHART_ROWS + 1
 
 
@@ -350,6 +447,7 @@ def _series_chart(sheet: _Sheet, details: _Sheet, chart: SeriesChart) -> None:
                 c.number_format = fmt
             details.widths[col] = max(details.widths.get(col, 0), 10)
     details.heads.append((head, len(chart.series)))
+    details.block(head - 1, details.row)
     details.row += 2
     main = BarChart() if chart.kind == "bar" else LineChart()
     main.title = chart.title
@@ -361,9 +459,7 @@ def _series_chart(sheet: _Sheet, details: _Sheet, chart: SeriesChart) -> None:
         titles_from_data=True,
     )
     main.set_categories(Reference(dws, min_col=2, max_col=len(chart.categories) + 1, min_row=head))
-    main.width, main.height = 17, 8
-    sheet.ws.add_chart(main, f"A{sheet.row + 1}")
-    sheet.row += CHART_ROWS + 1
+    _place(sheet, main)
 
 
 def render(doc: Doc) -> bytes:
@@ -396,15 +492,13 @@ def render(doc: Doc) -> bytes:
         sheet.line(doc.note, bold=doc.seals_at_end)
     tables_on_sheet = 0
     for sec in doc.sections:
-        sheet.row += 1
-        sheet.line(sec.heading, bold=True, size=12)
+        sheet.section(sec.heading)
         heading_on_details = False
         for t in sec.tables:
             if t.appendix and details is not None:
-                sheet.line(f"→ {DETAILS}「{t.caption or sec.heading}」")
+                sheet.paragraph(f"→ {DETAILS}「{t.caption or sec.heading}」")
                 if not heading_on_details:
-                    details.row += 1
-                    details.line(sec.heading, bold=True, size=12)
+                    details.section(sec.heading)
                     heading_on_details = True
                 details.table(t)
                 continue
@@ -413,7 +507,7 @@ def render(doc: Doc) -> bytes:
             if t.chart is not None and t.chart.rows:
                 _column_chart(sheet, t.chart, head, len(t.headers))
         for p in sec.paragraphs:
-            sheet.line(p)
+            sheet.paragraph(p)
         for ch in sec.charts:
             if details is not None:
                 _series_chart(sheet, details, ch)
