@@ -50,6 +50,7 @@ from inspect_tui.render.textwidth import width as text_width
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 DETAILS = "別紙"
 MIN_WIDTH, MAX_WIDTH = 6, 50  # columns; a longer text wraps inside its cell
+MAX_TOTAL, SQUEEZE_TO = 150, 16  # a sheet wider than this narrows its widest columns (to 16 at least)
 CHART_ROWS = 17  # rows a chart covers (height 8 cm): what follows goes below it
 WIDE = 110  # a sheet wider than this many columns of text prints landscape
 ROW_HEIGHT = 15.0  # points, every row (set, so Excel and LibreOffice break pages alike)
@@ -184,6 +185,7 @@ class _Sheet:
         self.Font = Font
         self.merges: list[tuple[int, str]] = []  # rows to merge across the sheet, and how to align
         self.styles: dict[tuple[Any, ...], Any] = {}  # a body cell's style by what sets it
+        self.texts: list[tuple[int, int, str]] = []  # (row, column, text) that may wrap
 
     def block(self, first: int, last: int) -> None:
         if self.heading is not None:
@@ -231,22 +233,21 @@ class _Sheet:
                 c = put(self.ws, self.row, col, v)
                 a = aligns[col - 1] if col - 1 < len(aligns) else "l"
                 horizontal = "center" if isinstance(v, Mark) or a == "c" else ("right" if a == "r" else None)
-                w = cell_width(v)
-                lines = _lines(v.symbol() if isinstance(v, Mark) else cell_text(v), MAX_WIDTH - 2)
-                key = (horizontal, lines > 1, c.number_format, bool(c.quotePrefix))
+                text = isinstance(c.value, str)
+                key = (horizontal, text, c.number_format, bool(c.quotePrefix))
                 style = self.styles.get(key)
                 if style is None:  # styles set once and copied: openpyxl hashes each one it is given
                     c.border = self.border
-                    c.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=lines > 1)
+                    c.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=text)
                     self.styles[key] = copy(c._style)
                 else:
                     c._style = copy(style)
-                if lines > 1:
-                    self.tall(self.row, lines * ROW_HEIGHT)
+                w = cell_width(v)
+                if text and w > MIN_WIDTH:
+                    self.texts.append((self.row, col, str(c.value)))
                 self.widths[col] = max(self.widths.get(col, 0), min(w, MAX_WIDTH - 2) + 2)
         for col, h in enumerate(t.headers, 1):  # a header longer than its column wraps
-            room = min(max(self.widths[col], MIN_WIDTH), MAX_WIDTH) - 2
-            self.tall(head, _lines(h, room) * ROW_HEIGHT)
+            self.texts.append((head, col, h))
         if not t.rows:
             self.row += 1
             put(self.ws, self.row, 1, "（該当なし）")
@@ -267,10 +268,19 @@ class _Sheet:
 
         ws = self.ws
         last = max(self.columns, 2)
-        for col in range(1, last + 1):
-            w = self.widths.get(col, MIN_WIDTH)
-            ws.column_dimensions[get_column_letter(col)].width = min(max(w, MIN_WIDTH), MAX_WIDTH)
-        total = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(1, last + 1))
+        widths = {
+            col: min(max(self.widths.get(col, MIN_WIDTH), MIN_WIDTH), MAX_WIDTH) for col in range(1, last + 1)
+        }
+        while sum(widths.values()) > MAX_TOTAL:  # too wide to read at A4: the widest columns wrap
+            widest = max(widths, key=lambda c: widths[c])
+            if widths[widest] <= SQUEEZE_TO:
+                break
+            widths[widest] -= 1
+        for col, w in widths.items():
+            ws.column_dimensions[get_column_letter(col)].width = w
+        for row, col, text in self.texts:
+            self.tall(row, _lines(text, widths.get(col, MIN_WIDTH) - 1) * ROW_HEIGHT)
+        total = sum(widths.values())
         span = last  # lines of text (title, headings, paragraphs) across at least LINE_WIDTH columns
         while total < LINE_WIDTH:
             span += 1
