@@ -5,6 +5,8 @@ details sheet, widths by display width, A4 print set-up, seal boxes, native char
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from dataclasses import replace
 from decimal import Decimal
@@ -326,3 +328,62 @@ def test_a_chart_is_not_split_between_pages():
     # and no break inside the 12-row table: it is short enough to be kept on one page
     head = _find(ws, "月").row
     assert not [b for b in breaks if head - 1 <= b < head + 12], (head, breaks)
+
+
+def test_the_pareto_line_draws_from_the_tables_own_shares():
+    from render.test_pareto import report
+
+    ws = load_workbook(io.BytesIO(render(report(), "xlsx"))).worksheets[0]
+    assert [c.value for row in ws.iter_rows() for c in row].count("累積比率") == 1  # no helper column
+    [chart] = ws._charts
+    bars, line = chart._charts  # the counts as bars, the running share as a line on a second axis
+    head = _find(ws, "累積比率")
+    assert head.column_letter == "E" and ws.cell(row=head.row + 1, column=5).value == pytest.approx(
+        5 / 11, abs=0.0005
+    )
+    assert bars.series[0].val.numRef.f.endswith(f"!$C${head.row + 1}:$C${head.row + 5}")
+    assert line.series[0].val.numRef.f.endswith(f"!$E${head.row + 1}:$E${head.row + 5}")
+
+
+def test_a_sheet_too_wide_for_a4_narrows_its_widest_columns_and_wraps_them():
+    long = "関連する項目の間で選択が矛盾している" * 2  # 36 wide characters = 72 columns
+    doc = _doc([[long, long, long, "短い"]], headers=("a", "b", "c", "d"))
+    ws = _book(doc).worksheets[0]
+    widths = [ws.column_dimensions[x].width for x in "ABCD"]
+    # 3 x 50 (the cap) + 12 (D holds the seal box) = 162 > 150: the widest give up 4 each
+    assert widths == [46, 46, 46, 12], widths
+    row = _find(ws, "短い").row
+    assert ws.row_dimensions[row].height == 2 * 15  # 72 columns in 45: two lines
+    assert ws.cell(row=row, column=1).alignment.wrap_text
+
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice がありません（apt-get install libreoffice-calc-nogui）"
+)
+def test_libreoffice_prints_the_numbers_with_their_units_and_the_formula_as_text(tmp_path):
+    doc = _doc([["受理", Num(14550, "件")], ["率", Percent(Decimal("99.5"))], ["メモ", "=1+1"]])
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(xlsx.render(doc))
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    printed = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "14,550件" in printed and "99.5%" in printed
+    assert "=1+1" in printed and "'=1+1" not in printed and "\n2\n" not in printed  # not computed

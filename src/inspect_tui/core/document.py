@@ -110,6 +110,8 @@ class Chart:
     line_title: str = ""
     more_columns: tuple[int, ...] = ()
     kind: str = "bar"  # "bar" | "line"
+    #: the column holding the line's shares (numbers), instead of ``line_values`` beside the table
+    line_column: int | None = None
 
 
 @dataclass(frozen=True)

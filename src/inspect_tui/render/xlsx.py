@@ -402,11 +402,14 @@ def _column_chart(sheet: _Sheet, chart: Chart, head_row: int, columns: int) -> N
         ref = Reference(ws, min_col=col + 1, min_row=head_row, max_row=last)
         main.add_data(ref, titles_from_data=True)
     main.set_categories(Reference(ws, min_col=chart.label_column + 1, min_row=first, max_row=last))
-    if chart.line_values:
-        helper = columns + 2  # the line's numbers, one column right of the table
-        put(ws, head_row, helper, chart.line_title)
-        for i, v in enumerate(chart.line_values[: chart.rows]):
-            ws.cell(first + i, helper, value=float(v)).number_format = "0.0%"
+    if chart.line_values or chart.line_column is not None:
+        if chart.line_column is not None:  # the table's own column of shares
+            helper = chart.line_column + 1
+        else:  # the line's numbers, one column right of the table
+            helper = columns + 2
+            put(ws, head_row, helper, chart.line_title)
+            for i, v in enumerate(chart.line_values[: chart.rows]):
+                ws.cell(first + i, helper, value=float(v)).number_format = "0.0%"
         line = LineChart()
         line.add_data(Reference(ws, min_col=helper, min_row=head_row, max_row=last), titles_from_data=True)
         line.y_axis.axId = 200

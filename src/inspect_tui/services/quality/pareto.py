@@ -280,6 +280,7 @@ def _table(report: ParetoReport) -> Table:
         rows=len(report.rows),
         line_values=tuple(float(r.cumulative) for r in report.rows),
         line_title="累積比率",
+        line_column=4,  # 累積比率, a number in the xlsx: the line draws from the table itself
     )
     return Table(headers, rows, align=["r", "l", "r", "r", "r", "c", "l"], chart=chart)
 
