@@ -387,3 +387,20 @@ def test_libreoffice_prints_the_numbers_with_their_units_and_the_formula_as_text
     ).stdout
     assert "14,550件" in printed and "99.5%" in printed
     assert "=1+1" in printed and "'=1+1" not in printed and "\n2\n" not in printed  # not computed
+
+
+def test_the_longest_list_comes_last_on_the_details_sheet_and_repeats_its_header():
+    long = Table(
+        ["依頼番号", "期限"],
+        [[f"R9-{i:05}", "2027-05-11"] for i in range(40)],
+        caption="長い一覧",
+        appendix=True,
+    )
+    short = Table(["依頼番号", "出来事"], [["R9-1", "訪問"]], caption="短い一覧", appendix=True)
+    doc = Doc("t", [("発行日", "2027-06-15")], [Section("2. 期限", [long]), Section("4. 訂正", [short])])
+    ws, details = _book(doc).worksheets
+    assert _find(ws, "→ 別紙「長い一覧」").row < _find(ws, "→ 別紙「短い一覧」").row  # in the report's order
+    assert _find(details, "短い一覧").row < _find(details, "長い一覧").row  # shortest first
+    head = _find(details, "長い一覧").row + 1
+    assert details.cell(row=head, column=2).value == "期限"
+    assert details.print_title_rows == f"${head}:${head}"

@@ -261,7 +261,7 @@ class _Sheet:
     def columns(self) -> int:
         return max(self.widths, default=1)
 
-    def finish(self, doc: Doc, single_table: bool) -> None:
+    def finish(self, doc: Doc) -> None:
         from openpyxl.styles import Alignment
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.pagebreak import Break
@@ -305,8 +305,10 @@ class _Sheet:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.5
-        if single_table and self.heads:
-            head = max(self.heads, key=lambda h: h[1])[0]
+        # the header row of the sheet's only table, or of its last when that one runs over
+        # pages (every page after it starts is its own); else the title row
+        if len(self.heads) == 1 or (self.heads and self.heads[-1][1] > KEEP_ROWS):
+            head = self.heads[-1][0]
             ws.print_title_rows = f"{head}:{head}"
         else:
             head = 1
@@ -503,20 +505,13 @@ def render(doc: Doc) -> bytes:
     _facts(sheet, doc)
     if doc.note:
         sheet.line(doc.note, bold=doc.seals_at_end)
-    tables_on_sheet = 0
     for sec in doc.sections:
         sheet.section(sec.heading)
-        heading_on_details = False
         for t in sec.tables:
             if t.appendix and details is not None:
                 sheet.paragraph(f"→ {DETAILS}「{t.caption or sec.heading}」")
-                if not heading_on_details:
-                    details.section(sec.heading)
-                    heading_on_details = True
-                details.table(t)
                 continue
             head = sheet.table(t)
-            tables_on_sheet += 1
             if t.chart is not None and t.chart.rows:
                 _column_chart(sheet, t.chart, head, len(t.headers))
         for p in sec.paragraphs:
@@ -530,9 +525,17 @@ def render(doc: Doc) -> bytes:
     if doc.witness:
         sheet.row += 1
         sheet.line(doc.witness, size=8)
-    sheet.finish(doc, single_table=tables_on_sheet == 1)
+    sheet.finish(doc)
     if details is not None:
-        details.finish(doc, single_table=len(lists) == 1)
+        # the lists after the charts' figures, shortest first: the longest, last, repeats
+        # its header row on every page it runs over
+        shown = None
+        for heading, t in sorted(lists, key=lambda x: len(x[1].rows)):
+            if heading != shown:
+                details.section(heading)
+                shown = heading
+            details.table(t)
+        details.finish(doc)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
