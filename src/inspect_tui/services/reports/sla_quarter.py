@@ -51,7 +51,7 @@ class SlaQuarterReport:
         for r in self.sla.results:
             if r.achieved is False:
                 unit = METRICS[r.indicator.metric].unit
-                out.append([r.indicator.name, r.indicator.target_text, r.actual.text(unit)])
+                out.append([r.indicator.name, r.indicator.target_text, r.actual.cell(unit)])
         return out
 
     def _overdue(self, p: q.Problem) -> bool:
