@@ -7,8 +7,10 @@ exactly what to install; every other format works without them. The html is rend
 from a string with no base URL and a URL fetcher that refuses everything: a report
 never reaches for a file or the network.
 
-WeasyPrint is imported when a PDF is made (about 0.35 s: ``python -X importtime``,
-2026-12-02), never by the commands that print other formats.
+WeasyPrint is imported when a PDF is made (0.8-3.2 s on the shared 2-vCPU machine:
+``python -X importtime``, 3 runs, 2026-12-02), never by the commands that print other
+formats. With ``libharfbuzz-subset0`` installed it subsets the embedded fonts in about
+0.5 s; without it fontTools does, about 40 s per Noto CJK font (.ci/system-deps installs it).
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def render(doc: Doc, font_dirs: tuple[Path, ...] | None = None) -> bytes:
     missing = missing_parts(font_dirs)
     if missing:
         raise PdfUnavailable(unavailable_message(missing))
-    import weasyprint  # deferred: 0.35 s, only when a PDF is made
+    import weasyprint  # deferred: 0.8-3.2 s, only when a PDF is made
 
     page = weasyprint.HTML(string=html.render(doc), url_fetcher=_no_fetch)
     return bytes(page.write_pdf())
