@@ -11,7 +11,6 @@ import subprocess
 import zipfile
 from dataclasses import replace
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -19,6 +18,7 @@ from openpyxl import load_workbook
 from builders import add_case, d
 from inspect_tui.core.document import (
     Doc,
+    Frame,
     Mark,
     Num,
     Percent,
@@ -114,14 +114,17 @@ def test_number_cells_survive_a_frozen_document():
     doc = Doc(
         "t",
         [],
-        [Section("s", [table, Table(["依頼番号"], [["R9-1"]], appendix=True)], ["p"], [chart])],
+        [
+            Section("s", [table], ["p"], charts=[chart]),
+            Section("一覧", [Table(["依頼番号"], [["R9-1"]])], appendix=True),
+        ],
     )
     assert doc_from_data(doc_to_data(doc)) == doc
     # as a closed month keeps it: through JSON text
     assert doc_from_data(json.loads(json.dumps(doc_to_data(doc)))) == doc
     # a document frozen before these cells existed still loads
     old = doc_to_data(Doc("t", [], [Section("s", [Table(["a"], [["1件"]])])]))
-    del old["sections"][0]["charts"], old["sections"][0]["tables"][0]["appendix"]
+    del old["sections"][0]["charts"]
     assert doc_from_data(old).sections[0].tables[0].rows == [["1件"]]
 
 
@@ -184,18 +187,25 @@ def test_seal_boxes_and_the_title_are_on_the_first_sheet():
 def test_the_frame_goes_above_the_title_when_a_document_has_one():
     doc = _doc([["受理", 1]])
     assert xlsx.frame_lines(doc) == []
-    doc.frame = SimpleNamespace(  # type: ignore[attr-defined]
+    frame = Frame(
         addressee="神戸市福祉局介護保険課長 様",
         contractor="株式会社サンプル",
-        contract_title="神戸市介護保険認定調査業務（C地区）",
+        contractor_address="神戸市長田区1-2-3",
+        contract="神戸市介護保険認定調査業務（C地区）",
+        manager="見本 太郎",
+        footer="株式会社サンプル 認定調査課",
     )
+    doc = replace(doc, frame=frame, seals=("業務責任者", "確認印"))
     ws = _book(doc).worksheets[0]
-    assert [ws.cell(row=r, column=1).value for r in (1, 2, 3, 4)] == [
+    assert [ws.cell(row=r, column=1).value for r in (1, 2, 3, 4, 5)] == [
         "神戸市福祉局介護保険課長 様",
-        "株式会社サンプル",
-        "神戸市介護保険認定調査業務（C地区）",
+        "神戸市長田区1-2-3　株式会社サンプル",
+        "業務責任者　見本 太郎",
         "月次の数値",
+        "契約件名　神戸市介護保険認定調査業務（C地区）",
     ]
+    assert ws.cell(row=2, column=1).alignment.horizontal == "right"  # the sender on the right
+    assert _find(ws, "確認印") and ws.oddFooter.center.text == "株式会社サンプル 認定調査課"
 
 
 def test_a_report_without_lists_or_charts_is_one_sheet():
@@ -236,7 +246,7 @@ def test_monthly_is_one_sheet_and_a_details_sheet_with_the_trend_chart(monthly):
     [trend] = ws._charts
     assert len(trend.series) == 3  # received, submitted, accepted
     # the late case is on the details sheet, and the report says where
-    assert _find(ws, "→ 別紙「遅延した依頼（日程調整連絡）: 1 件」")
+    assert _find(ws, "遅延した依頼の一覧は別紙1のとおりです。")
     head = _find(details, "依頼番号")
     assert details.cell(row=head.row + 1, column=2).value == "2027-05-11"
     # three lists (contact, submission, 20 days): the sheet's title repeats, not one list's header
@@ -393,16 +403,19 @@ def test_libreoffice_prints_the_numbers_with_their_units_and_the_formula_as_text
 
 
 def test_the_longest_list_comes_last_on_the_details_sheet_and_repeats_its_header():
-    long = Table(
-        ["依頼番号", "期限"],
-        [[f"R9-{i:05}", "2027-05-11"] for i in range(40)],
-        caption="長い一覧",
-        appendix=True,
+    long = Table(["依頼番号", "期限"], [[f"R9-{i:05}", "2027-05-11"] for i in range(40)], caption="長い一覧")
+    short = Table(["依頼番号", "出来事"], [["R9-1", "訪問"]], caption="短い一覧")
+    doc = Doc(
+        "t",
+        [("発行日", "2027-06-15")],
+        [
+            Section("2. 期限", paragraphs=["一覧は別紙1"]),
+            Section("遅延した依頼の一覧", [long, short], appendix=True),
+        ],
     )
-    short = Table(["依頼番号", "出来事"], [["R9-1", "訪問"]], caption="短い一覧", appendix=True)
-    doc = Doc("t", [("発行日", "2027-06-15")], [Section("2. 期限", [long]), Section("4. 訂正", [short])])
     ws, details = _book(doc).worksheets
-    assert _find(ws, "→ 別紙「長い一覧」").row < _find(ws, "→ 別紙「短い一覧」").row  # in the report's order
+    assert _find(ws, "一覧は別紙1") and not any(c.value == "長い一覧" for row in ws.iter_rows() for c in row)
+    assert _find(details, "別紙1　遅延した依頼の一覧")
     assert _find(details, "短い一覧").row < _find(details, "長い一覧").row  # shortest first
     head = _find(details, "長い一覧").row + 1
     assert details.cell(row=head, column=2).value == "期限"

@@ -121,8 +121,8 @@ def emit(report, fmt: str, output: str | None, default_name: str) -> None:
     from inspect_tui.render.formats import render
     from inspect_tui.render.output import OutputError, resolve_output, write_output
 
-    data = render(report, fmt)
     try:
+        data = render(report, fmt)  # pdf: PdfUnavailable (an OutputError) says what to install
         if output in (None, "-"):
             if not isinstance(data, bytes):
                 _write(data)

@@ -1,11 +1,11 @@
 """Excel workbook a monitor can compute with, set up to print on A4.
 
 One sheet for the report (its frame, title, facts and seal boxes at the top, then every
-section) and at most one details sheet, 別紙: the lists of cases (``Table.appendix``:
-late cases, corrections) and the figures the charts draw. Both print on A4, fit to the
+section) and at most one details sheet, 別紙: the appendix sections (``Section.appendix``:
+the late cases, 別紙1, 別紙2 …) and the figures the charts draw. Both print on A4, fit to the
 page width, with page numbers and the issue date in the footer, and the header row of
-the sheet's table repeated on every page (the report's title row when the sheet holds
-several tables).
+the sheet's table repeated on every page (its last table's when that one runs over pages,
+else the report's title row).
 
 Cells keep their type: counts and yen are numbers (``#,##0``), a ``Num`` is its number
 with the unit in the format (``#,##0"件"``), a ``Percent`` the fraction with ``0.0%``, so
@@ -43,7 +43,6 @@ from inspect_tui.core.document import (
     cell_text,
     clean,
 )
-from inspect_tui.core.text import printable
 from inspect_tui.render.excel_safe import formula_like
 from inspect_tui.render.textwidth import width as text_width
 
@@ -140,25 +139,20 @@ def cell_width(v: Cell) -> int:
 
 
 def frame_lines(doc: Doc) -> list[tuple[str, str]]:
-    """The document frame (issue 14 item 1: addressee, contractor, contract title) as
-    (text, where: "left" | "right" | "center") lines for the top of the first sheet.
-
-    ``Doc.frame`` comes from another branch; until it lands a document has none and this
-    gives nothing. When it does, its fields are read by these names."""
-    frame = getattr(doc, "frame", None)
-    if frame is None:
+    """The document frame (``Doc.frame``, config ``[document]``) as (text, "left" | "right")
+    lines for the top of the first sheet: the addressee on the left, the contractor and the
+    業務責任者 on the right, as the html prints them. Nothing for a document without one."""
+    f = doc.frame
+    if f is None:
         return []
     out: list[tuple[str, str]] = []
-    for name, where in (
-        ("addressee", "left"),
-        ("contractor_address", "right"),
-        ("contractor", "right"),
-        ("contractor_name", "right"),
-        ("contract_title", "center"),
-    ):
-        value = getattr(frame, name, "")
-        if isinstance(value, str) and value:
-            out.append((value, where))
+    if f.addressee:
+        out.append((f.addressee, "left"))
+    sender = "　".join(v for v in (f.contractor_address, f.contractor) if v)
+    if sender:
+        out.append((sender, "right"))
+    if f.manager:
+        out.append((f"業務責任者　{f.manager}", "right"))
     return out
 
 
@@ -319,6 +313,9 @@ class _Sheet:
         ws.oddFooter.right.text = "&P / &N　" + dict(doc.facts).get("発行日", "")
         ws.oddFooter.left.text = doc.witness[:200]
         ws.oddFooter.left.size = 7
+        if doc.frame and doc.frame.footer:  # the frame's footer line ([document] footer)
+            ws.oddFooter.center.text = doc.frame.footer.replace("&", "&&")[:120]
+            ws.oddFooter.center.size = 8
 
     def page_breaks(self, total_width: float, landscape: bool, title_height: float) -> list[int]:
         """Rows to break after, so a block (a short table, a chart, a heading with what
@@ -481,36 +478,33 @@ def render(doc: Doc) -> bytes:
     # deferred: openpyxl is 150-470 ms at start-up (python -X importtime); only an xlsx needs it
     from openpyxl import Workbook
 
-    frame = frame_lines(doc)
     doc = clean(doc)
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
     sheet = _Sheet(wb, sheet_title(doc.title, used))
-    lists = [(s.heading, t) for s in doc.sections for t in s.tables if t.appendix]
-    has_charts = any(s.charts for s in doc.sections)
-    details = _Sheet(wb, sheet_title(DETAILS, used)) if lists or has_charts else None
+    main, appendices = doc.main_sections(), doc.appendices()
+    has_charts = any(s.charts for s in main)
+    details = _Sheet(wb, sheet_title(DETAILS, used)) if appendices or has_charts else None
     if details is not None:
         details.line(f"{DETAILS}（{doc.title}）", bold=True, size=12)
 
     # the columns of the widest table first: the seal boxes sit at its right
-    for s in doc.sections:
+    for s in main:
         for t in s.tables:
-            if not t.appendix:
-                for col in range(1, len(t.headers) + 1):
-                    sheet.widths.setdefault(col, 0)
-    for text, where in frame:
-        sheet.line(printable(text), where=where)
+            for col in range(1, len(t.headers) + 1):
+                sheet.widths.setdefault(col, 0)
+    for text, where in frame_lines(doc):
+        sheet.line(text, where=where)
     sheet.line(doc.title, bold=True, size=14, where="center")
+    if doc.frame and doc.frame.contract:
+        sheet.line(f"契約件名　{doc.frame.contract}", where="center")
     _facts(sheet, doc)
     if doc.note:
         sheet.line(doc.note, bold=doc.seals_at_end)
-    for sec in doc.sections:
+    for sec in main:
         sheet.section(sec.heading)
         for t in sec.tables:
-            if t.appendix and details is not None:
-                sheet.paragraph(f"→ {DETAILS}「{t.caption or sec.heading}」")
-                continue
             head = sheet.table(t)
             if t.chart is not None and t.chart.rows:
                 _column_chart(sheet, t.chart, head, len(t.headers))
@@ -527,14 +521,14 @@ def render(doc: Doc) -> bytes:
         sheet.line(doc.witness, size=8)
     sheet.finish(doc)
     if details is not None:
-        # the lists after the charts' figures, shortest first: the longest, last, repeats
-        # its header row on every page it runs over
-        shown = None
-        for heading, t in sorted(lists, key=lambda x: len(x[1].rows)):
-            if heading != shown:
-                details.section(heading)
-                shown = heading
-            details.table(t)
+        # the 別紙 after the charts' figures, each section's lists shortest first: the
+        # longest, last, repeats its header row on every page it runs over
+        for label, sec in appendices:
+            details.section(f"{label}　{sec.heading}")
+            for t in sorted(sec.tables, key=lambda t: len(t.rows)):
+                details.table(t)
+            for p in sec.paragraphs:
+                details.paragraph(p)
         details.finish(doc)
     buf = io.BytesIO()
     wb.save(buf)

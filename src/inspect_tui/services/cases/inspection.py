@@ -317,7 +317,6 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
                 [[u.case_no, u.submitted_on, u.who, mask(u.reason, known)] for u in unchecked],
                 align=["l", "l", "l", "l"],
                 caption=f"{rules.UNCHECKED_LABEL}: {f.unchecked:,} 件",
-                appendix=True,
             )
         )
     imported = store.listed_submissions(s.db.conn, month.start, cutoff, imported=True, limit=LIST_LIMIT)
@@ -328,7 +327,6 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
                 [[i.case_no, i.submitted_on] for i in imported],
                 align=["l", "l"],
                 caption=f"{rules.IMPORTED_LABEL}: {f.imported:,} 件",
-                appendix=True,
             )
         )
     if max(f.unchecked, f.imported) > LIST_LIMIT:

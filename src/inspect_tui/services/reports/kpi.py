@@ -293,7 +293,7 @@ def kpi_doc(r: KpiReport) -> Doc:
                 "目標値が0の指標は 達成 / 未達成 で示します。",
                 "年度は4月〜翌3月。" + "、".join(fiscal_year_label(y) for y in r.years) + "。",
             ],
-            kpi_charts(r),
+            charts=kpi_charts(r),
         )
     ]
     mark_tables = []
