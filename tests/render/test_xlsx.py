@@ -205,7 +205,7 @@ def test_the_frame_goes_above_the_title_when_a_document_has_one():
         "契約件名　神戸市介護保険認定調査業務（C地区）",
     ]
     assert ws.cell(row=2, column=1).alignment.horizontal == "right"  # the sender on the right
-    assert _find(ws, "確認印") and ws.oddFooter.center.text == "株式会社サンプル 認定調査課"
+    assert _find(ws, "確認印") and ws.oddFooter.left.text == "株式会社サンプル 認定調査課"
 
 
 def test_a_report_without_lists_or_charts_is_one_sheet():

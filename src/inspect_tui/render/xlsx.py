@@ -311,11 +311,10 @@ class _Sheet:
             ws.row_breaks.append(Break(id=row))
         ws.oddHeader.center.text = doc.title
         ws.oddFooter.right.text = "&P / &N　" + dict(doc.facts).get("発行日", "")
-        ws.oddFooter.left.text = doc.witness[:200]
+        # the frame's footer line ([document] footer), else the witness (also the sheet's last line)
+        left = doc.frame.footer if doc.frame and doc.frame.footer else doc.witness
+        ws.oddFooter.left.text = left.replace("&", "&&")[:200]
         ws.oddFooter.left.size = 7
-        if doc.frame and doc.frame.footer:  # the frame's footer line ([document] footer)
-            ws.oddFooter.center.text = doc.frame.footer.replace("&", "&&")[:120]
-            ws.oddFooter.center.size = 8
 
     def page_breaks(self, total_width: float, landscape: bool, title_height: float) -> list[int]:
         """Rows to break after, so a block (a short table, a chart, a heading with what
