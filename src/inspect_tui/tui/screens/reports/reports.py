@@ -4,7 +4,9 @@
     p  period, or the surveyor for 指導終了報告 (Enter to show; a period
        that cannot be read keeps the cursor in the box; Esc leaves it)
     f  export format (xlsx → html → csv → md → json → text)
-    e  export: written under $INSPECT_TUI_REPORT_DIR or <data dir>/reports; the path is shown
+    e  export: written under $INSPECT_TUI_REPORT_DIR or <data dir>/reports; the path is shown,
+       and when the app runs under SSH (SSH_CONNECTION), that the file is on the server and
+       the command that brings it to the person's machine (export_message)
     n  the month's problems / improvements (monthly report; managers only)
 
 The kinds, their periods and their builders come from the report registry
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -68,6 +71,45 @@ class Built:
     period_key: str
     report: object
     text: str
+
+
+def cli_request(built: Built, fmt: str) -> str:
+    """The command line that prints this report in fmt on standard output (what the screen
+    built: its kind, its period, the options the screen leaves at their defaults)."""
+    from inspect_tui.services.reports.registry import kind as report_kind
+
+    k = report_kind(built.kind)
+    args = k.period.args
+    if len(args) == 1:
+        words = [args[0].flag, built.period_key]
+    else:  # a span of dates: --from DATE --to DATE
+        span = k.read_period(built.period_key)
+        words = [args[0].flag, span.start.isoformat(), args[1].flag, span.end.isoformat()]
+    words += [w for o in k.options if o.required and o.default is not None for w in (o.flag, str(o.default))]
+    return shlex.join(["inspect-tui", "report", k.id, *words, "--format", fmt])
+
+
+def export_message(path: Path, built: Built, fmt: str, env=None) -> tuple[str, str | None]:
+    """What the status line says after an export, and the command to fetch the file (None
+    when the app runs on the person's own machine).
+
+    Under SSH (SSH_CONNECTION: client address and port, server address and port) the file
+    is on the server. Through a forced command (--as) scp is refused, so the command is the
+    CLI line that streams the report to the person's machine; for a person's own account
+    it is scp of the file. The server's address is the one the client connected to."""
+    from inspect_tui.services.trust.identity import acting_as, os_login
+
+    env = os.environ if env is None else env
+    parts = env.get("SSH_CONNECTION", "").split()
+    if len(parts) != 4:
+        return f"書き出しました: {path}", None
+    user, server = os_login(), parts[2]
+    if acting_as() is not None:
+        command = f"ssh {user}@{server} {shlex.quote(cli_request(built, fmt))} > {shlex.quote(path.name)}"
+    else:
+        host = f"[{server}]" if ":" in server else server
+        command = f"scp {shlex.quote(f'{user}@{host}:{path}')} ."
+    return f"サーバーに書き出しました: {path}\n手元のパソコンへは: {command}", command
 
 
 class NotesScreen(DiscardGuard, ModalScreen[tuple[str, str] | None]):
@@ -139,7 +181,7 @@ class ReportsScreen(RoleKeys, DataScreen):
     ReportsScreen #report-kind { width: auto; padding: 1 1 0 1; }
     ReportsScreen #report-period { width: 20; }
     ReportsScreen #report-format { width: auto; padding: 1 1 0 1; }
-    ReportsScreen #report-status { height: 1; padding: 0 1; }
+    ReportsScreen #report-status { height: auto; max-height: 5; padding: 0 1; }
     ReportsScreen #report-scroll { height: 1fr; }
     """
 
@@ -149,9 +191,11 @@ class ReportsScreen(RoleKeys, DataScreen):
             self.built, self.error = built, error
 
     class Exported(Message):
-        def __init__(self, path: Path | None, error: str = "") -> None:
+        def __init__(
+            self, path: Path | None, error: str = "", built: Built | None = None, fmt: str = ""
+        ) -> None:
             super().__init__()
-            self.path, self.error = path, error
+            self.path, self.error, self.built, self.fmt = path, error, built, fmt
 
     def __init__(self) -> None:
         super().__init__()
@@ -315,7 +359,7 @@ class ReportsScreen(RoleKeys, DataScreen):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = folder / built.report.default_filename(fmt)
             write(built.report, fmt, path)
-            self.post_message(self.Exported(path))
+            self.post_message(self.Exported(path, built=built, fmt=fmt))
         except OutputError as exc:
             self.post_message(self.Exported(None, str(exc)))
         except OSError as exc:  # the export folder itself
@@ -328,7 +372,14 @@ class ReportsScreen(RoleKeys, DataScreen):
             self._set_status(message.error, "bold red")
             return
         self.last_export = message.path
-        self._set_status(f"書き出しました: {message.path}", "green")
+        if message.built is None:
+            self._set_status(f"書き出しました: {message.path}", "green")
+            return
+        text, command = export_message(message.path, message.built, message.fmt)
+        if command is not None:
+            self.app.copy_to_clipboard(command)  # OSC 52: the person's own terminal, if it takes it
+            text += "（端末が対応していればクリップボードにも入っています）"
+        self._set_status(text, "green")
 
 
 def month_notes(session, month):
