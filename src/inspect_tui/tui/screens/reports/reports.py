@@ -109,7 +109,9 @@ def export_message(path: Path, built: Built, fmt: str, env=None) -> tuple[str, s
     else:
         host = f"[{server}]" if ":" in server else server
         command = f"scp {shlex.quote(f'{user}@{host}:{path}')} ."
-    return f"サーバーに書き出しました: {path}\n手元のパソコンへは: {command}", command
+    # the screen puts the command on the clipboard too (OSC 52), where the terminal takes it
+    fetch = "手元へ取り出すには（端末が対応していればクリップボードにコピー済み）:"
+    return f"サーバーに書き出しました: {path}\n{fetch}\n{command}", command
 
 
 class NotesScreen(DiscardGuard, ModalScreen[tuple[str, str] | None]):
@@ -378,7 +380,6 @@ class ReportsScreen(RoleKeys, DataScreen):
         text, command = export_message(message.path, message.built, message.fmt)
         if command is not None:
             self.app.copy_to_clipboard(command)  # OSC 52: the person's own terminal, if it takes it
-            text += "（端末が対応していればクリップボードにも入っています）"
         self._set_status(text, "green")
 
 
