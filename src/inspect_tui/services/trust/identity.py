@@ -28,7 +28,8 @@ and puts what they asked for in ``SSH_ORIGINAL_COMMAND``. Rules:
   option of the forced command), an abbreviation of one (``--a``, ``--d``), or
   a ``=``-joined form (``--a=svc``), anywhere; nor an environment assignment
   (``INSPECT_TUI_USER=root inspect-tui …``); nor a server file (cli_trust
-  refuses import, restore, demo, config and ``-o FILE`` asked for over SSH).
+  refuses import, restore, demo, config and ``-o FILE`` asked for over SSH;
+  ``-o -`` and no ``-o`` send the report, binary formats too, to the client).
   Anything else (``ls /``, ``bash``, ``scp …``) is refused: nobody gets a shell
   through the service account.
 """
