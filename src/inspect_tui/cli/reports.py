@@ -169,7 +169,7 @@ def report_menu() -> str:
     """The kinds of report and how to ask for each (``inspect-tui report`` with no kind)."""
     lines = ["報告書の種類を指定してください:"]
     for k in KINDS.values():
-        needed = [(a.flag, a.metavar) for a in k.period.args]
+        needed: list[tuple[str, str | None]] = [(a.flag, a.metavar) for a in k.period.args]
         needed += [(o.flag, o.metavar) for o in k.options if o.required]
         period = " ".join(f"{flag} {metavar}" for flag, metavar in needed)
         lines.append(f"  inspect-tui report {k.id} {period}  # {k.label}")
