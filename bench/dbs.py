@@ -14,6 +14,7 @@ default wards, so its rows import without a config), 1M cases = 10 districts.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import shutil
@@ -31,8 +32,10 @@ YEARS = 6.9
 CASES_PER_DISTRICT = 100_000
 
 
+@functools.cache
 def _source_hash() -> str:
-    """BENCH_DB_VERSION, the schema and the demo generator's sources.
+    """BENCH_DB_VERSION, the schema and the demo generator's sources, read once per run (a
+    source edited while a run is going must not make it rebuild a database half-way).
 
     A new migration or any change to demo/*.py rebuilds the databases
     (stale demo data once made the import benchmark read rows the current

@@ -57,6 +57,7 @@ def test_submit_without_inspection_is_refused_with_who_may_inspect(run, world):
     code, out, err = run("tester", "case", "step", FORM, "submit", "--on", "2027-06-10")
     assert code == 1 and out == "" and "Traceback" not in err
     assert "点検が終わっていない" in err and "点検できる人: chief2、tester、boss" in err
+    assert f"inspect-tui case inspect {FORM} --result" in err  # how to go on, in the CLI's words
     assert _count(world, "submission_checks") == 0
 
 

@@ -127,7 +127,10 @@ def test_sla_and_kpi(db, capsys):
     assert main(["report", "kpi", "--fy", "2027", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "令和9年度" in out and "86.4%" in out
-    assert main(["report", "kpi", "--fy", "R9", "--db", db]) == 2
+    assert main(["report", "kpi", "--fy", "R9", "--db", db]) == 0  # 和暦: the same year
+    assert capsys.readouterr().out == out
+    assert main(["report", "kpi", "--fy", "平成32年度", "--db", db]) == 2
+    assert "2020年度は令和2年度" in capsys.readouterr().err
 
 
 def test_config_sla_file_errors_exit_2(db, tmp_path, monkeypatch, capsys):

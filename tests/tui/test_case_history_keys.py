@@ -136,3 +136,84 @@ async def test_a_step_dated_in_a_closed_month_is_recorded_only_as_its_correction
     ).fetchall()
     con.close()
     assert len(visits) == 1 and visits[0][0] == "2027-05-28" and "2027-05 分の訂正" in visits[0][1]
+
+
+async def _submit_refused(pilot, app, case_no: str) -> None:
+    await settle(pilot)
+    await pilot.press("2", "slash", *case_no, "enter")
+    await until(pilot, lambda: app.screen.filter.text == case_no)
+    await settle(pilot)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None)
+    await pilot.press("s")
+    await until(pilot, lambda: isinstance(app.screen, StepDialog))
+    await pilot.press("ctrl+s")
+
+
+def _visited_case(db) -> str:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(
+            "SELECT case_no FROM cases WHERE status = 'visited' ORDER BY case_no LIMIT 1"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def _submission_checks(db, case_no: str):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(
+            "SELECT sc.basis, sc.reason FROM submission_checks sc JOIN cases c ON c.id = sc.case_id"
+            " WHERE c.case_no = ?",
+            (case_no,),
+        ).fetchall()
+    finally:
+        con.close()
+
+
+async def test_a_refused_submission_says_how_to_go_on_in_the_apps_words(sample_db):
+    """The inspection gate's refusal in the step dialog points at the review screen, not at
+    the CLI's case inspect command; a chief gets no override."""
+    from builders import add_login
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.session import open_session
+    from tui.conftest import switch_login
+
+    case_no = _visited_case(sample_db)
+    s = open_session(sample_db, Config())  # as the OS user, the sample's manager
+    add_login(s, "sato", "chief", "S001")
+    s.close()
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        switch_login(app, "sato")
+        await settle(pilot)
+        assert app.role == "chief"
+        await _submit_refused(pilot, app, case_no)
+        await until(pilot, lambda: "記録できません" in _text(app.screen, "#step-error"))
+        err = _text(app.screen, "#step-error")
+        assert "点検が終わっていない" in err and "4（点検）の画面" in err
+        assert "case inspect" not in err and isinstance(app.screen, StepDialog)
+    assert _submission_checks(sample_db, case_no) == []
+
+
+async def test_a_manager_may_let_a_form_out_without_inspection_with_the_reason(sample_db):
+    from inspect_tui.tui.screens.review.dialogs import TextDialog
+
+    case_no = _visited_case(sample_db)
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.role == "manager"
+        await _submit_refused(pilot, app, case_no)
+        await until(pilot, lambda: isinstance(app.screen, TextDialog))
+        await pilot.press("escape")  # no reason: nothing recorded
+        await until(pilot, lambda: isinstance(app.screen, StepDialog))
+        assert _submission_checks(sample_db, case_no) == []
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, TextDialog))
+        await pilot.press(*"主任が全員不在", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        await settle(pilot)
+    assert _submission_checks(sample_db, case_no) == [("unchecked", "主任が全員不在")]

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input, Select
 from builders import complaint, incident
 from inspect_tui.services.quality import records as q
 from inspect_tui.tui.screens.quality.records import QualityScreen
-from tui.conftest import make_app, open_quality, settle
+from tui.conftest import make_app, open_quality, settle, switch_login
 
 
 async def type_into(pilot, field_id: str, text: str) -> None:
@@ -181,3 +181,54 @@ async def test_the_screen_reloads_when_another_process_writes(qs):
         assert table.row_count == 1
         assert "長田区" in dict(app.screen.query_one("#p-ward", Select)._options).values()
         assert "tester" in str(app.screen.query_one("TopBar").render())
+
+
+async def test_e_writes_the_selected_records_document(qs, tmp_path, monkeypatch):
+    """e on the incidents tab writes the look-back sheet, on the complaints tab the serious
+    complaint's report (html, in the reports folder), the applicant's name masked; a minor
+    complaint is refused with the reason and nothing is written; a monitor is not offered e."""
+    out = tmp_path / "exports"
+    monkeypatch.setenv("INSPECT_TUI_REPORT_DIR", str(out))
+    qs.db.conn.execute("UPDATE cases SET applicant_name = '試験 花子' WHERE case_no = '2027-0001'")
+    iid = q.save_incident(qs, incident(case_no="2027-0001", what_happened="試験花子さんの調査票を置き忘れた"))
+    minor = q.save_complaint(qs, complaint(received_at="2027-06-14 09:00"))
+    serious = q.save_complaint(qs, complaint(received_at="2027-06-14 11:00", serious=True))
+    from builders import add_login
+
+    add_login(qs, "mona", "monitor")
+    app = make_app(qs.db.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quality(pilot, "incidents")
+        screen = app.screen
+        assert "quality.export" in {b.binding.id for b in screen.active_bindings.values()}
+        await pilot.press("e")
+        await settle(pilot)
+        sheet = out / f"incident-sheet_{iid}.html"
+        html = sheet.read_text(encoding="utf-8")
+        assert "事故振り返りシート" in html and "＊＊＊さんの調査票を置き忘れた" in html
+        assert "試験" not in html and "花子" not in html
+        assert str(sheet) in str(screen.query_one("#status").render())
+
+        screen.query_one("#tabs").active = "complaints"
+        await settle(pilot)
+        table = screen.query_one("#complaints-table", DataTable)
+        rows = [table.coordinate_to_cell_key((r, 0)).row_key.value for r in range(table.row_count)]
+        table.move_cursor(row=rows.index(str(minor)))
+        await pilot.press("e")
+        await settle(pilot)
+        status = str(screen.query_one("#status").render())
+        assert f"苦情 {minor} は軽微な苦情です" in status and "書き出していません" in status
+        assert not (out / f"complaint-report_{minor}.html").exists()
+        table.move_cursor(row=rows.index(str(serious)))
+        await pilot.press("e")
+        await settle(pilot)
+        report = (out / f"complaint-report_{serious}.html").read_text(encoding="utf-8")
+        assert "重大苦情の報告書" in report and "訪問日の連絡が遅かった" in report
+
+        switch_login(app, "mona")  # a monitor: e is not offered, and pressing it writes nothing
+        await settle(pilot)
+        assert "quality.export" not in {b.binding.id for b in screen.active_bindings.values()}
+        (out / f"complaint-report_{serious}.html").unlink()
+        await pilot.press("e")
+        await settle(pilot)
+        assert not (out / f"complaint-report_{serious}.html").exists()

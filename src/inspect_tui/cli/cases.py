@@ -20,7 +20,7 @@ from inspect_tui.cli.free_text import add_strict_option
 from inspect_tui.core.calendar import OutOfRange, add_calendar_days, get_calendar
 from inspect_tui.core.case_events import CAUSES
 from inspect_tui.core.deadlines import case_rules
-from inspect_tui.core.inspection import ASPECTS, RESULTS, SEVERITY_IDS
+from inspect_tui.core.inspection import ASPECTS, RESULTS, SEVERITY_IDS, cli_hint_for_submission
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.steps import STATUS_LABELS, STEPS
 from inspect_tui.services.cases.closed_months import ClosedMonthStep
@@ -172,6 +172,8 @@ def cmd_case(args: argparse.Namespace) -> int:
                 f"前月以前分の訂正なら --correction-of {exc.month} を付けてください",
                 EXIT_FAIL,
             ) from None
+        except inspection.SubmissionRefused as exc:  # and how to go on, in the CLI's words
+            raise UserError(f"{exc}\n{cli_hint_for_submission(exc.case_no)}", EXIT_FAIL) from None
         except svc.StepError as exc:  # an order rule: the message names it
             raise UserError(str(exc), EXIT_FAIL) from None
         except (LookupError, svc.ConflictError, ValueError) as exc:

@@ -114,7 +114,21 @@ def refusal_for_submission(case_no: str, step_label: str, logins: list[str], *, 
     return (
         f"{case_no} は{since}点検が終わっていないので{step_label}を記録できません"
         "（提出の前に、作成した調査員以外が点検します: 001 §4(5)）。\n"
-        f"  点検できる人: {who_may_text(logins)}\n"
+        f"  点検できる人: {who_may_text(logins)}"
+    )
+
+
+def cli_hint_for_submission(case_no: str) -> str:
+    """How to go on from the command line (the CLI adds it to the refusal)."""
+    return (
         f"  点検の記録: inspect-tui case inspect {case_no} --result ok|findings"
         "（業務責任者の判断で点検なしに提出するときは --without-inspection 理由）"
     )
+
+
+#: How to go on in the app (the TUI's step dialog adds it to the refusal; a manager is
+#: then asked for the reason to let the form out without an inspection).
+TUI_HINT_FOR_SUBMISSION = (
+    "  点検の記録: 4（点検）の画面で、作成した調査員以外が通常点検を記録します"
+    "（点検なしの提出は業務責任者が理由を付けて記録します）"
+)

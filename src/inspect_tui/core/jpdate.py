@@ -11,6 +11,15 @@ and 昭和64年1月8日 do not exist (those days were 令和元年5月1日 and �
 Western ones by adding years; so 明治 dates are accepted from 明治6年1月1日
 (1873-01-01, the first day of the Gregorian calendar in Japan). Nobody alive
 today was born before that.
+
+Months and fiscal years in an era (the periods of core/metrics.py): a month exists in
+an era when one of its days does (平成31年4月 and 令和元年5月 do, 平成31年5月 and
+令和元年4月 do not; 1989-01 is both 昭和64年1月 and 平成元年1月), and a fiscal year
+(April-March) when one of its days does (平成31年度 and 令和元年度 are both FY2019;
+平成32年度 and 昭和64年度 do not exist). Printed, a month is named by the era of its first
+day (2019-04 is 平成31年4月) and a fiscal year by the era in force at the end of the
+calendar year it starts in: FY2019 is 令和元年度, the name in use for it (the
+national budget was enacted as 平成31年度 and many offices wrote 平成31年度（令和元年度）).
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from dataclasses import dataclass
 
 # Fiscal years are counted in core/months.py; the screens still import these two from here.
 from inspect_tui.core.months import fiscal_year_of as fiscal_year_of
+from inspect_tui.core.months import fiscal_year_span, month_of
 from inspect_tui.core.months import fiscal_year_span as fiscal_year_range  # noqa: F401
 
 
@@ -113,6 +123,59 @@ def era_of(day: dt.date) -> Era | None:
     return None
 
 
+def era_named(key: str) -> Era:
+    """The era of 令和 / R (an upper-case letter; see normalize); KeyError for anything else."""
+    return _ERA_BY_KEY[key]
+
+
+#: A regex group of the era names and letters (令和|平成|…|[RHSTM]), for the period parsers.
+ERA_KEYS = _ERA_KEYS
+
+
+def era_year_number(text: str) -> int:
+    """元 -> 1, otherwise the digits."""
+    return 1 if text == "元" else int(text)
+
+
+def era_month(era: Era, year: int, month: int, raw: str = "") -> tuple[int, int]:
+    """(Western year, month) of an era month, or DateError when the era has no day in it:
+    平成31年4月 -> (2019, 4); 平成31年5月 and 令和元年4月 are refused, naming the month's name."""
+    raw = raw or f"{era.name}{_year_label(year)}{month}月"
+    if year < 1:
+        raise DateError(f"「{raw}」: 元号の年は1以上です")
+    if not 1 <= month <= 12:
+        raise DateError(f"「{raw}」: 月は1〜12です")
+    western = era.first.year + year - 1
+    first, last = month_of(western, month)
+    if last < era.accepts_from or (era.last is not None and first > era.last):
+        name = f"{western}年{month}月は{month_label(western, month)}。" if era_of(last) is not None else ""
+        raise DateError(f"「{raw}」はありません（{name}{era.span()}）")  # the name first: a 1-line status
+    return western, month
+
+
+def era_fiscal_year(era: Era, year: int, raw: str = "") -> int:
+    """The fiscal year (its first Western year) of an era fiscal year, or DateError when none
+    of its days is in the era: 令和元年度 and 平成31年度 -> 2019; 平成32年度 is refused."""
+    raw = raw or f"{era.name}{_year_label(year)}度"
+    if year < 1:
+        raise DateError(f"「{raw}」: 元号の年は1以上です")
+    fy = era.first.year + year - 1
+    first, last = fiscal_year_span(fy)
+    if last < era.accepts_from or (era.last is not None and first > era.last):
+        name = f"{fy}年度は{fiscal_year_label(fy, western=False)}。" if era_of(last) is not None else ""
+        raise DateError(f"「{raw}」はありません（{name}{era.span()}）")
+    return fy
+
+
+def month_label(year: int, month: int) -> str:
+    """令和9年5月 for 2027-05, named by the era of the month's first day: 2019-04 is
+    平成31年4月, 2019-05 令和元年5月; 1872年5月 before the eras we write."""
+    era = era_of(dt.date(year, month, 1))
+    if era is None:
+        return f"{year}年{month}月"
+    return f"{era.name}{_year_label(year - era.first.year + 1)}{month}月"
+
+
 def format_era(day: dt.date) -> str:
     """令和元年5月1日 for 2019-05-01; the ISO date before 1873."""
     era = era_of(day)
@@ -133,7 +196,10 @@ def _make(y: int, mo: int, d: int, raw: str) -> dt.date:
 
 
 def era_year(year: int) -> str:
-    """The Reiwa (or Heisei) era name of a Western year, 元年 for the first: 2019 -> 令和元年."""
+    """The era year in force at the end of a Western year, 元年 for the first: 2019 -> 令和元年.
+
+    For a fiscal year's name (fiscal_year_label); a month or a day is named by its own
+    era (month_label, format_era): 2019-04 was 平成31年4月."""
     for era in ERAS:
         if year >= era.first.year:
             return era.name + _year_label(year - era.first.year + 1)

@@ -5,9 +5,11 @@ Pure functions on dates and integers (no SQLite, no Textual). The SQL in
 two agree on hand-built cases.
 
 Periods: a month (2027-05), a fiscal quarter (2027Q2) or a fiscal year
-(FY2027). Japanese fiscal years run April-March, so FY2027 is 2027-04-01 ..
-2028-03-31 and its quarters are Q1 = Apr-Jun, Q2 = Jul-Sep, Q3 = Oct-Dec,
-Q4 = Jan-Mar (of 2028).
+(FY2027); those are the keys in JSON and file names. Japanese fiscal years run
+April-March, so FY2027 (令和9年度) is 2027-04-01 .. 2028-03-31 and its quarters are
+Q1 = Apr-Jun, Q2 = Jul-Sep, Q3 = Oct-Dec, Q4 = Jan-Mar (of 2028), printed
+第1四半期…第4四半期. People type them in 西暦 or 和暦 (parse_month / parse_fy /
+parse_period); the eras' boundaries are core/jpdate.py's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,16 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from inspect_tui.core.jpdate import era_year, fiscal_year_label
+from inspect_tui.core.jpdate import (
+    ERA_KEYS,
+    DateError,
+    era_fiscal_year,
+    era_month,
+    era_named,
+    era_year_number,
+    fiscal_year_label,
+    month_label,
+)
 from inspect_tui.core.months import fiscal_quarter_span, fiscal_year_of, fiscal_year_span, month_of
 
 # --------------------------------------------------------------------------- periods
@@ -40,15 +51,24 @@ class Period:
         return fiscal_year_of(self.start)
 
     def label(self, western: bool = True) -> str:
-        """令和9年5月 / 令和9年度 第2四半期（7月〜9月） / 令和9年度（2027年度）."""
+        """令和9年5月 / 令和9年度 第2四半期（7月〜9月） / 令和9年度（2027年度）; a month in
+        its own era (2019-04 is 平成31年4月)."""
         if self.kind == "month":
-            text = f"{era_year(self.start.year)}{self.start.month}月"
+            text = month_label(self.start.year, self.start.month)
             return f"{text}（{self.start.year}年{self.start.month}月）" if western else text
         if self.kind == "quarter":
             q = int(self.key[-1])
             span = f"{self.start.month}月〜{self.end.month}月"
             return f"{fiscal_year_label(self.fy, western)} 第{q}四半期（{span}）"
         return fiscal_year_label(self.fy, western)
+
+    def unit_label(self) -> str:
+        """The short name of a month or quarter as a column heading: 5月, 第2四半期, 令和9年度."""
+        if self.kind == "month":
+            return f"{self.start.month}月"
+        if self.kind == "quarter":
+            return f"第{self.key[-1]}四半期"
+        return fiscal_year_label(self.fy, western=False)
 
     def months(self) -> list[Period]:
         out, day = [], self.start
@@ -85,48 +105,109 @@ def fy_period(fy: int) -> Period:
     return Period("fy", first, last, f"FY{fy:04d}")
 
 
-_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
-_QUARTER = re.compile(r"^(?:FY)?(\d{4})[-/]?Q(\d)$")
-_FY = re.compile(r"^FY(\d{4})$")
+# What a person types (after NFKC, spaces removed, upper-cased). The era forms go through
+# core/jpdate.py, which knows each era's first and last day.
+_ERA_YEAR = rf"(?P<era>{ERA_KEYS})(?P<ey>元|\d{{1,2}})"
+_MONTH_PART = r"(?:[-/.](?P<m1>\d{1,2})|年(?P<m2>\d{1,2})月分?)"
+_MONTH_WEST = re.compile(rf"^(?P<y>\d{{4}}){_MONTH_PART}$")
+_MONTH_ERA = re.compile(rf"^{_ERA_YEAR}{_MONTH_PART}$")
+# a fiscal year: FY2027 / 2027 / 2027年度 / R9 / R9年度 / 令和9年度; "marked" says which forms
+# name a fiscal year on their own (2027 and R9 could be a calendar year, so a period needs
+# FY2027, 2027年度 or 令和9年度)
+_FY_PART = rf"(?:FY(?P<fyw>\d{{4}})|(?P<y>\d{{4}})(?P<nen>年度)?|{_ERA_YEAR}(?P<enen>年度)?)"
+_FY = re.compile(rf"^{_FY_PART}$")
+_QUARTER = re.compile(rf"^{_FY_PART}[-/]?(?:Q(?P<q1>\d)|第(?P<q2>\d|[一二三四])四半期)$")
+_KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+_MONTH_EXAMPLES = "2027-05、2027年5月、令和9年5月、R9.5"
+_FY_EXAMPLES = "令和9年度、R9、2027年度、FY2027、2027"
 
 
-def parse_month(text: str) -> Period:
-    """2027-05 (or 2027/5, full-width too) as a month period, or PeriodError."""
-    norm = unicodedata.normalize("NFKC", text).strip()
-    m = _MONTH.match(norm)
-    if not m:
-        raise PeriodError(f"「{text}」は月として読めません（例: 2027-05）")
-    year, month = int(m.group(1)), int(m.group(2))
+def _norm(text: str) -> str:
+    """Full-width to ASCII (NFKC), no spaces anywhere, Latin letters upper-cased."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+
+
+def _month_match(norm: str, raw: str) -> Period | None:
+    """The month a normalized text names, None when it is not a month's shape, PeriodError
+    when it is one but no such month exists (13月, 令和元年4月)."""
+    m = _MONTH_WEST.match(norm)
+    era_m = None if m else _MONTH_ERA.match(norm)
+    if m is None and era_m is None:
+        return None
+    hit = m or era_m
+    assert hit is not None
+    month = int(hit.group("m1") or hit.group("m2"))
     if not 1 <= month <= 12:
-        raise PeriodError(f"「{text}」: 月は1〜12です")
+        raise PeriodError(f"「{raw}」: 月は1〜12です")
+    if m is not None:
+        return month_period(int(m.group("y")), month)
+    try:
+        year, month = era_month(era_named(hit.group("era")), era_year_number(hit.group("ey")), month, raw)
+    except DateError as exc:
+        raise PeriodError(str(exc)) from None
     return month_period(year, month)
 
 
+def _fy_of(m: re.Match[str], raw: str) -> int:
+    if m.group("fyw"):
+        return int(m.group("fyw"))
+    if m.group("y"):
+        return int(m.group("y"))
+    try:
+        return era_fiscal_year(era_named(m.group("era")), era_year_number(m.group("ey")), raw)
+    except DateError as exc:
+        raise PeriodError(str(exc)) from None
+
+
+def parse_month(text: str) -> Period:
+    """A month as a person types it, or PeriodError: 2027-05, 2027/5, 2027年5月(分),
+    令和9年5月(分), R9.5, R9/5, R9-5 (元年 too; full-width digits and spaces are fine)."""
+    month = _month_match(_norm(text), text)
+    if month is None:
+        raise PeriodError(f"「{text}」は月として読めません（例: {_MONTH_EXAMPLES}）")
+    return month
+
+
 def parse_fy(text: str) -> int:
-    """2027 or FY2027 (the Western year the fiscal year starts in)."""
-    norm = unicodedata.normalize("NFKC", text).strip().upper()
-    m = re.match(r"^(?:FY)?(\d{4})$", norm)
+    """A fiscal year as the Western year it starts in: 2027, FY2027, 2027年度, 令和9年度, R9,
+    R9年度 (令和元年度 and 平成31年度 are both 2019), or PeriodError."""
+    m = _FY.match(_norm(text))
     if not m:
-        raise PeriodError(f"「{text}」は年度として読めません（例: 2027 または FY2027 = 令和9年度）")
-    return int(m.group(1))
+        raise PeriodError(f"「{text}」は年度として読めません（例: {_FY_EXAMPLES}）")
+    return _fy_of(m, text)
 
 
 def parse_period(text: str) -> Period:
-    """2027-05 (month), 2027Q2 (fiscal quarter: July-September 2027) or FY2027."""
-    norm = unicodedata.normalize("NFKC", text).strip().upper()
-    if _MONTH.match(norm):
-        return parse_month(norm)
+    """A month (as parse_month reads it), a fiscal quarter (2027Q2, FY2027Q2, R9Q2,
+    令和9年度第2四半期: July-September 2027) or a fiscal year (FY2027, 2027年度, 令和9年度,
+    R9年度), or PeriodError."""
+    norm = _norm(text)
+    month = _month_match(norm, text)
+    if month is not None:
+        return month
     m = _QUARTER.match(norm)
     if m:
-        q = int(m.group(2))
+        fy = _fy_of(m, text)
+        q_text = m.group("q1") or m.group("q2")
+        q = _KANJI_DIGITS.get(q_text) or int(q_text)
         if not 1 <= q <= 4:
-            raise PeriodError(f"「{text}」: 四半期は Q1〜Q4 です（年度は4月始まり: Q1 = 4〜6月）")
-        return quarter_period(int(m.group(1)), q)
+            raise PeriodError(
+                f"「{text}」: 四半期は Q1〜Q4（第1〜第4四半期）です（年度は4月始まり: Q1 = 4〜6月）"
+            )
+        return quarter_period(fy, q)
     m = _FY.match(norm)
-    if m:
-        return fy_period(int(m.group(1)))
+    if m and (m.group("fyw") or m.group("nen") or m.group("enen")):
+        return fy_period(_fy_of(m, text))
+    if m:  # 2027 or R9: a calendar year or a fiscal year?
+        fy = _fy_of(m, text)
+        raise PeriodError(
+            f"「{text}」は年か年度か分かりません（年度なら {fiscal_year_label(fy, western=False)} か "
+            f"FY{fy}、月なら {month_label(fy, 5)} か {fy}-05）"
+        )
     raise PeriodError(
-        f"「{text}」は期間として読めません（例: 2027-05 = 月、2027Q2 = 2027年7〜9月、FY2027 = 令和9年度）"
+        f"「{text}」は期間として読めません（例: 月 2027-05・令和9年5月、四半期 2027Q2・令和9年度第2四半期、"
+        "年度 FY2027・令和9年度）"
     )
 
 

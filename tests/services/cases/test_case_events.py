@@ -170,3 +170,34 @@ def test_the_corrections_sla_counts_resurveys_and_leaves_out_city_caused_ones(oc
     h = case_history(s, "C-3")
     void_event(s, "C-3", h.rows[-1].id, "再調査ではなかった")
     assert corrections_after_submission(s, D(2027, 9, 1), D(2027, 10, 31)).total == 2
+
+
+def test_the_monthly_report_lists_corrections_after_submission_by_surveyor(october, capsys):
+    """Issue 13 item 7, per surveyor: the month's corrections after submission by surveyor
+    code (S1: two re-surveys and a query; S2: a cancelled acceptance; the city's one left out)."""
+    from inspect_tui.core.document import cell_text
+    from inspect_tui.core.metrics import parse_period
+    from inspect_tui.services.reports.monthly import build_monthly
+
+    s = october
+    s.db.conn.executemany(
+        "INSERT INTO surveyors (code, name, qualification) VALUES (?, ?, 'care_manager')",
+        [("S1", "甲"), ("S2", "乙")],
+    )
+    plan = [
+        ("C-1", "S1", "resurvey", None),
+        ("C-2", "S1", "resurvey", "surveyor"),
+        ("C-3", "S1", "query", None),
+        ("C-4", "S2", "accept-cancel", None),
+        ("C-5", "S2", "resurvey", "city"),
+    ]
+    for case_no, code, kind, cause in plan:
+        _accepted_in_september(s, case_no)
+        s.db.conn.execute("UPDATE cases SET surveyor = ? WHERE case_no = ?", (code, case_no))
+        step(s, case_no, kind, D(2027, 10, 5), cause=cause)
+    doc = build_monthly(s, parse_period("2027-10"), D(2027, 10, 20)).as_doc()
+    sec = next(x for x in doc.sections if "提出後の修正" in x.heading)
+    assert "計 4 件" in sec.paragraphs[0] and "市の事由 1 件は除く" in sec.paragraphs[0]
+    rows = [[cell_text(c) for c in r] for r in sec.tables[0].rows]
+    assert rows == [["S1", "3"], ["S2", "1"]]
+    assert "甲" not in str(sec) and "乙" not in str(sec)  # codes, never staff names

@@ -86,7 +86,8 @@ def test_a_submission_without_an_inspection_is_refused_naming_who_may_inspect(as
         record_step(as_("tester"), FORM, "submit", D(2027, 6, 10))
     msg = str(exc.value)
     assert "点検が終わっていない" in msg and "chief2" in msg and "boss" in msg
-    assert "case inspect R9-00104" in msg and "--without-inspection" in msg
+    assert "inspect-tui" not in msg and "--" not in msg  # the service's words fit the TUI and the CLI
+    assert exc.value.case_no == "R9-00104"  # the CLI and the TUI add how to go on, each in its words
     assert _submitted_on(world, FORM) is None  # nothing half-written
     assert _rows(world, "SELECT COUNT(*) FROM submission_checks") == [(0,)]
     events = _rows(

@@ -25,6 +25,9 @@ SAMPLES = {
         ["--from", "2027-04-01", "--to", "2027-06-30", "--of", "complaints"],
         "2027-04-01..2027-06-30",
     ),
+    "sla-quarter": (["--period", "2027Q1"], "2027Q1"),
+    "incident-sheet": (["--id", "1"], "1"),
+    "complaint-report": (["--id", "2"], "2"),
 }
 TITLES = {
     "monthly": "業務履行報告書（月次）",
@@ -32,18 +35,25 @@ TITLES = {
     "kpi": "KGI・KPI 達成状況",
     "guidance": "指導終了報告",
     "pareto": "パレート分析（苦情）",
+    "sla-quarter": "サービス水準達成状況報告書",
+    "incident-sheet": "事故振り返りシート",
+    "complaint-report": "重大苦情の報告書",
 }
 
 
 @pytest.fixture
 def db(tmp_path):
-    """The review database (S010's ten forms checked) with a complaint in June."""
-    from inspect_tui.services.quality.records import save_complaint
+    """The review database (S010's ten forms checked) with a complaint in June, a serious one
+    (complaint 2) and an incident (1), for the documents of one record."""
+    from builders import incident
+    from inspect_tui.services.quality.records import save_complaint, save_incident
 
     path = build_review_db(tmp_path / "review" / "cases.db")
     check_ten(path)
     s = session_as(path, "tester")
     save_complaint(s, complaint(received_at="2027-06-14 10:30"))
+    save_complaint(s, complaint(received_at="2027-06-14 11:00", serious=True))
+    save_incident(s, incident())
     s.close()
     return path
 
@@ -107,7 +117,8 @@ def test_bad_periods_name_the_option_and_exit_2(db, capsys):
     cases = [
         (["report", "monthly", "--month", "2027-13"], "--month: 「2027-13」: 月は1〜12です"),
         (["report", "sla", "--period", "2027Q5"], "--period: 「2027Q5」: 四半期は Q1〜Q4"),
-        (["report", "kpi", "--fy", "R9"], "--fy: 「R9」は年度として読めません"),
+        (["report", "kpi", "--fy", "R9.5"], "--fy: 「R9.5」は年度として読めません"),
+        (["report", "monthly", "--month", "令和元年4月"], "--month: 「令和元年4月」はありません"),
         (["report", "pareto", "--from", "2027-06-31", "--to", "2027-06-30", "--of", "complaints"], "--from:"),
         (["report", "guidance", "--surveyor", "X999"], "X999"),
     ]

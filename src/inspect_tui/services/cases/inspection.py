@@ -56,9 +56,10 @@ class AuthorMayNotInspect(PermissionDenied):
 class SubmissionRefused(StepError):
     """A submission without a finished inspection of the current cycle; says who may inspect."""
 
-    def __init__(self, message: str, inspectors: list[str]) -> None:
+    def __init__(self, message: str, inspectors: list[str], case_no: str = "") -> None:
         super().__init__(message)
         self.inspectors = inspectors
+        self.case_no = case_no
 
 
 def _case(s: Session, case_no: str):
@@ -204,7 +205,7 @@ def guard_submission(
         store.record_submission(s.db, row["id"], step_id, on, rules.INSPECTED, gate.by.source, "", s.who, now)
         return ""
     if without_inspection is None:
-        raise SubmissionRefused(gate.refusal(step_id), gate.inspectors)
+        raise SubmissionRefused(gate.refusal(step_id), gate.inspectors, row["case_no"])
     reason = without_inspection.strip()
     if not reason:
         raise StepError("--without-inspection には理由（点検なしで提出する訳）を書いてください")

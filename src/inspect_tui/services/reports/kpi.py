@@ -264,10 +264,7 @@ def kpi_doc(r: KpiReport) -> Doc:
         if not row.units:
             continue
         ind = row.indicator
-        labels = [
-            f"{u.period.start.month}月" if u.period.kind == "month" else f"Q{u.period.key[-1]}"
-            for u in row.units
-        ]
+        labels = [u.period.unit_label() for u in row.units]  # 5月 / 第1四半期
         pending = {"future": "－", "missing": "未集計", "none": "対象なし"}
         marks = [Mark(u.achieved, pending.get(u.status, "－")) for u in row.units]
         values = [

@@ -46,6 +46,7 @@ from inspect_tui.services.cases.inspection import InspectionFigures, inspection_
 from inspect_tui.services.cases.inspection import figures as inspection_figures
 from inspect_tui.services.config import Config
 from inspect_tui.services.quality.monthly import quality_sections
+from inspect_tui.services.reports.corrections import after_submission_section
 from inspect_tui.services.review.monthly import first_ten_section
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
@@ -120,12 +121,14 @@ def printed_notes(s: Session, month: Period, *, by_name: bool = True) -> dict[st
 
 def feature_sections(s: Session, month: Period, as_of: dt.date) -> list[Section]:
     """What the other features contribute, in print order, each built once: the inspection
-    of forms before submission (services.cases.inspection), the first-ten review
+    of forms before submission (services.cases.inspection), the corrections after
+    submission by surveyor (services.reports.corrections), the first-ten review
     (services.review.monthly), then complaints, incidents and problems
     (services.quality.monthly)."""
 
     return [
         inspection_section(s, month, as_of),
+        after_submission_section(s, month, as_of),
         first_ten_section(s, month, as_of),
         *quality_sections(s, month, as_of),
     ]

@@ -24,18 +24,22 @@ from inspect_tui.core.document import FORMATS, Renderable
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month, parse_period
 from inspect_tui.core.months import fiscal_quarter_of, fiscal_year_of, previous_month
+from inspect_tui.services.quality.documents import NotSerious, complaint_report, incident_sheet
 from inspect_tui.services.quality.input import QualityInputError
 from inspect_tui.services.quality.pareto import SourceUnavailable, pareto_report
 from inspect_tui.services.reports.indicators import IndicatorFileError
 from inspect_tui.services.reports.kpi import build_kpi
 from inspect_tui.services.reports.monthly import ReportError, build_monthly
 from inspect_tui.services.reports.sla import build_sla
+from inspect_tui.services.reports.sla_quarter import build_sla_quarter
 from inspect_tui.services.review.guidance import ReportNotReady, guidance_report
 from inspect_tui.services.review.queue import ReviewError, new_surveyors
+from inspect_tui.services.trust.permissions import PermissionDenied
 
 __all__ = ["KINDS", "Arg", "Option", "PeriodSpec", "Renderable", "ReportKind", "RequestError", "kind"]
 
 EXIT_BAD_INPUT, EXIT_NOT_READY = 2, 1
+EXIT_REFUSED = 1  # the role may not, or the record has no such document (as a refused write)
 
 
 class RequestError(ValueError):
@@ -199,6 +203,31 @@ def _surveyor_code(text: str) -> str:
     return code
 
 
+def _record_id(field: str) -> Callable[[str], int]:
+    """A record number as typed (full-width digits too), or RequestError naming the field."""
+
+    def parse(text: str) -> int:
+        norm = unicodedata.normalize("NFKC", text).strip()
+        if not norm:
+            raise RequestError(f"{field}を入れてください（例: 1）")
+        if not norm.isdecimal() or len(norm) > 18:  # "²" is a digit int() refuses; ids are 64-bit
+            raise RequestError(f"「{norm[:20]}」は{field}として読めません（番号で指定します。例: 1）")
+        return int(norm)
+
+    return parse
+
+
+def _quarter(text: str) -> Any:
+    """2027Q1 (a fiscal quarter) as a period; a month or a year is refused, saying what to type."""
+    period = parse_period(text)
+    if period.kind != "quarter":
+        raise RequestError(
+            f"「{text}」は四半期ではありません。四半期で指定してください"
+            "（例: 2027Q1 = 令和9年度 第1四半期（4月〜6月））"
+        )
+    return period
+
+
 def _fy_key(fy: int) -> str:
     return f"FY{fy}"
 
@@ -279,10 +308,35 @@ def _pareto(session: Any, span: DateSpan, o: Mapping[str, Any]) -> Renderable:
         raise RequestError(str(exc)) from None
 
 
+def _record_document(make: Callable[[Any, int], Renderable]) -> Callable[..., Renderable]:
+    """A builder for a document of one quality record: a refusal (the role, a minor complaint)
+    exits 1 with its reason; a number with no record exits 2 naming the field."""
+
+    def build(session: Any, record_id: int, o: Mapping[str, Any]) -> Renderable:
+        try:
+            return make(session, record_id)
+        except (PermissionDenied, NotSerious) as exc:
+            raise RequestError(str(exc), EXIT_REFUSED) from None
+        except QualityInputError as exc:
+            raise RequestError("\n".join(f"{label}: {msg}" for label, msg in exc.problems)) from None
+
+    return build
+
+
+def _sla_quarter(session: Any, quarter: Any, o: Mapping[str, Any]) -> Renderable:
+
+    try:
+        return build_sla_quarter(session, quarter, o.get("as_of"))
+    except IndicatorFileError as exc:
+        raise RequestError(str(exc)) from None
+
+
 # --------------------------------------------------------------------------- the kinds
 
-_MONTH = "2027-05"
-_PERIOD_HINT = "2027-05（月）/ 2027Q2（2027年7〜9月）/ FY2027（令和9年度）"
+_MONTH = "2027-05 / 令和9年5月 / R9.5"
+_PERIOD_HINT = (
+    "2027-05 / 令和9年5月（月）、2027Q2 / 令和9年度第2四半期（2027年7〜9月）、FY2027 / 令和9年度（年度）"
+)
 
 KINDS: dict[str, ReportKind] = {
     k.id: k
@@ -297,7 +351,7 @@ KINDS: dict[str, ReportKind] = {
                 parse_month,
                 lambda p: p.key,
                 _last_month,
-                (Arg("--month", "month", "YYYY-MM", "対象月（例: 2027-05）"),),
+                (Arg("--month", "month", "YYYY-MM", "対象月（例: 2027-05、令和9年5月、R9.5）"),),
             ),
             _monthly,
             (
@@ -317,7 +371,7 @@ KINDS: dict[str, ReportKind] = {
             "SLA の指標ごとに目標・実績・達成を示します。年度は4月始まり。",
             PeriodSpec(
                 "期間",
-                "2027-05 / 2027Q2 / FY2027",
+                "2027-05 / 2027Q2 / 令和9年度第2四半期 / FY2027",
                 parse_period,
                 lambda p: p.key,
                 _this_quarter,
@@ -333,11 +387,11 @@ KINDS: dict[str, ReportKind] = {
             "年度ごとの目標値・実績値・達成度。",
             PeriodSpec(
                 "年度",
-                "FY2027",
+                "FY2027 / 令和9年度 / R9",
                 parse_fy,
                 _fy_key,
                 lambda today: _fy_key(fiscal_year_of(today)),
-                (Arg("--fy", "fy", "FY", "年度（2027 または FY2027 = 令和9年度）"),),
+                (Arg("--fy", "fy", "FY", "年度（例: 2027、FY2027、令和9年度、R9）"),),
             ),
             _kpi,
             (_as_of(),),
@@ -396,6 +450,62 @@ KINDS: dict[str, ReportKind] = {
                 Option("--ward", "ward", "区で絞る"),
                 Option("--surveyor", "surveyor", "調査員コードで絞る"),
             ),
+        ),
+        ReportKind(
+            "sla-quarter",
+            "サービス水準達成状況報告書（四半期）",
+            "四半期の SLA の指標ごとの目標・実績・達成に、期末に未完了の課題（問題点）と"
+            "当期に完了した課題（改善点）を添えます。年度は4月始まり。",
+            PeriodSpec(
+                "四半期",
+                "2027Q1",
+                _quarter,
+                lambda p: p.key,
+                _this_quarter,
+                (
+                    Arg(
+                        "--period",
+                        "period",
+                        "QUARTER",
+                        "四半期（例: 2027Q1 = 令和9年度 第1四半期（4月〜6月））",
+                    ),
+                ),
+            ),
+            _sla_quarter,
+            (_as_of(),),
+            indicators="sla",
+        ),
+        ReportKind(
+            "incident-sheet",
+            "事故振り返りシート",
+            "インシデント・アクシデント1件の振り返りシート（関連様式⑦）: 発生の状況、市への報告"
+            "（電話連絡・書面報告）、原因、対応と対策、再発防止策、記録者、押印欄。"
+            "自由記述の個人情報は伏せ字にします。主任調査員・業務責任者が出せます。",
+            PeriodSpec(
+                "事故番号",
+                "1",
+                _record_id("事故番号"),
+                str,
+                lambda today: "",
+                (Arg("--id", "record_id", "N", "事故番号（品質画面・incident list の番号）"),),
+            ),
+            _record_document(incident_sheet),
+        ),
+        ReportKind(
+            "complaint-report",
+            "重大苦情の報告書",
+            "重大な苦情1件の報告書: 受付、苦情の内容、対応と結果、市への報告、再発防止。"
+            "軽微な苦情には出しません（連絡会議の一覧で報告します）。"
+            "自由記述の個人情報は伏せ字にします。主任調査員・業務責任者が出せます。",
+            PeriodSpec(
+                "苦情番号",
+                "1",
+                _record_id("苦情番号"),
+                str,
+                lambda today: "",
+                (Arg("--id", "record_id", "N", "苦情番号（品質画面・complaint list の番号）"),),
+            ),
+            _record_document(complaint_report),
         ),
     )
 }

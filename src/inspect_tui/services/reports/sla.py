@@ -188,9 +188,7 @@ def build_sla(
 
 
 def _unit_label(p: Period) -> str:
-    if p.kind == "month":
-        return f"{p.start.month}月"
-    return f"Q{p.key[-1]}"
+    return p.unit_label()  # 5月 / 第1四半期
 
 
 def _unit_mark(u: UnitResult) -> Mark:

@@ -18,7 +18,7 @@ from typing import Any
 
 from inspect_tui.core import review as rules
 from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
-from inspect_tui.core.jpdate import era_year
+from inspect_tui.core.jpdate import format_era
 from inspect_tui.core.review import REVIEW_FORMS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.review.queue import ReviewError
@@ -41,7 +41,7 @@ def _d(day: dt.date | None) -> str:
 def _jp(day: dt.date | None) -> str:
     if not day:
         return "－"
-    return f"{era_year(day.year)}{day.month}月{day.day}日"
+    return format_era(day)  # in the day's own era: 2019-04-30 is 平成31年4月30日
 
 
 def _yes_no(v: bool | None) -> str:

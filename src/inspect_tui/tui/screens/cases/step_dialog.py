@@ -127,12 +127,17 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
 
         confirm_then(self.app, field_warnings({"メモ": note}, self.known), record)
 
-    def _record(self, on_date, note: str, correction_of: str | None) -> None:
+    def _record(
+        self, on_date, note: str, correction_of: str | None, without_inspection: str | None = None
+    ) -> None:
         """Through tui/calls.py: in a worker, waiting (and saying so) while another process
         holds the write lock; Esc cancels the wait."""
+        from inspect_tui.core.inspection import TUI_HINT_FOR_SUBMISSION
         from inspect_tui.services.cases.closed_months import ClosedMonthStep
+        from inspect_tui.services.cases.inspection import SubmissionRefused
         from inspect_tui.services.cases.steps import ConflictError, record_step
         from inspect_tui.services.trust.permissions import WriteCancelled
+        from inspect_tui.tui.permissions import permissions_of
 
         def recorded(status) -> None:
             self.busy = False
@@ -147,6 +152,12 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
             if isinstance(exc, ClosedMonthStep) and correction_of is None:
                 self._ask_correction(exc, on_date, note)
                 return
+            if isinstance(exc, SubmissionRefused):
+                text = f"{text}\n{TUI_HINT_FOR_SUBMISSION}"
+                if without_inspection is None and permissions_of(self).may("case.submit_unchecked"):
+                    self._error(text)
+                    self._ask_override(on_date, note, correction_of)
+                    return
             self._error(text)
             if isinstance(exc, ConflictError):
                 self.app.data_changed()  # the case screen underneath shows the other change
@@ -159,6 +170,7 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
             note,
             expected_version=self.version,
             correction_of=correction_of,
+            without_inspection=without_inspection,
             done=recorded,
             failed=refused,
         )
@@ -180,12 +192,34 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
         self.app.push_screen(
             ConfirmDialog(
                 "締め済みの月",
-                f"{on_date.isoformat()} は締め済みの {exc.month}（{exc.closed_on} 締め）の日付です。\n"
-                f"{exc.month} 分の訂正（前月以前分の訂正）として記録しますか？\n"
-                f"{exc.month} の報告は締めたときのままで、訂正は次の締めていない月の報告に載ります。",
+                f"{on_date.isoformat()} は締め済みの月（{exc.month}、{exc.closed_on} 締め）の日付です。\n"
+                f"前月以前分の訂正（{exc.month} 分の訂正）として記録しますか？\n"
+                "締めた月の報告は変わらず、訂正は次の締めていない月の報告に載ります。",
                 yes=f"はい（{exc.month} 分の訂正として記録）",
             ),
             answered,
+        )
+
+    def _ask_override(self, on_date, note: str, correction_of: str | None) -> None:
+        """A manager may let the form out without an inspection, with the reason (recorded in
+        the step's note and the audit trail, and counted as 点検なしで提出); Esc or an empty
+        reason records nothing."""
+        from inspect_tui.tui.screens.review.dialogs import TextDialog
+
+        def given(reason: str | None) -> None:
+            if reason and reason.strip():
+                self.busy = True
+                self._record(on_date, note, correction_of, reason.strip())
+            else:
+                self.query_one("#step-date", Input).focus()
+
+        self.app.push_screen(
+            TextDialog(
+                "点検なしで提出（業務責任者）",
+                "点検なしで提出する理由（記録され、月次報告の「点検なしで提出」に数えます。Esc: やめる）",
+                known=self.known,
+            ),
+            given,
         )
 
     def show_waiting(self, call) -> None:

@@ -3,7 +3,9 @@
 Keys: [ and ] switch tabs; n new; Enter opens the selected record to correct
 it; r records the report to the city (complaint: the report; incident: the
 phone call first, then the written report); p opens a problem from the
-selected complaint or incident; c closes the selected problem. On the Pareto
+selected complaint or incident; c closes the selected problem; e writes the
+selected incident's 事故振り返りシート or serious complaint's 重大苦情の報告書 (html,
+in the reports folder, as the Reports screen exports; chief and up). On the Pareto
 tab, change the period or a filter and press Enter.
 
 Everything it reads and writes goes through tui/calls.py (a worker, an answer as
@@ -62,6 +64,13 @@ BINDINGS = [
     ),
     Binding("p", "open_problem", "課題化", tooltip="選んだ苦情・事故から課題を起こす", id="quality.problem"),
     Binding(
+        "e",
+        "export_document",
+        "書出",
+        tooltip="選んだ事故の事故振り返りシート・重大な苦情の報告書を書き出す（html）",
+        id="quality.export",
+    ),
+    Binding(
         "c",
         "close_problem",
         "完了",
@@ -79,6 +88,8 @@ HINT = "[ ] タブ切替　Enter 開く　c 課題を完了（課題タブ）　
 TAB_NEEDS = {"complaints": "complaint.save", "incidents": "incident.save", "problems": "problem.save"}
 #: Keys that write (or open a form to write) a record of the tab.
 WRITE_ACTIONS = frozenset({"new", "edit", "report_city", "open_problem", "close_problem"})
+#: The permission that prints a record's document (e), and the tabs it is offered on.
+DOCUMENT_NEEDS = "quality.documents"
 
 
 class QualityScreen(RoleKeys, DataScreen):
@@ -274,12 +285,14 @@ class QualityScreen(RoleKeys, DataScreen):
         self.refresh_bindings()  # the keys that write depend on the tab
 
     def allows(self, action: str, parameters: tuple[object, ...]) -> bool:
-        if action not in WRITE_ACTIONS:
+        if action not in WRITE_ACTIONS and action != "export_document":
             return True
         try:
             tab = self.active_tab
         except NoMatches:  # asked before the tabs are composed
             return False
+        if action == "export_document":
+            return tab in view.DOCUMENTS and permissions_of(self).may(DOCUMENT_NEEDS)
         need = TAB_NEEDS.get(tab)
         return need is not None and permissions_of(self).may(need)
 
@@ -364,6 +377,28 @@ class QualityScreen(RoleKeys, DataScreen):
             self.app.push_screen(ProblemForm(rid, values=values), self._saved("課題"))
 
         self.call(view.problem_to_close, rid, done=found)
+
+    def action_export_document(self) -> None:
+        """e: the selected incident's look-back sheet or serious complaint's report, as html."""
+        tab = self.active_tab
+        rid = self.selected_id()
+        if rid is None or tab not in view.DOCUMENTS:
+            self.say("苦情か事故のタブで、書き出す記録を選んでから e を押してください")
+            return
+        label = view.DOCUMENTS[tab][1]
+
+        def written(answer) -> None:
+            path, why = answer
+            if path is None:
+                self.say(f"{label}を書き出していません: {why}")
+                return
+            self.say(f"{label}を書き出しました: {path}")
+            self.notify(f"{label}を書き出しました: {path}", timeout=10)
+
+        def failed(exc: BaseException, text: str) -> None:
+            self.say(f"{label}を書き出していません: {text}")
+
+        self.call(view.write_document, tab, rid, done=written, failed=failed)
 
     def action_report_city(self) -> None:
         rid = self.selected_id()

@@ -98,3 +98,31 @@ def record_to_open(session, tab: str, rid: int) -> tuple[dict, bool] | None:
 def problem_to_close(session, rid: int) -> dict | None:
     p = q.get_problem(session, rid)
     return None if p is None else problem_values(p)
+
+
+#: The document each tab's record prints as (a report kind of services/reports/registry.py).
+DOCUMENTS = {
+    "complaints": ("complaint-report", "重大苦情の報告書"),
+    "incidents": ("incident-sheet", "事故振り返りシート"),
+}
+
+
+def write_document(session, tab: str, record_id: int):
+    """In a worker: the selected record's document (the look-back sheet of an incident, the
+    report of a serious complaint) as html in the reports folder, built through the report
+    registry as ``inspect-tui report … --format html`` is (the audit head in its footer).
+    Returns (path, "") or (None, why not: the role, a minor complaint, no such record)."""
+    from inspect_tui.render.formats import render
+    from inspect_tui.render.output import write_output
+    from inspect_tui.services.reports.registry import RequestError, kind
+    from inspect_tui.tui.screens.reports.reports import export_dir
+
+    try:
+        report = kind(DOCUMENTS[tab][0]).make(session, record_id)
+    except RequestError as exc:
+        return None, str(exc)
+    folder = export_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / report.default_filename("html")
+    write_output(path, render(report, "html"))
+    return path, ""
