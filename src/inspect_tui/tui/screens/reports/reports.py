@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -36,6 +35,7 @@ from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
+from inspect_tui.tui.screens.reports.fetch import request_line, where_written
 from inspect_tui.tui.typing_guard import keep_typing
 
 BINDINGS_REPORTS = [
@@ -73,45 +73,9 @@ class Built:
     text: str
 
 
-def cli_request(built: Built, fmt: str) -> str:
-    """The command line that prints this report in fmt on standard output (what the screen
-    built: its kind, its period, the options the screen leaves at their defaults)."""
-    from inspect_tui.services.reports.registry import kind as report_kind
-
-    k = report_kind(built.kind)
-    args = k.period.args
-    if len(args) == 1:
-        words = [args[0].flag, built.period_key]
-    else:  # a span of dates: --from DATE --to DATE
-        span = k.read_period(built.period_key)
-        words = [args[0].flag, span.start.isoformat(), args[1].flag, span.end.isoformat()]
-    words += [w for o in k.options if o.required and o.default is not None for w in (o.flag, str(o.default))]
-    return shlex.join(["inspect-tui", "report", k.id, *words, "--format", fmt])
-
-
 def export_message(path: Path, built: Built, fmt: str, env=None) -> tuple[str, str | None]:
-    """What the status line says after an export, and the command to fetch the file (None
-    when the app runs on the person's own machine).
-
-    Under SSH (SSH_CONNECTION: client address and port, server address and port) the file
-    is on the server. Through a forced command (--as) scp is refused, so the command is the
-    CLI line that streams the report to the person's machine; for a person's own account
-    it is scp of the file. The server's address is the one the client connected to."""
-    from inspect_tui.services.trust.identity import acting_as, os_login
-
-    env = os.environ if env is None else env
-    parts = env.get("SSH_CONNECTION", "").split()
-    if len(parts) != 4:
-        return f"書き出しました: {path}", None
-    user, server = os_login(), parts[2]
-    if acting_as() is not None:
-        command = f"ssh {user}@{server} {shlex.quote(cli_request(built, fmt))} > {shlex.quote(path.name)}"
-    else:
-        host = f"[{server}]" if ":" in server else server
-        command = f"scp {shlex.quote(f'{user}@{host}:{path}')} ."
-    # the screen puts the command on the clipboard too (OSC 52), where the terminal takes it
-    fetch = "手元へ取り出すには（端末が対応していればクリップボードにコピー済み）:"
-    return f"サーバーに書き出しました: {path}\n{fetch}\n{command}", command
+    """The Reports screen's message after an export (where_written of what it built)."""
+    return where_written(path, request_line(built.kind, built.period_key, fmt), env=env)
 
 
 class NotesScreen(DiscardGuard, ModalScreen[tuple[str, str] | None]):
