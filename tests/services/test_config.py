@@ -484,3 +484,47 @@ def test_an_array_where_a_name_belongs(tmp_path, key):
     path.write_text(SLA_OK.replace(f"{key} = ", f"{key} = [] # ", 1), encoding="utf-8")
     with pytest.raises(IndicatorFileError, match=rf"indicator\[1\]\.{key}（late）"):
         load_sla(path)
+
+
+def test_example_shows_the_document_frame():
+    from inspect_tui.core.document import Frame
+
+    cfg = parse_config(EXAMPLE)
+    assert cfg.document == Frame(
+        addressee="神戸市福祉局介護保険課長 様",
+        contract="神戸市介護保険認定調査業務（C地区）",
+        seals=("業務責任者", "確認印"),
+    )
+    assert "# contractor = " in EXAMPLE and "# manager = " in EXAMPLE and "# footer = " in EXAMPLE
+
+
+def test_document_section_is_read():
+    cfg = parse_config(
+        "[document]\n"
+        'addressee = "神戸市福祉局介護保険課長 様"\ncontractor = "株式会社甲"\n'
+        'contractor_address = "神戸市長田区1-1"\ncontract = "神戸市介護保険認定調査業務（C地区）"\n'
+        'manager = "山田 一郎"\nseals = ["業務責任者", "課長", "確認印"]\n'
+        'footer = "株式会社甲"\n'
+    )
+    f = cfg.document
+    assert f is not None and f.contractor == "株式会社甲" and f.manager == "山田 一郎"
+    assert f.seals == ("業務責任者", "課長", "確認印") and f.footer == "株式会社甲"
+    assert parse_config("[document]\nseals = []\n").document.seals == ()
+    assert parse_config("").document is None  # no section: no frame (the demo has its own)
+
+
+def test_document_problems_name_the_key_and_line(tmp_path):
+    p = tmp_path / "config.toml"
+    p.write_text(
+        '[document]\naddressee = 5\nseals = "業務責任者"\ncolour = "red"\nfooter = "一行目\\n二行目"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as exc:
+        load_config(p)
+    msg = str(exc.value)
+    assert f"{p}:2: document.addressee: 文字列にしてください" in msg
+    assert f"{p}:3: document.seals: 押印欄の名前の配列にしてください" in msg
+    assert f"{p}:4: document.colour: 知らないキーです（使えるキー: addressee," in msg
+    assert f"{p}:5: document.footer: 改行や制御文字を含めない1行の文字列にしてください" in msg
+    with pytest.raises(ConfigError, match=r"document: 表 \[document\] にしてください"):
+        parse_config('document = "x"\n')

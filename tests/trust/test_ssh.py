@@ -261,6 +261,9 @@ def _assert_arrived(name: str, data: bytes) -> None:
         assert any("KGI" in v or "業務履行報告書" in v for v in cells), cells[:5]
     elif suffix == ".pdf":
         assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
+        if shutil.which("pdftotext"):  # the text a person reads in it (poppler-utils)
+            text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
+            assert "KGI" in text.decode("utf-8"), text[:200]
     elif suffix == ".json":
         assert json.loads(data.decode("utf-8"))
     elif suffix == ".csv":

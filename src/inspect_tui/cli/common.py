@@ -124,7 +124,7 @@ def emit(report, fmt: str, output: str | None, default_name: str, *, remote: boo
         path = destination(
             output, default_name, binary=is_binary(fmt), to_terminal=sys.stdout.isatty(), remote=remote
         )
-        data = render(report, fmt)
+        data = render(report, fmt)  # pdf: PdfUnavailable (an OutputError) says what to install
         if path is None:
             if isinstance(data, bytes):
                 sys.stdout.flush()

@@ -18,9 +18,12 @@ shown as escapes (``\x1b``) instead.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from inspect_tui.core.jpdate import format_era
 from inspect_tui.core.text import printable
 
 
@@ -43,8 +46,18 @@ class Mark:
 Cell = str | int | Mark | None
 
 #: Every format a document prints in, and the file name extension of each.
-FORMATS = ("text", "md", "csv", "json", "html", "xlsx")
-EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "html": "html", "xlsx": "xlsx"}
+FORMATS = ("text", "md", "csv", "json", "html", "xlsx", "pdf")
+EXTENSIONS = {
+    "text": "txt",
+    "md": "md",
+    "csv": "csv",
+    "json": "json",
+    "html": "html",
+    "xlsx": "xlsx",
+    "pdf": "pdf",
+}
+#: the formats a machine reads: their dates stay ISO (2026-12-02); the others print 和暦
+MACHINE_FORMATS = ("csv", "json")
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,38 @@ class Section:
     heading: str
     tables: list[Table] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
+    #: printed after every other section as a 別紙 (long lists a reader looks up, not reads)
+    appendix: bool = False
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The municipal document frame: who it is addressed to, who sends it, under which
+    contract, who stamps it, and the footer line (config ``[document]``). Every renderer
+    prints it; a document without one (a test, a database with no frame) prints as before."""
+
+    addressee: str = ""  # 宛先: 神戸市福祉局介護保険課長 様
+    contractor: str = ""  # 受託者の名称
+    contractor_address: str = ""  # 受託者の住所
+    contract: str = ""  # 契約件名: 神戸市介護保険認定調査業務（C地区）
+    manager: str = ""  # 業務責任者名
+    #: the seal boxes every sealed document gets (after the report's own signers)
+    seals: tuple[str, ...] = ("業務責任者", "確認印")
+    footer: str = ""  # the footer line of every page (pdf: with the page number)
+
+    def header_lines(self) -> list[str]:
+        """The frame as a few lines (text, md): addressee, contractor, contract."""
+        out = []
+        if self.addressee:
+            out.append(self.addressee)
+        sender = "　".join(v for v in (self.contractor_address, self.contractor) if v)
+        if sender:
+            out.append(f"受託者: {sender}")
+        if self.manager:
+            out.append(f"業務責任者: {self.manager}")
+        if self.contract:
+            out.append(f"契約件名: {self.contract}")
+        return out
 
 
 @dataclass
@@ -101,6 +146,14 @@ class Doc:
     #: the audit chain's head when the report was made (a witness held outside the database),
     #: printed last by every renderer; empty for a document built without one
     witness: str = ""
+    frame: Frame | None = None
+
+    def main_sections(self) -> list[Section]:
+        return [s for s in self.sections if not s.appendix]
+
+    def appendices(self) -> list[tuple[str, Section]]:
+        """(別紙1, section), … in the order they were added."""
+        return [(f"別紙{i}", s) for i, s in enumerate((s for s in self.sections if s.appendix), 1)]
 
 
 class Renderable(Protocol):
@@ -137,17 +190,68 @@ def clean_table(t: Table) -> Table:
 
 def clean(doc: Doc) -> Doc:
     """The document with every control character in its text shown as an escape."""
+    frame = doc.frame
+    if frame is not None:
+        frame = replace(
+            frame,
+            addressee=_text(frame.addressee),
+            contractor=_text(frame.contractor),
+            contractor_address=_text(frame.contractor_address),
+            contract=_text(frame.contract),
+            manager=_text(frame.manager),
+            seals=tuple(_text(v) for v in frame.seals),
+            footer=_text(frame.footer),
+        )
     return replace(
         doc,
         title=_text(doc.title),
         facts=[(_text(k), _text(v)) for k, v in doc.facts],
         sections=[
-            Section(_text(s.heading), [clean_table(t) for t in s.tables], [_text(p) for p in s.paragraphs])
+            Section(
+                _text(s.heading),
+                [clean_table(t) for t in s.tables],
+                [_text(p) for p in s.paragraphs],
+                s.appendix,
+            )
             for s in doc.sections
         ],
         note=_text(doc.note),
         witness=_text(doc.witness),
+        frame=frame,
     )
+
+
+#: the facts whose dates print in 和暦 (the ISO date stays in csv and JSON)
+ERA_FACTS = ("発行日", "基準日")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def era_text(text: str) -> str:
+    """Every ISO date in text as 和暦: 2026-12-02（…） -> 令和8年12月2日（…）."""
+
+    def one(m: re.Match[str]) -> str:
+        try:
+            return format_era(dt.date(int(m[1]), int(m[2]), int(m[3])))
+        except ValueError:
+            return m[0]
+
+    return _ISO_DATE.sub(one, text)
+
+
+def for_people(doc: Doc) -> Doc:
+    """The document as a person reads it: the dates of 発行日 and 基準日 in 和暦."""
+    return replace(doc, facts=[(k, era_text(v) if k in ERA_FACTS else v) for k, v in doc.facts])
+
+
+def framed(doc: Doc, frame: Frame | None) -> Doc:
+    """The document in its frame: the frame's seal boxes after the report's own signers
+    (a document nobody seals, such as an analysis, stays without boxes)."""
+    if frame is None:
+        return doc
+    seals = doc.seals
+    if seals:
+        seals = tuple(dict.fromkeys((*seals, *frame.seals)))
+    return replace(doc, frame=frame, seals=seals)
 
 
 @dataclass(frozen=True)
@@ -165,15 +269,17 @@ class AuditHead:
 
 
 class Witnessed:
-    """A report with the audit chain's head on it: the footer line of every format and
-    ``audit_head`` in its JSON. Everything else is the report's own."""
+    """A report with the audit chain's head on it (the footer line of every format and
+    ``audit_head`` in its JSON) and, when there is one, in its document frame. Everything
+    else is the report's own (services/reports/documents.finish makes these)."""
 
-    def __init__(self, report: Renderable, head: AuditHead) -> None:
+    def __init__(self, report: Renderable, head: AuditHead, frame: Frame | None = None) -> None:
         self.report = report
         self.audit_head = head
+        self.frame = frame
 
     def as_doc(self, full: bool = False) -> Doc:
-        return replace(self.report.as_doc(full), witness=self.audit_head.line())
+        return framed(replace(self.report.as_doc(full), witness=self.audit_head.line()), self.frame)
 
     def to_json(self) -> dict[str, Any]:
         return {**self.report.to_json(), "audit_head": self.audit_head.to_json()}
@@ -220,7 +326,12 @@ def doc_to_data(doc: Doc) -> dict[str, Any]:
         "title": doc.title,
         "facts": [list(f) for f in doc.facts],
         "sections": [
-            {"heading": s.heading, "tables": [table(t) for t in s.tables], "paragraphs": list(s.paragraphs)}
+            {
+                "heading": s.heading,
+                "tables": [table(t) for t in s.tables],
+                "paragraphs": list(s.paragraphs),
+                "appendix": s.appendix,
+            }
             for s in doc.sections
         ],
         "seals": list(doc.seals),
@@ -245,7 +356,9 @@ def doc_from_data(data: dict[str, Any]) -> Doc:
         title=data["title"],
         facts=[(k, v) for k, v in data["facts"]],
         sections=[
-            Section(s["heading"], [table(t) for t in s["tables"]], list(s["paragraphs"]))
+            Section(
+                s["heading"], [table(t) for t in s["tables"]], list(s["paragraphs"]), s.get("appendix", False)
+            )
             for s in data["sections"]
         ],
         seals=tuple(data["seals"]),

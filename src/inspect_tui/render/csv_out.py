@@ -27,6 +27,21 @@ def _cell(v) -> str:
     return guard(cell_text(v))
 
 
+def frame_rows(doc: Doc) -> list[tuple[str, str]]:
+    """The document frame as (label, value) rows: 宛先, 受託者, … (only those filled in)."""
+    f = doc.frame
+    if f is None:
+        return []
+    rows = [
+        ("宛先", f.addressee),
+        ("受託者", f.contractor),
+        ("受託者の住所", f.contractor_address),
+        ("契約件名", f.contract),
+        ("業務責任者", f.manager),
+    ]
+    return [(k, v) for k, v in rows if v]
+
+
 def render(doc: Doc) -> str:
     """The CSV text, starting with the BOM (write it with encoding='utf-8')."""
     doc = clean(doc)
@@ -34,6 +49,8 @@ def render(doc: Doc) -> str:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([guard(doc.title)])
     for label, value in doc.facts:
+        w.writerow([guard(label), guard(value)])
+    for label, value in frame_rows(doc):
         w.writerow([guard(label), guard(value)])
     for sec in doc.sections:
         w.writerow([])

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, FORMATS, Renderable
-from inspect_tui.render import csv_out, html, markdown, text, xlsx
+from inspect_tui.core.document import EXTENSIONS, FORMATS, MACHINE_FORMATS, Renderable, for_people
+from inspect_tui.render import csv_out, html, markdown, pdf, text, xlsx
 from inspect_tui.render.output import write_output
 
 __all__ = ["EXTENSIONS", "FORMATS", "TEXT_FORMATS", "Renderable", "is_binary", "json_text", "render", "write"]
@@ -29,18 +29,22 @@ def json_text(data: Any) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
-#: format -> its renderer module (xlsx imports openpyxl only when it renders)
-RENDERERS = {"text": text, "md": markdown, "csv": csv_out, "html": html, "xlsx": xlsx}
+#: format -> its renderer module (xlsx and pdf import openpyxl / WeasyPrint only when they render)
+RENDERERS = {"text": text, "md": markdown, "csv": csv_out, "html": html, "xlsx": xlsx, "pdf": pdf}
+
+#: the formats for filing: every late case listed (text is for reading)
+FULL_FORMATS = ("html", "xlsx", "pdf")
 
 
 def render(report: Renderable, fmt: str) -> str | bytes:
     if fmt == "json":
         return json_text(report.to_json())
-    # full: every late case listed (html and xlsx are for filing; text is for reading)
-    doc = report.as_doc(full=fmt in ("html", "xlsx"))
     renderer = RENDERERS.get(fmt)
     if renderer is None:
         raise ValueError(f"出力形式は {' / '.join(FORMATS)} のどれかです")
+    doc = report.as_doc(full=fmt in FULL_FORMATS)
+    if fmt not in MACHINE_FORMATS:  # 発行日・基準日 in 和暦 where a person reads them
+        doc = for_people(doc)
     return renderer.render(doc)
 
 
@@ -57,7 +61,8 @@ def is_binary(fmt: str) -> bool:
 
 
 def write(report: Renderable, fmt: str, path) -> None:
-    """Render and write to path, whole or not at all (CSV as UTF-8 with its BOM; xlsx as bytes).
+    """Render and write to path, whole or not at all (CSV as UTF-8 with its BOM; xlsx and pdf
+    as bytes).
 
     Raises reports.output.OutputError naming the path and the reason."""
 

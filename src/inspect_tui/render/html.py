@@ -1,66 +1,122 @@
-"""HTML that prints on A4: title, period, date of issue, page numbers and a signature box.
+"""HTML that prints on A4 (and is what render/pdf.py turns into a PDF): the document frame,
+title, period, date of issue, page numbers and the seal boxes.
 
-Page numbers use the CSS paged-media margin boxes (@page @bottom-center with
-counter(page) / counter(pages)), which Chromium supports since version 131;
-older browsers print without them. Everything is escaped; no scripts, no
-external resources (the machines are offline). Control characters in the text
-are shown as escapes (``\x1b``) before escaping: HTML has no place for them.
+Layout: the addressee top-left, the date of issue and the contractor top-right, the
+title, the contract title under it, then the facts with the seal boxes beside them (or,
+for a record signed when done, after the last section and kept on its page). Sections
+marked ``appendix`` follow on new pages as 別紙1, 別紙2, …
+
+Print rules that survive A4: short headers and cells never break (目標値, a date, a case
+number: ``nowrap``; WeasyPrint ignores ``word-break: keep-all``); long cells wrap instead
+of being cut; a table's header row repeats on every page; no row is split across pages.
+
+Page numbers and the footer line use the CSS paged-media margin boxes (@page
+@bottom-left / @bottom-right), which WeasyPrint and Chromium (131+) print; older
+browsers print without them. Everything is escaped; no scripts, no external resources
+(the machines are offline). Control characters in the text are shown as escapes
+(``\x1b``) before escaping: HTML has no place for them.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from inspect_tui.core.document import Doc, Mark, Table, cell_text, clean, clean_table
+from inspect_tui.core.document import Doc, Mark, Section, Table, cell_text, clean, clean_table
+
+#: Japanese fonts, the first one installed wins (Debian: fonts-noto-cjk); also in the page's
+#: margin boxes (footer, page numbers), which do not inherit the body's font
+FONTS = '"Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "Yu Gothic", "Meiryo", sans-serif'
 
 CSS = """
-@page { size: A4; margin: 18mm 15mm 20mm 15mm;
-  @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; } }
+@page { size: A4; margin: 18mm 15mm 20mm 15mm; font-family: FONTS;
+  @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt; } }
 * { box-sizing: border-box; }
-body { font-family: "Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "Yu Gothic", "Meiryo", sans-serif;
-  font-size: 10.5pt; color: #000; background: #fff; margin: 0 auto; max-width: 180mm; padding: 8mm 0; }
-h1 { font-size: 16pt; text-align: center; margin: 0 0 4mm; letter-spacing: 0.1em; }
+html, body { font-family: FONTS; }
+body {
+  font-size: 10.5pt; line-height: 1.45; color: #000; background: #fff; margin: 0; }
+@media screen { body { margin: 0 auto; max-width: 180mm; padding: 8mm 0; } }
+.frame { display: flex; justify-content: space-between; align-items: flex-start; margin: 0 0 6mm; }
+.frame .to { font-size: 11.5pt; padding-top: 6mm; }
+.frame .from { text-align: right; }
+.frame .from div { margin: 0; }
+h1 { font-size: 16pt; text-align: center; margin: 0 0 2mm; letter-spacing: 0.1em; }
+.contract { text-align: center; margin: 0 0 4mm; }
 h2 { font-size: 12pt; border-left: 4px solid #333; padding-left: 2mm; margin: 6mm 0 2mm;
   break-after: avoid; }
-.facts { display: flex; justify-content: space-between; align-items: flex-start; }
-.facts dl { display: grid; grid-template-columns: auto 1fr; gap: 1mm 4mm; margin: 0; }
-.facts dt { font-weight: bold; }
-.facts dd { margin: 0; }
+.facts { margin: 0 0 2mm; }
+.facts .signs { float: right; margin: 0 0 2mm 4mm; }
+table.facts-list { width: auto; border: none; margin: 0; }
+table.facts-list th, table.facts-list td { border: none; background: none; padding: 0.3mm 4mm 0.3mm 0;
+  text-align: left; vertical-align: top; }
+.facts::after { content: ""; display: block; clear: both; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0; break-inside: auto; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th, td { border: 1px solid #444; padding: 1mm 2mm; }
 th { background: #e8e8e8; }
-td.r { text-align: right; font-variant-numeric: tabular-nums; }
+th.short { white-space: nowrap; }
+td { overflow-wrap: anywhere; }
+td.short { white-space: nowrap; }
+table.whole { break-inside: avoid; }
+td.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.c, td.mark { text-align: center; }
 td.ng { font-weight: bold; }
-caption { text-align: left; font-weight: bold; padding: 1mm 0; }
+caption { text-align: left; font-weight: bold; padding: 1mm 0; break-after: avoid; }
 p { margin: 1mm 0; }
 .sign { border-collapse: collapse; width: auto; margin: 0; }
 .sign th, .sign td { border: 1px solid #000; text-align: center; }
-.sign td { width: 28mm; height: 24mm; vertical-align: bottom; color: #999; font-size: 9pt; }
-.signs { display: flex; gap: 0; justify-content: flex-end; margin-top: 8mm; break-inside: avoid; }
+.sign th { white-space: nowrap; font-weight: normal; font-size: 9pt; padding: 0.5mm 1mm; }
+.sign td { width: 24mm; height: 22mm; vertical-align: bottom; color: #999; font-size: 9pt; }
+.signs { display: flex; gap: 0; justify-content: flex-end; margin-top: 4mm; break-inside: avoid; }
+.keep { break-inside: avoid; }
+.appendix { break-before: page; }
+.appendix table { font-size: 9pt; }
+.appendix th, .appendix td { padding: 0.4mm 2mm; }
+.appendix-mark { font-weight: bold; font-size: 12pt; }
 table.dense { font-size: 8.5pt; }
-table.dense th, table.dense td { white-space: nowrap; padding: 0.8mm 1mm; }
+table.dense th, table.dense td { padding: 0.8mm 1mm; }
 .draft { border: 2px solid #000; padding: 2mm; font-weight: bold; }
-footer { margin-top: 8mm; font-size: 8.5pt; color: #444; border-top: 1px solid #999; padding-top: 1mm; }
-"""
+footer { break-before: avoid; margin-top: 8mm; font-size: 8.5pt; color: #444;
+  border-top: 1px solid #999; padding-top: 1mm; overflow-wrap: anywhere; }
+""".replace("FONTS", FONTS)
+
+
+#: a cell this short with no space never wraps (a date, a case number, 目標値, 要修正)
+SHORT_CELL = 12
+#: a table this wide prints smaller (the guidance report's 12 columns: 211 mm at 10.5 pt, A4 has 180)
+DENSE_COLUMNS = 10
+#: a table this short is never split across pages
+WHOLE_TABLE = 12
 
 
 def _cell(v, align: str) -> str:
     if isinstance(v, Mark):
         cls = "mark" + (" ng" if v.ok is False else "")
         return f'<td class="{cls}">{escape(v.symbol())}</td>'
-    return f'<td class="{align}">{escape(cell_text(v))}</td>'
+    text = cell_text(v)
+    if len(text) <= SHORT_CELL and not any(c.isspace() for c in text):
+        align += " short"
+    return f'<td class="{align}">{escape(text)}</td>'
+
+
+#: a header this short never wraps (目標値, 達成度, 件数): a break would split the word
+SHORT_HEADER = 6
+
+
+def _th(h: str) -> str:
+    cls = ' class="short"' if len(h) <= SHORT_HEADER else ""
+    return f"<th{cls}>{escape(h)}</th>"
 
 
 def render_table(t: Table) -> str:
     t = clean_table(t)
     aligns = t.aligns()
-    parts = ['<table class="dense">' if t.dense else "<table>"]
+    dense = t.dense or len(t.headers) >= DENSE_COLUMNS
+    classes = " ".join(c for c, on in (("dense", dense), ("whole", len(t.rows) <= WHOLE_TABLE)) if on)
+    parts = [f'<table class="{classes}">' if classes else "<table>"]
     if t.caption:
         parts.append(f"<caption>{escape(t.caption)}</caption>")
-    parts.append("<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in t.headers) + "</tr></thead>")
+    parts.append("<thead><tr>" + "".join(_th(h) for h in t.headers) + "</tr></thead>")
     parts.append("<tbody>")
     for r in t.rows:
         parts.append("<tr>" + "".join(_cell(v, a) for v, a in zip(r, aligns, strict=False)) + "</tr>")
@@ -68,37 +124,87 @@ def render_table(t: Table) -> str:
     return "\n".join(parts)
 
 
+def css_string(text: str) -> str:
+    """text as a CSS string literal, every character that is not a letter or digit escaped."""
+    return '"' + "".join(c if c.isalnum() and ord(c) < 0x80 else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def _frame(doc: Doc, issued: str) -> str:
+    f = doc.frame
+    if f is None:
+        return ""
+    right = [f"<div>{escape(v)}</div>" for v in (issued, f.contractor_address, f.contractor) if v]
+    if f.manager:
+        right.append(f"<div>業務責任者　{escape(f.manager)}</div>")
+    return (
+        f'<header class="frame"><div class="to">{escape(f.addressee)}</div>'
+        f'<div class="from">{"".join(right)}</div></header>'
+    )
+
+
+def _section(sec: Section, heading: str, cls: str = "", tail: str = "") -> str:
+    """A section; tail (the seal boxes) is kept on one page with its last part."""
+    parts = [f"<h2>{escape(heading)}</h2>"]
+    for t in sec.tables:
+        parts.append(
+            render_table(t)
+            if t.rows
+            else (f"<p><b>{escape(t.caption)}</b></p>" if t.caption else "") + "<p>（該当なし）</p>"
+        )
+    parts += [f"<p>{escape(p)}</p>" for p in sec.paragraphs]
+    if tail:
+        # the seal boxes never alone on a page: with the section when it is short, else its last part
+        if sum(len(t.rows) for t in sec.tables) <= 15:
+            parts = ['<div class="keep">', *parts, tail, "</div>"]
+        else:
+            parts = [*parts[:-1], f'<div class="keep">{parts[-1]}{tail}</div>']
+    attr = f' class="{cls}"' if cls else ""
+    return f"<section{attr}>" + "\n".join(parts) + "</section>"
+
+
 def render(doc: Doc) -> str:
     doc = clean(doc)
-    facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in doc.facts)
+    facts_map = dict(doc.facts)
+    issued = facts_map.get("発行日", "")
+    # in the frame, the date of issue sits top-right, above the contractor: not twice
+    shown = [(k, v) for k, v in doc.facts if not (doc.frame and k == "発行日")]
+    issued_line = f"発行日　{issued}" if issued else ""
+    facts = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in shown)
     seals = "".join(
         f'<table class="sign"><tr><th>{escape(who)}</th></tr><tr><td>印</td></tr></table>'
         for who in doc.seals
     )
-    top = f'<div class="signs" aria-label="押印欄">{seals}</div>' if seals and not doc.seals_at_end else ""
-    body = [f"<h1>{escape(doc.title)}</h1>", f'<div class="facts"><dl>{facts}</dl>{top}</div>']
+    signs = f'<div class="signs" aria-label="押印欄">{seals}</div>' if seals else ""
+    top = signs if not doc.seals_at_end else ""
+    body = [_frame(doc, issued_line), f"<h1>{escape(doc.title)}</h1>"]
+    if doc.frame and doc.frame.contract:
+        body.append(f'<p class="contract">契約件名　{escape(doc.frame.contract)}</p>')
+    body.append(f'<div class="facts">{top}<table class="facts-list">{facts}</table></div>')
     if doc.note:
         body.append(
             f'<p class="draft">{escape(doc.note)}</p>' if doc.seals_at_end else f"<p>{escape(doc.note)}</p>"
         )
-    for sec in doc.sections:
-        body.append(f"<section><h2>{escape(sec.heading)}</h2>")
-        for t in sec.tables:
-            body.append(
-                render_table(t)
-                if t.rows
-                else (f"<p><b>{escape(t.caption)}</b></p>" if t.caption else "") + "<p>（該当なし）</p>"
-            )
-        body += [f"<p>{escape(p)}</p>" for p in sec.paragraphs]
-        body.append("</section>")
-    if seals and doc.seals_at_end:
-        body.append(f'<div class="signs" aria-label="押印欄">{seals}</div>')
-    issued = dict(doc.facts).get("発行日", "")
+    main = doc.main_sections()
+    for i, sec in enumerate(main):
+        last = i == len(main) - 1
+        body.append(_section(sec, sec.heading, tail=signs if doc.seals_at_end and last else ""))
+    if doc.seals_at_end and signs and not main:
+        body.append(signs)
+    for label, sec in doc.appendices():
+        body.append(_section(sec, f"{label}　{sec.heading}", "appendix"))
+    footer_text = doc.frame.footer if doc.frame and doc.frame.footer else ""
+    foot = "　".join(v for v in (footer_text or doc.title, issued) if v)
     witness = f"<br>{escape(doc.witness)}" if doc.witness else ""
-    body.append(f"<footer>{escape(doc.title)}　{escape(issued)}　inspect-tui{witness}</footer>")
+    body.append(f"<footer>{escape(foot)}{witness}</footer>")
+    # the footer line on every page (a literal: the page's margin boxes see no variables)
+    page_css = (
+        f"@page {{ @bottom-left {{ content: {css_string(footer_text)}; font-size: 8.5pt; color: #444; }} }}\n"
+        if footer_text
+        else ""
+    )
     return (
         '<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{escape(doc.title)}</title>\n<style>{page_css}{CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from inspect_tui.core.document import Doc, Table, cell_text, clean, clean_table
+from inspect_tui.core.document import Doc, Section, Table, cell_text, clean, clean_table
 from inspect_tui.render.textwidth import width as text_width
 from inspect_tui.render.textwidth import wrap
 
@@ -29,27 +29,43 @@ def render_table(t: Table) -> str:
 
 def render(doc: Doc, width: int = 80) -> str:
     doc = clean(doc)
-    out: list[str] = [doc.title, "=" * min(width, 2 * len(doc.title))]
+    out: list[str] = []
+    if doc.frame:  # the municipal frame: addressee, contractor, contract title
+        for line in doc.frame.header_lines():
+            out += wrap(line, width)
+        out.append("")
+    out += [doc.title, "=" * min(width, 2 * len(doc.title))]
     for label, value in doc.facts:
         out += wrap(f"{label}: {value}", width)
     if doc.note:
         out += wrap(doc.note, width)
-    for sec in doc.sections:
-        # underlined with ASCII: ■ and box-drawing lines are ambiguous-width
-        out += ["", sec.heading, "-" * min(width, text_width(sec.heading))]
-        for t in sec.tables:
-            if t.caption:
-                out += ["", *wrap(t.caption, width)]
-            out += ["", render_table(t)] if t.rows else ["", "（該当なし）"]
-        if sec.paragraphs:
-            out.append("")
-            for p in sec.paragraphs:
-                out += wrap(p, width)
+    if doc.frame and doc.seals and not doc.seals_at_end:
+        out += wrap(sign_line(doc), width)
+    for sec in doc.main_sections():
+        out += _section(sec.heading, sec, width)
     if doc.seals_at_end and doc.seals:
-        out += ["", sign_line(doc)]
+        out += ["", *wrap(sign_line(doc), width)]
+    for label, sec in doc.appendices():
+        out += _section(f"{label} {sec.heading}", sec, width)
+    if doc.frame and doc.frame.footer:
+        out += ["", *wrap(doc.frame.footer, width)]
     if doc.witness:
         out += ["", doc.witness]
     return "\n".join(out) + "\n"
+
+
+def _section(heading: str, sec: Section, width: int) -> list[str]:
+    # underlined with ASCII: ■ and box-drawing lines are ambiguous-width
+    out = ["", heading, "-" * min(width, text_width(heading))]
+    for t in sec.tables:
+        if t.caption:
+            out += ["", *wrap(t.caption, width)]
+        out += ["", render_table(t)] if t.rows else ["", "（該当なし）"]
+    if sec.paragraphs:
+        out.append("")
+        for p in sec.paragraphs:
+            out += wrap(p, width)
+    return out
 
 
 def sign_line(doc: Doc) -> str:

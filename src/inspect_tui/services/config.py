@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from inspect_tui.core.district import DEFAULT_HOME_INSURER, DEFAULT_WARDS
+from inspect_tui.core.document import Frame
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.system.paths import config_path, themes_dir
 from inspect_tui.system.textfile import TextFileError, read_text
@@ -36,6 +37,15 @@ retention_months = 3             # 最後の提出（提出前の中止・返却
 [prices]                         # 調査1件あたりの単価（円、税抜）
 home = 0
 other = 0
+
+[document]                       # 報告書の枠: 全報告書（text / md / html / pdf / xlsx）の頭と押印欄とフッター
+addressee = "神戸市福祉局介護保険課長 様"       # 宛先（左上）
+contract = "神戸市介護保険認定調査業務（C地区）" # 契約件名（表題の下）
+# contractor = "株式会社〇〇"                   # 受託者の名称（右上、発行日の下）
+# contractor_address = "神戸市〇〇区〇〇町1-2-3" # 受託者の住所
+# manager = "〇〇 〇〇"                         # 業務責任者名
+seals = ["業務責任者", "確認印"]                # 押印欄: 報告書ごとの押印欄の後に（[] でなし）
+# footer = "株式会社〇〇"                       # 各ページのフッター（PDF はページ番号も）
 
 [keys]                           # キー割り当ての変更: 操作ID = "キー"（ID は ? のキー一覧に出ます）
 # "screen.cases" = "f2"          # 複数なら "slash,ctrl+k"。inspect-tui config check で確かめられます
@@ -63,6 +73,8 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     sla_file: Path | None = None
     kpi_file: Path | None = None
+    #: the document frame ([document]); None: none configured (the demo uses its own)
+    document: Frame | None = None
 
     def is_home(self, insurer: str | None) -> bool:
         return not insurer or insurer.strip() == self.home_insurer
@@ -163,7 +175,37 @@ _PRICES: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "home": ("unit_price_home", _yen),
     "other": ("unit_price_other", _yen),
 }
-_TABLES = ("prices", "keys")
+_TABLES = ("prices", "keys", "document")
+
+
+def _text_line(v: Any) -> str:
+    if not isinstance(v, str):
+        raise ValueError("文字列にしてください")
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in v):
+        raise ValueError("改行や制御文字を含めない1行の文字列にしてください")
+    if len(v) > 200:
+        raise ValueError("200文字以内にしてください")
+    return v.strip()
+
+
+def _seals(v: Any) -> tuple[str, ...]:
+    if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+        raise ValueError('押印欄の名前の配列にしてください（例: ["業務責任者", "確認印"]、なしは []）')
+    if len(v) > 6:
+        raise ValueError("押印欄は6つまでにしてください")
+    return tuple(_text_line(x) for x in v)
+
+
+# [document] key -> (Frame field, checker)
+_DOCUMENT: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "addressee": ("addressee", _text_line),
+    "contractor": ("contractor", _text_line),
+    "contractor_address": ("contractor_address", _text_line),
+    "contract": ("contract", _text_line),
+    "manager": ("manager", _text_line),
+    "seals": ("seals", _seals),
+    "footer": ("footer", _text_line),
+}
 
 
 def quoted_key(key: str) -> str:
@@ -211,6 +253,18 @@ def read_config(text: str, path: Path | None = None) -> tuple[Config, list[str]]
                 else:
                     fail("keys", kid, '"キー" の文字列にしてください（例: "f2"、複数なら "slash,ctrl+k"）')
             values["keys"] = keys
+        elif key == "document":
+            frame: dict[str, Any] = {}
+            for dkey, draw in raw.items():
+                if dkey not in _DOCUMENT:
+                    fail("document", dkey, f"知らないキーです（使えるキー: {', '.join(_DOCUMENT)}）")
+                    continue
+                attr, fn = _DOCUMENT[dkey]
+                try:
+                    frame[attr] = fn(draw)
+                except ValueError as exc:
+                    fail("document", dkey, str(exc))
+            values["document"] = Frame(**frame)
         elif key in _TOP:
             check("", key, raw, _TOP[key])
         else:

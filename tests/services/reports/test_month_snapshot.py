@@ -63,9 +63,9 @@ def test_a_closed_month_prints_as_it_was_closed(session, db_path, capsys, monkey
     text_later = printed(db_path, capsys, "text")
     json_later = json.loads(printed(db_path, capsys, "json"))
     # the printing date moved with the day, and the witness with the new records
-    assert "発行日: 2027-10-25" in text_later and "発行日: 2027-10-04" in text_at_close
+    assert "発行日: 令和9年10月25日" in text_later and "発行日: 令和9年10月4日" in text_at_close
     assert json_later["audit_head"] != json_at_close["audit_head"]
-    issued_then = without_witness(text_later).replace("発行日: 2027-10-25", "発行日: 2027-10-04")
+    issued_then = without_witness(text_later).replace("発行日: 令和9年10月25日", "発行日: 令和9年10月4日")
     assert issued_then == without_witness(text_at_close)
     json_later.pop("audit_head")
     json_at_close.pop("audit_head")

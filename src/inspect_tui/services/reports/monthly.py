@@ -341,6 +341,8 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
     )
     for rule in r.deadlines:
         sec_dl.paragraphs.append(f"{case_rule(rule).label}: {case_rule(rule).title}")
+    # the lists of late cases: a 別紙 at the end (looked up, not read; they filled most pages)
+    late_list = Section("遅延した依頼の一覧", appendix=True)
     if r.late_cases is not None:
         for rule, rows in r.late_cases.items():
             if not rows:
@@ -352,12 +354,14 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
                 align=["l", "l", "l"],
                 caption=f"遅延した依頼（{case_rule(rule).label}）: {len(rows):,} 件",
             )
-            sec_dl.tables.append(t)
+            late_list.tables.append(t)
             if len(rows) > len(shown):
-                sec_dl.paragraphs.append(
+                late_list.paragraphs.append(
                     f"{case_rule(rule).label}の遅延は {len(rows):,} 件のうち {len(shown):,} 件を表示"
-                    "（すべては html / xlsx 出力にあります）"
+                    "（すべては html / pdf / xlsx 出力にあります）"
                 )
+        if late_list.tables:
+            sec_dl.paragraphs.append("遅延した依頼の一覧は別紙1のとおりです。")
 
     sec_bill = Section("3. 履行件数と請求額（受理日基準）")
     if r.prices.home is None and r.prices.other is None:
@@ -400,6 +404,8 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
         paragraphs = [p for p in text.splitlines() if p.strip()] or [NOT_RECORDED]
         sections.append(Section(f"{no}. {label}", paragraphs=paragraphs))
         no += 1
+    if late_list.tables:
+        sections.append(late_list)
     return Doc(title="業務履行報告書（月次）", facts=facts, sections=sections)
 
 

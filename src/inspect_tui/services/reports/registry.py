@@ -128,13 +128,11 @@ class ReportKind:
         return out
 
     def make(self, session: Any, period: Any, options: Mapping[str, Any] | None = None) -> Renderable:
-        """Build the report, with the audit chain's head on it (its witness); RequestError for
-        what the user can fix."""
-        from inspect_tui.core.document import Witnessed
-        from inspect_tui.services.trust.audit import head
+        """Build the report as it is printed (documents.finish: the audit chain's head, the
+        document frame); RequestError for what the user can fix."""
+        from inspect_tui.services.reports.documents import finish
 
-        report = self.build(session, period, self.options_from(options))
-        return Witnessed(report, head(session))
+        return finish(session, self.build(session, period, self.options_from(options)))
 
     def from_text(
         self, session: Any, text: str, options: Mapping[str, Any] | None = None

@@ -45,16 +45,15 @@ def surveyor_view(session, code: str, today) -> SurveyorView:
 
 
 def written_report(session, code: str, today) -> Path:
-    """In a worker: the guidance completion report as html in the reports folder, with the
-    audit chain's head in its footer (its witness), as every printed report has."""
-    from inspect_tui.core.document import Witnessed
+    """In a worker: the guidance completion report as html in the reports folder, finished as
+    every printed report is (documents.finish: the audit chain's head, the document frame)."""
     from inspect_tui.render.formats import render
     from inspect_tui.render.output import write_output
+    from inspect_tui.services.reports.documents import finish
     from inspect_tui.services.review.guidance import guidance_report
-    from inspect_tui.services.trust.audit import head
     from inspect_tui.system.paths import data_dir
 
-    report = Witnessed(guidance_report(session, code, allow_draft=True, issued=today), head(session))
+    report = finish(session, guidance_report(session, code, allow_draft=True, issued=today))
     folder = data_dir() / "reports"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / report.default_filename("html")

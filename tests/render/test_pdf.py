@@ -1,0 +1,302 @@
+"""--format pdf: the monthly, KPI and guidance reports rendered by WeasyPrint from small
+fixture databases and read back with pdftotext (poppler-utils): the municipal frame, the
+和暦 dates and the figures on the page, the late-case lists in a 別紙 with their header
+row on every page, the seal boxes never alone on a page, and what a machine without
+Pango or a Japanese font is told.
+
+Without Pango, a Japanese font or pdftotext these tests skip and say what to install;
+.ci/system-deps installs them for CI."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from builders import add_case, add_cases, d, session_as, solo_case_nos
+from inspect_tui.core.document import Doc, Frame, Section, Table
+from inspect_tui.render import pdf
+from inspect_tui.render.formats import render
+from inspect_tui.services.config import Config
+from inspect_tui.services.reports.registry import kind
+from inspect_tui.services.session import open_session
+from pdftext import pdf_missing, pdf_text
+
+pytestmark = pytest.mark.skipif(bool(pdf_missing()), reason=pdf_missing() or "PDF can be made")
+
+FRAME = Frame(
+    addressee="神戸市福祉局介護保険課長 様",
+    contractor="株式会社テスト調査",
+    contractor_address="神戸市長田区テスト町1-2-3",
+    contract="神戸市介護保険認定調査業務（C地区）",
+    manager="試験 責任者",
+    footer="株式会社テスト調査　認定調査業務",
+)
+LATE = 60  # late cases in May: three lists of 60 rows, more than a page each
+
+
+def pages(data: bytes) -> list[str]:
+    """The text of each page (pdftotext puts a form feed after every page)."""
+    return pdf_text(data).split("\f")[:-1]
+
+
+def layout_line(text: str, label: str, cells: int | None = None) -> str:
+    """The first line (pdftotext -layout) that starts with label (and has that many cells)."""
+    return next(
+        line
+        for line in text.splitlines()
+        if line.strip().startswith(label) and (cells is None or len(line.split()) == cells)
+    )
+
+
+def squash(text: str) -> str:
+    """text without any white space (pdftotext wraps lines and turns 　 into a space)."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def framed(db_path):
+    s = open_session(db_path, Config(document=FRAME, unit_price_home=7777))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def monthly_pdf(framed) -> bytes:
+    # on time: contact due 5/11 (受理 5/6 + 3 開庁日), standard due 5/14; accepted in May
+    add_case(
+        framed,
+        received_on="2027-05-06",
+        contacted_on="2027-05-11",
+        visited_on="2027-05-12",
+        submitted_on="2027-05-14",
+        accepted_on="2027-05-20",
+    )
+    # late for contact (5/14 > 5/11), and never submitted: late for 標準提出期限 and 20日目標 too
+    add_cases(framed, [f"R9-{500 + i:05d}" for i in range(LATE)], "2027-05-06", contacted_on="2027-05-14")
+    report = kind("monthly").make(framed, kind("monthly").read_period("2027-05"), {"as_of": d("2027-06-15")})
+    data = render(report, "pdf")
+    assert isinstance(data, bytes) and data.startswith(b"%PDF-")
+    return data
+
+
+def test_monthly_pdf_has_the_frame_the_era_dates_and_the_figures(monthly_pdf):
+    first = pdf_text(monthly_pdf, 1, layout=True)
+    # the frame: addressee, contractor (name, address, manager), contract title, seal boxes
+    for words in (FRAME.addressee, FRAME.contractor, FRAME.contractor_address, FRAME.manager, FRAME.contract):
+        assert words in first, words
+    assert "業務責任者" in first and "確認印" in first
+    # 発行日 (today, pinned to 2027-06-15) and 基準日 in 和暦, not ISO
+    assert re.search(r"発行日\s+令和9年6月15日", first)
+    assert "令和9年6月15日（この日までの記録で集計）" in first
+    assert "2027-06-15" not in first
+    # the figures: 61 received (60 late + 1), 1 accepted at 7,777 yen + 777 tax = 8,554
+    assert layout_line(first, "依頼受理").split()[-1] == "61"
+    text = pdf_text(monthly_pdf, layout=True)
+    assert layout_line(text, "本市").split()[1:] == ["7,777", "1", "7,777", "777", "8,554"]
+    assert layout_line(text, "日程調整連絡", 6).split()[1:] == ["61", "1", "60", "0", "0"]
+
+
+def test_every_page_has_the_footer_and_its_number(monthly_pdf):
+    texts = pages(monthly_pdf)
+    assert len(texts) >= 4
+    for n, text in enumerate(texts, 1):
+        assert squash(FRAME.footer) in squash(text), n
+        assert re.search(rf"\b{n}\s*/\s*{len(texts)}\b", text), n
+    assert "inspect-tui" not in pdf_text(monthly_pdf)  # the footer is the contractor's, not ours
+
+
+def test_late_lists_are_an_appendix_with_the_header_row_on_every_page(monthly_pdf):
+    texts = pages(monthly_pdf)
+    start = next(i for i, t in enumerate(texts) if "別紙1遅延した依頼の一覧" in squash(t))  # its heading
+    assert start >= 1
+    # the report itself: no late-case list before the appendix, only the pointer to it
+    assert all("遅延した依頼（" not in t for t in texts[:start])
+    assert any("遅延した依頼の一覧は別紙1のとおりです。" in squash(t) for t in texts[:start])
+    appendix = texts[start:]
+    assert len(appendix) >= 3  # 180 rows
+    for t in appendix:  # the header row repeated on each page of the long tables
+        assert "依頼番号" in t and "期限" in t and "実施日" in t
+    listed = "".join(appendix)
+    assert "遅延した依頼（日程調整連絡）: 60 件" in listed
+    assert all(listed.count(f"R9-{500 + i:05d}") == 3 for i in range(LATE))
+
+
+def test_kpi_pdf_has_the_frame_the_words_and_the_figures(framed):
+    add_case(
+        framed,
+        received_on="2027-04-05",
+        contacted_on="2027-04-07",
+        visited_on="2027-04-12",
+        submitted_on="2027-04-13",
+        accepted_on="2027-04-30",
+    )
+    report = kind("kpi").make(framed, 2027, {"as_of": d("2027-06-15")})
+    data = render(report, "pdf")
+    text = pdf_text(data)
+    assert FRAME.addressee in text and FRAME.contract in text and FRAME.contractor in text
+    assert "基準日" in text and "令和9年6月15日" in text
+    # the row labels and headers as words (the wide-table test below is the one that bites)
+    for word in ("目標値", "実績値", "達成度", "区分", "令和9年度"):
+        assert word in text, word
+    assert "1件（途中）" in text  # the one case accepted in FY2027 so far
+
+
+def test_short_headers_and_cells_never_break_in_a_wide_table():
+    """The KPI table's shape with six fiscal years: without nowrap, 目標値 / 実績値 / 達成度
+    and 令和10年度 broke into 目標 / 値 at A4."""
+    years = [f"令和{y}年度" for y in range(8, 14)]
+    rows = []
+    for _ in range(3):
+        rows += [
+            ["KGI", "認定調査の履行件数（受理件数）", "目標値", *["14,550件"] * 6],
+            ["", "", "実績値", *["3,125件（途中）"] * 6],
+            ["", "", "達成度", *["104.7%"] * 6],
+        ]
+    doc = Doc("表", [], [Section("1", [Table(["区分", "指標", "", *years], rows)])], frame=FRAME)
+    text = pdf_text(pdf.render(doc))
+    for word in ("目標値", "実績値", "達成度", "令和10年度", "3,125件（途中）"):
+        assert word in text, word
+    assert "認定調査の履行件数（受理件数）" in squash(text)  # the long cell wraps, whole
+
+
+# --------------------------------------------------------------------------- seal boxes
+
+
+def check_ten(path) -> None:
+    """S010's ten first solo forms checked by chief S001, the review closed."""
+    from inspect_tui.services.review import check as chk
+    from inspect_tui.services.review import surveyor as sr
+
+    s = session_as(path, "tester")
+    for no in solo_case_nos()[:10]:
+        cid = chk.start_check(s, case_no=no).check.id
+        for p in ("typo", "omission", "wording", "choice_note", "cross_item", "notes_quality"):
+            chk.set_point(s, cid, p, "ok")
+        chk.set_fields(s, cid, guidance="特記事項の書き方を説明", guidance_methods=["oral"])
+        chk.complete_check(s, cid, minutes=15)
+    sr.set_closure(s, "S010", comment="10件で改善を確認した")
+    s.close()
+
+
+SEAL_WORDS = {"主任調査員", "業務責任者", "確認印", "印"}
+
+
+def body_lines(page: str) -> list[str]:
+    """A page's lines but for the seal boxes, the footer, the page number and the witness."""
+    out = []
+    for line in page.splitlines():
+        line = line.strip()
+        if not line or line in SEAL_WORDS or squash(line).startswith(squash(FRAME.footer)):
+            continue
+        if line.startswith("監査記録"):
+            continue
+        if line.replace(" ", "").replace("/", "").isdigit():
+            continue
+        out.append(line)
+    return out
+
+
+def test_guidance_pdf_seal_boxes_with_their_section(review_db):
+    check_ten(review_db)
+    s = session_as(review_db, "tester")
+    s.config = Config(document=FRAME)
+    try:
+        data = render(kind("guidance").make(s, "S010"), "pdf")
+    finally:
+        s.close()
+    texts = pages(data)
+    text = "".join(texts)
+    assert FRAME.addressee in text and FRAME.contract in text
+    assert "令和9年6月15日" in text  # 発行日
+    last = texts[-1]
+    # the report's signers then the frame's: 主任調査員, 業務責任者, 確認印 on the last page,
+    # with the closing comment they sign
+    assert [w for w in ("主任調査員", "業務責任者", "確認印") if w in last] == [
+        "主任調査員",
+        "業務責任者",
+        "確認印",
+    ]
+    assert "10件で改善を確認した" in last
+    assert all(body_lines(t) for t in texts)
+
+
+@pytest.mark.parametrize("lines", range(22, 42, 3))
+def test_seal_boxes_never_alone_on_a_page(lines):
+    """A signed record whose text ends anywhere near the bottom of page 1: the seal boxes
+    go to page 2 with the end of the text, never by themselves (without the keep, 24 to 31
+    lines left them alone on page 2 here)."""
+    doc = Doc(
+        "記録",
+        [("発行日", "令和9年6月15日")],
+        [
+            Section("1. 経過", paragraphs=[f"{n}行目の記録です。" for n in range(1, lines)]),
+            Section("2. 所見", paragraphs=["所見の一行目", "所見の二行目"]),
+        ],
+        seals=("主任調査員", "業務責任者"),
+        seals_at_end=True,
+        frame=FRAME,
+    )
+    texts = pages(pdf.render(doc))
+    for t in texts:
+        assert body_lines(t), texts
+    seal_page = next(t for t in texts if "主任調査員" in t.splitlines())
+    assert "所見の二行目" in seal_page
+
+
+# --------------------------------------------------------------------------- a machine without the parts
+
+
+def test_missing_font_says_what_to_install(tmp_path):
+    doc = Doc("記録", [], [Section("1", [Table(["a"], [["b"]])])])
+    with pytest.raises(pdf.PdfUnavailable) as caught:
+        pdf.render(doc, font_dirs=(tmp_path / "no-fonts",))
+    message = str(caught.value)
+    assert "日本語のフォント" in message and "apt-get install fonts-noto-cjk" in message
+    assert pdf.missing_parts((tmp_path / "no-fonts",)) == ["fonts-noto-cjk"]
+    both = pdf.unavailable_message([pdf.PANGO_PACKAGES, pdf.FONT_PACKAGES])
+    assert "Pango" in both and "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk" in both
+
+
+def test_cli_pdf_without_a_font_exits_non_zero_and_writes_nothing(cli, session, tmp_path, monkeypatch):
+    add_case(session, received_on="2027-05-06", contacted_on="2027-05-11")
+    monkeypatch.setattr(pdf, "FONT_DIRS", (tmp_path / "no-fonts",))
+    out = tmp_path / "monthly.pdf"
+    code, stdout, err = cli("report", "monthly", "--month", "2027-05", "--format", "pdf", "-o", str(out))
+    assert code != 0
+    assert "apt-get install fonts-noto-cjk" in err and "Traceback" not in err
+    assert not out.exists() and list(tmp_path.glob("*.part")) == []
+    # the other formats still work on the same machine
+    code, stdout, err = cli("report", "monthly", "--month", "2027-05", "--format", "text")
+    assert code == 0 and "依頼受理" in stdout
+
+
+def test_cli_writes_a_pdf_in_the_configured_frame(cli, session, tmp_path):
+    from inspect_tui.system.paths import config_path
+
+    add_case(session, received_on="2027-05-06", contacted_on="2027-05-11")
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(
+        '[document]\naddressee = "神戸市福祉局介護保険課長 様"\ncontractor = "株式会社設定"\n'
+        'seals = ["業務責任者", "市確認"]\nfooter = "設定のフッター"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "m.pdf"
+    code, _, err = cli(
+        "report", "monthly", "--month", "2027-05", "--as-of", "2027-06-15", "--format", "pdf", "-o", str(out)
+    )
+    assert code == 0, err
+    first = pdf_text(out.read_bytes(), 1)
+    assert "神戸市福祉局介護保険課長 様" in first and "株式会社設定" in first
+    assert "市確認" in first and "確認印" not in first and "設定のフッター" in first
+    assert re.search(r"\b1\s*/\s*\d\b", first)
+
+
+def test_a_page_takes_seconds_not_minutes():
+    """Not a benchmark: a guard that the fonts are subset by HarfBuzz (fontTools takes ~40 s a font)."""
+    import time
+
+    doc = Doc("記録", [], [Section("1", [Table(["番号", "内容"], [[n, "日本語の行"] for n in range(40)])])])
+    start = time.perf_counter()
+    pdf.render(doc)
+    assert time.perf_counter() - start < 30
