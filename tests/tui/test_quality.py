@@ -232,3 +232,32 @@ async def test_e_writes_the_selected_records_document(qs, tmp_path, monkeypatch)
         await pilot.press("e")
         await settle(pilot)
         assert not (out / f"complaint-report_{serious}.html").exists()
+
+
+async def test_e_over_ssh_says_the_document_is_on_the_server(qs, tmp_path, monkeypatch, capsys):
+    """Under an SSH forced command the look-back sheet is written on the server: the message
+    says so and gives the line that streams it, and that line prints the same document."""
+    import shlex
+
+    from inspect_tui.cli.main import main
+    from inspect_tui.system.osuser import act_as
+
+    out = tmp_path / "exports"
+    monkeypatch.setenv("INSPECT_TUI_REPORT_DIR", str(out))
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50022 192.0.2.10 22")
+    iid = q.save_incident(qs, incident(case_no="2027-0001"))
+    act_as("tester")  # as `inspect-tui --as tester` in an authorized_keys line would
+    app = make_app(qs.db.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quality(pilot, "incidents")
+        await pilot.press("e")
+        await settle(pilot)
+        status = str(app.screen.query_one("#status").render())
+        command = app.clipboard
+    sheet = out / f"incident-sheet_{iid}.html"
+    request = f"inspect-tui report incident-sheet --id {iid} --format html"
+    assert command == f"ssh tester@192.0.2.10 '{request}' > {sheet.name}"
+    assert f"事故振り返りシートをサーバーに書き出しました: {sheet}" in status
+    assert command in status.replace("\n", "")
+    assert main([*shlex.split(request)[1:], "--db", str(qs.db.path)]) == 0
+    assert capsys.readouterr().out == sheet.read_text(encoding="utf-8")

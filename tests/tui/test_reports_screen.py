@@ -100,3 +100,83 @@ async def test_manager_enters_problems_and_improvements(app_db):
         assert "late" in _preview(app)
     with open_session(app_db, Config()) as s:
         assert get_monthly_note(s, parse_month("2027-05"), "problems") == "late"
+
+
+def _status(app) -> str:
+    return str(app.screen.query_one("#report-status").render())
+
+
+async def test_export_over_ssh_says_the_file_is_on_the_server_and_how_to_fetch_it(
+    app_db, tmp_path, monkeypatch, capsys
+):
+    """Under a forced command (--as) scp is refused, so the message gives the CLI line that
+    streams the report; that line, run, prints exactly the file the screen wrote. For a
+    person's own account over SSH it gives scp of the file; on the person's own machine,
+    only the path."""
+    import re
+    import shlex
+    import stat
+
+    from inspect_tui.cli.main import main
+    from inspect_tui.services.config import Config
+    from inspect_tui.system.osuser import act_as
+    from inspect_tui.tui.app import InspectApp
+
+    out = tmp_path / "exports"
+    monkeypatch.setenv("INSPECT_TUI_REPORT_DIR", str(out))
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50022 192.0.2.10 22")
+    act_as("tester")  # as `inspect-tui --as tester` in an authorized_keys line would
+    app = InspectApp(app_db, config=Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("5")
+        await _settle(pilot)
+        await pilot.press("e")  # xlsx, the first format
+        await _settle(pilot)
+        path = out / "monthly_2027-05.xlsx"
+        line = (
+            "ssh tester@192.0.2.10 'inspect-tui report monthly --month 2027-05 --format xlsx'"
+            " > monthly_2027-05.xlsx"
+        )
+        assert f"サーバーに書き出しました: {path}" in _status(app)
+        assert line in _status(app).replace("\n", "")
+        assert app.clipboard == line
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        for _ in range(4):  # pareto: a span of dates and its required --of
+            await pilot.press("t")
+            await _settle(pilot)
+        for _ in range(2):  # xlsx -> html -> csv
+            await pilot.press("f")
+        await pilot.press("e")
+        await _settle(pilot)
+        command = app.clipboard
+    m = re.fullmatch(r"ssh tester@192\.0\.2\.10 ('[^']+') > (\S+)", command)
+    assert m, command
+    request = shlex.split(shlex.split(m.group(1))[0])
+    assert request[:3] == ["inspect-tui", "report", "pareto"] and "--of" in request
+    assert main([*request[1:], "--db", str(app_db)]) == 0
+    printed = capsys.readouterr().out
+    assert printed == (out / m.group(2)).read_bytes().decode("utf-8")
+    assert m.group(2).startswith("pareto_") and m.group(2).endswith(".csv")
+
+    act_as(None)  # the person's own OS account: scp works for them
+    app = InspectApp(app_db, config=Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("5")
+        await _settle(pilot)
+        await pilot.press("e")
+        await _settle(pilot)
+        assert f"scp tester@192.0.2.10:{out}/monthly_2027-05.xlsx ." in _status(app).replace("\n", "")
+        assert app.clipboard == f"scp tester@192.0.2.10:{out}/monthly_2027-05.xlsx ."
+
+    monkeypatch.delenv("SSH_CONNECTION")  # the person's own machine: the path, nothing to fetch
+    app = InspectApp(app_db, config=Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("5")
+        await _settle(pilot)
+        await pilot.press("e")
+        await _settle(pilot)
+        assert _status(app) == f"書き出しました: {out / 'monthly_2027-05.xlsx'}"
+        assert app.clipboard == ""

@@ -108,34 +108,32 @@ def _err(text: str) -> None:
     _write(f"inspect-tui: {text}\n", sys.stderr)
 
 
-def emit(report, fmt: str, output: str | None, default_name: str) -> None:
-    """The one output writer: render ``report`` in ``fmt`` and put it where the user asked.
+def emit(report, fmt: str, output: str | None, default_name: str, *, remote: bool = False) -> None:
+    """The one output writer: render ``report`` in ``fmt`` and put it where
+    ``render.output.destination`` says (standard output for every format, binary ones
+    too, unless a binary one would reach a terminal; or the file ``-o`` names).
 
-    - no ``-o``, or ``-o -``: standard output, every format (binary ones as bytes, so a
-      report reaches an SSH client: ``ssh … 'inspect-tui report kpi --format xlsx' > kpi.xlsx``);
-      only a binary format with no ``-o`` while standard output is a terminal, which
-      would show bytes, goes to its default file name here instead, and says where;
-    - ``-o FILE``: that file; ``-o FOLDER/`` (or an existing folder): the default name in it.
-    Every failure names what could not be written and why (render.output).
+    ``remote``: asked for over SSH (cli.trust), so never a file on the server.
+    Nothing is written until the whole report is rendered; a file appears whole
+    or not at all, 0600. Every failure names what could not be written and why.
     """
-    from inspect_tui.render.formats import render
-    from inspect_tui.render.output import OutputError, resolve_output, write_output
+    from inspect_tui.render.formats import is_binary, render
+    from inspect_tui.render.output import OutputError, destination, write_output
 
     try:
+        path = destination(
+            output, default_name, binary=is_binary(fmt), to_terminal=sys.stdout.isatty(), remote=remote
+        )
         data = render(report, fmt)  # pdf: PdfUnavailable (an OutputError) says what to install
-        if output in (None, "-"):
-            if not isinstance(data, bytes):
-                _write(data)
-                return
-            if not (output is None and sys.stdout.isatty()):
+        if path is None:
+            if isinstance(data, bytes):
                 sys.stdout.flush()
                 sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
-                return
-            path = Path(default_name)
-        else:
-            path = resolve_output(output, default_name)
+            else:
+                _write(data)
+            return
         write_output(path, data)
     except OutputError as exc:
-        raise UserError(str(exc), EXIT_FAIL) from None
+        raise UserError(str(exc), EXIT_BAD_INPUT if exc.bad_input else EXIT_FAIL) from None
     _err(f"書き出しました: {path}")

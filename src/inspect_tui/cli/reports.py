@@ -11,10 +11,17 @@
 
 The report kinds, their periods and options come from one registry
 (services/reports/registry.py), which the Reports screen uses too: a kind added
-there is a subcommand here. Without -o the report goes to standard output, except
-xlsx to a terminal, which is written to a file named after the report and period
-(monthly_2027-05.xlsx) in the current folder. -o may name a folder, too (one that
-exists, or a path ending in /), which gets that file name.
+there is a subcommand here. Where the report goes is decided in one place,
+render.output.destination: without -o, or with -o -, every format goes to standard
+output, binary ones (xlsx, pdf) as bytes, so an SSH client receives them
+(``ssh host 'inspect-tui report kpi --fy 2027 --format xlsx' > kpi.xlsx``); only a
+binary format while standard output is a terminal is written to a file named after
+the report and period (monthly_2027-05.xlsx) in the current folder, and stderr says
+where. -o may name a file or a folder (one that exists, or a path ending in /), which
+gets that file name. Files are created 0600 and appear whole or not at all.
+
+``inspect-tui report`` with no kind lists the kinds: a report-only SSH key's forced
+command ends in ``report`` (docs/ssh-setup.md), and the person names the kind.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import sys
 from inspect_tui.cli import common as cli
 from inspect_tui.cli import free_text as free
 from inspect_tui.cli.free_text import add_strict_option
+from inspect_tui.core.document import FORMATS
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month
 from inspect_tui.services.config import ConfigError, read_config_file
@@ -100,7 +108,7 @@ def add_kind_arguments(p: argparse.ArgumentParser, kind_id: str) -> None:
         "--output",
         metavar="FILE",
         help="書き出すファイル（またはフォルダ: 報告書の種類と期間の名前で書きます）。"
-        "省略時は標準出力（端末への xlsx はその名前のファイル）",
+        "省略時と - は標準出力（xlsx などのバイナリ形式は、標準出力が端末のときだけその名前のファイル）",
     )
     if k.listing is not None:
         p.add_argument("--list", action="store_true", help=f"{k.period.label}の一覧を表示")
@@ -143,12 +151,35 @@ def run_report(kind_id: str, args: argparse.Namespace) -> int:
             report = k.make(s, period, options)
     except RequestError as exc:
         raise cli.UserError(str(exc), exc.exit_code) from None
-    cli.emit(report, args.format, args.output, report.default_filename(args.format))
+    cli.emit(
+        report,
+        args.format,
+        args.output,
+        report.default_filename(args.format),
+        remote=getattr(args, "remote", False),
+    )
     return cli.EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     return run_report(args.report_kind, args)
+
+
+def report_menu() -> str:
+    """The kinds of report and how to ask for each (``inspect-tui report`` with no kind)."""
+    lines = ["報告書の種類を指定してください:"]
+    for k in KINDS.values():
+        needed: list[tuple[str, str | None]] = [(a.flag, a.metavar) for a in k.period.args]
+        needed += [(o.flag, o.metavar) for o in k.options if o.required]
+        period = " ".join(f"{flag} {metavar}" for flag, metavar in needed)
+        lines.append(f"  inspect-tui report {k.id} {period}  # {k.label}")
+    lines.append(f"  --format {'|'.join(FORMATS)} で形式を選べます（既定 text）")
+    return "\n".join(lines)
+
+
+def cmd_report_menu(args: argparse.Namespace) -> int:
+    """``inspect-tui report`` alone: what can be asked for (exit 2: no report was made)."""
+    raise _user_error(report_menu())
 
 
 def _month(text: str):
@@ -221,7 +252,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="月次報告・SLA 達成状況・KGI/KPI 達成表・指導終了報告・パレート分析",
         description="報告書を作ります。個人情報（氏名・被保険者番号）は載りません。",
     )
-    kinds = rp.add_subparsers(title="報告書", metavar="KIND", required=True)
+    # not required: ``report`` alone lists the kinds (a report-only key's forced command ends here)
+    kinds = rp.add_subparsers(title="報告書", metavar="KIND")
+    rp.set_defaults(func=cmd_report_menu)
     for k in KINDS.values():
         add_kind_arguments(
             kinds.add_parser(k.id, parents=[common], help=k.label, description=k.description), k.id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,15 +38,29 @@ from inspect_tui.services.trust.permissions import require, role_of, user_of
 def apply_identity(
     make_parser: Callable[[], argparse.ArgumentParser], args: argparse.Namespace, argv: Sequence[str] | None
 ):
-    """Honour ``--as`` and SSH_ORIGINAL_COMMAND; returns the (possibly re-parsed) arguments."""
+    """Honour ``--as`` and SSH_ORIGINAL_COMMAND; returns the (possibly re-parsed) arguments.
+
+    A command run by a forced command (asked for over SSH, or the key's own with ``--as``
+    under SSH_CONNECTION) gets ``args.remote = True``: its output may not become a file on
+    the server, where the person cannot reach it (cli.common.emit). SSH_CONNECTION can be
+    faked, but here it only ever refuses something."""
+    from inspect_tui.cli.reports import cmd_report, cmd_report_menu
+    from inspect_tui.services.reports.registry import KINDS
     from inspect_tui.services.trust.identity import IdentityError, establish, forced_argv
 
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        new = forced_argv(argv, has_subcommand=args.func is not cmd_app)
+        group = "report" if args.func is cmd_report_menu else None  # a report-only key
+        new = forced_argv(argv, has_subcommand=args.func is not cmd_app, group=group)
         if new != argv:
             args = make_parser().parse_args(new)
+            if group is not None and args.func is not cmd_report:
+                raise IdentityError(
+                    f"この鍵で使えるのは報告書の出力だけです（inspect-tui report {' / '.join(KINDS)} …）"
+                )
             _refuse_server_files(args)
+        forced = getattr(args, "as_user", None) is not None and bool(os.environ.get("SSH_CONNECTION"))
+        args.remote = new != argv or forced
         if getattr(args, "as_user", None) is not None:
             establish(args.as_user, _identity_db(args))
     except IdentityError as exc:
@@ -77,7 +92,8 @@ def _refuse_server_files(args: argparse.Namespace) -> None:
     name = getattr(args.func, "__name__", "")
     if name in SERVER_FILE_COMMANDS:
         raise IdentityError("このコマンドは SSH 越しには使えません（サーバーのファイルを読み書きするため）")
-    if getattr(args, "output", None) or getattr(args, "file", None):
+    output = getattr(args, "output", None)
+    if (output is not None and output != "-") or getattr(args, "file", None):
         raise IdentityError(
             "SSH 越しにはサーバーのファイルを指定できません。出力は標準出力で受け取ってください"
             "（例: ssh … 'inspect-tui report monthly' > monthly.txt）"

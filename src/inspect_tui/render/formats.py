@@ -16,7 +16,7 @@ from inspect_tui.core.document import EXTENSIONS, FORMATS, MACHINE_FORMATS, Rend
 from inspect_tui.render import csv_out, html, markdown, pdf, text, xlsx
 from inspect_tui.render.output import write_output
 
-__all__ = ["EXTENSIONS", "FORMATS", "Renderable", "json_text", "render", "write"]
+__all__ = ["EXTENSIONS", "FORMATS", "TEXT_FORMATS", "Renderable", "is_binary", "json_text", "render", "write"]
 
 
 # json.dumps escapes C0 controls; DEL, C1 controls and lone surrogates it leaves raw
@@ -46,6 +46,18 @@ def render(report: Renderable, fmt: str) -> str | bytes:
     if fmt not in MACHINE_FORMATS:  # 発行日・基準日 in 和暦 where a person reads them
         doc = for_people(doc)
     return renderer.render(doc)
+
+
+# --------------------------------------------------------------------------- binary formats
+#: The formats whose output is UTF-8 text a terminal can show. Every other format is
+#: binary (xlsx, pdf, and any format added later, until it is named here): it goes to
+#: standard output as bytes, except to a terminal (render.output.destination).
+TEXT_FORMATS = frozenset({"text", "md", "csv", "json", "html"})
+
+
+def is_binary(fmt: str) -> bool:
+    """True for a format whose bytes are not text (a terminal would show them as garbage)."""
+    return fmt not in TEXT_FORMATS
 
 
 def write(report: Renderable, fmt: str, path) -> None:

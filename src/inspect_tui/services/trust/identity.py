@@ -20,12 +20,16 @@ and puts what they asked for in ``SSH_ORIGINAL_COMMAND``. Rules:
 - If ``SSH_ORIGINAL_COMMAND`` is empty or absent, the forced command runs.
   If it is an inspect-tui command (``inspect-tui report monthly``), that
   subcommand runs, as the forced person on the forced database, provided the
-  forced command has no subcommand of its own. The request may not contain an
+  forced command has no subcommand of its own. A forced command that ends in a
+  command group (``… --db /srv/inspect/cases.db report``: a report-only key) runs
+  only that group's reports, with the kind and options asked for
+  (``inspect-tui report kpi --fy 2027``). The request may not contain an
   option the administrator fixed (``--as``, ``--db``, ``--demo`` and every
   option of the forced command), an abbreviation of one (``--a``, ``--d``), or
   a ``=``-joined form (``--a=svc``), anywhere; nor an environment assignment
   (``INSPECT_TUI_USER=root inspect-tui …``); nor a server file (cli_trust
-  refuses import, restore, demo, config and ``-o FILE`` asked for over SSH).
+  refuses import, restore, demo, config and ``-o FILE`` asked for over SSH;
+  ``-o -`` and no ``-o`` send the report, binary formats too, to the client).
   Anything else (``ls /``, ``bash``, ``scp …``) is refused: nobody gets a shell
   through the service account.
 """
@@ -45,6 +49,7 @@ from inspect_tui.system import osuser
 from inspect_tui.system.osuser import act_as, acting_as, current_login, os_login
 
 __all__ = [
+    "COMMAND_GROUPS",
     "IdentityError",
     "act_as",
     "acting_as",
@@ -176,17 +181,40 @@ def establish(as_user: str | None, db_path: Path) -> str | None:
     return login
 
 
-def forced_argv(argv: Sequence[str], has_subcommand: bool, env: Mapping[str, str] | None = None) -> list[str]:
+#: Command groups a key's forced command may end in, so that it runs only that group's
+#: subcommands, with the kind and options the person asks for; what each is, to say so.
+COMMAND_GROUPS = {
+    "report": ("報告書の出力（例: ssh … 'inspect-tui report kpi --fy 2027 --format xlsx' > kpi.xlsx）"),
+}
+
+
+def forced_argv(
+    argv: Sequence[str],
+    has_subcommand: bool,
+    env: Mapping[str, str] | None = None,
+    group: str | None = None,
+) -> list[str]:
     """The argv to run under an SSH forced command, given what the person asked for.
 
-    ``argv`` is the forced command's own arguments. Raises IdentityError when the
-    person asked for something that is not an allowed inspect-tui command.
+    ``argv`` is the forced command's own arguments. ``group``: the forced command ends in
+    that command group (``… --db X report``: a report-only key), so the request must be
+    ``inspect-tui report …`` and what follows ``report`` is appended; the caller checks
+    that it parsed to one of the group's commands. Otherwise a forced command with a
+    subcommand runs as it stands, and one without runs what was asked. Raises
+    IdentityError when the person asked for something that is not allowed.
     """
     env = os.environ if env is None else env
     asked = original_command_args(env, fixed=options_in(argv))  # refuses a shell command on any key
-    if asked is None or has_subcommand:
-        # nothing asked, or the key is pinned to one command: run it, ignore what was asked
-        return list(argv)
+    if asked is None:
+        return list(argv)  # nothing asked: the forced command itself
+    if group is not None:
+        if asked[:1] != [group]:
+            raise IdentityError(
+                f"この鍵で使えるのは inspect-tui {group} … だけです: {COMMAND_GROUPS.get(group, group)}"
+            )
+        return [*argv, *asked[1:]]
+    if has_subcommand:
+        return list(argv)  # the key is pinned to one command: run it, ignore what was asked
     return [*argv, *asked]
 
 

@@ -32,6 +32,7 @@ from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.screens.quality import view
 from inspect_tui.tui.screens.quality.forms import ComplaintForm, IncidentForm, ProblemForm
 from inspect_tui.tui.screens.quality.when import WhenPrompt, now_text
+from inspect_tui.tui.screens.reports.fetch import request_line, where_written
 from inspect_tui.tui.widgets.pareto_chart import ParetoChart
 
 BINDINGS = [
@@ -98,7 +99,7 @@ class QualityScreen(RoleKeys, DataScreen):
     DEFAULT_CSS = """
     QualityScreen #alerts { height: auto; padding: 0 1; }
     QualityScreen #alerts.urgent { text-style: bold; color: $error; }
-    QualityScreen #status { height: 1; padding: 0 1; color: $text-muted; }
+    QualityScreen #status { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
     QualityScreen #tabs { height: 1fr; }
     QualityScreen #tabs > ContentSwitcher { height: 1fr; }
     QualityScreen TabPane { height: 1fr; padding: 0; }
@@ -392,8 +393,13 @@ class QualityScreen(RoleKeys, DataScreen):
             if path is None:
                 self.say(f"{label}を書き出していません: {why}")
                 return
-            self.say(f"{label}を書き出しました: {path}")
-            self.notify(f"{label}を書き出しました: {path}", timeout=10)
+            # over SSH: the file is on the server, and the line that brings it over
+            request = request_line(view.DOCUMENTS[tab][0], str(rid), "html")
+            text, command = where_written(path, request, what=f"{label}を")
+            if command is not None:
+                self.app.copy_to_clipboard(command)
+            self.say(text)
+            self.notify(text, timeout=10)
 
         def failed(exc: BaseException, text: str) -> None:
             self.say(f"{label}を書き出していません: {text}")

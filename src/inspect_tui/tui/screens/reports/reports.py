@@ -4,7 +4,9 @@
     p  period, or the surveyor for 指導終了報告 (Enter to show; a period
        that cannot be read keeps the cursor in the box; Esc leaves it)
     f  export format (xlsx → html → csv → md → json → text)
-    e  export: written under $INSPECT_TUI_REPORT_DIR or <data dir>/reports; the path is shown
+    e  export: written under $INSPECT_TUI_REPORT_DIR or <data dir>/reports; the path is shown,
+       and when the app runs under SSH (SSH_CONNECTION), that the file is on the server and
+       the command that brings it to the person's machine (export_message)
     n  the month's problems / improvements (monthly report; managers only)
 
 The kinds, their periods and their builders come from the report registry
@@ -33,6 +35,7 @@ from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
+from inspect_tui.tui.screens.reports.fetch import request_line, where_written
 from inspect_tui.tui.typing_guard import keep_typing
 
 BINDINGS_REPORTS = [
@@ -68,6 +71,11 @@ class Built:
     period_key: str
     report: object
     text: str
+
+
+def export_message(path: Path, built: Built, fmt: str, env=None) -> tuple[str, str | None]:
+    """The Reports screen's message after an export (where_written of what it built)."""
+    return where_written(path, request_line(built.kind, built.period_key, fmt), env=env)
 
 
 class NotesScreen(DiscardGuard, ModalScreen[tuple[str, str] | None]):
@@ -139,7 +147,7 @@ class ReportsScreen(RoleKeys, DataScreen):
     ReportsScreen #report-kind { width: auto; padding: 1 1 0 1; }
     ReportsScreen #report-period { width: 20; }
     ReportsScreen #report-format { width: auto; padding: 1 1 0 1; }
-    ReportsScreen #report-status { height: 1; padding: 0 1; }
+    ReportsScreen #report-status { height: auto; max-height: 5; padding: 0 1; }
     ReportsScreen #report-scroll { height: 1fr; }
     """
 
@@ -149,9 +157,11 @@ class ReportsScreen(RoleKeys, DataScreen):
             self.built, self.error = built, error
 
     class Exported(Message):
-        def __init__(self, path: Path | None, error: str = "") -> None:
+        def __init__(
+            self, path: Path | None, error: str = "", built: Built | None = None, fmt: str = ""
+        ) -> None:
             super().__init__()
-            self.path, self.error = path, error
+            self.path, self.error, self.built, self.fmt = path, error, built, fmt
 
     def __init__(self) -> None:
         super().__init__()
@@ -315,7 +325,7 @@ class ReportsScreen(RoleKeys, DataScreen):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = folder / built.report.default_filename(fmt)
             write(built.report, fmt, path)
-            self.post_message(self.Exported(path))
+            self.post_message(self.Exported(path, built=built, fmt=fmt))
         except OutputError as exc:
             self.post_message(self.Exported(None, str(exc)))
         except OSError as exc:  # the export folder itself
@@ -328,7 +338,13 @@ class ReportsScreen(RoleKeys, DataScreen):
             self._set_status(message.error, "bold red")
             return
         self.last_export = message.path
-        self._set_status(f"書き出しました: {message.path}", "green")
+        if message.built is None:
+            self._set_status(f"書き出しました: {message.path}", "green")
+            return
+        text, command = export_message(message.path, message.built, message.fmt)
+        if command is not None:
+            self.app.copy_to_clipboard(command)  # OSC 52: the person's own terminal, if it takes it
+        self._set_status(text, "green")
 
 
 def month_notes(session, month):
