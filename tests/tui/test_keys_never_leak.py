@@ -338,7 +338,7 @@ async def test_the_issue_a_period_typed_after_a_bad_one_stays_in_the_box(sample_
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
-        assert "月として読めません" in str(screen.query_one("#report-status").render())
+        assert "月は1〜12です" in str(screen.query_one("#report-status").render())
         before = fingerprint(sample_db)
         await pilot.press(*"R8.10", *"R8.10", "ctrl+s")
         await settle(pilot)

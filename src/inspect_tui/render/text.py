@@ -40,11 +40,11 @@ def render(doc: Doc, width: int = 80) -> str:
     if doc.note:
         out += wrap(doc.note, width)
     if doc.frame and doc.seals and not doc.seals_at_end:
-        out += wrap(sign_line(doc), width)
+        out += sign_lines(doc, width)
     for sec in doc.main_sections():
         out += _section(sec.heading, sec, width)
     if doc.seals_at_end and doc.seals:
-        out += ["", *wrap(sign_line(doc), width)]
+        out += ["", *sign_lines(doc, width)]
     for label, sec in doc.appendices():
         out += _section(f"{label} {sec.heading}", sec, width)
     if doc.frame and doc.frame.footer:
@@ -66,6 +66,15 @@ def _section(heading: str, sec: Section, width: int) -> list[str]:
         for p in sec.paragraphs:
             out += wrap(p, width)
     return out
+
+
+def sign_lines(doc: Doc, width: int) -> list[str]:
+    """The seal line, or one line per seal when they do not fit the width (never a name
+    broken in two by the wrap)."""
+    line = sign_line(doc)
+    if text_width(line) <= width:
+        return [line]
+    return [f"{who} 印: ____________________" for who in doc.seals]
 
 
 def sign_line(doc: Doc) -> str:
