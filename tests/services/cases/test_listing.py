@@ -103,3 +103,17 @@ def test_pages_from_the_far_end_match_pages_from_the_start(session):
         for offset in range(0, total, 7):
             page = [r.case_no for r in fetch_page(session, f, TODAY, "manager", offset, 7, total=total)]
             assert page == whole[offset : offset + 7], (f, offset)
+
+
+def test_the_count_over_every_status_by_free_text_matches_the_rows(session):
+    """The count for free text alone over all statuses takes the plain LIKE (the text index
+    scanned once); it counts what the list shows, names only for roles that see them."""
+    fill(session)
+    for role in ("manager", "monitor"):
+        for text in ("00", "003", "花子", "%", "N-"):
+            f = CaseFilter(status="", text=text)
+            assert count_cases(session, f, TODAY, role) == len(rows(session, f, role=role)), (role, text)
+    # N-001 and the closed N-005 (the builder's default name), found among every status
+    assert [r.case_no for r in rows(session, CaseFilter(status="", text="花子"))] == ["N-001", "N-005"]
+    assert count_cases(session, CaseFilter(status="", text="花子"), TODAY, "manager") == 2
+    assert count_cases(session, CaseFilter(status="", text="花子"), TODAY, "monitor") == 0

@@ -231,7 +231,11 @@ def _from(f: CaseFilter) -> str:
 
 
 def count_cases(s: Session, f: CaseFilter, today: dt.date, role: str) -> int:
-    q = build_query(s, f, today, role)
+    # free text alone over every status: the plain LIKE scans the narrow text index once
+    # (100 ms at 1M cases); the id subquery form builds a list of every match and looks
+    # each up again (540 ms when most cases match, as a typed "2" does)
+    only_text = not (f.status or f.ward or f.surveyor or f.deadline)
+    q = build_query(s, f, today, role, narrow=only_text)
     where = q.where
     if not f.deadline:  # the count does not need the computed deadline
         return s.db.conn.execute(f"SELECT count(*) FROM cases c WHERE {where}", q.params).fetchone()[0]
