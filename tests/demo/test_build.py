@@ -459,7 +459,8 @@ def test_submissions_were_inspected_by_someone_other_than_their_author(demo: sql
     rows = demo.execute(
         "SELECT sc.basis, sc.source, sc.reason, c.surveyor, i.inspector_code, i.result"
         " FROM submission_checks sc JOIN cases c ON c.id = sc.case_id"
-        " LEFT JOIN inspections i ON 'inspection:' || i.id = sc.source"
+        " LEFT JOIN inspections i ON sc.source LIKE 'inspection:%'"
+        " AND i.id = CAST(substr(sc.source, 12) AS INTEGER)"
     ).fetchall()
     basis = Counter(r["basis"] for r in rows)
     assert basis["inspected"] > 1000 and 0 < basis["unchecked"] < basis["inspected"] / 100
