@@ -180,3 +180,37 @@ async def test_export_over_ssh_says_the_file_is_on_the_server_and_how_to_fetch_i
         await _settle(pilot)
         assert _status(app) == f"書き出しました: {out / 'monthly_2027-05.xlsx'}"
         assert app.clipboard == ""
+
+
+async def test_f_reaches_pdf_and_e_writes_a_real_pdf(app_db, tmp_path, monkeypatch):
+    """The Reports screen exports every format the CLI prints, pdf included (last in the
+    order `f` goes through); the file is a PDF whose text is the report's."""
+    from inspect_tui.services.config import Config
+    from inspect_tui.tui.app import InspectApp
+    from inspect_tui.tui.screens.reports.reports import EXPORT_FORMATS
+    from pdftext import pdf_missing, pdf_text
+
+    assert EXPORT_FORMATS[-1] == "pdf"
+    if pdf_missing():
+        pytest.skip(pdf_missing())
+    out = tmp_path / "exports"
+    monkeypatch.setenv("INSPECT_TUI_REPORT_DIR", str(out))
+    app = InspectApp(app_db, config=Config(unit_price_home=7777))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("5")
+        await _settle(pilot)
+        for _ in range(len(EXPORT_FORMATS) - 1):  # xlsx -> … -> pdf
+            await pilot.press("f")
+        assert app.screen.fmt == "pdf"
+        await pilot.press("e")
+        for _ in range(60):
+            await _settle(pilot)
+            status = str(app.screen.query_one("#report-status").render())
+            if "書き出しました" in status or "できません" in status or "入れてください" in status:
+                break
+    path = out / "monthly_2027-05.pdf"
+    assert path.exists(), status
+    data = path.read_bytes()
+    assert data[:5] == b"%PDF-"
+    assert "業務履行報告書（月次）" in pdf_text(data).replace(" ", "")

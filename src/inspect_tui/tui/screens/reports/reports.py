@@ -46,7 +46,7 @@ BINDINGS_REPORTS = [
     _b("n", "edit_notes", "記入", "reports.notes", "月次報告の問題点・改善点を記入する"),
 ]
 
-EXPORT_FORMATS = ("xlsx", "html", "csv", "md", "json", "text")  # the order `f` goes through
+EXPORT_FORMATS = ("xlsx", "html", "csv", "md", "json", "text", "pdf")  # the order `f` goes through
 
 
 def default_period(kind: str, today: dt.date) -> str:
