@@ -41,10 +41,10 @@ def _timeline(screen) -> str:
     return _text(screen, "#detail-events")
 
 
-async def _open(pilot, app):
+async def _open(pilot, app, case_no: str = CASE):
     await settle(pilot)
-    await pilot.press("2", "slash", *CASE, "enter")
-    await until(pilot, lambda: app.screen.filter.text == CASE)
+    await pilot.press("2", "slash", *case_no, "enter")
+    await until(pilot, lambda: app.screen.filter.text == case_no)
     await settle(pilot)
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None)
@@ -92,12 +92,7 @@ def _close_may(db) -> None:
 
 
 async def _visit_dated_in_may(pilot, app, case_no: str) -> None:
-    await settle(pilot)
-    await pilot.press("2", "slash", *case_no, "enter")
-    await until(pilot, lambda: app.screen.filter.text == case_no)
-    await settle(pilot)
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None)
+    await _open(pilot, app, case_no)
     await pilot.press("v")
     await until(pilot, lambda: isinstance(app.screen, StepDialog))
     await pilot.press("ctrl+a", "ctrl+k", *"2027-05-28", "ctrl+s")
@@ -139,12 +134,7 @@ async def test_a_step_dated_in_a_closed_month_is_recorded_only_as_its_correction
 
 
 async def _submit_refused(pilot, app, case_no: str) -> None:
-    await settle(pilot)
-    await pilot.press("2", "slash", *case_no, "enter")
-    await until(pilot, lambda: app.screen.filter.text == case_no)
-    await settle(pilot)
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None)
+    await _open(pilot, app, case_no)
     await pilot.press("s")
     await until(pilot, lambda: isinstance(app.screen, StepDialog))
     await pilot.press("ctrl+s")

@@ -168,9 +168,7 @@ def cmd_case(args: argparse.Namespace) -> int:
                 free.report(warnings)
         except ClosedMonthStep as exc:  # the option that names the correction, in the CLI's words
             raise UserError(
-                f"{exc.on.isoformat()} は締め済みの月（{exc.month}、{exc.closed_on} 締め）の日付です。"
-                f"前月以前分の訂正なら --correction-of {exc.month} を付けてください",
-                EXIT_FAIL,
+                f"{exc.what}前月以前分の訂正なら --correction-of {exc.month} を付けてください", EXIT_FAIL
             ) from None
         except inspection.SubmissionRefused as exc:  # and how to go on, in the CLI's words
             raise UserError(f"{exc}\n{cli_hint_for_submission(exc.case_no)}", EXIT_FAIL) from None

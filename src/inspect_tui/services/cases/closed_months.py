@@ -24,9 +24,13 @@ class ClosedMonthStep(StepError):
     def __init__(self, on: dt.date, month: str, closed_at: str) -> None:
         self.on, self.month, self.closed_on = on, month, closed_at[:10]
         super().__init__(
-            f"{on.isoformat()} は締め済みの月（{month}、{self.closed_on} 締め）の日付です。"
-            f"前月以前分の訂正として記録するときは、{month} 分の訂正であることを指定してください"
+            f"{self.what}前月以前分の訂正として記録するときは、{month} 分の訂正であることを指定してください"
         )
+
+    @property
+    def what(self) -> str:
+        """The first sentence, the same in every front end: which closed month the date is in."""
+        return f"{self.on.isoformat()} は締め済みの月（{self.month}、{self.closed_on} 締め）の日付です。"
 
 
 def correction_note(s: Session, on: dt.date, correction_of: str | None) -> str:

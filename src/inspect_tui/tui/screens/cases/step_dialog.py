@@ -192,7 +192,7 @@ class StepDialog(ServiceCalls, DiscardGuard, ModalScreen[str | None]):
         self.app.push_screen(
             ConfirmDialog(
                 "締め済みの月",
-                f"{on_date.isoformat()} は締め済みの月（{exc.month}、{exc.closed_on} 締め）の日付です。\n"
+                f"{exc.what}\n"
                 f"前月以前分の訂正（{exc.month} 分の訂正）として記録しますか？\n"
                 "締めた月の報告は変わらず、訂正は次の締めていない月の報告に載ります。",
                 yes=f"はい（{exc.month} 分の訂正として記録）",
