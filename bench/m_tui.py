@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,10 +43,32 @@ HELLO = "hello, bench"
 
 
 def tmux(*args: str, check: bool = True) -> str:
-    out = subprocess.run(
-        ["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True, text=True, check=check
-    )
+    out = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True, text=True)
+    if check and out.returncode != 0:
+        raise RuntimeError(f"tmux {args[0]} failed ({out.returncode}): {out.stderr.strip() or 'no message'}")
     return out.stdout
+
+
+def tmux_unavailable() -> str | None:
+    """Why a tmux session cannot start here (no tmux, no pseudo-terminal, ...), or None when it can."""
+    if shutil.which("tmux") is None:
+        return "tmux is not installed"
+    socket = f"inspect-bench-probe-{os.getpid()}"
+    base = ["tmux", "-L", socket, "-f", "/dev/null"]
+    try:
+        out = subprocess.run(
+            [*base, "new-session", "-d", "-s", "probe", "-x", "80", "-y", "24", "sleep 5"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"tmux did not start: {exc}"
+    finally:
+        subprocess.run([*base, "kill-server"], capture_output=True, timeout=20)
+    if out.returncode != 0:
+        return f"tmux cannot start a session here: {out.stderr.strip() or out.returncode}"
+    return None
 
 
 def env_for(work: Path, today: str) -> dict[str, str]:
