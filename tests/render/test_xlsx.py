@@ -277,6 +277,8 @@ targets = { 2026 = 90, 2027 = 90 }
 
 
 def test_kpi_targets_and_actuals_are_numbers_and_each_has_a_chart(session, tmp_path):
+    from openpyxl.utils import get_column_letter
+
     path = tmp_path / "kpi.toml"
     path.write_text(KPI_TOML, encoding="utf-8")
     session.config = replace(session.config, kpi_file=path)
@@ -292,11 +294,21 @@ def test_kpi_targets_and_actuals_are_numbers_and_each_has_a_chart(session, tmp_p
     report = build_kpi(session, 2027, d("2027-06-15"))
     ws, details = load_workbook(io.BytesIO(render(report, "xlsx"))).worksheets
     name = _find(ws, "履行件数")
-    header = [c.value for c in ws[_find(ws, "区分").row]]
-    fy2027 = header.index("令和9年度") + 1
+    groups = ws[_find(ws, "区分").row]  # the fiscal years over 目標値 / 実績値 / 達成度
+    fy2027 = next(c.column for c in groups if c.value == "令和9年度")
+    assert [ws.cell(row=groups[0].row + 1, column=fy2027 + i).value for i in range(3)] == [
+        "目標値",
+        "実績値",
+        "達成度",
+    ]
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    col, end = get_column_letter(fy2027), get_column_letter(fy2027 + 2)
+    assert f"{col}{groups[0].row}:{end}{groups[0].row}" in merged  # the year over its three columns
+    assert f"A{groups[0].row}:A{groups[0].row + 1}" in merged  # 区分 spans both header rows
+    # one row per indicator: target, actual and achievement side by side
     target = ws.cell(row=name.row, column=fy2027)
-    actual = ws.cell(row=name.row + 1, column=fy2027)
-    ratio = ws.cell(row=name.row + 2, column=fy2027)
+    actual = ws.cell(row=name.row, column=fy2027 + 1)
+    ratio = ws.cell(row=name.row, column=fy2027 + 2)
     assert (target.value, target.number_format) == (4, '#,##0"件"')
     # 3 accepted so far in a running year: 3 of 4 = 75.0%
     assert (actual.value, actual.number_format) == (3, '#,##0"件（途中）"')

@@ -7,6 +7,7 @@
     inspect-tui report guidance --surveyor S037 [--draft] [--format …] / --list
     inspect-tui report pareto --from DATE --to DATE --of complaints [--format …]
     inspect-tui report kpi-set ID FY VALUE        # a hand-entered actual (e.g. a survey result)
+    inspect-tui report kpi-note ID FY self|issues [TEXT]  # 自己評価 / 課題・今後の方向性
     inspect-tui report note 2027-05 problems "…"  # the month's problems / improvements
 
 The report kinds, their periods and options come from one registry
@@ -36,7 +37,15 @@ from inspect_tui.core.document import FORMATS
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month
 from inspect_tui.services.config import ConfigError, read_config_file
-from inspect_tui.services.reports.kpi import KpiInputError, set_kpi_actual
+from inspect_tui.services.reports.kpi import (
+    NOTE_KINDS as KPI_NOTE_KINDS,
+)
+from inspect_tui.services.reports.kpi import (
+    KpiInputError,
+    get_kpi_note,
+    set_kpi_actual,
+    set_kpi_note,
+)
 from inspect_tui.services.reports.monthly import (
     NOTE_KINDS,
     close_billing_month,
@@ -207,6 +216,35 @@ def cmd_kpi_set(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kpi_note(args: argparse.Namespace) -> int:
+    """An indicator's 自己評価 or 課題・今後の方向性 for a fiscal year: shown (no TEXT; masked
+    for a monitor), or saved (managers only: asked before the text is read)."""
+    from inspect_tui.services.trust.permissions import require
+
+    try:
+        fy = parse_fy(args.fy)
+    except PeriodError as exc:
+        raise _user_error(str(exc)) from None
+    _require_indicators("kpi")
+    with _cli()._session(args) as s:
+        try:
+            if args.text is None:
+                text = get_kpi_note(s, args.indicator, fy, args.kind)
+                if text and not free_text.sees_as_typed(s):
+                    text = free_text.mask(text)
+                _cli()._out(text or "（未記入）")
+                return 0
+            require(s, "report.notes")
+            text = sys.stdin.read() if args.text == "-" else args.text
+            warnings = free.check(args, {KPI_NOTE_KINDS[args.kind]: text})
+            label = set_kpi_note(s, args.indicator, fy, args.kind, text)
+        except (KpiInputError, IndicatorFileError) as exc:
+            raise _user_error(str(exc)) from None
+    _cli()._out(label)
+    free.report(warnings)
+    return 0
+
+
 def cmd_note(args: argparse.Namespace) -> int:
 
     month = _month(args.month)
@@ -270,6 +308,21 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ks.add_argument("fy", metavar="FY", help="年度（2027 / FY2027）")
     ks.add_argument("value", metavar="VALUE", help="実績値（数値）。- で消す")
     ks.set_defaults(func=cmd_kpi_set)
+
+    kn = kinds.add_parser(
+        "kpi-note",
+        parents=[common],
+        help="KGI/KPI の指標ごとの自己評価・課題・今後の方向性を記入・表示する",
+        description="例: inspect-tui report kpi-note accepted 2027 self '想定件数を上回った'",
+    )
+    kn.add_argument("indicator", metavar="ID", help="指標ID（data/kpi.toml の id）")
+    kn.add_argument("fy", metavar="FY", help="年度（2027 / FY2027 / 令和9年度 / R9）")
+    kn.add_argument(
+        "kind", choices=tuple(KPI_NOTE_KINDS), help="self = 自己評価、issues = 課題・今後の方向性"
+    )
+    kn.add_argument("text", nargs="?", default=None, help="本文（- で標準入力、空文字で消す、省略で表示）")
+    add_strict_option(kn)
+    kn.set_defaults(func=cmd_kpi_note)
 
     n = kinds.add_parser("note", parents=[common], help="月次報告の問題点・改善点を記入・表示する")
     n.add_argument("month", metavar="YYYY-MM")

@@ -90,6 +90,7 @@ class Percent:
 
 
 Cell = str | int | Mark | Num | Percent | None
+TREE_INDENT = "\u3000"  # one level of a tree (KGI → KPI → 計画) in text formats
 
 #: Every format a document prints in, and the file name extension of each.
 FORMATS = ("text", "md", "csv", "json", "html", "xlsx", "pdf")
@@ -147,6 +148,44 @@ class Table:
     caption: str = ""
     dense: bool = False  # many columns: printed smaller and unwrapped
     chart: Chart | None = None
+    #: header groups over ``headers``, left to right: (label, how many columns); a column
+    #: whose group label is "" has no group (html: its header spans both header rows). The
+    #: KPI table: ("", 1), ("", 1), ("令和9年度", 3), … over 区分, 指標, 目標値, 実績値, 達成度, …
+    groups: tuple[tuple[str, int], ...] = ()
+    #: the depth of each row in a tree (KGI 0 → KPI 1 → 計画 2), indenting ``tree_column``
+    levels: tuple[int, ...] = ()
+    tree_column: int = 0
+    #: printed on A4 landscape (html/pdf: a page of its own; xlsx: the sheet)
+    landscape: bool = False
+
+    def group_of(self) -> list[str]:
+        """Each column's group label ("" for none)."""
+        out: list[str] = []
+        for label, span in self.groups:
+            out += [label] * span
+        return out + [""] * (len(self.headers) - len(out))
+
+    def flat_headers(self, sep: str = " ") -> list[str]:
+        """The headers with their group in front (令和9年度 目標値): csv, md, one-row formats."""
+        return [f"{g}{sep}{h}" if g else h for g, h in zip(self.group_of(), self.headers, strict=False)]
+
+    def level(self, row: int) -> int:
+        return self.levels[row] if row < len(self.levels) else 0
+
+    def indented_rows(self) -> list[list[Cell]]:
+        """The rows with the tree column indented by a full-width space per level (text,
+        md, csv; html and xlsx indent with their own means). U+3000 is two columns wide
+        everywhere, unlike the box-drawing └ (ambiguous width)."""
+        if not self.levels:
+            return self.rows
+        out = []
+        for i, r in enumerate(self.rows):
+            depth = self.level(i)
+            if depth and self.tree_column < len(r):
+                r = list(r)
+                r[self.tree_column] = TREE_INDENT * depth + cell_text(r[self.tree_column])
+            out.append(r)
+        return out
 
     def aligns(self) -> list[str]:
         if self.align:
@@ -395,6 +434,10 @@ def doc_to_data(doc: Doc) -> dict[str, Any]:
             "align": t.align,
             "caption": t.caption,
             "dense": t.dense,
+            "groups": [list(g) for g in t.groups],
+            "levels": list(t.levels),
+            "tree_column": t.tree_column,
+            "landscape": t.landscape,
             "chart": None
             if t.chart is None
             else {
@@ -450,6 +493,10 @@ def doc_from_data(data: dict[str, Any]) -> Doc:
                     "more_columns": tuple(chart.get("more_columns", ())),
                 }
             ),
+            groups=tuple((str(g), int(n)) for g, n in t.get("groups", ())),
+            levels=tuple(t.get("levels", ())),
+            tree_column=t.get("tree_column", 0),
+            landscape=t.get("landscape", False),
         )
 
     def chart(c: dict[str, Any]) -> SeriesChart:

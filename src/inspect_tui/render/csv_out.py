@@ -58,8 +58,8 @@ def render(doc: Doc) -> str:
         for t in sec.tables:
             if t.caption:
                 w.writerow([guard(t.caption)])
-            w.writerow([guard(h) for h in t.headers])
-            for r in t.rows:
+            w.writerow([guard(h) for h in t.flat_headers()])
+            for r in t.indented_rows():
                 w.writerow([_cell(v) for v in r])
         for p in sec.paragraphs:
             w.writerow([guard(p)])

@@ -70,6 +70,7 @@ p { margin: 1mm 0; }
 .signs { display: flex; gap: 0; justify-content: flex-end; margin-top: 4mm; break-inside: avoid; }
 .keep { break-inside: avoid; }
 .appendix { break-before: page; }
+th.group { text-align: center; }
 .appendix table { font-size: 9pt; }
 .appendix th, .appendix td { padding: 0.4mm 2mm; }
 .appendix-mark { font-weight: bold; font-size: 12pt; }
@@ -80,6 +81,10 @@ footer { break-before: avoid; margin-top: 8mm; font-size: 8.5pt; color: #444;
   border-top: 1px solid #999; padding-top: 1mm; overflow-wrap: anywhere; }
 """.replace("FONTS", FONTS)
 
+
+#: the whole document on A4 landscape (a table asked for it: the KPI table's fiscal years), so
+#: the frame and the table share the first page
+LANDSCAPE_CSS = "@page { size: A4 landscape; }\n@media screen { body { max-width: 267mm; } }\n"
 
 #: a cell this short with no space never wraps (a date, a case number, 目標値, 要修正)
 SHORT_CELL = 12
@@ -108,6 +113,23 @@ def _th(h: str) -> str:
     return f"<th{cls}>{escape(h)}</th>"
 
 
+def _head(t: Table) -> str:
+    """The header rows: one, or with header groups two (a group's label over its columns,
+    an ungrouped column's header spanning both rows)."""
+    if not t.groups:
+        return "<tr>" + "".join(_th(h) for h in t.headers) + "</tr>"
+    top, below, col = [], [], 0
+    for label, span in t.groups:
+        if label:
+            top.append(f'<th colspan="{span}" class="group">{escape(label)}</th>')
+            below += [_th(h) for h in t.headers[col : col + span]]
+        else:
+            top += [_th(h).replace("<th", '<th rowspan="2"', 1) for h in t.headers[col : col + span]]
+        col += span
+    top += [_th(h).replace("<th", '<th rowspan="2"', 1) for h in t.headers[col:]]
+    return "<tr>" + "".join(top) + "</tr>\n<tr>" + "".join(below) + "</tr>"
+
+
 def render_table(t: Table) -> str:
     t = clean_table(t)
     aligns = t.aligns()
@@ -116,10 +138,16 @@ def render_table(t: Table) -> str:
     parts = [f'<table class="{classes}">' if classes else "<table>"]
     if t.caption:
         parts.append(f"<caption>{escape(t.caption)}</caption>")
-    parts.append("<thead><tr>" + "".join(_th(h) for h in t.headers) + "</tr></thead>")
+    parts.append("<thead>" + _head(t) + "</thead>")
     parts.append("<tbody>")
-    for r in t.rows:
-        parts.append("<tr>" + "".join(_cell(v, a) for v, a in zip(r, aligns, strict=False)) + "</tr>")
+    for i, r in enumerate(t.rows):
+        cells = [_cell(v, a) for v, a in zip(r, aligns, strict=False)]
+        depth = t.level(i)
+        if depth and t.tree_column < len(cells):  # the tree: KGI → KPI → 計画, indented
+            cells[t.tree_column] = cells[t.tree_column].replace(
+                "<td", f'<td style="padding-left: {2 + 4 * depth}mm"', 1
+            )
+        parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table>")
     return "\n".join(parts)
 
@@ -202,9 +230,11 @@ def render(doc: Doc) -> str:
         if footer_text
         else ""
     )
+    # a wide table: A4 landscape (after CSS, whose @page says portrait)
+    landscape = LANDSCAPE_CSS if any(t.landscape for sec in doc.sections for t in sec.tables) else ""
     return (
         '<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(doc.title)}</title>\n<style>{page_css}{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{escape(doc.title)}</title>\n<style>{page_css}{CSS}{landscape}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )

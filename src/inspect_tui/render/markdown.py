@@ -15,10 +15,10 @@ def _cell(v) -> str:
 def render_table(t: Table) -> str:
     t = clean_table(t)
     lines = [
-        "| " + " | ".join(_cell(h) for h in t.headers) + " |",
+        "| " + " | ".join(_cell(h) for h in t.flat_headers()) + " |",
         "| " + " | ".join(_SEP[a] for a in t.aligns()) + " |",
     ]
-    lines += ["| " + " | ".join(_cell(v) for v in r) + " |" for r in t.rows]
+    lines += ["| " + " | ".join(_cell(v) for v in r) + " |" for r in t.indented_rows()]
     return "\n".join(lines)
 
 

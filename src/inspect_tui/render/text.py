@@ -15,16 +15,75 @@ from inspect_tui.render.textwidth import wrap
 _ALIGN = {"l": "left", "r": "right", "c": "center"}
 
 
-def render_table(t: Table) -> str:
+def render_table(t: Table, width: int | None = None) -> str:
+    """The table; one with header groups (the KPI table's fiscal years) prints its groups
+    as headers over their columns, or, when that is wider than ``width``, as one table per
+    group with the ungrouped columns repeated (so a three-year KPI table fits 80 columns)."""
     t = clean_table(t)
-    rows = [[cell_text(v) for v in r] for r in t.rows]
-    return tabulate(
-        rows,
-        headers=t.headers,
-        tablefmt="simple",
-        disable_numparse=True,
-        colalign=[_ALIGN[a] for a in t.aligns()],
-    )
+    rows = [[cell_text(v) for v in r] for r in t.indented_rows()]
+    aligns = t.aligns()
+    if not t.groups:
+        return _tabulate(rows, t.headers, aligns, width)
+    groups = t.group_of()
+    headers = [f"{g}\n{h}" if g else f"\n{h}" for g, h in zip(groups, t.headers, strict=False)]
+    whole = _tabulate(rows, headers, aligns)
+    if width is None or max(text_width(line) for line in whole.splitlines()) <= width:
+        return whole
+    keys = [i for i, g in enumerate(groups) if not g]
+    parts = []
+    for label in dict.fromkeys(g for g in groups if g):
+        cols = keys + [i for i, g in enumerate(groups) if g == label]
+        parts.append(
+            f"{label}\n\n"
+            + _tabulate(
+                [[r[i] for i in cols] for r in rows],
+                [t.headers[i] for i in cols],
+                [aligns[i] for i in cols],
+                width,
+            )
+        )
+    return "\n\n".join(parts)
+
+
+#: a column is narrowed to fit the width down to this many columns, never less
+NARROWEST = 10
+
+
+def _tabulate(rows: list[list[str]], headers: list[str], aligns: list[str], width: int | None = None) -> str:
+    """A table; wider than ``width``, its widest columns wrap (a long evaluation text) so the
+    lines fit, none narrower than NARROWEST."""
+
+    def lay_out(wrap_at: list[int | None] | None) -> str:
+        return tabulate(
+            rows,
+            headers=headers,
+            tablefmt="simple",
+            disable_numparse=True,
+            colalign=[_ALIGN[a] for a in aligns],
+            preserve_whitespace=True,  # the tree's indent (U+3000) is a leading space
+            maxcolwidths=wrap_at,
+        )
+
+    out = lay_out(None)
+    if width is None or not rows:
+        return out
+    for _ in range(8):  # a wrapped column of two-column characters may come out one wider
+        cols = _widths(out)
+        if sum(cols) + 2 * (len(cols) - 1) <= width:
+            return out
+        while sum(cols) + 2 * (len(cols) - 1) > width:
+            widest = max(range(len(cols)), key=lambda i: cols[i])
+            if cols[widest] <= NARROWEST:
+                return out
+            cols[widest] -= 1
+        out = lay_out(list(cols))
+    return out
+
+
+def _widths(table: str) -> list[int]:
+    """The column widths of a laid-out table, from its dashes line (------  ----)."""
+    dashes = next((line for line in table.splitlines() if line and set(line) <= {"-", " "}), "")
+    return [len(d) for d in dashes.split()]
 
 
 def render(doc: Doc, width: int = 80) -> str:
@@ -60,7 +119,7 @@ def _section(heading: str, sec: Section, width: int) -> list[str]:
     for t in sec.tables:
         if t.caption:
             out += ["", *wrap(t.caption, width)]
-        out += ["", render_table(t)] if t.rows else ["", "（該当なし）"]
+        out += ["", render_table(t, width)] if t.rows else ["", "（該当なし）"]
     if sec.paragraphs:
         out.append("")
         for p in sec.paragraphs:

@@ -169,7 +169,7 @@ class _Sheet:
         self.ws = wb.create_sheet(title)
         self.row = 1
         self.widths: dict[int, int] = {}
-        self.heads: list[tuple[int, int]] = []  # (header row, rows of its table)
+        self.heads: list[tuple[int, int, int]] = []  # (header row, rows of its table, first header row)
         self.heights: dict[int, float] = {}  # rows taller than ROW_HEIGHT
         self.keep: list[tuple[int, int]] = []  # (first, last) rows printed on one page if they fit
         self.heading: int | None = None  # a section heading waiting to be kept with what follows
@@ -180,6 +180,7 @@ class _Sheet:
         self.merges: list[tuple[int, str]] = []  # rows to merge across the sheet, and how to align
         self.styles: dict[tuple[Any, ...], Any] = {}  # a body cell's style by what sets it
         self.texts: list[tuple[int, int, str]] = []  # (row, column, text) that may wrap
+        self.landscape = False  # a table asked for A4 landscape
 
     def block(self, first: int, last: int) -> None:
         if self.heading is not None:
@@ -214,25 +215,54 @@ class _Sheet:
         first = self.row
         if t.caption:
             self.line(t.caption, bold=True)
-        head = self.row
-        for col, h in enumerate(t.headers, 1):
-            c = put(self.ws, head, col, h)
-            c.font, c.fill, c.border = self.Font(bold=True), self.head_fill, self.border
-            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            self.widths[col] = max(self.widths.get(col, 0), min(text_width(h), 16) + 2)
-        aligns = t.aligns()
-        for r in t.rows:
+        top = self.row
+        if t.groups:  # a row of header groups (the fiscal years) over the headers
             self.row += 1
+        head = self.row
+        groups = t.group_of() if t.groups else []
+        for col, h in enumerate(t.headers, 1):
+            cells = [put(self.ws, head, col, h)]
+            if groups:
+                if groups[col - 1]:
+                    cells.append(put(self.ws, top, col, groups[col - 1]))
+                else:
+                    cells.append(self.ws.cell(row=top, column=col))
+            for c in cells:
+                c.font, c.fill, c.border = self.Font(bold=True), self.head_fill, self.border
+                c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            self.widths[col] = max(self.widths.get(col, 0), min(text_width(h), 16) + 2)
+        if groups:
+            col = 1
+            for label, span in t.groups:
+                if label and span > 1:
+                    self.ws.merge_cells(
+                        start_row=top, start_column=col, end_row=top, end_column=col + span - 1
+                    )
+                elif not label:
+                    for c in range(col, col + span):  # an ungrouped header spans both rows
+                        put(self.ws, top, c, t.headers[c - 1])
+                        self.ws.cell(row=head, column=c).value = None
+                        self.ws.merge_cells(start_row=top, start_column=c, end_row=head, end_column=c)
+                col += span
+        if t.landscape:
+            self.landscape = True
+        aligns = t.aligns()
+        for i, r in enumerate(t.rows):
+            self.row += 1
+            depth = t.level(i)
             for col, v in enumerate(r, 1):
                 c = put(self.ws, self.row, col, v)
                 a = aligns[col - 1] if col - 1 < len(aligns) else "l"
                 horizontal = "center" if isinstance(v, Mark) or a == "c" else ("right" if a == "r" else None)
                 text = isinstance(c.value, str)
-                key = (horizontal, text, c.number_format, bool(c.quotePrefix))
+                indent = depth if col - 1 == t.tree_column else 0  # the tree: KGI → KPI → 計画
+                key = (horizontal, text, c.number_format, bool(c.quotePrefix), indent)
                 style = self.styles.get(key)
                 if style is None:  # styles set once and copied: openpyxl hashes each one it is given
                     c.border = self.border
-                    c.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=text)
+                    c.alignment = Alignment(
+                        horizontal=horizontal, vertical="top", wrap_text=text, indent=indent * 2
+                    )
                     self.styles[key] = copy(c._style)
                 else:
                     c._style = copy(style)
@@ -247,7 +277,7 @@ class _Sheet:
             put(self.ws, self.row, 1, "（該当なし）")
         # a short table on one page; a long one at least with its first rows under its header
         self.block(first, self.row if len(t.rows) <= KEEP_ROWS else head + 2)
-        self.heads.append((head, len(t.rows)))
+        self.heads.append((head, len(t.rows), top))
         self.row += 1
         return head
 
@@ -291,7 +321,7 @@ class _Sheet:
                 self.tall(row, lines * max(ROW_HEIGHT, size * 1.5))
         for row in range(1, max(self.row, ws.max_row) + 1):  # every height set: Excel and
             ws.row_dimensions[row].height = self.heights.get(row, ROW_HEIGHT)  # LibreOffice agree
-        landscape = total > WIDE
+        landscape = total > WIDE or self.landscape
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
         ws.page_setup.fitToWidth = 1
@@ -302,8 +332,8 @@ class _Sheet:
         # the header row of the sheet's only table, or of its last when that one runs over
         # pages (every page after it starts is its own); else the title row
         if len(self.heads) == 1 or (self.heads and self.heads[-1][1] > KEEP_ROWS):
-            head = self.heads[-1][0]
-            ws.print_title_rows = f"{head}:{head}"
+            head, _rows, top = self.heads[-1]
+            ws.print_title_rows = f"{top}:{head}"
         else:
             head = 1
             ws.print_title_rows = "1:1"  # the report's (or 別紙's) title on every page
@@ -457,7 +487,7 @@ def _series_chart(sheet: _Sheet, details: _Sheet, chart: SeriesChart) -> None:
             if v is not None:
                 c.number_format = fmt
             details.widths[col] = max(details.widths.get(col, 0), 10)
-    details.heads.append((head, len(chart.series)))
+    details.heads.append((head, len(chart.series), head))
     details.block(head - 1, details.row)
     details.row += 2
     main = BarChart() if chart.kind == "bar" else LineChart()

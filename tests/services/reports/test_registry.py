@@ -115,7 +115,7 @@ def test_the_cli_has_a_subcommand_for_every_kind_and_no_other_report():
     top = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     report = top.choices["report"]
     sub = next(a for a in report._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(sub.choices) - {"kpi-set", "note", "close-month"} == set(KINDS)
+    assert set(sub.choices) - {"kpi-set", "kpi-note", "note", "close-month"} == set(KINDS)
 
 
 def test_bad_periods_name_the_option_and_exit_2(db, capsys):

@@ -231,6 +231,7 @@ CLI: dict[str, tuple[str, list[str], str | None]] = {
     "case extend": ("write", [CASE, "target20", "2027-07-30", "--reason", "市と合意"], "case.deadline"),
     "case exclude": ("write", [CASE, "target20", "--reason", "市の事由"], "case.deadline"),
     "report kpi-set": ("write", ["satisfaction", "2027", "90"], "report.notes"),
+    "report kpi-note": ("write", ["accepted", "2027", "self", "順調"], "report.notes"),
     "report close-month": ("write", ["2027-05"], "billing.close"),
     "users add": ("write", ["mallory", "--role", "manager"], "users.manage"),
     "users remove": ("write", ["{manager}"], "users.manage"),

@@ -19,7 +19,9 @@ from inspect_tui.system.paths import data_file
 from inspect_tui.system.textfile import TextFileError, read_text
 
 LEVELS_SLA = ("必達", "ベストエフォート")
-LEVELS_KPI = ("KGI", "KPI")
+LEVELS_KPI = ("KGI", "KPI", "計画")
+#: which level may sit under which (seed 000 §4(8): KGI → KPI → 計画)
+PARENT_LEVELS = {"KGI": (), "KPI": ("KGI",), "計画": ("KGI", "KPI")}
 CYCLES_SLA = ("monthly", "quarterly")
 CYCLES_KPI = ("yearly", "quarterly", "monthly")
 CYCLE_WORDS = {"monthly": "毎月", "quarterly": "四半期", "yearly": "年度"}
@@ -67,10 +69,32 @@ class KpiIndicator:
     unit_target: Decimal | None = None
     source: str = ""
     description: str = ""
+    parent: str = ""  # the KGI (or KPI) this one serves: the tree the table indents
+    #: fiscal years whose target is the previous year's actual (対前年度以上 / 以下); with a
+    #: number in ``targets`` too, both hold (80%以上かつ対前年度以上: the stricter of the two)
+    previous: frozenset[int] = frozenset()
+    #: the actual of a year is the sum since the first year with a target (令和9年度までに4項目)
+    cumulative: bool = False
 
     @property
     def lower_is_better(self) -> bool:
         return self.direction == "lower"
+
+    @property
+    def since(self) -> int:
+        """The first fiscal year a cumulative indicator counts from."""
+        return min(self.targets, default=0)
+
+    def target_rule(self, fy: int) -> str:
+        """The year's target as words: 95%以上, 対前年度以上, 80%以上かつ対前年度以上, 目標なし."""
+        word = "以下" if self.lower_is_better else "以上"
+        fixed = self.targets.get(fy)
+        parts = []
+        if fixed is not None:
+            parts.append(f"{_num(fixed)}{self.unit}{word}")
+        if fy in self.previous:
+            parts.append(f"対前年度{word}")
+        return "かつ".join(parts) or "目標なし"
 
 
 def _num(v: Decimal) -> str:
@@ -224,6 +248,35 @@ def _fy_key(k: str) -> int:
     return int(m.group(1))
 
 
+_PREVIOUS = re.compile(r"^対?前年度(以上|以下)$")
+_COMPOUND = re.compile(
+    r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:%|％)?\s*(以上|以下)?\s*(?:かつ|、|,|and)\s*対?前年度(以上|以下)$"
+)
+
+
+def _target(v: Any, lower: bool | None) -> tuple[Decimal | None, bool]:
+    """A year's target as written: a number, "-" (none), "対前年度以上" / "対前年度以下", or
+    both ("80%以上かつ対前年度以上"); -> (the number or None, relative to the previous year)."""
+    word = None if lower is None else ("以下" if lower else "以上")
+    if isinstance(v, str):
+        text = v.strip().replace(" ", "")
+        if text == "-":
+            return None, False
+        m = _PREVIOUS.match(text)
+        c = _COMPOUND.match(text)
+        if m or c:
+            said = [w for w in ((m.group(1),) if m else (c.group(2), c.group(3))) if w]
+            if word and any(w != word for w in said):
+                better = "低い" if lower else "高い"
+                raise ValueError(f"「{v}」: この指標は{better}ほど良い（direction）ので「{word}」です")
+            return (_decimal(c.group(1)) if c else None), True
+        if "前年度" in text:
+            raise ValueError(
+                f"「{v}」は読めません（対前年度以上 / 対前年度以下 / 80%以上かつ対前年度以上 の形です）"
+            )
+    return _decimal(v), False
+
+
 def load_kpi(path: Path | None = None) -> list[KpiIndicator]:
     path = path or data_file("kpi.toml")
     text, items = _read(path)
@@ -240,7 +293,10 @@ def load_kpi(path: Path | None = None) -> list[KpiIndicator]:
         "unit_target",
         "source",
         "description",
+        "parent",
+        "cumulative",
     }
+    levels: dict[str, str] = {}  # id -> level, of the indicators above (a parent comes first)
     for i, item in enumerate(items):
         before = len(chk.problems)  # before the common checks: a missing key must keep it out too
         label = _common(
@@ -266,6 +322,7 @@ def load_kpi(path: Path | None = None) -> list[KpiIndicator]:
         elif _is(metric, METRICS) and unit != METRICS[metric].unit:
             chk.fail(i, "unit", f"指標 {metric} の単位は「{METRICS[metric].unit}」です", label)
         targets: dict[int, Decimal | None] = {}
+        previous: set[int] = set()
         raw = item.get("targets")
         if "targets" in item:
             if not isinstance(raw, dict) or not raw:
@@ -276,10 +333,14 @@ def load_kpi(path: Path | None = None) -> list[KpiIndicator]:
                     label,
                 )
             else:
+                direction = item.get("direction")
+                lower = None if not _is(direction, DIRECTIONS) else direction == "lower"
                 for k, v in raw.items():
                     try:
                         fy = _fy_key(str(k))
-                        targets[fy] = None if v == "-" else _decimal(v)
+                        targets[fy], relative = _target(v, lower)
+                        if relative:
+                            previous.add(fy)
                     except ValueError as exc:
                         chk.fail(i, "targets", f"{k}: {exc}", label)
         unit_target = None
@@ -300,6 +361,28 @@ def load_kpi(path: Path | None = None) -> list[KpiIndicator]:
                 "件数の指標を毎月・四半期で判定するには unit_target（各月・各四半期の目標）が必要です",
                 label,
             )
+        parent = item.get("parent", "")
+        level = item.get("level")
+        if "parent" in item:
+            if not isinstance(parent, str) or parent not in levels:
+                chk.fail(i, "parent", "上にある指標の id にしてください（親は子より前に書きます）", label)
+            elif _is(level, LEVELS_KPI) and levels[parent] not in PARENT_LEVELS[level]:
+                allowed_parents = " / ".join(PARENT_LEVELS[level]) or "なし（KGI は一番上です）"
+                chk.fail(
+                    i,
+                    "parent",
+                    f"{level} の親は {allowed_parents} です（{parent} は {levels[parent]}）",
+                    label,
+                )
+        cumulative = item.get("cumulative", False)
+        if not isinstance(cumulative, bool):
+            chk.fail(i, "cumulative", "true / false にしてください", label)
+        elif cumulative and unit == "%":
+            chk.fail(i, "cumulative", "割合（%）は累計できません（件数・項目数の指標だけ）", label)
+        elif cumulative and previous:
+            chk.fail(i, "cumulative", "累計の指標に対前年度の目標は使えません", label)
+        if isinstance(item.get("id"), str) and _is(level, LEVELS_KPI):
+            levels.setdefault(item["id"], level)
         if len(chk.problems) == before:
             out.append(
                 KpiIndicator(
@@ -314,8 +397,28 @@ def load_kpi(path: Path | None = None) -> list[KpiIndicator]:
                     unit_target=unit_target,
                     source=item.get("source", ""),
                     description=item.get("description", ""),
+                    parent=parent,
+                    previous=frozenset(previous),
+                    cumulative=cumulative,
                 )
             )
     if chk.problems:
         raise IndicatorFileError(chk.problems)
+    return out
+
+
+def tree_order(indicators: list[KpiIndicator]) -> list[tuple[KpiIndicator, int]]:
+    """The indicators as the table prints them: each one followed by those under it (in
+    file order), with its depth (KGI 0 → KPI 1 → 計画 2)."""
+    children: dict[str, list[KpiIndicator]] = {}
+    for ind in indicators:
+        children.setdefault(ind.parent, []).append(ind)
+    out: list[tuple[KpiIndicator, int]] = []
+
+    def walk(parent: str, depth: int) -> None:
+        for ind in children.get(parent, []):
+            out.append((ind, depth))
+            walk(ind.id, depth + 1)
+
+    walk("", 0)
     return out

@@ -14,7 +14,7 @@ of the chosen year (against ``unit_target``, or the year's target for a %).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -28,13 +28,23 @@ from inspect_tui.services.reports.indicators import (
     IndicatorFileError,
     KpiIndicator,
     load_kpi,
+    tree_order,
 )
 from inspect_tui.services.reports.metrics import METRICS, OK, json_number, monthly_components, value_over
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust import free_text
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import report_queries as q
 
-__all__ = ["IndicatorFileError", "KpiInputError", "KpiReport", "build_kpi", "set_kpi_actual"]
+__all__ = [
+    "IndicatorFileError",
+    "KpiInputError",
+    "KpiReport",
+    "build_kpi",
+    "get_kpi_note",
+    "set_kpi_actual",
+    "set_kpi_note",
+]
 
 
 class KpiInputError(ValueError):
@@ -74,14 +84,48 @@ def set_kpi_actual(s: Session, indicator_id: str, fy: int, value: str) -> str:
     return f"{ind.name} {fiscal_year_label(fy)}: 実績値 {number}{ind.unit} を保存しました"
 
 
+NOTE_KINDS = {"self": "自己評価", "issues": "課題・今後の方向性"}
+NOT_WRITTEN = "（未記入）"
+
+
+def note_key(indicator_id: str, fy: int, kind: str) -> str:
+    """Settings key of an indicator's evaluation text: kpi_note:accepted:2027:self."""
+    return f"kpi_note:{indicator_id}:{fy}:{kind}"
+
+
+def get_kpi_note(s: Session, indicator_id: str, fy: int, kind: str) -> str:
+    return q.get_setting(s.db.conn, note_key(indicator_id, fy, kind)) or ""
+
+
+@writes("report.notes")
+def set_kpi_note(s: Session, indicator_id: str, fy: int, kind: str, text: str) -> str:
+    """Save (empty text: clear) an indicator's 自己評価 or 課題・今後の方向性 for a fiscal
+    year (managers only); returns a line saying what was stored. Each save is a new entry
+    in the audit log: the earlier text stays there."""
+    if kind not in NOTE_KINDS:
+        raise KpiInputError(
+            f"記入欄は {' / '.join(f'{k}（{v}）' for k, v in NOTE_KINDS.items())} のどれかです"
+        )
+    inds = {i.id: i for i in kpi_indicators(s)}
+    ind = inds.get(indicator_id)
+    if ind is None:
+        raise KpiInputError(f"指標「{indicator_id}」はありません（{', '.join(inds)}）")
+    q.set_setting(s.db, note_key(indicator_id, fy, kind), text.strip() or None, s.who)
+    done = "保存しました" if text.strip() else "消しました"
+    return f"{ind.name} {fiscal_year_label(fy)}: {NOTE_KINDS[kind]}を{done}"
+
+
 @dataclass(frozen=True)
 class YearCell:
     fy: int
-    target: Decimal | None
+    target: Decimal | None  # the target the year is judged against (a relative one: resolved)
     actual: int | Decimal | None
     status: str  # ok | missing (未集計) | none (対象なし) | future (未到来) | manual_empty (未入力)
     achievement: Achievement
     running: bool
+    #: where the target came from: "" (the number in kpi.toml) | "previous" (last year's actual)
+    #: | "no_previous" (relative, and last year has no actual)
+    target_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +141,8 @@ class KpiRow:
     indicator: KpiIndicator
     years: list[YearCell]
     units: list[UnitMark]
+    depth: int = 0  # KGI 0 → KPI 1 → 計画 2
+    notes: dict[str, str] = field(default_factory=dict)  # kind -> text (masked: it is printed)
 
 
 @dataclass
@@ -120,14 +166,19 @@ class KpiReport:
                 {
                     "id": r.indicator.id,
                     "level": r.indicator.level,
+                    "parent": r.indicator.parent or None,
+                    "depth": r.depth,
                     "name": r.indicator.name,
                     "metric": r.indicator.metric,
                     "unit": r.indicator.unit,
                     "direction": r.indicator.direction,
                     "cycle": r.indicator.cycle,
+                    "cumulative": r.indicator.cumulative,
                     "years": {
                         str(c.fy): {
                             "target": num(c.target),
+                            "target_rule": r.indicator.target_rule(c.fy),
+                            "target_from": c.target_from or "file",
                             "actual": num(c.actual),
                             "status": c.status,
                             "achievement_percent": num(c.achievement.percent),
@@ -146,6 +197,7 @@ class KpiReport:
                         }
                         for u in r.units
                     ],
+                    "notes": {k: r.notes.get(k, "") for k in NOTE_KINDS},
                 }
                 for r in self.rows
             ],
@@ -164,6 +216,68 @@ def _manual(s: Session, ind: KpiIndicator, fy: int) -> Decimal | None:
     return None if raw is None else Decimal(raw)
 
 
+class _Actuals:
+    """A year's actual of an indicator (from the data or entered by hand), each computed
+    once: a relative target needs last year's, a cumulative actual every year since the
+    first."""
+
+    def __init__(self, s: Session, as_of: dt.date) -> None:
+        self.s, self.as_of = s, as_of
+        self.memo: dict[Any, Any] = {}  # one grouped query per counter and year, shared by metrics
+        self.done: dict[tuple[str, int], tuple[int | Decimal | None, str]] = {}
+
+    def yearly(self, ind: KpiIndicator, fy: int) -> tuple[int | Decimal | None, str]:
+        key = (ind.id, fy)
+        if key not in self.done:
+            p = fy_period(fy)
+            metric = METRICS.get(ind.metric)
+            if p.start > self.as_of:
+                self.done[key] = (None, "future")
+            elif metric is None:  # manual
+                actual = _manual(self.s, ind, fy)
+                self.done[key] = (actual, OK if actual is not None else "manual_empty")
+            else:
+                v = value_over(
+                    metric, monthly_components(metric, self.s.db.conn, p, self.as_of, self.memo), p
+                )
+                self.done[key] = (v.value, v.status)
+        return self.done[key]
+
+    def actual(self, ind: KpiIndicator, fy: int) -> tuple[int | Decimal | None, str]:
+        """The year's actual; a cumulative indicator's is the sum since its first year (a
+        year in between without a figure leaves the sum unknown: its status)."""
+        if not ind.cumulative:
+            return self.yearly(ind, fy)
+        value, status = self.yearly(ind, fy)
+        if status != OK:
+            return value, status
+        total: int | Decimal = 0
+        for y in range(min(ind.since, fy), fy + 1):
+            v, st = self.yearly(ind, y)
+            if st == "none":
+                continue
+            if st != OK or v is None:
+                return None, st
+            total += v
+        return total, OK
+
+
+def _target_of(ind: KpiIndicator, fy: int, acts: _Actuals) -> tuple[Decimal | None, str]:
+    """The target the year is judged against, and where it came from (YearCell.target_from):
+    a relative target is last year's actual; with a number too, the stricter of the two."""
+    fixed = ind.targets.get(fy)
+    if fy not in ind.previous:
+        return fixed, ""
+    prev, status = acts.actual(ind, fy - 1)
+    if status != OK or prev is None:
+        return fixed, "no_previous"
+    prev = Decimal(prev)
+    if fixed is None:
+        return prev, "previous"
+    stricter = min(fixed, prev) if ind.lower_is_better else max(fixed, prev)
+    return stricter, ("previous" if stricter == prev and stricter != fixed else "")
+
+
 def build_kpi(
     s: Session, fy: int, as_of: dt.date | None = None, issued_on: dt.date | None = None
 ) -> KpiReport:
@@ -172,29 +286,24 @@ def build_kpi(
     indicators = kpi_indicators(s)
     years = sorted({fy, *(y for i in indicators for y in i.targets)})
     conn = s.db.conn
-    memo: dict[Any, Any] = {}  # one grouped query per counter and year shown, shared by metrics
+    acts = _Actuals(s, as_of)
     rows = []
-    for ind in indicators:
+    for ind, depth in tree_order(indicators):
         metric = METRICS.get(ind.metric)
         cells = []
         for y in years:
             p = fy_period(y)
-            target = ind.targets.get(y)
-            if p.start > as_of:
-                cells.append(YearCell(y, target, None, "future", Achievement(None, None), False))
+            target, target_from = _target_of(ind, y, acts)
+            actual, status = acts.actual(ind, y)
+            if status == "future":
+                cells.append(YearCell(y, target, None, "future", Achievement(None, None), False, target_from))
                 continue
-            if metric is None:  # manual
-                actual = _manual(s, ind, y)
-                status = OK if actual is not None else "manual_empty"
-            else:
-                v = value_over(metric, monthly_components(metric, conn, p, as_of, memo), p)
-                actual, status = v.value, v.status
             ach = (
                 achievement(actual, target, ind.lower_is_better)
                 if status == OK and target is not None
                 else Achievement(None, None)
             )
-            cells.append(YearCell(y, target, actual, status, ach, p.end >= as_of))
+            cells.append(YearCell(y, target, actual, status, ach, p.end >= as_of, target_from))
         units = []
         if ind.cycle in ("monthly", "quarterly") and metric is not None:
             p = fy_period(fy)
@@ -203,13 +312,14 @@ def build_kpi(
                 if u.start > as_of:
                     units.append(UnitMark(u, None, None, "future"))
                     continue
-                by_month = monthly_components(metric, conn, p, as_of, memo)
+                by_month = monthly_components(metric, conn, p, as_of, acts.memo)
                 v = value_over(metric, by_month, u)
                 ok = None
                 if v.status == OK and unit_target is not None and v.value is not None:
                     ok = meets(v.value, "<=" if ind.lower_is_better else ">=", unit_target)
                 units.append(UnitMark(u, v.value, ok, v.status))
-        rows.append(KpiRow(ind, cells, units))
+        notes = {k: free_text.mask(get_kpi_note(s, ind.id, fy, k)) for k in NOTE_KINDS}
+        rows.append(KpiRow(ind, cells, units, depth, {k: v for k, v in notes.items() if v}))
     return KpiReport(fy, as_of, issued_on or today, years, rows)
 
 
@@ -239,10 +349,19 @@ def _num(v: int | Decimal | None, unit: str, note: str = "") -> Cell:
     return Num(v, unit, note)
 
 
-def _actual_cell(c: YearCell, unit: str) -> Cell:
+def _target_cell(c: YearCell, ind: KpiIndicator) -> Cell:
+    """The year's target; one taken from last year's actual says so (（対前年度）), and a
+    relative target with no actual last year reads 前年度実績なし."""
+    if c.target_from == "no_previous" and c.target is None:
+        return "前年度実績なし"
+    return _num(c.target, ind.unit, "（対前年度）" if c.target_from == "previous" else "")
+
+
+def _actual_cell(c: YearCell, ind: KpiIndicator) -> Cell:
     if c.status != OK:
         return _STATUS[c.status]
-    return _num(c.actual, unit, "（途中）" if c.running else "")
+    notes = [w for w, on in (("累計", ind.cumulative), ("途中", c.running)) if on]
+    return _num(c.actual, ind.unit, f"（{'・'.join(notes)}）" if notes else "")
 
 
 def _achievement_cell(a: Achievement) -> Cell:
@@ -271,31 +390,85 @@ def kpi_charts(r: KpiReport) -> list[SeriesChart]:
     return out
 
 
+#: a KPI table this many fiscal years wide prints on A4 landscape (2 + 3 columns a year)
+LANDSCAPE_YEARS = 3
+
+
+def _rule_lines(r: KpiReport) -> list[str]:
+    """How the targets that are not a plain number are read, one line per indicator."""
+    out = []
+    for row in r.rows:
+        ind = row.indicator
+        relative = [y for y in r.years if y in ind.previous]
+        if relative:
+            rules = "、".join(f"{fiscal_year_label(y, western=False)} {ind.target_rule(y)}" for y in relative)
+            out.append(
+                f"{ind.name}: {rules}（前年度の実績値を目標とし、数値の目標もあるときは厳しい方。"
+                "前年度の実績がない年度は数値の目標だけで判定）"
+            )
+        if ind.cumulative:
+            out.append(f"{ind.name}: {fiscal_year_label(ind.since, western=False)}からの累計で判定")
+    return out
+
+
 def kpi_doc(r: KpiReport) -> Doc:
     facts = [
         ("対象年度", fiscal_year_label(r.fy)),
         ("基準日", f"{r.as_of.isoformat()}（この日までの記録で集計）"),
         ("発行日", r.issued_on.isoformat()),
     ]
-    headers = ["区分", "指標", "", *[fiscal_year_label(y, western=False) for y in r.years]]
-    rows = []
+    year_labels = [fiscal_year_label(y, western=False) for y in r.years]
+    headers = ["区分", "指標", *["目標値", "実績値", "達成度"] * len(r.years)]
+    rows: list[list[Cell]] = []
     for row in r.rows:
         ind = row.indicator
-        rows.append([ind.level, ind.name, "目標値", *[_num(c.target, ind.unit) for c in row.years]])
-        rows.append(["", "", "実績値", *[_actual_cell(c, ind.unit) for c in row.years]])
-        rows.append(["", "", "達成度", *[_achievement_cell(c.achievement) for c in row.years]])
+        cells: list[Cell] = [ind.level, ind.name]
+        for c in row.years:
+            cells += [_target_cell(c, ind), _actual_cell(c, ind), _achievement_cell(c.achievement)]
+        rows.append(cells)
+    table = Table(
+        headers,
+        rows,
+        align=["l", "l", *["r"] * (3 * len(r.years))],
+        groups=(("", 2), *((label, 3) for label in year_labels)),
+        levels=tuple(row.depth for row in r.rows),
+        tree_column=1,
+        landscape=len(r.years) >= LANDSCAPE_YEARS,
+    )
     sections = [
         Section(
-            "1. 年度別の目標値・実績値・達成度",
-            [Table(headers, rows, align=["l", "l", "l", *["r"] * len(r.years)])],
+            "1. 指標ごとの目標値・実績値・達成度",
+            [table],
             [
                 "達成度 = 実績値／目標値（低いほど良い指標は 目標値／実績値）、小数第1位まで（四捨五入）。"
                 "目標値が0の指標は 達成 / 未達成 で示します。",
+                "KPI はそれが支える KGI の下に、計画は KPI（または KGI）の下に字下げして示します。",
+                *_rule_lines(r),
                 "年度は4月〜翌3月。" + "、".join(fiscal_year_label(y) for y in r.years) + "。",
             ],
             charts=kpi_charts(r),
         )
     ]
+    evaluation = Table(
+        ["区分", "指標", *NOTE_KINDS.values()],
+        [
+            [row.indicator.level, row.indicator.name, *(row.notes.get(k) or NOT_WRITTEN for k in NOTE_KINDS)]
+            for row in r.rows
+        ],
+        align=["l", "l", "l", "l"],
+        levels=tuple(row.depth for row in r.rows),
+        tree_column=1,
+    )
+    sections.append(
+        Section(
+            f"2. {fiscal_year_label(r.fy)}の評価",
+            [evaluation],
+            [
+                "業務責任者が記入します（inspect-tui report kpi-note、帳票画面の n）。"
+                "個人情報は伏せて印刷します。"
+            ],
+        )
+    )
     mark_tables = []
     for row in r.rows:
         if not row.units:
@@ -325,5 +498,5 @@ def kpi_doc(r: KpiReport) -> Doc:
                 )
             )
     if mark_tables:
-        sections.append(Section(f"2. {fiscal_year_label(r.fy)}の月・四半期ごとの達成", mark_tables))
+        sections.append(Section(f"3. {fiscal_year_label(r.fy)}の月・四半期ごとの達成", mark_tables))
     return Doc(title="KGI・KPI 達成状況", facts=facts, sections=sections)

@@ -22,7 +22,7 @@ from typing import Any
 
 from inspect_tui.core.document import FORMATS, Renderable
 from inspect_tui.core.jpdate import DateError, parse_date
-from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month, parse_period
+from inspect_tui.core.metrics import Period, PeriodError, parse_fy, parse_month, parse_period
 from inspect_tui.core.months import fiscal_quarter_of, fiscal_year_of, previous_month
 from inspect_tui.services.quality.documents import NotSerious, complaint_report, incident_sheet
 from inspect_tui.services.quality.input import QualityInputError
@@ -108,6 +108,18 @@ class ReportKind:
             return self.period.parse(text)
         except (PeriodError, DateError, RequestError) as exc:
             raise RequestError(f"{where}: {exc}" if where else str(exc)) from None
+
+    def period_words(self, period: Any) -> str:
+        """The period as a person reads it: 令和9年5月（2027年5月）, 令和9年度 第2四半期（7月〜9月）,
+        令和9年度（2027年度）, the span's dates in 和暦, or the surveyor's code."""
+        from inspect_tui.core.document import era_text
+        from inspect_tui.core.jpdate import fiscal_year_label
+
+        if isinstance(period, Period):
+            return period.label()
+        if isinstance(period, int):
+            return fiscal_year_label(period)
+        return era_text(self.period.key(period))
 
     def period_from_args(self, values: Mapping[str, str | None]) -> Any:
         """The period from the CLI options' values (by dest)."""

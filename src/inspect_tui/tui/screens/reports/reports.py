@@ -7,7 +7,8 @@
     e  export: written under $INSPECT_TUI_REPORT_DIR or <data dir>/reports; the path is shown,
        and when the app runs under SSH (SSH_CONNECTION), that the file is on the server and
        the command that brings it to the person's machine (export_message)
-    n  the month's problems / improvements (monthly report; managers only)
+    n  the month's problems / improvements (monthly report), or each indicator's 自己評価 and
+       課題・今後の方向性 (KGI/KPI report; tui/screens/reports/kpi_notes.py); managers only
 
 The kinds, their periods and their builders come from the report registry
 (services/reports/registry.py) that the CLI dispatches through too, so the
@@ -43,7 +44,13 @@ BINDINGS_REPORTS = [
     _b("p", "focus_period", "期間", "reports.period", "対象の月・四半期・年度を入力する"),
     _b("f", "next_format", "形式", "reports.format", "書き出す形式を切り替える", show=False),
     _b("e", "export", "書出", "reports.export", "表示中の報告書をファイルに書き出す"),
-    _b("n", "edit_notes", "記入", "reports.notes", "月次報告の問題点・改善点を記入する"),
+    _b(
+        "n",
+        "edit_notes",
+        "記入",
+        "reports.notes",
+        "月次報告の問題点・改善点、KGI/KPI の自己評価・課題を記入する",
+    ),
 ]
 
 EXPORT_FORMATS = ("xlsx", "html", "csv", "md", "json", "text", "pdf")  # the order `f` goes through
@@ -71,6 +78,7 @@ class Built:
     period_key: str
     report: object
     text: str
+    period_label: str = ""  # as a person reads it: 令和9年5月（2027年5月）
 
 
 def export_message(path: Path, built: Built, fmt: str, env=None) -> tuple[str, str | None]:
@@ -261,11 +269,16 @@ class ReportsScreen(RoleKeys, DataScreen):
         self._export(self.built, self.fmt)
 
     def action_edit_notes(self) -> None:
-        if self.kind != "monthly" or self.built is None:
-            self._set_status("問題点・改善点は月次報告で記入します（t で切り替え）", "yellow")
+        if self.kind not in ("monthly", "kpi") or self.built is None:
+            self._set_status(
+                "問題点・改善点は月次報告で、自己評価・課題は KGI/KPI で記入します（t で切り替え）", "yellow"
+            )
             return
         if getattr(self.app, "role", "") != "manager":
-            self._set_status("問題点・改善点を記入できるのは業務責任者です", "yellow")
+            self._set_status("問題点・改善点・評価を記入できるのは業務責任者です", "yellow")
+            return
+        if self.kind == "kpi":
+            self._edit_kpi_notes(self.built)
             return
         from inspect_tui.core.metrics import parse_month
 
@@ -279,6 +292,34 @@ class ReportsScreen(RoleKeys, DataScreen):
             )
 
         self.call(month_notes, month, done=read)
+
+    def _edit_kpi_notes(self, built: Built) -> None:
+        from inspect_tui.tui.screens.reports.kpi_notes import KpiNotesScreen
+
+        report = built.report
+        fy = report.fy  # type: ignore[attr-defined]
+        indicators = [(r.indicator.id, r.indicator.name, r.depth) for r in report.rows]  # type: ignore[attr-defined]
+
+        def read(notes) -> None:
+            self.app.push_screen(
+                KpiNotesScreen(built.period_label or built.period_key, indicators, notes),
+                lambda result: self._save_kpi_notes(fy, built.period_key, result),
+            )
+
+        self.call(kpi_notes, fy, [i for i, _n, _d in indicators], done=read)
+
+    def _save_kpi_notes(self, fy: int, key: str, result) -> None:
+        if not result:
+            return
+
+        def saved(_r) -> None:
+            self._set_status(f"{len(result)} 件の評価を保存しました", "green")
+            self._build(self.kind, key)
+
+        def refused(_exc, text: str) -> None:
+            self._set_status(f"保存していません: {text}", "bold red")
+
+        self.write(save_kpi_notes, fy, result, done=saved, failed=refused)
 
     def _save_notes(self, month, result: tuple[str, str] | None) -> None:
         if result is None:
@@ -313,7 +354,8 @@ class ReportsScreen(RoleKeys, DataScreen):
             self.query_one("#report-scroll").focus()  # shown: the keys are the screen's again
         self.built = message.built
         self.query_one("#report-preview", Static).update(Text(message.built.text))
-        self._set_status(f"{message.built.period_key} を表示中  e: {self.fmt} で書き出し", "")
+        shown = message.built.period_label or message.built.period_key
+        self._set_status(f"{shown} を表示中  e: {self.fmt} で書き出し", "")
 
     @work(thread=True, exclusive=True, group="reports-export", exit_on_error=False)
     def _export(self, built: Built, fmt: str) -> None:
@@ -360,6 +402,22 @@ def month_notes(session, month):
     )
 
 
+def kpi_notes(session, fy: int, ids: list[str]) -> dict[tuple[str, str], str]:
+    """In a worker: every indicator's recorded evaluation text for the fiscal year, as typed
+    (only managers open the dialog)."""
+    from inspect_tui.services.reports.kpi import NOTE_KINDS, get_kpi_note
+
+    return {(i, k): get_kpi_note(session, i, fy, k) for i in ids for k in NOTE_KINDS}
+
+
+def save_kpi_notes(session, fy: int, notes: dict[tuple[str, str], str]) -> None:
+    """In a worker: each changed text (one write each, as ``report kpi-note``)."""
+    from inspect_tui.services.reports.kpi import set_kpi_note
+
+    for (ident, kind), text in notes.items():
+        set_kpi_note(session, ident, fy, kind, text)
+
+
 def save_month_notes(session, month, problems: str, improvements: str) -> None:
     """In a worker: both notes (one write each, as the CLI does)."""
     from inspect_tui.services.reports.monthly import set_monthly_note
@@ -386,8 +444,10 @@ def _build_report(session, kind: str, period_text: str) -> tuple[Built | None, s
     from inspect_tui.services.reports.registry import RequestError
     from inspect_tui.services.reports.registry import kind as report_kind
 
+    k = report_kind(kind)
     try:
-        report, key = report_kind(kind).from_text(session, period_text)
+        report, key = k.from_text(session, period_text)
     except RequestError as exc:
         return None, str(exc)
-    return Built(kind, key, report, str(render(report, "text"))), ""
+    label = k.period_words(k.read_period(period_text))
+    return Built(kind, key, report, str(render(report, "text")), label), ""
