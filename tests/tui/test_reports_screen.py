@@ -214,3 +214,56 @@ async def test_f_reaches_pdf_and_e_writes_a_real_pdf(app_db, tmp_path, monkeypat
     data = path.read_bytes()
     assert data[:5] == b"%PDF-"
     assert "業務履行報告書（月次）" in pdf_text(data).replace(" ", "")
+
+
+async def test_kpi_evaluation_is_typed_per_indicator_and_saved_together(sample_db):
+    """n on the KGI/KPI report: the indicator list, two boxes, what was typed for one
+    indicator kept while another is shown, ctrl+s saves both, the preview prints them."""
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.reports.kpi import get_kpi_note
+    from inspect_tui.services.session import open_session
+    from inspect_tui.tui.app import InspectApp
+    from inspect_tui.tui.screens.confirm import ConfirmDialog
+    from inspect_tui.tui.screens.reports.kpi_notes import KpiNotesScreen
+    from tui.conftest import settle
+
+    app = InspectApp(sample_db, config=Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("5", "t", "t")  # 月次 → SLA → KGI/KPI
+        await settle(pilot)
+        assert "KGI・KPI 達成状況" in _preview(app)
+        status = str(app.screen.query_one("#report-status").render())
+        assert "令和9年度（2027年度） を表示中" in status  # the period in 和暦, not FY2027
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, KpiNotesScreen)
+        await pilot.press(*"想定どおり")  # 自己評価 of the first indicator (受理件数)
+        select = dialog.query_one("#kpi-note-indicator")
+        select.focus()
+        await pilot.press("enter", "down", "enter")  # the next indicator
+        await settle(pilot)
+        assert dialog.current == "ontime_rate_target20"
+        assert dialog.query_one("#kpi-note-self").text == ""  # its own boxes
+        dialog.query_one("#kpi-note-issues").focus()
+        await pilot.press(*"繁忙期の遅れ")
+        await pilot.press("escape")  # changed: asks
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # いいえ: back, nothing lost
+        await settle(pilot)
+        assert app.screen is dialog
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, KpiNotesScreen)
+        assert "2 件の評価を保存しました" in str(app.screen.query_one("#report-status").render())
+        await settle(pilot)
+        assert "想定どおり" in _preview(app) and "繁忙期の遅れ" in _preview(app)
+    s = open_session(sample_db, Config())
+    try:
+        assert get_kpi_note(s, "accepted", 2027, "self") == "想定どおり"
+        assert get_kpi_note(s, "ontime_rate_target20", 2027, "issues") == "繁忙期の遅れ"
+        assert get_kpi_note(s, "accepted", 2027, "issues") == ""
+    finally:
+        s.close()

@@ -178,6 +178,7 @@ class ReportsScreen(RoleKeys, DataScreen):
         self.built: Built | None = None
         self.last_export: Path | None = None
         self._typed_period: str | None = None  # the period typed in the box, being built
+        self._saved_note = ""  # what was just saved: said again once the report is rebuilt
 
     def compose(self) -> ComposeResult:
         yield TopBar("reports")
@@ -313,7 +314,8 @@ class ReportsScreen(RoleKeys, DataScreen):
             return
 
         def saved(_r) -> None:
-            self._set_status(f"{len(result)} 件の評価を保存しました", "green")
+            self._saved_note = f"{len(result)} 件の評価を保存しました"
+            self._set_status(self._saved_note, "green")
             self._build(self.kind, key)
 
         def refused(_exc, text: str) -> None:
@@ -326,7 +328,8 @@ class ReportsScreen(RoleKeys, DataScreen):
             return
 
         def saved(_r) -> None:
-            self._set_status(f"{month.key} の問題点・改善点を保存しました", "green")
+            self._saved_note = f"{month.label(western=False)}の問題点・改善点を保存しました"
+            self._set_status(self._saved_note, "green")
             self._build(self.kind, month.key)
 
         def refused(_exc, text: str) -> None:
@@ -355,7 +358,9 @@ class ReportsScreen(RoleKeys, DataScreen):
         self.built = message.built
         self.query_one("#report-preview", Static).update(Text(message.built.text))
         shown = message.built.period_label or message.built.period_key
-        self._set_status(f"{shown} を表示中  e: {self.fmt} で書き出し", "")
+        saved, self._saved_note = self._saved_note, ""
+        line = f"{shown} を表示中  e: {self.fmt} で書き出し"
+        self._set_status(f"{saved}。{line}" if saved else line, "green" if saved else "")
 
     @work(thread=True, exclusive=True, group="reports-export", exit_on_error=False)
     def _export(self, built: Built, fmt: str) -> None:
