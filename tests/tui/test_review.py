@@ -277,3 +277,18 @@ def test_minutes_typed_into_a_check(typed, minutes):
     from inspect_tui.tui.screens.review.check import minutes_of
 
     assert minutes_of(typed) == minutes
+
+
+def test_the_guidance_report_written_over_ssh_says_where_it_is_and_how_to_fetch_it(tmp_path):
+    """Under SSH the app's guidance export is on the server: the message says so and gives the
+    line that brings it over (scp for a person's own account), as the Reports screen does."""
+    from inspect_tui.tui.screens.review.surveyor import written_message
+
+    path = tmp_path / "guidance_S010.html"
+    text, command = written_message(path, "S010", complete=True, env={})
+    assert command is None and text == f"指導終了報告を書き出しました: {path}"
+    ssh = {"SSH_CONNECTION": "192.0.2.7 50022 192.0.2.10 22"}
+    text, command = written_message(path, "S010", complete=False, env=ssh)
+    assert "作成途中" in text and "サーバーに書き出しました" in text
+    assert command is not None and command.startswith("scp ") and "192.0.2.10:" in command
+    assert command in text

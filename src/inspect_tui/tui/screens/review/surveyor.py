@@ -51,14 +51,24 @@ def written_report(session, code: str, today) -> Path:
     from inspect_tui.render.output import write_output
     from inspect_tui.services.reports.documents import finish
     from inspect_tui.services.review.guidance import guidance_report
-    from inspect_tui.system.paths import data_dir
+    from inspect_tui.tui.screens.reports.reports import export_dir
 
     report = finish(session, guidance_report(session, code, allow_draft=True, issued=today))
-    folder = data_dir() / "reports"
+    folder = export_dir()  # where the Reports screen writes ($INSPECT_TUI_REPORT_DIR or <data>/reports)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / report.default_filename("html")
     write_output(path, render(report, "html"))
     return path
+
+
+def written_message(path: Path, code: str, complete: bool, env=None) -> tuple[str, str | None]:
+    """What the screen says after writing the guidance report, and the command that brings it
+    to the person's machine when the app runs under SSH (the file is then on the server)."""
+    from inspect_tui.tui.screens.reports.fetch import request_line, where_written
+
+    state = "" if complete else "（10件目の点検前のため作成途中）"
+    text, command = where_written(path, request_line("guidance", code, "html"), env=env)
+    return f"指導終了報告{state}を{text}", command
 
 
 def other_chiefs(session, but: str) -> list[tuple[str, str]]:
@@ -273,8 +283,11 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
 
     def action_write_report(self) -> None:
         def written(path) -> None:
-            state = "" if self.review and self.review.complete else "（10件目の点検前のため作成途中）"
-            self.notify(f"指導終了報告を書き出しました{state}: {path}", timeout=10)
+            complete = bool(self.review and self.review.complete)
+            text, command = written_message(path, self.code, complete)
+            if command is not None:
+                self.app.copy_to_clipboard(command)
+            self.notify(text, timeout=15)
 
         def failed(exc, text: str) -> None:
             from inspect_tui.render.output import OutputError
