@@ -54,6 +54,7 @@ SHARE_LINE = ("#000000", "", "circle")  # the running share of a Pareto chart
 MARK_DASH = "5 4"  # the 80% mark
 LABEL_MAX = 10  # a category label longer than this many full-width characters is cut
 TILT = 40  # degrees: category labels that do not fit flat
+SVG_NS = ' xmlns="http://www.w3.org/2000/svg"'  # a drawing of its own; inline in html it goes
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ class _Plot:
 
 def _svg_open(width: float, height: float, title: str) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg{SVG_NS} viewBox="0 0 {width} {height}" '
         f'width="{width * MM_PER_UNIT:g}mm" height="{height * MM_PER_UNIT:g}mm" '
         f'role="img" aria-label={quoteattr(printable(title))} '
         f'font-family={quoteattr(_html.FONTS)} fill="#000">'
@@ -483,5 +484,6 @@ def series_chart(c: SeriesChart) -> str:
 
 
 def figure(svg: str) -> str:
-    """A chart in the html, kept on one page."""
-    return f'<figure class="chart">{svg}</figure>' if svg else ""
+    """A chart in the html, kept on one page. Inline in html the ``<svg>`` needs no
+    namespace (the parser gives it), so the page names no URL at all."""
+    return f'<figure class="chart">{svg.replace(SVG_NS, "", 1)}</figure>' if svg else ""
