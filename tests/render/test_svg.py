@@ -186,7 +186,7 @@ def test_html_puts_a_tables_chart_after_it_and_series_charts_after_the_section()
     t = Table(["名前", "件数"], [["a", Num(3, "件")]], caption="表", chart=Chart("表の図", 0, 1, "件数", 1))
     page = html.render(Doc("t", [], [Section("s", [t], ["注記"], charts=[c])]))
     assert page.index("</table>") < page.index("表の図") < page.index("注記") < page.index("系列")
-    assert page.count('<figure class="chart">') == 2 and "break-inside: avoid" in page
+    assert page.count('<figure class="chart') == 2 and "break-inside: avoid" in page
     assert "http" not in page  # no URL at all: inline, the svg needs no namespace
     # an empty table draws no chart
     empty = Table(["名前", "件数"], [], chart=Chart("空", 0, 1, "件数", 0))
@@ -222,3 +222,17 @@ def test_the_pdf_shows_the_chart_with_its_figures():
     for word in ("パレート分析（事故・インシデント）", "件数", "累積比率", "80%", "0%", "100%"):
         assert word in chart, word
     assert re.search(r"確認不足.*連絡・引継ぎの漏れ", re.sub(r"\s+", "", chart))
+
+
+def test_same_figures_at_one_place_are_labelled_once_and_counts_get_whole_ticks():
+    c = SeriesChart(
+        "苦情件数（KPI）",
+        ("令和9年度", "令和10年度"),
+        (("目標値", (0.0, 0.0)), ("実績値", (0.0, None))),
+        "件",
+    )
+    root = parse(svg.series_chart(c))
+    words = texts(root)
+    assert words.count("0件") == 2  # one per year, not one per series
+    ticks = [w for w in words if re.fullmatch(r"[\d.,]+", w)]
+    assert ticks == ["0", "1"]  # no 0.2 of a complaint

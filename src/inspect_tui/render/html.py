@@ -83,6 +83,7 @@ table.dense th, table.dense td { padding: 0.8mm 1mm; }
 .draft { border: 2px solid #000; padding: 2mm; font-weight: bold; }
 figure.chart { margin: 3mm 0; break-inside: avoid; page-break-inside: avoid; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
+figure.series { display: inline-block; vertical-align: top; margin-right: 2mm; }
 footer { break-before: avoid; margin-top: 8mm; font-size: 8.5pt; color: #444;
   border-top: 1px solid #999; padding-top: 1mm; overflow-wrap: anywhere; }
 """.replace("FONTS", FONTS)
@@ -188,7 +189,7 @@ def _section(sec: Section, heading: str, cls: str = "", tail: str = "") -> str:
         if t.rows and t.chart is not None:  # the table's chart right after it (render/svg.py)
             parts.append(svg.figure(svg.table_chart(t)))
     parts += [f"<p>{escape(p)}</p>" for p in sec.paragraphs]
-    parts += [svg.figure(svg.series_chart(c)) for c in sec.charts]
+    parts += [svg.figure(svg.series_chart(c), "chart series") for c in sec.charts]
     if tail:
         # the seal boxes never alone on a page: with the section when it is short, else its last part
         if sum(len(t.rows) for t in sec.tables) <= 15:

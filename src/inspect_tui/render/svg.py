@@ -35,12 +35,14 @@ from inspect_tui.render import html as _html  # the font stack (html calls in he
 
 #: the drawing's size in user units; 4 units = 1 mm, so 680 is 170 mm
 WIDTH = 680
+SERIES_WIDTH = 520  # a SeriesChart: 130 mm, two side by side on A4 landscape (267 mm)
 HEIGHT = 330  # a table's chart: 82.5 mm
 SERIES_HEIGHT = 250  # a SeriesChart (one per KPI): 62.5 mm, three on a portrait page
 MM_PER_UNIT = 0.25
 FONT = 11  # 2.75 mm, about 7.8 pt
 TITLE_FONT = 13
-LEFT, RIGHT = 64, 56  # room for the value axis (and the share axis at the right)
+LEFT, RIGHT = 64, 56  # room for the value axis and the share axis at the right
+RIGHT_BARE = 24  # the right margin without a share axis
 #: bars: fill shades from dark to light (each with a black outline)
 BAR_FILLS = ("#404040", "#a0a0a0", "#ffffff", "#d8d8d8")
 #: lines: (stroke, dash pattern, marker shape)
@@ -112,13 +114,17 @@ def number_text(v: float, unit: str = "") -> str:
     return f"{shown}{unit}"
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values from at or below low to at or above high (steps 1, 2, 2.5, 5 × 10^k)."""
+def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) -> list[float]:
+    """Round tick values from at or below low to at or above high (steps 1, 2, 2.5, 5 × 10^k;
+    ``whole``: counts, so no step below 1 and no 2.5)."""
     if high <= low:
         high = low + 1
     raw = (high - low) / count
     mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    steps = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    step = next(m * mag for m in steps if m * mag >= raw)
+    if whole:
+        step = max(1, step)
     first = math.floor(low / step) * step
     ticks, v = [], first
     while v < high - step * 1e-9:
@@ -317,18 +323,25 @@ def _draw(
     share: Series | None = None,
     share_mark: float | None = None,
     height: float = HEIGHT,
+    width: float = WIDTH,
     value_labels: bool = False,
 ) -> str:
     top = 22 + 20  # title, legend
-    room = _layout(labels, WIDTH - LEFT - RIGHT)[1]
+    right = RIGHT if share is not None else RIGHT_BARE
+    room = _layout(labels, width - LEFT - right)[1]
     plot_top = top + 18  # the axis titles above the plot
     figures = [v for s in series for v in s.values if v is not None]
     low = min([0.0, *figures])
     high = max([0.0, *figures])
-    ticks = nice_ticks(low, high if high > low else low + 1)
-    plot = _Plot(LEFT, plot_top, WIDTH - LEFT - RIGHT, height - plot_top - room - 6, ticks[0], ticks[-1])
-    out = [_svg_open(WIDTH, height, title), f"<title>{_t(title)}</title>"]
-    out.append(_text(WIDTH / 2, 17, title, size=TITLE_FONT, extra=' font-weight="bold"'))
+    whole = unit != "%" and all(float(v).is_integer() for v in figures)
+    ticks = nice_ticks(low, high if high > low else low + 1, whole=whole)
+    plot = _Plot(LEFT, plot_top, width - LEFT - right, height - plot_top - room - 6, ticks[0], ticks[-1])
+    out = [_svg_open(width, height, title), f"<title>{_t(title)}</title>"]
+    out.append(
+        _text(
+            width / 2, 17, shorten(title, width - 8, TITLE_FONT), size=TITLE_FONT, extra=' font-weight="bold"'
+        )
+    )
     legend: list[tuple[str, str]] = []
     out += _value_axis(plot, ticks, unit, axis_title)
     n = max(1, len(labels))
@@ -353,6 +366,7 @@ def _draw(
                     out.append(_text(x + bw / 2, min(y0, y1) - 3, s.texts[i], size=FONT - 1))
             out.append("</g>")
     else:
+        placed: dict[int, list[tuple[float, str]]] = {}  # the labels put up so far, per category
         for si, s in enumerate(series):
             legend.append((f"line:{si}", s.name))
             pts = [
@@ -361,7 +375,7 @@ def _draw(
             out.append(f'<g class="line" data-series="{si}">')
             out += _line(pts, LINE_STYLES[si % len(LINE_STYLES)], "series")
             if value_labels:
-                out += _point_labels(series, si, pts)
+                out += _point_labels(series, si, pts, plot, placed)
             out.append("</g>")
     if share is not None:
         legend.append(("line:share", share.name))
@@ -389,24 +403,39 @@ def _draw(
         out += _line(pts, SHARE_LINE, "share")
         out.append("</g>")
     out += _categories(plot, labels)
-    out += _legend(legend, 22 + 14, WIDTH)
+    out += _legend(legend, 22 + 14, width)
     out.append("</svg>")
     return "".join(out)
 
 
-def _point_labels(series: list[Series], si: int, pts: list[tuple[float, float] | None]) -> list[str]:
-    """Each point's figure: above it when it is the highest of its category, else below."""
+def _point_labels(
+    series: list[Series],
+    si: int,
+    pts: list[tuple[float, float] | None],
+    plot: _Plot,
+    placed: dict[int, list[tuple[float, str]]],
+) -> list[str]:
+    """Each point's figure: above it when it is the highest of its category, else below
+    (above when below would reach the category labels). A figure already shown at the same
+    place (目標値 and 実績値 both 0件) is shown once; another one near it moves up."""
     out = []
     s = series[si]
+    bottom = plot.y + plot.h
     for i, p in enumerate(pts):
-        if p is None or not s.texts[i]:
-            continue
-        others = [o.values[i] for j, o in enumerate(series) if j != si and i < len(o.values)]
         v = s.values[i]
-        assert v is not None
-        above = all(o is None or v > o or (v == o and si < j) for j, o in enumerate(others))
+        if p is None or v is None or not s.texts[i]:
+            continue
+        others = [(j, o.values[i]) for j, o in enumerate(series) if j != si and i < len(o.values)]
+        above = all(o is None or v > o or (v == o and si < j) for j, o in others)
         x, y = p
-        out.append(_text(x, y - 7 if above else y + 15, s.texts[i], size=FONT - 1))
+        ty = y - 7 if above or y + 15 > bottom - 2 else y + 15
+        here = placed.setdefault(i, [])
+        if any(abs(ty - py) < 1 and text == s.texts[i] for py, text in here):
+            continue
+        while any(abs(ty - py) < FONT for py, _ in here):
+            ty -= FONT
+        here.append((ty, s.texts[i]))
+        out.append(_text(x, ty, s.texts[i], size=FONT - 1))
     return out
 
 
@@ -479,11 +508,12 @@ def series_chart(c: SeriesChart) -> str:
         unit=c.unit,
         axis_title=c.unit,
         height=SERIES_HEIGHT,
+        width=SERIES_WIDTH,
         value_labels=len(c.categories) <= 8,
     )
 
 
-def figure(svg: str) -> str:
+def figure(svg: str, cls: str = "chart") -> str:
     """A chart in the html, kept on one page. Inline in html the ``<svg>`` needs no
     namespace (the parser gives it), so the page names no URL at all."""
-    return f'<figure class="chart">{svg.replace(SVG_NS, "", 1)}</figure>' if svg else ""
+    return f'<figure class="{cls}">{svg.replace(SVG_NS, "", 1)}</figure>' if svg else ""
