@@ -26,10 +26,7 @@ from html import escape
 
 from inspect_tui.core.document import Doc, Mark, Section, Table, cell_text, clean, clean_table
 from inspect_tui.render import svg
-
-#: Japanese fonts, the first one installed wins (Debian: fonts-noto-cjk); also in the page's
-#: margin boxes (footer, page numbers), which do not inherit the body's font
-FONTS = '"Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "Yu Gothic", "Meiryo", sans-serif'
+from inspect_tui.render.fonts import FONTS
 
 CSS = """
 @page { size: A4; margin: 18mm 15mm 20mm 15mm; font-family: FONTS;

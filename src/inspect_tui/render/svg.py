@@ -17,7 +17,7 @@ Category labels that do not fit are tilted, and cut with '..' (never the ambiguo
 as render/charts.py) when still too long. Numbers print as the document prints them
 (thousands separators, the unit). Every text is shown with its control characters as
 escapes (core.text.printable) and XML-escaped: no scripts, no links, no external fonts or
-resources (the font is the html's own stack, render/html.py FONTS).
+resources (the font is the html's own stack, render/fonts.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from inspect_tui.core.document import Cell, Chart, Num, Percent, SeriesChart, Table, cell_text
 from inspect_tui.core.text import printable
-from inspect_tui.render import html as _html  # the font stack (html calls in here: no cycle at import)
+from inspect_tui.render.fonts import FONTS
 
 #: the drawing's size in user units; 4 units = 1 mm, so 680 is 170 mm
 WIDTH = 680
@@ -177,7 +177,7 @@ def _svg_open(width: float, height: float, title: str) -> str:
         f'<svg{SVG_NS} viewBox="0 0 {width} {height}" '
         f'width="{width * MM_PER_UNIT:g}mm" height="{height * MM_PER_UNIT:g}mm" '
         f'role="img" aria-label={quoteattr(printable(title))} '
-        f'font-family={quoteattr(_html.FONTS)} fill="#000">'
+        f'font-family={quoteattr(FONTS)} fill="#000">'
     )
 
 
