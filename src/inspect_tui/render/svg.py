@@ -10,11 +10,12 @@ Two charts, the same ones the xlsx draws natively (render/xlsx.py):
 - a section's ``SeriesChart``: each series over the categories (each KPI's 目標値 and
   実績値 over the fiscal years), lines with markers; a ``None`` leaves a gap.
 
-Print rules: 170 mm wide (A4 portrait's text width; landscape has room too), black on
-white, series told apart by grey shades, dash styles and marker shapes, so a monochrome
-printer keeps them apart; a title, a legend, an axis with round ticks and the unit.
-Category labels that do not fit are tilted, and cut with '..' (never the ambiguous '…',
-as render/charts.py) when still too long. Numbers print as the document prints them
+Print rules: a table's chart 170 mm wide (A4 portrait's text width), a SeriesChart 130 mm
+(two side by side on landscape); black on white, series told apart by grey shades, dash
+styles and marker shapes, so a monochrome printer keeps them apart; a title, a legend, an
+axis with round ticks and the unit. Category labels that do not fit go on two lines, else
+are tilted, and cut with '..' (never the ambiguous '…', as render/charts.py) when still
+too long. Numbers print as the document prints them
 (thousands separators, the unit). Every text is shown with its control characters as
 escapes (core.text.printable) and XML-escaped: no scripts, no links, no external fonts or
 resources (the font is the html's own stack, render/fonts.py).
@@ -56,7 +57,7 @@ SHARE_LINE = ("#000000", "", "circle")  # the running share of a Pareto chart
 MARK_DASH = "5 4"  # the 80% mark
 LABEL_MAX = 10  # a category label longer than this many full-width characters is cut
 TILT = 40  # degrees: category labels that do not fit flat
-SVG_NS = ' xmlns="http://www.w3.org/2000/svg"'  # a drawing of its own; inline in html it goes
+SVG_NS = ' xmlns="http://www.w3.org/2000/svg"'  # a drawing on its own; dropped inline in html
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,9 @@ def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) 
     return [round(t, 10) for t in ticks]
 
 
-def cell_number(v: Cell) -> float | None:
-    """A cell's figure: a count, a Num's value, a Percent as a share (0 to 1); else None."""
+def cell_number(v: Cell, *, share: bool = False) -> float | None:
+    """A cell's figure: a count, a Num's value, a Percent in percent (99.5) or, with
+    ``share``, as a share (0.995); else None (text, a mark, nothing)."""
     if isinstance(v, bool):
         return None
     if isinstance(v, int):
@@ -143,12 +145,13 @@ def cell_number(v: Cell) -> float | None:
     if isinstance(v, Num):
         return float(v.value)
     if isinstance(v, Percent):
-        return float(v.value) / 100
+        return float(v.value) / 100 if share else float(v.value)
     return None
 
 
 def _unit_of(cells: Sequence[Cell]) -> str:
-    return next((c.unit for c in cells if isinstance(c, Num)), "")
+    """The unit of a column's figures: a Num's (件), % for Percent cells."""
+    return next((c.unit if isinstance(c, Num) else "%" for c in cells if isinstance(c, (Num, Percent))), "")
 
 
 # --------------------------------------------------------------------------- the frame
@@ -475,7 +478,7 @@ def table_chart(t: Table) -> str:
     share = None
     if c.line_column is not None:
         cells = [r[c.line_column] if c.line_column < len(r) else None for r in rows]
-        values = tuple(cell_number(v) for v in cells)
+        values = tuple(cell_number(v, share=True) for v in cells)
         share = Series(c.line_title, values, tuple(cell_text(v) for v in cells))
     elif c.line_values:
         values = tuple(float(v) for v in c.line_values[: c.rows])
