@@ -236,3 +236,11 @@ def test_same_figures_at_one_place_are_labelled_once_and_counts_get_whole_ticks(
     assert words.count("0件") == 2  # one per year, not one per series
     ticks = [w for w in words if re.fullmatch(r"[\d.,]+", w)]
     assert ticks == ["0", "1"]  # no 0.2 of a complaint
+
+
+def test_line_values_beside_the_table_draw_the_share_line_without_a_mark():
+    t = Table(["名前", "件数"], [["a", 3], ["b", 1]], chart=Chart("図", 0, 1, "件数", 2, (0.75, 1.0), "累積"))
+    root = parse(svg.table_chart(t))
+    (share,) = find(root, "polyline", "share")
+    assert len(points(share)) == 2 and not find(root, "line", "share-mark")
+    assert "累積" in texts(root)

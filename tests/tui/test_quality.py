@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-
 from textual.widgets import DataTable, Input, Select
 
 from builders import complaint, incident

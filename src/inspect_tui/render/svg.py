@@ -481,8 +481,8 @@ def table_chart(t: Table) -> str:
         values = tuple(cell_number(v, share=True) for v in cells)
         share = Series(c.line_title, values, tuple(cell_text(v) for v in cells))
     elif c.line_values:
-        values = tuple(float(v) for v in c.line_values[: c.rows])
-        share = Series(c.line_title, values, tuple(number_text(v * 100, "%") for v in values))
+        fractions = [float(v) for v in c.line_values[: c.rows]]
+        share = Series(c.line_title, tuple(fractions), tuple(number_text(v * 100, "%") for v in fractions))
     unit = _unit_of([r[c.bar_column] for r in rows if c.bar_column < len(r)])
     return _draw(
         c.title,
