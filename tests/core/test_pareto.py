@@ -91,9 +91,9 @@ def test_percent_rounds_half_up():
 
 
 def test_bar_scales_to_the_largest_and_never_hides_a_small_item():
-    assert bar(10, 10, 20) == "█" * 20
-    assert bar(5, 10, 20) == "█" * 10
-    assert bar(1, 100, 20) == "█"
+    assert bar(10, 10, 20) == "#" * 20
+    assert bar(5, 10, 20) == "#" * 10
+    assert bar(1, 100, 20) == "#"
     assert bar(0, 10, 20) == ""
 
 

@@ -39,7 +39,7 @@ def test_chart_fits_80_columns_and_marks_the_vital_few_with_a_word():
 def test_every_format():
     r = report()
     text = render_pareto(r, "text")
-    assert "条件: 区: 長田区" in text and "█" in text and "累積比率" in text
+    assert "条件: 区: 長田区" in text and "#####" in text and "累積比率" in text
     assert (
         "重点項目（累積比率80%まで、80%を超える項目を含む）: "
         "確認不足、連絡・引継ぎの漏れ、書類の置き忘れ・紛失" in text.replace("\n", "")
@@ -53,7 +53,7 @@ def test_every_format():
         data["total"] == 11 and data["rows"][2]["vital_few"] is True and data["rows"][3]["vital_few"] is False
     )
     html = render_pareto(r, "html")
-    assert "size: A4" in html and "█" in html and "<script" not in html
+    assert "size: A4" in html and "#####" in html and "<svg" in html and "<script" not in html
     data = render_pareto(r, "xlsx")
     assert isinstance(data, bytes)
     import io
@@ -69,3 +69,27 @@ def test_empty_period():
     r = ParetoReport("complaints", dt.date(2027, 4, 1), dt.date(2027, 4, 30), [])
     assert "この期間・条件に該当する記録はありません" in render_pareto(r, "text")
     assert chart_lines([], 80) == ["（該当なし）"]
+
+
+def _ambiguous(text: str) -> set[str]:
+    import unicodedata
+
+    return {ch for ch in text if unicodedata.east_asian_width(ch) == "A"}
+
+
+def test_terminal_and_text_charts_have_no_ambiguous_width_character():
+    """█ and the other bar glyphs (▁▂▃▄▅▆▇ ━ ■) are two columns on a Japanese terminal."""
+    from inspect_tui.core.pareto import bar
+    from inspect_tui.tui.widgets.pareto_chart import chart_text
+
+    r = report()
+    drawn = {
+        "chart_lines": "\n".join(chart_lines(r.rows, 80)),
+        "bar": bar(3, 5, 20),
+        "text": render_pareto(r, "text"),
+        "md": render_pareto(r, "md"),
+        "app": chart_text(r.rows, 100).plain,
+    }
+    for name, text in drawn.items():
+        assert not _ambiguous(text), (name, _ambiguous(text))
+    assert "#" * 20 in drawn["chart_lines"] and drawn["bar"] == "#" * 12

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import pytest
 from textual.widgets import DataTable, Input, Select
 
 from builders import complaint, incident
@@ -161,7 +164,8 @@ async def test_pareto_tab_draws_bars_and_names_the_vital_few(qs):
         await settle(pilot)
         text = str(app.screen.query_one("#pareto-chart").render())
         # 5 incidents: 確認不足 3 = 60% (vital), 連絡・引継ぎの漏れ 1 -> 80% (vital, reaches 80%), その他 last
-        assert "█" in text and "60.0%" in text and "累積 80.0%" in text
+        assert "60.0%" in text and "累積 80.0%" in text
+        assert not any(unicodedata.east_asian_width(ch) == "A" for ch in text)  # no █: spaces, reversed
         assert "重点項目（累積80%まで。80%を超える項目を含む）: 確認不足、連絡・引継ぎの漏れ" in text
         assert not any(ch in text for ch in "○×△※")
         await choose(pilot, "p-ward", "長田区")
@@ -261,3 +265,40 @@ async def test_e_over_ssh_says_the_document_is_on_the_server(qs, tmp_path, monke
     assert command in status.replace("\n", "")
     assert main([*shlex.split(request)[1:], "--db", str(qs.db.path)]) == 0
     assert capsys.readouterr().out == sheet.read_text(encoding="utf-8")
+
+
+def _bar_cells(app) -> list[int]:
+    """The reversed cells of each line of the Pareto chart, as the terminal gets them (after
+    the app's filters: NO_COLOR's among them)."""
+    widget = app.screen.query_one("#pareto-chart")
+    out = []
+    for strip in widget.render_lines(widget.region.reset_offset):
+        segments = list(strip)
+        for f in app._filters:
+            segments = f.apply(segments, widget.background_colors[1])
+        n = sum(
+            len(seg.text)
+            for seg in segments
+            if seg.style is not None and seg.style.reverse and not seg.text.strip()
+        )
+        if n:
+            out.append(n)
+    return out
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_pareto_bars_are_reversed_spaces_even_without_colour(qs, monkeypatch, no_color):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    for cause in ("確認不足", "確認不足", "確認不足", "確認不足", "連絡・引継ぎの漏れ", "連絡・引継ぎの漏れ"):
+        q.save_incident(qs, incident(cause_category=cause))
+    app = make_app(qs.db.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_quality(pilot, "pareto")
+        await settle(pilot)
+        assert app.no_color is no_color
+        bars = _bar_cells(app)
+        # 4 and 2 incidents: the second bar half the first, both seen as reversed cells
+        assert len(bars) == 2 and bars[0] == 2 * bars[1] and bars[1] > 5, bars

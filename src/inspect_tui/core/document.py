@@ -109,7 +109,7 @@ MACHINE_FORMATS = ("csv", "json")
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart of a table's first ``rows`` rows, for the renderers that can draw one (xlsx):
+    """A chart of a table's first ``rows`` rows, for the renderers that draw one (xlsx, html, pdf):
     bars of the ``bar_column`` against the labels of the ``label_column`` and, optionally,
     a line of ``line_values`` (shares, 0 to 1) on a second axis. ``more_columns`` are more
     series beside the first (the monthly trend: 受理・提出・受理), ``kind`` draws them all as
@@ -126,6 +126,8 @@ class Chart:
     kind: str = "bar"  # "bar" | "line"
     #: the column holding the line's shares (numbers), instead of ``line_values`` beside the table
     line_column: int | None = None
+    #: a dashed line across at this share on the line's axis (the Pareto chart's 80%; svg)
+    line_mark: float | None = None
 
 
 @dataclass(frozen=True)

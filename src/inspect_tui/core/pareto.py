@@ -88,13 +88,23 @@ def pareto(
     return rows
 
 
-def bar(count: int, largest: int, width: int = 20) -> str:
-    """A plain-text bar of █ characters, scaled so the largest count fills ``width``.
+#: what a plain-text bar is drawn with: ASCII, one column wide on every terminal and printer
+#: (the block █ is East-Asian ambiguous width: two columns on a Japanese terminal)
+BAR_CHAR = "#"
 
-    Any count above zero gets at least one block, so a small item never looks
+
+def bar_length(count: int, largest: int, width: int = 20) -> int:
+    """How many columns a bar takes, scaled so the largest count fills ``width``.
+
+    Any count above zero gets at least one column, so a small item never looks
     like nothing.
     """
     if count <= 0 or largest <= 0:
-        return ""
+        return 0
     n = int(Fraction(count * width, largest) + Fraction(1, 2))  # half up
-    return "█" * max(1, min(width, n))
+    return max(1, min(width, n))
+
+
+def bar(count: int, largest: int, width: int = 20) -> str:
+    """A plain-text bar of ``#`` characters (``bar_length`` of them)."""
+    return BAR_CHAR * bar_length(count, largest, width)

@@ -10,6 +10,9 @@ Print rules that survive A4: short headers and cells never break (目標値, a d
 number: ``nowrap``; WeasyPrint ignores ``word-break: keep-all``); long cells wrap instead
 of being cut; a table's header row repeats on every page; no row is split across pages.
 
+A table's ``Chart`` is drawn right after the table, a section's ``SeriesChart`` after its
+tables and text, each as inline SVG in a ``<figure>`` kept on one page (render/svg.py).
+
 Page numbers and the footer line use the CSS paged-media margin boxes (@page
 @bottom-left / @bottom-right), which WeasyPrint and Chromium (131+) print; older
 browsers print without them. Everything is escaped; no scripts, no external resources
@@ -22,10 +25,8 @@ from __future__ import annotations
 from html import escape
 
 from inspect_tui.core.document import Doc, Mark, Section, Table, cell_text, clean, clean_table
-
-#: Japanese fonts, the first one installed wins (Debian: fonts-noto-cjk); also in the page's
-#: margin boxes (footer, page numbers), which do not inherit the body's font
-FONTS = '"Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "Yu Gothic", "Meiryo", sans-serif'
+from inspect_tui.render import svg
+from inspect_tui.render.fonts import FONTS
 
 CSS = """
 @page { size: A4; margin: 18mm 15mm 20mm 15mm; font-family: FONTS;
@@ -77,6 +78,9 @@ th.group { text-align: center; }
 table.dense { font-size: 8.5pt; }
 table.dense th, table.dense td { padding: 0.8mm 1mm; }
 .draft { border: 2px solid #000; padding: 2mm; font-weight: bold; }
+figure.chart { margin: 3mm 0; break-inside: avoid; page-break-inside: avoid; }
+figure.chart svg { display: block; max-width: 100%; height: auto; }
+figure.series { display: inline-block; vertical-align: top; margin-right: 2mm; }
 footer { break-before: avoid; margin-top: 8mm; font-size: 8.5pt; color: #444;
   border-top: 1px solid #999; padding-top: 1mm; overflow-wrap: anywhere; }
 """.replace("FONTS", FONTS)
@@ -179,7 +183,10 @@ def _section(sec: Section, heading: str, cls: str = "", tail: str = "") -> str:
             if t.rows
             else (f"<p><b>{escape(t.caption)}</b></p>" if t.caption else "") + "<p>（該当なし）</p>"
         )
+        if t.rows and t.chart is not None:  # the table's chart right after it (render/svg.py)
+            parts.append(svg.figure(svg.table_chart(t)))
     parts += [f"<p>{escape(p)}</p>" for p in sec.paragraphs]
+    parts += [svg.figure(svg.series_chart(c), "chart series") for c in sec.charts]
     if tail:
         # the seal boxes never alone on a page: with the section when it is short, else its last part
         if sum(len(t.rows) for t in sec.tables) <= 15:

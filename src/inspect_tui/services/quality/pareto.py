@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from inspect_tui.core.document import EXTENSIONS, Chart, Doc, Percent, Section, Table
-from inspect_tui.core.pareto import ParetoRow, bar, pareto
+from inspect_tui.core.pareto import THRESHOLD, ParetoRow, bar, pareto
 from inspect_tui.core.review import KIND_LABELS, POINT_LABELS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import records as q
@@ -281,6 +281,7 @@ def _table(report: ParetoReport) -> Table:
         line_values=tuple(float(r.cumulative) for r in report.rows),
         line_title="累積比率",
         line_column=4,  # 累積比率, a number in the xlsx: the line draws from the table itself
+        line_mark=float(THRESHOLD),  # the dashed 80% line (html, pdf)
     )
     return Table(headers, rows, align=["r", "l", "r", "r", "r", "c", "l"], chart=chart)
 
