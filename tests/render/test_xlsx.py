@@ -243,8 +243,17 @@ def test_monthly_is_one_sheet_and_a_details_sheet_with_the_trend_chart(monthly):
     assert [ws.cell(row=april, column=c).value for c in (2, 3, 4)] == [1, 1, 0]
     assert [ws.cell(row=may, column=c).value for c in (2, 3, 4)] == [2, 0, 1]
     assert may - _find(ws, "令和8年6月").row == 11
-    [trend] = ws._charts
+    trend, late = ws._charts
     assert len(trend.series) == 3  # received, submitted, accepted
+    assert len(late.series) == 2  # late contact, late submission: bars of their own scale
+    # the late counts by month: May's are section 2's (as of the report's 基準日)
+    head = _find(ws, "日程調整連絡の遅延")
+    may_late = next(
+        r for r in range(head.row + 1, head.row + 13) if ws.cell(row=r, column=1).value == "令和9年5月"
+    )
+    assert monthly.deadlines["contact"].late == 1  # the fixture's one late contact
+    assert ws.cell(row=may_late, column=2).value == monthly.deadlines["contact"].late
+    assert ws.cell(row=may_late, column=3).value == monthly.deadlines["standard"].late
     # the late case is on the details sheet, and the report says where
     assert _find(ws, "遅延した依頼の一覧は別紙1のとおりです。")
     head = _find(details, "依頼番号")

@@ -190,6 +190,8 @@ class MonthlyReport:
     corrections: list[billing.LateEvent] = field(default_factory=list)  # 前月以前分の訂正
     #: the 12 months up to this one: (month, received, submitted, accepted); readable formats only
     trend: list[tuple[Period, int, int, int]] = field(default_factory=list)
+    #: the same 12 months' late counts, one per deadline metric (TREND_LATE), each month
+    late_trend: list[tuple[Period, tuple[int | None, ...]]] = field(default_factory=list)
 
     @property
     def cutoff(self) -> dt.date:
@@ -294,6 +296,7 @@ def build_monthly(
         inspection=inspection_figures(s, month.start, cutoff),
         corrections=billing.earlier_corrections(conn, month.key) if readable else [],
         trend=trend_counts(conn, month, cutoff) if readable else [],
+        late_trend=late_trend_counts(conn, month, as_of) if readable else [],
     )
 
 
@@ -318,6 +321,51 @@ def trend_counts(conn, month: Period, cutoff: dt.date) -> list[tuple[Period, int
         m = parse_month(f"{add_months(start, i):%Y-%m}")
         out.append((m, *(by[c].get(m.key, 0) for c in ("received_on", "submitted_on", "accepted_on"))))
     return out
+
+
+#: the late counts the trend shows beside the volumes (metric ids, as the SLA report counts them)
+TREND_LATE = ("late_contact", "late_standard")
+
+
+def late_trend_counts(conn, month: Period, as_of: dt.date) -> list[tuple[Period, tuple[int | None, ...]]]:
+    """The month and the 11 before it: each TREND_LATE metric's count per month, by deadline
+    month as of the report's 基準日 (as section 2 and the SLA report count them: the month's
+    own figure is the same number); one grouped query per metric over the 12 months, None
+    where a metric is not recorded."""
+    from inspect_tui.services.reports.metrics import METRICS
+
+    start = add_months(month.start, 1 - TREND_MONTHS)
+    metrics = [METRICS[m] for m in TREND_LATE]
+    by = [m.counter(conn, start, month.end, as_of) if m.counter else None for m in metrics]
+    out = []
+    for i in range(TREND_MONTHS):
+        m = parse_month(f"{add_months(start, i):%Y-%m}")
+        values: list[int | None] = []
+        for metric, months in zip(metrics, by, strict=True):
+            v = None if months is None else metric.value_of(months.get(m.key, {}))
+            values.append(None if v is None else int(v))
+        out.append((m, tuple(values)))
+    return out
+
+
+def late_trend_table(late: list[tuple[Period, tuple[int | None, ...]]]) -> Table:
+    """直近12か月の期限超過: the late counts by month, as bars (their scale is not the volumes')."""
+    from inspect_tui.services.reports.metrics import METRICS
+
+    headers = ["月", *(METRICS[m].label for m in TREND_LATE)]
+    rows: list[list[Any]] = [[m.label(western=False), *values] for m, values in late]
+    chart = Chart(
+        title="直近12か月の期限超過",
+        label_column=0,
+        bar_column=1,
+        bar_title=headers[1],
+        rows=len(rows),
+        more_columns=tuple(range(2, len(headers))),
+        kind="bar",
+    )
+    return Table(
+        headers, rows, align=["l", *["r"] * len(TREND_LATE)], caption="直近12か月の期限超過", chart=chart
+    )
 
 
 def trend_table(trend: list[tuple[Period, int, int, int]]) -> Table:
@@ -366,6 +414,8 @@ def monthly_doc(r: MonthlyReport, late_limit: int | None = LATE_LIST_LIMIT) -> D
         )
     if r.trend:
         sec_counts.tables.append(trend_table(r.trend))
+    if r.late_trend:
+        sec_counts.tables.append(late_trend_table(r.late_trend))
     if r.cutoff < r.month.end:
         sec_counts.paragraphs.append(f"月の途中です: {r.cutoff.isoformat()} までの件数です。")
 
