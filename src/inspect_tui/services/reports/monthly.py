@@ -358,7 +358,7 @@ def late_trend_table(late: list[tuple[Period, tuple[int | None, ...]]]) -> Table
         title="直近12か月の期限超過",
         label_column=0,
         bar_column=1,
-        bar_title=headers[1],
+        bar_title="件数",
         rows=len(rows),
         more_columns=tuple(range(2, len(headers))),
         kind="bar",
