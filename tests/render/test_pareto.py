@@ -47,13 +47,15 @@ def test_every_format():
     md = render_pareto(r, "md")
     assert "| 1 | 確認不足 | 5 | 45.5% | 45.5% | 重点 |" in md
     csv_text = render_pareto(r, "csv")
-    assert csv_text.startswith("\ufeff") and "1,確認不足,5,45.5%,45.5%,重点," in csv_text
+    assert csv_text.startswith("\ufeff") and "1,確認不足,5,45.5%,45.5%,重点\r\n" in csv_text
+    assert "#" not in csv_text and "グラフ" not in csv_text  # data only: the text bars stay in text and md
     data = json.loads(render_pareto(r, "json"))
     assert (
         data["total"] == 11 and data["rows"][2]["vital_few"] is True and data["rows"][3]["vital_few"] is False
     )
     html = render_pareto(r, "html")
-    assert "size: A4" in html and "#####" in html and "<svg" in html and "<script" not in html
+    assert "size: A4" in html and "<svg" in html and "<script" not in html
+    assert "#####" not in html and "グラフ" not in html  # the chart is drawn: no text bars beside it
     data = render_pareto(r, "xlsx")
     assert isinstance(data, bytes)
     import io
@@ -63,6 +65,7 @@ def test_every_format():
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
     [chart] = sheet._charts  # a native Excel chart: the bars and the running share
     assert chart.title is not None
+    assert not any("#####" in str(c.value) for row in sheet.iter_rows() for c in row if c.value)
 
 
 def test_empty_period():

@@ -159,6 +159,24 @@ class Table:
     tree_column: int = 0
     #: printed on A4 landscape (html/pdf: a page of its own; xlsx: the sheet)
     landscape: bool = False
+    #: columns that stand in for the chart where none is drawn (the Pareto table's #### bars):
+    #: text and md print them; html, pdf, xlsx and csv, which draw the chart or hold data,
+    #: leave them out (``drawn()``). They come after every column the chart reads.
+    chart_stand_ins: tuple[int, ...] = ()
+
+    def drawn(self) -> Table:
+        """The table where its chart is drawn: without the columns that stand in for it."""
+        if not self.chart_stand_ins:
+            return self
+        keep = [i for i in range(len(self.headers)) if i not in self.chart_stand_ins]
+        align = [self.align[i] for i in keep] if self.align else None
+        return replace(
+            self,
+            headers=[self.headers[i] for i in keep],
+            rows=[[r[i] for i in keep if i < len(r)] for r in self.rows],
+            align=align,
+            chart_stand_ins=(),
+        )
 
     def group_of(self) -> list[str]:
         """Each column's group label ("" for none)."""
@@ -440,6 +458,7 @@ def doc_to_data(doc: Doc) -> dict[str, Any]:
             "levels": list(t.levels),
             "tree_column": t.tree_column,
             "landscape": t.landscape,
+            "chart_stand_ins": list(t.chart_stand_ins),
             "chart": None
             if t.chart is None
             else {
@@ -499,6 +518,7 @@ def doc_from_data(data: dict[str, Any]) -> Doc:
             levels=tuple(t.get("levels", ())),
             tree_column=t.get("tree_column", 0),
             landscape=t.get("landscape", False),
+            chart_stand_ins=tuple(t.get("chart_stand_ins", ())),
         )
 
     def chart(c: dict[str, Any]) -> SeriesChart:

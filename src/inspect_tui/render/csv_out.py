@@ -55,7 +55,7 @@ def render(doc: Doc) -> str:
     for sec in doc.sections:
         w.writerow([])
         w.writerow([guard(sec.heading)])
-        for t in sec.tables:
+        for t in (t.drawn() for t in sec.tables):  # data only: no text bars
             if t.caption:
                 w.writerow([guard(t.caption)])
             w.writerow([guard(h) for h in t.flat_headers()])

@@ -135,7 +135,7 @@ def _head(t: Table) -> str:
 
 
 def render_table(t: Table) -> str:
-    t = clean_table(t)
+    t = clean_table(t.drawn())  # the chart is drawn: no text bars beside it
     aligns = t.aligns()
     dense = t.dense or len(t.headers) >= DENSE_COLUMNS
     classes = " ".join(c for c, on in (("dense", dense), ("whole", len(t.rows) <= WHOLE_TABLE)) if on)

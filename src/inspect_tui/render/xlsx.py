@@ -212,6 +212,8 @@ class _Sheet:
         """The table at the current row; returns its header row."""
         from openpyxl.styles import Alignment
 
+        t = t.drawn()  # the native chart is drawn: no text bars beside it
+
         first = self.row
         if t.caption:
             self.line(t.caption, bold=True)

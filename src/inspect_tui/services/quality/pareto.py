@@ -283,7 +283,7 @@ def _table(report: ParetoReport) -> Table:
         line_column=4,  # 累積比率, a number in the xlsx: the line draws from the table itself
         line_mark=float(THRESHOLD),  # the dashed 80% line (html, pdf)
     )
-    return Table(headers, rows, align=["r", "l", "r", "r", "r", "c", "l"], chart=chart)
+    return Table(headers, rows, align=["r", "l", "r", "r", "r", "c", "l"], chart=chart, chart_stand_ins=(6,))
 
 
 def pareto_doc(report: ParetoReport) -> Doc:
