@@ -452,3 +452,37 @@ async def test_first_start_of_the_day_backs_up_and_offers_the_purge(sample_db):
     async with app.run_test(size=(120, 40)) as pilot:  # second start the same day: no second backup
         await settle(pilot)
     assert len(list((sample_db.parent / "backups").glob("*.db"))) == 1
+
+
+async def test_the_days_backup_waits_until_the_first_figures_are_on_screen(sample_db, monkeypatch):
+    """The backup copies the whole file; started with the dashboard's queries it doubled the
+    time to the figures at 1M cases. It starts once the Today screen shows them."""
+    import time
+
+    import inspect_tui.services.today.dashboard as dashboard
+    import inspect_tui.services.trust.backup as backup
+
+    real_build, real_backup = dashboard.build_dashboard, backup.maybe_daily_backup
+    seen: list[str] = []
+
+    def slow_build(s, today):
+        time.sleep(0.4)  # a big database: the figures take a while
+        return real_build(s, today)
+
+    def watched_backup(s, *args, **kwargs):
+        summary = str(app.screen.query_one("#summary").render()) if app.screen.query("#summary") else ""
+        seen.append(summary)
+        return real_backup(s, *args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "build_dashboard", slow_build)
+    monkeypatch.setattr(backup, "maybe_daily_backup", watched_backup)
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(50):
+            if seen:
+                break
+            await pilot.pause(0.05)
+            await settle(pilot)
+    assert len(seen) == 1 and "未完了" in seen[0], seen  # after the figures, once
+    assert len(list((sample_db.parent / "backups").glob("*.db"))) == 1

@@ -26,6 +26,11 @@ from inspect_tui.tui.screens.base import DataScreen
 from inspect_tui.tui.typing_guard import app_action_allowed
 
 
+#: seconds after the session opened when housekeeping starts anyway (the first screen was
+#: not the Today screen, or its figures failed)
+HOUSEKEEPING_FALLBACK = 5.0
+
+
 def _today_screen() -> Screen:
     from inspect_tui.tui.screens.today import TodayScreen
 
@@ -266,7 +271,17 @@ class InspectApp(PurgeFlow, App[int]):
             self.notify(message.warning, severity="warning", timeout=10)
         self.data_version += 1
         self.set_interval(60, self._check_day)  # left open overnight: a new day, new deadlines
-        self._housekeeping()
+        # the day's backup copies the whole file: not while the first figures are being read
+        # (at 1M cases it doubled the time to them); the Today screen says when they show
+        self._housekeeping_due = True
+        self.set_timer(HOUSEKEEPING_FALLBACK, self.first_figures_shown)
+
+    def first_figures_shown(self) -> None:
+        """The first screen's figures are on screen (or HOUSEKEEPING_FALLBACK passed): now the
+        day's backup and the retention count, once."""
+        if getattr(self, "_housekeeping_due", False):
+            self._housekeeping_due = False
+            self._housekeeping()
 
     @work(thread=True, exit_on_error=False, group="housekeeping")
     def _housekeeping(self) -> None:

@@ -77,6 +77,9 @@ class TodayScreen(DataScreen):
         self._review(d)
         self._alerts(d)
         self._due_list(d)
+        shown = getattr(self.app, "first_figures_shown", None)
+        if shown is not None:  # the day's backup waits for the first figures (tui/app.py)
+            shown()
 
     def _deadlines(self, d) -> None:
         t = Table(box=None, pad_edge=False, expand=False, header_style="bold", padding=(0, 1))
