@@ -201,23 +201,50 @@ def _number_keys(numbers: tuple[str, ...]) -> frozenset[str]:
     return frozenset(k for k in keys if len(k) >= 4)
 
 
+#: keys are looked up by their first characters (a name has 2 at least, a number 4)
+_NAME_PREFIX, _NUMBER_PREFIX = 2, 4
+
+
+@functools.lru_cache(maxsize=16)
+def _by_prefix(keys: frozenset[str], size: int) -> dict[str, tuple[str, ...]]:
+    """The keys by their first ``size`` characters: a text is read once, trying at each place
+    only the keys that start with what is there (a month's 25,000 names against a short note
+    cost 13 ms with one str.find per name, well under 1 ms this way)."""
+    out: dict[str, list[str]] = {}
+    for k in keys:
+        out.setdefault(k[:size], []).append(k)
+    return {p: tuple(ks) for p, ks in out.items()}
+
+
+def _occurrences(text: str, keys: frozenset[str], size: int) -> Iterable[tuple[int, str]]:
+    """(where, key) of every occurrence of every key in text, overlapping ones too."""
+    if len(keys) <= 8:  # a case's own name or number: find is simplest
+        for key in keys:
+            for at in _find_all(text, key):
+                yield at, key
+        return
+    index = _by_prefix(keys, size)
+    for at in range(len(text) - size + 1):
+        for key in index.get(text[at : at + size], ()):
+            if text.startswith(key, at):
+                yield at, key
+
+
 def _known_spans(norm: str, names: Iterable[str], numbers: Iterable[str]) -> list[_Span]:
     spans: list[_Span] = []
     keys = _name_keys(tuple(names))
     if keys:
         text, index = _compact(norm, str.isspace)
-        for key in keys:
-            for at in _find_all(text, key):
-                spans.append(_Span(index[at], index[at + len(key) - 1] + 1, CASE_NAME))
+        for at, key in _occurrences(text, keys, _NAME_PREFIX):
+            spans.append(_Span(index[at], index[at + len(key) - 1] + 1, CASE_NAME))
     digit_keys = _number_keys(tuple(numbers))
     if digit_keys:
         text, index = _compact(norm, lambda c: c.isspace() or bool(_NUMBER_GAP.fullmatch(c)))
-        for key in digit_keys:
-            for at in _find_all(text, key):
-                end = at + len(key)
-                if (at > 0 and text[at - 1].isdigit()) or (end < len(text) and text[end].isdigit()):
-                    continue  # part of a longer number (masked as such if it is long)
-                spans.append(_Span(index[at], index[end - 1] + 1, CASE_NUMBER))
+        for at, key in _occurrences(text, digit_keys, _NUMBER_PREFIX):
+            end = at + len(key)
+            if (at > 0 and text[at - 1].isdigit()) or (end < len(text) and text[end].isdigit()):
+                continue  # part of a longer number (masked as such if it is long)
+            spans.append(_Span(index[at], index[end - 1] + 1, CASE_NUMBER))
     return spans
 
 
