@@ -5,6 +5,7 @@ keeps the CLI fast. Checked in a fresh interpreter (as harlequin does)."""
 from __future__ import annotations
 
 import pkgutil
+import os
 import subprocess
 import sys
 
@@ -40,3 +41,28 @@ def test_package_import_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert inspect_tui.__version__
+
+
+def test_the_apps_start_reads_who_it_is_without_the_commands_modules():
+    """Before the first paint, main() parses the app's options and applies --as / SSH forced
+    commands; the reports' CLI, the session and the report builders (49 ms of imports) wait
+    until a command or the app's worker needs them."""
+    heavy = (
+        "inspect_tui.cli.reports",
+        "inspect_tui.cli.trust",
+        "inspect_tui.services.session",
+        "inspect_tui.services.reports.registry",
+        "pendulum",
+    )
+    code = (
+        "import sys\n"
+        "from inspect_tui.cli.app import parse_app_only\n"
+        "from inspect_tui.cli.identity import apply_identity\n"
+        "from inspect_tui.cli.main import build_parser\n"
+        "args = parse_app_only(['--db', '/nonexistent/cases.db'])\n"
+        "apply_identity(build_parser, args, ['--db', '/nonexistent/cases.db'])\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("SSH_ORIGINAL_COMMAND", "SSH_CONNECTION")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

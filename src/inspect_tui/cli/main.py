@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args is None:
         args = build_parser().parse_args(argv_list)
     try:
-        from inspect_tui.cli.trust import apply_identity
+        from inspect_tui.cli.identity import apply_identity
 
         args = apply_identity(build_parser, args, argv_list)  # --as and SSH forced commands
         return int(args.func(args) or 0)
