@@ -4,8 +4,8 @@ keeps the CLI fast. Checked in a fresh interpreter (as harlequin does)."""
 
 from __future__ import annotations
 
-import pkgutil
 import os
+import pkgutil
 import subprocess
 import sys
 

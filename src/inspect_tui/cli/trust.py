@@ -194,10 +194,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     with _session(args) as s:
         try:
-            result = backup_now(s, keep=args.keep)
+            result = backup_now(s, keep=args.keep, full_check=True if args.full_check else None)
         except BackupError as exc:
             raise UserError(str(exc), EXIT_FAIL) from None
-    msg = f"バックアップしました: {result.path}（{result.size:,} バイト、整合性検査 ok）"
+    how = "全体の整合性検査" if result.check == "integrity_check" else "簡易検査（quick_check）"
+    msg = f"バックアップしました: {result.path}（{result.size:,} バイト、{how} ok）"
     msg += f"\n監査記録の先頭ハッシュ {result.head} を {result.path.name}.head に控えました"
     if result.removed:
         msg += f"\n古いバックアップを {len(result.removed)} 件消しました（最新 {args.keep} 件を保存）"
@@ -317,6 +318,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     b = sub.add_parser("backup", parents=[common], help="データベースをバックアップ（backups フォルダ）")
     b.add_argument("--keep", type=int, default=14, metavar="N", help="残す数（既定 14）")
+    b.add_argument(
+        "--full-check",
+        action="store_true",
+        help="複製を integrity_check で全体検査する（既定: 7日に1回は全体、ほかは quick_check）",
+    )
     b.set_defaults(func=cmd_backup)
 
     r = sub.add_parser("restore", parents=[common], help="バックアップから戻す（置き換える前の内容も保存）")

@@ -80,8 +80,17 @@ def list_broken(db_path: Path) -> list[Path]:
     return [p for _, p in found]
 
 
-def check_file(path: Path) -> int:
-    """Integrity and schema of a database file; returns its schema version or raises BackupError."""
+#: the full check runs at least this often (days); the daily copy in between gets quick_check
+FULL_CHECK_DAYS = 7
+FULL, QUICK = "integrity_check", "quick_check"
+
+
+def check_file(path: Path, *, full: bool = True) -> int:
+    """Integrity and schema of a database file; returns its schema version or raises BackupError.
+
+    full: ``PRAGMA integrity_check`` (every page, and every index against its table), else
+    ``quick_check`` (every page and the b-tree structure, not the index contents): 0.7 s
+    against 5.3 s for a 580 MB file. A restore always checks in full."""
     if not path.is_file():
         raise BackupError(f"{path} はファイルではありません")
     try:
@@ -89,10 +98,11 @@ def check_file(path: Path) -> int:
     except sqlite3.Error as exc:
         raise BackupError(f"{path} を開けません（{exc}）") from None
     try:
-        result = conn.execute("PRAGMA integrity_check").fetchall()
+        pragma = FULL if full else QUICK
+        result = conn.execute(f"PRAGMA {pragma}").fetchall()
         if [tuple(r) for r in result] != [("ok",)]:
             first = "; ".join(str(r[0]) for r in result[:3])
-            raise BackupError(f"{path} は壊れています（integrity_check: {first}）")
+            raise BackupError(f"{path} は壊れています（{pragma}: {first}）")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
@@ -139,6 +149,7 @@ class BackupResult:
     size: int
     removed: tuple[Path, ...]
     head: str = ""  # the audit chain's head hash in the copy (kept beside it in ``.head``)
+    check: str = FULL  # how the copy was checked: integrity_check or quick_check
 
 
 @contextmanager
@@ -195,8 +206,37 @@ def _next_name(folder: Path, stem: str, when: dt.datetime, suffix: str, existing
     return folder / (f"{stem}-{stamp}{suffix}" if n == 1 else f"{stem}-{stamp}-{n}{suffix}")
 
 
-def make_backup(db: Database, *, keep: int = DEFAULT_KEEP, when: dt.datetime | None = None) -> BackupResult:
-    """Copy the open database to a new timestamped file, check it, rotate old ones."""
+def last_full_check(db_path: Path) -> dt.date | None:
+    """The day of the newest backup checked with integrity_check (its .head says so)."""
+    for p in reversed(list_backups(db_path)):
+        try:
+            lines = head_path(p).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        if f"check: {FULL}" in lines:
+            m = _name_re(db_path).match(p.name)
+            if m:
+                return dt.datetime.strptime(m.group(1), "%Y%m%d").date()
+    return None
+
+
+def full_check_due(db_path: Path, today: dt.date) -> bool:
+    """No backup checked in full within FULL_CHECK_DAYS days (or none at all)."""
+    last = last_full_check(db_path)
+    return last is None or (today - last).days >= FULL_CHECK_DAYS
+
+
+def make_backup(
+    db: Database,
+    *,
+    keep: int = DEFAULT_KEEP,
+    when: dt.datetime | None = None,
+    full_check: bool | None = None,
+) -> BackupResult:
+    """Copy the open database to a new timestamped file, check it, rotate old ones.
+
+    full_check: True / False, or None for the rule: integrity_check when no backup of the
+    last FULL_CHECK_DAYS days had one, else quick_check (the copy's pages and b-trees)."""
     if keep < 1:
         raise BackupError("--keep は 1 以上にしてください")
     folder = backup_dir(db.path)
@@ -205,14 +245,16 @@ def make_backup(db: Database, *, keep: int = DEFAULT_KEEP, when: dt.datetime | N
     except OSError as exc:
         raise BackupError(f"バックアップ用のフォルダを作れません: {folder}（{exc.strerror}）") from None
     remove_stale_parts(db.path)
-    target = _next_name(folder, db.path.stem, when or now_jp(), ".db", list_backups(db.path))
+    when = when or now_jp()
+    target = _next_name(folder, db.path.stem, when, ".db", list_backups(db.path))
+    full = full_check_due(db.path, when.date()) if full_check is None else full_check
     tmp = folder / f".{target.name}.{os.getpid()}.part"
     try:
         with part_file(tmp):
             _copy(db.conn, tmp)
-            check_file(tmp)
+            check_file(tmp, full=full)
             count, head = _head_of(tmp)
-            _write_head(head_path(target), head, count)
+            _write_head(head_path(target), head, count, FULL if full else QUICK)
             os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -224,7 +266,7 @@ def make_backup(db: Database, *, keep: int = DEFAULT_KEEP, when: dt.datetime | N
         raise BackupError(f"バックアップに失敗しました: {exc}") from None
     size = target.stat().st_size
     removed = rotate(db.path, keep, spare=target)
-    return BackupResult(target, size, tuple(removed), head)
+    return BackupResult(target, size, tuple(removed), head, FULL if full else QUICK)
 
 
 def head_path(backup: Path) -> Path:
@@ -241,16 +283,18 @@ def _head_of(path: Path) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, "0" * 64)
 
 
-def _write_head(path: Path, head: str, count: int) -> None:
+def _write_head(path: Path, head: str, count: int, check: str = FULL) -> None:
     """The witness file, whole or not at all: the hash on its first line (what
-    ``audit verify --witness FILE`` reads), then how many rows the chain had."""
+    ``audit verify --witness FILE`` reads), then how many rows the chain had, then how
+    the copy was checked (``check: integrity_check``: what last_full_check looks for)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     try:
         os.write(
             fd,
             f"{head}\n監査記録 {count} 件目のハッシュ"
-            "（inspect-tui audit verify --witness このファイル）\n".encode(),
+            "（inspect-tui audit verify --witness このファイル）\n"
+            f"check: {check}\n".encode(),
         )
         os.fsync(fd)
     finally:

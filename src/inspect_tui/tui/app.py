@@ -25,7 +25,6 @@ from inspect_tui.tui.purge import PurgeFlow
 from inspect_tui.tui.screens.base import DataScreen
 from inspect_tui.tui.typing_guard import app_action_allowed
 
-
 #: seconds after the session opened when housekeeping starts anyway (the first screen was
 #: not the Today screen, or its figures failed)
 HOUSEKEEPING_FALLBACK = 5.0

@@ -30,8 +30,9 @@ __all__ = ["BackupError", "backup_now", "check_file", "maybe_daily_backup", "res
 
 
 @writes("backup")
-def backup_now(s: Session, keep: int = DEFAULT_KEEP) -> BackupResult:
-    return make_backup(s.db, keep=keep)
+def backup_now(s: Session, keep: int = DEFAULT_KEEP, full_check: bool | None = None) -> BackupResult:
+    """A backup now; full_check None: integrity_check once a week, quick_check between."""
+    return make_backup(s.db, keep=keep, full_check=full_check)
 
 
 def maybe_daily_backup(s: Session, keep: int = DEFAULT_KEEP) -> Path | None:
