@@ -194,6 +194,14 @@ def remove_stale_parts(db_path: Path) -> list[Path]:
         if p.is_file() and _abandoned(p):
             p.unlink(missing_ok=True)
             removed.append(p)
+    # SQLite's side files of a copy (its rollback journal holds page images: personal data)
+    # go with it: once their .part is gone, nobody writes them
+    if folder.is_dir():
+        for side in ("-journal", "-wal", "-shm"):
+            for p in folder.glob(f".*.part{side}"):
+                if not p.with_name(p.name.removesuffix(side)).exists():
+                    p.unlink(missing_ok=True)
+                    removed.append(p)
     return removed
 
 

@@ -166,6 +166,33 @@ def test_a_partial_copy_being_written_is_left_alone(session, db_path):
     assert remove_stale_parts(db_path) == [live]
 
 
+def test_a_killed_copys_journal_goes_with_it(session, db_path):
+    """SQLite writes a rollback journal beside the copy (page images: personal data); a
+    backup killed mid-way left it behind after its .part was removed. It goes too, unless
+    its copy is still being written."""
+    import fcntl
+    import os
+
+    from inspect_tui.store.backup import backup_dir, remove_stale_parts
+
+    folder = backup_dir(db_path)
+    folder.mkdir(mode=0o700)
+    orphan = folder / ".cases-20270615-090000.db.4242.part-journal"
+    orphan.write_bytes(b"\xd9\xd5\x05\xf9 page images")
+    live = folder / ".cases-20270615-090001.db.4243.part"
+    live_journal = live.with_name(live.name + "-journal")
+    live_journal.write_bytes(b"x")
+    fd = os.open(live, os.O_CREAT | os.O_WRONLY, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        assert remove_stale_parts(db_path) == [orphan]
+        assert live_journal.exists()
+    finally:
+        os.close(fd)
+    assert set(remove_stale_parts(db_path)) == {live, live_journal}
+    assert not list(folder.glob(".*"))
+
+
 def _check_line(backup) -> str:
     from inspect_tui.store.backup import head_path
 
