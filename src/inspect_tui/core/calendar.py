@@ -16,9 +16,34 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+#: a year's national holidays: (date, name), as jpholiday.year_holidays gives them
+HolidaySource = Callable[[int], Iterable[tuple[dt.date, str]]]
+
+
+def jpholiday_year(year: int) -> list[tuple[dt.date, str]]:
+    """The year's holidays from jpholiday (deferred: 20-130 ms at start-up, python -X
+    importtime, and 35-70 ms a year; only when a year is first needed)."""
+    import jpholiday
+
+    return list(jpholiday.year_holidays(year))
+
+
+_source: HolidaySource = jpholiday_year
+
+
+def use_holiday_source(source: HolidaySource | None) -> None:
+    """Where the calendar reads a year's holidays (None: jpholiday itself). The session
+    installs system/holiday_cache.py's, which keeps jpholiday's answers per machine."""
+    global _source
+    new = source or jpholiday_year
+    if new is not _source:
+        _source = new
+        _cached_calendar.cache_clear()
+
 
 #: First and last dates the calendar supports. jpholiday matches the Cabinet
 #: Office list from 1986 on; after the next February its equinox days are
@@ -85,12 +110,8 @@ class BusinessCalendar:
                 raise OutOfRange(
                     f"{year}年は対応範囲外です（{SUPPORTED_FROM.isoformat()}〜{SUPPORTED_TO.isoformat()}）"
                 )
-            # deferred: jpholiday is 20-130 ms at start-up (python -X importtime); only when a
-            # year is first needed
-            import jpholiday
-
             off: set[int] = set()
-            for day, name in jpholiday.year_holidays(year):
+            for day, name in _source(year):
                 self._holiday_names[day.toordinal()] = name
                 off.add(day.toordinal())
             for month, day_no in YEAR_END_CLOSURE:

@@ -48,6 +48,9 @@ def open_session(
     except BaseException:
         db.close()
         raise
+    from inspect_tui.services.holidays import install
+
+    install()  # the year's holidays from this machine's cache of jpholiday's answers
     return Session(db, config or load_config())
 
 

@@ -45,6 +45,11 @@ def data_dir() -> Path:
     return _xdg("XDG_DATA_HOME", ".local/share") / APP
 
 
+def cache_dir() -> Path:
+    """What can always be rebuilt (services/holidays.py's answers from jpholiday)."""
+    return _xdg("XDG_CACHE_HOME", ".cache") / APP
+
+
 def state_dir() -> Path:
     return _xdg("XDG_STATE_HOME", ".local/state") / APP
 
