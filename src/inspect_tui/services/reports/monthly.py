@@ -48,6 +48,7 @@ from inspect_tui.services.cases.inspection import figures as inspection_figures
 from inspect_tui.services.config import Config
 from inspect_tui.services.quality.monthly import quality_sections
 from inspect_tui.services.reports.corrections import after_submission_section
+from inspect_tui.services.reports.metrics import METRICS
 from inspect_tui.services.review.monthly import first_ten_section
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
@@ -304,23 +305,27 @@ TREND_MONTHS = 12
 TREND_HEADERS = ["月", "依頼受理", "調査票提出", "受理（履行件数）"]
 
 
+def trend_months(month: Period) -> list[Period]:
+    """The month and the 11 before it, oldest first."""
+    start = add_months(month.start, 1 - TREND_MONTHS)
+    return [parse_month(f"{add_months(start, i):%Y-%m}") for i in range(TREND_MONTHS)]
+
+
 def trend_counts(conn, month: Period, cutoff: dt.date) -> list[tuple[Period, int, int, int]]:
     """The month and the 11 before it: cases received, submitted and accepted in each
     (accepted: not cancelled by the cutoff, as 受理（履行件数） in the month's counts)."""
-    start = add_months(month.start, 1 - TREND_MONTHS)
+    months = trend_months(month)
     by = {
-        column: q.step_counts_by_month(conn, column, start, cutoff, where)
+        column: q.step_counts_by_month(conn, column, months[0].start, cutoff, where)
         for column, where in (
             ("received_on", ""),
             ("submitted_on", ""),
             ("accepted_on", "AND (cancelled_on IS NULL OR cancelled_on > :c)"),
         )
     }
-    out = []
-    for i in range(TREND_MONTHS):
-        m = parse_month(f"{add_months(start, i):%Y-%m}")
-        out.append((m, *(by[c].get(m.key, 0) for c in ("received_on", "submitted_on", "accepted_on"))))
-    return out
+    return [
+        (m, *(by[c].get(m.key, 0) for c in ("received_on", "submitted_on", "accepted_on"))) for m in months
+    ]
 
 
 #: the late counts the trend shows beside the volumes (metric ids, as the SLA report counts them)
@@ -332,55 +337,48 @@ def late_trend_counts(conn, month: Period, as_of: dt.date) -> list[tuple[Period,
     month as of the report's 基準日 (as section 2 and the SLA report count them: the month's
     own figure is the same number); one grouped query per metric over the 12 months, None
     where a metric is not recorded."""
-    from inspect_tui.services.reports.metrics import METRICS
-
-    start = add_months(month.start, 1 - TREND_MONTHS)
+    months = trend_months(month)
     metrics = [METRICS[m] for m in TREND_LATE]
-    by = [m.counter(conn, start, month.end, as_of) if m.counter else None for m in metrics]
-    out = []
-    for i in range(TREND_MONTHS):
-        m = parse_month(f"{add_months(start, i):%Y-%m}")
-        values: list[int | None] = []
-        for metric, months in zip(metrics, by, strict=True):
-            v = None if months is None else metric.value_of(months.get(m.key, {}))
-            values.append(None if v is None else int(v))
-        out.append((m, tuple(values)))
-    return out
+    by = [m.counter(conn, months[0].start, month.end, as_of) if m.counter else None for m in metrics]
+
+    def count(metric, counted, m: Period) -> int | None:
+        v = None if counted is None else metric.value_of(counted.get(m.key, {}))
+        return None if v is None else int(v)
+
+    return [
+        (m, tuple(count(metric, counted, m) for metric, counted in zip(metrics, by, strict=True)))
+        for m in months
+    ]
 
 
-def late_trend_table(late: list[tuple[Period, tuple[int | None, ...]]]) -> Table:
-    """直近12か月の期限超過: the late counts by month, as bars (their scale is not the volumes')."""
-    from inspect_tui.services.reports.metrics import METRICS
-
-    headers = ["月", *(METRICS[m].label for m in TREND_LATE)]
-    rows: list[list[Any]] = [[m.label(western=False), *values] for m, values in late]
+def _trend_table(
+    caption: str, chart_title: str, headers: list[str], rows: list[list[Any]], kind: str
+) -> Table:
+    """A table of the 12 months (月, then one column a series) with its chart of every series
+    (a native one in xlsx, SVG in html and PDF)."""
     chart = Chart(
-        title="直近12か月の期限超過",
+        title=chart_title,
         label_column=0,
         bar_column=1,
         bar_title="件数",
         rows=len(rows),
         more_columns=tuple(range(2, len(headers))),
-        kind="bar",
+        kind=kind,
     )
-    return Table(
-        headers, rows, align=["l", *["r"] * len(TREND_LATE)], caption="直近12か月の期限超過", chart=chart
-    )
+    return Table(headers, rows, align=["l", *["r"] * (len(headers) - 1)], caption=caption, chart=chart)
+
+
+def late_trend_table(late: list[tuple[Period, tuple[int | None, ...]]]) -> Table:
+    """直近12か月の期限超過: the late counts by month, as bars (their scale is not the volumes')."""
+    headers = ["月", *(METRICS[m].label for m in TREND_LATE)]
+    rows: list[list[Any]] = [[m.label(western=False), *values] for m, values in late]
+    return _trend_table("直近12か月の期限超過", "直近12か月の期限超過", headers, rows, "bar")
 
 
 def trend_table(trend: list[tuple[Period, int, int, int]]) -> Table:
-    """直近12か月の推移, with its chart (a native one in xlsx)."""
+    """直近12か月の推移: received, submitted and accepted by month, as lines."""
     rows: list[list[Any]] = [[m.label(western=False), *counts] for m, *counts in trend]
-    chart = Chart(
-        title="直近12か月の処理件数",
-        label_column=0,
-        bar_column=1,
-        bar_title="件数",
-        rows=len(rows),
-        more_columns=(2, 3),
-        kind="line",
-    )
-    return Table(TREND_HEADERS, rows, align=["l", "r", "r", "r"], caption="直近12か月の推移", chart=chart)
+    return _trend_table("直近12か月の推移", "直近12か月の処理件数", TREND_HEADERS, rows, "line")
 
 
 # --------------------------------------------------------------------------- document
