@@ -43,6 +43,7 @@ from inspect_tui.services.reports.kpi import (
 from inspect_tui.services.reports.kpi import (
     KpiInputError,
     get_kpi_note,
+    kpi_indicator,
     set_kpi_actual,
     set_kpi_note,
 )
@@ -200,12 +201,16 @@ def _month(text: str):
         raise _user_error(str(exc)) from None
 
 
-def cmd_kpi_set(args: argparse.Namespace) -> int:
-
+def _fy(text: str) -> int:
+    """A fiscal year as typed (2027, FY2027, 令和9年度, R9), or exit 2 saying what is wrong."""
     try:
-        fy = parse_fy(args.fy)
+        return parse_fy(text)
     except PeriodError as exc:
         raise _user_error(str(exc)) from None
+
+
+def cmd_kpi_set(args: argparse.Namespace) -> int:
+    fy = _fy(args.fy)
     _require_indicators("kpi")
     with _cli()._session(args) as s:
         try:
@@ -221,14 +226,12 @@ def cmd_kpi_note(args: argparse.Namespace) -> int:
     for a monitor), or saved (managers only: asked before the text is read)."""
     from inspect_tui.services.trust.permissions import require
 
-    try:
-        fy = parse_fy(args.fy)
-    except PeriodError as exc:
-        raise _user_error(str(exc)) from None
+    fy = _fy(args.fy)
     _require_indicators("kpi")
     with _cli()._session(args) as s:
         try:
             if args.text is None:
+                kpi_indicator(s, args.indicator)  # an unknown id is said, not shown as 未記入
                 text = get_kpi_note(s, args.indicator, fy, args.kind)
                 if text and not free_text.sees_as_typed(s):
                     text = free_text.mask(text)
@@ -281,6 +284,11 @@ def cmd_close_month(args: argparse.Namespace) -> int:
     return 0
 
 
+def _indicator_and_fy(p: argparse.ArgumentParser) -> None:
+    p.add_argument("indicator", metavar="ID", help="指標ID（data/kpi.toml の id）")
+    p.add_argument("fy", metavar="FY", help="年度（2027 / FY2027 / 令和9年度 / R9）")
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``report`` command: one subcommand per registry kind, then the commands that
     keep a report's inputs (kpi-set, note) and close a month."""
@@ -304,8 +312,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="データから出せない実績値を入力する",
         description="例: inspect-tui report kpi-set satisfaction 2027 87.5",
     )
-    ks.add_argument("indicator", metavar="ID", help="指標ID（data/kpi.toml の id）")
-    ks.add_argument("fy", metavar="FY", help="年度（2027 / FY2027）")
+    _indicator_and_fy(ks)
     ks.add_argument("value", metavar="VALUE", help="実績値（数値）。- で消す")
     ks.set_defaults(func=cmd_kpi_set)
 
@@ -315,8 +322,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="KGI/KPI の指標ごとの自己評価・課題・今後の方向性を記入・表示する",
         description="例: inspect-tui report kpi-note accepted 2027 self '想定件数を上回った'",
     )
-    kn.add_argument("indicator", metavar="ID", help="指標ID（data/kpi.toml の id）")
-    kn.add_argument("fy", metavar="FY", help="年度（2027 / FY2027 / 令和9年度 / R9）")
+    _indicator_and_fy(kn)
     kn.add_argument(
         "kind", choices=tuple(KPI_NOTE_KINDS), help="self = 自己評価、issues = 課題・今後の方向性"
     )

@@ -314,3 +314,5 @@ def test_kpi_note_strict_refuses_before_writing(session, cli):
 def test_kpi_note_refuses_unknown_indicator_with_exit_2(session, cli):
     code, _, err = cli("report", "kpi-note", "nope", "2027", "self", "x")
     assert code == 2 and "指標「nope」はありません" in err and "Traceback" not in err
+    code, out, err = cli("report", "kpi-note", "nope", "2027", "self")  # reading: said too
+    assert code == 2 and "指標「nope」はありません" in err and "未記入" not in out

@@ -42,6 +42,7 @@ __all__ = [
     "KpiReport",
     "build_kpi",
     "get_kpi_note",
+    "kpi_indicator",
     "set_kpi_actual",
     "set_kpi_note",
 ]
@@ -55,6 +56,15 @@ def kpi_indicators(s: Session) -> list[KpiIndicator]:
     return load_kpi(s.config.kpi_file)
 
 
+def kpi_indicator(s: Session, indicator_id: str) -> KpiIndicator:
+    """The indicator of that id, or KpiInputError naming the ids there are."""
+    inds = {i.id: i for i in kpi_indicators(s)}
+    ind = inds.get(indicator_id)
+    if ind is None:
+        raise KpiInputError(f"指標「{indicator_id}」はありません（{', '.join(inds)}）")
+    return ind
+
+
 def actual_key(indicator_id: str, fy: int) -> str:
     return f"kpi_actual:{indicator_id}:{fy}"
 
@@ -62,10 +72,7 @@ def actual_key(indicator_id: str, fy: int) -> str:
 @writes("report.notes")
 def set_kpi_actual(s: Session, indicator_id: str, fy: int, value: str) -> str:
     """Store a hand-entered actual ("-" or "" clears it); returns a line saying what was stored."""
-    inds = {i.id: i for i in kpi_indicators(s)}
-    ind = inds.get(indicator_id)
-    if ind is None:
-        raise KpiInputError(f"指標「{indicator_id}」はありません（{', '.join(inds)}）")
+    ind = kpi_indicator(s, indicator_id)
     if ind.metric != MANUAL:
         raise KpiInputError(
             f'「{ind.name}」の実績はデータから計算します（手入力は metric = "manual" の指標だけ）'
@@ -106,10 +113,7 @@ def set_kpi_note(s: Session, indicator_id: str, fy: int, kind: str, text: str) -
         raise KpiInputError(
             f"記入欄は {' / '.join(f'{k}（{v}）' for k, v in NOTE_KINDS.items())} のどれかです"
         )
-    inds = {i.id: i for i in kpi_indicators(s)}
-    ind = inds.get(indicator_id)
-    if ind is None:
-        raise KpiInputError(f"指標「{indicator_id}」はありません（{', '.join(inds)}）")
+    ind = kpi_indicator(s, indicator_id)
     q.set_setting(s.db, note_key(indicator_id, fy, kind), text.strip() or None, s.who)
     done = "保存しました" if text.strip() else "消しました"
     return f"{ind.name} {fiscal_year_label(fy)}: {NOTE_KINDS[kind]}を{done}"
