@@ -14,6 +14,7 @@ is always safe.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -65,15 +66,16 @@ def _valid(year: int, entry: object) -> list[tuple[dt.date, str]] | None:
 def _write(path: Path, data: dict[str, object]) -> None:
     """The whole file or nothing (a temporary file renamed over it); a folder that cannot be
     written (a read-only home) only means the next start computes again."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False, sort_keys=True)
         os.replace(tmp, path)
-    except OSError:
-        pass
+    except OSError:  # not written: the next start computes the year again
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def cached_year_holidays(year: int) -> list[tuple[dt.date, str]]:
