@@ -128,14 +128,35 @@ class Point:
     source: str  # テキスト section and page
     derived: bool = False
 
-    def text(self) -> str:
-        """One line for a terminal or a list (no ambiguous-width symbols)."""
-        head = {
+    @property
+    def key(self) -> str:
+        """The point's identity on a form, kept with the inspector's mark: the rule and its
+        items (a structure rule raises one point per item)."""
+        return f"{self.rule_id}:{','.join(self.items)}"
+
+    @property
+    def aspect(self) -> str:
+        """The check's aspect a finding made of this point goes under by default (core.review's
+        ids): a missing note is 選択肢と特記事項の整合性, a warning code or a derived relation
+        項目間の整合性, a form written wrongly (structure) 選択漏れ・記載漏れ."""
+        if self.kind == "note":
+            return "choice_note"
+        if self.kind == "structure":
+            return "omission"
+        return "cross_item"
+
+    def head(self) -> str:
+        """The point's kind in a few words: 警告コード 01, 特記事項, 項目間, 記入."""
+        return {
             "warning": f"警告コード {self.code:02d}" if self.code is not None else "警告",
             "note": "特記事項",
             "relation": "項目間（テキストの定義から）",
             "structure": "記入",
         }[self.kind]
+
+    def text(self) -> str:
+        """One line for a terminal or a list (no ambiguous-width symbols)."""
+        head = self.head()
         found = "、".join(f"{a.item} {a.name}「{a.text}」" for a in self.answers)
         tail = f"（特記事項なし: {'、'.join(self.notes_missing)}）" if self.notes_missing else ""
         return f"[{head}] {found}: {self.message}{tail}［{self.source}］"

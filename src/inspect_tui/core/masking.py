@@ -19,6 +19,13 @@ from inspect_tui.core.today import today_jp
 
 PERSONAL_FIELDS = frozenset({"applicant_name", "insured_no", "birth_date", "address"})
 REDACTED = "［非表示］"
+#: The stored copy of a survey form's content (its answers and 特記事項, store table
+#: survey_forms). Not personal data, but a copy of the form that may be kept only until 3
+#: months after its submission (seed 001 §4(4)④): the audit log holds it like personal data
+#: (salted hashes, the salt erased by the purge), and the purge empties it.
+FORM_COPY_FIELDS = frozenset({"form_answers", "form_notes"})
+#: Columns the audit log never holds in the clear.
+LOG_HIDDEN_FIELDS = PERSONAL_FIELDS | FORM_COPY_FIELDS
 
 
 def visible_fields(role: str) -> frozenset[str]:

@@ -24,6 +24,7 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "case.rederive": (MANAGER, "期限の再計算"),
     "case.inspect": (CHIEF_UP, "調査票の点検の記録"),
     "case.submit_unchecked": (MANAGER, "点検なしでの提出の記録"),
+    "form.save": (CHIEF_UP, "調査票の内容（回答・特記事項）の記録"),
     "review.save": (CHIEF_UP, "点検・重点チェックの記録"),
     "review.manage": (MANAGER, "ブラインド点検の依頼"),
     "complaint.save": (CHIEF_UP, "苦情の記録"),

@@ -32,6 +32,7 @@ rules (core/form_rules.py) point them out to the inspector.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
@@ -199,6 +200,33 @@ class SurveyForm:
     def has_note(self, item: str) -> bool:
         """A 特記事項 with something in it (not missing, not only spaces)."""
         return bool(self.notes.get(item, "").strip())
+
+
+# --------------------------------------------------------------------------- stored
+def form_to_json(form: SurveyForm) -> tuple[str, str]:
+    """The form as the database keeps it: (answers, notes), canonical JSON in form order.
+
+    answers: item -> [choice numbers] (an answered item; ``6`` with [] is "no treatment"
+    only when written), 7-1/7-2 -> level id; notes: item -> text.
+    """
+    order = {code: i for i, code in enumerate(form_items())}
+    answers: dict[str, Any] = {}
+    for code in sorted(form.answers, key=lambda c: order.get(c, len(order))):
+        answers[code] = list(form.answers[code])
+    for code in LEVEL_ITEMS:
+        if form.levels.get(code):
+            answers[code] = form.levels[code]
+    notes = {c: form.notes[c] for c in sorted(form.notes, key=lambda c: order.get(c, len(order)))}
+    dump = {"ensure_ascii": False, "separators": (",", ":")}
+    return json.dumps(answers, **dump), json.dumps(notes, **dump)  # type: ignore[arg-type]
+
+
+def form_from_json(answers: str, notes: str) -> SurveyForm:
+    """The form form_to_json wrote."""
+    raw = json.loads(answers)
+    levels = {k: v for k, v in raw.items() if k in LEVEL_ITEMS and isinstance(v, str)}
+    choices = {k: tuple(int(n) for n in v) for k, v in raw.items() if k not in LEVEL_ITEMS}
+    return SurveyForm(choices, levels, dict(json.loads(notes)))
 
 
 # --------------------------------------------------------------------------- reading CSV cells

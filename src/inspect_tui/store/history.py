@@ -12,7 +12,8 @@ registered on every connection (store/chain_functions.py), called by the
 triggers; the head (audit_head) moves in the same statement.
 
 Personal columns (core.masking.PERSONAL_FIELDS: applicant name, insured number,
-date of birth) are recorded as salted hashes (``audit_hide``) with a salt per row
+date of birth; and LOG_HIDDEN_FIELDS's copy of a survey form) are recorded as salted
+hashes (``audit_hide``) with a salt per row
 in ``audit_salt``; the purge erases the row's salt with its values, so the log
 never becomes a copy of personal data that outlives the purge.
 
@@ -31,7 +32,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from inspect_tui.core.masking import PERSONAL_FIELDS
+from inspect_tui.core.masking import LOG_HIDDEN_FIELDS
 
 #: Every table whose rows are in the chain. A new table goes here (or in EXEMPT_TABLES, with
 #: the reason): tests/store/test_history_schema.py fails for a table in neither.
@@ -58,6 +59,8 @@ CHAINED_TABLES: tuple[str, ...] = (
     "inspections",
     "inspection_findings",
     "submission_checks",
+    "survey_forms",
+    "form_point_marks",
     "audit_seal",
 )
 
@@ -80,7 +83,7 @@ class TableShape:
 
     @property
     def personal(self) -> tuple[str, ...]:
-        return tuple(c for c in self.columns if c in PERSONAL_FIELDS)
+        return tuple(c for c in self.columns if c in LOG_HIDDEN_FIELDS)
 
 
 def _q(name: str) -> str:
@@ -117,7 +120,7 @@ def content_sql(t: TableShape, row: str) -> str:
     parts = []
     for c in t.columns:
         value = f"{row}.{_q(c)}"
-        if c in PERSONAL_FIELDS:
+        if c in LOG_HIDDEN_FIELDS:
             value = f"audit_hide({_salt_sql(t, row)}, {value})"
         parts.append(f"{_lit(c)}, {value}")
     return "json_object(" + ", ".join(parts) + ")"

@@ -30,6 +30,7 @@ from inspect_tui.store.audit import record_audit
 from inspect_tui.store.bytescan import find_values
 from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database
 from inspect_tui.store.history import forget_salt
+from inspect_tui.store.survey_forms import form_note_values, notes_held_elsewhere, purge_forms
 from inspect_tui.store.tx import write
 
 PURGED_FIELDS = ("applicant_name", "insured_no", "birth_date")
@@ -57,6 +58,17 @@ def _has_personal() -> str:
     return "(" + " OR ".join(f"({f} IS NOT NULL AND {f} <> '')" for f in PURGED_FIELDS) + ")"
 
 
+# A stored copy of the form's content (survey_forms) goes with the personal data: the
+# contract keeps a copy of a form only until 3 months after its submission (001 §4(4)④).
+_HAS_FORM_COPY = (
+    "EXISTS (SELECT 1 FROM survey_forms f WHERE f.case_id = cases.id AND f.form_answers IS NOT NULL)"
+)
+
+
+def _has_retained() -> str:
+    return f"({_has_personal()} OR {_HAS_FORM_COPY})"
+
+
 def due_for_purge(db: Database, today: dt.date, retention_months: int) -> list[DueCase]:
     """Cases whose personal data is past its retention: last submitted (or, never
     submitted, cancelled or returned) on or before the cut-off.
@@ -69,7 +81,7 @@ def due_for_purge(db: Database, today: dt.date, retention_months: int) -> list[D
     rough_cut = add_months(today, -retention_months) + dt.timedelta(days=3)
     rows = db.conn.execute(
         f"SELECT id, case_no, status, {_CLOSED_ON} AS closed_on FROM cases"
-        f" WHERE status IN {_RETAINED_STATUSES} AND {_has_personal()}"
+        f" WHERE status IN {_RETAINED_STATUSES} AND {_has_retained()}"
         f" AND {_CLOSED_ON} IS NOT NULL AND {_CLOSED_ON} <= ? ORDER BY closed_on, case_no",
         (rough_cut.isoformat(),),
     ).fetchall()
@@ -94,6 +106,7 @@ def purge_personal(db: Database, who: str, due: list[DueCase], today: dt.date, n
         with write(db):
             done = 0
             for c in due:
+                forms = purge_forms(db, [c.id], now)
                 cur = conn.execute(
                     f"UPDATE cases SET {', '.join(f'{f} = NULL' for f in PURGED_FIELDS)},"
                     " personal_purged_on = ?, version = version + 1, updated_at = ?"
@@ -101,7 +114,10 @@ def purge_personal(db: Database, who: str, due: list[DueCase], today: dt.date, n
                     (today.isoformat(), now, c.id),
                 )
                 got = cur.fetchone()
-                if got is None:  # purged meanwhile by someone else
+                if got is None:  # no personal data left (purged meanwhile, or only a form copy)
+                    if forms:
+                        record_audit(db, who, "purge", "case", c.case_no, None, {"forms": forms}, at=now)
+                        done += 1
                     continue
                 forget_salt(conn, "cases", str(c.id))  # the log's hashes of the values: unguessable now
                 record_audit(
@@ -112,7 +128,7 @@ def purge_personal(db: Database, who: str, due: list[DueCase], today: dt.date, n
                     c.case_no,
                     {f: "x" for f in PURGED_FIELDS} | {"version": got[0] - 1},
                     {f: None for f in PURGED_FIELDS}
-                    | {"personal_purged_on": today.isoformat(), "version": got[0]},
+                    | {"personal_purged_on": today.isoformat(), "version": got[0], "forms": forms},
                     at=now,
                 )
                 done += 1
@@ -170,6 +186,7 @@ def personal_values(db: Database, due: list[DueCase]) -> list[str]:
             (json.dumps(ids[i : i + 500]),),
         )
         out += [str(v) for r in rows for v in r if v not in (None, "")]
+    out += form_note_values(db, ids)
     return sorted(set(out))
 
 
@@ -207,6 +224,7 @@ def _held_by_others(db: Database, values: list[str]) -> set[str]:
             "SELECT name FROM surveyors WHERE name IN (SELECT value FROM json_each(?))", (wanted,)
         )
     }
+    held |= notes_held_elsewhere(db, [v for v in values if v not in held])
     return held
 
 

@@ -26,10 +26,12 @@ from inspect_tui.core.metrics import Period, inspection_rate
 from inspect_tui.core.roles import ACTIONS
 from inspect_tui.core.steps import STEPS, StepError
 from inspect_tui.core.today import now_jp_iso
+from inspect_tui.services.forms import points as form_points
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import audit_change
 from inspect_tui.services.trust.permissions import PermissionDenied, require, writes
 from inspect_tui.store import inspections as store
+from inspect_tui.store import survey_forms as form_store
 from inspect_tui.store.cases import get_case
 from inspect_tui.store.inspections import Cycle, InspectionRow
 from inspect_tui.store.tx import write
@@ -123,7 +125,8 @@ def record_inspection(s: Session, case_no: str, result: str, findings: Sequence[
         f if isinstance(f, Finding) else rules.parse_finding(f, f"{i}番目の --finding")
         for i, f in enumerate(findings, 1)
     ]
-    rules.check_result(result, parsed)
+    if result not in rules.RESULTS:
+        rules.check_result(result, parsed)
     row = _case(s, case_no)
     me = get_user(s.db, s.who)
     my_code = me["surveyor_code"] if me is not None else None
@@ -140,7 +143,38 @@ def record_inspection(s: Session, case_no: str, result: str, findings: Sequence[
     now = now_jp_iso()
     with write(s.db):
         cycle = store.cycle_of(s.db, row["id"])
+        # the form's content points (issue 18): none left unmarked; those made findings are
+        # findings of this inspection (under their aspect, 要修正, the point as the note)
+        fp = form_points.points_of(s.db, row["id"], case_no)
+        unmarked = form_points.unmarked_message(fp)
+        if unmarked:
+            raise form_points.PointsNotMarked(unmarked)
+        from_points = [
+            Finding(p.point.aspect, "fix", p.point.text()[: rules.NOTE_MAX])
+            for p in fp.points
+            if p.mark is not None and p.mark.mark == "finding" and p.mark.finding is None
+        ]
+        if from_points and result == "ok":
+            raise InspectionRuleError(
+                f"{case_no} の調査票に指摘にした点検ポイントが {len(from_points)} 件あります"
+                "（結果は findings: 指摘あり で記録します）"
+            )
+        parsed = parsed + from_points
+        rules.check_result(result, parsed)
         new_id = store.insert_inspection(s.db, row["id"], s.who, my_code, cycle.number, result, parsed, now)
+        for p in fp.points:
+            if p.mark is not None and p.mark.mark == "finding" and p.mark.finding is None:
+                form_store.insert_mark(
+                    s.db,
+                    row["id"],
+                    fp.cycle,
+                    p.mark.form_id,
+                    p.point.key,
+                    "finding",
+                    f"inspection:{new_id}",
+                    now,
+                    s.who,
+                )
         audit_change(
             s,
             "inspect",

@@ -9,6 +9,7 @@ import math
 
 from inspect_tui.core import review as rules
 from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.review.form_points import unmarked_for_check
 from inspect_tui.services.review.marking import load_own, reload_check
 from inspect_tui.services.review.queue import ReviewError, _audit, _tx, check_summary
 from inspect_tui.services.session import Session
@@ -37,6 +38,9 @@ def complete_check(
         )
     if rec.kind in rules.FOLLOWUP_MONTHS and not rec.proficiency_note.strip():
         raise ReviewError("習熟度確認には習熟度の所見を書いてください")
+    unmarked = unmarked_for_check(s, rec)
+    if unmarked:
+        raise ReviewError(unmarked)
     if minutes is None:
         minutes = rec.minutes if rec.minutes is not None else max(1, math.ceil(rec.open_seconds / 60))
     before = check_summary(rec)

@@ -16,6 +16,7 @@ from inspect_tui.services.review.queue import ReviewError, _audit, _tx, check_su
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import reviews as store
+from inspect_tui.store import survey_forms as form_store
 from inspect_tui.store.reviews import CheckRecord, Finding
 
 __all__ = [
@@ -139,6 +140,8 @@ def remove_finding(s: Session, check_id: int, finding_id: int) -> CheckRecord:
         store.delete_finding(s.db, finding_id)
         if len(rec.findings_on(gone.point)) == 1:
             store.set_outcome(s.db, check_id, gone.point, None)
+        # a finding made of a form's content point: the point is unmarked again
+        form_store.clear_marks_of_finding(s.db, f"review_finding:{finding_id}", now_jp_iso(), s.who)
         _touch(s, rec)
     return reload_check(s, check_id)
 
