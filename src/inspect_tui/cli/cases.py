@@ -95,6 +95,7 @@ def cmd_case(args: argparse.Namespace) -> int:
     from inspect_tui.services.cases import inspection
     from inspect_tui.services.cases import steps as svc
     from inspect_tui.services.cases.detail import describe_case
+    from inspect_tui.services.forms.points import PointsNotMarked
 
     with _session(args) as s:
         try:
@@ -172,7 +173,7 @@ def cmd_case(args: argparse.Namespace) -> int:
             ) from None
         except inspection.SubmissionRefused as exc:  # and how to go on, in the CLI's words
             raise UserError(f"{exc}\n{cli_hint_for_submission(exc.case_no)}", EXIT_FAIL) from None
-        except svc.StepError as exc:  # an order rule: the message names it
+        except (svc.StepError, PointsNotMarked) as exc:  # an order rule: the message names it
             raise UserError(str(exc), EXIT_FAIL) from None
         except (LookupError, svc.ConflictError, ValueError) as exc:
             raise UserError(str(exc)) from None

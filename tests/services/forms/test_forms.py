@@ -218,7 +218,7 @@ def test_check_a_file_without_a_database(cli, tmp_path):
 def test_a_bad_file_is_named_by_line_and_column_without_its_values(cli, tmp_path):
     f = tmp_path / "f.csv"
     f.write_text("case_no,1-3,特記事項 1-3\nX-1,山田太郎,\nX-1,1,\n\x1b[31m,1,\n", encoding="utf-8")
-    code, out, err = cli("form", "check", str(f), db=None)
+    code, _out, err = cli("form", "check", str(f), db=None)
     assert code == 2 and "Traceback" not in err
     assert "行 2 列 1-3:" in err and "山田太郎" not in err
     assert "行 3 列 case_no: 同じ依頼番号が 2 行目にもあります" in err

@@ -224,6 +224,11 @@ CLI: dict[str, tuple[str, list[str], str | None]] = {
     "audit head": ("read", [], None),
     "import cases": ("write", ["{csv}"], "import"),
     "import surveyors": ("write", ["{staff_csv}"], "import"),
+    "form import": ("write", ["{forms_csv}"], "form.save"),
+    "form mark": ("write", [CASE, "N-3-1-both:3-1", "explained"], "case.inspect"),
+    "form check": ("read", [CASE], None),
+    "form show": ("read", [CASE], None),
+    "form rules": ("read", [], None),
     "deadlines": ("write", ["rederive"], "case.rederive"),
     "case step": ("write", [CASE, "contact", "--on", "2027-06-15"], "case.step"),
     "case inspect": ("write", [CASE, "--result", "findings", "--finding", "typo:minor:誤字"], "case.inspect"),
@@ -326,6 +331,8 @@ def cli_world(world, tmp_path, capsys):
     staff.write_text(
         "code,name,qualification,wards\nZ900,試験 職員,介護支援専門員,長田区\n", encoding="utf-8"
     )
+    forms = tmp_path / "forms.csv"
+    forms.write_text(f"case_no,1-3,3-1\n{case_no},3,1\n", encoding="utf-8")
     backup = tmp_path / "copy.db"
     import shutil
 
@@ -334,6 +341,7 @@ def cli_world(world, tmp_path, capsys):
         "case": case_no,
         "csv": str(csv),
         "staff_csv": str(staff),
+        "forms_csv": str(forms),
         "backup": str(backup),
         "manager": _login(world, "manager"),
     }
