@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 
 import pytest
 
@@ -92,6 +93,7 @@ async def test_an_all_ones_form_typed_in_takes_one_key_per_item(sample_db):
             await pilot.press(key)
         await pilot.pause()
         elapsed = time.perf_counter() - started
+        print(f"61 keys typed and shown in {elapsed:.2f} s")
         assert host.result == [ALL_ONES]
         assert elapsed < 20, f"the screen took {elapsed:.1f} s for 61 keys"
 
@@ -121,6 +123,7 @@ async def test_two_choices_on_a_multi_item_and_choice_11_of_item_6(sample_db):
         assert screen.item.code == "6"
         assert "10-12 は 0 に続けて 0/1/2（0 1 で 11）" in host.text
         assert "[ ] 0 1 11.じょくそうの処置" in host.text
+        assert "[ ] 0 2 12.カテーテル（コンドームカテーテル、留置カテーテル、ウロストーマ等）" in host.text
         await host.press("0")
         assert "0 を押しました" in host.status and screen.item.code == "6"
         await host.press("1")
@@ -304,6 +307,24 @@ async def test_a_long_group_scrolls_with_its_cue_and_the_choices_stay_visible(sa
         assert screen.item.code == "4-1"
         text = host.text
         assert "4-15  話がまとまらない" in text and "あと" not in text
+
+
+async def test_no_character_of_ambiguous_width_on_any_items_screen(sample_db):
+    """Every item with the cursor on it (its choices, levels, the point lines) at 80x24."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        host = Host(pilot)
+        screen = await host.open()
+        await host.press("1", "2", "enter", "enter", "3", "1")  # a structure and a warning point
+        await host.press("pageup")  # in the first group: back to its first item
+        assert screen.item.code == "1-1"
+        seen = set()
+        for _ in range(len(form_items())):
+            seen.add(screen.item.code)
+            odd = {ch for ch in host.text if unicodedata.east_asian_width(ch) == "A"}
+            assert not odd, f"{screen.item.code}: {sorted(odd)}"
+            await host.press("j")
+        assert seen == set(form_items())
 
 
 @pytest.mark.parametrize(
