@@ -209,6 +209,16 @@ async def test_a_note_is_typed_in_its_box_and_no_key_reaches_the_form(sample_db)
     assert host.result == [SurveyForm({"3-1": (1,)}, {}, {"3-1": "日頃から自分で伝えられる"})]
 
 
+async def test_a_digit_remapped_in_the_config_is_the_binding_not_an_answer(sample_db):
+    app = make_app(sample_db, keys={"review.form.note": "9"})
+    async with app.run_test(size=SIZE) as pilot:
+        host = Host(pilot)
+        screen = await host.open()
+        assert app.startup_problems == []
+        await host.press("9")
+        assert isinstance(app.screen, NoteDialog) and screen.answers == {}
+
+
 # --------------------------------------------------------------------------- an existing form
 async def test_an_existing_form_is_shown_and_one_item_changed(sample_db):
     form = SurveyForm({**ALL_ONES.answers, "2-4": (3,)}, ALL_ONES.levels, {"3-1": "日頃も伝えられる"})

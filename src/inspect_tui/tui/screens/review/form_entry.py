@@ -178,6 +178,7 @@ class FormEntryScreen(DiscardGuard, ModalScreen[SurveyForm | None]):
         self._rules = None
         self._rules_problem = ""
         self.points: list = []
+        self._group_names: dict[int, str] = {}
 
     # -- the form -------------------------------------------------------------
     def current_form(self) -> SurveyForm:
@@ -255,7 +256,9 @@ class FormEntryScreen(DiscardGuard, ModalScreen[SurveyForm | None]):
     def _group_name(self, group: int) -> str:
         from inspect_tui.core.review import survey_items
 
-        return next((it.group_name for it in survey_items().values() if it.group == group), "")
+        if not self._group_names:
+            self._group_names = {it.group: it.group_name for it in survey_items().values()}
+        return self._group_names.get(group, "")
 
     def _group_tabs(self) -> Text:
         text = Text()
@@ -358,6 +361,8 @@ class FormEntryScreen(DiscardGuard, ModalScreen[SurveyForm | None]):
     def on_key(self, event: events.Key) -> None:
         """Digits are the form's data: handled here, before any binding sees them."""
         ch = event.character
+        if event.key in self.active_bindings:  # a digit the user's [keys] gave a binding
+            return
         if ch is not None and len(ch) == 1 and ch in "0123456789" and event.key == ch:
             event.stop()
             event.prevent_default()
