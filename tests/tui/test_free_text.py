@@ -54,7 +54,7 @@ async def test_a_review_note_warns_asks_once_and_never_reaches_print_or_a_monito
         assert "花子" not in str(warning.render()) and NUMBER not in str(warning.render())
         await pilot.press("enter")  # back to the check (the note is kept as typed)
         await settle(pilot)
-        await pilot.press("a", "tab", *"S15.1.2")  # the rest OK; guidance with a date of birth
+        await pilot.press("a", "tab", "tab", *"S15.1.2")  # the rest OK; guidance with a date of birth
         await settle(pilot)
         assert check.query_one("#check-guidance-warning", PersonalDataWarning).kinds == (
             "生年月日のような日付",

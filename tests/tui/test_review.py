@@ -55,7 +55,7 @@ async def test_full_ten_form_review_then_report(review_db, tmp_path):
             else:
                 await pilot.press("a")  # the rest (all six) OK
             if n == 1:
-                await pilot.press("tab")
+                await pilot.press("tab", "tab")  # past the form's content points to the guidance
                 await pilot.press(*"特記事項の書き方")
             await pilot.press("ctrl+s")  # saved; the next form opens by itself
             await settle(pilot)
@@ -110,7 +110,7 @@ async def test_draft_survives_quitting_and_is_resumed(review_db):
         await settle(pilot)
         await walk_form(pilot, {1: "3"})  # point 2 serious, others OK
         await pilot.press("x")  # oops: the last point back to 未確認
-        await pilot.press("tab", *"口頭で説明")
+        await pilot.press("tab", "tab", *"口頭で説明")
         await settle(pilot)
         draft_id = app.screen.ctx.check.id
         app.exit()  # quit half way: no save key

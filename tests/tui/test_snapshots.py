@@ -236,3 +236,22 @@ def test_a_second_chief_is_told_who_has_the_form(snap_compare, held_db, size):
 def test_the_read_only_view_of_another_chiefs_check(snap_compare, held_db, size):
     app = make_app(held_db)
     assert snap_compare(app, terminal_size=size, run_before=_as("chief2", "4", "enter", "enter"))
+
+
+# --------------------------------------------------------------------------- issue 18: form points
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_check_with_form_points(snap_compare, review_db, size):
+    """Form 1 with a stored form raising two points (W01: 1-3 寝返り 3 with 1-10 洗身 1, its
+    notes missing; N-5-3-both: no note for 5-3): the first marked 確認済, the cursor on the second."""
+    from builders import session_as
+    from inspect_tui.core.survey_form import SurveyForm, form_items
+    from inspect_tui.services.forms import records
+
+    answers = {c: (1,) for c, it in form_items().items() if not it.is_level}
+    answers.update({"1-3": (3,), "1-4": (2,), "1-8": (2,)})
+    notes = {"3-1": "調査日も日頃も伝えられる。", "6": "週3回。"}
+    boss = session_as(review_db, "boss")
+    records.save_form(boss, "R9-00100", SurveyForm(answers, {"7-1": "J1", "7-2": "independent"}, notes))
+    boss.close()
+    keys = ("4", "enter", "tab", "c")
+    assert snap_compare(make_app(review_db), terminal_size=size, run_before=_run(*keys))

@@ -113,7 +113,7 @@ async def _walk_every_screen(app, ui_thread) -> None:
         await open_review(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("o", "tab", *"指導")
+        await pilot.press("o", "tab", "tab", *"指導")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)

@@ -26,7 +26,7 @@ from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import lists as ql
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.quality.input import QualityInputError
-from inspect_tui.services.quality.pareto import SOURCES, finding_kinds
+from inspect_tui.services.quality.pareto import FORM_RULE_KINDS, SOURCES, finding_kinds
 from inspect_tui.tui.permissions import RoleKeys, permissions_of
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.screens.quality import view
@@ -177,6 +177,8 @@ class QualityScreen(RoleKeys, DataScreen):
             return [(jp, k) for k, jp in q.COMPLAINT_KINDS.items()]
         if source == "incidents":
             return [(jp, k) for k, jp in q.INCIDENT_KINDS.items()]
+        if source == "form_rules":
+            return [(jp, k) for k, jp in FORM_RULE_KINDS.items()]
         return [(jp, k) for k, jp in finding_kinds().items()]
 
     def on_mount(self) -> None:

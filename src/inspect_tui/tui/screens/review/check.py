@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, Label, Static
+from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from inspect_tui.core import review as rules
@@ -27,10 +27,13 @@ from inspect_tui.tui.bindings import binding as b
 from inspect_tui.tui.permissions import RoleKeys, permissions_of
 from inspect_tui.tui.screens.base import DataScreen
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
+from inspect_tui.tui.screens.review.form_points import FormPointTable, form_point_rows, point_detail
 from inspect_tui.tui.screens.review.points import PointTable, point_rows
 
 #: What changes a check: offered only to its own inspector (another chief sees it read-only).
-WRITE_ACTIONS = frozenset({"mark_ok", "rest_ok", "finding", "edit_finding", "clear_row", "save"})
+WRITE_ACTIONS = frozenset(
+    {"mark_ok", "rest_ok", "finding", "edit_finding", "clear_row", "save", "explain_point", "point_finding"}
+)
 
 __all__ = ["CheckScreen", "minutes_of"]
 
@@ -55,6 +58,8 @@ class CheckScreen(RoleKeys, DataScreen):
     CheckScreen #check-head { height: auto; background: $boost; padding: 0 1; }
     CheckScreen #check-points { height: auto; max-height: 16; }
     CheckScreen #check-keys { height: 1; color: $text-muted; padding: 0 1; }
+    CheckScreen #check-form-points { height: auto; max-height: 6; overflow-x: hidden; }
+    CheckScreen #check-point-detail { height: auto; max-height: 3; padding: 0 1; }
     CheckScreen #check-form { height: 1fr; padding: 0 1; }
     CheckScreen #check-form Label { margin-top: 1; }
     CheckScreen #check-methods { height: auto; }
@@ -81,9 +86,12 @@ class CheckScreen(RoleKeys, DataScreen):
         yield Static(id="check-head")
         yield PointTable(id="check-points", cursor_type="row", zebra_stripes=False)
         yield Static(
-            " o:OK a:残りOK  1:軽微 2:要修正 3:重大  e:詳細 x:取消  Tab:指導欄  Ctrl+S:保存",
+            " o:OK a:残りOK 1:軽微 2:要修正 3:重大 e:詳細 x:取消 Tab:次の欄 Ctrl+S:保存",
             id="check-keys",
         )
+        if self.ctx.check.case_id:  # the form's content points (issue 18)
+            yield FormPointTable(id="check-form-points", cursor_type="row", zebra_stripes=False)
+            yield Static("", id="check-point-detail")
         with VerticalScroll(id="check-form", can_focus=False):
             yield Label("指導の内容")
             yield Input(id="check-guidance", placeholder="どこをどう直すよう伝えたか", compact=True)
@@ -114,6 +122,13 @@ class CheckScreen(RoleKeys, DataScreen):
         table.add_column("結果", key="result", width=8)
         table.add_column("調査項目", key="item", width=16)
         table.add_column("メモ", key="note")
+        self._shown_points = None
+        if self.ctx.check.case_id:
+            fpt = self.query_one(FormPointTable)
+            fpt.add_column("状態", key="state", width=10)
+            fpt.add_column("調査票の点検ポイント", key="what", width=20)
+            fpt.add_column("回答", key="answers")
+            self._load_points()
         rec = self.ctx.check
         self.query_one("#check-guidance", Input).value = rec.guidance
         for m in rules.GUIDANCE_METHODS:
@@ -253,12 +268,114 @@ class CheckScreen(RoleKeys, DataScreen):
         from inspect_tui.services.review.check import missing_points
 
         missing = missing_points(self.ctx.check)
-        text = (
-            ("未確認: " + "、".join(rules.POINT_LABELS[p] for p in missing))
-            if missing
-            else "すべての項目を確認しました。Ctrl+S で保存"
-        )
+        fp = self._shown_points.points if getattr(self, "_shown_points", None) is not None else None
+        left = len(fp.unmarked) if fp is not None else 0
+        parts = []
+        if missing and left:  # both: counts only, so the line stays one line at 80 columns
+            parts.append(
+                f"未確認: 点検項目 {len(missing)}・調査票の点検ポイント {left}（c:確認済 f:指摘にする）"
+            )
+        elif missing:
+            parts.append("未確認: " + "、".join(rules.POINT_LABELS[p] for p in missing))
+        elif left:
+            parts.append(f"未確認: 調査票の点検ポイント {left} 件（c:確認済 f:指摘にする）")
+        text = "　".join(parts) if parts else "すべての項目を確認しました。Ctrl+S で保存"
         self.query_one("#check-status", Static).update(text)
+
+    # -- the form's content points ----------------------------------------------
+    def _load_points(self, focus: str | None = None) -> None:
+        from inspect_tui.services.review.form_points import screen_points
+
+        self.call(screen_points, self.ctx.check.id, done=lambda shown: self._points_loaded(shown, focus))
+
+    def _points_loaded(self, shown, focus: str | None = None) -> None:
+        self._shown_points = shown
+        table = self.query_one(FormPointTable)
+        keep = focus or self._point_key()
+        table.clear()
+        for key, cells in form_point_rows(shown):
+            table.add_row(*cells, key=key)
+        if keep:
+            try:
+                table.move_cursor(row=table.get_row_index(keep))
+            except RowDoesNotExist:
+                pass
+        self._show_detail()
+        self._update_status()
+
+    def _point_key(self) -> str | None:
+        tables = self.query(FormPointTable)
+        if not tables or not tables.first().row_count:
+            return None
+        table = tables.first()
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key == "none" else key
+
+    def _show_detail(self) -> None:
+        for w in self.query("#check-point-detail").results(Static):
+            w.update(point_detail(self._shown_points, self._point_key()))
+
+    @on(DataTable.RowHighlighted, "#check-form-points")
+    def _point_moved(self, _event) -> None:
+        self._show_detail()
+
+    def _next_unmarked(self, after: str) -> str:
+        fp = self._shown_points.points if self._shown_points is not None else None
+        if fp is None:
+            return after
+        keys = [p.point.key for p in fp.points]
+        i = keys.index(after) if after in keys else -1
+        for p in fp.points[i + 1 :]:
+            if p.mark is None:
+                return p.point.key
+        return after
+
+    def action_explain_point(self) -> None:
+        self.after_calls(lambda: self._mark_point("explain"))
+
+    def action_point_finding(self) -> None:
+        self.after_calls(lambda: self._mark_point("finding"))
+
+    def _mark_point(self, how: str) -> None:
+        from inspect_tui.services.review import form_points as svc
+
+        key = self._point_key()
+        if key is None:
+            return
+        fn = svc.explain_point if how == "explain" else svc.finding_from_point
+
+        def marked(_rec) -> None:
+            self._fill()
+            self._load_points(focus=self._next_unmarked(key))
+
+        self._run(fn, key, then=marked)
+
+    def action_enter_form(self) -> None:
+        self.after_calls(self._enter_form)
+
+    def _enter_form(self) -> None:
+        from inspect_tui.services.review.form_points import save_check_form
+        from inspect_tui.tui.screens.review.form_entry import FormEntryScreen
+
+        if self.read_only or not permissions_of(self).may("form.save"):
+            self.notify("調査票の入力: 権限がありません（主任調査員・業務責任者）", severity="error")
+            return
+        shown = self._shown_points
+        case_no = self.ctx.case.case_no if self.ctx.case else ""
+
+        def entered(form) -> None:
+            if form is None:
+                return
+
+            def saved(new) -> None:
+                self.notify("調査票を保存しました", timeout=3)
+                self._points_loaded(new)
+
+            self.write(save_check_form, self.ctx.check.id, form, done=saved)
+
+        self.app.push_screen(
+            FormEntryScreen(shown.form if shown else None, title=f"調査票 {case_no}"), entered
+        )
 
     def _elapsed_seconds(self) -> int:
         return self._base_seconds + int(time.monotonic() - self._opened)

@@ -197,6 +197,7 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
         recurring = r.recurring()
         trend.append("繰り返す指摘: ", style="bold")
         trend.append("、".join(f"{rules.POINT_LABELS[p]}（{n}件）" for p, n in recurring) or "なし")
+        trend.append("\n" + r.form_rules_line())
         self.query_one("#sr-trend", Static).update(trend)
 
         more = Text("\n習熟度の確認\n", style="bold")
