@@ -121,6 +121,39 @@ def latest_forms(
         yield r["case_id"], r["cycle"], _stored(r)
 
 
+def cases_with_forms(
+    db: Database, visited_from: str, visited_to: str, *, ward: str | None = None, surveyor: str | None = None
+) -> list[int]:
+    """Ids of the cases visited in the span (ISO dates) that have a stored form."""
+    sql = (
+        "SELECT DISTINCT c.id FROM cases c JOIN survey_forms f ON f.case_id = c.id"
+        " WHERE c.visited_on BETWEEN ? AND ?"
+    )
+    params: list = [visited_from, visited_to]
+    if ward:
+        sql += " AND c.ward = ?"
+        params.append(ward)
+    if surveyor:
+        sql += " AND c.surveyor = ?"
+        params.append(surveyor)
+    return [r[0] for r in db.conn.execute(sql, params)]
+
+
+def case_filter(db: Database, case_ids: list[int], *, ward: str | None, surveyor: str | None) -> list[int]:
+    """Of these cases, the ones in the ward / of the surveyor (either may be None)."""
+    if not case_ids or not (ward or surveyor):
+        return case_ids
+    sql = "SELECT id FROM cases WHERE id IN (SELECT value FROM json_each(?))"
+    params: list = [json.dumps(case_ids)]
+    if ward:
+        sql += " AND ward = ?"
+        params.append(ward)
+    if surveyor:
+        sql += " AND surveyor = ?"
+        params.append(surveyor)
+    return [r[0] for r in db.conn.execute(sql, params)]
+
+
 def insert_mark(
     db: Database,
     case_id: int,

@@ -256,3 +256,55 @@ def test_the_rules_that_fire_most_per_surveyor(rs, tmp_path):
     table, forms = teaching.rule_pareto(rs, ids)
     assert forms == 3
     assert [(r.name, r.count) for r in table] == [("特記事項なし 1-10", 2), ("特記事項なし 3-1", 1)]
+
+
+def test_the_first_ten_review_and_its_report_show_the_rules_that_fire(rs, tmp_path):
+    from inspect_tui.services.review import guidance
+    from inspect_tui.services.review import surveyor as sr
+
+    rows_ = [row("R9-00100", **{"1_10": "4"}), row("R9-00101", **{"1_10": "4"}), row("R9-00102")]
+    records.import_forms(rs, write_csv(tmp_path / "f.csv", rows_))
+    r = sr.surveyor_review(rs, "S010")
+    assert [f.form_points for f in r.forms[:4]] == [1, 1, 0, None]
+    assert (
+        r.form_rules_line() == "調査票の点検ポイント（内容を記録した 3 件の多い順）: 特記事項なし 1-10（2件）"
+    )
+    doc = guidance.guidance_json(r, rs_today())
+    assert doc["trend"]["content_rules"] == [
+        {"rule": "特記事項なし 1-10", "forms": 2, "share": "100.0%", "vital": True}
+    ]
+    assert [f["content_points"] for f in doc["forms"][:4]] == [1, 1, 0, None]
+
+
+def rs_today():
+    from inspect_tui.core.today import today_jp
+
+    return today_jp()
+
+
+def test_the_office_pareto_of_rules_and_of_the_forms_corrected_after_submission(rs, tmp_path):
+    import datetime as dt
+
+    from builders import step
+    from inspect_tui.services.quality.pareto import pareto_report
+
+    rows_ = [row("R9-00100", **{"1_10": "4"}), row("R9-00101"), row("R9-00102") | {"特記事項 3-1": ""}]
+    records.import_forms(rs, write_csv(tmp_path / "f.csv", rows_))
+    span = (dt.date(2027, 3, 1), dt.date(2027, 6, 30))
+    every = pareto_report(rs, "form-rules", *span)
+    assert [(r.name, r.count) for r in every.rows] == [("特記事項なし 1-10", 1), ("特記事項なし 3-1", 1)]
+    assert pareto_report(rs, "form-rules", *span, surveyor="S020").rows == []
+    # R9-00100 (submitted) comes back with a query from the office: only its rule counts
+    step(rs, "R9-00100", "query", dt.date(2027, 6, 1))
+    corrected = pareto_report(rs, "form-rules", *span, kind="corrected")
+    assert [(r.name, r.count) for r in corrected.rows] == [("特記事項なし 1-10", 1)]
+
+
+def test_the_full_layout_with_a_note_column_per_item_is_read(rs, tmp_path):
+    """case_no, 59 answers and 59 note columns (119): wider than the city's lists' limit."""
+    wide = row(CASE, **{"1_10": "4"}) | {f"特記事項 {c}": "" for c in ITEMS if c not in NOTES}
+    wide["特記事項 1-10"] = "清拭のみ。" * 100  # a long note: 500 characters
+    assert len(wide) == 1 + 2 * len(ITEMS)
+    got = records.import_forms(rs, write_csv(tmp_path / "wide.csv", [wide]))
+    assert got.added == 1
+    assert points.form_points(rs, CASE).points == ()

@@ -20,7 +20,7 @@ from inspect_tui.services.session import Session
 from inspect_tui.store import survey_forms as store
 from inspect_tui.store.events import corrections
 
-__all__ = ["correction_rules", "form_rule_counts", "rule_name", "rule_pareto"]
+__all__ = ["correction_rules", "form_rule_counts", "points_per_case", "rule_name", "rule_pareto"]
 
 
 def rule_name(p: Point) -> str:
@@ -47,9 +47,40 @@ def form_rule_counts(s: Session, case_ids: Iterable[int]) -> tuple[Counter[str],
     return counts, forms
 
 
+def points_per_case(s: Session, case_ids: Iterable[int]) -> dict[int, int]:
+    """{case id: points on its newest stored form (latest cycle)}; cases with none are left out."""
+    out: dict[int, int] = {}
+    ruleset = rules()
+    for case_id, _cycle, stored in store.latest_forms(s.db, list(case_ids)):  # cycles in order
+        if stored.form is not None:
+            out[case_id] = len(check_form(stored.form, ruleset))
+    return out
+
+
 def rule_pareto(s: Session, case_ids: Iterable[int]) -> tuple[list[ParetoRow], int]:
     counts, forms = form_rule_counts(s, case_ids)
     return pareto(counts), forms
+
+
+def period_rule_counts(
+    s: Session,
+    start: dt.date,
+    end: dt.date,
+    *,
+    ward: str | None = None,
+    surveyor: str | None = None,
+    corrected: bool = False,
+) -> dict[str, int]:
+    """Rule name -> forms it fired on: the forms of cases visited in start..end or, with
+    ``corrected``, of the cases corrected after submission in start..end (city-caused ones
+    left out), narrowed by ward and surveyor. For ``report pareto --of form-rules``."""
+    if corrected:
+        ids = sorted({c.case_id for c in corrections(s.db.conn, start, end) if c.case_id and not c.city})
+        ids = store.case_filter(s.db, ids, ward=ward, surveyor=surveyor)
+    else:
+        ids = store.cases_with_forms(s.db, start.isoformat(), end.isoformat(), ward=ward, surveyor=surveyor)
+    counts, _forms = form_rule_counts(s, ids)
+    return dict(counts)
 
 
 def correction_rules(s: Session, start: dt.date, end: dt.date) -> tuple[list[ParetoRow], int]:

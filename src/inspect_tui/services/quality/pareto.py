@@ -18,6 +18,7 @@ from inspect_tui.core.document import EXTENSIONS, Chart, Doc, Percent, Section, 
 from inspect_tui.core.pareto import THRESHOLD, ParetoRow, bar, pareto
 from inspect_tui.core.review import KIND_LABELS, POINT_LABELS
 from inspect_tui.core.today import today_jp
+from inspect_tui.services.forms.teaching import period_rule_counts
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.quality.input import QualityInputError
 from inspect_tui.services.review.surveyor import findings_by_point
@@ -29,7 +30,10 @@ SOURCES = {
     "complaints": ("苦情", "区分"),
     "incidents": ("事故・インシデント", "原因区分"),
     "findings": ("点検の指摘", "点検項目"),
+    "form_rules": ("調査票の点検ポイント", "規則"),
 }
+#: form_rules narrowed: only the forms corrected after submission (照会・返戻・受理取消・再調査)
+FORM_RULE_KINDS = {"corrected": "提出後の修正があった調査票"}
 LAST = ("その他",)
 
 
@@ -119,11 +123,14 @@ def source_key(text: str) -> str:
         "事故": "incidents",
         "finding": "findings",
         "指摘": "findings",
+        "form-rules": "form_rules",
+        "rules": "form_rules",
+        "点検ポイント": "form_rules",
     }
     key = aliases.get(text, text)
     if key not in SOURCES:
         raise QualityInputError(
-            [("集計対象", f"「{text}」は選べません（complaints / incidents / findings）")]
+            [("集計対象", f"「{text}」は選べません（complaints / incidents / findings / form-rules）")]
         )
     return key
 
@@ -145,7 +152,12 @@ def check_filters(
     if surveyor and not store.exists(session.db, "surveyors", "code", surveyor):
         problems.append(("調査員", f"調査員コード「{surveyor}」は名簿にありません"))
     key = None
-    if kind and source != "findings":
+    if kind and source == "form_rules":
+        key = next((k for k, jp in FORM_RULE_KINDS.items() if kind in (k, jp)), None)
+        if key is None:
+            names = " / ".join(f"{k}（{jp}）" for k, jp in FORM_RULE_KINDS.items())
+            problems.append(("種別", f"「{kind}」は選べません（{names}）"))
+    elif kind and source != "findings":
         try:
             key = q.kind_key(source, kind)
         except QualityInputError as exc:
@@ -177,6 +189,10 @@ def pareto_counts(
     if source == "incidents":
         where, params = q.incident_where(date_from, date_to, ward, surveyor, kind)
         return store.count_by(session.db, "incidents", "cause_category", where, params)
+    if source == "form_rules":
+        return period_rule_counts(
+            session, date_from, date_to, ward=ward, surveyor=surveyor, corrected=kind == "corrected"
+        )
     return _findings_counts(session, date_from, date_to, ward=ward, surveyor=surveyor, kind=kind)
 
 

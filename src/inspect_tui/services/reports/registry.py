@@ -446,7 +446,7 @@ KINDS: dict[str, ReportKind] = {
                 Option(
                     "--of",
                     "of",
-                    "集計対象: complaints / incidents / findings",
+                    "集計対象: complaints / incidents / findings / form-rules（調査票の点検ポイント）",
                     metavar="SOURCE",
                     required=True,
                     default="complaints",
@@ -455,7 +455,8 @@ KINDS: dict[str, ReportKind] = {
                     "--kind",
                     "kind",
                     "種別（苦情: serious / minor、事故: incident / accident / security、"
-                    "指摘: focused / routine / followup3 / followup6 / post）",
+                    "指摘: focused / routine / followup3 / followup6 / post、"
+                    "点検ポイント: corrected = 提出後の修正があった調査票）",
                 ),
                 Option("--ward", "ward", "区で絞る"),
                 Option("--surveyor", "surveyor", "調査員コードで絞る"),

@@ -68,6 +68,7 @@ def _forms_table(r: SurveyorReview) -> Table:
         "依頼番号",
         *(rules.POINT_SHORT[p] for p in rules.POINT_IDS),
         "指摘",
+        "ポイント",
         "提出前修正",
         "分",
     ]
@@ -81,14 +82,28 @@ def _forms_table(r: SurveyorReview) -> Table:
                 f.case_no,
                 *(f.result_on(p) for p in rules.POINT_IDS),
                 len(f.findings) if c else None,
+                f.form_points,
                 _yes_no(c.fixed_before_submission) if c else "－",
                 c.minutes if c else None,
             ]
         )
-    legend = "点検項目: " + "／".join(
-        f"{rules.POINT_SHORT[p]}={rules.POINT_LABELS[p]}" for p in rules.POINT_IDS
+    legend = (
+        "点検項目: "
+        + "／".join(f"{rules.POINT_SHORT[p]}={rules.POINT_LABELS[p]}" for p in rules.POINT_IDS)
+        + "。ポイント=調査票の内容に規則が挙げた点検ポイントの数（空欄: 内容の記録なし）"
     )
-    return Table(headers, rows, ["r", "l", "l", *("c" * len(rules.POINT_IDS)), "r", "c", "r"], legend)
+    return Table(headers, rows, ["r", "l", "l", *("c" * len(rules.POINT_IDS)), "r", "r", "c", "r"], legend)
+
+
+def _form_rules_table(r: SurveyorReview) -> Table:
+    """The content rules that fired on forms 1-10, most first (a Pareto of forms per rule)."""
+    rows = [[x.rank, x.name, x.count, x.share_pct, x.cumulative_pct] for x in r.form_rules]
+    return Table(
+        ["順位", "規則", "調査票数", "構成比", "累積"],
+        rows,
+        list("rlrrr"),
+        "調査票の点検ポイント（規則別。警告コード・特記事項の不足・項目間・記入）",
+    )
 
 
 def _findings_table(r: SurveyorReview) -> Table:
@@ -163,8 +178,14 @@ def guidance_doc(r: SurveyorReview, issued: dt.date) -> Doc:
         Section("3. 指導の内容", [_guidance_table(r)]),
         Section(
             "4. 改善の推移",
-            [_trend_table(r)],
-            [f"指摘数の推移（1〜10件目）: {r.sparkline()}", r.corrections_line(), rec_text, *verdict],
+            [_trend_table(r), _form_rules_table(r)],
+            [
+                f"指摘数の推移（1〜10件目）: {r.sparkline()}",
+                r.corrections_line(),
+                rec_text,
+                r.form_rules_line(),
+                *verdict,
+            ],
         ),
         Section("5. 習熟度の確認と同行訪問", [_followups_table(r), _visits_table(r)]),
         Section("6. 主任調査員の所見", [], [r.closing_comment.strip() or "（未記入）"]),
@@ -212,6 +233,7 @@ def guidance_json(r: SurveyorReview, issued: dt.date) -> dict[str, Any]:
                 "minutes": c.minutes if c else None,
                 "fixed_before_submission": c.fixed_before_submission if c else None,
                 "findings_total": len(f.findings) if c else None,
+                "content_points": f.form_points,
                 "points": points,
                 "guidance": {"methods": list(c.guidance_methods), "text": c.guidance} if c else None,
             }
@@ -236,6 +258,11 @@ def guidance_json(r: SurveyorReview, issued: dt.date) -> dict[str, Any]:
             "recurring_points": [
                 {"point": p, "label": rules.POINT_LABELS[p], "forms": n} for p, n in r.recurring()
             ],
+            "content_rules": [
+                {"rule": x.name, "forms": x.count, "share": x.share_pct, "vital": x.vital}
+                for x in r.form_rules
+            ],
+            "content_forms": r.form_rules_forms,
         },
         "verdict": {
             "rule": r.verdict_rule.id,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from inspect_tui.core import review as rules
 from inspect_tui.core.review import REVIEW_FORMS, FormTally, Verdict
 from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.forms import teaching
 from inspect_tui.services.review.queue import (
     Followup,
     ReviewError,
@@ -47,6 +48,8 @@ class FormRow:
     other_findings: list[Finding] = field(default_factory=list)
     #: corrections after submission (照会・返戻・受理取消・再調査 after it went out; not city-caused)
     corrections: int = 0
+    #: points the content rules raise on the form as stored (None: no form content recorded)
+    form_points: int | None = None
 
     @property
     def checked(self) -> bool:
@@ -92,6 +95,19 @@ class SurveyorReview:
     followup_checks: list[CheckRecord]
     visits: list[AccompaniedVisit]
     chiefs: list[tuple[str, str]]  # (code, name) of the chiefs who did the focused checks
+    #: the content rules that fired on the forms' stored content, most first (services.forms.teaching)
+    form_rules: list = field(default_factory=list)
+    form_rules_forms: int = 0  # forms with stored content
+
+    def form_rules_line(self) -> str:
+        """The rules that fired most on forms 1-10 (a Pareto, in words)."""
+        if not self.form_rules_forms:
+            return "調査票の点検ポイント: 調査票の内容が記録されていません"
+        if not self.form_rules:
+            return f"調査票の点検ポイント: なし（内容を記録した {self.form_rules_forms} 件）"
+        top = "、".join(f"{r.name}（{r.count}件）" for r in self.form_rules[:5])
+        more = f" ほか {len(self.form_rules) - 5} 種" if len(self.form_rules) > 5 else ""
+        return f"調査票の点検ポイント（内容を記録した {self.form_rules_forms} 件の多い順）: {top}{more}"
 
     @property
     def solo_start(self) -> dt.date | None:
@@ -192,8 +208,12 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
             )
         )
     fixes = corrections_by_case(s.db.conn, [nf.case.id for nf in numbered])
+    case_ids = [nf.case.id for nf in numbered]
+    per_form = teaching.points_per_case(s, case_ids)
     for row, nf in zip(rows, numbered, strict=True):
         row.corrections = fixes.get(nf.case.id, 0)
+        row.form_points = per_form.get(nf.case.id)
+    form_rules, form_rules_forms = teaching.rule_pareto(s, case_ids)
     override, comment = store.closure(s.db, code)
     tallies = [r.tally() for r in rows]
     chiefs = []
@@ -215,6 +235,8 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
         ),
         store.accompanied_visits(s.db, code),
         chiefs,
+        form_rules,
+        form_rules_forms,
     )
 
 
