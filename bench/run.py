@@ -28,7 +28,17 @@ sys.path.insert(0, str(BENCH_DIR))
 import dbs  # noqa: E402
 from common import Result, md_table, text_table  # noqa: E402
 
-MEASUREMENTS = ("deadlines", "reports", "integrity", "import", "history", "coldstart", "keystroke", "memory")
+MEASUREMENTS = (
+    "deadlines",
+    "forms",
+    "reports",
+    "integrity",
+    "import",
+    "history",
+    "coldstart",
+    "keystroke",
+    "memory",
+)
 
 
 def machine() -> dict[str, str]:
@@ -136,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ({time.perf_counter() - t0:.0f} s)")
 
     import m_deadlines
+    import m_form_rules
     import m_history
     import m_import
     import m_integrity
@@ -150,6 +161,13 @@ def main(argv: list[str] | None = None) -> int:
             m_reports.run_monthly(db(big), dbs.TODAY, runs, work)
             + m_reports.run_fy_reports(db(big), dbs.TODAY, max(2, runs - 2) if not quick else runs, work)
         ),
+    )
+    step(
+        "forms",
+        lambda: [
+            *m_form_rules.run(500 if quick else 10_000, runs),
+            *m_form_rules.run_cli(work, 500 if quick else 10_000, runs if quick else 3),
+        ],
     )
     step("integrity", lambda: m_integrity.run([(db(small), small_s), (db(big), big_s)], runs))
     step("import", lambda: m_import.run(db(small), small, max(1, min(runs, 3)), work))

@@ -79,10 +79,20 @@ class FormItem:
         return f"{self.code} {self.name}"
 
     def choice_label(self, no: int) -> str | None:
-        for n, label in self.choices:
-            if n == no:
-                return label
-        return None
+        return self._labels.get(no)
+
+    @cached_property
+    def _labels(self) -> dict[int, str]:
+        return dict(self.choices)
+
+    @cached_property
+    def level_keys(self) -> dict[str, str]:
+        """A level as it may be written (its id, label or plain label, reduced) -> its id."""
+        out: dict[str, str] = {}
+        for lv in self.levels:
+            for text in (lv.id, lv.label, lv.plain):
+                out.setdefault(_level_key(text), lv.id)
+        return out
 
     def level(self, level_id: str) -> Level | None:
         for lv in self.levels:
@@ -283,25 +293,32 @@ def _read_choices(item: FormItem, cell: str) -> tuple[tuple[int, ...], str | Non
 def _read_level(item: FormItem, cell: str) -> tuple[str | None, str | None]:
     if not cell.strip():
         return None, None
-    key = _level_key(cell)
-    for lv in item.levels:
-        if key in (_level_key(lv.id), _level_key(lv.label), _level_key(lv.plain)):
-            return lv.id, None
+    found = item.level_keys.get(_level_key(cell))
+    if found is not None:
+        return found, None
     allowed = "・".join(lv.plain for lv in item.levels)
     return None, f"{allowed} のどれかで書きます"
 
 
-def parse_form(
-    cells: Mapping[str, str], *, line: int | None = None, items: Mapping[str, FormItem] | None = None
-) -> SurveyForm:
-    """A SurveyForm from one CSV row's cells (header -> text), or SurveyFormError listing every bad cell."""
+@dataclass(frozen=True)
+class FormColumns:
+    """What each header of a file of forms is, worked out once per file (not per row):
+    ``columns`` (cell index, item code, is a note), and the problems of the header itself
+    (an item the form does not have, the same item twice), reported on every row."""
+
+    columns: tuple[tuple[int, FormItem, bool], ...]
+    problems: tuple[CellProblem, ...]
+
+
+def plan_columns(
+    headers: list[str] | tuple[str, ...], items: Mapping[str, FormItem] | None = None
+) -> FormColumns:
+    """The form's columns among these headers; other columns (case number …) are left alone."""
     catalogue = form_items() if items is None else items
-    answers: dict[str, tuple[int, ...]] = {}
-    levels: dict[str, str] = {}
-    notes: dict[str, str] = {}
+    columns: list[tuple[int, FormItem, bool]] = []
     problems: list[CellProblem] = []
-    seen: dict[str, str] = {}
-    for header, cell in cells.items():
+    seen: set[str] = set()
+    for index, header in enumerate(headers):
         key = _norm(header)
         note = _NOTE.match(key)
         code = note.group(1) if note else key if _CODE.match(key) else None
@@ -314,28 +331,61 @@ def parse_form(
         if column in seen:
             problems.append(CellProblem(column, "同じ項目の列が 2 つあります"))
             continue
-        seen[column] = header
+        seen.add(column)
+        columns.append((index, catalogue[code], bool(note)))
+    return FormColumns(tuple(columns), tuple(problems))
+
+
+#: The cells most forms are made of, read without Unicode normalisation: "1" … "12".
+_PLAIN_NUMBERS = {str(n): (n,) for n in range(1, 100)}
+
+
+def parse_row(
+    plan: FormColumns, cells: tuple[str, ...] | list[str], *, line: int | None = None
+) -> SurveyForm:
+    """A SurveyForm from one row's cells (by index, as ``plan_columns`` read the header)."""
+    answers: dict[str, tuple[int, ...]] = {}
+    levels: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    problems: list[CellProblem] = list(plan.problems)
+    width = len(cells)
+    for index, item, is_note in plan.columns:
+        cell = cells[index] if index < width else ""
         text = "" if cell is None else str(cell)
-        if note:
+        code = item.code
+        if is_note:
             if text.strip():
                 notes[code] = text
             continue
-        item = catalogue[code]
+        if not text:
+            continue
         if item.is_level:
             level, problem = _read_level(item, text)
             if problem:
                 problems.append(CellProblem(code, problem))
             elif level:
                 levels[code] = level
-        else:
-            numbers, problem = _read_choices(item, text)
-            if problem:
-                problems.append(CellProblem(code, problem))
-            elif numbers:
-                answers[code] = numbers
+            continue
+        plain = _PLAIN_NUMBERS.get(text)
+        if plain is not None:
+            answers[code] = plain
+            continue
+        numbers, problem = _read_choices(item, text)
+        if problem:
+            problems.append(CellProblem(code, problem))
+        elif numbers:
+            answers[code] = numbers
     if problems:
         raise SurveyFormError(problems, line)
     return SurveyForm(answers, levels, notes)
+
+
+def parse_form(
+    cells: Mapping[str, str], *, line: int | None = None, items: Mapping[str, FormItem] | None = None
+) -> SurveyForm:
+    """A SurveyForm from one CSV row's cells (header -> text), or SurveyFormError listing every bad cell."""
+    headers = list(cells)
+    return parse_row(plan_columns(headers, items), [cells[h] for h in headers], line=line)
 
 
 def describe(item: FormItem, values: tuple[int | str, ...]) -> str:

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspect_tui.core.survey_form import SurveyForm, SurveyFormError, parse_form
+from inspect_tui.core.survey_form import SurveyForm, SurveyFormError, parse_row, plan_columns
 from inspect_tui.core.text import printable
 from inspect_tui.services.importing.cells import header_key
-from inspect_tui.services.importing.csvread import LIMITS, CsvFileError, CsvLimits
+from inspect_tui.services.importing.csvread import CsvFileError, CsvLimits
 from inspect_tui.services.importing.rows import Problem, Problems
 from inspect_tui.services.importing.xlsxread import open_table
 
@@ -23,6 +23,9 @@ CASE_NO_HEADERS = frozenset(
     header_key(h) for h in ("case_no", "依頼番号", "依頼No", "調査依頼番号", "caseno")
 )
 CASE_NO_MAX = 40
+#: A file of forms is wider than the city's lists: case_no, 59 answer columns and a 特記事項
+#: column per item (119), notes of a few hundred characters each.
+FORM_LIMITS = CsvLimits(max_columns=200, max_cell_chars=4_000, max_line_chars=300_000)
 #: A 特記事項 runs to a few hundred characters; a cell longer than this is not a note.
 CELL_MAX = 4_000
 
@@ -51,7 +54,7 @@ def _case_no(raw: str) -> str | None:
     return text
 
 
-def read_forms(path: Path, limits: CsvLimits = LIMITS) -> tuple[list[FileForm], Problems, str]:
+def read_forms(path: Path, limits: CsvLimits = FORM_LIMITS) -> tuple[list[FileForm], Problems, str]:
     """Every form of the file, the problems found (all of them counted), and the encoding."""
     try:
         table = open_table(Path(path), limits)
@@ -68,6 +71,7 @@ def read_forms(path: Path, limits: CsvLimits = LIMITS) -> tuple[list[FileForm], 
                 "見出しは case_no, 1-1, 1-2, … 5-6, 6, 7-1, 7-2, 特記事項 1-1, … です"
             )
         seen: dict[str, int] = {}
+        plan = plan_columns([h if i != case_col else "" for i, h in enumerate(header)])
         for row in _rows(table):
             line, cells = row.line, row.cells
             if len(cells) > len(header):
@@ -94,9 +98,8 @@ def read_forms(path: Path, limits: CsvLimits = LIMITS) -> tuple[list[FileForm], 
                 )
                 continue
             seen[case_no] = line
-            values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if i != case_col}
             try:
-                form = parse_form(values, line=line)
+                form = parse_row(plan, cells, line=line)
             except SurveyFormError as exc:
                 for p in exc.problems:
                     problems.append(Problem(line, p.column, p.message))

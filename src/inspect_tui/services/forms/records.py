@@ -16,8 +16,8 @@ from pathlib import Path
 
 from inspect_tui.core.survey_form import SurveyForm
 from inspect_tui.core.today import now_jp_iso
-from inspect_tui.services.forms.reading import FileForm, FormFileError, read_forms
-from inspect_tui.services.importing.csvread import ENCODING_LABELS, LIMITS, CsvLimits
+from inspect_tui.services.forms.reading import FORM_LIMITS, FileForm, FormFileError, read_forms
+from inspect_tui.services.importing.csvread import ENCODING_LABELS, CsvLimits
 from inspect_tui.services.importing.rows import Problem, Problems, failure_message
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import audit_change
@@ -108,7 +108,7 @@ def import_forms(
     *,
     dry_run: bool = False,
     strict: bool = False,
-    limits: CsvLimits = LIMITS,
+    limits: CsvLimits = FORM_LIMITS,
 ) -> ImportedForms:
     """Import a file of forms (CSV or .xlsx, one row per form): all rows or none.
 
@@ -171,7 +171,7 @@ def import_forms(
     return ImportedForms(path.name, added, updated, unchanged, shown, tuple(warnings))
 
 
-def file_forms(path: Path, limits: CsvLimits = LIMITS) -> tuple[list[FileForm], Problems]:
+def file_forms(path: Path, limits: CsvLimits = FORM_LIMITS) -> tuple[list[FileForm], Problems]:
     """The forms of a file for ``form check FILE`` (nothing stored, no database)."""
     forms, problems, _ = read_forms(Path(path), limits)
     return forms, problems
