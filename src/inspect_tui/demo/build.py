@@ -33,6 +33,8 @@ What a screen or a test can rely on (district 1; see DEMO_SCENARIOS):
   start of the previous fiscal year inspected by a chief other than its author (one
   in six with a finding), a few recent ones let through without (a manager's
   override); older ones have no record, like forms that came with the city's list.
+- survey form contents (demo/forms.py) for the new hires' numbered forms and every form
+  waiting for its inspection, with the slips a new surveyor makes (points to mark).
 - personal data of cases closed more than three months ago is purged at a
   monthly run (personal_purged_on, the first business day of a month), so a
   few hundred closed cases are due for purging ("purge --dry-run").
@@ -53,6 +55,7 @@ from pathlib import Path
 from inspect_tui.core.calendar import SUPPORTED_FROM, SUPPORTED_TO, get_calendar
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.today import today_jp
+from inspect_tui.demo.forms import seed_forms
 from inspect_tui.demo.gen import Generator
 from inspect_tui.demo.inspections import seed_inspections
 from inspect_tui.demo.reviews import add_demo_users, seed_reviews
@@ -179,6 +182,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
         add_demo_users(conn, gen.staff, stamp)
         gen.tally.review_checks = seed_reviews(conn, gen.staff, today, seed)
         gen.tally.inspected = seed_inspections(conn, gen.staff, today)
+        gen.tally.forms = seed_forms(conn, stamp)
         conn.executemany(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
             [
@@ -224,7 +228,8 @@ def _summary(t: Tally, districts: int) -> str:
         f"受理 {s.get('accepted', 0):,} 件、中止 {s.get('cancelled', 0):,} 件、"
         f"返却 {s.get('returned', 0):,} 件\n"
         f"期限超過: {overdue}、期限除外 {t.exceptions} 件、記録 {t.events:,} 件、"
-        f"新任の重点チェック {t.review_checks} 件、提出前の点検記録 {t.inspected:,} 件"
+        f"新任の重点チェック {t.review_checks} 件、提出前の点検記録 {t.inspected:,} 件、"
+        f"調査票の内容 {t.forms:,} 件"
     )
 
 

@@ -56,6 +56,7 @@ class Tally:
     last_received: str = ""
     review_checks: int = 0
     inspected: int = 0  # submissions with a record of how they went out (demo/inspections.py)
+    forms: int = 0  # survey form contents stored (demo/forms.py)
 
 
 def materialize(gen: World, p: Plan, out: Output) -> None:
