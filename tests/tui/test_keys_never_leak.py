@@ -35,7 +35,15 @@ def review_db(tmp_path):
 
 CTRL_KEYS = ("ctrl+s", "ctrl+l", "ctrl+r", "ctrl+t", "ctrl+q")
 #: Screens whose own ctrl+s saves what their boxes hold: there it is the box's save, not a leak.
-SAVES_ON_CTRL_S = ("StepDialog", "NotesScreen", "ComplaintForm", "IncidentForm", "ProblemForm", "CheckScreen")
+SAVES_ON_CTRL_S = (
+    "StepDialog",
+    "NotesScreen",
+    "ComplaintForm",
+    "IncidentForm",
+    "ProblemForm",
+    "CheckScreen",
+    "NoteDialog",
+)
 
 
 def _declared_bindings() -> list[Binding]:
@@ -289,6 +297,17 @@ async def test_no_key_typed_into_a_text_box_reaches_a_binding(review_db):
         await settle(pilot)
         await walk.type_into_all(drafts=frozenset({"review_checks", "review_findings"}))
         await walk.close_modal()
+        check.query_one("#check-form-points").focus()
+        await pilot.press("i")  # the form typed in from paper: its 特記事項 box
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FormEntryScreen"
+        await pilot.press("n")
+        await settle(pilot)
+        await walk.type_into_all()
+        if type(app.screen).__name__ == "NoteDialog":
+            await walk.close_modal()
+        await walk.close_modal()  # the entry screen (asks: the note was kept)
+        assert app.screen is check
         await pilot.press("escape")  # leave the check (kept as a draft)
         await settle(pilot)
         await pilot.press("v")  # the surveyor's forms 1-10: closing comment, accompanied visit
@@ -314,6 +333,7 @@ async def test_no_key_typed_into_a_text_box_reaches_a_binding(review_db):
         "CaseCheckDialog",
         "CheckScreen",
         "FindingDialog",
+        "NoteDialog",
         "TextDialog",
         "VisitDialog",
     }
