@@ -45,6 +45,11 @@ class TodayScreen(DataScreen):
         self.query_one("#due", OptionList).border_title = "要対応の依頼（Enter で開く）"
 
     def load(self) -> None:
+        first = getattr(self.app, "first_dashboard", None)
+        if first is not None:  # read with the session (InspectApp._first_figures): shown now
+            self.app.first_dashboard = None
+            self._show(first)
+            return
         self._load()
 
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
@@ -60,7 +65,9 @@ class TodayScreen(DataScreen):
         self.query_one("#summary", Static).update(text)
 
     def on_today_screen_loaded(self, message: Loaded) -> None:
-        d = message.dashboard
+        self._show(message.dashboard)
+
+    def _show(self, d) -> None:
         overdue = d.overdue_cases
         today = d.due_today_cases
         summary = Text()
