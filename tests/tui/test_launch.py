@@ -24,6 +24,20 @@ def test_app_module_keeps_heavy_libraries_out_until_the_database_opens():
     assert out.stdout.strip() == "[]"
 
 
+def test_what_runs_before_the_first_paint_leaves_pendulum_and_textarea_out():
+    """Everything the main thread imports before the Today screen's first frame (the config,
+    the app, the Today screen): pendulum (25-35 ms, counting months) waits for the session's
+    worker, and Textual's TextArea (~7 ms) for a screen that has one."""
+    heavy = "('pendulum', 'dateutil', 'textual.widgets._text_area')"
+    code = (
+        "import sys, inspect_tui.cli.main, inspect_tui.tui.launch, inspect_tui.services.config,"
+        " inspect_tui.tui.app, inspect_tui.tui.keymap, inspect_tui.tui.themes, inspect_tui.tui.screens.today;"
+        f" print(sorted(m for m in {heavy} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_unknown_theme_is_refused_before_starting(capsys, tmp_path):
     from inspect_tui.tui.launch import run_app
 
