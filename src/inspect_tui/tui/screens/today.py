@@ -16,6 +16,7 @@ from inspect_tui.core.deadlines import SOON_BUSINESS_DAYS, STATE_RANK, STATE_WOR
 from inspect_tui.tui.bindings import TODAY
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.widgets.case_table import fit
+from inspect_tui.tui.widgets.rendered_once import RenderedOnce
 
 
 class TodayScreen(DataScreen):
@@ -104,7 +105,7 @@ class TodayScreen(DataScreen):
         t.add_row("緊急・未訪問", _n(len(d.urgent_not_visited), self.styles_for("overdue")), "", "")
         panel = self.query_one("#deadlines", Static)
         panel.border_title = "期限（開いている件数）"
-        panel.update(t)
+        panel.update(RenderedOnce(t))  # drawn once a frame, not twice (tui/widgets/rendered_once.py)
 
     def _backlog(self, d) -> None:
         t = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1), expand=True)
@@ -119,7 +120,7 @@ class TodayScreen(DataScreen):
             t.add_row(ward, f"{n:,}" if n != "" else "", name, str(m))
         panel = self.query_one("#backlog", Static)
         panel.border_title = "未完了の内訳"
-        panel.update(t)
+        panel.update(RenderedOnce(t))
 
     def _review(self, d) -> None:
         q = d.review
