@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 
@@ -45,6 +46,25 @@ def test_unknown_theme_is_refused_before_starting(capsys, tmp_path):
     err = capsys.readouterr().err
     assert "nope" in err and "high-contrast" in err
     assert not (tmp_path / "x.db").exists()
+    assert gc.isenabled()  # the start runs without garbage collection; never left off
+
+
+def test_garbage_collection_comes_back_once_the_start_is_done(tmp_path):
+    """tui.launch starts the app with the collector off (60-90 ms of collections before the
+    first figures at 1M cases); the app turns it back on, start-up's objects frozen."""
+    from inspect_tui.tui.app import InspectApp
+
+    app = InspectApp(tmp_path / "x.db")
+    frozen = gc.get_freeze_count()
+    gc.disable()
+    try:
+        app.start_up_done()
+        assert gc.isenabled() and gc.get_freeze_count() > frozen
+        app.start_up_done()  # again: nothing changes
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
 
 
 def test_the_three_themes_load():

@@ -8,6 +8,7 @@ anything is written, ``data_version`` goes up and the open screens reload.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -28,6 +29,8 @@ from inspect_tui.tui.typing_guard import app_action_allowed
 #: seconds after the session opened when housekeeping starts anyway (the first screen was
 #: not the Today screen, or its figures failed)
 HOUSEKEEPING_FALLBACK = 5.0
+#: seconds after mount when garbage collection is back on whatever happened (start_up_done)
+GC_FALLBACK = 15.0
 
 
 def _today_screen() -> Screen:
@@ -184,6 +187,7 @@ class InspectApp(PurgeFlow, App[int]):
         for problem in self.startup_problems:
             self.notify(problem, severity="warning", timeout=10)
         self._show_config_problems(self.config_problems)
+        self.set_timer(GC_FALLBACK, self.start_up_done)
         # now, not after a refresh: the first frame is already painted when the app mounts, and
         # waiting for the screen to go idle (the footer, the panels' borders) cost 60-120 ms of
         # an idle event loop before the worker even started
@@ -312,9 +316,20 @@ class InspectApp(PurgeFlow, App[int]):
         self.set_interval(60, self._check_day)  # left open overnight: a new day, new deadlines
         self.set_timer(HOUSEKEEPING_FALLBACK, self.first_figures_shown)
 
+    def start_up_done(self) -> None:
+        """Garbage collection back on, if tui.launch turned it off for the start (idempotent).
+
+        What start-up made is frozen first (gc.freeze): it lives as long as the app, and
+        every later full collection would walk those few hundred thousand objects again, a
+        pause of ~40 ms in the middle of someone's typing."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
     def first_figures_shown(self) -> None:
         """The first screen's figures are on screen (or HOUSEKEEPING_FALLBACK passed): now the
         day's backup and the retention count, once."""
+        self.start_up_done()
         if getattr(self, "_housekeeping_due", False):
             self._housekeeping_due = False
             # after the frame that shows them: started at once, its imports and its own
@@ -368,6 +383,7 @@ class InspectApp(PurgeFlow, App[int]):
             self.data_changed()
 
     def on_inspect_app_session_failed(self, message: SessionFailed) -> None:
+        self.start_up_done()
         self.open_error = message.message
         self.notify(message.message, title="データベースを開けません", severity="error", timeout=30)
         self.data_version += 1
