@@ -79,3 +79,18 @@ def test_business_days_are_the_same_through_the_cache():
         assert dt.date(2027, 1, 4) in cached and dt.date(2027, 1, 11) not in cached  # 成人の日
     finally:
         cal.use_holiday_source(None)
+
+
+def test_the_cache_is_named_by_jpholidays_version_without_importing_importlib_metadata():
+    """The version comes from jpholiday's .dist-info folder name: importlib.metadata (20-30 ms
+    with its lookup) was on the way to the first figures. Same answer as importlib.metadata."""
+    import subprocess
+    import sys
+    from importlib import metadata
+
+    code = (
+        "import sys; from inspect_tui.services import holidays;"
+        " print(holidays.cache_path().name, 'importlib.metadata' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [f"holidays-{metadata.version('jpholiday')}.json", "False"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 
@@ -24,6 +25,20 @@ def test_app_module_keeps_heavy_libraries_out_until_the_database_opens():
     assert out.stdout.strip() == "[]"
 
 
+def test_what_runs_before_the_first_paint_leaves_pendulum_and_textarea_out():
+    """Everything the main thread imports before the Today screen's first frame (the config,
+    the app, the Today screen): pendulum (25-35 ms, counting months) waits for the session's
+    worker, and Textual's TextArea (~7 ms) for a screen that has one."""
+    heavy = "('pendulum', 'dateutil', 'textual.widgets._text_area')"
+    code = (
+        "import sys, inspect_tui.cli.main, inspect_tui.tui.launch, inspect_tui.services.config,"
+        " inspect_tui.tui.app, inspect_tui.tui.keymap, inspect_tui.tui.themes, inspect_tui.tui.screens.today;"
+        f" print(sorted(m for m in {heavy} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_unknown_theme_is_refused_before_starting(capsys, tmp_path):
     from inspect_tui.tui.launch import run_app
 
@@ -31,6 +46,25 @@ def test_unknown_theme_is_refused_before_starting(capsys, tmp_path):
     err = capsys.readouterr().err
     assert "nope" in err and "high-contrast" in err
     assert not (tmp_path / "x.db").exists()
+    assert gc.isenabled()  # the start runs without garbage collection; never left off
+
+
+def test_garbage_collection_comes_back_once_the_start_is_done(tmp_path):
+    """tui.launch starts the app with the collector off (60-90 ms of collections before the
+    first figures at 1M cases); the app turns it back on, start-up's objects frozen."""
+    from inspect_tui.tui.app import InspectApp
+
+    app = InspectApp(tmp_path / "x.db")
+    frozen = gc.get_freeze_count()
+    gc.disable()
+    try:
+        app.start_up_done()
+        assert gc.isenabled() and gc.get_freeze_count() > frozen
+        app.start_up_done()  # again: nothing changes
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
 
 
 def test_the_three_themes_load():

@@ -10,14 +10,20 @@ Month steps clamp to the month's end (1/31 + 1 month = 2/28, 2/29 + 12 months =
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import pendulum
+if TYPE_CHECKING:
+    import pendulum
 
 #: The fiscal year starts in April (令和9年度 = 2027-04-01 .. 2028-03-31).
 FISCAL_START_MONTH = 4
 
 
 def _p(day: dt.date) -> pendulum.Date:
+    # imported on first use: pendulum (and dateutil under it) is 25-35 ms, and this module is
+    # loaded before the app's first paint (config -> jpdate) while nothing there counts months
+    import pendulum
+
     return pendulum.Date(day.year, day.month, day.day)
 
 

@@ -18,7 +18,7 @@ import contextlib
 import datetime as dt
 import json
 import os
-from importlib import metadata
+import sys
 from pathlib import Path
 
 from inspect_tui.core.calendar import jpholiday_year, use_holiday_source
@@ -26,11 +26,33 @@ from inspect_tui.system.paths import cache_dir
 
 
 def cache_path() -> Path:
+    return cache_dir() / f"holidays-{jpholiday_version()}.json"
+
+
+def jpholiday_version() -> str:
+    """The installed jpholiday's version: the name of its ``.dist-info`` folder, found on
+    sys.path in import order as importlib.metadata finds it. importlib.metadata itself (its
+    import, email parsing and all, and the lookup) took 20-30 ms on the way to the first
+    figures; it is asked only when no such folder is found (an egg or a source checkout)."""
+    prefix, suffix = "jpholiday-", ".dist-info"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if (
+                name.startswith(prefix)
+                and name.endswith(suffix)
+                and "-" not in name[len(prefix) : -len(suffix)]
+            ):
+                return name[len(prefix) : -len(suffix)]
+    from importlib import metadata
+
     try:
-        version = metadata.version("jpholiday")
+        return metadata.version("jpholiday")
     except metadata.PackageNotFoundError:
-        version = "unknown"
-    return cache_dir() / f"holidays-{version}.json"
+        return "unknown"
 
 
 def install() -> None:

@@ -8,6 +8,7 @@ anything is written, ``data_version`` goes up and the open screens reload.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -28,6 +29,8 @@ from inspect_tui.tui.typing_guard import app_action_allowed
 #: seconds after the session opened when housekeeping starts anyway (the first screen was
 #: not the Today screen, or its figures failed)
 HOUSEKEEPING_FALLBACK = 5.0
+#: seconds after mount when garbage collection is back on whatever happened (start_up_done)
+GC_FALLBACK = 15.0
 
 
 def _today_screen() -> Screen:
@@ -96,6 +99,7 @@ class InspectApp(PurgeFlow, App[int]):
             warning: str | None,
             setup,
             permissions: Permissions = NOBODY,
+            dashboard=None,
         ) -> None:
             super().__init__()
             self.session = session
@@ -104,6 +108,8 @@ class InspectApp(PurgeFlow, App[int]):
             self.warning = warning
             self.setup = setup
             self.permissions = permissions
+            #: the Today screen's figures, read in the same worker (None: the screen reads them)
+            self.dashboard = dashboard
 
     class SessionFailed(Message):
         def __init__(self, message: str) -> None:
@@ -139,6 +145,8 @@ class InspectApp(PurgeFlow, App[int]):
         self.purge_due = 0  # cases whose personal data is past retention (offered to managers)
         self.purge_unfinished = False  # a purge whose old pages another connection still holds
         self.permissions: Permissions = NOBODY  # what this login may do, read when the session opens
+        #: the first screen's figures while the session's message is handled (TodayScreen.load)
+        self.first_dashboard = None
         from inspect_tui.tui.calls import CallQueue
 
         self.calls = CallQueue()  # every screen's service calls, run in workers in order (tui/calls.py)
@@ -179,7 +187,11 @@ class InspectApp(PurgeFlow, App[int]):
         for problem in self.startup_problems:
             self.notify(problem, severity="warning", timeout=10)
         self._show_config_problems(self.config_problems)
-        self.call_after_refresh(self._open_session)
+        self.set_timer(GC_FALLBACK, self.start_up_done)
+        # now, not after a refresh: the first frame is already painted when the app mounts, and
+        # waiting for the screen to go idle (the footer, the panels' borders) cost 60-120 ms of
+        # an idle event loop before the worker even started
+        self._open_session()
         if keys:
             self.call_after_refresh(self._check_keymap)
 
@@ -231,11 +243,14 @@ class InspectApp(PurgeFlow, App[int]):
     def _open_session(self) -> None:
         try:
             from inspect_tui.core.today import today_jp
-            from inspect_tui.services.cases.listing import viewer_role
             from inspect_tui.services.config import load_config
             from inspect_tui.services.errors import DatabaseError
             from inspect_tui.services.session import open_session, permission_warning
             from inspect_tui.services.trust.identity import setup_of
+
+            # role_of, not cases.listing.viewer_role (the same function): listing pulls in the
+            # case detail, history and masking modules, ~50 ms of imports before the figures
+            from inspect_tui.services.trust.permissions import role_of
 
             config = self.config or load_config()
             if config.sla_file or config.kpi_file:  # a broken one: the shipped indicators, and say so
@@ -250,14 +265,37 @@ class InspectApp(PurgeFlow, App[int]):
             except DatabaseError as exc:
                 self.post_message(self.SessionFailed(str(exc)))
                 return
-            role = viewer_role(session)
+            role = role_of(session)
             warning = permission_warning(self.db_path)
             allowed = load_permissions(session)
+            today = today_jp()
+            figures = self._first_figures(session, today)
             self.post_message(
-                self.SessionOpened(session, role, today_jp(), warning, setup_of(self.db_path), allowed)
+                self.SessionOpened(session, role, today, warning, setup_of(self.db_path), allowed, figures)
             )
         except Exception as exc:
             self.post_message(self.SessionFailed(self.unexpected(exc)))
+
+    def _first_figures(self, session, today: dt.date):
+        """The Today screen's figures, read in the session's worker when the app opens on it.
+
+        One worker and one frame for the session and the figures: read by a second worker
+        started once the session's message was handled, they waited for that message, the
+        frames it caused and a thread start, and their imports competed with those frames
+        for the interpreter. None when another screen is showing, or when they could not be
+        read here (logged): the Today screen then reads them itself, as on every reload, and
+        says what went wrong."""
+        if self.current_mode != "today":
+            return None
+        try:
+            from inspect_tui.services.today.dashboard import build_dashboard
+
+            return build_dashboard(session, today)
+        except Exception as exc:
+            from inspect_tui.system.logs import log_exception
+
+            log_exception(exc, "tui")
+            return None
 
     def on_inspect_app_session_opened(self, message: SessionOpened) -> None:
         self.session = message.session
@@ -268,19 +306,35 @@ class InspectApp(PurgeFlow, App[int]):
         self.refresh_bindings()
         if message.warning:
             self.notify(message.warning, severity="warning", timeout=10)
-        self.data_version += 1
-        self.set_interval(60, self._check_day)  # left open overnight: a new day, new deadlines
         # the day's backup copies the whole file: not while the first figures are being read
         # (at 1M cases it doubled the time to them); the Today screen says when they show
+        # (set first: with figures read in the session's worker they show just below)
         self._housekeeping_due = True
+        self.first_dashboard = message.dashboard  # the Today screen's load (just below) takes it
+        self.data_version += 1
+        self.first_dashboard = None  # read for this version only; a later load reads afresh
+        self.set_interval(60, self._check_day)  # left open overnight: a new day, new deadlines
         self.set_timer(HOUSEKEEPING_FALLBACK, self.first_figures_shown)
+
+    def start_up_done(self) -> None:
+        """Garbage collection back on, if tui.launch turned it off for the start (idempotent).
+
+        What start-up made is frozen first (gc.freeze): it lives as long as the app, and
+        every later full collection would walk those few hundred thousand objects again, a
+        pause of ~40 ms in the middle of someone's typing."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def first_figures_shown(self) -> None:
         """The first screen's figures are on screen (or HOUSEKEEPING_FALLBACK passed): now the
         day's backup and the retention count, once."""
+        self.start_up_done()
         if getattr(self, "_housekeeping_due", False):
             self._housekeeping_due = False
-            self._housekeeping()
+            # after the frame that shows them: started at once, its imports and its own
+            # connection competed with painting the figures (~100 ms at 100k cases)
+            self.call_after_refresh(self._housekeeping)
 
     @work(thread=True, exit_on_error=False, group="housekeeping")
     def _housekeeping(self) -> None:
@@ -329,6 +383,7 @@ class InspectApp(PurgeFlow, App[int]):
             self.data_changed()
 
     def on_inspect_app_session_failed(self, message: SessionFailed) -> None:
+        self.start_up_done()
         self.open_error = message.message
         self.notify(message.message, title="データベースを開けません", severity="error", timeout=30)
         self.data_version += 1

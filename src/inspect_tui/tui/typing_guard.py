@@ -22,8 +22,18 @@ ctrl+s of the form the box belongs to, and ctrl+p (the command palette).
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING
+
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input  # loaded by textual.app already (the command palette)
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
+#: TextArea's module, looked up rather than imported: importing it cost ~7 ms before the
+#: first paint, and until a screen with a TextArea imports it no widget can be one
+_TEXT_AREA_MODULE = "textual.widgets._text_area"
 
 #: App actions that never run while the cursor is in a text box.
 NOT_WHILE_TYPING = frozenset(
@@ -43,8 +53,10 @@ def is_text_box(widget: Widget | None) -> bool:
     """A widget that takes typed text: an editable Input or TextArea."""
     if isinstance(widget, Input):
         return not widget.disabled
-    if isinstance(widget, TextArea):
-        return not (widget.read_only or widget.disabled)
+    text_area = sys.modules.get(_TEXT_AREA_MODULE)
+    if text_area is not None and isinstance(widget, text_area.TextArea):
+        area: TextArea = widget
+        return not (area.read_only or area.disabled)
     return False
 
 

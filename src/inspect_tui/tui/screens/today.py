@@ -16,6 +16,7 @@ from inspect_tui.core.deadlines import SOON_BUSINESS_DAYS, STATE_RANK, STATE_WOR
 from inspect_tui.tui.bindings import TODAY
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.widgets.case_table import fit
+from inspect_tui.tui.widgets.rendered_once import RenderedOnce
 
 
 class TodayScreen(DataScreen):
@@ -45,6 +46,11 @@ class TodayScreen(DataScreen):
         self.query_one("#due", OptionList).border_title = "要対応の依頼（Enter で開く）"
 
     def load(self) -> None:
+        first = getattr(self.app, "first_dashboard", None)
+        if first is not None:  # read with the session (InspectApp._first_figures): shown now
+            self.app.first_dashboard = None
+            self._show(first)
+            return
         self._load()
 
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
@@ -60,7 +66,9 @@ class TodayScreen(DataScreen):
         self.query_one("#summary", Static).update(text)
 
     def on_today_screen_loaded(self, message: Loaded) -> None:
-        d = message.dashboard
+        self._show(message.dashboard)
+
+    def _show(self, d) -> None:
         overdue = d.overdue_cases
         today = d.due_today_cases
         summary = Text()
@@ -97,7 +105,7 @@ class TodayScreen(DataScreen):
         t.add_row("緊急・未訪問", _n(len(d.urgent_not_visited), self.styles_for("overdue")), "", "")
         panel = self.query_one("#deadlines", Static)
         panel.border_title = "期限（開いている件数）"
-        panel.update(t)
+        panel.update(RenderedOnce(t))  # drawn once a frame, not twice (tui/widgets/rendered_once.py)
 
     def _backlog(self, d) -> None:
         t = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1), expand=True)
@@ -112,7 +120,7 @@ class TodayScreen(DataScreen):
             t.add_row(ward, f"{n:,}" if n != "" else "", name, str(m))
         panel = self.query_one("#backlog", Static)
         panel.border_title = "未完了の内訳"
-        panel.update(t)
+        panel.update(RenderedOnce(t))
 
     def _review(self, d) -> None:
         q = d.review
