@@ -114,3 +114,14 @@ def test_today_shows_the_months_submissions_without_inspection(s):
     lines = dash.inspection_lines()
     assert "点検なしで提出 1 件（目標 0）" in lines[0] and "点検記録なし（取込） 1 件" in lines[0]
     assert lines[1].startswith("点検実施率 66.7%")
+
+
+async def test_the_today_screen_shows_the_rate_and_the_forms_out_without_inspection(june):
+    """The figures on the screen itself (they were computed for Today but never drawn)."""
+    from tui.conftest import make_app, settle
+
+    app = make_app(june)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        alerts = str(app.screen.query_one("#alerts").render())
+        assert "点検率 66.7%・点検なし提出 1件" in alerts

@@ -147,6 +147,17 @@ class TodayScreen(DataScreen):
                 text.append("共有ファイル方式（役割は約束事）\n", style=self.styles_for("soon"))
             else:
                 text.append("サービスアカウント（役割を強制）\n")
+        f = d.inspection  # inspection before submission, this month so far (issue 13 item 6)
+        if f is not None:
+            rate = f.rate
+            shown = "－" if rate is None else f"{rate}%"
+            # one line of ~30 cells (the panel is ~34 at 80x24): this month's 点検実施率 and
+            # the forms that went out without inspection (target 0)
+            text.append(f"点検率 {shown}・")
+            text.append(
+                f"点検なし提出 {f.unchecked:,}件\n",
+                style=self.styles_for("overdue") if f.unchecked else "",
+            )
         for line in d.quality:
             text.append(line + "\n", style=self.styles_for("overdue"))
         if not d.alerts:
@@ -163,7 +174,12 @@ class TodayScreen(DataScreen):
                     f"登録期限 {a.expires_on[5:]} あと{a.days}日 {a.name}", style=self.styles_for("soon")
                 )
         panel = self.query_one("#alerts", Static)
-        title = "注意（苦情・事故・課題・職員）" if d.quality else "職員の注意（登録60日内・資格）"
+        if d.quality:
+            title = "注意（苦情・事故・課題・職員）"
+        elif f is not None:
+            title = "注意（点検・職員の登録・資格）"
+        else:
+            title = "職員の注意（登録60日内・資格）"
         panel.border_title = title
         panel.update(text)
 
