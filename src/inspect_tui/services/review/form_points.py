@@ -24,7 +24,11 @@ from inspect_tui.store import survey_forms as form_store
 from inspect_tui.store.inspections import REVIEW_KINDS
 from inspect_tui.store.reviews import CheckRecord, Finding
 
+#: The checks that are an inspection of the form: the ones its content points gate.
+INSPECTION_KINDS = REVIEW_KINDS
+
 __all__ = [
+    "INSPECTION_KINDS",
     "ScreenPoints",
     "check_points",
     "explain_point",

@@ -80,6 +80,10 @@ class CheckScreen(RoleKeys, DataScreen):
         self._closed = False
         self._asked_fields: dict = {}  # field values last asked to be written (they land in order)
         self.read_only = self.me != ctx.check.inspector
+        from inspect_tui.services.review.form_points import INSPECTION_KINDS
+
+        # an inspection of a form (重点チェック・通常点検) shows and is gated by its content points
+        self._has_form_points = bool(ctx.check.case_id) and ctx.check.kind in INSPECTION_KINDS
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -89,7 +93,7 @@ class CheckScreen(RoleKeys, DataScreen):
             " o:OK a:残りOK 1:軽微 2:要修正 3:重大 e:詳細 x:取消 Tab:次の欄 Ctrl+S:保存",
             id="check-keys",
         )
-        if self.ctx.check.case_id:  # the form's content points (issue 18)
+        if self._has_form_points:  # the form's content points (issue 18)
             yield FormPointTable(id="check-form-points", cursor_type="row", zebra_stripes=False)
             yield Static("", id="check-point-detail")
         with VerticalScroll(id="check-form", can_focus=False):
@@ -123,7 +127,7 @@ class CheckScreen(RoleKeys, DataScreen):
         table.add_column("調査項目", key="item", width=16)
         table.add_column("メモ", key="note")
         self._shown_points = None
-        if self.ctx.check.case_id:
+        if self._has_form_points:
             fpt = self.query_one(FormPointTable)
             fpt.add_column("状態", key="state", width=10)
             fpt.add_column("調査票の点検ポイント", key="what", width=20)

@@ -84,10 +84,12 @@ def point_detail(shown, key: str | None) -> Text:
         )
         return t
     p = found.point
-    t.append(f"{p.message}", style="bold")
-    t.append(f"［{p.source}{'・テキストの定義から' if p.derived else ''}］")
+    # the notes first: at 80x24 the panel has three lines, and the note is what to look at
     for code in p.notes:
         text = shown.notes.get(code, "").strip()
-        t.append(f"\n特記事項 {code}: ")
+        t.append(f"特記事項 {code}: ")
         t.append(text if text else "（なし）", style="" if text else "bold")
+        t.append("\n")
+    t.append(f"{p.message}", style="bold")
+    t.append(f"［{p.source}{'・テキストの定義から' if p.derived else ''}］")
     return t
