@@ -449,6 +449,7 @@ def test_new_hires_review_is_part_way(demo: sqlite3.Connection) -> None:
         "demo-s002": "chief",
         "demo-s003": "chief",
         "demo-monitor": "monitor",
+        "demo-manager": "manager",
     }
 
 

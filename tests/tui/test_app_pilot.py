@@ -356,7 +356,7 @@ async def test_a_new_day_reloads_the_screens(sample_db, monkeypatch):
         app._check_day()
         await settle(pilot)
         assert app.today.isoformat() == "2027-06-16" and app.data_version == before + 1
-        assert "2027-06-16" in str(app.screen.query_one("TopBar").render())
+        assert "06-16(水)" in str(app.screen.query_one("TopBar").render())  # 80 columns: no year
 
 
 async def test_picking_a_surveyor_by_typing(sample_db):

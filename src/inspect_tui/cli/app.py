@@ -19,6 +19,20 @@ from inspect_tui.cli.common import (
 # against 190-270 ms for the start itself; perf_counter, 5 runs). test_launch holds it.
 
 
+#: Who ``--demo`` opens as without ``--as``: the chief of 長田区, linked to surveyor S001, with
+#: new surveyors' forms waiting in the review queue (the heart of the product, one key away).
+#: The palette's デモ: 利用者を切り替える (or ``--demo --as demo-manager|demo-monitor|…``) tours
+#: the other roles.
+DEMO_START_LOGIN = "demo-s001"
+
+
+def with_demo_login(args: argparse.Namespace) -> argparse.Namespace:
+    """``--demo`` without ``--as`` works as DEMO_START_LOGIN."""
+    if getattr(args, "demo", False) and getattr(args, "as_user", None) is None:
+        args.as_user = DEMO_START_LOGIN
+    return args
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from inspect_tui.system.paths import demo_db_path
 

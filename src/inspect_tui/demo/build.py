@@ -72,6 +72,9 @@ from inspect_tui.store.db import Database, open_database, rollback
 from inspect_tui.store.users import register_owner_as_manager
 
 MAX_YEARS = 30
+#: What the demo holds, by generation: a demo built by an app with a lower number is rebuilt
+#: on ``--demo`` even on the day it was made (2: survey form contents and demo-manager).
+DEMO_VERSION = 2
 MAX_DISTRICTS = 100
 CACHE_KIB = 256 * 1024  # page cache while building (KiB)
 ACCOMPANIED_COLUMNS = {"surveyor", "chief", "on_date", "purpose", "case_id", "recorded_at", "who"}
@@ -191,6 +194,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
                 ("demo_today", today.isoformat()),
                 ("demo_years", f"{years:g}"),
                 ("demo_districts", str(districts)),
+                ("demo_version", str(DEMO_VERSION)),
             ],
         )
         conn.execute("UPDATE users SET created_at = ?", (stamp,))
@@ -247,7 +251,8 @@ def is_demo(path: Path) -> bool:
 
 
 def ensure_demo(path: Path, today: dt.date | None = None) -> bool:
-    """Build the demo at path if it is missing or was built for another day.
+    """Build the demo at path if it is missing, was built for another day, or by an app
+    whose demo holds less (DEMO_VERSION).
 
     The demo is a picture of "today": a demo built last week would show last
     week's deadlines as overdue. Returns True when it (re)built the file.
@@ -258,12 +263,16 @@ def ensure_demo(path: Path, today: dt.date | None = None) -> bool:
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             try:
-                row = conn.execute("SELECT value FROM settings WHERE key = 'demo_today'").fetchone()
+                got = dict(
+                    conn.execute(
+                        "SELECT key, value FROM settings WHERE key IN ('demo_today', 'demo_version')"
+                    ).fetchall()
+                )
             finally:
                 conn.close()
         except sqlite3.Error:
-            row = None
-        if row and row[0] == today.isoformat():
+            got = {}
+        if got.get("demo_today") == today.isoformat() and got.get("demo_version") == str(DEMO_VERSION):
             return False
     build_demo(path, today=today, force=True)
     return True

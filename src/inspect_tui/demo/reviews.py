@@ -45,11 +45,13 @@ GUIDANCE = (
 
 
 def add_demo_users(conn: sqlite3.Connection, staff: list[Surveyor], stamp: str) -> None:
-    """Chiefs and a contract monitor as users, for trying each role with --as."""
+    """Chiefs, a contract monitor and a manager as users, for trying each role (--as, or the
+    palette's デモの利用者を切り替える)."""
     rows: list[tuple[str, str, str | None, str]] = [
         (f"demo-{s.code.lower()}", "chief", s.code, stamp) for s in staff if s.is_chief
     ]
     rows.append(("demo-monitor", "monitor", None, stamp))
+    rows.append(("demo-manager", "manager", None, stamp))
     conn.executemany(
         "INSERT OR IGNORE INTO users (login, role, surveyor_code, created_at) VALUES (?, ?, ?, ?)", rows
     )

@@ -463,6 +463,54 @@ class InspectApp(PurgeFlow, App[int]):
 
         self.push_screen(AuditScreen())
 
+    # -- the demo's tour of the roles ------------------------------------------
+    def action_demo_login(self) -> None:
+        if self.demo and self.session is not None:
+            self._demo_logins()
+
+    @work(thread=True, exit_on_error=False, group="demo-login")
+    def _demo_logins(self) -> None:
+        from inspect_tui.services.trust.permissions import demo_logins
+
+        found = demo_logins(self.session)
+        if self._running:
+            self.call_from_thread(self._pick_demo_login, found)
+
+    def _pick_demo_login(self, found: list[tuple[str, str, str]]) -> None:
+        from inspect_tui.core.roles import ROLE_LABELS
+        from inspect_tui.tui.screens.pick import PickScreen
+
+        if not found:
+            self.notify("デモ用データベースではないので、利用者は切り替えられません", severity="warning")
+            return
+        choices = [(login, f"{login}（{ROLE_LABELS[role]}）{what}") for login, role, what in found]
+
+        def chosen(login: str | None) -> None:
+            if login:
+                self._switch_demo_login(login)
+
+        self.push_screen(PickScreen("デモの利用者（Enter で切り替え）", choices), chosen)
+
+    @work(thread=True, exit_on_error=False, group="demo-login")
+    def _switch_demo_login(self, login: str) -> None:
+        from inspect_tui.services.trust.permissions import demo_logins, role_of
+        from inspect_tui.tui.permissions import load_permissions
+
+        session = self.session
+        if session is None or login not in {x[0] for x in demo_logins(session)}:
+            return  # only the demo's own logins, and only in the demo database
+        session.who = login
+        role, allowed = role_of(session), load_permissions(session)
+        if self._running:
+            self.call_from_thread(self._use_demo_login, login, role, allowed)
+
+    def _use_demo_login(self, login: str, role: str, allowed: Permissions) -> None:
+        from inspect_tui.core.roles import ROLE_LABELS
+
+        self.role = role
+        self._use_permissions(allowed)
+        self.notify(f"{login}（{ROLE_LABELS.get(role, role)}）として使います", timeout=4)
+
     def action_next_theme(self) -> None:
         names = self.our_themes or [self.theme]
         i = names.index(self.theme) if self.theme in names else -1
@@ -517,6 +565,12 @@ class InspectApp(PurgeFlow, App[int]):
                 else "個人情報の削除（前回の消去を仕上げる）",
                 "最後の提出（提出のない中止・返却はその日）から保存期間を過ぎた申請者の氏名・被保険者番号・生年月日を消す",
                 self.action_purge_personal,
+            )
+        if self.demo and self.session is not None:
+            yield SystemCommand(
+                "デモ: 利用者を切り替える（主任・業務責任者・委託元）",
+                "デモ用データベースの利用者になって、その役割の画面を試す",
+                self.action_demo_login,
             )
         for name in self.our_themes:
             yield SystemCommand(

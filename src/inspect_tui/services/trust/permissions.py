@@ -151,3 +151,28 @@ def remove_user(s: Session, login: str) -> None:
     """Remove a login (managers; the last manager stays)."""
 
     users.remove_user(s.db, s.who, login, now_jp_iso())
+
+
+# --------------------------------------------------------------------------- the demo's logins
+DEMO_LOGIN_PREFIX = "demo-"
+
+
+def demo_logins(s: Session) -> list[tuple[str, str, str]]:
+    """In the demo database only: its logins to try each role with, as (login, role, what to
+    try); empty for any other database (its users are real people, not a tour)."""
+    demo = s.db.conn.execute("SELECT value FROM settings WHERE key = 'demo'").fetchone()
+    if demo is None or demo[0] != "1":
+        return []
+    out = []
+    for row in users.list_users(s.db):
+        login, role = row["login"], row["role"]
+        if not login.startswith(DEMO_LOGIN_PREFIX):
+            continue
+        code = row["surveyor_code"]
+        what = {
+            "manager": "すべて（締め・取り込み・利用者）",
+            "chief": f"点検（調査員 {code}）",
+            "monitor": "報告書・達成表（個人情報なし）",
+        }.get(role, "")
+        out.append((login, role, what))
+    return out

@@ -42,13 +42,19 @@ class TopBar(Static):
         text.append(" ")
         today = getattr(app, "today", None)
         if today:
-            text.append(f"{today.isoformat()}({WEEKDAYS[today.weekday()]})", style="bold")
+            day = today.strftime("%m-%d") if narrow else today.isoformat()
+            text.append(f"{day}({WEEKDAYS[today.weekday()]})", style="bold")
         session = getattr(app, "session", None)
         if session is not None:
-            text.append(f" {session.who}（{ROLE_LABELS.get(app.role, app.role)}）")
+            labels = SHORT_ROLE_LABELS if narrow else ROLE_LABELS
+            text.append(f" {session.who}（{labels.get(app.role, app.role)}）")
         if getattr(app, "demo", False):
-            text.append("  デモ", style="reverse")
+            text.append(" デモ", style="reverse")
         self.update(text)
+
+
+#: The roles in the 80-column header (the login and the demo mark must fit beside the keys).
+SHORT_ROLE_LABELS = {"manager": "責任者", "chief": "主任", "monitor": "委託元"}
 
 
 def state_styles(app) -> dict[str, str]:
