@@ -29,6 +29,7 @@ from inspect_tui.services.quality.input import FREE_TEXT_FIELDS, PERSONAL_DATA_W
 from inspect_tui.tui.calls import ServiceCalls
 from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
+from inspect_tui.tui.widgets.tick import Tick
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class RecordForm(ServiceCalls, DiscardGuard, ModalScreen[int | None]):
                 compact=True,
             )
         if f.kind == "check":
-            return Checkbox(f.placeholder or f.label, value=bool(value), id=wid, compact=True)
+            return Tick(f.placeholder or f.label, value=bool(value), id=wid, compact=True)
         text = "" if value is None else str(value)
         if f.kind == "area":
             return TextArea(text, id=wid, placeholder=f.placeholder, compact=True)

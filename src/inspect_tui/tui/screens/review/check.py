@@ -29,6 +29,7 @@ from inspect_tui.tui.screens.base import DataScreen
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 from inspect_tui.tui.screens.review.form_points import FormPointTable, form_point_rows, point_detail
 from inspect_tui.tui.screens.review.points import PointTable, point_rows
+from inspect_tui.tui.widgets.tick import Tick
 
 #: What changes a check: offered only to its own inspector (another chief sees it read-only).
 WRITE_ACTIONS = frozenset(
@@ -103,8 +104,8 @@ class CheckScreen(RoleKeys, DataScreen):
             yield Label("指導の方法")
             with Horizontal(id="check-methods"):
                 for m in rules.GUIDANCE_METHODS:
-                    yield Checkbox(m.label, id=f"method-{m.id}", compact=True)
-            yield Checkbox("提出前に修正した", id="check-fixed", compact=True)
+                    yield Tick(m.label, id=f"method-{m.id}", compact=True)
+            yield Tick("提出前に修正した", id="check-fixed", compact=True)
             yield Label("点検にかかった時間（分）")
             yield Input(id="check-minutes", type="integer", compact=True)
             if self.ctx.check.kind in rules.FOLLOWUP_MONTHS:
