@@ -544,8 +544,11 @@ class InspectApp(PurgeFlow, App[int]):
     # -- command palette ------------------------------------------------------
     def get_system_commands(self, screen: Screen):
         for mode, key, label in bindings.SCREENS:
+            words = bindings.SCREEN_WORDS.get(mode, "")
             yield SystemCommand(
-                f"画面: {label}", f"{label}の画面へ（{key}）", partial(self.switch_mode, mode)
+                f"画面: {label}（{words}）" if words else f"画面: {label}",
+                f"{label}の画面へ（{key}）",
+                partial(self.switch_mode, mode),
             )
         seen = set()
         for active in screen.active_bindings.values():
@@ -576,7 +579,24 @@ class InspectApp(PurgeFlow, App[int]):
             yield SystemCommand(
                 f"テーマ: {name}", "画面の配色を変える", partial(setattr, self, "theme", name)
             )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's own, in Japanese (the English word kept, so either finds it); no
+            # Screenshot: it writes the screen, applicants' names included, to a file
+            words = TEXTUAL_COMMANDS.get(command.title)
+            if words is None:
+                continue
+            yield SystemCommand(
+                f"{words[0]}（{command.title}）", words[1], command.callback, command.discover
+            )
 
+
+#: Textual's palette commands as the app offers them: (title, help) in Japanese.
+TEXTUAL_COMMANDS = {
+    "Theme": ("テーマ（配色）を選ぶ", "画面の配色を一覧から選ぶ"),
+    "Quit": ("終了する", "アプリを終了する（記録は保存済み）"),
+    "Keys": ("キーの説明を出す・隠す", "選んでいる欄の説明と使えるキーを右に出す（もう一度で隠す）"),
+    "Maximize": ("この欄を広げる", "選んでいる欄を画面いっぱいに広げる"),
+    "Minimize": ("元の大きさに戻す", "広げた欄を元の大きさに戻す"),
+}
 
 __all__ = ["DataScreen", "InspectApp"]

@@ -51,6 +51,17 @@ SCREENS = (
     ("quality", "6", "品質"),
 )
 
+#: The words users say for what each screen holds: the palette finds a screen by them
+#: (「報告」「月次」「KPI」「指導」「苦情」 … found nothing when it knew only the screen's name).
+SCREEN_WORDS = {
+    "today": "期限・未完了・緊急・点検実施率・職員の注意",
+    "cases": "依頼の一覧・検索・経過・期限",
+    "surveyors": "調査員・名簿・資格・登録期限・担当件数",
+    "review": "点検・重点チェック・新任10件・指導・習熟度・キャリブレーション",
+    "reports": "報告書・月次・業務履行報告書・SLA・KPI・KGI・達成表・指導終了報告・パレート",
+    "quality": "苦情・事故・インシデント・課題・パレート分析",
+}
+
 APP = [
     *(
         _b(key, f"app.switch_mode('{mode}')", label, f"screen.{mode}", f"{label}の画面へ", show=False)
