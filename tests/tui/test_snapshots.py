@@ -255,3 +255,22 @@ def test_check_with_form_points(snap_compare, review_db, size):
     boss.close()
     keys = ("4", "enter", "tab", "c")
     assert snap_compare(make_app(review_db), terminal_size=size, run_before=_run(*keys))
+
+
+def test_check_with_form_points_without_colour(snap_compare, review_db, monkeypatch):
+    """Under NO_COLOR a check reads by its words: 未確認 / OK / 指摘 per point, 確認済 / 未確認
+    per content point, [X] / [ ] for the guidance methods (issue 17 item 6)."""
+    from builders import session_as
+    from inspect_tui.core.survey_form import SurveyForm, form_items
+    from inspect_tui.services.forms import records
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    answers = {c: (1,) for c, it in form_items().items() if not it.is_level}
+    answers.update({"1-3": (3,), "1-4": (2,), "1-8": (2,)})
+    boss = session_as(review_db, "boss")
+    records.save_form(
+        boss, "R9-00100", SurveyForm(answers, {"7-1": "J1"}, {"3-1": "伝えられる。", "6": "週3回。"})
+    )
+    boss.close()
+    keys = ("4", "enter", "o", "tab", "c", "tab", "tab", "space")
+    assert snap_compare(make_app(review_db), terminal_size=(80, 24), run_before=_run(*keys))
