@@ -34,6 +34,14 @@ def test_followups_due_3_and_6_months_after_placement():
     assert r.followup_due(D(2027, 8, 31), "followup6") == D(2028, 2, 29)
 
 
+def test_followup_date_with_weekday_and_the_next_business_day():
+    assert r.due_text(D(2027, 1, 3), D(2027, 1, 4)) == "2027-01-03(日)は閉庁日のため 2027-01-04(月)"
+    assert r.due_text(D(2027, 6, 1), D(2027, 6, 1)) == "2027-06-01(火)"
+    assert r.due_text(D(2027, 1, 3), D(2027, 1, 4), D(2027, 1, 1), "->") == "01-03(日)->01-04(月)"
+    other_year = r.due_text(D(2028, 1, 3), D(2028, 1, 4), D(2027, 12, 1))
+    assert other_year == "2028-01-03(月)は閉庁日のため 2028-01-04(火)"
+
+
 def test_accompanied_by_a_chief_is_not_solo_but_by_a_colleague_is():
     assert not r.is_solo(C(1, "A", D(2027, 1, 5), "S001"), CHIEFS)
     assert r.is_solo(C(1, "A", D(2027, 1, 5), "S020"), CHIEFS)

@@ -37,6 +37,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from inspect_tui.core.jpdate import format_wd
 from inspect_tui.core.months import add_months
 from inspect_tui.system.paths import data_file
 
@@ -131,8 +132,23 @@ def is_new_surveyor(
 
 
 def followup_due(placed_on: dt.date, kind: str) -> dt.date:
-    """When the 3- or 6-month proficiency check is due."""
+    """When the 3- or 6-month proficiency check is due (the calendar date; the caller moves it
+    to the next business day with BusinessCalendar.on_or_after)."""
     return add_months(placed_on, FOLLOWUP_MONTHS[kind])
+
+
+#: Between a due date on a closed day and the next business day: words, not an arrow
+#: (→ is ambiguous-width, STYLE.md); narrow columns pass sep="->".
+DUE_MOVED = "は閉庁日のため "
+
+
+def due_text(due: dt.date, business_due: dt.date, today: dt.date | None = None, sep: str = DUE_MOVED) -> str:
+    """'2027-01-03(日)は閉庁日のため 2027-01-04(月)' when due is a closed day, else '2027-06-01(火)'.
+
+    With today, dates in today's year drop the year (01-03(日)), for narrow columns.
+    """
+    text = format_wd(due, today)
+    return text if business_due == due else f"{text}{sep}{format_wd(business_due, today)}"
 
 
 # --------------------------------------------------------------------------- solo forms
