@@ -129,7 +129,7 @@ def test_verdict_odd_count_leaves_the_middle_form_out():
     v = r.verdict(_forms([4, 3, 3, 2, 2]))
     assert v.id == "improving" and v.provisional and v.label == "改善している（暫定）"
     assert v.reason == (
-        "1-2件目 7件、4-5件目 4件（同じ2件ずつで比べました。3件目は真ん中なので比べていません）。"
+        "1-2件目 7件、4-5件目 4件（同じ2件ずつで比べました。3件目は除く）。"
         "後の2件の方が少なく、直近3件（3-5件目）に重大な指摘はありません"
     )
 
@@ -163,7 +163,7 @@ def test_verdict_serious_finding_in_forms_8_10_wins_over_fewer_findings():
 def test_verdict_names_the_checked_forms_when_one_is_missing():
     forms = [*_forms([3, 3]), T(3, False), *(T(i, True, 1) for i in (4, 5, 6))]  # 5 checked
     v = r.verdict(forms)
-    assert v.reason.startswith("1-2件目 6件、5-6件目 2件（同じ2件ずつで比べました。4件目は真ん中")
+    assert v.reason.startswith("1-2件目 6件、5-6件目 2件（同じ2件ずつで比べました。4件目は除く）")
     assert "直近3件（4-6件目）" in v.reason
     assert r.form_span([1, 2, 4, 6, 7]) == "1-2・4・6-7件目"
 

@@ -251,7 +251,7 @@ def verdict(forms: Sequence[FormTally]) -> Verdict:
     late_n = sum(f.findings for f in late)
     last3 = checked[-3:]
     serious_late = [f.form_no for f in last3 if f.serious]
-    left_out = f"。{form_span([checked[k].form_no])}は真ん中なので比べていません" if len(checked) % 2 else ""
+    left_out = f"。{form_span([checked[k].form_no])}は除く" if len(checked) % 2 else ""
     span = (
         f"{form_span([f.form_no for f in early])} {early_n}件、"
         f"{form_span([f.form_no for f in late])} {late_n}件（同じ{k}件ずつで比べました{left_out}）"
