@@ -147,3 +147,11 @@ def test_out_of_range_is_a_clear_error(cal):
 def test_calendar_days():
     assert add_calendar_days(D(2027, 6, 15), 20) == D(2027, 7, 5)
     assert add_calendar_days(D(2026, 12, 20), 20) == D(2027, 1, 9)
+
+
+def test_on_or_after_moves_a_closed_day_to_the_next_business_day(cal):
+    assert cal.on_or_after(D(2027, 1, 3)) == D(2027, 1, 4)  # 日曜・年末年始閉庁 -> 月曜
+    assert cal.on_or_after(D(2027, 4, 3)) == D(2027, 4, 5)  # 土曜 -> 月曜
+    assert cal.on_or_after(D(2027, 5, 3)) == D(2027, 5, 6)  # 憲法記念日・みどりの日・こどもの日 -> 木曜
+    assert cal.on_or_after(D(2027, 6, 1)) == D(2027, 6, 1)  # a business day stays
+    assert get_calendar([D(2027, 6, 1)]).on_or_after(D(2027, 6, 1)) == D(2027, 6, 2)  # 臨時閉庁

@@ -34,6 +34,14 @@ def test_followups_due_3_and_6_months_after_placement():
     assert r.followup_due(D(2027, 8, 31), "followup6") == D(2028, 2, 29)
 
 
+def test_followup_date_with_weekday_and_the_next_business_day():
+    assert r.due_text(D(2027, 1, 3), D(2027, 1, 4)) == "2027-01-03(日)は閉庁日のため 2027-01-04(月)"
+    assert r.due_text(D(2027, 6, 1), D(2027, 6, 1)) == "2027-06-01(火)"
+    assert r.due_text(D(2027, 1, 3), D(2027, 1, 4), D(2027, 1, 1), "->") == "01-03(日)->01-04(月)"
+    other_year = r.due_text(D(2028, 1, 3), D(2028, 1, 4), D(2027, 12, 1))
+    assert other_year == "2028-01-03(月)は閉庁日のため 2028-01-04(火)"
+
+
 def test_accompanied_by_a_chief_is_not_solo_but_by_a_colleague_is():
     assert not r.is_solo(C(1, "A", D(2027, 1, 5), "S001"), CHIEFS)
     assert r.is_solo(C(1, "A", D(2027, 1, 5), "S020"), CHIEFS)
@@ -105,6 +113,59 @@ def test_verdict_pending_and_provisional():
     assert r.verdict(_forms([1, 1, 0])).id == "pending"
     v = r.verdict(_forms([2, 2, 1, 0]))
     assert v.id == "improving" and v.provisional and v.label == "改善している（暫定）"
+
+
+def test_verdict_ten_forms_compares_1_5_with_6_10_and_says_so():
+    # 3+2+2+1+2 = 10 against 1+1+0+0+0 = 2
+    v = r.verdict(_forms([3, 2, 2, 1, 2, 1, 1, 0, 0, 0]))
+    assert v.reason == (
+        "1-5件目 10件、6-10件目 2件（同じ5件ずつで比べました）。"
+        "後の5件の方が少なく、直近3件（8-10件目）に重大な指摘はありません"
+    )
+
+
+def test_verdict_odd_count_leaves_the_middle_form_out():
+    # 4 3 3 2 2: the old halves (4+3 = 7 against 3+2+2 = 7) said まだ; 1-2 (7) against 4-5 (4) is fair
+    v = r.verdict(_forms([4, 3, 3, 2, 2]))
+    assert v.id == "improving" and v.provisional and v.label == "改善している（暫定）"
+    assert v.reason == (
+        "1-2件目 7件、4-5件目 4件（同じ2件ずつで比べました。3件目は除く）。"
+        "後の2件の方が少なく、直近3件（3-5件目）に重大な指摘はありません"
+    )
+
+
+def test_verdict_odd_count_seven_forms():
+    # 1-3: 2+2+1 = 5, form 4 left out, 5-7: 2+2+1 = 5: not fewer
+    v = r.verdict(_forms([2, 2, 1, 9, 2, 2, 1]))
+    assert v.id == "not_yet" and v.provisional
+    assert v.reason.startswith("1-3件目 5件、5-7件目 5件（同じ3件ずつで比べました。4件目は")
+    assert v.reason.endswith("後の3件の指摘が減っていません")
+
+
+def test_verdict_equal_halves_is_not_yet():
+    v = r.verdict(_forms([2, 1, 1, 2, 1, 1]))  # 2+1+1 = 4 against 2+1+1 = 4
+    assert v.id == "not_yet" and v.provisional
+    assert v.reason == "1-3件目 4件、4-6件目 4件（同じ3件ずつで比べました）。後の3件の指摘が減っていません"
+
+
+def test_verdict_worsening_trend_is_not_yet():
+    v = r.verdict(_forms([0, 1, 1, 2, 3, 2, 3, 4, 4, 5]))  # 0+1+1+2+3 = 7 against 2+3+4+4+5 = 18
+    assert v.id == "not_yet" and not v.provisional
+    assert v.reason.startswith("1-5件目 7件、6-10件目 18件")
+
+
+def test_verdict_serious_finding_in_forms_8_10_wins_over_fewer_findings():
+    v = r.verdict(_forms([3, 3, 3, 3, 3, 0, 0, 0, 0, 1], serious={10}))
+    assert v.id == "not_yet" and not v.provisional
+    assert v.reason.endswith("直近3件（8-10件目）のうち10件目に重大な指摘があります")
+
+
+def test_verdict_names_the_checked_forms_when_one_is_missing():
+    forms = [*_forms([3, 3]), T(3, False), *(T(i, True, 1) for i in (4, 5, 6))]  # 5 checked
+    v = r.verdict(forms)
+    assert v.reason.startswith("1-2件目 6件、5-6件目 2件（同じ2件ずつで比べました。4件目は除く）")
+    assert "直近3件（4-6件目）" in v.reason
+    assert r.form_span([1, 2, 4, 6, 7]) == "1-2・4・6-7件目"
 
 
 def test_recurring_points():

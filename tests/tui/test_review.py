@@ -292,3 +292,31 @@ def test_the_guidance_report_written_over_ssh_says_where_it_is_and_how_to_fetch_
     assert "作成途中" in text and "サーバーに書き出しました" in text
     assert command is not None and command.startswith("scp ") and "192.0.2.10:" in command
     assert command in text
+
+
+async def test_followups_on_closed_days_show_the_next_business_day_and_fit_80_columns(review_db):
+    """Every follow-up on a closed day: S010 placed 2027-03-20 (06-20(日), 09-20(月) 敬老の日),
+    S011 placed 2027-01-03 (04-03(土), 07-03(土)). The queue shows both dates with weekdays and
+    the surveyors table still fits 80 columns; 04-05(月) has passed on 2027-06-15, so it is late."""
+    s = session_as(review_db, "tester")
+    for code, placed in (("S010", "2027-03-20"), ("S011", "2027-01-03")):
+        s.db.conn.execute(
+            "UPDATE surveyors SET placed_on = ?, hired_on = ? WHERE code = ?", (placed, placed, code)
+        )
+    s.close()
+    app = make_app(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(pilot)
+        table = app.screen.query_one("#rq-surveyors")
+        cells = {row: [str(c) for c in table.get_row(row)[5:]] for row in ("S010", "S011")}
+        assert cells == {
+            "S010": ["06-20(日)>21(月)", "09-20(月)>21(火)"],
+            "S011": ["04-03(土)>05(月)", "07-03(土)>05(月)"],
+        }
+        assert table.virtual_size.width <= SIZE[0]
+        late = table.get_row("S011")[5]
+        assert "red" in str(late.style) and "red" not in str(table.get_row("S010")[5].style)
+        await pilot.press("v")  # the first surveyor, S010
+        await settle(pilot)
+        more = str(app.screen.query_one("#sr-more").render())
+        assert "予定 2027-06-20(日)は閉庁日のため 2027-06-21(月)" in more

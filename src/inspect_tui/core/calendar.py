@@ -133,6 +133,10 @@ class BusinessCalendar:
         blk = self._year(day.year)
         return bool(blk.is_bday[day.toordinal() - blk.start])
 
+    def on_or_after(self, day: dt.date) -> dt.date:
+        """day if it is a business day, else the next business day (2027-01-03(日) -> 2027-01-04(月))."""
+        return day if self.is_business_day(day) else self.add_business_days(day, 1)
+
     def add_business_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th business day strictly after start (before it for n < 0).
 

@@ -212,6 +212,15 @@ def fiscal_year_label(fy: int, western: bool = True) -> str:
     return f"{label}（{fy}年度）" if western else label
 
 
+WEEKDAYS = "月火水木金土日"
+
+
 def format_md(day: dt.date) -> str:
     """Short Japanese month/day with weekday, e.g. 1/12(月)."""
-    return f"{day.month}/{day.day}({'月火水木金土日'[day.weekday()]})"
+    return f"{day.month}/{day.day}({WEEKDAYS[day.weekday()]})"
+
+
+def format_wd(day: dt.date, today: dt.date | None = None) -> str:
+    """ISO date with weekday, 2027-01-03(日); 01-03(日) when today is given and in the same year."""
+    text = day.strftime("%m-%d") if today is not None and day.year == today.year else day.isoformat()
+    return f"{text}({WEEKDAYS[day.weekday()]})"

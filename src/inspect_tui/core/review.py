@@ -16,11 +16,15 @@ Rules (each one a function below, pinned by tests/core/test_review.py):
   case number. A number once given is fixed (stored in review_forms): a later
   import that adds an earlier-visited case never renumbers; the newcomer takes
   the next free number after the highest fixed one, while numbers remain.
-- **Verdict** (改善状況): with forms 1-10 checked, *improving* (改善している)
-  when forms 6-10 have fewer findings than forms 1-5 (or none at all) and none
-  of forms 8-10 has a serious (重大) finding; otherwise *not yet* (まだ).
-  With 4-9 forms checked the same rule on the first and second half of the
-  checked forms gives a provisional verdict; fewer than 4: pending (判定前).
+- **Verdict** (改善状況): of the n checked forms (at most 10), the first
+  ⌊n/2⌋ are compared with the last ⌊n/2⌋, so both ends count the same number
+  of forms (with an odd n the middle form is left out): *improving*
+  (改善している) when the last ones have fewer findings in total than the
+  first ones (or none at all) and none of the last 3 checked forms (forms
+  8-10 once all ten are checked) has a serious (重大) finding; otherwise
+  *not yet* (まだ). With 10 forms checked that is forms 1-5 against 6-10 and
+  the verdict is final; with 4-9 it is provisional (暫定); fewer than 4:
+  pending (判定前). The reason names the rule that decided and its numbers.
   The chief may override it; the override is what the report shows.
 - **Recurring point** (繰り返す指摘): a check point with findings on 3 or more
   forms, or on 2 or more of the last 5 checked forms.
@@ -33,6 +37,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from inspect_tui.core.jpdate import format_wd
 from inspect_tui.core.months import add_months
 from inspect_tui.system.paths import data_file
 
@@ -127,8 +132,23 @@ def is_new_surveyor(
 
 
 def followup_due(placed_on: dt.date, kind: str) -> dt.date:
-    """When the 3- or 6-month proficiency check is due."""
+    """When the 3- or 6-month proficiency check is due (the calendar date; the caller moves it
+    to the next business day with BusinessCalendar.on_or_after)."""
     return add_months(placed_on, FOLLOWUP_MONTHS[kind])
+
+
+#: Between a due date on a closed day and the next business day: words, not an arrow
+#: (→ is ambiguous-width, STYLE.md); narrow columns pass sep="->".
+DUE_MOVED = "は閉庁日のため "
+
+
+def due_text(due: dt.date, business_due: dt.date, today: dt.date | None = None, sep: str = DUE_MOVED) -> str:
+    """'2027-01-03(日)は閉庁日のため 2027-01-04(月)' when due is a closed day, else '2027-06-01(火)'.
+
+    With today, dates in today's year drop the year (01-03(日)), for narrow columns.
+    """
+    text = format_wd(due, today)
+    return text if business_due == due else f"{text}{sep}{format_wd(business_due, today)}"
 
 
 # --------------------------------------------------------------------------- solo forms
@@ -204,6 +224,17 @@ class Verdict:
 MIN_FORMS_FOR_VERDICT = 4
 
 
+def form_span(form_nos: Sequence[int]) -> str:
+    """'1-5件目' for a run of form numbers, '1-2・4件目' when one is missing (not checked)."""
+    runs: list[list[int]] = []
+    for no in form_nos:
+        if runs and no == runs[-1][-1] + 1:
+            runs[-1].append(no)
+        else:
+            runs.append([no])
+    return "・".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) + "件目"
+
+
 def verdict(forms: Sequence[FormTally]) -> Verdict:
     """Improving or not yet, by the rule in the module docstring."""
     checked = sorted((f for f in forms if f.checked), key=lambda f: f.form_no)
@@ -214,22 +245,25 @@ def verdict(forms: Sequence[FormTally]) -> Verdict:
     complete = len(checked) >= REVIEW_FORMS
     if complete:
         checked = checked[:REVIEW_FORMS]
-    half = len(checked) // 2
-    early, late = checked[:half], checked[half:]
+    k = len(checked) // 2
+    early, late = checked[:k], checked[-k:]
     early_n = sum(f.findings for f in early)
     late_n = sum(f.findings for f in late)
     last3 = checked[-3:]
     serious_late = [f.form_no for f in last3 if f.serious]
+    left_out = f"。{form_span([checked[k].form_no])}は除く" if len(checked) % 2 else ""
     span = (
-        f"{early[0].form_no}-{early[-1].form_no}件目 {early_n}件、"
-        f"{late[0].form_no}-{late[-1].form_no}件目 {late_n}件"
+        f"{form_span([f.form_no for f in early])} {early_n}件、"
+        f"{form_span([f.form_no for f in late])} {late_n}件（同じ{k}件ずつで比べました{left_out}）"
     )
+    recent = f"直近3件（{form_span([f.form_no for f in last3])}）"
     if serious_late:
-        reason = f"{span}。直近3件のうち{'、'.join(map(str, serious_late))}件目に重大な指摘"
-        return Verdict("not_yet", not complete, reason)
+        where = "、".join(f"{n}件目" for n in serious_late)
+        return Verdict("not_yet", not complete, f"{span}。{recent}のうち{where}に重大な指摘があります")
     if late_n < early_n or late_n == 0:
-        return Verdict("improving", not complete, f"{span}。直近3件に重大な指摘なし")
-    return Verdict("not_yet", not complete, f"{span}。後半の指摘が減っていません")
+        less = f"後の{k}件の方が少なく" if late_n < early_n else "どちらも指摘がなく"
+        return Verdict("improving", not complete, f"{span}。{less}、{recent}に重大な指摘はありません")
+    return Verdict("not_yet", not complete, f"{span}。後の{k}件の指摘が減っていません")
 
 
 def recurring_points(forms: Sequence[FormTally]) -> list[tuple[str, int]]:

@@ -274,3 +274,44 @@ def test_corrections_after_submission_show_in_the_first_ten_trend(review_db):
     line = review.corrections_line()
     assert "計 1 件" in line and "2件目 1" in line and "3件目 0" in line
     boss.close()
+
+
+def test_a_followup_due_on_a_closed_day_is_due_the_next_business_day(rs):
+    """Placed 2026-10-03: the 3-month follow-up falls on 2027-01-03(日), a 年末年始閉庁 Sunday, so it
+    is due 2027-01-04(月) and not late that day; the 6-month one on 2027-04-03(土) moves to 04-05(月)."""
+    rs.db.conn.execute(
+        "UPDATE surveyors SET placed_on = '2026-10-03', hired_on = '2026-10-03' WHERE code = 'S010'"
+    )
+    mon, tue = D(2027, 1, 4), D(2027, 1, 5)
+    (ns,) = [n for n in svc.new_surveyors(rs, mon) if n.code == "S010"]
+    f3, f6 = ns.followups
+    assert (f3.due, f3.business_due) == (D(2027, 1, 3), mon)
+    assert (f6.due, f6.business_due) == (D(2027, 4, 3), D(2027, 4, 5))
+    assert f3.due_text() == "2027-01-03(日)は閉庁日のため 2027-01-04(月)"
+    assert not f3.overdue(mon) and f3.overdue(tue)
+    item = next(i for i in svc.review_queue(rs, mon) if i.surveyor == "S010" and i.kind == "followup3")
+    assert item.due == mon  # the queue sorts and marks it late by the business day
+    assert svc.review_queue_summary(rs, D(2026, 12, 21)).followups_due == 1  # 01-04 is within 14 days
+
+    import json
+
+    from inspect_tui.render.formats import render
+    from inspect_tui.services.review.guidance import guidance_report
+
+    report = guidance_report(rs, "S010", allow_draft=True, issued=mon)
+    followups = json.loads(render(report, "json"))["followups"]
+    assert [(f["due"], f["business_due"]) for f in followups] == [
+        ("2027-01-03", "2027-01-04"),  # the old key keeps the calendar date
+        ("2027-04-03", "2027-04-05"),
+    ]
+    text = render(report, "text")  # the 予定日 column wraps after the words, at 80 columns
+    assert "2027-01-03(日)は閉庁日のため" in text and "2027-01-04(月)" in text
+
+
+def test_a_followup_on_a_business_day_keeps_its_date(rs):
+    (ns,) = [n for n in svc.new_surveyors(rs) if n.code == "S010"]
+    assert [(f.due, f.business_due) for f in ns.followups] == [
+        (D(2027, 6, 1), D(2027, 6, 1)),
+        (D(2027, 9, 1), D(2027, 9, 1)),
+    ]
+    assert ns.followups[0].due_text() == "2027-06-01(火)"

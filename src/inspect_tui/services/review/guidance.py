@@ -147,7 +147,7 @@ def _followups_table(r: SurveyorReview) -> Table:
     notes = {c.kind: c for c in r.followup_checks}
     for fu in r.followups:
         c = notes.get(fu.kind)
-        rows.append([fu.label, _d(fu.due), _d(fu.done_on), c.proficiency_note if c else "－"])
+        rows.append([fu.label, fu.due_text(), _d(fu.done_on), c.proficiency_note if c else "－"])
     return Table(
         ["確認", "予定日", "実施日", "習熟度の所見"], rows, list("llll"), "習熟度の確認（配置後3か月・6か月）"
     )
@@ -276,6 +276,7 @@ def guidance_json(r: SurveyorReview, issued: dt.date) -> dict[str, Any]:
             {
                 "kind": fu.kind,
                 "due": _iso(fu.due),
+                "business_due": _iso(fu.business_due),
                 "done_on": _iso(fu.done_on),
                 "proficiency_note": notes.get(fu.kind),
             }

@@ -158,12 +158,22 @@ def sync_form_numbers(s: Session, today: dt.date | None = None) -> int:
 @dataclass(frozen=True)
 class Followup:
     kind: str  # followup3 | followup6
-    due: dt.date
+    due: dt.date  # 3 or 6 months after placement, as the calendar falls
     done_on: dt.date | None
+    #: due, or the next business day when due is a closed day of the municipal calendar;
+    #: the date the follow-up is late after (due on a Sunday, not late on Monday).
+    business_due: dt.date
 
     @property
     def label(self) -> str:
         return rules.KIND_LABELS[self.kind]
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.done_on is None and self.business_due < today
+
+    def due_text(self, today: dt.date | None = None, sep: str = rules.DUE_MOVED) -> str:
+        """2027-01-03(日)は閉庁日のため 2027-01-04(月), or 2027-06-01(火) on a business day."""
+        return rules.due_text(self.due, self.business_due, today, sep)
 
 
 @dataclass(frozen=True)
@@ -208,13 +218,15 @@ def _forms(s: Session, code: str) -> list[store.NumberedForm]:
 
 
 def _followups(s: Session, code: str, placed: dt.date) -> tuple[Followup, ...]:
+    cal = s.calendar
     out = []
     for kind in rules.FOLLOWUP_MONTHS:
         r = s.db.conn.execute(
             "SELECT min(checked_on) FROM review_checks WHERE surveyor = ? AND kind = ? AND state = 'done'",
             (code, kind),
         ).fetchone()
-        out.append(Followup(kind, rules.followup_due(placed, kind), store._d(r[0])))
+        due = rules.followup_due(placed, kind)
+        out.append(Followup(kind, due, store._d(r[0]), cal.on_or_after(due)))
     return tuple(out)
 
 
@@ -322,7 +334,7 @@ def review_queue(
                         fu.kind,
                         ns.code,
                         ns.name,
-                        fu.due,
+                        fu.business_due,
                         draft=(0, ns.code, fu.kind) in drafts,
                         draft_by=drafts.get((0, ns.code, fu.kind)),
                     )

@@ -17,11 +17,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Static
 
+from inspect_tui.core.jpdate import WEEKDAYS, format_wd
 from inspect_tui.tui.bindings import binding as b
 from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
-
-WEEKDAYS = "月火水木金土日"
 
 
 def _short(day, today) -> str:
@@ -31,7 +30,7 @@ def _short(day, today) -> str:
 
 def _day(day, today) -> str:
     """06-11(金): a due date with its weekday."""
-    return f"{_short(day, today)}({WEEKDAYS[day.weekday()]})"
+    return format_wd(day, today)
 
 
 def queue_view(session, today):
@@ -185,8 +184,16 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
     def _followup_cell(f, today) -> Text:
         if f.done_on:
             return Text(f"済 {_short(f.done_on, today)}", style="green")
-        style = "bold red" if f.due < today else ""
-        return Text(f"{_short(f.due, today)}まで", style=style)
+        style = "bold red" if f.overdue(today) else ""
+        if f.business_due != f.due:  # a closed day: the next business day, no room for まで
+            moved = f.business_due
+            later = (
+                f"{moved.day:02d}({WEEKDAYS[moved.weekday()]})"  # 06-20(日)>21(月): fits 80 columns
+                if (moved.year, moved.month) == (f.due.year, f.due.month)
+                else format_wd(moved, today)
+            )
+            return Text(f"{format_wd(f.due, today)}>{later}", style=style)
+        return Text(f"{f.due_text(today)}まで", style=style)
 
     # -- actions --------------------------------------------------------------
     def _selected_item(self):

@@ -204,7 +204,7 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
         notes = {c.kind: c.proficiency_note for c in r.followup_checks}
         for fu in r.followups:
             state = f"済 {fu.done_on}  {notes.get(fu.kind, '')}" if fu.done_on else "未"
-            more.append(f"  {fu.label}  予定 {fu.due}  {state}\n")
+            more.append(f"  {fu.label}  予定 {fu.due_text()}  {state}\n")
         more.append("同行訪問\n", style="bold")
         for v in r.visits:
             more.append(f"  {v.on_date}  {v.purpose}  主任 {v.chief or '－'}  {v.case_no or ''}\n")
