@@ -311,7 +311,7 @@ async def test_followups_on_closed_days_show_the_next_business_day_and_fit_80_co
         cells = {row: [str(c) for c in table.get_row(row)[5:]] for row in ("S010", "S011")}
         assert cells == {
             "S010": ["06-20(日)>21(月)", "09-20(月)>21(火)"],
-            "S011": ["04-03(土)>05(月)", "07-03(土)>05(月)"],
+            "S011": ["!04-03(土)>05(月)", "07-03(土)>05(月)"],
         }
         assert table.virtual_size.width <= SIZE[0]
         late = table.get_row("S011")[5]

@@ -79,7 +79,7 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
     def compose(self) -> ComposeResult:
         yield TopBar("review")
         yield Static("重点チェック（新任調査員の1〜10件目）  読み込み中", id="rq-title")
-        yield Static(" 新任調査員", classes="rq-caption")
+        yield Static(" 新任調査員（確認の日付の ! は期限超過）", classes="rq-caption")
         yield DataTable(id="rq-surveyors", cursor_type="row", zebra_stripes=True)
         yield Static(" 点検待ち（提出期限の近い順）", classes="rq-caption", id="rq-items-caption")
         yield DataTable(id="rq-items", cursor_type="row", zebra_stripes=True)
@@ -158,6 +158,11 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
                 )
             )
             state = []
+            # the state in words, not only the colour of the date (NO_COLOR, issue 17 item 6)
+            if it.due is not None and it.due < today:
+                state.append("超過")
+            elif it.due == today:
+                state.append("本日")
             if it.draft_by and it.draft_by == me:
                 state.append("下書き")
             elif it.draft_by:
@@ -185,6 +190,7 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
         if f.done_on:
             return Text(f"済 {_short(f.done_on, today)}", style="green")
         style = "bold red" if f.overdue(today) else ""
+        late = "!" if f.overdue(today) else ""  # not by colour alone (NO_COLOR); the caption says what ! is
         if f.business_due != f.due:  # a closed day: the next business day, no room for まで
             moved = f.business_due
             later = (
@@ -192,8 +198,8 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
                 if (moved.year, moved.month) == (f.due.year, f.due.month)
                 else format_wd(moved, today)
             )
-            return Text(f"{format_wd(f.due, today)}>{later}", style=style)
-        return Text(f"{f.due_text(today)}まで", style=style)
+            return Text(f"{late}{format_wd(f.due, today)}>{later}", style=style)
+        return Text(f"{late}{f.due_text(today)}まで", style=style)
 
     # -- actions --------------------------------------------------------------
     def _selected_item(self):

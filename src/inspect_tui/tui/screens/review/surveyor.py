@@ -203,7 +203,11 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
         more = Text("\n習熟度の確認\n", style="bold")
         notes = {c.kind: c.proficiency_note for c in r.followup_checks}
         for fu in r.followups:
-            state = f"済 {fu.done_on}  {notes.get(fu.kind, '')}" if fu.done_on else "未"
+            today = self.app.today
+            if fu.done_on:
+                state = f"済 {fu.done_on}  {notes.get(fu.kind, '')}"
+            else:
+                state = "未（超過）" if today is not None and fu.overdue(today) else "未"
             more.append(f"  {fu.label}  予定 {fu.due_text()}  {state}\n")
         more.append("同行訪問\n", style="bold")
         for v in r.visits:
