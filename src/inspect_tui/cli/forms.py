@@ -18,6 +18,7 @@ import argparse
 import json
 from pathlib import Path
 
+from inspect_tui.cli import free_text as free
 from inspect_tui.cli.common import EXIT_FAIL, EXIT_OK, UserError, _out, _session
 from inspect_tui.cli.free_text import add_strict_option
 
@@ -90,7 +91,6 @@ def cmd_form(args: argparse.Namespace) -> int:
         return _rules(args)
     from inspect_tui.services.forms import points, records
     from inspect_tui.services.forms.reading import FormFileError
-    from inspect_tui.services.trust.free_text import warnings_text
 
     with _session(args) as s:
         try:
@@ -101,14 +101,7 @@ def cmd_form(args: argparse.Namespace) -> int:
                     f"{got.file}: 調査票を{verb}: 新規 {got.added} 件、訂正（新しい版） {got.updated} 件、"
                     f"変更なし {got.unchanged} 件（{got.encoding}）"
                 )
-                if got.warnings:
-                    import sys
-
-                    print(
-                        "inspect-tui: 注意: 特記事項に個人情報のような文字があります"
-                        "（依頼番号で特定し、個人情報は書かないでください）:\n" + warnings_text(got.warnings),
-                        file=sys.stderr,
-                    )
+                free.report(list(got.warnings))  # kinds and places on stderr, never the text
             elif args.action == "check":
                 fp = points.form_points(s, args.target)
                 if fp.stored is None:
@@ -200,6 +193,10 @@ def _rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _format_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     f = sub.add_parser("form", help="調査票の内容（回答・特記事項）の取り込みと点検ポイント")
     fs = f.add_subparsers(title="操作", metavar="ACTION", required=True)
@@ -221,12 +218,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="記録した調査票、またはファイルの調査票の点検ポイントを出す（終了コードは常に 0）",
     )
     chk.add_argument("target", metavar="CASE|FILE", help="依頼番号、または CSV・xlsx ファイル（保存しない）")
-    chk.add_argument("--format", choices=("text", "json"), default="text")
+    _format_option(chk)
     chk.set_defaults(func=cmd_form, action="check")
 
     show = fs.add_parser("show", parents=[common], help="記録した調査票と点検ポイント・確認の印を出す")
     show.add_argument("case_no", metavar="CASE")
-    show.add_argument("--format", choices=("text", "json"), default="text")
+    _format_option(show)
     show.set_defaults(func=cmd_form, action="show")
 
     mark = fs.add_parser(
@@ -243,7 +240,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     mark.set_defaults(func=cmd_form, action="mark")
 
     rl = fs.add_parser("rules", parents=[common], help="点検ポイントの規則の一覧（出典のページ付き）")
-    rl.add_argument("--format", choices=("text", "json"), default="text")
+    _format_option(rl)
     rl.set_defaults(func=cmd_form, action="rules")
 
 

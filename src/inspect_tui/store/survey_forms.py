@@ -34,6 +34,10 @@ class StoredForm:
     recorded_at: str
     who: str
 
+    def holds(self, form: SurveyForm) -> bool:
+        """This version is that form (a re-import of the same file writes nothing)."""
+        return self.form is not None and form_to_json(self.form) == form_to_json(form)
+
 
 @dataclass(frozen=True)
 class PointMark:
@@ -96,12 +100,6 @@ def forms_of(db: Database, case_id: int) -> list[StoredForm]:
     ]
 
 
-def same_as_current(db: Database, case_id: int, cycle: int, form: SurveyForm) -> bool:
-    """The form is what the (case, cycle) already holds (a re-import of the same file)."""
-    cur = current_form(db, case_id, cycle)
-    return cur is not None and cur.form is not None and form_to_json(cur.form) == form_to_json(form)
-
-
 def latest_forms(
     db: Database, case_ids: Iterable[int] | None = None
 ) -> Iterator[tuple[int, int, StoredForm]]:
@@ -121,37 +119,30 @@ def latest_forms(
         yield r["case_id"], r["cycle"], _stored(r)
 
 
-def cases_with_forms(
-    db: Database, visited_from: str, visited_to: str, *, ward: str | None = None, surveyor: str | None = None
+def form_case_ids(
+    db: Database,
+    *,
+    visited: tuple[str, str] | None = None,
+    among: list[int] | None = None,
+    ward: str | None = None,
+    surveyor: str | None = None,
 ) -> list[int]:
-    """Ids of the cases visited in the span (ISO dates) that have a stored form."""
-    sql = (
-        "SELECT DISTINCT c.id FROM cases c JOIN survey_forms f ON f.case_id = c.id"
-        " WHERE c.visited_on BETWEEN ? AND ?"
-    )
-    params: list = [visited_from, visited_to]
-    if ward:
-        sql += " AND c.ward = ?"
-        params.append(ward)
-    if surveyor:
-        sql += " AND c.surveyor = ?"
-        params.append(surveyor)
-    return [r[0] for r in db.conn.execute(sql, params)]
-
-
-def case_filter(db: Database, case_ids: list[int], *, ward: str | None, surveyor: str | None) -> list[int]:
-    """Of these cases, the ones in the ward / of the surveyor (either may be None)."""
-    if not case_ids or not (ward or surveyor):
-        return case_ids
-    sql = "SELECT id FROM cases WHERE id IN (SELECT value FROM json_each(?))"
-    params: list = [json.dumps(case_ids)]
-    if ward:
-        sql += " AND ward = ?"
-        params.append(ward)
-    if surveyor:
-        sql += " AND surveyor = ?"
-        params.append(surveyor)
-    return [r[0] for r in db.conn.execute(sql, params)]
+    """Ids of the cases with a stored form: visited in the span (ISO dates) and/or among the
+    given ids, narrowed by ward and surveyor (each optional)."""
+    if among is not None and not among:
+        return []
+    sql = "SELECT DISTINCT c.id FROM cases c JOIN survey_forms f ON f.case_id = c.id WHERE 1"
+    params: list = []
+    for clause, value in (
+        (" AND c.visited_on BETWEEN ? AND ?", visited),
+        (" AND c.id IN (SELECT value FROM json_each(?))", None if among is None else (json.dumps(among),)),
+        (" AND c.ward = ?", (ward,) if ward else None),
+        (" AND c.surveyor = ?", (surveyor,) if surveyor else None),
+    ):
+        if value is not None:
+            sql += clause
+            params.extend(value)
+    return [r[0] for r in db.conn.execute(sql + " ORDER BY c.id", params)]
 
 
 def insert_mark(

@@ -149,32 +149,29 @@ def record_inspection(s: Session, case_no: str, result: str, findings: Sequence[
         unmarked = form_points.unmarked_message(fp)
         if unmarked:
             raise form_points.PointsNotMarked(unmarked)
-        from_points = [
-            Finding(p.point.aspect, "fix", p.point.text()[: rules.NOTE_MAX])
-            for p in fp.points
-            if p.mark is not None and p.mark.mark == "finding" and p.mark.finding is None
+        to_link = [  # points marked "finding" from the command line (form mark), not yet a finding
+            p for p in fp.points if p.mark is not None and p.mark.mark == "finding" and p.mark.finding is None
         ]
-        if from_points and result == "ok":
+        if to_link and result == "ok":
             raise InspectionRuleError(
-                f"{case_no} の調査票に指摘にした点検ポイントが {len(from_points)} 件あります"
+                f"{case_no} の調査票に指摘にした点検ポイントが {len(to_link)} 件あります"
                 "（結果は findings: 指摘あり で記録します）"
             )
-        parsed = parsed + from_points
+        parsed = parsed + [Finding(p.point.aspect, "fix", p.point.text()[: rules.NOTE_MAX]) for p in to_link]
         rules.check_result(result, parsed)
         new_id = store.insert_inspection(s.db, row["id"], s.who, my_code, cycle.number, result, parsed, now)
-        for p in fp.points:
-            if p.mark is not None and p.mark.mark == "finding" and p.mark.finding is None:
-                form_store.insert_mark(
-                    s.db,
-                    row["id"],
-                    fp.cycle,
-                    p.mark.form_id,
-                    p.point.key,
-                    "finding",
-                    f"inspection:{new_id}",
-                    now,
-                    s.who,
-                )
+        for p in to_link:  # each mark now names the finding it became (a new mark: marks are append-only)
+            form_store.insert_mark(
+                s.db,
+                row["id"],
+                fp.cycle,
+                p.mark.form_id,
+                p.point.key,
+                "finding",
+                f"inspection:{new_id}",
+                now,
+                s.who,
+            )
         audit_change(
             s,
             "inspect",

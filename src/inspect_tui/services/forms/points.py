@@ -32,6 +32,7 @@ __all__ = [
     "PointsNotMarked",
     "form_points",
     "mark_point",
+    "record_mark",
     "rules",
     "unmarked_message",
 ]
@@ -129,10 +130,24 @@ def mark_point(
     if target is None:
         keys = "、".join(p.point.key for p in fp.points) or "（ありません）"
         raise LookupError(f"{case_no} の調査票に点検ポイント {point_key} はありません。ポイント: {keys}")
-    now = now_jp_iso()
     with write(s.db):
-        store.insert_mark(s.db, fp.case_id, fp.cycle, fp.stored.id, point_key, mark, finding, now, s.who)
-        audit_change(
-            s, "form.mark", "case", case_no, None, {"point": point_key, "mark": mark, "cycle": fp.cycle}
-        )
+        record_mark(s, fp, point_key, mark, finding)
     return points_of(s.db, fp.case_id, case_no)
+
+
+def record_mark(
+    s: Session, fp: FormPoints, point_key: str, mark: str, finding: str | None = None, **context: object
+) -> None:
+    """The one writer of a point's mark: the row and its audit row, in the caller's
+    transaction (the form's current version must be stored). ``context`` goes into the
+    audit row (the check it was marked in)."""
+    assert fp.stored is not None
+    store.insert_mark(s.db, fp.case_id, fp.cycle, fp.stored.id, point_key, mark, finding, now_jp_iso(), s.who)
+    audit_change(
+        s,
+        "form.mark",
+        "case",
+        fp.case_no,
+        None,
+        {"point": point_key, "mark": mark, "cycle": fp.cycle, **context},
+    )

@@ -8,7 +8,7 @@ personal data typed in the wrong column).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +46,6 @@ class FileForm:
 
 
 def _case_no(raw: str) -> str | None:
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", raw).strip()
     if not text or len(text) > CASE_NO_MAX or printable(text) != text or any(ch.isspace() for ch in text):
         return None
@@ -72,7 +70,7 @@ def read_forms(path: Path, limits: CsvLimits = FORM_LIMITS) -> tuple[list[FileFo
             )
         seen: dict[str, int] = {}
         plan = plan_columns([h if i != case_col else "" for i, h in enumerate(header)])
-        for row in _rows(table):
+        for row in table.rows():
             line, cells = row.line, row.cells
             if len(cells) > len(header):
                 problems.append(Problem(line, f"{len(header) + 1}列目", "見出しのない列に値があります"))
@@ -112,7 +110,3 @@ def read_forms(path: Path, limits: CsvLimits = FORM_LIMITS) -> tuple[list[FileFo
     if not forms and not problems:
         raise FormFileError(f"{table.name}: 調査票の行がありません（見出しだけです）")
     return forms, problems, table.encoding
-
-
-def _rows(table) -> Iterator:
-    return table.rows()

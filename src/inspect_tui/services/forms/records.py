@@ -21,7 +21,7 @@ from inspect_tui.services.importing.csvread import ENCODING_LABELS, CsvLimits
 from inspect_tui.services.importing.rows import Problem, Problems, failure_message
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import audit_change
-from inspect_tui.services.trust.free_text import FieldWarning, field_warnings, known_for_cases
+from inspect_tui.services.trust.free_text import FieldWarning, field_warnings, known_for_cases, warnings_text
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import survey_forms as store
 from inspect_tui.store.cases import get_case
@@ -90,7 +90,8 @@ def save_form(s: Session, case_no: str, form: SurveyForm, *, strict: bool = Fals
     now = now_jp_iso()
     with write(s.db):
         cycle = cycle_of(s.db, row["id"]).number
-        if store.same_as_current(s.db, row["id"], cycle, form):
+        current = store.current_form(s.db, row["id"], cycle)
+        if current is not None and current.holds(form):
             return SavedForm(case_no, cycle, None, tuple(warnings))
         form_id, version = store.insert_form(
             s.db, row["id"], cycle, form, source="entry", file=None, recorded_at=now, who=s.who
@@ -117,10 +118,7 @@ def import_forms(
     is written. ``dry_run`` checks and writes nothing (it still needs the permission).
     """
     path = Path(path)
-    try:
-        forms, problems, encoding = read_forms(path, limits)
-    except FormFileError:
-        raise
+    forms, problems, encoding = read_forms(path, limits)
     now = now_jp_iso()
     with read(s.db) if dry_run else write(s.db):
         rows = []
@@ -136,15 +134,14 @@ def import_forms(
         if warnings and strict:
             raise FormFileError(
                 f"{path.name}: 特記事項に個人情報のような文字があるので取り込みませんでした"
-                "（--strict。データベースは変更していません）:\n"
-                + "\n".join(f"  {w.line()}" for w in warnings)
+                "（--strict。データベースは変更していません）:\n" + warnings_text(warnings)
             )
         added = updated = unchanged = 0
         written: list[list] = []
         for f, row in rows:
             cycle = cycle_of(s.db, row["id"]).number
             current = store.current_form(s.db, row["id"], cycle)
-            if store.same_as_current(s.db, row["id"], cycle, f.form):
+            if current is not None and current.holds(f.form):
                 unchanged += 1
                 continue
             if current is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from inspect_tui.core.form_rules import Point, check_form
 from inspect_tui.core.pareto import ParetoRow, pareto
@@ -20,7 +21,7 @@ from inspect_tui.services.session import Session
 from inspect_tui.store import survey_forms as store
 from inspect_tui.store.events import corrections
 
-__all__ = ["correction_rules", "form_rule_counts", "points_per_case", "rule_name", "rule_pareto"]
+__all__ = ["RuleTally", "period_rule_counts", "rule_name", "rule_pareto", "tally"]
 
 
 def rule_name(p: Point) -> str:
@@ -34,32 +35,36 @@ def rule_name(p: Point) -> str:
     return f"記入 {p.rule_id}"
 
 
-def form_rule_counts(s: Session, case_ids: Iterable[int]) -> tuple[Counter[str], int]:
-    """(rule name -> forms it fired on, forms looked at) over these cases' stored forms."""
+@dataclass(frozen=True)
+class RuleTally:
+    """What the rules raised on a set of cases' stored forms, each form checked once."""
+
+    counts: Counter[str]  # rule name -> forms it fired on
+    forms: int  # forms looked at (every cycle's newest version that still has its content)
+    per_case: dict[int, int]  # case id -> points on its newest stored form (latest cycle)
+
+    def pareto(self) -> list[ParetoRow]:
+        return pareto(self.counts)
+
+
+def tally(s: Session, case_ids: Iterable[int]) -> RuleTally:
     counts: Counter[str] = Counter()
+    per_case: dict[int, int] = {}
     forms = 0
     ruleset = rules()
-    for _case_id, _cycle, stored in store.latest_forms(s.db, list(case_ids)):
+    for case_id, _cycle, stored in store.latest_forms(s.db, list(case_ids)):  # cycles in order
         if stored.form is None:
             continue
+        found = check_form(stored.form, ruleset)
         forms += 1
-        counts.update({rule_name(p) for p in check_form(stored.form, ruleset)})
-    return counts, forms
-
-
-def points_per_case(s: Session, case_ids: Iterable[int]) -> dict[int, int]:
-    """{case id: points on its newest stored form (latest cycle)}; cases with none are left out."""
-    out: dict[int, int] = {}
-    ruleset = rules()
-    for case_id, _cycle, stored in store.latest_forms(s.db, list(case_ids)):  # cycles in order
-        if stored.form is not None:
-            out[case_id] = len(check_form(stored.form, ruleset))
-    return out
+        counts.update({rule_name(p) for p in found})
+        per_case[case_id] = len(found)  # a later cycle's form replaces an earlier one's
+    return RuleTally(counts, forms, per_case)
 
 
 def rule_pareto(s: Session, case_ids: Iterable[int]) -> tuple[list[ParetoRow], int]:
-    counts, forms = form_rule_counts(s, case_ids)
-    return pareto(counts), forms
+    t = tally(s, case_ids)
+    return t.pareto(), t.forms
 
 
 def period_rule_counts(
@@ -73,26 +78,12 @@ def period_rule_counts(
 ) -> dict[str, int]:
     """Rule name -> forms it fired on: the forms of cases visited in start..end or, with
     ``corrected``, of the cases corrected after submission in start..end (city-caused ones
-    left out), narrowed by ward and surveyor. For ``report pareto --of form-rules``."""
+    left out; every cycle's form of such a case), narrowed by ward and surveyor. For
+    ``report pareto --of form-rules``."""
     if corrected:
-        ids = sorted({c.case_id for c in corrections(s.db.conn, start, end) if c.case_id and not c.city})
-        ids = store.case_filter(s.db, ids, ward=ward, surveyor=surveyor)
+        among = sorted({c.case_id for c in corrections(s.db.conn, start, end) if c.case_id and not c.city})
+        ids = store.form_case_ids(s.db, among=among, ward=ward, surveyor=surveyor)
     else:
-        ids = store.cases_with_forms(s.db, start.isoformat(), end.isoformat(), ward=ward, surveyor=surveyor)
-    counts, _forms = form_rule_counts(s, ids)
-    return dict(counts)
-
-
-def correction_rules(s: Session, start: dt.date, end: dt.date) -> tuple[list[ParetoRow], int]:
-    """The rules that fired on the forms of cases corrected after submission in start..end
-    (every cycle's form of such a case), and how many such cases had a stored form."""
-    corrected = sorted({c.case_id for c in corrections(s.db.conn, start, end) if c.case_id and not c.city})
-    counts: Counter[str] = Counter()
-    cases: set[int] = set()
-    ruleset = rules()
-    for case_id, _cycle, stored in store.latest_forms(s.db, corrected):
-        if stored.form is None:
-            continue
-        cases.add(case_id)
-        counts.update({rule_name(p) for p in check_form(stored.form, ruleset)})
-    return pareto(counts), len(cases)
+        span = (start.isoformat(), end.isoformat())
+        ids = store.form_case_ids(s.db, visited=span, ward=ward, surveyor=surveyor)
+    return dict(tally(s, ids).counts)

@@ -116,7 +116,8 @@ class XlsxTable:
         return self._records()
 
     def close(self) -> None:
-        self._wb.close() if hasattr(self, "_wb") else None
+        if hasattr(self, "_wb"):  # not yet there when the file was refused before opening
+            self._wb.close()
 
     def __enter__(self) -> XlsxTable:
         return self

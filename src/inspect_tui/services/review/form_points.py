@@ -10,17 +10,14 @@ from dataclasses import dataclass
 
 from inspect_tui.core import review as rules
 from inspect_tui.core.review import ReviewRuleError
-from inspect_tui.core.today import now_jp_iso
-from inspect_tui.services.forms.points import FormPoints, points_of, unmarked_message
+from inspect_tui.services.forms.points import FormPoints, points_of, record_mark, unmarked_message
 from inspect_tui.services.forms.records import save_form
 from inspect_tui.services.review.marking import _touch, load_own, reload_check
 from inspect_tui.services.review.queue import ReviewError, _tx
 from inspect_tui.services.session import Session
-from inspect_tui.services.trust.audit import audit_change
 from inspect_tui.services.trust.free_text import viewer
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import reviews as store
-from inspect_tui.store import survey_forms as form_store
 from inspect_tui.store.inspections import REVIEW_KINDS
 from inspect_tui.store.reviews import CheckRecord, Finding
 
@@ -82,15 +79,9 @@ def _target(s: Session, check_id: int, point_key: str):
 def explain_point(s: Session, check_id: int, point_key: str) -> CheckRecord:
     """確認済: the 特記事項 explains the point, or it is real (or clear the mark when it is)."""
     rec, fp, target = _target(s, check_id, point_key)
-    assert fp.stored is not None
     mark = "cleared" if target.mark is not None and target.mark.mark == "explained" else "explained"
     with _tx(s):
-        form_store.insert_mark(
-            s.db, fp.case_id, fp.cycle, fp.stored.id, point_key, mark, None, now_jp_iso(), s.who
-        )
-        audit_change(
-            s, "form.mark", "case", fp.case_no, None, {"point": point_key, "mark": mark, "check": check_id}
-        )
+        record_mark(s, fp, point_key, mark, check=check_id)
         _touch(s, rec)
     return reload_check(s, check_id)
 
@@ -101,35 +92,15 @@ def finding_from_point(s: Session, check_id: int, point_key: str, severity: str 
     the point's words as the note (no free text typed: nothing personal)."""
     rules.check_choice(severity, rules.SEVERITIES, "重さ")
     rec, fp, target = _target(s, check_id, point_key)
-    assert fp.stored is not None
     if target.mark is not None and target.mark.mark == "finding":
         raise ReviewError("この点検ポイントはもう指摘にしています（指摘の取消は x）")
     point = target.point
-    now = now_jp_iso()
     with _tx(s):
         finding_id = store.insert_finding(
             s.db, check_id, Finding(point.aspect, severity, _item_of(point.items), point.text()[:400])
         )
         store.set_outcome(s.db, check_id, point.aspect, "finding")
-        form_store.insert_mark(
-            s.db,
-            fp.case_id,
-            fp.cycle,
-            fp.stored.id,
-            point_key,
-            "finding",
-            f"review_finding:{finding_id}",
-            now,
-            s.who,
-        )
-        audit_change(
-            s,
-            "form.mark",
-            "case",
-            fp.case_no,
-            None,
-            {"point": point_key, "mark": "finding", "check": check_id},
-        )
+        record_mark(s, fp, point_key, "finding", f"review_finding:{finding_id}", check=check_id)
         _touch(s, rec)
     return reload_check(s, check_id)
 

@@ -207,13 +207,12 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
                 [f for rec in done[:-1] for f in rec.findings],
             )
         )
-    fixes = corrections_by_case(s.db.conn, [nf.case.id for nf in numbered])
     case_ids = [nf.case.id for nf in numbered]
-    per_form = teaching.points_per_case(s, case_ids)
+    fixes = corrections_by_case(s.db.conn, case_ids)
+    content = teaching.tally(s, case_ids)  # each stored form checked once
     for row, nf in zip(rows, numbered, strict=True):
         row.corrections = fixes.get(nf.case.id, 0)
-        row.form_points = per_form.get(nf.case.id)
-    form_rules, form_rules_forms = teaching.rule_pareto(s, case_ids)
+        row.form_points = content.per_case.get(nf.case.id)
     override, comment = store.closure(s.db, code)
     tallies = [r.tally() for r in rows]
     chiefs = []
@@ -235,8 +234,8 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
         ),
         store.accompanied_visits(s.db, code),
         chiefs,
-        form_rules,
-        form_rules_forms,
+        content.pareto(),
+        content.forms,
     )
 
 

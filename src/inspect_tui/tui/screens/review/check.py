@@ -303,8 +303,8 @@ class CheckScreen(RoleKeys, DataScreen):
         if keep:
             try:
                 table.move_cursor(row=table.get_row_index(keep))
-            except RowDoesNotExist:
-                pass
+            except RowDoesNotExist:  # the point no longer fires (the form was corrected)
+                table.move_cursor(row=0)
         self._show_detail()
         self._update_status()
 
