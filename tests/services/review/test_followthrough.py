@@ -17,7 +17,7 @@ from inspect_tui.services.review import check as chk
 from inspect_tui.services.review import queue as svc
 from inspect_tui.services.review import surveyor as sr
 from inspect_tui.services.review.followthrough import points_for_check
-from inspect_tui.services.trust.permissions import PermissionDenied
+from inspect_tui.services.trust.permissions import PermissionDenied, save_user
 
 POINTS = rules.POINT_IDS
 
@@ -204,3 +204,45 @@ def test_a_monitor_cannot_confirm(rs):
     rs.db.conn.execute("UPDATE users SET role = 'monitor' WHERE login = 'tester'")
     with pytest.raises(PermissionDenied):
         sr.confirm_review(rs, "S010")
+
+
+def test_the_guidance_report_carries_each_findings_guidance_and_whether_it_took(rs):
+    from inspect_tui.render.formats import render
+    from inspect_tui.services.review.guidance import guidance_report
+
+    fid = _finish(rs, _start(rs, 1), [("choice_note", "fix", "介助の頻度を書く 9900000001 のように")])[0]
+    two = _start(rs, 2)
+    chk.set_follow(rs, two.check.id, fid, "continue")
+    _finish(rs, two, [("typo", "minor", "")])
+    three = _start(rs, 3)
+    chk.set_follow(rs, three.check.id, fid, "improved")
+    _finish(rs, three)
+
+    report = guidance_report(rs, "S010", allow_draft=True)
+    text = render(report, "text")
+    assert "指導の改善状況: 改善 1・継続指導 0・未確認 1（指摘 2 件）" in text
+    assert "改善（3件目）" in text and "継続指導" in text
+    # what the chief typed is masked in print: ten digits look like an insured number
+    assert "9900000001" not in text and "介助の頻度を書く ＊＊＊" in text
+    data = report.to_json()
+    assert data["version"] == 2 and data["followthrough"] == {"improved": 1, "continue": 0, "open": 1}
+    f1 = data["forms"][0]["points"]["choice_note"]["findings"][0]
+    assert f1["followthrough"]["state"] == "improved"
+    assert [x["outcome"] for x in f1["followthrough"]["looked_at"]] == ["continue", "improved"]
+    assert f1["guidance_on"] == today_jp().isoformat()
+    assert [p["where"] for p in data["open_points"]] == ["2件目"]
+    typo = next(a for a in data["trend"]["by_aspect"] if a["point"] == "typo")
+    assert typo["per_form"] == [0, 1, 0, *([None] * 7)] and typo["total"] == 1
+    assert data["confirmation"] is None
+
+
+def test_only_a_chief_surveyor_confirms(review_db, rs):
+    _check_ten(rs, {})
+    boss = session_as(review_db, "boss")
+    save_user(boss, "vet", "chief", "S020")
+    boss.close()
+    vet = session_as(review_db, "vet")  # a chief's role, but S020 is not a chief surveyor
+    with pytest.raises(svc.ReviewError, match="主任調査員が記録します"):
+        sr.confirm_review(vet, "S010")
+    vet.close()
+    assert sr.surveyor_review(rs, "S010").confirmations == []

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 
 from inspect_tui.core import review as rules
 from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import viewer
 from inspect_tui.store import reviews as store
 from inspect_tui.store.reviews import CheckRecord, Finding, Look
 
-__all__ = ["GuidancePoint", "points_for_check", "surveyor_points"]
+__all__ = ["GuidancePoint", "points_for_check", "screen_follow_points", "surveyor_points"]
 
 #: the checks whose findings are guidance points (blind checks re-check a counted form)
 _SOURCE_KINDS = ("focused", "followup3", "followup6", "post")
@@ -120,3 +121,26 @@ def points_for_check(s: Session, rec: CheckRecord) -> list[GuidancePoint]:
     if rec.kind not in rules.FOLLOW_KINDS or rec.blind_of is not None:
         return []
     return [p for p in _points(s, rec.surveyor, rec) if p.mine is not None or p.state != "improved"]
+
+
+def screen_follow_points(s: Session, check_id: int) -> list[GuidancePoint]:
+    """In a worker: the check's points to look at again, for its screen (their notes and
+    guidance masked for a reader who may not see them as typed)."""
+    import dataclasses
+
+    rec = store.get_check(s.db, check_id)
+    if rec is None:
+        return []
+    points = points_for_check(s, rec)
+    view = viewer(s, case_ids=[c.case_id for c in _source_checks(s, rec.surveyor)])
+    if not getattr(view, "masks", True):
+        return points
+    return [
+        dataclasses.replace(
+            p,
+            finding=dataclasses.replace(
+                p.finding, note=view(p.finding.note), guidance=view(p.finding.guidance)
+            ),
+        )
+        for p in points
+    ]

@@ -144,9 +144,7 @@ def _findings_table(r: SurveyorReview) -> Table:
 
 def _aspects_table(r: SurveyorReview) -> Table:
     """The small chart of findings per aspect (§4(5)) across forms 1-10."""
-    rows: list[list[Any]] = [
-        [rules.POINT_LABELS[pid], *cells, total] for pid, cells, total in r.aspect_rows()
-    ]
+    rows: list[list[Any]] = [[rules.POINT_SHORT[pid], *cells, total] for pid, cells, total in r.aspect_rows()]
     headers = ["観点", *(str(n) for n in range(1, REVIEW_FORMS + 1)), "計"]
     return Table(
         headers,
