@@ -38,6 +38,7 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "backup": (MANAGER, "バックアップ"),
     "restore": (MANAGER, "バックアップからの復元"),
     "users.manage": (MANAGER, "利用者の管理"),
+    "deliverables.record": (MANAGER, "成果物の提出の記録"),
     "audit.read": (MANAGER, "監査記録の閲覧"),
     "personal.read": (CHIEF_UP, "個人情報（氏名・被保険者番号・生年月日）の閲覧"),
 }

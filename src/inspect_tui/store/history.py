@@ -63,6 +63,7 @@ CHAINED_TABLES: tuple[str, ...] = (
     "submission_checks",
     "survey_forms",
     "form_point_marks",
+    "deliverable_records",
     "audit_seal",
 )
 

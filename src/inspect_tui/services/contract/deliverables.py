@@ -1,0 +1,156 @@
+"""The contract's deliverables register (issue 15 item 1; seed 001 §15): what is due from
+data/deliverables.toml (core/deliverables.py), what was delivered and when (store/
+deliverables.py), and the status of each on a day — for ``inspect-tui deliverables`` and
+the Today screen. Recording a delivery is a manager's (``deliverables.record``); a mistake
+is corrected by a new entry (the newest counts) or withdrawn with a reason, never edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from inspect_tui.core import deliverables as rules
+from inspect_tui.core.deliverables import Occurrence
+from inspect_tui.core.jpdate import format_wd
+from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.session import Session
+from inspect_tui.services.trust.free_text import viewer
+from inspect_tui.services.trust.permissions import writes
+from inspect_tui.store import deliverables as store
+from inspect_tui.store.audit import record_audit
+from inspect_tui.store.tx import write
+
+__all__ = ["DeliverableError", "DeliverableRow", "deliverables", "record_delivery", "withdraw_delivery"]
+
+
+class DeliverableError(ValueError):
+    """Something the user can fix; the message says what."""
+
+
+@dataclass(frozen=True)
+class DeliverableRow:
+    occ: Occurrence
+    status: str  # core.deliverables.STATUS_LABELS
+    delivered_on: dt.date | None
+    note: str
+    report: str  # the command that produces it, or ""
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[self.status]
+
+    def due_text(self, today: dt.date | None = None) -> str:
+        """2026-12-31(木)（閉庁日のため 12-28(月)までに）, 随時, or the date."""
+        o = self.occ
+        if o.due is None:
+            d = o.deliverable
+            return f"随時（{rules.EVENTS[d.event]}のあと{d.days_after}日以内）" if d.days_after else "随時"
+        text = format_wd(o.due, today)
+        if o.deliver_by and o.deliver_by != o.due:
+            text += f"（閉庁日のため {format_wd(o.deliver_by, o.due)}までに）"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.occ.deliverable
+        return {
+            "id": self.occ.id,
+            "deliverable": d.id,
+            "name": self.occ.name,
+            "period": self.occ.period or None,
+            "due": self.occ.due.isoformat() if self.occ.due else None,
+            "deliver_by": self.occ.deliver_by.isoformat() if self.occ.deliver_by else None,
+            "also": d.also or None,
+            "done_on": self.delivered_on.isoformat() if self.delivered_on else None,
+            "status": self.status,
+            "status_label": self.status_label,
+            "signer": d.signer or None,
+            "clause": d.clause or None,
+            "report": self.report or None,
+            "note": self.note or None,
+        }
+
+
+def _report_command(occ: Occurrence) -> str:
+    """The app's command that produces the deliverable, when the app has that report."""
+    from inspect_tui.services.reports.registry import KINDS
+
+    kind = occ.deliverable.report
+    if not kind or kind not in KINDS:
+        return ""
+    if occ.deliverable.when == "monthly" and occ.period:
+        return f"inspect-tui report {kind} --period {occ.id.split(':', 1)[1]}"
+    return f"inspect-tui report {kind}"
+
+
+def _occurrences(s: Session) -> list[Occurrence]:
+    return rules.occurrences(rules.load(), s.calendar)
+
+
+def deliverables(s: Session, today: dt.date | None = None) -> list[DeliverableRow]:
+    """Every occurrence with its status on today (reads only). Notes typed by the manager are
+    masked for a reader who may not see them as typed."""
+    today = today or today_jp()
+    done = store.latest(s.db)
+    view = viewer(s)
+    out = []
+    for occ in _occurrences(s):
+        rec = done.get(occ.id)
+        on = rec.delivered_on if rec else None
+        note = view(rec.note) if rec else ""
+        out.append(DeliverableRow(occ, rules.status(occ, on, today), on, note, _report_command(occ)))
+    return out
+
+
+def _find(s: Session, occurrence: str) -> Occurrence:
+    occ = next((o for o in _occurrences(s) if o.id == occurrence), None)
+    if occ is None:
+        raise DeliverableError(
+            f"成果物「{occurrence}」はありません（inspect-tui deliverables list の ID を指定してください）"
+        )
+    return occ
+
+
+@writes("deliverables.record")
+def record_delivery(s: Session, occurrence: str, on: dt.date, note: str = "") -> DeliverableRow:
+    """Record that an occurrence was delivered on a day (not after today)."""
+    occ = _find(s, occurrence)
+    if on > today_jp():
+        raise DeliverableError(f"提出日 {on} は先の日付です")
+    before = store.latest(s.db).get(occ.id)
+    with write(s.db):
+        store.insert(s.db, occ.id, on, note.strip(), now_jp_iso(), s.who)
+        record_audit(
+            s.db,
+            s.who,
+            "deliverable.done",
+            "deliverable",
+            occ.id,
+            {"delivered_on": before.delivered_on} if before else None,
+            {"delivered_on": on},
+        )
+    return next(r for r in deliverables(s) if r.occ.id == occ.id)
+
+
+@writes("deliverables.record")
+def withdraw_delivery(s: Session, occurrence: str, reason: str) -> DeliverableRow:
+    """Withdraw a mistaken delivery (a new entry; the old one stays in the history)."""
+    occ = _find(s, occurrence)
+    if not reason.strip():
+        raise DeliverableError("取り消す理由を書いてください（--reason）")
+    before = store.latest(s.db).get(occ.id)
+    if before is None or before.delivered_on is None:
+        raise DeliverableError(f"「{occ.name}」は提出の記録がありません")
+    with write(s.db):
+        store.insert(s.db, occ.id, None, reason.strip(), now_jp_iso(), s.who)
+        record_audit(
+            s.db,
+            s.who,
+            "deliverable.withdraw",
+            "deliverable",
+            occ.id,
+            {"delivered_on": before.delivered_on},
+            {"delivered_on": None},
+        )
+    return next(r for r in deliverables(s) if r.occ.id == occ.id)
