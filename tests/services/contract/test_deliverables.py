@@ -175,3 +175,17 @@ def test_cli_list_done_undo(cli, session):
     with pytest.raises(SystemExit) as abbreviated:
         cli("deliverables", "list", "--form", "json")
     assert abbreviated.value.code == 2
+
+
+def test_the_today_line_counts_overdue_and_due_soon(session):
+    from inspect_tui.services.contract.deliverables import deliverables_summary
+
+    # 2026-12-20: the roster is due 12-31 (間近), nothing is late yet; next: Mon 12-28
+    first = deliverables_summary(session, D(2026, 12, 20))
+    assert (first.overdue, first.due_soon) == (0, 1)
+    assert first.line(D(2026, 12, 20)) == "成果物 超過 0・間近 1・次 12-28(月)"
+    # 2027-01-05: the roster is late; January's hand-over report is not due yet
+    late = deliverables_summary(session, D(2027, 1, 5))
+    assert late.line(D(2027, 1, 5)) == "成果物 超過 1・間近 0"
+    svc.record_delivery(session, "hiring-roster", D(2026, 12, 28))
+    assert deliverables_summary(session, D(2027, 1, 5)).overdue == 0

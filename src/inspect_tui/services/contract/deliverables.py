@@ -22,7 +22,15 @@ from inspect_tui.store import deliverables as store
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.tx import write
 
-__all__ = ["DeliverableError", "DeliverableRow", "deliverables", "record_delivery", "withdraw_delivery"]
+__all__ = [
+    "DeliverableError",
+    "DeliverableRow",
+    "DeliverablesSummary",
+    "deliverables",
+    "deliverables_summary",
+    "record_delivery",
+    "withdraw_delivery",
+]
 
 
 class DeliverableError(ValueError):
@@ -101,6 +109,35 @@ def deliverables(s: Session, today: dt.date | None = None) -> list[DeliverableRo
         note = view(rec.note) if rec else ""
         out.append(DeliverableRow(occ, rules.status(occ, on, today), on, note, _report_command(occ)))
     return out
+
+
+@dataclass(frozen=True)
+class DeliverablesSummary:
+    """The Today screen's line: how many are overdue and due soon, and the next one."""
+
+    overdue: int
+    due_soon: int
+    next: DeliverableRow | None  # the earliest not delivered (overdue first)
+
+    def line(self, today: dt.date) -> str:
+        """成果物 超過 1・間近 2, or 成果物 超過 0・間近 1・次 12-28(月): one line of at most
+        ~30 cells (the Today panel is ~34 wide at 80x24); `deliverables list` names them."""
+        head = f"成果物 超過 {self.overdue}・間近 {self.due_soon}"
+        nxt = self.next
+        if self.overdue or nxt is None or nxt.occ.deliver_by is None:
+            return head
+        return f"{head}・次 {format_wd(nxt.occ.deliver_by, today)}"
+
+
+def deliverables_summary(s: Session, today: dt.date | None = None) -> DeliverablesSummary:
+    today = today or today_jp()
+    rows = deliverables(s, today)
+    waiting = [r for r in rows if r.status in ("overdue", "due_soon", "upcoming")]
+    return DeliverablesSummary(
+        sum(r.status == "overdue" for r in rows),
+        sum(r.status == "due_soon" for r in rows),
+        waiting[0] if waiting else None,
+    )
 
 
 def _find(s: Session, occurrence: str) -> Occurrence:

@@ -160,6 +160,10 @@ class TodayScreen(DataScreen):
             )
         for line in d.quality:
             text.append(line + "\n", style=self.styles_for("overdue"))
+        if d.deliverables is not None:  # the contract's deliverables (issue 15): overdue in words
+            dl = d.deliverables
+            style = self.styles_for("overdue" if dl.overdue else "soon") if dl.overdue or dl.due_soon else ""
+            text.append(dl.line(d.today) + "\n", style=style)
         if not d.alerts:
             text.append("登録期限・資格の比率とも問題なし")
         for i, a in enumerate(d.alerts):
