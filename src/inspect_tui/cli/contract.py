@@ -1,10 +1,13 @@
-"""``inspect-tui deliverables``: the contract's deliverables register (issue 15 item 1).
+"""``inspect-tui deliverables`` and ``inspect-tui meeting``: the contract's deliverables
+register and its meetings (issue 15 items 1 and 2).
 
 ``deliverables list [--format text|json] [--all]`` shows what is due, due soon, overdue and
 delivered (by default what is not yet delivered and due within 60 days, plus everything
 overdue; ``--all`` every occurrence of the contract); ``deliverables done ID --on DATE``
 records a delivery; ``deliverables undo ID --reason TEXT`` withdraws a mistaken one (a new
-entry: the record of the first stays). Registered by cli.main.build_parser.
+entry: the record of the first stays). ``meeting agenda|add|correct|list|minutes``: the
+internal and liaison meetings, the agenda prefilled from the period's figures, the minutes
+printed in the documents' frame. Registered by cli.main.build_parser.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ WINDOW_DAYS = 60  # the default list: due within this many days, or overdue
 def _service(func, *a, **kw):
     from inspect_tui.core.deliverables import DeliverablesError
     from inspect_tui.services.contract.deliverables import DeliverableError
+    from inspect_tui.services.contract.meetings import MeetingError
 
     try:
         return func(*a, **kw)
-    except DeliverableError as exc:
+    except (DeliverableError, MeetingError) as exc:
         raise UserError(str(exc)) from None
     except DeliverablesError as exc:
         raise UserError("data/deliverables.toml に問題があります:\n" + str(exc)) from None
@@ -101,6 +105,108 @@ def cmd_undo(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- meetings
+def cmd_meeting_agenda(args: argparse.Namespace) -> int:
+    from inspect_tui.services.contract.meetings import agenda_lines
+
+    with _session(args) as s:
+        _out("\n".join(_service(agenda_lines, s, args.kind, args.on)))
+    return 0
+
+
+def cmd_meeting_add(args: argparse.Namespace) -> int:
+    from inspect_tui.services.contract.meetings import KINDS, add_meeting
+    from inspect_tui.services.trust.permissions import require
+
+    with _session(args) as s:
+        require(s, "meeting.save")  # permission before the input is looked at
+        warnings = free.check(
+            args, {"出席者": args.attendees, "議題": args.agenda, "決定事項": args.decisions}
+        )
+        m = _service(add_meeting, s, args.kind, args.on, args.attendees, args.decisions, args.agenda)
+    _out(f"{KINDS[m.kind]}（{m.held_on}）を記録しました: 記録番号 {m.id}")
+    if m.kind == "liaison":
+        due = m.held_on + dt.timedelta(days=14)
+        _out(f"議事録の提出期限: {due}（deliverables list の liaison-minutes:{m.id}）")
+    free.report(warnings)
+    return 0
+
+
+def cmd_meeting_correct(args: argparse.Namespace) -> int:
+    from inspect_tui.services.contract.meetings import correct_meeting
+    from inspect_tui.services.trust.permissions import require
+
+    with _session(args) as s:
+        require(s, "meeting.save")
+        warnings = free.check(
+            args, {"出席者": args.attendees, "議題": args.agenda, "決定事項": args.decisions}
+        )
+        m = _service(
+            correct_meeting,
+            s,
+            args.id,
+            on=args.on,
+            attendees=args.attendees,
+            agenda=args.agenda,
+            decisions=args.decisions,
+        )
+    _out(f"会議 {args.id} の訂正を記録番号 {m.id} として記録しました（元の記録も残ります）")
+    free.report(warnings)
+    return 0
+
+
+def cmd_meeting_list(args: argparse.Namespace) -> int:
+    from inspect_tui.core.document import Table
+    from inspect_tui.render.text import render_table
+    from inspect_tui.services.contract.meetings import KINDS, meetings
+
+    with _session(args) as s:
+        rows = meetings(s)
+    if args.format == "json":
+        _out(
+            json.dumps(
+                [
+                    {
+                        "id": m.id,
+                        "kind": m.kind,
+                        "held_on": m.held_on.isoformat(),
+                        "attendees": m.attendees,
+                        "decisions": m.decisions,
+                        "replaces": m.replaces,
+                    }
+                    for m in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    table = Table(
+        ["番号", "開催日", "会議", "出席者", "決定事項"],
+        [
+            [m.id, m.held_on.isoformat(), KINDS[m.kind], _first_line(m.attendees), _first_line(m.decisions)]
+            for m in rows
+        ],
+    )
+    _out(render_table(table) if rows else "（会議の記録はありません）")
+    return 0
+
+
+def _first_line(text: str, width: int = 30) -> str:
+    line = text.splitlines()[0] if text else "－"
+    return line if len(line) <= width else line[: width - 2] + ".."
+
+
+def cmd_meeting_minutes(args: argparse.Namespace) -> int:
+    from inspect_tui.cli.common import emit
+    from inspect_tui.services.contract.meetings import minutes
+
+    with _session(args) as s:
+        doc = _service(minutes, s, args.id)
+    emit(doc, args.format, args.output, doc.default_filename(args.format))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     d = sub.add_parser("deliverables", help="契約の成果物（期日・提出の記録）")
     ds = d.add_subparsers(metavar="ACTION", required=True)
@@ -119,3 +225,37 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     un.add_argument("--reason", required=True, help="取り消す理由")
     free.add_strict_option(un)
     un.set_defaults(func=cmd_undo)
+
+    from inspect_tui.core.document import FORMATS
+
+    m = sub.add_parser("meeting", help="内部会議・甲乙間の連絡会議の記録と議事録")
+    ms = m.add_subparsers(metavar="ACTION", required=True)
+    kinds = ("internal", "liaison")
+    ag = ms.add_parser("agenda", parents=[common], help="その日の会議の議題（前回からの件数）を出す")
+    ag.add_argument("--kind", choices=kinds, required=True, help="internal: 内部会議 / liaison: 連絡会議")
+    ag.add_argument("--on", type=_date, required=True, metavar="DATE", help="開催日")
+    ag.set_defaults(func=cmd_meeting_agenda)
+    ad = ms.add_parser("add", parents=[common], help="開いた会議を記録（議題は省くと件数から作ります）")
+    ad.add_argument("--kind", choices=kinds, required=True, help="internal: 内部会議 / liaison: 連絡会議")
+    ad.add_argument("--on", type=_date, required=True, metavar="DATE", help="開催日")
+    ad.add_argument("--attendees", required=True, help="出席者（役職・氏名。申請者の個人情報は書かない）")
+    ad.add_argument("--agenda", default=None, help="議題（省くと前回からの件数で作ります）")
+    ad.add_argument("--decisions", default="", help="決定事項・今後の対応")
+    free.add_strict_option(ad)
+    ad.set_defaults(func=cmd_meeting_add)
+    co = ms.add_parser("correct", parents=[common], help="会議の記録を訂正（新しい記録になり、元も残ります）")
+    co.add_argument("id", type=int, metavar="ID")
+    co.add_argument("--on", type=_date, default=None, metavar="DATE")
+    co.add_argument("--attendees", default=None)
+    co.add_argument("--agenda", default=None)
+    co.add_argument("--decisions", default=None)
+    free.add_strict_option(co)
+    co.set_defaults(func=cmd_meeting_correct)
+    ls2 = ms.add_parser("list", parents=[common], help="会議の一覧（訂正後の記録）")
+    ls2.add_argument("--format", choices=("text", "json"), default="text")
+    ls2.set_defaults(func=cmd_meeting_list)
+    mi = ms.add_parser("minutes", parents=[common], help="議事録を出す（文書の枠つき）")
+    mi.add_argument("id", type=int, metavar="ID")
+    mi.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定 text）")
+    mi.add_argument("-o", "--output", default=None, metavar="FILE", help="書き出すファイル")
+    mi.set_defaults(func=cmd_meeting_minutes)

@@ -64,6 +64,7 @@ CHAINED_TABLES: tuple[str, ...] = (
     "survey_forms",
     "form_point_marks",
     "deliverable_records",
+    "meetings",
     "audit_seal",
 )
 

@@ -288,9 +288,12 @@ class InspectApp(PurgeFlow, App[int]):
         if self.current_mode != "today":
             return None
         try:
+            from inspect_tui.services.contract.deliverables import today_summary
             from inspect_tui.services.today.dashboard import build_dashboard
 
-            return build_dashboard(session, today)
+            d = build_dashboard(session, today)
+            d.deliverables = today_summary(session, today)
+            return d
         except Exception as exc:
             from inspect_tui.system.logs import log_exception
 

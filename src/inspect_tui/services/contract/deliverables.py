@@ -29,6 +29,7 @@ __all__ = [
     "deliverables",
     "deliverables_summary",
     "record_delivery",
+    "today_summary",
     "withdraw_delivery",
 ]
 
@@ -93,7 +94,9 @@ def _report_command(occ: Occurrence) -> str:
 
 
 def _occurrences(s: Session) -> list[Occurrence]:
-    return rules.occurrences(rules.load(), s.calendar)
+    from inspect_tui.services.contract.meetings import liaison_meeting_days
+
+    return rules.occurrences(rules.load(), s.calendar, {"liaison_meeting": liaison_meeting_days(s)})
 
 
 def deliverables(s: Session, today: dt.date | None = None) -> list[DeliverableRow]:
@@ -138,6 +141,15 @@ def deliverables_summary(s: Session, today: dt.date | None = None) -> Deliverabl
         sum(r.status == "due_soon" for r in rows),
         waiting[0] if waiting else None,
     )
+
+
+def today_summary(s: Session, today: dt.date) -> DeliverablesSummary | None:
+    """For the Today screen: the summary, or None when data/deliverables.toml cannot be read
+    (`inspect-tui deliverables list` says why)."""
+    try:
+        return deliverables_summary(s, today)
+    except rules.DeliverablesError:
+        return None
 
 
 def _find(s: Session, occurrence: str) -> Occurrence:

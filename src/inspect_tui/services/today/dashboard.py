@@ -98,7 +98,8 @@ class Dashboard:
     #: this month's submissions so far by inspection before submission (001 §4(5)): without
     #: inspection (target 0) and 点検記録なし（取込） (dates that came with the city's list)
     inspection: InspectionFigures | None = None
-    #: the contract's deliverables (services.contract.deliverables): overdue, due soon, next
+    #: the contract's deliverables (services.contract.deliverables.today_summary, set by the
+    #: screen that shows them: the register's agenda figures read this dashboard)
     deliverables: Any = None
 
     def inspection_lines(self) -> list[str]:
@@ -214,20 +215,7 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
         overdue_cases=sum(v == "overdue" for v in worst.values()),
         due_today_cases=sum(v == "today" for v in worst.values()),
         inspection=inspection_figures(s, today.replace(day=1), today),
-        deliverables=_deliverables(s, today),
     )
-
-
-def _deliverables(s: Session, today: dt.date):
-    """The deliverables line, or None when the register cannot be read (the file is broken:
-    `inspect-tui deliverables list` says why)."""
-    from inspect_tui.core.deliverables import DeliverablesError
-    from inspect_tui.services.contract.deliverables import deliverables_summary
-
-    try:
-        return deliverables_summary(s, today)
-    except DeliverablesError:
-        return None
 
 
 def quality_lines(s: Session, today: dt.date) -> list[str]:

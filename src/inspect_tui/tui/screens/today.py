@@ -56,9 +56,13 @@ class TodayScreen(DataScreen):
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
     def _load(self) -> None:
         try:
+            from inspect_tui.services.contract.deliverables import today_summary
             from inspect_tui.services.today.dashboard import build_dashboard
 
-            self.post_message(self.Loaded(build_dashboard(self.app.session, self.app.today)))
+            session, today = self.app.session, self.app.today
+            d = build_dashboard(session, today)
+            d.deliverables = today_summary(session, today)
+            self.post_message(self.Loaded(d))
         except Exception as exc:
             self.app.report_unexpected(exc)
 
