@@ -26,10 +26,11 @@ def _service(func, *a, **kw):
     from inspect_tui.core.deliverables import DeliverablesError
     from inspect_tui.services.contract.deliverables import DeliverableError
     from inspect_tui.services.contract.meetings import MeetingError
+    from inspect_tui.services.contract.trainings import TrainingError
 
     try:
         return func(*a, **kw)
-    except (DeliverableError, MeetingError) as exc:
+    except (DeliverableError, MeetingError, TrainingError) as exc:
         raise UserError(str(exc)) from None
     except DeliverablesError as exc:
         raise UserError("data/deliverables.toml に問題があります:\n" + str(exc)) from None
@@ -207,6 +208,122 @@ def cmd_meeting_minutes(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- trainings
+def _codes(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [c for c in text.replace("、", ",").replace(" ", ",").split(",") if c]
+
+
+def cmd_training_add(args: argparse.Namespace) -> int:
+    from inspect_tui.services.contract.trainings import add_training
+    from inspect_tui.services.trust.permissions import require
+
+    with _session(args) as s:
+        require(s, "training.save")  # permission before the input is looked at
+        warnings = free.check(args, {"研修名": args.title})
+        t = _service(
+            add_training,
+            s,
+            args.on,
+            args.title,
+            _codes(args.area) or [],
+            _codes(args.attendees) or [],
+            organizer=args.organizer,
+            minutes=args.minutes,
+        )
+    _out(f"研修 {t.id}（{t.held_on}、出席 {len(t.attendees)} 人）を記録しました")
+    due = t.held_on + dt.timedelta(days=14)
+    _out(f"研修報告の提出期限: {due}（deliverables list の training-report:{t.id}）")
+    free.report(warnings)
+    return 0
+
+
+def cmd_training_correct(args: argparse.Namespace) -> int:
+    from inspect_tui.services.contract.trainings import correct_training
+    from inspect_tui.services.trust.permissions import require
+
+    with _session(args) as s:
+        require(s, "training.save")
+        warnings = free.check(args, {"研修名": args.title})
+        t = _service(
+            correct_training,
+            s,
+            args.id,
+            on=args.on,
+            title=args.title,
+            areas=_codes(args.area),
+            attendees=_codes(args.attendees),
+            organizer=args.organizer,
+            minutes=args.minutes,
+        )
+    _out(f"研修 {args.id} の訂正を記録番号 {t.id} として記録しました（元の記録も残ります）")
+    free.report(warnings)
+    return 0
+
+
+def cmd_training_list(args: argparse.Namespace) -> int:
+    from inspect_tui.core.document import Table
+    from inspect_tui.render.text import render_table
+    from inspect_tui.services.contract.trainings import AREAS, ORGANIZERS, trainings
+
+    with _session(args) as s:
+        rows = trainings(s, args.fy)
+    if args.format == "json":
+        _out(
+            json.dumps(
+                [
+                    {
+                        "id": t.id,
+                        "held_on": t.held_on.isoformat(),
+                        "title": t.title,
+                        "areas": list(t.areas),
+                        "organizer": t.organizer,
+                        "minutes": t.minutes,
+                        "attendees": list(t.attendees),
+                    }
+                    for t in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    table = Table(
+        ["番号", "実施日", "研修名", "分野", "主催", "出席"],
+        [
+            [
+                t.id,
+                t.held_on.isoformat(),
+                t.title,
+                "・".join(AREAS[a] for a in t.areas),
+                ORGANIZERS[t.organizer],
+                len(t.attendees),
+            ]
+            for t in rows
+        ],
+    )
+    _out(render_table(table) if rows else "（研修の記録はありません）")
+    return 0
+
+
+def cmd_training_report(args: argparse.Namespace) -> int:
+    from inspect_tui.cli.common import emit
+    from inspect_tui.services.contract.trainings import training_report
+
+    with _session(args) as s:
+        doc = _service(training_report, s, args.fy)
+    emit(doc, args.format, args.output, doc.default_filename(args.format))
+    return 0
+
+
+def _fy(text: str) -> int:
+    t = text.strip().upper().removeprefix("FY")
+    if not (t.isascii() and t.isdigit() and len(t) == 4):
+        raise argparse.ArgumentTypeError(f"「{text.strip()[:20]}」は年度ではありません（例: 2027）")
+    return int(t)
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     d = sub.add_parser("deliverables", help="契約の成果物（期日・提出の記録）")
     ds = d.add_subparsers(metavar="ACTION", required=True)
@@ -259,3 +376,40 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     mi.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定 text）")
     mi.add_argument("-o", "--output", default=None, metavar="FILE", help="書き出すファイル")
     mi.set_defaults(func=cmd_meeting_minutes)
+
+    areas_help = (
+        "分野（カンマ区切り）: duties 認定調査業務 / welfare 高齢者福祉 / systems 機器・システム"
+        " / security 個人情報・セキュリティ / manners 心構え・接遇"
+    )
+    t = sub.add_parser("training", help="研修の記録と研修完了報告書（001 §8）")
+    ts = t.add_subparsers(metavar="ACTION", required=True)
+    ta = ts.add_parser("add", parents=[common], help="実施した研修を記録（業務責任者）")
+    ta.add_argument("--on", type=_date, required=True, metavar="DATE", help="実施日")
+    ta.add_argument("--title", required=True, help="研修名")
+    ta.add_argument("--area", required=True, help=areas_help)
+    ta.add_argument("--attendees", required=True, help="出席した調査員コード（カンマ区切り）")
+    ta.add_argument(
+        "--organizer", choices=("contractor", "city"), default="contractor", help="主催（既定 contractor）"
+    )
+    ta.add_argument("--minutes", type=int, default=None, help="時間（分）")
+    free.add_strict_option(ta)
+    ta.set_defaults(func=cmd_training_add)
+    tc = ts.add_parser("correct", parents=[common], help="研修の記録を訂正（新しい記録になり、元も残ります）")
+    tc.add_argument("id", type=int, metavar="ID")
+    tc.add_argument("--on", type=_date, default=None, metavar="DATE")
+    tc.add_argument("--title", default=None)
+    tc.add_argument("--area", default=None, help=areas_help)
+    tc.add_argument("--attendees", default=None)
+    tc.add_argument("--organizer", choices=("contractor", "city"), default=None)
+    tc.add_argument("--minutes", type=int, default=None)
+    free.add_strict_option(tc)
+    tc.set_defaults(func=cmd_training_correct)
+    tl = ts.add_parser("list", parents=[common], help="研修の一覧（訂正後の記録）")
+    tl.add_argument("--fy", type=_fy, default=None, metavar="YEAR", help="年度（例: 2027）")
+    tl.add_argument("--format", choices=("text", "json"), default="text")
+    tl.set_defaults(func=cmd_training_list)
+    tr = ts.add_parser("report", parents=[common], help="年度の研修完了報告書")
+    tr.add_argument("--fy", type=_fy, required=True, metavar="YEAR", help="年度（例: 2027）")
+    tr.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定 text）")
+    tr.add_argument("-o", "--output", default=None, metavar="FILE", help="書き出すファイル")
+    tr.set_defaults(func=cmd_training_report)

@@ -65,6 +65,8 @@ CHAINED_TABLES: tuple[str, ...] = (
     "form_point_marks",
     "deliverable_records",
     "meetings",
+    "trainings",
+    "training_attendees",
     "audit_seal",
 )
 

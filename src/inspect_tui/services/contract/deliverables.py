@@ -95,8 +95,10 @@ def _report_command(occ: Occurrence) -> str:
 
 def _occurrences(s: Session) -> list[Occurrence]:
     from inspect_tui.services.contract.meetings import liaison_meeting_days
+    from inspect_tui.services.contract.trainings import training_days
 
-    return rules.occurrences(rules.load(), s.calendar, {"liaison_meeting": liaison_meeting_days(s)})
+    events = {"liaison_meeting": liaison_meeting_days(s), "training": training_days(s)}
+    return rules.occurrences(rules.load(), s.calendar, events)
 
 
 def deliverables(s: Session, today: dt.date | None = None) -> list[DeliverableRow]:
