@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from inspect_tui.core.calendar import get_calendar
+from inspect_tui.core.district import DEFAULT_APPLICATION_KINDS
 from inspect_tui.core.history import fold
 from inspect_tui.core.months import add_months
 from inspect_tui.core.steps import DATE_FIELDS, check_dates
@@ -134,8 +135,9 @@ def test_shares_of_kinds(cases: list[sqlite3.Row]) -> None:
     assert all(r["insurer"] != "神戸市" for r in cases if not r["is_home"])
     assert {r["insurer"] for r in cases if not r["is_home"]} >= {"明石市", "芦屋市", "西宮市"}
     kinds = Counter(r["application"] for r in cases)
-    assert set(kinds) == {"新規", "区分変更", "更新"}
-    assert kinds["更新"] > kinds["新規"] > kinds["区分変更"]
+    # only the kinds district C's contract covers (seed 001 §3(5)①; config application_kinds)
+    assert set(kinds) == set(DEFAULT_APPLICATION_KINDS) == {"新規", "区分変更"}
+    assert kinds["新規"] > kinds["区分変更"] and "更新" not in kinds
 
 
 # -- every case plausible for today ------------------------------------------

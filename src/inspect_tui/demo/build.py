@@ -73,8 +73,10 @@ from inspect_tui.store.users import register_owner_as_manager
 
 MAX_YEARS = 30
 #: What the demo holds, by generation: a demo built by an app with a lower number is rebuilt
-#: on ``--demo`` even on the day it was made (2: survey form contents and demo-manager).
-DEMO_VERSION = 2
+#: on ``--demo`` even on the day it was made (2: survey form contents and demo-manager; 3: only
+#: the kinds of application the contract covers, no 更新, and the first-ten scenarios of issue 17:
+#: guidance per finding and its follow-through, a confirmation, a blind check waiting).
+DEMO_VERSION = 3
 MAX_DISTRICTS = 100
 CACHE_KIB = 256 * 1024  # page cache while building (KiB)
 ACCOMPANIED_COLUMNS = {"surveyor", "chief", "on_date", "purpose", "case_id", "recorded_at", "who"}
