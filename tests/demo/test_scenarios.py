@@ -50,11 +50,12 @@ def test_a_new_surveyor_in_nagata_has_nine_forms_checked_and_the_tenth_waiting(d
     assert done == list(range(1, 10))
     tenth = conn.execute(
         "SELECT c.visited_on, c.submitted_on,"
-        " (SELECT COUNT(*) FROM review_checks rc WHERE rc.case_id = c.id)"
+        " (SELECT COUNT(*) FROM review_checks rc WHERE rc.case_id = c.id), c.ward"
         " FROM review_forms rf JOIN cases c ON c.id = rf.case_id"
         " WHERE rf.surveyor = 'S038' AND rf.form_no = 10"
     ).fetchone()
     assert tenth[0] is not None and tenth[1] is None and tenth[2] == 0  # visited, no check begun
+    assert tenth[3] == "長田区"  # demo-s001's ward, whatever rule gives chiefs their wards' forms
     waiting = [i for i in _queue(demo_db, "demo-s001") if i.surveyor == "S038" and i.kind == "focused"]
     assert [(i.form_no, i.draft) for i in waiting] == [(10, False)]
 

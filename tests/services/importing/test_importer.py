@@ -812,6 +812,8 @@ def test_cli_import_of_a_renewal_exits_0_and_warns_on_stderr(tmp_path, capsys):
     db = tmp_path / "cli.db"
     assert main(["import", "surveyors", str(FIXTURES / "surveyors.csv"), "--db", str(db)]) == 0
     capsys.readouterr()
+    assert main(["import", "cases", str(FIXTURES / "cases_en.csv"), "--db", str(db), "--dry-run"]) == 0
+    assert "行 4 列 application: 申請区分「更新」" in capsys.readouterr().err  # a dry run says so too
     assert main(["import", "cases", str(FIXTURES / "cases_en.csv"), "--db", str(db)]) == 0
     got = capsys.readouterr()
     assert "依頼一覧を取り込みました: 追加 3 件" in got.out
