@@ -28,7 +28,7 @@ def _chief_of_draft(path, code: str) -> tuple[str, str]:
 def test_demo_new_hires_are_numbered_as_the_scenarios_say(demo_db):
     s = session_as(demo_db, "tester")
     progress = {n.code: (n.numbered, n.checked) for n in svc.new_surveyors(s)}
-    assert progress["S037"][0] == 9 and progress["S038"][0] == 2 and progress["S039"][0] == 6
+    assert progress["S037"] == (7, 6) and progress["S038"] == (10, 9) and progress["S039"] == (6, 5)
     assert progress["S040"] == (10, 10)
     assert svc.review_queue_size(s) == len(svc.review_queue(s))
     s.close()
@@ -64,16 +64,16 @@ async def test_demo_chief_resumes_the_draft_and_finishes_it(demo_db):
         screen = app.screen
         assert isinstance(screen, ReviewQueueScreen)
         row = next(i for i, it in enumerate(screen.items) if it.surveyor == "S037" and it.kind == "focused")
-        assert screen.items[row].draft and screen.items[row].form_no == 9
+        assert screen.items[row].draft and screen.items[row].form_no == 7
         for _ in range(row):
             await pilot.press("down")
         await pilot.press("enter")
         await settle(pilot)
         check = app.screen
-        assert isinstance(check, CheckScreen) and check.ctx.resumed and check.ctx.form_no == 9
+        assert isinstance(check, CheckScreen) and check.ctx.resumed and check.ctx.form_no == 7
         await pilot.press("a", "ctrl+s")
         await settle(pilot)
     s = session_as(demo_db, login)
-    assert [n.progress for n in svc.new_surveyors(s) if n.code == "S037"] == ["9/10"]
+    assert [n.progress for n in svc.new_surveyors(s) if n.code == "S037"] == ["7/10"]
     assert sr.surveyor_review(s, "S037").verdict_rule.provisional
     s.close()

@@ -528,3 +528,29 @@ def test_document_problems_name_the_key_and_line(tmp_path):
     assert f"{p}:5: document.footer: 改行や制御文字を含めない1行の文字列にしてください" in msg
     with pytest.raises(ConfigError, match=r"document: 表 \[document\] にしてください"):
         parse_config('document = "x"\n')
+
+
+def test_the_application_kinds_in_scope_default_to_the_contract_and_are_read():
+    # seed 001 §3(5)①: 新規申請及び変更申請に係る認定調査を対象とする (no renewals)
+    assert load_config().application_kinds == ("新規", "区分変更")
+    assert parse_config('application_kinds = ["新規", "区分変更", "更新"]\n').application_kinds == (
+        "新規",
+        "区分変更",
+        "更新",
+    )
+
+
+@pytest.mark.parametrize(
+    "value, said",
+    [
+        ('["新規", "継続"]', "「継続」は申請区分ではありません（新規 / 区分変更 / 更新）"),
+        ("[]", "申請区分の配列にしてください"),
+        ('"新規"', "申請区分の配列にしてください"),
+        ('["新規", "新規"]', "同じ申請区分が2回あります"),
+    ],
+)
+def test_config_check_names_a_bad_application_kind_with_its_line(capsys, value, said):
+    p = _write_config(f'home_insurer = "神戸市"\napplication_kinds = {value}\n')
+    assert main(["config", "check"]) == 2
+    err = capsys.readouterr().err
+    assert f"{p}:2: application_kinds: {said}" in err

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 
+import pytest
+
 from builders import session_as
 from inspect_tui.cli.app import DEMO_START_LOGIN, with_demo_login
 from inspect_tui.services.trust.permissions import demo_logins
@@ -49,3 +51,21 @@ async def test_the_palette_switches_the_demo_login(demo_db):
 
         await settle(pilot)
         assert "demo-monitor（委託元）" in str(app.screen.query_one(TopBar).render())
+
+
+def test_demo_before_a_command_runs_it_on_the_demo_database(demo_db, monkeypatch, capsys):
+    from inspect_tui.cli.app import with_demo_db
+    from inspect_tui.cli.common import UserError
+    from inspect_tui.cli.main import main
+    from inspect_tui.system import paths
+
+    monkeypatch.setattr(paths, "demo_db_path", lambda: demo_db)
+    assert main(["--demo", "guidance", "--surveyor", "S040"]) == 0  # not the user's own database
+    out = capsys.readouterr().out
+    assert "点検済み: 10 / 10 件" in out and "改善状況の確認: " in out
+    assert main(["--demo", "--db", str(demo_db), "guidance", "--surveyor", "S040"]) == 2
+    assert "--demo と --db は一緒に使えません" in capsys.readouterr().err
+    plain = argparse.Namespace(demo=False, func=print)
+    assert with_demo_db(plain) is plain and not hasattr(plain, "db")
+    with pytest.raises(UserError):
+        with_demo_db(argparse.Namespace(demo=True, func=print, db="x.db"))

@@ -11,6 +11,7 @@ import sys
 
 from inspect_tui.cli.common import (
     Parser,
+    UserError,
     _db_path,
 )
 
@@ -30,6 +31,20 @@ def with_demo_login(args: argparse.Namespace) -> argparse.Namespace:
     """``--demo`` without ``--as`` works as DEMO_START_LOGIN."""
     if getattr(args, "demo", False) and getattr(args, "as_user", None) is None:
         args.as_user = DEMO_START_LOGIN
+    return args
+
+
+def with_demo_db(args: argparse.Namespace) -> argparse.Namespace:
+    """``--demo`` before a command runs it on the demo database, never the user's own
+    (``inspect-tui --demo guidance --surveyor S040``); the demo is built by the check of
+    ``--as`` (cli.identity) before the command opens it. With ``--db`` as well: refused."""
+    if not getattr(args, "demo", False) or getattr(args, "func", None) in (None, cmd_app):
+        return args
+    if getattr(args, "db", None):  # (a command without a database never reads args.db)
+        raise UserError("--demo と --db は一緒に使えません（--demo はデモ用データベースで動きます）")
+    from inspect_tui.system.paths import demo_db_path
+
+    args.db = str(demo_db_path())
     return args
 
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from inspect_tui import __version__
-from inspect_tui.cli.app import add_app_options, cmd_app, parse_app_only, with_demo_login
+from inspect_tui.cli.app import add_app_options, cmd_app, parse_app_only, with_demo_db, with_demo_login
 from inspect_tui.cli.common import EXIT_BAD_INPUT, EXIT_FAIL, EXIT_INTERNAL, EXIT_OK, Parser, UserError, _err
 
 # This module is loaded at every start, the TUI's too: what it reaches below is imported
@@ -83,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from inspect_tui.cli.identity import apply_identity
 
-        args = apply_identity(build_parser, with_demo_login(args), argv_list)  # --as, SSH forced commands
+        args = with_demo_login(with_demo_db(args))  # --demo: the demo's database and login
+        args = apply_identity(build_parser, args, argv_list)  # --as, SSH forced commands
         return int(args.func(args) or 0)
     except UserError as exc:
         _err(str(exc))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from inspect_tui.cli.common import (
@@ -42,6 +43,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         except ImportFailed as exc:
             raise UserError(str(exc)) from None
     _out(summary.describe(dry_run=args.dry_run))
+    warnings = summary.warnings()
+    if warnings:  # on stderr, as the other warnings; the import is done (exit 0)
+        print("inspect-tui: 注意: " + "\n".join(warnings), file=sys.stderr)
     return EXIT_OK
 
 

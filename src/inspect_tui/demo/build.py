@@ -17,11 +17,14 @@ What a screen or a test can rely on (district 1; see DEMO_SCENARIOS):
   left (all their cases closed before left_on); S010's care-manager
   registration expires 45 days after today; 'other' qualification 10 of 40.
 - new hires (solo form = visited, not cancelled or handed back, not
-  accompanied by a chief): S038 placed 21 days ago, 2 chief-accompanied visits
-  then 2 solo; S039 35 days ago, 3 + 6; S037 60 days ago, 5 + 9 (the next solo
-  form is the 10th); S040 200 days ago, 3 accompanied then an ordinary
-  workload (100 or so solo forms). Accompanied visits are also written to
-  accompanied_visits when the schema has that table.
+  accompanied by a chief): S038 (長田区) placed 60 days ago, 5 chief-accompanied
+  visits then 10 solo, forms 1-9 checked and the 10th waiting in demo-s001's queue;
+  S039 35 days ago, 3 + 6; S037 86 days ago, 4 + 7, its 3-month follow-up due in a
+  few days; S040 200 days ago, 3 accompanied then an ordinary workload (100 or so
+  solo forms), its ten checked with guidance per finding, the later checks' looks
+  at it (改善, once 継続指導 then 改善), the chief's confirmation and a blind check of
+  one form asked of S002 (demo-s002) and waiting. Accompanied visits are also
+  written to accompanied_visits when the schema has that table.
 - today: recent cases at every step; at least three not contacted 3+ business
   days after receipt, four past the 20-day target and not submitted (one
   excluded for the applicant's hospital stay), a dozen or more past the
@@ -73,8 +76,10 @@ from inspect_tui.store.users import register_owner_as_manager
 
 MAX_YEARS = 30
 #: What the demo holds, by generation: a demo built by an app with a lower number is rebuilt
-#: on ``--demo`` even on the day it was made (2: survey form contents and demo-manager).
-DEMO_VERSION = 2
+#: on ``--demo`` even on the day it was made (2: survey form contents and demo-manager; 3: only
+#: the kinds of application the contract covers, no 更新, and the first-ten scenarios of issue 17:
+#: guidance per finding and its follow-through, a confirmation, a blind check waiting).
+DEMO_VERSION = 3
 MAX_DISTRICTS = 100
 CACHE_KIB = 256 * 1024  # page cache while building (KiB)
 ACCOMPANIED_COLUMNS = {"surveyor", "chief", "on_date", "purpose", "case_id", "recorded_at", "who"}

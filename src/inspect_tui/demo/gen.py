@@ -273,13 +273,8 @@ class Generator:
             p.insurer, p.welfare = self.insurer_pick(rng), False
         else:
             p.insurer, p.welfare = HOME_INSURER, rng.random() < P_WELFARE_HOME
-        r = rng.random()
-        if p.urgent:
-            p.application = "新規" if r < 0.6 else "区分変更"
-        else:
-            renew = 0.52 if day.month in (3, 4) else 0.44
-            new_share = renew + (1 - renew) * 0.62
-            p.application = "更新" if r < renew else ("新規" if r < new_share else "区分変更")
+        r = rng.random()  # the kinds the contract covers (config default): no renewals (更新)
+        p.application = "新規" if r < (0.6 if p.urgent else 0.62) else "区分変更"
         female = rng.random() < 0.62
         given = self.names.female if female else self.names.male
         surnames, rand = self.names.surnames, rng.random

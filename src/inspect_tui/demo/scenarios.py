@@ -107,5 +107,8 @@ def place_new_hires(gen: World, planted: set[int]) -> None:
             p.surveyor = s.code
             p.accompanied = chief if k < hire.accompanied else None
             planted.add(p.id)
+        for p in chosen[:-1]:  # every earlier form is submitted (its check done) by today
+            if p.submit > T:
+                p.shift(T - p.submit, "submit")
         if chosen and chosen[-1].submit <= T:  # the latest form is still being inspected
             chosen[-1].shift(T + 1 - chosen[-1].submit, "submit")

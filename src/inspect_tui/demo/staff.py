@@ -7,7 +7,9 @@ district 2: S041-S080, ...). Within each block (n = 1..40, code = block + n):
 - n 4-34: veterans; every 7th also covers the next ward.
 - n 10: care-manager registration expiring 45 days after today.
 - n 35, 36: left (left_on about 120 and 300 days before today).
-- n 37-40: new hires placed within the last year (see NEW_HIRES).
+- n 37-40: new hires placed within the last year (see NEW_HIRES): S037 with its 3-month
+  follow-up due in a few days, S038 (長田区) with forms 1-9 checked and the tenth waiting,
+  S039 part-way, S040 finished (ten checked, the guidance report complete).
 - 'other' qualification: 10 of 40 (25%), 9 of the 38 still working.
 """
 
@@ -46,10 +48,10 @@ class NewHire:
 
 
 NEW_HIRES = (
-    NewHire(37, 60, 5, 9, "2か月前に配置、主任同行5件の後に単独9件（次が10件目）"),
-    NewHire(38, 21, 2, 2, "3週間前に配置、主任同行2件の後に単独2件"),
+    NewHire(37, 86, 4, 7, "約3か月前に配置、主任同行4件の後に単独7件（3か月後の習熟度確認が数日後）"),
+    NewHire(38, 60, 5, 10, "2か月前に配置（長田区）、主任同行5件の後に単独10件（10件目が点検待ち）"),
     NewHire(39, 35, 3, 6, "5週間前に配置、主任同行3件の後に単独6件"),
-    NewHire(40, 200, 3, None, "約7か月前に配置、主任同行3件の後は通常の担当（10件超）"),
+    NewHire(40, 200, 3, None, "約7か月前に配置、主任同行3件の後は通常の担当（指導終了報告まで済み）"),
 )
 HIRE_BY_N = {h.n: h for h in NEW_HIRES}
 NEW_HIRE_WEIGHT = 0.6

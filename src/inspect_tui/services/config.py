@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inspect_tui.core.district import DEFAULT_HOME_INSURER, DEFAULT_WARDS
+from inspect_tui.core.district import (
+    APPLICATION_KINDS,
+    DEFAULT_APPLICATION_KINDS,
+    DEFAULT_HOME_INSURER,
+    DEFAULT_WARDS,
+)
 from inspect_tui.core.document import Frame
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.system.paths import config_path, themes_dir
@@ -28,6 +33,7 @@ EXAMPLE = """\
 # inspect-tui の設定ファイル
 home_insurer = "神戸市"          # この保険者の依頼 = 自市、他は他市町村
 wards = ["長田区", "須磨区", "垂水区"]
+application_kinds = ["新規", "区分変更"]  # 契約の対象の申請区分（新規 / 区分変更 / 更新）。対象外は取込で注意
 theme = "default"                # default / light / high-contrast
 extra_closures = []              # 臨時閉庁日: ["2027-08-14", …]
 retention_months = 3             # 最後の提出（提出前の中止・返却はその日）から個人情報を消すまでの月数
@@ -65,6 +71,8 @@ class Config:
     path: Path | None = None
     home_insurer: str = DEFAULT_HOME_INSURER
     wards: tuple[str, ...] = DEFAULT_WARDS
+    #: the kinds of application (申請区分) the contract covers; an import warns on the others
+    application_kinds: tuple[str, ...] = DEFAULT_APPLICATION_KINDS
     theme: str = "default"
     extra_closures: frozenset[dt.date] = frozenset()
     retention_months: int = 3
@@ -130,6 +138,19 @@ def _wards(v: Any) -> tuple[str, ...]:
     return tuple(w.strip() for w in v)
 
 
+def _application_kinds(v: Any) -> tuple[str, ...]:
+    known = " / ".join(APPLICATION_KINDS)
+    if not isinstance(v, list) or not v or not all(isinstance(k, str) for k in v):
+        raise ValueError(f'申請区分の配列にしてください（{known} から。例: ["新規", "区分変更"]）')
+    kinds = tuple(k.strip() for k in v)
+    unknown = [k for k in kinds if k not in APPLICATION_KINDS]
+    if unknown:
+        raise ValueError(f"「{'、'.join(unknown)}」は申請区分ではありません（{known}）")
+    if len(set(kinds)) != len(kinds):
+        raise ValueError("同じ申請区分が2回あります")
+    return kinds
+
+
 def _dates(v: Any) -> frozenset[dt.date]:
 
     if not isinstance(v, list):
@@ -165,6 +186,7 @@ def _path(v: Any) -> Path:
 _TOP: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "home_insurer": ("home_insurer", _str),
     "wards": ("wards", _wards),
+    "application_kinds": ("application_kinds", _application_kinds),
     "theme": ("theme", _theme),
     "extra_closures": ("extra_closures", _dates),
     "retention_months": ("retention_months", _months),

@@ -16,6 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from inspect_tui.core.deadlines import case_rule
+from inspect_tui.core.district import APPLICATION_KINDS
 from inspect_tui.core.steps import DATE_FIELDS
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.connection import Database
@@ -395,7 +396,7 @@ def first_ten_checks(
     return [(r["surveyor"], int(r["form_no"]), r["day"]) for r in rows]
 
 
-APPLICATIONS = ("新規", "区分変更", "更新")
+APPLICATIONS = APPLICATION_KINDS
 
 
 def by_ward(conn: sqlite3.Connection, start: dt.date, cutoff: dt.date) -> dict[str, dict[str, int]]:

@@ -776,3 +776,49 @@ def test_only_the_first_50_problems_are_listed_with_a_count_of_the_rest(staffed,
     assert lines[1].startswith("  行 2 列 visited_on: 訪問日 2027-06-09 が依頼受理日 2027-06-10 より前です")
     assert lines[50].startswith("  行 51 列 ward:") and len(lines) == 52
     assert lines[51] == "  ほか 81 件（最初の 50 件だけを表示しました）"
+
+
+# -- the kinds of application the contract covers (seed 001 §3(5)①) ------------------
+def test_a_kind_outside_the_contract_is_imported_with_a_warning_naming_the_line(staffed, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "依頼番号,申請区分,区,依頼受理日,氏名\n"
+        "K-1,新規,長田区,2027-06-01,申請 太郎\n"
+        "K-2,更新,須磨区,2027-06-02,申請 花子\n"
+        "K-3,区分変更,垂水区,2027-06-03,\n",
+    )
+    summary = import_file(staffed, "cases", path)
+    assert summary.added == 3 and case(staffed.db.conn, "K-2")["application"] == "更新"
+    assert [(o.line, o.column, o.kind) for o in summary.out_of_scope] == [(3, "申請区分", "更新")]
+    text = "\n".join(summary.warnings())
+    assert "行 3 列 申請区分: 申請区分「更新」はこの契約の対象（新規・区分変更）外です" in text
+    assert "申請 花子" not in text
+
+
+def test_a_config_with_renewals_in_scope_does_not_warn(db_path, tmp_path):
+    from inspect_tui.services.config import Config
+    from inspect_tui.services.session import open_session
+
+    s = open_session(db_path, Config(application_kinds=("新規", "区分変更", "更新")))
+    try:
+        import_file(s, "surveyors", FIXTURES / "surveyors.csv")
+        summary = import_file(s, "cases", FIXTURES / "cases_en.csv")
+        assert summary.added == 3 and summary.out_of_scope == () and summary.warnings() == []
+    finally:
+        s.close()
+
+
+def test_cli_import_of_a_renewal_exits_0_and_warns_on_stderr(tmp_path, capsys):
+    db = tmp_path / "cli.db"
+    assert main(["import", "surveyors", str(FIXTURES / "surveyors.csv"), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["import", "cases", str(FIXTURES / "cases_en.csv"), "--db", str(db), "--dry-run"]) == 0
+    assert "行 4 列 application: 申請区分「更新」" in capsys.readouterr().err  # a dry run says so too
+    assert main(["import", "cases", str(FIXTURES / "cases_en.csv"), "--db", str(db)]) == 0
+    got = capsys.readouterr()
+    assert "依頼一覧を取り込みました: 追加 3 件" in got.out
+    assert "inspect-tui: 注意: 申請区分が契約の対象（新規・区分変更）外の行が 1 件あります" in got.err
+    assert "行 4 列 application: 申請区分「更新」はこの契約の対象（新規・区分変更）外です" in got.err
+    assert not any(v in got.err for v in PERSONAL_VALUES)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM cases WHERE application = '更新'").fetchone()[0] == 1

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspect_tui.core.district import APPLICATION_KINDS
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.steps import DATE_FIELDS, FIELD_LABELS, future_date_problem
 
@@ -121,7 +122,7 @@ FALSE_WORDS = ("", "0", "false", "no", "n", "いいえ", "×")
 FLAG_HINT = "1/0、true/false、yes/no、はい/いいえ、○/空欄 のどれか"
 _FLAGS = {**dict.fromkeys(TRUE_WORDS, 1), **dict.fromkeys(FALSE_WORDS, 0)}
 
-APPLICATIONS = ("新規", "区分変更", "更新")
+APPLICATIONS = APPLICATION_KINDS  # all valid; the contract covers config.application_kinds
 QUALIFICATIONS = {
     "介護支援専門員": "care_manager",
     "ケアマネジャー": "care_manager",

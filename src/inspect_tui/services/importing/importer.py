@@ -61,6 +61,7 @@ from inspect_tui.services.importing.results import (
     ImportConflicts,
     ImportFailed,
     ImportSummary,
+    OutOfScope,
     RowChange,
 )
 from inspect_tui.services.importing.rows import (
@@ -108,6 +109,8 @@ class CasePlan:
     unchanged: int = 0
     # steps dated in a closed month: recorded, and listed as 前月以前分の訂正 (the summary says so)
     closed_steps: list[ClosedMonthStep] = field(default_factory=list)
+    # rows whose kind of application the contract does not cover: imported, with a warning
+    out_of_scope: list[OutOfScope] = field(default_factory=list)
 
 
 def _note_closed(
@@ -141,7 +144,12 @@ def plan_cases(
     calendar = s.calendar
     has_insurer = "insurer" in header.columns
     closed = {month for month, _at in closed_months(conn)}
+    scope = frozenset(s.config.application_kinds)
+    app_label = header.labels.get("application", COLUMN_LABELS["application"])
     for item in checked.rows:
+        kind = item.values.get("application")
+        if kind is not None and kind not in scope:
+            plan.out_of_scope.append(OutOfScope(item.line, app_label, kind))
         if not item.dates_ok:
             continue
         if has_insurer and "insurer" in item.values:
@@ -472,4 +480,6 @@ def import_file(
         changes=tuple(plan.changes),
         encoding=ENCODING_LABELS.get(table.encoding, table.encoding),
         closed_steps=tuple(getattr(plan, "closed_steps", ())),
+        out_of_scope=tuple(getattr(plan, "out_of_scope", ())),
+        scope=tuple(s.config.application_kinds),
     )

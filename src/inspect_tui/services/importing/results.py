@@ -61,6 +61,17 @@ class ClosedMonthStep:
 
 
 @dataclass(frozen=True)
+class OutOfScope:
+    """A row whose kind of application (申請区分) the contract does not cover (config
+    ``application_kinds``; seed 001 §3(5)①: 新規 and 区分変更 only). Imported all the same:
+    the city sent it, and the kind is valid in general; the import warns with the line."""
+
+    line: int
+    column: str  # the column's label in the file
+    kind: str  # 新規 / 区分変更 / 更新: never personal
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     kind: str
     added: int
@@ -69,6 +80,26 @@ class ImportSummary:
     changes: tuple[RowChange, ...] = ()
     encoding: str = ""
     closed_steps: tuple[ClosedMonthStep, ...] = ()
+    out_of_scope: tuple[OutOfScope, ...] = ()
+    scope: tuple[str, ...] = ()  # the kinds in scope (config application_kinds)
+
+    def warnings(self) -> list[str]:
+        """Rows imported with a kind of application outside the contract, by line (the first
+        50, then a count); printed as a warning, the import is not refused."""
+        if not self.out_of_scope:
+            return []
+        scope = "・".join(self.scope)
+        lines = [
+            f"申請区分が契約の対象（{scope}）外の行が {len(self.out_of_scope)} 件あります"
+            "（取り込みました。対象の申請区分は設定の application_kinds）:"
+        ]
+        lines += [
+            f"  行 {o.line} 列 {o.column}: 申請区分「{o.kind}」はこの契約の対象（{scope}）外です"
+            for o in self.out_of_scope[:DRY_RUN_LIST_LIMIT]
+        ]
+        if len(self.out_of_scope) > DRY_RUN_LIST_LIMIT:
+            lines.append(f"  ほか {len(self.out_of_scope) - DRY_RUN_LIST_LIMIT} 件")
+        return lines
 
     def describe(self, dry_run: bool = False) -> str:
         label = KIND_LABELS[self.kind]
