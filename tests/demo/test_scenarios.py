@@ -243,3 +243,18 @@ async def test_the_second_chief_opens_the_blind_check_from_the_queue(demo_db):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CheckScreen) and app.screen.ctx.form_no == 5
+
+
+def test_the_surveyor_screen_shows_a_chief_the_note_as_typed_and_a_monitor_masked(demo_db):
+    """The control the two tests above lack: the same view shows the chief what was typed
+    (so the monitor's masking is what keeps the name out)."""
+    from inspect_tui.tui.screens.review.surveyor import surveyor_view
+
+    name = _quote_an_applicant(demo_db)
+    chief = session_as(demo_db, "demo-s001")
+    typed = repr([p.finding.note for p in surveyor_view(chief, "S038", TODAY).shown.points])
+    chief.close()
+    monitor = session_as(demo_db, "demo-monitor")
+    masked = repr([p.finding.note for p in surveyor_view(monitor, "S038", TODAY).shown.points])
+    monitor.close()
+    assert name in typed and name not in masked and "様の特記事項に誤字" in masked

@@ -221,7 +221,11 @@ def test_the_guidance_report_carries_each_findings_guidance_and_whether_it_took(
     report = guidance_report(rs, "S010", allow_draft=True)
     text = render(report, "text")
     assert "指導の改善状況: 改善 1・継続指導 0・未確認 1（指摘 2 件）" in text
-    assert "改善（3件目）" in text and "継続指導" in text
+    rows = report.as_doc().sections[1].tables[0].rows  # 2. 指摘と指導、その改善
+    assert [(r[0], r[-1]) for r in rows] == [
+        ("1件目", "継続指導（2件目）→改善（3件目）"),
+        ("2件目", "未確認"),
+    ]
     # what the chief typed is masked in print: ten digits look like an insured number
     assert "9900000001" not in text and "介助の頻度を書く ＊＊＊" in text
     data = report.to_json()

@@ -66,6 +66,13 @@ class GuidancePoint:
         return f"{no}件目" if no else (look.checked_on.isoformat() if look.checked_on else "")
 
     @property
+    def history_text(self) -> str:
+        """Every look in order: 継続指導（2件目）→改善（3件目）; 未確認 when none."""
+        if not self.looks:
+            return rules.FOLLOW_STATE_LABELS[rules.FOLLOW_OPEN]
+        return "→".join(f"{rules.FOLLOW_LABELS[x.outcome]}（{self.look_where(x)}）" for x in self.looks)
+
+    @property
     def state_text(self) -> str:
         """改善（5件目）, 継続指導（4件目）, 未確認."""
         label = rules.FOLLOW_STATE_LABELS[self.state]

@@ -130,7 +130,7 @@ def _findings_table(r: SurveyorReview) -> Table:
                 x.note or "－",
                 x.guidance or "－",
                 _d(x.guidance_on),
-                p.state_text,
+                p.history_text,
             ]
         )
     return Table(

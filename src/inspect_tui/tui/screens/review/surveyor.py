@@ -232,7 +232,7 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
             f = p.finding
             style = "green" if p.state == "improved" else ("yellow" if p.state == "continue" else "bold")
             more.append(f"  {p.where}  {rules.POINT_SHORT[f.point]}  {rules.SEVERITY_LABELS[f.severity]}  ")
-            more.append(p.state_text, style=style)
+            more.append(p.history_text, style=style)
             more.append(f"  {f.note or '－'}  指導: {f.guidance or '（記録なし）'}\n")
         more.append("指導の記録（点検ごと）\n", style="bold")
         for no, methods, text in r.guidance_lines():
