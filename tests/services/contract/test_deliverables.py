@@ -159,7 +159,9 @@ def test_cli_list_done_undo(cli, session):
     ids = [d["id"] for d in data]
     assert "monthly-report:2027-04" in ids and "handover-document" in ids
     monthly = next(d for d in data if d["id"] == "monthly-report:2027-04")
-    assert monthly["report"] == "inspect-tui report monthly --period 2027-04"
+    assert monthly["report"] == "inspect-tui report monthly --month 2027-04"
+    annual = next(d for d in data if d["id"] == "annual-report:FY2027")
+    assert annual["report"] == "inspect-tui report annual --fy 2027"
     code, out, _ = cli("deliverables", "done", "hiring-roster", "--on", "2026-11-30")
     assert code == 0 and "2026-11-30 に提出" in out
     code, out, err = cli("deliverables", "done", "no-such", "--on", "2026-11-30")

@@ -29,6 +29,7 @@ SAMPLES = {
     "sla-quarter": (["--period", "2027Q1"], "2027Q1"),
     "incident-sheet": (["--id", "1"], "1"),
     "complaint-report": (["--id", "2"], "2"),
+    "annual": (["--fy", "2027"], "FY2027"),
 }
 TITLES = {
     "monthly": "業務履行報告書（月次）",
@@ -39,6 +40,7 @@ TITLES = {
     "sla-quarter": "サービス水準達成状況報告書",
     "incident-sheet": "事故振り返りシート",
     "complaint-report": "重大苦情の報告書",
+    "annual": "業務履行報告書（年次）",
 }
 
 

@@ -208,6 +208,7 @@ CLI: dict[str, tuple[str, list[str], str | None]] = {
     "report pareto": ("read", ["--from", "2027-04-01", "--to", "2027-06-15", "--of", "complaints"], None),
     "report guidance": ("read", ["--list"], None),
     "report sla-quarter": ("read", ["--period", "2027Q1"], None),
+    "report annual": ("read", ["--fy", "2027"], None),
     # the contractor's documents to the city: a monitor is refused before the record is read
     "report incident-sheet": ("write-guarded read", ["--id", "1"], "quality.documents"),
     "report complaint-report": ("write-guarded read", ["--id", "1"], "quality.documents"),

@@ -88,8 +88,11 @@ def _report_command(occ: Occurrence) -> str:
     kind = occ.deliverable.report
     if not kind or kind not in KINDS:
         return ""
-    if occ.deliverable.when == "monthly" and occ.period:
-        return f"inspect-tui report {kind} --period {occ.id.split(':', 1)[1]}"
+    key = occ.id.split(":", 1)[1] if ":" in occ.id else ""
+    if occ.deliverable.when == "monthly" and key:
+        return f"inspect-tui report {kind} --month {key}"
+    if occ.deliverable.when == "fiscal_year" and key:
+        return f"inspect-tui report {kind} --fy {key.removeprefix('FY')}"
     return f"inspect-tui report {kind}"
 
 

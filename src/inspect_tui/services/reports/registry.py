@@ -333,6 +333,17 @@ def _record_document(make: Callable[[Any, int], Renderable]) -> Callable[..., Re
     return build
 
 
+def _annual(session: Any, fy: int, o: Mapping[str, Any]) -> Renderable:
+    from inspect_tui.services.reports.annual import build_annual
+
+    try:
+        return build_annual(session, fy, o.get("as_of"))
+    except IndicatorFileError as exc:
+        raise RequestError(str(exc)) from None
+    except ReportError as exc:
+        raise RequestError(str(exc)) from None
+
+
 def _sla_quarter(session: Any, quarter: Any, o: Mapping[str, Any]) -> Renderable:
 
     try:
@@ -517,6 +528,22 @@ KINDS: dict[str, ReportKind] = {
                 (Arg("--id", "record_id", "N", "苦情番号（品質画面・complaint list の番号）"),),
             ),
             _record_document(complaint_report),
+        ),
+        ReportKind(
+            "annual",
+            "業務履行報告書（年次）",
+            "年度の各月の処理件数と期限の遵守（月次報告と同じ数値。締めた月は締めた時点の数値）、"
+            "SLA・KGI/KPI の達成状況、苦情・事故の件数、年度中に完了した課題（改善）。",
+            PeriodSpec(
+                "年度",
+                "FY2027 / 令和9年度 / R9",
+                parse_fy,
+                _fy_key,
+                lambda today: _fy_key(fiscal_year_of(today) - 1),
+                (Arg("--fy", "fy", "FY", "年度（例: 2027、FY2027、令和9年度、R9）"),),
+            ),
+            _annual,
+            (_as_of(),),
         ),
     )
 }
