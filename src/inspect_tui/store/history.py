@@ -61,6 +61,7 @@ CHAINED_TABLES: tuple[str, ...] = (
     "submission_checks",
     "survey_forms",
     "form_point_marks",
+    "review_assignments",
     "audit_seal",
 )
 

@@ -5,7 +5,9 @@ marking.py and completing.py. Rules are in core/review.py.
 
 Who inspects: Session.who mapped to a surveyor code (users.surveyor_code, or a
 surveyor whose code is the login). The inspector is never the form's author.
-Focused checks, follow-ups and blind checks need a chief; ordinary
+Focused checks, follow-ups and blind checks need a chief, and a chief's queue holds
+only the forms of their wards and those assigned to them (services/review/wards.py,
+the one rule for the queue, the check's start, the CLI and the screens); ordinary
 inspections and post-submission findings may be recorded by any surveyor
 other than the author (001 §4(5): 主任調査員や調査担当者以外).
 """
@@ -22,6 +24,7 @@ from typing import Any
 from inspect_tui.core import review as rules
 from inspect_tui.core.review import REVIEW_FORMS
 from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.review import wards
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import may, writes
 from inspect_tui.store import reviews as store
@@ -298,14 +301,17 @@ def review_queue(
 ) -> list[QueueItem]:
     """Forms waiting for their focused check, follow-ups not yet done, and blind checks asked
     of `inspector` (default: the logged-in chief, if known); by due date (standard_due for
-    forms), undated last. Reads only unless sync=True (numbers not yet stored are shown as
-    the next sync would store them), so it is safe from a worker thread."""
+    forms), undated last. A chief sees only what they may check (services/review/wards.py:
+    their wards and their assignments); a manager sees every form. Reads only unless
+    sync=True (numbers not yet stored are shown as the next sync would store them), so it
+    is safe from a worker thread."""
     today = today or today_jp()
     if sync and may(s, "review.save"):
         sync_form_numbers(s, today)
     if inspector is None:
         inspector = store.login_surveyor_code(s.db, s.who)
     drafts = _draft_keys(s, inspector)
+    scope = wards.scope(s, inspector, today)
     items: list[QueueItem] = []
     for ns in new_surveyors(s, today, sync=False):
         done = _done_focused_case_ids(s, ns.code)
@@ -313,6 +319,8 @@ def review_queue(
             key = (f.case.id, ns.code, "focused")
             if f.case.id in done and not (inspector and drafts.get(key) == inspector):
                 continue  # checked; unless my own draft of it is still open (it stays mine to finish)
+            if wards.refusal(s, scope, "focused", case=f.case):
+                continue  # another ward's form, not assigned to this chief
             items.append(
                 QueueItem(
                     "focused",
@@ -328,7 +336,7 @@ def review_queue(
                 )
             )
         for fu in ns.followups:
-            if fu.done_on is None:
+            if fu.done_on is None and not wards.refusal(s, scope, fu.kind, surveyor=ns.code):
                 items.append(
                     QueueItem(
                         fu.kind,
