@@ -78,7 +78,7 @@ def cmd_review_assign(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from None
         a = next(x for x in asg.list_assignments(s) if x.id == aid)
         until = f"{a.until_on} まで" if a.until_on else "終えるまで"
-        _out(f"割り当て {aid}: {a.chief} に {asg.what(a)} を割り当てました（{a.from_on} から{until}）")
+        _out(f"割り当て {aid}: {a.chief} に {asg.what(a)} を割り当てました（{a.from_on} から {until}）")
         free.report(warnings)
     return EXIT_OK
 
