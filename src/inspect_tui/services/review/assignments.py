@@ -21,7 +21,16 @@ from inspect_tui.store.audit import record_audit
 from inspect_tui.store.review_assignments import Assignment
 from inspect_tui.store.users import surveyor_wards
 
-__all__ = ["Assignment", "assign", "end_assignment", "list_assignments", "reason_warnings", "what"]
+__all__ = [
+    "Assignment",
+    "assign",
+    "chief_choices",
+    "chief_wards_text",
+    "end_assignment",
+    "list_assignments",
+    "reason_warnings",
+    "what",
+]
 
 REASON_LABEL = "理由"
 REASON_MAX = 500
@@ -138,6 +147,15 @@ def list_assignments(s: Session, chief: str | None = None) -> list[Assignment]:
     """Every assignment, ended ones too, oldest first (reads only; reasons are free text:
     show them through services.trust.free_text.viewer)."""
     return store.assignments(s.db, chief)
+
+
+def chief_choices(s: Session, but: str | None = None) -> list[tuple[str, str]]:
+    """(code, 氏名（コード・担当区）) of every working chief but ``but`` (the form's author)."""
+    return [
+        (info.code, f"{info.name}（{info.code}・{chief_wards_text(s, info.code)}）")
+        for info in reviews.all_surveyors(s.db)
+        if info.is_chief and info.left_on is None and info.code != but
+    ]
 
 
 def chief_wards_text(s: Session, chief: str) -> str:
