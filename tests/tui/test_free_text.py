@@ -52,7 +52,7 @@ async def test_a_review_note_warns_asks_once_and_never_reaches_print_or_a_monito
         assert "この依頼の被保険者番号" in str(warning.render())
         assert warning.kinds == ("この依頼の申請者の氏名", "この依頼の被保険者番号")
         assert "花子" not in str(warning.render()) and NUMBER not in str(warning.render())
-        await pilot.press("enter")  # back to the check (the note is kept as typed)
+        await pilot.press("enter", "enter")  # past the guidance, back to the check (the note kept as typed)
         await settle(pilot)
         await pilot.press("a", "tab", "tab", *"S15.1.2")  # the rest OK; guidance with a date of birth
         await settle(pilot)

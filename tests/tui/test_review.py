@@ -31,7 +31,7 @@ async def walk_form(pilot, findings: dict[int, str]) -> None:
             await pilot.press(key)
             await settle(pilot)
             assert isinstance(pilot.app.screen, FindingDialog)
-            await pilot.press(*"2-1", "enter", *"特記と不一致", "enter")
+            await pilot.press(*"2-1", "enter", *"特記と不一致", "enter", *"特記の書き方を説明", "enter")
         else:
             await pilot.press("o")
 
@@ -54,6 +54,17 @@ async def test_full_ten_form_review_then_report(review_db, tmp_path):
                 await walk_form(pilot, {3: "2"} if n <= 3 else {})
             else:
                 await pilot.press("a")  # the rest (all six) OK
+            # the earlier findings come back to be looked at again: form 2 says guidance goes on
+            # for form 1's, form 3 sees both improved, form 4 form 3's; none are left after that
+            listed = {2: 1, 3: 2, 4: 1}.get(n, 0)
+            follow = check.query_one("#check-follow")
+            assert follow.display == bool(listed) and follow.row_count == listed
+            if listed:
+                await pilot.press("tab", "tab")  # past the form's content points
+                assert app.focused is follow
+                await pilot.press(*(("n",) if n == 2 else ("y",) * listed))
+                await settle(pilot)
+                assert "前回までの指導" not in str(check.query_one("#check-status").render())
             if n == 1:
                 await pilot.press("tab", "tab")  # past the form's content points to the guidance
                 await pilot.press(*"特記事項の書き方")
@@ -76,6 +87,11 @@ async def test_full_ten_form_review_then_report(review_db, tmp_path):
         assert isinstance(app.screen, TextDialog)
         await pilot.press(*"改善を確認", "enter")
         await settle(pilot)
+        assert "改善 3・継続指導 0・未確認 0" in str(review.query_one("#sr-more").render())
+        await pilot.press("C")  # the chief confirms the record: asked first, No unless moved to はい
+        await settle(pilot)
+        await pilot.press("right", "enter")
+        await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
         assert any("指導終了報告を書き出しました" in m for m in notes(app))
@@ -85,11 +101,19 @@ async def test_full_ten_form_review_then_report(review_db, tmp_path):
     assert review.forms[0].check.guidance == "特記事項の書き方"
     assert review.forms[0].check.findings[0].item_code == "2-1"
     assert all(f.check.minutes >= 1 for f in review.forms)
+    assert [(p.where, p.finding.guidance, p.state_text) for p in review.points] == [
+        ("1件目", "特記の書き方を説明", "改善（3件目）"),
+        ("2件目", "特記の書き方を説明", "改善（3件目）"),
+        ("3件目", "特記の書き方を説明", "改善（4件目）"),
+    ]
+    assert [x.outcome for x in review.points[0].looks] == ["continue", "improved"]
+    assert review.confirmation is not None and review.confirmation.chief == "S001"
     from inspect_tui.render.formats import render
     from inspect_tui.services.review.guidance import guidance_report
 
     html = render(guidance_report(s, "S010"), "html")
     assert "改善を確認" in html and "試験" not in html
+    assert "改善（3件目）" in html and "特記の書き方を説明" in html and "佐藤 主任（S001）" in html
     s.close()
     from inspect_tui.system.paths import data_dir
 

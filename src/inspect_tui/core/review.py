@@ -109,6 +109,19 @@ POST_SOURCE_LABELS = {p.id: p.label for p in POST_SOURCES}
 
 VERDICT_LABELS = {"improving": "改善している", "not_yet": "まだ", "pending": "判定前"}
 
+#: A later check's look at an earlier finding (001 §5(3)②: 改善状況を確認し、必要に応じて指導).
+FOLLOW_OUTCOMES: tuple[Choice, ...] = (
+    Choice("improved", "改善"),
+    Choice("continue", "継続指導"),
+)
+FOLLOW_LABELS = {o.id: o.label for o in FOLLOW_OUTCOMES}
+#: a finding no later check has looked at yet
+FOLLOW_OPEN = "open"
+FOLLOW_STATE_LABELS = {**FOLLOW_LABELS, FOLLOW_OPEN: "未確認"}
+#: the checks that look again at a surveyor's earlier findings: the chief's own checks of a
+#: new surveyor (forms 1-10 and the 3- and 6-month follow-ups)
+FOLLOW_KINDS = frozenset({"focused", "followup3", "followup6"})
+
 
 class ReviewRuleError(ValueError):
     """A value outside the review vocabulary; the message says which."""
@@ -208,6 +221,14 @@ class FormTally:
     findings: int = 0
     serious: int = 0
     points: frozenset[str] = frozenset()  # points with at least one finding
+    #: findings per point, in POINT_IDS order (empty: not counted)
+    by_point: tuple[int, ...] = ()
+
+    def on(self, point: str) -> int | None:
+        """Findings on a point (None: not checked)."""
+        if not self.checked:
+            return None
+        return self.by_point[POINT_IDS.index(point)] if self.by_point else int(point in self.points)
 
 
 @dataclass(frozen=True)
@@ -300,6 +321,28 @@ def trend_bars(forms: Sequence[FormTally], width: int = 10) -> list[str]:
 def sparkline(forms: Sequence[FormTally]) -> str:
     """Findings per form in one line: '3 2 2 1 0 1 0 0 - -' ('-' = not checked)."""
     return " ".join(str(f.findings) if f.checked else "-" for f in sorted(forms, key=lambda f: f.form_no))
+
+
+def aspect_rows(forms: Sequence[FormTally]) -> list[tuple[str, list[int | None], int]]:
+    """Per aspect (point) of §4(5): (point id, findings on forms 1..n or None when not
+    checked, total), the small chart of the surveyor screen and the guidance report."""
+    ordered = sorted(forms, key=lambda f: f.form_no)
+    out = []
+    for pid in POINT_IDS:
+        cells = [f.on(pid) for f in ordered]
+        out.append((pid, cells, sum(c or 0 for c in cells)))
+    return out
+
+
+def aspect_line(cells: Sequence[int | None]) -> str:
+    """One aspect across the forms in ASCII: '2 1 . . 1 . . . - -' ('.' none, '-' not checked)."""
+    return " ".join("-" if c is None else ("." if c == 0 else str(c)) for c in cells)
+
+
+def follow_state(looks: Sequence[str]) -> str:
+    """A finding's state from the looks of later finished checks, oldest first: the newest
+    look ('improved' / 'continue'), or FOLLOW_OPEN when none has looked at it."""
+    return looks[-1] if looks else FOLLOW_OPEN
 
 
 # --------------------------------------------------------------------------- calibration

@@ -48,6 +48,8 @@ CHAINED_TABLES: tuple[str, ...] = (
     "review_points",
     "review_findings",
     "review_closures",
+    "review_followthrough",
+    "review_confirmations",
     "accompanied_visits",
     "complaints",
     "incidents",

@@ -178,6 +178,8 @@ class Finding:
     item_code: str = ""
     note: str = ""
     id: int | None = None
+    guidance: str = ""  # 指導内容: the guidance given for this finding
+    guidance_on: dt.date | None = None  # the day it was given
 
 
 @dataclass
@@ -202,6 +204,8 @@ class CheckRecord:
     outcomes: dict[str, str | None] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     who: str = ""  # the login that last wrote it (who has a draft open)
+    #: {finding id: 'improved' | 'continue'}: this check's looks at earlier findings
+    follows: dict[int, str] = field(default_factory=dict)
 
     def findings_on(self, point: str) -> list[Finding]:
         return [f for f in self.findings if f.point == point]
@@ -239,12 +243,22 @@ def _check(db: Database, r: sqlite3.Row) -> CheckRecord:
     for p in db.conn.execute("SELECT point, outcome FROM review_points WHERE check_id = ?", (rec.id,)):
         rec.outcomes[p["point"]] = p["outcome"]
     rec.findings = [
-        Finding(f["point"], f["severity"], f["item_code"], f["note"], f["id"])
+        Finding(
+            f["point"], f["severity"], f["item_code"], f["note"], f["id"], f["guidance"], _d(f["guidance_on"])
+        )
         for f in db.conn.execute(
-            "SELECT id, point, severity, item_code, note FROM review_findings WHERE check_id = ? ORDER BY id",
+            "SELECT id, point, severity, item_code, note, guidance, guidance_on FROM review_findings"
+            " WHERE check_id = ? ORDER BY id",
             (rec.id,),
         )
     ]
+    rec.follows = {
+        r[0]: r[1]
+        for r in db.conn.execute(
+            "SELECT finding_id, outcome FROM review_followthrough WHERE check_id = ? ORDER BY finding_id",
+            (rec.id,),
+        )
+    }
     return rec
 
 
@@ -296,8 +310,17 @@ def set_outcome(db: Database, check_id: int, point: str, outcome: str | None) ->
 
 def insert_finding(db: Database, check_id: int, f: Finding) -> int:
     cur = db.conn.execute(
-        "INSERT INTO review_findings (check_id, point, severity, item_code, note) VALUES (?, ?, ?, ?, ?)",
-        (check_id, f.point, f.severity, f.item_code, f.note),
+        "INSERT INTO review_findings (check_id, point, severity, item_code, note, guidance, guidance_on)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            check_id,
+            f.point,
+            f.severity,
+            f.item_code,
+            f.note,
+            f.guidance,
+            f.guidance_on.isoformat() if f.guidance_on else None,
+        ),
     )
     return int(cur.lastrowid or 0)
 
@@ -309,6 +332,79 @@ def update_finding(db: Database, finding_id: int, values: dict[str, object]) -> 
 
 def delete_finding(db: Database, finding_id: int) -> None:
     db.conn.execute("DELETE FROM review_findings WHERE id = ?", (finding_id,))
+
+
+# --------------------------------------------------------------------------- guidance follow-through
+def set_follow(db: Database, check_id: int, finding_id: int, outcome: str | None) -> None:
+    """This check's look at an earlier finding ('improved' / 'continue'), or withdrawn (None)."""
+    if outcome is None:
+        db.conn.execute(
+            "DELETE FROM review_followthrough WHERE check_id = ? AND finding_id = ?", (check_id, finding_id)
+        )
+        return
+    db.conn.execute(
+        "INSERT INTO review_followthrough (check_id, finding_id, outcome) VALUES (?, ?, ?)"
+        " ON CONFLICT (check_id, finding_id) DO UPDATE SET outcome = excluded.outcome",
+        (check_id, finding_id, outcome),
+    )
+
+
+@dataclass(frozen=True)
+class Look:
+    """A finished check's look at an earlier finding."""
+
+    finding_id: int
+    check_id: int
+    kind: str
+    case_id: int | None
+    checked_on: dt.date | None
+    outcome: str
+
+
+def looks_at_findings_of(db: Database, surveyor: str) -> dict[int, list[Look]]:
+    """{finding id: looks of finished checks, oldest first} for a surveyor's findings."""
+    out: dict[int, list[Look]] = {}
+    for r in db.conn.execute(
+        "SELECT t.finding_id, t.check_id, c.kind, c.case_id, c.checked_on, t.outcome"
+        " FROM review_followthrough t JOIN review_checks c ON c.id = t.check_id"
+        " WHERE c.surveyor = ? AND c.state = 'done' ORDER BY c.checked_on, c.id",
+        (surveyor,),
+    ):
+        out.setdefault(r[0], []).append(Look(r[0], r[1], r[2], r[3], _d(r[4]), r[5]))
+    return out
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    id: int
+    chief: str
+    confirmed_on: dt.date
+    verdict: str
+    checked: int
+    chief_name: str = ""
+
+
+def confirmations(db: Database, surveyor: str) -> list[Confirmation]:
+    """The chiefs' confirmations of a surveyor's review record, oldest first."""
+    return [
+        Confirmation(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4], r[5] or r[1])
+        for r in db.conn.execute(
+            "SELECT c.id, c.chief, c.confirmed_on, c.verdict, c.checked, s.name FROM review_confirmations c"
+            " LEFT JOIN surveyors s ON s.code = c.chief WHERE c.surveyor = ? ORDER BY c.id",
+            (surveyor,),
+        )
+    ]
+
+
+def insert_confirmation(
+    db: Database, surveyor: str, chief: str, on: dt.date, verdict: str, checked: int, now: str, who: str
+) -> int:
+    cur = db.conn.execute(
+        "INSERT INTO review_confirmations (surveyor, chief, confirmed_on, verdict, checked, recorded_at, who)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (surveyor, chief, on.isoformat(), verdict, checked, now, who),
+    )
+    return int(cur.lastrowid or 0)
 
 
 def delete_check(db: Database, check_id: int) -> None:

@@ -19,6 +19,7 @@ from inspect_tui.services.review.marking import (
     mark_rest_ok,
     remove_finding,
     set_fields,
+    set_follow,
     set_point,
 )
 from inspect_tui.services.review.queue import (
@@ -51,6 +52,7 @@ __all__ = [
     "queue_where",
     "remove_finding",
     "set_fields",
+    "set_follow",
     "set_point",
     "start_check",
     "start_from_queue",

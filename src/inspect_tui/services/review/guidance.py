@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core import review as rules
-from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
+from inspect_tui.core.document import EXTENSIONS, Chart, Doc, Section, Table
 from inspect_tui.core.jpdate import format_era
 from inspect_tui.core.review import REVIEW_FORMS
 from inspect_tui.core.today import today_jp
@@ -31,7 +31,7 @@ from inspect_tui.services.review.surveyor import (
 from inspect_tui.services.session import Session
 
 TITLE = "指導終了報告（新規調査員 1〜10件目 重点チェック記録）"
-JSON_VERSION = 1
+JSON_VERSION = 2  # 2: guidance per finding and whether it took, findings per aspect, confirmation
 
 
 def _d(day: dt.date | None) -> str:
@@ -57,8 +57,17 @@ def facts(r: SurveyorReview, issued: dt.date) -> list[tuple[str, str]]:
         ("重点チェック担当主任", chiefs),
         ("点検済み", f"{r.checked} / {rules.REVIEW_FORMS} 件"),
         ("改善状況の判定", r.verdict_label),
+        ("改善状況の確認", _confirmed(r)),
         ("発行日", _jp(issued)),
     ]
+
+
+def _confirmed(r: SurveyorReview) -> str:
+    c = r.confirmation
+    if c is None:
+        return "未確認"
+    verdict = rules.VERDICT_LABELS.get(c.verdict, c.verdict)
+    return f"{c.chief_name}（{c.chief}） {_jp(c.confirmed_on)}（{verdict}）"
 
 
 def _forms_table(r: SurveyorReview) -> Table:
@@ -107,23 +116,43 @@ def _form_rules_table(r: SurveyorReview) -> Table:
 
 
 def _findings_table(r: SurveyorReview) -> Table:
+    """Every finding with the guidance given for it and whether it took (改善 / 継続指導 /
+    未確認, and at which later form)."""
     rows: list[list[Any]] = []
-    for f in r.forms:
-        if not f.check:
-            continue
-        post_ids = {id(x) for x in f.post_findings}
-        for x in f.findings:
-            rows.append(
-                [
-                    f.form_no,
-                    rules.POINT_LABELS[x.point],
-                    rules.SEVERITY_LABELS[x.severity],
-                    rules.item_label(x.item_code) if x.item_code else "－",
-                    x.note or "－",
-                    "提出後" if id(x) in post_ids else "点検時",
-                ]
-            )
-    return Table(["件目", "点検項目", "重さ", "調査項目", "内容", "時点"], rows, list("rlllll"))
+    for p in r.points:
+        x = p.finding
+        rows.append(
+            [
+                p.where,
+                rules.POINT_LABELS[x.point],
+                rules.SEVERITY_LABELS[x.severity],
+                rules.item_label(x.item_code) if x.item_code else "－",
+                x.note or "－",
+                x.guidance or "－",
+                _d(x.guidance_on),
+                p.state_text,
+            ]
+        )
+    return Table(
+        ["件目", "点検項目", "重さ", "調査項目", "内容", "指導内容", "指導日", "改善状況"],
+        rows,
+        list("llllllll"),
+        "改善状況: 後の点検で主任が確かめた結果（改善／継続指導、確かめた件目）。未確認: まだ確かめていない",
+        landscape=True,
+    )
+
+
+def _aspects_table(r: SurveyorReview) -> Table:
+    """The small chart of findings per aspect (§4(5)) across forms 1-10."""
+    rows: list[list[Any]] = [[rules.POINT_SHORT[pid], *cells, total] for pid, cells, total in r.aspect_rows()]
+    headers = ["観点", *(str(n) for n in range(1, REVIEW_FORMS + 1)), "計"]
+    return Table(
+        headers,
+        rows,
+        ["l", *("r" * (REVIEW_FORMS + 1))],
+        "観点別の指摘数（1〜10件目。－: 未点検）",
+        chart=Chart("観点別の指摘数（1〜10件目の計）", 0, REVIEW_FORMS + 1, "指摘数", len(rows)),
+    )
 
 
 def _guidance_table(r: SurveyorReview) -> Table:
@@ -138,8 +167,14 @@ def _trend_table(r: SurveyorReview) -> Table:
     rows: list[list[Any]] = []
     for t in r.padded_tallies():
         bar = ("#" * min(t.findings, 20)) if t.checked else "未点検"
-        rows.append([t.form_no, t.findings if t.checked else None, bar, "あり" if t.serious else ""])
-    return Table(["件目", "指摘数", "推移", "重大"], rows, list("rrlc"))
+        rows.append([f"{t.form_no}件目", t.findings if t.checked else None, "あり" if t.serious else "", bar])
+    return Table(
+        ["件目", "指摘数", "重大", "推移"],
+        rows,
+        list("lrcl"),
+        chart=Chart("指摘数の推移（1〜10件目）", 0, 1, "指摘数", len(rows)),
+        chart_stand_ins=(3,),
+    )
 
 
 def _followups_table(r: SurveyorReview) -> Table:
@@ -174,11 +209,11 @@ def guidance_doc(r: SurveyorReview, issued: dt.date) -> Doc:
         verdict.append(f"（判定基準による結果は「{r.verdict_rule.label}」、主任が変更しました）")
     sections = [
         Section("1. 各調査票の点検結果", [_forms_table(r)]),
-        Section("2. 指摘の内容", [_findings_table(r)]),
-        Section("3. 指導の内容", [_guidance_table(r)]),
+        Section("2. 指摘と指導、その改善", [_findings_table(r)], [r.follow_line()]),
+        Section("3. 指導の内容（点検ごと）", [_guidance_table(r)]),
         Section(
             "4. 改善の推移",
-            [_trend_table(r), _form_rules_table(r)],
+            [_trend_table(r), _aspects_table(r), _form_rules_table(r)],
             [
                 f"指摘数の推移（1〜10件目）: {r.sparkline()}",
                 r.corrections_line(),
@@ -188,7 +223,11 @@ def guidance_doc(r: SurveyorReview, issued: dt.date) -> Doc:
             ],
         ),
         Section("5. 習熟度の確認と同行訪問", [_followups_table(r), _visits_table(r)]),
-        Section("6. 主任調査員の所見", [], [r.closing_comment.strip() or "（未記入）"]),
+        Section(
+            "6. 主任調査員の所見と確認",
+            [],
+            [r.closing_comment.strip() or "（未記入）", f"改善状況の確認: {_confirmed(r)}"],
+        ),
     ]
     note = "" if r.complete else "注: 10件目の重点チェックが終わっていないため、作成途中の記録です。"
     return Doc(
@@ -198,6 +237,7 @@ def guidance_doc(r: SurveyorReview, issued: dt.date) -> Doc:
 
 def guidance_json(r: SurveyorReview, issued: dt.date) -> dict[str, Any]:
     """The report's content as plain data (see docs/guidance-report.md)."""
+    follow = {p.id: _follow_json(p) for p in r.points}
     forms = []
     for f in r.forms:
         c = f.check
@@ -217,6 +257,9 @@ def guidance_json(r: SurveyorReview, issued: dt.date) -> dict[str, Any]:
                         "item_name": rules.survey_items()[x.item_code].name if x.item_code else None,
                         "note": x.note,
                         "post_submission": id(x) in post_ids,
+                        "guidance": x.guidance,
+                        "guidance_on": _iso(x.guidance_on),
+                        "followthrough": follow.get(x.id or 0),
                     }
                     for x in found
                 ],
@@ -263,7 +306,14 @@ def guidance_json(r: SurveyorReview, issued: dt.date) -> dict[str, Any]:
                 for x in r.form_rules
             ],
             "content_forms": r.form_rules_forms,
+            "by_aspect": [
+                {"point": pid, "label": rules.POINT_LABELS[pid], "per_form": cells, "total": total}
+                for pid, cells, total in r.aspect_rows()
+            ],
         },
+        "followthrough": {k: v for k, v in r.follow_counts().items()},
+        "open_points": [_point_json(p) for p in r.open_points()],
+        "confirmation": _confirmation_json(r),
         "verdict": {
             "rule": r.verdict_rule.id,
             "provisional": r.verdict_rule.provisional,
@@ -292,6 +342,41 @@ def guidance_json(r: SurveyorReview, issued: dt.date) -> dict[str, Any]:
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def _follow_json(p) -> dict[str, Any]:
+    last = p.looks[-1] if p.looks else None
+    return {
+        "state": p.state,
+        "label": rules.FOLLOW_STATE_LABELS[p.state],
+        "looked_at": [
+            {"where": p.look_where(x), "checked_on": _iso(x.checked_on), "outcome": x.outcome}
+            for x in p.looks
+        ],
+        "last_where": p.look_where(last) if last else None,
+    }
+
+
+def _point_json(p) -> dict[str, Any]:
+    x = p.finding
+    return {
+        "where": p.where,
+        "form_no": p.form_no,
+        "point": x.point,
+        "severity": x.severity,
+        "item_code": x.item_code or None,
+        "note": x.note,
+        "guidance": x.guidance,
+        "guidance_on": _iso(x.guidance_on),
+        "state": p.state,
+    }
+
+
+def _confirmation_json(r: SurveyorReview) -> dict[str, Any] | None:
+    c = r.confirmation
+    if c is None:
+        return None
+    return {"chief": c.chief, "on": c.confirmed_on.isoformat(), "verdict": c.verdict, "checked": c.checked}
 
 
 def default_filename(code: str, fmt: str, issued: dt.date) -> str:

@@ -7,11 +7,12 @@ inspector may change it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from inspect_tui.core import review as rules
 from inspect_tui.core.review import ReviewRuleError
-from inspect_tui.core.today import now_jp_iso
+from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.review.queue import ReviewError, _audit, _tx, check_summary
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
@@ -27,6 +28,7 @@ __all__ = [
     "reload_check",
     "remove_finding",
     "set_fields",
+    "set_follow",
     "set_point",
 ]
 
@@ -112,11 +114,24 @@ def edit_finding(
     severity: str | None = None,
     item_code: str | None = None,
     note: str | None = None,
+    guidance: str | None = None,
+    guidance_on: dt.date | None = None,
 ) -> CheckRecord:
+    """Change a finding: its severity, survey item, note, or the guidance given for it
+    (指導内容) and the day (default: today, the first time guidance is written)."""
     rec = load_own(s, check_id)
-    if not any(f.id == finding_id for f in rec.findings):
+    old = next((f for f in rec.findings if f.id == finding_id), None)
+    if old is None:
         raise ReviewError("この指摘は見つかりません")
     values: dict[str, object] = {}
+    if guidance is not None:
+        values["guidance"] = guidance
+        if guidance_on is None and guidance.strip() and old.guidance_on is None:
+            guidance_on = today_jp()
+    if guidance_on is not None:
+        if guidance_on > today_jp():
+            raise ReviewError("指導した日に先の日付は書けません")
+        values["guidance_on"] = guidance_on.isoformat()
     if severity is not None:
         values["severity"] = rules.check_choice(severity, rules.SEVERITIES, "重さ")
     if item_code is not None:
@@ -142,6 +157,29 @@ def remove_finding(s: Session, check_id: int, finding_id: int) -> CheckRecord:
             store.set_outcome(s.db, check_id, gone.point, None)
         # a finding made of a form's content point: the point is unmarked again
         form_store.clear_marks_of_finding(s.db, f"review_finding:{finding_id}", now_jp_iso(), s.who)
+        _touch(s, rec)
+    return reload_check(s, check_id)
+
+
+@writes("review.save")
+def set_follow(s: Session, check_id: int, finding_id: int, outcome: str | None) -> CheckRecord:
+    """This check's look at an earlier finding of the same surveyor: 'improved' (改善),
+    'continue' (継続指導), or None (withdrawn while the check is open)."""
+    from inspect_tui.services.review.followthrough import points_for_check
+
+    if outcome is not None:
+        rules.check_choice(outcome, rules.FOLLOW_OUTCOMES, "改善状況")
+    rec = load_own(s, check_id)
+    if rec.kind not in rules.FOLLOW_KINDS or rec.blind_of is not None:
+        raise ReviewError(
+            "この点検では前回までの指導の改善を記録しません（重点チェック・習熟度確認で記録します）"
+        )
+    if not any(p.id == finding_id for p in points_for_check(s, rec)):
+        raise ReviewError(
+            "この指摘は前回までの指導の一覧にありません（改善済み、または別の調査員の指摘です）"
+        )
+    with _tx(s):
+        store.set_follow(s.db, check_id, finding_id, outcome)
         _touch(s, rec)
     return reload_check(s, check_id)
 

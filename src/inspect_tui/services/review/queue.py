@@ -82,6 +82,7 @@ def check_summary(rec: CheckRecord) -> dict[str, Any]:
         "state": rec.state,
         "outcomes": rec.outcomes,
         "findings": [[f.point, f.severity, f.item_code] for f in rec.findings],
+        "follows": [[fid, outcome] for fid, outcome in sorted(rec.follows.items())],
         "guidance_methods": list(rec.guidance_methods),
         "minutes": rec.minutes,
         "fixed_before_submission": rec.fixed_before_submission,

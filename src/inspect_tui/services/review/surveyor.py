@@ -19,6 +19,7 @@ from inspect_tui.core import review as rules
 from inspect_tui.core.review import REVIEW_FORMS, FormTally, Verdict
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.forms import teaching
+from inspect_tui.services.review.followthrough import GuidancePoint, surveyor_points
 from inspect_tui.services.review.queue import (
     Followup,
     ReviewError,
@@ -78,6 +79,7 @@ class FormRow:
             len(fs),
             sum(f.severity == "serious" for f in fs),
             frozenset(f.point for f in fs),
+            tuple(sum(f.point == p for f in fs) for p in rules.POINT_IDS),
         )
 
 
@@ -98,6 +100,37 @@ class SurveyorReview:
     #: the content rules that fired on the forms' stored content, most first (services.forms.teaching)
     form_rules: list = field(default_factory=list)
     form_rules_forms: int = 0  # forms with stored content
+    #: every finding as a guidance point: its guidance and whether it took (followthrough.py)
+    points: list[GuidancePoint] = field(default_factory=list)
+    #: the chiefs' confirmations of the record, oldest first (the newest counts)
+    confirmations: list[store.Confirmation] = field(default_factory=list)
+
+    def aspect_rows(self) -> list[tuple[str, list[int | None], int]]:
+        """Per aspect of §4(5): findings on forms 1-10 (None: not checked) and the total."""
+        return rules.aspect_rows(self.padded_tallies())
+
+    def open_points(self) -> list[GuidancePoint]:
+        """Guidance points not improved yet (継続指導 or 未確認)."""
+        return [p for p in self.points if p.state != "improved"]
+
+    def follow_counts(self) -> dict[str, int]:
+        """{improved / continue / open: how many points}."""
+        out = {o.id: 0 for o in rules.FOLLOW_OUTCOMES} | {rules.FOLLOW_OPEN: 0}
+        for p in self.points:
+            out[p.state] += 1
+        return out
+
+    def follow_line(self) -> str:
+        """指導の改善状況: 改善 5・継続指導 1・未確認 2（指摘 8 件）."""
+        if not self.points:
+            return "指導の改善状況: 指摘はありません"
+        n = self.follow_counts()
+        parts = "・".join(f"{rules.FOLLOW_STATE_LABELS[k]} {v}" for k, v in n.items())
+        return f"指導の改善状況: {parts}（指摘 {len(self.points)} 件）"
+
+    @property
+    def confirmation(self) -> store.Confirmation | None:
+        return self.confirmations[-1] if self.confirmations else None
 
     def form_rules_line(self) -> str:
         """The rules that fired most on forms 1-10 (a Pareto, in words)."""
@@ -236,6 +269,8 @@ def surveyor_review(s: Session, code: str, today: dt.date | None = None) -> Surv
         chiefs,
         content.pareto(),
         content.forms,
+        surveyor_points(s, code),
+        store.confirmations(s.db, code),
     )
 
 
@@ -262,6 +297,33 @@ def set_closure(s: Session, code: str, *, verdict: object = _KEEP, comment: str 
             {"verdict": old_verdict, "comment": old_comment},
             {"verdict": new_verdict, "comment": new_comment},
         )
+
+
+@writes("review.save")
+def confirm_review(s: Session, code: str, on: dt.date | None = None) -> store.Confirmation:
+    """The chief's confirmation of the record of forms 1-10 (001 §5(3)②: 記録内容をもとに改善状況を
+    確認): who, when, and the verdict and count confirmed. Only a chief, once form 10 is
+    checked; a later confirmation is a new entry (the first stays as it was)."""
+    from inspect_tui.services.review.queue import _is_chief, inspector_code
+
+    me = inspector_code(s)
+    if not _is_chief(s, me):
+        raise ReviewError("改善状況の確認は主任調査員が記録します")
+    r = surveyor_review(s, code)
+    if me == code:
+        raise ReviewError("自分自身の記録は確認できません")
+    if not r.complete:
+        raise ReviewError(
+            f"{code} の重点チェックは {r.checked}/{REVIEW_FORMS} 件です。10件目の点検のあとで確認します"
+        )
+    on = on or today_jp()
+    if on > today_jp():
+        raise ReviewError("確認日に先の日付は書けません")
+    with _tx(s):
+        store.insert_confirmation(s.db, code, me, on, r.verdict_id, r.checked, now_jp_iso(), s.who)
+        after = {"chief": me, "on": on, "verdict": r.verdict_id, "checked": r.checked}
+        _audit(s, "review.confirm", code, None, after)
+    return store.confirmations(s.db, code)[-1]
 
 
 VISIT_PURPOSES = ("配置時の指導", "習熟度の確認", "困難ケースへの対応", "その他")
@@ -354,8 +416,12 @@ def masked_check(rec: CheckRecord, view) -> CheckRecord:
         rec,
         guidance=view(rec.guidance),
         proficiency_note=view(rec.proficiency_note),
-        findings=[dataclasses.replace(f, note=view(f.note)) for f in rec.findings],
+        findings=[masked_finding(f, view) for f in rec.findings],
     )
+
+
+def masked_finding(f: Finding, view) -> Finding:
+    return dataclasses.replace(f, note=view(f.note), guidance=view(f.guidance))
 
 
 def masked_review(r: SurveyorReview, view) -> SurveyorReview:
@@ -366,7 +432,8 @@ def masked_review(r: SurveyorReview, view) -> SurveyorReview:
         dataclasses.replace(
             f,
             check=masked_check(f.check, view) if f.check else None,
-            post_findings=[dataclasses.replace(x, note=view(x.note)) for x in f.post_findings],
+            post_findings=[masked_finding(x, view) for x in f.post_findings],
+            other_findings=[masked_finding(x, view) for x in f.other_findings],
         )
         for f in r.forms
     ]
@@ -376,6 +443,7 @@ def masked_review(r: SurveyorReview, view) -> SurveyorReview:
         closing_comment=view(r.closing_comment),
         followup_checks=[masked_check(c, view) for c in r.followup_checks],
         visits=[dataclasses.replace(v, purpose=view(v.purpose)) for v in r.visits],
+        points=[dataclasses.replace(p, finding=masked_finding(p.finding, view)) for p in r.points],
     )
 
 

@@ -27,13 +27,24 @@ from inspect_tui.tui.bindings import binding as b
 from inspect_tui.tui.permissions import RoleKeys, permissions_of
 from inspect_tui.tui.screens.base import DataScreen
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
+from inspect_tui.tui.screens.review.follow import FollowTable, follow_rows, follow_summary
 from inspect_tui.tui.screens.review.form_points import FormPointTable, form_point_rows, point_detail
 from inspect_tui.tui.screens.review.points import PointTable, point_rows
 from inspect_tui.tui.widgets.tick import Tick
 
 #: What changes a check: offered only to its own inspector (another chief sees it read-only).
 WRITE_ACTIONS = frozenset(
-    {"mark_ok", "rest_ok", "finding", "edit_finding", "clear_row", "save", "explain_point", "point_finding"}
+    {
+        "mark_ok",
+        "rest_ok",
+        "finding",
+        "edit_finding",
+        "clear_row",
+        "save",
+        "explain_point",
+        "point_finding",
+        "follow",
+    }
 )
 
 __all__ = ["CheckScreen", "minutes_of"]
@@ -61,6 +72,8 @@ class CheckScreen(RoleKeys, DataScreen):
     CheckScreen #check-keys { height: 1; color: $text-muted; padding: 0 1; }
     CheckScreen #check-form-points { height: auto; max-height: 6; overflow-x: hidden; }
     CheckScreen #check-point-detail { height: auto; max-height: 3; padding: 0 1; }
+    CheckScreen #check-follow-head { height: 1; padding: 0 1; text-style: bold; }
+    CheckScreen #check-follow { height: auto; max-height: 5; overflow-x: hidden; }
     CheckScreen #check-form { height: 1fr; padding: 0 1; }
     CheckScreen #check-form Label { margin-top: 1; }
     CheckScreen #check-methods { height: auto; }
@@ -85,6 +98,9 @@ class CheckScreen(RoleKeys, DataScreen):
 
         # an inspection of a form (重点チェック・通常点検) shows and is gated by its content points
         self._has_form_points = bool(ctx.check.case_id) and ctx.check.kind in INSPECTION_KINDS
+        # a chief's check of a new surveyor looks again at the earlier findings (改善 / 継続指導)
+        self._follows = ctx.check.kind in rules.FOLLOW_KINDS and ctx.check.blind_of is None
+        self._follow_points: list = []
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -97,6 +113,9 @@ class CheckScreen(RoleKeys, DataScreen):
         if self._has_form_points:  # the form's content points (issue 18)
             yield FormPointTable(id="check-form-points", cursor_type="row", zebra_stripes=False)
             yield Static("", id="check-point-detail")
+        if self._follows:  # earlier findings to look at again; hidden while there are none
+            yield Static("前回までの指導（改善したか）", id="check-follow-head")
+            yield FollowTable(id="check-follow", cursor_type="row", zebra_stripes=False)
         with VerticalScroll(id="check-form", can_focus=False):
             yield Label("指導の内容")
             yield Input(id="check-guidance", placeholder="どこをどう直すよう伝えたか", compact=True)
@@ -134,6 +153,14 @@ class CheckScreen(RoleKeys, DataScreen):
             fpt.add_column("調査票の点検ポイント", key="what", width=20)
             fpt.add_column("回答", key="answers")
             self._load_points()
+        if self._follows:
+            ft = self.query_one(FollowTable)
+            ft.add_column("この点検", key="look", width=8)
+            ft.add_column("件目", key="where", width=6)
+            ft.add_column("点検項目", key="point", width=9)
+            ft.add_column("指摘と指導", key="what")
+            self._show_follow([])
+            self._load_follow()
         rec = self.ctx.check
         self.query_one("#check-guidance", Input).value = rec.guidance
         for m in rules.GUIDANCE_METHODS:
@@ -180,6 +207,7 @@ class CheckScreen(RoleKeys, DataScreen):
         fields: dict[str, str] = {}
         for i, f in enumerate(rec.findings, 1):
             fields[f"指摘{i}のメモ（{rules.POINT_LABELS[f.point]}）"] = f.note
+            fields[f"指摘{i}の指導内容（{rules.POINT_LABELS[f.point]}）"] = f.guidance
         fields["指導の内容"] = rec.guidance
         if rec.kind in rules.FOLLOWUP_MONTHS:
             fields["習熟度の所見"] = rec.proficiency_note
@@ -285,7 +313,61 @@ class CheckScreen(RoleKeys, DataScreen):
         elif left:
             parts.append(f"未確認: 調査票の点検ポイント {left} 件（c:確認済 f:指摘にする）")
         text = "　".join(parts) if parts else "すべての項目を確認しました。Ctrl+S で保存"
+        follow = follow_summary(self._follow_points) if not self.read_only else ""
+        if follow:
+            text += f"　{follow}"
         self.query_one("#check-status", Static).update(text)
+
+    # -- the earlier findings, looked at again -------------------------------------
+    def _load_follow(self, focus: str | None = None) -> None:
+        from inspect_tui.services.review.followthrough import screen_follow_points
+
+        self.call(screen_follow_points, self.ctx.check.id, done=lambda pts: self._show_follow(pts, focus))
+
+    def _show_follow(self, points: list, focus: str | None = None) -> None:
+        self._follow_points = points
+        table = self.query_one(FollowTable)
+        keep = focus or self._follow_key()
+        table.clear()
+        for key, cells in follow_rows(points):
+            table.add_row(*cells, key=key)
+        shown = bool(points)
+        table.display = shown
+        self.query_one("#check-follow-head", Static).display = shown
+        if keep:
+            try:
+                table.move_cursor(row=table.get_row_index(keep))
+            except RowDoesNotExist:
+                table.move_cursor(row=0)
+        self._update_status()
+
+    def _follow_key(self) -> str | None:
+        tables = self.query(FollowTable)
+        if not tables or not tables.first().row_count:
+            return None
+        table = tables.first()
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_follow(self, outcome: str) -> None:
+        self.after_calls(lambda: self._follow(outcome or None))
+
+    def _follow(self, outcome: str | None) -> None:
+        from inspect_tui.services.review import check as chk
+
+        key = self._follow_key()
+        if key is None:
+            return
+        after = self._next_follow(key)
+        self._run(chk.set_follow, int(key), outcome, then=lambda _r: self._load_follow(focus=after))
+
+    def _next_follow(self, key: str) -> str:
+        """The next row this check has not looked at (the cursor moves on after y / n)."""
+        keys = [str(p.id) for p in self._follow_points]
+        i = keys.index(key) if key in keys else -1
+        for p in self._follow_points[i + 1 :]:
+            if p.mine is None:
+                return str(p.id)
+        return key
 
     # -- the form's content points ----------------------------------------------
     def _load_points(self, focus: str | None = None) -> None:
@@ -461,7 +543,7 @@ class CheckScreen(RoleKeys, DataScreen):
         if f is None:
             return
         title = f"{rules.POINT_LABELS[f.point]}：{rules.SEVERITY_LABELS[f.severity]}"
-        typed_as = {"item_code": f.item_code, "note": f.note}  # as last asked to be written
+        typed_as = {"item_code": f.item_code, "note": f.note, "guidance": f.guidance}  # as last asked
 
         def refill(_rec=None) -> None:
             if advance_from:
@@ -473,13 +555,15 @@ class CheckScreen(RoleKeys, DataScreen):
             if result is None:
                 refill()
                 return
-            item, note = result
-            self._run(chk.edit_finding, finding_id, item_code=item, note=note, then=refill)
+            item, note, guidance = result
+            self._run(chk.edit_finding, finding_id, item_code=item, note=note, guidance=guidance, then=refill)
 
-        def typed(item: str | None, note: str) -> None:
+        def typed(item: str | None, note: str, guidance: str) -> None:
             changes = {}
             if note != typed_as["note"]:
                 changes["note"] = note
+            if guidance != typed_as["guidance"]:
+                changes["guidance"] = guidance
             if item is not None and item != typed_as["item_code"]:
                 changes["item_code"] = item
             if changes:
@@ -487,7 +571,8 @@ class CheckScreen(RoleKeys, DataScreen):
                 self._run(chk.edit_finding, finding_id, **changes)
 
         self.app.push_screen(
-            FindingDialog(title, f.item_code, f.note, on_change=typed, known=self.known), done
+            FindingDialog(title, f.item_code, f.note, on_change=typed, known=self.known, guidance=f.guidance),
+            done,
         )
 
     def action_edit_finding(self) -> None:

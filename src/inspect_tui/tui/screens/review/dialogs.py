@@ -49,21 +49,31 @@ class ReviewDialog(DiscardGuard, ModalScreen):
 
 
 class FindingDialog(ReviewDialog):
-    """The survey item (optional) and a note of a finding. Returns (item_code, note) or None.
+    """The survey item (optional), a note of a finding and the guidance given for it
+    (指導内容). Returns (item_code, note, guidance) or None.
 
-    on_change(item_code, note) is called on every change with a valid item code (or ''),
-    so what is typed is saved even if the app is closed with the dialog open. known: the
-    names and numbers of the case (services.free_text.Known), for the warning under the note;
-    the check asks about it once when it is saved."""
+    on_change(item_code, note, guidance) is called on every change with a valid item code
+    (or ''), so what is typed is saved even if the app is closed with the dialog open.
+    known: the names and numbers of the case (services.free_text.Known), for the warnings
+    under the note and the guidance; the check asks about them once when it is saved."""
 
     def saves_as_typed(self) -> bool:
         return self.on_change is not None
 
-    def __init__(self, title: str, item_code: str = "", note: str = "", on_change=None, known=None) -> None:
+    def __init__(
+        self,
+        title: str,
+        item_code: str = "",
+        note: str = "",
+        on_change=None,
+        known=None,
+        guidance: str = "",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.item_code = item_code
         self.note = note
+        self.guidance = guidance
         self.on_change = on_change
         self.known = known
 
@@ -76,6 +86,9 @@ class FindingDialog(ReviewDialog):
             yield Label("内容のメモ（申請者の氏名などは書かない）")
             yield Input(self.note, id="finding-note")
             yield PersonalDataWarning(id="finding-note-warning")
+            yield Label("指導内容（この指摘について調査員に伝えたこと。任意）")
+            yield Input(self.guidance, id="finding-guidance", placeholder="例: 介助の頻度を特記事項に書く")
+            yield PersonalDataWarning(id="finding-guidance-warning")
             yield Static("", id="finding-error", classes="dialog-error")
             yield Static(self._keys_help(), classes="dialog-help")
 
@@ -84,19 +97,29 @@ class FindingDialog(ReviewDialog):
             return "Enter: 次へ／決定   Esc: 閉じる（書いた内容はその都度保存済み）"
         return "Enter: 次へ／決定   Esc: 詳細なしで閉じる"
 
+    def _texts(self) -> tuple[str, str]:
+        return (
+            self.query_one("#finding-note", Input).value,
+            self.query_one("#finding-guidance", Input).value,
+        )
+
+    def _warn(self) -> None:
+        note, guidance = self._texts()
+        self.query_one("#finding-note-warning", PersonalDataWarning).check(note, self.known)
+        self.query_one("#finding-guidance-warning", PersonalDataWarning).check(guidance, self.known)
+
     def on_mount(self) -> None:
         self._show_item(self.item_code)
-        self.query_one("#finding-note-warning", PersonalDataWarning).check(self.note, self.known)
+        self._warn()
         self.query_one("#finding-item", Input).focus()
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         item = self.query_one("#finding-item", Input).value
         valid = self._show_item(item)
-        note = self.query_one("#finding-note", Input).value
-        self.query_one("#finding-note-warning", PersonalDataWarning).check(note, self.known)
+        self._warn()
         if self.on_change is not None and self.is_mounted:
-            self.on_change(item if valid else None, self.query_one("#finding-note", Input).value)
+            self.on_change(item if valid else None, *self._texts())
 
     def _show_item(self, text: str) -> bool:
         from inspect_tui.core.review import ReviewRuleError, item_label, normalize_item_code
@@ -115,13 +138,17 @@ class FindingDialog(ReviewDialog):
         self.query_one("#finding-note", Input).focus()
 
     @on(Input.Submitted, "#finding-note")
+    def _to_guidance(self) -> None:
+        self.query_one("#finding-guidance", Input).focus()
+
+    @on(Input.Submitted, "#finding-guidance")
     def _done(self) -> None:
         item = self.query_one("#finding-item", Input).value
         if not self._show_item(item):
             self.query_one("#finding-error", Static).update("調査項目を直すか、空にしてください")
             self.query_one("#finding-item", Input).focus()
             return
-        self.dismiss((item, self.query_one("#finding-note", Input).value))
+        self.dismiss((item, *self._texts()))
 
 
 class TextDialog(ReviewDialog):

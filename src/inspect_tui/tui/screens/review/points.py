@@ -61,5 +61,8 @@ def point_rows(rec) -> list[tuple[str, tuple]]:
         for f in found:
             item = rules.item_label(f.item_code) if f.item_code else ""
             sev = Text(rules.SEVERITY_LABELS[f.severity], style=SEVERITY_STYLE[f.severity])
-            rows.append((f"f:{f.id}", (Text("    指摘", style="dim"), sev, item, f.note)))
+            note = Text(f.note)
+            if f.guidance:
+                note.append(f" ／指導: {f.guidance}", style="dim")
+            rows.append((f"f:{f.id}", (Text("    指摘", style="dim"), sev, item, note)))
     return rows

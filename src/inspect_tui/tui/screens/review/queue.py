@@ -44,6 +44,10 @@ def queue_view(session, today):
     return new_surveyors(session, today, sync=True), review_queue(session, today), my_code(session)
 
 
+#: a due date within this many days is 間近 (due soon) in the queue's 状態
+SOON_DAYS = 3
+
+
 def assign_view(session, surveyor: str, case_no: str | None):
     """In a worker: the chiefs a manager may assign the item to (not its author), and the
     case's names and numbers for the warning under the reason."""
@@ -187,10 +191,14 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
                 state.append("超過")
             elif it.due == today:
                 state.append("本日")
+            elif it.due is not None and (it.due - today).days <= SOON_DAYS:
+                state.append("間近")
             if it.draft_by and it.draft_by == me:
                 state.append("下書き")
             elif it.draft_by:
                 state.append(f"{it.draft_by}が点検中")
+            else:
+                state.append("未点検")
             if it.submitted:
                 state.append("提出済")
             items.add_row(

@@ -80,7 +80,10 @@ def other_chiefs(session, but: str) -> list[tuple[str, str]]:
 class SurveyorReviewScreen(RoleKeys, DataScreen):
     NEEDS: ClassVar[dict[str, str]] = {
         "blind": "review.manage",
-        **{a: "review.save" for a in ("open_form", "cycle_verdict", "comment", "followup", "visit")},
+        **{
+            a: "review.save"
+            for a in ("open_form", "cycle_verdict", "comment", "followup", "visit", "confirm")
+        },
     }
     BINDINGS: ClassVar[list] = [
         b("enter", "open_form", "開く", "review.surveyor.open", "選んだ件目の点検を開く（未点検なら始める）"),
@@ -93,6 +96,13 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
         ),
         b("c", "comment", "所見", "review.surveyor.comment", "主任の所見（報告の締めくくり）を書く"),
         b("r", "write_report", "報告", "review.surveyor.report", "指導終了報告を書き出す（html）"),
+        b(
+            "C",
+            "confirm",
+            "確認",
+            "review.surveyor.confirm",
+            "記録をもとに改善状況を確認したことを記録する（10件目の点検のあと）",
+        ),
         b("f", "followup", "習熟度確認", "review.surveyor.followup", "3か月・6か月後の習熟度確認を記録"),
         b("a", "visit", "同行訪問", "review.surveyor.visit", "同行訪問を記録する", show=False),
         b(
@@ -198,6 +208,8 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
         trend.append("繰り返す指摘: ", style="bold")
         trend.append("、".join(f"{rules.POINT_LABELS[p]}（{n}件）" for p, n in recurring) or "なし")
         trend.append("\n" + r.form_rules_line())
+        trend.append("\n\n観点別の指摘数（1〜10件目。. なし  - 未点検）\n", style="bold")
+        trend.append(aspect_chart(r))
         self.query_one("#sr-trend", Static).update(trend)
 
         more = Text("\n習熟度の確認\n", style="bold")
@@ -214,13 +226,30 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
             more.append(f"  {v.on_date}  {v.purpose}  主任 {v.chief or '－'}  {v.case_no or ''}\n")
         if not r.visits:
             more.append("  （記録なし）  a: 記録する\n")
-        more.append("指導の記録\n", style="bold")
+        more.append("指摘と指導、その改善\n", style="bold")
+        more.append(f"  {r.follow_line()}\n")
+        for p in r.points:
+            f = p.finding
+            style = "green" if p.state == "improved" else ("yellow" if p.state == "continue" else "bold")
+            more.append(f"  {p.where}  {rules.POINT_SHORT[f.point]}  {rules.SEVERITY_LABELS[f.severity]}  ")
+            more.append(p.state_text, style=style)
+            more.append(f"  {f.note or '－'}  指導: {f.guidance or '（記録なし）'}\n")
+        more.append("指導の記録（点検ごと）\n", style="bold")
         for no, methods, text in r.guidance_lines():
             more.append(f"  {no}件目  {methods or '－'}  {text or '－'}\n")
         if not r.guidance_lines():
             more.append("  （記録なし）\n")
         more.append("主任の所見\n", style="bold")
         more.append(f"  {r.closing_comment or '（未記入）  c: 書く'}\n")
+        more.append("改善状況の確認\n", style="bold")
+        c = r.confirmation
+        if c is not None:
+            verdict = rules.VERDICT_LABELS.get(c.verdict, c.verdict)
+            more.append(f"  {c.confirmed_on}  {c.chief_name}（{c.chief}）  {verdict}\n")
+        elif r.complete:
+            more.append("  未確認  C: 記録をもとに確認したことを記録する\n")
+        else:
+            more.append(f"  未確認（10件目の点検のあとで確認します。いま {r.checked}/10）\n")
         self.query_one("#sr-more", Static).update(more)
 
     # -- actions --------------------------------------------------------------
@@ -285,6 +314,30 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
         self.app.push_screen(
             TextDialog("主任の所見", "指導終了報告の締めくくりに載ります", current, known=self.known), done
         )
+
+    def action_confirm(self) -> None:
+        from inspect_tui.services.review.surveyor import confirm_review
+        from inspect_tui.tui.screens.confirm import ConfirmDialog
+
+        if self.review is None:
+            return
+
+        def asked(yes) -> None:
+            if not yes:
+                return
+
+            def done(c) -> None:
+                self.notify(f"改善状況の確認を記録しました（{c.confirmed_on}）", timeout=4)
+                self._reload()
+
+            self.write(confirm_review, self.code, done=done)
+
+        r = self.review
+        question = (
+            f"{r.name}（{r.code}）の1〜10件目の記録をもとに改善状況（{r.verdict_label}）を確認したことを"
+            "記録します。記録は取り消せません（あとの確認は新しい記録になります）"
+        )
+        self.app.push_screen(ConfirmDialog("改善状況の確認", question, yes="はい（確認を記録する）"), asked)
 
     def action_write_report(self) -> None:
         def written(path) -> None:
@@ -359,6 +412,23 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
 
     def action_cursor_right(self) -> None:
         self.query_one(DataTable).action_cursor_right()
+
+
+def aspect_chart(r) -> Text:
+    """Per aspect of §4(5): findings on forms 1-10 in one line each ('2 . 1 - -'), and the
+    total: the small chart of how the surveyor's forms improved, aspect by aspect."""
+    out = Text()
+    for pid, cells, total in r.aspect_rows():
+        label = rules.POINT_SHORT[pid]
+        pad = " " * max(0, 10 - _cells(label))
+        out.append(f"  {label}{pad}{rules.aspect_line(cells)}  計{total}\n", style="bold" if total else "")
+    return out
+
+
+def _cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def _result_cell(form, point: str) -> Text:
