@@ -36,6 +36,7 @@ async def test_a_manager_assigns_a_form_and_the_chief_of_another_ward_then_check
         queue = app.screen
         assert isinstance(queue, ReviewQueueScreen)
         assert [i for i in queue.items if i.kind != "blind"] == []  # 長田区's forms are not listed
+        assert "担当区外の 14 件は非表示" in str(queue.query_one("#rq-title").render())
 
         switch_login(app, "boss")
         await settle(pilot)
@@ -69,6 +70,7 @@ async def test_a_manager_assigns_a_form_and_the_chief_of_another_ward_then_check
         queue.load()
         await settle(pilot)
         assert [(i.kind, i.case_no) for i in queue.items] == [("focused", first.case_no)]
+        assert "担当区外の 13 件は非表示" in str(queue.query_one("#rq-title").render())
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CheckScreen) and app.screen.ctx.check.inspector == "S002"

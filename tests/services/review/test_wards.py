@@ -67,6 +67,13 @@ def test_another_wards_forms_are_not_listed_and_refused_naming_both_wards(suma):
     assert not wards.may_check(suma, "focused", case=svc.store.case_by_no(suma.db, FORM))
 
 
+def test_the_queue_counts_what_it_leaves_out(suma, boss, rs):
+    assert svc.outside_wards(suma) == 14  # S010's 10 forms and 2 follow-ups, S011's 2 follow-ups
+    asg.assign(boss, "S002", case_no=FORM, reason="応援")
+    assert svc.outside_wards(suma) == 13
+    assert svc.outside_wards(boss) == 0 and svc.outside_wards(rs) == 0
+
+
 def test_an_assigned_form_is_listed_and_may_be_checked(suma, boss):
     aid = asg.assign(boss, "S002", case_no=FORM, reason="長田区の主任が研修のため")
     assert _mine(suma) == {("focused", FORM)}

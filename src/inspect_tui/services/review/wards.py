@@ -30,7 +30,7 @@ from inspect_tui.store import reviews as store
 from inspect_tui.store.reviews import CaseBrief
 from inspect_tui.store.users import surveyor_wards
 
-__all__ = ["WARD_BOUND_KINDS", "Scope", "may_check", "refusal", "scope", "ward_names"]
+__all__ = ["UNBOUND", "WARD_BOUND_KINDS", "Scope", "may_check", "refusal", "scope", "ward_names"]
 
 #: The kinds of check the rule binds (blind checks, routine inspections and post-submission
 #: findings are not: see the module's docstring).

@@ -38,10 +38,12 @@ def _day(day, today) -> str:
 
 def queue_view(session, today):
     """In a worker: the new surveyors (numbering forms when first seen here, fixed from
-    then on), the queue, and this login's surveyor code."""
-    from inspect_tui.services.review.queue import my_code, new_surveyors, review_queue
+    then on), the queue, this login's surveyor code, and how many items wait outside a
+    chief's wards (not listed: services/review/wards.py)."""
+    from inspect_tui.services.review.queue import my_code, new_surveyors, outside_wards, review_queue
 
-    return new_surveyors(session, today, sync=True), review_queue(session, today), my_code(session)
+    people = new_surveyors(session, today, sync=True)
+    return people, review_queue(session, today), my_code(session), outside_wards(session, today)
 
 
 #: a due date within this many days is 間近 (due soon) in the queue's 状態
@@ -148,9 +150,12 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
         self.query_one("#rq-title", Static).update(text)
 
     def _loaded(self, view) -> None:
-        self.people, self.items, self.me = view
+        self.people, self.items, self.me, outside = view
         self.loaded = True
-        self.query_one("#rq-title", Static).update("重点チェック（新任調査員の1〜10件目）")
+        title = "重点チェック（新任調査員の1〜10件目）"
+        if outside:  # a chief's queue leaves other wards' forms out: say so, and the way out
+            title += f"  担当区外の {outside} 件は非表示"
+        self.query_one("#rq-title", Static).update(title)
         self._fill()
 
     def _fill(self) -> None:
