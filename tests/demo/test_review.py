@@ -77,3 +77,18 @@ async def test_demo_chief_resumes_the_draft_and_finishes_it(demo_db):
     assert [n.progress for n in svc.new_surveyors(s) if n.code == "S037"] == ["7/10"]
     assert sr.surveyor_review(s, "S037").verdict_rule.provisional
     s.close()
+
+
+def test_demo_chief_of_one_ward_helps_another_by_assignment(demo_db):
+    """demo-s001 (長田区) opens with its own ward's new hire and, by the demo's one
+    assignment, 垂水区's S037; 須磨区's chief sees neither."""
+    from inspect_tui.services.review import assignments as asg
+
+    s = session_as(demo_db, "demo-s001")
+    (a,) = asg.list_assignments(s)
+    assert (a.chief, a.surveyor, a.who) == ("S001", "S037", "demo-manager")
+    mine = {i.surveyor for i in svc.review_queue(s) if i.kind == "focused"}
+    assert mine == {"S038", "S037"}
+    s.who = "demo-s002"
+    assert {i.surveyor for i in svc.review_queue(s)} == {"S039"}
+    s.close()

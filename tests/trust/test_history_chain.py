@@ -360,3 +360,25 @@ def test_every_report_carries_the_head_in_its_footer_and_json(filled, cli):
     for fmt in ("text", "md", "csv", "html"):
         code, out, err = cli("report", "monthly", "--month", "2027-06", "--format", fmt)
         assert code == 0 and f"監査記録の先頭ハッシュ（{head(filled).count} 件目）: {witness}" in out, fmt
+
+
+def test_a_review_assignment_edited_behind_the_apps_back_is_found(cli, db_path):
+    """Help across wards (migration 0015) is in the chain like every other table: a chief
+    moved onto another ward's form with the sqlite3 shell fails `audit verify`."""
+    from builders import build_review_db, session_as
+    from inspect_tui.services.review.assignments import assign
+    from inspect_tui.services.trust import identity
+
+    build_review_db(db_path)
+    boss = session_as(db_path, "boss")
+    aid = assign(boss, "S002", case_no="R9-00100", reason="応援")
+    boss.close()
+    identity.act_as("boss")  # audit verify is a manager's
+    try:
+        code, _, err = verify(cli)
+        assert code == 0, err
+        attack(db_path, f"UPDATE review_assignments SET chief = 'S001' WHERE id = {aid}")
+        code, _, err = verify(cli)
+    finally:
+        identity.act_as(None)
+    assert code == 1 and f"review_assignments {aid}: 記録と違います（chief）" in err

@@ -27,6 +27,7 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "form.save": (CHIEF_UP, "調査票の内容（回答・特記事項）の記録"),
     "review.save": (CHIEF_UP, "点検・重点チェックの記録"),
     "review.manage": (MANAGER, "ブラインド点検の依頼"),
+    "review.assign": (MANAGER, "担当区外の点検（応援）の割り当て"),
     "complaint.save": (CHIEF_UP, "苦情の記録"),
     "incident.save": (CHIEF_UP, "インシデント・アクシデントの記録"),
     "problem.save": (CHIEF_UP, "課題の記録"),

@@ -151,6 +151,7 @@ def seed_reviews(conn: sqlite3.Connection, staff: list[Surveyor], today: dt.date
                     )
                     checks += _blind_request(conn, s.code, by_code, chief, last_checked)
                 checks += _followup3(conn, s, chief, today)
+    _help_across_wards(conn, staff, today)
     return checks
 
 
@@ -218,6 +219,34 @@ def _blind_request(
         (first[1], surveyor, second, first[0], stamp, stamp),
     )
     return 1
+
+
+def _help_across_wards(conn: sqlite3.Connection, staff: list[Surveyor], today: dt.date) -> None:
+    """One assignment (help across wards, seed 001 §3(4); services/review/wards.py): the
+    first chief (demo-s001) helps another ward with a new hire's review for two weeks."""
+    chiefs = [s for s in staff if s.is_chief]
+    if len(chiefs) < 2 or "review_assignments" not in set(utils_view(conn).table_names()):
+        return
+    helper = chiefs[0]
+    hires = [r[0] for r in conn.execute("SELECT DISTINCT surveyor FROM review_forms ORDER BY surveyor")]
+    by_code = {s.code: s for s in staff}
+    other = next(
+        (by_code[c] for c in hires if c in by_code and not set(by_code[c].wards) & set(helper.wards)), None
+    )
+    if other is None:
+        return
+    conn.execute(
+        "INSERT INTO review_assignments (chief, surveyor, reason, from_on, until_on, recorded_at, who)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'demo-manager')",
+        (
+            helper.code,
+            other.code,
+            f"{other.wards[0]}の新任の点検を応援（主任の研修期間）",
+            today.isoformat(),
+            (today + dt.timedelta(days=14)).isoformat(),
+            f"{today.isoformat()}T08:45:00+09:00",
+        ),
+    )
 
 
 def _ward_no(staff: list[Surveyor], s: Surveyor) -> int:

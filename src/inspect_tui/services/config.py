@@ -53,6 +53,9 @@ contract = "神戸市介護保険認定調査業務（C地区）" # 契約件名
 seals = ["業務責任者", "確認印"]                # 押印欄: 報告書ごとの押印欄の後に（[] でなし）
 # footer = "株式会社〇〇"                       # 各ページのフッター（PDF はページ番号も）
 
+[review]                         # 点検（重点チェック・3か月/6か月後の確認）
+chiefs_check = "own_wards"       # own_wards: 主任は担当区の調査票（と割り当て）だけ / any: どの区も
+
 [keys]                           # キー割り当ての変更: 操作ID = "キー"（ID は ? のキー一覧に出ます）
 # "screen.cases" = "f2"          # 複数なら "slash,ctrl+k"。inspect-tui config check で確かめられます
 """
@@ -83,6 +86,9 @@ class Config:
     kpi_file: Path | None = None
     #: the document frame ([document]); None: none configured (the demo uses its own)
     document: Frame | None = None
+    #: [review] chiefs_check: which forms a chief checks (services/review/wards.py):
+    #: "own_wards" (their wards, and what a manager assigns them) or "any"
+    chiefs_check: str = "own_wards"
 
     def is_home(self, insurer: str | None) -> bool:
         return not insurer or insurer.strip() == self.home_insurer
@@ -197,7 +203,19 @@ _PRICES: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "home": ("unit_price_home", _yen),
     "other": ("unit_price_other", _yen),
 }
-_TABLES = ("prices", "keys", "document")
+_TABLES = ("prices", "keys", "document", "review")
+CHIEFS_CHECK = ("own_wards", "any")
+
+
+def _chiefs_check(v: Any) -> str:
+    if v not in CHIEFS_CHECK:
+        raise ValueError(f"{' / '.join(CHIEFS_CHECK)} のどれかにしてください")
+    return str(v)
+
+
+_REVIEW: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "chiefs_check": ("chiefs_check", _chiefs_check),
+}
 
 
 def _text_line(v: Any) -> str:
@@ -267,6 +285,12 @@ def read_config(text: str, path: Path | None = None) -> tuple[Config, list[str]]
                     check("prices", pkey, praw, _PRICES[pkey])
                 else:
                     fail("prices", pkey, f"知らないキーです（使えるキー: {', '.join(_PRICES)}）")
+        elif key == "review":
+            for rkey, rraw in raw.items():
+                if rkey in _REVIEW:
+                    check("review", rkey, rraw, _REVIEW[rkey])
+                else:
+                    fail("review", rkey, f"知らないキーです（使えるキー: {', '.join(_REVIEW)}）")
         elif key == "keys":
             keys: dict[str, str] = {}
             for kid, kraw in raw.items():

@@ -67,6 +67,7 @@ CHAINED_TABLES: tuple[str, ...] = (
     "meetings",
     "trainings",
     "training_attendees",
+    "review_assignments",
     "audit_seal",
 )
 

@@ -306,6 +306,8 @@ CLI: dict[str, tuple[str, list[str], str | None]] = {
         "problem.save",
     ),
     "problem close": ("write", ["1", "--fix", "手順書を直した"], "problem.save"),
+    "review assign": ("write", ["--case", CASE, "--to", "S002", "--reason", "応援"], "review.assign"),
+    "review assignments": ("read", ["--format", "json"], None),
     # builds a file of its own; never replaces one that is not a demo (test below)
     "demo": ("own file", [], None),
 }

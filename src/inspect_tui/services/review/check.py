@@ -11,6 +11,7 @@ from typing import Any
 
 from inspect_tui.core import review as rules
 from inspect_tui.core.today import now_jp_iso
+from inspect_tui.services.review import wards
 from inspect_tui.services.review.completing import complete_check, discard_check, missing_points
 from inspect_tui.services.review.marking import (
     add_finding,
@@ -258,6 +259,9 @@ def start_check(
         raise ReviewError(f"{rules.KIND_LABELS[kind]}は主任調査員が行います")
     if kind == "focused" and (case is None or not store.form_no_of(s.db, case.id)):
         raise ReviewError(f"{case.case_no if case else ''} は重点チェックの対象（1-10件目）ではありません")
+    outside = wards.refusal(s, wards.scope(s, me), kind, case=case, surveyor=surveyor)
+    if outside:
+        raise ReviewError(outside)  # another ward's form or surveyor, not assigned to this chief
     if kind in rules.FOLLOWUP_MONTHS and case is None:
         case = store.latest_case_of(s.db, surveyor)
     cid = case.id if case else None

@@ -5,7 +5,9 @@ marking.py and completing.py. Rules are in core/review.py.
 
 Who inspects: Session.who mapped to a surveyor code (users.surveyor_code, or a
 surveyor whose code is the login). The inspector is never the form's author.
-Focused checks, follow-ups and blind checks need a chief; ordinary
+Focused checks, follow-ups and blind checks need a chief, and a chief's queue holds
+only the forms of their wards and those assigned to them (services/review/wards.py,
+the one rule for the queue, the check's start, the CLI and the screens); ordinary
 inspections and post-submission findings may be recorded by any surveyor
 other than the author (001 §4(5): 主任調査員や調査担当者以外).
 """
@@ -22,6 +24,7 @@ from typing import Any
 from inspect_tui.core import review as rules
 from inspect_tui.core.review import REVIEW_FORMS
 from inspect_tui.core.today import now_jp_iso, today_jp
+from inspect_tui.services.review import wards
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import may, writes
 from inspect_tui.store import reviews as store
@@ -40,6 +43,7 @@ __all__ = [
     "inspector_code",
     "my_code",
     "new_surveyors",
+    "outside_wards",
     "review_queue",
     "review_queue_size",
     "review_queue_summary",
@@ -295,18 +299,27 @@ def _draft_keys(s: Session, me: str | None = None) -> dict[tuple[int, str, str],
 
 
 def review_queue(
-    s: Session, today: dt.date | None = None, *, inspector: str | None = None, sync: bool = False
+    s: Session,
+    today: dt.date | None = None,
+    *,
+    inspector: str | None = None,
+    sync: bool = False,
+    all_wards: bool = False,
 ) -> list[QueueItem]:
     """Forms waiting for their focused check, follow-ups not yet done, and blind checks asked
     of `inspector` (default: the logged-in chief, if known); by due date (standard_due for
-    forms), undated last. Reads only unless sync=True (numbers not yet stored are shown as
-    the next sync would store them), so it is safe from a worker thread."""
+    forms), undated last. A chief sees only what they may check (services/review/wards.py:
+    their wards and their assignments); a manager sees every form. Reads only unless
+    sync=True (numbers not yet stored are shown as the next sync would store them), so it
+    is safe from a worker thread. all_wards: every ward's forms, whoever asks (to count
+    what a chief's queue leaves out: outside_wards)."""
     today = today or today_jp()
     if sync and may(s, "review.save"):
         sync_form_numbers(s, today)
     if inspector is None:
         inspector = store.login_surveyor_code(s.db, s.who)
     drafts = _draft_keys(s, inspector)
+    scope = wards.UNBOUND if all_wards else wards.scope(s, inspector, today)
     items: list[QueueItem] = []
     for ns in new_surveyors(s, today, sync=False):
         done = _done_focused_case_ids(s, ns.code)
@@ -314,6 +327,8 @@ def review_queue(
             key = (f.case.id, ns.code, "focused")
             if f.case.id in done and not (inspector and drafts.get(key) == inspector):
                 continue  # checked; unless my own draft of it is still open (it stays mine to finish)
+            if wards.refusal(s, scope, "focused", case=f.case):
+                continue  # another ward's form, not assigned to this chief
             items.append(
                 QueueItem(
                     "focused",
@@ -329,7 +344,7 @@ def review_queue(
                 )
             )
         for fu in ns.followups:
-            if fu.done_on is None:
+            if fu.done_on is None and not wards.refusal(s, scope, fu.kind, surveyor=ns.code):
                 items.append(
                     QueueItem(
                         fu.kind,
@@ -364,6 +379,18 @@ def review_queue(
     far = dt.date.max
     items.sort(key=lambda i: (i.due or far, i.case_no, i.surveyor, i.form_no or 0, i.kind))
     return items
+
+
+def outside_wards(s: Session, today: dt.date | None = None) -> int:
+    """How many forms and follow-ups waiting are outside the logged-in chief's wards and not
+    assigned to them (0 for a manager, or with chiefs_check = "any"). Reads only."""
+    if not wards.scope(s, today=today).bound:
+        return 0
+
+    def kept(items: list[QueueItem]) -> int:
+        return sum(1 for i in items if i.kind != "blind")
+
+    return kept(review_queue(s, today, all_wards=True)) - kept(review_queue(s, today))
 
 
 def review_queue_size(s: Session) -> int:

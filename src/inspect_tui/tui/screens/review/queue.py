@@ -5,7 +5,10 @@ form waiting for its focused check by submission deadline, with the 3- and
 Enter opens the selected item's check; after Ctrl+S there the next item opens
 (Escape stops the run). Tab moves between the two lists; Enter on a surveyor
 opens the surveyor review. n records the check of any form by case number
-(ordinary inspection or a finding that came back from the office).
+(ordinary inspection or a finding that came back from the office). A chief sees the
+forms of their own wards and what is assigned to them (services/review/wards.py); a
+manager sees every form, and a assigns the selected form (or, on a follow-up, the
+surveyor's whole review) to a chief outside their wards, with a reason (応援).
 """
 
 from __future__ import annotations
@@ -35,23 +38,46 @@ def _day(day, today) -> str:
 
 def queue_view(session, today):
     """In a worker: the new surveyors (numbering forms when first seen here, fixed from
-    then on), the queue, and this login's surveyor code."""
-    from inspect_tui.services.review.queue import my_code, new_surveyors, review_queue
+    then on), the queue, this login's surveyor code, and how many items wait outside a
+    chief's wards (not listed: services/review/wards.py)."""
+    from inspect_tui.services.review.queue import my_code, new_surveyors, outside_wards, review_queue
 
-    return new_surveyors(session, today, sync=True), review_queue(session, today), my_code(session)
+    people = new_surveyors(session, today, sync=True)
+    return people, review_queue(session, today), my_code(session), outside_wards(session, today)
 
 
 #: a due date within this many days is 間近 (due soon) in the queue's 状態
 SOON_DAYS = 3
 
 
+def assign_view(session, surveyor: str, case_no: str | None):
+    """In a worker: the chiefs a manager may assign the item to (not its author), and the
+    case's names and numbers for the warning under the reason."""
+    from inspect_tui.services.review.assignments import chief_choices
+    from inspect_tui.services.trust.free_text import NOTHING, known_for_cases
+
+    return chief_choices(session, surveyor), known_for_cases(session, [case_no]) if case_no else NOTHING
+
+
 class ReviewQueueScreen(RoleKeys, DataScreen):
     TAB = "review"
-    NEEDS: ClassVar[dict[str, str]] = {"open_selected": "review.save", "check_case": "review.save"}
+    NEEDS: ClassVar[dict[str, str]] = {
+        "open_selected": "review.save",
+        "check_case": "review.save",
+        "assign": "review.assign",
+    }
     BINDINGS: ClassVar[list] = [
         b("enter", "open_selected", "点検", "review.queue.open", "選んだ調査票の点検を始める／調査員を開く"),
         b("v", "open_surveyor", "調査員", "review.queue.surveyor", "選んだ調査員の1〜10件目を見る"),
         b("n", "check_case", "番号で点検", "review.queue.by_case", "依頼番号で通常点検・提出後の指摘を記録"),
+        b(
+            "a",
+            "assign",
+            "応援",
+            "review.queue.assign",
+            "選んだ調査票（確認なら調査員の点検すべて）を担当区外の主任に割り当てる",
+            show=False,
+        ),
         b(
             "c",
             "calibration",
@@ -124,9 +150,12 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
         self.query_one("#rq-title", Static).update(text)
 
     def _loaded(self, view) -> None:
-        self.people, self.items, self.me = view
+        self.people, self.items, self.me, outside = view
         self.loaded = True
-        self.query_one("#rq-title", Static).update("重点チェック（新任調査員の1〜10件目）")
+        title = "重点チェック（新任調査員の1〜10件目）"
+        if outside:  # a chief's queue leaves other wards' forms out: say so, and the way out
+            title += f"  担当区外の {outside} 件は非表示"
+        self.query_one("#rq-title", Static).update(title)
         self._fill()
 
     def _fill(self) -> None:
@@ -283,6 +312,55 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
             open_check_screen(self, callback=lambda _r: self.load(), **where)
 
         self.app.push_screen(CaseCheckDialog(), chosen)
+
+    def action_assign(self) -> None:
+        """A manager assigns the selected item to a chief outside their wards (help across
+        wards): a focused form by its case, a follow-up as the surveyor's whole review."""
+        item = self._selected_item()
+        if item is None or item.kind == "blind":
+            self.notify("割り当てる調査票か確認を選んでください（ブラインド点検は依頼済みです）")
+            return
+        case_no = item.case_no if item.kind == "focused" else None
+        self.call(assign_view, item.surveyor, case_no, done=lambda view: self._ask_chief(item, *view))
+
+    def _ask_chief(self, item, chiefs: list, known) -> None:
+        from inspect_tui.tui.screens.review.dialogs import ChoiceDialog
+
+        what = f"{item.case_no}（{item.what}）" if item.kind == "focused" else f"{item.surveyor} の点検すべて"
+        if not chiefs:
+            self.notify("割り当てられる主任調査員がいません")
+            return
+        self.app.push_screen(
+            ChoiceDialog(f"{what} を割り当てる主任", chiefs),
+            lambda code: self._ask_reason(item, what, code, known),
+        )
+
+    def _ask_reason(self, item, what: str, chief: str | None, known) -> None:
+        from inspect_tui.services.review.assignments import assign
+        from inspect_tui.tui.screens.review.dialogs import TextDialog
+
+        if not chief:
+            return
+
+        def done(reason) -> None:
+            if reason is None:
+                return
+            target = {"case_no": item.case_no} if item.kind == "focused" else {"surveyor": item.surveyor}
+
+            def assigned(aid) -> None:
+                self.notify(f"割り当て {aid}: {chief} に {what} を割り当てました（終えるまで有効）")
+                self.app.data_changed()
+
+            self.write(assign, chief, reason=reason, **target, done=assigned)
+
+        self.app.push_screen(
+            TextDialog(
+                f"{chief} に {what} を割り当てる",
+                "理由（例: 垂水区の主任が休暇のため。個人情報は書かない）",
+                known=known,
+            ),
+            done,
+        )
 
     def action_calibration(self) -> None:
         from inspect_tui.tui.screens.review.calibration import CalibrationScreen
