@@ -154,9 +154,11 @@ async def test_the_report_is_laid_out_again_for_a_new_width(sample_db):
         await pilot.press("5", "t", "t")
         await settle(pilot)
         assert app.screen.built.width == 80
+        app.screen._set_status("書き出しました")  # what the screen last said stays
         await pilot.resize_terminal(70, 24)
         await settle(pilot)
         assert app.screen.built.width == 68
+        assert "書き出しました" in str(app.screen.query_one("#report-status").render())
         assert all(cell_len(line) <= 68 for line in _preview_lines(app) if line.startswith("KGI "))
 
 

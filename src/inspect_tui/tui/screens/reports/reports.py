@@ -168,9 +168,10 @@ class ReportsScreen(RoleKeys, DataScreen):
     """
 
     class BuiltMessage(Message):
-        def __init__(self, built: Built | None, error: str = "") -> None:
+        def __init__(self, built: Built | None, error: str = "", relayout: bool = False) -> None:
             super().__init__()
             self.built, self.error = built, error
+            self.relayout = relayout  # the same report laid out for a new width: status kept
 
     class Exported(Message):
         def __init__(
@@ -236,7 +237,7 @@ class ReportsScreen(RoleKeys, DataScreen):
 
         try:
             text = str(render(built.report, "text", width=width))
-            self.post_message(self.BuiltMessage(replace(built, text=text, width=width)))
+            self.post_message(self.BuiltMessage(replace(built, text=text, width=width), relayout=True))
         except Exception as exc:  # unexpected: logged by the app, shown briefly
             self.app.report_unexpected(exc)
 
@@ -394,6 +395,12 @@ class ReportsScreen(RoleKeys, DataScreen):
             self.app.report_unexpected(exc)
 
     def on_reports_screen_built_message(self, message: BuiltMessage) -> None:
+        if message.relayout:
+            shown, new = self.built, message.built
+            if shown is not None and new is not None and shown.report is new.report:
+                self.built = new  # still the report shown: only its layout changes
+                self._show_preview(new)
+            return
         typed, self._typed_period = self._typed_period, None
         box = self.query_one("#report-period", Input)
         if message.error:
@@ -404,12 +411,15 @@ class ReportsScreen(RoleKeys, DataScreen):
         if typed is not None and self.focused is box and box.value == typed:
             self.query_one("#report-scroll").focus()  # shown: the keys are the screen's again
         self.built = message.built
-        self.query_one("#report-preview", Static).update(Text(message.built.text, no_wrap=True))
-        self.call_after_refresh(self._show_cue)  # laid out anew: is a line wider than the view?
+        self._show_preview(message.built)
         shown = message.built.period_label or message.built.period_key
         saved, self._saved_note = self._saved_note, ""
         line = f"{shown} を表示中  e: {self.fmt} で書き出し"
         self._set_status(f"{saved}。{line}" if saved else line, "green" if saved else "")
+
+    def _show_preview(self, built: Built) -> None:
+        self.query_one("#report-preview", Static).update(Text(built.text, no_wrap=True))
+        self.call_after_refresh(self._show_cue)  # laid out anew: is a line wider than the view?
 
     @work(thread=True, exclusive=True, group="reports-export", exit_on_error=False)
     def _export(self, built: Built, fmt: str) -> None:
