@@ -12,7 +12,10 @@
 
 The kinds, their periods and their builders come from the report registry
 (services/reports/registry.py) that the CLI dispatches through too, so the
-preview is exactly ``inspect-tui report … --format text``. Built in a worker thread.
+preview is exactly ``inspect-tui report … --format text`` when the view has 80 columns;
+a narrower view gets the same text laid out for its width (78 in an 80-column terminal,
+so the KPI and SLA tables fit), and a line that is still wider scrolls sideways under a
+line saying so: the view never wraps a line. Built in a worker thread.
 """
 
 from __future__ import annotations
