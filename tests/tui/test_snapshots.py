@@ -274,3 +274,30 @@ def test_check_with_form_points_without_colour(snap_compare, review_db, monkeypa
     boss.close()
     keys = ("4", "enter", "o", "tab", "c", "tab", "tab", "space")
     assert snap_compare(make_app(review_db), terminal_size=(80, 24), run_before=_run(*keys))
+
+
+# --------------------------------------------------------------------------- issue 17 item 5: 80x24
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_followup_check(snap_compare, review_db, size):
+    """The 3-month follow-up of S010 (from its surveyor screen, f): the required 習熟度の所見
+    on screen at 80x24 too, every point OK, the status line saying the field is still empty."""
+    keys = ("4", "v", "f", "a")
+    assert snap_compare(make_app(review_db), terminal_size=size, run_before=_run(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_surveyor_review_scrolled(snap_compare, review_db, size):
+    """PgDn at once on the surveyor screen (no Tab first): the table scrolls up with the rest."""
+    assert snap_compare(make_app(review_db), terminal_size=size, run_before=_run("4", "v", "pagedown"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_reports_sla(snap_compare, sample_db, size):
+    """The SLA table laid out for the view (78 columns at 80x24), no row wrapped."""
+    assert snap_compare(make_app(sample_db), terminal_size=size, run_before=_run("5", "t"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_reports_kpi(snap_compare, sample_db, size):
+    """The KGI/KPI table laid out for the view, no row wrapped."""
+    assert snap_compare(make_app(sample_db), terminal_size=size, run_before=_run("5", "t", "t"))

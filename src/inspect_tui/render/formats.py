@@ -36,7 +36,9 @@ RENDERERS = {"text": text, "md": markdown, "csv": csv_out, "html": html, "xlsx":
 FULL_FORMATS = ("html", "xlsx", "pdf")
 
 
-def render(report: Renderable, fmt: str) -> str | bytes:
+def render(report: Renderable, fmt: str, *, width: int | None = None) -> str | bytes:
+    """The report's bytes or text in ``fmt``; ``width`` (text only) the columns its lines
+    and tables fit, 80 when not given (the Reports screen gives what a narrower view has)."""
     if fmt == "json":
         return json_text(report.to_json())
     renderer = RENDERERS.get(fmt)
@@ -45,6 +47,8 @@ def render(report: Renderable, fmt: str) -> str | bytes:
     doc = report.as_doc(full=fmt in FULL_FORMATS)
     if fmt not in MACHINE_FORMATS:  # 発行日・基準日 in 和暦 where a person reads them
         doc = for_people(doc)
+    if width is not None and fmt == "text":
+        return renderer.render(doc, width)
     return renderer.render(doc)
 
 

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from inspect_tui.tui import bindings
+from inspect_tui.tui.backup import BackupFlow
 from inspect_tui.tui.permissions import NOBODY, Permissions, load_permissions
 from inspect_tui.tui.purge import PurgeFlow
 from inspect_tui.tui.screens.base import DataScreen
@@ -69,7 +70,7 @@ def _reports_screen() -> Screen:
     return ReportsScreen()
 
 
-class InspectApp(PurgeFlow, App[int]):
+class InspectApp(PurgeFlow, BackupFlow, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "inspect-tui"
     BINDINGS: ClassVar = [*bindings.APP, bindings.BACK]
@@ -88,7 +89,11 @@ class InspectApp(PurgeFlow, App[int]):
     data_version: reactive[int] = reactive(0)
 
     #: app actions and the services.trust permission each needs (offered only when allowed)
-    NEEDS: ClassVar[dict[str, str]] = {"show_audit": "audit.read", "purge_personal": "purge"}
+    NEEDS: ClassVar[dict[str, str]] = {
+        "show_audit": "audit.read",
+        "purge_personal": "purge",
+        "backup_now": "backup",
+    }
 
     class SessionOpened(Message):
         def __init__(
@@ -572,6 +577,10 @@ class InspectApp(PurgeFlow, App[int]):
                 "最後の提出（提出のない中止・返却はその日）から保存期間を過ぎた申請者の氏名・被保険者番号・生年月日を消す",
                 self.action_purge_personal,
             )
+        if self.session is not None and self.permissions.may("backup"):  # managers (as the CLI's)
+            from inspect_tui.tui import backup
+
+            yield SystemCommand(backup.TITLE, backup.HELP, self.action_backup_now)
         if self.demo and self.session is not None:
             yield SystemCommand(
                 "デモ: 利用者を切り替える（主任・業務責任者・委託元）",

@@ -26,7 +26,7 @@ from inspect_tui.store.backup import (
 )
 from inspect_tui.store.db import Database, open_database
 
-__all__ = ["BackupError", "backup_now", "check_file", "maybe_daily_backup", "restore"]
+__all__ = ["DEFAULT_KEEP", "BackupError", "backup_now", "check_file", "maybe_daily_backup", "restore"]
 
 
 @writes("backup")

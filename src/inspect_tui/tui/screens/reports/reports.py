@@ -12,7 +12,10 @@
 
 The kinds, their periods and their builders come from the report registry
 (services/reports/registry.py) that the CLI dispatches through too, so the
-preview is exactly ``inspect-tui report … --format text``. Built in a worker thread.
+preview is exactly ``inspect-tui report … --format text`` when the view has 80 columns;
+a narrower view gets the same text laid out for its width (78 in an 80-column terminal,
+so the KPI and SLA tables fit), and a line that is still wider scrolls sideways under a
+line saying so: the view never wraps a line. Built in a worker thread.
 """
 
 from __future__ import annotations
@@ -79,6 +82,12 @@ class Built:
     report: object
     text: str
     period_label: str = ""  # as a person reads it: 令和9年5月（2027年5月）
+    width: int = 80  # the columns the text is laid out for
+
+
+#: above the preview while a line of it is wider than the view (words, not arrows: those
+#: are ambiguous-width)
+WIDER_THAN_VIEW = "横に続きがあります: 左右の矢印キーで横にスクロール"
 
 
 def export_message(path: Path, built: Built, fmt: str, env=None) -> tuple[str, str | None]:
@@ -156,13 +165,16 @@ class ReportsScreen(RoleKeys, DataScreen):
     ReportsScreen #report-period { width: 20; }
     ReportsScreen #report-format { width: auto; padding: 1 1 0 1; }
     ReportsScreen #report-status { height: auto; max-height: 5; padding: 0 1; }
-    ReportsScreen #report-scroll { height: 1fr; }
+    ReportsScreen #report-scroll { height: 1fr; overflow-x: auto; }
+    ReportsScreen #report-preview { width: auto; }
+    ReportsScreen #report-cue { height: 1; color: $warning; padding: 0 1; }
     """
 
     class BuiltMessage(Message):
-        def __init__(self, built: Built | None, error: str = "") -> None:
+        def __init__(self, built: Built | None, error: str = "", relayout: bool = False) -> None:
             super().__init__()
             self.built, self.error = built, error
+            self.relayout = relayout  # the same report laid out for a new width: status kept
 
     class Exported(Message):
         def __init__(
@@ -187,13 +199,50 @@ class ReportsScreen(RoleKeys, DataScreen):
             yield Input(placeholder="2027-05 / 2027Q2 / FY2027", id="report-period")
             yield Static("", id="report-format")
         yield Static("", id="report-status")
+        yield Static(WIDER_THAN_VIEW, id="report-cue")
+        # lines never wrap here (a wrapped table row cannot be read): the text is laid out for
+        # the view's width (up to 80, the CLI's), and a longer line scrolls sideways
         with VerticalScroll(id="report-scroll"):
-            yield Static("", id="report-preview")
+            yield Static("", id="report-preview", expand=False, shrink=False)
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
         self._show_controls()
+        scroll = self.query_one("#report-scroll", VerticalScroll)
+        # max_scroll_x is no reactive: follow what it comes from (the text's size, the view's)
+        self.watch(scroll, "virtual_size", lambda _s: self._show_cue(), init=False)
+        self._show_cue()
+
+    def _show_cue(self) -> None:
+        """The cue line above the preview while a line of it is wider than the view."""
+        scroll = self.query_one("#report-scroll", VerticalScroll)
+        self.query_one("#report-cue", Static).display = scroll.max_scroll_x > 0
+
+    def text_width(self) -> int:
+        """The columns the preview's text is laid out for: the view's, at most the CLI's 80."""
+        view = self.query_one("#report-scroll", VerticalScroll)
+        width = view.scrollable_content_region.width or (self.app.size.width - 2)
+        return max(40, min(80, width))
+
+    def on_resize(self) -> None:
+        """Laid out again for the new width (the report itself is not read again)."""
+        self.call_after_refresh(self._show_cue)
+        built = self.built
+        if built is not None and built.width != self.text_width():
+            self._relayout(built, self.text_width())
+
+    @work(thread=True, exclusive=True, group="reports-layout", exit_on_error=False)
+    def _relayout(self, built: Built, width: int) -> None:
+        from dataclasses import replace
+
+        from inspect_tui.render.formats import render
+
+        try:
+            text = str(render(built.report, "text", width=width))
+            self.post_message(self.BuiltMessage(replace(built, text=text, width=width), relayout=True))
+        except Exception as exc:  # unexpected: logged by the app, shown briefly
+            self.app.report_unexpected(exc)
 
     # ------------------------------------------------------------------ state
     def _show_controls(self) -> None:
@@ -338,14 +387,23 @@ class ReportsScreen(RoleKeys, DataScreen):
         self.write(save_month_notes, month, *result, done=saved, failed=refused)
 
     # ------------------------------------------------------------------ workers
-    @work(thread=True, exclusive=True, group="reports", exit_on_error=False)
     def _build(self, kind: str, period_text: str) -> None:
+        self._build_for(kind, period_text, self.text_width())
+
+    @work(thread=True, exclusive=True, group="reports", exit_on_error=False)
+    def _build_for(self, kind: str, period_text: str, width: int) -> None:
         try:
-            self.post_message(self.BuiltMessage(*_build_report(self.app.session, kind, period_text)))
+            self.post_message(self.BuiltMessage(*_build_report(self.app.session, kind, period_text, width)))
         except Exception as exc:  # unexpected: logged by the app, shown briefly
             self.app.report_unexpected(exc)
 
     def on_reports_screen_built_message(self, message: BuiltMessage) -> None:
+        if message.relayout:
+            shown, new = self.built, message.built
+            if shown is not None and new is not None and shown.report is new.report:
+                self.built = new  # still the report shown: only its layout changes
+                self._show_preview(new)
+            return
         typed, self._typed_period = self._typed_period, None
         box = self.query_one("#report-period", Input)
         if message.error:
@@ -356,11 +414,15 @@ class ReportsScreen(RoleKeys, DataScreen):
         if typed is not None and self.focused is box and box.value == typed:
             self.query_one("#report-scroll").focus()  # shown: the keys are the screen's again
         self.built = message.built
-        self.query_one("#report-preview", Static).update(Text(message.built.text))
+        self._show_preview(message.built)
         shown = message.built.period_label or message.built.period_key
         saved, self._saved_note = self._saved_note, ""
         line = f"{shown} を表示中  e: {self.fmt} で書き出し"
         self._set_status(f"{saved}。{line}" if saved else line, "green" if saved else "")
+
+    def _show_preview(self, built: Built) -> None:
+        self.query_one("#report-preview", Static).update(Text(built.text, no_wrap=True))
+        self.call_after_refresh(self._show_cue)  # laid out anew: is a line wider than the view?
 
     @work(thread=True, exclusive=True, group="reports-export", exit_on_error=False)
     def _export(self, built: Built, fmt: str) -> None:
@@ -443,8 +505,9 @@ def period_problem(kind: str, text: str) -> str:
     return ""
 
 
-def _build_report(session, kind: str, period_text: str) -> tuple[Built | None, str]:
-    """(built report, "") or (None, message saying what is wrong with the input)."""
+def _build_report(session, kind: str, period_text: str, width: int = 80) -> tuple[Built | None, str]:
+    """(built report, "") or (None, message saying what is wrong with the input); its text
+    laid out for ``width`` columns (80: exactly ``inspect-tui report … --format text``)."""
     from inspect_tui.render.formats import render
     from inspect_tui.services.reports.registry import RequestError
     from inspect_tui.services.reports.registry import kind as report_kind
@@ -455,4 +518,5 @@ def _build_report(session, kind: str, period_text: str) -> tuple[Built | None, s
     except RequestError as exc:
         return None, str(exc)
     label = k.period_words(k.read_period(period_text))
-    return Built(kind, key, report, str(render(report, "text")), label), ""
+    text = str(render(report, "text", width=width))
+    return Built(kind, key, report, text, label, width), ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -49,6 +50,12 @@ WRITE_ACTIONS = frozenset(
 
 __all__ = ["CheckScreen", "minutes_of"]
 
+#: under the form while its required last field is below the fold (words, not an arrow:
+#: arrows are ambiguous-width in a terminal)
+PROFICIENCY_BELOW = "下に 習熟度の所見（必須）があります（Tab で移動）"
+#: the same for any other check
+MORE_BELOW = "下に続きがあります（Tab で次の欄）"
+
 
 class CheckScreen(RoleKeys, DataScreen):
     """One check (focused, routine, follow-up, post-submission or blind). Dismisses with
@@ -66,6 +73,8 @@ class CheckScreen(RoleKeys, DataScreen):
         b("tab", "app.focus_next", "次の欄", "review.check.next_field", show=False),
         Binding("shift+tab", "app.focus_previous", "前の欄", show=False),
     ]
+    #: below 30 lines (80x24) the form's labels lose their blank line above, so more fits
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
     DEFAULT_CSS = """
     CheckScreen #check-head { height: auto; background: $boost; padding: 0 1; }
     CheckScreen #check-points { height: auto; max-height: 16; }
@@ -76,6 +85,8 @@ class CheckScreen(RoleKeys, DataScreen):
     CheckScreen #check-follow { height: auto; max-height: 5; overflow-x: hidden; }
     CheckScreen #check-form { height: 1fr; padding: 0 1; }
     CheckScreen #check-form Label { margin-top: 1; }
+    CheckScreen.-short #check-form Label { margin-top: 0; }
+    CheckScreen #check-more { height: 1; color: $warning; text-style: bold; padding: 0 1; }
     CheckScreen #check-methods { height: auto; }
     CheckScreen #check-methods Checkbox { margin-right: 2; }
     CheckScreen #check-status { height: auto; color: $warning; padding: 0 1; }
@@ -133,6 +144,7 @@ class CheckScreen(RoleKeys, DataScreen):
                     id="check-proficiency", placeholder="一人で調査できるか、課題は何か", compact=True
                 )
                 yield PersonalDataWarning(id="check-proficiency-warning")
+        yield Static("", id="check-more")  # what is below the fold (issue 17 item 5)
         yield Static("", id="check-status")
         yield Footer()
 
@@ -178,6 +190,11 @@ class CheckScreen(RoleKeys, DataScreen):
                 " 閲覧のみ（変更は点検した本人が行います）  j/k:移動  Esc:閉じる"
             )
         self._render_head()
+        form = self.query_one("#check-form", VerticalScroll)
+        # max_scroll_y is no reactive: follow what it comes from (the content's size, the view's)
+        for attribute in ("scroll_y", "virtual_size"):
+            self.watch(form, attribute, lambda _v: self._show_more(), init=False)
+        self.call_after_refresh(self._show_more)
         self._fill(focus_point=self._first_open_point())
         self._update_minutes_hint()
         self.set_interval(30, self._tick)
@@ -297,6 +314,27 @@ class CheckScreen(RoleKeys, DataScreen):
                 return p
         return rules.POINT_IDS[min(i + 1, len(rules.POINT_IDS) - 1)]
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_more)
+
+    def _show_more(self) -> None:
+        """A line under the form while part of it is below the fold: above all the required
+        習熟度の所見 of a follow-up check (its last field), which Tab reaches."""
+        form = self.query_one("#check-form", VerticalScroll)
+        below = form.scroll_y < form.max_scroll_y
+        more = self.query_one("#check-more", Static)
+        if below and self.ctx.check.kind in rules.FOLLOWUP_MONTHS and not self.read_only:
+            more.update(PROFICIENCY_BELOW)
+        elif below:
+            more.update(MORE_BELOW)
+        more.visible = below  # its line kept either way: showing it must not change the fold
+
+    def _proficiency_missing(self) -> bool:
+        """A follow-up check whose required 習熟度の所見 is still empty (as typed on screen)."""
+        if self.ctx.check.kind not in rules.FOLLOWUP_MONTHS or self.read_only:
+            return False
+        return not self.query_one("#check-proficiency", Input).value.strip()
+
     def _update_status(self) -> None:
         from inspect_tui.services.review.check import missing_points
 
@@ -309,9 +347,15 @@ class CheckScreen(RoleKeys, DataScreen):
                 f"未確認: 点検項目 {len(missing)}・調査票の点検ポイント {left}（c:確認済 f:指摘にする）"
             )
         elif missing:
-            parts.append("未確認: " + "、".join(rules.POINT_LABELS[p] for p in missing))
+            every = "未確認: " + "、".join(rules.POINT_LABELS[p] for p in missing)
+            if cell_len(every) > self.size.width - 2:  # one line at 80 columns: count and first
+                first = rules.POINT_LABELS[missing[0]]
+                every = f"未確認: 点検項目 {len(missing)}（{first} ほか）"
+            parts.append(every)
         elif left:
             parts.append(f"未確認: 調査票の点検ポイント {left} 件（c:確認済 f:指摘にする）")
+        if not parts and self._proficiency_missing():
+            parts.append("習熟度の所見（必須）を書いてから Ctrl+S で保存")
         text = "　".join(parts) if parts else "すべての項目を確認しました。Ctrl+S で保存"
         follow = follow_summary(self._follow_points) if not self.read_only else ""
         if follow:
@@ -606,6 +650,7 @@ class CheckScreen(RoleKeys, DataScreen):
     def _proficiency(self, event: Input.Changed) -> None:
         self.query_one("#check-proficiency-warning", PersonalDataWarning).check(event.value, self.known)
         self._field(proficiency_note=event.value)
+        self._update_status()
 
     @on(Input.Changed, "#check-minutes")
     def _minutes(self, event: Input.Changed) -> None:
@@ -646,6 +691,7 @@ class CheckScreen(RoleKeys, DataScreen):
 
     def _save(self) -> None:
         from inspect_tui.services.review import check as chk
+        from inspect_tui.services.review.check import missing_points
 
         self._persist_time()
         minutes = minutes_of(self.query_one("#check-minutes", Input).value)
@@ -660,6 +706,8 @@ class CheckScreen(RoleKeys, DataScreen):
 
         def refused(_exc, text: str) -> None:
             self.notify(text, severity="error", timeout=8)
+            if self._proficiency_missing() and not missing_points(self.ctx.check):
+                self.query_one("#check-proficiency", Input).focus()  # what stops the save: go to it
 
         self._run(chk.complete_check, minutes=minutes, then=saved, failed=refused)
 

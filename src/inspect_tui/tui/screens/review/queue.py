@@ -32,7 +32,10 @@ def _short(day, today) -> str:
 
 
 def _day(day, today) -> str:
-    """06-11(金): a due date with its weekday."""
+    """06-11(金): a due date with its weekday, without the year within half a year of today
+    (the weekday tells the years apart; 2027-01-04(月) would not fit 80 columns in December)."""
+    if abs((day - today).days) <= 183:
+        return f"{day:%m-%d}({WEEKDAYS[day.weekday()]})"
     return format_wd(day, today)
 
 
@@ -48,6 +51,9 @@ def queue_view(session, today):
 
 #: a due date within this many days is 間近 (due soon) in the queue's 状態
 SOON_DAYS = 3
+
+#: under the lists while a column is out of view (words, not arrows: ambiguous-width)
+WIDER_THAN_VIEW = "表が横に続きます: 左右の矢印キーで横にスクロール"
 
 
 def assign_view(session, surveyor: str, case_no: str | None):
@@ -96,6 +102,7 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
     ReviewQueueScreen #rq-surveyors { height: auto; max-height: 9; }
     ReviewQueueScreen #rq-items { height: 1fr; }
     ReviewQueueScreen .rq-caption { height: 1; color: $text-muted; padding: 0 1; }
+    ReviewQueueScreen #rq-cue { height: 1; color: $warning; padding: 0 1; }
     ReviewQueueScreen DataTable:focus { background-tint: $primary 5%; }
     """
 
@@ -113,6 +120,7 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
         yield DataTable(id="rq-surveyors", cursor_type="row", zebra_stripes=True)
         yield Static(" 点検待ち（提出期限の近い順）", classes="rq-caption", id="rq-items-caption")
         yield DataTable(id="rq-items", cursor_type="row", zebra_stripes=True)
+        yield Static(WIDER_THAN_VIEW, id="rq-cue")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -138,6 +146,18 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
         ):
             items.add_column(label, key=key)
         items.focus()
+        for table in (people, items):  # max_scroll_x is no reactive: follow what it comes from
+            self.watch(table, "virtual_size", lambda _s: self._show_cue(), init=False)
+        self._show_cue()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_cue)
+
+    def _show_cue(self) -> None:
+        """A line under the lists while a column of either is out of view (a name or a date
+        may be longer than 80 columns allow): the rows scroll sideways with the arrow keys."""
+        cut = any(t.max_scroll_x > 0 for t in self.query(DataTable))
+        self.query_one("#rq-cue", Static).visible = cut  # its line kept: no flip-flop of the fold
 
     def on_screen_resume(self) -> None:
         if self.app.screen is self and self.app.session is not None:  # not under the next check
@@ -201,7 +221,7 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
             if it.draft_by and it.draft_by == me:
                 state.append("下書き")
             elif it.draft_by:
-                state.append(f"{it.draft_by}が点検中")
+                state.append(f"{it.draft_by}点検中")  # S003点検中: the row fits 80 columns
             else:
                 state.append("未点検")
             if it.submitted:
@@ -211,15 +231,16 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
                 it.what,
                 f"{it.surveyor} {it.surveyor_name}",
                 it.case_no or "－",
-                "・".join(state),
+                " ".join(state),  # 超過 S003点検中: a space, so the row fits 80 columns
                 key=str(i),
             )
         if self.items:
             items.move_cursor(row=min(keep, len(self.items) - 1))
+        self.call_after_refresh(self._show_cue)  # laid out anew: is a column out of view?
         forms = sum(i.kind == "focused" for i in self.items)
         self.query_one("#rq-items-caption", Static).update(
             f" 点検待ち {len(self.items)} 件（1〜10件目 {forms} 件）提出期限の近い順"
-            "   Enter: 点検  v: 調査員  n: 依頼番号で点検"
+            "  Enter: 点検（v・n は下に）"
         )
 
     @staticmethod
@@ -233,10 +254,10 @@ class ReviewQueueScreen(RoleKeys, DataScreen):
             later = (
                 f"{moved.day:02d}({WEEKDAYS[moved.weekday()]})"  # 06-20(日)>21(月): fits 80 columns
                 if (moved.year, moved.month) == (f.due.year, f.due.month)
-                else format_wd(moved, today)
+                else _day(moved, today)
             )
-            return Text(f"{late}{format_wd(f.due, today)}>{later}", style=style)
-        return Text(f"{late}{f.due_text(today)}まで", style=style)
+            return Text(f"{late}{_day(f.due, today)}>{later}", style=style)
+        return Text(f"{late}{_day(f.due, today)}まで", style=style)
 
     # -- actions --------------------------------------------------------------
     def _selected_item(self):

@@ -77,6 +77,11 @@ def other_chiefs(session, but: str) -> list[tuple[str, str]]:
     return [(c, f"{n}（{c}）") for c, n in chiefs(session) if c != but]
 
 
+#: under the body while part of it is below the fold
+#: (words, not an arrow: arrows are ambiguous-width)
+MORE_BELOW = "続きは下に（PgDn・下キー）: 習熟度の確認・同行訪問・指導の記録・主任の所見"
+
+
 class SurveyorReviewScreen(RoleKeys, DataScreen):
     NEEDS: ClassVar[dict[str, str]] = {
         "blind": "review.manage",
@@ -119,9 +124,11 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
     ]
     DEFAULT_CSS = """
     SurveyorReviewScreen #sr-head { height: auto; background: $boost; padding: 0 1; }
-    SurveyorReviewScreen #sr-forms { height: auto; max-height: 12; }
-    SurveyorReviewScreen #sr-body { height: 1fr; padding: 0 1; }
-    SurveyorReviewScreen #sr-trend, SurveyorReviewScreen #sr-more { height: auto; }
+    /* a one-cell scrollbar: the 79-cell table of forms fits 80 columns */
+    SurveyorReviewScreen #sr-forms { height: auto; }
+    SurveyorReviewScreen #sr-body { height: 1fr; scrollbar-size-vertical: 1; }
+    SurveyorReviewScreen #sr-trend, SurveyorReviewScreen #sr-more { height: auto; padding: 0 1; }
+    SurveyorReviewScreen #sr-cue { height: 1; color: $text-muted; padding: 0 1; }
     """
 
     def __init__(self, code: str) -> None:
@@ -132,15 +139,32 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="sr-head")
-        yield DataTable(id="sr-forms", cursor_type="column", zebra_stripes=True, cell_padding=0)
-        with VerticalScroll(id="sr-body"):
+        # the table scrolls with the rest: it never scrolls itself, so up/down/PgDn on it fall
+        # through (SkipAction) to the body, which scrolls at once (no Tab first; issue 17 item 5)
+        with VerticalScroll(id="sr-body", can_focus=False):
+            yield DataTable(id="sr-forms", cursor_type="column", zebra_stripes=True, cell_padding=0)
             yield Static(id="sr-trend")
             yield Static(id="sr-more")
+        yield Static(MORE_BELOW, id="sr-cue")
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one(DataTable).focus()
+        body = self.query_one("#sr-body", VerticalScroll)
+        # max_scroll_y is no reactive: follow what it comes from (the content's size, the view's)
+        for attribute in ("scroll_y", "virtual_size"):
+            self.watch(body, attribute, lambda _v: self._show_cue(), init=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_cue)
+
+    def _show_cue(self) -> None:
+        """A line under the body while more of it is below the fold (a scrollbar alone is easy
+        to miss, and under NO_COLOR it is hard to see)."""
+        body = self.query_one("#sr-body", VerticalScroll)
+        # its line is kept either way (visible, not display): showing it must not move the fold
+        self.query_one("#sr-cue", Static).visible = body.scroll_y < body.max_scroll_y
 
     def on_screen_resume(self) -> None:
         if self.app.session is not None:
@@ -251,6 +275,7 @@ class SurveyorReviewScreen(RoleKeys, DataScreen):
         else:
             more.append(f"  未確認（10件目の点検のあとで確認します。いま {r.checked}/10）\n")
         self.query_one("#sr-more", Static).update(more)
+        self.call_after_refresh(self._show_cue)  # laid out anew: is anything below the fold?
 
     # -- actions --------------------------------------------------------------
     def _selected_form(self):
