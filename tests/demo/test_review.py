@@ -90,5 +90,8 @@ def test_demo_chief_of_one_ward_helps_another_by_assignment(demo_db):
     mine = {i.surveyor for i in svc.review_queue(s) if i.kind == "focused"}
     assert mine == {"S038", "S037"}
     s.who = "demo-s002"
-    assert {i.surveyor for i in svc.review_queue(s)} == {"S039"}
+    items = svc.review_queue(s)
+    assert {i.surveyor for i in items if i.kind != "blind"} == {"S039"}
+    # the calibration asked of S002 is theirs whatever the ward (a manager's request)
+    assert {i.surveyor for i in items if i.kind == "blind"} == {"S040"}
     s.close()

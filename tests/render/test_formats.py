@@ -270,3 +270,24 @@ def test_chromium_path_is_documented():
     assert found is None or Path(found).resolve() == CHROMIUM.resolve() or CHROMIUM.exists(), (
         f"chromium is at {found}, the test only looks at {CHROMIUM}"
     )
+
+
+def test_a_table_that_must_wrap_keeps_its_numbers_with_thousands_separators():
+    """tabulate 0.10 casts the cells of a column it wraps by their guessed type, ignoring
+    disable_numparse: int("1,398") raised in every report wide enough to wrap (the annual
+    report on the demo). The renderer wraps the narrowed columns itself."""
+    from inspect_tui.core.document import Table
+    from inspect_tui.render.text import render_table
+
+    t = Table(
+        ["指標", "件数", "備考"],
+        [
+            ["個人情報の漏えい・紛失事故の件数", 1398, "とても長い備考の文章がここに入ります" * 2],
+            ["計", 12345, ""],
+        ],
+    )
+    out = render_table(t, 60)
+    assert "1,398" in out and "12,345" in out
+    from inspect_tui.render.textwidth import width
+
+    assert max(width(line) for line in out.splitlines()) <= 60

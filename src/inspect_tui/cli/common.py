@@ -73,6 +73,20 @@ def _date(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def row_id(text: str) -> int:
+    """A record number (complaint, incident, problem, meeting, training) as argparse reads it
+    (SQLite keeps 64-bit ids: a larger number is refused, never an OverflowError)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"「{text.strip()[:20]}」は番号ではありません") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("番号は 1 以上です")
+    if value >= 2**63:
+        raise argparse.ArgumentTypeError("番号が大きすぎます（そのような番号はありません）")
+    return value
+
+
 def _write(text: str, stream=None) -> None:
     """The one way text reaches the terminal: control characters from the data (an ESC
     in a case number) are shown as escapes, never sent to the terminal as they are."""

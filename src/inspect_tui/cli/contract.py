@@ -17,7 +17,7 @@ import datetime as dt
 import json
 
 from inspect_tui.cli import free_text as free
-from inspect_tui.cli.common import UserError, _date, _out, _session
+from inspect_tui.cli.common import UserError, _date, _out, _session, row_id
 
 WINDOW_DAYS = 60  # the default list: due within this many days, or overdue
 
@@ -361,7 +361,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     free.add_strict_option(ad)
     ad.set_defaults(func=cmd_meeting_add)
     co = ms.add_parser("correct", parents=[common], help="会議の記録を訂正（新しい記録になり、元も残ります）")
-    co.add_argument("id", type=int, metavar="ID")
+    co.add_argument("id", type=row_id, metavar="ID")
     co.add_argument("--on", type=_date, default=None, metavar="DATE")
     co.add_argument("--attendees", default=None)
     co.add_argument("--agenda", default=None)
@@ -372,7 +372,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ls2.add_argument("--format", choices=("text", "json"), default="text")
     ls2.set_defaults(func=cmd_meeting_list)
     mi = ms.add_parser("minutes", parents=[common], help="議事録を出す（文書の枠つき）")
-    mi.add_argument("id", type=int, metavar="ID")
+    mi.add_argument("id", type=row_id, metavar="ID")
     mi.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定 text）")
     mi.add_argument("-o", "--output", default=None, metavar="FILE", help="書き出すファイル")
     mi.set_defaults(func=cmd_meeting_minutes)
@@ -395,7 +395,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     free.add_strict_option(ta)
     ta.set_defaults(func=cmd_training_add)
     tc = ts.add_parser("correct", parents=[common], help="研修の記録を訂正（新しい記録になり、元も残ります）")
-    tc.add_argument("id", type=int, metavar="ID")
+    tc.add_argument("id", type=row_id, metavar="ID")
     tc.add_argument("--on", type=_date, default=None, metavar="DATE")
     tc.add_argument("--title", default=None)
     tc.add_argument("--area", default=None, help=areas_help)

@@ -10,7 +10,7 @@ import argparse
 from typing import Any
 
 from inspect_tui.cli import free_text as free
-from inspect_tui.cli.common import EXIT_OK, UserError, _date, _out, _session
+from inspect_tui.cli.common import EXIT_OK, UserError, _date, _out, _session, row_id
 from inspect_tui.cli.reports import add_kind_arguments, run_report
 from inspect_tui.core.document import Table
 from inspect_tui.services.quality import lists as ql
@@ -43,19 +43,6 @@ def _run(func, *a, **kw):
         ) from None
     except SourceUnavailable as exc:
         raise UserError(str(exc)) from None
-
-
-def _row_id(text: str) -> int:
-    """A complaint, incident or problem number as argparse reads it (SQLite keeps 64-bit ids)."""
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"「{text.strip()[:20]}」は番号ではありません") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("番号は 1 以上です")
-    if value >= 2**63:
-        raise argparse.ArgumentTypeError("番号が大きすぎます（そのような番号はありません）")
-    return value
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -256,7 +243,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     free.add_strict_option(a)
     a.set_defaults(func=cmd_complaint, action="add")
     r = cs.add_parser("report-city", parents=[common], help="市への報告日時を記録")
-    r.add_argument("id", type=_row_id)
+    r.add_argument("id", type=row_id)
     r.add_argument("--at", required=True, help="報告した日時")
     r.set_defaults(func=cmd_complaint, action="report-city")
     ls = cs.add_parser("list", parents=[common], help="苦情の一覧（新しい順）")
@@ -291,7 +278,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     free.add_strict_option(a)
     a.set_defaults(func=cmd_incident, action="add")
     r = is_.add_parser("report-city", parents=[common], help="市への電話連絡・書面報告の日時を記録")
-    r.add_argument("id", type=_row_id)
+    r.add_argument("id", type=row_id)
     r.add_argument("--phoned-at", help="電話連絡した日時")
     r.add_argument("--written-at", help="書面報告した日時")
     r.set_defaults(func=cmd_incident, action="report-city")
@@ -315,7 +302,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     free.add_strict_option(a)
     a.set_defaults(func=cmd_problem, action="add")
     cl = ps.add_parser("close", parents=[common], help="課題を完了にする")
-    cl.add_argument("id", type=_row_id)
+    cl.add_argument("id", type=row_id)
     cl.add_argument("--fix", help="対策（まだ書いていなければ必須）")
     cl.add_argument("--on", help="完了日（既定: 今日）")
     free.add_strict_option(cl)

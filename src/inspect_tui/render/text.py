@@ -54,19 +54,27 @@ def _tabulate(rows: list[list[str]], headers: list[str], aligns: list[str], widt
     lines fit, none narrower than NARROWEST."""
 
     def lay_out(wrap_at: list[int | None] | None) -> str:
+        # the narrowed columns are wrapped here (Japanese line breaking, render/textwidth.py),
+        # not by tabulate's maxcolwidths: tabulate 0.10 casts every cell of a column it wraps
+        # by the type it guesses, ignoring disable_numparse (int("1,398") raises)
+        laid = (
+            rows
+            if not wrap_at
+            else [[_wrapped(c, w) for c, w in zip(r, wrap_at, strict=False)] for r in rows]
+        )
         return tabulate(
-            rows,
+            laid,
             headers=headers,
             tablefmt="simple",
             disable_numparse=True,
             colalign=[_ALIGN[a] for a in aligns],
             preserve_whitespace=True,  # the tree's indent (U+3000) is a leading space
-            maxcolwidths=wrap_at,
         )
 
     out = lay_out(None)
     if width is None or not rows:
         return out
+    full = _widths(out)
     for _ in range(8):  # a wrapped column of two-column characters may come out one wider
         cols = _widths(out)
         if sum(cols) + 2 * (len(cols) - 1) <= width:
@@ -76,8 +84,30 @@ def _tabulate(rows: list[list[str]], headers: list[str], aligns: list[str], widt
             if cols[widest] <= NARROWEST:
                 return out
             cols[widest] -= 1
-        out = lay_out(list(cols))
+        out = lay_out([c if c < f else None for c, f in zip(cols, full, strict=True)])
     return out
+
+
+def _wrapped(cell: str, limit: int | None) -> str:
+    """A cell's text wrapped to ``limit`` columns (each of its own lines), or as it is: at
+    Japanese line breaks (render/textwidth.py), and a word still too long cut where it must
+    (as tabulate's own wrapping does)."""
+    if limit is None or text_width(cell) <= limit:
+        return cell
+    lead = cell[: len(cell) - len(cell.lstrip("\u3000"))]  # the tree's indent stays on every line
+    out: list[str] = []
+    for line in cell.splitlines():
+        for part in wrap(line.removeprefix(lead), limit, lead):
+            while text_width(part) > limit:
+                cut, w = 0, 0
+                while cut < len(part) and w + text_width(part[cut]) <= limit:
+                    w += text_width(part[cut])
+                    cut += 1
+                cut = max(cut, 1)
+                out.append(part[:cut])
+                part = part[cut:]
+            out.append(part)
+    return "\n".join(out)
 
 
 def _widths(table: str) -> list[int]:

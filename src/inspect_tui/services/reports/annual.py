@@ -65,7 +65,7 @@ class AnnualReport:
         headers = ["月", *(COUNT_LABELS[k] for k in ANNUAL_COUNTS), "標準提出期限の遵守", "締め"]
         rows: list[list[Any]] = []
         for m in self.months:
-            rate = f"{m.on_time}/{m.due}" if m.due else "－"
+            rate = f"{m.on_time:,}/{m.due:,}" if m.due else "－"
             rows.append(
                 [
                     m.month.unit_label(),
@@ -77,7 +77,7 @@ class AnnualReport:
         t = self.totals()
         due = sum(m.due for m in self.months)
         on_time = sum(m.on_time for m in self.months)
-        rows.append(["計", *(t[k] for k in ANNUAL_COUNTS), f"{on_time}/{due}" if due else "－", ""])
+        rows.append(["計", *(t[k] for k in ANNUAL_COUNTS), f"{on_time:,}/{due:,}" if due else "－", ""])
         months = Table(
             headers,
             rows,
