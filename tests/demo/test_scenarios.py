@@ -258,3 +258,20 @@ def test_the_surveyor_screen_shows_a_chief_the_note_as_typed_and_a_monitor_maske
     masked = repr([p.finding.note for p in surveyor_view(monitor, "S038", TODAY).shown.points])
     monitor.close()
     assert name in typed and name not in masked and "様の特記事項に誤字" in masked
+
+
+def test_the_demo_keeps_the_contracts_records(demo):
+    """Everything due before the demo's day delivered, a liaison meeting with its minutes in,
+    a training with its report: the register has something to show and nothing is late."""
+    from inspect_tui.services.contract.deliverables import deliverables
+    from inspect_tui.services.contract.meetings import meetings
+    from inspect_tui.services.contract.trainings import trainings
+
+    rows = deliverables(demo, TODAY)
+    assert not [r.occ.id for r in rows if r.status == "overdue"]
+    done = {r.occ.id for r in rows if r.status == "done"}
+    assert {"hiring-roster", "monthly-report:2027-04", "monthly-report:2027-05"} <= done
+    [m] = meetings(demo)
+    assert m.kind == "liaison" and f"liaison-minutes:{m.id}" in done
+    [t] = trainings(demo)
+    assert f"training-report:{t.id}" in done and t.attendees

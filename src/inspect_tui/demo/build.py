@@ -58,6 +58,7 @@ from pathlib import Path
 from inspect_tui.core.calendar import SUPPORTED_FROM, SUPPORTED_TO, get_calendar
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.today import today_jp
+from inspect_tui.demo.contract import seed_contract
 from inspect_tui.demo.forms import seed_forms
 from inspect_tui.demo.gen import Generator
 from inspect_tui.demo.inspections import seed_inspections
@@ -79,7 +80,7 @@ MAX_YEARS = 30
 #: on ``--demo`` even on the day it was made (2: survey form contents and demo-manager; 3: only
 #: the kinds of application the contract covers, no 更新, and the first-ten scenarios of issue 17:
 #: guidance per finding and its follow-through, a confirmation, a blind check waiting).
-DEMO_VERSION = 3
+DEMO_VERSION = 4
 MAX_DISTRICTS = 100
 CACHE_KIB = 256 * 1024  # page cache while building (KiB)
 ACCOMPANIED_COLUMNS = {"surveyor", "chief", "on_date", "purpose", "case_id", "recorded_at", "who"}
@@ -191,6 +192,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
         gen.tally.review_checks = seed_reviews(conn, gen.staff, today, seed)
         gen.tally.inspected = seed_inspections(conn, gen.staff, today)
         gen.tally.forms = seed_forms(conn, stamp)
+        seed_contract(conn, gen.staff, today)
         conn.executemany(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
             [
