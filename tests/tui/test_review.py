@@ -64,7 +64,7 @@ async def test_full_ten_form_review_then_report(review_db, tmp_path):
                 assert app.focused is follow
                 await pilot.press(*(("n",) if n == 2 else ("y",) * listed))
                 await settle(pilot)
-                assert "前回までの指導" not in str(check.query_one("#check-status").render())
+                assert "前回の指導" not in str(check.query_one("#check-status").render())
             if n == 1:
                 await pilot.press("tab", "tab")  # past the form's content points to the guidance
                 await pilot.press(*"特記事項の書き方")

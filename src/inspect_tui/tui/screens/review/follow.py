@@ -66,4 +66,4 @@ def follow_rows(points) -> list[tuple[str, tuple]]:
 def follow_summary(points) -> str:
     """How many of the earlier points this check has not looked at yet (for the status line)."""
     left = sum(1 for p in points if p.mine is None)
-    return f"前回までの指導 {left} 件（y:改善 n:継続指導）" if left else ""
+    return f"前回の指導 {left} 件（y 改善・n 継続）" if left else ""
