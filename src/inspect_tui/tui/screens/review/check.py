@@ -111,7 +111,7 @@ class CheckScreen(RoleKeys, DataScreen):
         self._has_form_points = bool(ctx.check.case_id) and ctx.check.kind in INSPECTION_KINDS
         # a chief's check of a new surveyor looks again at the earlier findings (改善 / 継続指導)
         self._follows = ctx.check.kind in rules.FOLLOW_KINDS and ctx.check.blind_of is None
-        self._follow_points: list = []
+        self._follow_points: list = list(getattr(view, "follow", []) or [])
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -171,8 +171,7 @@ class CheckScreen(RoleKeys, DataScreen):
             ft.add_column("件目", key="where", width=6)
             ft.add_column("点検項目", key="point", width=9)
             ft.add_column("指摘と指導", key="what")
-            self._show_follow([])
-            self._load_follow()
+            self._show_follow(self._follow_points)  # read with the check: laid out once
         rec = self.ctx.check
         self.query_one("#check-guidance", Input).value = rec.guidance
         for m in rules.GUIDANCE_METHODS:

@@ -5,7 +5,7 @@ the form's check open, ask first: theirs read-only, or a separate draft of one's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -16,9 +16,13 @@ class CheckView:
     ctx: Any  # services.review.check.CheckContext
     me: str | None  # the reader's surveyor code: another inspector's check opens read-only
     known: Any  # services.trust.free_text known names and numbers of the form's case
+    #: the surveyor's earlier findings this check looks at again (read with the check, so the
+    #: screen is laid out once: services.review.followthrough.screen_follow_points)
+    follow: list = field(default_factory=list)
 
 
 def _view(session, ctx) -> CheckView:
+    from inspect_tui.services.review.followthrough import screen_follow_points
     from inspect_tui.services.review.queue import my_code
     from inspect_tui.services.review.surveyor import masked_check
     from inspect_tui.services.trust.free_text import known_for_cases, sees_as_typed, viewer
@@ -26,7 +30,8 @@ def _view(session, ctx) -> CheckView:
     case_ids = [ctx.check.case_id]
     if not sees_as_typed(session):  # a monitor reads the free text masked (they cannot change it)
         ctx.check = masked_check(ctx.check, viewer(session, case_ids=case_ids))
-    return CheckView(ctx, my_code(session), known_for_cases(session, case_ids=case_ids))
+    follow = screen_follow_points(session, ctx.check.id)
+    return CheckView(ctx, my_code(session), known_for_cases(session, case_ids=case_ids), follow)
 
 
 def started_view(session, **where) -> CheckView:
