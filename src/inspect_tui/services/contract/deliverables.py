@@ -44,7 +44,12 @@ class DeliverableRow:
     status: str  # core.deliverables.STATUS_LABELS
     delivered_on: dt.date | None
     note: str
-    report: str  # the command that produces it, or ""
+
+    @property
+    def report(self) -> str:
+        """The command that produces it, or "" (read when asked: the report registry is heavy
+        to import and the Today screen's summary never needs it)."""
+        return _report_command(self.occ)
 
     @property
     def status_label(self) -> str:
@@ -97,10 +102,17 @@ def _report_command(occ: Occurrence) -> str:
 
 
 def _occurrences(s: Session) -> list[Occurrence]:
-    from inspect_tui.services.contract.meetings import liaison_meeting_days
-    from inspect_tui.services.contract.trainings import training_days
+    # the events straight from the store (services.contract.meetings / trainings say the same
+    # with liaison_meeting_days / training_days): the Today screen's start-up path reads this,
+    # and those modules import the document model (10 ms) it does not need
+    from inspect_tui.store import meetings as meeting_store
+    from inspect_tui.store import trainings as training_store
 
-    events = {"liaison_meeting": liaison_meeting_days(s), "training": training_days(s)}
+    meetings = meeting_store.current(s.db)
+    events = {
+        "liaison_meeting": [(str(m.id), m.held_on) for m in meetings if m.kind == "liaison"],
+        "training": [(str(t.id), t.held_on) for t in training_store.current(s.db)],
+    }
     return rules.occurrences(rules.load(), s.calendar, events)
 
 
@@ -115,7 +127,7 @@ def deliverables(s: Session, today: dt.date | None = None) -> list[DeliverableRo
         rec = done.get(occ.id)
         on = rec.delivered_on if rec else None
         note = view(rec.note) if rec else ""
-        out.append(DeliverableRow(occ, rules.status(occ, on, today), on, note, _report_command(occ)))
+        out.append(DeliverableRow(occ, rules.status(occ, on, today), on, note))
     return out
 
 
