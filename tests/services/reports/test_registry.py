@@ -30,6 +30,7 @@ SAMPLES = {
     "incident-sheet": (["--id", "1"], "1"),
     "complaint-report": (["--id", "2"], "2"),
     "annual": (["--fy", "2027"], "FY2027"),
+    "handover": (["--on", "2027-06-15"], "2027-06-15"),
 }
 TITLES = {
     "monthly": "業務履行報告書（月次）",
@@ -41,6 +42,7 @@ TITLES = {
     "incident-sheet": "事故振り返りシート",
     "complaint-report": "重大苦情の報告書",
     "annual": "業務履行報告書（年次）",
+    "handover": "業務引継書",
 }
 
 

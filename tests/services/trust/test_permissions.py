@@ -209,6 +209,7 @@ CLI: dict[str, tuple[str, list[str], str | None]] = {
     "report guidance": ("read", ["--list"], None),
     "report sla-quarter": ("read", ["--period", "2027Q1"], None),
     "report annual": ("read", ["--fy", "2027"], None),
+    "report handover": ("read", [], None),
     # the contractor's documents to the city: a monitor is refused before the record is read
     "report incident-sheet": ("write-guarded read", ["--id", "1"], "quality.documents"),
     "report complaint-report": ("write-guarded read", ["--id", "1"], "quality.documents"),

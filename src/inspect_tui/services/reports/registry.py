@@ -333,6 +333,24 @@ def _record_document(make: Callable[[Any, int], Renderable]) -> Callable[..., Re
     return build
 
 
+def _handover(session: Any, on: dt.date, o: Mapping[str, Any]) -> Renderable:
+    from inspect_tui.services.reports.handover import build_handover
+
+    return build_handover(session, on)
+
+
+def _handover_day(values: Mapping[str, str | None]) -> dt.date:
+    from inspect_tui.core.today import today_jp
+
+    text = values.get("on")
+    if not text:
+        return today_jp()
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise RequestError(f"--on: {exc}") from None
+
+
 def _annual(session: Any, fy: int, o: Mapping[str, Any]) -> Renderable:
     from inspect_tui.services.reports.annual import build_annual
 
@@ -544,6 +562,22 @@ KINDS: dict[str, ReportKind] = {
             ),
             _annual,
             (_as_of(),),
+        ),
+        ReportKind(
+            "handover",
+            "業務引継書",
+            "契約満了時の引継ぎ: 未完了の依頼（満了の概ね5日前までに訪問できないものは返却）、"
+            "業務マニュアル及びFAQ、未完了の課題、成果物の提出状況。依頼番号のみで申請者の情報は含みません。",
+            PeriodSpec(
+                "基準日",
+                "2030-03-31",
+                parse_date,
+                lambda d: d.isoformat(),
+                lambda today: today.isoformat(),
+                (Arg("--on", "on", "DATE", "基準日（既定: 今日）", required=False),),
+                from_args=_handover_day,
+            ),
+            _handover,
         ),
     )
 }
