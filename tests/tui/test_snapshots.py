@@ -41,6 +41,23 @@ def test_case_detail(snap_compare, sample_db, size):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_contract(snap_compare, sample_db, size):
+    import datetime as dt
+
+    from builders import session_as
+    from inspect_tui.services.contract.deliverables import record_delivery
+    from inspect_tui.services.contract.meetings import add_meeting
+    from inspect_tui.services.contract.trainings import add_training
+
+    s = session_as(sample_db, "tester")
+    record_delivery(s, "hiring-roster", dt.date(2026, 12, 25))
+    add_meeting(s, "liaison", dt.date(2027, 6, 3), "業務責任者、市担当2名", "次回は7月")
+    add_training(s, dt.date(2027, 5, 10), "個人情報保護研修", ["security"], ["S001", "S002"])
+    s.close()
+    assert snap_compare(make_app(sample_db), terminal_size=size, run_before=_run("7"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_surveyors(snap_compare, sample_db, size):
     assert snap_compare(make_app(sample_db), terminal_size=size, run_before=_run("3"))
 

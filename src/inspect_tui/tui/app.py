@@ -64,6 +64,12 @@ def _quality_screen() -> Screen:
     return QualityScreen()
 
 
+def _contract_screen() -> Screen:
+    from inspect_tui.tui.screens.contract.contract import ContractScreen
+
+    return ContractScreen()
+
+
 def _reports_screen() -> Screen:
     from inspect_tui.tui.screens.reports.reports import ReportsScreen
 
@@ -81,6 +87,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         "review": _review_screen,
         "reports": _reports_screen,
         "quality": _quality_screen,
+        "contract": _contract_screen,
     }
     #: Start in Today directly: switching to it after mount built a blank default screen
     #: first and made Textual reparse the stylesheet again (start-up is a budget).

@@ -49,6 +49,7 @@ SCREENS = (
     ("review", "4", "点検"),
     ("reports", "5", "帳票"),
     ("quality", "6", "品質"),
+    ("contract", "7", "契約"),
 )
 
 #: The words users say for what each screen holds: the palette finds a screen by them
@@ -60,6 +61,7 @@ SCREEN_WORDS = {
     "review": "点検・重点チェック・新任10件・指導・習熟度・キャリブレーション",
     "reports": "報告書・月次・業務履行報告書・SLA・KPI・KGI・達成表・指導終了報告・パレート",
     "quality": "苦情・事故・インシデント・課題・パレート分析",
+    "contract": "契約・成果物・納品・提出期限・会議・議事録・連絡会議・研修・研修完了報告書",
 }
 
 APP = [
@@ -75,6 +77,11 @@ APP = [
 ]
 
 BACK = _b("escape", "app.back", "戻る", "app.back", "前の画面に戻る")
+
+CONTRACT = [
+    _b("d", "mark_done", "提出を記録", "contract.done", "選んだ成果物を本日提出したと記録する（業務責任者）"),
+    _b("a", "toggle_all", "すべて", "contract.all", "契約期間のすべての成果物／近いものだけを切り替える"),
+]
 
 TODAY = [
     _b("enter", "open_case", "開く", "today.open", "選んだ依頼を開く"),
