@@ -12,7 +12,7 @@ from builders import add_case, d
 from inspect_tui.core.document import Doc, Frame, Section, Table, era_text
 from inspect_tui.render.formats import render
 from inspect_tui.services.config import Config
-from inspect_tui.services.reports.documents import DEMO_FRAME, document_frame
+from inspect_tui.services.documents import DEMO_FRAME, document_frame
 from inspect_tui.services.reports.registry import kind
 from inspect_tui.services.session import open_session
 

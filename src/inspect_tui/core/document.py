@@ -398,7 +398,7 @@ class AuditHead:
 class Witnessed:
     """A report with the audit chain's head on it (the footer line of every format and
     ``audit_head`` in its JSON) and, when there is one, in its document frame. Everything
-    else is the report's own (services/reports/documents.finish makes these)."""
+    else is the report's own (services/documents.finish makes these)."""
 
     def __init__(self, report: Renderable, head: AuditHead, frame: Frame | None = None) -> None:
         self.report = report

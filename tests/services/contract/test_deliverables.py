@@ -191,3 +191,10 @@ def test_the_today_line_counts_overdue_and_due_soon(session):
     assert late.line(D(2027, 1, 5)) == "成果物 超過 1・間近 0"
     svc.record_delivery(session, "hiring-roster", D(2026, 12, 28))
     assert deliverables_summary(session, D(2027, 1, 5)).overdue == 0
+
+
+def test_every_report_the_register_names_is_a_report_of_the_app():
+    from inspect_tui.services.reports.registry import KINDS
+
+    named = {d.report for d in rules.load() if d.report}
+    assert named == {"monthly", "annual", "handover"} and named <= set(KINDS)

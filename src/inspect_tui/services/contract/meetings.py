@@ -249,7 +249,7 @@ class Minutes:
 def minutes(s: Session, meeting_id: int) -> Minutes:
     """The minutes of a meeting as printed: its current record, free text masked (it goes to
     the city), in the documents' frame."""
-    from inspect_tui.services.reports.documents import finish
+    from inspect_tui.services.documents import finish
 
     m = store.get(s.db, meeting_id)
     if m is None:

@@ -283,7 +283,7 @@ def training_report(s: Session, fy: int):
     """The fiscal year's 研修完了報告書 as printed (titles masked; in the documents' frame)."""
     import dataclasses
 
-    from inspect_tui.services.reports.documents import finish
+    from inspect_tui.services.documents import finish
 
     view = printer(s)
     rows = [

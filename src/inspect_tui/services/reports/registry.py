@@ -142,7 +142,7 @@ class ReportKind:
     def make(self, session: Any, period: Any, options: Mapping[str, Any] | None = None) -> Renderable:
         """Build the report as it is printed (documents.finish: the audit chain's head, the
         document frame); RequestError for what the user can fix."""
-        from inspect_tui.services.reports.documents import finish
+        from inspect_tui.services.documents import finish
 
         return finish(session, self.build(session, period, self.options_from(options)))
 

@@ -49,7 +49,7 @@ def written_report(session, code: str, today) -> Path:
     every printed report is (documents.finish: the audit chain's head, the document frame)."""
     from inspect_tui.render.formats import render
     from inspect_tui.render.output import write_output
-    from inspect_tui.services.reports.documents import finish
+    from inspect_tui.services.documents import finish
     from inspect_tui.services.review.guidance import guidance_report
     from inspect_tui.tui.screens.reports.reports import export_dir
 

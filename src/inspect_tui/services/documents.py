@@ -2,7 +2,9 @@
 head (its witness) and the municipal document frame.
 
 ``finish(session, report)`` is called by the report registry (``ReportKind.make``: the
-CLI and the Reports screen) and by the app's guidance export; nothing else wraps a report.
+CLI and the Reports screen), the app's guidance export, and the contract's documents (the
+minutes, the training report); nothing else wraps a report. A module of its own so
+services.reports and services.contract can both use it without a circle.
 
 The frame is the config file's ``[document]``; on the demo database with no
 ``[document]``, the demo's own (``DEMO_FRAME``: a fictitious contractor), so a demo
