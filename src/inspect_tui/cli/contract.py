@@ -265,29 +265,12 @@ def cmd_training_correct(args: argparse.Namespace) -> int:
 def cmd_training_list(args: argparse.Namespace) -> int:
     from inspect_tui.core.document import Table
     from inspect_tui.render.text import render_table
-    from inspect_tui.services.contract.trainings import AREAS, ORGANIZERS, trainings
+    from inspect_tui.services.contract.trainings import AREAS, ORGANIZERS, training_json, trainings
 
     with _session(args) as s:
         rows = trainings(s, args.fy)
     if args.format == "json":
-        _out(
-            json.dumps(
-                [
-                    {
-                        "id": t.id,
-                        "held_on": t.held_on.isoformat(),
-                        "title": t.title,
-                        "areas": list(t.areas),
-                        "organizer": t.organizer,
-                        "minutes": t.minutes,
-                        "attendees": list(t.attendees),
-                    }
-                    for t in rows
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        _out(json.dumps([training_json(t) for t in rows], ensure_ascii=False, indent=2))
         return 0
     table = Table(
         ["番号", "実施日", "研修名", "分野", "主催", "出席"],

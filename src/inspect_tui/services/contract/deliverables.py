@@ -182,19 +182,7 @@ def record_delivery(s: Session, occurrence: str, on: dt.date, note: str = "") ->
     occ = _find(s, occurrence)
     if on > today_jp():
         raise DeliverableError(f"提出日 {on} は先の日付です")
-    before = store.latest(s.db).get(occ.id)
-    with write(s.db):
-        store.insert(s.db, occ.id, on, note.strip(), now_jp_iso(), s.who)
-        record_audit(
-            s.db,
-            s.who,
-            "deliverable.done",
-            "deliverable",
-            occ.id,
-            {"delivered_on": before.delivered_on} if before else None,
-            {"delivered_on": on},
-        )
-    return next(r for r in deliverables(s) if r.occ.id == occ.id)
+    return _entry(s, occ, on, note, "deliverable.done", store.latest(s.db).get(occ.id))
 
 
 @writes("deliverables.record")
@@ -206,15 +194,23 @@ def withdraw_delivery(s: Session, occurrence: str, reason: str) -> DeliverableRo
     before = store.latest(s.db).get(occ.id)
     if before is None or before.delivered_on is None:
         raise DeliverableError(f"「{occ.name}」は提出の記録がありません")
+    return _entry(s, occ, None, reason, "deliverable.withdraw", before)
+
+
+def _entry(
+    s: Session, occ: Occurrence, on: dt.date | None, note: str, action: str, before: store.Delivery | None
+) -> DeliverableRow:
+    """One append-only entry for an occurrence (delivered on ``on``, or withdrawn: None) and
+    its audit row; the occurrence's row as it now stands."""
     with write(s.db):
-        store.insert(s.db, occ.id, None, reason.strip(), now_jp_iso(), s.who)
+        store.insert(s.db, occ.id, on, note.strip(), now_jp_iso(), s.who)
         record_audit(
             s.db,
             s.who,
-            "deliverable.withdraw",
+            action,
             "deliverable",
             occ.id,
-            {"delivered_on": before.delivered_on},
-            {"delivered_on": None},
+            {"delivered_on": before.delivered_on} if before else None,
+            {"delivered_on": on},
         )
     return next(r for r in deliverables(s) if r.occ.id == occ.id)

@@ -32,6 +32,7 @@ __all__ = [
     "add_training",
     "correct_training",
     "training_days",
+    "training_json",
     "training_report",
     "trainings",
 ]
@@ -185,6 +186,19 @@ def training_days(s: Session) -> list[tuple[str, dt.date]]:
     return [(str(t.id), t.held_on) for t in store.current(s.db)]
 
 
+def training_json(t: TrainingRow) -> dict[str, Any]:
+    """One training as the CLI's list and the report's JSON give it."""
+    return {
+        "id": t.id,
+        "held_on": t.held_on.isoformat(),
+        "title": t.title,
+        "areas": list(t.areas),
+        "organizer": t.organizer,
+        "minutes": t.minutes,
+        "attendees": list(t.attendees),
+    }
+
+
 @dataclass(frozen=True)
 class TrainingReport:
     """研修完了報告書 of a fiscal year, as every renderer takes it."""
@@ -261,18 +275,7 @@ class TrainingReport:
             "fiscal_year": self.fy,
             "complete": self.complete,
             "areas_covered": self.covered,
-            "trainings": [
-                {
-                    "id": t.id,
-                    "held_on": t.held_on.isoformat(),
-                    "title": t.title,
-                    "areas": list(t.areas),
-                    "organizer": t.organizer,
-                    "minutes": t.minutes,
-                    "attendees": list(t.attendees),
-                }
-                for t in self.rows
-            ],
+            "trainings": [training_json(t) for t in self.rows],
         }
 
     def default_filename(self, fmt: str) -> str:
