@@ -42,9 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_app_options(p)
     sub = p.add_subparsers(title="コマンド", metavar="COMMAND")
 
-    from inspect_tui.cli import cases, contract, forms, quality, reports, review, setup, trust
+    from inspect_tui.cli import cases, contract, forms, quality, reports, review, setup, staff, trust
 
-    for group in (cases, setup, reports, trust, quality, review, forms, contract):
+    for group in (cases, setup, reports, trust, quality, review, forms, contract, staff):
         group.register(sub, common)
     return p
 

@@ -33,6 +33,23 @@ def visible_fields(role: str) -> frozenset[str]:
     return PERSONAL_FIELDS if role in ("manager", "chief") else frozenset()
 
 
+#: Staff personal data (the surveyor roster, seed 001 §5(2)): a surveyor's name, date of
+#: birth, registration number and the evidence of another qualification. Hidden from a
+#: monitor like an applicant's; the surveyor code, the kind of qualification and the dates
+#: of notifications, pledge and ID card stay readable (they are what the city checks).
+STAFF_PERSONAL_FIELDS = frozenset({"name", "birth_date", "registration_no", "qualification_evidence"})
+
+
+def sees_staff(role: str) -> bool:
+    """Managers and chiefs see staff personal data; a monitor does not."""
+    return role in ("manager", "chief")
+
+
+def staff_value(role: str, value: str | None) -> str | None:
+    """A staff personal value as a role may see it (REDACTED for a monitor; None stays None)."""
+    return value if value is None or sees_staff(role) else REDACTED
+
+
 # --------------------------------------------------------------------------- free text
 # What staff type (review notes, guidance, complaints, incident sheets, monthly
 # notes, case step notes) is not a personal field, but people quote personal

@@ -42,6 +42,7 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "deliverables.record": (MANAGER, "成果物の提出の記録"),
     "meeting.save": (CHIEF_UP, "会議（内部会議・連絡会議）の記録"),
     "training.save": (MANAGER, "研修の記録"),
+    "staff.record": (MANAGER, "従事者の記録（届出・誓約書・調査員証）"),
     "audit.read": (MANAGER, "監査記録の閲覧"),
     "personal.read": (CHIEF_UP, "個人情報（氏名・被保険者番号・生年月日）の閲覧"),
 }

@@ -70,7 +70,7 @@ from inspect_tui.demo.rows import (
     Tally,
     case_insert_columns,
 )
-from inspect_tui.demo.staff import NEW_HIRES, SURVEYOR_COLUMNS, code_of
+from inspect_tui.demo.staff import NEW_HIRES, SURVEYOR_COLUMNS, code_of, seed_staff_records
 from inspect_tui.store.connection import utils_view
 from inspect_tui.store.db import Database, open_database, rollback
 from inspect_tui.store.users import register_owner_as_manager
@@ -80,7 +80,7 @@ MAX_YEARS = 30
 #: on ``--demo`` even on the day it was made (2: survey form contents and demo-manager; 3: only
 #: the kinds of application the contract covers, no 更新, and the first-ten scenarios of issue 17:
 #: guidance per finding and its follow-through, a confirmation, a blind check waiting).
-DEMO_VERSION = 4
+DEMO_VERSION = 5
 MAX_DISTRICTS = 100
 CACHE_KIB = 256 * 1024  # page cache while building (KiB)
 ACCOMPANIED_COLUMNS = {"surveyor", "chief", "on_date", "purpose", "case_id", "recorded_at", "who"}
@@ -193,6 +193,7 @@ def _fill(db: Database, *, seed: int, today: dt.date, years: float, districts: i
         gen.tally.inspected = seed_inspections(conn, gen.staff, today)
         gen.tally.forms = seed_forms(conn, stamp)
         seed_contract(conn, gen.staff, today)
+        seed_staff_records(conn, gen.staff, today)
         conn.executemany(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
             [

@@ -181,3 +181,51 @@ def make_roster(
             )
         )
     return out
+
+
+OTHER_QUALIFICATIONS = ("看護師", "社会福祉士", "介護福祉士", "保健師")
+CARD_REISSUED = 12  # n: the card was lost and reissued
+NO_PLEDGE = 39  # n: a new surveyor whose pledge has not come back yet (flagged)
+CARD_KEPT = 36  # n: left without returning the ID card (flagged)
+
+
+def seed_staff_records(conn, staff: list[Surveyor], today: dt.date) -> int:
+    """The staff records of seed 001 §5(2) as the manager would have kept them: dates of
+    birth, the other qualifications and their evidence, and per surveyor the 新規
+    notification and the pledge on the day of hire, the ID card on placement; a reissue for
+    n 12, a 取消 notification and the card returned for the leavers, except n 36 who still
+    has it, and no pledge yet for n 39. Returns how many entries. Written only when the
+    schema has the table (migration 0019)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'staff_entries'").fetchone() is None:
+        return 0
+    stamp = f"{today.isoformat()}T08:30:00+09:00"
+    columns = []
+    entries: list[tuple[str, str, str, str | None]] = []
+    for s in staff:
+        rng = random.Random(s.code)
+        born = s.hired_on - dt.timedelta(days=365 * rng.randint(28, 55) + rng.randrange(365))
+        other = OTHER_QUALIFICATIONS[s.n % len(OTHER_QUALIFICATIONS)] if s.qualification == "other" else None
+        evidence = f"資格証の写し（{s.hired_on.isoformat()} 確認）" if other else None
+        columns.append((born.isoformat(), other, evidence, s.code))
+        entries.append((s.code, "notified_new", s.hired_on.isoformat(), None))
+        if s.n != NO_PLEDGE:
+            entries.append((s.code, "pledge", s.hired_on.isoformat(), None))
+        entries.append((s.code, "card_issued", s.placed_on.isoformat(), f"ID-{s.code}"))
+        if s.n == CARD_REISSUED:
+            again = max(s.placed_on, today - dt.timedelta(days=200))
+            entries.append((s.code, "card_reissued", again.isoformat(), f"ID-{s.code}-2"))
+        if s.left_on is not None:
+            entries.append((s.code, "notified_cancel", (s.left_on + dt.timedelta(days=3)).isoformat(), None))
+            if s.n != CARD_KEPT:
+                entries.append((s.code, "card_returned", s.left_on.isoformat(), None))
+    conn.executemany(
+        "UPDATE surveyors SET birth_date = ?, other_qualification = ?, qualification_evidence = ?"
+        " WHERE code = ?",
+        columns,
+    )
+    conn.executemany(
+        "INSERT INTO staff_entries (surveyor, kind, on_date, card_no, recorded_at, who)"
+        " VALUES (?, ?, ?, ?, ?, 'demo-manager')",
+        [(*e, stamp) for e in sorted(entries, key=lambda e: (e[2], e[0]))],
+    )
+    return len(entries)

@@ -67,6 +67,7 @@ CHAINED_TABLES: tuple[str, ...] = (
     "meetings",
     "trainings",
     "training_attendees",
+    "staff_entries",
     "review_assignments",
     "audit_seal",
 )

@@ -81,6 +81,13 @@ BACK = _b("escape", "app.back", "戻る", "app.back", "前の画面に戻る")
 CONTRACT = [
     _b("d", "mark_done", "提出を記録", "contract.done", "選んだ成果物を本日提出したと記録する（業務責任者）"),
     _b("a", "toggle_all", "すべて", "contract.all", "契約期間のすべての成果物／近いものだけを切り替える"),
+    _b(
+        "s",
+        "staff_entry",
+        "従事者",
+        "contract.staff",
+        "選んだ調査員の届出・誓約書・調査員証を本日として記録する（業務責任者）",
+    ),
 ]
 
 TODAY = [

@@ -79,10 +79,14 @@ def expected_errors() -> tuple[type[BaseException], ...]:
     from inspect_tui.services.errors import DatabaseBusy, PermissionDenied, UserError
     from inspect_tui.services.quality.input import QualityInputError
     from inspect_tui.services.quality.pareto import SourceUnavailable
+    from inspect_tui.services.contract.deliverables import DeliverableError
     from inspect_tui.services.review.queue import ReviewError
+    from inspect_tui.services.staff.records import StaffError
 
     return (
         ReviewError,
+        DeliverableError,
+        StaffError,
         QualityInputError,
         SourceUnavailable,
         PermissionDenied,

@@ -294,5 +294,6 @@ def training_report(s: Session, fy: int):
         for t in store.current(s.db)
         if fiscal_year_of(t.held_on) == fy
     ]
-    names = dict(s.db.conn.execute("SELECT code, name FROM surveyors").fetchall())
-    return finish(s, TrainingReport(fy, rows, names, today_jp()))
+    from inspect_tui.services.staff.records import staff_names
+
+    return finish(s, TrainingReport(fy, rows, staff_names(s), today_jp()))

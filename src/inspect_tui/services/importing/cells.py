@@ -75,6 +75,18 @@ SURVEYOR_HEADERS: dict[str, str] = _aliases(
         "is_chief": ("主任", "主任調査員"),
         "wards": ("担当区", "区", "担当地区"),
         "left_on": ("退職日",),
+        "birth_date": ("生年月日",),
+        "other_qualification": ("その他の資格", "保有資格", "資格名"),
+        "qualification_evidence": ("資格の証明", "資格証明", "証明書類", "資格の根拠"),
+        # dates that become staff entries (core.staff): an empty cell records nothing
+        "notified_new": ("届出日（新規）", "新規届出日", "従事者届出日"),
+        "notified_change": ("届出日（変更）", "変更届出日"),
+        "notified_cancel": ("届出日（取消）", "取消届出日"),
+        "pledge": ("誓約書提出日", "誓約日", "セキュリティ遵守誓約書"),
+        "card_issued": ("調査員証交付日", "交付日"),
+        "card_reissued": ("調査員証再交付日", "再交付日"),
+        "card_returned": ("調査員証返却日", "調査員証返却"),
+        "card_no": ("調査員証番号",),
     }
 )
 
@@ -207,6 +219,12 @@ def code_or_none(raw: str) -> str | None:
     return unicodedata.normalize("NFKC", raw).strip() or None
 
 
+def plain_text(raw: str) -> str | None:
+    """A short text as written (control characters and giant cells are refused by the row
+    check before this)."""
+    return raw.strip() or None
+
+
 def split_wards(raw: str) -> list[str]:
     text = nfkc(raw)
     for sep in WARD_SEPARATORS:
@@ -315,6 +333,16 @@ COLUMN_LABELS: dict[str, str] = {
     "is_chief": "主任",
     "wards": "担当区",
     "left_on": "退職日",
+    "other_qualification": "その他の資格",
+    "qualification_evidence": "資格の証明",
+    "notified_new": "届出日（新規）",
+    "notified_change": "届出日（変更）",
+    "notified_cancel": "届出日（取消）",
+    "pledge": "誓約書提出日",
+    "card_issued": "調査員証交付日",
+    "card_reissued": "調査員証再交付日",
+    "card_returned": "調査員証返却日",
+    "card_no": "調査員証番号",
 }
 
 
@@ -350,6 +378,18 @@ def _case_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
     return conv
 
 
+#: Roster columns whose date is recorded as a staff entry of the same kind (core.staff)
+SURVEYOR_ENTRY_COLUMNS = (
+    "notified_new",
+    "pledge",
+    "card_issued",
+    "card_reissued",
+    "card_returned",
+    "notified_change",
+    "notified_cancel",
+)
+
+
 def _surveyor_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
     return {
         "code": code_or_none,
@@ -363,6 +403,11 @@ def _surveyor_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
         "is_chief": parse_flag,
         "wards": c.ward_list,
         "left_on": c.date,
+        "birth_date": c.personal_date,
+        "other_qualification": plain_text,
+        "qualification_evidence": plain_text,
+        **dict.fromkeys(SURVEYOR_ENTRY_COLUMNS, c.date),
+        "card_no": code_or_none,
     }
 
 
@@ -380,10 +425,12 @@ SURVEYORS = KindSpec(
     SURVEYOR_HEADERS,
     ("code", "name", "qualification"),
     _surveyor_converters,
-    frozenset({"name", "registration_no"}),  # staff personal data
+    frozenset({"name", "registration_no", "birth_date", "qualification_evidence"}),  # staff personal data
 )
 SPECS = {"cases": CASES, "surveyors": SURVEYORS}
-SURVEYOR_COLUMNS = tuple(dict.fromkeys(SURVEYOR_HEADERS.values()))
+SURVEYOR_COLUMNS = tuple(
+    c for c in dict.fromkeys(SURVEYOR_HEADERS.values()) if c not in (*SURVEYOR_ENTRY_COLUMNS, "card_no")
+)
 SURVEYOR_DATES = ("registered_on", "expires_on", "hired_on", "placed_on", "left_on")
 # (later, earlier): the later may not be before the earlier
 SURVEYOR_ORDER = (("expires_on", "registered_on"), ("placed_on", "hired_on"), ("left_on", "hired_on"))

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from inspect_tui.core import staff as staff_rules
 from inspect_tui.core.calendar import OutOfRange
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.masking import PERSONAL_FIELDS
+from inspect_tui.core.staff import Entry as StaffEntry
 from inspect_tui.core.steps import DATE_FIELDS, check_dates, order_problems
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.importing.cells import (
@@ -34,6 +36,7 @@ from inspect_tui.services.importing.cells import (
     SPECS,
     SURVEYOR_COLUMNS,
     SURVEYOR_DATES,
+    SURVEYOR_ENTRY_COLUMNS,
     SURVEYOR_ORDER,
     SURVEYORS,
     Cells,
@@ -73,6 +76,7 @@ from inspect_tui.services.importing.rows import (
 )
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
+from inspect_tui.store import staff as staff_store
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.billing import closed_months
 from inspect_tui.store.cases import case_row, insert_cases
@@ -329,6 +333,42 @@ class SurveyorPlan:
     updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     changes: list[RowChange] = field(default_factory=list)
     unchanged: int = 0
+    #: staff entries the roster's date columns add: (code, kind, day, card number)
+    entries: list[tuple[str, str, dt.date, str | None]] = field(default_factory=list)
+
+
+def _plan_entries(
+    line: int,
+    header: HeaderMap,
+    code: str,
+    values: Mapping[str, Any],
+    recorded: list[StaffEntry],
+    today: dt.date,
+) -> tuple[list[tuple[str, str, dt.date, str | None]], list[Problem]]:
+    """The staff entries a roster row adds: a date not yet recorded for its kind becomes an
+    entry (an empty cell, or a date already recorded, adds nothing: the import never takes
+    an entry back). Each must follow the entries before it (core.staff.entry_problem)."""
+    card_no = values.get("card_no")
+    known = {(e.kind, e.on) for e in staff_rules.standing(recorded)}
+    wanted = sorted(
+        ((values[k], i, k) for i, k in enumerate(SURVEYOR_ENTRY_COLUMNS) if values.get(k) is not None),
+    )
+    planned: list[tuple[str, str, dt.date, str | None]] = []
+    problems: list[Problem] = []
+    so_far = list(recorded)
+    for on, _, kind in wanted:
+        if (kind, on) in known:
+            continue
+        problem = staff_rules.entry_problem(kind, on, so_far, today)
+        if problem:
+            problems.append(
+                Problem(line, header.labels.get(kind, COLUMN_LABELS[kind]), problem, header.columns[kind])
+            )
+            continue
+        number = card_no if kind in ("card_issued", "card_reissued") else None
+        so_far.append(StaffEntry(-len(so_far) - 1, kind, on, number))
+        planned.append((code, kind, on, number))
+    return planned, problems
 
 
 def plan_surveyors(s: Session, table: CsvTable, header: HeaderMap, now: str) -> tuple[SurveyorPlan, Problems]:
@@ -336,6 +376,8 @@ def plan_surveyors(s: Session, table: CsvTable, header: HeaderMap, now: str) -> 
     checked = check_rows(SURVEYORS, table, header, Cells(s.config.wards, existing))
     problems = checked.problems
     plan = SurveyorPlan()
+    recorded = staff_store.entries(s.db)
+    today = today_jp()
     for item in checked.rows:
         line, values = item.line, item.values
         old = existing.get(values.get("code"))
@@ -344,7 +386,15 @@ def plan_surveyors(s: Session, table: CsvTable, header: HeaderMap, now: str) -> 
             problems.extend(_date_problems(line, header, order))
         if order or not item.ok:
             continue
-        stored = {c: _iso(v) for c, v in values.items()}
+        entries, entry_problems = _plan_entries(
+            line, header, values["code"], values, recorded.get(values["code"], []), today
+        )
+        if entry_problems:
+            problems.extend(entry_problems)
+            continue
+        plan.entries.extend(entries)
+        entry_labels = tuple(COLUMN_LABELS[k] for _, k, _, _ in entries)
+        stored = {c: _iso(v) for c, v in values.items() if c in SURVEYOR_COLUMNS}
         if old is None:
             full = {c: stored.get(c) for c in SURVEYOR_COLUMNS}
             full["is_chief"] = stored.get("is_chief", 0)
@@ -354,11 +404,14 @@ def plan_surveyors(s: Session, table: CsvTable, header: HeaderMap, now: str) -> 
             plan.changes.append(RowChange(values["code"], "add"))
             continue
         changed = {c: v for c, v in stored.items() if v != old[c]}
-        if not changed:
+        if not changed and not entries:
             plan.unchanged += 1
             continue
-        plan.updates.append((old["code"], changed))
-        plan.changes.append(RowChange(old["code"], "update", tuple(COLUMN_LABELS[c] for c in changed)))
+        if changed:
+            plan.updates.append((old["code"], changed))
+        plan.changes.append(
+            RowChange(old["code"], "update", tuple(COLUMN_LABELS[c] for c in changed) + entry_labels)
+        )
     return plan, problems
 
 
@@ -386,6 +439,8 @@ def write_surveyors(s: Session, plan: SurveyorPlan, now: str) -> None:
             f"UPDATE surveyors SET {sets}, updated_at = ? WHERE code = ?",
             ([*(changed[c] for c in columns), now, code] for code, changed in group),
         )
+    for code, kind, on, card_no in plan.entries:
+        staff_store.insert(s.db, code, kind, on, now, s.who, card_no=card_no)
 
 
 # -- the import ---------------------------------------------------------------------

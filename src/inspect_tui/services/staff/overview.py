@@ -15,13 +15,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from inspect_tui.core.deadlines import case_rule
+from inspect_tui.core.masking import staff_value
+from inspect_tui.core.staff import FLAGS
 from inspect_tui.core.steps import OPEN_STATUSES
 from inspect_tui.services.review.queue import new_surveyors
 from inspect_tui.services.session import Session
+from inspect_tui.services.staff.records import card_not_returned, non_care_manager_share
+from inspect_tui.services.trust.permissions import role_of
 
 ON_TIME_WINDOW_DAYS = 90
 EXPIRY_ALERT_DAYS = 60
-NON_CARE_MANAGER_LIMIT = 0.30
 REVIEW_FORMS = 10
 
 
@@ -59,7 +62,7 @@ class SurveyorRow:
 
 @dataclass(frozen=True)
 class StaffAlert:
-    kind: str  # "expiry" | "expired" | "non_care_manager"
+    kind: str  # "expiry" | "expired" | "non_care_manager" | "card_not_returned"
     text: str
     code: str = ""
     name: str = ""
@@ -100,13 +103,14 @@ def surveyor_overview(s: Session, today: dt.date) -> list[SurveyorRow]:
 
     # who is new and their forms 1-10: the review feature's rules, so both screens agree
     progress = {n.code: n for n in new_surveyors(s, today, sync=False)}
+    role = role_of(s)
     out = []
     for r in s.db.conn.execute(f"SELECT * FROM surveyors WHERE {_active_sql()} ORDER BY code", (iso,)):
         sub, on_time = submitted.get(r["code"], (0, 0))
         out.append(
             SurveyorRow(
                 code=r["code"],
-                name=r["name"],
+                name=staff_value(role, r["name"]) or "",
                 qualification=r["qualification"],
                 is_chief=bool(r["is_chief"]),
                 wards=r["wards"],
@@ -124,8 +128,10 @@ def surveyor_overview(s: Session, today: dt.date) -> list[SurveyorRow]:
 
 
 def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
-    """Registrations expiring within 60 days (or expired), and too many non-care-managers."""
+    """Registrations expiring within 60 days (or expired), too many non-care-managers, and
+    surveyors who left without returning their ID card (names hidden from a monitor)."""
     iso = today.isoformat()
+    role = role_of(s)
     horizon = (today + dt.timedelta(days=EXPIRY_ALERT_DAYS)).isoformat()
     alerts: list[StaffAlert] = []
     for r in s.db.conn.execute(
@@ -134,23 +140,23 @@ def staff_alerts(s: Session, today: dt.date) -> list[StaffAlert]:
         (iso, horizon),
     ):
         days = (dt.date.fromisoformat(r["expires_on"]) - today).days
+        name = staff_value(role, r["name"]) or ""
         if days < 0:
-            text = f"{r['name']}（{r['code']}）の登録が{r['expires_on']}に切れています"
-            alerts.append(StaffAlert("expired", text, r["code"], r["name"], r["expires_on"], days))
+            text = f"{name}（{r['code']}）の登録が{r['expires_on']}に切れています"
+            alerts.append(StaffAlert("expired", text, r["code"], name, r["expires_on"], days))
         else:
-            text = f"{r['name']}（{r['code']}）の登録期限 {r['expires_on']}（あと{days}日）"
-            alerts.append(StaffAlert("expiry", text, r["code"], r["name"], r["expires_on"], days))
-    total, other = s.db.conn.execute(
-        f"SELECT count(*), sum(qualification = 'other') FROM surveyors WHERE {_active_sql()}", (iso,)
-    ).fetchone()
-    other = other or 0
-    if total and other / total > NON_CARE_MANAGER_LIMIT:
+            text = f"{name}（{r['code']}）の登録期限 {r['expires_on']}（あと{days}日）"
+            alerts.append(StaffAlert("expiry", text, r["code"], name, r["expires_on"], days))
+    share = non_care_manager_share(s, today)
+    if share.over:
         alerts.append(
             StaffAlert(
                 "non_care_manager",
-                f"介護支援専門員以外の調査員が {other}/{total} 人（{other / total:.0%}）で、"
+                f"介護支援専門員以外の調査員が {share.other}/{share.total} 人（{share.ratio:.0%}）で、"
                 "目安の30%を超えています",
-                days=round(100 * other / total),
+                days=round(100 * share.ratio),
             )
         )
+    for code in card_not_returned(s, today):
+        alerts.append(StaffAlert("card_not_returned", f"{code}: {FLAGS['card_not_returned']}", code))
     return alerts

@@ -83,6 +83,12 @@ def known_for_cases(
     return _known(rows)
 
 
+def known_staff(s: Session) -> Known:
+    """The surveyors' names and registration numbers: staff personal data a monitor's view of
+    free text hides too (a printed document may name the staff, the city knows them)."""
+    return _known(s.db.conn.execute("SELECT name, registration_no FROM surveyors").fetchall())
+
+
 def known_for_month(s: Session, month: Period) -> Known:
     """The names and numbers of every case with a step (received … returned) in the month:
     the cases a month's notes are about."""
@@ -167,7 +173,7 @@ def viewer(
     given cases' names and numbers) for everyone else."""
     if sees_as_typed(s):
         return AS_TYPED
-    return printer(s, case_nos, case_ids, extra=extra)
+    return printer(s, case_nos, case_ids, extra=extra | known_staff(s))
 
 
 def printer(

@@ -175,6 +175,8 @@ class TodayScreen(DataScreen):
                 text.append("\n")
             if a.kind == "non_care_manager":
                 text.append(f"ケアマネ以外 {a.days}%（目安30%超）", style=self.styles_for("overdue"))
+            elif a.kind == "card_not_returned":
+                text.append(f"調査員証 未返却（退職） {a.code}", style=self.styles_for("overdue"))
             elif a.kind == "expired":
                 text.append(f"登録切れ {a.expires_on} {a.name}", style=self.styles_for("overdue"))
             else:

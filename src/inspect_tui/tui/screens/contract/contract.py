@@ -1,8 +1,10 @@
 """The contract (7): the deliverables register with what is due, due soon, late and
-delivered; the meetings and the trainings as recorded (issue 15). `d` records that the
-selected deliverable was handed over today (managers; asked first; another day: the CLI's
+delivered; the meetings and the trainings as recorded; the staff records of §5(2) with the
+non-care-manager share and what needs doing (issue 15). `d` records that the selected
+deliverable was handed over today (managers; asked first; another day: the CLI's
 `deliverables done ID --on DATE`), `a` shows every occurrence of the contract or only
-what is near."""
+what is near, `s` records a notification, the pledge or an ID card's issue or return for
+the selected surveyor today (managers; picked, then asked)."""
 
 from __future__ import annotations
 
@@ -28,15 +30,30 @@ class ContractView:
     rows: list  # services.contract.deliverables.DeliverableRow
     meetings: list
     trainings: list
+    staff: list  # services.staff.records.StaffRecord: working, and leavers with a flag
+    share: object  # core.staff.Share
 
 
 def contract_view(session, today: dt.date) -> ContractView:
-    """In a worker: the register, the meetings and the trainings."""
+    """In a worker: the register, the meetings, the trainings and the staff."""
     from inspect_tui.services.contract.deliverables import deliverables
     from inspect_tui.services.contract.meetings import meetings
     from inspect_tui.services.contract.trainings import trainings
+    from inspect_tui.services.staff.records import non_care_manager_share, staff_records
 
-    return ContractView(deliverables(session, today), meetings(session), trainings(session))
+    staff = [r for r in staff_records(session, today) if r.flags or not _left(r, today)]
+    staff.sort(key=lambda r: (not r.flags, r.code))  # what needs doing first
+    return ContractView(
+        deliverables(session, today),
+        meetings(session),
+        trainings(session),
+        staff,
+        non_care_manager_share(session, today),
+    )
+
+
+def _left(r, today: dt.date) -> bool:
+    return bool(r.left_on and r.left_on <= today.isoformat())
 
 
 def near(row, today: dt.date) -> bool:
@@ -54,13 +71,14 @@ STATUS_STYLE = {"overdue": "bold red", "due_soon": "yellow", "done": "green", "a
 class ContractScreen(RoleKeys, DataScreen):
     TAB = "contract"
     BINDINGS: ClassVar = CONTRACT
-    NEEDS: ClassVar[dict[str, str]] = {"mark_done": "deliverables.record"}
+    NEEDS: ClassVar[dict[str, str]] = {"mark_done": "deliverables.record", "staff_entry": "staff.record"}
     DEFAULT_CSS = """
     ContractScreen #contract-summary { height: auto; padding: 0 1; }
     ContractScreen #contract-body { height: 1fr; }
     ContractScreen .contract-head { height: 1; padding: 0 1; text-style: bold; }
     ContractScreen #contract-deliverables { height: auto; max-height: 14; }
     ContractScreen #contract-meetings, ContractScreen #contract-trainings { height: auto; max-height: 6; }
+    ContractScreen #contract-staff { height: auto; max-height: 10; }
     """
 
     def __init__(self) -> None:
@@ -78,6 +96,8 @@ class ContractScreen(RoleKeys, DataScreen):
             yield DataTable(id="contract-meetings", cursor_type="row", zebra_stripes=True)
             yield Static("研修（001 §8）", classes="contract-head")
             yield DataTable(id="contract-trainings", cursor_type="row", zebra_stripes=True)
+            yield Static("従事者（001 §5(2)）", classes="contract-head", id="contract-staff-head")
+            yield DataTable(id="contract-staff", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -93,6 +113,16 @@ class ContractScreen(RoleKeys, DataScreen):
         t = self.query_one("#contract-trainings", DataTable)
         for label, key in (("実施日", "on"), ("研修名", "title"), ("出席", "n")):
             t.add_column(label, key=key)
+        st = self.query_one("#contract-staff", DataTable)
+        for label, key in (
+            ("コード", "code"),
+            ("氏名", "name"),
+            ("届出", "notified"),
+            ("誓約書", "pledge"),
+            ("調査員証", "card"),
+            ("注意", "flags"),
+        ):
+            st.add_column(label, key=key)
         d.focus()
 
     def load(self) -> None:
@@ -162,6 +192,32 @@ class ContractScreen(RoleKeys, DataScreen):
             t.add_row(x.held_on.isoformat(), x.title, f"{len(x.attendees)}人", key=str(x.id))
         if not self.view.trainings:
             t.add_row("－", "記録なし（inspect-tui training add）", "", key="none")
+        self._fill_staff()
+
+    def _fill_staff(self) -> None:
+        assert self.view is not None
+        share = self.view.share
+        flagged = sum(1 for r in self.view.staff if r.flags)
+        head = f"従事者（001 §5(2)）: {share.text}"  # type: ignore[attr-defined]
+        head += f"、要対応 {flagged} 人" if flagged else ""
+        self.query_one("#contract-staff-head", Static).update(
+            Text(head, style="bold red" if flagged or share.over else "bold")  # type: ignore[attr-defined]
+        )
+        st = self.query_one("#contract-staff", DataTable)
+        keep = st.cursor_row
+        st.clear()
+        for r in self.view.staff:
+            st.add_row(
+                r.code,
+                r.name,
+                r.notified_text,
+                str(r.pledge.on) if r.pledge else "なし",
+                r.card.label,
+                Text(r.flag_text or "－", style="bold red" if r.flags else ""),
+                key=r.code,
+            )
+        if st.row_count:
+            st.move_cursor(row=min(keep, st.row_count - 1))
 
     # -- actions --------------------------------------------------------------
     def action_toggle_all(self) -> None:
@@ -192,7 +248,12 @@ class ContractScreen(RoleKeys, DataScreen):
 
         def asked(yes) -> None:
             if yes:
-                self.write(record_delivery, row.occ.id, today, done=lambda _r: self._recorded(row.occ.name))
+                self.write(
+                    record_delivery,
+                    row.occ.id,
+                    today,
+                    done=lambda _r: self._recorded(f"{row.occ.name} の提出を記録しました"),
+                )
 
         question = (
             f"{row.occ.name} を本日（{today.isoformat()}）提出したと記録します。"
@@ -200,6 +261,47 @@ class ContractScreen(RoleKeys, DataScreen):
         )
         self.app.push_screen(ConfirmDialog("成果物の提出", question, yes="はい（記録する）"), asked)
 
-    def _recorded(self, name: str) -> None:
-        self.notify(f"{name} の提出を記録しました", timeout=4)
+    def action_staff_entry(self) -> None:
+        """Pick what happened to the selected surveyor today, then confirm and record it."""
+        from inspect_tui.core.staff import ENTRY_KINDS
+        from inspect_tui.services.staff.records import record_entry
+        from inspect_tui.tui.screens.confirm import ConfirmDialog
+        from inspect_tui.tui.screens.pick import PickScreen
+
+        table = self.query_one("#contract-staff", DataTable)
+        if self.view is None or not table.row_count:
+            return
+        if self.focused is not table:
+            table.focus()
+            self.notify("従事者の表で調査員を選んで s を押してください")
+            return
+        code = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        today = self.app.today
+
+        def chosen(kind: str | None) -> None:
+            if not kind:
+                return
+
+            def asked(yes) -> None:
+                if yes:
+                    self.write(
+                        record_entry,
+                        code,
+                        kind,
+                        today,
+                        done=lambda _e: self._recorded(f"{code} の「{label}」を記録しました"),
+                    )
+
+            label = ENTRY_KINDS[kind]
+            question = (
+                f"{code} の「{label}」を本日（{today.isoformat()}）として記録します。"
+                "記録は消せません（誤りは staff withdraw で取り消しを記録します）"
+            )
+            self.app.push_screen(ConfirmDialog("従事者の記録", question, yes="はい（記録する）"), asked)
+
+        choices = [(k, v) for k, v in ENTRY_KINDS.items()]
+        self.app.push_screen(PickScreen(f"{code}: 本日の記録（Enter で選ぶ）", choices), chosen)
+
+    def _recorded(self, text: str) -> None:
+        self.notify(text, timeout=4)
         self.app.data_changed()
