@@ -76,10 +76,10 @@ def expected_errors() -> tuple[type[BaseException], ...]:
     from inspect_tui.core.calendar import OutOfRange
     from inspect_tui.render.output import OutputError
     from inspect_tui.services.cases.steps import CaseNotFound, ConflictError, StepError
+    from inspect_tui.services.contract.deliverables import DeliverableError
     from inspect_tui.services.errors import DatabaseBusy, PermissionDenied, UserError
     from inspect_tui.services.quality.input import QualityInputError
     from inspect_tui.services.quality.pareto import SourceUnavailable
-    from inspect_tui.services.contract.deliverables import DeliverableError
     from inspect_tui.services.review.queue import ReviewError
     from inspect_tui.services.staff.records import StaffError
 

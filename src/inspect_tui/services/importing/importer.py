@@ -373,7 +373,7 @@ def _plan_entries(
 
 def plan_surveyors(s: Session, table: CsvTable, header: HeaderMap, now: str) -> tuple[SurveyorPlan, Problems]:
     existing = {r["code"]: r for r in s.db.conn.execute("SELECT * FROM surveyors")}
-    checked = check_rows(SURVEYORS, table, header, Cells(s.config.wards, existing))
+    checked = check_rows(SURVEYORS, table, header, Cells(s.config.wards, existing, today_jp()))
     problems = checked.problems
     plan = SurveyorPlan()
     recorded = staff_store.entries(s.db)
