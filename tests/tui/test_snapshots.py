@@ -53,6 +53,10 @@ def test_contract(snap_compare, sample_db, size):
     record_delivery(s, "hiring-roster", dt.date(2026, 12, 25))
     add_meeting(s, "liaison", dt.date(2027, 6, 3), "業務責任者、市担当2名", "次回は7月")
     add_training(s, dt.date(2027, 5, 10), "個人情報保護研修", ["security"], ["S001", "S002"])
+    from inspect_tui.services.staff.records import record_entry
+
+    for kind in ("notified_new", "pledge", "card_issued"):
+        record_entry(s, "S001", kind, dt.date(2026, 4, 1), card_no="ID-1" if kind == "card_issued" else None)
     s.close()
     assert snap_compare(make_app(sample_db), terminal_size=size, run_before=_run("7"))
 
