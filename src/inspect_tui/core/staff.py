@@ -70,6 +70,13 @@ class Card:
             return f"返却済（{self.since}）"
         return "未交付"
 
+    @property
+    def short(self) -> str:
+        """For a printed table: 交付中 ID-1 / 返却済 / 未交付."""
+        if self.state == "held":
+            return f"交付中 {self.card_no or ''}".strip()
+        return "返却済" if self.state == "returned" else "未交付"
+
 
 def standing(entries: Iterable[Entry]) -> list[Entry]:
     """The entries that count: not withdrawals and not withdrawn, by date then entry order."""

@@ -325,10 +325,11 @@ class Roster:
                     _d(r.expires_on),
                     r.notified_text,
                     str(r.pledge.on) if r.pledge else "なし",
-                    r.card.label,
+                    r.card.short,
                 ]
                 for r in self.rows
             ],
+            landscape=True,
         )
         flagged = [f"{r.code}: {r.flag_text}" for r in self.rows if r.flags]
         facts = [
