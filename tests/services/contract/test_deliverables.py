@@ -193,8 +193,21 @@ def test_the_today_line_counts_overdue_and_due_soon(session):
     assert deliverables_summary(session, D(2027, 1, 5)).overdue == 0
 
 
-def test_every_report_the_register_names_is_a_report_of_the_app():
+def test_every_report_the_register_names_is_a_report_of_the_app(session):
     from inspect_tui.services.reports.registry import KINDS
 
     named = {d.report for d in rules.load() if d.report}
-    assert named == {"monthly", "annual", "handover"} and named <= set(KINDS)
+    kinds = {n for n in named if " " not in n}
+    assert kinds == {"monthly", "annual", "handover"} and kinds <= set(KINDS)
+    commands = named - kinds
+    assert commands == {"staff roster", "staff cards", "training report"}
+    from inspect_tui.cli.main import build_parser
+
+    parser = build_parser()
+    for command in commands:  # each is a command of the app that prints (parses with --help)
+        with pytest.raises(SystemExit) as shown:
+            parser.parse_args([*command.split(), "--help"])
+        assert shown.value.code == 0
+    rows = {r.occ.id: r for r in svc.deliverables(session)}
+    assert rows["training-completion:FY2027"].report == "inspect-tui training report --fy 2027"
+    assert rows["id-card-ledger"].report == "inspect-tui staff cards"

@@ -87,16 +87,18 @@ class DeliverableRow:
 
 def _report_command(occ: Occurrence) -> str:
     """The app's command that produces the deliverable (data/deliverables.toml's ``report``:
-    a kind of services.reports.registry, which tests/services/contract checks)."""
+    a kind of services.reports.registry, or a command such as "staff roster"; tests/services/
+    contract checks both)."""
     kind = occ.deliverable.report
     if not kind:
         return ""
     key = occ.id.split(":", 1)[1] if ":" in occ.id else ""
+    command = f"inspect-tui {kind}" if " " in kind else f"inspect-tui report {kind}"
     if occ.deliverable.when == "monthly" and key:
-        return f"inspect-tui report {kind} --month {key}"
+        return f"{command} --month {key}"
     if occ.deliverable.when == "fiscal_year" and key:
-        return f"inspect-tui report {kind} --fy {key.removeprefix('FY')}"
-    return f"inspect-tui report {kind}"
+        return f"{command} --fy {key.removeprefix('FY')}"
+    return command
 
 
 def _occurrences(s: Session) -> list[Occurrence]:
