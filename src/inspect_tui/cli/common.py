@@ -112,7 +112,9 @@ def out_table(headers: list[str], rows: list[list[str]], plain: str) -> None:
 
     from inspect_tui.core.text import printable
 
-    table = Table(*headers, box=None, header_style="bold", pad_edge=False)
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for h in headers:  # a narrow terminal folds a cell onto the next line, never hides its end
+        table.add_column(h, overflow="fold")
     for row in rows:
         table.add_row(*(Text(printable(cell)) for cell in row))  # Text: data is never markup
     Console(file=sys.stdout, highlight=False).print(table)

@@ -17,7 +17,7 @@ import argparse
 import json
 
 from inspect_tui.cli import free_text as free
-from inspect_tui.cli.common import UserError, _date, _out, _session, row_id
+from inspect_tui.cli.common import UserError, _date, _out, _session, out_table, row_id
 
 ENTRY_CHOICES = (
     "notified-new",
@@ -57,24 +57,23 @@ def cmd_list(args: argparse.Namespace) -> int:
         _out(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     left = {r.code for r in rows if r.left_on and r.left_on <= today.isoformat()}
-    table = Table(
-        ["コード", "氏名", "資格", "届出", "誓約書", "調査員証", "研修", "注意"],
+    headers = ["コード", "氏名", "資格", "届出", "誓約書", "調査員証", "注意"]  # trainings: staff show
+    cells = [
         [
-            [
-                r.code + ("（主任）" if r.is_chief else "") + ("（退職）" if r.code in left else ""),
-                r.name,
-                r.qualification_text,
-                r.notified_text,
-                str(r.pledge.on) if r.pledge else "なし",
-                r.card.label,
-                len(r.trainings),
-                r.flag_text or "－",
-            ]
-            for r in rows
-        ],
-        list("llllllrl"),
-    )
-    _out(render_table(table) if rows else "（調査員の記録はありません）")
+            r.code + ("（主任）" if r.is_chief else "") + ("（退職）" if r.code in left else ""),
+            r.name,
+            "ケアマネ" if r.qualification == "care_manager" else r.qualification_text,
+            r.notified_text,
+            str(r.pledge.on) if r.pledge else "なし",
+            r.card.short,
+            r.flag_text or "－",
+        ]
+        for r in rows
+    ]
+    if not rows:
+        _out("（調査員の記録はありません）")
+    else:  # a rich table on a terminal (fits its width), plain text into a pipe
+        out_table(headers, cells, render_table(Table(headers, cells, list("lllllll"))))
     _out(share.text)
     flagged = sum(1 for r in rows if r.flags)
     if flagged:
