@@ -275,3 +275,22 @@ def test_the_demo_keeps_the_contracts_records(demo):
     assert m.kind == "liaison" and f"liaison-minutes:{m.id}" in done
     [t] = trainings(demo)
     assert f"training-report:{t.id}" in done and t.attendees
+
+
+def test_the_staff_records_show_a_kept_card_and_a_missing_pledge(demo_db):
+    """Seed 001 §5(2) in the demo: everyone notified with a card, the leaver S036 still holds
+    hers (flagged, and on Today), the new S039's pledge has not come back; 9 of 38 working are
+    not care managers (24%)."""
+    from inspect_tui.services.staff.overview import staff_alerts
+    from inspect_tui.services.staff.records import non_care_manager_share, staff_records
+
+    s = session_as(demo_db, "demo-manager")
+    try:
+        flagged = {r.code: r.flags for r in staff_records(s) if r.flags}
+        share = non_care_manager_share(s, TODAY)
+        alerts = [a.code for a in staff_alerts(s, TODAY) if a.kind == "card_not_returned"]
+    finally:
+        s.close()
+    assert flagged == {"S036": ("card_not_returned",), "S039": ("no_pledge",)}
+    assert (share.total, share.other, share.over) == (38, 9, False)
+    assert alerts == ["S036"]
