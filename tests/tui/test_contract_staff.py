@@ -1,6 +1,6 @@
 """The Contract screen's staff records (issue 15 item 3): the share of non-care-managers and
 what needs doing; `s` records what happened to the selected surveyor today (managers: picked,
-then asked). Driven by keys in the real app."""
+then asked); `t` records a training in a form (managers). Driven by keys in the real app."""
 
 from __future__ import annotations
 
@@ -81,6 +81,9 @@ async def test_a_chief_sees_the_staff_but_may_not_record(sample_db):
         await settle(pilot)
         assert isinstance(app.screen, ContractScreen)  # nothing picked, nothing asked
         assert any("権限がありません" in n.message for n in app._notifications)
+        await pilot.press("t")  # trainings are the manager's too: no form opens
+        await settle(pilot)
+        assert isinstance(app.screen, ContractScreen)
     assert _pledges(sample_db) == before
 
 
@@ -99,3 +102,47 @@ async def test_a_monitor_sees_codes_not_names(sample_db):
         shown = [table.get_row_at(i) for i in range(table.row_count)]
         assert shown and all(str(row[1]) == "［非表示］" for row in shown)
         assert not {str(row[1]) for row in shown} & set(names.values())
+
+
+def _trainings(path) -> list:
+    from inspect_tui.services.contract.trainings import trainings
+
+    s = session_as(path, "tester")
+    out = trainings(s)
+    s.close()
+    return out
+
+
+async def test_a_manager_records_a_training_from_the_screen(sample_db):
+    from textual.widgets import Static
+
+    from inspect_tui.tui.screens.contract.training_form import TrainingForm
+
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, TrainingForm)
+        await pilot.press("tab", *"情報セキュリティ研修")  # the day is today already
+        await pilot.press("tab", "tab", "tab", "tab", "space")  # 個人情報保護・情報セキュリティ
+        await pilot.press("tab", "tab", *"S001, S999")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        errors = str(form.query_one("#form-errors", Static).render())
+        assert "S999 は調査員名簿にありません" in errors and app.screen is form  # nothing saved
+        assert _trainings(sample_db) == []
+        form.query_one("#f-attendees").value = "S001"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractScreen)
+    [t] = _trainings(sample_db)
+    assert (t.held_on, t.title, t.areas, t.attendees) == (
+        dt.date(2027, 6, 15),
+        "情報セキュリティ研修",
+        ("security",),
+        ("S001",),
+    )

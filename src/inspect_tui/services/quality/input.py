@@ -51,6 +51,7 @@ FREE_TEXT_FIELDS = {
         "countermeasure": "対策",
         "prevention": "再発防止策",
     },
+    "training": {"title": "研修名"},
     "problem": {
         "title": "課題",
         "owner": "主担当",

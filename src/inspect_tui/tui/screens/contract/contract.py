@@ -4,7 +4,8 @@ non-care-manager share and what needs doing (issue 15). `d` records that the sel
 deliverable was handed over today (managers; asked first; another day: the CLI's
 `deliverables done ID --on DATE`), `a` shows every occurrence of the contract or only
 what is near, `s` records a notification, the pledge or an ID card's issue or return for
-the selected surveyor today (managers; picked, then asked)."""
+the selected surveyor today (managers; picked, then asked), `t` records a training held
+(managers; a form: tui/screens/contract/training_form.py)."""
 
 from __future__ import annotations
 
@@ -71,7 +72,11 @@ STATUS_STYLE = {"overdue": "bold red", "due_soon": "yellow", "done": "green", "a
 class ContractScreen(RoleKeys, DataScreen):
     TAB = "contract"
     BINDINGS: ClassVar = CONTRACT
-    NEEDS: ClassVar[dict[str, str]] = {"mark_done": "deliverables.record", "staff_entry": "staff.record"}
+    NEEDS: ClassVar[dict[str, str]] = {
+        "mark_done": "deliverables.record",
+        "staff_entry": "staff.record",
+        "add_training": "training.save",
+    }
     DEFAULT_CSS = """
     ContractScreen #contract-summary { height: auto; padding: 0 1; }
     ContractScreen #contract-body { height: 1fr; }
@@ -260,6 +265,16 @@ class ContractScreen(RoleKeys, DataScreen):
             "別の日は inspect-tui deliverables done で記録します"
         )
         self.app.push_screen(ConfirmDialog("成果物の提出", question, yes="はい（記録する）"), asked)
+
+    def action_add_training(self) -> None:
+        from inspect_tui.tui.screens.contract.training_form import TrainingForm
+
+        def saved(tid: int | None) -> None:
+            if tid:
+                self._recorded(f"研修を記録しました（記録番号 {tid}。研修報告は14日後が期限）")
+
+        form = TrainingForm(values={"held_on": self.app.today.isoformat(), "organizer": "contractor"})
+        self.app.push_screen(form, saved)
 
     def action_staff_entry(self) -> None:
         """Pick what happened to the selected surveyor today, then confirm and record it."""
