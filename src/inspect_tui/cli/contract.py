@@ -27,11 +27,16 @@ def _service(func, *a, **kw):
     from inspect_tui.services.contract.deliverables import DeliverableError
     from inspect_tui.services.contract.meetings import MeetingError
     from inspect_tui.services.contract.trainings import TrainingError
+    from inspect_tui.services.quality.input import QualityInputError
 
     try:
         return func(*a, **kw)
     except (DeliverableError, MeetingError, TrainingError) as exc:
         raise UserError(str(exc)) from None
+    except QualityInputError as exc:  # a follow-up (a problem) that cannot be saved
+        raise UserError(
+            "今後の対応（課題）: " + " / ".join(f"{lab}: {msg}" for lab, msg in exc.problems)
+        ) from None
     except DeliverablesError as exc:
         raise UserError("data/deliverables.toml に問題があります:\n" + str(exc)) from None
 
@@ -116,16 +121,25 @@ def cmd_meeting_agenda(args: argparse.Namespace) -> int:
 
 
 def cmd_meeting_add(args: argparse.Namespace) -> int:
-    from inspect_tui.services.contract.meetings import KINDS, add_meeting
+    from inspect_tui.services.contract.meetings import KINDS, add_meeting, parse_followup
     from inspect_tui.services.trust.permissions import require
 
     with _session(args) as s:
         require(s, "meeting.save")  # permission before the input is looked at
+        todo = [_service(parse_followup, text) for text in args.followup or ()]
         warnings = free.check(
-            args, {"出席者": args.attendees, "議題": args.agenda, "決定事項": args.decisions}
+            args,
+            {
+                "出席者": args.attendees,
+                "議題": args.agenda,
+                "決定事項": args.decisions,
+                **{f"今後の対応{i + 1}": f"{f.title} {f.owner}" for i, f in enumerate(todo)},
+            },
         )
-        m = _service(add_meeting, s, args.kind, args.on, args.attendees, args.decisions, args.agenda)
+        m = _service(add_meeting, s, args.kind, args.on, args.attendees, args.decisions, args.agenda, todo)
     _out(f"{KINDS[m.kind]}（{m.held_on}）を記録しました: 記録番号 {m.id}")
+    if todo:
+        _out(f"今後の対応 {len(todo)} 件を課題として記録しました（inspect-tui problem list で見られます）")
     if m.kind == "liaison":
         due = m.held_on + dt.timedelta(days=14)
         _out(f"議事録の提出期限: {due}（deliverables list の liaison-minutes:{m.id}）")
@@ -190,6 +204,67 @@ def cmd_meeting_list(args: argparse.Namespace) -> int:
         ],
     )
     _out(render_table(table) if rows else "（会議の記録はありません）")
+    return 0
+
+
+def cmd_meeting_followup(args: argparse.Namespace) -> int:
+    from inspect_tui.services.contract.meetings import add_followup
+    from inspect_tui.services.trust.permissions import require
+
+    with _session(args) as s:
+        require(s, "meeting.save")
+        warnings = free.check(args, {"課題": args.title, "主担当": args.owner})
+        pid = _service(add_followup, s, args.id, args.title, args.owner, args.due)
+    _out(f"会議 {args.id} の今後の対応を課題 {pid} として記録しました（期限 {args.due}）")
+    free.report(warnings)
+    return 0
+
+
+def cmd_meeting_show(args: argparse.Namespace) -> int:
+    from inspect_tui.services.contract.meetings import KINDS, meeting
+
+    with _session(args) as s:
+        m, records, todo = _service(meeting, s, args.id)
+    if args.format == "json":
+        out = {
+            "id": m.id,
+            "kind": m.kind,
+            "held_on": m.held_on.isoformat(),
+            "attendees": m.attendees,
+            "agenda": m.agenda,
+            "decisions": m.decisions,
+            "records": [
+                {"id": r.id, "replaces": r.replaces, "held_on": r.held_on.isoformat()} for r in records
+            ],
+            "followups": [
+                {
+                    "problem": p.id,
+                    "title": p.title,
+                    "owner": p.owner,
+                    "due_on": p.due_on.isoformat(),
+                    "status": p.status,
+                }
+                for p in todo
+            ],
+        }
+        _out(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    history = " → ".join(str(r.id) for r in records)
+    lines = [
+        f"{KINDS[m.kind]} {m.held_on}（記録番号 {m.id}"
+        + (f"、記録の訂正 {history}）" if len(records) > 1 else "）"),
+        "出席者:",
+        *(f"  {x}" for x in m.attendees.splitlines() or ["－"]),
+        "議題:",
+        *(f"  {x}" for x in m.agenda.splitlines() or ["－"]),
+        "決定事項:",
+        *(f"  {x}" for x in m.decisions.splitlines() or ["（記載なし）"]),
+        "今後の対応（課題）:",
+        *(f"  課題{p.id} {p.title}（主担当 {p.owner}、期限 {p.due_on}、{p.status_label}）" for p in todo),
+    ]
+    if not todo:
+        lines.append("  （なし）")
+    _out("\n".join(lines))
     return 0
 
 
@@ -341,6 +416,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ad.add_argument("--attendees", required=True, help="出席者（役職・氏名。申請者の個人情報は書かない）")
     ad.add_argument("--agenda", default=None, help="議題（省くと前回からの件数で作ります）")
     ad.add_argument("--decisions", default="", help="決定事項・今後の対応")
+    ad.add_argument(
+        "--followup",
+        action="append",
+        metavar="TITLE|OWNER|DATE",
+        help="今後の対応を課題として（課題|主担当|期限、何度でも）",
+    )
     free.add_strict_option(ad)
     ad.set_defaults(func=cmd_meeting_add)
     co = ms.add_parser("correct", parents=[common], help="会議の記録を訂正（新しい記録になり、元も残ります）")
@@ -351,6 +432,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     co.add_argument("--decisions", default=None)
     free.add_strict_option(co)
     co.set_defaults(func=cmd_meeting_correct)
+    fu = ms.add_parser("followup", parents=[common], help="会議の今後の対応を課題として記録（主担当・期限）")
+    fu.add_argument("id", type=row_id, metavar="ID")
+    fu.add_argument("--title", required=True, help="課題（何をするか）")
+    fu.add_argument("--owner", required=True, help="主担当")
+    fu.add_argument("--due", type=_date, required=True, metavar="DATE", help="期限")
+    free.add_strict_option(fu)
+    fu.set_defaults(func=cmd_meeting_followup)
+    sh = ms.add_parser("show", parents=[common], help="一つの会議（訂正の経緯と今後の対応つき）")
+    sh.add_argument("id", type=row_id, metavar="ID")
+    sh.add_argument("--format", choices=("text", "json"), default="text")
+    sh.set_defaults(func=cmd_meeting_show)
     ls2 = ms.add_parser("list", parents=[common], help="会議の一覧（訂正後の記録）")
     ls2.add_argument("--format", choices=("text", "json"), default="text")
     ls2.set_defaults(func=cmd_meeting_list)

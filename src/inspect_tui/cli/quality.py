@@ -168,7 +168,7 @@ def cmd_problem(args: argparse.Namespace) -> int:
                 "root_cause_note": args.root_cause,
                 "fix": args.fix,
             }
-            links = q.parse_links(args.complaint or (), args.incident or ())
+            links = q.parse_links(args.complaint or (), args.incident or (), args.meeting or ())
             warnings = free.guard(args, q.free_text_warnings(s, "problem", raw, links))
             pid = _run(q.save_problem, s, raw, links)
             p = q.get_problem(s, pid)
@@ -297,6 +297,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--status", default="open", help="open / in_progress / closed")
     a.add_argument("--complaint", action="append", metavar="ID", help="元になった苦情の番号（複数可）")
     a.add_argument("--incident", action="append", metavar="ID", help="元になった事故の番号（複数可）")
+    a.add_argument("--meeting", action="append", metavar="ID", help="元になった会議の記録番号（複数可）")
     a.add_argument("--root-cause", help="原因（根本原因のメモ）")
     a.add_argument("--fix", help="対策")
     free.add_strict_option(a)

@@ -127,7 +127,7 @@ def save(
 
 
 def exists(db: Database, table: str, column: str, value: Any) -> bool:
-    assert table in ("cases", "surveyors", "complaints", "incidents", "problems")
+    assert table in ("cases", "surveyors", "complaints", "incidents", "problems", "meetings")
     return db.conn.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", (value,)).fetchone() is not None
 
 

@@ -96,7 +96,7 @@ def test_a_monitor_may_not_record_and_is_asked_before_the_input(fx, as_user):
     with pytest.raises(PermissionDenied, match="会議"):
         svc.correct_meeting(fx, 1, decisions="x")
     as_user("chika")  # a chief records the meetings they attend
-    assert svc.add_meeting(fx, "internal", D(2027, 6, 1), "主任").id
+    assert svc.add_meeting(fx, "internal", D(2027, 6, 1), "主任 S001").id
 
 
 def test_the_minutes_mask_personal_data_and_print_in_every_format(session):

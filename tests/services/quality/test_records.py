@@ -133,7 +133,7 @@ def test_incident_other_kinds_do_not_show_on_the_dashboard(qs):
 def test_problem_needs_a_source_and_an_owner(qs):
     with pytest.raises(q.QualityInputError) as e:
         q.save_problem(qs, {"title": "x", "due_on": "2027-07-01"}, [])
-    assert e.value.fields == ["主担当", "元になった苦情・事故"]
+    assert e.value.fields == ["主担当", "元になった苦情・事故・会議"]
     with pytest.raises(q.QualityInputError, match="苦情5 はありません"):
         q.save_problem(qs, {"title": "x", "owner": "A", "due_on": "2027-07-01"}, [("complaint", 5)])
     assert count(qs, "problems") == 0

@@ -242,6 +242,12 @@ CLI: dict[str, tuple[str, list[str], str | None]] = {
     ),
     "meeting correct": ("write", ["1", "--decisions", "了承"], "meeting.save"),
     "meeting list": ("read", [], None),
+    "meeting show": ("read", ["1"], None),
+    "meeting followup": (
+        "write",
+        ["1", "--title", "研修", "--owner", "主任", "--due", "2027-07-31"],
+        "meeting.save",
+    ),
     "training add": (
         "write",
         ["--on", "2027-06-01", "--title", "研修", "--area", "duties", "--attendees", "S001"],

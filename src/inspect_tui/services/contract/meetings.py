@@ -8,15 +8,22 @@ progress — counts and surveyor codes, no applicant's personal data). A liaison
 makes its minutes deliverable (甲乙間の連絡会議議事録) due 14 days later in the
 deliverables register. Records are append-only: ``correct_meeting`` adds a new record that
 replaces the old (both stay). The minutes print with the documents' frame (``minutes``).
+
+A meeting's follow-ups are problems (課題, services/quality/problems.py) with an owner and a
+due date, linked to the meeting (``add_followup``, or ``followups=`` when it is recorded:
+one transaction). They stay with the meeting when its record is corrected (``chain``).
+A chief records only the meetings they attend: their surveyor code, name or login must
+be among the attendees (``_check_attends``); a manager records any.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, Doc, Section
+from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
 from inspect_tui.core.jpdate import format_era
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
@@ -29,13 +36,19 @@ from inspect_tui.store.tx import write
 
 __all__ = [
     "KINDS",
+    "FollowUp",
     "MeetingError",
+    "add_followup",
     "add_meeting",
     "agenda_lines",
+    "chain",
     "correct_meeting",
+    "followups",
     "liaison_meeting_days",
+    "meeting",
     "meetings",
     "minutes",
+    "parse_followup",
 ]
 
 KINDS = {"internal": "内部会議（業務責任者・主任調査員）", "liaison": "甲乙間の連絡会議"}
@@ -46,6 +59,32 @@ DEFAULT_PERIOD_DAYS = 30
 
 class MeetingError(ValueError):
     """Something the user can fix; the message names the field."""
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A follow-up decided at a meeting: a problem (課題) with an owner and a due date."""
+
+    title: str
+    owner: str
+    due_on: dt.date
+
+
+def parse_followup(text: str) -> FollowUp:
+    """「課題|主担当|期限」 (the CLI's --followup) -> FollowUp; MeetingError names what is wrong."""
+    from inspect_tui.core.jpdate import DateError, parse_date
+
+    parts = [p.strip() for p in text.replace("｜", "|").split("|")]
+    if len(parts) != 3 or not all(parts):
+        raise MeetingError(
+            "今後の対応（--followup）は「課題|主担当|期限」の形で書きます"
+            "（例: 研修を企画|主任S001|2027-07-31）"
+        )
+    try:
+        due = parse_date(parts[2])
+    except DateError as exc:
+        raise MeetingError(f"今後の対応の期限: {exc}") from None
+    return FollowUp(parts[0], parts[1], due)
 
 
 def _previous(s: Session, kind: str, on: dt.date, but: int | None = None) -> MeetingRow | None:
@@ -114,12 +153,21 @@ def _summary(m: MeetingRow | None) -> dict[str, Any] | None:
 
 @writes("meeting.save")
 def add_meeting(
-    s: Session, kind: str, on: dt.date, attendees: str, decisions: str = "", agenda: str | None = None
+    s: Session,
+    kind: str,
+    on: dt.date,
+    attendees: str,
+    decisions: str = "",
+    agenda: str | None = None,
+    followups: Iterable[FollowUp] = (),
 ) -> MeetingRow:
-    """Record a meeting held on ``on``; the agenda defaults to the prefilled figures."""
+    """Record a meeting held on ``on``; the agenda defaults to the prefilled figures; its
+    follow-ups become problems linked to it, in the same transaction (all or nothing)."""
     _kind(kind)
     text = "\n".join(agenda_lines(s, kind, on)) if agenda is None else agenda
     _check(kind, on, attendees, text, decisions)
+    _check_attends(s, attendees)
+    todo = list(followups)
     with write(s.db):
         mid = store.insert(
             s.db,
@@ -135,7 +183,9 @@ def add_meeting(
         )
         row = store.get(s.db, mid)
         record_audit(s.db, s.who, "meeting.add", "meeting", str(mid), None, _summary(row))
-    assert row is not None
+        assert row is not None
+        for f in todo:
+            _save_followup(s, row, f)
     return row
 
 
@@ -163,6 +213,7 @@ def correct_meeting(
         "decisions": old.decisions if decisions is None else decisions,
     }
     _check(old.kind, values["on"], values["attendees"], values["agenda"], values["decisions"])
+    _check_attends(s, values["attendees"])
     with write(s.db):
         mid = store.insert(
             s.db,
@@ -181,6 +232,93 @@ def correct_meeting(
         record_audit(s.db, s.who, "meeting.correct", "meeting", str(mid), _summary(old), _summary(row))
     assert row is not None
     return row
+
+
+def _check_attends(s: Session, attendees: str) -> None:
+    """A chief records only a meeting they attended: their surveyor code, name or login is
+    among the attendees (a manager records any meeting)."""
+    from inspect_tui.services.trust.permissions import PermissionDenied, role_of, user_of
+
+    if role_of(s) != "chief":
+        return
+    me = user_of(s) or {}
+    code = me.get("surveyor_code")
+    name = None
+    if code:
+        found = s.db.conn.execute("SELECT name FROM surveyors WHERE code = ?", (code,)).fetchone()
+        name = found[0] if found else None
+    typed = "".join(attendees.split())
+    if any(x and "".join(str(x).split()) in typed for x in (code, name, s.who)):
+        return
+    raise PermissionDenied(
+        "主任調査員は自分が出席した会議だけを記録できます"
+        f"（出席者に自分の調査員コード{f' {code}' if code else ''}か氏名を書いてください。"
+        "出席していない会議は業務責任者が記録します）"
+    )
+
+
+def chain(s: Session, meeting_id: int) -> list[MeetingRow]:
+    """The records of one meeting, first to current (a correction replaces the one before)."""
+    m = store.get(s.db, meeting_id)
+    if m is None:
+        raise MeetingError(f"会議 {meeting_id} の記録はありません")
+    while m.replaces is not None:  # back to the first record
+        first = store.get(s.db, m.replaces)
+        if first is None:
+            break
+        m = first
+    out = [m]
+    newer = store.replaced_by(s.db, m.id)
+    while newer is not None:
+        nxt = store.get(s.db, newer)
+        assert nxt is not None
+        out.append(nxt)
+        newer = store.replaced_by(s.db, newer)
+    return out
+
+
+def _save_followup(s: Session, m: MeetingRow, f: FollowUp) -> int:
+    from inspect_tui.services.quality.problems import save_problem
+
+    raw = {
+        "title": f.title,
+        "owner": f.owner,
+        "due_on": f.due_on.isoformat(),
+        "opened_on": m.held_on.isoformat(),
+    }
+    return save_problem(s, raw, [("meeting", m.id)])
+
+
+@writes("meeting.save")
+def add_followup(s: Session, meeting_id: int, title: str, owner: str, due_on: dt.date) -> int:
+    """A follow-up of a meeting (its current record): a problem with an owner and a due date,
+    opened on the day of the meeting; returns the problem's number."""
+    current = chain(s, meeting_id)[-1]
+    _check_attends(s, current.attendees)
+    with write(s.db):
+        return _save_followup(s, current, FollowUp(title, owner, due_on))
+
+
+def followups(s: Session, meeting_id: int) -> list:
+    """The problems (services.quality.problems.Problem) a meeting's records name, by number."""
+    from inspect_tui.services.quality.problems import get_problem
+
+    ids = [m.id for m in chain(s, meeting_id)]
+    marks = ",".join("?" * len(ids))
+    rows = s.db.conn.execute(
+        f"SELECT DISTINCT problem_id FROM problem_links WHERE source = 'meeting' AND source_id IN ({marks})"
+        " ORDER BY problem_id",
+        ids,
+    ).fetchall()
+    return [p for p in (get_problem(s, r[0]) for r in rows) if p is not None]
+
+
+def meeting(s: Session, meeting_id: int) -> tuple[MeetingRow, list[MeetingRow], list]:
+    """One meeting as last recorded, every record of it (first to current), its follow-ups;
+    free text masked for a reader who may not see it as typed."""
+    records = chain(s, meeting_id)
+    view = viewer(s)
+    return _masked(records[-1], view), [_masked(m, view) for m in records], followups(s, meeting_id)
 
 
 def meetings(s: Session) -> list[MeetingRow]:
@@ -211,6 +349,8 @@ class Minutes:
     """A meeting's minutes (議事録) as every renderer takes it."""
 
     meeting: MeetingRow
+    #: its follow-ups: (problem number, title, owner, due, status label), free text as printed
+    followups: tuple[tuple[int, str, str, str, str], ...] = ()
 
     def as_doc(self, full: bool = False) -> Doc:
         m = self.meeting
@@ -225,6 +365,13 @@ class Minutes:
             Section("2. 議題", [], m.agenda.splitlines() or ["－"]),
             Section("3. 決定事項・今後の対応", [], m.decisions.splitlines() or ["（記載なし）"]),
         ]
+        if self.followups:
+            table = Table(
+                ["課題番号", "今後の対応（課題）", "主担当", "期限", "状態"],
+                [list(f) for f in self.followups],
+                list("rllll"),
+            )
+            sections.append(Section("4. 今後の対応（課題として管理）", [table]))
         return Doc(title, facts, sections, seals=("業務責任者",), seals_at_end=True)
 
     def to_json(self) -> dict[str, Any]:
@@ -239,6 +386,10 @@ class Minutes:
             "agenda": m.agenda,
             "decisions": m.decisions,
             "replaces": m.replaces,
+            "followups": [
+                {"problem": n, "title": title, "owner": owner, "due_on": due, "status": status}
+                for n, title, owner, due, status in self.followups
+            ],
         }
 
     def default_filename(self, fmt: str) -> str:
@@ -259,4 +410,8 @@ def minutes(s: Session, meeting_id: int) -> Minutes:
         m = store.get(s.db, newer)
         assert m is not None
         newer = store.replaced_by(s.db, newer)
-    return finish(s, Minutes(_masked(m, printer(s))))  # type: ignore[return-value]
+    view = printer(s)
+    todo = tuple(
+        (p.id, view(p.title), view(p.owner), p.due_on.isoformat(), p.status_label) for p in followups(s, m.id)
+    )
+    return finish(s, Minutes(_masked(m, view), todo))  # type: ignore[return-value]

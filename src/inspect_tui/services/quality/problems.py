@@ -41,14 +41,28 @@ class Problem:
         return link_text(self.links)
 
 
+#: where a problem comes from -> (its name, its table): complaints, incidents, and meetings
+#: (a meeting's follow-ups, services/contract/meetings.py)
+LINK_SOURCES = {
+    "complaint": ("苦情", "complaints"),
+    "incident": ("事故", "incidents"),
+    "meeting": ("会議", "meetings"),
+}
+
+
 def link_text(links: Iterable[tuple[str, int]]) -> str:
-    """(('complaint', 1), ('incident', 3)) -> '苦情1, 事故3'."""
-    names = {"complaint": "苦情", "incident": "事故"}
-    return ", ".join(f"{names[s]}{i}" for s, i in links)
+    """(('complaint', 1), ('incident', 3), ('meeting', 2)) -> '苦情1, 事故3, 会議2'."""
+    return ", ".join(f"{LINK_SOURCES[s][0]}{i}" for s, i in links)
 
 
-def parse_links(complaints: Iterable[Any] = (), incidents: Iterable[Any] = ()) -> list[tuple[str, Any]]:
-    return [("complaint", x) for x in complaints] + [("incident", x) for x in incidents]
+def parse_links(
+    complaints: Iterable[Any] = (), incidents: Iterable[Any] = (), meetings: Iterable[Any] = ()
+) -> list[tuple[str, Any]]:
+    return (
+        [("complaint", x) for x in complaints]
+        + [("incident", x) for x in incidents]
+        + [("meeting", x) for x in meetings]
+    )
 
 
 def check_problem(
@@ -77,10 +91,10 @@ def check_problem(
     if opened and closed and closed < opened:
         c.fail("完了日", f"{closed.isoformat()} は起票日（{opened.isoformat()}）より前です")
     good: list[tuple[str, int]] = []
-    label = {"complaint": "苦情", "incident": "事故"}
+    label = {s: name for s, (name, _) in LINK_SOURCES.items()}
     for source, raw_id in links:
         text = str(raw_id).strip()
-        table = "complaints" if source == "complaint" else "incidents"
+        table = LINK_SOURCES[source][1]
         if not text.isdecimal() or len(text) > 18:  # "²" is a digit int() refuses; SQLite ids are 64-bit
             c.fail(f"元になった{label[source]}", f"「{text[:20]}」は番号ではありません")
         elif not store.exists(session.db, table, "id", int(text)):
@@ -88,7 +102,7 @@ def check_problem(
         else:
             good.append((source, int(text)))
     if not links:
-        c.fail("元になった苦情・事故", "少なくとも1件の苦情または事故を指定してください")
+        c.fail("元になった苦情・事故・会議", "少なくとも1件の苦情・事故・会議を指定してください")
     v["opened_on"] = opened.isoformat() if opened else None
     v["due_on"] = due.isoformat() if due else None
     v["closed_on"] = closed.isoformat() if closed else None

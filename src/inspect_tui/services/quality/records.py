@@ -112,6 +112,8 @@ def linked_case_nos(session: Session, links: Iterable[tuple[str, Any]]) -> list[
     out: list[str] = []
     for source, raw_id in links:
         text = str(raw_id).strip()
+        if source not in ("complaint", "incident"):  # a meeting names no case
+            continue
         if text.isdecimal() and len(text) <= 18:  # as check_problem reads an id
             row = store.get(session.db, source, int(text))
             if row and row.get("case_no"):

@@ -86,7 +86,7 @@ def _ids(text: str) -> list[str]:
 
 class ProblemForm(RecordForm):
     FORM_TITLE = "課題"
-    NOTE = "元になった苦情・事故の番号はカンマ区切り（例: 1,3）。個人情報は書かないでください。"
+    NOTE = "元になった苦情・事故・会議の番号はカンマ区切り（例: 1,3）。個人情報は書かないでください。"
     ENTITY = "problem"
 
     def fields(self) -> Sequence[Field]:
@@ -99,23 +99,26 @@ class ProblemForm(RecordForm):
             Field("status", "状態", "select", statuses),
             Field("complaints", "元になった苦情", placeholder="苦情の番号"),
             Field("incidents", "元になった事故", placeholder="事故の番号"),
+            Field("meetings", "元になった会議", placeholder="会議の記録番号（会議で決めた今後の対応）"),
             Field("root_cause_note", "原因（根本原因のメモ）", "area"),
             Field("fix", "対策", "area"),
             Field("closed_on", "完了日", placeholder="完了のとき（空なら今日）"),
         )
 
     def show_errors(self, problems: list[tuple[str, str]]) -> None:
-        alias = {"元になった苦情・事故": "元になった苦情"}
+        alias = {"元になった苦情・事故・会議": "元になった苦情"}
         super().show_errors([(alias.get(lab, lab), msg) for lab, msg in problems])
 
     @staticmethod
     def _links(values: dict[str, Any]) -> list:
         return q.parse_links(
-            _ids(values.pop("complaints", "") or ""), _ids(values.pop("incidents", "") or "")
+            _ids(values.pop("complaints", "") or ""),
+            _ids(values.pop("incidents", "") or ""),
+            _ids(values.pop("meetings", "") or ""),
         )
 
     def case_key(self, values) -> tuple:
-        return (str(values.get("complaints") or ""), str(values.get("incidents") or ""))
+        return tuple(str(values.get(k) or "") for k in ("complaints", "incidents", "meetings"))
 
     def case_nos(self, session, values) -> list[str]:
         return q.linked_case_nos(session, self._links(dict(values)))

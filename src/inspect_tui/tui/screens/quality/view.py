@@ -71,6 +71,7 @@ def problem_values(p: q.Problem) -> dict[str, Any]:
         **q.problem_raw(p),
         "complaints": ",".join(str(i) for s, i in p.links if s == "complaint"),
         "incidents": ",".join(str(i) for s, i in p.links if s == "incident"),
+        "meetings": ",".join(str(i) for s, i in p.links if s == "meeting"),
     }
 
 
