@@ -1,6 +1,7 @@
 """The Contract screen's staff records (issue 15 item 3): the share of non-care-managers and
 what needs doing; `s` records what happened to the selected surveyor today (managers: picked,
-then asked); `t` records a training in a form (managers). Driven by keys in the real app."""
+then asked); `t` records a training in a form (managers); `m` a meeting with its follow-ups
+(managers, and chiefs who attended). Driven by keys in the real app."""
 
 from __future__ import annotations
 
@@ -146,3 +147,48 @@ async def test_a_manager_records_a_training_from_the_screen(sample_db):
         ("security",),
         ("S001",),
     )
+
+
+async def test_a_meeting_with_a_follow_up_from_the_screen_and_a_chief_who_was_not_there(sample_db):
+    from textual.widgets import Static
+
+    from inspect_tui.services.contract.meetings import followups, meetings
+    from inspect_tui.tui.screens.contract.meeting_form import MeetingForm
+
+    s = session_as(sample_db, "tester")
+    save_user(s, "chika", "chief", "S001")
+    s.close()
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        switch_login(app, "chika")
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, MeetingForm)
+        form.query_one("#f-attendees").text = "業務責任者、主任S002"  # S001 was not there
+        form.query_one("#f-followups").text = "研修を企画|主任S002|2027-07-31"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        errors = str(form.query_one("#form-errors", Static).render())
+        assert "自分が出席した会議だけ" in errors and app.screen is form
+        form.query_one("#f-attendees").text = "業務責任者、主任S001"
+        form.query_one("#f-followups").text = "研修を企画|主任S002|2027-07-31\n照会の集計|S001|来月"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "今後の対応の期限" in str(form.query_one("#form-errors", Static).render())
+        form.query_one("#f-followups").text = "研修を企画|主任S002|2027-07-31\n"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractScreen)
+        await settle(pilot)
+        assert app.screen.query_one("#contract-meetings").row_count == 1
+    s = session_as(sample_db, "tester")
+    [m] = meetings(s)
+    [p] = followups(s, m.id)
+    s.close()
+    assert (m.kind, m.held_on, m.attendees) == ("internal", dt.date(2027, 6, 15), "業務責任者、主任S001")
+    assert m.agenda.startswith("対象期間:")  # left empty: prefilled from the figures
+    assert (p.title, p.owner, p.due_on) == ("研修を企画", "主任S002", dt.date(2027, 7, 31))

@@ -81,6 +81,7 @@ BACK = _b("escape", "app.back", "戻る", "app.back", "前の画面に戻る")
 CONTRACT = [
     _b("d", "mark_done", "提出を記録", "contract.done", "選んだ成果物を本日提出したと記録する（業務責任者）"),
     _b("a", "toggle_all", "すべて", "contract.all", "契約期間のすべての成果物／近いものだけを切り替える"),
+    _b("m", "add_meeting", "会議", "contract.meeting", "開いた会議を記録する（業務責任者、出席した主任）"),
     _b("t", "add_training", "研修", "contract.training", "実施した研修を記録する（業務責任者）"),
     _b(
         "s",

@@ -77,6 +77,7 @@ def expected_errors() -> tuple[type[BaseException], ...]:
     from inspect_tui.render.output import OutputError
     from inspect_tui.services.cases.steps import CaseNotFound, ConflictError, StepError
     from inspect_tui.services.contract.deliverables import DeliverableError
+    from inspect_tui.services.contract.meetings import MeetingError
     from inspect_tui.services.contract.trainings import TrainingError
     from inspect_tui.services.errors import DatabaseBusy, PermissionDenied, UserError
     from inspect_tui.services.quality.input import QualityInputError
@@ -89,6 +90,7 @@ def expected_errors() -> tuple[type[BaseException], ...]:
         DeliverableError,
         StaffError,
         TrainingError,
+        MeetingError,
         QualityInputError,
         SourceUnavailable,
         PermissionDenied,

@@ -52,6 +52,7 @@ FREE_TEXT_FIELDS = {
         "prevention": "再発防止策",
     },
     "training": {"title": "研修名"},
+    "meeting": {"attendees": "出席者", "agenda": "議題", "decisions": "決定事項", "followups": "今後の対応"},
     "problem": {
         "title": "課題",
         "owner": "主担当",

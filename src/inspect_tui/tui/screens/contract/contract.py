@@ -5,7 +5,8 @@ deliverable was handed over today (managers; asked first; another day: the CLI's
 `deliverables done ID --on DATE`), `a` shows every occurrence of the contract or only
 what is near, `s` records a notification, the pledge or an ID card's issue or return for
 the selected surveyor today (managers; picked, then asked), `t` records a training held
-(managers; a form: tui/screens/contract/training_form.py)."""
+(managers; a form: tui/screens/contract/training_form.py), `m` a meeting held with its
+follow-ups (managers, and chiefs who attended: tui/screens/contract/meeting_form.py)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,7 @@ class ContractScreen(RoleKeys, DataScreen):
         "mark_done": "deliverables.record",
         "staff_entry": "staff.record",
         "add_training": "training.save",
+        "add_meeting": "meeting.save",
     }
     DEFAULT_CSS = """
     ContractScreen #contract-summary { height: auto; padding: 0 1; }
@@ -190,13 +192,13 @@ class ContractScreen(RoleKeys, DataScreen):
                 key=str(x.id),
             )
         if not self.view.meetings:
-            m.add_row("－", "記録なし（inspect-tui meeting add）", "", key="none")
+            m.add_row("－", "記録なし（m で記録）", "", key="none")
         t = self.query_one("#contract-trainings", DataTable)
         t.clear()
         for x in reversed(self.view.trainings[-5:]):
             t.add_row(x.held_on.isoformat(), x.title, f"{len(x.attendees)}人", key=str(x.id))
         if not self.view.trainings:
-            t.add_row("－", "記録なし（inspect-tui training add）", "", key="none")
+            t.add_row("－", "記録なし（t で記録）", "", key="none")
         self._fill_staff()
 
     def _fill_staff(self) -> None:
@@ -265,6 +267,16 @@ class ContractScreen(RoleKeys, DataScreen):
             "別の日は inspect-tui deliverables done で記録します"
         )
         self.app.push_screen(ConfirmDialog("成果物の提出", question, yes="はい（記録する）"), asked)
+
+    def action_add_meeting(self) -> None:
+        from inspect_tui.tui.screens.contract.meeting_form import MeetingForm
+
+        def saved(mid: int | None) -> None:
+            if mid:
+                self._recorded(f"会議を記録しました（記録番号 {mid}。連絡会議の議事録は14日後が期限）")
+
+        form = MeetingForm(values={"held_on": self.app.today.isoformat(), "kind": "internal"})
+        self.app.push_screen(form, saved)
 
     def action_add_training(self) -> None:
         from inspect_tui.tui.screens.contract.training_form import TrainingForm
