@@ -34,11 +34,19 @@ MEASUREMENTS = (
     "reports",
     "integrity",
     "import",
+    "import_into",
     "history",
     "coldstart",
     "keystroke",
     "memory",
 )
+
+
+def size_label(cases: int) -> str:
+    """100k, 1M: how the tables name a database's size."""
+    if cases >= 1_000_000:
+        return f"{cases // 1_000_000}M"
+    return f"{cases // 1000}k" if cases >= 1000 else str(cases)
 
 
 def machine() -> dict[str, str]:
@@ -110,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     quick = args.quick
     runs = args.runs or (1 if quick else 5)
     small, big = (1_000, 2_000) if quick else (100_000, 1_000_000)
-    small_s, big_s = (f"{small // 1000}k", f"{big // 1000}k" if big < 1_000_000 else f"{big // 1_000_000}M")
+    small_s, big_s = size_label(small), size_label(big)
     pairs = 20_000 if quick else 1_000_000
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -149,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     import m_form_rules
     import m_history
     import m_import
+    import m_import_into
     import m_integrity
     import m_reports
     import m_tui
@@ -171,6 +180,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     step("integrity", lambda: m_integrity.run([(db(small), small_s), (db(big), big_s)], runs))
     step("import", lambda: m_import.run(db(small), small, max(1, min(runs, 3)), work))
+    step(
+        "import_into",  # the daily import: 1,000 rows into the city's cases, at three sizes
+        lambda: [
+            r
+            for n in ((small,) if quick else (small // 10, small, big))
+            for r in m_import_into.run(db(n), size_label(n), max(1, min(runs, 3)), work)
+        ],
+    )
     step(
         "history",
         lambda: [

@@ -29,14 +29,23 @@ def _bench(tmp_path: Path, only: list[str]) -> subprocess.CompletedProcess[str]:
 def test_quick_benchmark_runs_and_writes_its_table(tmp_path):
     if not RUN.exists():
         pytest.skip("bench/ is not part of this checkout")
-    only = ["reports", "integrity", "import", "keystroke"]
+    only = ["reports", "integrity", "import", "import_into", "keystroke"]
     if importlib.util.find_spec("numpy") is not None:
         only.insert(0, "deadlines")
     out = _bench(tmp_path, only)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     results = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "| measurement |" in results
-    for what in ("monthly report", "SLA report", "KPI report", "quick_check", "import", "filter keystroke"):
+    for what in (
+        "monthly report",
+        "SLA report",
+        "KPI report",
+        "quick_check",
+        "import",
+        "recorded cases again",
+        "peak memory (VmHWM) of a process importing",
+        "filter keystroke",
+    ):
         assert what in results, what
     assert "could not run" not in results
 

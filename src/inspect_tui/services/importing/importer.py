@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,43 +128,75 @@ def _note_closed(
             plan.closed_steps.append(ClosedMonthStep(case_no, label_of(column), day.isoformat()))
 
 
-def _extended(conn: sqlite3.Connection) -> set[tuple[int, str]]:
-    return {
-        (r[0], r[1])
-        for r in conn.execute("SELECT case_id, rule FROM deadline_exceptions WHERE kind = 'extend'")
-    }
+#: rows planned together: their case numbers are looked up in one go (never every case)
+PLAN_CHUNK = 1000
+_IN_LIMIT = 500  # values in one IN (...): well under SQLite's bound-parameter limit
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _rows_where_in(conn: sqlite3.Connection, sql: str, keys: Iterable[Any]) -> Iterator[sqlite3.Row]:
+    """``sql`` has one ``IN ({})``: run it for the keys, _IN_LIMIT at a time."""
+    wanted = sorted(set(keys))
+    for i in range(0, len(wanted), _IN_LIMIT):
+        part = wanted[i : i + _IN_LIMIT]
+        yield from conn.execute(sql.format(",".join("?" * len(part))), part)
+
+
+def _existing(conn: sqlite3.Connection, case_nos: Iterable[Any]) -> dict[str, sqlite3.Row]:
+    """The recorded cases among these case numbers (by the unique index on case_no)."""
+    keys = [k for k in case_nos if isinstance(k, str) and k]
+    return {r["case_no"]: r for r in _rows_where_in(conn, "SELECT * FROM cases WHERE case_no IN ({})", keys)}
+
+
+def _extended(conn: sqlite3.Connection, case_ids: Iterable[int]) -> set[tuple[int, str]]:
+    """(case id, rule) of the deadline extensions of these cases."""
+    sql = "SELECT case_id, rule FROM deadline_exceptions WHERE kind = 'extend' AND case_id IN ({})"
+    return {(r[0], r[1]) for r in _rows_where_in(conn, sql, case_ids)}
 
 
 def plan_cases(
     s: Session, table: CsvTable, header: HeaderMap, now: str, accept_changes: bool = False
 ) -> tuple[CasePlan, Problems]:
     conn = s.db.conn
-    existing = {r["case_no"]: r for r in conn.execute("SELECT * FROM cases")}
     codes = [r[0] for r in conn.execute("SELECT code FROM surveyors")]
     checked = check_rows(CASES, table, header, Cells(s.config.wards, codes, today_jp()))
     problems = checked.problems
     plan = CasePlan()
-    extended = _extended(conn) if existing else set()
     calendar = s.calendar
     has_insurer = "insurer" in header.columns
     closed = {month for month, _at in closed_months(conn)}
     scope = frozenset(s.config.application_kinds)
     app_label = header.labels.get("application", COLUMN_LABELS["application"])
-    for item in checked.rows:
-        kind = item.values.get("application")
-        if kind is not None and kind not in scope:
-            plan.out_of_scope.append(OutOfScope(item.line, app_label, kind))
-        if not item.dates_ok:
-            continue
-        if has_insurer and "insurer" in item.values:
-            item.values["is_home"] = int(s.config.is_home(item.values["insurer"]))
-        old = existing.get(item.values.get("case_no"))
-        if old is None:
-            _plan_new_case(plan, problems, item, header, s, now, closed)
-        else:
-            _plan_case_update(
-                plan, problems, item, old, header, extended, calendar, s, accept_changes, closed
-            )
+    # the rows in chunks: only the chunk's case numbers are fetched (a daily file of 1,000 rows
+    # into a city's 1M cases reads 1,000 rows, not 1M), in file order as before
+    for chunk in _chunks(checked.rows, PLAN_CHUNK):
+        existing = _existing(conn, (item.values.get("case_no") for item in chunk))
+        extended = _extended(conn, (r["id"] for r in existing.values())) if existing else set()
+        for item in chunk:
+            kind = item.values.get("application")
+            if kind is not None and kind not in scope:
+                plan.out_of_scope.append(OutOfScope(item.line, app_label, kind))
+            if not item.dates_ok:
+                continue
+            if has_insurer and "insurer" in item.values:
+                item.values["is_home"] = int(s.config.is_home(item.values["insurer"]))
+            old = existing.get(item.values.get("case_no"))
+            if old is None:
+                _plan_new_case(plan, problems, item, header, s, now, closed)
+            else:
+                _plan_case_update(
+                    plan, problems, item, old, header, extended, calendar, s, accept_changes, closed
+                )
     return plan, problems
 
 
