@@ -73,7 +73,9 @@ _CHILD = textwrap.dedent(
         from inspect_tui.services.session import Session
         from inspect_tui.store.db import open_database
 
-        s = Session(open_database(db, create=False), Config())
+        d = open_database(db, create=False)
+        wards = tuple(r[0] for r in d.conn.execute("SELECT DISTINCT ward FROM cases ORDER BY ward"))
+        s = Session(d, Config(wards=wards))
         summary = import_file(s, "cases", csv_path)
         assert summary.added == int(sys.argv[4]), summary
         s.close()
@@ -115,7 +117,10 @@ def run(src_db: Path, label: str, runs: int, work: Path, log=print) -> list[Resu
         raise AssertionError("no plain cases to send again")
     again = work / f"into_{label}_again.csv"
     _write(again, rows)
-    session = Session(open_database(target, create=False), Config())
+    opened = open_database(target, create=False)
+    # the city's wards as the database has them (ten districts at 1M; the default config has three)
+    wards = tuple(r[0] for r in opened.conn.execute("SELECT DISTINCT ward FROM cases ORDER BY ward"))
+    session = Session(opened, Config(wards=wards))
     conn = session.db.conn
     keys_again = [r[0] for r in rows]
 
