@@ -365,21 +365,54 @@ async def _until(cond, pilot, timeout: float = 30.0, what: str = "") -> None:
         await pilot.pause(0.01)
 
 
-def filter_keystroke(db: Path, keystrokes: int, today: str, size: str = "100k", log=print) -> list[Result]:
+def _length_after(keys: list[str]) -> list[int]:
+    """The filter text's length after each key (typing adds one, backspace takes one)."""
+    n, out = 0, []
+    for key in keys:
+        n = max(0, n - 1) if key == "backspace" else n + 1
+        out.append(n)
+    return out
+
+
+def filter_keystroke(
+    db: Path, keystrokes: int, today: str, size: str = "100k", log=print, sessions: int = 3
+) -> list[Result]:
+    """Each key timed to the list redrawn, in `sessions` fresh apps: the first key after
+    opening the list (cold: nothing of the filter cached), then by the text's length after
+    the key (1, 2, 3+ characters; 0 = erased to no text), and all keys together."""
     os.environ["INSPECT_TUI_TODAY"] = today
     typed = list("2025-0")  # narrows on case numbers, then erase it again
     keys: list[str] = []
     while len(keys) < keystrokes:
         keys += typed + ["backspace"] * len(typed)
     keys = keys[:keystrokes]
+    lengths = _length_after(keys)
     import inspect_tui.tui.screens.cases.listing as cases_screen
 
     debounce = getattr(cases_screen, "FILTER_DEBOUNCE_S", 0.0)
     out = []
     for all_statuses, label in ((False, "open cases (the default)"), (True, f"all {size} cases (f: 全件)")):
-        total, after = asyncio.run(_keystrokes(db, keys, all_statuses))
+        total: list[int] = []
+        after: list[int] = []
+        first: list[int] = []
+        by_len: dict[str, list[int]] = {"1 character": [], "2 characters": [], "3+ characters": []}
+        for _ in range(max(1, sessions)):
+            t, a = asyncio.run(_keystrokes(db, keys, all_statuses))
+            total += t
+            after += a
+            first.append(t[0])
+            for n, ns in zip(lengths, t, strict=True):
+                if n:
+                    by_len["1 character" if n == 1 else "2 characters" if n == 2 else "3+ characters"].append(
+                        ns
+                    )
         out.append(Result(f"filter keystroke to list redrawn, {label} (Pilot)", total, max_abs=50e6))
+        out.append(Result(f"  same, the first key after opening the list ({label})", first, max_abs=50e6))
+        for what, samples in by_len.items():
+            if samples:
+                out.append(Result(f"  same, text of {what} ({label})", samples, max_abs=50e6))
         line = f"  filter keystroke, {label}: {statistics.median(total) / 1e6:.0f} ms"
+        line += f", first key {statistics.median(first) / 1e6:.0f} ms"
         if debounce:  # the time after the debounce fired, apart
             line += f" ({statistics.median(after) / 1e6:.0f} ms after the {debounce * 1000:.0f} ms debounce)"
             out.append(
@@ -395,5 +428,8 @@ if __name__ == "__main__":  # run.py runs the Pilot measurement in a child proce
 
     sys.path.insert(0, str(BENCH_DIR))
     _what, _db, _n, _today, _size = sys.argv[1:6]
-    _results = filter_keystroke(Path(_db), int(_n), _today, _size, log=lambda *a: print(*a, file=sys.stderr))
+    _sessions = int(sys.argv[6]) if len(sys.argv) > 6 else 3
+    _results = filter_keystroke(
+        Path(_db), int(_n), _today, _size, log=lambda *a: print(*a, file=sys.stderr), sessions=_sessions
+    )
     print(json.dumps([dataclasses.asdict(r) for r in _results]))

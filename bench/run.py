@@ -77,10 +77,13 @@ def load_average() -> str:
         return "?"
 
 
-def pilot_subprocess(db: Path, keystrokes: int, today: str, size: str, timeout: float) -> list[Result]:
+def pilot_subprocess(
+    db: Path, keystrokes: int, today: str, size: str, timeout: float, sessions: int = 3
+) -> list[Result]:
     """The Pilot measurement in a child process, so a hung app cannot hang the run."""
+    cmd = [sys.executable, str(BENCH_DIR / "m_tui.py"), "keystroke", str(db), str(keystrokes), today, size]
     out = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "m_tui.py"), "keystroke", str(db), str(keystrokes), today, size],
+        [*cmd, str(sessions)],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -210,8 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     step(
         "keystroke",
         lambda: [
-            *pilot_subprocess(db(small), 4 if quick else 20, today, small_s, 300),
-            *pilot_subprocess(db(big), 4 if quick else 20, today, big_s, 600),
+            *pilot_subprocess(db(small), 4 if quick else 24, today, small_s, 300, 1 if quick else runs),
+            *pilot_subprocess(db(big), 4 if quick else 24, today, big_s, 900, 1 if quick else runs),
         ],
     )
     if tmux_ok:

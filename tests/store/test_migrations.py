@@ -72,7 +72,9 @@ def test_python_and_sql_migrations_load_in_one_number_order(tmp_path, with_pytho
     migrations = with_python_migration(TRANSFORM)
     numbers = [m.number for m in migrations]
     assert numbers == sorted(numbers) and numbers[-1] == 99
-    assert [m.is_python for m in migrations] == [False] * (len(migrations) - 1) + [True]
+    assert migrations[-1].is_python and migrations[-1].path.name == "0099_cases_updated_at_required.py"
+    kinds = {m.path.name: m.is_python for m in migrations}
+    assert kinds["0020_meeting_followups.sql"] is False and kinds["0021_case_number_search.py"] is True
 
 
 def test_a_transform_migration_on_a_copy_runs_once_is_recorded_and_keeps_every_row(

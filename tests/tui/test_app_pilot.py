@@ -486,3 +486,30 @@ async def test_the_days_backup_waits_until_the_first_figures_are_on_screen(sampl
             await settle(pilot)
     assert len(seen) == 1 and "未完了" in seen[0], seen  # after the figures, once
     assert len(list((sample_db.parent / "backups").glob("*.db"))) == 1
+
+
+async def test_a_broad_filter_shows_at_once_and_is_counted_when_the_list_is_still(sample_db, monkeypatch):
+    """Past the cap the line says 「N 件以上」 and the rows are there; once the list has been
+    still a moment the exact count replaces it, and typing again starts over."""
+    from inspect_tui.services.cases import search
+    from inspect_tui.tui.screens.cases import listing as cases_screen
+
+    monkeypatch.setattr(search, "CAP", 10)
+    monkeypatch.setattr(cases_screen, "EXACT_COUNT_AFTER_S", 1.0)
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot, rounds=1)
+        screen, table = app.screen, app.screen.query_one(CaseTable)
+        assert not screen.count_exact and table.total == 11
+        assert "10 件以上" in text_of(screen, "#filter-line")
+        assert table.row_at(0) is not None  # the first page came with the capped count
+        await until(pilot, lambda: screen.count_exact)
+        assert table.total == 39 and "39 件" in text_of(screen, "#filter-line")
+        await pilot.press("f")  # all statuses: capped again, then exact
+        await settle(pilot, rounds=1)
+        assert not screen.count_exact
+        await until(pilot, lambda: screen.count_exact)
+        total = sqlite3.connect(sample_db).execute("SELECT count(*) FROM cases").fetchone()[0]
+        assert table.total == total and f"{total:,} 件" in text_of(screen, "#filter-line")

@@ -77,6 +77,12 @@ EXEMPT_TABLES: dict[str, str] = {
     "audit_log": "the chain itself",
     "audit_head": "the chain's head (checked against the chain by verify)",
     "audit_salt": "the salts of personal values (erased with them on purge; no salt, no check)",
+    # migration 0021: the trigram index of case numbers, derived from cases.case_no by its
+    # triggers ('rebuild' makes it again from cases); an FTS5 table and its shadow tables
+    "cases_no_fts": "an index of cases.case_no (derived; rebuilt from the chained cases)",
+    "cases_no_fts_data": "cases_no_fts's segments",
+    "cases_no_fts_idx": "cases_no_fts's segment index",
+    "cases_no_fts_config": "cases_no_fts's settings",
 }
 
 TRIGGER_PREFIX = "history_"

@@ -272,6 +272,45 @@ def test_a_whole_demo_purge_leaves_no_value_behind(demo_db, cli):
     assert [v for v in sample if v.encode() in raw] == []
 
 
+def test_a_whole_demo_purge_leaves_no_fragment_of_a_name(demo_db, cli):
+    """Not the whole name, nor any three characters of it (what a trigram index holds) are in
+    the file's or the WAL's bytes after the purge, unless the database still holds them as
+    live text elsewhere (a kept name sharing a surname): the case list's search structures
+    (migration 0021) keep no copy of a purged name."""
+    import sqlite3
+
+    from inspect_tui.services.session import open_session
+
+    with open_session(demo_db) as s:
+        due = [c.id for c in due_for_purge_of(s)]
+        names = [
+            r[0]
+            for r in s.db.conn.execute(
+                f"SELECT applicant_name FROM cases WHERE applicant_name > ''"
+                f" AND id IN ({','.join(map(str, due))})"
+            )
+        ]
+    assert len(names) > 300
+    code, _out, err = cli("purge", db=demo_db)
+    assert code == 0, err
+    import re
+
+    conn = sqlite3.connect(demo_db)
+    live: set[str] = set()  # every three characters of the Japanese text the database still holds
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+        for row in conn.execute(f'SELECT {", ".join(f"[{c}]" for c in cols)} FROM "{table}"'):
+            for v in row:
+                if isinstance(v, str) and not v.isascii():
+                    live |= {v[i : i + 3] for i in range(len(v) - 2)}
+    conn.close()
+    fragments = {n[i : i + 3] for n in names for i in range(len(n) - 2)}
+    gone = sorted(f for f in fragments if f not in live)
+    assert len(gone) > 100, len(gone)
+    found = re.compile(b"|".join(re.escape(f.encode()) for f in gone)).findall(_raw(demo_db))
+    assert sorted({b.decode() for b in found}) == []
+
+
 def due_for_purge_of(s):
     from inspect_tui.core.today import today_jp
     from inspect_tui.store.retention import due_for_purge

@@ -175,6 +175,13 @@ class CaseTable(ScrollView, can_focus=True):
         self.refresh()
         return self.generation
 
+    def set_total(self, total: int) -> None:
+        """The same result set, now counted exactly (it was a count stopped at the cap)."""
+        self.total = total
+        self.cursor = min(self.cursor, max(0, total - 1))
+        self._resize()
+        self.refresh()
+
     def add_page(self, page: int, rows: list, generation: int) -> None:
         if generation != self.generation:
             return

@@ -20,6 +20,10 @@ from inspect_tui.tui.widgets.case_table import PAGE_SIZE, CaseTable
 #: are coalesced into one query when it answers (never more than one in flight).
 FILTER_DEBOUNCE_S = 0.0
 
+#: A count that stopped at the cap (「10,000 件以上」) is made exact once the list has
+#: been still this long: typing is never held up by counting 1M rows.
+EXACT_COUNT_AFTER_S = 0.4
+
 
 class CasesScreen(DataScreen):
     TAB = "cases"
@@ -32,6 +36,12 @@ class CasesScreen(DataScreen):
             self.total = total
             self.first_page = first_page
             self.elapsed_ms = elapsed_ms
+
+    class CountedExactly(Message):
+        def __init__(self, generation_key: object, total: int) -> None:
+            super().__init__()
+            self.key = generation_key
+            self.total = total
 
     class PageRead(Message):
         def __init__(self, page: int, rows: list, generation: int) -> None:
@@ -54,6 +64,8 @@ class CasesScreen(DataScreen):
         self._pending_text: str | None = None
         self._typing = False
         self._keep_cursor = False
+        self.count_exact = True  # False while the table's total is a count stopped at the cap
+        self._exact_timer = None
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.tab)
@@ -98,6 +110,9 @@ class CasesScreen(DataScreen):
         if getattr(self.app, "session", None) is None:
             return
         self._query_key = object()
+        if self._exact_timer is not None:
+            self._exact_timer.stop()
+            self._exact_timer = None
         self._in_flight = True
         self._count(self.filter, self._query_key)
 
@@ -109,7 +124,7 @@ class CasesScreen(DataScreen):
             start = time.perf_counter()
             s, today, role = self.app.session, self.app.today, self.app.role
             total = count_cases(s, f, today, role)
-            first = fetch_page(s, f, today, role, 0, PAGE_SIZE) if total else []
+            first = fetch_page(s, f, today, role, 0, PAGE_SIZE, total=total) if total else []
             self.post_message(self.Counted(key, total, first, (time.perf_counter() - start) * 1000))
         except Exception as exc:
             self.app.report_unexpected(exc)
@@ -131,16 +146,42 @@ class CasesScreen(DataScreen):
         table = self.query_one(CaseTable)
         table.show_names = may_see_names(self.app.role)
         table.reset(message.total, message.first_page, keep_cursor=self._keep_cursor)
+        from inspect_tui.services.cases.listing import is_capped
+
+        self.count_exact = not is_capped(message.total)
+        if not self.count_exact:
+            f, key = self.filter, message.key
+            self._exact_timer = self.set_timer(EXACT_COUNT_AFTER_S, lambda: self._count_exactly(f, key))
         self._keep_cursor = False
         self._show_filter_line()
         self._query_done()
 
+    @work(thread=True, exclusive=True, group="case-count-exact", exit_on_error=False)
+    def _count_exactly(self, f, key: object) -> None:
+        try:
+            from inspect_tui.services.cases.listing import count_cases
+
+            if key is not self._query_key:
+                return
+            total = count_cases(self.app.session, f, self.app.today, self.app.role, exact=True)
+            self.post_message(self.CountedExactly(key, total))
+        except Exception as exc:
+            self.app.report_unexpected(exc)
+
+    def on_cases_screen_counted_exactly(self, message: CountedExactly) -> None:
+        if message.key is not self._query_key:
+            return
+        self.count_exact = True
+        self.query_one(CaseTable).set_total(message.total)
+        self._show_filter_line()
+
     @on(CaseTable.NeedPage)
     def _need_page(self, message: CaseTable.NeedPage) -> None:
-        self._read_page(self.filter, message.page, message.generation, message.table.total)
+        total = message.table.total if self.count_exact else None
+        self._read_page(self.filter, message.page, message.generation, total)
 
     @work(thread=True, group="case-page", exit_on_error=False)
-    def _read_page(self, f, page: int, generation: int, total: int) -> None:
+    def _read_page(self, f, page: int, generation: int, total: int | None) -> None:
         try:
             from inspect_tui.services.cases.listing import fetch_page
 
@@ -159,7 +200,14 @@ class CasesScreen(DataScreen):
 
     def _show_filter_line(self) -> None:
         table = self.query_one(CaseTable)
-        count = f"{table.total:,} 件" if table.loaded else "読み込み中"
+        if not table.loaded:
+            count = "読み込み中"
+        elif not self.count_exact:
+            from inspect_tui.services.cases import search
+
+            count = f"{search.CAP:,} 件以上"
+        else:
+            count = f"{table.total:,} 件"
         self.query_one("#filter-line", Static).update(f" {count}  {self.filter.describe()}")
 
     # -- filter input -------------------------------------------------------
