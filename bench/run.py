@@ -32,6 +32,7 @@ MEASUREMENTS = (
     "deadlines",
     "forms",
     "reports",
+    "reports_cli",
     "integrity",
     "import",
     "import_into",
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     import m_import_into
     import m_integrity
     import m_reports
+    import m_reports_cli
     import m_tui
 
     tmux_ok = shutil.which("tmux") is not None
@@ -172,6 +174,17 @@ def main(argv: list[str] | None = None) -> int:
         lambda: (
             m_reports.run_monthly(db(big), dbs.TODAY, runs, work)
             + m_reports.run_fy_reports(db(big), dbs.TODAY, max(2, runs - 2) if not quick else runs, work)
+        ),
+    )
+    step(  # every report, every format, as a whole process, against its bound statements
+        "reports_cli",
+        lambda: m_reports_cli.run(
+            db(big),
+            dbs.TODAY,
+            runs,
+            work,
+            big_s,
+            formats=("text", "json") if quick else m_reports_cli.FORMATS,
         ),
     )
     step(

@@ -24,7 +24,56 @@ from inspect_tui.cli.common import EXIT_BAD_INPUT, EXIT_FAIL, EXIT_INTERNAL, EXI
 __all__ = ["EXIT_INTERNAL", "build_parser", "cmd_app", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The module that registers each command. A command line names one command, and only that
+#: module's parsers are built: importing every group (and the services they reach) cost
+#: ~190 ms of a 290 ms ``report monthly``. tests/cli/test_parser_groups.py checks the map
+#: against the full parser, so a new command cannot be left out.
+COMMAND_GROUPS: dict[str, str] = {
+    "deadline": "cases",
+    "deadlines": "cases",
+    "case": "cases",
+    "import": "setup",
+    "demo": "setup",
+    "config": "setup",
+    "report": "reports",
+    "whoami": "trust",
+    "users": "trust",
+    "audit": "trust",
+    "purge": "trust",
+    "backup": "trust",
+    "restore": "trust",
+    "complaint": "quality",
+    "incident": "quality",
+    "problem": "quality",
+    "pareto": "quality",
+    "review": "review",
+    "guidance": "review",
+    "form": "forms",
+    "deliverables": "contract",
+    "meeting": "contract",
+    "training": "contract",
+    "staff": "staff",
+}
+GROUPS = ("cases", "setup", "reports", "trust", "quality", "review", "forms", "contract", "staff")
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The command a command line runs, when it plainly names one (the first word after the
+    app's own options); None for help, the version, or anything else (the full parser then
+    reads it and says what is wrong)."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    p = Parser(prog="inspect-tui", add_help=False)
+    p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    add_app_options(p)
+    _args, rest = p.parse_known_args(argv)
+    if not rest or rest[0].startswith("-"):
+        return None
+    return rest[0] if rest[0] in COMMAND_GROUPS else None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or with only: of the commands of only's module."""
     common = Parser(add_help=False)
     common.add_argument(
         "--db",
@@ -42,10 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_app_options(p)
     sub = p.add_subparsers(title="コマンド", metavar="COMMAND")
 
-    from inspect_tui.cli import cases, contract, forms, quality, reports, review, setup, staff, trust
+    import importlib
 
-    for group in (cases, setup, reports, trust, quality, review, forms, contract, staff):
-        group.register(sub, common)
+    for name in GROUPS if only is None else (COMMAND_GROUPS[only],):
+        importlib.import_module(f"inspect_tui.cli.{name}").register(sub, common)
     return p
 
 
@@ -79,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     args = parse_app_only(argv_list)
     if args is None:
-        args = build_parser().parse_args(argv_list)
+        args = build_parser(command_named(argv_list)).parse_args(argv_list)
     try:
         from inspect_tui.cli.identity import apply_identity
 

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
+from html import escape as _html_escape
 
 from inspect_tui.core.document import Cell, Chart, Num, Percent, SeriesChart, Table, cell_text
 from inspect_tui.core.text import printable
@@ -72,7 +72,13 @@ class Series:
 
 def _t(text: str) -> str:
     """Text for the drawing: control characters as escapes, then XML-escaped."""
-    return escape(printable(str(text)))
+    return _html_escape(printable(str(text)), quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value in double quotes (xml.sax.saxutils.quoteattr without its
+    import of urllib and http.client: 18 ms of every command's start)."""
+    return '"' + _html_escape(text, quote=True) + '"'
 
 
 def text_width(text: str, size: float = FONT) -> float:

@@ -6,8 +6,6 @@ break columns in some terminals. Paragraphs wrap at 80 columns.
 
 from __future__ import annotations
 
-from tabulate import tabulate
-
 from inspect_tui.core.document import Doc, Section, Table, cell_text, clean, clean_table
 from inspect_tui.render.textwidth import width as text_width
 from inspect_tui.render.textwidth import wrap
@@ -52,6 +50,7 @@ NARROWEST = 10
 def _tabulate(rows: list[list[str]], headers: list[str], aligns: list[str], width: int | None = None) -> str:
     """A table; wider than ``width``, its widest columns wrap (a long evaluation text) so the
     lines fit, none narrower than NARROWEST."""
+    from tabulate import tabulate  # 21 ms with wcwidth: only the text formats pay it
 
     def lay_out(wrap_at: list[int | None] | None) -> str:
         # the narrowed columns are wrapped here (Japanese line breaking, render/textwidth.py),

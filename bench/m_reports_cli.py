@@ -1,0 +1,181 @@
+"""Reports as a user runs them: the whole ``inspect-tui report …`` process, every format,
+against a process that runs the same statements with the same bound parameters.
+
+The statements are captured from the app's own run of that command: a child process
+puts a recording ``sqlite3.Connection`` factory in place (every ``execute`` and
+``executemany`` with its SQL text and its parameters as bound, before the CLI's
+``main``), runs the command and writes the list. The reference is a second child
+process that starts the interpreter, imports sqlite3, opens the database with the app's
+page cache and runs those statements (reads only: SELECT/WITH/PRAGMA; the app's writes,
+if any, are counted and named) with the same parameters, fetching every row. So the
+ratio is what the app's process costs over the queries it cannot avoid: its imports,
+its Python around the queries, the rendering and the writing of the file.
+
+Each command runs once untimed first (the file's integrity check is then remembered, as
+on any second command of the day), then ours and the reference alternate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import Result
+
+MONTH = "2026-10"
+FY = 2025
+FORMATS = ("text", "json", "csv", "md", "html", "xlsx", "pdf")
+REPORTS = (
+    ("monthly", ["report", "monthly", "--month", MONTH]),
+    ("SLA", ["report", "sla", "--period", f"FY{FY}"]),
+    ("KPI", ["report", "kpi", "--fy", str(FY)]),
+)
+
+CAPTURE = r"""
+import json, sqlite3, sys
+
+log = []
+
+
+def _keep(sql, params):
+    if isinstance(params, dict):
+        log.append([sql, dict(params)])
+    else:
+        log.append([sql, list(params)])
+
+
+class Cursor(sqlite3.Cursor):
+    def execute(self, sql, params=()):
+        _keep(sql, params)
+        return super().execute(sql, params)
+
+    def executemany(self, sql, seq):
+        seq = list(seq)
+        for p in seq:
+            _keep(sql, p)
+        return super().executemany(sql, seq)
+
+
+class Connection(sqlite3.Connection):
+    def cursor(self, factory=Cursor):
+        return super().cursor(factory)
+
+    def execute(self, sql, params=()):
+        return self.cursor().execute(sql, params)
+
+    def executemany(self, sql, seq):
+        return self.cursor().executemany(sql, seq)
+
+
+_connect = sqlite3.connect
+
+
+def connect(*a, **k):
+    k.setdefault("factory", Connection)
+    return _connect(*a, **k)
+
+
+sqlite3.connect = connect
+out, argv = sys.argv[1], sys.argv[2:]
+from inspect_tui.cli.main import main
+
+try:
+    code = main(argv)
+finally:
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(log, f, ensure_ascii=False, default=str)
+sys.exit(code)
+"""
+
+REPLAY = r"""
+import json, sqlite3, sys
+
+with open(sys.argv[2], encoding="utf-8") as f:
+    statements = json.load(f)
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, isolation_level=None)
+conn.execute("PRAGMA cache_size = -65536")
+for sql, params in statements:
+    conn.execute(sql, params).fetchall()
+"""
+
+_READS = ("SELECT", "WITH", "PRAGMA")
+
+
+def _reads(statements: list) -> tuple[list, list[str]]:
+    """The statements the reference can run (reads), and the first words of the others."""
+    reads, others = [], []
+    for sql, params in statements:
+        head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        if head in _READS and "audit_hash(" not in sql:
+            reads.append([sql, params])
+        else:
+            others.append(head)
+    return reads, others
+
+
+def _env(work: Path, today: dt.date) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        INSPECT_TUI_TODAY=today.isoformat(),
+        XDG_CONFIG_HOME=str(work / "config"),
+        XDG_STATE_HOME=str(work / "state"),
+        XDG_DATA_HOME=str(work / "data"),
+    )
+    env.pop("INSPECT_TUI_CONFIG", None)
+    return env
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> int:
+    t0 = time.perf_counter_ns()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter_ns() - t0
+
+
+def run(
+    db: Path, today: dt.date, runs: int, work: Path, size: str = "1M", log=print, formats=FORMATS
+) -> list[Result]:
+    env = _env(work, today)
+    out: list[Result] = []
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        tmpdir = Path(tmp)
+        for name, args in REPORTS:
+            for fmt in formats:
+                target = tmpdir / f"{name}.{fmt}"
+                cli = [*args, "--format", fmt, "-o", str(target), "--db", str(db)]
+                ours_cmd = [sys.executable, "-m", "inspect_tui", *cli]
+                subprocess.run(ours_cmd, env=env, check=True, stdout=subprocess.DEVNULL)  # untimed
+                captured = tmpdir / f"{name}.{fmt}.json"
+                subprocess.run(
+                    [sys.executable, "-c", CAPTURE, str(captured), *cli],
+                    env=env,
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
+                reads, others = _reads(json.loads(captured.read_text(encoding="utf-8")))
+                bound = tmpdir / f"{name}.{fmt}.reads.json"
+                bound.write_text(json.dumps(reads, ensure_ascii=False), encoding="utf-8")
+                ref_cmd = [sys.executable, "-c", REPLAY, str(db), str(bound)]
+                subprocess.run(ref_cmd, env=env, check=True)  # untimed: it runs as captured
+                ours_t, ref_t = [], []
+                for _ in range(runs):
+                    ours_t.append(_run(ours_cmd, env))
+                    ref_t.append(_run(ref_cmd, env))
+                note = f"{len(reads)} statements" + (f"; also {len(others)} not replayed" if others else "")
+                log(f"  {name} {fmt}: {note}")
+                out.append(
+                    Result(
+                        f"{name} report {fmt}, whole process, {size} DB",
+                        ours_t,
+                        ref_t,
+                        "a process running its bound statements",
+                        max_ratio=1.5,
+                        note=note,
+                    )
+                )
+    return out

@@ -1,0 +1,69 @@
+"""A command line builds only its command's parsers: the map from command to module is the
+full parser's, and a narrowed parse reads every command line as the full parser does."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+import pytest
+
+from inspect_tui.cli.main import COMMAND_GROUPS, GROUPS, build_parser, command_named
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return set(sub.choices)
+
+
+def test_the_map_names_every_command_of_the_full_parser():
+    assert _commands(build_parser()) == set(COMMAND_GROUPS)
+    assert set(COMMAND_GROUPS.values()) == set(GROUPS)
+    for command in COMMAND_GROUPS:
+        assert command in _commands(build_parser(command))
+
+
+@pytest.mark.parametrize(
+    "argv, command",
+    [
+        (["report", "monthly", "--month", "2027-05"], "report"),
+        (["--db", "x.db", "report", "sla"], "report"),
+        (["--as", "mona", "whoami"], "whoami"),
+        (["--demo", "case", "show", "C-1"], "case"),
+        (["report", "--help"], None),
+        (["--version"], None),
+        (["--bogus", "report"], None),  # an unknown option first: the full parser says so
+        (["reprt", "monthly"], None),  # no such command: the full parser lists them
+        (["rep", "monthly"], None),  # not abbreviated
+        ([], None),
+    ],
+)
+def test_the_command_a_line_names(argv, command):
+    assert command_named(argv) == command
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "monthly", "--month", "2027-05", "--format", "json"],
+        ["--db", "a.db", "report", "kpi", "--fy", "2027", "--db", "b.db"],
+        ["case", "show", "C-1", "--db", "a.db"],
+        ["import", "cases", "cases.csv", "--dry-run"],
+        ["staff", "list", "--format", "json"],
+        ["meeting", "add", "--kind", "internal", "--on", "2027-05-01", "--attendees", "S1"],
+    ],
+)
+def test_a_narrowed_parse_reads_the_line_as_the_full_parser_does(argv):
+    full = vars(build_parser().parse_args(argv))
+    narrow = vars(build_parser(command_named(argv)).parse_args(argv))
+    assert narrow == full
+
+
+def test_a_bad_line_gets_the_full_parsers_message_and_exit_code():
+    """A mistyped command is told the commands there are, as before the narrowing."""
+    out = subprocess.run(
+        [sys.executable, "-m", "inspect_tui", "reprt", "monthly"], capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 2 and "reprt" in out.stderr and "report" in out.stderr
+    assert "Traceback" not in out.stderr
