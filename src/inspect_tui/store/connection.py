@@ -15,8 +15,13 @@ if TYPE_CHECKING:
 from inspect_tui.store.chain_functions import register as register_chain_functions
 
 BUSY_TIMEOUT_MS = 10_000
-#: Page cache per connection, in KiB.
-CACHE_KIB = 65_536
+#: Page cache per connection while it reads, in KiB. The screens and reports read a few
+#: pages per query, or scan an index once (which the OS's file cache keeps anyway); at 1M
+#: cases 64 MB of it was most of the TUI's memory above hello-world's.
+CACHE_KIB = 16_384
+#: ... while it writes (store/tx.write sets it for the transaction): a bulk write touches the
+#: audit log's indexes at random places (the chain's hashes), and with 2 MB they thrash.
+WRITE_CACHE_KIB = 65_536
 
 
 class DatabaseError(Exception):
@@ -122,9 +127,7 @@ def connect(path: Path, readonly: bool) -> sqlite3.Connection:
         uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    # 64 MB of page cache (SQLite's default is 2 MB): a bulk write touches the audit log's
-    # indexes at random places (the chain's hashes), and with 2 MB they thrash
-    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # WRITE_CACHE_KIB while it writes
     register_chain_functions(conn)
     return conn
 
