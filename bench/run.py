@@ -36,6 +36,7 @@ MEASUREMENTS = (
     "integrity",
     "import",
     "import_into",
+    "growth",
     "history",
     "coldstart",
     "keystroke",
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import m_deadlines
     import m_form_rules
+    import m_growth
     import m_history
     import m_import
     import m_import_into
@@ -204,6 +206,16 @@ def main(argv: list[str] | None = None) -> int:
             for r in m_import_into.run(db(n), size_label(n), max(1, min(runs, 3)), work)
         ],
     )
+    growth_tables: list[str] = []
+
+    def growth() -> list[Result]:
+        sizes = (small // 10, small) if quick else (small // 10, small, big)
+        rows, table = m_growth.run([(size_label(n), db(n)) for n in sizes], dbs.TODAY, runs)
+        growth_tables.append(table)
+        print(table)
+        return rows
+
+    step("growth", growth)
     step(
         "history",
         lambda: [
@@ -254,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         md_table(results),
         "",
+        *(["## Growth: each operation at every size", "", *growth_tables, ""] if growth_tables else []),
     ]
     results_path.write_text("\n".join(md), encoding="utf-8")
     print(f"wrote {results_path}")

@@ -183,3 +183,23 @@ def test_an_older_file_gets_the_index_of_its_cases(tmp_path):
         conn.execute("SELECT id FROM cases WHERE case_no = 'OLD-123456'").fetchone()[0]
     ]
     db.close()
+
+
+def test_pages_in_case_order_are_read_from_the_trigram_index_in_its_order(session, monkeypatch):
+    """Closed cases come in id order after the open ones: over 1M cases a LIKE in id order
+    read a third of the table to reach "2025"'s rows; the index's rows in rowid order do not.
+    The page is the same, with names merged in (a name typed as 3+ characters)."""
+    fill(session)
+    monkeypatch.setattr(search, "CAP", 5)
+    ran: list[str] = []
+    session.db.conn.set_trace_callback(ran.append)
+    try:
+        for text, role in (("R9-", "manager"), ("R9-", "monitor"), ("山田 花", "manager")):
+            ran.clear()
+            f = CaseFilter(status="", text=text)
+            assert listed(session, f, role) == by_substring(session, text, role), text
+            assert any("FROM cases_no_fts f JOIN cases c ON c.id = f.rowid" in q for q in ran), text
+            got = [r.case_no for r in fetch_page(session, f.with_(descending=True), TODAY, role, 0, 1000)]
+            assert sorted(got) == by_substring(session, text, role)
+    finally:
+        session.db.conn.set_trace_callback(None)

@@ -64,6 +64,8 @@ class TextMatch:
     sql: str
     params: list[object] = field(default_factory=list)
     ways: tuple[str, ...] = ()  # for tests and the benchmark: "fts", "like", "wide", "names", "row"
+    phrase: str | None = None  # the case numbers' part as a trigram-index phrase, when it has one
+    names_like: str | None = None  # the names' LIKE pattern (NAMES_IN), for roles that see them
 
 
 def row_by_row(text: str, names: bool) -> TextMatch:
@@ -97,12 +99,20 @@ def _few_case_numbers(conn: sqlite3.Connection, phrase: str) -> bool:
     return few
 
 
+#: The held names matching a LIKE pattern (one parameter), from the name index's first name on.
+NAMES_IN = (
+    "c.id IN (SELECT id FROM cases INDEXED BY cases_applicant_name"
+    f" WHERE applicant_name > '' AND applicant_name LIKE ? {_ESCAPE})"
+)
+
+
 def text_match(conn: sqlite3.Connection, text: str, names: bool) -> TextMatch:
     """The match over every case, each part by its cheapest way (see the module's text)."""
     like = like_pattern(text)
     parts: list[str] = []
     params: list[object] = []
     ways: list[str] = []
+    phrase: str | None = None
     if len(text) >= 3 and has_trigram_index(conn):
         phrase = fts_phrase(text)
         if _few_case_numbers(conn, phrase):
@@ -125,11 +135,8 @@ def text_match(conn: sqlite3.Connection, text: str, names: bool) -> TextMatch:
         params.append(like)
         ways.append("like")
     if names:
-        parts.append(
-            "c.id IN (SELECT id FROM cases INDEXED BY cases_applicant_name"
-            f" WHERE applicant_name > '' AND applicant_name LIKE ? {_ESCAPE})"
-        )
+        parts.append(NAMES_IN)
         params.append(like)
         ways.append("names")
     sql = parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
-    return TextMatch(sql, params, tuple(ways))
+    return TextMatch(sql, params, tuple(ways), phrase, like if names else None)
