@@ -67,3 +67,28 @@ def test_a_bad_line_gets_the_full_parsers_message_and_exit_code():
     )
     assert out.returncode == 2 and "reprt" in out.stderr and "report" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_the_note_kinds_offered_are_the_reports_own():
+    """The parser names them without importing the report modules (their import is most of a
+    report command's start); they must stay what the reports accept."""
+    from inspect_tui.services.reports import kpi, monthly
+
+    p = build_parser("report")
+    [sub] = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+    [kinds] = [a for a in sub.choices["report"]._actions if isinstance(a, argparse._SubParsersAction)]
+    for name, module in (("kpi-note", kpi), ("note", monthly)):
+        [kind] = [a for a in kinds.choices[name]._actions if a.dest == "kind"]
+        assert tuple(kind.choices) == tuple(module.NOTE_KINDS), name
+
+
+def test_a_report_command_does_not_load_every_report():
+    """``report monthly`` loads the monthly report's module, not the KPI's, SLA's or Pareto's."""
+    code = (
+        "import sys; from inspect_tui.cli.main import build_parser, command_named;"
+        "a=['report','monthly','--month','2027-05']; build_parser(command_named(a)).parse_args(a);"
+        "print(' '.join(m for m in ('inspect_tui.services.reports.kpi','inspect_tui.services.reports.sla',"
+        "'inspect_tui.services.quality.pareto','inspect_tui.cli.quality','tabulate') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

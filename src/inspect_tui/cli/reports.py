@@ -37,24 +37,7 @@ from inspect_tui.core.document import FORMATS
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month
 from inspect_tui.services.config import ConfigError, read_config_file
-from inspect_tui.services.reports.kpi import (
-    NOTE_KINDS as KPI_NOTE_KINDS,
-)
-from inspect_tui.services.reports.kpi import (
-    KpiInputError,
-    get_kpi_note,
-    kpi_indicator,
-    set_kpi_actual,
-    set_kpi_note,
-)
-from inspect_tui.services.reports.monthly import (
-    NOTE_KINDS,
-    close_billing_month,
-    get_monthly_note,
-    set_monthly_note,
-)
 from inspect_tui.services.reports.registry import KINDS, RequestError, kind
-from inspect_tui.services.reports.sla import IndicatorFileError
 from inspect_tui.services.trust import free_text
 
 # Services are imported inside the commands: every command loads this module, and importing
@@ -210,6 +193,9 @@ def _fy(text: str) -> int:
 
 
 def cmd_kpi_set(args: argparse.Namespace) -> int:
+    from inspect_tui.services.reports.indicators import IndicatorFileError
+    from inspect_tui.services.reports.kpi import KpiInputError, set_kpi_actual
+
     fy = _fy(args.fy)
     _require_indicators("kpi")
     with _cli()._session(args) as s:
@@ -222,6 +208,10 @@ def cmd_kpi_set(args: argparse.Namespace) -> int:
 
 
 def cmd_kpi_note(args: argparse.Namespace) -> int:
+    from inspect_tui.services.reports.indicators import IndicatorFileError
+    from inspect_tui.services.reports.kpi import NOTE_KINDS as KPI_NOTE_KINDS
+    from inspect_tui.services.reports.kpi import KpiInputError, get_kpi_note, kpi_indicator, set_kpi_note
+
     """An indicator's 自己評価 or 課題・今後の方向性 for a fiscal year: shown (no TEXT; masked
     for a monitor), or saved (managers only: asked before the text is read)."""
     from inspect_tui.services.trust.permissions import require
@@ -249,6 +239,7 @@ def cmd_kpi_note(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
+    from inspect_tui.services.reports.monthly import NOTE_KINDS, get_monthly_note, set_monthly_note
 
     month = _month(args.month)
 
@@ -270,6 +261,7 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_close_month(args: argparse.Namespace) -> int:
+    from inspect_tui.services.reports.monthly import close_billing_month
 
     if (args.month is None) == (args.month_option is None):
         raise _user_error("締める月を1つ指定してください（例: report close-month --month 2027-05）")
@@ -323,9 +315,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="例: inspect-tui report kpi-note accepted 2027 self '想定件数を上回った'",
     )
     _indicator_and_fy(kn)
-    kn.add_argument(
-        "kind", choices=tuple(KPI_NOTE_KINDS), help="self = 自己評価、issues = 課題・今後の方向性"
-    )
+    kn.add_argument("kind", choices=("self", "issues"), help="self = 自己評価、issues = 課題・今後の方向性")
     kn.add_argument("text", nargs="?", default=None, help="本文（- で標準入力、空文字で消す、省略で表示）")
     add_strict_option(kn)
     kn.set_defaults(func=cmd_kpi_note)

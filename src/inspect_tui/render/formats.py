@@ -7,13 +7,13 @@ text formats draw), ``to_json()`` (its documented JSON shape) and
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 from inspect_tui.core.document import EXTENSIONS, FORMATS, MACHINE_FORMATS, Renderable, for_people
-from inspect_tui.render import csv_out, html, markdown, pdf, text, xlsx
 from inspect_tui.render.output import write_output
 
 __all__ = ["EXTENSIONS", "FORMATS", "TEXT_FORMATS", "Renderable", "is_binary", "json_text", "render", "write"]
@@ -29,8 +29,10 @@ def json_text(data: Any) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
-#: format -> its renderer module (xlsx and pdf import openpyxl / WeasyPrint only when they render)
-RENDERERS = {"text": text, "md": markdown, "csv": csv_out, "html": html, "xlsx": xlsx, "pdf": pdf}
+#: format -> its renderer module, imported when the format is first rendered (the text
+#: renderers bring tabulate and wcwidth: 12-20 ms a JSON report does not need); xlsx and pdf
+#: import openpyxl / WeasyPrint only when they render
+RENDERERS = {"text": "text", "md": "markdown", "csv": "csv_out", "html": "html", "xlsx": "xlsx", "pdf": "pdf"}
 
 #: the formats for filing: every late case listed (text is for reading)
 FULL_FORMATS = ("html", "xlsx", "pdf")
@@ -41,9 +43,10 @@ def render(report: Renderable, fmt: str, *, width: int | None = None) -> str | b
     and tables fit, 80 when not given (the Reports screen gives what a narrower view has)."""
     if fmt == "json":
         return json_text(report.to_json())
-    renderer = RENDERERS.get(fmt)
-    if renderer is None:
+    module = RENDERERS.get(fmt)
+    if module is None:
         raise ValueError(f"出力形式は {' / '.join(FORMATS)} のどれかです")
+    renderer = importlib.import_module(f"inspect_tui.render.{module}")
     doc = report.as_doc(full=fmt in FULL_FORMATS)
     if fmt not in MACHINE_FORMATS:  # 発行日・基準日 in 和暦 where a person reads them
         doc = for_people(doc)
