@@ -90,7 +90,7 @@ def test_each_thread_gets_its_own_connection_and_ended_threads_give_theirs_back(
 
 
 def test_a_connection_reads_with_a_small_page_cache_and_writes_with_a_large_one(db_path):
-    """16 MB while reading (the TUI's memory at 1M cases), 64 MB inside a write (the chain's
+    """8 MB while reading (the TUI's memory at 1M cases), 64 MB inside a write (the chain's
     index pages at random places), and back after it, committed or not."""
     from inspect_tui.store.connection import CACHE_KIB, WRITE_CACHE_KIB
     from inspect_tui.store.tx import granted, write
@@ -100,7 +100,7 @@ def test_a_connection_reads_with_a_small_page_cache_and_writes_with_a_large_one(
     def cache() -> int:
         return -db.conn.execute("PRAGMA cache_size").fetchone()[0]
 
-    assert (CACHE_KIB, WRITE_CACHE_KIB) == (16_384, 65_536) and cache() == CACHE_KIB
+    assert (CACHE_KIB, WRITE_CACHE_KIB) == (8_192, 65_536) and cache() == CACHE_KIB
     with granted("test"), write(db):
         assert cache() == WRITE_CACHE_KIB
     assert cache() == CACHE_KIB

@@ -16,9 +16,11 @@ from inspect_tui.store.chain_functions import register as register_chain_functio
 
 BUSY_TIMEOUT_MS = 10_000
 #: Page cache per connection while it reads, in KiB. The screens and reports read a few
-#: pages per query, or scan an index once (which the OS's file cache keeps anyway); at 1M
-#: cases 64 MB of it was most of the TUI's memory above hello-world's.
-CACHE_KIB = 16_384
+#: pages per query, or scan an index once (which the OS's file cache keeps anyway), and a
+#: TUI worker's connection lives for one job; at 1M cases 64 MB of it was most of the TUI's
+#: memory above hello-world's. In process at 1M: 2 MB made the dashboard 86 ms against
+#: 58-62 ms with 8 or 16 MB; reports and the case list were the same with each.
+CACHE_KIB = 8_192
 #: ... while it writes (store/tx.write sets it for the transaction): a bulk write touches the
 #: audit log's indexes at random places (the chain's hashes), and with 2 MB they thrash.
 WRITE_CACHE_KIB = 65_536
