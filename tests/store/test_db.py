@@ -84,9 +84,48 @@ def test_each_thread_gets_its_own_connection_and_ended_threads_give_theirs_back(
             t = threading.Thread(target=job)
             t.start()
             t.join()
-        assert all(c is not mine for c in seen) and len({id(c) for c in seen}) >= 2
+        assert all(c is not mine for c in seen)
+        # a worker takes over the connection of one that ended (no new connection per job)
+        assert all(c is seen[0] for c in seen)
         assert s.db.open_connections() <= 2  # the opener's and the last worker's, not 21
         assert s.db.conn is mine
+        # workers running at once each get their own
+        go, held = threading.Barrier(3), []
+
+        def at_once() -> None:
+            held.append(s.db.conn)
+            go.wait()
+
+        together = [threading.Thread(target=at_once) for _ in range(3)]
+        for t in together:
+            t.start()
+        for t in together:
+            t.join()
+        assert len({id(c) for c in held}) == 3 and mine not in held
+
+
+def test_a_connection_left_in_a_transaction_is_not_taken_over(db_path):
+    """A worker that died inside a transaction leaves its connection to be closed, not reused."""
+    import threading
+
+    db = open_database(db_path)
+    left: list = []
+
+    def dies_mid_write() -> None:
+        c = db.conn
+        c.execute("BEGIN")
+        c.execute("SELECT 1").fetchone()
+        left.append(c)
+
+    t = threading.Thread(target=dies_mid_write)
+    t.start()
+    t.join()
+    got: list = []
+    t = threading.Thread(target=lambda: got.append(db.conn))
+    t.start()
+    t.join()
+    assert got[0] is not left[0] and not got[0].in_transaction
+    db.close()
 
 
 def test_a_connection_reads_with_a_small_page_cache_and_writes_with_a_large_one(db_path):
