@@ -226,27 +226,29 @@ def cold_start(
         f"  cold start: first paint {statistics.median(ours_t) / 1e6:.0f} ms,"
         f" hello {statistics.median(hello_t) / 1e6:.0f} ms"
     )
+    # the headline is the time to the figures (what a user waits for), bar 1.5x; the first
+    # paint (the loading line) 1.2x; the day's first start (its backup to run) the same 1.5x
     return [
-        Result(
-            f"TUI cold start to first screen painted, {size} DB (tmux)",
-            ours_t,
-            hello_t,
-            "hello-world Textual",
-            max_ratio=1.5,
-        ),
         Result(
             f"TUI cold start to dashboard figures shown, {size} DB (tmux)",
             data_t,
             hello_t,
             "hello-world Textual",
-            info_only=True,
+            max_ratio=1.5,
+        ),
+        Result(
+            f"TUI cold start to first screen painted, {size} DB (tmux)",
+            ours_t,
+            hello_t,
+            "hello-world Textual",
+            max_ratio=1.2,
         ),
         Result(
             f"TUI first start of the day to dashboard figures (its backup still to run), {size} DB (tmux)",
             first_t,
             hello_t,
             "hello-world Textual",
-            info_only=True,
+            max_ratio=1.5,
         ),
     ]
 
