@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import Result
+from common import Result, time_ns
+from m_reports import _cli_env
 
 MONTH = "2026-10"
 FY = 2025
@@ -119,28 +118,16 @@ def _reads(statements: list) -> tuple[list, list[str]]:
     return reads, others
 
 
-def _env(work: Path, today: dt.date) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        INSPECT_TUI_TODAY=today.isoformat(),
-        XDG_CONFIG_HOME=str(work / "config"),
-        XDG_STATE_HOME=str(work / "state"),
-        XDG_DATA_HOME=str(work / "data"),
-    )
-    env.pop("INSPECT_TUI_CONFIG", None)
-    return env
-
-
 def _run(cmd: list[str], env: dict[str, str]) -> int:
-    t0 = time.perf_counter_ns()
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter_ns() - t0
+    return time_ns(
+        lambda: subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    )
 
 
 def run(
     db: Path, today: dt.date, runs: int, work: Path, size: str = "1M", log=print, formats=FORMATS
 ) -> list[Result]:
-    env = _env(work, today)
+    env = _cli_env(work, today)
     out: list[Result] = []
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         tmpdir = Path(tmp)

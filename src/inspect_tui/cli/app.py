@@ -88,8 +88,13 @@ def parse_app_only(argv: list[str]) -> argparse.Namespace | None:
     """
     if any(a in ("-h", "--help", "--version") for a in argv):
         return None
+    args, rest = parse_app_options(argv)
+    return None if rest else args
+
+
+def parse_app_options(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """The app's own options (``--db`` and add_app_options') read from argv, and the rest."""
     p = Parser(prog="inspect-tui", add_help=False)
     p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
     add_app_options(p)
-    args, rest = p.parse_known_args(argv)
-    return None if rest else args
+    return p.parse_known_args(argv)

@@ -14,7 +14,14 @@ import sys
 from collections.abc import Sequence
 
 from inspect_tui import __version__
-from inspect_tui.cli.app import add_app_options, cmd_app, parse_app_only, with_demo_db, with_demo_login
+from inspect_tui.cli.app import (
+    add_app_options,
+    cmd_app,
+    parse_app_only,
+    parse_app_options,
+    with_demo_db,
+    with_demo_login,
+)
 from inspect_tui.cli.common import EXIT_BAD_INPUT, EXIT_FAIL, EXIT_INTERNAL, EXIT_OK, Parser, UserError, _err
 
 # This module is loaded at every start, the TUI's too: what it reaches below is imported
@@ -63,10 +70,7 @@ def command_named(argv: list[str]) -> str | None:
     reads it and says what is wrong)."""
     if any(a in ("-h", "--help", "--version") for a in argv):
         return None
-    p = Parser(prog="inspect-tui", add_help=False)
-    p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
-    add_app_options(p)
-    _args, rest = p.parse_known_args(argv)
+    _args, rest = parse_app_options(argv)
     if not rest or rest[0].startswith("-"):
         return None
     return rest[0] if rest[0] in COMMAND_GROUPS else None

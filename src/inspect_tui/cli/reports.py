@@ -208,12 +208,11 @@ def cmd_kpi_set(args: argparse.Namespace) -> int:
 
 
 def cmd_kpi_note(args: argparse.Namespace) -> int:
+    """An indicator's 自己評価 or 課題・今後の方向性 for a fiscal year: shown (no TEXT; masked
+    for a monitor), or saved (managers only: asked before the text is read)."""
     from inspect_tui.services.reports.indicators import IndicatorFileError
     from inspect_tui.services.reports.kpi import NOTE_KINDS as KPI_NOTE_KINDS
     from inspect_tui.services.reports.kpi import KpiInputError, get_kpi_note, kpi_indicator, set_kpi_note
-
-    """An indicator's 自己評価 or 課題・今後の方向性 for a fiscal year: shown (no TEXT; masked
-    for a monitor), or saved (managers only: asked before the text is read)."""
     from inspect_tui.services.trust.permissions import require
 
     fy = _fy(args.fy)

@@ -43,18 +43,11 @@ def fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def has_trigram_index(conn: sqlite3.Connection) -> bool:
-    return (
-        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cases_no_fts'").fetchone()
-        is not None
-    )
-
-
-def _has_wide_index(conn: sqlite3.Connection) -> bool:
-    return (
-        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'cases_no_wide'").fetchone()
-        is not None
-    )
+def _in_schema(conn: sqlite3.Connection, kind: str, name: str) -> bool:
+    """Whether migration 0021 made this table or index here (an SQLite without trigram makes
+    only the index)."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?", (kind, name))
+    return found.fetchone() is not None
 
 
 @dataclass
@@ -113,7 +106,7 @@ def text_match(conn: sqlite3.Connection, text: str, names: bool) -> TextMatch:
     params: list[object] = []
     ways: list[str] = []
     phrase: str | None = None
-    if len(text) >= 3 and has_trigram_index(conn):
+    if len(text) >= 3 and _in_schema(conn, "table", "cases_no_fts"):
         phrase = fts_phrase(text)
         if _few_case_numbers(conn, phrase):
             parts.append("c.id IN (SELECT rowid FROM cases_no_fts WHERE cases_no_fts MATCH ?)")
@@ -123,7 +116,7 @@ def text_match(conn: sqlite3.Connection, text: str, names: bool) -> TextMatch:
             parts.append(f"c.case_no LIKE ? {_ESCAPE}")
             params.append(like)
             ways.append("like")
-    elif not text.isascii() and _has_wide_index(conn):
+    elif not text.isascii() and _in_schema(conn, "index", "cases_no_wide"):
         parts.append(
             "c.id IN (SELECT id FROM cases INDEXED BY cases_no_wide"
             f" WHERE length(case_no) <> length(CAST(case_no AS BLOB)) AND case_no LIKE ? {_ESCAPE})"
