@@ -147,3 +147,51 @@ def test_a_connection_reads_with_a_small_page_cache_and_writes_with_a_large_one(
         raise RuntimeError("a failed write")
     assert cache() == CACHE_KIB
     db.close()
+
+
+def test_a_long_running_process_shares_one_page_cache_budget_lifted_while_it_writes(tmp_path):
+    """The TUI caps its connections' caches together (SQLite's soft heap limit, process-wide);
+    a write transaction lifts the cap until the last of two overlapping writes ends, then the
+    cap is back."""
+    import threading
+
+    from inspect_tui.store.connection import limit_shared_cache
+    from inspect_tui.store.tx import granted, write
+
+    one, two = open_database(tmp_path / "one.db"), open_database(tmp_path / "two.db")
+
+    def limit() -> int:
+        return two.conn.execute("PRAGMA soft_heap_limit").fetchone()[0]
+
+    try:
+        limit_shared_cache(one.conn, 4_096)
+        assert limit() == 4_096 * 1024
+        inside, release = threading.Event(), threading.Event()
+        seen: list[int] = []
+
+        def long_write() -> None:
+            with granted("test"), write(one):
+                inside.set()
+                release.wait(10)
+
+        t = threading.Thread(target=long_write)
+        t.start()
+        assert inside.wait(10)
+        seen.append(limit())
+        with granted("test"), write(two):
+            seen.append(limit())
+        seen.append(limit())  # the other write still runs
+        release.set()
+        t.join()
+        assert seen == [0, 0, 0] and limit() == 4_096 * 1024
+    finally:
+        limit_shared_cache(one.conn, 0)
+        one.close()
+        two.close()
+    assert limit_for_new() == 0
+
+
+def limit_for_new() -> int:
+    import sqlite3
+
+    return sqlite3.connect(":memory:").execute("PRAGMA soft_heap_limit").fetchone()[0]

@@ -38,6 +38,11 @@ async def test_opens_on_today_with_counts(sample_db):
         assert "未完了 39 件" in summary and "期限超過" in summary
         assert "新任調査員 1 人" in text_of(app.screen, "#review")
         assert "田中 期限" in text_of(app.screen, "#alerts")
+        # its connections share one page-cache budget (SQLite's soft heap limit: process-wide)
+        from inspect_tui.store.connection import SHARED_CACHE_KIB
+
+        limit = sqlite3.connect(":memory:").execute("PRAGMA soft_heap_limit").fetchone()[0]
+        assert limit == SHARED_CACHE_KIB * 1024
 
 
 async def test_number_keys_switch_screens_and_escape_backs_out(sample_db):

@@ -54,10 +54,18 @@ def open_session(
     return Session(db, config or load_config())
 
 
+def share_page_cache(s: Session) -> None:
+    """For a process that stays open (the TUI): its connections' page caches together stay
+    within store.connection.SHARED_CACHE_KIB, not each within its own (a worker's each)."""
+    from inspect_tui.store.connection import limit_shared_cache
+
+    limit_shared_cache(s.db.conn)
+
+
 def reopen(s: Session) -> Session:
     """A session of its own on the same file, for the same person (a background job that must
     not share the app's session, which the app may close while the job still runs)."""
     return Session(open_database(s.db.path, create=False), s.config, s.who)
 
 
-__all__ = ["Session", "open_session", "permission_warning", "reopen"]
+__all__ = ["Session", "open_session", "permission_warning", "reopen", "share_page_cache"]

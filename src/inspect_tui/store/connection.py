@@ -3,9 +3,11 @@ rollback that never hides the first error. store/db.py opens (and migrates) a fi
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,14 @@ CACHE_KIB = 8_192
 #: ... while it writes (store/tx.write sets it for the transaction): a bulk write touches the
 #: audit log's indexes at random places (the chain's hashes), and with 2 MB they thrash.
 WRITE_CACHE_KIB = 65_536
+#: What all of a long-running process's connections may keep in memory together, in KiB
+#: (SQLite's soft heap limit: past it, a connection's page cache reuses its least recently
+#: used pages instead of growing). The TUI's workers each have a connection, several at once
+#: (the figures, the case list, a report, the backup), and each filled its own 8 MB cache:
+#: at 1M cases, VmHWM after every screen 120 MB, with this limit 103 MB (hello-world 32 MB);
+#: the figures at start-up, read by one connection, keep their 8 MB. Lifted while a write
+#: transaction runs (``write_cache``): a purge from the TUI is a bulk write.
+SHARED_CACHE_KIB = CACHE_KIB
 
 
 class DatabaseError(Exception):
@@ -139,6 +149,42 @@ def connect(path: Path, readonly: bool) -> sqlite3.Connection:
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # WRITE_CACHE_KIB while it writes
     register_chain_functions(conn)
     return conn
+
+
+_heap_lock = threading.Lock()
+_shared_limit_kib = 0  # 0: no limit (a command line's process)
+_writers = 0
+
+
+def limit_shared_cache(conn: sqlite3.Connection, kib: int = SHARED_CACHE_KIB) -> None:
+    """Caps the memory of every connection in this process together (PRAGMA soft_heap_limit is
+    process-wide: one call, on any connection, covers those opened later too)."""
+    global _shared_limit_kib
+    with _heap_lock:
+        _shared_limit_kib = kib
+        if not _writers:
+            conn.execute(f"PRAGMA soft_heap_limit = {kib * 1024}")
+
+
+@contextlib.contextmanager
+def write_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """While one write transaction runs on conn: its page cache may grow to WRITE_CACHE_KIB,
+    and the process's shared limit (if any) is lifted until the last writer ends."""
+    global _writers
+    with _heap_lock:
+        _writers += 1
+        if _writers == 1 and _shared_limit_kib:
+            conn.execute("PRAGMA soft_heap_limit = 0")
+    try:
+        conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+        yield
+    finally:
+        with _heap_lock:
+            _writers -= 1
+            with contextlib.suppress(sqlite3.Error):  # a closed connection has no cache to shrink
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+                if not _writers and _shared_limit_kib:
+                    conn.execute(f"PRAGMA soft_heap_limit = {_shared_limit_kib * 1024}")
 
 
 def is_open(conn: sqlite3.Connection) -> bool:

@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from inspect_tui.store.chain_functions import acting_as
-from inspect_tui.store.connection import BUSY_TIMEOUT_MS, CACHE_KIB, WRITE_CACHE_KIB, Database, rollback
+from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database, rollback, write_cache
 
 #: How long a write waits for another writer before giving up, in seconds.
 WAIT_BUDGET_S = 30.0
@@ -143,8 +143,7 @@ def write(db: Database) -> Iterator[sqlite3.Connection]:
         if depth:
             yield conn  # joins the outer write
             return
-        conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
-        try:
+        with write_cache(conn):
             _begin(conn)
             try:
                 yield conn
@@ -156,9 +155,6 @@ def write(db: Database) -> Iterator[sqlite3.Connection]:
             except BaseException:
                 _rollback(conn)
                 raise
-        finally:
-            with contextlib.suppress(sqlite3.Error):  # a closed connection has no cache to shrink
-                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     finally:
         with _depth_lock:
             if depth:

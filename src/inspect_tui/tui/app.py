@@ -257,7 +257,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
             from inspect_tui.core.today import today_jp
             from inspect_tui.services.config import load_config
             from inspect_tui.services.errors import DatabaseError
-            from inspect_tui.services.session import open_session, permission_warning
+            from inspect_tui.services.session import open_session, permission_warning, share_page_cache
             from inspect_tui.services.trust.identity import setup_of
 
             # role_of, not cases.listing.viewer_role (the same function): listing pulls in the
@@ -277,6 +277,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
             except DatabaseError as exc:
                 self.post_message(self.SessionFailed(str(exc)))
                 return
+            share_page_cache(session)
             role = role_of(session)
             warning = permission_warning(self.db_path)
             allowed = load_permissions(session)
