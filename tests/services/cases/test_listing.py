@@ -123,3 +123,44 @@ def test_the_count_over_every_status_by_free_text_matches_the_rows(session):
     assert [r.case_no for r in rows(session, CaseFilter(status="", text="花子"))] == ["N-001", "N-005"]
     assert count_cases(session, CaseFilter(status="", text="花子"), TODAY, "manager") == 2
     assert count_cases(session, CaseFilter(status="", text="花子"), TODAY, "monitor") == 0
+
+
+def test_an_open_cases_excluded_deadline_no_longer_orders_or_flags_it(session):
+    """N-001's contact deadline is overdue; excluded (市の事由), its next deadline is its
+    standard one (6/16): out of 期限超過, sorted between the contacts due 6/15 and 6/17. A
+    closed case's exclusion changes nothing in the list."""
+    from inspect_tui.services.cases.steps import add_deadline_exception
+
+    fill(session)
+    add_deadline_exception(session, "N-001", "contact", "exclude", "市の事由", "city")
+    add_deadline_exception(session, "N-005", "standard", "exclude", "市の事由", "city")
+    assert rows(session, CaseFilter(deadline="overdue")) == []
+    got = rows(session, CaseFilter(status=""))
+    assert [(r.case_no, r.next_rule, r.next_due) for r in got] == [
+        ("N-002", "contact", D(2027, 6, 15)),
+        ("N-001", "standard", D(2027, 6, 16)),  # was first: contact due 6/10, overdue
+        ("N-003", "contact", D(2027, 6, 17)),
+        ("N-004", "contact", D(2027, 6, 18)),
+        ("N-005", None, None),
+    ]
+
+
+def test_the_count_and_the_first_page_read_together_are_what_each_reads_alone(session):
+    from inspect_tui.services.cases.listing import count_and_first_page
+
+    fill(session)
+    filters = [
+        CaseFilter(),
+        CaseFilter(status=""),
+        CaseFilter(status="", text="N-00"),
+        CaseFilter(status="", text="山田"),
+        CaseFilter(status="", descending=True),
+        CaseFilter(deadline="overdue"),
+        CaseFilter(text="no such case"),
+    ]
+    for f in filters:
+        for role in ("manager", "monitor"):
+            total, first = count_and_first_page(session, f, TODAY, role, 3)
+            assert total == count_cases(session, f, TODAY, role), f
+            assert first == fetch_page(session, f, TODAY, role, 0, 3), f
+    assert count_and_first_page(session, CaseFilter(status="", text="山田"), TODAY, "monitor", 3) == (0, [])

@@ -11,6 +11,7 @@ deadline of the case is past.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 
 from inspect_tui.core.deadlines import (
@@ -66,9 +67,13 @@ def next_rule_sql() -> str:
     return f"CASE {next_due_sql()} WHEN {_NO_DUE} THEN NULL {whens} END"
 
 
+#: The exclusions of the open cases (a closed case has no open deadline, whatever it
+#: excludes): at 1M cases, sorting the 5,234 open ones by their next deadline took 11.8 ms
+#: joined to every case's exclusions, 8.3 ms to the open ones' (4.9 with none at all).
 _EXCL_JOIN = (
     "LEFT JOIN (SELECT case_id, group_concat(rule) AS excl FROM deadline_exceptions"
-    " WHERE kind = 'exclude' GROUP BY case_id) x ON x.case_id = c.id"
+    f" WHERE kind = 'exclude' AND case_id IN (SELECT id FROM cases WHERE status IN {_OPEN_IN})"
+    " GROUP BY case_id) x ON x.case_id = c.id"
 )
 
 #: Sortable columns: key -> (label, SQL expression).
@@ -275,6 +280,29 @@ def count_cases(s: Session, f: CaseFilter, today: dt.date, role: str, exact: boo
 def is_capped(total: int) -> bool:
     """Whether a count_cases answer stopped at the cap (the exact count is still to come)."""
     return total > search.CAP
+
+
+#: One thread that reads a list's first page while its caller counts (count_and_first_page);
+#: it lives on, so it keeps its connection from one keystroke to the next.
+_FIRST_PAGES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="case-first-page")
+
+
+def count_and_first_page(
+    s: Session, f: CaseFilter, today: dt.date, role: str, limit: int
+) -> tuple[int, list[CaseListRow]]:
+    """count_cases and the first page at once: the page is read on another thread (its own
+    connection) while this one counts. SQLite lets go of the interpreter while it reads, so
+    two cores do both together: at 1M cases, all of them, a typed filter's count took ~16 ms
+    and its page ~20 ms one after the other. The first page never needs the count (a capped
+    one is no help; from offset 0 nothing is read from the far end)."""
+    page = _FIRST_PAGES.submit(fetch_page, s, f, today, role, 0, limit)
+    try:
+        total = count_cases(s, f, today, role)
+    except BaseException:
+        wait([page])  # not left reading while the caller goes on (or the database closes)
+        raise
+    rows = page.result()  # the page's own error, if any, is raised here
+    return total, rows if total else []
 
 
 def fetch_page(

@@ -121,12 +121,11 @@ class CasesScreen(DataScreen):
     @work(thread=True, exclusive=True, group="case-count", exit_on_error=False)
     def _count(self, f, key: object) -> None:
         try:
-            from inspect_tui.services.cases.listing import count_cases, fetch_page
+            from inspect_tui.services.cases.listing import count_and_first_page
 
             start = time.perf_counter()
             s, today, role = self.app.session, self.app.today, self.app.role
-            total = count_cases(s, f, today, role)
-            first = fetch_page(s, f, today, role, 0, PAGE_SIZE, total=total) if total else []
+            total, first = count_and_first_page(s, f, today, role, PAGE_SIZE)
             self.post_message(self.Counted(key, total, first, (time.perf_counter() - start) * 1000))
         except Exception as exc:
             self.app.report_unexpected(exc)
