@@ -15,9 +15,14 @@ from typing import Any
 from inspect_tui.core.calendar import BusinessCalendar
 from inspect_tui.core.deadlines import case_deadlines, case_rules
 from inspect_tui.core.history import fold_dates
-from inspect_tui.core.steps import DATE_FIELDS
+from inspect_tui.core.steps import DATE_FIELDS, OPEN_STATUSES
 from inspect_tui.store.connection import Database
 from inspect_tui.store.events import NewEvent, append, seed_events
+
+#: ``status IN OPEN_IN``: the open statuses as SQL literals (constants, never input). Written
+#: out, not bound: with ``IN (?, ?, ?, ?)`` SQLite cannot tell that a query's rows are those of
+#: the open cases' partial index (``cases_open``, migration 22), and reads the table instead.
+OPEN_IN = "(" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")"
 
 CASE_COLUMNS = (
     "case_no",

@@ -31,7 +31,7 @@ from inspect_tui.services.cases.search import TextMatch, row_by_row, text_match
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import AS_TYPED, Known, Viewer
 from inspect_tui.services.trust.permissions import role_of
-from inspect_tui.store.cases import events_of, exceptions_of, get_case
+from inspect_tui.store.cases import OPEN_IN, events_of, exceptions_of, get_case
 
 #: Deadline states a case can be filtered by, in order of urgency (core.deadlines).
 DEADLINE_STATES = (*OPEN_STATES, "none")
@@ -40,7 +40,6 @@ DEADLINE_STATES = (*OPEN_STATES, "none")
 STATUS_CHOICES = ("open", "", *STATUS_LABELS)
 STATUS_CHOICE_LABELS = {"open": "未完了", "": "全件", **STATUS_LABELS}
 
-_OPEN_IN = "(" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 _NO_DUE_DAY = "9999-12-31"  # sorts after every real deadline
 _NO_DUE = f"'{_NO_DUE_DAY}'"
 
@@ -49,7 +48,7 @@ def _open_due(rule) -> str:
     """SQL: the rule's stored deadline while it is open (case open, its step not done, not
     excluded), else the far-off _NO_DUE. Column names come from the rule."""
     return (
-        f"CASE WHEN c.status IN {_OPEN_IN} AND c.{rule.ends_by} IS NULL AND c.{rule.due_column} IS NOT NULL"
+        f"CASE WHEN c.status IN {OPEN_IN} AND c.{rule.ends_by} IS NULL AND c.{rule.due_column} IS NOT NULL"
         f" AND (x.excl IS NULL OR instr(x.excl, '{rule.id}') = 0) THEN c.{rule.due_column} ELSE {_NO_DUE} END"
     )
 
@@ -58,7 +57,7 @@ def next_due_sql() -> str:
     """SQL: the earliest open deadline of a case (_NO_DUE when none is open)."""
     dues = ", ".join(_open_due(rule) for rule in case_rules())
     earliest = f"min({dues})" if len(case_rules()) > 1 else dues
-    return f"CASE WHEN c.status IN {_OPEN_IN} THEN {earliest} ELSE {_NO_DUE} END"
+    return f"CASE WHEN c.status IN {OPEN_IN} THEN {earliest} ELSE {_NO_DUE} END"
 
 
 def next_rule_sql() -> str:
@@ -72,7 +71,7 @@ def next_rule_sql() -> str:
 #: joined to every case's exclusions, 8.3 ms to the open ones' (4.9 with none at all).
 _EXCL_JOIN = (
     "LEFT JOIN (SELECT case_id, group_concat(rule) AS excl FROM deadline_exceptions"
-    f" WHERE kind = 'exclude' AND case_id IN (SELECT id FROM cases WHERE status IN {_OPEN_IN})"
+    f" WHERE kind = 'exclude' AND case_id IN (SELECT id FROM cases WHERE status IN {OPEN_IN})"
     " GROUP BY case_id) x ON x.case_id = c.id"
 )
 
@@ -180,7 +179,7 @@ def build_query(s: Session, f: CaseFilter, today: dt.date, role: str, narrow: bo
     clauses: list[str] = []
     params: list[object] = []
     if f.status == "open":
-        clauses.append(f"c.status IN {_OPEN_IN}")
+        clauses.append(f"c.status IN {OPEN_IN}")
     elif f.status:
         clauses.append("c.status = ?")
         params.append(f.status)
@@ -211,7 +210,7 @@ def build_query(s: Session, f: CaseFilter, today: dt.date, role: str, narrow: bo
         clauses.append(cond[0])
         params += cond[1]
         if f.deadline != "none" and f.status != "open":
-            clauses.append(f"c.status IN {_OPEN_IN}")  # only open cases have open deadlines
+            clauses.append(f"c.status IN {OPEN_IN}")  # only open cases have open deadlines
     base = " AND ".join(clauses) or "1"
     if m is None:
         return CaseQuery(base, params, base, list(params))
@@ -330,8 +329,8 @@ def fetch_page(
         return _fetch(s, f, today, role, offset, limit, "", size=total)
     if f.status and f.status not in OPEN_STATUSES:  # one closed status: no deadlines at all
         return _fetch(s, f, today, role, offset, limit, "", order_by_id=True, size=total)
-    open_part = f"c.status IN {_OPEN_IN}"
-    closed_part = f"c.status NOT IN {_OPEN_IN}"
+    open_part = f"c.status IN {OPEN_IN}"
+    closed_part = f"c.status NOT IN {OPEN_IN}"
     first, second = (open_part, closed_part) if not f.descending else (closed_part, open_part)
     q = build_query(s, f, today, role, narrow=True)
     source = _from(f) if f.deadline else "cases c"
@@ -408,7 +407,7 @@ def _fetch(
             return []
         offset = size - offset - limit
         descending = not descending
-    q = build_query(s, f, today, role, narrow=extra == f"c.status IN {_OPEN_IN}")
+    q = build_query(s, f, today, role, narrow=extra == f"c.status IN {OPEN_IN}")
     where = f"{q.where} AND {extra}" if extra else q.where
     direction = "DESC" if descending else "ASC"
     if order_by_id:

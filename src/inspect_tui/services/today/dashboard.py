@@ -21,7 +21,6 @@ from inspect_tui.core.deadlines import (
     case_rules,
     deadline_state,
 )
-from inspect_tui.core.steps import OPEN_STATUSES
 from inspect_tui.services.cases.inspection import InspectionFigures
 from inspect_tui.services.cases.inspection import figures as inspection_figures
 from inspect_tui.services.quality.records import (
@@ -32,6 +31,7 @@ from inspect_tui.services.quality.records import (
 from inspect_tui.services.review import queue as review
 from inspect_tui.services.session import Session
 from inspect_tui.services.staff.overview import StaffAlert, staff_alerts
+from inspect_tui.store.cases import OPEN_IN
 
 #: How many cases each list on the dashboard keeps (counts are always complete).
 LIST_LIMIT = 50
@@ -147,11 +147,11 @@ def _rule_summary(s: Session, rule: DeadlineRule, horizon: Horizon, worst: dict[
     for case_no, ward, name, urgent, due_s in s.db.conn.execute(
         f"SELECT c.case_no, c.ward, s.name, c.urgent, {due_col}"
         " FROM cases c LEFT JOIN surveyors s ON s.code = c.surveyor"
-        f" WHERE c.status IN ({','.join('?' * len(OPEN_STATUSES))}){not_done}"
+        f" WHERE c.status IN {OPEN_IN}{not_done}"
         f" AND +{due_col} <> '' AND +{due_col} < ?"
         " AND NOT EXISTS (SELECT 1 FROM deadline_exceptions e"
         "  WHERE e.rule = ? AND e.kind = 'exclude' AND e.case_id = c.id)",
-        (*OPEN_STATUSES, horizon.soon_until.isoformat(), rule.id),
+        (horizon.soon_until.isoformat(), rule.id),
     ):
         due = dt.date.fromisoformat(due_s)
         state = deadline_state(due, horizon)
@@ -175,17 +175,14 @@ def _rule_summary(s: Session, rule: DeadlineRule, horizon: Horizon, worst: dict[
 def build_dashboard(s: Session, today: dt.date) -> Dashboard:
     horizon = Horizon.on(today, s.calendar)
     conn = s.db.conn
-    is_open = f"c.status IN ({','.join('?' * len(OPEN_STATUSES))})"
+    is_open = f"c.status IN {OPEN_IN}"  # the open cases' index answers all of these
     worst: dict[str, str] = {}  # case -> its most urgent state over the rules
     rules = [_rule_summary(s, rule, horizon, worst) for rule in case_rules()]
-    by_ward = dict(
-        conn.execute(f"SELECT c.ward, count(*) FROM cases c WHERE {is_open} GROUP BY c.ward", OPEN_STATUSES)
-    )
+    by_ward = dict(conn.execute(f"SELECT c.ward, count(*) FROM cases c WHERE {is_open} GROUP BY c.ward"))
     by_surveyor: dict[str, list] = {}  # code ("" unassigned) -> [name, open cases]
     for code, name, n in conn.execute(
         "SELECT c.surveyor, s.name, count(*) FROM cases c LEFT JOIN surveyors s ON s.code = c.surveyor"
         f" WHERE {is_open} GROUP BY c.surveyor",
-        OPEN_STATUSES,
     ):
         by_surveyor.setdefault(code or "", [name or "未割当", 0])[1] += n
     # not visited: never, or not since a re-survey (visited_on keeps the first visit)
@@ -195,7 +192,6 @@ def build_dashboard(s: Session, today: dt.date) -> Dashboard:
             "SELECT c.case_no, c.ward, s.name, c.received_on, c.status"
             " FROM cases c LEFT JOIN surveyors s ON s.code = c.surveyor"
             f" WHERE {is_open} AND c.urgent AND (coalesce(c.visited_on, '') = '' OR c.phase = 'resurvey')",
-            OPEN_STATUSES,
         )
     ]
     urgent.sort(key=lambda u: (u.received_on, u.case_no))
