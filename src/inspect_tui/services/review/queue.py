@@ -208,14 +208,17 @@ def _done_focused_case_ids(s: Session, code: str) -> dict[int, int]:
     }
 
 
-def _forms(s: Session, code: str) -> list[store.NumberedForm]:
+def _forms(s: Session, code: str, chiefs: frozenset[str] | None = None) -> list[store.NumberedForm]:
     """Forms 1-10 of a surveyor: the stored numbers, plus the ones the next sync would store
-    (so a read-only caller sees the same queue)."""
+    (so a read-only caller sees the same queue). chiefs: store.chief_codes, when the caller
+    has read it for every surveyor at once (at 1M cases the Today screen asked 60 times)."""
     forms = store.numbered_forms(s.db, code)
     if len(forms) < REVIEW_FORMS:
         fixed = {f.case.id: f.form_no for f in forms}
         cases = store.cases_for_numbering(s.db, code)
-        for no, cid in rules.assign_form_numbers(fixed, cases, store.chief_codes(s.db)):
+        if chiefs is None:
+            chiefs = store.chief_codes(s.db)
+        for no, cid in rules.assign_form_numbers(fixed, cases, chiefs):
             case = store.case_by_id(s.db, cid)
             if case is not None:
                 forms.append(store.NumberedForm(no, case))
@@ -242,9 +245,10 @@ def new_surveyors(s: Session, today: dt.date | None = None, *, sync: bool = Fals
     if sync and may(s, "review.save"):  # a monitor reads what is stored; it never numbers forms
         sync_form_numbers(s, today)
     out = []
+    chiefs = store.chief_codes(s.db)
     for info in _new_infos(s, today):
         assert info.placed_on is not None
-        forms = _forms(s, info.code)
+        forms = _forms(s, info.code, chiefs)
         done = _done_focused_case_ids(s, info.code)
         out.append(
             NewSurveyor(
@@ -305,6 +309,7 @@ def review_queue(
     inspector: str | None = None,
     sync: bool = False,
     all_wards: bool = False,
+    new: list[NewSurveyor] | None = None,
 ) -> list[QueueItem]:
     """Forms waiting for their focused check, follow-ups not yet done, and blind checks asked
     of `inspector` (default: the logged-in chief, if known); by due date (standard_due for
@@ -312,7 +317,8 @@ def review_queue(
     their wards and their assignments); a manager sees every form. Reads only unless
     sync=True (numbers not yet stored are shown as the next sync would store them), so it
     is safe from a worker thread. all_wards: every ward's forms, whoever asks (to count
-    what a chief's queue leaves out: outside_wards)."""
+    what a chief's queue leaves out: outside_wards). new: new_surveyors(s, today), when the
+    caller has it already (the Today screen shows both)."""
     today = today or today_jp()
     if sync and may(s, "review.save"):
         sync_form_numbers(s, today)
@@ -321,9 +327,10 @@ def review_queue(
     drafts = _draft_keys(s, inspector)
     scope = wards.UNBOUND if all_wards else wards.scope(s, inspector, today)
     items: list[QueueItem] = []
-    for ns in new_surveyors(s, today, sync=False):
+    chiefs = store.chief_codes(s.db)
+    for ns in new_surveyors(s, today, sync=False) if new is None else new:
         done = _done_focused_case_ids(s, ns.code)
-        for f in _forms(s, ns.code):
+        for f in _forms(s, ns.code, chiefs):
             key = (f.case.id, ns.code, "focused")
             if f.case.id in done and not (inspector and drafts.get(key) == inspector):
                 continue  # checked; unless my own draft of it is still open (it stays mine to finish)

@@ -125,7 +125,7 @@ def review_queue(s: Session, today: dt.date) -> ReviewQueue:
     """
 
     new = review.new_surveyors(s, today)
-    pending = len(review.review_queue(s, today))
+    pending = len(review.review_queue(s, today, new=new))
     return ReviewQueue(len(new), sum(n.numbered for n in new), pending, sum(n.checked for n in new))
 
 
