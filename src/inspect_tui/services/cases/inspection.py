@@ -26,7 +26,6 @@ from inspect_tui.core.metrics import Period, inspection_rate
 from inspect_tui.core.roles import ACTIONS
 from inspect_tui.core.steps import STEPS, StepError
 from inspect_tui.core.today import now_jp_iso
-from inspect_tui.services.forms import points as form_points
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import audit_change
 from inspect_tui.services.trust.permissions import PermissionDenied, require, writes
@@ -140,6 +139,10 @@ def record_inspection(s: Session, case_no: str, result: str, findings: Sequence[
         raise InspectionRuleError(f"{case_no} はまだ訪問していません（点検する調査票がありません）")
     if row["cancelled_on"] or row["returned_on"]:
         raise InspectionRuleError(f"{case_no} は中止・返却された依頼です（点検は記録できません）")
+    # here, not at the top: the Today screen's figures import this module at start-up, and
+    # the points' import chain (form rules, the survey form) cost ~20 ms of it
+    from inspect_tui.services.forms import points as form_points
+
     now = now_jp_iso()
     with write(s.db):
         cycle = store.cycle_of(s.db, row["id"])
