@@ -164,7 +164,7 @@ def test_a_long_running_process_shares_one_page_cache_budget_lifted_while_it_wri
         return two.conn.execute("PRAGMA soft_heap_limit").fetchone()[0]
 
     try:
-        limit_shared_cache(one.conn, 4_096)
+        limit_shared_cache(4_096)
         assert limit() == 4_096 * 1024
         inside, release = threading.Event(), threading.Event()
         seen: list[int] = []
@@ -185,7 +185,7 @@ def test_a_long_running_process_shares_one_page_cache_budget_lifted_while_it_wri
         t.join()
         assert seen == [0, 0, 0] and limit() == 4_096 * 1024
     finally:
-        limit_shared_cache(one.conn, 0)
+        limit_shared_cache(0)
         one.close()
         two.close()
     assert limit_for_new() == 0

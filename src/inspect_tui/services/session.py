@@ -54,12 +54,12 @@ def open_session(
     return Session(db, config or load_config())
 
 
-def share_page_cache(s: Session) -> None:
+def share_page_cache() -> None:
     """For a process that stays open (the TUI): its connections' page caches together stay
     within store.connection.SHARED_CACHE_KIB, not each within its own (a worker's each)."""
     from inspect_tui.store.connection import limit_shared_cache
 
-    limit_shared_cache(s.db.conn)
+    limit_shared_cache()
 
 
 def reopen(s: Session) -> Session:

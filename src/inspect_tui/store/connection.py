@@ -156,14 +156,24 @@ _shared_limit_kib = 0  # 0: no limit (a command line's process)
 _writers = 0
 
 
-def limit_shared_cache(conn: sqlite3.Connection, kib: int = SHARED_CACHE_KIB) -> None:
-    """Caps the memory of every connection in this process together (PRAGMA soft_heap_limit is
-    process-wide: one call, on any connection, covers those opened later too)."""
+def _soft_heap_limit(kib: int) -> None:
+    """PRAGMA soft_heap_limit is process-wide: set on a connection of its own, so it never
+    depends on the state of a caller's (one closed mid-write must not leave the limit off)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute(f"PRAGMA soft_heap_limit = {kib * 1024}")
+    finally:
+        conn.close()
+
+
+def limit_shared_cache(kib: int = SHARED_CACHE_KIB) -> None:
+    """Caps the memory of every connection in this process together (those opened later too);
+    0 lifts the cap."""
     global _shared_limit_kib
     with _heap_lock:
         _shared_limit_kib = kib
         if not _writers:
-            conn.execute(f"PRAGMA soft_heap_limit = {kib * 1024}")
+            _soft_heap_limit(kib)
 
 
 @contextlib.contextmanager
@@ -174,17 +184,17 @@ def write_cache(conn: sqlite3.Connection) -> Iterator[None]:
     with _heap_lock:
         _writers += 1
         if _writers == 1 and _shared_limit_kib:
-            conn.execute("PRAGMA soft_heap_limit = 0")
+            _soft_heap_limit(0)
     try:
         conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         yield
     finally:
+        with contextlib.suppress(sqlite3.Error):  # a closed connection has no cache to shrink
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         with _heap_lock:
             _writers -= 1
-            with contextlib.suppress(sqlite3.Error):  # a closed connection has no cache to shrink
-                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-                if not _writers and _shared_limit_kib:
-                    conn.execute(f"PRAGMA soft_heap_limit = {_shared_limit_kib * 1024}")
+            if not _writers and _shared_limit_kib:
+                _soft_heap_limit(_shared_limit_kib)
 
 
 def is_open(conn: sqlite3.Connection) -> bool:

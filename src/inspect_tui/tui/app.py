@@ -277,7 +277,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
             except DatabaseError as exc:
                 self.post_message(self.SessionFailed(str(exc)))
                 return
-            share_page_cache(session)
+            share_page_cache()
             role = role_of(session)
             warning = permission_warning(self.db_path)
             allowed = load_permissions(session)

@@ -208,16 +208,14 @@ def _done_focused_case_ids(s: Session, code: str) -> dict[int, int]:
     }
 
 
-def _forms(s: Session, code: str, chiefs: frozenset[str] | None = None) -> list[store.NumberedForm]:
+def _forms(s: Session, code: str, chiefs: frozenset[str]) -> list[store.NumberedForm]:
     """Forms 1-10 of a surveyor: the stored numbers, plus the ones the next sync would store
-    (so a read-only caller sees the same queue). chiefs: store.chief_codes, when the caller
-    has read it for every surveyor at once (at 1M cases the Today screen asked 60 times)."""
+    (so a read-only caller sees the same queue). chiefs: store.chief_codes, read once by the
+    caller for every surveyor (at 1M cases the Today screen asked 60 times)."""
     forms = store.numbered_forms(s.db, code)
     if len(forms) < REVIEW_FORMS:
         fixed = {f.case.id: f.form_no for f in forms}
         cases = store.cases_for_numbering(s.db, code)
-        if chiefs is None:
-            chiefs = store.chief_codes(s.db)
         for no, cid in rules.assign_form_numbers(fixed, cases, chiefs):
             case = store.case_by_id(s.db, cid)
             if case is not None:
