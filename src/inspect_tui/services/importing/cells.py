@@ -263,11 +263,17 @@ class Cells:
         """The converter of a case's step date column: a date, and not after today."""
         label = FIELD_LABELS[field]
         today = self.today
+        accepted: dict[str, dt.date] = {}  # this column's cells already read and checked
 
         def convert(raw: str) -> dt.date | None:
+            day = accepted.get(raw)  # one lookup for a date seen before (most cells of a file)
+            if day is not None:
+                return day
             day = self.date(raw)
-            if day is not None and today is not None and day > today:
-                raise CellError(future_date_problem(label, day, today) or "")
+            if day is not None:
+                if today is not None and day > today:
+                    raise CellError(future_date_problem(label, day, today) or "")
+                accepted[raw] = day
             return day
 
         return convert

@@ -5,7 +5,6 @@ with ``--accept-changes`` a correction voids the recorded step and records the f
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +42,7 @@ def recorded_event(events: list[Event], kind: str, on: dt.date) -> int | None:
 
 def plan_steps(
     s: Session,
-    old: sqlite3.Row,
+    old: Mapping[str, Any],
     step_dates: Mapping[str, dt.date],
     line: int,
     header: HeaderMap,

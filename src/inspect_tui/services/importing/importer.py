@@ -152,10 +152,22 @@ def _rows_where_in(conn: sqlite3.Connection, sql: str, keys: Iterable[Any]) -> I
         yield from conn.execute(sql.format(",".join("?" * len(part))), part)
 
 
-def _existing(conn: sqlite3.Connection, case_nos: Iterable[Any]) -> dict[str, sqlite3.Row]:
-    """The recorded cases among these case numbers (by the unique index on case_no)."""
-    keys = [k for k in case_nos if isinstance(k, str) and k]
-    return {r["case_no"]: r for r in _rows_where_in(conn, "SELECT * FROM cases WHERE case_no IN ({})", keys)}
+def _existing(conn: sqlite3.Connection, case_nos: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """The recorded cases among these case numbers (by the unique index on case_no), each
+    as a dict: the planner reads ~20 columns of each by name, and sqlite3.Row looks a name
+    up by comparing it with every column's (0.9 against 0.15 µs a read)."""
+    wanted = sorted({k for k in case_nos if isinstance(k, str) and k})
+    out: dict[str, dict[str, Any]] = {}
+    cur = conn.cursor()
+    cur.row_factory = None  # plain tuples, zipped with the column names once per statement
+    for i in range(0, len(wanted), _IN_LIMIT):
+        part = wanted[i : i + _IN_LIMIT]
+        cur.execute(f"SELECT * FROM cases WHERE case_no IN ({','.join('?' * len(part))})", part)
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            found = dict(zip(names, row, strict=True))
+            out[found["case_no"]] = found
+    return out
 
 
 def _extended(conn: sqlite3.Connection, case_ids: Iterable[int]) -> set[tuple[int, str]]:
@@ -242,7 +254,7 @@ def _plan_case_update(
     plan: CasePlan,
     problems: Problems,
     item: CheckedRow,
-    old: sqlite3.Row,
+    old: Mapping[str, Any],
     header: HeaderMap,
     extended: set[tuple[int, str]],
     calendar: Any,
@@ -257,14 +269,17 @@ def _plan_case_update(
     purged = bool(old["personal_purged_on"])
     changed: dict[str, Any] = {}
     step_dates: dict[str, dt.date] = {}
+    date = dt.date
     for column, value in values.items():
         if purged and column in PERSONAL_FIELDS:
             continue  # personal data already purged under the retention rule stays purged
-        stored = _iso(value)
+        stored = value.isoformat() if type(value) is date else value
+        if stored == old[column]:
+            continue
         if column in STEP_COLUMNS:
-            if value is not None and stored != old[column]:
+            if value is not None:
                 step_dates[column] = value
-        elif stored != old[column]:
+        else:
             changed[column] = stored
     if not changed and not step_dates:
         plan.unchanged += 1

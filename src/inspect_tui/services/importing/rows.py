@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -167,6 +167,7 @@ def _checked_rows(
         (column, index, converters[column], header.labels[column], column in spec.personal)
         for column, index in header.columns.items()
     ]
+    plain = [(column, index, convert) for column, index, convert, _label, _personal in present]
     personal_at = [index for column, index in header.columns.items() if column in spec.personal]
     width = len(table.header)
     labels = _column_labels(table.header)
@@ -191,7 +192,16 @@ def _checked_rows(
         values: dict[str, Any] = {}
         bad = dates_bad = personal_bad = False
         quoted: list[tuple[int, str, str, str]] = []  # (index, label, message, value it quotes)
-        for column, index, convert, label, personal in present:
+        if not unreadable:
+            try:  # the usual row, every cell readable: one comprehension, no per-cell bookkeeping
+                values = {column: convert(cells_[index]) for column, index, convert in plain}
+                cells_left: list[tuple[str, int, Callable[[str], Any], str, bool]] = []
+            except CellError:
+                values = {}
+                cells_left = present  # read again cell by cell, to name every cell that fails
+        else:
+            cells_left = present
+        for column, index, convert, label, personal in cells_left:
             raw = cells_[index]
             if index in unreadable:
                 bad = True
