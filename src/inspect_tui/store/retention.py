@@ -271,12 +271,21 @@ def verify_gone(db: Database, values: list[str]) -> ByteCheck:
     return ByteCheck(len(look_for) - len(explained), len(held) + len(explained), tuple(sorted(places)))
 
 
+#: The audit actions of the purge index (migration 23), as its WHERE writes them: a query
+#: repeats this term so SQLite knows the partial index covers it.
+PURGE_ACTIONS = "action IN ('purge', 'purge.checked')"
+
+
 def unchecked_purges(db: Database) -> int:
     """Cases purged since the file's bytes were last checked (a purge whose checkpoint could
-    not complete because another connection held an old snapshot)."""
-    last = db.conn.execute("SELECT MAX(id) FROM audit_log WHERE action = 'purge.checked'").fetchone()[0]
+    not complete because another connection held an old snapshot). Both reads go through the
+    purges' index (migration 23): a manager's every start asks, at 1M cases too."""
+    last = db.conn.execute(
+        f"SELECT MAX(id) FROM audit_log WHERE {PURGE_ACTIONS} AND action = 'purge.checked'"
+    ).fetchone()[0]
     return db.conn.execute(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'purge' AND id > ?", (last or 0,)
+        f"SELECT COUNT(*) FROM audit_log WHERE {PURGE_ACTIONS} AND action = 'purge' AND id > ?",
+        (last or 0,),
     ).fetchone()[0]
 
 
