@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from inspect_tui.services.config import ConfigError
 from inspect_tui.services.trust.permissions import PermissionDenied
-from inspect_tui.store.backup import BackupError
+from inspect_tui.store.backup import BackupCancelled, BackupError
 from inspect_tui.store.cases import ConflictError
 from inspect_tui.store.connection import DatabaseError
 from inspect_tui.store.integrity import DamagedDatabase
@@ -16,6 +16,7 @@ from inspect_tui.store.tx import DatabaseBusy, WriteCancelled
 from inspect_tui.store.users import UserError
 
 __all__ = [
+    "BackupCancelled",
     "BackupError",
     "ConfigError",
     "ConflictError",

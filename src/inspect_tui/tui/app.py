@@ -357,7 +357,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         """After the first screen: the day's first backup (seed 002), and personal data past
         retention offered to managers for purging (seed 001 §4(4))."""
         try:
-            from inspect_tui.services.errors import BackupError
+            from inspect_tui.services.errors import BackupCancelled, BackupError
             from inspect_tui.services.session import reopen
             from inspect_tui.services.trust.backup import maybe_daily_backup
             from inspect_tui.services.trust.retention import purge_due_count, purge_unfinished
@@ -368,8 +368,10 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
             # a connection of its own: the app may close its one (quitting, a crash)
             # while the backup is still being copied
             with reopen(app_session) as s:
-                try:
-                    maybe_daily_backup(s)  # routine: silent when it works
+                try:  # routine: silent when it works (unless quitting asked about it)
+                    self.run_backup("daily", lambda cancelled: maybe_daily_backup(s, cancelled=cancelled))
+                except BackupCancelled:
+                    return  # the app is ending; the next start makes it again
                 except BackupError as exc:
                     self._tell(f"今日のバックアップを作れませんでした: {exc}", "バックアップ", 15)
                 if self.permissions.may("purge"):
@@ -436,6 +438,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
+        self.backup_stop().set()  # however the app ends: a backup being made stops (tui/backup.py)
         self.calls.drain()  # what a screen asked just before quitting still lands
         if self.session is not None:
             self.session.close()
@@ -445,7 +448,11 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         if len(self.screen_stack) > 1:
             self.pop_screen()
         else:
-            self.exit(0)
+            self.quit_or_ask()
+
+    async def action_quit(self) -> None:
+        """Textual's ctrl+q: at once from any screen, but asked while a backup is made."""
+        self.quit_or_ask()
 
     async def action_back(self) -> None:
         if len(self.screen_stack) > 1:

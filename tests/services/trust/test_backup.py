@@ -232,3 +232,36 @@ def test_quick_check_still_refuses_a_damaged_copy(session, db_path, tmp_path):
     damaged.write_bytes(bytes(data))
     with pytest.raises(BackupError, match=r"quick_check|SQLite"):
         check_file(damaged, full=False)
+
+
+@pytest.mark.parametrize("stage", ["copy", "check"])
+def test_a_cancelled_backup_leaves_nothing_and_the_next_one_is_made(session, db_path, monkeypatch, stage):
+    """The app quitting mid-backup: stopped at the next step of the copy, or of the check
+    (SQLite's progress handler), the partial copy and its journal removed, no witness."""
+    import inspect_tui.store.backup as store_backup
+    from inspect_tui.store.backup import BackupCancelled
+
+    for i in range(30):
+        add_case(session, f"C-{i:04d}")
+    monkeypatch.setattr(store_backup, "_PAGES_PER_STEP", 1)
+    monkeypatch.setattr(store_backup, "_CHECK_STEPS", 10)
+    asked: list[str] = []
+    checking = {"now": False}
+    real_check = store_backup.check_file
+
+    def check(path, **kwargs):
+        checking["now"] = True
+        return real_check(path, **kwargs)
+
+    monkeypatch.setattr(store_backup, "check_file", check)
+
+    def cancelled() -> bool:
+        asked.append("check" if checking["now"] else "copy")
+        return asked[-1] == stage and asked.count(stage) >= 2
+
+    with pytest.raises(BackupCancelled):
+        maybe_daily_backup(session, cancelled=cancelled)
+    assert asked.count(stage) == 2  # stopped at the second look, not run to its end
+    folder = db_path.parent / "backups"
+    assert sorted(p.name for p in folder.iterdir()) == []
+    assert maybe_daily_backup(session) is not None  # not counted as the day's backup

@@ -13,8 +13,10 @@ from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.backup import (
     DEFAULT_KEEP,
+    BackupCancelled,
     BackupError,
     BackupResult,
+    Cancelled,
     backed_up_on,
     check_file,
     keep_broken_copy,
@@ -26,26 +28,40 @@ from inspect_tui.store.backup import (
 )
 from inspect_tui.store.db import Database, open_database
 
-__all__ = ["DEFAULT_KEEP", "BackupError", "backup_now", "check_file", "maybe_daily_backup", "restore"]
+__all__ = [
+    "DEFAULT_KEEP",
+    "BackupCancelled",
+    "BackupError",
+    "backup_now",
+    "check_file",
+    "maybe_daily_backup",
+    "restore",
+]
 
 
 @writes("backup")
-def backup_now(s: Session, keep: int = DEFAULT_KEEP, full_check: bool | None = None) -> BackupResult:
-    """A backup now; full_check None: integrity_check once a week, quick_check between."""
-    return make_backup(s.db, keep=keep, full_check=full_check)
+def backup_now(
+    s: Session, keep: int = DEFAULT_KEEP, full_check: bool | None = None, cancelled: Cancelled | None = None
+) -> BackupResult:
+    """A backup now; full_check None: integrity_check once a week, quick_check between.
+    cancelled: see store.backup.make_backup (BackupCancelled, nothing left behind)."""
+    return make_backup(s.db, keep=keep, full_check=full_check, cancelled=cancelled)
 
 
-def maybe_daily_backup(s: Session, keep: int = DEFAULT_KEEP) -> Path | None:
+def maybe_daily_backup(
+    s: Session, keep: int = DEFAULT_KEEP, cancelled: Cancelled | None = None
+) -> Path | None:
     """On the first start of a (Japan) day, back up; returns the new file or None.
 
     Runs for whoever starts the app first that day, whatever their role: the
     copy stays beside the database, owner-only. Every start also removes the
     partial copies a killed backup or restore left (they hold personal data).
+    A cancelled one (the app quit) leaves nothing, so the next start makes it again.
     """
     remove_stale_parts(s.db.path)
     if backed_up_on(s.db.path, today_jp()):
         return None
-    return make_backup(s.db, keep=keep).path
+    return make_backup(s.db, keep=keep, cancelled=cancelled).path
 
 
 def restore(db_path: Path, source: Path, who: str, keep: int = DEFAULT_KEEP) -> Path | None:
