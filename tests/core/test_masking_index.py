@@ -36,3 +36,30 @@ def test_many_known_names_are_masked_as_with_few():
     assert "鈴原" not in masked and "2800001234" not in masked and "試験" not in masked
     assert masked == mask_free_text(text, ("鈴原 冬美", "試験一亀"), ("2800001234",))
     assert masking._by_prefix.cache_info().currsize >= 1
+
+
+def test_the_indexes_of_months_masked_before_are_not_kept():
+    """The Reports screen masks each month's notes against that month's names (~25,000 at
+    1M cases); shown month after month, every month's index used to stay in memory."""
+    import gc
+    import tracemalloc
+
+    def month(i: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        names = tuple(f"{chr(0x4E00 + i)}{chr(0x5000 + n // 90)}{chr(0x6000 + n % 90)}" for n in range(3000))
+        return names, tuple(f"{2900000000 + i * 10000 + n:010d}" for n in range(3000))
+
+    for cached in (masking._name_keys, masking._number_keys, masking._by_prefix):
+        cached.cache_clear()
+    text = "連絡あり、特記なし"
+    tracemalloc.start()
+    try:
+        mask_free_text(text, *month(0))
+        gc.collect()
+        one = tracemalloc.get_traced_memory()[0]
+        for i in range(1, 8):
+            mask_free_text(text, *month(i))
+        gc.collect()
+        eight = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert eight < 2.5 * one, f"{eight / one:.1f} months' indexes kept"

@@ -206,7 +206,14 @@ def _find_all(haystack: str, needle: str) -> Iterable[int]:
         at = haystack.find(needle, at + 1)
 
 
-@functools.lru_cache(maxsize=16)
+#: the last two sets of known names and numbers looked up stay indexed (a report masks all its
+#: notes against one month's, a typed note against its case's). Each month's set at 1M cases
+#: is ~4 MB of keys and index, which a cache of 16 kept for every month the Reports screen
+#: had shown (+4.4 MB a month, measured)
+_KEEP = 2
+
+
+@functools.lru_cache(maxsize=_KEEP)
 def _name_keys(names: tuple[str, ...]) -> frozenset[str]:
     """Names as searched for: NFKC, without spaces, at least 2 characters; a name written
     as family and given name is also looked for the other way round (冬美 鈴原)."""
@@ -219,7 +226,7 @@ def _name_keys(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(k for k in keys if len(k) >= 2 and not _NUMBER_GAP.fullmatch(k) and "*" not in k)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=_KEEP)
 def _number_keys(numbers: tuple[str, ...]) -> frozenset[str]:
     keys = {"".join(c for c in unicodedata.normalize("NFKC", n or "") if c.isalnum()) for n in numbers}
     return frozenset(k for k in keys if len(k) >= 4)
@@ -229,7 +236,7 @@ def _number_keys(numbers: tuple[str, ...]) -> frozenset[str]:
 _NAME_PREFIX, _NUMBER_PREFIX = 2, 4
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=2 * _KEEP)  # names and numbers each
 def _by_prefix(keys: frozenset[str], size: int) -> dict[str, tuple[str, ...]]:
     """The keys by their first ``size`` characters: a text is read once, trying at each place
     only the keys that start with what is there (a month's 25,000 names against a short note
