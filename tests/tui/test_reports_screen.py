@@ -267,3 +267,23 @@ async def test_kpi_evaluation_is_typed_per_indicator_and_saved_together(sample_d
         assert get_kpi_note(s, "accepted", 2027, "issues") == ""
     finally:
         s.close()
+
+
+async def test_a_built_report_lets_go_of_the_months_names(app_db):
+    """The month's names, indexed to mask the report's notes (~4 MB at 1M cases), are not
+    kept once the preview is built: the TUI stays open all day, month after month."""
+    from inspect_tui.core import masking
+    from inspect_tui.tui.app import InspectApp
+
+    masking.mask_free_text(
+        "連絡済み", tuple(f"試験{chr(0x4E00 + i)}{chr(0x4E80 + i)}" for i in range(50)), ()
+    )
+    assert masking._name_keys.cache_info().currsize == 1
+    app = InspectApp(app_db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("5")
+        await _settle(pilot)
+        assert "業務履行報告書（月次）" in _preview(app)
+        assert masking._name_keys.cache_info().currsize == 0
+        assert masking._by_prefix.cache_info().currsize == 0

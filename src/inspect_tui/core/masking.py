@@ -247,6 +247,14 @@ def _by_prefix(keys: frozenset[str], size: int) -> dict[str, tuple[str, ...]]:
     return {p: tuple(ks) for p, ks in out.items()}
 
 
+def forget_known() -> None:
+    """Let go of the indexes of known names and numbers built so far: a long-lived process
+    (the TUI) calls it once a report is built, where the month's set (~4 MB at 1M cases)
+    is not needed again; freed, later screens reuse the memory instead of growing."""
+    for cached in (_name_keys, _number_keys, _by_prefix):
+        cached.cache_clear()
+
+
 def _occurrences(text: str, keys: frozenset[str], size: int) -> Iterable[tuple[int, str]]:
     """(where, key) of every occurrence of every key in text, overlapping ones too."""
     if len(keys) <= 8:  # a case's own name or number: find is simplest

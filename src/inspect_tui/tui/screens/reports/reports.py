@@ -519,4 +519,7 @@ def _build_report(session, kind: str, period_text: str, width: int = 80) -> tupl
         return None, str(exc)
     label = k.period_words(k.read_period(period_text))
     text = str(render(report, "text", width=width))
+    from inspect_tui.core.masking import forget_known
+
+    forget_known()  # the month's names were for this build only (memory: core.masking)
     return Built(kind, key, report, text, label, width), ""
