@@ -303,18 +303,14 @@ def make_backup(
             count, head = _head_of(tmp)
             _write_head(head_path(target), head, count, FULL if full else QUICK)
             os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error, BackupError, BackupCancelled) as exc:
+        tmp.unlink(missing_ok=True)  # nothing of a copy that did not complete is left
         head_path(target).unlink(missing_ok=True)
-        raise BackupError(f"バックアップを書けません: {target}（{exc.strerror}）") from None
-    except (sqlite3.Error, BackupError) as exc:
-        tmp.unlink(missing_ok=True)
-        head_path(target).unlink(missing_ok=True)
+        if isinstance(exc, BackupCancelled):
+            raise
+        if isinstance(exc, OSError):
+            raise BackupError(f"バックアップを書けません: {target}（{exc.strerror}）") from None
         raise BackupError(f"バックアップに失敗しました: {exc}") from None
-    except BackupCancelled:
-        tmp.unlink(missing_ok=True)
-        head_path(target).unlink(missing_ok=True)
-        raise
     size = target.stat().st_size
     removed = rotate(db.path, keep, spare=target)
     return BackupResult(target, size, tuple(removed), head, FULL if full else QUICK)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import threading
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -156,6 +157,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self.startup_problems: list[str] = []
         self.purge_due = 0  # cases whose personal data is past retention (offered to managers)
         self.purge_unfinished = False  # a purge whose old pages another connection still holds
+        self.backup_stop = threading.Event()  # set as the app ends: a backup being made stops
         self.permissions: Permissions = NOBODY  # what this login may do, read when the session opens
         #: the first screen's figures while the session's message is handled (TodayScreen.load)
         self.first_dashboard = None
@@ -438,7 +440,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
-        self.backup_stop().set()  # however the app ends: a backup being made stops (tui/backup.py)
+        self.backup_stop.set()  # however the app ends: a backup being made stops (tui/backup.py)
         self.calls.drain()  # what a screen asked just before quitting still lands
         if self.session is not None:
             self.session.close()

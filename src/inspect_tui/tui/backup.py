@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 
 from textual import work
 
-#: what each backup is called in the quit question, and what quitting means for it
+T = TypeVar("T")
+
+#: the quit question's title, and what each backup is called in it and what quitting means for it
+QUESTION = "バックアップ中"
 RUNNING = {
     "daily": ("今日のバックアップ", "今日のバックアップは次に開いたときに作り直します"),
     "now": ("バックアップ", "必要なら、あとで作り直してください"),
@@ -32,9 +36,6 @@ TITLE = "バックアップを作る（今すぐ）"
 HELP = "データベースをいま複製して検査し、データベースの隣の backups に置く（最新 14 件を保存）"
 
 
-QUESTION = "バックアップ中"
-
-
 class BackupFlow:
     """The backup action of the app; ``self`` is the ``InspectApp``."""
 
@@ -42,18 +43,14 @@ class BackupFlow:
     backup_running: str | None = None
     _told_when_backed_up = False
 
-    def backup_stop(self) -> threading.Event:
-        """Set when the app ends: every backup worker stops at its next step."""
-        stop = self.__dict__.get("_backup_stop")
-        if stop is None:
-            stop = self.__dict__["_backup_stop"] = threading.Event()
-        return stop
+    #: set when the app ends: every backup worker stops at its next step
+    backup_stop: threading.Event
 
-    def run_backup(self, kind: str, make: Callable[[Callable[[], bool]], object]) -> object:
+    def run_backup(self, kind: str, make: Callable[[Callable[[], bool]], T]) -> T:
         """In a worker: make(cancelled) with backup_running set while it runs."""
         self.backup_running = kind
         try:
-            return make(self.backup_stop().is_set)
+            return make(self.backup_stop.is_set)
         finally:
             self.backup_running = None
             if self._told_when_backed_up and self._running:
@@ -75,7 +72,7 @@ class BackupFlow:
         from inspect_tui.tui.screens.confirm import ConfirmDialog, confirm
 
         def stop_and_quit() -> None:
-            self.backup_stop().set()
+            self.backup_stop.set()
             self.exit(0)
 
         if isinstance(self.screen, ConfirmDialog) and self.screen.title_text == QUESTION:
