@@ -66,3 +66,25 @@ def test_the_apps_start_reads_who_it_is_without_the_commands_modules():
     env = {k: v for k, v in os.environ.items() if k not in ("SSH_ORIGINAL_COMMAND", "SSH_CONNECTION")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_an_xlsx_is_written_and_read_without_importing_numpy():
+    """openpyxl imports numpy when it is installed (it is, in the test extras), only to take
+    numpy's number types; that was 280 ms of every xlsx. system/spreadsheet.py keeps it out,
+    and numpy stays importable afterwards."""
+    code = (
+        "import sys, tempfile, pathlib\n"
+        "from inspect_tui.core.document import Doc, Section, Table\n"
+        "from inspect_tui.render import xlsx\n"
+        "from inspect_tui.services.importing.xlsxread import XlsxTable\n"
+        "doc = Doc('t', [], [Section('s', [Table(['a'], [[1]])])])\n"
+        "p = pathlib.Path(tempfile.mkdtemp()) / 'a.xlsx'\n"
+        "p.write_bytes(xlsx.render(doc))\n"
+        "XlsxTable(p).close()\n"
+        "print('numpy' in sys.modules)\n"
+        "import numpy, openpyxl.compat.numbers as n\n"
+        "print(n.NUMPY, bool(numpy.__version__))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False", "True"]

@@ -45,6 +45,7 @@ from inspect_tui.core.document import (
 )
 from inspect_tui.render.excel_safe import formula_like
 from inspect_tui.render.textwidth import width as text_width
+from inspect_tui.system import spreadsheet
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 DETAILS = "別紙"
@@ -507,7 +508,7 @@ def _series_chart(sheet: _Sheet, details: _Sheet, chart: SeriesChart) -> None:
 
 def render(doc: Doc) -> bytes:
     # deferred: openpyxl is 150-470 ms at start-up (python -X importtime); only an xlsx needs it
-    from openpyxl import Workbook
+    Workbook = spreadsheet.load().Workbook
 
     doc = clean(doc)
     wb = Workbook()

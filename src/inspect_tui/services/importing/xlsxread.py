@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from inspect_tui.services.importing.csvread import LIMITS, MB, CsvFileError, CsvLimits, CsvRow, _size
+from inspect_tui.system import spreadsheet
 
 UNPACKED_LIMIT = 256 * MB
 RATIO_LIMIT = 100
@@ -70,10 +71,10 @@ class XlsxTable:
                 f"{where}展開すると大きすぎる Excel ファイルです（{_size(unpacked)}）。"
                 "CSV で保存し直してください"
             )
-        from openpyxl import load_workbook  # deferred: 150 ms, only for an .xlsx
+        openpyxl = spreadsheet.load()  # deferred: 150 ms, only for an .xlsx
 
         try:
-            self._wb = load_workbook(path, read_only=True, data_only=True)
+            self._wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds for a broken file
             raise CsvFileError(f"{where}Excel ファイル（.xlsx）として読めません") from None
         ws = self._wb.worksheets[0] if self._wb.worksheets else None
