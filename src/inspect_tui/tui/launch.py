@@ -6,6 +6,8 @@ import gc
 import sys
 from pathlib import Path
 
+from inspect_tui.system.malloc import one_arena
+
 
 def build_app(path: Path, theme: str | None = None, demo: bool = False):
     """The app for path with the user's config, or an exit status and a message for an unknown
@@ -40,6 +42,7 @@ def run_app(path: Path, theme: str | None = None, demo: bool = False) -> int:
     # classes, styles) and almost no garbage, and collecting them cost 60-90 ms before the
     # figures at 1M cases (gc.callbacks), a full collection of ~40 ms among them.
     gc.disable()
+    one_arena()  # before any worker thread: they reuse each other's freed memory (system/malloc.py)
     try:
         return _run(path, theme, demo)
     finally:
