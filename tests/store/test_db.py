@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import threading
 
 import pytest
 
+from inspect_tui.store.connection import is_open
 from inspect_tui.store.db import DatabaseError, open_database, permission_warning
 from inspect_tui.store.schema import SCHEMA_VERSION
 
@@ -195,3 +197,52 @@ def limit_for_new() -> int:
     import sqlite3
 
     return sqlite3.connect(":memory:").execute("PRAGMA soft_heap_limit").fetchone()[0]
+
+
+def test_pool_threads_give_their_connection_back_after_each_job(db_path):
+    """A thread pool's threads live on between jobs (the TUI's workers): each job hands its
+    connection back with release(), so three jobs that once ran at once leave one connection
+    open, not three, and the next job on any thread takes it instead of opening another."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from inspect_tui.store.connection import IDLE_KEEP
+
+    db = open_database(db_path)
+    db.release()  # the opener's thread is done with it too
+    go = threading.Barrier(3)
+
+    def job(together: bool):
+        c = db.conn
+        c.execute("SELECT COUNT(*) FROM cases").fetchone()
+        if together:
+            go.wait()
+        db.release()
+        return c
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        at_once = list(pool.map(job, [True] * 3))
+        assert len({id(c) for c in at_once}) == 3  # at once: a connection each
+        assert db.open_connections() == IDLE_KEEP == 1  # the other two were closed
+        kept = [c for c in at_once if is_open(c)]
+        one_by_one = [pool.submit(job, False).result() for _ in range(6)]
+    assert all(c is kept[0] for c in one_by_one)  # taken again, whichever thread ran the job
+    assert db.open_connections() == 1
+    db.close()
+    assert db.open_connections() == 0 and not is_open(kept[0])
+
+
+def test_a_connection_in_a_transaction_stays_with_its_thread_on_release(db_path):
+    db = open_database(db_path)
+    c = db.conn
+    c.execute("BEGIN")
+    db.release()
+    assert db.conn is c  # still this thread's: its transaction is not handed to another job
+    c.execute("ROLLBACK")
+    db.release()
+    got = []
+    t = threading.Thread(target=lambda: got.append(db.conn))
+    t.start()
+    t.join()
+    assert got == [c]
+    db.close()

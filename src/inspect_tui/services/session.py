@@ -26,6 +26,11 @@ class Session:
     def calendar(self) -> BusinessCalendar:
         return get_calendar(self.config.extra_closures)
 
+    def release_connection(self) -> None:
+        """The calling worker thread's job is done: its connection goes back for the next job
+        (store.connection.Database.release)."""
+        self.db.release()
+
     def close(self) -> None:
         self.db.close()
 

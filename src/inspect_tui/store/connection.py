@@ -34,6 +34,10 @@ WRITE_CACHE_KIB = 65_536
 #: the figures at start-up, read by one connection, keep their 8 MB. Lifted while a write
 #: transaction runs (``write_cache``): a purge from the TUI is a bulk write.
 SHARED_CACHE_KIB = CACHE_KIB
+#: Connections kept open between jobs for the next one (``Database.release``). One: a
+#: keystroke's count and its first page run at once, but the first page has a thread (and
+#: so a connection) of its own (services/cases/listing.py).
+IDLE_KEEP = 1
 
 
 class DatabaseError(Exception):
@@ -49,8 +53,13 @@ class Database:
     ``sqlite3.Connection`` must never be used by two threads at once: the UI
     thread typing into a dialog while a worker waited for the write lock on the
     shared connection crashed the process. A connection whose thread has ended is
-    closed when the next one is opened (a worker thread lives for one job), and
-    ``close`` closes them all.
+    taken over by the next thread that asks, and ``close`` closes them all.
+
+    A thread that lives on between jobs (the TUI's pool of worker threads) gives its
+    connection back with ``release`` after each job: the next job, on any thread, takes it
+    instead of opening one. Each connection holds its own parsed copy of the schema (1.8 MB:
+    the ~165 history triggers), and each pool thread had kept one for good: four after
+    the review queue's three loads ran at once, where a job at a time needs one.
     """
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool = False) -> None:
@@ -61,6 +70,8 @@ class Database:
         self._lock = threading.Lock()
         #: thread -> its connection (the thread object, not its ident: idents are reused)
         self._conns: dict[threading.Thread, sqlite3.Connection] = {threading.current_thread(): conn}
+        #: connections given back by threads between jobs, for the next job (at most IDLE_KEEP)
+        self._idle: list[sqlite3.Connection] = []
         self._closed = False
 
     def __repr__(self) -> str:
@@ -74,10 +85,11 @@ class Database:
                 raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
             with self._lock:
                 ended = [t for t in self._conns if not t.is_alive()]
-                stale = [self._conns.pop(t) for t in ended]
-            # a finished worker's connection is taken over (its thread is gone: nobody else can
-            # be using it): a new one cost 6-14 ms at 1M cases (the schema's ~130 triggers parsed
-            # on its first statement), on every keystroke's worker
+                stale = [*self._idle, *(self._conns.pop(t) for t in ended)]
+                self._idle = []
+            # a connection given back, or a finished thread's, is taken over (nobody else can be
+            # using it): a new one cost 6-14 ms at 1M cases (the schema's ~165 triggers parsed on
+            # its first statement), on every keystroke's worker
             conn = next((c for c in stale if is_open(c) and not c.in_transaction), None)
             if conn is None:
                 conn = connect(self.path, self.readonly)
@@ -86,21 +98,41 @@ class Database:
             self._local.conn = conn
             with self._lock:
                 self._conns[threading.current_thread()] = conn
-            for c in stale:
-                if c is not conn:
-                    c.close()
+            spare = [c for c in stale if c is not conn]
+            with self._lock:
+                while spare and len(self._idle) < IDLE_KEEP and not self._closed:
+                    self._idle.append(spare.pop())
+            for c in spare:
+                c.close()
         return conn
+
+    def release(self) -> None:
+        """The calling thread is done with the database until its next job: its connection
+        is kept for whichever thread asks next (IDLE_KEEP at most; more are closed). One in
+        a transaction stays with its thread."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.in_transaction:
+            return
+        self._local.conn = None
+        with self._lock:
+            self._conns.pop(threading.current_thread(), None)
+            keep = not self._closed and len(self._idle) < IDLE_KEEP and is_open(conn)
+            if keep:
+                self._idle.append(conn)
+        if not keep:
+            conn.close()
 
     def open_connections(self) -> int:
         """How many connections are open (the app's thread's and its workers')."""
         with self._lock:
-            return sum(1 for c in self._conns.values() if is_open(c))
+            return sum(1 for c in [*self._conns.values(), *self._idle] if is_open(c))
 
     def close(self) -> None:
         """Close every thread's connection (call it once the workers are done)."""
         self._closed = True
         with self._lock:
-            conns, self._conns = list(self._conns.values()), {}
+            conns, self._conns = [*self._conns.values(), *self._idle], {}
+            self._idle = []
         for c in conns:
             c.close()
 

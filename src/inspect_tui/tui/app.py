@@ -7,6 +7,7 @@ anything is written, ``data_version`` goes up and the open screens reload.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gc
 import threading
@@ -202,12 +203,25 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
             self.notify(problem, severity="warning", timeout=10)
         self._show_config_problems(self.config_problems)
         self.set_timer(GC_FALLBACK, self.start_up_done)
+        from inspect_tui.tui.executor import JobThreads
+
+        asyncio.get_running_loop().set_default_executor(JobThreads(self._job_done))
         # now, not after a refresh: the first frame is already painted when the app mounts, and
         # waiting for the screen to go idle (the footer, the panels' borders) cost 60-120 ms of
         # an idle event loop before the worker even started
         self._open_session()
         if keys:
             self.call_after_refresh(self._check_keymap)
+
+    def _job_done(self) -> None:
+        """In a worker thread, after its job: the job's database connection goes back for the
+        next job, on whichever thread (tui/executor.py)."""
+        session = self.session
+        if session is not None:
+            try:
+                session.release_connection()
+            except Exception as exc:  # never lose a job's result over its connection
+                self.report_unexpected(exc)
 
     #: At most this many config problems as notifications; the rest are counted.
     SHOWN_CONFIG_PROBLEMS = 5
