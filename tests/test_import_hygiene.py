@@ -88,3 +88,19 @@ def test_an_xlsx_is_written_and_read_without_importing_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False", "True"]
+
+
+def test_the_app_is_built_without_the_documents_module(tmp_path):
+    """Before the first paint the config is read (its [document] frame too), but the reports'
+    typed documents (core/document.py, ~8 ms of the 40 before the first paint) wait until a
+    screen needs them: the frame has a module of its own (core/frame.py)."""
+    code = (
+        "import sys\n"
+        "from inspect_tui.tui.launch import build_app\n"
+        f"app = build_app({str(tmp_path / 'cases.db')!r})\n"
+        "print(type(app).__name__, 'inspect_tui.core.document' in sys.modules)\n"
+    )
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.pop("INSPECT_TUI_CONFIG", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.split() == ["InspectApp", "False"], out.stdout + out.stderr

@@ -24,7 +24,7 @@ from inspect_tui.core.district import (
     DEFAULT_HOME_INSURER,
     DEFAULT_WARDS,
 )
-from inspect_tui.core.document import Frame
+from inspect_tui.core.frame import Frame
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.system.paths import config_path, themes_dir
 from inspect_tui.system.textfile import TextFileError, read_text
