@@ -104,3 +104,18 @@ def test_the_app_is_built_without_the_documents_module(tmp_path):
     env.pop("INSPECT_TUI_CONFIG", None)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.split() == ["InspectApp", "False"], out.stdout + out.stderr
+
+
+def test_the_first_figures_do_not_import_the_inspection_flow():
+    """The Today screen's figures are read right after the first paint; their module
+    (services/today/dashboard.py) takes the inspection counts from a module of their own
+    (services/cases/inspection_figures.py), not the inspection flow with the survey forms
+    and the audit (~25 ms of imports before the figures)."""
+    code = (
+        "import sys\n"
+        "import inspect_tui.services.today.dashboard\n"
+        "flow = ('inspect_tui.services.cases.inspection', 'inspect_tui.store.survey_forms')\n"
+        "print(sorted(m for m in flow if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

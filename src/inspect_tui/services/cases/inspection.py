@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from inspect_tui.core import inspection as rules
 from inspect_tui.core.document import Percent, Section, Table
 from inspect_tui.core.inspection import Finding, InspectionRuleError
-from inspect_tui.core.metrics import Period, inspection_rate
+from inspect_tui.core.metrics import Period
 from inspect_tui.core.roles import ACTIONS
 from inspect_tui.core.steps import STEPS, StepError
 from inspect_tui.core.today import now_jp_iso
+from inspect_tui.services.cases.inspection_figures import figures
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import audit_change
 from inspect_tui.services.trust.permissions import PermissionDenied, require, writes
@@ -282,37 +283,6 @@ def inspection_lines(s: Session, row, view) -> list[str]:
 
 
 # --------------------------------------------------------------------------- the month's figures
-
-
-@dataclass(frozen=True)
-class InspectionFigures:
-    """A period's submissions by how they left: inspected first, without inspection (a
-    manager's override; target 0), and 点検記録なし（取込） (the date came with the city's
-    list: counted apart, not in the rate)."""
-
-    inspected: int
-    unchecked: int
-    imported: int
-
-    @property
-    def rate(self):
-        """点検実施率 (%), core.metrics.inspection_rate; None when nothing was submitted."""
-        return inspection_rate(self.inspected, self.unchecked)
-
-    def to_json(self) -> dict:
-        rate = self.rate
-        return {
-            "inspected": self.inspected,
-            "without_inspection": self.unchecked,
-            "imported_no_record": self.imported,
-            "inspection_rate": None if rate is None else float(rate),
-        }
-
-
-def figures(s: Session, start: dt.date, cutoff: dt.date) -> InspectionFigures:
-    by_month = store.submission_counts_by_month(s.db.conn, start, cutoff) if cutoff >= start else {}
-    total = {k: sum(m.get(k, 0) for m in by_month.values()) for k in ("inspected", "unchecked", "imported")}
-    return InspectionFigures(total["inspected"], total["unchecked"], total["imported"])
 
 
 LIST_LIMIT = 100

@@ -43,8 +43,9 @@ from inspect_tui.core.history import KIND_LABELS, VOID
 from inspect_tui.core.metrics import Bill, Period, bill, parse_month
 from inspect_tui.core.months import add_months
 from inspect_tui.core.today import now_jp_iso, today_jp
-from inspect_tui.services.cases.inspection import InspectionFigures, inspection_section
-from inspect_tui.services.cases.inspection import figures as inspection_figures
+from inspect_tui.services.cases.inspection import inspection_section
+from inspect_tui.services.cases.inspection_figures import InspectionFigures
+from inspect_tui.services.cases.inspection_figures import figures as inspection_figures
 from inspect_tui.services.config import Config
 from inspect_tui.services.quality.monthly import quality_sections
 from inspect_tui.services.reports.corrections import after_submission_section

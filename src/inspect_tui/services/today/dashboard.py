@@ -21,8 +21,8 @@ from inspect_tui.core.deadlines import (
     case_rules,
     deadline_state,
 )
-from inspect_tui.services.cases.inspection import InspectionFigures
-from inspect_tui.services.cases.inspection import figures as inspection_figures
+from inspect_tui.services.cases.inspection_figures import InspectionFigures
+from inspect_tui.services.cases.inspection_figures import figures as inspection_figures
 from inspect_tui.services.quality.records import (
     problems_overdue,
     security_incidents_open,
