@@ -246,3 +246,76 @@ def test_a_connection_in_a_transaction_stays_with_its_thread_on_release(db_path)
     t.join()
     assert got == [c]
     db.close()
+
+
+def test_a_thread_that_ended_inside_a_write_leaves_no_lock_and_no_idle_connection_behind(db_path):
+    """Of the connections of ended threads, the next thread takes a usable one and keeps
+    another for later only if it is usable: one left inside a transaction is closed, which
+    rolls it back and lets go of the write lock (kept idle, it held the lock until the
+    database closed, and filled the one idle place so every job opened a new connection)."""
+    db = open_database(db_path)
+    db.release()
+
+    def ends_inside_a_write() -> None:
+        db.conn.execute("BEGIN IMMEDIATE")
+
+    def ends_clean() -> None:
+        db.conn.execute("SELECT 1").fetchone()
+
+    for job in (ends_inside_a_write, ends_clean):
+        t = threading.Thread(target=job)
+        t.start()
+        t.join()
+    got: list = []
+    t = threading.Thread(target=lambda: got.append(db.conn))
+    t.start()
+    t.join()
+    assert not got[0].in_transaction
+    other = sqlite3.connect(db_path, timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # the write lock is free
+    other.rollback()
+    other.close()
+    assert db.open_connections() == 1  # the one taken; nothing stuck idle
+    db.close()
+
+
+def test_release_after_the_database_was_closed_is_quiet(db_path):
+    """The app closes its database as it quits, while a worker may still be finishing; the
+    worker's hand-back then has nothing to give back (it raised on the closed connection)."""
+    db = open_database(db_path)
+    db.conn.execute("SELECT 1").fetchone()
+    db.close()
+    db.release()  # no error
+    with pytest.raises(sqlite3.ProgrammingError):
+        db.conn  # noqa: B018
+
+
+def test_a_connection_opened_while_the_database_closes_is_not_left_open(db_path, monkeypatch):
+    """close() running while another thread is opening its connection: that connection is
+    closed too, and the thread is told the database is closed (it was left open, in use)."""
+    import inspect_tui.store.connection as connection
+
+    db = open_database(db_path)  # this thread keeps its connection: the job opens its own
+    real = connection.connect
+    opened: list = []
+
+    def connect_while_closing(path, readonly):
+        c = real(path, readonly)
+        opened.append(c)
+        db.close()  # as the app quits, between the open and the registration
+        return c
+
+    monkeypatch.setattr(connection, "connect", connect_while_closing)
+    errors: list = []
+
+    def job() -> None:
+        try:
+            db.conn  # noqa: B018
+        except sqlite3.ProgrammingError as exc:
+            errors.append(exc)
+
+    t = threading.Thread(target=job)
+    t.start()
+    t.join()
+    assert len(errors) == 1 and len(opened) == 1
+    assert not is_open(opened[0]) and db.open_connections() == 0

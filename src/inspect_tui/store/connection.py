@@ -95,15 +95,24 @@ class Database:
                 conn = connect(self.path, self.readonly)
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.row_factory = sqlite3.Row
-            self._local.conn = conn
-            with self._lock:
-                self._conns[threading.current_thread()] = conn
+            # the others: kept for the next job while there is room, if usable (one a thread
+            # left inside a transaction is closed, which rolls it back and frees its lock)
             spare = [c for c in stale if c is not conn]
             with self._lock:
-                while spare and len(self._idle) < IDLE_KEEP and not self._closed:
-                    self._idle.append(spare.pop())
+                closed_meanwhile = self._closed  # close() ran while this thread was opening
+                if not closed_meanwhile:
+                    self._conns[threading.current_thread()] = conn
+                    self._local.conn = conn
+                    for c in [c for c in spare if is_open(c) and not c.in_transaction]:
+                        if len(self._idle) >= IDLE_KEEP:
+                            break
+                        self._idle.append(c)
+                        spare.remove(c)
             for c in spare:
                 c.close()
+            if closed_meanwhile:
+                conn.close()
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
         return conn
 
     def release(self) -> None:
@@ -111,7 +120,12 @@ class Database:
         is kept for whichever thread asks next (IDLE_KEEP at most; more are closed). One in
         a transaction stays with its thread."""
         conn = getattr(self._local, "conn", None)
-        if conn is None or conn.in_transaction:
+        if conn is None:
+            return
+        if not is_open(conn):  # the database was closed meanwhile (the app quitting)
+            self._local.conn = None
+            return
+        if conn.in_transaction:
             return
         self._local.conn = None
         with self._lock:
