@@ -139,3 +139,20 @@ def test_every_day_written_in_its_era_reads_back(day):
             if 1 <= year <= 99:
                 with pytest.raises(DateError):
                     parse_date(f"{era.name}{year}年{day.month}月{day.day}日")
+
+
+@given(st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99))
+def test_the_iso_shortcut_reads_what_the_general_path_reads(y, m, d):
+    """2027-04-01 is read without normalizing (the form files mostly use); the same date
+    written 2027/04/01 goes the general way: the same day, or the same kind of error."""
+    from inspect_tui.core.jpdate import DateError, parse_date
+
+    iso, slashed = f"{y:04d}-{m:02d}-{d:02d}", f"{y:04d}/{m:02d}/{d:02d}"
+
+    def read(text):
+        try:
+            return parse_date(text)
+        except DateError as exc:
+            return str(exc).replace(text, "<text>")
+
+    assert read(iso) == read(slashed)

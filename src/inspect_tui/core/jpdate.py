@@ -86,6 +86,13 @@ def normalize(text: str) -> str:
 
 def parse_date(text: str) -> dt.date:
     """Parse a date a user typed, or raise DateError naming what is wrong."""
+    # 2027-04-01, the form every file the app writes and most it reads use: the same result
+    # as the general path below (NFKC leaves ASCII as it is), without its normalization and
+    # patterns (a daily import at 1M cases parses ~1,700 distinct dates)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        year, month, day = text[:4], text[5:7], text[8:]
+        if year.isdigit() and month.isdigit() and day.isdigit():
+            return _make(int(year), int(month), int(day), text)
     raw = text
     text = normalize(text)
     if not text:

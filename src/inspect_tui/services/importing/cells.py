@@ -232,6 +232,28 @@ def split_wards(raw: str) -> list[str]:
     return text.split()
 
 
+class _Memo(dict):
+    """A converter's results by cell text, for one import (``memo``)."""
+
+    __slots__ = ("_convert",)
+
+    def __init__(self, convert: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._convert = convert
+
+    def __missing__(self, raw: str) -> Any:
+        value = self[raw] = self._convert(raw)  # a CellError keeps nothing: the cell is read again
+        return value
+
+
+def memo(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    """convert, remembering what each text gave: a text seen before (the same date, ward,
+    surveyor's code or flag in most rows of a file) is one dict lookup in C, not a call of
+    Python code. Only for converters whose result depends on the text alone (and the
+    import's Cells), and whose valid texts are few: never a name or a number."""
+    return _Memo(convert).__getitem__
+
+
 class Cells:
     """Converters that need the config or the database, with a date cache per import."""
 
@@ -263,20 +285,14 @@ class Cells:
         """The converter of a case's step date column: a date, and not after today."""
         label = FIELD_LABELS[field]
         today = self.today
-        accepted: dict[str, dt.date] = {}  # this column's cells already read and checked
 
         def convert(raw: str) -> dt.date | None:
-            day = accepted.get(raw)  # one lookup for a date seen before (most cells of a file)
-            if day is not None:
-                return day
             day = self.date(raw)
-            if day is not None:
-                if today is not None and day > today:
-                    raise CellError(future_date_problem(label, day, today) or "")
-                accepted[raw] = day
+            if day is not None and today is not None and day > today:
+                raise CellError(future_date_problem(label, day, today) or "")
             return day
 
-        return convert
+        return memo(convert)  # a date seen before in this column (most cells of a file): one lookup
 
     def personal_date(self, raw: str) -> dt.date | None:
         """A date of personal data (birth): the error never repeats the value."""
@@ -368,18 +384,19 @@ class KindSpec:
 
 def _case_converters(c: Cells) -> dict[str, Callable[[str], Any]]:
     conv: dict[str, Callable[[str], Any]] = {f: c.step_date(f) for f in DATE_FIELDS}
-    conv.update(
+    flag, surveyor = memo(parse_flag), memo(c.surveyor)
+    conv.update(  # the columns of few values remembered (memo); names and numbers never
         case_no=code_or_none,
         insurer=nfkc,
-        welfare=parse_flag,
-        application=parse_application,
-        ward=c.ward,
+        welfare=flag,
+        application=memo(parse_application),
+        ward=memo(c.ward),
         insured_no=insured_no,
         applicant_name=person_name,
         birth_date=c.personal_date,
-        urgent=parse_flag,
-        surveyor=c.surveyor,
-        accompanied_by=c.surveyor,
+        urgent=flag,
+        surveyor=surveyor,
+        accompanied_by=surveyor,
     )
     return conv
 
