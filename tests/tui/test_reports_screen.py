@@ -287,3 +287,45 @@ async def test_a_built_report_lets_go_of_the_months_names(app_db):
         assert "業務履行報告書（月次）" in _preview(app)
         assert masking._name_keys.cache_info().currsize == 0
         assert masking._by_prefix.cache_info().currsize == 0
+
+
+async def test_an_export_says_it_has_started_and_a_second_e_waits_for_it(app_db, tmp_path, monkeypatch):
+    """At 1M cases the monthly report's PDF takes ~17 s: `e` says at once that it is being
+    written (nothing showed until it was done), and `e` again meanwhile says to wait instead
+    of starting a second worker on the same file (a thread worker cannot be stopped)."""
+    import threading
+
+    import inspect_tui.render.formats as formats
+    from inspect_tui.services.config import Config
+    from inspect_tui.tui.app import InspectApp
+    from tui.conftest import until
+
+    out = tmp_path / "exports"
+    monkeypatch.setenv("INSPECT_TUI_REPORT_DIR", str(out))
+    go, writes = threading.Event(), []
+    real = formats.write
+
+    def slow_write(report, fmt, path):  # the real file, once the test lets it go on
+        writes.append(fmt)
+        assert go.wait(10)
+        return real(report, fmt, path)
+
+    monkeypatch.setattr(formats, "write", slow_write)
+    app = InspectApp(app_db, config=Config())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("5")
+        await _settle(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: writes, workers=False)
+        assert _status(app) == "xlsx を書き出し中…"
+        await pilot.press("e")
+        await pilot.pause()
+        assert _status(app) == "xlsx を書き出し中です。終わるまでお待ちください"
+        go.set()
+        await _settle(pilot)
+        assert _status(app) == f"書き出しました: {out / 'monthly_2027-05.xlsx'}"
+        assert writes == ["xlsx"]  # one worker wrote it
+        await pilot.press("e")  # done: the next one starts
+        await _settle(pilot)
+        assert writes == ["xlsx", "xlsx"]

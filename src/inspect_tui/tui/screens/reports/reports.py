@@ -189,6 +189,7 @@ class ReportsScreen(RoleKeys, DataScreen):
         self.fmt = "xlsx"
         self.built: Built | None = None
         self.last_export: Path | None = None
+        self.exporting = ""  # the format being written, while an export runs
         self._typed_period: str | None = None  # the period typed in the box, being built
         self._saved_note = ""  # what was just saved: said again once the report is rebuilt
 
@@ -316,6 +317,13 @@ class ReportsScreen(RoleKeys, DataScreen):
         if self.built is None:
             self._set_status("表示中の報告書がありません", "bold red")
             return
+        if self.exporting:  # a worker cannot be stopped mid-file: a second one would race it
+            self._set_status(f"{self.exporting} を書き出し中です。終わるまでお待ちください", "yellow")
+            return
+        self.exporting = self.fmt
+        # at 1M cases the monthly report's PDF takes ~17 s, its xlsx ~1 s: say it has started
+        slow = "（大きな報告書の PDF は十数秒かかることがあります）" if self.fmt == "pdf" else ""
+        self._set_status(f"{self.fmt} を書き出し中…{slow}", "yellow")
         self._export(self.built, self.fmt)
 
     def action_edit_notes(self) -> None:
@@ -441,8 +449,10 @@ class ReportsScreen(RoleKeys, DataScreen):
             self.post_message(self.Exported(None, f"{folder} を作れません（{os_reason(exc)}）"))
         except Exception as exc:
             self.app.report_unexpected(exc)
+            self.post_message(self.Exported(None, "書き出せませんでした（記録を残しました）"))
 
     def on_reports_screen_exported(self, message: Exported) -> None:
+        self.exporting = ""
         if message.path is None:
             self._set_status(message.error, "bold red")
             return
