@@ -11,6 +11,15 @@ from inspect_tui.store.db import DatabaseError, open_database, permission_warnin
 from inspect_tui.store.schema import SCHEMA_VERSION
 
 
+def in_a_thread(job):
+    """job's result, run in a thread of its own that has ended when this returns (a worker)."""
+    out: list = []
+    t = threading.Thread(target=lambda: out.append(job()))
+    t.start()
+    t.join()
+    return out[0] if out else None
+
+
 def test_new_database_is_owner_only_wal_and_migrated(db_path):
     db = open_database(db_path)
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
@@ -108,7 +117,6 @@ def test_each_thread_gets_its_own_connection_and_ended_threads_give_theirs_back(
 
 def test_a_connection_left_in_a_transaction_is_not_taken_over(db_path):
     """A worker that died inside a transaction leaves its connection to be closed, not reused."""
-    import threading
 
     db = open_database(db_path)
     left: list = []
@@ -119,14 +127,9 @@ def test_a_connection_left_in_a_transaction_is_not_taken_over(db_path):
         c.execute("SELECT 1").fetchone()
         left.append(c)
 
-    t = threading.Thread(target=dies_mid_write)
-    t.start()
-    t.join()
-    got: list = []
-    t = threading.Thread(target=lambda: got.append(db.conn))
-    t.start()
-    t.join()
-    assert got[0] is not left[0] and not got[0].in_transaction
+    in_a_thread(dies_mid_write)
+    got = in_a_thread(lambda: db.conn)
+    assert got is not left[0] and not got.in_transaction
     db.close()
 
 
@@ -240,11 +243,7 @@ def test_a_connection_in_a_transaction_stays_with_its_thread_on_release(db_path)
     assert db.conn is c  # still this thread's: its transaction is not handed to another job
     c.execute("ROLLBACK")
     db.release()
-    got = []
-    t = threading.Thread(target=lambda: got.append(db.conn))
-    t.start()
-    t.join()
-    assert got == [c]
+    assert in_a_thread(lambda: db.conn) is c
     db.close()
 
 
@@ -263,14 +262,8 @@ def test_a_thread_that_ended_inside_a_write_leaves_no_lock_and_no_idle_connectio
         db.conn.execute("SELECT 1").fetchone()
 
     for job in (ends_inside_a_write, ends_clean):
-        t = threading.Thread(target=job)
-        t.start()
-        t.join()
-    got: list = []
-    t = threading.Thread(target=lambda: got.append(db.conn))
-    t.start()
-    t.join()
-    assert not got[0].in_transaction
+        in_a_thread(job)
+    assert not in_a_thread(lambda: db.conn).in_transaction
     other = sqlite3.connect(db_path, timeout=0)
     other.execute("BEGIN IMMEDIATE")  # the write lock is free
     other.rollback()
@@ -314,8 +307,6 @@ def test_a_connection_opened_while_the_database_closes_is_not_left_open(db_path,
         except sqlite3.ProgrammingError as exc:
             errors.append(exc)
 
-    t = threading.Thread(target=job)
-    t.start()
-    t.join()
+    in_a_thread(job)
     assert len(errors) == 1 and len(opened) == 1
     assert not is_open(opened[0]) and db.open_connections() == 0

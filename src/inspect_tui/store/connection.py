@@ -95,25 +95,30 @@ class Database:
                 conn = connect(self.path, self.readonly)
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.row_factory = sqlite3.Row
-            # the others: kept for the next job while there is room, if usable (one a thread
-            # left inside a transaction is closed, which rolls it back and frees its lock)
-            spare = [c for c in stale if c is not conn]
             with self._lock:
                 closed_meanwhile = self._closed  # close() ran while this thread was opening
                 if not closed_meanwhile:
                     self._conns[threading.current_thread()] = conn
                     self._local.conn = conn
-                    for c in [c for c in spare if is_open(c) and not c.in_transaction]:
-                        if len(self._idle) >= IDLE_KEEP:
-                            break
-                        self._idle.append(c)
-                        spare.remove(c)
-            for c in spare:
-                c.close()
+            self._give_back([c for c in stale if c is not conn])
             if closed_meanwhile:
                 conn.close()
                 raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
         return conn
+
+    def _give_back(self, conns: list[sqlite3.Connection]) -> None:
+        """Keep these for the next job while there is room (IDLE_KEEP) and they are usable;
+        close the rest (one a thread left inside a transaction: closing it rolls it back and
+        frees its lock)."""
+        unused = []
+        with self._lock:  # decided here: a kept one may be taken by another thread at once
+            for c in conns:
+                if not self._closed and len(self._idle) < IDLE_KEEP and is_open(c) and not c.in_transaction:
+                    self._idle.append(c)
+                else:
+                    unused.append(c)
+        for c in unused:
+            c.close()
 
     def release(self) -> None:
         """The calling thread is done with the database until its next job: its connection
@@ -130,11 +135,7 @@ class Database:
         self._local.conn = None
         with self._lock:
             self._conns.pop(threading.current_thread(), None)
-            keep = not self._closed and len(self._idle) < IDLE_KEEP and is_open(conn)
-            if keep:
-                self._idle.append(conn)
-        if not keep:
-            conn.close()
+        self._give_back([conn])
 
     def open_connections(self) -> int:
         """How many connections are open (the app's thread's and its workers')."""
