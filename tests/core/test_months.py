@@ -28,7 +28,7 @@ def test_month_steps_clamp_to_the_month_end():
     assert add_months(D(2028, 2, 29), 12) == D(2029, 2, 28)
     assert add_months(D(2027, 5, 31), -3) == D(2027, 2, 28)
     assert add_months(D(2027, 11, 15), 3) == D(2028, 2, 15)
-    assert type(add_months(D(2027, 1, 1), 1)) is dt.date  # plain dates, not pendulum's
+    assert type(add_months(D(2027, 1, 1), 1)) is dt.date
 
 
 @given(days, st.integers(-600, 600))
@@ -50,6 +50,27 @@ def test_months_and_fiscal_years_tile_the_calendar(day):
     q = fiscal_quarter_of(day)
     q_start, q_end = fiscal_quarter_span(fy, q)
     assert q_start <= day <= q_end
+
+
+@given(days, days)
+def test_months_between_counts_whole_month_steps_both_ways(start, end):
+    """The most add_months steps from the earlier date that do not pass the later one,
+    negative when end is earlier (pendulum's diff, used before 2026-12-04, said 1/3 → 2/1
+    was a month)."""
+    n = months_between(start, end)
+    low, high = (start, end) if start <= end else (end, start)
+    assert n == -months_between(end, start)
+    assert add_months(low, abs(n)) <= high < add_months(low, abs(n) + 1)
+
+
+def test_whole_months_are_counted_by_the_day_of_the_month():
+    assert months_between(D(2020, 1, 3), D(2020, 2, 1)) == 0
+    assert months_between(D(2020, 1, 3), D(2020, 2, 3)) == 1
+    assert months_between(D(2027, 1, 2), D(2027, 4, 1)) == 2
+    assert months_between(D(2027, 1, 31), D(2027, 2, 28)) == 1
+    assert months_between(D(2020, 2, 1), D(2020, 1, 3)) == 0
+    assert previous_month(D(2027, 3, 31)) == D(2027, 2, 1)
+    assert month_span(D(2100, 2, 10)) == (D(2100, 2, 1), D(2100, 2, 28))
 
 
 def test_fiscal_year_runs_april_to_march():

@@ -12,24 +12,23 @@ from inspect_tui.system.paths import themes_dir
 def test_launch_module_does_not_import_textual():
     code = (
         "import sys, inspect_tui.cli.main, inspect_tui.tui.launch;"
-        " print(sorted(m for m in ('textual', 'sqlite_utils', 'pendulum') if m in sys.modules))"
+        " print(sorted(m for m in ('textual', 'sqlite_utils') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_app_module_keeps_heavy_libraries_out_until_the_database_opens():
-    heavy = "('sqlite_utils', 'pendulum', 'jpholiday', 'sqlite3')"
+    heavy = "('sqlite_utils', 'jpholiday', 'sqlite3')"
     code = f"import sys, inspect_tui.tui.app; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
-def test_what_runs_before_the_first_paint_leaves_pendulum_and_textarea_out():
+def test_what_runs_before_the_first_paint_leaves_textarea_out():
     """Everything the main thread imports before the Today screen's first frame (the config,
-    the app, the Today screen): pendulum (25-35 ms, counting months) waits for the session's
-    worker, and Textual's TextArea (~7 ms) for a screen that has one."""
-    heavy = "('pendulum', 'dateutil', 'textual.widgets._text_area')"
+    the app, the Today screen): Textual's TextArea (~7 ms) waits for a screen that has one."""
+    heavy = "('textual.widgets._text_area', 'inspect_tui.services.session')"
     code = (
         "import sys, inspect_tui.cli.main, inspect_tui.tui.launch, inspect_tui.services.config,"
         " inspect_tui.tui.app, inspect_tui.tui.keymap, inspect_tui.tui.themes, inspect_tui.tui.screens.today;"

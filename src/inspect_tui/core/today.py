@@ -1,19 +1,20 @@
 """Today and now, in Japan time, whatever the server's time zone: the one place that asks
-the clock (core/months.py counts months and fiscal years from the dates this gives)."""
+the clock (core/months.py counts months and fiscal years from the dates this gives).
+
+Japan time is UTC+9 all year (no daylight saving since 1951), so a fixed offset is exact
+and needs no time-zone database (a Windows Python has none without the tzdata package).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 
-JAPAN = "Asia/Tokyo"
+JAPAN = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 def _now() -> dt.datetime:
-    # deferred: pendulum is 30-105 ms at start-up (python -X importtime); `--help` never asks the time
-    import pendulum
-
-    return pendulum.now(JAPAN)
+    return dt.datetime.now(JAPAN)
 
 
 def today_jp() -> dt.date:
