@@ -26,7 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common import Result, repeat
+from common import Result, compile_sources, repeat
 
 MONTH = "2026-10"
 FY = 2025  # the last full fiscal year before dbs.TODAY (2025-04-01 .. 2026-03-31)
@@ -108,6 +108,8 @@ def _open_session(db: Path):
 
 
 def _cli_env(work: Path, today: dt.date) -> dict[str, str]:
+    """The environment of a timed command, its bytecode written first (common.compile_sources)."""
+    compile_sources()
     env = dict(os.environ)
     env.update(
         INSPECT_TUI_TODAY=today.isoformat(),

@@ -11,6 +11,7 @@ if any, are counted and named) with the same parameters, fetching every row. So 
 ratio is what the app's process costs over the queries it cannot avoid: its imports,
 its Python around the queries, the rendering and the writing of the file.
 
+The app's bytecode is written first (common.compile_sources, as an installed copy has it).
 Each command runs once untimed first (the file's integrity check is then remembered, as
 on any second command of the day), then ours and the reference alternate.
 """
@@ -127,7 +128,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> int:
 def run(
     db: Path, today: dt.date, runs: int, work: Path, size: str = "1M", log=print, formats=FORMATS
 ) -> list[Result]:
-    env = _cli_env(work, today)
+    env = _cli_env(work, today)  # also writes the app's bytecode
     out: list[Result] = []
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         tmpdir = Path(tmp)

@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import Result
+from common import Result, compile_sources
 
 SOCKET = f"inspect-bench-{os.getpid()}"
 BENCH_DIR = Path(__file__).resolve().parent
@@ -158,18 +158,6 @@ def ours_argv(db: Path) -> list[str]:
 
 def hello_argv() -> list[str]:
     return [sys.executable, str(BENCH_DIR / "hello_app.py")]
-
-
-def compile_sources() -> None:
-    """Bytecode for every module of the app, written before the timed starts, as an installed
-    copy has it after its first run. With PYTHONDONTWRITEBYTECODE set (as on the machines
-    this runs on) a module edited since its .pyc was written was compiled again at every
-    start: 40-80 ms more for a changed tree, and a tree without __pycache__ paid it for all."""
-    import compileall
-
-    import inspect_tui
-
-    compileall.compile_dir(str(Path(inspect_tui.__file__).parent), quiet=1)
 
 
 def make_days_backup(db: Path, env: dict[str, str]) -> None:
