@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspect_tui.core.document import AuditHead
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
@@ -21,14 +21,15 @@ from inspect_tui.store.audit import (
     query_audit,
     record_audit,
 )
-from inspect_tui.store.audit_verify import Verdict, read_witness, verify_all
+
+if TYPE_CHECKING:
+    from inspect_tui.store.audit_verify import Verdict
 
 __all__ = [
     "AuditFilter",
     "AuditRow",
     "ChainReport",
     "Head",
-    "Verdict",
     "audit_change",
     "audit_rows",
     "changes_since",
@@ -101,7 +102,20 @@ def verify(s: Session, witness: str | None = None) -> Verdict:
     """Recompute the chain, check the witness, replay the log against the tables and run
     the re-derivations (managers only); see store/audit_verify.py."""
     require(s, "audit.read")
+    from inspect_tui.store.audit_verify import verify_all  # see read_witness
+
     return verify_all(s.db, witness)
+
+
+def read_witness(text: str) -> str | None:
+    """The chain head a printed report or a backup's witness file shows (store/audit_verify.py).
+
+    The verifier is imported only by this and verify(): every report stamps the chain's
+    head, and the verifier, with the event store and the history rules under it, was part of
+    the ~20 ms services/reports/monthly.py's feature_sections tells of."""
+    from inspect_tui.store.audit_verify import read_witness as read
+
+    return read(text)
 
 
 Head = AuditHead  # the chain's head: the witness a report or a backup keeps outside the database
