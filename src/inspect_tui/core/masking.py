@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from inspect_tui.core.lazy_re import LazyPattern
 from inspect_tui.core.months import add_months
 from inspect_tui.core.today import today_jp
 
@@ -90,30 +91,30 @@ _ERA = r"(?:(?P<era>明治|大正|昭和|平成|令和|[明大昭平令])|(?<![A
 _NUM = rf"(?:\d{{1,2}}|{_KNUM})"
 _BORN_WORD = r"(?:生まれ|うまれ|生(?![活産協徒涯命]))"
 
-_WESTERN_DATE = re.compile(
+_WESTERN_DATE = LazyPattern(
     r"(?<!\d)(?P<y>1[89]\d\d|20\d\d)\s?(?:年|[./\-])\s?(?P<m>\d{1,2})\s?(?:月|[./\-])\s?(?P<d>\d{1,2})"
     r"(?!\d)(?:\s?日)?"
 )
-_ERA_DATE = re.compile(
+_ERA_DATE = LazyPattern(
     rf"{_ERA}\s?\.?\s?(?P<y>\d{{1,2}}|元|{_KNUM})\s?(?:年|[./\-])\s?(?P<m>{_NUM})\s?(?:月|[./\-])\s?"
     rf"(?P<d>{_NUM})(?![\d〇一二三四五六七八九十])(?:\s?日)?"
 )
-_BORN_YEAR = re.compile(
+_BORN_YEAR = LazyPattern(
     rf"(?:{_ERA}\s?\.?\s?(?:\d{{1,2}}|元|{_KNUM})|(?<!\d)(?:1[89]|20)\d\d)\s?年"
     rf"(?:\s?{_NUM}\s?月)?(?:\s?{_NUM}\s?日)?\s?{_BORN_WORD}"
 )
-_BORN_BEFORE = re.compile(r"(?:生年月日|誕生日|生まれ|出生日?|生年|DOB|[Bb]orn)[\s:：はがの、,]*$")
-_BORN_AFTER = re.compile(rf"\s?(?:{_BORN_WORD}|誕生)")
-_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
-_ADDRESS = re.compile(
+_BORN_BEFORE = LazyPattern(r"(?:生年月日|誕生日|生まれ|出生日?|生年|DOB|[Bb]orn)[\s:：はがの、,]*$")
+_BORN_AFTER = LazyPattern(rf"\s?(?:{_BORN_WORD}|誕生)")
+_TIME = LazyPattern(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
+_ADDRESS = LazyPattern(
     rf"(?:(?<!\d)\d{{1,3}}|{_KNUM})\s?丁目(?:\s?\d{{1,4}}(?:\s?番地?|[-の])(?:\s?\d{{1,4}}(?!\d)(?:\s?号)?)?)?"
     r"|(?<!\d)\d{1,4}\s?番地(?:\s?の?\s?\d{1,4}(?!\d))?"
     r"|(?<!\d)\d{1,4}\s?番\s?\d{1,4}\s?号"
 )
-_DIGIT_GROUP = re.compile(r"\d+")
+_DIGIT_GROUP = LazyPattern(r"\d+")
 #: What may stand between the digit groups of one number: spaces and dashes (ー too).
-_NUMBER_GAP = re.compile(r"[ \t\u3000\-‐‑‒–—―−ーｰ]{1,3}")
-_NAME_SPACE = re.compile(r"\s+")
+_NUMBER_GAP = LazyPattern(r"[ \t\u3000\-‐‑‒–—―−ーｰ]{1,3}")
+_NAME_SPACE = LazyPattern(r"\s+")
 
 
 def _normalized(text: str) -> tuple[str, list[int]]:
