@@ -4,7 +4,7 @@ leaves (seed 001 §4(5): 主任調査員や調査担当者以外が、作成さ�
 
 - An inspection is of one form (case), by one login, finished at a time, with a
   result: ``ok`` (no findings) or ``findings`` (one or more findings, each an
-  aspect and a severity from the first-ten review's vocabulary, core.review, and
+  aspect and a severity from the first-ten review's vocabulary, core.check_terms, and
   an optional note).
 - A form's *cycle* starts again at each return for fixing (返戻) or re-survey:
   only an inspection of the current cycle lets the form be (re)submitted.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inspect_tui.core.review import CHECK_POINTS, POINT_LABELS, SEVERITIES, SEVERITY_LABELS
+from inspect_tui.core.check_terms import CHECK_POINTS, POINT_LABELS, SEVERITIES, SEVERITY_LABELS
 
 #: The case steps that send a form out, and so need an inspection first.
 SUBMIT_STEPS = frozenset({"submit", "resubmit"})
