@@ -15,11 +15,12 @@ import sys
 from collections.abc import Mapping
 
 from inspect_tui.cli.common import UserError
-from inspect_tui.services.trust.free_text import ADVICE, NOTHING, field_warnings, warnings_text
 
 # Services are imported inside the commands: every command loads this module, and importing
 # all the services the commands use costs 380-550 ms on top of the parser's 150-240 ms
-# (perf_counter after build_parser(), 5 runs); a command pays only for its own.
+# (perf_counter after build_parser(), 5 runs); a command pays only for its own. The free-text
+# checks too (services.trust.free_text): a report command registers --strict for its notes
+# and never checks a text.
 
 
 def add_strict_option(p: argparse.ArgumentParser) -> None:
@@ -33,12 +34,14 @@ def add_strict_option(p: argparse.ArgumentParser) -> None:
 
 def check(args: argparse.Namespace, fields: Mapping[str, str | None], known=None) -> list:
     """Warnings for the free-text options (label -> text); with --strict, refuse before writing."""
+    from inspect_tui.services.trust.free_text import NOTHING, field_warnings
 
     return guard(args, field_warnings(fields, known or NOTHING))
 
 
 def guard(args: argparse.Namespace, warnings: list) -> list:
     """--strict and something looks like personal data: refuse (exit 2, nothing written)."""
+    from inspect_tui.services.trust.free_text import ADVICE, warnings_text
 
     if warnings and getattr(args, "strict", False):
         head = f"個人情報のような文字があるので保存していません（--strict。{ADVICE}）:"
@@ -48,6 +51,7 @@ def guard(args: argparse.Namespace, warnings: list) -> list:
 
 def report(warnings: list) -> None:
     """After saving: say on stderr what looked like personal data (kinds and fields, never values)."""
+    from inspect_tui.services.trust.free_text import ADVICE, warnings_text
 
     if warnings:
         print(

@@ -38,7 +38,6 @@ from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month
 from inspect_tui.services.config import ConfigError, read_config_file
 from inspect_tui.services.reports.registry import KINDS, RequestError, kind
-from inspect_tui.services.trust import free_text
 
 # Services are imported inside the commands: every command loads this module, and importing
 # all the services the commands use costs 380-550 ms on top of the parser's 150-240 ms
@@ -213,6 +212,7 @@ def cmd_kpi_note(args: argparse.Namespace) -> int:
     from inspect_tui.services.reports.indicators import IndicatorFileError
     from inspect_tui.services.reports.kpi import NOTE_KINDS as KPI_NOTE_KINDS
     from inspect_tui.services.reports.kpi import KpiInputError, get_kpi_note, kpi_indicator, set_kpi_note
+    from inspect_tui.services.trust import free_text
     from inspect_tui.services.trust.permissions import require
 
     fy = _fy(args.fy)
@@ -239,6 +239,7 @@ def cmd_kpi_note(args: argparse.Namespace) -> int:
 
 def cmd_note(args: argparse.Namespace) -> int:
     from inspect_tui.services.reports.monthly import NOTE_KINDS, get_monthly_note, set_monthly_note
+    from inspect_tui.services.trust import free_text
 
     month = _month(args.month)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 from pathlib import Path
 
 # The reasons a user can act on, in their words; anything else keeps the system's own text.
@@ -119,7 +118,7 @@ def write_output(path: Path, data: str | bytes) -> None:
     """Write data (text as UTF-8, bytes as they are) to path, whole or not at all."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent
-    tmp = folder / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
+    tmp = folder / f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.part"  # = secrets.token_hex(4)
     try:
         # 0600: a report is the office's paper, not every local account's (fchmod: whatever the umask)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

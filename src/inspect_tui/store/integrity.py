@@ -25,7 +25,6 @@ import stat
 import time
 from pathlib import Path
 
-from inspect_tui.store.backup import backup_dir, newest_good_backup
 from inspect_tui.store.connection import DatabaseError
 
 #: How long an ok check of an unchanged file is believed.
@@ -129,6 +128,8 @@ def damaged_message(db_path: Path, detail: str) -> str:
 
 def restore_hint(db_path: Path) -> list[str]:
     """The restore command for the newest backup that passes restore's own check."""
+    # imported here, on the way to an error: every command opens the file through this module
+    from inspect_tui.store.backup import backup_dir, newest_good_backup
 
     good = newest_good_backup(db_path)
     if good is None:

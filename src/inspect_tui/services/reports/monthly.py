@@ -46,7 +46,6 @@ from inspect_tui.services.cases.inspection_figures import InspectionFigures
 from inspect_tui.services.cases.inspection_figures import figures as inspection_figures
 from inspect_tui.services.config import Config
 from inspect_tui.services.session import Session
-from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask
 from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import billing
 from inspect_tui.store import report_queries as q
@@ -106,6 +105,8 @@ def printed_notes(s: Session, month: Period, *, by_name: bool = True) -> dict[st
     masked (the report goes to the city), with the names and numbers of the month's cases.
     by_name=False masks the patterns only (for --format json, which never prints the
     notes: the names query is not worth its 10-20 ms there)."""
+    from inspect_tui.services.trust.free_text import NOTHING, known_for_month, mask  # as feature_sections
+
     notes = {kind: get_monthly_note(s, month, kind) for kind in NOTE_KINDS}
     if any(notes.values()):
         known = known_for_month(s, month) if by_name else NOTHING
