@@ -24,6 +24,7 @@ from textual.screen import Screen
 
 from inspect_tui.tui import bindings
 from inspect_tui.tui.backup import BackupFlow
+from inspect_tui.tui.exports import Exports
 from inspect_tui.tui.permissions import NOBODY, Permissions, load_permissions
 from inspect_tui.tui.purge import PurgeFlow
 from inspect_tui.tui.screens.base import DataScreen
@@ -159,6 +160,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self.purge_due = 0  # cases whose personal data is past retention (offered to managers)
         self.purge_unfinished = False  # a purge whose old pages another connection still holds
         self.backup_stop = threading.Event()  # set as the app ends: a backup being made stops
+        self.exports = Exports()  # the exports being written: quitting asks, launch waits (tui/exports.py)
         self.permissions: Permissions = NOBODY  # what this login may do, read when the session opens
         #: the first screen's figures while the session's message is handled (TodayScreen.load)
         self.first_dashboard = None
@@ -455,6 +457,13 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
 
     def on_unmount(self) -> None:
         self.backup_stop.set()  # however the app ends: a backup being made stops (tui/backup.py)
+        waiting = self.exports.exiting()  # an export goes on to its end (tui/exports.py): say so
+        if waiting and not self._exit_renderables:  # Textual prints the first once the screen is gone
+            from rich.text import Text
+
+            from inspect_tui.tui.exports import waiting_line
+
+            self._exit_renderables.append(Text(waiting_line(waiting)))
         self.calls.drain()  # what a screen asked just before quitting still lands
         if self.session is not None:
             self.session.close()

@@ -22,6 +22,8 @@ from typing import TypeVar
 
 from textual import work
 
+from inspect_tui.tui.exports import Exports
+
 T = TypeVar("T")
 
 #: the quit question's title, and what each backup is called in it and what quitting means for it
@@ -45,6 +47,8 @@ class BackupFlow:
 
     #: set when the app ends: every backup worker stops at its next step
     backup_stop: threading.Event
+    #: the exports being written (tui/exports.py): quitting asks about them too
+    exports: Exports
 
     def run_backup(self, kind: str, make: Callable[[Callable[[], bool]], T]) -> T:
         """In a worker: make(cancelled) with backup_running set while it runs."""
@@ -64,9 +68,16 @@ class BackupFlow:
             )
 
     def quit_or_ask(self) -> None:
-        """End the app, asking first while a backup is being made."""
+        """End the app, asking first while a backup is being made or an export written
+        (tui/exports.py)."""
         kind = self.backup_running
         if kind is None:
+            exporting = self.exports.running()
+            if exporting:
+                from inspect_tui.tui.exports import ask_before_quitting
+
+                ask_before_quitting(self, exporting)
+                return
             self.exit(0)
             return
         from inspect_tui.tui.screens.confirm import ConfirmDialog, confirm

@@ -56,7 +56,11 @@ def _run(path: Path, theme: str | None, demo: bool) -> int:
         print(f"inspect-tui: {message}", file=sys.stderr)
         return code
     try:
-        code = app.run()
+        try:
+            code = app.run()
+        finally:  # an export that ran as the app ended has been written to its end: say how
+            for line in app.exports.outcomes_at_exit():
+                print(f"inspect-tui: {line}", file=sys.stderr)
     except Exception as exc:  # never lose the reason; never print personal data
         from inspect_tui.system.logs import log_exception
 

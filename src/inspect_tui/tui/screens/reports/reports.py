@@ -35,6 +35,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from inspect_tui.tui.bindings import binding as _b
+from inspect_tui.tui.exports import Exports
 from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.screens.confirm import DiscardGuard
@@ -324,7 +325,10 @@ class ReportsScreen(RoleKeys, DataScreen):
         # at 1M cases the monthly report's PDF takes ~17 s, its xlsx ~1 s: say it has started
         slow = "（大きな報告書の PDF は十数秒かかることがあります）" if self.fmt == "pdf" else ""
         self._set_status(f"{self.fmt} を書き出し中…{slow}", "yellow")
-        self._export(self.built, self.fmt)
+        # app-wide, so that q asks while it runs (tui/exports.py)
+        exports = self.app.exports
+        token = exports.start(self.built.report.default_filename(self.fmt))
+        self._export(self.built, self.fmt, exports, token)
 
     def action_edit_notes(self) -> None:
         if self.kind not in ("monthly", "kpi") or self.built is None:
@@ -433,23 +437,29 @@ class ReportsScreen(RoleKeys, DataScreen):
         self.call_after_refresh(self._show_cue)  # laid out anew: is a line wider than the view?
 
     @work(thread=True, exclusive=True, group="reports-export", exit_on_error=False)
-    def _export(self, built: Built, fmt: str) -> None:
+    def _export(self, built: Built, fmt: str, exports: Exports, token: int) -> None:
         from inspect_tui.render.formats import write
         from inspect_tui.render.output import OutputError, os_reason
 
         folder = export_dir()
+        outcome = "書き出せませんでした（記録を残しました）"
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = folder / built.report.default_filename(fmt)
             write(built.report, fmt, path)
+            outcome = f"書き出しました: {path}"
             self.post_message(self.Exported(path, built=built, fmt=fmt))
         except OutputError as exc:
-            self.post_message(self.Exported(None, str(exc)))
+            outcome = str(exc)
+            self.post_message(self.Exported(None, outcome))
         except OSError as exc:  # the export folder itself
-            self.post_message(self.Exported(None, f"{folder} を作れません（{os_reason(exc)}）"))
+            outcome = f"{folder} を作れません（{os_reason(exc)}）"
+            self.post_message(self.Exported(None, outcome))
         except Exception as exc:
             self.app.report_unexpected(exc)
-            self.post_message(self.Exported(None, "書き出せませんでした（記録を残しました）"))
+            self.post_message(self.Exported(None, outcome))
+        finally:  # from this thread, on the object itself: the screen may have left the app by now
+            exports.finish(token, outcome)
 
     def on_reports_screen_exported(self, message: Exported) -> None:
         self.exporting = ""
