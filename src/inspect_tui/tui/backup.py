@@ -22,7 +22,8 @@ from typing import TypeVar
 
 from textual import work
 
-from inspect_tui.tui.exports import Exports
+from inspect_tui.tui.exports import QUESTION as EXPORTING
+from inspect_tui.tui.exports import Exports, quit_question
 
 T = TypeVar("T")
 
@@ -70,17 +71,18 @@ class BackupFlow:
     def quit_or_ask(self) -> None:
         """End the app, asking first while a backup is being made or an export written
         (tui/exports.py)."""
+        from inspect_tui.tui.screens.confirm import ConfirmDialog, confirm
+
         kind = self.backup_running
         if kind is None:
             exporting = self.exports.running()
-            if exporting:
-                from inspect_tui.tui.exports import ask_before_quitting
-
-                ask_before_quitting(self, exporting)
-                return
-            self.exit(0)
+            if not exporting:
+                self.exit(0)
+            elif isinstance(self.screen, ConfirmDialog) and self.screen.title_text == EXPORTING:
+                self.exit(0)  # ctrl+q again on the question: the answer
+            else:
+                confirm(self, EXPORTING, *quit_question(exporting), lambda: self.exit(0))
             return
-        from inspect_tui.tui.screens.confirm import ConfirmDialog, confirm
 
         def stop_and_quit() -> None:
             self.backup_stop.set()

@@ -75,18 +75,6 @@ def quit_question(names: list[str]) -> tuple[str, str]:
     )
 
 
-def ask_before_quitting(app, names: list[str]) -> None:
-    """``q`` while exports run: ask (No unless one moves to 「終了する」); ctrl+q again on the
-    question is the answer, as on the backup's."""
-    from inspect_tui.tui.screens.confirm import ConfirmDialog, confirm
-
-    if isinstance(app.screen, ConfirmDialog) and app.screen.title_text == QUESTION:
-        app.exit(0)
-        return
-    question, yes = quit_question(names)
-    confirm(app, QUESTION, question, yes, lambda: app.exit(0))
-
-
 def waiting_line(names: list[str]) -> str:
     """What the terminal shows once the app's screen has closed, while the exports finish."""
     return f"inspect-tui: {'、'.join(names)} の書き出しが終わるのを待っています…"
