@@ -67,10 +67,10 @@ def add_case(
     ``add_case(s, "C-1")`` is received on 2027-06-08 (contact due 6/11);
     ``add_case(s, received_on="2027-05-10", surveyor="S1")`` gets the next R9- number.
     """
-    row = case_row(case_fields(case_no, received_on, **fields), session.calendar, at)
+    values = case_fields(case_no, received_on, **fields)
     with session.db.conn:
-        insert_cases(session.db, [row])
-    return row["case_no"]
+        insert_cases(session.db, [case_row(values, session.calendar, at)])
+    return values["case_no"]
 
 
 def accepted(session: Session, received: str, visited: str, submitted: str, accepted_on: str, **kw) -> str:

@@ -143,17 +143,26 @@ def derive(
 
 
 def seed_events(
-    db: Database, ids: Sequence[int], rows: Sequence[Mapping[str, Any]], who: str, source: str
+    db: Database,
+    ids: Sequence[int],
+    rows: Sequence[Sequence[Any]],
+    columns: Sequence[str],
+    who: str,
+    source: str,
 ) -> None:
-    """The step events of newly inserted cases (ids, in the order of their rows: ISO dates),
-    one per date the row holds, in the order the steps happen (core.history.DATE_STEPS)."""
+    """The step events of newly inserted cases (ids, in the order of their rows: values in
+    columns' order, ISO dates), one per date the row holds, in the order the steps happen
+    (core.history.DATE_STEPS)."""
+    at = {c: i for i, c in enumerate(columns)}
+    stamp = at["updated_at"]
+    steps = [(at[column], kind) for column, kind in _DATE_COLUMNS]
     db.conn.executemany(
         _INSERT,
         (
-            (case_id, kind, row[column], row.get("updated_at") or "", who, "", None, None, source)
+            (case_id, kind, row[i], row[stamp] or "", who, "", None, None, source)
             for case_id, row in zip(ids, rows, strict=True)
-            for column, kind in _DATE_COLUMNS
-            if row.get(column)
+            for i, kind in steps
+            if row[i]
         ),
     )
 

@@ -103,7 +103,8 @@ def _iso(v: Any) -> Any:
 # -- cases --------------------------------------------------------------------------
 @dataclass
 class CasePlan:
-    inserts: list[dict[str, Any]] = field(default_factory=list)
+    # the new cases (store.cases.case_row: values in row_columns() order)
+    inserts: list[tuple[Any, ...]] = field(default_factory=list)
     # (case id, version read, columns to write, event note)
     updates: list[tuple[int, int, dict[str, Any], str]] = field(default_factory=list)
     # case id -> (event to void, or None; step kind; date), in the order to write
