@@ -11,14 +11,22 @@ and executemany the same rows (status and stored deadlines precomputed, not
 timed) plus its step events and one import event per case, in one transaction: the writes the
 import makes, without the checking. After the first run the two databases
 are compared: same cases, same status and deadlines.
+
+Then each side imports the file once more in a process of its own, and its peak memory
+(VmHWM) is compared: ours against the reference with its inputs as timed (the file read
+whole, the derived columns a list).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import sqlite3
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 from common import Result, repeat
@@ -59,6 +67,106 @@ STEP_COLUMNS = (
 COMPARE = (
     "SELECT case_no, is_home, status, contact_due, standard_due, target20_due FROM cases ORDER BY case_no"
 )
+
+
+REF_COLUMNS = (*HEADERS.values(), *DERIVED, "updated_at")
+REF_INSERT = f"INSERT INTO cases ({', '.join(REF_COLUMNS)}) VALUES ({', '.join('?' * len(REF_COLUMNS))})"
+STAMP = "2026-11-20T09:00:00+09:00"
+
+
+def reference_import(conn: sqlite3.Connection, csv_path: Path, derived: list) -> None:
+    """The reference: read and decode the file, csv.reader, executemany the rows with their
+    derived columns, then their step events and one import event per case, one transaction."""
+    text = csv_path.read_bytes().decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(
+        REF_INSERT,
+        ((*(c or None for c in cells), *d, STAMP) for cells, d in zip(reader, derived, strict=True)),
+    )
+    for column, kind in STEP_COLUMNS:  # each date is a step event (store.events), in step order
+        conn.execute(
+            "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note, source)"
+            f" SELECT id, ?, {column}, ?, 'bench', '', 'import' FROM cases WHERE {column} IS NOT NULL",
+            (kind, STAMP),
+        )
+    conn.execute(
+        "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note)"
+        " SELECT id, 'import', NULL, ?, 'bench', '取込' FROM cases",
+        (STAMP,),
+    )
+    conn.execute("COMMIT")
+
+
+def reference_connection(path: Path) -> sqlite3.Connection:
+    """The reference's connection: the app's chain functions (the history triggers record its
+    writes too) and the app's journal settings."""
+    from inspect_tui.store.chain_functions import register as register_chain_functions
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    register_chain_functions(conn)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+#: a child process doing one import into a fresh copy of the template, printing its peak memory
+_PEAK_CHILD = textwrap.dedent(
+    """
+    import json, shutil, sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[1])
+    import m_import
+    mode, template, target, csv_path, derived_json = sys.argv[2], *map(Path, sys.argv[3:7])
+    shutil.copyfile(template, target)
+    if mode == "ours":
+        from inspect_tui.services.config import Config
+        from inspect_tui.services.importing.importer import import_file
+        from inspect_tui.services.session import Session
+        from inspect_tui.store.db import open_database
+
+        s = Session(open_database(target, create=False), Config())
+        summary = import_file(s, "cases", csv_path)
+        assert summary.added == int(sys.argv[7]), summary
+        s.close()
+    else:
+        derived = [tuple(d) for d in json.loads(derived_json.read_text(encoding="utf-8"))]
+        conn = m_import.reference_connection(target)
+        m_import.reference_import(conn, csv_path, derived)
+        conn.close()
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            print(int(line.split()[1]) * 1024)
+    """
+)
+
+
+def peak_memory(mode: str, template: Path, target: Path, csv_path: Path, derived: list) -> int:
+    """VmHWM of a process importing csv_path into a copy of template: ours or the reference."""
+    derived_json = csv_path.with_suffix(".derived.json")
+    derived_json.write_text(json.dumps([list(d) for d in derived]), encoding="utf-8")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _PEAK_CHILD,
+            str(Path(__file__).resolve().parent),
+            mode,
+            str(template),
+            str(target),
+            str(csv_path),
+            str(derived_json),
+            str(len(derived)),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    for p in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        p.unlink(missing_ok=True)
+    return int(out.stdout.split()[-1])
 
 
 def write_csv(src_db: Path, out: Path, rows: int) -> list[tuple]:
@@ -111,7 +219,6 @@ def run(src_db: Path, rows: int, runs: int, work: Path, log=print) -> list[Resul
     from inspect_tui.services.importing.importer import import_file
     from inspect_tui.services.session import Session
     from inspect_tui.store.cases import CASE_COLUMNS
-    from inspect_tui.store.chain_functions import register as register_chain_functions
     from inspect_tui.store.db import open_database
 
     csv_path = work / f"cases_{rows}.csv"
@@ -142,38 +249,10 @@ def run(src_db: Path, rows: int, runs: int, work: Path, log=print) -> list[Resul
         if ref_conn is not None:
             ref_conn.close()
         _copy(template, ref_target)
-        ref_conn = sqlite3.connect(ref_target, isolation_level=None)
-        register_chain_functions(ref_conn)  # the history triggers record these writes too
-        ref_conn.execute("PRAGMA journal_mode = WAL")
-        ref_conn.execute("PRAGMA synchronous = NORMAL")
-        ref_conn.execute("PRAGMA foreign_keys = ON")
-
-    cols = (*HEADERS.values(), *DERIVED, "updated_at")
-    insert = f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    stamp = "2026-11-20T09:00:00+09:00"
+        ref_conn = reference_connection(ref_target)
 
     def reference() -> None:
-        text = csv_path.read_bytes().decode("utf-8-sig")
-        reader = csv.reader(io.StringIO(text, newline=""))
-        next(reader)
-        conn = ref_conn
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(
-            insert,
-            ((*(c or None for c in cells), *d, stamp) for cells, d in zip(reader, derived, strict=True)),
-        )
-        for column, kind in STEP_COLUMNS:  # each date is a step event (store.events), in step order
-            conn.execute(
-                "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note, source)"
-                f" SELECT id, ?, {column}, ?, 'bench', '', 'import' FROM cases WHERE {column} IS NOT NULL",
-                (kind, stamp),
-            )
-        conn.execute(
-            "INSERT INTO case_events (case_id, kind, on_date, recorded_at, who, note)"
-            " SELECT id, 'import', NULL, ?, 'bench', '取込' FROM cases",
-            (stamp,),
-        )
-        conn.execute("COMMIT")
+        reference_import(ref_conn, csv_path, derived)
 
     ours_t, ref_t = [], []
     for i in range(runs):
@@ -187,12 +266,24 @@ def run(src_db: Path, rows: int, runs: int, work: Path, log=print) -> list[Resul
             log(f"  import of {len(derived):,} rows == plain rows (status, is_home, stored deadlines)")
     session.close()
     ref_conn.close()
+    log("  peak memory: one import in a process of its own, each side ...")
+    scratch = work / "import_peak.db"
+    mem_ours = peak_memory("ours", template, scratch, csv_path, derived)
+    mem_ref = peak_memory("reference", template, scratch, csv_path, derived)
     return [
         Result(
             f"import {len(derived):,}-row cases CSV (full validation)",
             ours_t,
             ref_t,
             "csv.reader + executemany",
-            max_ratio=3.0,
-        )
+            max_ratio=2.0,
+        ),
+        Result(
+            f"peak memory (VmHWM) of a process importing the {len(derived):,}-row CSV into an empty database",
+            [mem_ours],
+            [mem_ref],
+            "a process running the reference (the file read whole, csv.reader, executemany)",
+            unit="bytes",
+            max_ratio=1.5,
+        ),
     ]
