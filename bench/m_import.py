@@ -127,7 +127,8 @@ _PEAK_CHILD = textwrap.dedent(
         from inspect_tui.services.session import Session
         from inspect_tui.store.db import open_database
 
-        s = Session(open_database(target, create=False), Config())
+        wards = tuple(json.loads(sys.argv[8]))  # the source's districts (ten at 1M), else the default
+        s = Session(open_database(target, create=False), Config(wards=wards) if wards else Config())
         summary = import_file(s, "cases", csv_path)
         assert summary.added == int(sys.argv[7]), summary
         s.close()
@@ -143,8 +144,11 @@ _PEAK_CHILD = textwrap.dedent(
 )
 
 
-def peak_memory(mode: str, template: Path, target: Path, csv_path: Path, derived: list) -> int:
-    """VmHWM of a process importing csv_path into a copy of template: ours or the reference."""
+def peak_memory(
+    mode: str, template: Path, target: Path, csv_path: Path, derived: list, wards: tuple[str, ...] = ()
+) -> int:
+    """VmHWM of a process importing csv_path into a copy of template: ours or the reference.
+    wards: the source database's districts when they are not the default config's (1M)."""
     derived_json = csv_path.with_suffix(".derived.json")
     derived_json.write_text(json.dumps([list(d) for d in derived]), encoding="utf-8")
     out = subprocess.run(
@@ -159,6 +163,7 @@ def peak_memory(mode: str, template: Path, target: Path, csv_path: Path, derived
             str(csv_path),
             str(derived_json),
             str(len(derived)),
+            json.dumps(list(wards), ensure_ascii=False),
         ],
         check=True,
         capture_output=True,
