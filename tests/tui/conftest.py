@@ -19,6 +19,28 @@ def sample_db(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def held_write(tmp_path, monkeypatch):
+    """The Reports screen's export held in its write (the real file, once the test sets go),
+    into tmp_path/exports; (go, the formats begun)."""
+    import threading
+
+    import inspect_tui.render.formats as formats
+
+    monkeypatch.setenv("INSPECT_TUI_REPORT_DIR", str(tmp_path / "exports"))
+    go, begun = threading.Event(), []
+    real = formats.write
+
+    def held(report, fmt, path):
+        begun.append(fmt)
+        assert go.wait(10)
+        return real(report, fmt, path)
+
+    monkeypatch.setattr(formats, "write", held)
+    yield go, begun
+    go.set()  # never leave a worker waiting
+
+
 def make_app(path: Path, **config_fields):
     from inspect_tui.services.config import Config
     from inspect_tui.tui.app import InspectApp

@@ -20,25 +20,6 @@ def app_db(session, db_path):
     return db_path
 
 
-@pytest.fixture
-def held_write(tmp_path, monkeypatch):
-    """The real write of the export, once the test lets it go on; (go, the formats begun)."""
-    import inspect_tui.render.formats as formats
-
-    monkeypatch.setenv("INSPECT_TUI_REPORT_DIR", str(tmp_path / "exports"))
-    go, begun = threading.Event(), []
-    real = formats.write
-
-    def held(report, fmt, path):
-        begun.append(fmt)
-        assert go.wait(10)
-        return real(report, fmt, path)
-
-    monkeypatch.setattr(formats, "write", held)
-    yield go, begun
-    go.set()  # never leave a worker waiting
-
-
 def _question(app) -> str:
     return str(app.screen.query_one("#confirm-question").render())
 

@@ -289,28 +289,16 @@ async def test_a_built_report_lets_go_of_the_months_names(app_db):
         assert masking._by_prefix.cache_info().currsize == 0
 
 
-async def test_an_export_says_it_has_started_and_a_second_e_waits_for_it(app_db, tmp_path, monkeypatch):
+async def test_an_export_says_it_has_started_and_a_second_e_waits_for_it(app_db, tmp_path, held_write):
     """At 1M cases the monthly report's PDF takes ~17 s: `e` says at once that it is being
     written (nothing showed until it was done), and `e` again meanwhile says to wait instead
     of starting a second worker on the same file (a thread worker cannot be stopped)."""
-    import threading
-
-    import inspect_tui.render.formats as formats
     from inspect_tui.services.config import Config
     from inspect_tui.tui.app import InspectApp
     from tui.conftest import until
 
     out = tmp_path / "exports"
-    monkeypatch.setenv("INSPECT_TUI_REPORT_DIR", str(out))
-    go, writes = threading.Event(), []
-    real = formats.write
-
-    def slow_write(report, fmt, path):  # the real file, once the test lets it go on
-        writes.append(fmt)
-        assert go.wait(10)
-        return real(report, fmt, path)
-
-    monkeypatch.setattr(formats, "write", slow_write)
+    go, writes = held_write
     app = InspectApp(app_db, config=Config())
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)

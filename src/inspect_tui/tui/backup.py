@@ -76,12 +76,11 @@ class BackupFlow:
         kind = self.backup_running
         if kind is None:
             exporting = self.exports.running()
-            if not exporting:
-                self.exit(0)
-            elif isinstance(self.screen, ConfirmDialog) and self.screen.title_text == EXPORTING:
-                self.exit(0)  # ctrl+q again on the question: the answer
-            else:
+            answering = isinstance(self.screen, ConfirmDialog) and self.screen.title_text == EXPORTING
+            if exporting and not answering:  # (ctrl+q again on the question is the answer)
                 confirm(self, EXPORTING, *quit_question(exporting), lambda: self.exit(0))
+            else:
+                self.exit(0)
             return
 
         def stop_and_quit() -> None:

@@ -57,11 +57,10 @@ class Exports:
             self._at_exit = list(self._running)
             return [self._running[t] for t in self._at_exit]
 
-    def outcomes_at_exit(self, timeout: float | None = None) -> list[str]:
-        """How the exports that ran as the app ended came out, once they have (at most
-        timeout seconds: one still running then is left out)."""
+    def outcomes_at_exit(self) -> list[str]:
+        """How the exports that ran as the app ended came out, once they have."""
         with self._changed:
-            self._changed.wait_for(lambda: not any(t in self._running for t in self._at_exit), timeout)
+            self._changed.wait_for(lambda: not any(t in self._running for t in self._at_exit))
             return [self._outcomes[t] for t in self._at_exit if t in self._outcomes]
 
 

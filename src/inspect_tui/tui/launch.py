@@ -56,11 +56,7 @@ def _run(path: Path, theme: str | None, demo: bool) -> int:
         print(f"inspect-tui: {message}", file=sys.stderr)
         return code
     try:
-        try:
-            code = app.run()
-        finally:  # an export that ran as the app ended has been written to its end: say how
-            for line in app.exports.outcomes_at_exit():
-                print(f"inspect-tui: {line}", file=sys.stderr)
+        code = app.run()
     except Exception as exc:  # never lose the reason; never print personal data
         from inspect_tui.system.logs import log_exception
 
@@ -71,6 +67,9 @@ def _run(path: Path, theme: str | None, demo: bool) -> int:
             file=sys.stderr,
         )
         return 70
+    finally:  # an export that ran as the app ended has been written to its end: say how
+        for line in app.exports.outcomes_at_exit():
+            print(f"inspect-tui: {line}", file=sys.stderr)
     if getattr(app, "_exception", None) is not None:
         return 70  # an unexpected error, already logged and reported in one line (as the CLI does)
     if app.return_code not in (None, 0):
