@@ -151,3 +151,69 @@ def compile_sources() -> None:
     import inspect_tui
 
     compileall.compile_dir(str(Path(inspect_tui.__file__).parent), quiet=1)
+
+
+#: Python source for a child process: every statement its sqlite3 connections run, with its
+#: parameters as bound, is appended to ``log`` ([sql, params]); what follows it in the child
+#: runs the app and writes ``log`` out (m_reports_cli.CAPTURE, m_tui.CAPTURE_FIGURES).
+RECORDER = r"""
+import json, sqlite3, sys
+
+log = []
+
+
+def _keep(sql, params):
+    if isinstance(params, dict):
+        log.append([sql, dict(params)])
+    else:
+        log.append([sql, list(params)])
+
+
+class Cursor(sqlite3.Cursor):
+    def execute(self, sql, params=()):
+        _keep(sql, params)
+        return super().execute(sql, params)
+
+    def executemany(self, sql, seq):
+        seq = list(seq)
+        for p in seq:
+            _keep(sql, p)
+        return super().executemany(sql, seq)
+
+
+class Connection(sqlite3.Connection):
+    def cursor(self, factory=Cursor):
+        return super().cursor(factory)
+
+    def execute(self, sql, params=()):
+        return self.cursor().execute(sql, params)
+
+    def executemany(self, sql, seq):
+        return self.cursor().executemany(sql, seq)
+
+
+_connect = sqlite3.connect
+
+
+def connect(*a, **k):
+    k.setdefault("factory", Connection)
+    return _connect(*a, **k)
+
+
+sqlite3.connect = connect
+"""
+
+
+_READS = ("SELECT", "WITH", "PRAGMA")
+
+
+def replayable(statements: list) -> tuple[list, list[str]]:
+    """The statements the reference can run (reads), and the first words of the others."""
+    reads, others = [], []
+    for sql, params in statements:
+        head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        if head in _READS and "audit_hash(" not in sql:
+            reads.append([sql, params])
+        else:
+            others.append(head)
+    return reads, others

@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import Result, time_ns
+from common import RECORDER, Result, replayable, time_ns
 from m_reports import _cli_env
 
 MONTH = "2026-10"
@@ -37,52 +37,9 @@ REPORTS = (
     ("KPI", ["report", "kpi", "--fy", str(FY)]),
 )
 
-CAPTURE = r"""
-import json, sqlite3, sys
-
-log = []
-
-
-def _keep(sql, params):
-    if isinstance(params, dict):
-        log.append([sql, dict(params)])
-    else:
-        log.append([sql, list(params)])
-
-
-class Cursor(sqlite3.Cursor):
-    def execute(self, sql, params=()):
-        _keep(sql, params)
-        return super().execute(sql, params)
-
-    def executemany(self, sql, seq):
-        seq = list(seq)
-        for p in seq:
-            _keep(sql, p)
-        return super().executemany(sql, seq)
-
-
-class Connection(sqlite3.Connection):
-    def cursor(self, factory=Cursor):
-        return super().cursor(factory)
-
-    def execute(self, sql, params=()):
-        return self.cursor().execute(sql, params)
-
-    def executemany(self, sql, seq):
-        return self.cursor().executemany(sql, seq)
-
-
-_connect = sqlite3.connect
-
-
-def connect(*a, **k):
-    k.setdefault("factory", Connection)
-    return _connect(*a, **k)
-
-
-sqlite3.connect = connect
-out, argv = sys.argv[1], sys.argv[2:]
+CAPTURE = (
+    RECORDER
+    + r"""out, argv = sys.argv[1], sys.argv[2:]
 from inspect_tui.cli.main import main
 
 try:
@@ -92,6 +49,7 @@ finally:
         json.dump(log, f, ensure_ascii=False, default=str)
 sys.exit(code)
 """
+)
 
 REPLAY = r"""
 import json, sqlite3, sys
@@ -103,20 +61,6 @@ conn.execute("PRAGMA cache_size = -65536")
 for sql, params in statements:
     conn.execute(sql, params).fetchall()
 """
-
-_READS = ("SELECT", "WITH", "PRAGMA")
-
-
-def _reads(statements: list) -> tuple[list, list[str]]:
-    """The statements the reference can run (reads), and the first words of the others."""
-    reads, others = [], []
-    for sql, params in statements:
-        head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
-        if head in _READS and "audit_hash(" not in sql:
-            reads.append([sql, params])
-        else:
-            others.append(head)
-    return reads, others
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> int:
@@ -145,7 +89,7 @@ def run(
                     check=True,
                     stdout=subprocess.DEVNULL,
                 )
-                reads, others = _reads(json.loads(captured.read_text(encoding="utf-8")))
+                reads, others = replayable(json.loads(captured.read_text(encoding="utf-8")))
                 bound = tmpdir / f"{name}.{fmt}.reads.json"
                 bound.write_text(json.dumps(reads, ensure_ascii=False), encoding="utf-8")
                 ref_cmd = [sys.executable, "-c", REPLAY, str(db), str(bound)]
