@@ -5,8 +5,9 @@ the transactions in services/review*.py."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from inspect_tui.core.review import POINT_IDS, CaseForNumbering
@@ -163,6 +164,59 @@ def numbered_forms(db: Database, code: str) -> list[NumberedForm]:
         (code,),
     )
     return [NumberedForm(r["form_no"], _case(r)) for r in rows]
+
+
+#: "x IN" a list bound as one JSON parameter (_json(values)): one statement for any number
+_IN_LIST = "IN (SELECT value FROM json_each(?))"
+
+
+def _json(values: Sequence[object]) -> str:
+    return json.dumps(list(values))
+
+
+def numbered_forms_of(db: Database, codes: Sequence[str]) -> dict[str, list[NumberedForm]]:
+    """numbered_forms for several surveyors in one statement: {code: forms by number}."""
+    out: dict[str, list[NumberedForm]] = {code: [] for code in codes}
+    rows = db.conn.execute(
+        "SELECT f.surveyor AS form_of, f.form_no, c.id, c.case_no, c.surveyor, c.ward, c.visited_on,"
+        " c.submitted_on, c.standard_due, c.status FROM review_forms f JOIN cases c ON c.id = f.case_id"
+        f" WHERE f.surveyor {_IN_LIST} ORDER BY f.surveyor, f.form_no",
+        (_json(codes),),
+    )
+    for r in rows:
+        out[r["form_of"]].append(NumberedForm(r["form_no"], _case(r)))
+    return out
+
+
+def cases_by_id(db: Database, ids: Sequence[int]) -> dict[int, CaseBrief]:
+    """case_by_id for several cases in one statement: {id: case}; a missing id is left out."""
+    rows = db.conn.execute(f"{_CASE_SQL} WHERE id {_IN_LIST}", (_json(ids),))
+    return {r["id"]: _case(r) for r in rows}
+
+
+def done_focused_of(db: Database, codes: Sequence[str]) -> dict[str, dict[int, int]]:
+    """{code: {case_id: check_id}} of finished focused checks (not blind ones), latest per case."""
+    out: dict[str, dict[int, int]] = {code: {} for code in codes}
+    for r in db.conn.execute(
+        f"SELECT surveyor, case_id, max(id) FROM review_checks WHERE surveyor {_IN_LIST}"
+        " AND kind = 'focused' AND state = 'done' AND blind_of IS NULL GROUP BY surveyor, case_id",
+        (_json(codes),),
+    ):
+        out[r[0]][r[1]] = r[2]
+    return out
+
+
+def first_done_of(db: Database, codes: Sequence[str], kinds: Sequence[str]) -> dict[tuple[str, str], dt.date]:
+    """{(code, kind): the first day a check of that kind was finished} for several surveyors."""
+    return {
+        (r[0], r[1]): dt.date.fromisoformat(r[2])
+        for r in db.conn.execute(
+            "SELECT surveyor, kind, min(checked_on) FROM review_checks"
+            f" WHERE surveyor {_IN_LIST} AND kind {_IN_LIST} AND state = 'done' GROUP BY surveyor, kind",
+            (_json(codes), _json(kinds)),
+        )
+        if r[2]
+    }
 
 
 def form_no_of(db: Database, case_id: int) -> int | None:

@@ -315,3 +315,26 @@ def test_a_followup_on_a_business_day_keeps_its_date(rs):
         (D(2027, 9, 1), D(2027, 9, 1)),
     ]
     assert ns.followups[0].due_text() == "2027-06-01(火)"
+
+
+def test_the_new_surveyors_progress_reads_each_table_once_for_all_of_them(rs):
+    """The Today screen's first-ten panel (new_surveyors, then the queue from them): one
+    statement per table for every new surveyor together, not five per surveyor per pass
+    (at 1M cases that was ~300 statements of the start-up's figures)."""
+    svc.sync_form_numbers(rs)
+    seen: list[str] = []
+    rs.db.conn.set_trace_callback(seen.append)
+    try:
+        new = svc.new_surveyors(rs)
+        items = svc.review_queue(rs, new=new)
+    finally:
+        rs.db.conn.set_trace_callback(None)
+    assert {n.code for n in new} == {"S010", "S011"}
+    assert [i for i in items if i.kind == "focused"]  # the queue came from what was read
+
+    def times(fragment: str) -> int:
+        return sum(fragment in q for q in seen)
+
+    assert times("FROM review_forms f JOIN cases c") == 1  # forms 1-10 of both
+    assert times("kind = 'focused' AND state = 'done'") == 1  # their finished checks
+    assert times("min(checked_on)") == 1  # their follow-ups

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from inspect_tui.core import review as rules
@@ -190,64 +190,67 @@ class NewSurveyor:
     checked: int  # of those, with a finished focused check
     solo_start: dt.date | None  # visit date of form 1
     followups: tuple[Followup, ...]
+    #: forms 1-10 as the queue shows them (_forms), and {case_id: check_id} of their
+    #: finished focused checks: read once here, so review_queue(new=…) asks no more
+    forms: tuple[store.NumberedForm, ...] = field(default=(), repr=False, compare=False)
+    done: Mapping[int, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def progress(self) -> str:
         return f"{self.checked}/{REVIEW_FORMS}"
 
 
-def _done_focused_case_ids(s: Session, code: str) -> dict[int, int]:
-    """{case_id: check_id} of finished focused checks (not blind ones) of a surveyor's forms."""
-    return {
-        r[0]: r[1]
-        for r in s.db.conn.execute(
-            "SELECT case_id, max(id) FROM review_checks WHERE surveyor = ? AND kind = 'focused'"
-            " AND state = 'done' AND blind_of IS NULL GROUP BY case_id",
-            (code,),
-        )
-    }
-
-
-def _forms(s: Session, code: str, chiefs: frozenset[str]) -> list[store.NumberedForm]:
-    """Forms 1-10 of a surveyor: the stored numbers, plus the ones the next sync would store
-    (so a read-only caller sees the same queue). chiefs: store.chief_codes, read once by the
-    caller for every surveyor (at 1M cases the Today screen asked 60 times)."""
-    forms = store.numbered_forms(s.db, code)
+def _forms(
+    s: Session, code: str, chiefs: frozenset[str], stored: list[store.NumberedForm] | None = None
+) -> list[store.NumberedForm]:
+    """Forms 1-10 of a surveyor: the stored numbers (stored, when the caller read them for
+    several surveyors at once), plus the ones the next sync would store (so a read-only
+    caller sees the same queue). chiefs: store.chief_codes, read once by the caller for
+    every surveyor (at 1M cases the Today screen asked 60 times)."""
+    forms = list(store.numbered_forms(s.db, code) if stored is None else stored)
     if len(forms) < REVIEW_FORMS:
         fixed = {f.case.id: f.form_no for f in forms}
-        cases = store.cases_for_numbering(s.db, code)
-        for no, cid in rules.assign_form_numbers(fixed, cases, chiefs):
-            case = store.case_by_id(s.db, cid)
-            if case is not None:
-                forms.append(store.NumberedForm(no, case))
+        pairs = rules.assign_form_numbers(fixed, store.cases_for_numbering(s.db, code), chiefs)
+        cases = store.cases_by_id(s.db, [cid for _, cid in pairs])
+        forms.extend(store.NumberedForm(no, cases[cid]) for no, cid in pairs if cid in cases)
     return forms
 
 
-def _followups(s: Session, code: str, placed: dt.date) -> tuple[Followup, ...]:
+def _followups(
+    s: Session, code: str, placed: dt.date, done: Mapping[tuple[str, str], dt.date] | None = None
+) -> tuple[Followup, ...]:
+    """The 3- and 6-month follow-ups of a surveyor placed on `placed`; done: the first
+    finished check of each (store.first_done_of), when the caller read them for several."""
     cal = s.calendar
+    if done is None:
+        done = store.first_done_of(s.db, [code], list(rules.FOLLOWUP_MONTHS))
     out = []
     for kind in rules.FOLLOWUP_MONTHS:
-        r = s.db.conn.execute(
-            "SELECT min(checked_on) FROM review_checks WHERE surveyor = ? AND kind = ? AND state = 'done'",
-            (code, kind),
-        ).fetchone()
         due = rules.followup_due(placed, kind)
-        out.append(Followup(kind, due, store._d(r[0]), cal.on_or_after(due)))
+        out.append(Followup(kind, due, done.get((code, kind)), cal.on_or_after(due)))
     return tuple(out)
 
 
 def new_surveyors(s: Session, today: dt.date | None = None, *, sync: bool = False) -> list[NewSurveyor]:
     """New surveyors with their progress. Reads only unless sync (numbers not yet stored are
-    counted as the next sync would store them)."""
+    counted as the next sync would store them). Each table is read once for all of them
+    (at 1M cases the Today screen ran ~300 statements, five per surveyor, in three passes)."""
     today = today or today_jp()
     if sync and may(s, "review.save"):  # a monitor reads what is stored; it never numbers forms
         sync_form_numbers(s, today)
-    out = []
+    infos = _new_infos(s, today)
+    if not infos:
+        return []
+    codes = [i.code for i in infos]
     chiefs = store.chief_codes(s.db)
-    for info in _new_infos(s, today):
+    stored = store.numbered_forms_of(s.db, codes)
+    done_of = store.done_focused_of(s.db, codes)
+    followups_done = store.first_done_of(s.db, codes, list(rules.FOLLOWUP_MONTHS))
+    out = []
+    for info in infos:
         assert info.placed_on is not None
-        forms = _forms(s, info.code, chiefs)
-        done = _done_focused_case_ids(s, info.code)
+        forms = _forms(s, info.code, chiefs, stored[info.code])
+        done = done_of[info.code]
         out.append(
             NewSurveyor(
                 info.code,
@@ -256,7 +259,9 @@ def new_surveyors(s: Session, today: dt.date | None = None, *, sync: bool = Fals
                 len(forms),
                 sum(f.case.id in done for f in forms),
                 forms[0].case.visited_on if forms else None,
-                _followups(s, info.code, info.placed_on),
+                _followups(s, info.code, info.placed_on, followups_done),
+                tuple(forms),
+                done,
             )
         )
     return out
@@ -325,10 +330,9 @@ def review_queue(
     drafts = _draft_keys(s, inspector)
     scope = wards.UNBOUND if all_wards else wards.scope(s, inspector, today)
     items: list[QueueItem] = []
-    chiefs = store.chief_codes(s.db)
     for ns in new_surveyors(s, today, sync=False) if new is None else new:
-        done = _done_focused_case_ids(s, ns.code)
-        for f in _forms(s, ns.code, chiefs):
+        done = ns.done
+        for f in ns.forms:
             key = (f.case.id, ns.code, "focused")
             if f.case.id in done and not (inspector and drafts.get(key) == inspector):
                 continue  # checked; unless my own draft of it is still open (it stays mine to finish)

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspect_tui.core import staff as rules
-from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
 from inspect_tui.core.jpdate import format_era
 from inspect_tui.core.masking import REDACTED, sees_staff, staff_value
 from inspect_tui.core.staff import ENTRY_KINDS, Card, Entry, Share
@@ -28,6 +27,12 @@ from inspect_tui.store import staff as store
 from inspect_tui.store import trainings as training_store
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.tx import write
+
+if TYPE_CHECKING:
+    from inspect_tui.core.document import Doc
+
+# core.document (the typed document) is imported by the two documents' methods: the Today
+# screen's staff alerts read this module too, and wait for no document code
 
 __all__ = [
     "StaffError",
@@ -303,6 +308,8 @@ class Roster:
     issued: dt.date
 
     def as_doc(self, full: bool = False) -> Doc:
+        from inspect_tui.core.document import Doc, Section, Table
+
         table = Table(
             [
                 "コード",
@@ -354,6 +361,8 @@ class Roster:
         }
 
     def default_filename(self, fmt: str) -> str:
+        from inspect_tui.core.document import EXTENSIONS
+
         return f"staff_roster_{self.issued:%Y%m%d}.{EXTENSIONS[fmt]}"
 
 
@@ -375,6 +384,8 @@ class CardLedger:
     issued: dt.date
 
     def as_doc(self, full: bool = False) -> Doc:
+        from inspect_tui.core.document import Doc, Section, Table
+
         table = Table(
             ["日付", "コード", "氏名", "区分", "調査員証番号", "受領印"],
             [
@@ -406,6 +417,8 @@ class CardLedger:
         }
 
     def default_filename(self, fmt: str) -> str:
+        from inspect_tui.core.document import EXTENSIONS
+
         return f"id_cards_{self.issued:%Y%m%d}.{EXTENSIONS[fmt]}"
 
 
