@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspect_tui.core.district import (
     APPLICATION_KINDS,
@@ -24,10 +24,11 @@ from inspect_tui.core.district import (
     DEFAULT_HOME_INSURER,
     DEFAULT_WARDS,
 )
-from inspect_tui.core.frame import Frame
-from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.system.paths import config_path, themes_dir
 from inspect_tui.system.textfile import TextFileError, read_text
+
+if TYPE_CHECKING:  # imported where a config uses them: the app reads its config before its first paint
+    from inspect_tui.core.frame import Frame
 
 EXAMPLE = """\
 # inspect-tui の設定ファイル
@@ -158,6 +159,7 @@ def _application_kinds(v: Any) -> tuple[str, ...]:
 
 
 def _dates(v: Any) -> frozenset[dt.date]:
+    from inspect_tui.core.jpdate import DateError, parse_date
 
     if not isinstance(v, list):
         raise ValueError('日付の配列にしてください（例: ["2027-08-14"]）')
@@ -310,6 +312,8 @@ def read_config(text: str, path: Path | None = None) -> tuple[Config, list[str]]
                     frame[attr] = fn(draw)
                 except ValueError as exc:
                     fail("document", dkey, str(exc))
+            from inspect_tui.core.frame import Frame
+
             values["document"] = Frame(**frame)
         elif key in _TOP:
             check("", key, raw, _TOP[key])

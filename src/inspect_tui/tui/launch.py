@@ -24,7 +24,6 @@ def build_app(path: Path, theme: str | None = None, demo: bool = False):
         if theme not in known:
             return 2, f"「{theme}」というテーマはありません（{' / '.join(known)}）"
     from inspect_tui.tui.app import InspectApp
-    from inspect_tui.tui.keymap import keymap_problems
 
     return InspectApp(
         Path(path),
@@ -32,8 +31,16 @@ def build_app(path: Path, theme: str | None = None, demo: bool = False):
         theme=theme,
         demo=demo,
         config_problems=config_problems,
-        check_keys=keymap_problems,
+        check_keys=_keymap_problems,
     )
+
+
+def _keymap_problems(config, text):
+    """tui.keymap's check, imported when a [keys] table is checked (after the first paint, and
+    only when there is one): the module and pkgutil are ~2 ms of every start."""
+    from inspect_tui.tui.keymap import keymap_problems
+
+    return keymap_problems(config, text)
 
 
 def run_app(path: Path, theme: str | None = None, demo: bool = False) -> int:

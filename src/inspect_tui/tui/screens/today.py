@@ -12,10 +12,9 @@ from textual.message import Message
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from inspect_tui.core.deadlines import SOON_BUSINESS_DAYS, STATE_RANK, STATE_WORDS
 from inspect_tui.tui.bindings import TODAY
 from inspect_tui.tui.screens.base import DataScreen, TopBar
-from inspect_tui.tui.widgets.case_table import fit
+from inspect_tui.tui.widgets.cells import fit
 from inspect_tui.tui.widgets.rendered_once import RenderedOnce
 
 
@@ -94,6 +93,10 @@ class TodayScreen(DataScreen):
             shown()
 
     def _deadlines(self, d) -> None:
+        # the deadline rules (their file, the calendar, ~10 ms) are imported with the figures,
+        # not before the first paint
+        from inspect_tui.core.deadlines import SOON_BUSINESS_DAYS
+
         t = Table(box=None, pad_edge=False, expand=False, header_style="bold", padding=(0, 1))
         t.add_column("期限")
         t.add_column("超過", justify="right")
@@ -194,6 +197,8 @@ class TodayScreen(DataScreen):
         panel.update(text)
 
     def _due_list(self, d) -> None:
+        from inspect_tui.core.deadlines import STATE_RANK, STATE_WORDS
+
         best: dict[str, tuple] = {}
         for r in d.rules:
             for c in r.cases:

@@ -12,7 +12,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
@@ -23,6 +22,7 @@ from textual.strip import Strip
 
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.tui.bindings import TABLE
+from inspect_tui.tui.widgets.cells import fit
 
 PAGE_SIZE = 100
 MAX_PAGES = 40
@@ -59,14 +59,6 @@ def columns() -> tuple[Column, ...]:
 
 def _short(rule_id: str | None) -> str:
     return next((r.short for r in case_rules() if r.id == rule_id), "")
-
-
-def fit(text: str, width: int, right: bool = False) -> str:
-    """text padded or cut to exactly width cells."""
-    if cell_len(text) > width:
-        return set_cell_size(text, width)
-    pad = " " * (width - cell_len(text))
-    return pad + text if right else text + pad
 
 
 def cell_text(row, key: str) -> str:
