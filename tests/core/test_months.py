@@ -83,3 +83,13 @@ def test_fiscal_year_runs_april_to_march():
     assert month_of(2028, 2) == (D(2028, 2, 1), D(2028, 2, 29))
     assert months_between(D(2027, 1, 15), D(2027, 2, 14)) == 0
     assert months_between(D(2027, 3, 1), D(2027, 1, 1)) == -2
+
+
+def test_a_months_last_day_is_the_calendar_modules():
+    """month_span counts the days itself (no ``calendar`` import in a report's process):
+    every month of 1600-2400, the century rules included, as calendar.monthrange says."""
+    import calendar
+
+    for year in range(1600, 2401):
+        for month in range(1, 13):
+            assert month_span(D(year, month, 1))[1].day == calendar.monthrange(year, month)[1], (year, month)

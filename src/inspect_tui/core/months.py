@@ -16,15 +16,21 @@ though never for the fiscal quarters, the one place that asks it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 #: The fiscal year starts in April (令和9年度 = 2027-04-01 .. 2028-03-31).
 FISCAL_START_MONTH = 4
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    """The month's number of days, as ``calendar.monthrange`` gives it (tests/core/test_months.py),
+    without the calendar module's import (with locale under it) in every report's process."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month - 1]
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -6,7 +6,6 @@ the report frozen with it, and the later events that touch a closed month
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -101,8 +100,10 @@ def close_billing_month(
         )
         n = cur.rowcount
         if snapshot is not None:
+            from hashlib import sha256  # deferred: only a month's close hashes its snapshot
+
             text = snapshot()
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            digest = sha256(text.encode("utf-8")).hexdigest()
             conn.execute(
                 "INSERT INTO month_snapshots (month, closed_at, who, json, sha256, last_event)"
                 " VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM case_events))",
