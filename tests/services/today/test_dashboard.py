@@ -206,6 +206,6 @@ def test_the_review_panel_reads_the_new_surveyors_once(session, monkeypatch):
     calls: list[int] = []
     real = queue.new_surveyors
     monkeypatch.setattr(queue, "new_surveyors", lambda *a, **k: calls.append(1) or real(*a, **k))
-    add_surveyor(session, "S9", placed_on=D(2027, 5, 1))
+    add_surveyor(session, "S9", placed_on="2027-05-01")  # text, as the column holds it
     panel = build_dashboard(session, TODAY).review
     assert calls == [1] and panel.new_surveyors == 1
