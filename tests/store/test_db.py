@@ -308,5 +308,95 @@ def test_a_connection_opened_while_the_database_closes_is_not_left_open(db_path,
             errors.append(exc)
 
     in_a_thread(job)
-    assert len(errors) == 1 and len(opened) == 1
-    assert not is_open(opened[0]) and db.open_connections() == 0
+    assert len(errors) == 1 and len(opened) == 1 and not is_open(opened[0])
+    # the opener's connection was this thread's, alive: left to it, and closed at its next use
+    assert db.open_connections() == 1
+    with pytest.raises(sqlite3.ProgrammingError):
+        db.conn  # noqa: B018
+    assert db.open_connections() == 0
+
+
+_CLOSE_UNDER_A_STATEMENT = r"""
+import sqlite3, sys, threading, time
+from inspect_tui.store.db import open_database
+
+db = open_database(sys.argv[1])
+db.conn.execute("SELECT 1").fetchone()
+started, seen = threading.Event(), []
+
+def job():
+    c = db.conn
+    started.set()
+    try:  # ~10 s unless interrupted
+        c.execute(
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 50000000)"
+            " SELECT count(*) FROM n"
+        ).fetchone()
+        seen.append("finished")
+    except sqlite3.Error as exc:
+        seen.append(f"{type(exc).__name__}: {exc}")
+    try:
+        db.conn.execute("SELECT 1")
+        seen.append("ran again")
+    except sqlite3.ProgrammingError as exc:
+        seen.append(f"then {exc}")
+    db.release()
+
+worker = threading.Thread(target=job)
+worker.start()
+started.wait(10)
+time.sleep(0.3)  # the statement is running
+t0 = time.perf_counter()
+db.close()
+worker.join(30)
+print(seen, round(time.perf_counter() - t0, 1), db.open_connections())
+"""
+
+
+def test_closing_under_a_workers_running_statement_interrupts_it_and_crashes_nothing(db_path):
+    """The app closes its database as it quits; a worker may be in the middle of a statement
+    (the Reports screen building the monthly report at 1M cases). Closing that connection
+    from the app's thread crashed the process (exit 139, a segfault in CPython's sqlite3).
+    Now its statement is interrupted, the worker's next use is refused, and its connection
+    is closed by the worker as it lets go. Run in a child process: a crash is its exit code."""
+    import subprocess
+    import sys
+
+    open_database(db_path).close()
+    out = subprocess.run(
+        [sys.executable, "-c", _CLOSE_UNDER_A_STATEMENT, str(db_path)], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    seen, seconds, still_open = out.stdout.rsplit(" ", 2)
+    interrupted, refused = "OperationalError: interrupted", "then Cannot operate on a closed database."
+    assert seen == repr([interrupted, refused]), out.stdout
+    assert float(seconds) < 5 and int(still_open) == 0, out.stdout
+
+
+def test_a_worker_holding_its_connection_when_the_database_closes_closes_it_itself(db_path):
+    """A worker between two statements as the app quits: close() leaves its connection to it
+    (no close under its feet), and its next ``conn`` is refused and closes it."""
+    db = open_database(db_path)
+    db.conn.execute("SELECT 1").fetchone()
+    holding, closed = threading.Event(), threading.Event()
+    kept: list = []
+    errors: list = []
+
+    def job() -> None:
+        kept.append(db.conn)
+        kept[0].execute("SELECT 1").fetchone()
+        holding.set()
+        closed.wait(10)
+        assert is_open(kept[0])  # not closed under the worker
+        try:
+            db.conn  # noqa: B018
+        except sqlite3.ProgrammingError as exc:
+            errors.append(exc)
+
+    t = threading.Thread(target=job)
+    t.start()
+    holding.wait(10)
+    db.close()
+    closed.set()
+    t.join(10)
+    assert len(errors) == 1 and not is_open(kept[0]) and db.open_connections() == 0

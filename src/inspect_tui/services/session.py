@@ -34,6 +34,10 @@ class Session:
     def close(self) -> None:
         self.db.close()
 
+    def stopped_by_close(self, exc: BaseException) -> bool:
+        """A worker's error that is only the database closing under it (the app quitting)."""
+        return self.db.stopped_by_close(exc)
+
     def __enter__(self) -> Session:
         return self
 

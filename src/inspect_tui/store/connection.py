@@ -80,6 +80,9 @@ class Database:
     @property
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
+        if conn is not None and self._closed:  # closed while this thread held it: see close()
+            self._let_go(conn)
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
         if conn is None:
             if self._closed:
                 raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
@@ -127,8 +130,8 @@ class Database:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             return
-        if not is_open(conn):  # the database was closed meanwhile (the app quitting)
-            self._local.conn = None
+        if self._closed or not is_open(conn):  # the database was closed meanwhile (the app quitting)
+            self._let_go(conn)
             return
         if conn.in_transaction:
             return
@@ -143,13 +146,38 @@ class Database:
             return sum(1 for c in [*self._conns.values(), *self._idle] if is_open(c))
 
     def close(self) -> None:
-        """Close every thread's connection (call it once the workers are done)."""
-        self._closed = True
+        """Close every connection that no other live thread holds. A connection a worker still
+        holds (the app quitting while a report is being built) has its statement interrupted,
+        and the worker closes it itself when it lets go of it (release, or its next ``conn``):
+        closing a connection under a statement another thread is running crashed the process
+        (a segfault in CPython's sqlite3, quitting from the Reports screen at 1M cases).
+        sqlite3_interrupt is made to be called from another thread; it runs under the lock,
+        so the holder cannot be closing that connection at the same moment."""
+        me = threading.current_thread()
         with self._lock:
-            conns, self._conns = [*self._conns.values(), *self._idle], {}
-            self._idle = []
-        for c in conns:
+            self._closed = True
+            held = {t: c for t, c in self._conns.items() if t is not me and t.is_alive()}
+            free = [c for t, c in self._conns.items() if t not in held] + self._idle
+            self._conns, self._idle = held, []
+            for c in held.values():
+                if is_open(c):
+                    c.interrupt()
+        for c in free:
             c.close()
+
+    def stopped_by_close(self, exc: BaseException) -> bool:
+        """``exc`` is what a statement got because close() ran: its statement interrupted, or
+        the connection refused after it (not an error of the job's own)."""
+        return self._closed and isinstance(exc, (sqlite3.OperationalError, sqlite3.ProgrammingError))
+
+    def _let_go(self, conn: sqlite3.Connection) -> None:
+        """This thread's connection, after close(): no longer registered, and closed (closing
+        rolls back a transaction it was left in)."""
+        self._local.conn = None
+        with self._lock:
+            if self._conns.get(threading.current_thread()) is conn:
+                del self._conns[threading.current_thread()]
+        conn.close()
 
     def __enter__(self) -> Database:
         return self

@@ -434,9 +434,12 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         )
 
     def report_unexpected(self, exc: BaseException) -> None:
-        """From any thread: log and show briefly."""
+        """From any thread: log and show briefly. Not a worker's statement that the app's
+        quitting stopped (store.connection.Database.close interrupts it): nothing went wrong."""
         import threading
 
+        if self.session is not None and self.session.stopped_by_close(exc):
+            return
         text = self.unexpected(exc)
         if threading.get_ident() == self._thread_id:
             self.notify(text, severity="error", timeout=15)
