@@ -7,6 +7,7 @@ the one kept for the next job and the case list's first-page thread's."""
 from __future__ import annotations
 
 import threading
+import time
 
 from inspect_tui.tui.widgets.case_table import CaseTable
 from tui.conftest import make_app, settle
@@ -71,7 +72,7 @@ async def test_quitting_while_a_report_is_built_stops_its_statement_quietly(samp
     for _ in range(100):
         if outcome and app.session.db.open_connections() == 0:
             break
-        threading.Event().wait(0.05)
+        time.sleep(0.05)
     assert outcome == ["interrupted"]
     assert app.session.db.open_connections() == 0
 

@@ -80,12 +80,11 @@ class Database:
     @property
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
-        if conn is not None and self._closed:  # closed while this thread held it: see close()
-            self._let_go(conn)
+        if self._closed:
+            if conn is not None:  # closed while this thread held it: see close()
+                self._let_go(conn)
             raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
         if conn is None:
-            if self._closed:
-                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
             with self._lock:
                 ended = [t for t in self._conns if not t.is_alive()]
                 stale = [*self._idle, *(self._conns.pop(t) for t in ended)]
