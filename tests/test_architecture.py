@@ -33,7 +33,7 @@ def _lint(package_parent: Path) -> subprocess.CompletedProcess[str]:
 def test_the_contracts_are_kept():
     r = _lint(PACKAGE.parent)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "Contracts: 6 kept, 0 broken." in r.stdout
+    assert "Contracts: 7 kept, 0 broken." in r.stdout
 
 
 BREAKS = {
@@ -49,6 +49,8 @@ BREAKS = {
     "store/schema.py": "\n\ndef _bad():\n    from inspect_tui.store import db  # noqa\n",
     # Textual below the UIs
     "services/reports/metrics.py": "\nimport textual  # noqa\n",
+    # a report's xlsx through openpyxl again (deferred, as the old renderer did)
+    "render/xlsx.py": "\n\ndef _bad():\n    from openpyxl import Workbook  # noqa\n",
 }
 
 

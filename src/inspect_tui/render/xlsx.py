@@ -13,21 +13,22 @@ a sum or a ratio works. Text is always a string cell (data type ``s``), never a 
 with no visible guard: a text a spreadsheet would run (=1+1, @SUM, -1+1) gets the quote
 prefix style instead (render/excel_safe.py). Column widths follow the display width
 (render/textwidth.py: a Japanese character is two columns). Marks are ○ / × here (a
-spreadsheet has no width problem). Control characters, which openpyxl refuses
-(IllegalCharacterError), are shown as escapes (``\\x1b``) by ``clean``.
+spreadsheet has no width problem). Control characters, which XML cannot hold, are shown
+as escapes (``\\x1b``) by ``clean``.
 
-Charts are native Excel charts (openpyxl.chart): a table's ``Chart`` (the Pareto bars and
-running share, the monthly 12-month trend) draws from the table's own cells; a section's
+Charts are native Excel charts: a table's ``Chart`` (the Pareto bars and running share,
+the monthly 12-month trend) draws from the table's own cells; a section's
 ``SeriesChart`` (each KPI's target and actual over the years) from its figures, written
 on the details sheet.
+
+The file itself (its XML parts, styles and zip) is render/xlsx_file.py; this module
+only lays the report out on its sheets.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import re
-from copy import copy
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +46,17 @@ from inspect_tui.core.document import (
 )
 from inspect_tui.render.excel_safe import formula_like
 from inspect_tui.render.textwidth import width as text_width
-from inspect_tui.system import spreadsheet
+from inspect_tui.render.xlsx_file import (
+    Align,
+    ChartSpec,
+    Font,
+    Plot,
+    Series,
+    Sheet,
+    Workbook,
+    XCell,
+    header_text,
+)
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 DETAILS = "別紙"
@@ -56,6 +67,18 @@ WIDE = 110  # a sheet wider than this many columns of text prints landscape
 ROW_HEIGHT = 15.0  # points, every row (set, so Excel and LibreOffice break pages alike)
 KEEP_ROWS = 25  # a table this short is kept on one page
 LINE_WIDTH = 80  # a line of text (title, heading, paragraph) spans at least these columns
+_BOLD = Font(bold=True)
+_HEAD = Align("center", "center", wrap=True)  # a header cell, a seal's name
+_ALIGNS: dict[tuple[str | None, bool, int], Align] = {}
+
+
+def _align(horizontal: str | None, wrap: bool, indent: int) -> Align:
+    """A body cell's alignment (top), made once per kind: the writer keys styles by it."""
+    key = (horizontal, wrap, indent)
+    got = _ALIGNS.get(key)
+    if got is None:
+        got = _ALIGNS[key] = Align(horizontal, "top", wrap, indent)
+    return got
 
 
 def sheet_title(text: str, used: set[str]) -> str:
@@ -112,17 +135,16 @@ def cell_value(v: Cell) -> Any:
     return cell_text(v)
 
 
-def put(ws, row: int, col: int, v: Cell | str):
+def put(ws: Sheet, row: int, col: int, v: Cell | str) -> XCell:
     """Write one cell: a number with its format, or text as a string cell (never a formula)."""
-    c = ws.cell(row=row, column=col)
+    c = ws.cell(row, col)
     value = cell_value(v)
     if isinstance(value, str):
         if value == "":
             return c
-        c.value = value
-        c.data_type = "s"  # openpyxl would take a leading = for a formula
+        c.value = value  # always a string cell: a leading = is never a formula
         if formula_like(value):
-            c.quotePrefix = True  # stays text when edited; no apostrophe shown
+            c.quote_prefix = True  # stays text when edited; no apostrophe shown
     else:
         c.value = value
         fmt = number_format(v)
@@ -132,8 +154,14 @@ def put(ws, row: int, col: int, v: Cell | str):
 
 
 def cell_width(v: Cell) -> int:
-    text = v.symbol() if isinstance(v, Mark) else cell_text(v)
-    return max((text_width(line) for line in text.split("\n")), default=0)
+    return _text_width(v.symbol() if isinstance(v, Mark) else cell_text(v))
+
+
+def _text_width(text: str) -> int:
+    """The display width of a text's longest line."""
+    if "\n" not in text:
+        return text_width(text)
+    return max(text_width(line) for line in text.split("\n"))
 
 
 # --------------------------------------------------------------------------- the frame
@@ -164,23 +192,18 @@ class _Sheet:
     """One sheet being written: the next row, the widths its tables need, its header rows,
     the height of each row and the blocks that should not be split by a page break."""
 
-    def __init__(self, wb, title: str) -> None:
-        from openpyxl.styles import Border, Font, PatternFill, Side  # deferred: see render()
-
-        self.ws = wb.create_sheet(title)
+    def __init__(self, wb: Workbook, title: str) -> None:
+        self.ws = wb.add_sheet(title)
         self.row = 1
         self.widths: dict[int, int] = {}
         self.heads: list[tuple[int, int, int]] = []  # (header row, rows of its table, first header row)
         self.heights: dict[int, float] = {}  # rows taller than ROW_HEIGHT
         self.keep: list[tuple[int, int]] = []  # (first, last) rows printed on one page if they fit
         self.heading: int | None = None  # a section heading waiting to be kept with what follows
-        thin = Side(style="thin", color="444444")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.head_fill = PatternFill("solid", fgColor="E8E8E8")
-        self.Font = Font
+        self.head_fill = "E8E8E8"
         self.merges: list[tuple[int, str]] = []  # rows to merge across the sheet, and how to align
-        self.styles: dict[tuple[Any, ...], Any] = {}  # a body cell's style by what sets it
-        self.texts: list[tuple[int, int, str]] = []  # (row, column, text) that may wrap
+        #: (row, column, text, its width when known) that may wrap
+        self.texts: list[tuple[int, int, str, int | None]] = []
         self.landscape = False  # a table asked for A4 landscape
 
     def block(self, first: int, last: int) -> None:
@@ -194,7 +217,7 @@ class _Sheet:
     def line(self, text: str, *, bold: bool = False, size: float | None = None, where: str = "wrap") -> None:
         c = put(self.ws, self.row, 1, text)
         if bold or size:
-            c.font = self.Font(bold=bold, size=size or 11)
+            c.font = Font(bold=bold, size=size or 11)
         if size and size > 11:
             self.tall(self.row, size * 1.5)
         self.merges.append((self.row, where))
@@ -211,8 +234,6 @@ class _Sheet:
 
     def table(self, t: Table) -> int:
         """The table at the current row; returns its header row."""
-        from openpyxl.styles import Alignment
-
         t = t.drawn()  # the native chart is drawn: no text bars beside it
 
         first = self.row
@@ -229,52 +250,56 @@ class _Sheet:
                 if groups[col - 1]:
                     cells.append(put(self.ws, top, col, groups[col - 1]))
                 else:
-                    cells.append(self.ws.cell(row=top, column=col))
+                    cells.append(self.ws.cell(top, col))
             for c in cells:
-                c.font, c.fill, c.border = self.Font(bold=True), self.head_fill, self.border
-                c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                c.font, c.fill, c.border, c.align = _BOLD, self.head_fill, True, _HEAD
             self.widths[col] = max(self.widths.get(col, 0), min(text_width(h), 16) + 2)
         if groups:
             col = 1
             for label, span in t.groups:
                 if label and span > 1:
-                    self.ws.merge_cells(
-                        start_row=top, start_column=col, end_row=top, end_column=col + span - 1
-                    )
+                    self.ws.merge(top, col, top, col + span - 1)
                 elif not label:
-                    for c in range(col, col + span):  # an ungrouped header spans both rows
-                        put(self.ws, top, c, t.headers[c - 1])
-                        self.ws.cell(row=head, column=c).value = None
-                        self.ws.merge_cells(start_row=top, start_column=c, end_row=head, end_column=c)
+                    for k in range(col, col + span):  # an ungrouped header spans both rows
+                        put(self.ws, top, k, t.headers[k - 1])
+                        self.ws.cell(head, k).value = None
+                        self.ws.merge(top, k, head, k)
                 col += span
         if t.landscape:
             self.landscape = True
         aligns = t.aligns()
+        horizontals = [{"c": "center", "r": "right"}.get(a) for a in aligns]
+        ws, widths, texts = self.ws, self.widths, self.texts
+        room = MAX_WIDTH - 2
         for i, r in enumerate(t.rows):
             self.row += 1
-            depth = t.level(i)
+            row, depth = self.row, t.level(i)
+            row_cells = ws.rows.setdefault(row, {})
             for col, v in enumerate(r, 1):
-                c = put(self.ws, self.row, col, v)
-                a = aligns[col - 1] if col - 1 < len(aligns) else "l"
-                horizontal = "center" if isinstance(v, Mark) or a == "c" else ("right" if a == "r" else None)
-                text = isinstance(c.value, str)
-                indent = depth if col - 1 == t.tree_column else 0  # the tree: KGI → KPI → 計画
-                key = (horizontal, text, c.number_format, bool(c.quotePrefix), indent)
-                style = self.styles.get(key)
-                if style is None:  # styles set once and copied: openpyxl hashes each one it is given
-                    c.border = self.border
-                    c.alignment = Alignment(
-                        horizontal=horizontal, vertical="top", wrap_text=text, indent=indent * 2
-                    )
-                    self.styles[key] = copy(c._style)
+                if type(v) is str:  # most cells: a text as it is (put's path, without its checks)
+                    c = row_cells.get(col) or ws.cell(row, col)
+                    text = bool(v)
+                    if text:
+                        c.value = v
+                        if formula_like(v):
+                            c.quote_prefix = True
+                    w = _text_width(v)
                 else:
-                    c._style = copy(style)
-                w = cell_width(v)
+                    c = put(ws, row, col, v)
+                    text = isinstance(c.value, str)
+                    w = cell_width(v)
+                horizontal = horizontals[col - 1] if col - 1 < len(horizontals) else None
+                if isinstance(v, Mark):
+                    horizontal = "center"
+                indent = depth if col - 1 == t.tree_column else 0  # the tree: KGI → KPI → 計画
+                c.border = True
+                c.align = _align(horizontal, text, indent * 2)
                 if text and w > MIN_WIDTH:
-                    self.texts.append((self.row, col, str(c.value)))
-                self.widths[col] = max(self.widths.get(col, 0), min(w, MAX_WIDTH - 2) + 2)
+                    texts.append((row, col, str(c.value), w))
+                if widths.get(col, 0) < min(w, room) + 2:
+                    widths[col] = min(w, room) + 2
         for col, h in enumerate(t.headers, 1):  # a header longer than its column wraps
-            self.texts.append((head, col, h))
+            self.texts.append((head, col, h, None))
         if not t.rows:
             self.row += 1
             put(self.ws, self.row, 1, "（該当なし）")
@@ -289,10 +314,6 @@ class _Sheet:
         return max(self.widths, default=1)
 
     def finish(self, doc: Doc) -> None:
-        from openpyxl.styles import Alignment
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.pagebreak import Break
-
         ws = self.ws
         last = max(self.columns, 2)
         widths = {
@@ -303,51 +324,43 @@ class _Sheet:
             if widths[widest] <= SQUEEZE_TO:
                 break
             widths[widest] -= 1
-        for col, w in widths.items():
-            ws.column_dimensions[get_column_letter(col)].width = w
-        for row, col, text in self.texts:
-            self.tall(row, _lines(text, widths.get(col, MIN_WIDTH) - 1) * ROW_HEIGHT)
+        ws.widths.update(widths)
+        for row, col, text, w in self.texts:
+            self.tall(row, _lines(text, widths.get(col, MIN_WIDTH) - 1, w) * ROW_HEIGHT)
         total = sum(widths.values())
         span = last  # lines of text (title, headings, paragraphs) across at least LINE_WIDTH columns
         while total < LINE_WIDTH:
             span += 1
-            ws.column_dimensions[get_column_letter(span)].width = 10
+            ws.widths[span] = 10
             total += 10
         for row, where in self.merges:
-            c = ws.cell(row=row, column=1)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+            c = ws.cell(row, 1)
+            ws.merge(row, 1, row, span)
             horizontal = {"center": "center", "right": "right"}.get(where, "left")
-            c.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
-            size = c.font.sz if c.font and c.font.sz else 11
+            c.align = Align(horizontal, "top", wrap=True)
+            size = c.font.size if c.font and c.font.size else 11
             lines = sum(_lines(p, total - 2) for p in str(c.value or "").split("\n"))
             if lines > 1:
                 self.tall(row, lines * max(ROW_HEIGHT, size * 1.5))
         for row in range(1, max(self.row, ws.max_row) + 1):  # every height set: Excel and
-            ws.row_dimensions[row].height = self.heights.get(row, ROW_HEIGHT)  # LibreOffice agree
+            ws.heights[row] = self.heights.get(row, ROW_HEIGHT)  # LibreOffice agree
         landscape = total > WIDE or self.landscape
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page.landscape = landscape  # A4, fitted to the width, centred, 0.5 in at the sides
         # the header row of the sheet's only table, or of its last when that one runs over
         # pages (every page after it starts is its own); else the title row
         if len(self.heads) == 1 or (self.heads and self.heads[-1][1] > KEEP_ROWS):
             head, _rows, top = self.heads[-1]
-            ws.print_title_rows = f"{top}:{head}"
+            ws.title_rows = (top, head)
         else:
             head = 1
-            ws.print_title_rows = "1:1"  # the report's (or 別紙's) title on every page
-        for row in self.page_breaks(total, landscape, self.heights.get(head, ROW_HEIGHT)):
-            ws.row_breaks.append(Break(id=row))
-        ws.oddHeader.center.text = doc.title
-        ws.oddFooter.right.text = "&P / &N　" + dict(doc.facts).get("発行日", "")
+            ws.title_rows = (1, 1)  # the report's (or 別紙's) title on every page
+        ws.breaks = self.page_breaks(total, landscape, self.heights.get(head, ROW_HEIGHT))
+        hf = ws.header_footer
+        hf.header_center = header_text(doc.title)
+        hf.footer_right = "&P / &N　" + header_text(dict(doc.facts).get("発行日", ""))
         # the frame's footer line ([document] footer), else the witness (also the sheet's last line)
         left = doc.frame.footer if doc.frame and doc.frame.footer else doc.witness
-        ws.oddFooter.left.text = left.replace("&", "&&")[:200]
-        ws.oddFooter.left.size = 7
+        hf.footer_left, hf.footer_left_size = header_text(left[:200]), 7
 
     def page_breaks(self, total_width: float, landscape: bool, title_height: float) -> list[int]:
         """Rows to break after, so a block (a short table, a chart, a heading with what
@@ -375,16 +388,17 @@ class _Sheet:
         return breaks
 
 
-def _lines(text: str, room: float) -> int:
-    """Lines a text takes in a cell ``room`` columns wide."""
+def _lines(text: str, room: float, known: int | None = None) -> int:
+    """Lines a text takes in a cell ``room`` columns wide (``known``: its longest line's
+    width, measured already; used when it is one line)."""
+    if known is not None and "\n" not in text:
+        return max(1, math.ceil(known / max(room, 1)))
     return sum(max(1, math.ceil(text_width(p) / max(room, 1))) for p in text.split("\n"))
 
 
 def _seals(sheet: _Sheet, doc: Doc, top: int) -> int:
     """The seal boxes (Doc.seals) at the right, from row ``top``: a name over a box 3 rows
     tall each. Returns the row after them."""
-    from openpyxl.styles import Alignment, Font
-
     if not doc.seals:
         return top
     ws = sheet.ws
@@ -392,28 +406,25 @@ def _seals(sheet: _Sheet, doc: Doc, top: int) -> int:
     for i, who in enumerate(doc.seals):
         col = first + i
         c = put(ws, top, col, who)
-        c.border, c.fill, c.font = sheet.border, sheet.head_fill, Font(bold=True)
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.merge_cells(start_row=top + 1, start_column=col, end_row=top + 3, end_column=col)
+        c.border, c.fill, c.font, c.align = True, sheet.head_fill, _BOLD, _HEAD
+        ws.merge(top + 1, col, top + 3, col)
         box = put(ws, top + 1, col, "印")
         box.font = Font(color="999999", size=9)
-        box.alignment = Alignment(horizontal="center", vertical="bottom")
+        box.align = Align("center", "bottom")
         for r in range(top + 1, top + 4):
-            ws.cell(row=r, column=col).border = sheet.border
+            ws.cell(r, col).border = True
         sheet.widths[col] = max(sheet.widths.get(col, 0), 12, text_width(who) + 2)
     sheet.block(top, top + 3)
     return top + 4
 
 
 def _facts(sheet: _Sheet, doc: Doc) -> None:
-    from openpyxl.styles import Alignment
-
     top = sheet.row
     for label, value in doc.facts:
-        put(sheet.ws, sheet.row, 1, label).font = sheet.Font(bold=True)
+        put(sheet.ws, sheet.row, 1, label).font = _BOLD
         sheet.widths[1] = max(sheet.widths.get(1, 0), text_width(label) + 2)
         c = put(sheet.ws, sheet.row, 2, value)
-        c.alignment = Alignment(wrap_text=False, vertical="top")
+        c.align = Align(vertical="top")
         sheet.row += 1
     if not doc.seals_at_end:
         sheet.row = max(sheet.row, _seals(sheet, doc, top))
@@ -422,17 +433,24 @@ def _facts(sheet: _Sheet, doc: Doc) -> None:
 def _column_chart(sheet: _Sheet, chart: Chart, head_row: int, columns: int) -> None:
     """A native chart of the table just written: its columns as bars or lines, and the
     ``line_values`` as a line on a second axis."""
-    from openpyxl.chart import BarChart, LineChart, Reference  # deferred: see render()
-
     ws = sheet.ws
     first, last = head_row + 1, head_row + chart.rows
-    main = LineChart() if chart.kind == "line" else BarChart()
-    main.title = chart.title
-    main.y_axis.title = chart.bar_title
-    for col in (chart.bar_column, *chart.more_columns):
-        ref = Reference(ws, min_col=col + 1, min_row=head_row, max_row=last)
-        main.add_data(ref, titles_from_data=True)
-    main.set_categories(Reference(ws, min_col=chart.label_column + 1, min_row=first, max_row=last))
+    label = chart.label_column + 1
+    categories = ws.ref(first, label, last)
+    text_labels = isinstance(ws.value(first, label), str)
+
+    def series(col: int) -> Series:
+        return Series(ws.ref(head_row, col), ws.ref(first, col, last), categories, text_labels)
+
+    line = chart.kind == "line"
+    plots = [
+        Plot(
+            chart.kind if line else "bar",
+            tuple(series(col + 1) for col in (chart.bar_column, *chart.more_columns)),
+            axis_title=chart.bar_title,
+            markers=line,  # a month with one figure is a point
+        )
+    ]
     if chart.line_values or chart.line_column is not None:
         if chart.line_column is not None:  # the table's own column of shares
             helper = chart.line_column + 1
@@ -440,29 +458,18 @@ def _column_chart(sheet: _Sheet, chart: Chart, head_row: int, columns: int) -> N
             helper = columns + 2
             put(ws, head_row, helper, chart.line_title)
             for i, v in enumerate(chart.line_values[: chart.rows]):
-                ws.cell(first + i, helper, value=float(v)).number_format = "0.0%"
-        line = LineChart()
-        line.add_data(Reference(ws, min_col=helper, min_row=head_row, max_row=last), titles_from_data=True)
-        line.y_axis.axId = 200
-        line.y_axis.title = chart.line_title
-        line.y_axis.scaling.min = 0
-        line.y_axis.scaling.max = 1
-        line.y_axis.crosses = "max"
-        main += line
-    _place(sheet, main)
+                c = ws.cell(first + i, helper)
+                c.value, c.number_format = float(v), "0.0%"
+        plots.append(
+            Plot("line", (series(helper),), chart.line_title, secondary=True, axis_min=0, axis_max=1)
+        )
+    _place(sheet, chart.title, tuple(plots))
 
 
-def _place(sheet: _Sheet, chart) -> None:
-    """The chart below what was written last, 17 x 8 cm, kept on one page; lines get markers
-    (a year or a month with one figure is a point)."""
-    from openpyxl.chart import LineChart
-
-    for series in chart.series if isinstance(chart, LineChart) else ():
-        series.marker.symbol = "circle"
-        series.smooth = False
-    chart.width, chart.height = 17, 8
+def _place(sheet: _Sheet, title: str, plots: tuple[Plot, ...]) -> None:
+    """The chart below what was written last, 17 x 8 cm, kept on one page."""
     first = sheet.row + 1
-    sheet.ws.add_chart(chart, f"A{first}")
+    sheet.ws.charts.append(ChartSpec(title, plots, first))
     sheet.block(first, first + CHART_ROWS - 1)
     sheet.row += CHART_ROWS + 1
 
@@ -470,49 +477,39 @@ def _place(sheet: _Sheet, chart) -> None:
 def _series_chart(sheet: _Sheet, details: _Sheet, chart: SeriesChart) -> None:
     """A native chart of a SeriesChart: its figures as a small table on the details sheet,
     the chart on the report's sheet."""
-    from openpyxl.chart import BarChart, LineChart, Reference  # deferred: see render()
-
     fmt = '0.0"%"' if chart.unit == "%" else ('#,##0"' + _quoted(chart.unit) + '"' if chart.unit else "#,##0")
     details.line(f"グラフの数値: {chart.title}", bold=True)
     head = details.row
     for col, h in enumerate(["", *chart.categories], 1):
         c = put(details.ws, head, col, h)
-        c.font, c.fill, c.border = details.Font(bold=True), details.head_fill, details.border
+        c.font, c.fill, c.border = _BOLD, details.head_fill, True
         details.widths[col] = max(details.widths.get(col, 0), text_width(h) + 2)
+    dws, last_col = details.ws, len(chart.categories) + 1
+    categories = dws.ref(head, 2, head, last_col)
+    series = []
     for name, values in chart.series:
         details.row += 1
-        c = put(details.ws, details.row, 1, name)
-        c.border = details.border
+        c = put(dws, details.row, 1, name)
+        c.border = True
         details.widths[1] = max(details.widths.get(1, 0), text_width(name) + 2)
         for col, v in enumerate(values, 2):
-            c = details.ws.cell(row=details.row, column=col, value=v)
-            c.border = details.border
+            c = dws.cell(details.row, col)
+            c.value, c.border = v, True
             if v is not None:
                 c.number_format = fmt
             details.widths[col] = max(details.widths.get(col, 0), 10)
+        values_ref = dws.ref(details.row, 2, details.row, last_col)
+        series.append(Series(dws.ref(details.row, 1), values_ref, categories))
     details.heads.append((head, len(chart.series), head))
     details.block(head - 1, details.row)
     details.row += 2
-    main = BarChart() if chart.kind == "bar" else LineChart()
-    main.title = chart.title
-    main.y_axis.title = chart.unit or None
-    dws, last_row = details.ws, head + len(chart.series)
-    main.add_data(
-        Reference(dws, min_col=1, max_col=len(chart.categories) + 1, min_row=head + 1, max_row=last_row),
-        from_rows=True,
-        titles_from_data=True,
-    )
-    main.set_categories(Reference(dws, min_col=2, max_col=len(chart.categories) + 1, min_row=head))
-    _place(sheet, main)
+    kind = "bar" if chart.kind == "bar" else "line"
+    _place(sheet, chart.title, (Plot(kind, tuple(series), chart.unit or None, markers=kind == "line"),))
 
 
 def render(doc: Doc) -> bytes:
-    # deferred: openpyxl is 150-470 ms at start-up (python -X importtime); only an xlsx needs it
-    Workbook = spreadsheet.load().Workbook
-
     doc = clean(doc)
     wb = Workbook()
-    wb.remove(wb.active)
     used: set[str] = set()
     sheet = _Sheet(wb, sheet_title(doc.title, used))
     main, appendices = doc.main_sections(), doc.appendices()
@@ -562,6 +559,4 @@ def render(doc: Doc) -> bytes:
             for p in sec.paragraphs:
                 details.paragraph(p)
         details.finish(doc)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return wb.save()

@@ -1,5 +1,8 @@
 """openpyxl, loaded without its optional numpy support: the one place that imports it first.
 
+openpyxl reads the .xlsx files a user imports (services/importing/xlsxread.py). The
+reports write theirs without it (render/xlsx_file.py, since 2026-12-07).
+
 When numpy is installed, openpyxl imports it at its own import only to accept numpy's
 number types in cells (openpyxl/compat/numbers.py). The app never hands it a numpy value,
 and numpy's import was 280 ms of openpyxl's 620 ms (cProfile of `report monthly --format
