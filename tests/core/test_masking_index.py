@@ -63,3 +63,15 @@ def test_the_indexes_of_months_masked_before_are_not_kept():
     finally:
         tracemalloc.stop()
     assert eight < 2.5 * one, f"{eight / one:.1f} months' indexes kept"
+
+
+def _number_key_long_way(n: str | None) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKC", n or "") if c.isalnum())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.none(), st.text(), st.text(alphabet="0123456789０１２３ABCabcｱ-ー ⅷ²", max_size=14)))
+def test_a_numbers_key_is_its_nfkc_letters_and_digits_whatever_path_it_takes(n):
+    assert masking.number_key(n) == _number_key_long_way(n)

@@ -227,9 +227,17 @@ def _name_keys(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(k for k in keys if len(k) >= 2 and not _NUMBER_GAP.fullmatch(k) and "*" not in k)
 
 
+def number_key(number: str | None) -> str:
+    """A number as it is looked for: NFKC, letters and digits only (0123-456 -> 0123456)."""
+    n = number or ""
+    if n.isascii() and n.isalnum():  # most insured numbers: already their key (NFKC leaves
+        return n  # ASCII as it is); 25,000 of a month's cost 35 ms the long way
+    return "".join(c for c in unicodedata.normalize("NFKC", n) if c.isalnum())
+
+
 @functools.lru_cache(maxsize=_KEEP)
 def _number_keys(numbers: tuple[str, ...]) -> frozenset[str]:
-    keys = {"".join(c for c in unicodedata.normalize("NFKC", n or "") if c.isalnum()) for n in numbers}
+    keys = {number_key(n) for n in numbers}
     return frozenset(k for k in keys if len(k) >= 4)
 
 
