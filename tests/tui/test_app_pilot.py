@@ -441,6 +441,7 @@ async def test_first_start_of_the_day_backs_up_and_offers_the_purge(sample_db):
         app.action_purge_personal()  # from the palette: asked first, naming how many
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
+        assert not app._notifications  # the note that sent one here no longer covers the question
         assert f"{app.purge_due} 件の依頼から" in str(app.screen.query_one("#confirm-question").render())
         await pilot.press("enter")  # the answer is No unless one moves to はい
         await settle(pilot)

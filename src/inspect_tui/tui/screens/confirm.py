@@ -24,6 +24,14 @@ from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 from inspect_tui.tui.bindings import binding as _b
 
 
+def clear_toasts(screen) -> None:
+    """A question is read whole: the notes in the corner go when it opens. At 80x24 a note
+    of four lines (the purge's 保存期間を過ぎた…, which names the very dialog it then
+    covered) hid a dialog's lower right, its keys line with it; what they said was shown
+    before the question, which is about something else now."""
+    screen.app.clear_notifications()
+
+
 class ConfirmDialog(ModalScreen[bool]):
     """Yes or no; No is focused and is what Esc answers."""
 
@@ -59,6 +67,7 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static("左右キーで選んで Enter　Esc: いいえ", id="confirm-keys")
 
     def on_mount(self) -> None:
+        clear_toasts(self)
         self.query_one("#confirm-no", Button).focus()
 
     @on(Button.Pressed, "#confirm-no")

@@ -74,6 +74,11 @@ class ConfirmPersonalData(ModalScreen[bool]):
             yield Static(Text(f"{ADVICE}。規則の番号などならそのまま保存できます。"), id="confirm-advice")
             yield Static(Text("y / Enter: このまま保存    n / Esc: 戻って直す"), id="confirm-keys")
 
+    def on_mount(self) -> None:
+        from inspect_tui.tui.screens.confirm import clear_toasts
+
+        clear_toasts(self)
+
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
 

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from inspect_tui.tui.bindings import binding
+from inspect_tui.tui.screens.confirm import clear_toasts
 
 
 class PurgeRetryScreen(ModalScreen[bool]):
@@ -32,6 +33,9 @@ class PurgeRetryScreen(ModalScreen[bool]):
             box.border_title = "個人情報の削除: まだ終わっていません"
             yield Static(Text(self.message), id="purge-message", classes="message")
             yield Label("Enter もう一度 / Esc あとで（ctrl+p の「個人情報の削除」から）")
+
+    def on_mount(self) -> None:
+        clear_toasts(self)
 
     def action_retry(self) -> None:
         self.dismiss(True)
