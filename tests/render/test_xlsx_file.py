@@ -164,6 +164,26 @@ def test_a_line_of_shares_sits_on_a_second_axis_from_0_to_1():
     assert (got_line.y_axis.scaling.min, got_line.y_axis.scaling.max) == (0, 1)
 
 
+def test_a_text_longer_than_an_excel_cell_holds_is_cut_and_says_so():
+    wb = Workbook()
+    ws = wb.add_sheet("S")
+    ws.cell(1, 1).value = "あ" * 40_000
+    ws.cell(2, 1).value = "い" * 32_767  # exactly what a cell holds: kept whole
+    got = _open(wb)["S"]
+    cut = got.cell(1, 1).value
+    assert len(cut) == 32_767 and cut.endswith("（以下略: Excel のセルは 32,767 文字まで）")
+    assert got.cell(2, 1).value == "い" * 32_767
+
+
+def test_excel_counts_a_character_outside_the_bmp_as_two():
+    wb = Workbook()
+    ws = wb.add_sheet("S")
+    ws.cell(1, 1).value = "𠮷" * 20_000  # 20,000 characters, 40,000 UTF-16 units
+    cut = _open(wb)["S"].cell(1, 1).value
+    assert len(cut.encode("utf-16-le")) // 2 <= 32_767 and cut.endswith("文字まで）")
+    assert cut.startswith("𠮷" * 16_000)
+
+
 def test_the_same_workbook_is_the_same_bytes():
     def book() -> bytes:
         wb = Workbook()

@@ -38,6 +38,11 @@ _CT = "application/vnd.openxmlformats-officedocument"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
+#: the most characters an Excel cell holds (a longer one makes Excel repair the file,
+#: dropping the sheet's text); a longer text is cut, saying so at its end
+CELL_CHARS = 32_767
+CUT = "…（以下略: Excel のセルは 32,767 文字まで）"
+
 #: Excel's built-in number formats the reports use, by their ids (anything else is 164+)
 BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
 
@@ -70,6 +75,19 @@ def _esc(text: str) -> str:
     if "\ufffe" in text or "\uffff" in text:  # not characters XML allows (the C0 controls
         text = text.replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")  # are escaped before)
     return text
+
+
+def fit_cell(text: str) -> str:
+    """The text, or as much of it as a cell holds with CUT at its end. Excel counts UTF-16
+    code units: a character outside the BMP (𠮷) is two."""
+    if len(text.encode("utf-16-le")) // 2 <= CELL_CHARS:
+        return text
+    room, used = CELL_CHARS - len(CUT), 0
+    for end, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > room:
+            return text[:end] + CUT
+    return text  # not reached: the text is longer than the room
 
 
 def quote_sheet(name: str) -> str:
@@ -470,6 +488,8 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, sheet_index: int, has_drawing: boo
             if v is None:
                 cells.append(f'<c r="{ref}"{style}/>')
             elif isinstance(v, str):
+                if len(v) > CELL_CHARS // 2:
+                    v = fit_cell(v)
                 space = ' xml:space="preserve"' if v[:1].isspace() or v[-1:].isspace() else ""
                 cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_esc(v)}</t></is></c>')
             elif isinstance(v, bool):
