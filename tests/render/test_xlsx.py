@@ -13,6 +13,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from builders import add_case, d
@@ -26,6 +28,7 @@ from inspect_tui.core.document import (
     SeriesChart,
     Table,
     cell_text,
+    clean_table,
     doc_from_data,
     doc_to_data,
 )
@@ -441,3 +444,50 @@ def test_the_longest_list_comes_last_on_the_details_sheet_and_repeats_its_header
     head = _find(details, "長い一覧").row + 1
     assert details.cell(row=head, column=2).value == "期限"
     assert details.print_title_rows == f"${head}:${head}"
+
+
+# --------------------------------------------------------------------------- any table
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+_CELL = st.one_of(
+    _TEXT,
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.builds(Num, st.integers(min_value=0, max_value=10**9), st.sampled_from(["", "件", "円", '"日'])),
+    st.builds(
+        Num,
+        st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False),
+        st.just("件"),
+    ),
+    st.builds(
+        Percent, st.decimals(min_value=0, max_value=100, places=1, allow_nan=False, allow_infinity=False)
+    ),
+    st.builds(Mark, st.sampled_from([True, False, None])),
+    st.none(),
+    st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    headers=st.lists(_TEXT.filter(str.strip), min_size=1, max_size=5),
+    data=st.data(),
+)
+def test_any_table_comes_back_from_the_file_as_every_other_format_prints_it(headers, data):
+    """Whatever a table holds (any text, control characters included, numbers, shares,
+    marks), the file opens and each cell reads back as its value: a number as the number,
+    text as the text the other formats print (control characters shown as escapes)."""
+    headers = [f"列{j}・{h}" for j, h in enumerate(headers)]  # the first is found by its text
+    rows = data.draw(st.lists(st.lists(_CELL, min_size=len(headers), max_size=len(headers)), max_size=6))
+    doc = Doc("表", [("発行日", "2027-06-15")], [Section("1. 表", [Table(headers, rows)])])
+    ws = _book(doc).worksheets[0]
+    head = _find(ws, clean_table(Table(headers, rows)).headers[0]).row
+    cleaned = clean_table(Table(headers, rows)).rows
+    for i, row in enumerate(cleaned):
+        for j, v in enumerate(row):
+            got = ws.cell(row=head + 1 + i, column=j + 1).value
+            want = xlsx.cell_value(v)
+            if isinstance(want, float):
+                assert got == pytest.approx(want)
+            else:
+                assert got == (None if want == "" else want), (i, j, v)
