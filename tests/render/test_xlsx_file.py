@@ -1,6 +1,7 @@
-"""The xlsx file format itself (render/xlsx_file.py): what it writes opens in openpyxl (and
-so in the readers that follow the standard) with every value, style and print setting
-as given, text stays text whatever it holds, and the same workbook is the same bytes."""
+"""The xlsx file format itself (render/xlsx_file.py, xlsx_chart.py, xlsx_xml.py): what
+it writes opens in openpyxl (and so in the readers that follow the standard) with every
+value, style and print setting as given, text stays text whatever it holds, and the same
+workbook is the same bytes."""
 
 from __future__ import annotations
 
@@ -11,16 +12,9 @@ from xml.dom import minidom
 import pytest
 from openpyxl import load_workbook
 
-from inspect_tui.render.xlsx_file import (
-    Align,
-    ChartSpec,
-    Font,
-    Plot,
-    Series,
-    Workbook,
-    column_letter,
-    header_text,
-)
+from inspect_tui.render.xlsx_chart import ChartSpec, Plot, Series
+from inspect_tui.render.xlsx_file import Align, Font, Workbook, header_text
+from inspect_tui.render.xlsx_xml import column_letter
 
 
 def _open(wb: Workbook):

@@ -46,17 +46,8 @@ from inspect_tui.core.document import (
 )
 from inspect_tui.render.excel_safe import formula_like
 from inspect_tui.render.textwidth import width as text_width
-from inspect_tui.render.xlsx_file import (
-    Align,
-    ChartSpec,
-    Font,
-    Plot,
-    Series,
-    Sheet,
-    Workbook,
-    XCell,
-    header_text,
-)
+from inspect_tui.render.xlsx_chart import ChartSpec, Plot, Series
+from inspect_tui.render.xlsx_file import Align, Font, Sheet, Workbook, XCell, header_text
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 DETAILS = "別紙"

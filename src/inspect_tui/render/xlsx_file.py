@@ -7,12 +7,12 @@ It writes what the reports use and nothing else: typed cells (numbers, inline st
 with their styles (font, fill, a thin border, alignment, number format, the quote prefix
 that keeps a formula-like text text), merged cells, column widths and row heights, A4
 page set-up fitted to the width, repeated title rows, manual page breaks, the header
-and footer, and native bar and line charts (a second value axis for a line of shares).
+and footer, and native bar and line charts (their XML: render/xlsx_chart.py).
 
 Why not openpyxl, which the reports used until 2026-12-07: building a workbook of
 openpyxl objects and serialising them was 420 ms of the 1M monthly report's 1.2 s
 (its import ~75 ms, one object per cell and per style, its save ~170 ms); writing the
-XML text straight is ~40 ms for the same 3,927 rows. openpyxl still reads the xlsx
+XML text straight is ~25 ms for the same 3,927 rows. openpyxl still reads the xlsx
 files a user imports (services/importing/xlsxread.py), and the tests open every file
 written here with it, so what openpyxl reads back is what Excel and LibreOffice are
 given.
@@ -29,14 +29,12 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from inspect_tui.render.xlsx_chart import ChartSpec, chart_xml, drawing_xml
+from inspect_tui.render.xlsx_xml import CT, NS, PKG_R, XML, R, column_letter, esc, quote_sheet
+
 # --------------------------------------------------------------------------- names
 
-_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CT = "application/vnd.openxmlformats-officedocument"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 #: the most characters an Excel cell holds (a longer one makes Excel repair the file,
 #: dropping the sheet's text); a longer text is cut, saying so at its end
@@ -45,36 +43,6 @@ CUT = "…（以下略: Excel のセルは 32,767 文字まで）"
 
 #: Excel's built-in number formats the reports use, by their ids (anything else is 164+)
 BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
-
-_LETTERS: list[str] = [""]
-
-
-def column_letter(col: int) -> str:
-    """1 -> A, 27 -> AA."""
-    while len(_LETTERS) <= col:
-        n, s = len(_LETTERS), ""
-        while n:
-            n, rem = divmod(n - 1, 26)
-            s = chr(65 + rem) + s
-        _LETTERS.append(s)
-    return _LETTERS[col]
-
-
-def _esc(text: str) -> str:
-    """Text for an XML element or a double-quoted attribute."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")  # kept: an XML reader would make it \n
-    if "\ufffe" in text or "\uffff" in text:  # not characters XML allows (the C0 controls
-        text = text.replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")  # are escaped before)
-    return text
 
 
 def fit_cell(text: str) -> str:
@@ -88,11 +56,6 @@ def fit_cell(text: str) -> str:
         if used > room:
             return text[:end] + CUT
     return text  # not reached: the text is longer than the room
-
-
-def quote_sheet(name: str) -> str:
-    """A sheet name in a formula: 'name', an apostrophe doubled."""
-    return "'" + name.replace("'", "''") + "'"
 
 
 def header_text(text: str) -> str:
@@ -132,152 +95,6 @@ class XCell:
 
     def style_key(self) -> tuple:
         return (self.number_format, self.font, self.fill, self.border, self.align, self.quote_prefix)
-
-
-# --------------------------------------------------------------------------- charts
-
-
-@dataclass(frozen=True)
-class Series:
-    """A series drawn from cells: its name's cell, its values' range, its categories'
-    range (None: 1, 2, 3 …) and whether those categories are text."""
-
-    title: str  # a one-cell reference: 'sheet'!$B$57
-    values: str  # a range: 'sheet'!$B$58:$B$69
-    categories: str | None = None
-    text_categories: bool = True
-
-
-@dataclass(frozen=True)
-class Plot:
-    """Series of one kind on one value axis: ``secondary`` puts them on a second axis at
-    the right (0 to ``axis_max`` when given), sharing the category axis."""
-
-    kind: str  # bar | line
-    series: tuple[Series, ...]
-    axis_title: str | None = None
-    markers: bool = False  # line: a circle at every point
-    secondary: bool = False
-    axis_min: float | None = None
-    axis_max: float | None = None
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    title: str
-    plots: tuple[Plot, ...]
-    row: int  # the sheet row (1-based) its top-left corner sits on, in column A
-    width_cm: float = 17
-    height_cm: float = 8
-
-
-_EMU_PER_CM = 360000
-#: the series' colours, in order (Office's default palette: the same in Excel and LibreOffice)
-PALETTE = ("4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47")
-GRID, AXIS = "D9D9D9", "808080"  # the value axis' gridlines; the axes' own lines
-
-
-def _rich(text: str) -> str:
-    return (
-        "<c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr/></a:pPr>"
-        f"<a:r><a:t>{_esc(text)}</a:t></a:r></a:p></c:rich></c:tx>"
-    )
-
-
-def _title(text: str | None) -> str:
-    return f'<c:title>{_rich(text)}<c:overlay val="0"/></c:title>' if text else ""
-
-
-def _line(color: str) -> str:
-    return f'<c:spPr><a:ln w="9525"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:ln></c:spPr>'
-
-
-def _cat_axis(ax: int, cross: int, *, shown: bool) -> str:
-    return (
-        f'<c:catAx><c:axId val="{ax}"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
-        f'<c:delete val="{0 if shown else 1}"/><c:axPos val="b"/><c:majorTickMark val="out"/>'
-        f'<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{_line(AXIS)}'
-        f'<c:crossAx val="{cross}"/><c:crosses val="autoZero"/><c:auto val="1"/>'
-        '<c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
-    )
-
-
-def chart_xml(chart: ChartSpec) -> str:
-    cat_ax, main_ax, second_cat, second_ax = 10, 100, 300, 200
-    parts = [
-        _XML + '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
-        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-        f'xmlns:r="{_R}"><c:roundedCorners val="0"/><c:chart>',
-        _title(chart.title),
-        '<c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>',
-    ]
-    idx = 0
-    for plot in chart.plots:
-        line = plot.kind == "line"
-        parts.append(
-            '<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>'
-            if line
-            else '<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:varyColors val="0"/>'
-        )
-        for s in plot.series:
-            parts.append(f'<c:ser><c:idx val="{idx}"/><c:order val="{idx}"/>')
-            parts.append(f"<c:tx><c:strRef><c:f>{_esc(s.title)}</c:f></c:strRef></c:tx>")
-            color = f'<a:solidFill><a:srgbClr val="{PALETTE[idx % len(PALETTE)]}"/></a:solidFill>'
-            if line:
-                parts.append(f'<c:spPr><a:ln w="28575" cap="rnd">{color}<a:round/></a:ln></c:spPr>')
-                if plot.markers:
-                    parts.append(
-                        f'<c:marker><c:symbol val="circle"/><c:size val="5"/><c:spPr>{color}'
-                        f"<a:ln>{color}</a:ln></c:spPr></c:marker>"
-                    )
-                else:
-                    parts.append('<c:marker><c:symbol val="none"/></c:marker>')
-            else:
-                parts.append(f'<c:spPr>{color}</c:spPr><c:invertIfNegative val="0"/>')
-            if s.categories:
-                ref = "strRef" if s.text_categories else "numRef"
-                parts.append(f"<c:cat><c:{ref}><c:f>{_esc(s.categories)}</c:f></c:{ref}></c:cat>")
-            parts.append(f"<c:val><c:numRef><c:f>{_esc(s.values)}</c:f></c:numRef></c:val>")
-            if line:
-                parts.append('<c:smooth val="0"/>')
-            parts.append("</c:ser>")
-            idx += 1
-        value_ax = second_ax if plot.secondary else main_ax
-        if line:
-            parts.append('<c:marker val="1"/>')
-        else:
-            parts.append('<c:gapWidth val="150"/>')
-        cat = second_cat if plot.secondary else cat_ax
-        parts.append(f'<c:axId val="{cat}"/><c:axId val="{value_ax}"/></c:{plot.kind}Chart>')
-    parts.append(_cat_axis(cat_ax, main_ax, shown=True))
-    done: set[bool] = set()
-    for plot in chart.plots:
-        if plot.secondary in done:
-            continue
-        done.add(plot.secondary)
-        if plot.secondary:  # its own category axis, not drawn: the line shares the bars' labels
-            parts.append(_cat_axis(second_cat, second_ax, shown=False))
-        ax = second_ax if plot.secondary else main_ax
-        scaling = '<c:orientation val="minMax"/>'
-        if plot.axis_max is not None:
-            scaling += f'<c:max val="{plot.axis_max:g}"/>'
-        if plot.axis_min is not None:
-            scaling += f'<c:min val="{plot.axis_min:g}"/>'
-        grid = "" if plot.secondary else f"<c:majorGridlines>{_line(GRID)}</c:majorGridlines>"
-        parts.append(
-            f'<c:valAx><c:axId val="{ax}"/><c:scaling>{scaling}</c:scaling><c:delete val="0"/>'
-            f'<c:axPos val="{"r" if plot.secondary else "l"}"/>{grid}{_title(plot.axis_title)}'
-            '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
-            f"{_line(AXIS)}"
-            f'<c:crossAx val="{second_cat if plot.secondary else cat_ax}"/>'
-            f'<c:crosses val="{"max" if plot.secondary else "autoZero"}"/>'
-            '<c:crossBetween val="between"/></c:valAx>'
-        )
-    parts.append(
-        '</c:plotArea><c:legend><c:legendPos val="r"/><c:overlay val="0"/></c:legend>'
-        '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>'
-    )
-    return "".join(parts)
 
 
 # --------------------------------------------------------------------------- sheets
@@ -373,10 +190,10 @@ class _Styles:
         return got
 
     def xml(self) -> str:
-        out = [f'{_XML}<styleSheet xmlns="{_NS}">']
+        out = [f'{XML}<styleSheet xmlns="{NS}">']
         if self.formats:
             out.append(f'<numFmts count="{len(self.formats)}">')
-            out += [f'<numFmt numFmtId="{i}" formatCode="{_esc(f)}"/>' for f, i in self.formats.items()]
+            out += [f'<numFmt numFmtId="{i}" formatCode="{esc(f)}"/>' for f, i in self.formats.items()]
             out.append("</numFmts>")
         out.append(f'<fonts count="{len(self.fonts)}">')
         for font in self.fonts:
@@ -454,7 +271,7 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, sheet_index: int, has_drawing: boo
     last_col = max((max(cols) for cols in rows.values() if cols), default=1)
     selected = ' tabSelected="1"' if sheet_index == 0 else ""
     out = [
-        f'{_XML}<worksheet xmlns="{_NS}" xmlns:r="{_R}">'
+        f'{XML}<worksheet xmlns="{NS}" xmlns:r="{R}">'
         '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         f'<dimension ref="A1:{column_letter(last_col)}{last_row}"/>'
         f'<sheetViews><sheetView{selected} workbookViewId="0">'
@@ -491,7 +308,7 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, sheet_index: int, has_drawing: boo
                 if len(v) > CELL_CHARS // 2:
                     v = fit_cell(v)
                 space = ' xml:space="preserve"' if v[:1].isspace() or v[-1:].isspace() else ""
-                cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_esc(v)}</t></is></c>')
+                cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{esc(v)}</t></is></c>')
             elif isinstance(v, bool):
                 raise TypeError("a cell holds text or a number, not a bool")
             else:
@@ -517,7 +334,7 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, sheet_index: int, has_drawing: boo
     if hf.header_center or hf.footer_left or hf.footer_right:
         out.append("<headerFooter>")
         if hf.header_center:
-            out.append(f"<oddHeader>&amp;C{_esc(hf.header_center)}</oddHeader>")
+            out.append(f"<oddHeader>&amp;C{esc(hf.header_center)}</oddHeader>")
         footer = ""
         if hf.footer_left:
             size = f"&{hf.footer_left_size} " if hf.footer_left_size else ""
@@ -525,7 +342,7 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, sheet_index: int, has_drawing: boo
         if hf.footer_right:
             footer += f"&R{hf.footer_right}"
         if footer:
-            out.append(f"<oddFooter>{_esc(footer)}</oddFooter>")
+            out.append(f"<oddFooter>{esc(footer)}</oddFooter>")
         out.append("</headerFooter>")
     if sheet.breaks:
         out.append(f'<rowBreaks count="{len(sheet.breaks)}" manualBreakCount="{len(sheet.breaks)}">')
@@ -537,35 +354,13 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, sheet_index: int, has_drawing: boo
     return "".join(out)
 
 
-def _drawing_xml(charts: list[ChartSpec], first_rid: int = 1) -> str:
-    out = [
-        _XML + '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
-        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
-    ]
-    for i, ch in enumerate(charts, first_rid):
-        cx, cy = round(ch.width_cm * _EMU_PER_CM), round(ch.height_cm * _EMU_PER_CM)
-        out.append(
-            f"<xdr:oneCellAnchor><xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff>"
-            f"<xdr:row>{ch.row - 1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
-            f'<xdr:ext cx="{cx}" cy="{cy}"/><xdr:graphicFrame macro="">'
-            f'<xdr:nvGraphicFramePr><xdr:cNvPr id="{i + 1}" name="グラフ {i}"/><xdr:cNvGraphicFramePr/>'
-            '</xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'
-            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
-            '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
-            f'xmlns:r="{_R}" r:id="rId{i}"/></a:graphicData></a:graphic></xdr:graphicFrame>'
-            "<xdr:clientData/></xdr:oneCellAnchor>"
-        )
-    out.append("</xdr:wsDr>")
-    return "".join(out)
-
-
 def _rels(targets: list[tuple[str, str]]) -> str:
     """A part's relationships: (type's last segment, target), as rId1, rId2 …"""
     body = "".join(
-        f'<Relationship Id="rId{i}" Type="{_R}/{kind}" Target="{target}"/>'
+        f'<Relationship Id="rId{i}" Type="{R}/{kind}" Target="{target}"/>'
         for i, (kind, target) in enumerate(targets, 1)
     )
-    return f'{_XML}<Relationships xmlns="{_PKG_R}">{body}</Relationships>'
+    return f'{XML}<Relationships xmlns="{PKG_R}">{body}</Relationships>'
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -586,29 +381,29 @@ class Workbook:
         styles = _Styles()
         parts: list[tuple[str, str]] = []
         overrides = [
-            ("/xl/workbook.xml", f"{_CT}.spreadsheetml.sheet.main+xml"),
-            ("/xl/styles.xml", f"{_CT}.spreadsheetml.styles+xml"),
+            ("/xl/workbook.xml", f"{CT}.spreadsheetml.sheet.main+xml"),
+            ("/xl/styles.xml", f"{CT}.spreadsheetml.styles+xml"),
             ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
-            ("/docProps/app.xml", f"{_CT}.extended-properties+xml"),
+            ("/docProps/app.xml", f"{CT}.extended-properties+xml"),
         ]
         chart_no = drawing_no = 0
         for i, sheet in enumerate(self.sheets, 1):
             name = f"xl/worksheets/sheet{i}.xml"
             parts.append((name, _sheet_xml(sheet, styles, i - 1, bool(sheet.charts))))
-            overrides.append((f"/{name}", f"{_CT}.spreadsheetml.worksheet+xml"))
+            overrides.append((f"/{name}", f"{CT}.spreadsheetml.worksheet+xml"))
             if not sheet.charts:
                 continue
             drawing_no += 1
             drawing = f"xl/drawings/drawing{drawing_no}.xml"
             parts.append((f"xl/worksheets/_rels/sheet{i}.xml.rels", _rels([("drawing", f"/{drawing}")])))
-            parts.append((drawing, _drawing_xml(sheet.charts)))
-            overrides.append((f"/{drawing}", f"{_CT}.drawing+xml"))
+            parts.append((drawing, drawing_xml(sheet.charts)))
+            overrides.append((f"/{drawing}", f"{CT}.drawing+xml"))
             targets = []
             for ch in sheet.charts:
                 chart_no += 1
                 chart = f"xl/charts/chart{chart_no}.xml"
                 parts.append((chart, chart_xml(ch)))
-                overrides.append((f"/{chart}", f"{_CT}.drawingml.chart+xml"))
+                overrides.append((f"/{chart}", f"{CT}.drawingml.chart+xml"))
                 targets.append(("chart", f"/{chart}"))
             parts.append((f"xl/drawings/_rels/drawing{drawing_no}.xml.rels", _rels(targets)))
         parts.append(("xl/styles.xml", styles.xml()))
@@ -619,7 +414,7 @@ class Workbook:
         parts.append(
             (
                 "docProps/core.xml",
-                _XML + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+                XML + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
                 'core-properties" '
                 'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>inspect-tui</dc:creator></cp:coreProperties>',
             )
@@ -627,7 +422,7 @@ class Workbook:
         parts.append(
             (
                 "docProps/app.xml",
-                _XML
+                XML
                 + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
                 "<Application>inspect-tui</Application></Properties>",
             )
@@ -639,13 +434,13 @@ class Workbook:
                     "</Relationships>",
                     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
                     'metadata/core-properties" Target="docProps/core.xml"/>'
-                    f'<Relationship Id="rId3" Type="{_R}/extended-properties" Target="docProps/app.xml"/>'
+                    f'<Relationship Id="rId3" Type="{R}/extended-properties" Target="docProps/app.xml"/>'
                     "</Relationships>",
                 ),
             )
         )
         types = (
-            _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" '
             'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
@@ -662,17 +457,17 @@ class Workbook:
 
     def _workbook_xml(self) -> str:
         sheets = "".join(
-            f'<sheet name="{_esc(s.title)}" sheetId="{i}" r:id="rId{i}"/>'
+            f'<sheet name="{esc(s.title)}" sheetId="{i}" r:id="rId{i}"/>'
             for i, s in enumerate(self.sheets, 1)
         )
         names = "".join(
             f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
-            f"{_esc(quote_sheet(s.title))}!${s.title_rows[0]}:${s.title_rows[1]}</definedName>"
+            f"{esc(quote_sheet(s.title))}!${s.title_rows[0]}:${s.title_rows[1]}</definedName>"
             for i, s in enumerate(self.sheets)
             if s.title_rows
         )
         return (
-            f'{_XML}<workbook xmlns="{_NS}" xmlns:r="{_R}">'
+            f'{XML}<workbook xmlns="{NS}" xmlns:r="{R}">'
             '<workbookPr/><bookViews><workbookView activeTab="0"/></bookViews>'
             f"<sheets>{sheets}</sheets>"
             + (f"<definedNames>{names}</definedNames>" if names else "")
