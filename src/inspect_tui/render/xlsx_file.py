@@ -94,6 +94,7 @@ class XCell:
         self.quote_prefix = False
 
     def style_key(self) -> tuple:
+        """What its cell format is made of, in the order _Styles.xf reads it."""
         return (self.number_format, self.font, self.fill, self.border, self.align, self.quote_prefix)
 
 
@@ -298,7 +299,7 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, sheet_index: int, has_drawing: boo
         cells = [head, ">"]
         for col in sorted(cols):
             c = cols[col]
-            s = xf((c.number_format, c.font, c.fill, c.border, c.align, c.quote_prefix))
+            s = xf(c.style_key())
             ref = letters[col] + str(r)
             v = c.value
             style = f' s="{s}"' if s else ""
@@ -354,10 +355,14 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, sheet_index: int, has_drawing: boo
     return "".join(out)
 
 
+_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+
+
 def _rels(targets: list[tuple[str, str]]) -> str:
-    """A part's relationships: (type's last segment, target), as rId1, rId2 …"""
+    """A part's relationships, as rId1, rId2 …: (type, target), the type either a full URI
+    or the last segment of an officeDocument relationship's (worksheet, drawing, chart …)."""
     body = "".join(
-        f'<Relationship Id="rId{i}" Type="{R}/{kind}" Target="{target}"/>'
+        f'<Relationship Id="rId{i}" Type="{kind if "://" in kind else f"{R}/{kind}"}" Target="{target}"/>'
         for i, (kind, target) in enumerate(targets, 1)
     )
     return f'{XML}<Relationships xmlns="{PKG_R}">{body}</Relationships>'
@@ -430,12 +435,12 @@ class Workbook:
         parts.append(
             (
                 "_rels/.rels",
-                _rels([("officeDocument", "xl/workbook.xml")]).replace(
-                    "</Relationships>",
-                    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
-                    'metadata/core-properties" Target="docProps/core.xml"/>'
-                    f'<Relationship Id="rId3" Type="{R}/extended-properties" Target="docProps/app.xml"/>'
-                    "</Relationships>",
+                _rels(
+                    [
+                        ("officeDocument", "xl/workbook.xml"),
+                        (_CORE_PROPERTIES, "docProps/core.xml"),
+                        ("extended-properties", "docProps/app.xml"),
+                    ]
                 ),
             )
         )

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from inspect_tui.tui.bindings import binding as b
+from inspect_tui.tui.screens.confirm import clear_toasts
 
 
 class PersonalDataWarning(Static):
@@ -75,8 +76,6 @@ class ConfirmPersonalData(ModalScreen[bool]):
             yield Static(Text("y / Enter: このまま保存    n / Esc: 戻って直す"), id="confirm-keys")
 
     def on_mount(self) -> None:
-        from inspect_tui.tui.screens.confirm import clear_toasts
-
         clear_toasts(self)
 
     def action_answer(self, yes: bool) -> None:
