@@ -1,3 +1,3 @@
-from inspect_tui.cli.main import main
+from inspect_tui.cli.main import run
 
-raise SystemExit(main())
+raise SystemExit(run())

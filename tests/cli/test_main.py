@@ -67,6 +67,27 @@ def test_python_dash_m_works_like_the_script():
     assert out.stdout == "2027-05-06\n"
 
 
+# the process's entry, as the script and python -m run it: the exit status is main's, and the
+# objects are out of the collector's reach when the interpreter shuts down (cli.main.run)
+ENTRY = """
+import atexit, gc, sys
+from inspect_tui.cli.main import run
+atexit.register(lambda: print("frozen" if gc.get_freeze_count() else "not frozen"))
+sys.argv = ["inspect-tui", *sys.argv[1:]]
+sys.exit(run())
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "code"), [(["deadline", "2027-04-30", "1"], 0), (["deadline", "x", "1"], 2)]
+)
+def test_the_entry_keeps_mains_exit_status_and_freezes_before_shutdown(args, code):
+    out = subprocess.run([sys.executable, "-c", ENTRY, *args], capture_output=True, text=True)
+    assert out.returncode == code
+    assert out.stdout.splitlines()[-1] == "frozen"
+    assert "Traceback" not in out.stderr
+
+
 @pytest.mark.parametrize("args", [["deadline", "x", "1"], ["deadline", "2027-01-01", "y"]])
 def test_bad_arguments_exit_nonzero_without_traceback(args, capsys):
     code, _, err = run(args, capsys)
