@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from inspect_tui.core.calendar import get_calendar
+from inspect_tui.core.case_columns import DATE_FIELDS
 from inspect_tui.core.district import DEFAULT_APPLICATION_KINDS
 from inspect_tui.core.history import fold
 from inspect_tui.core.months import add_months
-from inspect_tui.core.steps import DATE_FIELDS, check_dates
+from inspect_tui.core.steps import check_dates
 from inspect_tui.demo.build import DEMO_SCENARIOS, build_demo
 from inspect_tui.store.cases import derived_columns, to_dates
 from inspect_tui.store.events import drift, state_columns, stored_columns, to_event

@@ -18,11 +18,12 @@ from inspect_tui.cli.common import (
 )
 from inspect_tui.cli.free_text import add_strict_option
 from inspect_tui.core.calendar import OutOfRange, add_calendar_days, get_calendar
+from inspect_tui.core.case_columns import STATUS_LABELS
 from inspect_tui.core.case_events import CAUSES
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.inspection import ASPECTS, RESULTS, SEVERITY_IDS, cli_hint_for_submission
 from inspect_tui.core.jpdate import DateError, parse_date
-from inspect_tui.core.steps import STATUS_LABELS, STEPS
+from inspect_tui.core.steps import STEPS
 from inspect_tui.services.cases.closed_months import ClosedMonthStep
 from inspect_tui.services.trust import free_text
 

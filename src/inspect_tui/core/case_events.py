@@ -107,7 +107,7 @@ class CaseState:
         return self.phase in ("cancelled", "returned")
 
     def status(self) -> str:
-        """The coarse status kept in ``cases.status`` (core.steps.STATUS_LABELS)."""
+        """The coarse status kept in ``cases.status`` (core.case_columns.STATUS_LABELS)."""
         if self.phase in ("cancelled", "returned", "accepted", "contacted", "visited"):
             return self.phase
         if self.phase in ("queried", "fixing", "accept-cancelled", "submitted"):

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inspect_tui.core.calendar import BusinessCalendar, add_calendar_days
+from inspect_tui.core.case_columns import DATE_FIELDS, FIELD_LABELS
 from inspect_tui.core.jpdate import format_md
-from inspect_tui.core.steps import DATE_FIELDS, FIELD_LABELS
 from inspect_tui.system.paths import data_file
 
 #: unit -> the word after N (3開庁日, 20日)

@@ -1,7 +1,7 @@
 """A case's steps as people name them, and the views over its history (core.history).
 
 The order rules live in ``core/history.py`` (one place); this module keeps the
-labels of the date columns and statuses, the step list the CLI and the app offer,
+step list the CLI and the app offer,
 and the row-of-dates views an import and a migrated case need.
 """
 
@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from inspect_tui.core.case_columns import FIELD_LABELS
 from inspect_tui.core.case_events import KIND_LABELS, USER_STEPS
 from inspect_tui.core.history import (
     HistoryError,
@@ -18,40 +19,6 @@ from inspect_tui.core.history import (
     fold_dates,
     future_problem,
 )
-
-DATE_FIELDS = (
-    "received_on",
-    "dispatched_on",
-    "contacted_on",
-    "visited_on",
-    "submitted_on",
-    "accepted_on",
-    "cancelled_on",
-    "returned_on",
-)
-
-FIELD_LABELS = {
-    "received_on": "依頼受理日",
-    "dispatched_on": "発送日",
-    "contacted_on": "日程調整日",
-    "visited_on": "訪問日",
-    "submitted_on": "提出日",
-    "accepted_on": "受理日",
-    "cancelled_on": "中止日",
-    "returned_on": "返却日",
-}
-
-STATUS_LABELS = {
-    "received": "未連絡",
-    "contacted": "調整済",
-    "visited": "訪問済",
-    "submitted": "提出済",
-    "accepted": "受理",
-    "cancelled": "中止",
-    "returned": "返却",
-}
-OPEN_STATUSES = ("received", "contacted", "visited", "submitted")
-CLOSED_STATUSES = ("accepted", "cancelled", "returned")
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from inspect_tui.core.calendar import BusinessCalendar
+from inspect_tui.core.case_columns import DATE_FIELDS, OPEN_STATUSES
 from inspect_tui.core.deadlines import case_deadlines, case_rules
 from inspect_tui.core.history import fold_dates
-from inspect_tui.core.steps import DATE_FIELDS, OPEN_STATUSES
 from inspect_tui.store.connection import Database
 from inspect_tui.store.events import NewEvent, append, seed_events
 

@@ -15,9 +15,9 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
+from inspect_tui.core.case_columns import DATE_FIELDS
 from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.district import APPLICATION_KINDS
-from inspect_tui.core.steps import DATE_FIELDS
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.connection import Database
 from inspect_tui.store.tx import write

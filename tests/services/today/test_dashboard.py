@@ -135,7 +135,7 @@ def test_the_open_cases_figures_are_read_from_the_open_cases_index_alone(session
     of the open cases (migration 22) they never touch the wide table (87 -> 61 ms). Its WHERE
     is the open statuses, as store.cases.OPEN_IN writes them: a status added to one and not
     the other would quietly send the figures back to the table."""
-    from inspect_tui.core.steps import OPEN_STATUSES
+    from inspect_tui.core.case_columns import OPEN_STATUSES
     from inspect_tui.store.cases import OPEN_IN
 
     add_surveyor(session, "S1")

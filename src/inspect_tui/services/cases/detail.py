@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from inspect_tui.core.case_columns import CLOSED_STATUSES, FIELD_LABELS, STATUS_LABELS
 from inspect_tui.core.deadlines import STATE_WORDS, Horizon, business_days_left, case_rules, deadline_state
-from inspect_tui.core.steps import CLOSED_STATUSES, FIELD_LABELS, STATUS_LABELS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.cases.history import event_label, voided_ids
 from inspect_tui.services.cases.inspection import inspection_lines

@@ -14,6 +14,7 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 
+from inspect_tui.core.case_columns import OPEN_STATUSES, STATUS_LABELS
 from inspect_tui.core.deadlines import (
     OPEN_STATES,
     STATE_WORDS,
@@ -23,7 +24,6 @@ from inspect_tui.core.deadlines import (
     deadline_state,
 )
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED, visible_fields
-from inspect_tui.core.steps import OPEN_STATUSES, STATUS_LABELS
 from inspect_tui.services.cases import search
 from inspect_tui.services.cases.detail import deadlines_of
 from inspect_tui.services.cases.history import voided_ids

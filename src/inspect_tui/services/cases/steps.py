@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from inspect_tui.core.case_columns import FIELD_LABELS
 from inspect_tui.core.case_events import VOID, Event
 from inspect_tui.core.deadlines import case_rule, case_rules
 from inspect_tui.core.history import check_insert, check_void
-from inspect_tui.core.steps import FIELD_LABELS, STEPS, StepError
+from inspect_tui.core.steps import STEPS, StepError
 from inspect_tui.core.text import control_problem
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.cases.closed_months import correction_note

@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspect_tui.core.case_columns import DATE_FIELDS, FIELD_LABELS
 from inspect_tui.core.district import APPLICATION_KINDS
 from inspect_tui.core.jpdate import DateError, parse_date
-from inspect_tui.core.steps import DATE_FIELDS, FIELD_LABELS, future_date_problem
+from inspect_tui.core.steps import future_date_problem
 
 
 # -- header mapping -----------------------------------------------------------------

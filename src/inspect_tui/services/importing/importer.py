@@ -25,10 +25,11 @@ from typing import Any
 
 from inspect_tui.core import staff as staff_rules
 from inspect_tui.core.calendar import OutOfRange
+from inspect_tui.core.case_columns import DATE_FIELDS
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.masking import PERSONAL_FIELDS
 from inspect_tui.core.staff import Entry as StaffEntry
-from inspect_tui.core.steps import DATE_FIELDS, check_dates, order_problems
+from inspect_tui.core.steps import check_dates, order_problems
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.importing.cells import (
     CASES,

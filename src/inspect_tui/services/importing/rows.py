@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from inspect_tui.core.steps import DATE_FIELDS
+from inspect_tui.core.case_columns import DATE_FIELDS
 from inspect_tui.core.text import control_problem
 from inspect_tui.services.importing.cells import COLUMN_LABELS, CellError, Cells, HeaderMap, KindSpec, nfkc
 from inspect_tui.services.importing.csvread import CsvTable

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inspect_tui.core.steps import STATUS_LABELS
+from inspect_tui.core.case_columns import STATUS_LABELS
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes

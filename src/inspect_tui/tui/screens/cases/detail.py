@@ -70,8 +70,8 @@ class CaseDetailScreen(RoleKeys, DataScreen):
             self.app.report_unexpected(exc)
 
     def on_case_detail_screen_loaded(self, message: Loaded) -> None:
+        from inspect_tui.core.case_columns import FIELD_LABELS, STATUS_LABELS
         from inspect_tui.core.deadlines import STATE_WORDS
-        from inspect_tui.core.steps import FIELD_LABELS, STATUS_LABELS
 
         d = message.detail
         self.detail = d
@@ -218,7 +218,7 @@ class CaseDetailScreen(RoleKeys, DataScreen):
         """Void a mistaken event (asks for its number and the reason; nothing is deleted)."""
         if self.detail is None or not self.may_step:
             return
-        from inspect_tui.core.steps import STATUS_LABELS
+        from inspect_tui.core.case_columns import STATUS_LABELS
         from inspect_tui.tui.screens.cases.void_dialog import VoidDialog
 
         def done(status: str | None) -> None:
@@ -233,7 +233,8 @@ class CaseDetailScreen(RoleKeys, DataScreen):
 
         def done(status: str | None) -> None:
             if status:
-                from inspect_tui.core.steps import STATUS_LABELS, STEPS
+                from inspect_tui.core.case_columns import STATUS_LABELS
+                from inspect_tui.core.steps import STEPS
 
                 label = STATUS_LABELS.get(status, status)
                 self.notify(f"{self.case_no}: {STEPS[step].label}を記録しました（{label}）", timeout=4)
