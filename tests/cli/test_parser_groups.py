@@ -92,3 +92,24 @@ def test_a_report_command_does_not_load_every_report():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("columns", [50, 200])
+def test_help_is_wrapped_to_the_terminals_width_as_argparse_would(columns):
+    """Help takes its width from $COLUMNS (else the terminal, else 80) without importing
+    shutil; it wraps where argparse's own formatter wraps."""
+    code = (
+        "import argparse, contextlib, io, sys\n"
+        "from inspect_tui.cli.main import build_parser\n"
+        "ours = build_parser('report').format_help()\n"
+        "print('shutil' in sys.modules)\n"
+        "theirs = build_parser('report')\n"
+        "theirs.formatter_class = argparse.HelpFormatter\n"
+        "print(ours == theirs.format_help())\n"
+        "print(max(len(line) for line in ours.splitlines()))\n"
+    )
+    env = {"COLUMNS": str(columns), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    imported, same, widest = out.stdout.split()
+    assert (imported, same) == ("False", "True"), out.stdout + out.stderr
+    assert int(widest) <= columns if columns < 80 else int(widest) > 80
