@@ -49,6 +49,6 @@ def pdf_missing() -> str:
 
 def formats_here() -> tuple[str, ...]:
     """Every format, but pdf only where it can be made and read (the other formats never skip)."""
-    from inspect_tui.core.document import FORMATS
+    from inspect_tui.core.renderable import FORMATS
 
     return tuple(f for f in FORMATS if f != "pdf" or not pdf_missing())

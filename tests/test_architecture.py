@@ -4,6 +4,7 @@ so the guard itself is seen to bite)."""
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -72,3 +73,28 @@ def test_a_breaking_import_breaks_a_contract(copy_root, module):
         target.write_text(original, encoding="utf-8")
     assert r.returncode != 0, f"{module}: no contract noticed\n{r.stdout}"
     assert "BROKEN" in r.stdout
+
+
+def _imports_of(tree: ast.AST, module: str) -> list[ast.stmt]:
+    return [
+        n
+        for n in ast.walk(tree)
+        if (isinstance(n, ast.ImportFrom) and n.module == module)
+        or (isinstance(n, ast.Import) and any(a.name == module for a in n.names))
+    ]
+
+
+def test_the_import_the_circle_contract_ignores_is_for_types_only():
+    """pyproject's one ignore_imports (monthly_doc -> monthly) is an annotation under
+    TYPE_CHECKING; an import there at run time would be a circle the contract cannot see."""
+    path = PACKAGE / "services" / "reports" / "monthly_doc.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+        for inner in ast.walk(node)
+    }
+    found = _imports_of(tree, "inspect_tui.services.reports.monthly")
+    assert found, "the ignore in pyproject.toml is no longer needed: remove it"
+    assert [n.lineno for n in found if id(n) not in typing_only] == []

@@ -147,8 +147,12 @@ def test_a_json_monthly_report_imports_only_what_its_figures_need(demo_db, tmp_p
     formats' parts (the features' sections, the late trend's metrics), the chain's
     verifier (the event store, the history rules), the first-ten review's rules, the
     free-text checks and the backups are imported only where they are used: ~45 ms of a
-    270 ms report at 1M cases, whose queries take ~100 ms (two A/B runs of 21). Nor are
-    hashlib (the chain's hashes: nothing is written) and calendar (months.py counts days)."""
+    270 ms report at 1M cases, whose queries take ~100 ms (two A/B runs of 21). So are the
+    document its other formats draw (core/document.py, services/reports/monthly_doc.py) and
+    the inspection rows (store/inspections.py: the figures are store/submission_counts.py),
+    and the history triggers' rules (store/history.py: only a migration makes triggers).
+    Nor are hashlib (the chain's hashes: nothing is written), calendar (months.py counts
+    days) and shutil (argparse's width for help: cli/common.HelpFormatter)."""
     out_file = tmp_path / "m.json"
     argv = ["report", "monthly", "--month", "2027-05", "--format", "json", "-o", str(out_file)]
     argv += ["--db", str(demo_db)]
@@ -156,7 +160,8 @@ def test_a_json_monthly_report_imports_only_what_its_figures_need(demo_db, tmp_p
         "import sys\n"
         "from inspect_tui.cli.main import main\n"
         f"code = main({argv!r})\n"
-        "seen = [m for m in sys.modules if m.startswith('inspect_tui') or m in ('hashlib', 'calendar')]\n"
+        "stdlib = ('hashlib', 'calendar', 'shutil')\n"
+        "seen = [m for m in sys.modules if m.startswith('inspect_tui') or m in stdlib]\n"
         "print(code, sorted(seen))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -173,8 +178,15 @@ def test_a_json_monthly_report_imports_only_what_its_figures_need(demo_db, tmp_p
         "core.review",
         "services.trust.free_text",
         "store.backup",
+        "store.inspections",
+        "core.inspection",
+        "core.check_terms",
+        "core.document",
+        "services.reports.monthly_doc",
+        "store.history",
     )
     assert [m for m in unneeded if f"'inspect_tui.{m}'" in loaded] == []
-    # nothing is written or verified (OpenSSL's load, ~5 ms), and months count their own days
-    assert [m for m in ("hashlib", "calendar") if f"'{m}'" in loaded] == []
+    # nothing is written or verified (OpenSSL's load, ~5 ms), months count their own days,
+    # and help's width is read without shutil (with bz2 and lzma: ~1.5 ms)
+    assert [m for m in ("hashlib", "calendar", "shutil") if f"'{m}'" in loaded] == []
     assert "'inspect_tui.services.reports.monthly'" in loaded  # the report was built here

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from builders import add_case
-from inspect_tui.core.document import FORMATS
+from inspect_tui.core.renderable import FORMATS
 from inspect_tui.render.formats import TEXT_FORMATS, is_binary
 from inspect_tui.render.output import OutputError, destination
 

@@ -9,7 +9,8 @@ import io
 import json
 
 from builders import add_case, d
-from inspect_tui.core.document import Doc, Frame, Section, Table, era_text
+from inspect_tui.core.document import Doc, Section, Table, era_text
+from inspect_tui.core.frame import Frame
 from inspect_tui.render.formats import render
 from inspect_tui.services.config import Config
 from inspect_tui.services.documents import DEMO_FRAME, document_frame
@@ -92,7 +93,7 @@ def test_the_demo_database_gets_the_demo_frame_unless_the_config_has_one(db_path
 
 
 def test_seal_boxes_the_report_own_then_the_frame_and_none_for_an_analysis():
-    from inspect_tui.core.document import AuditHead, Witnessed
+    from inspect_tui.core.renderable import AuditHead, Witnessed
 
     class Report:
         def __init__(self, seals):

@@ -14,7 +14,8 @@ import re
 import pytest
 
 from builders import add_case, add_cases, d, session_as, solo_case_nos
-from inspect_tui.core.document import Doc, Frame, Section, Table
+from inspect_tui.core.document import Doc, Section, Table
+from inspect_tui.core.frame import Frame
 from inspect_tui.render import pdf
 from inspect_tui.render.formats import render
 from inspect_tui.services.config import Config

@@ -16,7 +16,7 @@ from inspect_tui.core.pareto import pareto
 from inspect_tui.render import html, svg
 from inspect_tui.render.formats import render
 from inspect_tui.services.quality.pareto import ParetoReport, pareto_doc
-from inspect_tui.services.reports.monthly import trend_table
+from inspect_tui.services.reports.monthly_doc import trend_table
 from pdftext import pdf_missing, pdf_text
 
 NS = "{http://www.w3.org/2000/svg}"

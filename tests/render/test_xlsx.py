@@ -20,7 +20,6 @@ from openpyxl import load_workbook
 from builders import add_case, d
 from inspect_tui.core.document import (
     Doc,
-    Frame,
     Mark,
     Num,
     Percent,
@@ -32,6 +31,7 @@ from inspect_tui.core.document import (
     doc_from_data,
     doc_to_data,
 )
+from inspect_tui.core.frame import Frame
 from inspect_tui.core.metrics import parse_month
 from inspect_tui.render import csv_out, html, markdown, text, xlsx
 from inspect_tui.render.formats import render

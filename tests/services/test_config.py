@@ -487,7 +487,7 @@ def test_an_array_where_a_name_belongs(tmp_path, key):
 
 
 def test_example_shows_the_document_frame():
-    from inspect_tui.core.document import Frame
+    from inspect_tui.core.frame import Frame
 
     cfg = parse_config(EXAMPLE)
     assert cfg.document == Frame(

@@ -401,7 +401,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     free.add_strict_option(un)
     un.set_defaults(func=cmd_undo)
 
-    from inspect_tui.core.document import FORMATS
+    from inspect_tui.core.renderable import FORMATS
 
     m = sub.add_parser("meeting", help="内部会議・甲乙間の連絡会議の記録と議事録")
     ms = m.add_subparsers(metavar="ACTION", required=True)

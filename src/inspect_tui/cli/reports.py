@@ -33,9 +33,9 @@ import sys
 from inspect_tui.cli import common as cli
 from inspect_tui.cli import free_text as free
 from inspect_tui.cli.free_text import add_strict_option
-from inspect_tui.core.document import FORMATS
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.metrics import PeriodError, parse_fy, parse_month
+from inspect_tui.core.renderable import FORMATS
 from inspect_tui.services.config import ConfigError, read_config_file
 from inspect_tui.services.reports.registry import KINDS, RequestError, kind
 
@@ -238,7 +238,8 @@ def cmd_kpi_note(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    from inspect_tui.services.reports.monthly import NOTE_KINDS, get_monthly_note, set_monthly_note
+    from inspect_tui.services.reports.monthly import get_monthly_note, set_monthly_note
+    from inspect_tui.services.reports.monthly_terms import NOTE_KINDS
     from inspect_tui.services.trust import free_text
 
     month = _month(args.month)

@@ -163,7 +163,7 @@ def cmd_document(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from inspect_tui.core.document import FORMATS
+    from inspect_tui.core.renderable import FORMATS
 
     st = sub.add_parser("staff", help="従事者の記録（資格・届出・誓約書・調査員証・研修、001 §5(2)）")
     ss = st.add_subparsers(metavar="ACTION", required=True)

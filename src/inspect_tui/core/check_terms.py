@@ -3,9 +3,9 @@ inspection of every form (core/inspection.py): the check points, severities, gui
 methods, kinds of check, where a finding after submission came from, and what a later
 check found of an earlier finding.
 
-A module of its own: the inspection figures that the Today screen and every monthly
-report read (store/inspections.py) need the labels, and core/review.py's rules and
-records were ~4 ms more of their imports.
+A module of its own: the inspection rows (store/inspections.py) carry these labels, and
+core/review.py's rules and records were ~4 ms more of their imports. (The figures the
+Today screen and every monthly report read need none of it: store/submission_counts.py.)
 """
 
 from __future__ import annotations

@@ -16,6 +16,10 @@ Every renderer starts from ``clean(doc)``: text that came from the database
 (a case number, a note typed by a manager) may hold control characters, which
 would act on the terminal or printer of whoever reads the report; they are
 shown as escapes (``\x1b``) instead.
+
+What a report is to the writer of every format (the formats, the ``Renderable`` protocol,
+the audit chain's head on it) is in core/renderable.py, which a JSON report loads without
+this module.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from inspect_tui.core.frame import Frame
 from inspect_tui.core.jpdate import format_era
@@ -92,20 +96,6 @@ class Percent:
 
 Cell = str | int | Mark | Num | Percent | None
 TREE_INDENT = "\u3000"  # one level of a tree (KGI → KPI → 計画) in text formats
-
-#: Every format a document prints in, and the file name extension of each.
-FORMATS = ("text", "md", "csv", "json", "html", "xlsx", "pdf")
-EXTENSIONS = {
-    "text": "txt",
-    "md": "md",
-    "csv": "csv",
-    "json": "json",
-    "html": "html",
-    "xlsx": "xlsx",
-    "pdf": "pdf",
-}
-#: the formats a machine reads: their dates stay ISO (2026-12-02); the others print 和暦
-MACHINE_FORMATS = ("csv", "json")
 
 
 @dataclass(frozen=True)
@@ -251,15 +241,6 @@ class Doc:
         return [(f"別紙{i}", s) for i, s in enumerate((s for s in self.sections if s.appendix), 1)]
 
 
-class Renderable(Protocol):
-    """A report as every format takes it: its document, its JSON shape, and the file name
-    it is written to (the kind and period, never personal data)."""
-
-    def as_doc(self, full: bool = False) -> Doc: ...
-    def to_json(self) -> dict[str, Any]: ...
-    def default_filename(self, fmt: str) -> str: ...
-
-
 def cell_text(v: Cell, *, symbols: bool = False) -> str:
     """A cell as text: numbers with thousands separators, None as －."""
     if v is None:
@@ -350,43 +331,6 @@ def framed(doc: Doc, frame: Frame | None) -> Doc:
     if seals:
         seals = tuple(dict.fromkeys((*seals, *frame.seals)))
     return replace(doc, frame=frame, seals=seals)
-
-
-@dataclass(frozen=True)
-class AuditHead:
-    """The audit chain's head: how many rows, the newest one's hash."""
-
-    count: int
-    hash: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"hash": self.hash, "count": self.count}
-
-    def line(self) -> str:
-        return f"監査記録の先頭ハッシュ（{self.count} 件目）: {self.hash}"
-
-
-class Witnessed:
-    """A report with the audit chain's head on it (the footer line of every format and
-    ``audit_head`` in its JSON) and, when there is one, in its document frame. Everything
-    else is the report's own (services/documents.finish makes these)."""
-
-    def __init__(self, report: Renderable, head: AuditHead, frame: Frame | None = None) -> None:
-        self.report = report
-        self.audit_head = head
-        self.frame = frame
-
-    def as_doc(self, full: bool = False) -> Doc:
-        return framed(replace(self.report.as_doc(full), witness=self.audit_head.line()), self.frame)
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.report.to_json(), "audit_head": self.audit_head.to_json()}
-
-    def default_filename(self, fmt: str) -> str:
-        return self.report.default_filename(fmt)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.report, name)
 
 
 # --------------------------------------------------------------------------- frozen documents

@@ -1,6 +1,6 @@
 """One entry point for every format: ``render(report, fmt)`` -> str or bytes.
 
-A report is any ``Renderable`` (core.document): ``as_doc()`` (the document the
+A report is any ``Renderable`` (core.renderable): ``as_doc()`` (the document the
 text formats draw), ``to_json()`` (its documented JSON shape) and
 ``default_filename(fmt)``.
 """
@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, FORMATS, MACHINE_FORMATS, Renderable, for_people
+from inspect_tui.core.renderable import EXTENSIONS, FORMATS, MACHINE_FORMATS, Renderable
 from inspect_tui.render.output import write_output
 
 __all__ = ["EXTENSIONS", "FORMATS", "TEXT_FORMATS", "Renderable", "is_binary", "json_text", "render", "write"]
@@ -47,6 +47,8 @@ def render(report: Renderable, fmt: str, *, width: int | None = None) -> str | b
     if module is None:
         raise ValueError(f"出力形式は {' / '.join(FORMATS)} のどれかです")
     renderer = importlib.import_module(f"inspect_tui.render.{module}")
+    from inspect_tui.core.document import for_people  # a document: every format but json
+
     doc = report.as_doc(full=fmt in FULL_FORMATS)
     if fmt not in MACHINE_FORMATS:  # 発行日・基準日 in 和暦 where a person reads them
         doc = for_people(doc)

@@ -14,7 +14,8 @@ without a frame.
 
 from __future__ import annotations
 
-from inspect_tui.core.document import Frame, Renderable, Witnessed
+from inspect_tui.core.frame import Frame
+from inspect_tui.core.renderable import Renderable, Witnessed
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import head
 from inspect_tui.store.report_queries import get_setting

@@ -22,7 +22,6 @@ from inspect_tui.store.connection import (
     rollback,
     utils_view,
 )
-from inspect_tui.store.history import install
 from inspect_tui.store.integrity import restore_hint, verify_on_open
 from inspect_tui.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
 
@@ -156,6 +155,10 @@ def _install_history(db: Database) -> None:
     """The history triggers for the schema as migrated, with a baseline of new tables' rows."""
     if db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_salt'").fetchone() is None:
         return  # a schema from before the history (tests that stop early)
+    # here, not at the top: opening a file already migrated (every command but the first
+    # after an upgrade) never makes triggers, and the trigger rules were ~1.2 ms of its imports
+    from inspect_tui.store.history import install
+
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         with acting_as("(移行)"):

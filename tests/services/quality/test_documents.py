@@ -8,7 +8,7 @@ import json
 import pytest
 
 from builders import FREE_TEXT_CASE, complaint, incident, leaks
-from inspect_tui.core.document import EXTENSIONS
+from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.trust import identity
 

@@ -31,6 +31,7 @@ from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import audit_change
 from inspect_tui.services.trust.permissions import PermissionDenied, require, writes
 from inspect_tui.store import inspections as store
+from inspect_tui.store import submission_counts
 from inspect_tui.store import survey_forms as form_store
 from inspect_tui.store.cases import get_case
 from inspect_tui.store.inspections import Cycle, InspectionRow
@@ -312,7 +313,9 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
         f"{rules.IMPORTED_LABEL}は市の一覧の取込で提出日が入ったもの（アプリで提出を記録していない）で、"
         "率には含めず別に数えます。"
     )
-    unchecked = store.listed_submissions(s.db.conn, month.start, cutoff, imported=False, limit=LIST_LIMIT)
+    unchecked = submission_counts.listed_submissions(
+        s.db.conn, month.start, cutoff, imported=False, limit=LIST_LIMIT
+    )
     if unchecked:
         known = known_for_month(s, month)
         sec.tables.append(
@@ -323,7 +326,9 @@ def inspection_section(s: Session, month: Period, as_of: dt.date) -> Section:
                 caption=f"{rules.UNCHECKED_LABEL}: {f.unchecked:,} 件",
             )
         )
-    imported = store.listed_submissions(s.db.conn, month.start, cutoff, imported=True, limit=LIST_LIMIT)
+    imported = submission_counts.listed_submissions(
+        s.db.conn, month.start, cutoff, imported=True, limit=LIST_LIMIT
+    )
     if imported:
         sec.tables.append(
             Table(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from inspect_tui.core.metrics import inspection_rate
 from inspect_tui.services.session import Session
-from inspect_tui.store import inspections as store
+from inspect_tui.store import submission_counts as store
 
 
 @dataclass(frozen=True)

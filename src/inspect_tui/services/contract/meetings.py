@@ -23,8 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
+from inspect_tui.core.document import Doc, Section, Table
 from inspect_tui.core.jpdate import format_era
+from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import printer, viewer

@@ -23,7 +23,8 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
+from inspect_tui.core.document import Doc, Section, Table
+from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality.complaints import Complaint
 from inspect_tui.services.quality.incidents import Incident

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, Chart, Doc, Percent, Section, Table
+from inspect_tui.core.document import Chart, Doc, Percent, Section, Table
 from inspect_tui.core.pareto import THRESHOLD, ParetoRow, bar, pareto
+from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.review import KIND_LABELS, POINT_LABELS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.forms.teaching import period_rule_counts

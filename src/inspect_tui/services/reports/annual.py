@@ -11,16 +11,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
+from inspect_tui.core.document import Doc, Section, Table
 from inspect_tui.core.jpdate import fiscal_year_label, format_era
 from inspect_tui.core.metrics import Period, month_period
 from inspect_tui.core.months import fiscal_year_span
+from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.session import Session
 
 __all__ = ["AnnualReport", "build_annual"]
 
-#: the monthly counts the annual table shows, in order (services.reports.monthly.COUNT_KEYS)
+#: the monthly counts the annual table shows, in order (services.reports.monthly_terms.COUNT_KEYS)
 ANNUAL_COUNTS = ("received", "visited", "submitted", "accepted", "cancelled")
 DEADLINE = "standard"  # the deadline rule whose keeping the table shows (標準提出期限)
 
@@ -51,7 +52,7 @@ class AnnualReport:
         return {k: sum(m.counts.get(k, 0) for m in self.months) for k in ANNUAL_COUNTS}
 
     def as_doc(self, full: bool = False) -> Doc:
-        from inspect_tui.services.reports.monthly import COUNT_LABELS
+        from inspect_tui.services.reports.monthly_terms import COUNT_LABELS
 
         start, end = fiscal_year_span(self.fy)
         facts = [

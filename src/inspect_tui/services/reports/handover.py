@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.case_columns import OPEN_STATUSES, STATUS_LABELS
-from inspect_tui.core.document import EXTENSIONS, Doc, Section, Table
+from inspect_tui.core.document import Doc, Section, Table
 from inspect_tui.core.jpdate import format_era
+from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.session import Session
 from inspect_tui.store.cases import OPEN_IN

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, Cell, Doc, Mark, Num, Percent, Section, SeriesChart, Table
+from inspect_tui.core.document import Cell, Doc, Mark, Num, Percent, Section, SeriesChart, Table
 from inspect_tui.core.jpdate import fiscal_year_label
 from inspect_tui.core.metrics import Achievement, Period, achievement, fy_period, meets
+from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.reports.indicators import (
     CYCLE_WORDS,

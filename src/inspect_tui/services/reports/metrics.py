@@ -31,7 +31,7 @@ from inspect_tui.core.document import Cell, Num, Percent
 from inspect_tui.core.metrics import Period, inspection_rate, percent
 from inspect_tui.store import report_queries as q
 from inspect_tui.store.events import corrections
-from inspect_tui.store.inspections import submission_counts_by_month
+from inspect_tui.store.submission_counts import submission_counts_by_month
 
 Components = dict[str, int]
 #: (connection, first day, last day, as_of) -> {YYYY-MM: components}
@@ -212,7 +212,7 @@ register_metric(Metric("corrections", "提出後の修正", "件", _corrections_
 
 
 # Inspection before submission (001 §4(5)): the submissions recorded in the app, by how
-# they went out (store.inspections: inspected / unchecked = a manager's override), and the
+# they went out (store.submission_counts: inspected / unchecked = a manager's override), and the
 # submission dates that came with the city's list (imported: counted apart, not in the rate).
 def _inspection_counter(conn, start, end, as_of):
     cutoff = min(end, as_of)

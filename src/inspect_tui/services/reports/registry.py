@@ -20,10 +20,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_tui.core.document import FORMATS, Renderable
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.metrics import Period, PeriodError, parse_fy, parse_month, parse_period
 from inspect_tui.core.months import fiscal_quarter_of, fiscal_year_of, previous_month
+from inspect_tui.core.renderable import FORMATS, Renderable
 
 # The builders and their errors are imported by the function that runs them: a report
 # command loaded every report's module (and their ~120 dataclasses) to run one: ~90 ms of

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.deadlines import case_rule, case_rules
-from inspect_tui.core.document import EXTENSIONS, Doc, Mark, Section, Table
+from inspect_tui.core.document import Doc, Mark, Section, Table
 from inspect_tui.core.metrics import Period, meets
+from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.reports.indicators import (
     CYCLE_WORDS,

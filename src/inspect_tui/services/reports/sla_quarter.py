@@ -23,8 +23,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_tui.core.document import EXTENSIONS, Cell, Doc, Section, Table
+from inspect_tui.core.document import Cell, Doc, Section, Table
 from inspect_tui.core.metrics import Period
+from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.reports.metrics import METRICS
 from inspect_tui.services.reports.sla import SlaReport, build_sla

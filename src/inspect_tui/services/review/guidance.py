@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core import review as rules
-from inspect_tui.core.document import EXTENSIONS, Chart, Doc, Section, Table
+from inspect_tui.core.document import Chart, Doc, Section, Table
 from inspect_tui.core.jpdate import format_era
+from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.review import REVIEW_FORMS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.review.queue import ReviewError

@@ -361,7 +361,7 @@ class Roster:
         }
 
     def default_filename(self, fmt: str) -> str:
-        from inspect_tui.core.document import EXTENSIONS
+        from inspect_tui.core.renderable import EXTENSIONS
 
         return f"staff_roster_{self.issued:%Y%m%d}.{EXTENSIONS[fmt]}"
 
@@ -417,7 +417,7 @@ class CardLedger:
         }
 
     def default_filename(self, fmt: str) -> str:
-        from inspect_tui.core.document import EXTENSIONS
+        from inspect_tui.core.renderable import EXTENSIONS
 
         return f"id_cards_{self.issued:%Y%m%d}.{EXTENSIONS[fmt]}"
 

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from inspect_tui.core.document import AuditHead
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
+from inspect_tui.core.renderable import AuditHead
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import require
 from inspect_tui.store.audit import (
