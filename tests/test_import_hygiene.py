@@ -142,6 +142,21 @@ def test_the_first_figures_do_not_import_the_inspection_flow():
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
+def test_the_database_opens_and_the_figures_are_read_without_the_case_store():
+    """The app's session worker imports services.errors (what it may have to show) and then
+    the dashboard: neither needs store/cases.py, whose event store and history fold (five
+    dataclasses) only a case's screen or a write uses. ConflictError lives in store/tx.py
+    and OPEN_IN in core/case_columns.py for that."""
+    code = (
+        "import sys\n"
+        "import inspect_tui.services.errors, inspect_tui.services.today.dashboard\n"
+        "store = ('inspect_tui.store.cases', 'inspect_tui.store.events', 'inspect_tui.core.history')\n"
+        "print(sorted(m for m in store if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
 def test_a_json_monthly_report_imports_only_what_its_figures_need(demo_db, tmp_path):
     """``report monthly --format json`` prints counts, deadlines and billing. The readable
     formats' parts (the features' sections, the late trend's metrics), the chain's

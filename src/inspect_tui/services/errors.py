@@ -9,10 +9,9 @@ from __future__ import annotations
 from inspect_tui.services.config import ConfigError
 from inspect_tui.services.trust.permissions import PermissionDenied
 from inspect_tui.store.backup import BackupCancelled, BackupError
-from inspect_tui.store.cases import ConflictError
 from inspect_tui.store.connection import DatabaseError
 from inspect_tui.store.integrity import DamagedDatabase
-from inspect_tui.store.tx import DatabaseBusy, WriteCancelled
+from inspect_tui.store.tx import ConflictError, DatabaseBusy, WriteCancelled
 from inspect_tui.store.users import UserError
 
 __all__ = [

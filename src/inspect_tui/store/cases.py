@@ -14,16 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from inspect_tui.core.calendar import BusinessCalendar
-from inspect_tui.core.case_columns import DATE_FIELDS, OPEN_STATUSES
+from inspect_tui.core.case_columns import DATE_FIELDS
 from inspect_tui.core.deadlines import case_deadlines, case_rules
 from inspect_tui.core.history import fold_dates
 from inspect_tui.store.connection import Database
 from inspect_tui.store.events import NewEvent, append, seed_events
-
-#: ``status IN OPEN_IN``: the open statuses as SQL literals (constants, never input). Written
-#: out, not bound: with ``IN (?, ?, ?, ?)`` SQLite cannot tell that a query's rows are those of
-#: the open cases' partial index (``cases_open``, migration 22), and reads the table instead.
-OPEN_IN = "(" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")"
+from inspect_tui.store.tx import ConflictError
 
 CASE_COLUMNS = (
     "case_no",
@@ -52,10 +48,6 @@ CASE_COLUMNS = (
 def due_columns() -> tuple[str, ...]:
     """The stored deadline columns, one per case rule (core.deadlines): contact_due, …"""
     return tuple(rule.due_column for rule in case_rules())
-
-
-class ConflictError(Exception):
-    """Someone else changed the record since it was read."""
 
 
 @functools.cache

@@ -48,6 +48,12 @@ class WriteCancelled(Exception):
     """The person cancelled a write that was waiting for the lock; nothing was written."""
 
 
+class ConflictError(Exception):
+    """Someone else changed the record since it was read (store.cases checks a case's
+    version). Here with the other errors a write can meet, so services.errors, which the
+    app loads as it opens the database, does not bring the case store and the event store."""
+
+
 _grant: ContextVar[str | None] = ContextVar("inspect_tui_write_grant", default=None)
 
 

@@ -133,10 +133,9 @@ def test_an_urgent_case_resurveyed_is_urgent_and_not_visited_again(session):
 def test_the_open_cases_figures_are_read_from_the_open_cases_index_alone(session):
     """At 1M cases the figures read the ~5,000 open cases six times; from the partial index
     of the open cases (migration 22) they never touch the wide table (87 -> 61 ms). Its WHERE
-    is the open statuses, as store.cases.OPEN_IN writes them: a status added to one and not
+    is the open statuses, as core.case_columns.OPEN_IN writes them: a status added to one and not
     the other would quietly send the figures back to the table."""
-    from inspect_tui.core.case_columns import OPEN_STATUSES
-    from inspect_tui.store.cases import OPEN_IN
+    from inspect_tui.core.case_columns import OPEN_IN, OPEN_STATUSES
 
     add_surveyor(session, "S1")
     add_case(session, "A-1", D(2027, 6, 8), surveyor="S1", urgent=True)
@@ -161,9 +160,9 @@ def test_the_surveyors_screen_and_the_handover_read_the_open_cases_from_their_in
     list) write the open statuses out too: bound as ``IN (?, ?, ?, ?)`` SQLite could not tell
     the rows were the partial index's and read them through the status index and the table
     (at 1M cases, warm: 6.2 -> 1.5 ms and 18 -> 16 ms)."""
+    from inspect_tui.core.case_columns import OPEN_IN
     from inspect_tui.services.reports.handover import build_handover
     from inspect_tui.services.staff.overview import surveyor_overview
-    from inspect_tui.store.cases import OPEN_IN
 
     add_surveyor(session, "S1")
     add_case(session, "A-1", D(2027, 6, 8), surveyor="S1")

@@ -14,7 +14,7 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 
-from inspect_tui.core.case_columns import OPEN_STATUSES, STATUS_LABELS
+from inspect_tui.core.case_columns import OPEN_IN, OPEN_STATUSES, STATUS_LABELS
 from inspect_tui.core.deadlines import (
     OPEN_STATES,
     STATE_WORDS,
@@ -31,7 +31,7 @@ from inspect_tui.services.cases.search import TextMatch, row_by_row, text_match
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import AS_TYPED, Known, Viewer
 from inspect_tui.services.trust.permissions import role_of
-from inspect_tui.store.cases import OPEN_IN, events_of, exceptions_of, get_case
+from inspect_tui.store.cases import events_of, exceptions_of, get_case
 
 #: Deadline states a case can be filtered by, in order of urgency (core.deadlines).
 DEADLINE_STATES = (*OPEN_STATES, "none")

@@ -19,14 +19,13 @@ from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import audit_change, changes_since
 from inspect_tui.services.trust.permissions import DatabaseBusy, PermissionDenied, require, writes
 from inspect_tui.store.cases import (
-    ConflictError,
     add_event,
     derived_columns,
     get_case,
     update_case,
 )
 from inspect_tui.store.events import DerivedConflict, NewEvent, append, derive, events_for
-from inspect_tui.store.tx import write
+from inspect_tui.store.tx import ConflictError, write
 
 __all__ = [
     "CaseNotFound",

@@ -11,13 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_tui.core.case_columns import OPEN_STATUSES, STATUS_LABELS
+from inspect_tui.core.case_columns import OPEN_IN, OPEN_STATUSES, STATUS_LABELS
 from inspect_tui.core.document import Doc, Section, Table
 from inspect_tui.core.jpdate import format_era
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.session import Session
-from inspect_tui.store.cases import OPEN_IN
 
 __all__ = ["HandoverReport", "build_handover"]
 
@@ -160,7 +159,7 @@ def build_handover(s: Session, as_of: dt.date | None = None) -> HandoverReport:
 
     as_of = as_of or today_jp()
     end = next((d.on for d in rules.load() if d.id == "handover-document" and d.on), None) or as_of
-    cases = [  # the open statuses written out (store.cases.OPEN_IN): the open cases' index has it all
+    cases = [  # the open statuses written out (core.case_columns.OPEN_IN): the open cases' index has it all
         OpenCase(r[0], r[1] or "", r[2] or "", r[3], bool(r[4]), r[5])
         for r in s.db.conn.execute(
             "SELECT case_no, ward, received_on, status, coalesce(visited_on, '') <> '', standard_due"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from inspect_tui.core.case_columns import OPEN_IN
 from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.masking import staff_value
 from inspect_tui.core.staff import FLAGS
@@ -21,7 +22,6 @@ from inspect_tui.services.review.queue import new_surveyors
 from inspect_tui.services.session import Session
 from inspect_tui.services.staff.records import card_not_returned, non_care_manager_share
 from inspect_tui.services.trust.permissions import role_of
-from inspect_tui.store.cases import OPEN_IN
 
 ON_TIME_WINDOW_DAYS = 90
 EXPIRY_ALERT_DAYS = 60
@@ -82,7 +82,7 @@ def surveyor_overview(s: Session, today: dt.date) -> list[SurveyorRow]:
     """Every current surveyor with workload, on-time rate and review progress."""
     iso = today.isoformat()
     since = (today - dt.timedelta(days=ON_TIME_WINDOW_DAYS)).isoformat()
-    # the open statuses written out (store.cases.OPEN_IN): the open cases' index answers it
+    # the open statuses written out (core.case_columns.OPEN_IN): the open cases' index answers it
     open_counts = {
         r[0]: r[1]
         for r in s.db.conn.execute(

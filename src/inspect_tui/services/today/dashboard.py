@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspect_tui.core.case_columns import OPEN_IN
 from inspect_tui.core.deadlines import (
     STATE_RANK,
     DeadlineRule,
@@ -31,7 +32,6 @@ from inspect_tui.services.quality.records import (
 from inspect_tui.services.review import queue as review
 from inspect_tui.services.session import Session
 from inspect_tui.services.staff.overview import StaffAlert, staff_alerts
-from inspect_tui.store.cases import OPEN_IN
 
 #: How many cases each list on the dashboard keeps (counts are always complete).
 LIST_LIMIT = 50
