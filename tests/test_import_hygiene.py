@@ -127,19 +127,20 @@ def test_the_first_paint_waits_for_the_deadline_rules_and_the_keymap_check(tmp_p
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
+def loaded_after(imports: str, watched: tuple[str, ...]) -> list[str]:
+    """Which of watched a fresh interpreter holds after ``import <imports>``."""
+    code = f"import sys\nimport {imports}\nprint(' '.join(m for m in {watched!r} if m in sys.modules))\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return sorted(out.stdout.split())
+
+
 def test_the_first_figures_do_not_import_the_inspection_flow():
     """The Today screen's figures are read right after the first paint; their module
     (services/today/dashboard.py) takes the inspection counts from a module of their own
     (services/cases/inspection_figures.py), not the inspection flow with the survey forms
     and the audit (~25 ms of imports before the figures)."""
-    code = (
-        "import sys\n"
-        "import inspect_tui.services.today.dashboard\n"
-        "flow = ('inspect_tui.services.cases.inspection', 'inspect_tui.store.survey_forms')\n"
-        "print(sorted(m for m in flow if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    flow = ("inspect_tui.services.cases.inspection", "inspect_tui.store.survey_forms")
+    assert loaded_after("inspect_tui.services.today.dashboard", flow) == []
 
 
 def test_the_database_opens_and_the_figures_are_read_without_the_case_store():
@@ -147,14 +148,8 @@ def test_the_database_opens_and_the_figures_are_read_without_the_case_store():
     the dashboard: neither needs store/cases.py, whose event store and history fold (five
     dataclasses) only a case's screen or a write uses. ConflictError lives in store/tx.py
     and OPEN_IN in core/case_columns.py for that."""
-    code = (
-        "import sys\n"
-        "import inspect_tui.services.errors, inspect_tui.services.today.dashboard\n"
-        "store = ('inspect_tui.store.cases', 'inspect_tui.store.events', 'inspect_tui.core.history')\n"
-        "print(sorted(m for m in store if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    store = ("inspect_tui.store.cases", "inspect_tui.store.events", "inspect_tui.core.history")
+    assert loaded_after("inspect_tui.services.errors, inspect_tui.services.today.dashboard", store) == []
 
 
 def test_a_json_monthly_report_imports_only_what_its_figures_need(demo_db, tmp_path):
