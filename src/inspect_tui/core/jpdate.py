@@ -25,9 +25,10 @@ national budget was enacted as 平成31年度 and many offices wrote 平成31年
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass
+
+from inspect_tui.core.lazy_re import LazyPattern
 
 # Fiscal years are counted in core/months.py; the screens still import these two from here.
 from inspect_tui.core.months import fiscal_year_of as fiscal_year_of
@@ -64,9 +65,9 @@ ERAS = (
 _ERA_BY_KEY = {key: era for era in ERAS for key in (era.name, era.letter)}
 _ERA_KEYS = "|".join(e.name for e in ERAS) + "|[" + "".join(e.letter for e in ERAS) + "]"
 
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_KANJI_WESTERN = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_ERA_DATE = re.compile(
+_ISO = LazyPattern(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_KANJI_WESTERN = LazyPattern(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_ERA_DATE = LazyPattern(
     rf"^({_ERA_KEYS})\s*(元|\d{{1,2}})\s*[年./-]\s*(\d{{1,2}})\s*[月./-]\s*(\d{{1,2}})\s*日?$"
 )
 _LOWER_LETTERS = tuple(e.letter.lower() for e in ERAS)

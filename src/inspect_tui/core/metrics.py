@@ -30,6 +30,7 @@ from inspect_tui.core.jpdate import (
     fiscal_year_label,
     month_label,
 )
+from inspect_tui.core.lazy_re import LazyPattern
 from inspect_tui.core.months import fiscal_quarter_span, fiscal_year_of, fiscal_year_span, month_of
 
 # --------------------------------------------------------------------------- periods
@@ -109,14 +110,14 @@ def fy_period(fy: int) -> Period:
 # core/jpdate.py, which knows each era's first and last day.
 _ERA_YEAR = rf"(?P<era>{ERA_KEYS})(?P<ey>元|\d{{1,2}})"
 _MONTH_PART = r"(?:[-/.](?P<m1>\d{1,2})|年(?P<m2>\d{1,2})月分?)"
-_MONTH_WEST = re.compile(rf"^(?P<y>\d{{4}}){_MONTH_PART}$")
-_MONTH_ERA = re.compile(rf"^{_ERA_YEAR}{_MONTH_PART}$")
+_MONTH_WEST = LazyPattern(rf"^(?P<y>\d{{4}}){_MONTH_PART}$")
+_MONTH_ERA = LazyPattern(rf"^{_ERA_YEAR}{_MONTH_PART}$")
 # a fiscal year: FY2027 / 2027 / 2027年度 / R9 / R9年度 / 令和9年度; "marked" says which forms
 # name a fiscal year on their own (2027 and R9 could be a calendar year, so a period needs
 # FY2027, 2027年度 or 令和9年度)
 _FY_PART = rf"(?:FY(?P<fyw>\d{{4}})|(?P<y>\d{{4}})(?P<nen>年度)?|{_ERA_YEAR}(?P<enen>年度)?)"
-_FY = re.compile(rf"^{_FY_PART}$")
-_QUARTER = re.compile(rf"^{_FY_PART}[-/]?(?:Q(?P<q1>\d)|第(?P<q2>\d|[一二三四])四半期)$")
+_FY = LazyPattern(rf"^{_FY_PART}$")
+_QUARTER = LazyPattern(rf"^{_FY_PART}[-/]?(?:Q(?P<q1>\d)|第(?P<q2>\d|[一二三四])四半期)$")
 _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 _MONTH_EXAMPLES = "2027-05、2027年5月、令和9年5月、R9.5"

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 
+from inspect_tui.core.lazy_re import LazyPattern
+
 # C0, DEL, C1 and surrogates (a str holds a lone one only after surrogateescape decoding)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL = LazyPattern("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # the same, but keeping line feeds, tabs and CR+LF pairs (multi-line documents)
-_CONTROL_MULTILINE = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_MULTILINE = LazyPattern("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 CONTROL_NAMES = {
     0x00: "NUL",
@@ -54,8 +56,8 @@ def printable(text: str, *, multiline: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
-_ZERO_WIDTH_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_ZERO_WIDTH_CONTROL = LazyPattern("[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = LazyPattern("[\ud800-\udfff]")
 
 
 def screen_safe(text: str) -> str:
