@@ -2,7 +2,8 @@
 charts, as every format but JSON draws them.
 
 A module apart from monthly.py, which gathers the figures: ``report monthly --format
-json`` writes ``to_json()`` and imports neither this nor core/document.py.
+json`` writes ``to_json()`` and imports neither this nor core/document.py, nor what only a
+document shows (the late trend's metrics, the history's event labels), imported here.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.document import Chart, Doc, Section, Table
+from inspect_tui.core.history import KIND_LABELS, VOID
+from inspect_tui.services.reports.metrics import METRICS
 from inspect_tui.services.reports.monthly_terms import (
     COUNT_KEYS,
     COUNT_LABELS,
@@ -47,8 +50,6 @@ def _trend_table(
 
 def late_trend_table(late: list[tuple[Period, tuple[int | None, ...]]]) -> Table:
     """直近12か月の期限超過: the late counts by month, as bars (their scale is not the volumes')."""
-    from inspect_tui.services.reports.metrics import METRICS  # readable formats only: feature_sections
-
     headers = ["月", *(METRICS[m].label for m in TREND_LATE)]
     rows: list[list[Any]] = [[m.label(western=False), *values] for m, values in late]
     return _trend_table("直近12か月の期限超過", "直近12か月の期限超過", headers, rows, "bar")
@@ -200,8 +201,6 @@ def corrections_section(rows: list[billing.LateEvent]) -> Section:
 
 
 def event_label(kind: str) -> str:
-    from inspect_tui.core.history import KIND_LABELS, VOID  # readable formats only: feature_sections
-
     return "取消（記録の無効化）" if kind == VOID else KIND_LABELS.get(kind, kind)
 
 
