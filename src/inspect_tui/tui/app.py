@@ -190,12 +190,27 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self.our_themes = [t.name for t in themes]
         wanted = self.requested_theme or (self.config.theme if self.config else "default")
         if wanted in self.available_themes:
-            self.theme = wanted
+            self._first_theme(wanted)
         elif self.our_themes:
             self.startup_problems.append(
                 f"「{wanted}」というテーマはありません（{' / '.join(self.our_themes)}）"
             )
-            self.theme = self.our_themes[0]
+            self._first_theme(self.our_themes[0])
+
+    def _first_theme(self, name: str) -> None:
+        """The theme the app starts with, set before any stylesheet is read and without
+        App.theme's watcher, which asks for every stylesheet to be parsed again (4-6 ms before
+        the first paint; tests/tui/test_first_frame.py). What the watcher does besides is done
+        here: the theme's classes, the ANSI colours' mapping (Textual's own method for it), and
+        the stylesheet's variables, which no rule has been parsed with yet. A theme chosen
+        later (ctrl+t, the palette) sets App.theme as usual."""
+        self.set_reactive(App.theme, name)
+        theme = self.current_theme
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        classes |= {f"-theme-{theme.name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark}
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def on_mount(self) -> None:
         keys = dict(self.config.keys) if self.config else {}
