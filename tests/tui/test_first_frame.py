@@ -1,12 +1,64 @@
 """What the app does before its first frame: the theme without a second parse of the
-stylesheet."""
+stylesheet, and the footer's keys composed once, after the frame (tui/widgets/footer.py)."""
 
 from __future__ import annotations
 
 import pytest
 from textual.css.stylesheet import Stylesheet
+from textual.widgets._footer import FooterKey
 
+from inspect_tui.tui.widgets.footer import Footer
 from tui.conftest import make_app, settle
+
+
+@pytest.fixture
+def compositions(monkeypatch):
+    """Each composition of a footer's keys: (the footer's screen, whether the app was ready)."""
+    seen: list[tuple[str, bool]] = []
+    real = Footer.recompose
+
+    async def counted(self):
+        seen.append((type(self.screen).__name__, self.app.frame_ready))
+        return await real(self)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    return seen
+
+
+async def test_the_footer_shows_the_keys_once_composed_after_the_first_frame(sample_db, compositions):
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        keys = {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+        assert {"q", "question_mark"} <= keys, keys  # 終了 and キー, as on every screen
+        # once at the first frame, once when the session's permissions came (App.refresh_bindings);
+        # Textual's Footer: five times, the first two before the frame (measured 2026-12-07)
+        assert compositions == [("TodayScreen", True), ("TodayScreen", True)]
+        compositions.clear()
+        await pilot.press("2")
+        await settle(pilot)
+        # twice for the screen opened, none for the one left; Textual's Footer: six and one
+        assert [s for s, _ in compositions] == ["CasesScreen", "CasesScreen"]
+        assert "slash" in {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+        compositions.clear()
+        await pilot.press("1")  # back: Today's keys are composed again, once
+        await settle(pilot)
+        assert [s for s, _ in compositions] == ["TodayScreen"]
+        assert "q" in {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+
+
+async def test_a_key_that_changes_with_the_focus_still_shows(sample_db):
+    """The keys follow the focus after start-up, as Textual's Footer does."""
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        before = {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+        await pilot.press("slash")  # into the filter box: its keys are not the list's
+        await settle(pilot)
+        after = {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+        assert before != after
 
 
 @pytest.mark.parametrize("theme", ["default", "light", "high-contrast"])
@@ -26,3 +78,26 @@ async def test_the_first_theme_costs_no_second_parse(sample_db, monkeypatch, the
         assert ("-light-mode" in app.classes) == (theme == "light")
         background = app.current_theme.background
         assert app.stylesheet._variables["background"] == background  # the theme's, not Textual's
+
+
+def test_every_screen_uses_this_footer():
+    """A screen that imported Textual's Footer would compose its keys before the first frame and
+    once per change again."""
+    import ast
+    from pathlib import Path
+
+    import inspect_tui
+
+    package = Path(inspect_tui.__file__).parent
+    ours = package / "tui" / "widgets" / "footer.py"
+    found = [
+        f"{path.relative_to(package)}:{node.lineno}"
+        for path in package.rglob("*.py")
+        if path != ours
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("textual.widgets")
+        and any(alias.name == "Footer" for alias in node.names)
+    ]
+    assert found == []
+    assert "yield Footer()" in (package / "tui" / "screens" / "today.py").read_text(encoding="utf-8")

@@ -164,6 +164,8 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self.permissions: Permissions = NOBODY  # what this login may do, read when the session opens
         #: the first screen's figures while the session's message is handled (TodayScreen.load)
         self.first_dashboard = None
+        #: the first frame is laid out (on_ready): the footers compose their keys from then on
+        self.frame_ready = False
         from inspect_tui.tui.calls import CallQueue
 
         self.calls = CallQueue()  # every screen's service calls, run in workers in order (tui/calls.py)
@@ -229,6 +231,12 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self._open_session()
         if keys:
             self.call_after_refresh(self._check_keymap)
+
+    def on_ready(self) -> None:
+        """Textual's first-frame event: now the footer's keys (tui/widgets/footer.py waited for
+        this, so that composing them three times did not hold the first paint)."""
+        self.frame_ready = True
+        self.screen.refresh_bindings()
 
     def _job_done(self) -> None:
         """In a worker thread, after its job: the job's database connection goes back for the

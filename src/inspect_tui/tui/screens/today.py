@@ -9,12 +9,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from inspect_tui.tui.bindings import TODAY
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.widgets.cells import fit
+from inspect_tui.tui.widgets.footer import Footer
 from inspect_tui.tui.widgets.rendered_once import RenderedOnce
 
 

@@ -13,12 +13,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from inspect_tui.services.cases.history import event_label
 from inspect_tui.tui.bindings import CASE, STEP_KEYS
 from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
+from inspect_tui.tui.widgets.footer import Footer
 
 #: Steps that change a case's history for good: asked about (naming the case) before the dialog.
 CONFIRM_STEPS = ("resurvey", "cancel", "return", "accept-cancel")

@@ -10,11 +10,12 @@ import time
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from inspect_tui.tui.bindings import CASES
 from inspect_tui.tui.screens.base import DataScreen, TopBar
 from inspect_tui.tui.widgets.case_table import PAGE_SIZE, CaseTable
+from inspect_tui.tui.widgets.footer import Footer
 
 #: No fixed typing delay: the first key queries at once; keys typed while a query runs
 #: are coalesced into one query when it answers (never more than one in flight).

@@ -17,11 +17,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from inspect_tui.tui.bindings import CONTRACT
 from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
+from inspect_tui.tui.widgets.footer import Footer
 
 #: the register shows what is late, due within this many days, 随時, or delivered lately
 WINDOW_DAYS = 60

@@ -23,12 +23,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from inspect_tui.services.quality.input import FREE_TEXT_FIELDS, PERSONAL_DATA_WARNING, QualityInputError
 from inspect_tui.tui.calls import ServiceCalls
 from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
+from inspect_tui.tui.widgets.footer import Footer
 from inspect_tui.tui.widgets.tick import Tick
 
 

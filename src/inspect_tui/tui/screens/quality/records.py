@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Label, Select, Static, TabbedContent, TabPane
 
 from inspect_tui.core.jpdate import DateError, fiscal_year_of, fiscal_year_range, parse_date
 from inspect_tui.core.today import today_jp
@@ -33,6 +33,7 @@ from inspect_tui.tui.screens.quality import view
 from inspect_tui.tui.screens.quality.forms import ComplaintForm, IncidentForm, ProblemForm
 from inspect_tui.tui.screens.quality.when import WhenPrompt, now_text
 from inspect_tui.tui.screens.reports.fetch import request_line, where_written
+from inspect_tui.tui.widgets.footer import Footer
 from inspect_tui.tui.widgets.pareto_chart import ParetoChart
 
 BINDINGS = [

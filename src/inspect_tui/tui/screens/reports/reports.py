@@ -32,7 +32,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from inspect_tui.tui.bindings import binding as _b
 from inspect_tui.tui.exports import Exports
@@ -42,6 +42,7 @@ from inspect_tui.tui.screens.confirm import DiscardGuard
 from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 from inspect_tui.tui.screens.reports.fetch import request_line, where_written
 from inspect_tui.tui.typing_guard import keep_typing
+from inspect_tui.tui.widgets.footer import Footer
 
 BINDINGS_REPORTS = [
     _b("t", "next_kind", "種類", "reports.kind", "報告書の種類を順に切り替える（月次、SLA、KPI …）"),

@@ -12,10 +12,11 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from inspect_tui.tui.bindings import binding as b
 from inspect_tui.tui.screens.base import DataScreen
+from inspect_tui.tui.widgets.footer import Footer
 
 
 def calibration_view(session, start, end) -> tuple[list, list]:

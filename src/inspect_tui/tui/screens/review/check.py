@@ -20,7 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from inspect_tui.core import review as rules
@@ -31,6 +31,7 @@ from inspect_tui.tui.screens.free_text import PersonalDataWarning, confirm_then
 from inspect_tui.tui.screens.review.follow import FollowTable, follow_rows, follow_summary
 from inspect_tui.tui.screens.review.form_points import FormPointTable, form_point_rows, point_detail
 from inspect_tui.tui.screens.review.points import PointTable, point_rows
+from inspect_tui.tui.widgets.footer import Footer
 from inspect_tui.tui.widgets.tick import Tick
 
 #: What changes a check: offered only to its own inspector (another chief sees it read-only).

@@ -18,12 +18,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from inspect_tui.core.jpdate import WEEKDAYS, format_wd
 from inspect_tui.tui.bindings import binding as b
 from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
+from inspect_tui.tui.widgets.footer import Footer
 
 
 def _short(day, today) -> str:

@@ -12,12 +12,13 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from inspect_tui.core import review as rules
 from inspect_tui.tui.bindings import binding as b
 from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen
+from inspect_tui.tui.widgets.footer import Footer
 
 
 @dataclass

@@ -7,10 +7,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from inspect_tui.tui.bindings import SURVEYORS
 from inspect_tui.tui.screens.base import DataScreen, TopBar
+from inspect_tui.tui.widgets.footer import Footer
 
 
 class SurveyorsScreen(DataScreen):

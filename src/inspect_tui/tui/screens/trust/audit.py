@@ -15,9 +15,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from inspect_tui.tui.screens.base import DataScreen
+from inspect_tui.tui.widgets.footer import Footer
 
 PAGE = 200
 HELP = " 絞り込み例: who=alice entity=case key=C-0001 since=2027-06-01（Enter で適用、空で全件）"
