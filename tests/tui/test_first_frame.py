@@ -1,5 +1,6 @@
 """What the app does before its first frame: the theme without a second parse of the
-stylesheet, and the footer's keys composed once, after the frame (tui/widgets/footer.py)."""
+stylesheet, and the footer's keys composed once the app knows who is working
+(tui/widgets/footer.py)."""
 
 from __future__ import annotations
 
@@ -13,27 +14,27 @@ from tui.conftest import make_app, settle
 
 @pytest.fixture
 def compositions(monkeypatch):
-    """Each composition of a footer's keys: (the footer's screen, whether the app was ready)."""
+    """Each composition of a footer's keys: (the footer's screen, whether the app let it)."""
     seen: list[tuple[str, bool]] = []
     real = Footer.recompose
 
     async def counted(self):
-        seen.append((type(self.screen).__name__, self.app.frame_ready))
+        seen.append((type(self.screen).__name__, self.app.footer_keys_shown))
         return await real(self)
 
     monkeypatch.setattr(Footer, "recompose", counted)
     return seen
 
 
-async def test_the_footer_shows_the_keys_once_composed_after_the_first_frame(sample_db, compositions):
+async def test_the_footer_composes_its_keys_once_the_session_is_open(sample_db, compositions):
     app = make_app(sample_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         keys = {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
         assert {"q", "question_mark"} <= keys, keys  # 終了 and キー, as on every screen
-        # once at the first frame, once when the session's permissions came (App.refresh_bindings);
-        # Textual's Footer: five times, the first two before the frame (measured 2026-12-07)
-        assert compositions == [("TodayScreen", True), ("TodayScreen", True)]
+        # once, for the login's keys; Textual's Footer: five times, the first two before the first
+        # frame, the next while the figures were read (measured 2026-12-07)
+        assert compositions == [("TodayScreen", True)]
         compositions.clear()
         await pilot.press("2")
         await settle(pilot)
@@ -45,6 +46,44 @@ async def test_the_footer_shows_the_keys_once_composed_after_the_first_frame(sam
         await settle(pilot)
         assert [s for s, _ in compositions] == ["TodayScreen"]
         assert "q" in {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+
+
+async def test_the_keys_show_when_the_database_cannot_open(tmp_path, compositions):
+    blocker = tmp_path / "file"  # a file where the database's folder should be
+    blocker.write_text("x")
+    app = make_app(blocker / "cases.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.open_error
+        assert "q" in {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+
+
+async def test_the_keys_show_while_the_database_is_slow_to_open(sample_db, monkeypatch):
+    """Another process holding the lock for seconds: the keys come after KEYS_FALLBACK, not
+    with the session."""
+    import threading
+
+    import inspect_tui.services.session as sessions
+    import inspect_tui.tui.app as tui_app
+
+    go = threading.Event()
+    real = sessions.open_session
+    monkeypatch.setattr(sessions, "open_session", lambda *a, **k: (go.wait(10), real(*a, **k))[1])
+    monkeypatch.setattr(tui_app, "KEYS_FALLBACK", 0.2)
+    app = make_app(sample_db)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if app.screen.query_one(Footer).query(FooterKey):
+                    break
+            assert app.session is None  # still opening
+            assert "q" in {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+            go.set()
+            await settle(pilot)
+            assert app.session is not None
+    finally:
+        go.set()
 
 
 async def test_a_key_that_changes_with_the_focus_still_shows(sample_db):

@@ -35,6 +35,9 @@ from inspect_tui.tui.typing_guard import app_action_allowed
 HOUSEKEEPING_FALLBACK = 5.0
 #: seconds after mount when garbage collection is back on whatever happened (start_up_done)
 GC_FALLBACK = 15.0
+#: seconds after the first frame when the footers show their keys though the database is
+#: still opening (a long wait for another process's lock): they wait for the login's role
+KEYS_FALLBACK = 1.0
 
 
 def _today_screen() -> Screen:
@@ -164,8 +167,8 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self.permissions: Permissions = NOBODY  # what this login may do, read when the session opens
         #: the first screen's figures while the session's message is handled (TodayScreen.load)
         self.first_dashboard = None
-        #: the first frame is laid out (on_ready): the footers compose their keys from then on
-        self.frame_ready = False
+        #: the footers compose their keys from now on (tui/widgets/footer.py; show_keys)
+        self.footer_keys_shown = False
         from inspect_tui.tui.calls import CallQueue
 
         self.calls = CallQueue()  # every screen's service calls, run in workers in order (tui/calls.py)
@@ -233,10 +236,18 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
             self.call_after_refresh(self._check_keymap)
 
     def on_ready(self) -> None:
-        """Textual's first-frame event: now the footer's keys (tui/widgets/footer.py waited for
-        this, so that composing them three times did not hold the first paint)."""
-        self.frame_ready = True
-        self.screen.refresh_bindings()
+        """Textual's first-frame event. The footer's keys wait for the session (which login,
+        so which keys), or KEYS_FALLBACK if it is slow to open."""
+        self.set_timer(KEYS_FALLBACK, self.show_keys)
+
+    def show_keys(self) -> None:
+        """The footers compose their keys from now on (once; idempotent). Before, composing
+        them held the first paint (three times, 8-10 ms each), and then competed with the
+        session's worker for the interpreter while the figures were read (~20 ms at 1M), only
+        to change once the login's role was known."""
+        if not self.footer_keys_shown:
+            self.footer_keys_shown = True
+            self.refresh_bindings()
 
     def _job_done(self) -> None:
         """In a worker thread, after its job: the job's database connection goes back for the
@@ -360,6 +371,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self.setup = message.setup
         self.today = message.today
         self.permissions = message.permissions
+        self.footer_keys_shown = True  # the footers' keys, for this login (show_keys)
         self.refresh_bindings()
         if message.warning:
             self.notify(message.warning, severity="warning", timeout=10)
@@ -445,6 +457,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self.start_up_done()
         self.open_error = message.message
         self.notify(message.message, title="データベースを開けません", severity="error", timeout=30)
+        self.show_keys()
         self.data_version += 1
 
     def unexpected(self, exc: BaseException) -> str:

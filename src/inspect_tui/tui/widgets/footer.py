@@ -1,14 +1,14 @@
 """The key bar at the foot of every main screen: Textual's Footer, with its keys composed
-once per burst of binding changes, and not before the app's first frame.
+once per burst of binding changes, and only once the app knows who is working.
 
 Textual's Footer composes its keys again each time the screen's bindings change, and they
 change three times as a screen opens (the first focus, the screen's resume, the refresh after
-the focus): three compositions of a dozen keys, 8-10 ms each on the 2-vCPU host, and at
-start-up all three ran before the first frame, while the app's mount held the screen's paint
-(2026-12-07: the first paint 25 ms later than without a footer). Here a change asks for one
-composition that is not yet queued, and before the app is ready (InspectApp.on_ready, Textual's
-"first frame" event) the change only marks the keys as known: the app then refreshes the
-bindings once, and the keys appear a frame after the screen.
+the focus): a dozen keys, 8-10 ms each on the 2-vCPU host. At start-up all three ran before
+the first frame, while the app's mount held the screen's paint (2026-12-07: the first paint
+25 ms later than without a footer), and the keys changed again once the login's role was
+known. Here a change asks for one composition if none is queued, a screen being left composes
+nothing until it is back, and until the app's footer_keys_shown (the session opened or failed,
+or tui.app.KEYS_FALLBACK after the first frame) a change only marks the keys as known.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ class Footer(TextualFooter):
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True  # (Textual's own flag: compose shows the keys from now on)
-        if not screen.app.app_focus or not getattr(screen.app, "frame_ready", True):
+        if not screen.app.app_focus or not getattr(screen.app, "footer_keys_shown", True):
             return
         if screen is not self.screen or not screen.is_current:  # a screen being left: on its return
             return
