@@ -1,5 +1,5 @@
 """What the app does before its first frame: the theme without a second parse of the
-stylesheet, and the footer's keys composed once the app knows who is working
+stylesheet (nor one per screen), and the footer's keys composed once the app knows who is working
 (tui/widgets/footer.py)."""
 
 from __future__ import annotations
@@ -101,10 +101,10 @@ async def test_a_key_that_changes_with_the_focus_still_shows(sample_db):
 
 
 @pytest.mark.parametrize("theme", ["default", "light", "high-contrast"])
-async def test_the_first_theme_costs_no_second_parse(sample_db, monkeypatch, theme):
-    """Starting on a theme parses the stylesheet once again (Textual's first mode does), not
-    twice (App.theme's watcher asked for one more), and draws as that theme would
-    (the light theme's snapshot in test_snapshots.py shows its colours)."""
+async def test_starting_and_opening_screens_parse_no_stylesheet_again(sample_db, monkeypatch, theme):
+    """Starting on a theme, and opening each screen, parse the stylesheet once (Textual: once
+    more for App.theme's watcher, and again for each screen's mode), and draw as that theme
+    would (the snapshots in test_snapshots.py, the light theme's among them, show the colours)."""
     reparses = []
     real = Stylesheet.reparse
     monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparses.append(1), real(self))[1])
@@ -112,11 +112,30 @@ async def test_the_first_theme_costs_no_second_parse(sample_db, monkeypatch, the
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.theme == theme
-        assert len(reparses) == 1
         assert f"-theme-{theme}" in app.classes
         assert ("-light-mode" in app.classes) == (theme == "light")
         background = app.current_theme.background
         assert app.stylesheet._variables["background"] == background  # the theme's, not Textual's
+        assert app.screen.styles.background.hex.lower() == background.lower()
+        for key in "234567":
+            await pilot.press(key)
+            await settle(pilot)
+        assert reparses == []
+        assert app.screen.styles.background.hex.lower() == background.lower()
+
+
+async def test_a_screen_first_opened_after_a_theme_change_has_its_colours(sample_db):
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.theme = "light"
+        await settle(pilot)
+        await pilot.press("3")  # never opened before the change
+        await settle(pilot)
+        light = app.current_theme.background.lower()
+        assert app.screen.styles.background.hex.lower() == light
+        panel = app.stylesheet._variables["panel"].lower()  # the light theme's
+        assert app.screen.query_one("TopBar").styles.background.hex.lower() == panel
 
 
 def test_every_screen_uses_this_footer():

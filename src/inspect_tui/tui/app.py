@@ -205,7 +205,8 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
     def _first_theme(self, name: str) -> None:
         """The theme the app starts with, set before any stylesheet is read and without
         App.theme's watcher, which asks for every stylesheet to be parsed again (4-6 ms before
-        the first paint; tests/tui/test_first_frame.py). What the watcher does besides is done
+        the first paint, and as much again for the first mode: below;
+        tests/tui/test_first_frame.py). What the watcher does besides is done
         here: the theme's classes, the ANSI colours' mapping (Textual's own method for it), and
         the stylesheet's variables, which no rule has been parsed with yet. A theme chosen
         later (ctrl+t, the palette) sets App.theme as usual."""
@@ -216,6 +217,18 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self.update_classes(classes, update=False)
         self._refresh_truecolor_filter(self.ansi_theme)
         self.stylesheet.set_variables(self.get_css_variables())
+        # Each screen's mode would have the stylesheet parsed again too, the first one before the
+        # first paint: Textual refreshes the CSS when a new screen's generation (-1) is not the
+        # app's (0 at start, raised by each theme change). Nothing has changed since the
+        # stylesheet was read, so the app starts at a new screen's -1 (on_load does what that
+        # first refresh did besides); once a theme is chosen, Textual refreshes as before.
+        self._css_update_count = -1
+
+    def on_load(self) -> None:
+        """The app's own rules (its colours, which every widget inherits), applied before the
+        first screen is composed: without them its first frame cached Textual's defaults (the
+        refresh _first_theme spares did this)."""
+        self.stylesheet.apply(self)
 
     def on_mount(self) -> None:
         keys = dict(self.config.keys) if self.config else {}
