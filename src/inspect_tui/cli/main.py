@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import gc
 import re
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -170,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report_failure(exc: Exception) -> int:
+    import sqlite3  # (not at the top: the app's start imports this module before its first paint)
+
     from inspect_tui.services.errors import (
         ConfigError,
         ConflictError,
@@ -221,6 +222,8 @@ def _first_error(exc: Exception) -> Exception:
     back, so an explicit ROLLBACK raises "cannot rollback - no transaction is
     active"; the full disk is what the user must hear about.
     """
+    import sqlite3
+
     while (
         isinstance(exc, sqlite3.OperationalError)
         and "cannot rollback" in str(exc)

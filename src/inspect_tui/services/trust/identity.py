@@ -39,7 +39,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import sqlite3
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -156,6 +155,7 @@ def resolve_login(as_user: str | None, db_path: Path) -> str | None:
 
 def check_registered(db_path: Path, login: str) -> None:
     """Refuse a login that is not in the users table of the database at db_path."""
+    import sqlite3  # only for --as: the app's start reads this module before its first paint
 
     if not db_path.exists():
         raise IdentityError(f"データベースがありません: {db_path}")
