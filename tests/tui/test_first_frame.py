@@ -159,3 +159,51 @@ def test_every_screen_uses_this_footer():
     ]
     assert found == []
     assert "yield Footer()" in (package / "tui" / "screens" / "today.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("slow_mount", [False, True], ids=["as-is", "slow-mount"])
+async def test_the_first_frame_is_drawn_once_and_not_dropped(sample_db, monkeypatch, slow_mount):
+    """Textual drew the first screen while the app's start still held its updates, dropped that
+    frame, and drew it again later; the screen now waits, and draws the loading line once the
+    start is over, before the database is open (the session is held here). With a slow mount
+    the screen has done all its work inside the start's batch: the frame still comes, with the
+    terminal's size."""
+    import asyncio
+    import threading
+
+    from textual.app import App
+
+    import inspect_tui.services.session as sessions
+
+    drawn: list[tuple[int, bool]] = []  # (the app's batch depth, the session open) per frame
+    real_display = App._display
+
+    def display(self, screen, renderable):
+        drawn.append((self._batch_count, self.session is not None))
+        return real_display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", display)
+    go = threading.Event()
+    real = sessions.open_session
+    monkeypatch.setattr(sessions, "open_session", lambda *a, **k: (go.wait(10), real(*a, **k))[1])
+    app = make_app(sample_db)
+    if slow_mount:
+
+        class SlowMount(type(app)):
+            async def on_mount(self) -> None:
+                super().on_mount()
+                await asyncio.sleep(0.2)  # the screen's queue empties while the app is in its batch
+
+        app.__class__ = SlowMount
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if drawn:
+                    break
+            assert drawn and drawn[0] == (0, False), drawn  # the loading line, drawn for real
+            go.set()
+            await settle(pilot)
+            assert all(depth == 0 for depth, _ in drawn), drawn
+    finally:
+        go.set()

@@ -84,6 +84,17 @@ class DataScreen(ServiceCalls, Screen):
     #: which tab of the top bar this screen belongs to
     TAB = ""
 
+    def _compositor_refresh(self) -> None:
+        """Textual's frame, not drawn while the app holds its updates (a batch): Textual draws
+        it and then drops it, which the app's start did once for the first screen (6-7 ms of
+        the ~40 between App.run and the first paint, 2026-12-07). Marked for the next frame
+        instead, which comes once the batch is over: at the start, with the terminal's size
+        (the Resize every Textual driver sends as it starts, handled after the batch)."""
+        if self.app._batch_count:
+            self._repaint_required = True
+            return
+        super()._compositor_refresh()
+
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._data_version_changed, init=True)
         self.watch(self.app, "theme", self._theme_changed, init=False)
