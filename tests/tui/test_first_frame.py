@@ -207,3 +207,21 @@ async def test_the_first_frame_is_drawn_once_and_not_dropped(sample_db, monkeypa
             assert all(depth == 0 for depth, _ in drawn), drawn
     finally:
         go.set()
+
+
+def test_the_textual_internals_the_start_relies_on_are_there():
+    """What InspectApp._first_theme, DataScreen._compositor_refresh and our Footer use of
+    Textual beyond its public API (Textual is pinned in constraints.txt): on an upgrade, this
+    names what moved before the tests above fail for reasons harder to read."""
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widgets import Footer as TextualFooter
+
+    app = App()
+    assert isinstance(app._css_update_count, int) and app._batch_count == 0
+    assert callable(app._refresh_truecolor_filter)
+    assert Screen()._css_update_count == -1  # a new screen's generation, one behind the app's 0
+    assert app._css_update_count == 0
+    assert hasattr(Screen(), "_repaint_required")
+    assert TextualFooter()._bindings_ready is False
+    assert callable(TextualFooter.bindings_changed)
