@@ -3,7 +3,6 @@ backlog, the first-ten review and staff alerts. The first screen."""
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,9 +13,9 @@ from textual.widgets.option_list import Option
 
 from inspect_tui.tui.bindings import TODAY
 from inspect_tui.tui.screens.base import DataScreen, TopBar
+from inspect_tui.tui.widgets.cell_table import CellTable
 from inspect_tui.tui.widgets.cells import fit
 from inspect_tui.tui.widgets.footer import Footer
-from inspect_tui.tui.widgets.rendered_once import RenderedOnce
 
 
 class TodayScreen(DataScreen):
@@ -98,37 +97,32 @@ class TodayScreen(DataScreen):
         # not before the first paint
         from inspect_tui.core.deadlines import SOON_BUSINESS_DAYS
 
-        t = Table(box=None, pad_edge=False, expand=False, header_style="bold", padding=(0, 1))
-        t.add_column("期限")
-        t.add_column("超過", justify="right")
-        t.add_column("本日", justify="right")
-        t.add_column(f"{SOON_BUSINESS_DAYS}開庁日内", justify="right")
-        for r in d.rules:
-            t.add_row(
+        rows = [
+            [
                 r.label,
                 _n(r.overdue, self.styles_for("overdue")),
                 _n(r.today, self.styles_for("today")),
                 _n(r.soon, self.styles_for("soon")),
-            )
-        t.add_row("緊急・未訪問", _n(len(d.urgent_not_visited), self.styles_for("overdue")), "", "")
+            ]
+            for r in d.rules
+        ]
+        rows.append(["緊急・未訪問", _n(len(d.urgent_not_visited), self.styles_for("overdue")), "", ""])
+        t = CellTable(["期限", "超過", "本日", f"{SOON_BUSINESS_DAYS}開庁日内"], rows, right=(1, 2, 3))
         panel = self.query_one("#deadlines", Static)
         panel.border_title = "期限（開いている件数）"
-        panel.update(RenderedOnce(t))  # drawn once a frame, not twice (tui/widgets/rendered_once.py)
+        panel.update(t)
 
     def _backlog(self, d) -> None:
-        t = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1), expand=True)
-        t.add_column("区", no_wrap=True)
-        t.add_column("件", justify="right", no_wrap=True)
-        t.add_column("調査員（多い順）", no_wrap=True, overflow="crop", ratio=1)
-        t.add_column("件", justify="right", no_wrap=True)
         people = d.backlog_by_surveyor[: max(3, len(d.backlog_by_ward))]
+        rows = []
         for i in range(max(len(d.backlog_by_ward), len(people))):
             ward, n = d.backlog_by_ward[i] if i < len(d.backlog_by_ward) else ("", "")
             _code, name, m = people[i] if i < len(people) else ("", "", "")
-            t.add_row(ward, f"{n:,}" if n != "" else "", name, str(m))
+            rows.append([ward, f"{n:,}" if n != "" else "", name, str(m)])
+        t = CellTable(["区", "件", "調査員（多い順）", "件"], rows, right=(1, 3), fill=2)
         panel = self.query_one("#backlog", Static)
         panel.border_title = "未完了の内訳"
-        panel.update(RenderedOnce(t))
+        panel.update(t)
 
     def _review(self, d) -> None:
         q = d.review
