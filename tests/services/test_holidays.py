@@ -94,3 +94,18 @@ def test_the_cache_is_named_by_jpholidays_version_without_importing_importlib_me
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == [f"holidays-{metadata.version('jpholiday')}.json", "False"]
+
+
+def test_the_version_is_looked_up_once_a_process(monkeypatch):
+    """The Today screen's figures read five years through the cache; sys.path is listed for
+    jpholiday's version once, not once a year."""
+    import os
+    import sys
+
+    listed = []
+    real = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda p=".": (listed.append(p), real(p))[1])
+    getattr(holidays.jpholiday_version, "cache_clear", lambda: None)()  # (a fresh process)
+    for year in range(2025, 2030):
+        holidays.cached_year_holidays(year)
+    assert 0 < len(listed) <= len(sys.path)
