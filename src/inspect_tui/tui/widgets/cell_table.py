@@ -1,5 +1,5 @@
 """A table of short cells in fixed columns, for the Today screen's panels: what Rich's Table
-drew there (no box, one space between columns, a bold header, numbers on the right, one
+drew there (no box, two spaces between columns, a bold header, numbers on the right, one
 column that takes the rest of the width and is cut), in a fraction of its time.
 
 Rich's Table measures every cell's minimum and maximum width, wraps each to its column and
@@ -39,16 +39,13 @@ class CellTable:
         self.rows = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows]
         self.right = frozenset(right)
         self.fill = fill
-
-    def _natural(self) -> list[int]:
-        widths = [h.cell_len for h in self.header]
-        for row in self.rows:
-            for i, cell in enumerate(row):
-                widths[i] = max(widths[i], cell.cell_len)
-        return widths
+        #: each column as wide as its widest cell (Textual measures, then draws: both read it)
+        self.natural = [
+            max(cell.cell_len for cell in column) for column in zip(self.header, *self.rows, strict=True)
+        ]
 
     def _widths(self, max_width: int) -> list[int]:
-        widths = self._natural()
+        widths = list(self.natural)
         gaps = self.GAP * (len(widths) - 1)
         if self.fill is not None:
             others = sum(w for i, w in enumerate(widths) if i != self.fill) + gaps
@@ -58,7 +55,7 @@ class CellTable:
         return widths
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        natural = sum(self._natural()) + self.GAP * (len(self.header) - 1)
+        natural = sum(self.natural) + self.GAP * (len(self.header) - 1)
         widest = options.max_width if self.fill is not None else natural
         return Measurement(min(natural, options.max_width), min(widest, options.max_width))
 
@@ -69,17 +66,7 @@ class CellTable:
             for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
                 if i:
                     line.append(" " * self.GAP)
-                line.append_text(self._fitted(cell, width, i in self.right))
+                fitted = cell.copy()
+                fitted.align("right" if i in self.right else "left", width)  # cut or padded to it
+                line.append_text(fitted)
             yield line
-
-    @staticmethod
-    def _fitted(cell: Text, width: int, right: bool) -> Text:
-        text = cell.copy()
-        if text.cell_len > width:
-            text.truncate(width, overflow="crop")
-        gap = width - text.cell_len
-        if right:
-            text.pad_left(gap)
-        else:
-            text.pad_right(gap)
-        return text
