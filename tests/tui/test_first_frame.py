@@ -26,11 +26,31 @@ def compositions(monkeypatch):
     return seen
 
 
+def footer_keys(app) -> set[str]:
+    """The keys the current screen's footer shows."""
+    return {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+
+
+@pytest.fixture
+def held_session(monkeypatch):
+    """The session's worker waits at open_session until the test sets the event (set at the
+    end whatever happened, so no worker is left waiting)."""
+    import threading
+
+    import inspect_tui.services.session as sessions
+
+    go = threading.Event()
+    real = sessions.open_session
+    monkeypatch.setattr(sessions, "open_session", lambda *a, **k: (go.wait(10), real(*a, **k))[1])
+    yield go
+    go.set()
+
+
 async def test_the_footer_composes_its_keys_once_the_session_is_open(sample_db, compositions):
     app = make_app(sample_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        keys = {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+        keys = footer_keys(app)
         assert {"q", "question_mark"} <= keys, keys  # 終了 and キー, as on every screen
         # once, for the login's keys; Textual's Footer: five times, the first two before the first
         # frame, the next while the figures were read (measured 2026-12-07)
@@ -40,12 +60,12 @@ async def test_the_footer_composes_its_keys_once_the_session_is_open(sample_db, 
         await settle(pilot)
         # twice for the screen opened, none for the one left; Textual's Footer: six and one
         assert [s for s, _ in compositions] == ["CasesScreen", "CasesScreen"]
-        assert "slash" in {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+        assert "slash" in footer_keys(app)
         compositions.clear()
         await pilot.press("1")  # back: Today's keys are composed again, once
         await settle(pilot)
         assert [s for s, _ in compositions] == ["TodayScreen"]
-        assert "q" in {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+        assert "q" in footer_keys(app)
 
 
 async def test_the_keys_show_when_the_database_cannot_open(tmp_path, compositions):
@@ -55,35 +75,26 @@ async def test_the_keys_show_when_the_database_cannot_open(tmp_path, composition
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.open_error
-        assert "q" in {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+        assert "q" in footer_keys(app)
 
 
-async def test_the_keys_show_while_the_database_is_slow_to_open(sample_db, monkeypatch):
+async def test_the_keys_show_while_the_database_is_slow_to_open(sample_db, monkeypatch, held_session):
     """Another process holding the lock for seconds: the keys come after KEYS_FALLBACK, not
     with the session."""
-    import threading
-
-    import inspect_tui.services.session as sessions
     import inspect_tui.tui.app as tui_app
 
-    go = threading.Event()
-    real = sessions.open_session
-    monkeypatch.setattr(sessions, "open_session", lambda *a, **k: (go.wait(10), real(*a, **k))[1])
     monkeypatch.setattr(tui_app, "KEYS_FALLBACK", 0.2)
     app = make_app(sample_db)
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            for _ in range(100):
-                await pilot.pause(0.02)
-                if app.screen.query_one(Footer).query(FooterKey):
-                    break
-            assert app.session is None  # still opening
-            assert "q" in {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
-            go.set()
-            await settle(pilot)
-            assert app.session is not None
-    finally:
-        go.set()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if footer_keys(app):
+                break
+        assert app.session is None  # still opening
+        assert "q" in footer_keys(app)
+        held_session.set()
+        await settle(pilot)
+        assert app.session is not None
 
 
 async def test_a_key_that_changes_with_the_focus_still_shows(sample_db):
@@ -93,10 +104,10 @@ async def test_a_key_that_changes_with_the_focus_still_shows(sample_db):
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
-        before = {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+        before = footer_keys(app)
         await pilot.press("slash")  # into the filter box: its keys are not the list's
         await settle(pilot)
-        after = {k.key for k in app.screen.query_one(Footer).query(FooterKey)}
+        after = footer_keys(app)
         assert before != after
 
 
@@ -162,18 +173,17 @@ def test_every_screen_uses_this_footer():
 
 
 @pytest.mark.parametrize("slow_mount", [False, True], ids=["as-is", "slow-mount"])
-async def test_the_first_frame_is_drawn_once_and_not_dropped(sample_db, monkeypatch, slow_mount):
+async def test_the_first_frame_is_drawn_once_and_not_dropped(
+    sample_db, monkeypatch, held_session, slow_mount
+):
     """Textual drew the first screen while the app's start still held its updates, dropped that
     frame, and drew it again later; the screen now waits, and draws the loading line once the
     start is over, before the database is open (the session is held here). With a slow mount
     the screen has done all its work inside the start's batch: the frame still comes, with the
     terminal's size."""
     import asyncio
-    import threading
 
     from textual.app import App
-
-    import inspect_tui.services.session as sessions
 
     drawn: list[tuple[int, bool]] = []  # (the app's batch depth, the session open) per frame
     real_display = App._display
@@ -183,9 +193,6 @@ async def test_the_first_frame_is_drawn_once_and_not_dropped(sample_db, monkeypa
         return real_display(self, screen, renderable)
 
     monkeypatch.setattr(App, "_display", display)
-    go = threading.Event()
-    real = sessions.open_session
-    monkeypatch.setattr(sessions, "open_session", lambda *a, **k: (go.wait(10), real(*a, **k))[1])
     app = make_app(sample_db)
     if slow_mount:
 
@@ -195,18 +202,15 @@ async def test_the_first_frame_is_drawn_once_and_not_dropped(sample_db, monkeypa
                 await asyncio.sleep(0.2)  # the screen's queue empties while the app is in its batch
 
         app.__class__ = SlowMount
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            for _ in range(50):
-                await pilot.pause(0.02)
-                if drawn:
-                    break
-            assert drawn and drawn[0] == (0, False), drawn  # the loading line, drawn for real
-            go.set()
-            await settle(pilot)
-            assert all(depth == 0 for depth, _ in drawn), drawn
-    finally:
-        go.set()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if drawn:
+                break
+        assert drawn and drawn[0] == (0, False), drawn  # the loading line, drawn for real
+        held_session.set()
+        await settle(pilot)
+        assert all(depth == 0 for depth, _ in drawn), drawn
 
 
 def test_the_textual_internals_the_start_relies_on_are_there():
