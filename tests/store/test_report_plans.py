@@ -1,7 +1,8 @@
 """The reports' month-by-month counts group by the date column itself, walked in its index's
 order, and sum the months in Python: grouping by the month (or by the outcome) made SQLite
 sort every row of the range in a temporary b-tree, up to the page cache's size in memory
-(8 MB more at the peak of the monthly report's 12-month trend at 1M cases). The counts are
+(8 MB more at the peak of the monthly report's 12-month trend at 1M cases). The submissions
+by how they left inspection (store/submission_counts.py) likewise. The counts are
 the same (the reports' tests hold them to hand-computed figures)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 from builders import add_case
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.store import report_queries as q
+from inspect_tui.store.submission_counts import submission_counts_by_month
 
 
 def _plans(conn, call) -> dict[str, str]:
@@ -40,10 +42,12 @@ def test_the_month_by_month_counts_sort_nothing(session):
             q.deadline_counts(conn, rule.id, start, end, end)
         q.step_counts_by_month(conn, "received_on", start, end)
         q.step_counts_by_month(conn, "submitted_on", start, end)
+        submission_counts_by_month(conn, start, end)
 
     plans = _plans(conn, every_count)
     # the scans of the date range (not the few cases with a deadline exception, read by id)
     ranges = {sql: plan for sql, plan in plans.items() if "deadline_exceptions" not in sql}
-    assert len(ranges) >= 4, plans
+    assert len(ranges) >= 5, plans
+    assert any("submission_checks" in sql for sql in ranges), plans
     sorted_ = {sql[:90]: plan for sql, plan in ranges.items() if "TEMP B-TREE" in plan}
     assert not sorted_, sorted_

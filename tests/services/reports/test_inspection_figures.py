@@ -125,3 +125,37 @@ async def test_the_today_screen_shows_the_rate_and_the_forms_out_without_inspect
         await settle(pilot)
         alerts = str(app.screen.query_one("#alerts").render())
         assert "点検率 66.7%・点検なし提出 1件" in alerts
+
+
+def test_counts_by_month_count_each_case_once_and_only_records_of_its_date(s):
+    """Counted by hand over May-June, with three records added to the world above:
+
+    R9-00104 a second record on its own date, 06-10 (resubmitted the same day):
+             inspected +1; still one case with a record, not imported
+    R9-00107 a record dated 06-05, but the case now says 06-12 (a later import
+             corrected it): inspected +1 in June; the case stays imported
+    R9-00900 a record of its own date in May: May inspected 1, imported 0
+
+    2027-05  inspected 1  unchecked 0  imported 0
+    2027-06  inspected 4  unchecked 1  imported 1   (R9-00107)
+    """
+    from inspect_tui.store.inspections import record_submission
+    from inspect_tui.store.submission_counts import listed_submissions, submission_counts_by_month
+    from inspect_tui.store.tx import granted, write
+
+    ids = dict(s.db.conn.execute("SELECT case_no, id FROM cases"))
+    may = s.db.conn.execute("SELECT submitted_on FROM cases WHERE case_no = 'R9-00900'").fetchone()[0]
+    assert may.startswith("2027-05")
+    added = [("R9-00104", D(2027, 6, 10)), ("R9-00107", D(2027, 6, 5)), ("R9-00900", D.fromisoformat(may))]
+    with granted("case.step", "boss"), write(s.db):
+        for case_no, on in added:
+            record_submission(
+                s.db, ids[case_no], "submit", on, "inspected", "chief2", "", "boss", "2027-06-15T09:00"
+            )
+    counts = submission_counts_by_month(s.db.conn, D(2027, 5, 1), D(2027, 6, 30))
+    assert counts == {
+        "2027-05": {"inspected": 1, "unchecked": 0, "imported": 0},
+        "2027-06": {"inspected": 4, "unchecked": 1, "imported": 1},
+    }
+    listed = listed_submissions(s.db.conn, D(2027, 5, 1), D(2027, 6, 30), imported=True, limit=10)
+    assert [x.case_no for x in listed] == ["R9-00107"]
