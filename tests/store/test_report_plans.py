@@ -51,3 +51,17 @@ def test_the_month_by_month_counts_sort_nothing(session):
     assert any("submission_checks" in sql for sql in ranges), plans
     sorted_ = {sql[:90]: plan for sql, plan in ranges.items() if "TEMP B-TREE" in plan}
     assert not sorted_, sorted_
+
+
+def test_the_submission_counts_read_indexes_only(session):
+    """The imported submissions are the cases with no record of their date: each case is looked
+    up in submission_checks_case (case, date) without reading a record's row (migration 25;
+    on the index by case alone, 8,000 row reads a month at 1M cases)."""
+    add_case(session, "C-0001")
+    conn = session.db.conn
+    plans = _plans(conn, lambda: submission_counts_by_month(conn, dt.date(2027, 4, 1), dt.date(2028, 3, 31)))
+    (plan,) = plans.values()
+    searches = [p.strip() for p in plan.split("|") if p.strip().startswith("SEARCH")]
+    assert len(searches) == 3, plan
+    assert all("COVERING INDEX" in p for p in searches), plan
+    assert any("submission_checks_case (case_id=? AND submitted_on=?)" in p for p in searches), plan
