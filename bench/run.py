@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
 
     t_start = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
-    print(f"inspect-tui benchmarks{' (quick)' if quick else ''}: {runs} run(s) each, load {load_average()}")
+    load_at_start = load_average()  # the header says "at start": read it now, not when writing
+    print(f"inspect-tui benchmarks{' (quick)' if quick else ''}: {runs} run(s) each, load {load_at_start}")
     notes: list[str] = []
     results: list[Result] = []
     failed: list[str] = []
@@ -255,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         "# inspect-tui benchmark results" + (" (quick run: tiny databases, not comparable)" if quick else ""),
         "",
         f"- date: {started:%Y-%m-%d %H:%M} UTC",
-        f"- machine: {info['nproc']} CPUs, {info['cpu']}; load average at start {load_average()}",
+        f"- machine: {info['nproc']} CPUs, {info['cpu']}; load average at start {load_at_start}",
         f"- software: Python {info['python']}, SQLite {info['sqlite']}, Textual {info['textual']},"
         f" {info['os']}",
         f"- command: `python bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`".replace(
