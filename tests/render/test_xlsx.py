@@ -9,7 +9,6 @@ import json
 import shutil
 import subprocess
 import zipfile
-from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -33,6 +32,7 @@ from inspect_tui.core.document import (
 )
 from inspect_tui.core.frame import Frame
 from inspect_tui.core.metrics import parse_month
+from inspect_tui.core.records import replace
 from inspect_tui.render import csv_out, html, markdown, text, xlsx
 from inspect_tui.render.formats import render
 from inspect_tui.services.reports.kpi import build_kpi

@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+
+from inspect_tui.core.records import record
 
 #: a year's national holidays: (date, name), as jpholiday.year_holidays gives them
 HolidaySource = Callable[[int], Iterable[tuple[dt.date, str]]]
@@ -58,7 +59,7 @@ class OutOfRange(ValueError):
     """A date outside the range the calendar covers."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DayOff:
     """Why a date is not a business day."""
 

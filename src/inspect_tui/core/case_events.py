@@ -16,7 +16,8 @@ first acceptance, unless it was cancelled (受理取消; then the next acceptanc
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from inspect_tui.core.records import field, record
 
 RECEIVED = "received"
 VOID = "void"
@@ -62,7 +63,7 @@ PHASE_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Event:
     id: int
     kind: str
@@ -75,7 +76,7 @@ class Event:
     source: str = "app"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaseState:
     received_on: dt.date | None = None
     phase: str = "received"

@@ -10,10 +10,10 @@ Today screen and every monthly report read need none of it: store/submission_cou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from inspect_tui.core.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Choice:
     id: str
     label: str

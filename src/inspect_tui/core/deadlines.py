@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 from inspect_tui.core.calendar import BusinessCalendar, add_calendar_days
 from inspect_tui.core.case_columns import DATE_FIELDS, FIELD_LABELS
 from inspect_tui.core.jpdate import format_md
+from inspect_tui.core.records import record
 from inspect_tui.system.paths import data_file
 
 #: unit -> the word after N (3開庁日, 20日)
@@ -28,7 +28,7 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = {"entity", "label", "short", "base", "base_label", "n", "unit", "ends_by", "source"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeadlineRule:
     id: str  # contact / standard / target20 …
     label: str  # 日程調整連絡
@@ -231,7 +231,7 @@ STATE_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Horizon:
     """A day as the deadline states see it: today, and the first day no longer "soon"
     (the (SOON_BUSINESS_DAYS + 1)-th business day after today). Made once per list."""

@@ -16,12 +16,12 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from inspect_tui.core.jpdate import fiscal_year_label
 from inspect_tui.core.months import fiscal_year_span, month_of
+from inspect_tui.core.records import record
 from inspect_tui.system.paths import data_file
 
 WHENS = ("date", "month_end", "monthly", "fiscal_year", "event")
@@ -60,7 +60,7 @@ class Calendar(Protocol):
     def add_business_days(self, start: dt.date, n: int) -> dt.date: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Deliverable:
     id: str
     name: str
@@ -78,7 +78,7 @@ class Deliverable:
     days_after: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Occurrence:
     """One due instance of a deliverable: the whole contract's roster once, a month's report."""
 

@@ -26,16 +26,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from inspect_tui.core.frame import Frame
 from inspect_tui.core.jpdate import format_era
+from inspect_tui.core.records import field, record, replace
 from inspect_tui.core.text import printable
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mark:
     ok: bool | None  # None: not judged yet (未到来 / 未集計)
     pending_word: str = "－"
@@ -55,7 +55,7 @@ class Mark:
 # (a block of its own: the number a cell holds, its unit, and the text every format prints)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Num:
     """A count or amount with its unit: 14,550件, 1,200円, 3日, 12.5件.
 
@@ -75,7 +75,7 @@ class Num:
         return f"{shown}{self.unit}{self.note}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Percent:
     """A share in percent as the reports compute it (one decimal, half up): 99.5%, 100.0%.
 
@@ -98,7 +98,7 @@ Cell = str | int | Mark | Num | Percent | None
 TREE_INDENT = "\u3000"  # one level of a tree (KGI → KPI → 計画) in text formats
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Chart:
     """A chart of a table's first ``rows`` rows, for the renderers that draw one (xlsx, html, pdf):
     bars of the ``bar_column`` against the labels of the ``label_column`` and, optionally,
@@ -121,7 +121,7 @@ class Chart:
     line_mark: float | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SeriesChart:
     """A chart that carries its own figures (not a table's columns): each KPI's target and
     actual over the fiscal years. ``series`` are (name, one value or None per category)."""
@@ -133,7 +133,7 @@ class SeriesChart:
     kind: str = "line"  # "bar" | "line"
 
 
-@dataclass
+@record
 class Table:
     headers: list[str]
     rows: list[list[Cell]]
@@ -209,7 +209,7 @@ class Table:
         return out
 
 
-@dataclass
+@record
 class Section:
     heading: str
     tables: list[Table] = field(default_factory=list)
@@ -219,7 +219,7 @@ class Section:
     charts: list[SeriesChart] = field(default_factory=list)  # drawn after the tables (xlsx)
 
 
-@dataclass
+@record
 class Doc:
     title: str
     facts: list[tuple[str, str]]  # (label, value): 対象期間, 基準日, 発行日 …

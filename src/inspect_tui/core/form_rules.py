@@ -32,15 +32,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 
+from inspect_tui.core.records import field, record
 from inspect_tui.core.survey_form import FormItem, SurveyForm, describe
 
 _CODE_SHAPE = re.compile(r"^\d{1,2}(?:-\d{1,2})?$")
 
 
 # --------------------------------------------------------------------------- the model
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     section: str
     page: int
@@ -50,7 +50,7 @@ class Source:
         return f"{self.section} p.{self.page}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Condition:
     op: str  # in | not_in | answered | all_in | any
     items: tuple[str, ...]
@@ -82,7 +82,7 @@ class Condition:
         return False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     id: str
     kind: str
@@ -104,7 +104,7 @@ class Rule:
         return "、".join(s.text for s in self.sources)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Answer:
     """An answer found on the form, as the inspector reads it."""
 
@@ -113,7 +113,7 @@ class Answer:
     text: str  # "3.できない", "未記入"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Point:
     """Something for the inspector to look at on one form."""
 
@@ -162,7 +162,7 @@ class Point:
         return f"[{head}] {found}: {self.message}{tail}［{self.source}］"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     items: Mapping[str, FormItem] = field(repr=False)

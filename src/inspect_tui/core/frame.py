@@ -4,10 +4,10 @@ parts, ~8 ms to import) is not needed there. core.document re-exports it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from inspect_tui.core.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Frame:
     """The municipal document frame: who it is addressed to, who sends it, under which
     contract, who stamps it, and the footer line (config ``[document]``). Every renderer

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from functools import lru_cache
 
 from inspect_tui.core.case_events import (
@@ -33,6 +32,7 @@ from inspect_tui.core.case_events import (
     CaseState,
     Event,
 )
+from inspect_tui.core.records import replace
 
 
 class HistoryError(ValueError):
@@ -152,7 +152,7 @@ def _rule(st: CaseState, kind: str, on: dt.date) -> str | None:
 
 
 def _set(st: CaseState, **changes: object) -> CaseState:
-    """``dataclasses.replace`` without its cost (it runs __init__ with every field; a
+    """``records.replace`` without its cost (it runs __init__ with every field; a
     100,000-row import folds a few hundred thousand events)."""
     new = object.__new__(CaseState)
     new.__dict__.update(st.__dict__)

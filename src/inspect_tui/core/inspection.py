@@ -16,9 +16,8 @@ leaves (seed 001 §4(5): 主任調査員や調査担当者以外が、作成さ�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from inspect_tui.core.check_terms import CHECK_POINTS, POINT_LABELS, SEVERITIES, SEVERITY_LABELS
+from inspect_tui.core.records import record
 
 #: The case steps that send a form out, and so need an inspection first.
 SUBMIT_STEPS = frozenset({"submit", "resubmit"})
@@ -42,7 +41,7 @@ class InspectionRuleError(ValueError):
     """An inspection that cannot be recorded as given; the message (Japanese) says why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     aspect: str
     severity: str

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
 
 from inspect_tui.core.lazy_re import LazyPattern
 
@@ -34,9 +33,10 @@ from inspect_tui.core.lazy_re import LazyPattern
 from inspect_tui.core.months import fiscal_year_of as fiscal_year_of
 from inspect_tui.core.months import fiscal_year_span, month_of
 from inspect_tui.core.months import fiscal_year_span as fiscal_year_range  # noqa: F401
+from inspect_tui.core.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Era:
     name: str
     letter: str

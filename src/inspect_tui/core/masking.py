@@ -12,10 +12,10 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from inspect_tui.core.lazy_re import LazyPattern
 from inspect_tui.core.months import add_months
+from inspect_tui.core.records import record
 from inspect_tui.core.today import today_jp
 
 PERSONAL_FIELDS = frozenset({"applicant_name", "insured_no", "birth_date", "address"})
@@ -149,7 +149,7 @@ def _years_before(today: dt.date, years: int) -> dt.date:
     return add_months(today, -12 * years)  # 29 February -> 28 February
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Span:
     start: int
     end: int

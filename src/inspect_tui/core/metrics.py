@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from inspect_tui.core.jpdate import (
@@ -32,6 +31,7 @@ from inspect_tui.core.jpdate import (
 )
 from inspect_tui.core.lazy_re import LazyPattern
 from inspect_tui.core.months import fiscal_quarter_span, fiscal_year_of, fiscal_year_span, month_of
+from inspect_tui.core.records import record
 
 # --------------------------------------------------------------------------- periods
 
@@ -40,7 +40,7 @@ class PeriodError(ValueError):
     """Text that is not a period we understand; the message says why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Period:
     kind: str  # "month" | "quarter" | "fy"
     start: dt.date
@@ -251,7 +251,7 @@ def deadline_outcome(
 TAX_RATE_PERCENT = 10
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Bill:
     unit_price: int | None  # None: no price configured
     count: int
@@ -298,7 +298,7 @@ def meets(actual: Decimal | int | float, comparator: str, target: Decimal | int 
     raise ValueError(f"比較の記号は {' '.join(COMPARATORS)} のどれかです")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Achievement:
     """達成度: a percentage, or (zero target) a plain achieved / not achieved."""
 

@@ -22,14 +22,15 @@ two people computing by hand get the same table:
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from inspect_tui.core.records import record
 
 THRESHOLD = Fraction(4, 5)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParetoRow:
     rank: int
     name: str

@@ -10,8 +10,9 @@ report written as JSON gives its ``to_json()`` and never builds a document, so
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
+
+from inspect_tui.core.records import record, replace
 
 if TYPE_CHECKING:
     from inspect_tui.core.document import Doc
@@ -41,7 +42,7 @@ class Renderable(Protocol):
     def default_filename(self, fmt: str) -> str: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AuditHead:
     """The audit chain's head: how many rows, the newest one's hash."""
 

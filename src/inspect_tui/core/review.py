@@ -35,7 +35,6 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 # the check vocabulary lives in core/check_terms.py; these rules and their importers (rules.POINT_IDS…)
 # name it from here too
@@ -64,6 +63,7 @@ from inspect_tui.core.check_terms import (  # noqa: F401
 )
 from inspect_tui.core.jpdate import format_wd
 from inspect_tui.core.months import add_months
+from inspect_tui.core.records import record
 from inspect_tui.system.paths import data_file
 
 REVIEW_FORMS = 10
@@ -111,7 +111,7 @@ def due_text(due: dt.date, business_due: dt.date, today: dt.date | None = None, 
 
 
 # --------------------------------------------------------------------------- solo forms
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaseForNumbering:
     case_id: int
     case_no: str
@@ -158,7 +158,7 @@ def assign_form_numbers(
 
 
 # --------------------------------------------------------------------------- findings and verdict
-@dataclass(frozen=True)
+@record(frozen=True)
 class FormTally:
     """One numbered form as the verdict sees it."""
 
@@ -177,7 +177,7 @@ class FormTally:
         return self.by_point[POINT_IDS.index(point)] if self.by_point else int(point in self.points)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verdict:
     id: str  # improving | not_yet | pending
     provisional: bool
@@ -306,7 +306,7 @@ def agrees(a: str | None, b: str | None) -> bool:
 
 
 # --------------------------------------------------------------------------- survey items
-@dataclass(frozen=True)
+@record(frozen=True)
 class SurveyItem:
     code: str  # "1-1" … "7-2"
     name: str

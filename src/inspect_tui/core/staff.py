@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from inspect_tui.core.records import record
 
 #: entry kind -> its name in the contract's words
 ENTRY_KINDS: dict[str, str] = {
@@ -46,7 +47,7 @@ FLAGS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     id: int
     kind: str
@@ -56,7 +57,7 @@ class Entry:
     withdraws: int | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Card:
     state: str  # "none" (never issued) | "held" | "returned"
     card_no: str | None = None
@@ -149,7 +150,7 @@ def entry_problem(kind: str, on: dt.date, entries: Iterable[Entry], today: dt.da
     return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Share:
     """Non-care-manager staff among those working."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from inspect_tui.core.case_columns import FIELD_LABELS
 from inspect_tui.core.case_events import KIND_LABELS, USER_STEPS
@@ -19,9 +18,10 @@ from inspect_tui.core.history import (
     fold_dates,
     future_problem,
 )
+from inspect_tui.core.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     id: str
     label: str

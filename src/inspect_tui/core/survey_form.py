@@ -37,11 +37,11 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
+from inspect_tui.core.records import field, record
 from inspect_tui.system.paths import data_file
 
 MEDICAL = "6"  # the form's item number of 特別な医療
@@ -53,14 +53,14 @@ class SurveyItemsError(ValueError):
 
 
 # --------------------------------------------------------------------------- the items
-@dataclass(frozen=True)
+@record(frozen=True)
 class Level:
     id: str  # ASCII: "independent", "J1", "IIa"
     label: str  # as the form prints it: "自立", "Ｊ1", "Ⅱａ"
     plain: str  # for terminals: no ambiguous-width characters ("IIa")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FormItem:
     code: str  # "1-3", "6", "7-1"
     name: str
@@ -180,7 +180,7 @@ def form_items() -> Mapping[str, FormItem]:
 
 
 # --------------------------------------------------------------------------- the form
-@dataclass(frozen=True)
+@record(frozen=True)
 class SurveyForm:
     """One filled-in form: no applicant personal data, only answers and notes.
 
@@ -240,7 +240,7 @@ def form_from_json(answers: str, notes: str) -> SurveyForm:
 
 
 # --------------------------------------------------------------------------- reading CSV cells
-@dataclass(frozen=True)
+@record(frozen=True)
 class CellProblem:
     column: str  # the item code, or the header as normalised
     message: str
@@ -300,7 +300,7 @@ def _read_level(item: FormItem, cell: str) -> tuple[str | None, str | None]:
     return None, f"{allowed} のどれかで書きます"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FormColumns:
     """What each header of a file of forms is, worked out once per file (not per row):
     ``columns`` (cell index, item code, is a note), and the problems of the header itself

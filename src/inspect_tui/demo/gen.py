@@ -18,11 +18,11 @@ import random
 import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.calendar import SUPPORTED_TO, BusinessCalendar
 from inspect_tui.core.months import fiscal_year_of
+from inspect_tui.core.records import record
 from inspect_tui.demo.plan import Plan
 from inspect_tui.demo.rows import (
     CANCEL_NOTES,
@@ -111,7 +111,7 @@ class Picker:
         return self.values[bisect_right(self.cum, rng.random())]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Names:
     surnames: list[str]
     female: list[str]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from inspect_tui.core.case_events import Event
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.history import fold
 from inspect_tui.core.months import add_months, month_span
+from inspect_tui.core.records import field, record
 from inspect_tui.store.cases import CASE_COLUMNS, due_columns
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ CITY_REASONS = ("認定事務センターからの依頼書差し替え待ち", 
 TIMES = tuple(f"T{h:02d}:{m:02d}:00+09:00" for h in range(9, 18) for m in range(0, 60, 5))
 
 
-@dataclass
+@record
 class Output:
     """Rows ready to insert (flushed in chunks by the caller)."""
 
@@ -45,7 +45,7 @@ class Output:
     exceptions: list[tuple] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Tally:
     cases: int = 0
     by_status: dict[str, int] = field(default_factory=dict)

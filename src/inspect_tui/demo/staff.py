@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 from inspect_tui.core.district import DEFAULT_WARDS
 from inspect_tui.core.months import add_months
+from inspect_tui.core.records import record
 
 PER_DISTRICT = 40
 EXTRA_WARDS = (("東灘区", "灘区", "中央区"), ("兵庫区", "北区", "西区"))
@@ -32,7 +32,7 @@ EXPIRING_DAYS = 45
 LEAVERS = {35: 120, 36: 300}  # n -> days before today
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NewHire:
     """A new surveyor: placed days_ago before today; accompanied then solo visits.
 
@@ -71,7 +71,7 @@ def code_of(district: int, n: int) -> str:
     return f"S{district * PER_DISTRICT + n:03d}"
 
 
-@dataclass
+@record
 class Surveyor:
     code: str
     district: int

@@ -9,13 +9,12 @@ lines with its bars in reverse video (tui/widgets/pareto_chart.py, from ``chart_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from inspect_tui.core.pareto import BAR_CHAR, ParetoRow, bar_length
+from inspect_tui.core.records import record
 from inspect_tui.render.textwidth import width
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ChartLine:
     """One item's line: its label (padded), its bar's length out of ``room`` columns, and
     the figures after the bar."""

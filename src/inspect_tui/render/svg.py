@@ -26,11 +26,11 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from html import escape as _html_escape
 
 from inspect_tui.core.document import Cell, Chart, Num, Percent, SeriesChart, Table, cell_text
+from inspect_tui.core.records import record
 from inspect_tui.core.text import printable
 from inspect_tui.render.fonts import FONTS
 
@@ -60,7 +60,7 @@ TILT = 40  # degrees: category labels that do not fit flat
 SVG_NS = ' xmlns="http://www.w3.org/2000/svg"'  # a drawing on its own; dropped inline in html
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Series:
     name: str
     values: tuple[float | None, ...]
@@ -163,7 +163,7 @@ def _unit_of(cells: Sequence[Cell]) -> str:
 # --------------------------------------------------------------------------- the frame
 
 
-@dataclass
+@record
 class _Plot:
     """The plotting area and its value scale."""
 

@@ -7,12 +7,11 @@ one LibreOffice drew the series and the gridlines without colour."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from inspect_tui.core.records import record
 from inspect_tui.render.xlsx_xml import XML, R, esc
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Series:
     """A series drawn from cells: its name's cell, its values' range, its categories'
     range (None: 1, 2, 3 …) and whether those categories are text."""
@@ -23,7 +22,7 @@ class Series:
     text_categories: bool = True
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Plot:
     """Series of one kind on one value axis: ``secondary`` puts them on a second axis at
     the right (0 to ``axis_max`` when given), sharing the category axis."""
@@ -37,7 +36,7 @@ class Plot:
     axis_max: float | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ChartSpec:
     title: str
     plots: tuple[Plot, ...]

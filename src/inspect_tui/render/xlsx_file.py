@@ -26,9 +26,9 @@ from __future__ import annotations
 import io
 import math
 import zipfile
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from inspect_tui.core.records import field, record
 from inspect_tui.render.xlsx_chart import ChartSpec, chart_xml, drawing_xml
 from inspect_tui.render.xlsx_xml import CT, NS, PKG_R, XML, R, column_letter, esc, quote_sheet
 
@@ -101,7 +101,7 @@ class XCell:
 # --------------------------------------------------------------------------- sheets
 
 
-@dataclass
+@record
 class PageSetup:
     landscape: bool = False
     fit_to_width: int = 1
@@ -115,7 +115,7 @@ class PageSetup:
     footer: float = 0.5
 
 
-@dataclass
+@record
 class HeaderFooter:
     """Each section is header/footer code text (header_text escapes a plain text)."""
 
@@ -371,7 +371,7 @@ def _rels(targets: list[tuple[str, str]]) -> str:
 # --------------------------------------------------------------------------- the workbook
 
 
-@dataclass
+@record
 class Workbook:
     sheets: list[Sheet] = field(default_factory=list)
 

@@ -14,7 +14,6 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ from inspect_tui.core.district import (
     DEFAULT_HOME_INSURER,
     DEFAULT_WARDS,
 )
+from inspect_tui.core.records import field, record
 from inspect_tui.system.paths import config_path, themes_dir
 from inspect_tui.system.textfile import TextFileError, read_text
 
@@ -70,7 +70,7 @@ class ConfigError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     path: Path | None = None
     home_insurer: str = DEFAULT_HOME_INSURER

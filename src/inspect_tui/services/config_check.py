@@ -18,9 +18,9 @@ The report services are imported only when asked to check the indicators.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 
+from inspect_tui.core.records import record, replace
 from inspect_tui.services.config import Config, line_of, read_config_file
 from inspect_tui.services.reports.indicators import IndicatorFileError, load_kpi, load_sla
 from inspect_tui.system.textfile import TextFileError, read_text
@@ -29,7 +29,7 @@ INDICATOR_KINDS = ("sla", "kpi")
 INDICATOR_LABELS = {"sla": "SLA の指標", "kpi": "KGI/KPI の指標"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ConfigReport:
     config: Config  # what to run with: the defaults for every broken part
     problems: tuple[str, ...]

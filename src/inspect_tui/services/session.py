@@ -6,17 +6,17 @@ same way (``open_session``), so they agree on the calendar and the config.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from inspect_tui.core.calendar import BusinessCalendar, get_calendar
+from inspect_tui.core.records import field, record
 from inspect_tui.services.config import Config, load_config
 from inspect_tui.store.db import Database, open_database, permission_warning
 from inspect_tui.store.users import ensure_first_manager
 from inspect_tui.system.osuser import current_login
 
 
-@dataclass
+@record
 class Session:
     db: Database
     config: Config = field(default_factory=Config)

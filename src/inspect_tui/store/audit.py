@@ -16,10 +16,10 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
+from inspect_tui.core.records import record
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.store.chain_functions import GENESIS, row_hash
 from inspect_tui.store.connection import Database, rollback
@@ -183,7 +183,7 @@ def current_head(conn: sqlite3.Connection) -> tuple[int, str]:
 # --------------------------------------------------------------------------- reading
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AuditRow:
     id: int
     at: str
@@ -245,7 +245,7 @@ def query_audit(
 # --------------------------------------------------------------------------- verifying
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ChainProblem:
     row_id: int
     what: str
@@ -254,7 +254,7 @@ class ChainProblem:
         return f"id {self.row_id}: {self.what}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ChainReport:
     rows: int
     head_id: int

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+from inspect_tui.core.records import field, record
 from inspect_tui.store.audit import ChainReport, verify_chain
 from inspect_tui.store.connection import Database
 from inspect_tui.store.events import drift
@@ -42,7 +42,7 @@ DERIVATION_CHECKS.append(case_state_drift)
 HASH_RE = re.compile(r"\b([0-9a-f]{64})\b")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verdict:
     chain: ChainReport
     witness: str | None = None

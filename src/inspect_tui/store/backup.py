@@ -29,9 +29,9 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+from inspect_tui.core.records import record
 from inspect_tui.core.today import now_jp
 from inspect_tui.store.chain_functions import register as register_chain_functions
 from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database, DatabaseError
@@ -178,7 +178,7 @@ def _copy(src: sqlite3.Connection, dest_path: Path, cancelled: Cancelled | None 
         dest.close()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BackupResult:
     path: Path
     size: int

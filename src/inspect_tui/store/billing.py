@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from inspect_tui.core.records import record
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.connection import Database
 from inspect_tui.store.tx import write
@@ -113,7 +113,7 @@ def close_billing_month(
     return n
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MonthSnapshot:
     month: str
     closed_at: str
@@ -143,7 +143,7 @@ def closed_months(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- corrections of closed months
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LateEvent:
     """An event recorded after a month was closed that touches a closed month."""
 

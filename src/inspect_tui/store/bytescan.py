@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from inspect_tui.core.records import record
 
 CHUNK = 16 * 2**20
 
@@ -45,7 +46,7 @@ def trie_pattern(values: Iterable[bytes]) -> re.Pattern[bytes]:
     return re.compile(emit(trie))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hit:
     value: bytes
     path: Path

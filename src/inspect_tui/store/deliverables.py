@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from inspect_tui.core.records import record
 from inspect_tui.store.connection import Database
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Delivery:
     id: int
     occurrence: str

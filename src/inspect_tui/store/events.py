@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.case_events import CaseState, Event
 from inspect_tui.core.history import DATE_STEPS as _DATE_COLUMNS
 from inspect_tui.core.history import fold
+from inspect_tui.core.records import record
 from inspect_tui.store.connection import Database
 
 #: the columns of ``cases`` derived from events (CaseState.columns)
@@ -69,7 +69,7 @@ def events_for(db: Database, case_id: int) -> list[Event]:
     return [to_event(r) for r in rows]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NewEvent:
     case_id: int
     kind: str
@@ -168,7 +168,7 @@ def seed_events(
 
 
 # --------------------------------------------------------------------------- drift
-@dataclass(frozen=True)
+@record(frozen=True)
 class Drift:
     case_no: str
     column: str
@@ -227,7 +227,7 @@ WHERE r.kind = 'post' AND r.state = 'done' AND r.blind_of IS NULL
 """
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Correction:
     case_id: int | None
     on_date: str

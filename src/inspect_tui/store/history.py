@@ -30,9 +30,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from inspect_tui.core.masking import LOG_HIDDEN_FIELDS
+from inspect_tui.core.records import record
 
 #: Every table whose rows are in the chain. A new table goes here (or in EXEMPT_TABLES, with
 #: the reason): tests/store/test_history_schema.py fails for a table in neither.
@@ -89,7 +89,7 @@ TRIGGER_PREFIX = "history_"
 _NOW = "strftime('%Y-%m-%dT%H:%M:%S+09:00', 'now', '+9 hours')"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TableShape:
     name: str
     columns: tuple[str, ...]
@@ -284,7 +284,7 @@ def missing_triggers(conn: sqlite3.Connection) -> list[str]:
 # --------------------------------------------------------------------------- replay
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Difference:
     table: str
     key: str

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from inspect_tui.core.inspection import CYCLE_RESET_STEPS, INSPECTED, Finding
+from inspect_tui.core.records import record
 from inspect_tui.store.connection import Database
 
 #: The review checks that are an inspection of the form (not follow-ups of the surveyor,
@@ -20,7 +20,7 @@ from inspect_tui.store.connection import Database
 REVIEW_KINDS = ("focused", "routine")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InspectionRow:
     source: str  # "inspection:12" or "review_check:5"
     inspector: str  # login
@@ -31,7 +31,7 @@ class InspectionRow:
     cycle: int | None  # None: a review check (its cycle is known by time: see reset_at)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Cycle:
     number: int  # returns for fixing and re-surveys so far
     reset_at: str | None  # when the last of them was recorded (ISO), None when none

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from inspect_tui.core.records import record
 from inspect_tui.store.connection import Database
 
 _COLS = "id, kind, held_on, attendees, agenda, decisions, replaces, recorded_at, who"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MeetingRow:
     id: int
     kind: str

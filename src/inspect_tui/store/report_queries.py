@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
 
 from inspect_tui.core.case_columns import DATE_FIELDS
 from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.district import APPLICATION_KINDS
+from inspect_tui.core.records import record
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.connection import Database
 from inspect_tui.store.tx import write
@@ -138,7 +138,7 @@ def _backlog_old(conn: sqlite3.Connection, c: str) -> int:
 # --------------------------------------------------------------------------- deadlines
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeadlineCounts:
     due: int
     on_time: int

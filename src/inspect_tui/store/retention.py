@@ -22,10 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from inspect_tui.core.months import add_months
+from inspect_tui.core.records import record
 from inspect_tui.store.audit import record_audit
 from inspect_tui.store.bytescan import find_values
 from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database
@@ -46,7 +46,7 @@ _CLOSED_ON = (
 _RETAINED_STATUSES = "('submitted', 'accepted', 'cancelled', 'returned')"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DueCase:
     id: int
     case_no: str
@@ -194,7 +194,7 @@ def personal_values(db: Database, due: list[DueCase]) -> list[str]:
     return sorted(set(out))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ByteCheck:
     """What reading the file's bytes found after a purge (counts and places, never values)."""
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
 
+from inspect_tui.core.records import record
 from inspect_tui.store.connection import Database
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Assignment:
     id: int
     chief: str

@@ -8,8 +8,8 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
+from inspect_tui.core.records import field, record
 from inspect_tui.core.review import POINT_IDS, CaseForNumbering
 from inspect_tui.store.connection import Database
 
@@ -19,7 +19,7 @@ def _d(v: str | None) -> dt.date | None:
 
 
 # --------------------------------------------------------------------------- surveyors and cases
-@dataclass(frozen=True)
+@record(frozen=True)
 class SurveyorInfo:
     code: str
     name: str
@@ -86,7 +86,7 @@ def cases_for_numbering(db: Database, code: str) -> list[CaseForNumbering]:
     ]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaseBrief:
     """What the review shows of a case: no applicant name, no insured number."""
 
@@ -150,7 +150,7 @@ def add_forms(db: Database, code: str, pairs: Iterable[tuple[int, int]], now: st
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NumberedForm:
     form_no: int
     case: CaseBrief
@@ -225,7 +225,7 @@ def form_no_of(db: Database, case_id: int) -> int | None:
 
 
 # --------------------------------------------------------------------------- checks
-@dataclass
+@record
 class Finding:
     point: str
     severity: str
@@ -236,7 +236,7 @@ class Finding:
     guidance_on: dt.date | None = None  # the day it was given
 
 
-@dataclass
+@record
 class CheckRecord:
     id: int
     case_id: int | None
@@ -403,7 +403,7 @@ def set_follow(db: Database, check_id: int, finding_id: int, outcome: str | None
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Look:
     """A finished check's look at an earlier finding."""
 
@@ -428,7 +428,7 @@ def looks_at_findings_of(db: Database, surveyor: str) -> dict[int, list[Look]]:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Confirmation:
     id: int
     chief: str
@@ -482,7 +482,7 @@ def save_closure(db: Database, code: str, verdict: str | None, comment: str, now
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AccompaniedVisit:
     id: int
     surveyor: str

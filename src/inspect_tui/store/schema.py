@@ -16,13 +16,14 @@ Dates are ISO text (YYYY-MM-DD, Japan dates), so they sort and compare in SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from inspect_tui.core.records import record
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Migration:
     """One step of the schema: SQL text, or a Python file with ``migrate(db)``."""
 

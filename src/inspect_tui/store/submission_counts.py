@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
+
+from inspect_tui.core.records import record
 
 
 def _span(start: dt.date, cutoff: dt.date) -> dict[str, str]:
@@ -55,7 +56,7 @@ def submission_counts_by_month(
     return dict(sorted(out.items()))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ListedSubmission:
     case_no: str
     submitted_on: str

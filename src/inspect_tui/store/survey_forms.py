@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
+from inspect_tui.core.records import record
 from inspect_tui.core.survey_form import SurveyForm, form_from_json, form_to_json
 from inspect_tui.store.connection import Database
 from inspect_tui.store.history import forget_salt
@@ -23,7 +23,7 @@ MARKS = ("explained", "finding", "cleared")
 MARK_LABELS = {"explained": "確認済", "finding": "指摘にした", "cleared": "未確認"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StoredForm:
     id: int
     case_id: int
@@ -39,7 +39,7 @@ class StoredForm:
         return self.form is not None and form_to_json(self.form) == form_to_json(form)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PointMark:
     point_key: str
     mark: str  # explained | finding | cleared

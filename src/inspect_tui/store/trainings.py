@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from inspect_tui.core.records import record
 from inspect_tui.store.connection import Database
 
 _COLS = "id, held_on, title, areas, organizer, minutes, replaces, recorded_at, who"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TrainingRow:
     id: int
     held_on: dt.date

@@ -23,8 +23,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
 
+from inspect_tui.core.records import record
 from inspect_tui.store.chain_functions import acting_as
 from inspect_tui.store.connection import BUSY_TIMEOUT_MS, Database, rollback, write_cache
 
@@ -69,7 +69,7 @@ def granted(action: str, who: str | None = None) -> Iterator[None]:
         _grant.reset(token)
 
 
-@dataclass
+@record
 class Waiting:
     """How a write waiting for the lock reports and cancels (set by the TUI for its workers)."""
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar
 
@@ -33,10 +32,12 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from inspect_tui.core.records import field, record
+
 WAITING_TEXT = "ほかの人が書き込み中です。終わるのを待っています… Esc で取り消せます（まだ保存していません）"
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Call:
     """One service call asked by a screen (``owner``)."""
 

@@ -25,13 +25,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.keys import Keys, _character_to_key, key_to_character
 
+from inspect_tui.core.records import record
 from inspect_tui.tui import bindings
 
 #: Modifiers in the order Textual writes them in a key event (sorted).
@@ -63,13 +63,13 @@ SCREEN_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KeyProblem:
     binding_id: str
     message: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Bound:
     """One binding in a screen's scope, with its keys."""
 

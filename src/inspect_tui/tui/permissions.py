@@ -11,15 +11,15 @@ refuse on their own; this only keeps the keyboard honest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events
 
+from inspect_tui.core.records import record
 from inspect_tui.core.roles import ROLE_LABELS
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Permissions:
     role: str
     allowed: frozenset[str]  # services.trust actions this login may do (wards aside)

@@ -4,13 +4,13 @@ year, compound and cumulative targets, the evaluation text; every figure worked 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from builders import add_login
+from inspect_tui.core.records import replace
 from inspect_tui.render.formats import render
 from inspect_tui.services.reports.indicators import IndicatorFileError, load_kpi
 from inspect_tui.services.reports.kpi import (

@@ -210,7 +210,7 @@ def test_json_shape_is_exactly_the_documented_one(session, may):
 
 
 def test_prices_from_config(session, may):
-    from dataclasses import replace
+    from inspect_tui.core.records import replace
 
     session.config = replace(session.config, unit_price_home=8000, unit_price_other=9000)
     b = build_monthly(session, parse_month("2027-05"), d("2027-06-15")).to_json()["billing"]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from builders import add_case, add_surveyor, d, exclude
 from inspect_tui.core.metrics import parse_period
+from inspect_tui.core.records import replace
 from inspect_tui.render.formats import render
 from inspect_tui.services.reports.indicators import IndicatorFileError, load_kpi, load_sla
 from inspect_tui.services.reports.kpi import KpiInputError, build_kpi, set_kpi_actual

@@ -3,7 +3,6 @@ manager assigns otherwise (help across wards, seed 001 §3(4)); the rule is conf
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -11,6 +10,7 @@ import sqlite3
 import pytest
 
 from builders import session_as, solo_case_nos
+from inspect_tui.core import records
 from inspect_tui.services.config import Config, read_config
 from inspect_tui.services.review import assignments as asg
 from inspect_tui.services.review import check as chk
@@ -126,7 +126,7 @@ def test_a_manager_is_not_bound(boss):
 
 
 def test_config_any_lets_every_chief_check_every_form(suma):
-    suma.config = dataclasses.replace(suma.config, chiefs_check="any")
+    suma.config = records.replace(suma.config, chiefs_check="any")
     assert len([i for i in svc.review_queue(suma) if i.kind == "focused"]) == 10
     assert chk.start_check(suma, case_no=FORM).check.kind == "focused"
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from builders import D, add_case
+from inspect_tui.core import records
 from inspect_tui.core.months import add_months
 from inspect_tui.services.trust.retention import purge, purge_due_count
 from inspect_tui.store.audit import query_audit, verify_chain
@@ -77,7 +76,7 @@ def test_purge_blanks_personal_fields_and_keeps_the_rest(session, db_path):
 
 def test_retention_months_comes_from_the_config(session):
     _closed(session)
-    session.config = dataclasses.replace(session.config, retention_months=0)
+    session.config = records.replace(session.config, retention_months=0)
     assert purge_due_count(session) == 2
 
 

@@ -4,10 +4,10 @@ they were counted, and the event timeline. Used by the CLI and the TUI."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from inspect_tui.core.case_columns import CLOSED_STATUSES, FIELD_LABELS, STATUS_LABELS
 from inspect_tui.core.deadlines import STATE_WORDS, Horizon, business_days_left, case_rules, deadline_state
+from inspect_tui.core.records import record
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.cases.history import event_label, voided_ids
 from inspect_tui.services.cases.inspection import inspection_lines
@@ -16,7 +16,7 @@ from inspect_tui.services.trust.free_text import printer
 from inspect_tui.store.cases import events_of, exceptions_of, get_case
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeadlineView:
     rule: str
     label: str

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 
 from inspect_tui.core.case_events import CAUSES, KIND_LABELS, VOID
 from inspect_tui.core.history import fold, live
+from inspect_tui.core.records import asdict, record
 from inspect_tui.services.session import Session
 from inspect_tui.store.cases import get_case
 from inspect_tui.store.events import events_for
@@ -36,7 +36,7 @@ def event_label(kind: str) -> str:
     return "取消" if kind == VOID else KIND_LABELS.get(kind) or NOTE_KINDS.get(kind, kind)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HistoryRow:
     id: int
     kind: str
@@ -55,7 +55,7 @@ class HistoryRow:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaseHistory:
     case_no: str
     status: str

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from inspect_tui.core import inspection as rules
 from inspect_tui.core.document import Percent, Section, Table
 from inspect_tui.core.inspection import Finding, InspectionRuleError
 from inspect_tui.core.metrics import Period
+from inspect_tui.core.records import field, record
 from inspect_tui.core.roles import ACTIONS
 from inspect_tui.core.steps import STEPS, StepError
 from inspect_tui.core.today import now_jp_iso
@@ -81,7 +81,7 @@ def _current(row: InspectionRow, cycle: Cycle, author: str | None) -> bool:
     return cycle.reset_at is None or row.finished_at > cycle.reset_at
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FormInspections:
     case_no: str
     author: str | None  # surveyor code of the form's author
@@ -193,7 +193,7 @@ def record_inspection(s: Session, case_no: str, result: str, findings: Sequence[
     return new_id
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SubmissionGate:
     case_no: str
     allowed: bool

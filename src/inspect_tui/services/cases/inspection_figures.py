@@ -6,14 +6,14 @@ survey forms, the audit) was ~25 ms of imports before the first figures at start
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from inspect_tui.core.metrics import inspection_rate
+from inspect_tui.core.records import record
 from inspect_tui.services.session import Session
 from inspect_tui.store import submission_counts as store
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InspectionFigures:
     """A period's submissions by how they left: inspected first, without inspection (a
     manager's override; target 0), and 点検記録なし（取込） (the date came with the city's

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
 
 from inspect_tui.core.case_columns import OPEN_IN, OPEN_STATUSES, STATUS_LABELS
 from inspect_tui.core.deadlines import (
@@ -24,6 +23,7 @@ from inspect_tui.core.deadlines import (
     deadline_state,
 )
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED, visible_fields
+from inspect_tui.core.records import field, record, replace
 from inspect_tui.services.cases import search
 from inspect_tui.services.cases.detail import deadlines_of
 from inspect_tui.services.cases.history import voided_ids
@@ -88,7 +88,7 @@ SORTS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaseFilter:
     """What the user asked to see. Empty strings mean "any"."""
 
@@ -119,7 +119,7 @@ class CaseFilter:
         return " / ".join(parts)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaseListRow:
     id: int
     case_no: str
@@ -146,7 +146,7 @@ class CaseListRow:
         return STATUS_LABELS.get(self.status, self.status)
 
 
-@dataclass
+@record
 class CaseQuery:
     """A filter turned into SQL for one day and one role."""
 
@@ -496,7 +496,7 @@ def surveyor_choices(s: Session) -> list[tuple[str, str]]:
     ]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaseDetail:
     """One case for the detail screen: its fields with personal ones masked per role,
     derived deadlines, events and deadline exceptions."""

@@ -25,7 +25,8 @@ screen asks for the exact count when the typing stops (``count_cases(exact=True)
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+
+from inspect_tui.core.records import field, record
 
 #: Counting stops here: past it the list says 「10,000 件以上」 until the exact count comes.
 CAP = 10_000
@@ -50,7 +51,7 @@ def _in_schema(conn: sqlite3.Connection, kind: str, name: str) -> bool:
     return found.fetchone() is not None
 
 
-@dataclass
+@record
 class TextMatch:
     """A clause over ``cases c`` for the text, its parameters, and how it finds the rows."""
 

@@ -4,12 +4,12 @@ re-derive deadlines after the closure list changed."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from inspect_tui.core.case_columns import FIELD_LABELS
 from inspect_tui.core.case_events import VOID, Event
 from inspect_tui.core.deadlines import case_rule, case_rules
 from inspect_tui.core.history import check_insert, check_void
+from inspect_tui.core.records import record
 from inspect_tui.core.steps import STEPS, StepError
 from inspect_tui.core.text import control_problem
 from inspect_tui.core.today import now_jp_iso, today_jp
@@ -256,7 +256,7 @@ def add_deadline_exception(
         add_event(s.db, row["id"], f"deadline_{kind}", None, s.who, note, now)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Moved:
     case_no: str
     rule: str

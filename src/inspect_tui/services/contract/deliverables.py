@@ -8,12 +8,12 @@ is corrected by a new entry (the newest counts) or withdrawn with a reason, neve
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core import deliverables as rules
 from inspect_tui.core.deliverables import Occurrence
 from inspect_tui.core.jpdate import format_wd
+from inspect_tui.core.records import record
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import viewer
@@ -38,7 +38,7 @@ class DeliverableError(ValueError):
     """Something the user can fix; the message says what."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeliverableRow:
     occ: Occurrence
     status: str  # core.deliverables.STATUS_LABELS
@@ -131,7 +131,7 @@ def deliverables(s: Session, today: dt.date | None = None) -> list[DeliverableRo
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeliverablesSummary:
     """The Today screen's line: how many are overdue and due soon, and the next one."""
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.document import Doc, Section, Table
 from inspect_tui.core.jpdate import format_era
+from inspect_tui.core.records import record
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
@@ -62,7 +62,7 @@ class MeetingError(ValueError):
     """Something the user can fix; the message names the field."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FollowUp:
     """A follow-up decided at a meeting: a problem (課題) with an owner and a due date."""
 
@@ -330,13 +330,11 @@ def meetings(s: Session) -> list[MeetingRow]:
 
 
 def _masked(m: MeetingRow, view) -> MeetingRow:
-    import dataclasses
+    from inspect_tui.core import records
 
     if not getattr(view, "masks", True):
         return m
-    return dataclasses.replace(
-        m, attendees=view(m.attendees), agenda=view(m.agenda), decisions=view(m.decisions)
-    )
+    return records.replace(m, attendees=view(m.attendees), agenda=view(m.agenda), decisions=view(m.decisions))
 
 
 def liaison_meeting_days(s: Session) -> list[tuple[str, dt.date]]:
@@ -345,7 +343,7 @@ def liaison_meeting_days(s: Session) -> list[tuple[str, dt.date]]:
     return [(str(m.id), m.held_on) for m in store.current(s.db) if m.kind == "liaison"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Minutes:
     """A meeting's minutes (議事録) as every renderer takes it."""
 

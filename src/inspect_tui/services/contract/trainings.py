@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.document import Doc, Section, Table
 from inspect_tui.core.jpdate import fiscal_year_label, format_era
 from inspect_tui.core.months import fiscal_year_of, fiscal_year_span
+from inspect_tui.core.records import record
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
@@ -173,13 +173,13 @@ def correct_training(
 def trainings(s: Session, fy: int | None = None) -> list[TrainingRow]:
     """Every training as last recorded (of one fiscal year), by date; titles masked for a
     reader who may not see free text as typed."""
-    import dataclasses
+    from inspect_tui.core import records
 
     view = viewer(s)
     rows = [t for t in store.current(s.db) if fy is None or fiscal_year_of(t.held_on) == fy]
     if not getattr(view, "masks", True):
         return rows
-    return [dataclasses.replace(t, title=view(t.title)) for t in rows]
+    return [records.replace(t, title=view(t.title)) for t in rows]
 
 
 def training_days(s: Session) -> list[tuple[str, dt.date]]:
@@ -200,7 +200,7 @@ def training_json(t: TrainingRow) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TrainingReport:
     """研修完了報告書 of a fiscal year, as every renderer takes it."""
 
@@ -285,13 +285,12 @@ class TrainingReport:
 
 def training_report(s: Session, fy: int):
     """The fiscal year's 研修完了報告書 as printed (titles masked; in the documents' frame)."""
-    import dataclasses
-
+    from inspect_tui.core import records
     from inspect_tui.services.documents import finish
 
     view = printer(s)
     rows = [
-        dataclasses.replace(t, title=view(t.title))
+        records.replace(t, title=view(t.title))
         for t in store.current(s.db)
         if fiscal_year_of(t.held_on) == fy
     ]

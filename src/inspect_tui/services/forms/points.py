@@ -9,11 +9,11 @@ inspect`` both ask ``unmarked`` first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from inspect_tui.core.form_rules import Point, RuleSet, check_form
 from inspect_tui.core.form_rules_file import load_rules
+from inspect_tui.core.records import record
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.audit import audit_change
@@ -48,7 +48,7 @@ class PointsNotMarked(ValueError):
     """A form inspected while points of its content are unmarked; names them."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MarkedPoint:
     point: Point
     mark: PointMark | None
@@ -59,7 +59,7 @@ class MarkedPoint:
         return MARK_LABELS[self.mark.mark] if self.mark else "未確認"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FormPoints:
     case_no: str
     case_id: int

@@ -9,9 +9,9 @@ personal data typed in the wrong column).
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
+from inspect_tui.core.records import record
 from inspect_tui.core.survey_form import SurveyForm, SurveyFormError, parse_row, plan_columns
 from inspect_tui.core.text import printable
 from inspect_tui.services.importing.cells import header_key
@@ -38,7 +38,7 @@ class FormFileError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileForm:
     line: int
     case_no: str

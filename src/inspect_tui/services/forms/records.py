@@ -11,9 +11,9 @@ places, never values), and ``strict`` refuses it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from inspect_tui.core.records import field, record
 from inspect_tui.core.survey_form import SurveyForm
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.forms.reading import FORM_LIMITS, FileForm, FormFileError, read_forms
@@ -36,7 +36,7 @@ class FormRefused(ValueError):
     """A form that cannot be recorded for this case; the message (Japanese) says why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SavedForm:
     case_no: str
     cycle: int
@@ -44,7 +44,7 @@ class SavedForm:
     warnings: tuple[FieldWarning, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImportedForms:
     file: str
     added: int  # forms new to their (case, cycle)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from inspect_tui.core.form_rules import Point, check_form
 from inspect_tui.core.pareto import ParetoRow, pareto
+from inspect_tui.core.records import record
 from inspect_tui.services.forms.points import rules
 from inspect_tui.services.session import Session
 from inspect_tui.store import survey_forms as store
@@ -35,7 +35,7 @@ def rule_name(p: Point) -> str:
     return f"記入 {p.rule_id}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleTally:
     """What the rules raised on a set of cases' stored forms, each form checked once."""
 

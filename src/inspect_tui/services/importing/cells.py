@@ -15,12 +15,12 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from inspect_tui.core.case_columns import DATE_FIELDS, FIELD_LABELS
 from inspect_tui.core.district import APPLICATION_KINDS
 from inspect_tui.core.jpdate import DateError, parse_date
+from inspect_tui.core.records import field, record
 from inspect_tui.core.steps import future_date_problem
 
 
@@ -92,7 +92,7 @@ SURVEYOR_HEADERS: dict[str, str] = _aliases(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HeaderMap:
     columns: dict[str, int]  # stored column name -> cell index
     labels: dict[str, str]  # stored column name -> header as written in the file
@@ -369,7 +369,7 @@ COLUMN_LABELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KindSpec:
     """One kind of file: its key column, header names, required columns and cell converters."""
 

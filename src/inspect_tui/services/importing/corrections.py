@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.case_events import VOID, Event
 from inspect_tui.core.history import DATE_STEPS, HistoryError, check_changes, live
+from inspect_tui.core.records import record
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.importing.cells import COLUMN_LABELS, HeaderMap
 from inspect_tui.services.importing.rows import Problem, Problems
@@ -24,7 +24,7 @@ STEP_COLUMNS = {column: kind for column, kind in DATE_STEPS}
 StepPlan = dict[int, list[tuple[int | None, str, dt.date]]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Conflict:
     line: int
     column: str  # the column's label in the file

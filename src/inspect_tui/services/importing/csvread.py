@@ -27,9 +27,10 @@ import csv
 import re
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, NamedTuple
+
+from inspect_tui.core.records import record
 
 ENCODING_LABELS = {"utf-8-sig": "UTF-8", "cp932": "CP932（Shift_JIS）"}
 SAVE_AS_HINT = "Excel なら「CSV UTF-8」か「CSV（コンマ区切り）」で保存し直してください"
@@ -37,7 +38,7 @@ CHUNK_BYTES = 1 << 20
 MB = 1 << 20
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CsvLimits:
     """What an import accepts. A city's yearly request list is ~15,000 rows of ~200
     bytes (3 MB); the limits are far above anything such a file reaches."""

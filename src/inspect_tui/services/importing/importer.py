@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from inspect_tui.core.calendar import OutOfRange
 from inspect_tui.core.case_columns import DATE_FIELDS
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.masking import PERSONAL_FIELDS
+from inspect_tui.core.records import field, record
 from inspect_tui.core.staff import Entry as StaffEntry
 from inspect_tui.core.steps import check_dates, order_problems
 from inspect_tui.core.today import now_jp_iso, today_jp
@@ -102,7 +102,7 @@ def _iso(v: Any) -> Any:
 
 
 # -- cases --------------------------------------------------------------------------
-@dataclass
+@record
 class CasePlan:
     # the new cases (store.cases.case_row: values in row_columns() order)
     inserts: list[tuple[Any, ...]] = field(default_factory=list)
@@ -376,7 +376,7 @@ def _group_updates(
 
 
 # -- surveyors ----------------------------------------------------------------------
-@dataclass
+@record
 class SurveyorPlan:
     inserts: list[dict[str, Any]] = field(default_factory=list)
     updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)

@@ -7,8 +7,7 @@ are case numbers or surveyor codes, never personal values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from inspect_tui.core.records import record
 from inspect_tui.services.importing.corrections import Conflict
 from inspect_tui.services.importing.rows import Problem
 
@@ -38,14 +37,14 @@ class ImportConflicts(ImportFailed):
         self.conflicts = tuple(conflicts)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RowChange:
     key: str  # case_no or surveyor code (never personal)
     action: str  # "add" | "update"
     columns: tuple[str, ...] = ()  # Japanese labels of the changed columns (updates)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClosedMonthStep:
     """A step of the city's list dated in a month already closed: the office recorded it, so
     the import keeps it; the closed month stays as it was closed and the step is listed in
@@ -60,7 +59,7 @@ class ClosedMonthStep:
         return self.on_date[:7]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OutOfScope:
     """A row whose kind of application (申請区分) the contract does not cover (config
     ``application_kinds``; seed 001 §3(5)①: 新規 and 区分変更 only). Imported all the same:
@@ -71,7 +70,7 @@ class OutOfScope:
     kind: str  # 新規 / 区分変更 / 更新: never personal
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImportSummary:
     kind: str
     added: int

@@ -18,10 +18,10 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from inspect_tui.core.case_columns import DATE_FIELDS
+from inspect_tui.core.records import field, record
 from inspect_tui.core.text import control_problem
 from inspect_tui.services.importing.cells import COLUMN_LABELS, CellError, Cells, HeaderMap, KindSpec, nfkc
 from inspect_tui.services.importing.csvread import CsvTable
@@ -33,7 +33,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _INSURED_NO_LIKE = re.compile(r"\d{10}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     line: int
     column: str  # as the user knows it: the header in the file, else the Japanese label
@@ -90,7 +90,7 @@ def failure_message(name: str, problems: Problems) -> str:
 
 
 # -- the rows -----------------------------------------------------------------------
-@dataclass
+@record
 class Checked:
     """The rows, converted as they are read (one pass), and the problems found so far."""
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from inspect_tui.core.records import record
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.quality.input import Checker, categories
 from inspect_tui.services.quality.shared import (
@@ -22,7 +22,7 @@ from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import quality as store
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Complaint:
     id: int
     received_at: str

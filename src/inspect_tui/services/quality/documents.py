@@ -20,10 +20,10 @@ the case the record names. File names carry the record number only.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
 from typing import Any
 
 from inspect_tui.core.document import Doc, Section, Table
+from inspect_tui.core.records import fields, record
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality.complaints import Complaint
@@ -53,7 +53,7 @@ class NotSerious(ValueError):
     """A complaint without the 重大 mark: it has no report of its own; the message says why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Recorded:
     """Who recorded a record and when (the login the app knew them by), and its last change."""
 
@@ -94,7 +94,7 @@ def _table(rows: list[tuple[str, str]]) -> Table:
 # --------------------------------------------------------------------------- 事故振り返りシート
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IncidentSheet:
     incident: Incident  # free text already masked
     recorded: Recorded
@@ -237,7 +237,7 @@ def incident_sheet(s: Session, incident_id: int, issued_on: dt.date | None = Non
 # --------------------------------------------------------------------------- 重大苦情の報告書
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ComplaintReport:
     complaint: Complaint  # free text already masked
     recorded: Recorded

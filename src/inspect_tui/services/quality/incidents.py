@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from inspect_tui.core.records import record
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.quality.input import INCIDENT_KINDS, Checker, categories
 from inspect_tui.services.quality.shared import (
@@ -23,7 +23,7 @@ from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import quality as store
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Incident:
     id: int
     kind: str

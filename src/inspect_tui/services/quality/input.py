@@ -12,11 +12,11 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from inspect_tui.core.jpdate import DateError, parse_date
+from inspect_tui.core.records import record
 from inspect_tui.core.today import today_jp
 from inspect_tui.system.paths import data_file
 
@@ -74,7 +74,7 @@ class QualityInputError(ValueError):
         return [label for label, _ in self.problems]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Categories:
     complainants: tuple[str, ...]
     complaint: tuple[str, ...]

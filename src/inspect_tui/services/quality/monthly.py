@@ -12,22 +12,22 @@ printed, a problem's title (and its owner), is masked (services.free_text.printe
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
+from inspect_tui.core import records
 from inspect_tui.core.document import Section, Table
 from inspect_tui.core.jpdate import parse_date
 from inspect_tui.core.metrics import Period
 from inspect_tui.core.months import month_span
+from inspect_tui.core.records import record
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import printer
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QualitySection:
     first: dt.date
     last: dt.date
@@ -223,7 +223,7 @@ def _printer(session: Session, problems: list[q.Problem]):
 
 
 def _printed(p: q.Problem, view) -> q.Problem:
-    return dataclasses.replace(
+    return records.replace(
         p, title=view(p.title), owner=view(p.owner), root_cause_note=view(p.root_cause_note), fix=view(p.fix)
     )
 
@@ -233,5 +233,5 @@ def quality_sections(session: Session, month: Period, as_of: dt.date) -> list[Se
     "overdue" judged as of the report's base date."""
     sec = monthly_quality_section(session, month.start)
     if as_of < sec.last:
-        sec = dataclasses.replace(sec, today=min(as_of, sec.last))
+        sec = records.replace(sec, today=min(as_of, sec.last))
     return sec.sections()

@@ -8,14 +8,14 @@ and the TUI chart screen draws.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from inspect_tui.core import records
 from inspect_tui.core.document import Chart, Doc, Percent, Section, Table
 from inspect_tui.core.pareto import THRESHOLD, ParetoRow, bar, pareto
+from inspect_tui.core.records import field, record
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.review import KIND_LABELS, POINT_LABELS
 from inspect_tui.core.today import today_jp
@@ -42,7 +42,7 @@ class SourceUnavailable(Exception):
     """The source cannot be counted here (the review feature is not installed); says why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParetoReport:
     source: str
     date_from: dt.date
@@ -230,7 +230,7 @@ def printed_labels(rows: list[ParetoRow]) -> list[ParetoRow]:
     """Labels as printed: categories are chosen from lists, but a label is free text to the
     page it lands on, so anything in it that looks like personal data is masked."""
 
-    return [dataclasses.replace(r, name=mask(r.name)) for r in rows]
+    return [records.replace(r, name=mask(r.name)) for r in rows]
 
 
 def pareto_report(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from inspect_tui.core.records import record
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.quality.input import PROBLEM_STATUSES, Checker, QualityInputError
 from inspect_tui.services.quality.shared import build_record, period_where, stored
@@ -16,7 +16,7 @@ from inspect_tui.services.trust.permissions import writes
 from inspect_tui.store import quality as store
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     id: int
     title: str

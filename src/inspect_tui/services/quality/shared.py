@@ -3,11 +3,11 @@ period as SQL, and the checks of a record's link to a case and of dates in order
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from inspect_tui.core import records
 from inspect_tui.services.quality.input import Checker, QualityInputError
 from inspect_tui.services.session import Session
 from inspect_tui.store import quality as store
@@ -32,9 +32,9 @@ def stored(session: Session, entity: str, row_id: int) -> dict[str, Any]:
 
 def build_record(cls: type, row: Mapping[str, Any], **extra: Any):
     """A stored row as the record dataclass cls (flags as bool, dates as dates)."""
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = {f.name for f in records.fields(cls)}
     values = {k: v for k, v in row.items() if k in names}
-    for f in dataclasses.fields(cls):
+    for f in records.fields(cls):
         if f.type in ("bool",) and f.name in values:
             values[f.name] = bool(values[f.name])
         if f.type in ("dt.date", "dt.date | None") and values.get(f.name):

@@ -8,13 +8,13 @@ Free text (the problems' titles and fixes) is masked: the report goes to the cit
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.document import Doc, Section, Table
 from inspect_tui.core.jpdate import fiscal_year_label, format_era
 from inspect_tui.core.metrics import Period, month_period
 from inspect_tui.core.months import fiscal_year_span
+from inspect_tui.core.records import record
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.session import Session
@@ -26,7 +26,7 @@ ANNUAL_COUNTS = ("received", "visited", "submitted", "accepted", "cancelled")
 DEADLINE = "standard"  # the deadline rule whose keeping the table shows (標準提出期限)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MonthFigures:
     month: Period
     counts: dict[str, int]
@@ -36,7 +36,7 @@ class MonthFigures:
     closed: bool  # frozen: the month was closed for billing
 
 
-@dataclass
+@record
 class AnnualReport:
     fy: int
     as_of: dt.date

@@ -8,15 +8,15 @@ are counted apart and left out of the figure, as the SLA does.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from inspect_tui.core.document import Cell, Section, Table
 from inspect_tui.core.metrics import Period
+from inspect_tui.core.records import field, record
 from inspect_tui.services.session import Session
 from inspect_tui.store.events import corrections
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CorrectionCounts:
     by_month: dict[str, int] = field(default_factory=dict)
     by_surveyor: dict[str, int] = field(default_factory=dict)  # surveyor code, '' when unassigned

@@ -8,12 +8,12 @@ masked (it leaves the office).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.case_columns import OPEN_IN, OPEN_STATUSES, STATUS_LABELS
 from inspect_tui.core.document import Doc, Section, Table
 from inspect_tui.core.jpdate import format_era
+from inspect_tui.core.records import record
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.session import Session
@@ -24,7 +24,7 @@ __all__ = ["HandoverReport", "build_handover"]
 RETURN_DAYS = 5
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OpenCase:
     case_no: str
     ward: str
@@ -46,7 +46,7 @@ class OpenCase:
         )
 
 
-@dataclass
+@record
 class HandoverReport:
     as_of: dt.date
     end: dt.date  # the contract's end (data/deliverables.toml: handover-document)

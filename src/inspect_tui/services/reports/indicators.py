@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from inspect_tui.core.metrics import COMPARATOR_WORDS, COMPARATORS
+from inspect_tui.core.records import record
 from inspect_tui.services.config import line_of
 from inspect_tui.services.reports.metrics import METRICS
 from inspect_tui.system.paths import data_file
@@ -38,7 +38,7 @@ class IndicatorFileError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SlaIndicator:
     id: str
     name: str
@@ -56,7 +56,7 @@ class SlaIndicator:
         return f"{_num(self.target)}{unit}{COMPARATOR_WORDS[self.comparator]}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KpiIndicator:
     id: str
     level: str

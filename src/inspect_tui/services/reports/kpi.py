@@ -14,13 +14,13 @@ of the chosen year (against ``unit_target``, or the year's target for a %).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from inspect_tui.core.document import Cell, Doc, Mark, Num, Percent, Section, SeriesChart, Table
 from inspect_tui.core.jpdate import fiscal_year_label
 from inspect_tui.core.metrics import Achievement, Period, achievement, fy_period, meets
+from inspect_tui.core.records import field, record
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.reports.indicators import (
@@ -120,7 +120,7 @@ def set_kpi_note(s: Session, indicator_id: str, fy: int, kind: str, text: str) -
     return f"{ind.name} {fiscal_year_label(fy)}: {NOTE_KINDS[kind]}を{done}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class YearCell:
     fy: int
     target: Decimal | None  # the target the year is judged against (a relative one: resolved)
@@ -133,7 +133,7 @@ class YearCell:
     target_from: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class UnitMark:
     period: Period
     actual: int | Decimal | None
@@ -141,7 +141,7 @@ class UnitMark:
     status: str  # ok | missing | none | future
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KpiRow:
     indicator: KpiIndicator
     years: list[YearCell]
@@ -150,7 +150,7 @@ class KpiRow:
     notes: dict[str, str] = field(default_factory=dict)  # kind -> text (masked: it is printed)
 
 
-@dataclass
+@record
 class KpiReport:
     fy: int
     as_of: dt.date

@@ -22,13 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.document import Cell, Num, Percent
 from inspect_tui.core.metrics import Period, inspection_rate, percent
+from inspect_tui.core.records import record
 from inspect_tui.store import report_queries as q
 from inspect_tui.store.events import corrections
 from inspect_tui.store.submission_counts import submission_counts_by_month
@@ -41,7 +41,7 @@ MISSING, NONE_DUE, OK = "missing", "none", "ok"
 STATUS_WORDS = {MISSING: "未集計", NONE_DUE: "対象なし", OK: ""}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Metric:
     id: str
     label: str
@@ -55,7 +55,7 @@ class Metric:
         return self.unit == "%"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MetricValue:
     value: int | Decimal | None
     status: str  # ok | missing (未集計) | none (対象なし: a rate with nothing to divide by)

@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from inspect_tui.core.deadlines import case_rules
 from inspect_tui.core.metrics import Bill, Period, bill, parse_month
 from inspect_tui.core.months import add_months
+from inspect_tui.core.records import field, record, replace
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.cases.inspection_figures import InspectionFigures
@@ -122,7 +122,7 @@ def feature_sections(s: Session, month: Period, as_of: dt.date) -> list[Section]
 # --------------------------------------------------------------------------- prices
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class UnitPrices:
     home: int | None
     other: int | None
@@ -154,7 +154,7 @@ def unit_prices(config: Config, override: int | None = None) -> UnitPrices:
 # --------------------------------------------------------------------------- the report
 
 
-@dataclass
+@record
 class MonthlyReport:
     month: Period
     as_of: dt.date
@@ -336,7 +336,7 @@ def late_trend_counts(conn, month: Period, as_of: dt.date) -> list[tuple[Period,
 ISSUED = "発行日"
 
 
-@dataclass
+@record
 class ClosedMonthReport:
     """A closed month's report, reproduced from what was frozen at its close
     (month_snapshots): its figures and lists as they were; only the printing date (発行日)

@@ -17,12 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.jpdate import DateError, parse_date
 from inspect_tui.core.metrics import Period, PeriodError, parse_fy, parse_month, parse_period
 from inspect_tui.core.months import fiscal_quarter_of, fiscal_year_of, previous_month
+from inspect_tui.core.records import record
 from inspect_tui.core.renderable import FORMATS, Renderable
 
 # The builders and their errors are imported by the function that runs them: a report
@@ -43,7 +43,7 @@ class RequestError(ValueError):
         self.exit_code = exit_code
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Arg:
     """A command-line option that carries (part of) the period: ``--month 2027-05``."""
 
@@ -54,7 +54,7 @@ class Arg:
     required: bool = True
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PeriodSpec:
     """How a kind's period is typed (the screen's box, the CLI's options) and read."""
 
@@ -68,7 +68,7 @@ class PeriodSpec:
     from_args: Callable[[Mapping[str, str | None]], Any] | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Option:
     """Another option of a kind (``--unit-price``). The screen builds with the defaults."""
 
@@ -82,7 +82,7 @@ class Option:
     choices: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReportKind:
     id: str
     label: str
@@ -159,7 +159,7 @@ def _this_quarter(today: dt.date) -> str:
     return f"{fiscal_year_of(today)}Q{fiscal_quarter_of(today)}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DateSpan:
     """From one day to another, both included (a Pareto analysis's period)."""
 

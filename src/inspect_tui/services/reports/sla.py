@@ -17,12 +17,12 @@ not counted (002 §3(3)); the city-caused ones are listed by case number.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core.deadlines import case_rule, case_rules
 from inspect_tui.core.document import Doc, Mark, Section, Table
 from inspect_tui.core.metrics import Period, meets
+from inspect_tui.core.records import record
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.reports.indicators import (
@@ -49,7 +49,7 @@ def sla_indicators(s: Session) -> list[SlaIndicator]:
     return load_sla(s.config.sla_file)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class UnitResult:
     period: Period
     value: MetricValue | None  # None: not started yet
@@ -57,7 +57,7 @@ class UnitResult:
     running: bool  # the month / quarter has not ended as of as_of
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SlaResult:
     indicator: SlaIndicator
     actual: MetricValue
@@ -66,7 +66,7 @@ class SlaResult:
     partial_cycle: bool  # a quarterly indicator shown for one month
 
 
-@dataclass
+@record
 class SlaReport:
     period: Period
     as_of: dt.date

@@ -18,13 +18,13 @@ it is an achievement table, the monitor's to read.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
+from inspect_tui.core import records
 from inspect_tui.core.document import Cell, Doc, Section, Table
 from inspect_tui.core.metrics import Period
+from inspect_tui.core.records import record
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.services.quality import records as q
 from inspect_tui.services.reports.metrics import METRICS
@@ -35,7 +35,7 @@ from inspect_tui.services.trust.free_text import printer
 __all__ = ["SlaQuarterReport", "build_sla_quarter"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SlaQuarterReport:
     sla: SlaReport
     open_problems: list[q.Problem]  # open at the quarter's end, masked
@@ -118,7 +118,7 @@ class SlaQuarterReport:
                 )
             ],
         )
-        return dataclasses.replace(doc, sections=[*doc.sections, problems, improvements])
+        return records.replace(doc, sections=[*doc.sections, problems, improvements])
 
     def to_json(self) -> dict[str, Any]:
         def p(x: q.Problem, open_at_end: bool) -> dict[str, Any]:
@@ -162,7 +162,7 @@ def build_sla_quarter(s: Session, quarter: Period, as_of: dt.date | None = None)
     view = printer(s, [no for p in open_problems + closed for no in q.linked_case_nos(s, p.links)])
 
     def masked(p: q.Problem) -> q.Problem:
-        return dataclasses.replace(
+        return records.replace(
             p,
             title=view(p.title),
             owner=view(p.owner),

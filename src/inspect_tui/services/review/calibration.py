@@ -11,9 +11,9 @@ found something (severities may differ; the comparison shows both).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from inspect_tui.core import review as rules
+from inspect_tui.core.records import record
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.review.queue import ReviewError, _audit, _tx
 from inspect_tui.services.session import Session
@@ -61,7 +61,7 @@ def request_blind_check(s: Session, first_check_id: int, second_chief: str) -> i
     return rid
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PointComparison:
     point: str
     first: str | None  # 'ok' | severity | None
@@ -79,7 +79,7 @@ def _describe(v: str | None) -> str:
     return "OK" if v == "ok" else rules.SEVERITY_LABELS[v]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Comparison:
     first: CheckRecord
     second: CheckRecord
@@ -138,7 +138,7 @@ def finished_blind_checks(s: Session, start: dt.date | None = None, end: dt.date
     ]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PairAgreement:
     chief_a: str
     chief_b: str

@@ -6,10 +6,10 @@ module is the one name the screens use for all of it. Who may check what: queue.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from inspect_tui.core import review as rules
+from inspect_tui.core.records import field, record
 from inspect_tui.core.today import now_jp_iso
 from inspect_tui.services.review import wards
 from inspect_tui.services.review.completing import complete_check, discard_check, missing_points
@@ -60,7 +60,7 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- one check
-@dataclass
+@record
 class CheckContext:
     """An open check with what the screen shows about it."""
 
@@ -104,7 +104,7 @@ def _context(s: Session, rec: CheckRecord, resumed: bool) -> CheckContext:
 
 
 # --------------------------------------------------------------------------- two chiefs, one form
-@dataclass(frozen=True)
+@record(frozen=True)
 class Holder:
     """Another inspector's unfinished check of the same form: who, since when, what is in it."""
 

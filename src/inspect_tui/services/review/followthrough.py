@@ -13,9 +13,9 @@ writes are in marking.py.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from inspect_tui.core import review as rules
+from inspect_tui.core.records import field, record
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.free_text import viewer
 from inspect_tui.store import reviews as store
@@ -27,7 +27,7 @@ __all__ = ["GuidancePoint", "points_for_check", "screen_follow_points", "surveyo
 _SOURCE_KINDS = ("focused", "followup3", "followup6", "post")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GuidancePoint:
     """One earlier finding, its guidance and whether it took."""
 
@@ -133,7 +133,7 @@ def points_for_check(s: Session, rec: CheckRecord) -> list[GuidancePoint]:
 def screen_follow_points(s: Session, check_id: int) -> list[GuidancePoint]:
     """In a worker: the check's points to look at again, for its screen (their notes and
     guidance masked for a reader who may not see them as typed)."""
-    import dataclasses
+    from inspect_tui.core import records
 
     rec = store.get_check(s.db, check_id)
     if rec is None:
@@ -143,11 +143,9 @@ def screen_follow_points(s: Session, check_id: int) -> list[GuidancePoint]:
     if not getattr(view, "masks", True):
         return points
     return [
-        dataclasses.replace(
+        records.replace(
             p,
-            finding=dataclasses.replace(
-                p.finding, note=view(p.finding.note), guidance=view(p.finding.guidance)
-            ),
+            finding=records.replace(p.finding, note=view(p.finding.note), guidance=view(p.finding.guidance)),
         )
         for p in points
     ]

@@ -6,9 +6,8 @@ of the form) cannot be completed while a point is unmarked (completing.py asks h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from inspect_tui.core import review as rules
+from inspect_tui.core.records import record
 from inspect_tui.core.review import ReviewRuleError
 from inspect_tui.services.forms.points import FormPoints, points_of, record_mark, unmarked_message
 from inspect_tui.services.forms.records import save_form
@@ -105,7 +104,7 @@ def finding_from_point(s: Session, check_id: int, point_key: str, severity: str 
     return reload_check(s, check_id)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ScreenPoints:
     """What the check screen shows of the form: its points with marks, and the 特記事項 as
     the reader may see them (masked for a monitor)."""

@@ -13,12 +13,12 @@ docs/guidance-report.md.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_tui.core import review as rules
 from inspect_tui.core.document import Chart, Doc, Section, Table
 from inspect_tui.core.jpdate import format_era
+from inspect_tui.core.records import record
 from inspect_tui.core.renderable import EXTENSIONS
 from inspect_tui.core.review import REVIEW_FORMS
 from inspect_tui.core.today import today_jp
@@ -385,7 +385,7 @@ def default_filename(code: str, fmt: str, issued: dt.date) -> str:
     return f"guidance_{code}_{issued:%Y%m%d}.{EXTENSIONS[fmt]}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GuidanceReport:
     """The report as every renderer takes it (as_doc / to_json), for one surveyor on one day."""
 

@@ -18,10 +18,10 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from inspect_tui.core import review as rules
+from inspect_tui.core.records import field, record
 from inspect_tui.core.review import REVIEW_FORMS
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.review import wards
@@ -160,7 +160,7 @@ def sync_form_numbers(s: Session, today: dt.date | None = None) -> int:
     return sum(len(p) for _, p in plan)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Followup:
     kind: str  # followup3 | followup6
     due: dt.date  # 3 or 6 months after placement, as the calendar falls
@@ -181,7 +181,7 @@ class Followup:
         return rules.due_text(self.due, self.business_due, today, sep)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NewSurveyor:
     code: str
     name: str
@@ -268,7 +268,7 @@ def new_surveyors(s: Session, today: dt.date | None = None, *, sync: bool = Fals
 
 
 # --------------------------------------------------------------------------- the queue
-@dataclass(frozen=True)
+@record(frozen=True)
 class QueueItem:
     kind: str  # focused | followup3 | followup6 | blind
     surveyor: str
@@ -407,7 +407,7 @@ def review_queue_size(s: Session) -> int:
     return len(review_queue(s, sync=False))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QueueSummary:
     """The review queue in numbers, for the dashboard panel."""
 

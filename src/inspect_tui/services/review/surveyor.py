@@ -11,11 +11,11 @@ masks it, and so do the screens for a monitor.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
 
+from inspect_tui.core import records
 from inspect_tui.core import review as rules
+from inspect_tui.core.records import field, record
 from inspect_tui.core.review import REVIEW_FORMS, FormTally, Verdict
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.forms import teaching
@@ -36,7 +36,7 @@ from inspect_tui.store.events import corrections_by_case
 from inspect_tui.store.reviews import AccompaniedVisit, CheckRecord, Finding
 
 
-@dataclass
+@record
 class FormRow:
     form_no: int
     case_no: str
@@ -83,7 +83,7 @@ class FormRow:
         )
 
 
-@dataclass
+@record
 class SurveyorReview:
     code: str
     name: str
@@ -412,7 +412,7 @@ def review_viewer(s: Session, r: SurveyorReview, *, printed: bool = False):
 
 def masked_check(rec: CheckRecord, view) -> CheckRecord:
     """A copy of a check with its free text shown through view (the stored record is untouched)."""
-    return dataclasses.replace(
+    return records.replace(
         rec,
         guidance=view(rec.guidance),
         proficiency_note=view(rec.proficiency_note),
@@ -421,7 +421,7 @@ def masked_check(rec: CheckRecord, view) -> CheckRecord:
 
 
 def masked_finding(f: Finding, view) -> Finding:
-    return dataclasses.replace(f, note=view(f.note), guidance=view(f.guidance))
+    return records.replace(f, note=view(f.note), guidance=view(f.guidance))
 
 
 def masked_review(r: SurveyorReview, view) -> SurveyorReview:
@@ -429,7 +429,7 @@ def masked_review(r: SurveyorReview, view) -> SurveyorReview:
     if not getattr(view, "masks", True):
         return r
     forms = [
-        dataclasses.replace(
+        records.replace(
             f,
             check=masked_check(f.check, view) if f.check else None,
             post_findings=[masked_finding(x, view) for x in f.post_findings],
@@ -437,13 +437,13 @@ def masked_review(r: SurveyorReview, view) -> SurveyorReview:
         )
         for f in r.forms
     ]
-    return dataclasses.replace(
+    return records.replace(
         r,
         forms=forms,
         closing_comment=view(r.closing_comment),
         followup_checks=[masked_check(c, view) for c in r.followup_checks],
-        visits=[dataclasses.replace(v, purpose=view(v.purpose)) for v in r.visits],
-        points=[dataclasses.replace(p, finding=masked_finding(p.finding, view)) for p in r.points],
+        visits=[records.replace(v, purpose=view(v.purpose)) for v in r.visits],
+        points=[records.replace(p, finding=masked_finding(p.finding, view)) for p in r.points],
     )
 
 

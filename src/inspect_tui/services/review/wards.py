@@ -19,9 +19,9 @@ surveyor other than the author may record (001 §4(5)).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from inspect_tui.core import review as rules
+from inspect_tui.core.records import record
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import role_of
@@ -42,7 +42,7 @@ def ward_names(wards: frozenset[str] | set[str]) -> str:
     return "・".join(sorted(wards)) or "（未登録）"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Scope:
     """What one inspector may check on one day. ``bound`` False: everything."""
 

@@ -12,11 +12,11 @@ and the staff alerts on the Today screen.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from inspect_tui.core.case_columns import OPEN_IN
 from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.masking import staff_value
+from inspect_tui.core.records import record
 from inspect_tui.core.staff import FLAGS
 from inspect_tui.services.review.queue import new_surveyors
 from inspect_tui.services.session import Session
@@ -28,7 +28,7 @@ EXPIRY_ALERT_DAYS = 60
 REVIEW_FORMS = 10
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SurveyorRow:
     code: str
     name: str
@@ -60,7 +60,7 @@ class SurveyorRow:
         return (dt.date.fromisoformat(self.expires_on) - today).days if self.expires_on else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StaffAlert:
     kind: str  # "expiry" | "expired" | "non_care_manager" | "card_not_returned"
     text: str

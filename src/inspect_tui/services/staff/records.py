@@ -13,12 +13,12 @@ the staff screens, the CLI and the documents read it from.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from inspect_tui.core import staff as rules
 from inspect_tui.core.jpdate import format_era
 from inspect_tui.core.masking import REDACTED, sees_staff, staff_value
+from inspect_tui.core.records import field, record
 from inspect_tui.core.staff import ENTRY_KINDS, Card, Entry, Share
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
@@ -55,7 +55,7 @@ class StaffError(ValueError):
     """Something the user can fix; the message names the field."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StaffRecord:
     code: str
     name: str  # REDACTED for a monitor
@@ -298,7 +298,7 @@ def _d(text: str | None) -> str:
     return text or "－"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Roster:
     """認定調査従事者名簿: the surveyors working, their qualification and its basis, the
     notifications to the city and the pledges (the 届出書's list, seed 001 §5(2))."""
@@ -376,7 +376,7 @@ def roster(s: Session, today: dt.date | None = None):
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CardLedger:
     """調査員証受領簿: every ID card issued, reissued and returned, with a column to sign."""
 

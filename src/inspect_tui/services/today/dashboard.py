@@ -10,7 +10,6 @@ until submitted_on is set. A deadline excluded in deadline_exceptions
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 from inspect_tui.core.case_columns import OPEN_IN
@@ -22,6 +21,7 @@ from inspect_tui.core.deadlines import (
     case_rules,
     deadline_state,
 )
+from inspect_tui.core.records import field, record
 from inspect_tui.services.cases.inspection_figures import InspectionFigures
 from inspect_tui.services.cases.inspection_figures import figures as inspection_figures
 from inspect_tui.services.quality.records import (
@@ -37,7 +37,7 @@ from inspect_tui.services.staff.overview import StaffAlert, staff_alerts
 LIST_LIMIT = 50
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DueCase:
     case_no: str
     ward: str
@@ -48,7 +48,7 @@ class DueCase:
     urgent: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class UrgentCase:
     case_no: str
     ward: str
@@ -57,7 +57,7 @@ class UrgentCase:
     status: str
 
 
-@dataclass
+@record
 class RuleSummary:
     rule: str
     label: str
@@ -68,7 +68,7 @@ class RuleSummary:
     cases: list[DueCase] = field(default_factory=list)  # most urgent first, LIST_LIMIT at most
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReviewQueue:
     """The first-ten review (001 §5(3)②) as far as the case data tells.
 
@@ -82,7 +82,7 @@ class ReviewQueue:
     checked: int | None = None  # of forms_in_scope, with a finished focused check
 
 
-@dataclass
+@record
 class Dashboard:
     today: dt.date
     open_cases: int

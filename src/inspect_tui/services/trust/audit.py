@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from inspect_tui.core.masking import PERSONAL_FIELDS, REDACTED
+from inspect_tui.core.records import record
 from inspect_tui.core.renderable import AuditHead
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import require
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AuditFilter:
     who: str | None = None
     entity: str | None = None

@@ -17,10 +17,10 @@ insured numbers are what ``Known`` carries, so those are found exactly.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from inspect_tui.core.masking import mask_free_text, personal_data_hints
 from inspect_tui.core.metrics import Period
+from inspect_tui.core.records import record
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import may
 
@@ -38,7 +38,7 @@ _STEP_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Known:
     """Applicant names and insured numbers a text may quote (never shown, only searched for)."""
 
@@ -104,7 +104,7 @@ def hints(text: str | None, known: Known = NOTHING) -> tuple[str, ...]:
     return personal_data_hints(text, known.names, known.numbers)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FieldWarning:
     label: str
     kinds: tuple[str, ...]
@@ -146,7 +146,7 @@ def mask(text: str | None, known: Known = NOTHING) -> str:
     return mask_free_text(text, known.names, known.numbers)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Viewer:
     """Shows free text to one reader: as typed, or masked. Call it with the text."""
 

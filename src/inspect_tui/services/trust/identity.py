@@ -41,9 +41,9 @@ import re
 import shlex
 import stat
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from inspect_tui.core.records import record
 from inspect_tui.system import osuser
 from inspect_tui.system.osuser import act_as, acting_as, current_login, os_login
 
@@ -221,7 +221,7 @@ def forced_argv(
 # --------------------------------------------------------------------------- the set-up in force
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Setup:
     """How this database is shared, and so what its roles protect."""
 

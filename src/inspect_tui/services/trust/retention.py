@@ -11,9 +11,8 @@ says the values are still in the file and how to finish it (``purge`` again).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from inspect_tui.core.case_columns import STATUS_LABELS
+from inspect_tui.core.records import record
 from inspect_tui.core.today import now_jp_iso, today_jp
 from inspect_tui.services.session import Session
 from inspect_tui.services.trust.permissions import writes
@@ -43,7 +42,7 @@ LINGERING = "lingering"  # purged, but a reader came in meanwhile: the bytes are
 REMAINS = "remains"  # purged and checkpointed, yet purged values are still in the bytes
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PurgeResult:
     due: tuple[DueCase, ...]
     purged: int

@@ -9,7 +9,6 @@ out in terminal cells (rich.cells), so Japanese text never breaks a column.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -21,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from inspect_tui.core.deadlines import case_rules
+from inspect_tui.core.records import record, replace
 from inspect_tui.tui.bindings import TABLE
 from inspect_tui.tui.widgets.cells import fit
 
@@ -28,7 +28,7 @@ PAGE_SIZE = 100
 MAX_PAGES = 40
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Column:
     key: str
     title: str

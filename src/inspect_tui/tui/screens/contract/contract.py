@@ -11,7 +11,6 @@ follow-ups (managers, and chiefs who attended: tui/screens/contract/meeting_form
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from inspect_tui.core.records import record
 from inspect_tui.tui.bindings import CONTRACT
 from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen, TopBar
@@ -28,7 +28,7 @@ from inspect_tui.tui.widgets.footer import Footer
 WINDOW_DAYS = 60
 
 
-@dataclass
+@record
 class ContractView:
     rows: list  # services.contract.deliverables.DeliverableRow
     meetings: list

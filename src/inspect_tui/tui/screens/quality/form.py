@@ -14,7 +14,6 @@ A monitor opens a record read-only, its free text masked (``read_only``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -25,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
+from inspect_tui.core.records import record
 from inspect_tui.services.quality.input import FREE_TEXT_FIELDS, PERSONAL_DATA_WARNING, QualityInputError
 from inspect_tui.tui.calls import ServiceCalls
 from inspect_tui.tui.screens.confirm import DiscardGuard
@@ -33,7 +33,7 @@ from inspect_tui.tui.widgets.footer import Footer
 from inspect_tui.tui.widgets.tick import Tick
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Field:
     key: str
     label: str

@@ -5,16 +5,16 @@ for a monitor), and what to say after a save."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
+from inspect_tui.core.records import field, record
 from inspect_tui.services.quality import lists as ql
 from inspect_tui.services.quality import records as q
 
 Rows = list[tuple[str, list]]
 
 
-@dataclass
+@record
 class QualityView:
     complaints: Rows = field(default_factory=list)
     incidents: Rows = field(default_factory=list)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -34,6 +33,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
+from inspect_tui.core.records import record
 from inspect_tui.tui.bindings import binding as _b
 from inspect_tui.tui.exports import Exports
 from inspect_tui.tui.permissions import RoleKeys
@@ -77,7 +77,7 @@ def export_dir() -> Path:
     return data_dir() / "reports"
 
 
-@dataclass
+@record
 class Built:
     kind: str
     period_key: str
@@ -237,8 +237,7 @@ class ReportsScreen(RoleKeys, DataScreen):
 
     @work(thread=True, exclusive=True, group="reports-layout", exit_on_error=False)
     def _relayout(self, built: Built, width: int) -> None:
-        from dataclasses import replace
-
+        from inspect_tui.core.records import replace
         from inspect_tui.render.formats import render
 
         try:

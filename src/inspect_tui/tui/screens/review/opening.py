@@ -5,11 +5,12 @@ the form's check open, ask first: theirs read-only, or a separate draft of one's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from inspect_tui.core.records import field, record
 
-@dataclass
+
+@record
 class CheckView:
     """A check as the screen shows it, read in a worker."""
 

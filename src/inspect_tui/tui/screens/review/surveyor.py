@@ -5,7 +5,6 @@ visits; the guidance completion report with one key (r)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,13 +14,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from inspect_tui.core import review as rules
+from inspect_tui.core.records import record
 from inspect_tui.tui.bindings import binding as b
 from inspect_tui.tui.permissions import RoleKeys
 from inspect_tui.tui.screens.base import DataScreen
 from inspect_tui.tui.widgets.footer import Footer
 
 
-@dataclass
+@record
 class SurveyorView:
     """A surveyor's review as this reader sees it, read in a worker."""
 
