@@ -191,12 +191,15 @@ def test_a_record_has_no_base_classes():
         record(C)
 
 
-def test_init_is_compiled_on_first_use_with_the_real_signature():
+def test_init_and_eq_are_compiled_on_first_use():
     R, _ = both(CASE)
     lazy = R.__dict__["__init__"]
     R("A-1", None)
     real = R.__dict__["__init__"]
     assert real is not lazy and real.__qualname__ == "C.__init__"
+    lazy_eq = R.__dict__["__eq__"]
+    assert R("A-1", None) != R("A-2", None)  # != before == has run: the lazy __eq__ compiles
+    assert R.__dict__["__eq__"] is not lazy_eq and R("A-1", None) == R("A-1", None)
     assert real.__code__.co_varnames[:7] == (
         "self",
         "case_no",

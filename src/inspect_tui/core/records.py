@@ -7,10 +7,10 @@ Python 3.11 the standard decorator compiles ``__init__``, ``__repr__`` and ``__e
 ``__setattr__``, ``__delattr__``, ``__hash__`` when frozen) with one ``exec`` each, about
 0.6-1.1 ms a class, and importing ``dataclasses`` imports ``inspect`` (with ``ast``,
 ``dis`` and ``tokenize``: ~9 ms) that nothing else on the CLI's path needs. A command
-imports 30-60 record classes before its first statement. Here ``__repr__``, ``__eq__``,
-``__hash__`` and the frozen guards are shared functions closed over the field names, and
-``__init__`` (the one method that runs per value, so it is compiled as the standard one
-is) is compiled the first time a class is instantiated.
+imports 30-60 record classes before its first statement. Here ``__repr__``, ``__hash__``
+and the frozen guards are shared functions closed over the field names; ``__init__`` and
+``__eq__`` (they run per value, and when lists of records are compared) are compiled as
+the standard ones are, but the first time they run, so a class never made costs nothing.
 
 What differs from ``dataclasses``, on purpose: a record has no base classes (the app
 has no record inheritance; ``@record`` refuses bases rather than guess), no ``InitVar``,
@@ -155,9 +155,9 @@ def _process(cls: type, frozen: bool, eq: bool) -> type:
     cls.__init__ = _lazy_init(cls, all_fields, frozen)  # type: ignore[misc]
     cls.__repr__ = _repr(tuple(f.name for f in all_fields if f.repr))  # type: ignore[assignment]
     if eq:
-        key = _getter(tuple(f.name for f in all_fields if f.compare))
-        cls.__eq__ = _eq(key)  # type: ignore[assignment]
-        cls.__hash__ = _hash(key) if frozen else None  # type: ignore[assignment]
+        compared = tuple(f.name for f in all_fields if f.compare)
+        cls.__eq__ = _lazy_eq(cls, compared)  # type: ignore[assignment]
+        cls.__hash__ = _hash(_getter(compared)) if frozen else None  # type: ignore[assignment]
     if frozen:
         cls.__setattr__, cls.__delattr__ = _frozen_guards(cls, frozenset(names))  # type: ignore[assignment]
     return cls
@@ -182,12 +182,27 @@ def _repr(names: tuple[str, ...]) -> Callable[[object], str]:
     return __repr__
 
 
-def _eq(key: Callable[[object], tuple[Any, ...]]) -> Callable[[object, object], Any]:
-    def __eq__(self: object, other: object) -> Any:
-        if other.__class__ is self.__class__:
-            return key(self) == key(other)
-        return NotImplemented
+def _lazy_eq(cls: type, names: tuple[str, ...]) -> Callable[[object, object], Any]:
+    """An ``__eq__`` that compiles the real one on first use (a shared one that takes the
+    values with attrgetter was 2x the standard one's 170 ns: lists of records compare)."""
 
+    def __eq__(self: object, other: object) -> Any:
+        if cls.__dict__["__eq__"] is __eq__:
+            mine = "".join(f"self.{n}," for n in names)
+            theirs = "".join(f"other.{n}," for n in names)
+            env: dict[str, Any] = {}
+            exec(  # the names are the class's own annotated identifiers
+                "def __eq__(self, other):\n"
+                "    if other.__class__ is self.__class__:\n"
+                f"        return ({mine}) == ({theirs})\n"
+                "    return NotImplemented\n",
+                env,
+            )
+            env["__eq__"].__qualname__ = f"{cls.__qualname__}.__eq__"
+            cls.__eq__ = env["__eq__"]  # type: ignore[method-assign]
+        return cls.__eq__(self, other)  # type: ignore[call-arg]
+
+    __eq__.__qualname__ = f"{cls.__qualname__}.__eq__"
     return __eq__
 
 
