@@ -118,9 +118,8 @@ def _process(cls: type, frozen: bool, eq: bool) -> type:
     name = cls.__qualname__
     if cls.__bases__ != (object,):
         raise TypeError(f"record {name}: records have no base classes")
-    own = [
-        m for m in _OWN if cls.__dict__.get(m, MISSING) not in (MISSING, None)
-    ]  # __eq__ sets __hash__ None
+    # (a class that defines __eq__ gets __hash__ = None from Python: that is not its own)
+    own = [m for m in _OWN if cls.__dict__.get(m) is not None]
     if own:
         raise TypeError(f"record {name}: defines {', '.join(own)} itself")
     flds: list[Field] = []
