@@ -151,11 +151,11 @@ def _process(cls: type, frozen: bool, eq: bool) -> type:
     names = tuple(f.name for f in all_fields)
     cls.__record_fields__ = all_fields  # type: ignore[attr-defined]
     cls.__match_args__ = names  # type: ignore[attr-defined,misc]
-    cls.__init__ = _lazy_init(cls, all_fields, frozen)  # type: ignore[misc]
+    cls.__init__ = _on_first_use(cls, "__init__", lambda: _compile_init(cls, all_fields, frozen))  # type: ignore[misc]
     cls.__repr__ = _repr(tuple(f.name for f in all_fields if f.repr))  # type: ignore[assignment]
     if eq:
         compared = tuple(f.name for f in all_fields if f.compare)
-        cls.__eq__ = _lazy_eq(cls, compared)  # type: ignore[assignment]
+        cls.__eq__ = _on_first_use(cls, "__eq__", lambda: _compile_eq(cls, compared))  # type: ignore[assignment]
         cls.__hash__ = _hash(_getter(compared)) if frozen else None  # type: ignore[assignment]
     if frozen:
         cls.__setattr__, cls.__delattr__ = _frozen_guards(cls, frozenset(names))  # type: ignore[assignment]
@@ -181,30 +181,6 @@ def _repr(names: tuple[str, ...]) -> Callable[[object], str]:
     return __repr__
 
 
-def _lazy_eq(cls: type, names: tuple[str, ...]) -> Callable[[object, object], Any]:
-    """An ``__eq__`` that compiles the real one on first use (a shared one that takes the
-    values with attrgetter was 2x the standard one's 170 ns: lists of records compare)."""
-
-    def __eq__(self: object, other: object) -> Any:
-        if cls.__dict__["__eq__"] is __eq__:
-            mine = "".join(f"self.{n}," for n in names)
-            theirs = "".join(f"other.{n}," for n in names)
-            env: dict[str, Any] = {}
-            exec(  # the names are the class's own annotated identifiers
-                "def __eq__(self, other):\n"
-                "    if other.__class__ is self.__class__:\n"
-                f"        return ({mine}) == ({theirs})\n"
-                "    return NotImplemented\n",
-                env,
-            )
-            env["__eq__"].__qualname__ = f"{cls.__qualname__}.__eq__"
-            cls.__eq__ = env["__eq__"]  # type: ignore[method-assign]
-        return cls.__eq__(self, other)  # type: ignore[call-arg]
-
-    __eq__.__qualname__ = f"{cls.__qualname__}.__eq__"
-    return __eq__
-
-
 def _hash(key: Callable[[object], tuple[Any, ...]]) -> Callable[[object], int]:
     def __hash__(self: object) -> int:
         return hash(key(self))
@@ -226,19 +202,44 @@ def _frozen_guards(cls: type, names: frozenset[str]) -> tuple[Callable[..., None
     return __setattr__, __delattr__
 
 
-def _lazy_init(cls: type, flds: tuple[Field, ...], frozen: bool) -> Callable[..., None]:
-    """An ``__init__`` that compiles the real one and puts it in its place on first use."""
+def _on_first_use(cls: type, name: str, build: Callable[[], Callable[..., Any]]) -> Callable[..., Any]:
+    """A method that builds the real one on its first call and puts it in its place (a
+    shared ``__eq__`` taking the values with attrgetter was 2x the standard one's 170 ns,
+    and lists of records are compared)."""
 
-    def __init__(self: object, *args: Any, **kwargs: Any) -> None:
-        if cls.__dict__["__init__"] is __init__:
-            cls.__init__ = _compile_init(cls, flds, frozen)  # type: ignore[misc]
-        cls.__init__(self, *args, **kwargs)  # type: ignore[misc]
+    def first(self: object, *args: Any, **kwargs: Any) -> Any:
+        if cls.__dict__[name] is first:
+            setattr(cls, name, build())
+        return getattr(cls, name)(self, *args, **kwargs)
 
-    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
-    return __init__
+    first.__qualname__ = f"{cls.__qualname__}.{name}"
+    return first
 
 
-def _compile_init(cls: type, flds: tuple[Field, ...], frozen: bool) -> Callable[..., None]:
+def _compile(cls: type, name: str, source: str, env: dict[str, Any]) -> Callable[..., Any]:
+    """The method ``name`` defined by source. The names in source are the class's own
+    annotated identifiers; the values it needs are passed in env."""
+    exec(source, env)
+    method: Callable[..., Any] = env[name]
+    method.__qualname__ = f"{cls.__qualname__}.{name}"
+    method.__module__ = cls.__module__
+    return method
+
+
+def _compile_eq(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
+    """``__eq__`` as dataclasses writes it: the compared fields as tuples, same class only."""
+    mine = "".join(f"self.{n}," for n in names)
+    theirs = "".join(f"other.{n}," for n in names)
+    source = (
+        "def __eq__(self, other):\n"
+        "    if other.__class__ is self.__class__:\n"
+        f"        return ({mine}) == ({theirs})\n"
+        "    return NotImplemented\n"
+    )
+    return _compile(cls, "__eq__", source, {})
+
+
+def _compile_init(cls: type, flds: tuple[Field, ...], frozen: bool) -> Callable[..., Any]:
     """``def __init__(self, a, b=_d_b, c=_MISSING)`` storing each value as dataclasses does
     (``object.__setattr__`` when frozen), a factory called when its argument is not given,
     then ``__post_init__`` if the class has one."""
@@ -260,12 +261,7 @@ def _compile_init(cls: type, flds: tuple[Field, ...], frozen: bool) -> Callable[
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
     lines = "".join(f"    {line}\n" for line in body or ["pass"])
-    # the names are the class's own annotated identifiers; the values are passed in env
-    exec(f"def __init__({', '.join(params)}) -> None:\n{lines}", env)
-    init: Callable[..., None] = env["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    return init
+    return _compile(cls, "__init__", f"def __init__({', '.join(params)}) -> None:\n{lines}", env)
 
 
 def is_record(obj: object) -> bool:
