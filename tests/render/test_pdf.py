@@ -1,10 +1,10 @@
-"""--format pdf: the monthly, KPI and guidance reports rendered by WeasyPrint from small
+"""--format pdf: the monthly, KPI and guidance reports laid out by render/pdf.py from small
 fixture databases and read back with pdftotext (poppler-utils): the municipal frame, the
 和暦 dates and the figures on the page, the late-case lists in a 別紙 with their header
 row on every page, the seal boxes never alone on a page, and what a machine without
-Pango or a Japanese font is told.
+HarfBuzz or a Japanese font is told.
 
-Without Pango, a Japanese font or pdftotext these tests skip and say what to install;
+Without HarfBuzz, a Japanese font or pdftotext these tests skip and say what to install;
 .ci/system-deps installs them for CI."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def framed(db_path):
 
 
 @pytest.fixture
-def monthly_pdf(framed) -> bytes:
+def monthly_report(framed):
     # on time: contact due 5/11 (受理 5/6 + 3 開庁日), standard due 5/14; accepted in May
     add_case(
         framed,
@@ -75,8 +75,12 @@ def monthly_pdf(framed) -> bytes:
     )
     # late for contact (5/14 > 5/11), and never submitted: late for 標準提出期限 and 20日目標 too
     add_cases(framed, [f"R9-{500 + i:05d}" for i in range(LATE)], "2027-05-06", contacted_on="2027-05-14")
-    report = kind("monthly").make(framed, kind("monthly").read_period("2027-05"), {"as_of": d("2027-06-15")})
-    data = render(report, "pdf")
+    return kind("monthly").make(framed, kind("monthly").read_period("2027-05"), {"as_of": d("2027-06-15")})
+
+
+@pytest.fixture
+def monthly_pdf(monthly_report) -> bytes:
+    data = render(monthly_report, "pdf")
     assert isinstance(data, bytes) and data.startswith(b"%PDF-")
     return data
 
@@ -188,7 +192,10 @@ def body_lines(page: str) -> list[str]:
     out = []
     for line in page.splitlines():
         line = line.strip()
-        if not line or line in SEAL_WORDS or squash(line).startswith(squash(FRAME.footer)):
+        # the footer line, whole or in the pieces pdftotext cuts it into at its 全角 space
+        if not line or line in SEAL_WORDS or squash(line) in squash(FRAME.footer):
+            continue
+        if squash(line).startswith(squash(FRAME.footer)):
             continue
         if line.startswith("監査記録"):
             continue
@@ -222,25 +229,30 @@ def test_guidance_pdf_seal_boxes_with_their_section(review_db):
     assert all(body_lines(t) for t in texts)
 
 
+def signed_record(sections: list[Section], facts: list[tuple[str, str]] | None = None) -> list[str]:
+    """The pages of a record signed when done (主任調査員, 業務責任者), each checked to hold
+    something but the seal boxes, the footer and the page number."""
+    doc = Doc(
+        "記録", facts or [], sections, seals=("主任調査員", "業務責任者"), seals_at_end=True, frame=FRAME
+    )
+    texts = pages(pdf.render(doc))
+    for t in texts:
+        assert body_lines(t), texts
+    return texts
+
+
 @pytest.mark.parametrize("lines", range(22, 42, 3))
 def test_seal_boxes_never_alone_on_a_page(lines):
     """A signed record whose text ends anywhere near the bottom of page 1: the seal boxes
     go to page 2 with the end of the text, never by themselves (without the keep, 24 to 31
     lines left them alone on page 2 here)."""
-    doc = Doc(
-        "記録",
-        [("発行日", "令和9年6月15日")],
+    texts = signed_record(
         [
             Section("1. 経過", paragraphs=[f"{n}行目の記録です。" for n in range(1, lines)]),
             Section("2. 所見", paragraphs=["所見の一行目", "所見の二行目"]),
         ],
-        seals=("主任調査員", "業務責任者"),
-        seals_at_end=True,
-        frame=FRAME,
+        [("発行日", "令和9年6月15日")],
     )
-    texts = pages(pdf.render(doc))
-    for t in texts:
-        assert body_lines(t), texts
     seal_page = next(t for t in texts if "主任調査員" in t.splitlines())
     assert "所見の二行目" in seal_page
 
@@ -255,8 +267,8 @@ def test_missing_font_says_what_to_install(tmp_path):
     message = str(caught.value)
     assert "日本語のフォント" in message and "apt-get install fonts-noto-cjk" in message
     assert pdf.missing_parts((tmp_path / "no-fonts",)) == ["fonts-noto-cjk"]
-    both = pdf.unavailable_message([pdf.PANGO_PACKAGES, pdf.FONT_PACKAGES])
-    assert "Pango" in both and "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk" in both
+    both = pdf.unavailable_message([pdf.HARFBUZZ_PACKAGES, pdf.FONT_PACKAGES])
+    assert "HarfBuzz" in both and "apt-get install libharfbuzz0b libharfbuzz-subset0 fonts-noto-cjk" in both
 
 
 def test_cli_pdf_without_a_font_exits_non_zero_and_writes_nothing(cli, session, tmp_path, monkeypatch):
@@ -293,11 +305,182 @@ def test_cli_writes_a_pdf_in_the_configured_frame(cli, session, tmp_path):
     assert re.search(r"\b1\s*/\s*\d\b", first)
 
 
-def test_a_page_takes_seconds_not_minutes():
-    """Not a benchmark: a guard that the fonts are subset by HarfBuzz (fontTools takes ~40 s a font)."""
-    import time
+def test_missing_harfbuzz_says_what_to_install(monkeypatch):
+    from inspect_tui.render import pdf_font
 
-    doc = Doc("記録", [], [Section("1", [Table(["番号", "内容"], [[n, "日本語の行"] for n in range(40)])])])
-    start = time.perf_counter()
-    pdf.render(doc)
-    assert time.perf_counter() - start < 30
+    monkeypatch.setattr(pdf_font, "has_harfbuzz", lambda: False)
+    doc = Doc("記録", [], [Section("1", [Table(["a"], [["b"]])])])
+    with pytest.raises(pdf.PdfUnavailable) as caught:
+        pdf.render(doc)
+    assert "HarfBuzz" in str(caught.value) and "apt-get install libharfbuzz0b libharfbuzz-subset0" in str(
+        caught.value
+    )
+
+
+# --------------------------------------------------------------------------- the file itself
+
+
+def run(*args: str, data: bytes, after: tuple[str, ...] = ()) -> str:
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run([*args, f.name, *after], capture_output=True, check=True, timeout=60)
+    return out.stdout.decode("utf-8")
+
+
+def test_the_fonts_are_embedded_subsets_and_the_same_document_gives_the_same_bytes(monthly_report):
+    data = render(monthly_report, "pdf")
+    fonts = run("pdffonts", data=data).splitlines()[2:]
+    assert len(fonts) == 2  # regular and bold
+    for line in fonts:
+        name, *kind, encoding, emb, sub, uni, _obj, _gen = line.split()
+        assert re.fullmatch(r"[A-Z]{6}\+NotoSansCJKjp-(Regular|Bold)", name), line
+        assert (kind, encoding) == (["CID", "Type", "0C"], "Identity-H"), line
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), line  # embedded, a subset, with ToUnicode
+    assert render(monthly_report, "pdf") == data  # no dates, no ids: nothing but the document
+    info = run("pdfinfo", data=data)
+    assert re.search(r"Page size:\s+595.28 x 841.89 pts \(A4\)", info)
+    assert "業務履行報告書（月次）" in info  # the title, for the viewer's window
+
+
+def test_every_cell_and_heading_the_html_prints_is_in_the_pdf(monthly_report):
+    """The PDF is drawn by its own layout (render/pdf.py), not from the html: nothing the
+    html prints may go missing from it."""
+    from html import unescape
+
+    page = render(monthly_report, "html")
+    words = {
+        unescape(re.sub(r"<[^>]+>", "", m))
+        for m in re.findall(r"<(?:td|th|h1|h2|caption|p)\b[^>]*>(.*?)</", page)
+    }
+    words = {squash(w) for w in words if w.strip()}
+    text = squash(pdf_text(render(monthly_report, "pdf")))
+    missing = sorted(w for w in words if w not in text)
+    assert len(words) > 100 and missing == []
+
+
+def test_unbreakable_text_stays_on_the_page():
+    """Nine columns of 3,125件（途中） do not fit A4 at 10.5 pt: the table prints smaller
+    instead of running off the paper (a browser lets it overflow)."""
+    years = [f"令和{y}年度" for y in range(8, 14)]
+    rows = [["KGI", "認定調査の履行件数（受理件数）", "実績値", *["3,125件（途中）"] * 6]] * 3
+    data = pdf.render(Doc("表", [], [Section("1", [Table(["区分", "指標", "", *years], rows)])]))
+    boxes = re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"',
+        run("pdftotext", "-bbox", data=data, after=("-",)),
+    )
+    assert boxes
+    right = 595.28 - pdf.MARGIN_SIDE
+    assert all(pdf.MARGIN_SIDE - 1 <= float(lo) and float(hi) <= right + 1 for lo, hi in boxes)
+    assert pdf_text(data).count("3,125件（途中）") == 18
+
+
+def test_a_landscape_table_prints_the_whole_document_on_a4_landscape():
+    doc = Doc("表", [], [Section("1", [Table(["a"], [["b"]], landscape=True)])])
+    assert re.search(r"Page size:\s+841.89 x 595.28 pts \(A4\)", run("pdfinfo", data=pdf.render(doc)))
+
+
+def test_charts_are_drawn_with_their_titles_legends_and_axes():
+    from decimal import Decimal
+
+    from inspect_tui.core.document import Chart, Num, Percent, SeriesChart
+
+    rows = [[f"理由{i}", Num(100 - i * 10, "件"), Percent(Decimal(10 * (i + 1)))] for i in range(5)]
+    pareto = Table(
+        ["理由", "件数", "累積比率"],
+        rows,
+        chart=Chart(
+            "返却理由のパレート図", 0, 1, "件数", 5, line_column=2, line_title="累積比率", line_mark=0.8
+        ),
+    )
+    trend = SeriesChart(
+        "受理件数の推移",
+        ("令和7年度", "令和8年度"),
+        (("目標値", (100.0, 120.0)), ("実績値", (90.0, None))),
+        "件",
+    )
+    data = pdf.render(Doc("図", [], [Section("1", [pareto], charts=[trend])]))
+    text = pdf_text(data)
+    for words in (
+        "返却理由のパレート図",
+        "累積比率",
+        "受理件数の推移",
+        "目標値",
+        "実績値",
+        "令和7年度",
+        "80%",
+        "100%",
+    ):
+        assert words in text, words
+
+
+def test_a_chart_mark_the_pdf_cannot_draw_is_an_error_not_a_gap():
+    from inspect_tui.render import pdf_canvas
+
+    canvas = pdf_canvas.Canvas(100, (None, None))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="ellipse"):
+        pdf_canvas.draw_svg(
+            canvas, '<svg viewBox="0 0 10 10"><ellipse cx="1" cy="1" rx="1" ry="1"/></svg>', 0, 0, 1
+        )
+    with pytest.raises(ValueError, match="colour"):
+        pdf_canvas.draw_svg(
+            canvas,
+            '<svg viewBox="0 0 10 10"><rect x="0" y="0" width="1" height="1" fill="url(#x)"/></svg>',
+            0,
+            0,
+            1,
+        )
+
+
+@pytest.mark.parametrize("lines", range(22, 34))
+def test_the_closing_footer_is_never_alone_on_a_page(lines):
+    """The footer under the last section (and the audit witness) goes to the next page with
+    the last line before it, never by itself."""
+    doc = Doc(
+        "記録",
+        [],
+        [Section("1. 経過", paragraphs=[f"{n}行目の記録です。" for n in range(1, lines)])],
+        seals=(),
+        witness="監査記録の先頭ハッシュ（1件目）: " + "0" * 64,
+        frame=FRAME,
+    )
+    texts = pages(pdf.render(doc))
+    for t in texts:
+        assert body_lines(t), texts
+    assert "監査記録" in texts[-1]
+
+
+def test_control_characters_print_as_escapes():
+    doc = Doc("記録", [], [Section("1", paragraphs=["赤\x1b[31m字\x07"])])
+    text = pdf_text(pdf.render(doc))
+    assert "\x1b" not in text and "\\x1b[31m" in text and "\\x07" in text
+
+
+def test_a_wrapped_line_never_starts_with_closing_punctuation():
+    from inspect_tui.render import pdf_font
+
+    found = pdf_font.find_font(pdf.FONT_DIRS)
+    assert found is not None
+    font = pdf_font.Font(*found)
+    lay = pdf._Layout((font, font), pdf.PORTRAIT)
+    width = lay.w("あ" * 10, 10)
+    for text in ("あ" * 10 + "。い", "あ" * 9 + "（あ）う", "あ" * 10 + "、"):
+        lines = lay.wrap(text, width, 10)
+        assert "".join(lines) == text
+        assert all(line[0] not in pdf.NO_LINE_START for line in lines), lines
+        assert all(lay.w(line, 10) <= width + 0.01 for line in lines), lines
+
+
+@pytest.mark.parametrize("rows", [18, 20, 23, 26, 40, 54, 57, 60])
+def test_seal_boxes_after_a_long_table_keep_its_last_row(rows):
+    """A signed record ending in a table too long to keep whole (over 15 rows): the seal boxes
+    go over with its last row (and the header row above it), never alone (without the keep,
+    20-26 and 54-60 rows left them alone on the last page)."""
+    texts = signed_record(
+        [Section("1. 点検", [Table(["番号", "内容"], [[f"R9-{n:05d}", "記録"] for n in range(rows)])])]
+    )
+    last = texts[-1]
+    assert "主任調査員" in last and f"R9-{rows - 1:05d}" in last and "番号" in last

@@ -31,7 +31,7 @@ def json_text(data: Any) -> str:
 
 #: format -> its renderer module, imported when the format is first rendered (the text
 #: renderers bring tabulate and wcwidth: 12-20 ms a JSON report does not need); xlsx and pdf
-#: import openpyxl / WeasyPrint only when they render
+#: import their writers only when they render
 RENDERERS = {"text": "text", "md": "markdown", "csv": "csv_out", "html": "html", "xlsx": "xlsx", "pdf": "pdf"}
 
 #: the formats for filing: every late case listed (text is for reading)

@@ -1,5 +1,6 @@
-"""HTML that prints on A4 (and is what render/pdf.py turns into a PDF): the document frame,
-title, period, date of issue, page numbers and the seal boxes.
+"""HTML that prints on A4 (render/pdf.py draws the same page as a PDF, by the same rules in
+render/print_rules.py): the document frame, title, period, date of issue, page numbers and
+the seal boxes.
 
 Layout: the addressee top-left, the date of issue and the contractor top-right, the
 title, the contract title under it, then the facts with the seal boxes beside them (or,
@@ -7,14 +8,14 @@ for a record signed when done, after the last section and kept on its page). Sec
 marked ``appendix`` follow on new pages as 別紙1, 別紙2, …
 
 Print rules that survive A4: short headers and cells never break (目標値, a date, a case
-number: ``nowrap``; WeasyPrint ignores ``word-break: keep-all``); long cells wrap instead
+number: ``nowrap``; ``word-break: keep-all`` is not printed everywhere); long cells wrap instead
 of being cut; a table's header row repeats on every page; no row is split across pages.
 
 A table's ``Chart`` is drawn right after the table, a section's ``SeriesChart`` after its
 tables and text, each as inline SVG in a ``<figure>`` kept on one page (render/svg.py).
 
 Page numbers and the footer line use the CSS paged-media margin boxes (@page
-@bottom-left / @bottom-right), which WeasyPrint and Chromium (131+) print; older
+@bottom-left / @bottom-right), which Chromium (131+) prints; older
 browsers print without them. Everything is escaped; no scripts, no external resources
 (the machines are offline). Control characters in the text are shown as escapes
 (``\x1b``) before escaping: HTML has no place for them.
@@ -27,6 +28,13 @@ from html import escape
 from inspect_tui.core.document import Doc, Mark, Section, Table, cell_text, clean, clean_table
 from inspect_tui.render import svg
 from inspect_tui.render.fonts import FONTS
+from inspect_tui.render.print_rules import (
+    DENSE_COLUMNS,
+    SEAL_KEEP_ROWS,
+    SHORT_CELL,
+    SHORT_HEADER,
+    WHOLE_TABLE,
+)
 
 CSS = """
 @page { size: A4; margin: 18mm 15mm 20mm 15mm; font-family: FONTS;
@@ -90,13 +98,6 @@ footer { break-before: avoid; margin-top: 8mm; font-size: 8.5pt; color: #444;
 #: the frame and the table share the first page
 LANDSCAPE_CSS = "@page { size: A4 landscape; }\n@media screen { body { max-width: 267mm; } }\n"
 
-#: a cell this short with no space never wraps (a date, a case number, 目標値, 要修正)
-SHORT_CELL = 12
-#: a table this wide prints smaller (the guidance report's 12 columns: 211 mm at 10.5 pt, A4 has 180)
-DENSE_COLUMNS = 10
-#: a table this short is never split across pages
-WHOLE_TABLE = 12
-
 
 def _cell(v, align: str) -> str:
     if isinstance(v, Mark):
@@ -106,10 +107,6 @@ def _cell(v, align: str) -> str:
     if len(text) <= SHORT_CELL and not any(c.isspace() for c in text):
         align += " short"
     return f'<td class="{align}">{escape(text)}</td>'
-
-
-#: a header this short never wraps (目標値, 達成度, 件数): a break would split the word
-SHORT_HEADER = 6
 
 
 def _th(h: str) -> str:
@@ -189,7 +186,7 @@ def _section(sec: Section, heading: str, cls: str = "", tail: str = "") -> str:
     parts += [svg.figure(svg.series_chart(c), "chart series") for c in sec.charts]
     if tail:
         # the seal boxes never alone on a page: with the section when it is short, else its last part
-        if sum(len(t.rows) for t in sec.tables) <= 15:
+        if sum(len(t.rows) for t in sec.tables) <= SEAL_KEEP_ROWS:
             parts = ['<div class="keep">', *parts, tail, "</div>"]
         else:
             parts = [*parts[:-1], f'<div class="keep">{parts[-1]}{tail}</div>']

@@ -1,4 +1,4 @@
-"""Charts as inline SVG for the print html and the PDF (WeasyPrint draws inline SVG itself).
+"""Charts as inline SVG for the print html and the PDF (render/pdf_canvas.py draws the same SVG).
 
 Two charts, the same ones the xlsx draws natively (render/xlsx.py):
 
