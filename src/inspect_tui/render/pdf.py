@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from inspect_tui.core.document import Doc, Mark, Section, Table, cell_text, clean, clean_table
+from inspect_tui.core.document import Doc, Mark, Section, Table, cell_text, clean
 from inspect_tui.render import svg
 from inspect_tui.render.output import OutputError
 from inspect_tui.render.print_rules import (
@@ -250,15 +250,16 @@ class _Layout:
 
     # ------------------------------------------------------------------ tables
     def table(self, t: Table, style: _Style) -> list[Atom]:
-        t = clean_table(t.drawn())
+        t = t.drawn()  # render() cleaned the document's text already
         if (len(t.headers) >= DENSE_COLUMNS or t.dense) and style.size > DENSE.size:
             style = DENSE  # table.dense wins over .appendix table in the html's CSS too
         aligns = t.aligns()
         ncol = len(t.headers)
-        rows = [[_cell(v) for v in r][:ncol] + [("", False)] * (ncol - len(r)) for r in t.rows]
+        rows = [[_cell(v) for v in r][:ncol] + [("", False, False)] * (ncol - len(r)) for r in t.rows]
         indent = [(2 + 4 * t.level(i)) * MM - style.pad_x if t.level(i) else 0.0 for i in range(len(rows))]
         size, lh = style.size, style.lh
         has_groups = bool(t.groups)
+        tree = t.tree_column if t.levels else -1
 
         # column widths: CSS automatic layout (min: unbreakable text; max: whole text)
         pad = 2 * style.pad_x
@@ -268,12 +269,26 @@ class _Layout:
             hw = max((self.w(p, size, True) for p in h.split("\n")), default=0.0)
             mins[c] = max(mins[c], hw if len(h) <= SHORT_HEADER else self._min_word(h, size, True))
             maxs[c] = max(maxs[c], hw)
+        fonts, k = self.fonts, size / 1000
+        unbroken = [a == "r" for a in aligns]  # numbers never wrap
+        measured: list[list[float]] = []  # each cell's width on one line (the tree's indent in)
         for ri, r in enumerate(rows):
-            for c, (text, _ng) in enumerate(r):
-                tw = self.w(text, size, _ng) + (indent[ri] if c == t.tree_column else 0.0)
-                nowrap = aligns[c] == "r" or (len(text) <= SHORT_CELL and not _has_space(text))
-                mins[c] = max(mins[c], tw if nowrap else self._min_word(text, size, _ng))
-                maxs[c] = max(maxs[c], tw)
+            ws = []
+            for c, (text, ng, _mark) in enumerate(r):
+                tw = fonts[ng].width(text) * k
+                if c == tree:
+                    tw += indent[ri]
+                ws.append(tw)
+                if tw > maxs[c]:
+                    maxs[c] = tw
+                if unbroken[c] or (len(text) <= SHORT_CELL and not _has_space(text)):
+                    if tw > mins[c]:
+                        mins[c] = tw
+                else:
+                    least = self._min_word(text, size, ng)
+                    if least > mins[c]:
+                        mins[c] = least
+            measured.append(ws)
         need = sum(mins) + pad * ncol
         if need > self.width + 0.01 and size > MIN_SIZE:
             # unbreakable text wider than the page: the table prints smaller, never off the page
@@ -320,14 +335,15 @@ class _Layout:
 
         base = _baseline(size)
 
-        def place(x, y, w, h, lines, align, bold, extra, out) -> None:
-            """Where each line of a cell goes: (x, baseline, line) appended to out."""
+        def place(x, y, w, h, lines, align, bold, extra, out, single=None) -> None:
+            """Where each line of a cell goes: (x, baseline, line) appended to out (single:
+            the width of a one-line cell, measured already)."""
             top = y + (h - len(lines) * lh) / 2 + base
             for i, line in enumerate(lines):
                 if align == "l":
                     lx = x + style.pad_x + extra
                 else:
-                    lw = self.w(line, size, bold)
+                    lw = single if single is not None else self.w(line, size, bold)
                     lx = x + w - style.pad_x - lw if align == "r" else x + (w - lw) / 2
                 out.append((lx, top + i * lh, line))
 
@@ -357,20 +373,32 @@ class _Layout:
             atoms.append(_group([_space(1 * MM), self.lines_atom(cap, BODY, bold=True), _space(1 * MM)]))
             atoms[-1].keep_next = True
         atoms.append(header)
+        rooms = [max(w - pad, size) for w in widths]
+        columns = [(xs[c], widths[c]) for c in range(ncol)]
         for ri, r in enumerate(rows):
             cells = []
-            for c, (text, ng) in enumerate(r):
-                extra = indent[ri] if c == t.tree_column else 0.0
-                align = "c" if isinstance(t.rows[ri][c] if c < len(t.rows[ri]) else None, Mark) else aligns[c]
-                cells.append((cell_lines(text, c, ng, extra), align, ng, extra))
-            row_h = max(len(ls) for ls, *_ in cells) * lh + 2 * style.pad_y
+            most = 1
+            for c, (text, ng, mark) in enumerate(r):
+                extra = indent[ri] if c == tree else 0.0
+                tw = measured[ri][c]
+                if tw <= rooms[c] + 0.005 and "\n" not in text:
+                    lines, single = [text], tw - extra
+                else:
+                    lines, single = self.wrap(text, max(rooms[c] - extra, size), size, ng), None
+                    most = max(most, len(lines))
+                cells.append((lines, "c" if mark else aligns[c], ng, extra, single))
+            row_h = most * lh + 2 * style.pad_y
 
             def draw_row(canvas, y, cells=cells, row_h=row_h) -> None:
                 plain: list[tuple[float, float, str]] = []
                 strong: list[tuple[float, float, str]] = []
-                for c, (lines, align, ng, extra) in enumerate(cells):
-                    place(xs[c], y, widths[c], row_h, lines, align, ng, extra, strong if ng else plain)
-                draw_cells(canvas, [(xs[c], y, widths[c], row_h) for c in range(ncol)], plain, strong)
+                for c, (lines, align, ng, extra, single) in enumerate(cells):
+                    place(
+                        xs[c], y, widths[c], row_h, lines, align, ng, extra, strong if ng else plain, single
+                    )
+                canvas.row_boxes(columns, y, row_h, stroke=RULE, width=BORDER)
+                canvas.texts(plain, size)
+                canvas.texts(strong, size, bold=True)
 
             atoms.append(Atom(row_h, draw_row, header=header))
         body = [_space(2 * MM, keep_next=True), *atoms, _space(2 * MM)]
@@ -573,10 +601,11 @@ def _baseline(size: float) -> float:
     return (size * LINE - size) / 2 + 0.88 * size
 
 
-def _cell(v) -> tuple[str, bool]:
+def _cell(v) -> tuple[str, bool, bool]:
+    """A cell's text, whether it prints bold (a missed mark ×), whether it is a mark (centred)."""
     if isinstance(v, Mark):
-        return v.symbol(), v.ok is False
-    return cell_text(v), False
+        return v.symbol(), v.ok is False, True
+    return cell_text(v), False, False
 
 
 def _distribute(mins: list[float], maxs: list[float], room: float) -> list[float]:

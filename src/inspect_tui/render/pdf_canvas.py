@@ -51,6 +51,11 @@ class Canvas:
         self.h = height
         self.fonts = fonts  # regular, bold (the same font when no bold one is installed)
         self.ops: list[bytes] = []
+        #: what table rows draw, gathered per page and written after everything else
+        #: (text in one size, weight and colour; cell outlines in one stroke): one text object
+        #: and one path each instead of one per row
+        self._runs: dict[tuple[bytes, bytes], list[bytes]] = {}
+        self._outlines: dict[bytes, list[bytes]] = {}
 
     # ------------------------------------------------------------------ text
     def text_width(self, text: str, size: float, bold: bool = False, spacing: float = 0.0) -> float:
@@ -92,8 +97,8 @@ class Canvas:
     def texts(
         self, items: list[tuple[float, float, str]], size: float, *, bold: bool = False, fill: Color = BLACK
     ) -> None:
-        """Many (x, baseline, text) in one size, weight and colour: one text object (a table row)."""
-        items = [it for it in items if it[2]]
+        """Many (x, baseline, text) in one size, weight and colour (a table row's cells),
+        written with the page's other runs like them (``content``)."""
         if not items:
             return
         if bold and self.fonts[1] is self.fonts[0]:
@@ -101,13 +106,17 @@ class Canvas:
                 self.text(x, b, text, size, bold=True, fill=fill)
             return
         font = self.fonts[bold]
+        key = (
+            b"%s %s Tf" % (b"/F2" if bold else b"/F1", _n(size)),
+            b"%s %s %s rg" % tuple(_n(c) for c in fill),
+        )
+        run = self._runs.get(key)
+        if run is None:
+            run = self._runs[key] = []
         h = self.h
-        parts = [
-            b"q BT %s %s Tf %s %s %s rg" % (b"/F2" if bold else b"/F1", _n(size), *(_n(c) for c in fill))
+        run += [
+            b"1 0 0 1 %.2f %.2f Tm <%s> Tj" % (x, h - b, font.encode(text)) for x, b, text in items if text
         ]
-        parts += [b"1 0 0 1 %.2f %.2f Tm <%s> Tj" % (x, h - b, font.encode(text)) for x, b, text in items]
-        parts.append(b"ET Q")
-        self.ops.append(b" ".join(parts))
 
     # ------------------------------------------------------------------ shapes
     def boxes(
@@ -138,6 +147,18 @@ class Canvas:
                 pre.append(b"[" + b" ".join(_n(float(d)) for d in dash.replace(",", " ").split()) + b"] 0 d")
         op = b"B" if fill is not None and stroke is not None else b"f" if fill is not None else b"S"
         return b" ".join(pre), op + b" Q"
+
+    def row_boxes(
+        self, columns: list[tuple[float, float]], y: float, h: float, *, stroke: Color, width: float
+    ) -> None:
+        """A table row's cells, outlined: columns are (x, width), the row is at y, h high
+        (written with the page's other outlines in that stroke: ``content``)."""
+        key = self._paint(None, stroke, width)[0]
+        outlines = self._outlines.get(key)
+        if outlines is None:
+            outlines = self._outlines[key] = []
+        top = self.h - y - h
+        outlines += [b"%.2f %.2f %.2f %.2f re" % (x, top, w, h) for x, w in columns]
 
     def rect(
         self,
@@ -211,7 +232,11 @@ class Canvas:
         self.ops.append(pre + b" " + body + b" " + op)
 
     def content(self) -> bytes:
-        return b"\n".join(self.ops)
+        """The page's operators: what was drawn in order, then the outlines, then the runs of text."""
+        out = list(self.ops)
+        out += [pre + b" " + b" ".join(rects) + b" S Q" for pre, rects in self._outlines.items()]
+        out += [b"q BT %s %s " % key + b" ".join(run) + b" ET Q" for key, run in self._runs.items() if run]
+        return b"\n".join(out)
 
 
 # ---------------------------------------------------------------------- the charts' SVG

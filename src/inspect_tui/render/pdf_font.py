@@ -1,10 +1,11 @@
 """The Japanese font a PDF embeds: found on disk, measured and subset by HarfBuzz (ctypes).
 
-The font is an OpenType CJK font with CFF outlines, CID-keyed in the Adobe-Identity-0
-order (Noto Sans CJK JP from Debian's fonts-noto-cjk, or Source Han Sans): its glyph ids
-are its CIDs, so a PDF shows a character by writing the glyph id the font's cmap gives
-(Identity-H) and embeds only the CFF table of a subset holding the glyphs the document
-used (HarfBuzz keeps each glyph's CID in the subset's charset). Two calls do the work:
+The font is Noto Sans CJK JP (Debian's fonts-noto-cjk): OpenType with CID-keyed CFF
+outlines. A PDF shows a character by writing its glyph's CID (Identity-H), read from the
+font's CFF charset (``cid_order``: the collection's faces are in the Adobe-Identity-0 order,
+where the CID is the glyph id; Google's single-face NotoSansCJKjp is Adobe-Japan1, where it
+is not), and embeds only the CFF table of a subset holding the glyphs the document used
+(HarfBuzz keeps each glyph's CID in the subset's charset). Two calls do the work:
 ``hb_font_get_nominal_glyph`` / ``hb_font_get_glyph_h_advance`` for each distinct
 character (cached), and ``hb_subset_or_fail`` once per font when the file is written
 (12-25 ms for a report's few hundred characters, 2026-12-08).
@@ -17,22 +18,19 @@ install before anything is laid out.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 from pathlib import Path
 
-#: the fonts a PDF can embed, best first: (file name, face wanted in a collection)
+#: the fonts a PDF can embed, best first: (file name, face wanted in a collection). Noto Sans
+#: CJK JP as Debian's fonts-noto-cjk ships it (a collection) or as Google's single-face file;
+#: another font would need its CID order checked first (see the module's docstring)
 FONT_FILES = (
     ("NotoSansCJK-Regular.ttc", "Noto Sans CJK JP"),
     ("NotoSansCJKjp-Regular.otf", "Noto Sans CJK JP"),
-    ("SourceHanSans-Regular.ttc", "Source Han Sans"),
-    ("SourceHanSansJP-Regular.otf", "Source Han Sans JP"),
 )
 BOLD_FILES = {
     "NotoSansCJK-Regular.ttc": "NotoSansCJK-Bold.ttc",
     "NotoSansCJKjp-Regular.otf": "NotoSansCJKjp-Bold.otf",
-    "SourceHanSans-Regular.ttc": "SourceHanSans-Bold.ttc",
-    "SourceHanSansJP-Regular.otf": "SourceHanSansJP-Bold.otf",
 }
 
 _P = ctypes.c_void_p
@@ -44,12 +42,25 @@ def _tag(name: str) -> int:
     return (a << 24) | (b << 16) | (c << 8) | d
 
 
+def _load(name: str) -> ctypes.CDLL:
+    """lib<name>.so.0 by its soname (1 ms), else wherever ctypes.util finds it (which runs
+    ldconfig: 27 ms, so only where the soname differs, as on macOS)."""
+    try:
+        return ctypes.CDLL(f"lib{name}.so.0")
+    except OSError:
+        from ctypes.util import find_library
+
+        found = find_library(name)
+        if found is None:
+            raise
+        return ctypes.CDLL(found)
+
+
 class _HarfBuzz:
     """The few HarfBuzz functions a PDF needs, with their C signatures."""
 
     def __init__(self) -> None:
-        hb = ctypes.CDLL(ctypes.util.find_library("harfbuzz") or "libharfbuzz.so.0")
-        hbs = ctypes.CDLL(ctypes.util.find_library("harfbuzz-subset") or "libharfbuzz-subset.so.0")
+        hb, hbs = _load("harfbuzz"), _load("harfbuzz-subset")
         for lib, name, res, args in (
             (hb, "hb_blob_create_from_file", _P, [ctypes.c_char_p]),
             (hb, "hb_blob_get_data", ctypes.POINTER(ctypes.c_char), [_P, ctypes.POINTER(ctypes.c_uint)]),
@@ -58,6 +69,7 @@ class _HarfBuzz:
             (hb, "hb_face_create", _P, [_P, ctypes.c_uint]),
             (hb, "hb_face_destroy", None, [_P]),
             (hb, "hb_face_get_upem", ctypes.c_uint, [_P]),
+            (hb, "hb_face_get_glyph_count", ctypes.c_uint, [_P]),
             (hb, "hb_face_reference_table", _P, [_P, _U32]),
             (hb, "hb_font_create", _P, [_P]),
             (hb, "hb_font_get_nominal_glyph", ctypes.c_int, [_P, _U32, ctypes.POINTER(_U32)]),
@@ -86,6 +98,14 @@ class _HarfBuzz:
         n = ctypes.c_uint()
         data = self.blob_get_data(blob, ctypes.byref(n))  # type: ignore[attr-defined]
         return ctypes.string_at(data, n.value) if n.value else b""
+
+    def blob_view(self, blob: int) -> memoryview:
+        """A blob's bytes without copying them (valid while the blob lives)."""
+        n = ctypes.c_uint()
+        data = self.blob_get_data(blob, ctypes.byref(n))  # type: ignore[attr-defined]
+        if not n.value:
+            return memoryview(b"")
+        return memoryview((ctypes.c_char * n.value).from_address(ctypes.addressof(data.contents))).cast("B")
 
     def name(self, face: int, name_id: int) -> str:
         lang = self.language_from_string(b"en", -1)  # type: ignore[attr-defined]
@@ -129,6 +149,94 @@ def find_font(font_dirs: tuple[Path, ...]) -> tuple[Path, str] | None:
     return None
 
 
+# --------------------------------------------------------------------------- the CFF charset
+
+
+def _index(cff: memoryview, off: int) -> tuple[list[memoryview], int]:
+    """A CFF INDEX at off: its items and the offset after it."""
+    count = int.from_bytes(cff[off : off + 2], "big")
+    if count == 0:
+        return [], off + 2
+    size = cff[off + 2]
+    at = off + 3
+    offsets = [int.from_bytes(cff[at + i * size : at + (i + 1) * size], "big") for i in range(count + 1)]
+    base = at + (count + 1) * size - 1
+    return [cff[base + offsets[i] : base + offsets[i + 1]] for i in range(count)], base + offsets[-1]
+
+
+def _dict(data: memoryview) -> dict[int, list[int]]:
+    """A CFF DICT's integer operands by operator (12 x as 1200 + x; reals skipped)."""
+    out: dict[int, list[int]] = {}
+    operands: list[int] = []
+    i = 0
+    while i < len(data):
+        b = data[i]
+        if b <= 21:
+            op = b
+            if b == 12:
+                i += 1
+                op = 1200 + data[i]
+            out[op] = operands
+            operands = []
+            i += 1
+        elif b == 28:
+            operands.append(int.from_bytes(data[i + 1 : i + 3], "big", signed=True))
+            i += 3
+        elif b == 29:
+            operands.append(int.from_bytes(data[i + 1 : i + 5], "big", signed=True))
+            i += 5
+        elif b == 30:  # a real: nibbles up to 0xf
+            i += 1
+            while i < len(data) and (data[i] & 0x0F) != 0x0F and (data[i] >> 4) != 0x0F:
+                i += 1
+            i += 1
+            operands.append(0)
+        elif 32 <= b <= 246:
+            operands.append(b - 139)
+            i += 1
+        elif 247 <= b <= 250:
+            operands.append((b - 247) * 256 + data[i + 1] + 108)
+            i += 2
+        elif 251 <= b <= 254:
+            operands.append(-(b - 251) * 256 - data[i + 1] - 108)
+            i += 2
+        else:
+            raise ValueError(f"a CFF DICT byte this reader does not know: {b}")
+    return out
+
+
+_ROS, _CHARSET = 1230, 15
+
+
+def cid_order(cff: memoryview, glyphs: int) -> dict[int, int] | None:
+    """Glyph id -> CID from a CID-keyed CFF's charset; None where every CID is its glyph id
+    (Adobe-Identity-0 as fonts-noto-cjk ships it, or a font that is not CID-keyed)."""
+    _names, after = _index(cff, cff[2])
+    tops, _ = _index(cff, after)
+    top = _dict(tops[0])
+    if _ROS not in top or not top.get(_CHARSET):
+        return None
+    at = top[_CHARSET][0]
+    fmt, at = cff[at], at + 1
+    if fmt not in (0, 1, 2):
+        raise ValueError(f"CFF charset format {fmt}")
+    ranges: list[tuple[int, int, int]] = []  # (first glyph id, first CID, how many)
+    gid = 1
+    while gid < glyphs:
+        if fmt == 0:
+            first, count = int.from_bytes(cff[at : at + 2], "big"), 1
+            at += 2
+        else:
+            first = int.from_bytes(cff[at : at + 2], "big")
+            count = 1 + (cff[at + 2] if fmt == 1 else int.from_bytes(cff[at + 2 : at + 4], "big"))
+            at += 3 if fmt == 1 else 4
+        ranges.append((gid, first, count))
+        gid += count
+    if all(g == cid for g, cid, _n in ranges):
+        return None
+    return {g + k: cid + k for g, cid, n in ranges for k in range(n)}
+
+
 # hb_subset flags and sets (hb-subset.h, HarfBuzz 2.9+)
 _NO_HINTING = 0x1
 _SET_LAYOUT_FEATURE_TAG = 6
@@ -154,29 +262,38 @@ class Font:
         self.face = face
         self.font = hb.font_create(face)  # type: ignore[attr-defined]
         self.upem = hb.face_get_upem(face) or 1000  # type: ignore[attr-defined]
-        cff = hb.face_reference_table(face, _tag("CFF "))  # type: ignore[attr-defined]
-        has_cff = bool(hb.blob_bytes(cff)[:4])
-        hb.blob_destroy(cff)  # type: ignore[attr-defined]
-        if not has_cff:
-            raise OSError(f"not an OpenType CFF font: {path.name}")
         self.ps_name = "".join(c for c in hb.name(face, 6) if c.isalnum() or c in "-_") or "JapaneseFont"
-        #: character -> (glyph id, advance in 1/1000 em), and the glyph id as 4 hex digits
-        self._glyphs: dict[str, tuple[int, int]] = {}
+        table = hb.face_reference_table(face, _tag("CFF "))  # type: ignore[attr-defined]
+        try:
+            cff = hb.blob_view(table)
+            if len(cff) < 4:
+                raise OSError(f"not an OpenType CFF font: {path.name}")
+            try:
+                self._cids = cid_order(cff, hb.face_get_glyph_count(face))  # type: ignore[attr-defined]
+            except (ValueError, IndexError) as e:
+                raise OSError(f"a CFF table this writer cannot read: {path.name}") from e
+            del cff  # the view dies before its blob
+        finally:
+            hb.blob_destroy(table)  # type: ignore[attr-defined]
+        #: character -> (glyph id, CID, advance in 1/1000 em), and the CID as 4 hex digits
+        self._glyphs: dict[str, tuple[int, int, int]] = {}
         self._adv: dict[str, int] = {}
         self._hex: dict[str, str] = {}
         self._widths: dict[str, int] = {}  # whole texts measured (a report repeats its dates, numbers)
         self._used: set[str] = set()
 
-    def glyph(self, ch: str) -> tuple[int, int]:
+    def glyph(self, ch: str) -> tuple[int, int, int]:
+        """(glyph id, CID, advance in 1/1000 em) of a character."""
         g = self._glyphs.get(ch)
         if g is None:
             gid = _U32()
             if not self.hb.font_get_nominal_glyph(self.font, ord(ch), ctypes.byref(gid)):  # type: ignore[attr-defined]
                 gid.value = 0  # .notdef: a character the font has not
             adv = self.hb.font_get_glyph_h_advance(self.font, gid.value)  # type: ignore[attr-defined]
-            g = self._glyphs[ch] = (gid.value, round(adv * 1000 / self.upem))
-            self._adv[ch] = g[1]
-            self._hex[ch] = f"{gid.value:04x}"
+            cid = gid.value if self._cids is None else self._cids.get(gid.value, 0)
+            g = self._glyphs[ch] = (gid.value, cid, round(adv * 1000 / self.upem))
+            self._adv[ch] = g[2]
+            self._hex[ch] = f"{cid:04x}"
         return g
 
     def width(self, text: str) -> int:
@@ -209,16 +326,17 @@ class Font:
         return {self._glyphs[ch][0] for ch in self._used}
 
     def unicode_of(self) -> dict[int, str]:
-        """Each used glyph id and the character it shows (the PDF's ToUnicode map)."""
+        """Each used CID and the character it shows (the PDF's ToUnicode map)."""
         out: dict[int, str] = {}
         for ch in sorted(self._used):
-            gid = self._glyphs[ch][0]
-            if gid:
-                out.setdefault(gid, ch)
+            cid = self._glyphs[ch][1]
+            if cid:
+                out.setdefault(cid, ch)
         return out
 
     def widths(self) -> dict[int, int]:
-        return {self._glyphs[ch][0]: self._adv[ch] for ch in self._used}
+        """Each used CID's advance (the PDF's W array)."""
+        return {self._glyphs[ch][1]: self._adv[ch] for ch in self._used}
 
     def subset_cff(self) -> bytes:
         """The CFF table of a subset with the used glyphs (and .notdef)."""
