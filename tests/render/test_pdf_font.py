@@ -76,3 +76,29 @@ def test_the_pdf_writes_cids_and_their_widths_not_glyph_ids():
     assert font.encode("ああ") == b"02790279"
     assert font.used == {gid}  # the subset keeps the glyph id
     assert font.widths() == {633: adv} and font.unicode_of() == {633: "あ"}
+
+
+def test_ivs_combining_marks_and_missing_characters():
+    """A name with an IVS (葛󠄀: U+845B U+E0100) prints the font's variant glyph; a combining
+    mark prints as the precomposed character (e + U+0301 = é, か + U+3099 = が), never as a
+    mark beside it; a character the font lacks (an emoji) prints as 〓, as Japanese print
+    marks one, not as an empty box."""
+    from inspect_tui.render import pdf, pdf_font
+    from pdftext import pdf_text
+
+    found = pdf_font.find_font(pdf.FONT_DIRS)
+    if found is None or not pdf_font.has_harfbuzz():
+        pytest.skip(
+            "no Noto Sans CJK JP or HarfBuzz here: apt-get install fonts-noto-cjk libharfbuzz-subset0"
+        )
+    font = pdf_font.Font(*found)
+    assert font.glyph("葛\U000e0100")[0] != font.glyph("葛")[0] != 0
+    assert font.width("cafe\u0301") == font.width("café") and font.encode("cafe\u0301") == font.encode("café")
+    assert font.encode("か\u3099") == font.encode("が")
+    assert font.encode("👍") == font.encode("〓")
+
+    from inspect_tui.core.document import Doc, Section
+
+    doc = Doc("記録", [], [Section("1", paragraphs=["葛\U000e0100飾区 cafe\u0301 か\u3099き 👍"])])
+    text = pdf_text(pdf.render(doc))
+    assert "葛\U000e0100飾区 cafe\u0301 か\u3099き 〓" in text  # a copy gives back what was typed

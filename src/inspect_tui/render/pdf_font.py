@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 #: the fonts a PDF can embed, best first: (file name, face wanted in a collection). Noto Sans
@@ -32,6 +34,19 @@ BOLD_FILES = {
     "NotoSansCJK-Regular.ttc": "NotoSansCJK-Bold.ttc",
     "NotoSansCJKjp-Regular.otf": "NotoSansCJKjp-Bold.otf",
 }
+
+GETA = "〓"  # printed for a character the font has not (an emoji)
+#: characters drawn with the one before them: combining marks (U+0301, the kana marks U+3099
+#: and U+309A) and variation selectors (U+FE00-FE0F, the IVS U+E0100-E01EF)
+_JOINING = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a"
+    "\ufe00-\ufe0f\ufe20-\ufe2f\U000e0100-\U000e01ef]"
+)
+
+
+def _is_selector(ch: str) -> bool:
+    return "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+
 
 _P = ctypes.c_void_p
 _U32 = ctypes.c_uint32
@@ -74,6 +89,7 @@ class _HarfBuzz:
             (hb, "hb_font_create", _P, [_P]),
             (hb, "hb_font_get_nominal_glyph", ctypes.c_int, [_P, _U32, ctypes.POINTER(_U32)]),
             (hb, "hb_font_get_glyph_h_advance", ctypes.c_int32, [_P, _U32]),
+            (hb, "hb_font_get_variation_glyph", ctypes.c_int, [_P, _U32, _U32, ctypes.POINTER(_U32)]),
             (
                 hb,
                 "hb_ot_name_get_utf8",
@@ -281,43 +297,84 @@ class Font:
         self._hex: dict[str, str] = {}
         self._widths: dict[str, int] = {}  # whole texts measured (a report repeats its dates, numbers)
         self._used: set[str] = set()
+        self._shown: dict[str, str] = {}  # a unit drawn as something else (〓 for a missing glyph)
 
-    def glyph(self, ch: str) -> tuple[int, int, int]:
-        """(glyph id, CID, advance in 1/1000 em) of a character."""
-        g = self._glyphs.get(ch)
-        if g is None:
-            gid = _U32()
-            if not self.hb.font_get_nominal_glyph(self.font, ord(ch), ctypes.byref(gid)):  # type: ignore[attr-defined]
-                gid.value = 0  # .notdef: a character the font has not
-            adv = self.hb.font_get_glyph_h_advance(self.font, gid.value)  # type: ignore[attr-defined]
-            cid = gid.value if self._cids is None else self._cids.get(gid.value, 0)
-            g = self._glyphs[ch] = (gid.value, cid, round(adv * 1000 / self.upem))
-            self._adv[ch] = g[2]
-            self._hex[ch] = f"{cid:04x}"
+    def _nominal(self, ch: str) -> int:
+        gid = _U32()
+        if not self.hb.font_get_nominal_glyph(self.font, ord(ch), ctypes.byref(gid)):  # type: ignore[attr-defined]
+            return 0
+        return gid.value
+
+    def glyph(self, unit: str) -> tuple[int, int, int]:
+        """(glyph id, CID, advance in 1/1000 em) of a character, or of a character with its
+        variation selector (葛 + U+E0100: the font's IVS glyph) or combining marks (e + U+0301:
+        the precomposed é where there is one; marks with no such character are left out).
+        A character the font does not have prints as 〓 (geta, as Japanese print marks one)."""
+        g = self._glyphs.get(unit)
+        if g is not None:
+            return g
+        base, rest = unit[0], unit[1:]
+        gid = self._nominal(base)
+        if rest:
+            selector = next((c for c in rest if _is_selector(c)), "")
+            marks = "".join(c for c in rest if not _is_selector(c))
+            found = _U32()
+            if selector and self.hb.font_get_variation_glyph(
+                self.font, ord(base), ord(selector), ctypes.byref(found)
+            ):  # type: ignore[attr-defined]
+                gid = found.value
+            elif marks:
+                composed = unicodedata.normalize("NFC", base + marks)
+                if len(composed) == 1 and self._nominal(composed):
+                    gid = self._nominal(composed)
+        if gid == 0:
+            gid = self._nominal(GETA)
+            self._shown[unit] = GETA
+        adv = self.hb.font_get_glyph_h_advance(self.font, gid)  # type: ignore[attr-defined]
+        cid = gid if self._cids is None else self._cids.get(gid, 0)
+        g = self._glyphs[unit] = (gid, cid, round(adv * 1000 / self.upem))
+        self._adv[unit] = g[2]
+        self._hex[unit] = f"{cid:04x}"
         return g
+
+    def units(self, text: str) -> list[str] | str:
+        """text as what is drawn one glyph each: itself when every character stands alone
+        (nearly always), else a list with each variation selector and combining mark on the
+        character before it."""
+        if _JOINING.search(text) is None:
+            return text
+        out: list[str] = []
+        for ch in text:
+            if out and (_is_selector(ch) or unicodedata.category(ch) in ("Mn", "Me")):
+                out[-1] += ch
+            else:
+                out.append(ch)
+        return out
 
     def width(self, text: str) -> int:
         """The advance of text in 1/1000 em."""
         w = self._widths.get(text)
         if w is None:
+            units = self.units(text)
             try:
-                w = sum(map(self._adv.__getitem__, text))
+                w = sum(map(self._adv.__getitem__, units))
             except KeyError:
-                for ch in text:
-                    self.glyph(ch)
-                w = sum(map(self._adv.__getitem__, text))
+                for u in units:
+                    self.glyph(u)
+                w = sum(map(self._adv.__getitem__, units))
             self._widths[text] = w
         return w
 
     def encode(self, text: str) -> bytes:
-        """text as the hex of its glyph ids (Identity-H: two bytes each), its characters marked used."""
+        """text as the hex of its CIDs (Identity-H: two bytes each), its characters marked used."""
+        units = self.units(text)
         try:
-            out = "".join(map(self._hex.__getitem__, text))
+            out = "".join(map(self._hex.__getitem__, units))
         except KeyError:
-            for ch in text:
-                self.glyph(ch)
-            out = "".join(map(self._hex.__getitem__, text))
-        self._used.update(text)
+            for u in units:
+                self.glyph(u)
+            out = "".join(map(self._hex.__getitem__, units))
+        self._used.update(units)
         return out.encode("ascii")
 
     @property
@@ -326,12 +383,13 @@ class Font:
         return {self._glyphs[ch][0] for ch in self._used}
 
     def unicode_of(self) -> dict[int, str]:
-        """Each used CID and the character it shows (the PDF's ToUnicode map)."""
+        """Each used CID and the text it shows (the PDF's ToUnicode map: what a search or a
+        copy finds; 〓 where the font had no glyph)."""
         out: dict[int, str] = {}
-        for ch in sorted(self._used):
-            cid = self._glyphs[ch][1]
+        for unit in sorted(self._used):
+            cid = self._glyphs[unit][1]
             if cid:
-                out.setdefault(cid, ch)
+                out.setdefault(cid, self._shown.get(unit, unit))
         return out
 
     def widths(self) -> dict[int, int]:
