@@ -12,6 +12,17 @@ import pytest
 from inspect_tui.render.pdf_font import cid_order
 
 
+@pytest.fixture
+def font():
+    """Noto Sans CJK JP as a PDF embeds it (skips where it or HarfBuzz is missing)."""
+    from inspect_tui.render import pdf, pdf_font
+
+    found = pdf_font.find_font(pdf.FONT_DIRS)
+    if found is None or not pdf_font.has_harfbuzz():
+        pytest.skip("no Noto Sans CJK JP or HarfBuzz: apt-get install fonts-noto-cjk libharfbuzz-subset0")
+    return pdf_font.Font(*found)
+
+
 def index(items: list[bytes]) -> bytes:
     """A CFF INDEX with one-byte offsets."""
     offsets, at = [], 1
@@ -59,15 +70,7 @@ def test_a_charset_format_this_reader_does_not_know_is_an_error():
         cid_order(cff(b"\x03\x00\x01"), 2)
 
 
-def test_the_pdf_writes_cids_and_their_widths_not_glyph_ids():
-    from inspect_tui.render import pdf, pdf_font
-
-    found = pdf_font.find_font(pdf.FONT_DIRS)
-    if found is None or not pdf_font.has_harfbuzz():
-        pytest.skip(
-            "no Noto Sans CJK JP or HarfBuzz here: apt-get install fonts-noto-cjk libharfbuzz-subset0"
-        )
-    font = pdf_font.Font(*found)
+def test_the_pdf_writes_cids_and_their_widths_not_glyph_ids(font):
     gid, cid, adv = font.glyph("あ")
     assert gid == cid  # Debian's collection: Adobe-Identity-0
     font._cids = {gid: 633}  # as an Adobe-Japan1 font would map it
@@ -78,20 +81,14 @@ def test_the_pdf_writes_cids_and_their_widths_not_glyph_ids():
     assert font.widths() == {633: adv} and font.unicode_of() == {633: "あ"}
 
 
-def test_ivs_combining_marks_and_missing_characters():
+def test_ivs_combining_marks_and_missing_characters(font):
     """A name with an IVS (葛󠄀: U+845B U+E0100) prints the font's variant glyph; a combining
     mark prints as the precomposed character (e + U+0301 = é, か + U+3099 = が), never as a
     mark beside it; a character the font lacks (an emoji) prints as 〓, as Japanese print
     marks one, not as an empty box."""
-    from inspect_tui.render import pdf, pdf_font
+    from inspect_tui.render import pdf
     from pdftext import pdf_text
 
-    found = pdf_font.find_font(pdf.FONT_DIRS)
-    if found is None or not pdf_font.has_harfbuzz():
-        pytest.skip(
-            "no Noto Sans CJK JP or HarfBuzz here: apt-get install fonts-noto-cjk libharfbuzz-subset0"
-        )
-    font = pdf_font.Font(*found)
     assert font.glyph("葛\U000e0100")[0] != font.glyph("葛")[0] != 0
     assert font.width("cafe\u0301") == font.width("café") and font.encode("cafe\u0301") == font.encode("café")
     assert font.encode("か\u3099") == font.encode("が")
