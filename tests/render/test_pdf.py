@@ -459,7 +459,7 @@ def test_control_characters_print_as_escapes():
     assert "\x1b" not in text and "\\x1b[31m" in text and "\\x07" in text
 
 
-def test_a_wrapped_line_never_starts_with_closing_punctuation():
+def test_lines_break_where_japanese_print_breaks_them():
     from inspect_tui.render import pdf_font
 
     found = pdf_font.find_font(pdf.FONT_DIRS)
@@ -467,11 +467,20 @@ def test_a_wrapped_line_never_starts_with_closing_punctuation():
     font = pdf_font.Font(*found)
     lay = pdf._Layout((font, font), pdf.PORTRAIT)
     width = lay.w("あ" * 10, 10)
-    for text in ("あ" * 10 + "。い", "あ" * 9 + "（あ）う", "あ" * 10 + "、"):
+    for text in ("あ" * 10 + "。い", "あ" * 9 + "（あ）う", "あ" * 10 + "、", "あ" * 6 + "（いいいいい）"):
         lines = lay.wrap(text, width, 10)
         assert "".join(lines) == text
         assert all(line[0] not in pdf.NO_LINE_START for line in lines), lines
+        assert all(line[-1] not in pdf.NO_LINE_END for line in lines), lines
         assert all(lay.w(line, 10) <= width + 0.01 for line in lines), lines
+    # a number, a case number, a date stay whole; a space where a line ends goes
+    for word in ("89.8%", "R9-00512", "2026-10-08"):
+        for lead in range(1, 10):
+            lines = lay.wrap("あ" * lead + word + "の記録", width, 10)
+            assert any(word in line for line in lines), (word, lines)
+    assert lay.wrap("あ" * 10 + " いい", width, 10) == ["あ" * 10, "いい"]
+    long = lay.wrap("x" * 60, width, 10)  # no place to end: anywhere, each line full
+    assert "".join(long) == "x" * 60 and len(long) >= 2 and len(long[0]) == len(long[1])
 
 
 @pytest.mark.parametrize("rows", [18, 20, 23, 26, 40, 54, 57, 60])
@@ -484,3 +493,32 @@ def test_seal_boxes_after_a_long_table_keep_its_last_row(rows):
     )
     last = texts[-1]
     assert "主任調査員" in last and f"R9-{rows - 1:05d}" in last and "番号" in last
+
+
+@pytest.mark.parametrize("where", ["cell", "paragraph"])
+def test_text_longer_than_a_page_goes_on_over_pages_inside_the_margins(where):
+    """A note typed into a table cell or a paragraph, three pages long: every line printed,
+    none below the bottom margin (only the page number is there)."""
+    note = "".join(f"{n:03d}番目の所見を記録した長い文です。" for n in range(400))
+    section = (
+        Section("1", [Table(["番号", "所見"], [["1", note], ["2", "短い所見"]])])
+        if where == "cell"
+        else Section("1", paragraphs=[note, "短い所見"])
+    )
+    data = pdf.render(Doc("記録", [], [section], seals=()))
+    texts = pages(data)
+    assert len(texts) >= 3
+    # the pages' own lines (the page number, the repeated header row) taken out, the note is whole
+    ours = {"番号", "所見", "記録"}
+    body = "".join(
+        line
+        for t in texts
+        for line in t.splitlines()
+        if line.strip() not in ours and not re.fullmatch(r"\d+/\d+", line)
+    )
+    assert squash(note) in squash(body)
+    assert "短い所見" in texts[-1]
+    bottom = 841.89 - pdf.MARGIN_BOTTOM
+    words = re.findall(r'yMax="([\d.]+)">([^<]*)</word>', run("pdftotext", "-bbox", data=data, after=("-",)))
+    below = {w for y, w in words if float(y) > bottom + 1}
+    assert below and all(re.fullmatch(r"\d+|/", w) for w in below), below

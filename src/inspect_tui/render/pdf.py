@@ -97,8 +97,10 @@ RULE = (0x44 / 255,) * 3
 HEAD_FILL = (0xE8 / 255,) * 3
 BORDER = 0.75  # 1px
 
+LONG_PARAGRAPH = 10  # lines: a paragraph longer than this may be cut across pages
 WRAP_MIN_CHARS = 4  # a long cell is never narrower than this many of its characters
-NO_LINE_START = "）」』】〕，、。．・ー！？!?),.:;"  # never the first character of a wrapped line
+NO_LINE_START = "）」』】〕，、。．・ー！？!?),.:;%％"  # never the first character of a wrapped line
+NO_LINE_END = "（「『【〔(￥$"  # never the last
 MIN_SIZE = 6.0  # pt: the smallest a table prints to keep its unbreakable text on the page
 
 
@@ -179,34 +181,29 @@ class _Layout:
     def wrap(
         self, text: str, width: float, size: float, bold: bool = False, spacing: float = 0.0
     ) -> list[str]:
-        """text in lines no wider than width: at a space when one is near, else anywhere."""
+        """text in lines no wider than width, broken as Japanese print breaks it: between any
+        two characters, but not inside a run of ASCII (89.8%, R9-00512, 2026-10-08), not
+        before 、。）and not after （「 (禁則); at a space, which goes; anywhere only where
+        a line has no such place."""
         out: list[str] = []
         font = self.fonts[bold]
+        extra = spacing * 1000 / size
         limit = width * 1000 / size + 0.5  # half a thousandth of an em: float error never breaks a line
-        if "\n" not in text and (font.width(text) + spacing * 1000 / size * len(text)) <= limit:
+        if "\n" not in text and font.width(text) + extra * len(text) <= limit:
             return [text]  # most cells: one line
         for para in text.split("\n"):
-            line, line_w, space_at = "", 0.0, -1
+            line, line_w, cut = "", 0.0, 0  # cut: where the line may end (0: nowhere yet)
             for ch in para:
-                cw = font.width(ch) + spacing * 1000 / size
-                if line and line_w + cw > limit:
-                    if ch == " ":
-                        out.append(line)
-                        line, line_w, space_at = "", 0.0, -1
-                        continue
-                    if space_at > 0:
-                        out.append(line[:space_at])
-                        line = line[space_at + 1 :]
-                    elif ch in NO_LINE_START and len(line) > 1:  # 禁則: ）、。 never open a line
-                        out.append(line[:-1])
-                        line = line[-1]
-                    else:
-                        out.append(line)
-                        line = ""
-                    line_w = font.width(line) + spacing * 1000 / size * len(line)
-                    space_at = -1
-                if ch == " ":
-                    space_at = len(line)
+                cw = font.width(ch) + extra
+                if line and line_w + cw > limit and ch != " ":
+                    if cut == 0 or _may_break(line[-1], ch):
+                        cut = len(line)  # here (or anywhere, where the line has no place to end)
+                    out.append(line[:cut].rstrip(" "))
+                    line = line[cut:].lstrip(" ")
+                    line_w = font.width(line) + extra * len(line)
+                    cut = 0
+                if line and _may_break(line[-1], ch):
+                    cut = len(line)
                 line += ch
                 line_w += cw
             out.append(line)
@@ -246,7 +243,11 @@ class _Layout:
 
     def paragraph(self, text: str, size: float = BODY, *, bold: bool = False, align: str = "l") -> Atom:
         lines = self.wrap(text, self.width, size, bold)
-        return _group([_space(1 * MM), self.lines_atom(lines, size, bold=bold, align=align), _space(1 * MM)])
+        if len(lines) <= LONG_PARAGRAPH:
+            body = [self.lines_atom(lines, size, bold=bold, align=align)]
+        else:  # a line each: kept together where it fits, cut between lines where it does not
+            body = [self.lines_atom([line], size, bold=bold, align=align) for line in lines]
+        return _group([_space(1 * MM), *body, _space(1 * MM)])
 
     # ------------------------------------------------------------------ tables
     def table(self, t: Table, style: _Style) -> list[Atom]:
@@ -375,6 +376,25 @@ class _Layout:
         atoms.append(header)
         rooms = [max(w - pad, size) for w in widths]
         columns = [(xs[c], widths[c]) for c in range(ncol)]
+
+        def row_drawer(cells) -> Draw:
+            def draw_row(canvas, y: float, row_h: float) -> None:
+                plain: list[tuple[float, float, str]] = []
+                strong: list[tuple[float, float, str]] = []
+                for c, (lines, align, ng, extra, single) in enumerate(cells):
+                    place(
+                        xs[c], y, widths[c], row_h, lines, align, ng, extra, strong if ng else plain, single
+                    )
+                canvas.row_boxes(columns, y, row_h, stroke=RULE, width=BORDER)
+                canvas.texts(plain, size)
+                canvas.texts(strong, size, bold=True)
+
+            most = max((len(c[0]) for c in cells), default=1) or 1
+            height = most * lh + 2 * style.pad_y
+            return lambda canvas, y: draw_row(canvas, y, height)
+
+        # a row taller than a page goes on over pages, its lines cut where a page ends
+        fits = max(1, int((self.bottom - self.top - head_h - 2 * style.pad_y - 8 * MM) // lh))
         for ri, r in enumerate(rows):
             cells = []
             most = 1
@@ -387,20 +407,14 @@ class _Layout:
                     lines, single = self.wrap(text, max(rooms[c] - extra, size), size, ng), None
                     most = max(most, len(lines))
                 cells.append((lines, "c" if mark else aligns[c], ng, extra, single))
-            row_h = most * lh + 2 * style.pad_y
-
-            def draw_row(canvas, y, cells=cells, row_h=row_h) -> None:
-                plain: list[tuple[float, float, str]] = []
-                strong: list[tuple[float, float, str]] = []
-                for c, (lines, align, ng, extra, single) in enumerate(cells):
-                    place(
-                        xs[c], y, widths[c], row_h, lines, align, ng, extra, strong if ng else plain, single
-                    )
-                canvas.row_boxes(columns, y, row_h, stroke=RULE, width=BORDER)
-                canvas.texts(plain, size)
-                canvas.texts(strong, size, bold=True)
-
-            atoms.append(Atom(row_h, draw_row, header=header))
+            for start in range(0, most, fits):
+                piece = [
+                    (lines[start : start + fits], align, ng, extra, single if start == 0 else None)
+                    for lines, align, ng, extra, single in cells
+                ]
+                atoms.append(
+                    Atom(min(fits, most - start) * lh + 2 * style.pad_y, row_drawer(piece), header=header)
+                )
         body = [_space(2 * MM, keep_next=True), *atoms, _space(2 * MM)]
         if len(t.rows) <= WHOLE_TABLE:
             whole = _group(atoms)
@@ -594,6 +608,19 @@ class _Layout:
 
 
 _has_space = re.compile(r"\s").search
+
+
+def _is_word(ch: str) -> bool:
+    return "!" <= ch <= "~"
+
+
+def _may_break(before: str, after: str) -> bool:
+    """May a line end between these two characters?"""
+    if before == " ":
+        return True
+    if after == " " or after in NO_LINE_START or before in NO_LINE_END:
+        return False
+    return not (_is_word(before) and _is_word(after))
 
 
 def _baseline(size: float) -> float:
