@@ -230,11 +230,13 @@ def cold_start(
     db: Path, runs: int, work: Path, today: str, size: str = "100k", log=print, warm: bool = True
 ) -> list[Result]:
     env = env_for(work, today)
-    ours_t, hello_t, floor_t, floor_paint_t, data_t, first_t = [], [], [], [], [], []
+    ours_t, hello_t, floor_t, floor_paint_t, data_t, first_t, bare_t = [], [], [], [], [], [], []
     compile_sources()
     make_days_backup(db, env)
     statements = work / f"first_figures_{size}.json"
     n_statements = capture_first_figures(db, env, statements)
+    no_statements = work / "first_figures_none.json"  # the floor's screen alone: how much of it is Textual's
+    no_statements.write_text("[]", encoding="utf-8")
     with Terminal() as term:
         for i in range(runs + 1 if warm else runs):  # a first round warms the OS file cache, not counted
             name, t0 = term.start(hello_argv(), env)
@@ -244,6 +246,9 @@ def cold_start(
             fp = term.wait_for(name, (FIRST_PAINT, DASHBOARD))  # its loading line, as ours
             f1 = term.wait_for(name, DASHBOARD)
             term.stop(name)
+            name, b0 = term.start(floor_argv(db, no_statements), env)
+            b1 = term.wait_for(name, DASHBOARD)
+            term.stop(name)
             name, s0 = term.start(ours_argv(db), env)
             s1 = term.wait_for(name, (FIRST_PAINT, DASHBOARD))  # a fast open may skip a frame
             s2 = term.wait_for(name, DASHBOARD)
@@ -251,6 +256,7 @@ def cold_start(
             if i or not warm:
                 hello_t.append(t1 - t0)
                 floor_t.append(f1 - f0)
+                bare_t.append(b1 - b0)
                 floor_paint_t.append(fp - f0)
                 ours_t.append(s1 - s0)
                 data_t.append(s2 - s0)
@@ -287,6 +293,14 @@ def cold_start(
             "hello-world Textual",
             info_only=True,
             note=floor_note,
+        ),
+        Result(
+            f"  the floor's screen alone (its worker opens the database, runs no statement), {size} DB",
+            bare_t,
+            hello_t,
+            "hello-world Textual",
+            info_only=True,
+            note="what Textual costs for the Today screen's widgets, over hello-world",
         ),
         Result(
             f"  the app to its figures against that floor, {size} DB",
