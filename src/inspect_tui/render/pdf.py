@@ -196,8 +196,10 @@ class _Layout:
             for ch in para:
                 cw = font.width(ch) + extra
                 if line and line_w + cw > limit and ch != " ":
-                    if cut == 0 or _may_break(line[-1], ch):
-                        cut = len(line)  # here (or anywhere, where the line has no place to end)
+                    if _may_break(line[-1], ch):
+                        cut = len(line)
+                    elif cut == 0:  # no place to end: anywhere, but a 、 still not first
+                        cut = len(line) - 1 if ch in NO_LINE_START and len(line) > 1 else len(line)
                     out.append(line[:cut].rstrip(" "))
                     line = line[cut:].lstrip(" ")
                     line_w = font.width(line) + extra * len(line)
