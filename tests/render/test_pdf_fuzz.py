@@ -74,7 +74,11 @@ def raw_text(data: bytes) -> str:
     """The PDF's text in the order it was drawn (pdftotext -raw: without -raw, pdftotext joins
     a line ending in - to the next and drops the -, as it would a hyphenated word)."""
     out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
+        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+        timeout=60,
     )
     return out.stdout.decode("utf-8")
 
