@@ -200,9 +200,12 @@ async def test_f_reaches_pdf_and_e_writes_a_real_pdf(app_db, tmp_path, monkeypat
         await _settle(pilot)
         await pilot.press("5")
         await _settle(pilot)
+        assert "e: xlsx で書き出し" in str(app.screen.query_one("#report-status").render())
         for _ in range(len(EXPORT_FORMATS) - 1):  # xlsx -> … -> pdf
             await pilot.press("f")
         assert app.screen.fmt == "pdf"
+        # the line under the controls names the format e writes now, not the one it first said
+        assert "e: pdf で書き出し" in str(app.screen.query_one("#report-status").render())
         await pilot.press("e")
         for _ in range(60):
             await _settle(pilot)

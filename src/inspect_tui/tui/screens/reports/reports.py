@@ -286,6 +286,8 @@ class ReportsScreen(RoleKeys, DataScreen):
             formats[(formats.index(self.fmt) + 1) % len(formats)] if self.fmt in formats else formats[0]
         )
         self._show_controls()
+        if self.built is not None:  # the line under the controls names the format e writes
+            self._set_status(self._shown_line(self.built))
 
     def action_focus_period(self) -> None:
         self.query_one("#report-period", Input).focus()
@@ -427,10 +429,13 @@ class ReportsScreen(RoleKeys, DataScreen):
             self.query_one("#report-scroll").focus()  # shown: the keys are the screen's again
         self.built = message.built
         self._show_preview(message.built)
-        shown = message.built.period_label or message.built.period_key
         saved, self._saved_note = self._saved_note, ""
-        line = f"{shown} を表示中  e: {self.fmt} で書き出し"
+        line = self._shown_line(message.built)
         self._set_status(f"{saved}。{line}" if saved else line, "green" if saved else "")
+
+    def _shown_line(self, built: Built) -> str:
+        """What is shown and what `e` writes: 令和9年5月 を表示中  e: pdf で書き出し."""
+        return f"{built.period_label or built.period_key} を表示中  e: {self.fmt} で書き出し"
 
     def _show_preview(self, built: Built) -> None:
         self.query_one("#report-preview", Static).update(Text(built.text, no_wrap=True))
