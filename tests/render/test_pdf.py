@@ -522,3 +522,85 @@ def test_text_longer_than_a_page_goes_on_over_pages_inside_the_margins(where):
     words = re.findall(r'yMax="([\d.]+)">([^<]*)</word>', run("pdftotext", "-bbox", data=data, after=("-",)))
     below = {w for y, w in words if float(y) > bottom + 1}
     assert below and all(re.fullmatch(r"\d+|/", w) for w in below), below
+
+
+# --------------------------------------------------------------------------- what an attacker tried
+
+
+def words_at(data: bytes) -> list[tuple[float, float, float, float, str]]:
+    """Every word pdftotext finds with its box: (x0, y0, x1, y1, text)."""
+    found = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        run("pdftotext", "-bbox", data=data, after=("-",)),
+    )
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in found]
+
+
+def inside_the_margins(data: bytes, page_w: float = 595.28, page_h: float = 841.89) -> list[str]:
+    """The words outside the text area (the page number below it aside)."""
+    out = []
+    for x0, y0, x1, y1, w in words_at(data):
+        if x0 < pdf.MARGIN_SIDE - 1 or x1 > page_w - pdf.MARGIN_SIDE + 1 or y0 < pdf.MARGIN_TOP - 1:
+            out.append(w)
+        elif y1 > page_h - pdf.MARGIN_BOTTOM + 1 and not re.fullmatch(r"\d+|/", w):
+            out.append(w)
+    return out
+
+
+def test_seven_seal_boxes_go_above_the_facts_instead_of_over_them():
+    """The report's signers and the frame's make 6-7 boxes: beside the facts they covered
+    the values; now they go above them, in rows, and cover nothing."""
+    seals = ("主任調査員", "副主任", "業務責任者", "品質管理者", "総括責任者", "確認印", "市確認")
+    doc = Doc(
+        "記録",
+        [("対象期間", "2026年11月1日～2026年11月30日の検査結果")],
+        [Section("1", paragraphs=["本文"])],
+        seals=seals,
+    )
+    data = pdf.render(doc)
+    words = words_at(data)
+    boxes = [w for w in words if w[4] in seals]
+    value = next(w for w in words if "2026年11月1日" in w[4])
+    assert len(boxes) == 7 and all(b[3] < value[1] for b in boxes)  # every box above the value
+    assert inside_the_margins(data) == []
+    many = pdf.render(Doc("記録", [("a", "b")], [], seals=tuple(f"確認者{i}" for i in range(50))))
+    assert inside_the_margins(many) == [] and pdf_text(many).count("確認者") == 50
+
+
+def test_long_labels_captions_and_witnesses_stay_on_the_paper():
+    doc = Doc(
+        "記録",
+        [("長" * 80, "値"), *((f"項目{i}", f"値{i}") for i in range(120))],
+        [Section("1", [Table(["a"], [["x"]], caption="題" * 3000)])],
+        seals=("業務責任者",),
+        witness="W" * 12000,
+    )
+    data = pdf.render(doc)
+    assert inside_the_margins(data) == []
+    text = squash(pdf_text(data))
+    assert text.count("題") == 3000 and text.count("W") == 12000 and "値119" in text
+
+
+def test_header_groups_past_the_last_column_end_there():
+    t = Table(["a", "b"], [["x", "y"]], groups=(("年度", 5),))
+    assert "年度" in pdf_text(pdf.render(Doc("表", [], [Section("1", [t])])))
+    t = Table(["a", "b", "c"], [["x", "y", "z"]], groups=(("G", 0), ("H", -1), ("年度", 3)))
+    data = pdf.render(Doc("表", [], [Section("1", [t])]))
+    assert inside_the_margins(data) == [] and "年度" in pdf_text(data)
+
+
+def test_windows_line_ends_tabs_and_invisible_characters():
+    """Text pasted from Windows ends its lines in CR LF and may hold tabs; a zero-width space or
+    a direction mark shows nothing: none of them prints as 〓."""
+    doc = Doc(
+        "記録",
+        [("備考", "一行目\r\n二行目")],
+        [Section("1", [Table(["a"], [["x\r\ny"], ["p\tq"]])], ["前\u200bの\u202e文\u2028次の行\ufeff"])],
+        frame=Frame(footer="\r\n\r\n会社のフッター"),
+    )
+    data = pdf.render(doc)
+    text = pdf_text(data)
+    assert "〓" not in text
+    assert "一行目\n二行目" in text and "前の文\n次の行" in text and "会社のフッター" in text
+    # the tab is a space (pdftotext -raw: without it, a space this narrow is not reported)
+    assert "p q" in run("pdftotext", "-raw", "-enc", "UTF-8", data=data, after=("-",))

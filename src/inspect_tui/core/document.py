@@ -148,7 +148,7 @@ class Table:
     #: the depth of each row in a tree (KGI 0 → KPI 1 → 計画 2), indenting ``tree_column``
     levels: tuple[int, ...] = ()
     tree_column: int = 0
-    #: printed on A4 landscape (html/pdf: a page of its own; xlsx: the sheet)
+    #: printed on A4 landscape (html/pdf: the whole document, the frame on its first page; xlsx: the sheet)
     landscape: bool = False
     #: columns that stand in for the chart where none is drawn (the Pareto table's #### bars):
     #: text and md print them; html, pdf, xlsx and csv, which draw the chart or hold data,

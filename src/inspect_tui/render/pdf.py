@@ -101,6 +101,7 @@ LONG_PARAGRAPH = 10  # lines: a paragraph longer than this may be cut across pag
 WRAP_MIN_CHARS = 4  # a long cell is never narrower than this many of its characters
 NO_LINE_START = "）」』】〕，、。．・ー！？!?),.:;%％"  # never the first character of a wrapped line
 NO_LINE_END = "（「『【〔(￥$"  # never the last
+FACTS_MIN = 60 * MM  # the least room the facts' values keep beside the seal boxes
 MIN_SIZE = 6.0  # pt: the smallest a table prints to keep its unbreakable text on the page
 
 
@@ -189,9 +190,9 @@ class _Layout:
         font = self.fonts[bold]
         extra = spacing * 1000 / size
         limit = width * 1000 / size + 0.5  # half a thousandth of an em: float error never breaks a line
-        if "\n" not in text and font.width(text) + extra * len(text) <= limit:
+        if _LINES.search(text) is None and font.width(text) + extra * len(text) <= limit:
             return [text]  # most cells: one line
-        for para in text.split("\n"):
+        for para in _LINES.split(text):
             line, line_w, cut = "", 0.0, 0  # cut: where the line may end (0: nowhere yet)
             for ch in para:
                 cw = font.width(ch) + extra
@@ -226,6 +227,10 @@ class _Layout:
         x0 = self.left if x is None else x
         room = self.width if width is None else width
         lh = size * LINE
+        if len(lines) > 1 and len(lines) * lh > (self.bottom - self.top) / 2:
+            # more than half a page: a line each, kept together where it fits, cut where not
+            one = {"bold": bold, "align": align, "fill": fill, "x": x, "width": width, "spacing": spacing}
+            return _group([self.lines_atom([line], size, **one) for line in lines])  # type: ignore[arg-type]
 
         def draw(canvas, top: float) -> None:
             for i, line in enumerate(lines):
@@ -312,6 +317,9 @@ class _Layout:
             top_row, below = [], []
             col = 0
             for label, span in t.groups:
+                span = max(0, min(span, ncol - col))  # a group past the last column ends there
+                if span == 0:
+                    continue
                 if label:
                     room = xs[col + span] - xs[col] - pad
                     top_row.append((col, span, self.wrap(label, max(room, size), size, True)))
@@ -403,7 +411,7 @@ class _Layout:
             for c, (text, ng, mark) in enumerate(r):
                 extra = indent[ri] if c == tree else 0.0
                 tw = measured[ri][c]
-                if tw <= rooms[c] + 0.005 and "\n" not in text:
+                if tw <= rooms[c] + 0.005 and _LINES.search(text) is None:
                     lines, single = [text], tw - extra
                 else:
                     lines, single = self.wrap(text, max(rooms[c] - extra, size), size, ng), None
@@ -483,27 +491,46 @@ class _Layout:
 
         return Atom(6 * MM + text_h + 2 * MM, draw, keep_next=True, break_before=appendix)
 
-    def seals(self, names: tuple[str, ...], *, top_margin: float) -> tuple[float, float, Place]:
-        """The seal boxes, right-aligned: (width, height, draw(canvas, right, top))."""
+    def seals(
+        self, names: tuple[str, ...], *, top_margin: float, room: float | None = None
+    ) -> tuple[float, float, Place]:
+        """The seal boxes, right-aligned, in as many rows as room (the text width) needs:
+        (width, height, draw(canvas, right, top))."""
         th_size = 9.0
-        th_h = th_size * LINE + 1 * MM
-        boxes = [max(24 * MM, self.w(n, th_size) + 2 * MM) for n in names]
-        height = top_margin + th_h + 22 * MM
+        room = self.width if room is None else room
+        lh = th_size * LINE
+        boxes = []
+        for n in names:
+            bw = min(max(24 * MM, self.w(n, th_size) + 2 * MM), room)
+            boxes.append((n, bw, self.wrap(n, bw - 2 * MM, th_size)))
+        rows: list[list[tuple[str, float, list[str]]]] = [[]]
+        for box in boxes:
+            if rows[-1] and sum(b[1] for b in rows[-1]) + box[1] > room + 0.01:
+                rows.append([])
+            rows[-1].append(box)
+        heads = [max(len(b[2]) for b in row) * lh + 1 * MM for row in rows]
+        height = top_margin + sum(h + 22 * MM for h in heads)
+        width = max(sum(b[1] for b in row) for row in rows)
 
         def draw(canvas, right: float, y: float) -> None:
-            x = right - sum(boxes)
             y += top_margin
-            for name, bw in zip(names, boxes, strict=True):
-                canvas.rect(x, y, bw, th_h, stroke=(0, 0, 0), width=BORDER)
-                canvas.rect(x, y + th_h, bw, 22 * MM, stroke=(0, 0, 0), width=BORDER)
-                nw = self.w(name, th_size)
-                canvas.text(x + (bw - nw) / 2, y + 0.5 * MM + _baseline(th_size), name, th_size)
-                sw = self.w("印", th_size)
-                stamp = y + th_h + 22 * MM - 1 * MM - th_size * LINE + _baseline(th_size)
-                canvas.text(x + (bw - sw) / 2, stamp, "印", th_size, fill=(0.6, 0.6, 0.6))
-                x += bw
+            for row, th_h in zip(rows, heads, strict=True):
+                x = right - sum(b[1] for b in row)
+                for _name, bw, lines in row:
+                    canvas.rect(x, y, bw, th_h, stroke=(0, 0, 0), width=BORDER)
+                    canvas.rect(x, y + th_h, bw, 22 * MM, stroke=(0, 0, 0), width=BORDER)
+                    for k, line in enumerate(lines):
+                        nw = self.w(line, th_size)
+                        canvas.text(
+                            x + (bw - nw) / 2, y + 0.5 * MM + k * lh + _baseline(th_size), line, th_size
+                        )
+                    sw = self.w("印", th_size)
+                    stamp = y + th_h + 22 * MM - 1 * MM - lh + _baseline(th_size)
+                    canvas.text(x + (bw - sw) / 2, stamp, "印", th_size, fill=(0.6, 0.6, 0.6))
+                    x += bw
+                y += th_h + 22 * MM
 
-        return sum(boxes), height, draw
+        return width, height, draw
 
     def frame(self, doc: Doc, issued_line: str) -> list[Atom]:
         f = doc.frame
@@ -526,26 +553,43 @@ class _Layout:
 
         return [Atom(height, draw), _space(6 * MM)]
 
-    def facts(self, facts: list[tuple[str, str]], seal_names: tuple[str, ...]) -> Atom:
-        sw, sh, sdraw = self.seals(seal_names, top_margin=0) if seal_names else (0.0, 0.0, None)
-        label_w = max((self.w(k, BODY, True) for k, _ in facts), default=0.0) + 4 * MM
-        value_w = max(self.width - label_w - (sw + 4 * MM if sw else 0.0), 20 * MM)
-        rows = [(k, self.wrap(v, value_w, BODY)) for k, v in facts]
+    def facts(self, facts: list[tuple[str, str]], seal_names: tuple[str, ...]) -> list[Atom]:
+        """The facts (対象月, 基準日 …) with the seal boxes beside them at the right; the boxes
+        go above the facts, in rows, where beside them they would leave the values less than
+        FACTS_MIN or the facts are longer than half a page."""
         lh = BODY * LINE
-        facts_h = sum(len(ls) * lh + 0.6 * MM for _k, ls in rows)
-        height = max(facts_h, sh + 2 * MM if sdraw else 0.0) + 2 * MM
+        label_w = min(max((self.w(k, BODY, True) for k, _ in facts), default=0.0), self.width * 0.4) + 4 * MM
+        sw, sh, sdraw = self.seals(seal_names, top_margin=0) if seal_names else (0.0, 0.0, None)
+        beside = sdraw is not None and self.width - label_w - sw - 4 * MM >= FACTS_MIN
+        value_w = self.width - label_w - (sw + 4 * MM if beside else 0.0)
+        rows = [(self.wrap(k, label_w - 4 * MM, BODY, True), self.wrap(v, value_w, BODY)) for k, v in facts]
+        heights = [max(len(ks), len(vs)) * lh + 0.6 * MM for ks, vs in rows]
+        if beside and sum(heights) > (self.bottom - self.top) / 2:
+            beside = False
+            value_w = self.width - label_w
+            rows = [(ks, self.wrap(v, value_w, BODY)) for (ks, _), (_k, v) in zip(rows, facts, strict=True)]
+            heights = [max(len(ks), len(vs)) * lh + 0.6 * MM for ks, vs in rows]
 
-        def draw(canvas, y: float) -> None:
-            if sdraw:
-                sdraw(canvas, self.left + self.width, y)
-            top = y
-            for k, lines in rows:
-                canvas.text(self.left, top + 0.3 * MM + _baseline(BODY), k, BODY, bold=True)
-                for i, line in enumerate(lines):
+        def fact(keys: list[str], values: list[str]) -> Draw:
+            def draw(canvas, top: float) -> None:
+                for i, line in enumerate(keys):
+                    canvas.text(self.left, top + 0.3 * MM + i * lh + _baseline(BODY), line, BODY, bold=True)
+                for i, line in enumerate(values):
                     canvas.text(self.left + label_w, top + 0.3 * MM + i * lh + _baseline(BODY), line, BODY)
-                top += len(lines) * lh + 0.6 * MM
 
-        return Atom(height, draw)
+            return draw
+
+        atoms = [Atom(h, fact(ks, vs)) for (ks, vs), h in zip(rows, heights, strict=True)]
+        if beside and sdraw is not None:  # one block: the boxes at the right of the facts
+            seal_draw = sdraw
+            group = _group(atoms)
+            group.height = max(group.height, sh + 2 * MM)
+            boxes = Atom(0.0, lambda canvas, y: seal_draw(canvas, self.left + self.width, y))
+            return [_group([boxes, group]), _space(2 * MM)]
+        if sdraw is not None:  # the boxes above, in rows; the facts under them, a page cut between any two
+            _w, height, draw = self.seals(seal_names, top_margin=0)
+            atoms.insert(0, Atom(height + 2 * MM, lambda canvas, y: draw(canvas, self.left + self.width, y)))
+        return [*atoms, _space(2 * MM)]
 
     def signs_block(self, names: tuple[str, ...]) -> Atom:
         _w, h, draw = self.seals(names, top_margin=4 * MM)
@@ -567,7 +611,7 @@ class _Layout:
         lines = self.wrap(text, self.width, size) + (self.wrap(witness, self.width, size) if witness else [])
         inner = self.lines_atom(lines, size, fill=GREY_TEXT)
 
-        def draw(canvas, y: float) -> None:
+        def rule(canvas, y: float) -> None:
             canvas.line(
                 self.left,
                 y + 8 * MM,
@@ -576,9 +620,10 @@ class _Layout:
                 stroke=(0.6, 0.6, 0.6),
                 width=BORDER,
             )
-            _draw(inner, canvas, y + 9 * MM)
 
-        return Atom(9 * MM + inner.height, draw, keep_prev=True)
+        footer = _group([Atom(9 * MM, rule), inner])
+        footer.keep_prev = True
+        return footer
 
     def section(
         self, sec: Section, heading: str, *, appendix: bool, seals: tuple[str, ...] = ()
@@ -610,6 +655,8 @@ class _Layout:
 
 
 _has_space = re.compile(r"\s").search
+#: where a line ends in typed text: LF, CR LF (pasted from Windows), CR, U+2028, U+2029
+_LINES = re.compile("\r\n|[\n\r\u2028\u2029]")
 
 
 def _is_word(ch: str) -> bool:
@@ -748,7 +795,7 @@ def render(doc: Doc, font_dirs: tuple[Path, ...] | None = None) -> bytes:
             lay.lines_atom(lay.wrap(f"契約件名　{doc.frame.contract}", lay.width, BODY), BODY, align="c")
         )
         atoms.append(_space(4 * MM))
-    atoms.append(lay.facts(shown, () if doc.seals_at_end else doc.seals))
+    atoms += lay.facts(shown, () if doc.seals_at_end else doc.seals)
     if doc.note:
         atoms.append(lay.draft(doc.note) if doc.seals_at_end else lay.paragraph(doc.note))
     main = doc.main_sections()
@@ -775,7 +822,7 @@ def render(doc: Doc, font_dirs: tuple[Path, ...] | None = None) -> bytes:
         canvas.text(size[0] - MARGIN_SIDE - lay.w(number, 9), base, number, 9)
         if footer_text:
             room = lay.width - lay.w(number, 9) - 6 * MM
-            line = lay.wrap(footer_text, room, 8.5)[0]
+            line = lay.wrap(_LINES.sub(" ", footer_text).strip(), room, 8.5)[0]  # one line
             canvas.text(MARGIN_SIDE, base, line, 8.5, fill=GREY_TEXT)
         streams.append(canvas.content())
     font_list = [(b"F1", regular)] + ([(b"F2", bold)] if bold is not regular else [])

@@ -36,6 +36,9 @@ BOLD_FILES = {
 }
 
 GETA = "〓"  # printed for a character the font has not (an emoji)
+#: the Unicode categories of characters that show nothing: controls, formats (U+200B, U+202E,
+#: U+FEFF), line and paragraph separators, marks without a character before them
+INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Mn", "Me")
 #: characters drawn with the one before them: combining marks (U+0301, the kana marks U+3099
 #: and U+309A) and variation selectors (U+FE00-FE0F, the IVS U+E0100-E01EF)
 _JOINING = re.compile(
@@ -314,6 +317,8 @@ class Font:
         if g is not None:
             return g
         base, rest = unit[0], unit[1:]
+        if base == "\t":
+            base = self._shown[unit] = " "  # a tab typed into a note: a space
         gid = self._nominal(base)
         if rest:
             selector = next((c for c in rest if _is_selector(c)), "")
@@ -327,6 +332,11 @@ class Font:
                 composed = unicodedata.normalize("NFC", base + marks)
                 if len(composed) == 1 and self._nominal(composed):
                     gid = self._nominal(composed)
+        if gid == 0 and (_is_selector(base) or unicodedata.category(base) in INVISIBLE):
+            # nothing to see (a zero-width space, a direction mark, a lone selector): not drawn
+            g = self._glyphs[unit] = (0, 0, 0)
+            self._adv[unit], self._hex[unit] = 0, ""
+            return g
         if gid == 0:
             gid = self._nominal(GETA)
             self._shown[unit] = GETA
