@@ -244,3 +244,31 @@ def test_line_values_beside_the_table_draw_the_share_line_without_a_mark():
     (share,) = find(root, "polyline", "share")
     assert len(points(share)) == 2 and not find(root, "line", "share-mark")
     assert "累積" in texts(root)
+
+
+def test_a_figure_no_chart_can_draw_is_a_gap_not_a_traceback():
+    """An infinite, NaN or astronomically large figure (10**400 does not even fit a float)
+    is left out of the chart, which still draws the others, in html and in the PDF."""
+    from decimal import Decimal
+
+    from inspect_tui.core.document import Percent
+    from inspect_tui.render import pdf
+
+    rows = [
+        ["a", 5, Percent(Decimal("50.0"))],
+        ["b", 10**400, Percent(Decimal("Infinity"))],
+        ["c", Num(7, "件"), None],
+    ]
+    table = Table(
+        ["区分", "件数", "比率"],
+        rows,
+        chart=Chart("図", 0, 1, "件数", 3, line_values=(0.5, float("inf"), 1e308)),
+    )
+    series = SeriesChart(
+        "推移", ("令和7年度", "令和8年度", "令和9年度"), (("実績値", (1e308, float("nan"), 3.0)),), "件"
+    )
+    assert "<svg" in svg.table_chart(table) and "<svg" in svg.series_chart(series)
+    doc = Doc("図", [], [Section("1", [table], charts=[series])])
+    assert "推移" in html.render(doc)
+    if not pdf_missing():
+        assert "推移" in pdf_text(pdf.render(doc))

@@ -141,17 +141,34 @@ def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) 
     return [round(t, 10) for t in ticks]
 
 
+#: the largest figure a chart draws; a bigger one (or an infinite one) is left out, a gap
+PLOTTABLE = 1e15
+
+
+def plottable(v: float | int | Decimal | None) -> float | None:
+    """v as a float a chart can draw, or None (a gap) when it is none, not finite or too big."""
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (OverflowError, ValueError):
+        return None
+    return f if math.isfinite(f) and abs(f) <= PLOTTABLE else None
+
+
 def cell_number(v: Cell, *, share: bool = False) -> float | None:
     """A cell's figure: a count, a Num's value, a Percent in percent (99.5) or, with
-    ``share``, as a share (0.995); else None (text, a mark, nothing)."""
+    ``share``, as a share (0.995); else None (text, a mark, nothing, or a figure no chart
+    can draw: ``plottable``)."""
     if isinstance(v, bool):
         return None
     if isinstance(v, int):
-        return float(v)
+        return plottable(v)
     if isinstance(v, Num):
-        return float(v.value)
+        return plottable(v.value)
     if isinstance(v, Percent):
-        return float(v.value) / 100 if share else float(v.value)
+        f = plottable(v.value)
+        return f / 100 if share and f is not None else f
     return None
 
 
@@ -487,8 +504,12 @@ def table_chart(t: Table) -> str:
         values = tuple(cell_number(v, share=True) for v in cells)
         share = Series(c.line_title, values, tuple(cell_text(v) for v in cells))
     elif c.line_values:
-        fractions = [float(v) for v in c.line_values[: c.rows]]
-        share = Series(c.line_title, tuple(fractions), tuple(number_text(v * 100, "%") for v in fractions))
+        fractions = [plottable(v) for v in c.line_values[: c.rows]]
+        share = Series(
+            c.line_title,
+            tuple(fractions),
+            tuple("" if v is None else number_text(v * 100, "%") for v in fractions),
+        )
     unit = _unit_of([r[c.bar_column] for r in rows if c.bar_column < len(r)])
     return _draw(
         c.title,
@@ -505,9 +526,10 @@ def table_chart(t: Table) -> str:
 
 def series_chart(c: SeriesChart) -> str:
     """The SVG of a SeriesChart (lines with markers, or bars)."""
+    drawn = [(name, tuple(plottable(v) for v in values)) for name, values in c.series]
     series = [
-        Series(name, tuple(values), tuple("" if v is None else number_text(v, c.unit) for v in values))
-        for name, values in c.series
+        Series(name, values, tuple("" if v is None else number_text(v, c.unit) for v in values))
+        for name, values in drawn
     ]
     return _draw(
         c.title,
