@@ -31,9 +31,11 @@ from inspect_tui.render.fonts import FONTS
 from inspect_tui.render.print_rules import (
     DENSE_COLUMNS,
     SEAL_KEEP_ROWS,
-    SHORT_CELL,
-    SHORT_HEADER,
     WHOLE_TABLE,
+    PrintedPage,
+    printed_page,
+    unbroken_cell,
+    unbroken_header,
 )
 
 CSS = """
@@ -104,13 +106,13 @@ def _cell(v, align: str) -> str:
         cls = "mark" + (" ng" if v.ok is False else "")
         return f'<td class="{cls}">{escape(v.symbol())}</td>'
     text = cell_text(v)
-    if len(text) <= SHORT_CELL and not any(c.isspace() for c in text):
+    if unbroken_cell(text):
         align += " short"
     return f'<td class="{align}">{escape(text)}</td>'
 
 
 def _th(h: str) -> str:
-    cls = ' class="short"' if len(h) <= SHORT_HEADER else ""
+    cls = ' class="short"' if unbroken_header(h) else ""
     return f"<th{cls}>{escape(h)}</th>"
 
 
@@ -158,13 +160,11 @@ def css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() and ord(c) < 0x80 else f"\\{ord(c):x} " for c in text) + '"'
 
 
-def _frame(doc: Doc, issued: str) -> str:
+def _frame(doc: Doc, page: PrintedPage) -> str:
     f = doc.frame
     if f is None:
         return ""
-    right = [f"<div>{escape(v)}</div>" for v in (issued, f.contractor_address, f.contractor) if v]
-    if f.manager:
-        right.append(f"<div>業務責任者　{escape(f.manager)}</div>")
+    right = [f"<div>{escape(v)}</div>" for v in page.sender]
     return (
         f'<header class="frame"><div class="to">{escape(f.addressee)}</div>'
         f'<div class="from">{"".join(right)}</div></header>'
@@ -196,19 +196,15 @@ def _section(sec: Section, heading: str, cls: str = "", tail: str = "") -> str:
 
 def render(doc: Doc) -> str:
     doc = clean(doc)
-    facts_map = dict(doc.facts)
-    issued = facts_map.get("発行日", "")
-    # in the frame, the date of issue sits top-right, above the contractor: not twice
-    shown = [(k, v) for k, v in doc.facts if not (doc.frame and k == "発行日")]
-    issued_line = f"発行日　{issued}" if issued else ""
-    facts = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in shown)
+    page = printed_page(doc)
+    facts = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in page.facts)
     seals = "".join(
         f'<table class="sign"><tr><th>{escape(who)}</th></tr><tr><td>印</td></tr></table>'
         for who in doc.seals
     )
     signs = f'<div class="signs" aria-label="押印欄">{seals}</div>' if seals else ""
     top = signs if not doc.seals_at_end else ""
-    body = [_frame(doc, issued_line), f"<h1>{escape(doc.title)}</h1>"]
+    body = [_frame(doc, page), f"<h1>{escape(doc.title)}</h1>"]
     if doc.frame and doc.frame.contract:
         body.append(f'<p class="contract">契約件名　{escape(doc.frame.contract)}</p>')
     body.append(f'<div class="facts">{top}<table class="facts-list">{facts}</table></div>')
@@ -224,18 +220,16 @@ def render(doc: Doc) -> str:
         body.append(signs)
     for label, sec in doc.appendices():
         body.append(_section(sec, f"{label}　{sec.heading}", "appendix"))
-    footer_text = doc.frame.footer if doc.frame and doc.frame.footer else ""
-    foot = "　".join(v for v in (footer_text or doc.title, issued) if v)
     witness = f"<br>{escape(doc.witness)}" if doc.witness else ""
-    body.append(f"<footer>{escape(foot)}{witness}</footer>")
+    body.append(f"<footer>{escape(page.closing)}{witness}</footer>")
     # the footer line on every page (a literal: the page's margin boxes see no variables)
     page_css = (
-        f"@page {{ @bottom-left {{ content: {css_string(footer_text)}; font-size: 8.5pt; color: #444; }} }}\n"
-        if footer_text
+        f"@page {{ @bottom-left {{ content: {css_string(page.footer)}; font-size: 8.5pt; color: #444; }} }}\n"
+        if page.footer
         else ""
     )
     # a wide table: A4 landscape (after CSS, whose @page says portrait)
-    landscape = LANDSCAPE_CSS if any(t.landscape for sec in doc.sections for t in sec.tables) else ""
+    landscape = LANDSCAPE_CSS if page.landscape else ""
     return (
         '<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(doc.title)}</title>\n<style>{page_css}{CSS}{landscape}</style>\n</head>\n<body>\n"

@@ -40,9 +40,11 @@ from inspect_tui.render.output import OutputError
 from inspect_tui.render.print_rules import (
     DENSE_COLUMNS,
     SEAL_KEEP_ROWS,
-    SHORT_CELL,
-    SHORT_HEADER,
     WHOLE_TABLE,
+    PrintedPage,
+    printed_page,
+    unbroken_cell,
+    unbroken_header,
 )
 
 #: what to install for each missing part (Debian / Ubuntu package names)
@@ -64,14 +66,20 @@ class PdfUnavailable(OutputError):
 
 def missing_parts(font_dirs: tuple[Path, ...] | None = None) -> list[str]:
     """The system packages a PDF needs that are not installed (empty: a PDF can be made)."""
+    return _parts(font_dirs)[1]
+
+
+def _parts(font_dirs: tuple[Path, ...] | None) -> tuple[tuple[Path, str] | None, list[str]]:
+    """The font a PDF embeds (file, face) and the packages missing for one."""
     from inspect_tui.render import pdf_font
 
     missing = []
     if not pdf_font.has_harfbuzz():
         missing.append(HARFBUZZ_PACKAGES)
-    if pdf_font.find_font(FONT_DIRS if font_dirs is None else font_dirs) is None:
+    found = pdf_font.find_font(FONT_DIRS if font_dirs is None else font_dirs)
+    if found is None:
         missing.append(FONT_PACKAGES)
-    return missing
+    return found, missing
 
 
 def unavailable_message(missing: list[str]) -> str:
@@ -165,19 +173,18 @@ def _space(height: float, keep_next: bool = False) -> Atom:
 
 class _Layout:
     def __init__(self, fonts, size: tuple[float, float]) -> None:
-        from inspect_tui.render.pdf_canvas import Canvas
-
         self.fonts = fonts
         self.page_w, self.page_h = size
         self.left = MARGIN_SIDE
         self.width = self.page_w - 2 * MARGIN_SIDE
         self.top = MARGIN_TOP
         self.bottom = self.page_h - MARGIN_BOTTOM
-        self.measure = Canvas(self.page_h, fonts)  # never written: it measures
 
     # ------------------------------------------------------------------ text
     def w(self, text: str, size: float, bold: bool = False, spacing: float = 0.0) -> float:
-        return self.measure.text_width(text, size, bold, spacing)
+        from inspect_tui.render.pdf_canvas import text_width
+
+        return text_width(self.fonts, text, size, bold, spacing)
 
     def wrap(
         self, text: str, width: float, size: float, bold: bool = False, spacing: float = 0.0
@@ -223,12 +230,16 @@ class _Layout:
         x: float | None = None,
         width: float | None = None,
         spacing: float = 0.0,
+        whole: int | None = None,
     ) -> Atom:
+        """Lines of text, one under the other; more than ``whole`` of them (default: half a
+        page's worth) are a line each, kept together where they fit and cut where not."""
         x0 = self.left if x is None else x
         room = self.width if width is None else width
         lh = size * LINE
-        if len(lines) > 1 and len(lines) * lh > (self.bottom - self.top) / 2:
-            # more than half a page: a line each, kept together where it fits, cut where not
+        if whole is None:
+            whole = int((self.bottom - self.top) / 2 // lh)
+        if len(lines) > 1 and len(lines) > whole:
             one = {"bold": bold, "align": align, "fill": fill, "x": x, "width": width, "spacing": spacing}
             return _group([self.lines_atom([line], size, **one) for line in lines])  # type: ignore[arg-type]
 
@@ -250,11 +261,8 @@ class _Layout:
 
     def paragraph(self, text: str, size: float = BODY, *, bold: bool = False, align: str = "l") -> Atom:
         lines = self.wrap(text, self.width, size, bold)
-        if len(lines) <= LONG_PARAGRAPH:
-            body = [self.lines_atom(lines, size, bold=bold, align=align)]
-        else:  # a line each: kept together where it fits, cut between lines where it does not
-            body = [self.lines_atom([line], size, bold=bold, align=align) for line in lines]
-        return _group([_space(1 * MM), *body, _space(1 * MM)])
+        body = self.lines_atom(lines, size, bold=bold, align=align, whole=LONG_PARAGRAPH)
+        return _group([_space(1 * MM), body, _space(1 * MM)])
 
     # ------------------------------------------------------------------ tables
     def table(self, t: Table, style: _Style) -> list[Atom]:
@@ -275,7 +283,7 @@ class _Layout:
         maxs = [0.0] * ncol
         for c, h in enumerate(t.headers):
             hw = max((self.w(p, size, True) for p in h.split("\n")), default=0.0)
-            mins[c] = max(mins[c], hw if len(h) <= SHORT_HEADER else self._min_word(h, size, True))
+            mins[c] = max(mins[c], hw if unbroken_header(h) else self._min_word(h, size, True))
             maxs[c] = max(maxs[c], hw)
         fonts, k = self.fonts, size / 1000
         unbroken = [a == "r" for a in aligns]  # numbers never wrap
@@ -289,7 +297,7 @@ class _Layout:
                 ws.append(tw)
                 if tw > maxs[c]:
                     maxs[c] = tw
-                if unbroken[c] or (len(text) <= SHORT_CELL and not _has_space(text)):
+                if unbroken[c] or unbroken_cell(text):
                     if tw > mins[c]:
                         mins[c] = tw
                 else:
@@ -358,11 +366,6 @@ class _Layout:
                     lx = x + w - style.pad_x - lw if align == "r" else x + (w - lw) / 2
                 out.append((lx, top + i * lh, line))
 
-        def draw_cells(canvas, boxes, plain, strong, fill=None) -> None:
-            canvas.boxes(boxes, fill=fill, stroke=RULE, width=BORDER)
-            canvas.texts(plain, size)
-            canvas.texts(strong, size, bold=True)
-
         def draw_head(canvas, y: float) -> None:
             boxes: list[tuple[float, float, float, float]] = []
             strong: list[tuple[float, float, str]] = []
@@ -375,7 +378,8 @@ class _Layout:
             for c, top, w, h, lines in cells:
                 boxes.append((xs[c], top, w, h))
                 place(xs[c], top, w, h, lines, "c", True, 0.0, strong)
-            draw_cells(canvas, boxes, [], strong, HEAD_FILL)
+            canvas.boxes(boxes, fill=HEAD_FILL, stroke=RULE, width=BORDER)
+            canvas.texts(strong, size, bold=True)
 
         header = Atom(head_h, draw_head, keep_next=True)
         atoms: list[Atom] = []
@@ -387,8 +391,11 @@ class _Layout:
         rooms = [max(w - pad, size) for w in widths]
         columns = [(xs[c], widths[c]) for c in range(ncol)]
 
-        def row_drawer(cells) -> Draw:
-            def draw_row(canvas, y: float, row_h: float) -> None:
+        def row_atom(cells) -> Atom:
+            """A row (or the part of one on a page): its cells' lines, as tall as the most."""
+            row_h = max((len(c[0]) for c in cells), default=1) * lh + 2 * style.pad_y
+
+            def draw_row(canvas, y: float) -> None:
                 plain: list[tuple[float, float, str]] = []
                 strong: list[tuple[float, float, str]] = []
                 for c, (lines, align, ng, extra, single) in enumerate(cells):
@@ -399,9 +406,7 @@ class _Layout:
                 canvas.texts(plain, size)
                 canvas.texts(strong, size, bold=True)
 
-            most = max((len(c[0]) for c in cells), default=1) or 1
-            height = most * lh + 2 * style.pad_y
-            return lambda canvas, y: draw_row(canvas, y, height)
+            return Atom(row_h, draw_row, header=header)
 
         # a row taller than a page goes on over pages, its lines cut where a page ends
         fits = max(1, int((self.bottom - self.top - head_h - 2 * style.pad_y - 8 * MM) // lh))
@@ -422,15 +427,12 @@ class _Layout:
                     (lines[start : start + fits], align, ng, extra, single if start == 0 else None)
                     for lines, align, ng, extra, single in cells
                 ]
-                atoms.append(
-                    Atom(min(fits, most - start) * lh + 2 * style.pad_y, row_drawer(piece), header=header)
-                )
-        body = [_space(2 * MM, keep_next=True), *atoms, _space(2 * MM)]
+                atoms.append(row_atom(piece))
         if len(t.rows) <= WHOLE_TABLE:
             whole = _group(atoms)
             whole.header = None
-            return [_space(2 * MM, keep_next=True), whole, _space(2 * MM)]
-        return body
+            atoms = [whole]
+        return [_space(2 * MM, keep_next=True), *atoms, _space(2 * MM)]
 
     def _min_word(self, text: str, size: float, bold: bool) -> float:
         """How narrow a long cell may get: it breaks anywhere (overflow-wrap: anywhere), but
@@ -491,13 +493,11 @@ class _Layout:
 
         return Atom(6 * MM + text_h + 2 * MM, draw, keep_next=True, break_before=appendix)
 
-    def seals(
-        self, names: tuple[str, ...], *, top_margin: float, room: float | None = None
-    ) -> tuple[float, float, Place]:
-        """The seal boxes, right-aligned, in as many rows as room (the text width) needs:
+    def seals(self, names: tuple[str, ...], *, top_margin: float) -> tuple[float, float, Place]:
+        """The seal boxes, right-aligned, in as many rows as the text width needs:
         (width, height, draw(canvas, right, top))."""
         th_size = 9.0
-        room = self.width if room is None else room
+        room = self.width
         lh = th_size * LINE
         boxes = []
         for n in names:
@@ -532,13 +532,11 @@ class _Layout:
 
         return width, height, draw
 
-    def frame(self, doc: Doc, issued_line: str) -> list[Atom]:
+    def frame(self, doc: Doc, page: PrintedPage) -> list[Atom]:
         f = doc.frame
         if f is None:
             return []
-        right = [v for v in (issued_line, f.contractor_address, f.contractor) if v]
-        if f.manager:
-            right.append(f"業務責任者　{f.manager}")
+        right = page.sender
         right_w = min(max((self.w(v, BODY) for v in right), default=0.0), self.width * 0.6)
         right_lines = [ln for v in right for ln in self.wrap(v, right_w, BODY)]
         left_w = self.width - right_w - 4 * MM
@@ -587,8 +585,8 @@ class _Layout:
             boxes = Atom(0.0, lambda canvas, y: seal_draw(canvas, self.left + self.width, y))
             return [_group([boxes, group]), _space(2 * MM)]
         if sdraw is not None:  # the boxes above, in rows; the facts under them, a page cut between any two
-            _w, height, draw = self.seals(seal_names, top_margin=0)
-            atoms.insert(0, Atom(height + 2 * MM, lambda canvas, y: draw(canvas, self.left + self.width, y)))
+            seal_draw = sdraw
+            atoms.insert(0, Atom(sh + 2 * MM, lambda canvas, y: seal_draw(canvas, self.left + self.width, y)))
         return [*atoms, _space(2 * MM)]
 
     def signs_block(self, names: tuple[str, ...]) -> Atom:
@@ -654,7 +652,6 @@ class _Layout:
         return [a for p in parts for a in p]
 
 
-_has_space = re.compile(r"\s").search
 #: where a line ends in typed text: LF, CR LF (pasted from Windows), CR, U+2028, U+2029
 _LINES = re.compile("\r\n|[\n\r\u2028\u2029]")
 
@@ -762,14 +759,12 @@ def _paginate(atoms: list[Atom], top: float, bottom: float) -> list[list[tuple[A
 def render(doc: Doc, font_dirs: tuple[Path, ...] | None = None) -> bytes:
     """The document as PDF bytes (A4, fonts embedded, page numbers); PdfUnavailable without
     HarfBuzz or a Japanese font."""
-    missing = missing_parts(font_dirs)
-    if missing:
+    found, missing = _parts(font_dirs)
+    if missing or found is None:
         raise PdfUnavailable(unavailable_message(missing))
     from inspect_tui.render import pdf_file, pdf_font
     from inspect_tui.render.pdf_canvas import Canvas
 
-    found = pdf_font.find_font(FONT_DIRS if font_dirs is None else font_dirs)
-    assert found is not None  # missing_parts said so
     path, family = found
     regular = pdf_font.Font(path, family)
     bold_path = path.with_name(pdf_font.BOLD_FILES.get(path.name, path.name))
@@ -777,15 +772,11 @@ def render(doc: Doc, font_dirs: tuple[Path, ...] | None = None) -> bytes:
     fonts = (regular, bold)
 
     doc = clean(doc)
-    landscape = any(t.landscape for sec in doc.sections for t in sec.tables)
-    size = (PORTRAIT[1], PORTRAIT[0]) if landscape else PORTRAIT
+    printed = printed_page(doc)
+    size = (PORTRAIT[1], PORTRAIT[0]) if printed.landscape else PORTRAIT
     lay = _Layout(fonts, size)
 
-    facts_map = dict(doc.facts)
-    issued = facts_map.get("発行日", "")
-    shown = [(k, v) for k, v in doc.facts if not (doc.frame and k == "発行日")]
-    issued_line = f"発行日　{issued}" if issued else ""
-    atoms: list[Atom] = [*lay.frame(doc, issued_line)]
+    atoms: list[Atom] = [*lay.frame(doc, printed)]
     atoms.append(
         lay.lines_atom(lay.wrap(doc.title, lay.width, 16, True, 1.6), 16, bold=True, align="c", spacing=1.6)
     )
@@ -795,7 +786,7 @@ def render(doc: Doc, font_dirs: tuple[Path, ...] | None = None) -> bytes:
             lay.lines_atom(lay.wrap(f"契約件名　{doc.frame.contract}", lay.width, BODY), BODY, align="c")
         )
         atoms.append(_space(4 * MM))
-    atoms += lay.facts(shown, () if doc.seals_at_end else doc.seals)
+    atoms += lay.facts(list(printed.facts), () if doc.seals_at_end else doc.seals)
     if doc.note:
         atoms.append(lay.draft(doc.note) if doc.seals_at_end else lay.paragraph(doc.note))
     main = doc.main_sections()
@@ -807,9 +798,7 @@ def render(doc: Doc, font_dirs: tuple[Path, ...] | None = None) -> bytes:
         atoms.append(lay.signs_block(doc.seals))
     for label, sec in doc.appendices():
         atoms += lay.section(sec, f"{label}　{sec.heading}", appendix=True)
-    footer_text = doc.frame.footer if doc.frame and doc.frame.footer else ""
-    foot = "　".join(v for v in (footer_text or doc.title, issued) if v)
-    atoms.append(lay.end_footer(foot, doc.witness))
+    atoms.append(lay.end_footer(printed.closing, doc.witness))
 
     pages = _paginate(atoms, lay.top, lay.bottom)
     streams = []
@@ -820,9 +809,9 @@ def render(doc: Doc, font_dirs: tuple[Path, ...] | None = None) -> bytes:
         number = f"{n} / {len(pages)}"
         base = size[1] - MARGIN_BOTTOM / 2 + 3
         canvas.text(size[0] - MARGIN_SIDE - lay.w(number, 9), base, number, 9)
-        if footer_text:
+        if printed.footer:
             room = lay.width - lay.w(number, 9) - 6 * MM
-            line = lay.wrap(_LINES.sub(" ", footer_text).strip(), room, 8.5)[0]  # one line
+            line = lay.wrap(_LINES.sub(" ", printed.footer).strip(), room, 8.5)[0]  # one line
             canvas.text(MARGIN_SIDE, base, line, 8.5, fill=GREY_TEXT)
         streams.append(canvas.content())
     font_list = [(b"F1", regular)] + ([(b"F2", bold)] if bold is not regular else [])

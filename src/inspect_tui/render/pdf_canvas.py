@@ -46,6 +46,13 @@ def _n(v: float) -> bytes:
     return b"%.2f" % v
 
 
+def text_width(
+    fonts: tuple[Font, Font], text: str, size: float, bold: bool = False, spacing: float = 0.0
+) -> float:
+    """How wide text prints, in points (spacing: added after each character)."""
+    return fonts[bold].width(text) * size / 1000 + spacing * len(text)
+
+
 class Canvas:
     def __init__(self, height: float, fonts: tuple[Font, Font]) -> None:
         self.h = height
@@ -59,7 +66,7 @@ class Canvas:
 
     # ------------------------------------------------------------------ text
     def text_width(self, text: str, size: float, bold: bool = False, spacing: float = 0.0) -> float:
-        return self.fonts[bold].width(text) * size / 1000 + spacing * len(text)
+        return text_width(self.fonts, text, size, bold, spacing)
 
     def text(
         self,

@@ -22,6 +22,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 #: the fonts a PDF can embed, best first: (file name, face wanted in a collection). Noto Sans
 #: CJK JP as Debian's fonts-noto-cjk ships it (a collection) or as Google's single-face file;
@@ -113,24 +114,29 @@ class _HarfBuzz:
             fn.restype, fn.argtypes = res, args
             setattr(self, name[3:], fn)
 
+    def __getattr__(self, name: str) -> Any:
+        """The C functions set in __init__ (hb_font_create is ``font_create``); typed as Any
+        for mypy, since they are set by name."""
+        raise AttributeError(name)
+
     def blob_bytes(self, blob: int) -> bytes:
         n = ctypes.c_uint()
-        data = self.blob_get_data(blob, ctypes.byref(n))  # type: ignore[attr-defined]
+        data = self.blob_get_data(blob, ctypes.byref(n))
         return ctypes.string_at(data, n.value) if n.value else b""
 
     def blob_view(self, blob: int) -> memoryview:
         """A blob's bytes without copying them (valid while the blob lives)."""
         n = ctypes.c_uint()
-        data = self.blob_get_data(blob, ctypes.byref(n))  # type: ignore[attr-defined]
+        data = self.blob_get_data(blob, ctypes.byref(n))
         if not n.value:
             return memoryview(b"")
         return memoryview((ctypes.c_char * n.value).from_address(ctypes.addressof(data.contents))).cast("B")
 
     def name(self, face: int, name_id: int) -> str:
-        lang = self.language_from_string(b"en", -1)  # type: ignore[attr-defined]
+        lang = self.language_from_string(b"en", -1)
         size = ctypes.c_uint(256)
         buf = ctypes.create_string_buffer(256)
-        self.ot_name_get_utf8(face, name_id, lang, ctypes.byref(size), buf)  # type: ignore[attr-defined]
+        self.ot_name_get_utf8(face, name_id, lang, ctypes.byref(size), buf)
         return buf.value.decode("utf-8", "replace")
 
 
@@ -266,34 +272,34 @@ class Font:
 
     def __init__(self, path: Path, family: str) -> None:
         hb = self.hb = harfbuzz()
-        self.blob = hb.blob_create_from_file(os.fsencode(path))  # type: ignore[attr-defined]
-        count = hb.face_count(self.blob)  # type: ignore[attr-defined]
+        self.blob = hb.blob_create_from_file(os.fsencode(path))
+        count = hb.face_count(self.blob)
         if count == 0:
             raise OSError(f"not a font: {path.name}")
         face = None
         for i in range(count):
-            candidate = hb.face_create(self.blob, i)  # type: ignore[attr-defined]
+            candidate = hb.face_create(self.blob, i)
             if hb.name(candidate, 1) == family or i == count - 1:
                 face = candidate
                 break
-            hb.face_destroy(candidate)  # type: ignore[attr-defined]
+            hb.face_destroy(candidate)
         assert face is not None  # the loop takes the last face at the latest
         self.face = face
-        self.font = hb.font_create(face)  # type: ignore[attr-defined]
-        self.upem = hb.face_get_upem(face) or 1000  # type: ignore[attr-defined]
+        self.font = hb.font_create(face)
+        self.upem = hb.face_get_upem(face) or 1000
         self.ps_name = "".join(c for c in hb.name(face, 6) if c.isalnum() or c in "-_") or "JapaneseFont"
-        table = hb.face_reference_table(face, _tag("CFF "))  # type: ignore[attr-defined]
+        table = hb.face_reference_table(face, _tag("CFF "))
         try:
             cff = hb.blob_view(table)
             if len(cff) < 4:
                 raise OSError(f"not an OpenType CFF font: {path.name}")
             try:
-                self._cids = cid_order(cff, hb.face_get_glyph_count(face))  # type: ignore[attr-defined]
+                self._cids = cid_order(cff, hb.face_get_glyph_count(face))
             except (ValueError, IndexError) as e:
                 raise OSError(f"a CFF table this writer cannot read: {path.name}") from e
             del cff  # the view dies before its blob
         finally:
-            hb.blob_destroy(table)  # type: ignore[attr-defined]
+            hb.blob_destroy(table)
         #: character -> (glyph id, CID, advance in 1/1000 em), and the CID as 4 hex digits
         self._glyphs: dict[str, tuple[int, int, int]] = {}
         self._adv: dict[str, int] = {}
@@ -304,7 +310,7 @@ class Font:
 
     def _nominal(self, ch: str) -> int:
         gid = _U32()
-        if not self.hb.font_get_nominal_glyph(self.font, ord(ch), ctypes.byref(gid)):  # type: ignore[attr-defined]
+        if not self.hb.font_get_nominal_glyph(self.font, ord(ch), ctypes.byref(gid)):
             return 0
         return gid.value
 
@@ -326,7 +332,7 @@ class Font:
             found = _U32()
             if selector and self.hb.font_get_variation_glyph(
                 self.font, ord(base), ord(selector), ctypes.byref(found)
-            ):  # type: ignore[attr-defined]
+            ):
                 gid = found.value
             elif marks:
                 composed = unicodedata.normalize("NFC", base + marks)
@@ -340,7 +346,7 @@ class Font:
         if gid == 0:
             gid = self._nominal(GETA)
             self._shown[unit] = GETA
-        adv = self.hb.font_get_glyph_h_advance(self.font, gid)  # type: ignore[attr-defined]
+        adv = self.hb.font_get_glyph_h_advance(self.font, gid)
         cid = gid if self._cids is None else self._cids.get(gid, 0)
         g = self._glyphs[unit] = (gid, cid, round(adv * 1000 / self.upem))
         self._adv[unit] = g[2]
@@ -409,25 +415,25 @@ class Font:
     def subset_cff(self) -> bytes:
         """The CFF table of a subset with the used glyphs (and .notdef)."""
         hb = self.hb
-        inp = hb.subset_input_create_or_fail()  # type: ignore[attr-defined]
+        inp = hb.subset_input_create_or_fail()
         if not inp:
             raise OSError("HarfBuzz could not start a subset")
         try:
-            glyphs = hb.subset_input_glyph_set(inp)  # type: ignore[attr-defined]
-            hb.set_add(glyphs, 0)  # type: ignore[attr-defined]
+            glyphs = hb.subset_input_glyph_set(inp)
+            hb.set_add(glyphs, 0)
             for gid in sorted(self.used):
-                hb.set_add(glyphs, gid)  # type: ignore[attr-defined]
-            hb.set_clear(hb.subset_input_set(inp, _SET_LAYOUT_FEATURE_TAG))  # type: ignore[attr-defined]
-            hb.subset_input_set_flags(inp, _NO_HINTING)  # type: ignore[attr-defined]
-            sub = hb.subset_or_fail(self.face, inp)  # type: ignore[attr-defined]
+                hb.set_add(glyphs, gid)
+            hb.set_clear(hb.subset_input_set(inp, _SET_LAYOUT_FEATURE_TAG))
+            hb.subset_input_set_flags(inp, _NO_HINTING)
+            sub = hb.subset_or_fail(self.face, inp)
             if not sub:
                 raise OSError("HarfBuzz could not subset the font")
-            table = hb.face_reference_table(sub, _tag("CFF "))  # type: ignore[attr-defined]
+            table = hb.face_reference_table(sub, _tag("CFF "))
             data = hb.blob_bytes(table)
-            hb.blob_destroy(table)  # type: ignore[attr-defined]
-            hb.face_destroy(sub)  # type: ignore[attr-defined]
+            hb.blob_destroy(table)
+            hb.face_destroy(sub)
         finally:
-            hb.subset_input_destroy(inp)  # type: ignore[attr-defined]
+            hb.subset_input_destroy(inp)
         if not data:
             raise OSError("the font's subset has no CFF table")
         return data
