@@ -9,7 +9,10 @@ measurement so neither pays for starting it. A third process alternates with the
 floor, bench/floor_app.py, the Today screen's widgets showing the statements the app's first
 figures ran (recorded from the app with their parameters, capture_first_figures) and none of
 our code: what a user would wait for from any Textual app drawing that screen from those
-queries. The app against the floor is what our own code costs.
+queries in one process. The app against the floor is what our own code costs. Since the app
+reads its first figures in a child process forked before Textual is imported
+(tui/read_ahead.py), it can come in under that floor: the floor's worker shares the
+interpreter lock with Textual's start, the app's child has a core of its own.
 
 Peak memory: the same start on the 1M-case database, then wait for the
 dashboard's figures, switch to the case list (key 2), wait until the process
@@ -169,23 +172,21 @@ def floor_argv(db: Path, statements: Path) -> list[str]:
     return [sys.executable, str(BENCH_DIR / "floor_app.py"), str(db), str(statements)]
 
 
-#: the statements of the app's first figures (InspectApp._first_figures: the dashboard and the
-#: deliverables' summary), after the session is open, recorded with their bound parameters
+#: the statements of the app's first figures (services.today_figures.today_figures: the
+#: dashboard and the deliverables' line, what the app's child reads ahead), after the session
+#: is open, recorded with their bound parameters
 CAPTURE_FIGURES = (
     RECORDER
     + r"""
 from pathlib import Path
 from inspect_tui.core.today import today_jp
 from inspect_tui.services.config import load_config
-from inspect_tui.services.contract.deliverables import today_summary
 from inspect_tui.services.session import open_session
-from inspect_tui.services.today.dashboard import build_dashboard
+from inspect_tui.services.today_figures import today_figures
 
 s = open_session(Path(sys.argv[1]), load_config(), create=False)
 del log[:]
-day = today_jp()
-build_dashboard(s, day)
-today_summary(s, day)
+today_figures(s, today_jp())
 with open(sys.argv[2], "w", encoding="utf-8") as f:
     json.dump(log, f, ensure_ascii=False, default=str)
 """

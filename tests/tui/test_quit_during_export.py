@@ -74,8 +74,8 @@ def test_yes_quits_and_the_launcher_says_it_waits_for_the_file_and_where_it_went
 
     real_build = launch.build_app
 
-    def build(path, theme=None, demo=False):
-        app = real_build(path, theme, demo)
+    def build(path, theme=None, demo=False, **options):
+        app = real_build(path, theme, demo, **options)
         run = app.run
 
         exiting = app.exports.exiting

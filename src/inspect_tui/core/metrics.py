@@ -356,3 +356,28 @@ def inspection_rate(inspected: int, unchecked: int) -> Decimal | None:
     without inspection), in %; None when there were none. Submission dates that came with
     the city's list (点検記録なし（取込）) are counted apart and are not in it."""
     return percent(inspected, inspected + unchecked)
+
+
+@record(frozen=True)
+class InspectionFigures:
+    """A period's submissions by how they left (services.cases.inspection_figures counts them):
+    inspected first, without inspection (a manager's override; target 0), and 点検記録なし（取込）
+    (the date came with the city's list: counted apart, not in the rate)."""
+
+    inspected: int
+    unchecked: int
+    imported: int
+
+    @property
+    def rate(self):
+        """点検実施率 (%), inspection_rate; None when nothing was submitted."""
+        return inspection_rate(self.inspected, self.unchecked)
+
+    def to_json(self) -> dict:
+        rate = self.rate
+        return {
+            "inspected": self.inspected,
+            "without_inspection": self.unchecked,
+            "imported_no_record": self.imported,
+            "inspection_rate": None if rate is None else float(rate),
+        }

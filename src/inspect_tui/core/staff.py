@@ -38,6 +38,19 @@ NOTIFY_KINDS = ("notified_new", "notified_change", "notified_cancel")
 NON_CARE_MANAGER_LIMIT = 0.30
 QUALIFICATION_LABELS = {"care_manager": "介護支援専門員", "other": "その他"}
 
+
+@record(frozen=True)
+class StaffAlert:
+    """One of the Today screen's staff alerts (services.staff.overview.staff_alerts finds them)."""
+
+    kind: str  # "expiry" | "expired" | "non_care_manager" | "card_not_returned"
+    text: str
+    code: str = ""
+    name: str = ""
+    expires_on: str = ""
+    days: int | None = None  # days to expiry (negative: expired); share in % for non_care_manager
+
+
 #: flag -> its words (the staff list's 注意 column and the Today panel)
 FLAGS = {
     "card_not_returned": "退職後も調査員証が未返却",

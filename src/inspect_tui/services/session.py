@@ -46,12 +46,19 @@ class Session:
 
 
 def open_session(
-    db_path: Path | str, config: Config | None = None, *, create: bool = True, check: bool = True
+    db_path: Path | str,
+    config: Config | None = None,
+    *,
+    create: bool = True,
+    check: bool = True,
+    readonly: bool = False,
 ) -> Session:
     """A session on the database at db_path. With check (the default: the CLI and the app),
     an existing file must pass ``PRAGMA quick_check`` first (store.integrity): a damaged
-    one raises DamagedDatabase, and nothing is reported from it or written to it."""
-    db = open_database(db_path, create=create, check=check)
+    one raises DamagedDatabase, and nothing is reported from it or written to it. A readonly
+    session's connection cannot write (SQLite's mode=ro) and migrates nothing: an old file
+    raises DatabaseError."""
+    db = open_database(db_path, create=create and not readonly, check=check, readonly=readonly)
     try:
         ensure_first_manager(db)
     except BaseException:

@@ -55,6 +55,15 @@ def file_key(db_path: Path) -> list[int]:
     return [*key, wal.st_size, wal.st_mtime_ns, wal.st_ctime_ns]
 
 
+def remembered_sound(db_path: Path) -> bool:
+    """True when an ok check of the file as it is now is remembered (its sidecar, within
+    CHECK_VALID_SECONDS): opening it with check would not run quick_check."""
+    try:
+        return _remembered_ok(db_path, file_key(db_path), time.time())
+    except OSError:
+        return False
+
+
 def quick_check(conn: sqlite3.Connection, limit: int = 3) -> list[str]:
     """The problems quick_check finds (at most limit); [] when the file is sound."""
     try:

@@ -143,8 +143,12 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         demo: bool = False,
         config_problems: Sequence[str] = (),
         check_keys=None,
+        read_ahead=None,
     ) -> None:
         super().__init__()
+        #: the Today screen's first figures being read by a child process (tui/read_ahead.py;
+        #: tui.launch starts it before Textual is imported), or None
+        self.read_ahead = read_ahead
         self.db_path = Path(db_path)
         self.config = config
         #: (config, its text) -> (usable [keys], problems): tui.keymap.keymap_problems, passed by
@@ -240,13 +244,37 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         self.set_timer(GC_FALLBACK, self.start_up_done)
         from inspect_tui.tui.executor import JobThreads
 
-        asyncio.get_running_loop().set_default_executor(JobThreads(self._job_done))
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(JobThreads(self._job_done))
+        if self.read_ahead is not None:  # before the session's worker, which may wait for it
+            loop.add_reader(self.read_ahead.fd, self._read_ahead_readable)
         # now, not after a refresh: the first frame is already painted when the app mounts, and
         # waiting for the screen to go idle (the footer, the panels' borders) cost 60-120 ms of
         # an idle event loop before the worker even started
         self._open_session()
         if keys:
             self.call_after_refresh(self._check_keymap)
+
+    def _read_ahead_readable(self) -> None:
+        """The read-ahead's pipe has something (the loop's reader): once it is all in, the Today
+        screen shows the figures, if the session has not opened meanwhile."""
+        ahead = self.read_ahead
+        if ahead is None or not ahead.read_available():
+            return
+        asyncio.get_running_loop().remove_reader(ahead.fd)
+        figures = ahead.figures
+        if figures is None or self.session is not None or self.open_error or self.current_mode != "today":
+            return
+        from inspect_tui.core.today import today_jp
+
+        show = getattr(self.screen, "show_read_ahead", None)
+        if show is not None and figures.today == today_jp():
+            show(figures)
+
+    def close_read_ahead(self) -> None:
+        """Stop a read-ahead still running (the app is ending)."""
+        if self.read_ahead is not None:
+            self.read_ahead.close()
 
     def on_ready(self) -> None:
         """Textual's first-frame event. The footer's keys wait for the session (which login,
@@ -365,13 +393,15 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         says what went wrong."""
         if self.current_mode != "today":
             return None
+        ahead = self.read_ahead
+        if ahead is not None:  # read by the child (tui/read_ahead.py) from the same file, today
+            figures = ahead.wait()
+            if figures is not None and figures.today == today:
+                return figures
         try:
-            from inspect_tui.services.contract.deliverables import today_summary
-            from inspect_tui.services.today.dashboard import build_dashboard
+            from inspect_tui.services.today_figures import today_figures
 
-            d = build_dashboard(session, today)
-            d.deliverables = today_summary(session, today)
-            return d
+            return today_figures(session, today)
         except Exception as exc:
             from inspect_tui.system.logs import log_exception
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from inspect_tui.system.malloc import one_arena
 
 
-def build_app(path: Path, theme: str | None = None, demo: bool = False):
+def build_app(path: Path, theme: str | None = None, demo: bool = False, *, read_ahead: bool = False):
     """The app for path with the user's config, or an exit status and a message for an unknown
     --theme. A broken part of the config does not stop it: the app shows the problem and runs with
     that part's default ([keys] and the indicator files are checked after the first paint, since
@@ -23,6 +23,11 @@ def build_app(path: Path, theme: str | None = None, demo: bool = False):
         known = sorted(p.stem for p in themes_dir().glob("*.toml"))
         if theme not in known:
             return 2, f"「{theme}」というテーマはありません（{' / '.join(known)}）"
+    ahead = None
+    if read_ahead:  # forked here: after the config, before Textual (tui/read_ahead.py)
+        from inspect_tui.tui.read_ahead import ReadAhead
+
+        ahead = ReadAhead.start(Path(path), config)
     from inspect_tui.tui.app import InspectApp
 
     return InspectApp(
@@ -32,6 +37,7 @@ def build_app(path: Path, theme: str | None = None, demo: bool = False):
         demo=demo,
         config_problems=config_problems,
         check_keys=_keymap_problems,
+        read_ahead=ahead,
     )
 
 
@@ -57,7 +63,7 @@ def run_app(path: Path, theme: str | None = None, demo: bool = False) -> int:
 
 
 def _run(path: Path, theme: str | None, demo: bool) -> int:
-    app = build_app(path, theme, demo)
+    app = build_app(path, theme, demo, read_ahead=True)
     if isinstance(app, tuple):
         code, message = app
         print(f"inspect-tui: {message}", file=sys.stderr)
@@ -75,6 +81,7 @@ def _run(path: Path, theme: str | None, demo: bool) -> int:
         )
         return 70
     finally:  # an export that ran as the app ended has been written to its end: say how
+        app.close_read_ahead()
         for line in app.exports.outcomes_at_exit():
             print(f"inspect-tui: {line}", file=sys.stderr)
     if getattr(app, "_exception", None) is not None:

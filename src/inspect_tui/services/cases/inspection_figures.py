@@ -7,35 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inspect_tui.core.metrics import inspection_rate
-from inspect_tui.core.records import record
+from inspect_tui.core.metrics import InspectionFigures
 from inspect_tui.services.session import Session
 from inspect_tui.store import submission_counts as store
 
-
-@record(frozen=True)
-class InspectionFigures:
-    """A period's submissions by how they left: inspected first, without inspection (a
-    manager's override; target 0), and 点検記録なし（取込） (the date came with the city's
-    list: counted apart, not in the rate)."""
-
-    inspected: int
-    unchecked: int
-    imported: int
-
-    @property
-    def rate(self):
-        """点検実施率 (%), core.metrics.inspection_rate; None when nothing was submitted."""
-        return inspection_rate(self.inspected, self.unchecked)
-
-    def to_json(self) -> dict:
-        rate = self.rate
-        return {
-            "inspected": self.inspected,
-            "without_inspection": self.unchecked,
-            "imported_no_record": self.imported,
-            "inspection_rate": None if rate is None else float(rate),
-        }
+__all__ = ["InspectionFigures", "figures"]
 
 
 def figures(s: Session, start: dt.date, cutoff: dt.date) -> InspectionFigures:

@@ -17,7 +17,7 @@ from inspect_tui.core.case_columns import OPEN_IN
 from inspect_tui.core.deadlines import case_rule
 from inspect_tui.core.masking import staff_value
 from inspect_tui.core.records import record
-from inspect_tui.core.staff import FLAGS
+from inspect_tui.core.staff import FLAGS, StaffAlert
 from inspect_tui.services.review.queue import new_surveyors
 from inspect_tui.services.session import Session
 from inspect_tui.services.staff.records import card_not_returned, non_care_manager_share
@@ -58,16 +58,6 @@ class SurveyorRow:
 
     def days_to_expiry(self, today: dt.date) -> int | None:
         return (dt.date.fromisoformat(self.expires_on) - today).days if self.expires_on else None
-
-
-@record(frozen=True)
-class StaffAlert:
-    kind: str  # "expiry" | "expired" | "non_care_manager" | "card_not_returned"
-    text: str
-    code: str = ""
-    name: str = ""
-    expires_on: str = ""
-    days: int | None = None  # days to expiry (negative: expired); share in % for non_care_manager
 
 
 def _placed(row) -> str | None:

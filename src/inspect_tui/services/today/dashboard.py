@@ -10,7 +10,6 @@ until submitted_on is set. A deadline excluded in deadline_exceptions
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from inspect_tui.core.case_columns import OPEN_IN
 from inspect_tui.core.deadlines import (
@@ -21,8 +20,6 @@ from inspect_tui.core.deadlines import (
     case_rules,
     deadline_state,
 )
-from inspect_tui.core.records import field, record
-from inspect_tui.services.cases.inspection_figures import InspectionFigures
 from inspect_tui.services.cases.inspection_figures import figures as inspection_figures
 from inspect_tui.services.quality.records import (
     problems_overdue,
@@ -31,88 +28,27 @@ from inspect_tui.services.quality.records import (
 )
 from inspect_tui.services.review import queue as review
 from inspect_tui.services.session import Session
-from inspect_tui.services.staff.overview import StaffAlert, staff_alerts
+from inspect_tui.services.staff.overview import staff_alerts
+from inspect_tui.services.today.figures import (
+    LIST_LIMIT,
+    Dashboard,
+    DueCase,
+    ReviewQueue,
+    RuleSummary,
+    UrgentCase,
+)
 
-#: How many cases each list on the dashboard keeps (counts are always complete).
-LIST_LIMIT = 50
-
-
-@record(frozen=True)
-class DueCase:
-    case_no: str
-    ward: str
-    surveyor: str
-    due: dt.date
-    days_left: int
-    state: str  # "overdue" | "today" | "soon"
-    urgent: bool
-
-
-@record(frozen=True)
-class UrgentCase:
-    case_no: str
-    ward: str
-    surveyor: str
-    received_on: str
-    status: str
-
-
-@record
-class RuleSummary:
-    rule: str
-    label: str
-    short: str
-    overdue: int = 0
-    today: int = 0
-    soon: int = 0
-    cases: list[DueCase] = field(default_factory=list)  # most urgent first, LIST_LIMIT at most
-
-
-@record(frozen=True)
-class ReviewQueue:
-    """The first-ten review (001 §5(3)②) as far as the case data tells.
-
-    ``pending`` is the number of forms waiting for the chief's focused check;
-    it stays None until the review feature records checks (see review_queue).
-    """
-
-    new_surveyors: int
-    forms_in_scope: int  # solo forms 1-10 of new surveyors written so far
-    pending: int | None = None
-    checked: int | None = None  # of forms_in_scope, with a finished focused check
-
-
-@record
-class Dashboard:
-    today: dt.date
-    open_cases: int
-    rules: list[RuleSummary]
-    urgent_not_visited: list[UrgentCase]
-    backlog_by_ward: list[tuple[str, int]]
-    backlog_by_surveyor: list[tuple[str, str, int]]  # code, name, open cases
-    review: ReviewQueue
-    alerts: list[StaffAlert]
-    quality: list[str] = field(default_factory=list)  # serious complaints, security incidents, problems
-    overdue_cases: int = 0  # distinct cases with at least one deadline past
-    due_today_cases: int = 0  # distinct cases with a deadline today and none past
-    #: this month's submissions so far by inspection before submission (001 §4(5)): without
-    #: inspection (target 0) and 点検記録なし（取込） (dates that came with the city's list)
-    inspection: InspectionFigures | None = None
-    #: the contract's deliverables (services.contract.deliverables.today_summary, set by the
-    #: screen that shows them: the register's agenda figures read this dashboard)
-    deliverables: Any = None
-
-    def inspection_lines(self) -> list[str]:
-        """The Today screen's lines for inspection before submission (this month so far)."""
-        f = self.inspection
-        if f is None:
-            return []
-        rate = f.rate
-        return [
-            f"今月の提出 点検後 {f.inspected:,} 件・点検なしで提出 {f.unchecked:,} 件（目標 0）"
-            f"・点検記録なし（取込） {f.imported:,} 件",
-            f"点検実施率 {'対象なし' if rate is None else f'{rate}%'}（目標 100%・必達）",
-        ]
+__all__ = [
+    "LIST_LIMIT",
+    "Dashboard",
+    "DueCase",
+    "ReviewQueue",
+    "RuleSummary",
+    "UrgentCase",
+    "build_dashboard",
+    "quality_lines",
+    "review_queue",
+]
 
 
 def review_queue(s: Session, today: dt.date) -> ReviewQueue:

@@ -48,30 +48,41 @@ class TodayScreen(DataScreen):
         first = getattr(self.app, "first_dashboard", None)
         if first is not None:  # read with the session (InspectApp._first_figures): shown now
             self.app.first_dashboard = None
-            self._show(first)
+            self._show(first)  # (again, when read ahead: now with the session's line on Alerts)
             return
         self._load()
+
+    #: figures read ahead are on screen, and the session has not shown its own yet
+    _ahead_shown = False
+
+    def show_read_ahead(self, d) -> None:
+        """Figures read ahead while the session opens (tui/read_ahead.py): shown now; the
+        session then starts from the same ones (InspectApp._first_figures)."""
+        self._show(d)
+        self._ahead_shown = True
 
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
     def _load(self) -> None:
         try:
-            from inspect_tui.services.contract.deliverables import today_summary
-            from inspect_tui.services.today.dashboard import build_dashboard
+            from inspect_tui.services.today_figures import today_figures
 
-            session, today = self.app.session, self.app.today
-            d = build_dashboard(session, today)
-            d.deliverables = today_summary(session, today)
-            self.post_message(self.Loaded(d))
+            self.post_message(self.Loaded(today_figures(self.app.session, self.app.today)))
         except Exception as exc:
             self.app.report_unexpected(exc)
 
     def show_message(self, text: str) -> None:
         self.query_one("#summary", Static).update(text)
+        if self._ahead_shown:  # the session did not open (a file it may not write): no figures
+            self._ahead_shown = False
+            for name in ("#deadlines", "#backlog", "#review", "#alerts"):
+                self.query_one(name, Static).update("")
+            self.query_one("#due", OptionList).clear_options()
 
     def on_today_screen_loaded(self, message: Loaded) -> None:
         self._show(message.dashboard)
 
     def _show(self, d) -> None:
+        self._ahead_shown = False
         overdue = d.overdue_cases
         today = d.due_today_cases
         summary = Text()
@@ -165,7 +176,7 @@ class TodayScreen(DataScreen):
         if d.deliverables is not None:  # the contract's deliverables (issue 15): overdue in words
             dl = d.deliverables
             style = self.styles_for("overdue" if dl.overdue else "soon") if dl.overdue or dl.due_soon else ""
-            text.append(dl.line(d.today) + "\n", style=style)
+            text.append(dl.text + "\n", style=style)
         if not d.alerts:
             text.append("登録期限・資格の比率とも問題なし")
         for i, a in enumerate(d.alerts):

@@ -1,0 +1,141 @@
+"""The Today screen's first figures, read by a child process while the app starts Textual.
+
+Start-up is two jobs that do not wait for each other: importing and starting Textual (pure
+Python, ~200 ms on one core) and reading the figures (imports, the session, ~70 statements:
+~130 ms at 1M cases). In one process they share one interpreter lock: the worker reading
+the figures gave the lock up at every SQLite step and waited for Textual's frames to give
+it back (the floor app's 16 ms of statements took ~80 ms beside Textual, bench/results.md).
+A child forked before Textual is imported reads them on the second core
+(services.today_figures.read_ahead: read-only, and only when the file's soundness is remembered)
+and sends them down a pipe; the app shows them as it mounts, usually with its first frame's
+successor, and its own session then starts from them instead of reading them again.
+
+Whatever happens to the child (nothing to read ahead, an error, killed, too slow), the app
+reads the figures itself, as it does without one. The child writes nothing but the pipe:
+not the terminal (its standard streams are /dev/null), not the file (a read-only
+connection), not the log (an unexpected error is left for the app's own read to meet).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+#: How long the app's session waits for figures still being read ahead, before reading them
+#: itself (s). The child started first and does the same work, so waiting is normally the
+#: shorter way; this only bounds a child that is stuck.
+WAIT_SECONDS = 10.0
+
+
+class ReadAhead:
+    """A child reading the figures, and what came down its pipe (once)."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid, self.fd = pid, fd
+        os.set_blocking(fd, False)
+        self._chunks: list[bytes] = []
+        self._done = threading.Event()
+        self._figures: Any = None
+
+    @classmethod
+    def start(cls, db_path: Path, config: Any) -> ReadAhead | None:
+        """Fork the child, or None where that cannot be done safely: no fork (Windows), or
+        threads already running (a forked child would inherit their locks, held)."""
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return None
+        r, w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return None
+        if pid == 0:  # the child: never returns
+            os.close(r)
+            _child(w, Path(db_path), config)
+        os.close(w)
+        return cls(pid, r)
+
+    # -- the app's side: the event loop's thread reads, a worker may wait -------------
+    def read_available(self) -> bool:
+        """Read what the pipe holds without blocking; True once it is all in (the child closed
+        it) and the figures are ready. Called by the event loop's reader (tui/app.py): only
+        that thread touches the pipe."""
+        if self._done.is_set():
+            return True
+        try:
+            while chunk := os.read(self.fd, 1 << 16):
+                self._chunks.append(chunk)
+        except BlockingIOError:
+            return False
+        except OSError:
+            self._chunks.clear()
+        self._finish()
+        return True
+
+    def wait(self, timeout: float = WAIT_SECONDS) -> Any:
+        """From a worker thread: the figures once the loop's reader has them, or None (nothing
+        was read ahead, or not within timeout: the worker then reads them itself)."""
+        return self._figures if self._done.wait(timeout) else None
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    @property
+    def figures(self) -> Any:
+        """What was read ahead, once done (None: nothing)."""
+        return self._figures
+
+    def close(self) -> None:
+        """Stop the child if it still runs and free the pipe (the loop's thread; idempotent)."""
+        if not self._done.is_set():
+            self._chunks.clear()
+            self._finish()
+
+    def _finish(self) -> None:
+        data = b"".join(self._chunks)
+        self._chunks = []
+        try:
+            self._figures = pickle.loads(data) if data else None
+        except Exception:  # a child killed half-way through its write: the app reads them itself
+            self._figures = None
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # already gone, normally (ProcessLookupError)
+        except OSError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        self._done.set()
+
+
+def _child(w: int, db_path: Path, config: Any) -> None:
+    """In the forked child: read the figures, pickle them down w, exit without running any of
+    the parent's exit handlers or flushing its buffers."""
+    code = 1
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        from inspect_tui.services.today_figures import read_ahead
+
+        figures = read_ahead(db_path, config)
+        if figures is not None:
+            view = memoryview(pickle.dumps(figures, protocol=pickle.HIGHEST_PROTOCOL))
+            while view:
+                view = view[os.write(w, view) :]
+        code = 0
+    except BaseException:
+        pass
+    finally:
+        os._exit(code)
