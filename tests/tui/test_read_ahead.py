@@ -180,8 +180,10 @@ async def test_a_child_that_never_answers_costs_the_app_only_the_wait(
 ):
     """A stuck child (its write never comes): the session reads the figures itself after
     WAIT_SECONDS, and the app's end stops the child."""
+    import inspect_tui.tui.app as app_module
     import inspect_tui.tui.read_ahead as module
 
+    monkeypatch.setattr(app_module, "AHEAD_FRAME_WAIT", 0.3)
     monkeypatch.setattr(module, "WAIT_SECONDS", 0.3)
     monkeypatch.setattr(ReadAhead.wait, "__defaults__", (0.3,))
     piped = Piped(tmp_path, figures_of(sample_db))  # never released

@@ -38,6 +38,9 @@ GC_FALLBACK = 15.0
 #: seconds after the first frame when the footers show their keys though the database is
 #: still opening (a long wait for another process's lock): they wait for the login's role
 KEYS_FALLBACK = 1.0
+#: seconds the session's worker waits for figures read ahead to be drawn before it opens the
+#: database anyway (a child that is slow or stuck: tui/read_ahead.py)
+AHEAD_FRAME_WAIT = 1.0
 
 
 def _today_screen() -> Screen:
@@ -149,6 +152,8 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         #: the Today screen's first figures being read by a child process (tui/read_ahead.py;
         #: tui.launch starts it before Textual is imported), or None
         self.read_ahead = read_ahead
+        #: set once what was read ahead is on screen, or will not be shown (_read_ahead_readable)
+        self._ahead_settled = threading.Event()
         self.db_path = Path(db_path)
         self.config = config
         #: (config, its text) -> (usable [keys], problems): tui.keymap.keymap_problems, passed by
@@ -264,15 +269,20 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         asyncio.get_running_loop().remove_reader(ahead.fd)
         figures = ahead.figures
         if figures is None or self.session is not None or self.open_error or self.current_mode != "today":
+            self._ahead_settled.set()
             return
         from inspect_tui.core.today import today_jp
 
         show = getattr(self.screen, "show_read_ahead", None)
         if show is not None and figures.today == today_jp():
             show(figures)
+            self.call_after_refresh(self._ahead_settled.set)
+        else:
+            self._ahead_settled.set()
 
     def close_read_ahead(self) -> None:
         """Stop a read-ahead still running (the app is ending)."""
+        self._ahead_settled.set()
         if self.read_ahead is not None:
             self.read_ahead.close()
 
@@ -346,6 +356,10 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
 
     @work(thread=True, exit_on_error=False, group="session")
     def _open_session(self) -> None:
+        if self.read_ahead is not None:
+            # figures read ahead are drawn first: this worker's imports, begun at once, held the
+            # interpreter while their frames were drawn (~10 ms later on screen at 1M cases)
+            self._ahead_settled.wait(AHEAD_FRAME_WAIT)
         try:
             from inspect_tui.core.today import today_jp
             from inspect_tui.services.config import load_config
