@@ -33,13 +33,32 @@ def digest(path: Path) -> str:
 
 
 def test_the_figures_read_ahead_are_the_ones_the_app_reads(demo_db):
+    from inspect_tui.store.integrity import file_key
+
     checked(demo_db)
     got = ahead.read_ahead(demo_db, Config())
     with open_session(demo_db, Config()) as s:
         want = today_figures(s, TODAY)
-    assert got is not None and got.today == TODAY
-    assert got == want
-    assert got.open_cases > 0 and got.deliverables is not None  # a real dashboard, not an empty one
+    assert got is not None and got.figures.today == TODAY
+    assert got.figures == want
+    assert got.figures.open_cases > 0 and got.figures.deliverables is not None  # a real dashboard
+    assert got.stamps == file_key(demo_db)  # the file as the app's session then finds it
+
+
+def test_figures_read_while_another_process_wrote_are_not_given(demo_db, monkeypatch):
+    """Not one state of the file: the app reads them itself."""
+    checked(demo_db)
+    real = ahead.today_figures
+
+    def meanwhile(s, today):
+        figures = real(s, today)
+        with sqlite3.connect(demo_db) as other:  # another chief records a step
+            other.execute("UPDATE cases SET urgent = 1 WHERE id = (SELECT min(id) FROM cases)")
+        other.close()
+        return figures
+
+    monkeypatch.setattr(ahead, "today_figures", meanwhile)
+    assert ahead.read_ahead(demo_db, Config()) is None
 
 
 def test_nothing_is_read_ahead_from_a_file_not_found_sound(demo_db):
@@ -102,7 +121,7 @@ def test_a_broken_indicator_file_reads_ahead_with_the_shipped_one(demo_db, tmp_p
     broken.write_text("this is = = not toml", encoding="utf-8")
     got = ahead.read_ahead(demo_db, Config(**{kind: broken}))
     assert got is not None
-    assert got == ahead.read_ahead(demo_db, Config())
+    assert got.figures == ahead.read_ahead(demo_db, Config()).figures
 
 
 def test_the_pickle_holds_no_service_class(demo_db):

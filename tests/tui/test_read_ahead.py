@@ -147,6 +147,28 @@ async def test_figures_read_ahead_go_when_the_app_cannot_open_the_file(sample_db
         assert app.screen.query_one("#due").option_count == 0
 
 
+async def test_a_case_recorded_while_the_app_starts_is_in_its_figures(sample_db, tmp_path, opening, counted):
+    """Read ahead, then another chief records something before the app's own open: the
+    figures shown early are replaced by the session's, read from the file as it now is."""
+    import sqlite3
+
+    piped = Piped(tmp_path, figures_of(sample_db))
+    piped.release()
+    app = InspectApp(sample_db, config=Config(), read_ahead=piped.ahead)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "未完了 39 件" in text_of(app.screen, "#summary"), workers=False)
+        with sqlite3.connect(sample_db) as other:  # a case cancelled by another process
+            other.execute(
+                "UPDATE cases SET status = 'cancelled', cancelled_on = '2027-06-15'"
+                " WHERE id = (SELECT min(id) FROM cases WHERE status = 'received')"
+            )
+        other.close()
+        opening.set()
+        await settle(pilot)
+        assert "未完了 38 件" in text_of(app.screen, "#summary")
+    assert counted == [TODAY]
+
+
 async def test_figures_read_ahead_for_another_day_are_not_shown(sample_db, tmp_path, opening, counted):
     """Read just before midnight, opened just after: not shown; the app reads today's itself."""
     piped = Piped(tmp_path, figures_of(sample_db, TODAY - dt.timedelta(days=1)))
@@ -213,8 +235,8 @@ if what == "figures":
     while not ahead.read_available():
         time.sleep(0.005)
     with open_session(db, Config()) as s:
-        out["same"] = ahead.figures == today_figures(s, today_jp())
-    out["open_cases"] = ahead.figures.open_cases
+        out["same"] = ahead.figures.figures == today_figures(s, today_jp())
+    out["open_cases"] = ahead.figures.figures.open_cases
 elif what == "threads":
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)

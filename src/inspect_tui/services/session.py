@@ -70,6 +70,17 @@ def open_session(
     return Session(db, config or load_config())
 
 
+def file_stamps(db_path: Path | str) -> list[int] | None:
+    """The database file's stamps (store.integrity.file_key: they change whenever anything
+    writes it or its -wal), or None if it cannot be looked at."""
+    from inspect_tui.store.integrity import file_key
+
+    try:
+        return file_key(Path(db_path).expanduser())
+    except OSError:
+        return None
+
+
 def share_page_cache() -> None:
     """For a process that stays open (the TUI): its connections' page caches together stay
     within store.connection.SHARED_CACHE_KIB, not each within its own (a worker's each)."""
@@ -84,4 +95,4 @@ def reopen(s: Session) -> Session:
     return Session(open_database(s.db.path, create=False), s.config, s.who)
 
 
-__all__ = ["Session", "open_session", "permission_warning", "reopen", "share_page_cache"]
+__all__ = ["Session", "file_stamps", "open_session", "permission_warning", "reopen", "share_page_cache"]

@@ -28,8 +28,8 @@ from inspect_tui.services.config import Config
 from inspect_tui.services.errors import DatabaseError
 from inspect_tui.services.session import Session, open_session
 from inspect_tui.services.today.dashboard import build_dashboard
-from inspect_tui.services.today.figures import Dashboard, DeliverablesLine
-from inspect_tui.store.integrity import remembered_sound
+from inspect_tui.services.today.figures import Dashboard, DeliverablesLine, ReadAhead
+from inspect_tui.store.integrity import file_key, remembered_sound
 
 
 def today_figures(s: Session, today: dt.date) -> Dashboard:
@@ -43,22 +43,27 @@ def today_figures(s: Session, today: dt.date) -> Dashboard:
     return d
 
 
-def read_ahead(db_path: Path, config: Config, today: dt.date | None = None) -> Dashboard | None:
-    """The Today figures of db_path for today (Japan), or None when the app must read them."""
+def read_ahead(db_path: Path, config: Config, today: dt.date | None = None) -> ReadAhead | None:
+    """The Today figures of db_path for today (Japan) with the file's stamps as they were
+    read, or None when the app must read them."""
     path = Path(db_path).expanduser()
     if not path.is_file() or not remembered_sound(path):
         return None
     config = usable_config(config)
     try:
+        stamps = file_key(path)
         session = open_session(path, config, create=False, check=False, readonly=True)
-    except DatabaseError:
+    except (OSError, DatabaseError):
         return None
     try:
-        return today_figures(session, today or today_jp())
+        figures = today_figures(session, today or today_jp())
     except sqlite3.Error:  # (a write the figures tried: mode=ro refused it) the app reads them
         return None
     finally:
         session.close()
+    if file_key(path) != stamps:  # written while they were read: not one state of the file
+        return None
+    return ReadAhead(stamps, figures)
 
 
 def usable_config(config: Config) -> Config:

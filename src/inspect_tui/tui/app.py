@@ -267,15 +267,15 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         if ahead is None or not ahead.read_available():
             return
         asyncio.get_running_loop().remove_reader(ahead.fd)
-        figures = ahead.figures
-        if figures is None or self.session is not None or self.open_error or self.current_mode != "today":
+        read = ahead.figures
+        if read is None or self.session is not None or self.open_error or self.current_mode != "today":
             self._ahead_settled.set()
             return
         from inspect_tui.core.today import today_jp
 
         show = getattr(self.screen, "show_read_ahead", None)
-        if show is not None and figures.today == today_jp():
-            show(figures)
+        if show is not None and read.figures.today == today_jp():
+            show(read.figures)
             self.call_after_refresh(self._ahead_settled.set)
         else:
             self._ahead_settled.set()
@@ -408,10 +408,12 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         if self.current_mode != "today":
             return None
         ahead = self.read_ahead
-        if ahead is not None:  # read by the child (tui/read_ahead.py) from the same file, today
-            figures = ahead.wait()
-            if figures is not None and figures.today == today:
-                return figures
+        if ahead is not None:  # read by the child (tui/read_ahead.py): today's, from the file as it is
+            from inspect_tui.services.session import file_stamps
+
+            read = ahead.wait()
+            if read is not None and read.figures.today == today and read.stamps == file_stamps(self.db_path):
+                return read.figures
         try:
             from inspect_tui.services.today_figures import today_figures
 

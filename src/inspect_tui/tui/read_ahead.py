@@ -78,8 +78,9 @@ class ReadAhead:
         return True
 
     def wait(self, timeout: float = WAIT_SECONDS) -> Any:
-        """From a worker thread: the figures once the loop's reader has them, or None (nothing
-        was read ahead, or not within timeout: the worker then reads them itself)."""
+        """From a worker thread: what was read once the loop's reader has it (a
+        services.today.figures.ReadAhead: the figures and the file's stamps), or None
+        (nothing was read ahead, or not within timeout: the worker then reads them itself)."""
         return self._figures if self._done.wait(timeout) else None
 
     @property
@@ -88,7 +89,7 @@ class ReadAhead:
 
     @property
     def figures(self) -> Any:
-        """What was read ahead, once done (None: nothing)."""
+        """What was read ahead, once done (a services.today.figures.ReadAhead; None: nothing)."""
         return self._figures
 
     def close(self) -> None:

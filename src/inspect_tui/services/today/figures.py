@@ -104,3 +104,13 @@ class Dashboard:
             f"・点検記録なし（取込） {f.imported:,} 件",
             f"点検実施率 {'対象なし' if rate is None else f'{rate}%'}（目標 100%・必達）",
         ]
+
+
+@record(frozen=True)
+class ReadAhead:
+    """What services.today_figures.read_ahead gives: the figures, and the file's stamps
+    (store.integrity.file_key) when they were read, so the app takes them only if nothing
+    has written the file since (services.session.file_stamps)."""
+
+    stamps: list[int]
+    figures: Dashboard
