@@ -214,9 +214,16 @@ async def test_a_child_that_never_answers_costs_the_app_only_the_wait(
         await settle(pilot)
         assert "未完了 39 件" in text_of(app.screen, "#summary")
         assert piped.proc.poll() is None  # still waiting, harmlessly
+    import time
+
+    watchdog = threading.Timer(10, piped.proc.kill)  # a close that did not stop it would wait for this
+    watchdog.start()
+    t0 = time.monotonic()
     app.close_read_ahead()
+    took = time.monotonic() - t0
+    watchdog.cancel()
     assert counted == [TODAY]
-    assert gone(piped.proc.pid)  # stopped (SIGKILL) and reaped: no process left behind
+    assert gone(piped.proc.pid) and took < 5  # stopped (SIGKILL) and reaped: no process left behind
 
 
 FORKED = r"""
