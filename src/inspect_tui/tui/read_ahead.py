@@ -6,14 +6,17 @@ Python, ~200 ms on one core) and reading the figures (imports, the session, ~70 
 the figures gave the lock up at every SQLite step and waited for Textual's frames to give
 it back (the floor app's 16 ms of statements took ~80 ms beside Textual, bench/results.md).
 A child forked before Textual is imported reads them on the second core
-(services.today_figures.read_ahead: read-only, and only when the file's soundness is remembered)
-and sends them down a pipe; the app shows them as it mounts, usually with its first frame's
-successor, and its own session then starts from them instead of reading them again.
+(services.today_figures.read_ahead: read-only, and only when the file's soundness is
+remembered) and sends them down a pipe, with the file's stamps as it read them. The app
+shows them in the frame after its first, and its own session starts from them instead of
+reading them again, if the stamps still hold when it opens the file.
 
 Whatever happens to the child (nothing to read ahead, an error, killed, too slow), the app
-reads the figures itself, as it does without one. The child writes nothing but the pipe:
-not the terminal (its standard streams are /dev/null), not the file (a read-only
-connection), not the log (an unexpected error is left for the app's own read to meet).
+reads the figures itself, as it does without one. The child writes nothing of its own: not
+the terminal (its standard streams are /dev/null), not the database (a read-only
+connection), not the log (an unexpected error is left for the app's own read to meet); only
+the holiday cache, as any start does (services/holidays.py, atomic). The pipe is
+anonymous, held by the app and this child only, so its pickle is the child's own.
 """
 
 from __future__ import annotations
