@@ -17,10 +17,10 @@ def font():
     """Noto Sans CJK JP as a PDF embeds it (skips where it or HarfBuzz is missing)."""
     from inspect_tui.render import pdf, pdf_font
 
-    found = pdf_font.find_font(pdf.FONT_DIRS)
-    if found is None or not pdf_font.has_harfbuzz():
-        pytest.skip("no Noto Sans CJK JP or HarfBuzz: apt-get install fonts-noto-cjk libharfbuzz-subset0")
-    return pdf_font.Font(*found)
+    missing = pdf.missing_parts()
+    if missing:
+        pytest.skip(f"PDF cannot be made here: apt-get install {' '.join(missing)} (.ci/system-deps)")
+    return pdf_font.Font(*pdf_font.find_font(pdf.FONT_DIRS))
 
 
 def index(items: list[bytes]) -> bytes:

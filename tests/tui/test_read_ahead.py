@@ -242,8 +242,8 @@ if what == "figures":
     while not ahead.read_available():
         time.sleep(0.005)
     with open_session(db, Config()) as s:
-        out["same"] = ahead.figures.figures == today_figures(s, today_jp())
-    out["open_cases"] = ahead.figures.figures.open_cases
+        out["same"] = ahead.result.figures == today_figures(s, today_jp())
+    out["open_cases"] = ahead.result.figures.open_cases
 elif what == "threads":
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)
@@ -273,7 +273,7 @@ elif what == "noisy":
     ahead = ReadAhead.start(db, Config())
     while not ahead.read_available():
         time.sleep(0.005)
-    out["figures"] = ahead.figures
+    out["figures"] = ahead.result
 print(json.dumps(out))
 """
 

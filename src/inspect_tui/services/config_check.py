@@ -70,6 +70,17 @@ def indicator_problems(
     return config, problems
 
 
+def indicators_in_use(config: Config) -> tuple[Config, list[str]]:
+    """The config as a session uses it, each broken indicator file replaced by the shipped one,
+    and what is wrong with them (with the config file's line numbers). The app's session and
+    the read-ahead (services.today_figures) call this when the config names such a file."""
+    try:
+        text = read_text(config.path) if config.path else ""
+    except TextFileError:
+        text = ""
+    return indicator_problems(config, text)
+
+
 #: (config, its text) -> (the usable part of [keys], a ``file:line: keys."id": …`` message per problem)
 KeyChecker = Callable[[Config, str], tuple[dict[str, str], list[str]]]
 

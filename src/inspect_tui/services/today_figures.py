@@ -28,7 +28,7 @@ from inspect_tui.services.config import Config
 from inspect_tui.services.errors import DatabaseError
 from inspect_tui.services.session import Session, open_session
 from inspect_tui.services.today.dashboard import build_dashboard
-from inspect_tui.services.today.figures import Dashboard, DeliverablesLine, ReadAhead
+from inspect_tui.services.today.figures import Dashboard, DeliverablesLine, StampedFigures
 from inspect_tui.store.integrity import file_key, remembered_sound
 
 
@@ -43,17 +43,23 @@ def today_figures(s: Session, today: dt.date) -> Dashboard:
     return d
 
 
-def read_ahead(db_path: Path, config: Config, today: dt.date | None = None) -> ReadAhead | None:
+def read_ahead(db_path: Path, config: Config, today: dt.date | None = None) -> StampedFigures | None:
     """The Today figures of db_path for today (Japan) with the file's stamps as they were
     read, or None when the app must read them."""
     path = Path(db_path).expanduser()
-    if not path.is_file() or not remembered_sound(path):
-        return None
-    config = usable_config(config)
     try:
-        stamps = file_key(path)
+        stamps = file_key(path) if path.is_file() else None
+    except OSError:
+        return None
+    if stamps is None or not remembered_sound(path, stamps):  # the check of this very state
+        return None
+    if config.sla_file or config.kpi_file:  # a broken one: the shipped ones, as the app's session
+        from inspect_tui.services.config_check import indicators_in_use
+
+        config = indicators_in_use(config)[0]
+    try:
         session = open_session(path, config, create=False, check=False, readonly=True)
-    except (OSError, DatabaseError):
+    except DatabaseError:
         return None
     try:
         figures = today_figures(session, today or today_jp())
@@ -63,19 +69,4 @@ def read_ahead(db_path: Path, config: Config, today: dt.date | None = None) -> R
         session.close()
     if file_key(path) != stamps:  # written while they were read: not one state of the file
         return None
-    return ReadAhead(stamps, figures)
-
-
-def usable_config(config: Config) -> Config:
-    """The config as the app's session uses it: with a broken indicator file, the shipped
-    indicators (the app says what is wrong; tui/app.py)."""
-    if not (config.sla_file or config.kpi_file):
-        return config
-    from inspect_tui.services.config_check import indicator_problems
-    from inspect_tui.system.textfile import TextFileError, read_text
-
-    try:
-        text = read_text(config.path) if config.path else ""
-    except TextFileError:
-        text = ""
-    return indicator_problems(config, text)[0]
+    return StampedFigures(stamps, figures)

@@ -55,11 +55,12 @@ def file_key(db_path: Path) -> list[int]:
     return [*key, wal.st_size, wal.st_mtime_ns, wal.st_ctime_ns]
 
 
-def remembered_sound(db_path: Path) -> bool:
-    """True when an ok check of the file as it is now is remembered (its sidecar, within
-    CHECK_VALID_SECONDS): opening it with check would not run quick_check."""
+def remembered_sound(db_path: Path, key: list[int] | None = None) -> bool:
+    """True when an ok check of the file as it is now (or as ``key``, its file_key, says it
+    was) is remembered (its sidecar, within CHECK_VALID_SECONDS): opening it with check would
+    not run quick_check."""
     try:
-        return _remembered_ok(db_path, file_key(db_path), time.time())
+        return _remembered_ok(db_path, file_key(db_path) if key is None else key, time.time())
     except OSError:
         return False
 

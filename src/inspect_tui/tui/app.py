@@ -267,7 +267,7 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
         if ahead is None or not ahead.read_available():
             return
         asyncio.get_running_loop().remove_reader(ahead.fd)
-        read = ahead.figures
+        read = ahead.result
         if read is None or self.session is not None or self.open_error or self.current_mode != "today":
             self._ahead_settled.set()
             return
@@ -373,9 +373,9 @@ class InspectApp(PurgeFlow, BackupFlow, App[int]):
 
             config = self.config or load_config()
             if config.sla_file or config.kpi_file:  # a broken one: the shipped indicators, and say so
-                from inspect_tui.services.config_check import indicator_problems
+                from inspect_tui.services.config_check import indicators_in_use
 
-                usable, problems = indicator_problems(config, self._config_text())
+                usable, problems = indicators_in_use(config)
                 if problems:
                     self.config = config = usable
                     self.call_from_thread(self._show_config_problems, problems)

@@ -21,6 +21,7 @@ anonymous, held by the app and this child only, so its pickle is the child's own
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -42,7 +43,7 @@ class ReadAhead:
         os.set_blocking(fd, False)
         self._chunks: list[bytes] = []
         self._done = threading.Event()
-        self._figures: Any = None
+        self._result: Any = None
 
     @classmethod
     def start(cls, db_path: Path, config: Any) -> ReadAhead | None:
@@ -82,18 +83,18 @@ class ReadAhead:
 
     def wait(self, timeout: float = WAIT_SECONDS) -> Any:
         """From a worker thread: what was read once the loop's reader has it (a
-        services.today.figures.ReadAhead: the figures and the file's stamps), or None
+        services.today.figures.StampedFigures: the figures and the file's stamps), or None
         (nothing was read ahead, or not within timeout: the worker then reads them itself)."""
-        return self._figures if self._done.wait(timeout) else None
+        return self._result if self._done.wait(timeout) else None
 
     @property
     def done(self) -> bool:
         return self._done.is_set()
 
     @property
-    def figures(self) -> Any:
-        """What was read ahead, once done (a services.today.figures.ReadAhead; None: nothing)."""
-        return self._figures
+    def result(self) -> Any:
+        """What was read ahead, once done (a services.today.figures.StampedFigures; None: nothing)."""
+        return self._result
 
     def close(self) -> None:
         """Stop the child if it still runs and free the pipe (the loop's thread; idempotent)."""
@@ -105,41 +106,34 @@ class ReadAhead:
         data = b"".join(self._chunks)
         self._chunks = []
         try:
-            self._figures = pickle.loads(data) if data else None
+            self._result = pickle.loads(data) if data else None
         except Exception:  # a child killed half-way through its write: the app reads them itself
-            self._figures = None
-        try:
+            self._result = None
+        with contextlib.suppress(OSError):
             os.close(self.fd)
-        except OSError:
-            pass
-        try:
-            os.kill(self.pid, signal.SIGKILL)  # already gone, normally (ProcessLookupError)
-        except OSError:
-            pass
-        try:
+        with contextlib.suppress(OSError):  # already gone, normally (ProcessLookupError)
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
         self._done.set()
 
 
 def _child(w: int, db_path: Path, config: Any) -> None:
     """In the forked child: read the figures, pickle them down w, exit without running any of
     the parent's exit handlers or flushing its buffers."""
-    code = 1
+    code = 0
     try:
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
         from inspect_tui.services.today_figures import read_ahead
 
-        figures = read_ahead(db_path, config)
-        if figures is not None:
-            view = memoryview(pickle.dumps(figures, protocol=pickle.HIGHEST_PROTOCOL))
+        read = read_ahead(db_path, config)
+        if read is not None:
+            view = memoryview(pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL))
             while view:
                 view = view[os.write(w, view) :]
-        code = 0
-    except BaseException:
-        pass
+    except BaseException:  # anything (an error, ctrl+c): the app reads the figures itself
+        code = 1
     finally:
         os._exit(code)

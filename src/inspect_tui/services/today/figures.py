@@ -107,7 +107,7 @@ class Dashboard:
 
 
 @record(frozen=True)
-class ReadAhead:
+class StampedFigures:
     """What services.today_figures.read_ahead gives: the figures, and the file's stamps
     (store.integrity.file_key) when they were read, so the app takes them only if nothing
     has written the file since (services.session.file_stamps)."""
